@@ -1,0 +1,123 @@
+import type { Expr } from './expression.js';
+
+/** The RunSpec version this code writes and reads; both sides reject any other. */
+export const RUN_SPEC_VERSION = 1 as const;
+
+/**
+ * The compiled workflow (`mas compile`), the trainer's only input. JSON keys are snake_case because
+ * the Python dataclasses (`mas_trainer/spec.py`) mirror this file one to one.
+ * JSON Schema: protocol/schemas/run-spec.schema.json.
+ */
+export interface RunSpec {
+    version: typeof RUN_SPEC_VERSION;
+    workflow: string;
+    /** The .mas file it was compiled from (absolute path) and the sha256 of its text and its imports' texts. */
+    source: { file: string; sha256: string };
+    datasets: DatasetSpec[];
+    models: ModelSpec[];
+    roles: RoleSpec[];
+    /** Agents in graph order: breadth-first from `start`, edges in declaration order. */
+    agents: AgentSpec[];
+    graph: GraphSpec;
+    rubrics: RubricSpec[];
+    reward: RewardSpec;
+    train: TrainSpec;
+}
+
+export type FieldType = 'string' | 'number' | 'bool';
+
+export interface DatasetSpec {
+    name: string;
+    /** Absolute path of the JSON Lines file, resolved against the .mas file that declares it. */
+    path: string;
+    /** The path as written in the .mas file. */
+    declared_path: string;
+    fields: { name: string; type: FieldType }[];
+}
+
+export type ModelSource =
+    | { kind: 'hf'; id: string }
+    | { kind: 'scratch'; layers: number; hidden: number; heads: number; context: number; vocab: 'chars' };
+
+export interface ModelSpec {
+    name: string;
+    source: ModelSource;
+    adapter: null | { kind: 'lora'; rank: number; alpha: number; dropout: number };
+}
+
+export interface RoleSpec {
+    name: string;
+    description: string;
+}
+
+/** A prompt template: literal text and holes, in order. */
+export type TemplatePart = { text: string } | { ref: Extract<Expr, { op: 'task' } | { op: 'output' }> };
+
+export interface AgentSpec {
+    name: string;
+    role: string;
+    model: string;
+    /** `shared`: the model's weights and adapter; `adapter`: own LoRA on the shared base; `weights`: own copy. */
+    sharing: 'shared' | 'adapter' | 'weights';
+    prompt: TemplatePart[];
+    max_tokens: number;
+    temperature: number;
+    stop: string | null;
+    /** What the agent says when an estimator nulls it (difference / Shapley credit). */
+    null_behaviour: { kind: 'empty' } | { kind: 'skip' } | { kind: 'text'; text: string };
+}
+
+export interface EdgeSpec {
+    /** An agent name or `"start"`. */
+    from: string;
+    /** An agent name or `"end"`. */
+    to: string;
+    /** `null`: always taken when reached in order. */
+    condition: Expr | null;
+    /** Times this edge may be taken per trajectory; `null`: unbounded (only on edges outside cycles). */
+    max: number | null;
+}
+
+export interface GraphSpec {
+    /** Edges in declaration order; from an agent, the first edge whose condition holds and whose `max` is not used up is taken. */
+    edges: EdgeSpec[];
+}
+
+export interface CriterionSpec {
+    name: string;
+    weight: number;
+    expr: Expr;
+}
+
+export interface RubricSpec {
+    name: string;
+    criteria: CriterionSpec[];
+}
+
+export interface RewardSpec {
+    name: string;
+    rubric: string;
+    level: 'trajectory' | 'turn' | 'agent';
+}
+
+export type CreditMethod =
+    | 'outcome' | 'agent_normalized' | 'turn_level' | 'counterfactual' | 'difference' | 'shapley' | 'critic';
+
+export interface TrainSpec {
+    dataset: string;
+    algorithm: { name: 'grpo'; group: number; clip: number; kl: number };
+    /** `params`: the method's parameters with defaults filled in (see server/src/language/catalog). */
+    credit: { method: CreditMethod; params: Record<string, number | number[] | string> };
+    steps: number;
+    batch: number;
+    lr: number;
+    seed: number;
+    device: 'auto' | 'cpu' | 'cuda';
+    /** Global limit on turns per trajectory, whatever the loop bounds. */
+    max_turns: number;
+    /** Estimators recorded beside the training one: `all`, or a list of method names. */
+    record_credit: 'all' | 'none' | CreditMethod[];
+    checkpoint_every: number;
+    /** Critic model name, when one is declared (`train { critic: ... }`). */
+    critic: string | null;
+}

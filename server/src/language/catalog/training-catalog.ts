@@ -1,0 +1,86 @@
+import type { MethodInfo, ParameterInfo } from './parameters.js';
+
+/** Policy-optimisation algorithms of `train { algorithm: ... }`. */
+export const ALGORITHMS: readonly MethodInfo[] = [{
+    name: 'grpo',
+    summary: 'Group Relative Policy Optimization: G rollouts per task, clipped policy-gradient update on each decision\'s tokens.',
+    formula: 'L = −E[min(ρ·A, clip(ρ, 1−ε, 1+ε)·A)] + β·KL(π‖π_ref), ρ = π(a|s)/π_old(a|s)',
+    source: 'Shao et al. 2024, DeepSeekMath',
+    parameters: [
+        { name: 'group', kind: 'integer', min: 1, max: 1024, default: 8, doc: 'Rollouts per task (G). Must be at least 2: advantages are relative to the group.' },
+        { name: 'clip', kind: 'number', min: 0, max: 1, default: 0.2, doc: 'PPO clip range ε.' },
+        { name: 'kl', kind: 'number', min: 0, max: 10, default: 0, doc: 'Weight β of the KL penalty to the reference policy.' },
+    ],
+}];
+
+/** Credit-assignment estimators of `train { credit: ... }` (DESIGN.md §5). */
+export const CREDIT_METHODS: readonly MethodInfo[] = [
+    {
+        name: 'outcome', summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
+        formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)', source: 'Shao et al. 2024 (GRPO)', parameters: [],
+    },
+    {
+        name: 'agent_normalized', summary: 'Dr. MAS: normalise with the mean and std of agent k\'s own actions within the group.',
+        formula: 'A_{i,k} = (R_i − mean_{G,k} R) / (std_{G,k} R + ε)', source: 'Dr. MAS (langfengQ/DrMAS)', parameters: [],
+    },
+    {
+        name: 'turn_level', summary: 'MARS: per-turn rewards normalised per agent; a turn gets the sum of its agent\'s normalised rewards from that turn on, centred per agent.',
+        formula: 'Â_{k,t} = Σ_{t′ ≥ t} r̃_{k,t′},  r̃ = (r − mean_k r) / (std_k r + ε); then centred per agent', source: 'MARS (thu-nics/MARS)', parameters: [],
+    },
+    {
+        name: 'counterfactual', summary: 'C3: tree rollouts with a fan-out per agent in graph order; a node\'s credit is its value minus the mean of its siblings\' values.',
+        formula: 'V(n) = mean of leaf rewards under n;  C(n) = V(n) − mean_{s ∈ siblings(n)} V(s)', source: 'C3 (EIT-EAST-Lab/C3)',
+        parameters: [{ name: 'fanout', kind: 'integer-list', min: 1, max: 64, required: true, doc: 'Samples per agent in graph order; their product must equal the GRPO group size.' }],
+    },
+    {
+        name: 'difference', summary: 'Difference rewards: the reward minus the reward with agent k\'s message replaced by its null behaviour.',
+        formula: 'D_k = R − R(a_k ← null_k)', source: 'Wolpert & Tumer 2002', parameters: [],
+    },
+    {
+        name: 'shapley', summary: 'Shapley value over agent coalitions (exact for few agents, permutation sampling otherwise); credits sum to v(N) − v(∅).',
+        formula: 'φ_k = Σ_{S ⊆ N∖{k}} |S|!(n−|S|−1)!/n! · (v(S ∪ {k}) − v(S))', source: 'Shapley 1953',
+        parameters: [{ name: 'samples', kind: 'integer', min: 1, max: 100000, doc: 'Permutations sampled; omit for the exact value.' }],
+    },
+    {
+        name: 'critic', summary: 'A learned value over transcript prefixes; a turn\'s credit is its TD error.',
+        formula: 'C_t = r_t + V(h_{t+1}) − V(h_t)', source: 'Actor-critic (COMA / SPA-RL style)',
+        parameters: [{ name: 'lr', kind: 'number', min: 0, max: 1, default: 1e-4, doc: 'Learning rate of the critic.' }],
+    },
+];
+
+export const DEVICES = ['auto', 'cpu', 'cuda'] as const;
+
+/** The settings of a `train` block, with their value kinds and defaults. */
+export const TRAIN_SETTINGS: readonly ParameterInfo[] = [
+    { name: 'algorithm', kind: 'identifier', values: ALGORITHMS.map(a => a.name), default: 'grpo', doc: 'Policy-optimisation algorithm.' },
+    { name: 'credit', kind: 'identifier', values: CREDIT_METHODS.map(c => c.name), default: 'outcome', doc: 'How the team\'s reward is split across agents and turns.' },
+    { name: 'steps', kind: 'integer', min: 1, max: 10_000_000, default: 100, doc: 'Optimisation steps.' },
+    { name: 'batch', kind: 'integer', min: 1, max: 100_000, default: 8, doc: 'Tasks per step (each rolled out `group` times).' },
+    { name: 'lr', kind: 'number', min: 0, max: 1, default: 1e-4, doc: 'Learning rate of the policies.' },
+    { name: 'seed', kind: 'integer', min: 0, max: 2 ** 31 - 1, default: 0, doc: 'Random seed (data order, sampling, initialisation).' },
+    { name: 'kl', kind: 'number', min: 0, max: 10, default: 0, doc: 'KL penalty weight (same as `grpo(kl: ...)`).' },
+    { name: 'device', kind: 'identifier', values: DEVICES, default: 'auto', doc: '`auto` uses CUDA when available.' },
+    { name: 'max_turns', kind: 'integer', min: 1, max: 10_000, default: 32, doc: 'Global limit on turns per trajectory.' },
+    { name: 'record_credit', kind: 'identifier', values: ['all', 'none'], default: 'none', doc: 'Record every estimator beside the training one (`all`).' },
+    { name: 'checkpoint_every', kind: 'integer', min: 1, max: 10_000_000, default: 50, doc: 'Steps between checkpoints.' },
+    { name: 'temperature', kind: 'number', min: 0, max: 10, default: 1, doc: 'Default sampling temperature of agents without their own.' },
+];
+
+/** Arguments of `scratch(...)` models. */
+export const SCRATCH_PARAMETERS: readonly ParameterInfo[] = [
+    { name: 'layers', kind: 'integer', min: 1, max: 64, default: 2, doc: 'Transformer layers.' },
+    { name: 'hidden', kind: 'integer', min: 8, max: 8192, default: 64, doc: 'Hidden size.' },
+    { name: 'heads', kind: 'integer', min: 1, max: 128, default: 4, doc: 'Attention heads (must divide `hidden`).' },
+    { name: 'context', kind: 'integer', min: 16, max: 32768, default: 512, doc: 'Maximum sequence length in characters.' },
+    { name: 'vocab', kind: 'identifier', values: ['chars'], default: 'chars', doc: 'Tokenizer: `chars` is a built-in character tokenizer.' },
+];
+
+/** Arguments of `lora(...)` adapters. */
+export const LORA_PARAMETERS: readonly ParameterInfo[] = [
+    { name: 'rank', kind: 'integer', min: 1, max: 1024, default: 8, doc: 'LoRA rank r.' },
+    { name: 'alpha', kind: 'number', min: 0, max: 4096, default: 16, doc: 'LoRA scaling α (the update is scaled by α/r).' },
+    { name: 'dropout', kind: 'number', min: 0, max: 1, default: 0, doc: 'Dropout on the LoRA input.' },
+];
+
+/** Number of agents above which exact Shapley credit (2^n coalitions per rollout) is too slow. */
+export const EXACT_SHAPLEY_AGENT_LIMIT = 6;

@@ -1,0 +1,51 @@
+import { inject, type Module } from 'langium';
+import {
+    createDefaultModule, createDefaultSharedModule,
+    type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices,
+} from 'langium/lsp';
+import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module.js';
+import { MasTokenBuilder } from './mas-token-builder.js';
+import { MasValueConverter } from './mas-value-converter.js';
+import { MasScopeProvider } from './scope/mas-scope-provider.js';
+import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
+import { MasLspModule, type MasLspServices } from './lsp/mas-lsp-module.js';
+
+/** Services the .mas language adds to Langium's. */
+export type MasAddedServices = {
+    validation: {
+        MasValidator: MasValidator;
+    };
+} & MasLspServices;
+
+export type MasServices = LangiumServices & MasAddedServices;
+
+/** The one dependency-injection module of the .mas language: every custom service is bound here. */
+export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedServices> = {
+    parser: {
+        TokenBuilder: () => new MasTokenBuilder(),
+        ValueConverter: () => new MasValueConverter(),
+    },
+    references: {
+        ScopeProvider: (services) => new MasScopeProvider(services),
+    },
+    validation: {
+        MasValidator: (services) => new MasValidator(services),
+    },
+    ...MasLspModule,
+};
+
+/**
+ * Creates the shared services and the .mas language services. Works without an LSP connection
+ * (tests, CLI, benchmarks: pass `EmptyFileSystem` or `NodeFileSystem`).
+ */
+export function createMasServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; Mas: MasServices } {
+    const shared = inject(createDefaultSharedModule(context), MasGeneratedSharedModule);
+    const Mas = inject(createDefaultModule({ shared }), MasGeneratedModule, MasModule);
+    shared.ServiceRegistry.register(Mas);
+    registerValidationChecks(Mas);
+    if (!context.connection) {
+        // No language client will announce the configuration: build as if it had.
+        shared.workspace.ConfigurationProvider.initialized({});
+    }
+    return { shared, Mas };
+}
