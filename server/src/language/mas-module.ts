@@ -8,14 +8,20 @@ import { MasTokenBuilder } from './mas-token-builder.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
-import { MasLspModule, type MasLspServices } from './lsp/mas-lsp-module.js';
+import { MasCodeActionProvider } from './lsp/mas-code-actions.js';
+import { MasCodeLensProvider } from './lsp/mas-code-lens.js';
+import { MasCompletionProvider } from './lsp/mas-completion.js';
+import { MasFormatter } from './lsp/mas-formatter.js';
+import { MasHoverProvider } from './lsp/mas-hover.js';
+import { MasInlayHintProvider } from './lsp/mas-inlay-hints.js';
+import { MasSemanticTokenProvider } from './lsp/mas-semantic-tokens.js';
 
 /** Services the .mas language adds to Langium's. */
 export type MasAddedServices = {
     validation: {
         MasValidator: MasValidator;
     };
-} & MasLspServices;
+};
 
 export type MasServices = LangiumServices & MasAddedServices;
 
@@ -31,7 +37,15 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
     validation: {
         MasValidator: (services) => new MasValidator(services),
     },
-    ...MasLspModule,
+    lsp: {
+        CodeActionProvider: (services) => new MasCodeActionProvider(services),
+        CodeLensProvider: (services) => new MasCodeLensProvider(services),
+        CompletionProvider: (services) => new MasCompletionProvider(services),
+        Formatter: () => new MasFormatter(),
+        HoverProvider: (services) => new MasHoverProvider(services),
+        InlayHintProvider: (services) => new MasInlayHintProvider(services),
+        SemanticTokenProvider: (services) => new MasSemanticTokenProvider(services),
+    },
 };
 
 /**
