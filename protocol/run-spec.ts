@@ -11,7 +11,10 @@ export const RUN_SPEC_VERSION = 1 as const;
 export interface RunSpec {
     version: typeof RUN_SPEC_VERSION;
     workflow: string;
-    /** The .mas file it was compiled from (absolute path) and the sha256 of its text and its imports' texts. */
+    /**
+     * The .mas file it was compiled from (absolute path) and the sha256 (hex) of its text and its
+     * transitive imports' texts: the file first, then the imports sorted by URI, each text followed by "\0".
+     */
     source: { file: string; sha256: string };
     datasets: DatasetSpec[];
     models: ModelSpec[];

@@ -46,6 +46,11 @@ export function graphOf(file: MasFile): Graph | undefined {
 export class AgentGraph {
     readonly successors = new Map<string, string[]>();
     readonly predecessors = new Map<string, string[]>();
+    /**
+     * Reachable sets already computed, per direction and node: the validator asks `canRunBefore` for
+     * every template hole and condition, and a fresh search each time made large files quadratic.
+     */
+    private readonly reachCache = new Map<string, Set<string>>();
 
     constructor(readonly edges: readonly FlatEdge[], readonly agents: readonly string[]) {
         for (const name of [START, END, ...agents]) {
@@ -62,8 +67,21 @@ export class AgentGraph {
         return new AgentGraph(flattenEdges(graph), agents.map(a => a.name));
     }
 
-    /** Nodes reachable from `from` by following edges forward (including `from`). */
+    /**
+     * Nodes reachable from `from` by following edges forward (including `from`). The set is shared
+     * between callers (memoised): read it, never change it.
+     */
     reachableFrom(from: string, forward = true): Set<string> {
+        const key = `${forward ? '>' : '<'}${from}`;
+        let reachable = this.reachCache.get(key);
+        if (!reachable) {
+            reachable = this.searchFrom(from, forward);
+            this.reachCache.set(key, reachable);
+        }
+        return reachable;
+    }
+
+    private searchFrom(from: string, forward: boolean): Set<string> {
         const next = forward ? this.successors : this.predecessors;
         const seen = new Set<string>([from]);
         const stack = [from];
@@ -119,6 +137,16 @@ export class AgentGraph {
         return unbounded.stronglyConnectedComponents()
             .filter(scc => scc.length > 1 || unbounded.successors.get(scc[0]!)?.includes(scc[0]!))
             .map(scc => ({ nodes: scc, edges: unbounded.edges.filter(e => scc.includes(e.from) && scc.includes(e.to)) }));
+    }
+
+    /**
+     * The edge of a cycle to bound with `max`: preferably a back edge (one that goes to a node no later
+     * than its source in graph order, like `verifier -> solver`), else the cycle's last edge.
+     */
+    backEdgeOf(cycleEdges: readonly FlatEdge[]): FlatEdge | undefined {
+        const position = new Map(this.order().map((name, index) => [name, index]));
+        const rank = (name: string) => position.get(name) ?? Number.MAX_SAFE_INTEGER;
+        return cycleEdges.find(edge => rank(edge.to) <= rank(edge.from)) ?? cycleEdges[cycleEdges.length - 1];
     }
 
     /** Tarjan's algorithm, iterative so that deep graphs cannot overflow the stack. */

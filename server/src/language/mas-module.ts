@@ -5,15 +5,19 @@ import {
 } from 'langium/lsp';
 import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module.js';
 import { MasTokenBuilder } from './mas-token-builder.js';
+import { createGuardedLangiumParser } from './parser/guarded-parser.js';
+import { MasLexer } from './parser/mas-lexer.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
 import { MasCodeActionProvider } from './lsp/mas-code-actions.js';
 import { MasCodeLensProvider } from './lsp/mas-code-lens.js';
 import { MasCompletionProvider } from './lsp/mas-completion.js';
+import { MasDocumentSymbolProvider } from './lsp/mas-document-symbols.js';
 import { MasFormatter } from './lsp/mas-formatter.js';
 import { MasHoverProvider } from './lsp/mas-hover.js';
 import { MasInlayHintProvider } from './lsp/mas-inlay-hints.js';
+import { MasRenameProvider } from './lsp/mas-rename.js';
 import { MasSemanticTokenProvider } from './lsp/mas-semantic-tokens.js';
 
 /** Services the .mas language adds to Langium's. */
@@ -30,6 +34,8 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
     parser: {
         TokenBuilder: () => new MasTokenBuilder(),
         ValueConverter: () => new MasValueConverter(),
+        Lexer: (services) => new MasLexer(services),
+        LangiumParser: (services) => createGuardedLangiumParser(services),
     },
     references: {
         ScopeProvider: (services) => new MasScopeProvider(services),
@@ -41,9 +47,11 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         CodeActionProvider: (services) => new MasCodeActionProvider(services),
         CodeLensProvider: (services) => new MasCodeLensProvider(services),
         CompletionProvider: (services) => new MasCompletionProvider(services),
+        DocumentSymbolProvider: () => new MasDocumentSymbolProvider(),
         Formatter: () => new MasFormatter(),
         HoverProvider: (services) => new MasHoverProvider(services),
         InlayHintProvider: (services) => new MasInlayHintProvider(services),
+        RenameProvider: (services) => new MasRenameProvider(services),
         SemanticTokenProvider: (services) => new MasSemanticTokenProvider(services),
     },
 };

@@ -1,13 +1,39 @@
-import type { LangiumDocument, MaybePromise } from 'langium';
+import { GrammarUtils, type LangiumDocument, type MaybePromise } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
-import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
+import type { CodeLens, CodeLensParams, Range } from 'vscode-languageserver';
+import { isTrain, type MasFile } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
 
-/** `Train` and `Show graph` lenses on the workflow header. (stub) */
+/** Command ids contributed by the extension (package.json); the lenses pass the document URI. */
+export const TRAIN_COMMAND = 'mas.training.start';
+export const SHOW_GRAPH_COMMAND = 'mas.graph.show';
+
+/**
+ * `Train` and `Show graph` above the `workflow` header — or above the `train` block in a file
+ * without a header (a library of shared models and rubrics has neither and gets no lenses).
+ */
 export class MasCodeLensProvider implements CodeLensProvider {
     constructor(protected readonly services: MasServices) {}
 
-    provideCodeLens(_document: LangiumDocument, _params: CodeLensParams): MaybePromise<CodeLens[] | undefined> {
-        return [];
+    provideCodeLens(document: LangiumDocument, _params: CodeLensParams): MaybePromise<CodeLens[] | undefined> {
+        const range = lensAnchor(document.parseResult.value as MasFile);
+        if (!range) {
+            return [];
+        }
+        const uri = document.uri.toString();
+        return [
+            { range, command: { title: 'Train', command: TRAIN_COMMAND, arguments: [uri] } },
+            { range, command: { title: 'Show graph', command: SHOW_GRAPH_COMMAND, arguments: [uri] } },
+        ];
     }
+}
+
+/** The range of the `workflow` keyword, else of the `train` keyword. */
+function lensAnchor(file: MasFile): Range | undefined {
+    const header = file.$cstNode && file.workflow !== undefined ? GrammarUtils.findNodeForKeyword(file.$cstNode, 'workflow') : undefined;
+    if (header) {
+        return header.range;
+    }
+    const train = file.elements?.find(isTrain);
+    return train?.$cstNode && GrammarUtils.findNodeForKeyword(train.$cstNode, 'train')?.range;
 }

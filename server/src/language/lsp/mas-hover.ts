@@ -1,14 +1,113 @@
+import { CstUtils, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
 import { AstNodeHoverProvider } from 'langium/lsp';
-import type { AstNode, MaybePromise } from 'langium';
+import type { Hover, HoverParams } from 'vscode-languageserver';
+import {
+    isAdapter, isContextRef, isEndNode, isHfSource, isMethodCall, isNamedArg, isOutputRef, isReward, isScratchSource, isStartNode, isTaskFieldRef,
+    isTrain, isTrainSetting,
+} from '../generated/ast.js';
+import { findMethod } from '../catalog/parameters.js';
+import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../catalog/training-catalog.js';
 import type { MasServices } from '../mas-module.js';
+import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersAround, settingInfo } from './catalog-docs.js';
+import { declarationMarkdown } from './hover-content.js';
 
-/** Hover documentation for roles, agents, models and credit methods. (stub) */
+/**
+ * Hover documentation. Declarations and references (also inside `{{...}}` template holes) show
+ * what they declare (roles, agents, models, datasets, fields, criteria); words of the training
+ * catalogue (credit methods, algorithms, setting keys, call arguments) show its documentation,
+ * formulas included.
+ */
 export class MasHoverProvider extends AstNodeHoverProvider {
     constructor(services: MasServices) {
         super(services);
     }
 
-    protected getAstNodeHoverContent(_node: AstNode): MaybePromise<string | undefined> {
-        return undefined;
+    override async getHoverContent(document: LangiumDocument, params: HoverParams): Promise<Hover | undefined> {
+        const root = document.parseResult.value.$cstNode;
+        const leaf = root && CstUtils.findLeafNodeAtOffset(root, document.textDocument.offsetAt(params.position));
+        const markdown = leaf && catalogMarkdown(leaf);
+        if (leaf && markdown) {
+            return { contents: { kind: 'markdown', value: markdown }, range: leaf.range };
+        }
+        return super.getHoverContent(document, params);
+    }
+
+    protected getAstNodeHoverContent(node: AstNode): MaybePromise<string | undefined> {
+        return declarationMarkdown(node);
     }
 }
+
+/** Documentation of a catalogue word or a language keyword under the cursor, if it is one. */
+function catalogMarkdown(leaf: CstNode): string | undefined {
+    const node = leaf.astNode;
+    const isFirstToken = leaf.offset === node.$cstNode?.offset;
+    if (isMethodCall(node) && isFirstToken && isTrainSetting(node.$container)) {
+        const key = node.$container.key;
+        const method = findMethod(methodsForSetting(key), node.name);
+        if (method) {
+            return methodMarkdown(method, key === 'credit' ? 'credit method' : 'algorithm');
+        }
+        const setting = settingInfo(key);
+        return setting?.values?.includes(node.name) ? `\`${node.name}\` — value of \`${key}\`\n\n${parameterMarkdown(setting)}` : undefined;
+    }
+    if (isNamedArg(node) && isFirstToken) {
+        const parameter = parametersAround(node)?.find(p => p.name === node.name);
+        return parameter && parameterMarkdown(parameter);
+    }
+    if (isTrainSetting(node) && isFirstToken) {
+        const setting = settingInfo(node.key);
+        return setting && `**${setting.name}** — train setting\n\n${parameterMarkdown(setting)}`;
+    }
+    if (isTrain(node) && (leaf.text === 'dataset' || leaf.text === 'critic')) {
+        return leaf.text === 'dataset'
+            ? '**dataset** — the data set whose rows are the training tasks (`task.<field>` reads them).'
+            : '**critic** — the model that learns the value function of `critic` credit.';
+    }
+    return keywordMarkdown(node, leaf.text, isFirstToken);
+}
+
+/** Words of the language whose meaning is not obvious from the AST node they belong to. */
+function keywordMarkdown(node: AstNode, word: string, isFirstToken: boolean): string | undefined {
+    if (isScratchSource(node) && isFirstToken) {
+        return ['**scratch** — a small random-initialised transformer with a character tokenizer: runs on a CPU with no download.',
+            '', 'Parameters:', ...SCRATCH_PARAMETERS.map(p => `- ${parameterMarkdown(p)}`)].join('\n');
+    }
+    if (isAdapter(node) && isFirstToken && node.kind === 'lora') {
+        return ['**lora** — a LoRA adapter: only low-rank updates of the weights are trained.',
+            '', 'Parameters:', ...LORA_PARAMETERS.map(p => `- ${parameterMarkdown(p)}`)].join('\n');
+    }
+    if (isHfSource(node) && isFirstToken) {
+        return '**hf** — any causal language model from Hugging Face transformers (hub id or local directory).';
+    }
+    if (isOutputRef(node) && word === 'output') {
+        return `**output** — the latest message of agent \`${node.agent?.$refText ?? '?'}\` in this trajectory.`;
+    }
+    if (isStartNode(node) || isEndNode(node)) {
+        return node.kind === 'start'
+            ? '**start** — where every trajectory begins; its edges lead to the first agent.'
+            : '**end** — where a trajectory stops; the rubric then scores it.';
+    }
+    if (isContextRef(node)) {
+        return CONTEXT_WORDS[node.name];
+    }
+    if (isReward(node) && word === node.level) {
+        return LEVEL_WORDS[node.level];
+    }
+    if (isTaskFieldRef(node) && word === 'task') {
+        return '**task** — the current row of the training data set; `task.<field>` reads one of its fields.';
+    }
+    return undefined;
+}
+
+/** The decision being scored, in per-turn and per-agent rewards and debugger conditions. */
+const CONTEXT_WORDS: Record<string, string> = {
+    output: '**output** — the message of the decision being scored.',
+    agent: '**agent** — the name of the agent whose decision is being scored.',
+    turn: '**turn** — the index of the turn being scored (0 for the first).',
+};
+
+const LEVEL_WORDS: Record<string, string> = {
+    trajectory: '**per trajectory** — the rubric scores the whole trajectory once; credit methods split it.',
+    turn: '**per turn** — the rubric scores every turn (`output`, `agent` and `turn` name the decision).',
+    agent: '**per agent** — the rubric scores each agent\'s last message.',
+};

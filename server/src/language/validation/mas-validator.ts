@@ -1,6 +1,14 @@
-import type { ValidationAcceptor, ValidationChecks } from 'langium';
 import type { MasAstType } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
+import { DeclarationValidator } from './declaration-validator.js';
+import { ExpressionValidator } from './expression-validator.js';
+import { GraphValidator } from './graph-validator.js';
+import { NameValidator } from './name-validator.js';
+import { RubricValidator } from './rubric-validator.js';
+import { TemplateValidator } from './template-validator.js';
+import { TrainValidator } from './train-validator.js';
+import { WorkflowContexts } from './workflow-context.js';
+import { WorkflowValidator } from './workflow-validator.js';
 
 /**
  * Registers the semantic checks of the .mas language, one `checkXxx` method per concern and
@@ -8,18 +16,39 @@ import type { MasServices } from '../mas-module.js';
  * keys on.
  */
 export function registerValidationChecks(services: MasServices): void {
-    const registry = services.validation.ValidationRegistry;
-    const validator = services.validation.MasValidator;
-    const checks: ValidationChecks<MasAstType> = {
-        MasFile: validator.checkMasFile,
-    };
-    registry.register(checks, validator);
+    services.validation.MasValidator.register(services.validation.ValidationRegistry);
 }
 
+/** The validators of each concern, sharing one cache of workflow facts (declarations in scope, graph analysis). */
 export class MasValidator {
-    constructor(protected readonly services: MasServices) {}
+    readonly names: NameValidator;
+    readonly declarations = new DeclarationValidator();
+    readonly workflow: WorkflowValidator;
+    readonly graph: GraphValidator;
+    readonly templates: TemplateValidator;
+    readonly expressions = new ExpressionValidator();
+    readonly rubrics = new RubricValidator();
+    readonly train: TrainValidator;
 
-    checkMasFile(_file: unknown, _accept: ValidationAcceptor): void {
-        // Filled in by the validation modules.
+    constructor(services: MasServices) {
+        const contexts = new WorkflowContexts(services);
+        this.names = new NameValidator(services);
+        this.workflow = new WorkflowValidator(contexts);
+        this.graph = new GraphValidator(contexts);
+        this.templates = new TemplateValidator(contexts);
+        this.train = new TrainValidator(contexts);
+    }
+
+    register(registry: MasServices['validation']['ValidationRegistry']): void {
+        const { names, declarations, workflow, graph, templates, expressions, rubrics, train } = this;
+        // Each group is registered with its own `this`, as Langium binds checks to the object given.
+        registry.register<MasAstType>({ MasFile: names.checkDuplicateDeclarations, Import: names.checkImportResolves, Dataset: names.checkDatasetFields, Rubric: names.checkCriterionNames }, names);
+        registry.register<MasAstType>({ Agent: declarations.checkAgent, Model: declarations.checkModel, ModelBinding: declarations.checkModelBinding }, declarations);
+        registry.register<MasAstType>({ MasFile: workflow.checkWorkflow }, workflow);
+        registry.register<MasAstType>({ Graph: graph.checkGraph, EdgeChain: graph.checkEdgeChain }, graph);
+        registry.register<MasAstType>({ Agent: templates.checkPromptHoles }, templates);
+        registry.register<MasAstType>({ EdgeChain: expressions.checkEdgeCondition, Criterion: expressions.checkCriterionType, RegexLiteral: expressions.checkRegexLiteral }, expressions);
+        registry.register<MasAstType>({ Rubric: rubrics.checkRubric, Reward: rubrics.checkRewardContext }, rubrics);
+        registry.register<MasAstType>({ Train: train.checkTrain }, train);
     }
 }

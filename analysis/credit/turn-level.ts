@@ -1,0 +1,113 @@
+import type { CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
+import { ParamReader } from './params.js';
+
+/**
+ * `turn_level` credit (MARS, thu-nics/MARS roll/utils/functionals.py, as its self-play configs run it):
+ * 1. rewards sit on each decision when any decision of the batch has one (use_turn_scores; a null counts 0), else
+ *    the rollout reward sits on each agent's last decision of the rollout (the row's last token);
+ * 2. score_normalize per agent over its reward positions of the whole batch: `mean` (default) or `mean_std`
+ *    ((x − mean) / (unbiased std + 1e-6), zeros when std ≤ 1e-6);
+ * 3. compute_reinforce_return with gamma 1: a decision gets the sum over that agent's decisions at or after it;
+ * 4. normalize_unique_values per agent over the batch: centred on the mean of the DISTINCT values, with the 0 that
+ *    every row's right padding adds (`advantage_pool: distinct_with_zero`); one distinct value gives zeros.
+ * The token-level whitenings (whiten_rewards, whiten_advantages) are not reproduced. docs/credit-estimators.md has
+ * the details; twin of trainer/mas_trainer/credit/turn_level.py (same operation order, so bit-identical sums).
+ */
+export const TURN_LEVEL_PARAMS = ['reward_norm', 'advantage_norm', 'advantage_pool'] as const;
+const NORM_EPS = 1e-6;
+
+type Mode = 'mean' | 'mean_std' | 'none';
+/** [group, rollout, decision] */
+type Position = readonly [number, number, number];
+
+function sum(values: readonly number[]): number {
+    let total = 0;
+    for (const v of values) total += v;
+    return total;
+}
+
+function normaliseRewards(values: readonly number[], method: Mode): number[] {
+    if (method === 'none' || values.length === 0) return [...values];
+    const n = values.length;
+    const mu = sum(values) / n;
+    if (method === 'mean') return values.map(v => v - mu);
+    if (n < 2) return values.map(() => 0); // their masked_var raises, x.std() is NaN: read as "no spread"
+    const sd = Math.sqrt(sum(values.map(v => (v - mu) ** 2)) / (n - 1));
+    return sd > NORM_EPS ? values.map(v => (v - mu) / (sd + NORM_EPS)) : values.map(() => 0);
+}
+
+function centre(values: readonly number[], pool: readonly number[], mode: Mode): number[] {
+    if (mode === 'none') return [...values];
+    if (new Set(pool).size < 2) return values.map(() => 0);
+    const ordered = [...pool].sort((a, b) => a - b); // torch.unique sorts; same summation order as the Python twin
+    const mu = sum(ordered) / ordered.length;
+    if (mode === 'mean') return values.map(v => v - mu);
+    const sd = Math.sqrt(sum(ordered.map(v => (v - mu) ** 2)) / (ordered.length - 1));
+    return values.map(v => (v - mu) / (sd + NORM_EPS));
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list) list.push(value); else map.set(key, [value]);
+}
+
+/** MARS pools both normalisations over the whole batch: pass every group of a step. Result: [group][rollout][decision]. */
+export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: CreditParams): GroupCredit[] {
+    const reader = new ParamReader('turn_level', params, TURN_LEVEL_PARAMS);
+    const rewardNorm = reader.choice('reward_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
+    const advantageNorm = reader.choice('advantage_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
+    const advantagePool = reader.choice('advantage_pool', ['distinct_with_zero', 'distinct', 'decisions'] as const,
+        'distinct_with_zero');
+
+    // 1. Reward positions (get_masks_and_scores), listed per agent in batch order.
+    const turnScores = groups.some(g => g.rollouts.some(r => r.decisions.some(d => d.reward !== undefined && d.reward !== null)));
+    const rewardPositions = new Map<string, { at: Position; reward: number }[]>();
+    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
+        if (turnScores) {
+            rollout.decisions.forEach((d, di) => pushTo(rewardPositions, d.agent, { at: [gi, ri, di], reward: d.reward ?? 0 }));
+        } else {
+            const lastOfAgent = new Map<string, number>();
+            rollout.decisions.forEach((d, di) => lastOfAgent.set(d.agent, di));
+            for (const [agent, di] of lastOfAgent) pushTo(rewardPositions, agent, { at: [gi, ri, di], reward: rollout.reward });
+        }
+    }));
+
+    // 2. Per-agent normalisation of the rewards.
+    const normalised = groups.map(g => g.rollouts.map(r => r.decisions.map(() => 0)));
+    for (const entries of rewardPositions.values()) {
+        const values = normaliseRewards(entries.map(e => e.reward), rewardNorm);
+        entries.forEach(({ at: [gi, ri, di] }, k) => { normalised[gi]![ri]![di] = values[k]!; });
+    }
+
+    // 3. Reverse cumulative sum along each agent's own decisions of a rollout (gamma 1).
+    const returns = groups.map((group, gi) => group.rollouts.map((rollout, ri) => {
+        const running = new Map<string, number>();
+        const row = rollout.decisions.map(() => 0);
+        for (let di = rollout.decisions.length - 1; di >= 0; di--) {
+            const agent = rollout.decisions[di]!.agent;
+            const value = normalised[gi]![ri]![di]! + (running.get(agent) ?? 0);
+            running.set(agent, value);
+            row[di] = value;
+        }
+        return row;
+    }));
+
+    // 4. Per-agent centring over the batch.
+    const decisionsOfAgent = new Map<string, Position[]>();
+    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) =>
+        rollout.decisions.forEach((d, di) => pushTo(decisionsOfAgent, d.agent, [gi, ri, di] as const))));
+    const credit = returns.map(g => g.map(row => [...row]));
+    for (const positions of decisionsOfAgent.values()) {
+        const values = positions.map(([gi, ri, di]) => returns[gi]![ri]![di]!);
+        let pool = advantagePool === 'decisions' ? values : [...new Set(values)];
+        if (advantagePool === 'distinct_with_zero' && !pool.includes(0)) pool = [...pool, 0];
+        const centred = centre(values, pool, advantageNorm);
+        positions.forEach(([gi, ri, di], k) => { credit[gi]![ri]![di] = centred[k]!; });
+    }
+    return credit;
+}
+
+/** One task's group as the whole batch. */
+export function turnLevelCredit(group: CreditGroup, params: CreditParams): GroupCredit {
+    return turnLevelCreditBatch([group], params)[0]!;
+}

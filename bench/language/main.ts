@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { createMasServices } from '../../server/src/language/mas-module.js';
+import { EmptyFileSystem } from 'langium';
+import { createPeerServices } from '../peer-domainmodel/peer-module.js';
+import { masGenerator, peerGenerator } from './generate.js';
+import { coldStart, completion, editToDiagnostics, errorStorm, fullBuild, type LanguageUnderTest } from './harness.js';
+import { jsonSchemaFigure } from './json-schema.js';
+import { ms, percentile, verdict } from './stats.js';
+
+/** Benchmarks of the .mas language services against the peer; prints figures, asserts nothing. */
+const repoRoot = resolve(process.argv[2] ?? '.');
+const quick = process.argv.includes('--quick');
+
+const mas: LanguageUnderTest = {
+    name: 'mas', generator: masGenerator,
+    create: () => { const { shared, Mas } = createMasServices(EmptyFileSystem); return { shared, language: Mas }; },
+};
+const peer: LanguageUnderTest = { name: 'domainmodel (peer)', generator: peerGenerator, create: createPeerServices };
+
+function row(label: string, masValue: number, peerValue: number, target: string): void {
+    console.log(`${label.padEnd(44)} mas ${ms(masValue).padStart(10)}   peer ${ms(peerValue).padStart(10)}   `
+        + `peer/mas ${(peerValue / masValue).toFixed(2)}x   ${target}`);
+}
+
+console.log('Peer: a re-implementation (bench/peer-domainmodel/) of the grammar of Langium\'s `domainmodel` example, '
+    + 'default Langium services, same harness, same process. Published peer package found on npm: '
+    + 'langium-domainmodel-dsl@3.0.0 (Langium 3; not installed).');
+console.log(`node ${process.version}; ${quick ? 'QUICK run (fewer samples)' : 'full run'}\n`);
+
+const runs = quick ? 5 : 15;
+{
+    const m = percentile(await fullBuild(mas, 10_000, 100, runs), 50);
+    const p = percentile(await fullBuild(peer, 10_000, 100, runs), 50);
+    row('full build, 10 000 lines / 100 files, p50', m, p,
+        `target <= 60 ms: ${verdict(m, 60)}; >= 1.3x peer speed: ${p / m >= 1.3 ? 'met' : 'NOT met'}`);
+}
+{
+    const m = await editToDiagnostics(mas, 1_000, 20, quick ? 30 : 100);
+    const p = await editToDiagnostics(peer, 1_000, 20, quick ? 30 : 100);
+    row('edit -> diagnostics, 1 000 files, p50', percentile(m, 50), percentile(p, 50), `target <= 10 ms: ${verdict(percentile(m, 50), 10)}`);
+    row('edit -> diagnostics, 1 000 files, p95', percentile(m, 95), percentile(p, 95), `target <= 20 ms: ${verdict(percentile(m, 95), 20)}`);
+}
+{
+    const m = await editToDiagnostics(mas, 1, 5_000, quick ? 20 : 50);
+    const p = await editToDiagnostics(peer, 1, 5_000, quick ? 20 : 50);
+    row('edit -> diagnostics, one 5 000-line file, p95', percentile(m, 95), percentile(p, 95), `target <= 60 ms: ${verdict(percentile(m, 95), 60)}`);
+}
+{
+    const m = await completion(mas, 20_000, quick ? 10 : 30);
+    const p = await completion(peer, 20_000, quick ? 10 : 30);
+    row(`completion, 20 000 symbols in scope, p50`, percentile(m.samples, 50), percentile(p.samples, 50), `target <= 10 ms: ${verdict(percentile(m.samples, 50), 10)}`);
+    row(`completion, 20 000 symbols in scope, p95`, percentile(m.samples, 95), percentile(p.samples, 95), `target <= 25 ms: ${verdict(percentile(m.samples, 95), 25)}`);
+    console.log(`  (completion items returned: mas ${m.items}, peer ${p.items})`);
+}
+{
+    const m = await coldStart(mas, 1_000, 10);
+    const p = await coldStart(peer, 1_000, 10);
+    row('cold start -> first diagnostics, 1 000 files', m, p, `target <= 800 ms: ${verdict(m, 800)}`);
+    console.log('  (measured in-process: services creation + first full build of 1 000 in-memory files of 10 lines; '
+        + 'excludes Node start-up, module loading and LSP transport)');
+}
+{
+    const m = await errorStorm(mas, 100_000, quick ? 1 : 3);
+    const p = await errorStorm(peer, 100_000, quick ? 1 : 3);
+    row('100 000 lines, error-free build', m.clean.p50, p.clean.p50, '');
+    row('100 000 lines, 50 000 syntax errors, build', m.broken.p50, p.broken.p50,
+        `no crash: met; <= 3x error-free: ${verdict(m.broken.p50 / m.clean.p50, 3)} (${(m.broken.p50 / m.clean.p50).toFixed(2)}x)`);
+    console.log(`  (diagnostics: mas ${m.broken.diagnostics}, peer ${p.broken.diagnostics})`);
+}
+console.log('');
+const workflow = masGenerator.file('json', 60).replace(/^/, 'workflow Bench\n')
+    + '\ntrain {\n  algorithm: grpo(group: 8, clip: 0.2, kl: 0.01)\n  credit: outcome\n  steps: 200  batch: 16  lr: 2e-5  seed: 7\n}\n';
+for (const line of await jsonSchemaFigure(repoRoot, workflow, quick ? 20 : 200)) {
+    console.log(line);
+}

@@ -1,0 +1,20 @@
+/**
+ * Extension host entry (bundled to out/client.cjs). Activation registers the commands first, so they
+ * exist even while the language server is still starting, then starts the LanguageClient.
+ */
+import type * as vscode from 'vscode';
+import { MasContext } from './mas-context.js';
+
+let active: MasContext | undefined;
+
+export async function activate(extensionContext: vscode.ExtensionContext): Promise<void> {
+    active = new MasContext(extensionContext);
+    active.registerCommands();
+    await active.startLanguageClient();
+}
+
+export async function deactivate(): Promise<void> {
+    const ctx = active;
+    active = undefined;
+    await ctx?.dispose();
+}

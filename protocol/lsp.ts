@@ -1,0 +1,52 @@
+import type { GraphModel } from './graph-model.js';
+import type { RunSpec } from './run-spec.js';
+
+/**
+ * Custom LSP methods the language server answers beside the standard ones. Types only: the client
+ * sends these by name, so both sides agree on them here.
+ */
+
+/** A position in a document: zero-based line and UTF-16 character offset, like LSP. */
+export interface MasPosition {
+    line: number;
+    character: number;
+}
+
+export interface MasRange {
+    start: MasPosition;
+    end: MasPosition;
+}
+
+export type MasSeverity = 'error' | 'warning' | 'info' | 'hint';
+
+/** A diagnostic with the document it belongs to (a compile refusal may come from an imported file). */
+export interface MasDiagnostic {
+    /** Document URI (`file:///...`). */
+    uri: string;
+    range: MasRange;
+    severity: MasSeverity;
+    /** The validator's issue code, when the diagnostic has one (`linking-error`, `parsing-error`, ...). */
+    code?: string;
+    message: string;
+}
+
+/** `mas/compile`: compile the workflow in a document to a RunSpec. */
+export const COMPILE_METHOD = 'mas/compile' as const;
+
+export interface CompileParams {
+    uri: string;
+}
+
+/** The spec, or the error diagnostics (of the document and its imports) that stopped compilation. */
+export type CompileResult = { spec: RunSpec } | { diagnostics: MasDiagnostic[] };
+
+/** `mas/graph`: the agent graph of a document, for the graph view. */
+export const GRAPH_METHOD = 'mas/graph' as const;
+
+export interface GraphParams {
+    uri: string;
+}
+
+/** `null` when the server has not loaded the document. */
+export type GraphResult = GraphModel;
+export type GraphResponse = GraphResult | null;

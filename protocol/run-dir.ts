@@ -1,0 +1,114 @@
+import type { EvalErrorKind } from './expression.js';
+import type { RunSpec } from './run-spec.js';
+
+/**
+ * The run directory the trainer writes and the extension reads (DESIGN.md §3). Python twins:
+ * trainer/mas_trainer/{trainer,metrics,rollout}.py. JSON Schemas: protocol/schemas/run-dir/*.schema.json;
+ * layout and write order: protocol/schemas/run-dir/README.md.
+ */
+export const RUN_DIR_VERSION = 1 as const;
+
+export const RUN_DIR_FILES = {
+    run: 'run.json',
+    metrics: 'metrics.jsonl',
+    trajectoriesDir: 'trajectories',
+    checkpointsDir: 'checkpoints',
+    latestCheckpoint: 'latest_checkpointed_iteration.txt',
+    log: 'trainer.log',
+    tensorboardDir: 'tensorboard',
+} as const;
+
+/** `run.json` (Python: Trainer.write_run_json). */
+export interface RunJson {
+    version: typeof RUN_DIR_VERSION;
+    /** `stopped`: ended early and resumable; a killed trainer leaves `running`. */
+    status: 'running' | 'finished' | 'stopped' | 'failed';
+    error: string | null;
+    workflow: string;
+    /** Unix seconds. */
+    started_at: number;
+    updated_at: number;
+    steps_completed: number;
+    steps_total: number;
+    trainer: { version: string; python: string; torch: string; device: string };
+    /** Trainable modules (one optimizer each) and the agents acting through them. */
+    units: { name: string; agents: string[]; adapters: boolean }[];
+    spec: RunSpec;
+}
+
+/** One line of `metrics.jsonl` per completed step (Python: metrics.step_metrics). */
+export interface MetricsRecord {
+    /** Steps completed, 1-based; each appears exactly once, also across resumes. */
+    step: number;
+    time: number;
+    reward_mean: number;
+    /** Population standard deviation over the batch's rollouts. */
+    reward_std: number;
+    /** Fraction of rollouts where every criterion scored >= 1. */
+    success: number;
+    /** Criterion name -> mean score on the final transcripts. */
+    criteria: Record<string, number>;
+    /** Agent -> mean credit of its decisions under the training estimator. */
+    credit_mean: Record<string, number>;
+    loss: number;
+    /** Mean per-token k3 KL estimate to the reference (0 when the spec's kl is 0). */
+    kl: number;
+    /** Agent -> norm of the gradient of that agent's share of the loss, before clipping. */
+    grad_norm: Record<string, number>;
+    turns_mean: number;
+    rollout_tokens: number;
+    rollout_tokens_per_s: number;
+    update_tokens_per_s: number;
+    rollout_s: number;
+    update_s: number;
+    lr: number;
+    /** Peak allocated CUDA memory in MiB; null on CPU. */
+    gpu_memory_mb: number | null;
+}
+
+/** One turn of a trajectory (Python: rollout.Turn). */
+export interface TurnRecord {
+    index: number;
+    agent: string;
+    role: string;
+    model: string;
+    prompt: string;
+    output: string;
+    /** Prompt length in tokens after truncation to the model's context. */
+    prompt_tokens: number;
+    token_ids: number[];
+    /** Log-probability of each sampled token under the distribution it was sampled from. */
+    logprobs: number[];
+    started_at: number;
+    /** Duration of the batched generation call this turn was part of. */
+    duration_ms: number;
+    /** Produced by the agent's null behaviour (difference / Shapley credit), not a trainable decision. */
+    nulled: boolean;
+}
+
+/** One line of `trajectories/<step>.jsonl` per rollout (Python: metrics.trajectory_records). */
+export interface TrajectoryRecord {
+    step: number;
+    rollout: number;
+    /** Index of the task within the batch: the GRPO group. */
+    group: number;
+    /** Index within the group. */
+    sample: number;
+    /** Tree rollouts: the rollout this one branched from; null otherwise. */
+    parent: number | null;
+    task: Record<string, string | number | boolean | null>;
+    turns: TurnRecord[];
+    stop_reason: 'end' | 'no_edge' | 'max_turns';
+    /** The rollout's total reward at the declared reward level. */
+    reward: number;
+    criteria: Record<string, number>;
+    /** Criterion -> error kind, for criteria whose evaluation raised on the final transcript (they score 0). */
+    criteria_errors: Record<string, EvalErrorKind>;
+    success: boolean;
+    /** Turn index of each trainable decision (nulled turns excluded). */
+    decision_turns: number[];
+    /** Per decision; null entries at trajectory level. */
+    decision_rewards: (number | null)[];
+    /** Credit method -> one credit per decision, aligned with `decision_turns`. */
+    credit: Record<string, number[]>;
+}

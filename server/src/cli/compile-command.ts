@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { compileFile } from '../compile/compile-file.js';
+import { parseArgs, UsageError } from './args.js';
+import { formatDiagnostic, toCliDiagnostic } from './format.js';
+import { EXIT, type CliIo } from './io.js';
+
+/** `mas compile <file> [-o spec.json]`: the RunSpec on stdout or in a file; refused with diagnostics (exit 1) on errors. */
+export async function compileCommand(argv: readonly string[], io: CliIo): Promise<number> {
+    const { positionals, flags } = parseArgs('compile', argv, { flags: { '--output': 'value' }, aliases: { '-o': '--output' } });
+    if (positionals.length !== 1) {
+        throw new UsageError(`"mas compile" takes exactly one .mas file (got ${positionals.length}), for example: mas compile team.mas -o spec.json`);
+    }
+    const outcome = await compileFile(resolve(io.cwd, positionals[0]!));
+    if (!outcome.ok) {
+        if ('problem' in outcome) {
+            io.stderr(`mas compile: ${outcome.problem}\n`);
+            return EXIT.usage;
+        }
+        for (const d of outcome.diagnostics) io.stderr(`${formatDiagnostic(toCliDiagnostic(d, io.cwd))}\n`);
+        io.stderr(`mas compile: ${positionals[0]} was not compiled because of the errors above; fix them and compile again.\n`);
+        return EXIT.errors;
+    }
+    const json = `${JSON.stringify(outcome.spec, null, 2)}\n`;
+    const output = flags.get('--output');
+    if (typeof output !== 'string') {
+        io.stdout(json);
+        return EXIT.ok;
+    }
+    try {
+        await io.writeFile(resolve(io.cwd, output), json);
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        io.stderr(`mas compile: cannot write ${output} (${code}); check that its folder exists and is writable.\n`);
+        return EXIT.usage;
+    }
+    io.stderr(`mas compile: wrote ${output}\n`);
+    return EXIT.ok;
+}

@@ -1,0 +1,11 @@
+/** Where the CLI reads and writes: the real process in `cli.ts`, buffers in tests. */
+export interface CliIo {
+    /** The folder relative paths are resolved against. */
+    cwd: string;
+    stdout(text: string): void;
+    stderr(text: string): void;
+    writeFile(path: string, text: string): Promise<void>;
+}
+
+/** Exit codes: 0 success, 1 the input has errors, 2 usage or path problem, 3 a bug in mas itself. */
+export const EXIT = { ok: 0, errors: 1, usage: 2, internal: 3 } as const;

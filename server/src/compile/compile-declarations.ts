@@ -1,0 +1,55 @@
+import { dirname, resolve } from 'node:path';
+import { AstUtils } from 'langium';
+import type { AgentSpec, DatasetSpec, ModelSpec, RoleSpec } from '../../../protocol/run-spec.js';
+import { isHfSource, type Agent, type Dataset, type Model, type Role } from '../language/generated/ast.js';
+import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../language/catalog/training-catalog.js';
+import { withDefaults } from './settings.js';
+import { compileTemplate, CompileInvariantError } from './compile-expression.js';
+
+/** Agents without `max_tokens` generate at most this many tokens per turn. */
+export const DEFAULT_MAX_TOKENS = 64;
+
+export function compileDataset(dataset: Dataset): DatasetSpec {
+    const declaringFile = AstUtils.getDocument(dataset).uri.fsPath;
+    return {
+        name: dataset.name,
+        path: resolve(dirname(declaringFile), dataset.path),
+        declared_path: dataset.path,
+        fields: dataset.fields.map(field => ({ name: field.name, type: field.type })),
+    };
+}
+
+export function compileModel(model: Model): ModelSpec {
+    if (!model.source) throw new CompileInvariantError(`The model "${model.name}" has no \`from:\`.`);
+    const source: ModelSpec['source'] = isHfSource(model.source)
+        ? { kind: 'hf', id: model.source.id }
+        : { kind: 'scratch', ...withDefaults(model.source.args, SCRATCH_PARAMETERS) } as ModelSpec['source'];
+    const adapter: ModelSpec['adapter'] = model.adapter?.kind === 'lora'
+        ? { kind: 'lora', ...withDefaults(model.adapter.args, LORA_PARAMETERS) } as ModelSpec['adapter']
+        : null;
+    return { name: model.name, source, adapter };
+}
+
+export function compileRole(role: Role): RoleSpec {
+    return { name: role.name, description: role.description ?? '' };
+}
+
+export function compileAgent(agent: Agent, defaultTemperature: number): AgentSpec {
+    const model = agent.model?.model.ref;
+    if (!model) throw new CompileInvariantError(`The agent "${agent.name}" has no model.`);
+    const role = agent.role.ref;
+    if (!role) throw new CompileInvariantError(`The role of agent "${agent.name}" is not resolved.`);
+    const behaviour = agent.nullBehaviour;
+    return {
+        name: agent.name,
+        role: role.name,
+        model: model.name,
+        sharing: agent.model?.separate ?? 'shared',
+        prompt: compileTemplate(agent.prompt),
+        max_tokens: agent.maxTokens ?? DEFAULT_MAX_TOKENS,
+        temperature: agent.temperature ?? defaultTemperature,
+        stop: agent.stop ?? null,
+        null_behaviour: behaviour?.text !== undefined ? { kind: 'text', text: behaviour.text }
+            : behaviour?.kind === 'skip' ? { kind: 'skip' } : { kind: 'empty' },
+    };
+}

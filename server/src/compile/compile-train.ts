@@ -1,0 +1,48 @@
+import type { CreditMethod, TrainSpec } from '../../../protocol/run-spec.js';
+import { isMethodCall, type Train } from '../language/generated/ast.js';
+import { ALGORITHMS, CREDIT_METHODS, TRAIN_SETTINGS } from '../language/catalog/training-catalog.js';
+import { findMethod } from '../language/catalog/parameters.js';
+import { catalogueDefault, numberSetting, setting, withDefaults } from './settings.js';
+import { CompileInvariantError } from './compile-expression.js';
+
+function methodSetting(train: Train, key: string): { name: string; args: Parameters<typeof withDefaults>[0] } {
+    const value = setting(train, key);
+    if (value && isMethodCall(value)) return { name: value.name, args: value.args };
+    return { name: catalogueDefault(TRAIN_SETTINGS, key) as string, args: [] };
+}
+
+/** The `train` block with every default of the catalogue filled in. `dataset` is chosen by the caller. */
+export function compileTrain(train: Train, dataset: string): TrainSpec {
+    const algorithm = methodSetting(train, 'algorithm');
+    const algorithmInfo = findMethod(ALGORITHMS, algorithm.name);
+    if (!algorithmInfo || algorithm.name !== 'grpo') {
+        throw new CompileInvariantError(`The algorithm "${algorithm.name}" is unknown.`);
+    }
+    const algorithmParams = withDefaults(algorithm.args, algorithmInfo.parameters);
+    const klGiven = algorithm.args.some(arg => arg.name === 'kl');
+    const kl = klGiven ? algorithmParams['kl'] as number : numberSetting(train, 'kl', TRAIN_SETTINGS);
+
+    const credit = methodSetting(train, 'credit');
+    const creditInfo = findMethod(CREDIT_METHODS, credit.name);
+    if (!creditInfo) throw new CompileInvariantError(`The credit method "${credit.name}" is unknown.`);
+
+    return {
+        dataset,
+        algorithm: { name: 'grpo', group: algorithmParams['group'] as number, clip: algorithmParams['clip'] as number, kl },
+        credit: { method: creditInfo.name as CreditMethod, params: withDefaults(credit.args, creditInfo.parameters) },
+        steps: numberSetting(train, 'steps', TRAIN_SETTINGS),
+        batch: numberSetting(train, 'batch', TRAIN_SETTINGS),
+        lr: numberSetting(train, 'lr', TRAIN_SETTINGS),
+        seed: numberSetting(train, 'seed', TRAIN_SETTINGS),
+        device: methodSetting(train, 'device').name as TrainSpec['device'],
+        max_turns: numberSetting(train, 'max_turns', TRAIN_SETTINGS),
+        record_credit: methodSetting(train, 'record_credit').name as TrainSpec['record_credit'],
+        checkpoint_every: numberSetting(train, 'checkpoint_every', TRAIN_SETTINGS),
+        critic: train.critic?.ref?.name ?? null,
+    };
+}
+
+/** The default sampling temperature of agents without their own (`train { temperature: ... }`). */
+export function defaultTemperature(train: Train): number {
+    return numberSetting(train, 'temperature', TRAIN_SETTINGS);
+}

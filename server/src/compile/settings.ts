@@ -1,0 +1,43 @@
+import type { ArgValue, NamedArg, SettingValue, Train } from '../language/generated/ast.js';
+import { isIdValue, isListValue, isMethodCall, isNumberValue } from '../language/generated/ast.js';
+import type { ParameterInfo } from '../language/catalog/parameters.js';
+
+export type ParamValue = number | number[] | string;
+
+/** A literal argument or setting value as plain JSON. */
+export function argValue(value: ArgValue | SettingValue): ParamValue | undefined {
+    if (isNumberValue(value)) return value.value;
+    if (isIdValue(value)) return value.value;
+    if (isListValue(value)) return [...value.items];
+    if (isMethodCall(value)) return value.name;
+    return undefined;
+}
+
+/**
+ * The arguments of a call with the catalogue's defaults filled in, in catalogue order; arguments
+ * the catalogue does not list are dropped (the validator reports them).
+ */
+export function withDefaults(args: readonly NamedArg[], catalogue: readonly ParameterInfo[]): Record<string, ParamValue> {
+    const result: Record<string, ParamValue> = {};
+    for (const parameter of catalogue) {
+        const given = args.find(arg => arg.name === parameter.name);
+        const value = given ? argValue(given.value) : parameter.default;
+        if (value !== undefined) result[parameter.name] = value;
+    }
+    return result;
+}
+
+/** The value of a `train` setting, when written. */
+export function setting(train: Train, key: string): SettingValue | undefined {
+    return train.settings.find(s => s.key === key)?.value;
+}
+
+export function numberSetting(train: Train, key: string, catalogue: readonly ParameterInfo[]): number {
+    const value = setting(train, key);
+    if (value && isNumberValue(value)) return value.value;
+    return catalogueDefault(catalogue, key) as number;
+}
+
+export function catalogueDefault(catalogue: readonly ParameterInfo[], name: string): ParamValue | undefined {
+    return catalogue.find(p => p.name === name)?.default;
+}

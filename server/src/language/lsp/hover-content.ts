@@ -1,0 +1,126 @@
+import { AstUtils, type AstNode } from 'langium';
+import {
+    isAgent, isCriterion, isDataset, isDatasetField, isHfSource, isModel, isReward, isRole, isRubric, isScratchSource,
+    type Adapter, type Agent, type Criterion, type Dataset, type Model, type NamedArg, type Template,
+} from '../generated/ast.js';
+import { normalizedWeights } from './rubric-weights.js';
+
+/** Markdown shown when hovering a declaration or a reference to it. */
+export function declarationMarkdown(node: AstNode): string | undefined {
+    if (isRole(node)) {
+        return [`**role** \`${node.name}\``, node.description].filter(Boolean).join('\n\n');
+    }
+    if (isAgent(node)) {
+        return agentMarkdown(node);
+    }
+    if (isModel(node)) {
+        return modelMarkdown(node);
+    }
+    if (isDataset(node)) {
+        return datasetMarkdown(node);
+    }
+    if (isDatasetField(node)) {
+        const dataset = AstUtils.getContainerOfType(node, isDataset);
+        return `**field** \`task.${node.name}\`: \`${node.type}\`${dataset ? ` — dataset \`${dataset.name}\`` : ''}`;
+    }
+    if (isCriterion(node)) {
+        return criterionMarkdown(node);
+    }
+    if (isRubric(node)) {
+        const weights = node.criteria.map(criterion => `\`${criterion.name}\` ${criterion.weight}`).join(', ');
+        return `**rubric** \`${node.name}\` — ${node.criteria.length} criteria${weights ? `: ${weights}` : ''}`;
+    }
+    if (isReward(node)) {
+        return `**reward** \`${node.name}\`: rubric \`${node.rubric?.$refText ?? '?'}\`, scored per ${node.level}`;
+    }
+    return undefined;
+}
+
+function agentMarkdown(agent: Agent): string {
+    const lines = [`**agent** \`${agent.name}\` — role \`${agent.role?.$refText ?? '?'}\``];
+    const description = agent.role?.ref?.description;
+    if (description) {
+        lines.push('', `_${description}_`);
+    }
+    const binding = agent.model;
+    if (binding) {
+        lines.push('', `- model: \`${binding.model?.$refText ?? '?'}\``, `- weights: ${sharingText(binding.separate)}`);
+    }
+    if (agent.maxTokens !== undefined) {
+        lines.push(`- max_tokens: ${agent.maxTokens}`);
+    }
+    if (agent.temperature !== undefined) {
+        lines.push(`- temperature: ${agent.temperature}`);
+    }
+    if (agent.prompt) {
+        lines.push('', 'Prompt:', '```', promptPreview(agent.prompt), '```');
+    }
+    return lines.join('\n');
+}
+
+function sharingText(separate: 'adapter' | 'weights' | undefined): string {
+    switch (separate) {
+        case 'adapter': return 'own adapter on the shared base model';
+        case 'weights': return 'own copy of the weights';
+        default: return 'shared with the other agents on this model';
+    }
+}
+
+/** The prompt text with its holes written back as `{{...}}`, cut to a preview length. */
+export function promptPreview(template: Template, limit = 300): string {
+    const holes = template.holes.map(hole => hole.$cstNode?.text ?? '');
+    const text = template.parts.map((part, i) => part + (i < holes.length ? `{{${holes[i]}}}` : '')).join('');
+    return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+function modelMarkdown(model: Model): string {
+    const lines = [`**model** \`${model.name}\``, ''];
+    const source = model.source;
+    if (isHfSource(source)) {
+        lines.push(`- source: Hugging Face \`${source.id}\``);
+    } else if (isScratchSource(source)) {
+        lines.push(`- source: scratch(${argsText(source.args)}) — small random-initialised transformer, character tokenizer`);
+    } else {
+        lines.push('- source: not set');
+    }
+    lines.push(`- adapter: ${adapterText(model.adapter)}`);
+    return lines.join('\n');
+}
+
+function adapterText(adapter: Adapter | undefined): string {
+    if (!adapter) {
+        return 'none (full fine-tuning)';
+    }
+    return adapter.kind === 'lora' ? `LoRA(${argsText(adapter.args)})` : 'none (full fine-tuning)';
+}
+
+function argsText(args: readonly NamedArg[]): string {
+    return args.map(arg => arg.$cstNode?.text ?? arg.name).join(', ');
+}
+
+function datasetMarkdown(dataset: Dataset): string {
+    const fields = dataset.fields.map(field => `- \`${field.name}\`: \`${field.type}\``);
+    return [`**dataset** \`${dataset.name}\` from \`${dataset.path}\``, '', ...fields].join('\n');
+}
+
+function criterionMarkdown(criterion: Criterion): string {
+    const rubric = criterion.$container;
+    const weights = normalizedWeights(rubric);
+    const index = rubric.criteria.indexOf(criterion);
+    const normalized = weights?.[index];
+    const lines = [`**criterion** \`${criterion.name}\` of rubric \`${rubric.name}\``, '', `- weight: ${criterion.weight}`];
+    if (normalized !== undefined) {
+        lines.push(`- normalized weight: ${formatWeight(normalized)} (weights sum to ${formatWeight(weightSum(rubric.criteria))})`);
+    }
+    return lines.join('\n');
+}
+
+function weightSum(criteria: readonly Criterion[]): number {
+    return criteria.reduce((sum, criterion) => sum + (criterion.weight ?? 0), 0);
+}
+
+/** A weight with up to `digits` decimals, without trailing zeros: 0.5833 → 0.583 (0.58 with 2), 0.5 → 0.5. */
+export function formatWeight(value: number, digits = 3): string {
+    const scale = 10 ** digits;
+    return String(Math.round(value * scale) / scale);
+}

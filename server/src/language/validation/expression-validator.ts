@@ -1,0 +1,52 @@
+import { AstUtils, type ValidationAcceptor } from 'langium';
+import { isContextRef, type Criterion, type EdgeChain, type RegexLiteral } from '../generated/ast.js';
+import { describe, inferExpressionType, type TypeProblem } from '../typing/expression-types.js';
+import { regexCompileError, regexDialectProblem, splitRegex } from '../typing/regex-dialect.js';
+import { IssueCodes } from './issue-codes.js';
+import { report } from './report.js';
+
+/** Typed expressions: edge conditions are bool, criteria score as bool or number, regexes are portable. */
+export class ExpressionValidator {
+    checkEdgeCondition(chain: EdgeChain, accept: ValidationAcceptor): void {
+        if (!chain.condition) return;
+        const type = inferExpressionType(chain.condition, problem => reportTypeProblem(problem, accept));
+        if (type !== 'bool' && type !== 'unknown') {
+            report(accept, 'error', IssueCodes.ConditionNotBool,
+                `An edge condition must be true or false, but this is ${describe(type)}; compare it, for example \`... contains "DONE"\` or \`... > 0\`.`,
+                { node: chain, property: 'condition' });
+        }
+        for (const ref of AstUtils.streamAst(chain.condition).filter(isContextRef)) {
+            report(accept, 'error', IssueCodes.ContextRefUnavailable,
+                `\`${ref.name}\` names the decision being scored, which only exists in per-turn and per-agent rubrics; in an edge condition read an agent's output instead, for example \`solver.output\`.`,
+                { node: ref });
+        }
+    }
+
+    checkCriterionType(criterion: Criterion, accept: ValidationAcceptor): void {
+        const type = inferExpressionType(criterion.expression, problem => reportTypeProblem(problem, accept));
+        if (type === 'string' || type === 'regex') {
+            report(accept, 'error', IssueCodes.CriterionNotScorable,
+                `The criterion '${criterion.name}' gives ${describe(type)}, but a criterion scores a bool (1 or 0) or a number; compare the text, for example \`... contains "x"\`, or measure it with \`length(...)\`.`,
+                { node: criterion, property: 'expression' });
+        }
+    }
+
+    checkRegexLiteral(literal: RegexLiteral, accept: ValidationAcceptor): void {
+        const parts = splitRegex(literal.value ?? '');
+        if (!parts) return;
+        const compileError = regexCompileError(parts.source, parts.flags);
+        if (compileError) {
+            report(accept, 'error', IssueCodes.InvalidRegex, compileError, { node: literal });
+            return;
+        }
+        const dialectProblem = regexDialectProblem(parts.source);
+        if (dialectProblem) {
+            report(accept, 'error', IssueCodes.UnsupportedRegex, `${dialectProblem} (The trainer evaluates rubrics in Python, so regexes use the dialect both languages share.)`, { node: literal });
+        }
+    }
+}
+
+function reportTypeProblem(problem: TypeProblem, accept: ValidationAcceptor): void {
+    const code = problem.kind === 'wrong-arity' ? IssueCodes.WrongArity : IssueCodes.TypeMismatch;
+    report(accept, 'error', code, problem.message, { node: problem.node });
+}

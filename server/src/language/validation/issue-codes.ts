@@ -1,0 +1,66 @@
+/**
+ * Issue codes of the .mas language. Every diagnostic carries one (as `code` and `data.code`);
+ * quick fixes (lsp/mas-code-actions.ts) key on them. docs/diagnostic-codes.md lists them for users.
+ */
+export const IssueCodes = {
+    // Names and imports
+    DuplicateName: 'duplicate-name',
+    DuplicateField: 'duplicate-field',
+    DuplicateCriterion: 'duplicate-criterion',
+    UnresolvedImport: 'unresolved-import',
+    /** Langium's own code for an unresolved reference (DocumentValidator.LinkingError). */
+    LinkingError: 'linking-error',
+    // Declarations
+    DuplicateProperty: 'duplicate-property',
+    MissingProperty: 'missing-property',
+    InvalidAgentSetting: 'invalid-agent-setting',
+    EmptyModelId: 'empty-model-id',
+    ScratchHeadsMismatch: 'scratch-heads-mismatch',
+    AdapterWithoutLora: 'adapter-without-lora',
+    WeightsDuplicated: 'weights-duplicated',
+    // The workflow as a whole
+    IncompleteWorkflow: 'incomplete-workflow',
+    MultipleGraphs: 'multiple-graphs',
+    MultipleRewards: 'multiple-rewards',
+    MultipleTrainBlocks: 'multiple-train-blocks',
+    MissingDataset: 'missing-dataset',
+    AmbiguousDataset: 'ambiguous-dataset',
+    // The graph
+    StartWithoutEdge: 'start-without-edge',
+    EdgeIntoStart: 'edge-into-start',
+    EdgeFromEnd: 'edge-from-end',
+    UnreachableAgent: 'unreachable-agent',
+    DeadEndAgent: 'dead-end-agent',
+    UnboundedCycle: 'unbounded-cycle',
+    ConditionOnChain: 'condition-on-chain',
+    InvalidMax: 'invalid-max',
+    AgentMayGetStuck: 'agent-may-get-stuck',
+    ConditionNotBool: 'condition-not-bool',
+    OutputNotAvailable: 'output-not-available',
+    // Expressions and rubrics
+    TypeMismatch: 'type-mismatch',
+    WrongArity: 'wrong-arity',
+    InvalidRegex: 'invalid-regex',
+    UnsupportedRegex: 'unsupported-regex',
+    CriterionNotScorable: 'criterion-not-scorable',
+    EmptyRubric: 'empty-rubric',
+    NonPositiveWeight: 'non-positive-weight',
+    WeightsNotNormalized: 'weights-not-normalized',
+    ContextRefUnavailable: 'context-ref-unavailable',
+    // Training settings and method arguments
+    UnknownAlgorithm: 'unknown-algorithm',
+    UnknownCredit: 'unknown-credit',
+    InvalidSetting: 'invalid-setting',
+    UnknownParameter: 'unknown-parameter',
+    InvalidParameter: 'invalid-parameter',
+    MissingParameter: 'missing-parameter',
+    DuplicateParameter: 'duplicate-parameter',
+    GroupTooSmall: 'group-too-small',
+    FanoutMismatch: 'fanout-mismatch',
+    FanoutTooLong: 'fanout-too-long',
+    ExactShapleyTooLarge: 'exact-shapley-too-large',
+    MissingCritic: 'missing-critic',
+    ConflictingKl: 'conflicting-kl',
+} as const;
+
+export type IssueCode = typeof IssueCodes[keyof typeof IssueCodes];

@@ -1,0 +1,13 @@
+/**
+ * Entry point of the language server process (bundled to out/server.cjs). This is the only
+ * file of server/ that creates an LSP connection; everything else stays usable from tests and the CLI.
+ */
+import { startLanguageServer } from 'langium/lsp';
+import { NodeFileSystem } from 'langium/node';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
+import { createMasServices } from './language/mas-module.js';
+
+// The transport (--stdio, --node-ipc, --socket) is chosen from the process arguments.
+const connection = createConnection(ProposedFeatures.all);
+const { shared } = createMasServices({ connection, ...NodeFileSystem });
+startLanguageServer(shared);

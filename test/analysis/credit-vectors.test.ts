@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { computeCredit, computeCreditBatch, KNOWN_METHODS } from '../../analysis/credit/index.js';
+import type { CreditBatchVector, CreditGroup, CreditVector } from '../../protocol/credit.js';
+
+const VECTOR_DIR = join(import.meta.dirname, '../fixtures/credit');
+const TOLERANCE = 1e-6;
+
+function load<T>(file: string): T[] {
+    return JSON.parse(readFileSync(join(VECTOR_DIR, file), 'utf8')) as T[];
+}
+
+/** Same shape, every number finite and within TOLERANCE; the path names the first mismatch. */
+function expectClose(actual: unknown, expected: unknown, path = 'credit'): void {
+    if (Array.isArray(expected)) {
+        expect(Array.isArray(actual), `${path} is an array`).toBe(true);
+        const list = actual as unknown[];
+        expect(list.length, `${path}.length`).toBe(expected.length);
+        expected.forEach((e, i) => expectClose(list[i], e, `${path}[${i}]`));
+        return;
+    }
+    expect(Number.isFinite(actual), `${path} is finite`).toBe(true);
+    expect(Math.abs((actual as number) - (expected as number)), `${path}: ${String(actual)} vs ${String(expected)}`)
+        .toBeLessThanOrEqual(TOLERANCE);
+}
+
+const groupVectors = KNOWN_METHODS.flatMap(method => load<CreditVector>(`${method}.json`));
+const batchVectors = load<CreditBatchVector>('batch.json');
+
+describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.py)', () => {
+    it('covers every method with uniquely named vectors', () => {
+        expect(new Set(groupVectors.map(v => v.method))).toEqual(new Set(KNOWN_METHODS));
+        for (const method of KNOWN_METHODS) {
+            const names = groupVectors.filter(v => v.method === method).map(v => v.name);
+            expect(new Set(names).size).toBe(names.length);
+        }
+    });
+
+    it.each(groupVectors.map(v => [`${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
+    });
+
+    it.each(batchVectors.map(v => [`batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCreditBatch(vector.method, vector.groups, vector.params), vector.expected);
+    });
+});
+
+describe('credit API errors', () => {
+    const group: CreditGroup = { rollouts: [{ decisions: [{ agent: 'a', turn: 0 }], reward: 1 }] };
+
+    it('refuses an unknown method with a sentence', () => {
+        expect(() => computeCredit('shapley', group)).toThrow("unknown credit method 'shapley'; this module computes outcome");
+    });
+
+    it.each(KNOWN_METHODS.map(m => [m]))('refuses an unknown param of %s', method => {
+        expect(() => computeCredit(method, group, { epsilonn: 1e-6 })).toThrow(`credit \`${method}\` has no parameter 'epsilonn'`);
+    });
+
+    it('names the allowed values of a bad switch', () => {
+        expect(() => computeCredit('agent_normalized', group, { pooling: 'sideways' })).toThrow('`pooling` must be one of decision, rollout');
+    });
+});

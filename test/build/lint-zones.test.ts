@@ -1,0 +1,37 @@
+// Proves that the layering rules of DESIGN.md §1 are enforced: each snippet breaks one zone and must be reported.
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function restrictedImports(filePath: string, code: string): Promise<number> {
+    const [result] = await eslint.lintText(code, { filePath });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').length;
+}
+
+const violations: [zone: string, file: string, code: string][] = [
+    ['protocol imports server', 'protocol/x.ts', "import { a } from '../server/src/language/mas-module.js';\nexport { a };\n"],
+    ['protocol imports langium', 'protocol/x.ts', "import { URI } from 'langium';\nexport { URI };\n"],
+    ['server imports vscode', 'server/src/language/x.ts', "import * as vscode from 'vscode';\nexport { vscode };\n"],
+    ['client imports server', 'client/src/x.ts', "import { createMasServices } from '../../server/src/language/mas-module.js';\nexport { createMasServices };\n"],
+    ['client imports langium', 'client/src/x.ts', "import { AstUtils } from 'langium';\nexport { AstUtils };\n"],
+    ['webview imports vscode', 'webview/graph/x.ts', "import * as vscode from 'vscode';\nexport { vscode };\n"],
+    ['webview imports node:fs', 'webview/graph/x.ts', "import { readFileSync } from 'node:fs';\nexport { readFileSync };\n"],
+    ['webview imports fs', 'webview/graph/x.ts', "import { readFileSync } from 'fs';\nexport { readFileSync };\n"],
+    ['webview imports client', 'webview/graph/x.ts', "import { activate } from '../../client/src/extension.js';\nexport { activate };\n"],
+    ['analysis imports langium', 'analysis/x.ts', "import { AstUtils } from 'langium';\nexport { AstUtils };\n"],
+    ['analysis imports vscode', 'analysis/x.ts', "import * as vscode from 'vscode';\nexport { vscode };\n"],
+    ['analysis imports server', 'analysis/x.ts', "import { compile } from '../server/src/compile/compile-file.js';\nexport { compile };\n"],
+];
+
+describe('lint zones (DESIGN.md §1)', () => {
+    it.each(violations)('%s is reported', async (_zone, file, code) => {
+        expect(await restrictedImports(file, code)).toBe(1);
+    });
+
+    it('allowed imports pass', async () => {
+        expect(await restrictedImports('client/src/x.ts', "import * as vscode from 'vscode';\nimport type { RunSpec } from '../../protocol/run-spec.js';\nexport type T = RunSpec;\nexport { vscode };\n")).toBe(0);
+        expect(await restrictedImports('server/src/x.ts', "import { AstUtils } from 'langium';\nimport { readFileSync } from 'node:fs';\nexport { AstUtils, readFileSync };\n")).toBe(0);
+        expect(await restrictedImports('webview/graph/x.ts', "import type { RunSpec } from '../../protocol/run-spec.js';\nexport type T = RunSpec;\n")).toBe(0);
+    });
+});

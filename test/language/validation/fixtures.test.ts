@@ -1,0 +1,21 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IssueCodes } from '../../../server/src/language/validation/issue-codes.js';
+import { createValidationServices, problemCodes } from './validation-helpers.js';
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/invalid');
+const fixtureFiles = readdirSync(FIXTURES).filter(name => name.endsWith('.mas')).sort();
+const { validate } = createValidationServices();
+
+describe('test/fixtures/invalid: each file gives exactly the diagnostic code it is named after', () => {
+    it.each(fixtureFiles)('%s', async (file) => {
+        const document = await validate(readFileSync(join(FIXTURES, file), 'utf8'));
+        expect(new Set(problemCodes(document))).toEqual(new Set([basename(file, '.mas')]));
+    });
+
+    it('has a fixture for every issue code', () => {
+        const codes = new Set(fixtureFiles.map(file => basename(file, '.mas')));
+        expect(Object.values(IssueCodes).filter(code => !codes.has(code))).toEqual([]);
+    });
+});

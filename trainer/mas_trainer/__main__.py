@@ -1,0 +1,78 @@
+"""Command line: `python -m mas_trainer run --spec spec.json|- --run-dir DIR [--resume]` and `check-env`.
+
+Exit codes: trainer/README.md (mas_trainer/errors.py).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+
+from .errors import EXIT_BAD_ARGS, MasError
+
+
+def check_env() -> dict:
+    info = {"python": platform.python_version(), "torch": None, "cuda_available": False, "gpus": []}
+    try:
+        import torch
+    except ImportError:
+        return info
+    info["torch"] = torch.__version__
+    info["cuda_available"] = torch.cuda.is_available()
+    if info["cuda_available"]:
+        for i in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(i)
+            info["gpus"].append({"name": props.name, "memory_mb": props.total_memory // 2 ** 20})
+    try:
+        import transformers
+        import peft
+
+        info["transformers"], info["peft"] = transformers.__version__, peft.__version__
+    except ImportError:
+        pass
+    return info
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mas_trainer")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="train a compiled workflow")
+    run.add_argument("--spec", required=True, help="RunSpec JSON from `mas compile`, or - for stdin")
+    run.add_argument("--run-dir", required=True, help="the run directory to write (runs/<name>)")
+    run.add_argument("--resume", action="store_true", help="continue from the newest complete checkpoint")
+    run.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this process")
+    sub.add_parser("check-env", help="print Python, torch and GPU facts as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_BAD_ARGS if exit_.code else 0
+    try:
+        if args.command == "check-env":
+            print(json.dumps(check_env()))
+            return 0
+        from .spec import load_spec
+        from .trainer import RunOptions, Trainer
+
+        spec = load_spec(args.spec)
+        trainer = Trainer(spec, RunOptions(args.run_dir, args.resume, args.max_steps))
+        try:
+            trainer.run()
+        finally:
+            trainer.dist.shutdown()
+        return 0
+    except MasError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; continue with --resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""`outcome` credit (GRPO): one normalised rollout reward, the same for every decision of the rollout.
+
+DESIGN.md §5: A_i = (R_i - mean_G R) / (std_G R + eps). Follows DrMAS's compute_grpo_outcome_advantage with
+group_by_agent_id=False (verl/trainer/ppo/core_algos.py): the rows (decisions) of a trajectory are first averaged
+into one score per trajectory (`traj2avg`), so each rollout counts once in the group statistics whatever its number
+of decisions. Every row there carries the episode reward (agent_system/reward_manager/episode.py), hence the
+trajectory score is the rollout reward R_i. A rollout without decisions has no rows in their batch, so it is left out
+of the statistics here too and gets an empty credit list.
+"""
+from __future__ import annotations
+
+from .grpo import GRPO_PARAMS, read_grpo_options
+from .params import ParamReader
+from .stats import standardise_pool
+from .types import CreditGroup
+
+
+def outcome_credit(group: CreditGroup, params: dict) -> list[list[float]]:
+    options = read_grpo_options(ParamReader("outcome", params, GRPO_PARAMS))
+    scored = [r.reward for r in group.rollouts if r.decisions]
+    if not scored:
+        return [[] for _ in group.rollouts]
+    mu, divisor = standardise_pool(scored, epsilon=options.epsilon, std_kind=options.std_kind,
+                                   scale_by_std=options.scale_by_std, singleton=options.singleton)
+    return [[(r.reward - mu) / divisor] * len(r.decisions) for r in group.rollouts]

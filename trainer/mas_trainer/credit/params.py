@@ -1,0 +1,30 @@
+"""Reading an estimator's params (RunSpec `credit(...)` arguments: numbers and strings) with defaults and checks.
+
+Every unknown key or bad value is a ValueError with one sentence naming the estimator, the key and what is allowed,
+so that a typo in a .mas file never silently falls back to a default.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+
+class ParamReader:
+    def __init__(self, method: str, params: Mapping[str, object] | None, known: set[str]):
+        self.method = method
+        self.params = dict(params or {})
+        unknown = sorted(set(self.params) - known)
+        if unknown:
+            raise ValueError(f"credit `{method}` has no parameter {', '.join(repr(k) for k in unknown)}; "
+                             f"known: {', '.join(sorted(known)) or 'none'}")
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.params.get(key, default)
+        if value not in allowed:
+            raise ValueError(f"credit `{self.method}`: `{key}` must be one of {', '.join(allowed)}, got {value!r}")
+        return str(value)
+
+    def non_negative_number(self, key: str, default: float) -> float:
+        value = self.params.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+            raise ValueError(f"credit `{self.method}`: `{key}` must be a number >= 0, got {value!r}")
+        return float(value)

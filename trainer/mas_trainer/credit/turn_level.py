@@ -1,0 +1,132 @@
+"""`turn_level` credit (MARS): per-turn rewards normalised per agent, summed over the agent's later turns, centred.
+
+Follows thu-nics/MARS (commit 5979f75c) as its self-play configs run it (examples/*/agentic_val_*_selfplay.yaml:
+use_turn_scores true, reward_normalization {grouping: tags, method: mean, separate_norm_for_selfplay: true},
+adv_estimator reinforce with gamma 1, advantage_norm mean). Functions in roll/utils/functionals.py:
+
+1. Where rewards sit (roll/agentic/rollout/env_manager.py get_masks_and_scores): with turn scores, each turn's
+   reward sits on that turn's last token; without them, the sum of the player's rewards sits on its row's last token.
+   Here: if any decision of the batch has a `reward`, every decision is a reward position (None counts 0);
+   otherwise the rollout's reward sits on each agent's last decision of the rollout.
+2. reward_normalize_by_player -> score_normalize: per player (here: per agent), over the reward positions of the
+   whole pool (grouping `tags` pools every group of the batch — see turn_level_credit_batch). `mean` subtracts the
+   pool mean; `mean_std` also divides by (std + 1e-6) with the Bessel-corrected (unbiased) std, and gives 0 when
+   std <= 1e-6. (masked_mean divides by mask_sum + 1e-8, but in float32 n + 1e-8 == n for n >= 1, so the 1e-8 is
+   a no-op and is left out here.) A one-element pool raises in their masked_var; here it is centred to 0.
+3. compute_reinforce_return with gamma 1: a reverse cumulative sum along the agent's own row, so the credit of a
+   decision is the sum of the normalised rewards of that agent's decisions at or after it in the rollout.
+4. normalize_unique_values_by_player (advantage_norm): centres over the DISTINCT values of the player's advantage
+   tensor across the whole batch — duplicates count once, and the right padding of every row (pad_to_length to
+   sequence_length) adds the value 0 (`advantage_pool="distinct_with_zero"`, default); a single distinct value
+   gives all zeros. `advantage_pool="decisions"` is DESIGN.md §5's plain "centred per agent" (mean over decisions).
+
+Not reproduced (token-level, needs token counts that a decision does not carry): whiten_rewards and
+whiten_advantages (masked_whiten over every response token of the batch). See docs/credit-estimators.md.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Sequence
+
+from .params import ParamReader
+from .types import CreditGroup
+
+TURN_LEVEL_PARAMS = {"reward_norm", "advantage_norm", "advantage_pool"}
+NORM_EPS = 1e-6  # score_normalize's and normalize_unique_values's `+ 1e-6`
+
+# (group index, rollout index, decision index)
+Position = tuple[int, int, int]
+
+
+def _turn_rewards(groups: Sequence[CreditGroup]) -> dict[Position, float]:
+    """The reward positions and their rewards (get_masks_and_scores; use_turn_scores = any decision has a reward)."""
+    turn_scores = any(d.reward is not None for g in groups for r in g.rollouts for d in r.decisions)
+    rewards: dict[Position, float] = {}
+    for gi, group in enumerate(groups):
+        for ri, rollout in enumerate(group.rollouts):
+            if turn_scores:
+                for di, d in enumerate(rollout.decisions):
+                    rewards[(gi, ri, di)] = 0.0 if d.reward is None else d.reward
+            else:
+                last_of_agent = {d.agent: di for di, d in enumerate(rollout.decisions)}
+                for di in last_of_agent.values():
+                    rewards[(gi, ri, di)] = rollout.reward
+    return rewards
+
+
+def _normalise_rewards(values: list[float], method: str) -> list[float]:
+    if method == "none" or not values:
+        return list(values)
+    n = len(values)
+    mu = sum(values) / n
+    if method == "mean":
+        return [v - mu for v in values]
+    if n < 2:  # their masked_var raises, x.std() is NaN (-> zeros); both read here as "no spread"
+        return [0.0] * n
+    sd = math.sqrt(sum((v - mu) ** 2 for v in values) / (n - 1))
+    return [(v - mu) / (sd + NORM_EPS) for v in values] if sd > NORM_EPS else [0.0] * n
+
+
+def _centre(values: list[float], pool: list[float], mode: str) -> list[float]:
+    """normalize_unique_values: fewer than two distinct pool values -> zeros; else centre (and scale)."""
+    if mode == "none":
+        return list(values)
+    if len(set(pool)) < 2:
+        return [0.0] * len(values)
+    ordered = sorted(pool)  # torch.unique sorts; summing in the same order keeps the TS twin bit-identical
+    mu = sum(ordered) / len(ordered)
+    if mode == "mean":
+        return [v - mu for v in values]
+    sd = math.sqrt(sum((v - mu) ** 2 for v in ordered) / (len(ordered) - 1))
+    return [(v - mu) / (sd + NORM_EPS) for v in values]
+
+
+def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list[list[list[float]]]:
+    """MARS pools both normalisations over the whole batch (grouping `tags`, one tag here; advantage_norm over the
+    batch), not per task: pass every group of a training step to reproduce it. Result: [group][rollout][decision]."""
+    reader = ParamReader("turn_level", params, TURN_LEVEL_PARAMS)
+    reward_norm = reader.choice("reward_norm", ("mean", "mean_std", "none"), "mean")
+    advantage_norm = reader.choice("advantage_norm", ("mean", "mean_std", "none"), "mean")
+    advantage_pool = reader.choice("advantage_pool", ("distinct_with_zero", "distinct", "decisions"),
+                                   "distinct_with_zero")
+
+    rewards = _turn_rewards(groups)
+    positions_of_agent: dict[str, list[Position]] = defaultdict(list)
+    for pos in rewards:
+        gi, ri, di = pos
+        positions_of_agent[groups[gi].rollouts[ri].decisions[di].agent].append(pos)
+    normalised: dict[Position, float] = {}
+    for positions in positions_of_agent.values():
+        for pos, value in zip(positions, _normalise_rewards([rewards[p] for p in positions], reward_norm)):
+            normalised[pos] = value
+
+    # Reverse cumulative sum along each agent's own decisions of each rollout (gamma = 1).
+    returns = [[[0.0] * len(r.decisions) for r in g.rollouts] for g in groups]
+    for gi, group in enumerate(groups):
+        for ri, rollout in enumerate(group.rollouts):
+            running: dict[str, float] = defaultdict(float)
+            for di in range(len(rollout.decisions) - 1, -1, -1):
+                agent = rollout.decisions[di].agent
+                running[agent] = normalised.get((gi, ri, di), 0.0) + running[agent]
+                returns[gi][ri][di] = running[agent]
+
+    returns_of_agent: dict[str, list[Position]] = defaultdict(list)
+    for gi, group in enumerate(groups):
+        for ri, rollout in enumerate(group.rollouts):
+            for di, d in enumerate(rollout.decisions):
+                returns_of_agent[d.agent].append((gi, ri, di))
+    credit = [[list(row) for row in g] for g in returns]
+    for positions in returns_of_agent.values():
+        values = [returns[gi][ri][di] for gi, ri, di in positions]
+        pool = values if advantage_pool == "decisions" else sorted(set(values))
+        if advantage_pool == "distinct_with_zero" and 0.0 not in pool:
+            pool = sorted(pool + [0.0])
+        for (gi, ri, di), value in zip(positions, _centre(values, pool, advantage_norm)):
+            credit[gi][ri][di] = value
+    return credit
+
+
+def turn_level_credit(group: CreditGroup, params: dict) -> list[list[float]]:
+    """One task's group as the whole batch (the per-group form the trainer's credit bridge calls)."""
+    return turn_level_credit_batch([group], params)[0]

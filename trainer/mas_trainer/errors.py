@@ -1,0 +1,30 @@
+"""User-facing errors: one line that says what to do, and a documented exit code (trainer/README.md)."""
+from __future__ import annotations
+
+# Exit codes, documented in trainer/README.md. 1 is left for unexpected crashes (a Python traceback).
+EXIT_BAD_ARGS = 2
+EXIT_BAD_SPEC = 3
+EXIT_BAD_DATASET = 4
+EXIT_MODEL_UNAVAILABLE = 5
+EXIT_DEVICE_UNAVAILABLE = 6
+EXIT_RUN_DIR = 7
+EXIT_RESUME_FAILED = 8
+EXIT_OUT_OF_MEMORY = 9
+
+
+class MasError(Exception):
+    """An error the user can fix; main() prints `error: <message>` and exits with `exit_code`."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class SpecError(MasError):
+    def __init__(self, message: str):
+        super().__init__(message, EXIT_BAD_SPEC)
+
+
+class DatasetError(MasError):
+    def __init__(self, message: str):
+        super().__init__(message, EXIT_BAD_DATASET)

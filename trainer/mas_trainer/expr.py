@@ -1,0 +1,225 @@
+"""The expression-tree evaluator (protocol/expression.ts, semantics in protocol/EXPRESSIONS.md).
+
+Must agree with the TypeScript evaluator on every vector in test/fixtures/expressions/.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .expr_errors import EvalError, Value, is_num as _is_num, type_name as _type_name
+from .expr_regex import compile_regex, count_matches as _count, extract_match as _extract
+from .expr_values import TRIM_CHARS, to_number, to_string
+
+@dataclass
+class EvalContext:
+    """TS twin: EvalContext (protocol/expression.ts)."""
+
+    task: Mapping[str, Value] = field(default_factory=dict)
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    ctx: Mapping[str, Value] = field(default_factory=dict)
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _check_str(v: Value, what: str) -> None:
+    if v is not None and not _is_str(v):
+        raise EvalError("type_error", f"{what} needs a string, got {_type_name(v)}")
+
+
+class Evaluator:
+    """Evaluates expression trees; caches compiled regexes across calls (one per trainer, not global)."""
+
+    def __init__(self) -> None:
+        self._regex_cache: dict[tuple[str, str], re.Pattern] = {}
+
+    def evaluate(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
+        value = self._eval(expr, context)
+        if isinstance(value, re.Pattern):
+            raise EvalError("type_error", "a regex is only valid as an argument")
+        return value
+
+    def _regex_arg(self, expr: Any) -> re.Pattern:
+        if not isinstance(expr, Mapping) or expr.get("op") != "regex":
+            raise EvalError("type_error", "a regex literal is required here")
+        key = (expr.get("source"), expr.get("flags", ""))
+        if key not in self._regex_cache:
+            self._regex_cache[key] = compile_regex(*key)
+        return self._regex_cache[key]
+
+    def _value(self, expr: Any, context: EvalContext) -> Value:
+        v = self._eval(expr, context)
+        if isinstance(v, re.Pattern):
+            raise EvalError("type_error", "a regex is only valid as an argument")
+        return v
+
+    def _eval(self, expr: Any, context: EvalContext) -> Any:
+        if not isinstance(expr, Mapping):
+            raise EvalError("unknown_op", f"not an expression node: {expr!r}")
+        op = expr.get("op")
+        if op in ("num", "str", "bool"):
+            return float(expr["value"]) if op == "num" else expr["value"]
+        if op == "regex":
+            # Compile to surface bad_regex, but a bare regex is a type_error at the use site.
+            self._regex_arg(expr)
+            raise EvalError("type_error", "a regex is only valid as an argument")
+        if op == "task":
+            v = context.task.get(expr["field"])
+            return float(v) if _is_num(v) else v
+        if op == "output":
+            return context.outputs.get(expr["agent"], "")
+        if op == "ctx":
+            v = context.ctx.get(expr["name"])
+            return float(v) if _is_num(v) else v
+        if op in ("not", "neg"):
+            return self._unary(op, self._value(expr["arg"], context))
+        if op in ("and", "or"):
+            return self._logical(op, expr, context)
+        if op in _BINARY:
+            left = self._value(expr["left"], context)
+            if op == "matches":
+                return self._matches(left, expr["right"])
+            return _BINARY[op](left, self._value(expr["right"], context))
+        if op == "call":
+            return self._call(expr.get("fn"), expr.get("args", []), context)
+        raise EvalError("unknown_op", f"unknown op {op!r}")
+
+    @staticmethod
+    def _unary(op: str, v: Value) -> Value:
+        if op == "not":
+            if v is None or v is False:
+                return True
+            if v is True:
+                return False
+            raise EvalError("type_error", f"not of {_type_name(v)}")
+        if v is None:
+            return None
+        if _is_num(v):
+            return -v
+        raise EvalError("type_error", f"neg of {_type_name(v)}")
+
+    def _logical(self, op: str, expr: Mapping[str, Any], context: EvalContext) -> bool:
+        def truth(v: Value) -> bool:
+            if v is None:
+                return False
+            if isinstance(v, bool):
+                return v
+            raise EvalError("type_error", f"{op} of {_type_name(v)}")
+
+        left = truth(self._value(expr["left"], context))
+        if op == "and" and not left:
+            return False
+        if op == "or" and left:
+            return True
+        return truth(self._value(expr["right"], context))
+
+    def _matches(self, left: Value, right_expr: Any) -> bool:
+        pattern = self._regex_arg(right_expr)
+        _check_str(left, "matches")
+        return left is not None and pattern.search(left) is not None
+
+    def _call(self, fn: Any, args: list, context: EvalContext) -> Value:
+        if fn not in _ARITY:
+            raise EvalError("unknown_op", f"unknown function {fn!r}")
+        if len(args) != _ARITY[fn]:
+            raise EvalError("arity", f"{fn} takes {_ARITY[fn]} argument(s), got {len(args)}")
+        if fn in ("extract", "count"):
+            s = self._value(args[0], context)
+            pattern = self._regex_arg(args[1])
+            _check_str(s, fn)
+            if fn == "extract":
+                return _extract(s, pattern)
+            return 0.0 if s is None else float(_count(s, pattern))
+        v = self._value(args[0], context)
+        if fn == "number":
+            return to_number(v)
+        if fn == "string":
+            return to_string(v)
+        _check_str(v, fn)
+        if v is None:
+            return None
+        if fn == "length":
+            return float(len(v))
+        if fn == "lower":
+            return v.lower()
+        if fn == "upper":
+            return v.upper()
+        return v.strip(TRIM_CHARS)
+
+
+def _arith(op: str):
+    def apply(a: Value, b: Value) -> Value:
+        if a is None or b is None:
+            return None  # null wins over the type check (conformance vectors)
+        if op == "+" and _is_str(a) and _is_str(b):
+            return a + b
+        if not (_is_num(a) and _is_num(b)):
+            raise EvalError("type_error", f"{op} of {_type_name(a)} and {_type_name(b)}")
+        if op == "+":
+            result = a + b
+        elif op == "-":
+            result = a - b
+        elif op == "*":
+            result = a * b
+        elif b == 0:
+            return None
+        elif op == "/":
+            result = a / b
+        else:
+            result = math.fmod(a, b)
+        return result if math.isfinite(result) else None
+    return apply
+
+
+def _equality(negate: bool):
+    def apply(a: Value, b: Value) -> bool:
+        if a is None or b is None:
+            return negate
+        if _type_name(a) != _type_name(b):
+            raise EvalError("type_error", f"comparing {_type_name(a)} with {_type_name(b)}")
+        return (a != b) if negate else (a == b)
+    return apply
+
+
+def _ordering(op: str):
+    def apply(a: Value, b: Value) -> bool:
+        if a is None or b is None:
+            return False
+        if not ((_is_num(a) and _is_num(b)) or (_is_str(a) and _is_str(b))):
+            raise EvalError("type_error", f"{op} of {_type_name(a)} and {_type_name(b)}")
+        # Python compares str by code point, as the contract requires (JS compares UTF-16 units; the
+        # vectors decide if that ever differs).
+        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return apply
+
+
+def _contains(a: Value, b: Value) -> bool:
+    _check_str(a, "contains")
+    _check_str(b, "contains")
+    if a is None or b is None:
+        return False
+    return b in a
+
+
+_BINARY = {
+    "+": _arith("+"), "-": _arith("-"), "*": _arith("*"), "/": _arith("/"), "%": _arith("%"),
+    "==": _equality(False), "!=": _equality(True),
+    "<": _ordering("<"), "<=": _ordering("<="), ">": _ordering(">"), ">=": _ordering(">="),
+    "contains": _contains, "matches": None,
+}
+_ARITY = {"extract": 2, "length": 1, "number": 1, "lower": 1, "upper": 1, "trim": 1, "count": 2, "string": 1}
+
+
+def criterion_score(value: Value) -> float:
+    """EXPRESSIONS.md: true -> 1, false/null -> 0, number -> itself."""
+    if value is None or value is False:
+        return 0.0
+    if value is True:
+        return 1.0
+    if _is_num(value):
+        return float(value)
+    raise EvalError("type_error", f"a criterion must give a bool or a number, got {_type_name(value)}")

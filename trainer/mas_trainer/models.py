@@ -1,0 +1,180 @@
+"""Builds the models of a RunSpec and maps agents onto them (DESIGN.md §4, sharing modes of AgentSpec).
+
+- `shared`: agents on the same model use the same weights (and the model's adapter, if any).
+- `adapter`: the agent gets its own LoRA adapter on the shared base (peft multi-adapter).
+- `weights`: the agent gets its own copy of the model.
+A *unit* is one trainable nn.Module with its own optimizer; several agents may act through one unit.
+"""
+from __future__ import annotations
+
+import copy
+import os
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from typing import Optional
+
+import torch
+from torch import nn
+
+from .errors import EXIT_MODEL_UNAVAILABLE, MasError
+from .spec import ModelSpec, RunSpec
+from .tokenizer import CharTokenizer, HfTokenizer
+
+
+@dataclass
+class Unit:
+    """One trainable module; `reference` is a frozen copy for KL when there is no adapter to disable."""
+
+    name: str
+    module: nn.Module
+    tokenizer: object
+    has_adapters: bool
+    reference: Optional[nn.Module] = None
+    agents: list = field(default_factory=list)
+    # Names of the trainable parameters, fixed at build time: peft flips requires_grad of inactive adapters
+    # whenever an adapter is (re)activated, so requires_grad cannot say what to optimise or checkpoint.
+    trainable: list = field(default_factory=list)
+    context: int = 2048  # longest prompt + output the model takes, in tokens
+
+
+@dataclass
+class Policy:
+    """How one agent acts: which unit, and which peft adapter to activate (None: no adapter)."""
+
+    agent: str
+    unit: Unit
+    adapter: Optional[str]
+
+    @property
+    def tokenizer(self):
+        return self.unit.tokenizer
+
+    def activate(self) -> nn.Module:
+        if self.adapter is not None:
+            self.unit.module.set_adapter(self.adapter)
+            # peft's set_adapter freezes the other adapters; they must keep learning from their own turns.
+            for pname, p in self.unit.module.named_parameters():
+                if "lora_" in pname:
+                    p.requires_grad_(True)
+        return self.unit.module
+
+    @contextmanager
+    def reference_model(self):
+        """The KL reference: the base with adapters disabled, or the frozen copy for full-weight training."""
+        if self.unit.has_adapters:
+            with self.unit.module.disable_adapter():
+                yield self.unit.module
+        else:
+            yield self.unit.reference
+
+
+def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
+    src = model.source
+    if src.kind == "scratch":
+        from transformers import LlamaConfig, LlamaForCausalLM
+
+        tok = CharTokenizer()
+        config = LlamaConfig(
+            vocab_size=tok.vocab_size, hidden_size=src.hidden, intermediate_size=4 * src.hidden,
+            num_hidden_layers=src.layers, num_attention_heads=src.heads, num_key_value_heads=src.heads,
+            max_position_embeddings=src.context, pad_token_id=tok.pad_id, eos_token_id=tok.eos_id,
+            bos_token_id=tok.eos_id, tie_word_embeddings=True,
+        )
+        return LlamaForCausalLM(config), tok
+    if src.kind == "hf":
+        return _load_hf(model.name, src.id or "")
+    raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", 3)
+
+
+def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    local_dir = os.path.isdir(model_id)
+    try:
+        # Offline by design: a hub id only works if it is already in the local cache.
+        tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True)
+        module = AutoModelForCausalLM.from_pretrained(model_id, local_files_only=True)
+    except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        hint = ("the directory does not hold a loadable causal LM and its tokenizer" if local_dir else
+                "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
+                "download it first (huggingface-cli download) or give a local path")
+        raise MasError(f"model `{name}`: cannot load hf \"{model_id}\": {hint} ({reason[:160]})",
+                       EXIT_MODEL_UNAVAILABLE) from None
+    return module, HfTokenizer(tok)
+
+
+def _lora_config(model: ModelSpec):
+    from peft import LoraConfig
+
+    a = model.adapter
+    return LoraConfig(r=a.rank, lora_alpha=a.alpha, lora_dropout=a.dropout, target_modules="all-linear",
+                      task_type="CAUSAL_LM")
+
+
+def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy],
+                                                                                       list[Unit]]:
+    """One base per model; units and adapters per the agents' sharing. Deterministic given the torch seed."""
+    from peft import get_peft_model
+
+    policies: dict[str, Policy] = {}
+    units: list[Unit] = []
+    for model in spec.models:
+        agents = [a for a in spec.agents if a.model == model.name]
+        if not agents:
+            continue
+        base, tok = build_base(model)
+        context = (model.source.context if model.source.kind == "scratch"
+                   else int(getattr(base.config, "max_position_embeddings", 2048) or 2048))
+        pristine = copy.deepcopy(base) if any(a.sharing == "weights" for a in agents) else None
+
+        def make_unit(unit_name: str, module: nn.Module, adapter_names: list[str]) -> Unit:
+            if model.adapter is not None:
+                module = get_peft_model(module, _lora_config(model), adapter_name=adapter_names[0])
+                for extra in adapter_names[1:]:
+                    module.add_adapter(extra, _lora_config(model))
+            module.to(device)
+            reference = None
+            if model.adapter is None and need_reference:
+                reference = copy.deepcopy(module).eval().requires_grad_(False)
+            unit = Unit(unit_name, module, tok, model.adapter is not None, reference, context=context)
+            units.append(unit)
+            return unit
+
+        main_agents = [a for a in agents if a.sharing in ("shared", "adapter")]
+        if main_agents:
+            own = [a.name for a in main_agents if a.sharing == "adapter"]
+            adapters = (["default"] if any(a.sharing == "shared" for a in main_agents) else []) + own
+            unit = make_unit(model.name, base, adapters)
+            for a in main_agents:
+                adapter = None if model.adapter is None else ("default" if a.sharing == "shared" else a.name)
+                policies[a.name] = Policy(a.name, unit, adapter)
+                unit.agents.append(a.name)
+        for a in (a for a in agents if a.sharing == "weights"):
+            unit = make_unit(f"{model.name}/{a.name}", copy.deepcopy(pristine), ["default"])
+            policies[a.name] = Policy(a.name, unit, "default" if model.adapter is not None else None)
+            unit.agents.append(a.name)
+    for unit in units:
+        if unit.has_adapters:
+            # peft's set_adapter leaves only the active adapter trainable; every adapter must learn.
+            for pname, p in unit.module.named_parameters():
+                p.requires_grad_("lora_" in pname)
+        unit.trainable = [n for n, p in unit.module.named_parameters() if p.requires_grad]
+    return policies, units
+
+
+def trainable_parameters(unit: Unit) -> list[nn.Parameter]:
+    params = dict(unit.module.named_parameters())
+    return [params[n] for n in unit.trainable]
+
+
+def trainable_state(unit: Unit) -> dict[str, torch.Tensor]:
+    params = dict(unit.module.named_parameters())
+    return {n: params[n].detach().cpu() for n in unit.trainable}
+
+
+def autocast_for(device: torch.device):
+    """Mixed precision on GPU only, bf16 (no loss scaler needed); CPU and older GPUs run in fp32."""
+    if torch.device(device).type == "cuda" and torch.cuda.is_bf16_supported():
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return nullcontext()

@@ -1,0 +1,70 @@
+"""Rubric scoring at the declared reward level (RewardSpec.level) and the success flag used by the figures."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from .expr import EvalContext, EvalError, Evaluator, criterion_score
+from .rollout import RolloutState
+from .spec import RubricSpec
+
+
+@dataclass
+class Score:
+    reward: float  # the rollout's total reward (what `outcome` credit normalises)
+    criteria: dict[str, float]  # criterion scores over the final transcript (metrics, trajectory records)
+    decision_rewards: list[Optional[float]]  # one per trainable decision: None at trajectory level
+    success: bool  # every criterion fully met (score >= 1) on the final transcript
+    errors: dict[str, str]  # criterion -> error kind, for criteria whose evaluation raised (they score 0)
+
+
+def decisions(state: RolloutState) -> list:
+    """The trainable decisions of a rollout: its turns that the policy produced (not nulled)."""
+    return [t for t in state.turns if not t.nulled]
+
+
+def rubric_value(rubric: RubricSpec, evaluator: Evaluator, context: EvalContext,
+                 errors: dict[str, str] | None = None) -> tuple[float, dict[str, float]]:
+    """Σ weight × score; a criterion whose evaluation raises scores 0 and its error kind goes to `errors`
+    (EXPRESSIONS.md), the others still count."""
+    scores = {}
+    for c in rubric.criteria:
+        try:
+            scores[c.name] = criterion_score(evaluator.evaluate(c.expr, context))
+        except EvalError as err:
+            scores[c.name] = 0.0
+            if errors is not None:
+                errors[c.name] = err.kind
+    return sum(c.weight * scores[c.name] for c in rubric.criteria), scores
+
+
+def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator: Evaluator) -> Score:
+    final = EvalContext(task=state.task, outputs=state.outputs)
+    errors: dict[str, str] = {}
+    total, criteria = rubric_value(rubric, evaluator, final, errors)
+    success = all(v >= 1.0 for v in criteria.values())
+    turns = decisions(state)
+    if level == "trajectory":
+        return Score(total, criteria, [None] * len(turns), success, errors)
+    if level == "turn":
+        # Each decision is scored on the transcript as it stood right after it, with ctx = that decision.
+        rewards, outputs = [], {}
+        by_index = {t.index for t in turns}
+        for t in state.turns:
+            outputs[t.agent] = t.output
+            if t.index in by_index:
+                ctx = EvalContext(task=state.task, outputs=dict(outputs),
+                                  ctx={"output": t.output, "agent": t.agent, "turn": float(t.index)})
+                rewards.append(rubric_value(rubric, evaluator, ctx)[0])
+        return Score(sum(rewards), criteria, rewards, success, errors)
+    # level == "agent": each agent scored once on its latest output; all its decisions carry that reward,
+    # and the rollout's total is the mean over the agents that spoke.
+    per_agent: dict[str, float] = {}
+    for t in turns:
+        if t.agent not in per_agent:
+            ctx = EvalContext(task=state.task, outputs=state.outputs,
+                              ctx={"output": state.outputs.get(t.agent, ""), "agent": t.agent,
+                                   "turn": float(max(x.index for x in turns if x.agent == t.agent))})
+            per_agent[t.agent] = rubric_value(rubric, evaluator, ctx)[0]
+    total_agent = sum(per_agent.values()) / len(per_agent) if per_agent else 0.0
+    return Score(total_agent, criteria, [per_agent[t.agent] for t in turns], success, errors)

@@ -1,0 +1,180 @@
+"""The rollout engine: a pure walk over the agent graph, one turn at a time.
+
+`RolloutState` holds everything a trajectory depends on (task, latest outputs, turns, edge uses, next agent), so a
+state can be copied and resumed. Replay from a frozen context = `rewind(state, k)` then keep stepping (the k-th
+agent's message is resampled); nulling an agent = `nulled={name}` (its declared null behaviour replaces generation).
+Generation is injected (`generate`), so the engine itself never touches a model.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from .expr import EvalContext, Evaluator
+from .spec import AgentSpec, RunSpec
+
+END = "end"
+
+
+@dataclass
+class Turn:  # TS twin: TurnRecord (protocol/run-dir.ts)
+    index: int
+    agent: str
+    role: str
+    model: str
+    prompt: str
+    output: str
+    prompt_token_ids: list[int]
+    token_ids: list[int]
+    logprobs: list[float]
+    started_at: float
+    duration_ms: float
+    nulled: bool = False  # produced by the null behaviour, not by the policy: not a trainable decision
+
+
+@dataclass
+class RolloutState:
+    task: dict
+    outputs: dict[str, str] = field(default_factory=dict)
+    turns: list[Turn] = field(default_factory=list)
+    edge_uses: dict[int, int] = field(default_factory=dict)
+    next_agent: Optional[str] = None  # None before the walk starts; END when finished
+    stop_reason: Optional[str] = None  # "end" | "no_edge" | "max_turns"
+    nulled: frozenset = frozenset()
+    key: int = 0  # the rollout's index in the global batch: seeds its sampling (with the turn index)
+    visits: list[str] = field(default_factory=list)  # agents reached, in order (a skipped agent has no turn)
+
+    @property
+    def done(self) -> bool:
+        return self.next_agent == END
+
+    def copy(self) -> "RolloutState":
+        return copy.deepcopy(self)
+
+
+# generate(agent, prompts, keys) -> list of (prompt_ids, token_ids, logprobs, text), one per prompt; keys are
+# (rollout key, turn index) pairs so sampling can be seeded per rollout and turn
+GenerateFn = Callable[[AgentSpec, list[str], list[tuple[int, int]]],
+                      list[tuple[list[int], list[int], list[float], str]]]
+
+
+class GraphWalker:
+    def __init__(self, spec: RunSpec, evaluator: Optional[Evaluator] = None) -> None:
+        self.spec = spec
+        self.agents = {a.name: a for a in spec.agents}
+        self.evaluator = evaluator or Evaluator()
+        self.edges_from: dict[str, list[int]] = {}
+        for i, e in enumerate(spec.edges):
+            self.edges_from.setdefault(e.from_, []).append(i)
+
+    def render(self, agent: AgentSpec, state: RolloutState) -> str:
+        parts = []
+        for part in agent.prompt:
+            if "text" in part:
+                parts.append(part["text"])
+                continue
+            ref = part["ref"]
+            if ref["op"] == "task":
+                value = state.task.get(ref["field"])
+                parts.append("" if value is None else _template_text(value))
+            else:
+                parts.append(state.outputs.get(ref["agent"], ""))
+        return "".join(parts)
+
+    def _advance(self, state: RolloutState, source: str) -> None:
+        """Takes the first edge out of `source` whose condition holds and whose `max` is not used up."""
+        context = EvalContext(task=state.task, outputs=state.outputs)
+        for i in self.edges_from.get(source, []):
+            edge = self.spec.edges[i]
+            if edge.max is not None and state.edge_uses.get(i, 0) >= edge.max:
+                continue
+            if edge.condition is not None and self.evaluator.evaluate(edge.condition, context) is not True:
+                continue
+            state.edge_uses[i] = state.edge_uses.get(i, 0) + 1
+            state.next_agent = edge.to
+            if edge.to == END:
+                state.stop_reason = "end"
+            elif len(state.turns) >= self.spec.train.max_turns:
+                state.next_agent, state.stop_reason = END, "max_turns"
+            return
+        state.next_agent, state.stop_reason = END, "no_edge"
+
+    def start(self, task: dict, nulled: frozenset = frozenset(), key: int = 0) -> RolloutState:
+        state = RolloutState(task=dict(task), nulled=frozenset(nulled), key=key)
+        self._advance(state, "start")
+        return state
+
+    def step(self, states: list[RolloutState], generate: GenerateFn) -> list[RolloutState]:
+        """One turn for every unfinished state, batched per agent. Returns new states; inputs are untouched."""
+        new_states = [s if s.done else s.copy() for s in states]
+        by_agent: dict[str, list[int]] = {}
+        for i, s in enumerate(new_states):
+            if not s.done:
+                by_agent.setdefault(s.next_agent, []).append(i)
+        for name, indices in by_agent.items():
+            agent = self.agents[name]
+            prompts = [self.render(agent, new_states[i]) for i in indices]
+            live = [k for k, i in enumerate(indices) if name not in new_states[i].nulled]
+            started = time.time()
+            keys = [(new_states[indices[k]].key, len(new_states[indices[k]].turns)) for k in live]
+            generated = generate(agent, [prompts[k] for k in live], keys) if live else []
+            duration_ms = (time.time() - started) * 1000.0
+            results = dict(zip(live, generated))
+            for k, i in enumerate(indices):
+                state = new_states[i]
+                state.visits.append(name)
+                if k in results:
+                    prompt_ids, token_ids, logprobs, text = results[k]
+                    self._record(state, agent, prompts[k], text, prompt_ids, token_ids, logprobs, started,
+                                 duration_ms, nulled=False)
+                else:
+                    self._apply_null(state, agent, prompts[k], started)
+                self._advance(state, name)
+        return new_states
+
+    def _record(self, state, agent, prompt, text, prompt_ids, token_ids, logprobs, started, duration_ms, nulled):
+        state.turns.append(Turn(len(state.turns), agent.name, agent.role, agent.model, prompt, text,
+                                list(prompt_ids), list(token_ids), list(logprobs), started, duration_ms, nulled))
+        state.outputs[agent.name] = text
+
+    def _apply_null(self, state: RolloutState, agent: AgentSpec, prompt: str, started: float) -> None:
+        kind = agent.null_behaviour.get("kind", "empty")
+        if kind == "skip":
+            return  # the agent does not speak: no turn, outputs unchanged, the walk goes on
+        text = agent.null_behaviour.get("text", "") if kind == "text" else ""
+        self._record(state, agent, prompt, text, [], [], [], started, 0.0, nulled=True)
+
+    def run(self, tasks: list[dict], generate: GenerateFn, nulled: frozenset = frozenset(),
+            first_key: int = 0) -> list[RolloutState]:
+        states = [self.start(t, nulled, first_key + i) for i, t in enumerate(tasks)]
+        return self.resume(states, generate)
+
+    def resume(self, states: list[RolloutState], generate: GenerateFn) -> list[RolloutState]:
+        while not all(s.done for s in states):
+            states = self.step(states, generate)
+        return states
+
+    def rewind(self, state: RolloutState, n_turns: int) -> RolloutState:
+        """The state just after the first `n_turns` turns (frozen context), rebuilt by replaying them."""
+        fresh = self.start(state.task, state.nulled, state.key)
+        turns = iter(state.turns[:n_turns])
+        for agent in state.visits:
+            if fresh.done or len(fresh.turns) >= n_turns:
+                break
+            fresh.visits.append(agent)
+            if agent in state.nulled and self.agents[agent].null_behaviour.get("kind") == "skip":
+                self._advance(fresh, agent)
+                continue
+            turn = next(turns)
+            fresh.turns.append(copy.deepcopy(turn))
+            fresh.outputs[turn.agent] = turn.output
+            self._advance(fresh, turn.agent)
+        return fresh
+
+
+def _template_text(value) -> str:
+    from .expr import to_string
+
+    return to_string(float(value) if isinstance(value, int) and not isinstance(value, bool) else value)

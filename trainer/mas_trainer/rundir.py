@@ -1,0 +1,136 @@
+"""The run directory (DESIGN.md §3): atomic whole-file writes, line-atomic appends, trainer.log.
+
+Record formats: protocol/schemas/run-dir/*.schema.json and protocol/run-dir.ts.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+
+RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
+
+
+def fsync_dir(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: str, data: bytes) -> None:
+    """temp file in the same folder + fsync + rename: readers see the old or the new file, never a torn one."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    fsync_dir(folder)
+
+
+def remove_temp_files(run_dir: str) -> int:
+    """Deletes temp files an interrupted atomic write left in the run directory and trajectories/."""
+    removed = 0
+    for folder in (run_dir, os.path.join(run_dir, "trajectories")):
+        if not os.path.isdir(folder):
+            continue
+        for name in os.listdir(folder):
+            path = os.path.join(folder, name)
+            if name.startswith(".tmp-") and os.path.isfile(path):
+                os.unlink(path)
+                removed += 1
+    return removed
+
+
+def atomic_write_json(path: str, obj) -> None:
+    atomic_write_bytes(path, (json.dumps(obj, indent=2) + "\n").encode("utf-8"))
+
+
+def append_line(path: str, record: dict) -> None:
+    """One record = one write() of one line with O_APPEND, then fsync: a reader never sees half of it
+    except as a torn last line after a crash, which readers drop (DESIGN.md §3)."""
+    data = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_records(path: str) -> list[dict]:
+    """Reads a JSON Lines file, dropping a torn last line (no trailing newline)."""
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    lines = text.split("\n")
+    complete = lines[:-1]  # the last piece is "" after a final newline, or a torn line
+    return [json.loads(line) for line in complete if line.strip()]
+
+
+def truncate_records(path: str, keep) -> int:
+    """Rewrites a JSON Lines file atomically with the records for which keep(record) holds; returns how many
+    were dropped. Used on resume to remove steps logged after the checkpoint we resume from."""
+    records = read_records(path)
+    kept = [r for r in records if keep(r)]
+    if not os.path.exists(path):
+        return 0
+    data = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in kept).encode("utf-8")
+    atomic_write_bytes(path, data)
+    return len(records) - len(kept)
+
+
+def open_logger(run_dir: str, name: str, write_file: bool = True) -> logging.Logger:
+    """trainer.log in the run directory (main process only) plus stderr; a logger per run."""
+    logger = logging.getLogger(f"mas_trainer.run.{os.path.abspath(run_dir)}.{name}")
+    logger.handlers.clear()
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if write_file:
+        handlers.append(logging.FileHandler(os.path.join(run_dir, "trainer.log"), encoding="utf-8"))
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+    return logger
+
+
+class TensorBoardSink:
+    """Writes scalars when tensorboard is installed; otherwise does nothing."""
+
+    def __init__(self, run_dir: str) -> None:
+        self.writer = None
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self.writer = SummaryWriter(os.path.join(run_dir, "tensorboard"))
+        except Exception:  # tensorboard missing or broken: the metrics.jsonl record is the source of truth
+            self.writer = None
+
+    def log(self, step: int, scalars: dict[str, float]) -> None:
+        if self.writer is None:
+            return
+        for key, value in scalars.items():
+            if isinstance(value, (int, float)) and value is not None:
+                self.writer.add_scalar(key, value, step)
+        self.writer.flush()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()

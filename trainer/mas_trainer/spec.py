@@ -1,0 +1,259 @@
+"""RunSpec dataclasses: one-to-one twins of protocol/run-spec.ts (snake_case JSON keys)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional, Union
+
+from .errors import SpecError
+
+RUN_SPEC_VERSION = 1  # TS twin: RUN_SPEC_VERSION
+CREDIT_METHODS = ("outcome", "agent_normalized", "turn_level", "counterfactual", "difference", "shapley", "critic")
+
+
+@dataclass
+class FieldSpec:  # TS twin: DatasetSpec.fields[i]
+    name: str
+    type: str
+
+
+@dataclass
+class DatasetSpec:  # TS twin: DatasetSpec
+    name: str
+    path: str
+    declared_path: str
+    fields: list[FieldSpec]
+
+
+@dataclass
+class ModelSource:  # TS twin: ModelSource ({kind:'hf', id} | {kind:'scratch', ...})
+    kind: str
+    id: Optional[str] = None
+    layers: int = 2
+    hidden: int = 64
+    heads: int = 4
+    context: int = 256
+    vocab: str = "chars"
+
+
+@dataclass
+class AdapterSpec:  # TS twin: ModelSpec.adapter
+    kind: str
+    rank: int
+    alpha: float
+    dropout: float = 0.0
+
+
+@dataclass
+class ModelSpec:  # TS twin: ModelSpec
+    name: str
+    source: ModelSource
+    adapter: Optional[AdapterSpec]
+
+
+@dataclass
+class RoleSpec:  # TS twin: RoleSpec
+    name: str
+    description: str
+
+
+@dataclass
+class AgentSpec:  # TS twin: AgentSpec
+    name: str
+    role: str
+    model: str
+    sharing: str
+    prompt: list[dict]  # TemplatePart: {"text": str} | {"ref": {"op": "task"|"output", ...}}
+    max_tokens: int
+    temperature: float
+    stop: Optional[str]
+    null_behaviour: dict
+
+
+@dataclass
+class EdgeSpec:  # TS twin: EdgeSpec
+    from_: str  # JSON key "from"
+    to: str
+    condition: Optional[dict]
+    max: Optional[int]
+
+
+@dataclass
+class CriterionSpec:  # TS twin: CriterionSpec
+    name: str
+    weight: float
+    expr: dict
+
+
+@dataclass
+class RubricSpec:  # TS twin: RubricSpec
+    name: str
+    criteria: list[CriterionSpec]
+
+
+@dataclass
+class RewardSpec:  # TS twin: RewardSpec
+    name: str
+    rubric: str
+    level: str
+
+
+@dataclass
+class AlgorithmSpec:  # TS twin: TrainSpec.algorithm
+    name: str
+    group: int
+    clip: float
+    kl: float
+
+
+@dataclass
+class CreditSpec:  # TS twin: TrainSpec.credit
+    method: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class TrainSpec:  # TS twin: TrainSpec
+    dataset: str
+    algorithm: AlgorithmSpec
+    credit: CreditSpec
+    steps: int
+    batch: int
+    lr: float
+    seed: int
+    device: str
+    max_turns: int
+    record_credit: Union[str, list]
+    checkpoint_every: int
+    critic: Optional[str]
+
+
+@dataclass
+class RunSpec:  # TS twin: RunSpec
+    version: int
+    workflow: str
+    source: dict
+    datasets: list[DatasetSpec]
+    models: list[ModelSpec]
+    roles: list[RoleSpec]
+    agents: list[AgentSpec]
+    edges: list[EdgeSpec]  # TS: graph.edges
+    rubrics: list[RubricSpec]
+    reward: RewardSpec
+    train: TrainSpec
+
+    def agent(self, name: str) -> AgentSpec:
+        return next(a for a in self.agents if a.name == name)
+
+    def model(self, name: str) -> ModelSpec:
+        return next(m for m in self.models if m.name == name)
+
+    def rubric(self, name: str) -> RubricSpec:
+        return next(r for r in self.rubrics if r.name == name)
+
+    def to_json(self) -> dict:
+        """Back to the protocol's JSON shape (run.json embeds it)."""
+        data = asdict(self)
+        data["graph"] = {"edges": [{"from": e.pop("from_"), **e} for e in data.pop("edges")]}
+        for model in data["models"]:
+            src = model["source"]
+            model["source"] = ({"kind": "hf", "id": src["id"]} if src["kind"] == "hf"
+                               else {k: v for k, v in src.items() if k != "id"})
+        return data
+
+
+def _get(obj: Any, key: str, where: str) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise SpecError(f"the run spec lacks `{where}.{key}`; recompile it with `mas compile`")
+    return obj[key]
+
+
+def _build(cls, obj: dict, where: str, **override):
+    names = [f for f in cls.__dataclass_fields__ if f not in override]
+    required = [f for f, d in cls.__dataclass_fields__.items()
+                if f not in override and d.default is d.default_factory is __import__("dataclasses").MISSING]
+    kwargs = {n: obj[n] for n in names if n in obj}
+    for n in required:
+        if n not in kwargs:
+            _get(obj, n, where)
+    return cls(**kwargs, **override)
+
+
+def parse_spec(data: Any) -> RunSpec:
+    if not isinstance(data, dict):
+        raise SpecError("the run spec must be a JSON object; produce it with `mas compile <file.mas>`")
+    version = data.get("version")
+    if version != RUN_SPEC_VERSION:
+        raise SpecError(f"run spec version {version!r} is not supported (this trainer reads version "
+                        f"{RUN_SPEC_VERSION}); update MAS Studio and the trainer together")
+    train = _get(data, "train", "spec")
+    spec = RunSpec(
+        version=version,
+        workflow=_get(data, "workflow", "spec"),
+        source=data.get("source", {}),
+        datasets=[_build(DatasetSpec, d, "datasets[]", fields=[FieldSpec(**f) for f in d.get("fields", [])])
+                  for d in _get(data, "datasets", "spec")],
+        models=[_build(ModelSpec, m, "models[]", source=_build(ModelSource, _get(m, "source", "models[]"), "source"),
+                       adapter=_build(AdapterSpec, m["adapter"], "adapter") if m.get("adapter") else None)
+                for m in _get(data, "models", "spec")],
+        roles=[_build(RoleSpec, r, "roles[]") for r in data.get("roles", [])],
+        agents=[_build(AgentSpec, a, "agents[]") for a in _get(data, "agents", "spec")],
+        edges=[_build(EdgeSpec, e, "graph.edges[]", from_=_get(e, "from", "graph.edges[]"))
+               for e in _get(_get(data, "graph", "spec"), "edges", "graph")],
+        rubrics=[_build(RubricSpec, r, "rubrics[]", criteria=[_build(CriterionSpec, c, "criteria[]")
+                                                              for c in _get(r, "criteria", "rubrics[]")])
+                 for r in _get(data, "rubrics", "spec")],
+        reward=_build(RewardSpec, _get(data, "reward", "spec"), "reward"),
+        train=_build(TrainSpec, train, "train",
+                     algorithm=_build(AlgorithmSpec, _get(train, "algorithm", "train"), "train.algorithm"),
+                     credit=_build(CreditSpec, _get(train, "credit", "train"), "train.credit")),
+    )
+    _validate(spec)
+    return spec
+
+
+def _validate(spec: RunSpec) -> None:
+    models = {m.name for m in spec.models}
+    agents = {a.name for a in spec.agents}
+    for a in spec.agents:
+        if a.model not in models:
+            raise SpecError(f"agent `{a.name}` uses unknown model `{a.model}`; recompile with `mas compile`")
+        if a.sharing not in ("shared", "adapter", "weights"):
+            raise SpecError(f"agent `{a.name}` has unknown sharing `{a.sharing}`")
+        if a.sharing == "adapter" and spec.model(a.model).adapter is None:
+            raise SpecError(f"agent `{a.name}` wants its own adapter but model `{a.model}` declares none")
+    for e in spec.edges:
+        if e.from_ not in agents | {"start"} or e.to not in agents | {"end"}:
+            raise SpecError(f"graph edge {e.from_} -> {e.to} names an unknown agent")
+    if spec.reward.rubric not in {r.name for r in spec.rubrics}:
+        raise SpecError(f"reward uses unknown rubric `{spec.reward.rubric}`")
+    if spec.reward.level not in ("trajectory", "turn", "agent"):
+        raise SpecError(f"unknown reward level `{spec.reward.level}`")
+    if spec.train.dataset not in {d.name for d in spec.datasets}:
+        raise SpecError(f"train uses unknown dataset `{spec.train.dataset}`")
+    if spec.train.algorithm.group < 1 or spec.train.batch < 1 or spec.train.steps < 0:
+        raise SpecError("train needs group >= 1, batch >= 1 and steps >= 0")
+    if spec.train.credit.method not in CREDIT_METHODS:
+        raise SpecError(f"unknown credit method `{spec.train.credit.method}`")
+
+
+def load_spec(path: str) -> RunSpec:
+    """Reads a RunSpec from a file, or from stdin when path is `-`."""
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except OSError as err:
+        raise SpecError(f"cannot read the run spec {path}: {err.strerror}; pass a file from `mas compile`")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise SpecError(f"the run spec {path} is not JSON (line {err.lineno}: {err.msg}); "
+                        "produce it with `mas compile <file.mas>`") from None
+    spec = parse_spec(data)
+    # Compiled specs carry absolute dataset paths; a hand-written one may be relative to its own folder.
+    base = os.getcwd() if path == "-" else os.path.dirname(os.path.abspath(path))
+    for d in spec.datasets:
+        if not os.path.isabs(d.path):
+            d.path = os.path.join(base, d.path)
+    return spec

@@ -1,0 +1,250 @@
+"""The training loop: batch of tasks -> G rollouts each -> rubric -> credit -> GRPO update -> run directory."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .checkpoint import load_latest, save_checkpoint
+from .credit_bridge import group_credit, recorded_methods
+from .data import load_dataset
+from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_OUT_OF_MEMORY, EXIT_RUN_DIR, MasError
+from .dist import check_batch, init_from_env
+from .expr import Evaluator
+from .generation import row_generator, sample
+from .metrics import step_metrics, trajectory_records
+from .models import build_policies, trainable_parameters, trainable_state
+from .rewards import decisions, score_rollout
+from .rollout import GraphWalker
+from .rundir import (RUN_DIR_VERSION, TensorBoardSink, append_line, atomic_write_bytes, atomic_write_json,
+                     open_logger, remove_temp_files, truncate_records)
+from .spec import RunSpec
+from .update import Decision, update
+
+TRAINER_VERSION = "0.1.0"
+
+
+def resolve_device(requested: str) -> torch.device:
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise MasError("the spec asks for device cuda but no CUDA GPU is visible to PyTorch; set `device: cpu` "
+                       "or `auto`, or install a CUDA build of torch", EXIT_DEVICE_UNAVAILABLE)
+    if requested == "cpu":
+        return torch.device("cpu")
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def task_order(n_rows: int, seed: int, step: int, batch: int) -> list[int]:
+    """Row indices for a step: epochs of seeded permutations, a pure function of the step (resume-safe)."""
+    indices = []
+    for k in range(step * batch, (step + 1) * batch):
+        epoch, offset = divmod(k, n_rows)
+        perm = np.random.RandomState((seed * 1_000_003 + epoch) % (2 ** 32)).permutation(n_rows)
+        indices.append(int(perm[offset]))
+    return indices
+
+
+@dataclass
+class RunOptions:
+    run_dir: str
+    resume: bool = False
+    max_steps: int | None = None  # stop early after this many steps in this process (tests, benches)
+
+
+class Trainer:
+    def __init__(self, spec: RunSpec, options: RunOptions) -> None:
+        self.spec, self.options = spec, options
+        self.run_dir = options.run_dir
+        try:
+            os.makedirs(os.path.join(self.run_dir, "trajectories"), exist_ok=True)
+        except OSError as err:
+            raise MasError(f"cannot create the run directory {self.run_dir}: {err.strerror}", EXIT_RUN_DIR)
+        if not options.resume and os.path.exists(os.path.join(self.run_dir, "metrics.jsonl")):
+            raise MasError(f"{self.run_dir} already holds a run; pass --resume to continue it or choose a new "
+                           "--run-dir", EXIT_RUN_DIR)
+        self.device = resolve_device(spec.train.device)
+        self.dist = init_from_env(self.device)
+        check_batch(spec.train.batch, self.dist)
+        self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
+        self.rows = load_dataset(next(d for d in spec.datasets if d.name == spec.train.dataset))
+        self.evaluator = Evaluator()
+        self.walker = GraphWalker(spec, self.evaluator)
+        self.rubric = spec.rubric(spec.reward.rubric)
+        torch.manual_seed(spec.train.seed)
+        random.seed(spec.train.seed)
+        self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
+        self.optimizers, self.schedulers = {}, {}
+        for unit in self.units:
+            opt = torch.optim.AdamW(trainable_parameters(unit), lr=spec.train.lr, weight_decay=0.0)
+            self.optimizers[unit.name] = opt
+            self.schedulers[unit.name] = torch.optim.lr_scheduler.LambdaLR(opt, _warmup(spec.train.steps))
+            unit.module.eval()
+        self.started_at = time.time()
+        self.step = 0
+        self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
+
+    # ---- run.json and checkpoints -------------------------------------------------------------------
+    def write_run_json(self, status: str, error: str | None = None) -> None:
+        atomic_write_json(os.path.join(self.run_dir, "run.json"), {
+            "version": RUN_DIR_VERSION, "status": status, "error": error, "workflow": self.spec.workflow,
+            "started_at": self.started_at, "updated_at": time.time(), "steps_completed": self.step,
+            "steps_total": self.spec.train.steps,
+            "trainer": {"version": TRAINER_VERSION, "python": platform.python_version(),
+                        "torch": torch.__version__, "device": str(self.device)},
+            "units": [{"name": u.name, "agents": u.agents, "adapters": u.has_adapters} for u in self.units],
+            "spec": self.spec.to_json(),
+        })
+
+    def _state_payload(self) -> dict[str, object]:
+        payload = {}
+        for unit in self.units:
+            key = unit.name.replace("/", "__")
+            payload[f"unit-{key}.pt"] = trainable_state(unit)
+            payload[f"optim-{key}.pt"] = {"optimizer": self.optimizers[unit.name].state_dict(),
+                                          "scheduler": self.schedulers[unit.name].state_dict()}
+        payload["trainer_state.pt"] = {"step": self.step, "torch_rng": torch.get_rng_state(), "python_rng": random.getstate(),
+                                       "numpy_rng": np.random.get_state()}
+        return payload
+
+    def checkpoint(self) -> None:
+        folder = save_checkpoint(self.run_dir, self.step, self._state_payload())
+        self.log.info("checkpoint %s", folder)
+
+    def restore(self) -> None:
+        if self.dist.is_main:
+            remove_temp_files(self.run_dir)
+        found = load_latest(self.run_dir, self.log.warning)
+        if found is None:
+            self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
+            if self.dist.is_main:
+                truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: False)
+            return
+        step, payload = found
+        for unit in self.units:
+            key = unit.name.replace("/", "__")
+            params = dict(unit.module.named_parameters())
+            with torch.no_grad():
+                for name, value in payload[f"unit-{key}.pt"].items():
+                    params[name].copy_(value.to(params[name].device))
+            state = payload[f"optim-{key}.pt"]
+            self.optimizers[unit.name].load_state_dict(state["optimizer"])
+            self.schedulers[unit.name].load_state_dict(state["scheduler"])
+        trainer_state = payload["trainer_state.pt"]
+        self.step = trainer_state["step"]
+        torch.set_rng_state(trainer_state["torch_rng"])
+        random.setstate(trainer_state["python_rng"])
+        np.random.set_state(trainer_state["numpy_rng"])
+        if not self.dist.is_main:
+            return
+        # Steps logged after this checkpoint are redone: drop their records so none is repeated.
+        dropped = truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: r["step"] <= step)
+        for name in os.listdir(os.path.join(self.run_dir, "trajectories")):
+            if name.endswith(".jsonl") and name[:-6].isdigit() and int(name[:-6]) > step:
+                os.unlink(os.path.join(self.run_dir, "trajectories", name))
+        self.log.info("resumed from global_step_%d (%d later metrics records dropped)", step, dropped)
+
+    # ---- one step -----------------------------------------------------------------------------------
+    def _generate(self, agent, prompts, keys):
+        policy = self.policies[agent.name]
+        model = policy.activate()
+        context = policy.unit.context
+        generators = [row_generator(self.spec.train.seed, self.step, rollout, turn) for rollout, turn in keys]
+        samples = sample(model, policy.tokenizer, prompts, agent.max_tokens, agent.temperature, agent.stop,
+                         generators, context, self.device)
+        return [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in samples]
+
+    def _rollouts(self) -> tuple[list, float]:
+        """This process's share of the step's tasks (whole groups), each run G times over the graph."""
+        spec, group = self.spec, self.spec.train.algorithm.group
+        tasks = [self.rows[i] for i in task_order(len(self.rows), spec.train.seed, self.step, spec.train.batch)]
+        local = spec.train.batch // self.dist.world
+        tasks = tasks[self.dist.rank * local:(self.dist.rank + 1) * local]
+        started = time.time()
+        with torch.no_grad():
+            states = self.walker.run([t for t in tasks for _ in range(group)], self._generate,
+                                     first_key=self.dist.rank * local * group)
+        return states, time.time() - started
+
+    def _credit(self, states: list, scores: list) -> dict[str, list[list[float]]]:
+        """Credit per decision for the training estimator and the recorded ones, one GRPO group at a time."""
+        group, credit_spec = self.spec.train.algorithm.group, self.spec.train.credit
+        credits: dict[str, list[list[float]]] = {m: [] for m in self.methods}
+        for start in range(0, len(states), group):
+            sl = slice(start, start + group)
+            for m in self.methods:
+                params = credit_spec.params if m == credit_spec.method else {}
+                credits[m].extend(group_credit(m, states[sl], scores[sl], params))
+        return credits
+
+    def train_step(self) -> tuple[dict, list[dict]]:
+        spec = self.spec
+        states, rollout_s = self._rollouts()
+        scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
+        credits = self._credit(states, scores)
+        batch = [Decision(turn.agent, turn.prompt_token_ids, turn.token_ids, turn.logprobs, c,
+                          spec.agent(turn.agent).temperature)
+                 for state, credit in zip(states, credits[spec.train.credit.method])
+                 for turn, c in zip(decisions(state), credit)]
+        started = time.time()
+        stats = update(self.units, self.policies, self.optimizers, self.schedulers, batch,
+                       spec.train.algorithm.clip, spec.train.algorithm.kl, self.device, self.dist)
+        update_s = time.time() - started
+        self.step += 1
+        if self.dist.enabled:  # rank 0 records every process's rollouts
+            states, scores = self.dist.gather(states), self.dist.gather(scores)
+            credits = {m: self.dist.gather(v) for m, v in credits.items()}
+        lr = self.schedulers[self.units[0].name].get_last_lr()[0] if self.units else spec.train.lr
+        record = step_metrics(self.step, states, scores, credits[spec.train.credit.method], stats, rollout_s,
+                              update_s, lr, self.device)
+        return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
+
+    def run(self) -> None:
+        if self.options.resume:
+            self.restore()
+        main = self.dist.is_main
+        if main:
+            self.write_run_json("running")
+        tb = TensorBoardSink(self.run_dir) if main else None
+        self.log.info("training %s on %s from step %d to %d", self.spec.workflow, self.device, self.step,
+                      self.spec.train.steps)
+        done_here = 0
+        try:
+            while self.step < self.spec.train.steps:
+                if self.options.max_steps is not None and done_here >= self.options.max_steps:
+                    break
+                record, traj = self.train_step()
+                done_here += 1
+                if not main:
+                    continue
+                # Order matters for resume: trajectories, then metrics, then the checkpoint.
+                path = os.path.join(self.run_dir, "trajectories", f"{self.step}.jsonl")
+                atomic_write_bytes(path, "".join(json.dumps(r, separators=(",", ":")) + "\n"
+                                                 for r in traj).encode("utf-8"))
+                append_line(os.path.join(self.run_dir, "metrics.jsonl"), record)
+                tb.log(self.step, {k: v for k, v in record.items() if isinstance(v, (int, float))})
+                self.log.info("step %d reward %.3f success %.2f loss %.4f", self.step, record["reward_mean"],
+                              record["success"], record["loss"])
+                every = max(1, self.spec.train.checkpoint_every)
+                if self.step % every == 0 or self.step == self.spec.train.steps:
+                    self.checkpoint()
+        except torch.cuda.OutOfMemoryError:
+            if main:
+                self.write_run_json("failed", "out of memory")
+            raise MasError("the GPU ran out of memory; lower train.batch or algorithm.group, or max_tokens",
+                           EXIT_OUT_OF_MEMORY) from None
+        finally:
+            if tb is not None:
+                tb.close()
+        if main:
+            self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
+        self.dist.barrier()
+
+
+def _warmup(total_steps: int):
+    warm = max(1, min(10, total_steps // 10))
+    return lambda s: min(1.0, (s + 1) / warm)

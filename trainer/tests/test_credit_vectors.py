@@ -1,0 +1,44 @@
+"""Every golden credit vector (test/fixtures/credit/*.json, shared with the TypeScript twin) within 1e-6."""
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from mas_trainer.credit import KNOWN_METHODS, CreditGroup, compute_credit, compute_credit_batch
+
+FIXTURES = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "credit"
+TOLERANCE = 1e-6
+
+
+def _load(name: str) -> list[dict]:
+    return json.loads((FIXTURES / name).read_text())
+
+
+GROUP_VECTORS = [v for method in KNOWN_METHODS for v in _load(f"{method}.json")]
+BATCH_VECTORS = _load("batch.json")
+
+
+def _assert_close(actual, expected, path="credit"):
+    if isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), f"{path}: shape {actual!r} vs {expected!r}"
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            _assert_close(a, e, f"{path}[{i}]")
+    else:
+        assert math.isfinite(actual) and abs(actual - expected) <= TOLERANCE, f"{path}: {actual} != {expected}"
+
+
+def test_every_method_has_vectors():
+    assert {v["method"] for v in GROUP_VECTORS} == set(KNOWN_METHODS)
+
+
+@pytest.mark.parametrize("vector", GROUP_VECTORS, ids=lambda v: f"{v['method']}:{v['name']}")
+def test_group_vector(vector):
+    credit = compute_credit(vector["method"], CreditGroup.from_json(vector["group"]), vector["params"])
+    _assert_close(credit, vector["expected"])
+
+
+@pytest.mark.parametrize("vector", BATCH_VECTORS, ids=lambda v: f"{v['method']}:{v['name']}")
+def test_batch_vector(vector):
+    groups = [CreditGroup.from_json(g) for g in vector["groups"]]
+    _assert_close(compute_credit_batch(vector["method"], groups, vector["params"]), vector["expected"])

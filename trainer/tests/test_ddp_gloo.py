@@ -1,0 +1,50 @@
+"""Data-parallel training with torchrun on CPU (gloo, 2 processes) gives the metrics and weights of one process
+with the same global batch (sampling is seeded per rollout, so the split does not change the rollouts)."""
+import json
+import os
+import subprocess
+import sys
+
+import torch
+
+from helpers import lazy_team_data
+from mas_trainer.rundir import read_records
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COMPARED = ("reward_mean", "reward_std", "success", "loss", "kl")
+
+
+def _launch(cmd, tmp_path):
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_two_gloo_processes_match_one_process(tmp_path):
+    data = lazy_team_data()
+    data["train"].update(steps=3, batch=4, checkpoint_every=3, kl=0.0)
+    data["train"]["algorithm"].update(group=4, kl=0.05)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(data))
+    runner = os.path.join(HERE, "run_trainer.py")
+    _launch([sys.executable, runner, "run", "--spec", str(spec), "--run-dir", str(tmp_path / "one")], tmp_path)
+    _launch([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", runner,
+             "run", "--spec", str(spec), "--run-dir", str(tmp_path / "two")], tmp_path)
+    one = read_records(str(tmp_path / "one" / "metrics.jsonl"))
+    two = read_records(str(tmp_path / "two" / "metrics.jsonl"))
+    assert [r["step"] for r in two] == [1, 2, 3]
+    assert any(r["grad_norm"]["first"] > 0 for r in one)  # the comparison is not between zeros
+    for a, b in zip(one, two):
+        assert a["rollout_tokens"] == b["rollout_tokens"]
+        for key in COMPARED:
+            assert abs(a[key] - b[key]) <= 1e-5 + 1e-4 * abs(a[key]), (key, a[key], b[key])
+        for agent in a["grad_norm"]:
+            assert abs(a["grad_norm"][agent] - b["grad_norm"][agent]) <= 1e-4 * (1 + a["grad_norm"][agent])
+    assert len(read_records(str(tmp_path / "two" / "trajectories" / "3.jsonl"))) == 16
+
+    def weights(run):
+        folder = tmp_path / run / "checkpoints" / "global_step_3"
+        return torch.load(folder / "unit-tiny.pt", weights_only=False)
+
+    w1, w2 = weights("one"), weights("two")
+    assert all(torch.allclose(w1[n], w2[n], atol=1e-5) for n in w1)
