@@ -1,49 +1,59 @@
-// The bundled language server must start under the Node that runs these tests (Node 20 here) and answer
-// an LSP initialize request. Builds out/server.cjs first when it is missing.
+// The bundled language server must start under the Node that runs these tests (Node 20 here), answer
+// initialize, and serve the custom methods of protocol/lsp.ts to a client that opened a document.
+// Builds out/server.cjs first when it is missing (`npm test` builds before the unit suite).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 import { describe, expect, it } from 'vitest';
+import { COMPILE_METHOD, GRAPH_METHOD, type CompileResult, type GraphResponse } from '../../protocol/lsp.js';
 
 const SERVER = 'out/server.cjs';
 
-function frame(message: object): string {
-    const body = JSON.stringify(message);
-    return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
-}
+const TEAM = `workflow Pair
+dataset tasks from "tasks.jsonl" { question: string  answer: string }
+model base { from: scratch(layers: 1, hidden: 32, vocab: chars) }
+role Asker
+role Answerer
+agent asker: Asker { model: base  prompt: "Ask about {{task.question}}" }
+agent answerer: Answerer { model: base  prompt: "{{asker.output}}" }
+graph { start -> asker -> answerer -> end }
+rubric exact { criterion right weight 1: answerer.output contains task.answer }
+reward team: exact per trajectory
+train { steps: 2 }
+`;
 
 describe('bundled language server', () => {
-    it('answers initialize with capabilities over stdio', async () => {
+    it('answers initialize, then mas/compile and mas/graph for an open document', async () => {
         if (!existsSync(SERVER)) {
             const built = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
             expect(built.status).toBe(0);
         }
-        const server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+        const server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+        const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+        connection.listen();
         try {
-            const response = await new Promise<{ id: number; result: { capabilities: Record<string, unknown> } }>((resolve, reject) => {
-                let buffer = Buffer.alloc(0);
-                server.on('error', reject);
-                server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-                server.stdout.on('data', (chunk: Buffer) => {
-                    buffer = Buffer.concat([buffer, chunk]);
-                    const text = buffer.toString('utf8');
-                    const header = /Content-Length: (\d+)\r\n\r\n/.exec(text);
-                    if (!header) return;
-                    const start = buffer.indexOf('\r\n\r\n') + 4;
-                    const length = Number(header[1]);
-                    if (buffer.length < start + length) return;
-                    const message = JSON.parse(buffer.subarray(start, start + length).toString('utf8'));
-                    if (message.id === 1) resolve(message);
-                    buffer = buffer.subarray(start + length);
-                });
-                server.stdin.write(frame({
-                    jsonrpc: '2.0', id: 1, method: 'initialize',
-                    params: { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null },
-                }));
+            const init = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
+                processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null,
             });
-            expect(response.result.capabilities).toBeTypeOf('object');
-            expect(response.result.capabilities.completionProvider).toBeDefined();
-            expect(response.result.capabilities.textDocumentSync).toBeDefined();
+            expect(init.capabilities.completionProvider).toBeDefined();
+            expect(init.capabilities.textDocumentSync).toBeDefined();
+            await connection.sendNotification('initialized', {});
+
+            const uri = 'file:///ws/pair.mas';
+            await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'mas', version: 1, text: TEAM } });
+            const compiled = await connection.sendRequest<CompileResult>(COMPILE_METHOD, { uri });
+            if (!('spec' in compiled)) throw new Error(`expected a spec, got ${JSON.stringify(compiled.diagnostics)}`);
+            expect(compiled.spec.agents.map(a => a.name)).toEqual(['asker', 'answerer']);
+            const graph = await connection.sendRequest<GraphResponse>(GRAPH_METHOD, { uri });
+            expect(graph?.nodes.map(n => n.id)).toContain('agent:asker');
+
+            await connection.sendNotification('textDocument/didChange', {
+                textDocument: { uri, version: 2 }, contentChanges: [{ text: TEAM.replace('model: base  prompt: "{{asker', 'model: nowhere  prompt: "{{asker') }],
+            });
+            const refused = await connection.sendRequest<CompileResult>(COMPILE_METHOD, { uri });
+            expect('diagnostics' in refused && refused.diagnostics.map(d => d.code)).toContain('linking-error');
         } finally {
+            connection.dispose();
             server.kill();
         }
     });

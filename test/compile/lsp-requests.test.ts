@@ -17,7 +17,7 @@ describe('mas/compile and mas/graph handlers', () => {
 
         const bad = await parse('agent x: Nope { }', { validation: true, documentUri: 'file:///ws/bad.mas' });
         const refused = handleCompileRequest({ uri: bad.uri.toString() }, shared);
-        expect('diagnostics' in refused && refused.diagnostics[0]!.code).toBe('linking-error');
+        expect('diagnostics' in refused && refused.diagnostics.map(d => d.code)).toContain('linking-error');
 
         const unknown = handleCompileRequest({ uri: 'file:///ws/closed.mas' }, shared);
         expect('diagnostics' in unknown && unknown.diagnostics[0]!.message).toContain('open the file in the editor');

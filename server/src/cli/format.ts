@@ -31,7 +31,6 @@ export function toCliDiagnostic(diagnostic: MasDiagnostic, cwd: string): CliDiag
 /** One line of plain text: line breaks become spaces, other control characters (NUL from a binary file) `\uXXXX`. */
 function singleLine(text: string): string {
     return text.replace(/\s*[\r\n]+\s*/g, ' ')
-        // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped here
         .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
