@@ -14,18 +14,37 @@ export const ALGORITHMS: readonly MethodInfo[] = [{
 }];
 
 /** Credit-assignment estimators of `train { credit: ... }` (DESIGN.md §5). */
+/** Switches of the GRPO-family estimators; defaults reproduce the authors' code (DrMAS compute_grpo_outcome_advantage). */
+const GRPO_SWITCHES: readonly ParameterInfo[] = [
+    { name: 'epsilon', kind: 'number', min: 0, max: 1, default: 1e-6, doc: 'ε added to the std (authors: 1e-6).' },
+    { name: 'std', kind: 'identifier', values: ['unbiased', 'population'], default: 'unbiased', doc: 'Standard deviation with n−1 (torch.std, the authors) or n.' },
+    { name: 'scale', kind: 'identifier', values: ['std', 'none'], default: 'std', doc: '`none` centres only (Dr. GRPO, `norm_adv_by_std_in_grpo=False`).' },
+    { name: 'singleton', kind: 'identifier', values: ['authors', 'zero'], default: 'authors', doc: 'A one-element group: `authors` uses mean 0 and std 1 (credit = R), `zero` gives 0.' },
+];
+
 export const CREDIT_METHODS: readonly MethodInfo[] = [
     {
         name: 'outcome', summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
-        formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)', source: 'Shao et al. 2024 (GRPO)', parameters: [],
+        formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)', source: 'Shao et al. 2024 (GRPO)', parameters: GRPO_SWITCHES,
     },
     {
         name: 'agent_normalized', summary: 'Dr. MAS: normalise with the mean and std of agent k\'s own actions within the group.',
-        formula: 'A_{i,k} = (R_i − mean_{G,k} R) / (std_{G,k} R + ε)', source: 'Dr. MAS (langfengQ/DrMAS)', parameters: [],
+        formula: 'A_{i,k} = (R_i − mean_{G,k} R) / (std_{G,k} R + ε)', source: 'Dr. MAS (langfengQ/DrMAS)',
+        parameters: [
+            ...GRPO_SWITCHES,
+            { name: 'pooling', kind: 'identifier', values: ['decision', 'rollout'], default: 'decision', doc: '`decision`: every action of agent k in the group is one sample (the authors\' code); `rollout`: one sample per (rollout, agent).' },
+            { name: 'reward', kind: 'identifier', values: ['rollout', 'decision'], default: 'rollout', doc: 'Which reward is normalised: the rollout\'s (authors) or the decision\'s own turn/agent reward.' },
+        ],
     },
     {
         name: 'turn_level', summary: 'MARS: per-turn rewards normalised per agent; a turn gets the sum of its agent\'s normalised rewards from that turn on, centred per agent.',
-        formula: 'Â_{k,t} = Σ_{t′ ≥ t} r̃_{k,t′},  r̃ = (r − mean_k r) / (std_k r + ε); then centred per agent', source: 'MARS (thu-nics/MARS)', parameters: [],
+        formula: 'Â_{k,t} = Σ_{t′ ≥ t} r̃_{k,t′},  r̃ = r − mean_k r (MARS default; `reward_norm: mean_std` also divides by std_k r + ε); then centred per agent',
+        source: 'MARS (thu-nics/MARS)',
+        parameters: [
+            { name: 'reward_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean', doc: 'Normalisation of per-turn rewards per agent, pooled over the training step (authors: mean only).' },
+            { name: 'advantage_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean', doc: 'Normalisation of the summed advantages per agent over the step (authors: mean only).' },
+            { name: 'advantage_pool', kind: 'identifier', values: ['distinct_with_zero', 'distinct', 'decisions'], default: 'distinct_with_zero', doc: 'Which values the advantage mean is taken over; the authors\' code pools distinct values plus 0.' },
+        ],
     },
     {
         name: 'counterfactual', summary: 'C3: tree rollouts with a fan-out per agent in graph order; a node\'s credit is its value minus the mean of its siblings\' values.',

@@ -181,6 +181,12 @@ export function isArgValue(item: unknown): item is ArgValue {
     return reflection.isInstance(item, ArgValue.$type);
 }
 
+export type ArgWord = 'bool' | 'empty' | 'hf' | 'lora' | 'none' | 'number' | 'scratch' | 'separate' | 'skip' | 'string' | 'trajectory' | FieldName;
+
+export function isArgWord(item: unknown): item is ArgWord {
+    return isFieldName(item) || item === 'none' || item === 'separate' || item === 'skip' || item === 'empty' || item === 'string' || item === 'number' || item === 'bool' || item === 'trajectory' || item === 'lora' || item === 'scratch' || item === 'hf';
+}
+
 export interface BinaryExpression extends langium.AstNode {
     readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
     readonly $type: 'BinaryExpression';

@@ -37,7 +37,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@45"
+                    "$ref": "#/rules@46"
                   },
                   "arguments": []
                 }
@@ -142,28 +142,28 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@47"
+              "$ref": "#/rules@48"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@52"
+              "$ref": "#/rules@53"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@55"
+              "$ref": "#/rules@56"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@57"
+              "$ref": "#/rules@58"
             },
             "arguments": []
           },
@@ -314,7 +314,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -388,7 +388,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -445,7 +445,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -759,7 +759,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -826,7 +826,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                       "terminal": {
                         "$type": "RuleCall",
                         "rule": {
-                          "$ref": "#/rules@45"
+                          "$ref": "#/rules@46"
                         },
                         "arguments": []
                       },
@@ -859,7 +859,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                       "terminal": {
                         "$type": "RuleCall",
                         "rule": {
-                          "$ref": "#/rules@45"
+                          "$ref": "#/rules@46"
                         },
                         "arguments": []
                       },
@@ -1009,7 +1009,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@29"
+              "$ref": "#/rules@30"
             },
             "arguments": []
           }
@@ -1130,7 +1130,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -1183,7 +1183,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@29"
+              "$ref": "#/rules@30"
             },
             "arguments": []
           }
@@ -1228,10 +1228,74 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "terminal": {
           "$type": "RuleCall",
           "rule": {
-            "$ref": "#/rules@12"
+            "$ref": "#/rules@29"
           },
           "arguments": []
         }
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "ArgWord",
+      "dataType": "string",
+      "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@47"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "Keyword",
+            "value": "none"
+          },
+          {
+            "$type": "Keyword",
+            "value": "separate"
+          },
+          {
+            "$type": "Keyword",
+            "value": "skip"
+          },
+          {
+            "$type": "Keyword",
+            "value": "empty"
+          },
+          {
+            "$type": "Keyword",
+            "value": "string"
+          },
+          {
+            "$type": "Keyword",
+            "value": "number"
+          },
+          {
+            "$type": "Keyword",
+            "value": "bool"
+          },
+          {
+            "$type": "Keyword",
+            "value": "trajectory"
+          },
+          {
+            "$type": "Keyword",
+            "value": "lora"
+          },
+          {
+            "$type": "Keyword",
+            "value": "scratch"
+          },
+          {
+            "$type": "Keyword",
+            "value": "hf"
+          }
+        ]
       },
       "entry": false,
       "fragment": false,
@@ -1309,7 +1373,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "definition": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@31"
+          "$ref": "#/rules@32"
         },
         "arguments": []
       },
@@ -1320,63 +1384,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
     {
       "$type": "ParserRule",
       "name": "Or",
-      "returnType": {
-        "$ref": "#/types@6"
-      },
-      "definition": {
-        "$type": "Group",
-        "elements": [
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@32"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "Group",
-            "elements": [
-              {
-                "$type": "Action",
-                "type": {
-                  "$ref": "#/interfaces@28"
-                },
-                "feature": "left",
-                "operator": "="
-              },
-              {
-                "$type": "Assignment",
-                "feature": "operator",
-                "operator": "=",
-                "terminal": {
-                  "$type": "Keyword",
-                  "value": "or"
-                }
-              },
-              {
-                "$type": "Assignment",
-                "feature": "right",
-                "operator": "=",
-                "terminal": {
-                  "$type": "RuleCall",
-                  "rule": {
-                    "$ref": "#/rules@32"
-                  },
-                  "arguments": []
-                }
-              }
-            ],
-            "cardinality": "*"
-          }
-        ]
-      },
-      "entry": false,
-      "fragment": false,
-      "parameters": []
-    },
-    {
-      "$type": "ParserRule",
-      "name": "And",
       "returnType": {
         "$ref": "#/types@6"
       },
@@ -1407,7 +1414,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "operator": "=",
                 "terminal": {
                   "$type": "Keyword",
-                  "value": "and"
+                  "value": "or"
                 }
               },
               {
@@ -1418,6 +1425,63 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                   "$type": "RuleCall",
                   "rule": {
                     "$ref": "#/rules@33"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "*"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "And",
+      "returnType": {
+        "$ref": "#/types@6"
+      },
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@34"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Action",
+                "type": {
+                  "$ref": "#/interfaces@28"
+                },
+                "feature": "left",
+                "operator": "="
+              },
+              {
+                "$type": "Assignment",
+                "feature": "operator",
+                "operator": "=",
+                "terminal": {
+                  "$type": "Keyword",
+                  "value": "and"
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "right",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@34"
                   },
                   "arguments": []
                 }
@@ -1465,7 +1529,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@33"
+                    "$ref": "#/rules@34"
                   },
                   "arguments": []
                 }
@@ -1475,7 +1539,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@34"
+              "$ref": "#/rules@35"
             },
             "arguments": []
           }
@@ -1497,7 +1561,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@35"
+              "$ref": "#/rules@36"
             },
             "arguments": []
           },
@@ -1561,7 +1625,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@35"
+                    "$ref": "#/rules@36"
                   },
                   "arguments": []
                 }
@@ -1587,7 +1651,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@36"
+              "$ref": "#/rules@37"
             },
             "arguments": []
           },
@@ -1627,7 +1691,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@36"
+                    "$ref": "#/rules@37"
                   },
                   "arguments": []
                 }
@@ -1653,7 +1717,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@37"
+              "$ref": "#/rules@38"
             },
             "arguments": []
           },
@@ -1697,7 +1761,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@37"
+                    "$ref": "#/rules@38"
                   },
                   "arguments": []
                 }
@@ -1745,7 +1809,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@37"
+                    "$ref": "#/rules@38"
                   },
                   "arguments": []
                 }
@@ -1755,7 +1819,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@38"
+              "$ref": "#/rules@39"
             },
             "arguments": []
           }
@@ -1784,7 +1848,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@30"
+                  "$ref": "#/rules@31"
                 },
                 "arguments": []
               },
@@ -1797,13 +1861,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@39"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@40"
             },
             "arguments": []
@@ -1812,6 +1869,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@41"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@42"
             },
             "arguments": []
           }
@@ -1999,7 +2063,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@30"
+                    "$ref": "#/rules@31"
                   },
                   "arguments": []
                 }
@@ -2018,7 +2082,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@30"
+                        "$ref": "#/rules@31"
                       },
                       "arguments": []
                     }
@@ -2051,13 +2115,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@43"
             },
             "arguments": []
@@ -2066,6 +2123,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@44"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@45"
             },
             "arguments": []
           }
@@ -2104,7 +2168,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@46"
+                  "$ref": "#/rules@47"
                 },
                 "arguments": []
               },
@@ -2139,7 +2203,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@45"
+                  "$ref": "#/rules@46"
                 },
                 "arguments": []
               },
@@ -2303,7 +2367,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@45"
+              "$ref": "#/rules@46"
             },
             "arguments": []
           },
@@ -2357,7 +2421,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -2378,7 +2442,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@45"
+                  "$ref": "#/rules@46"
                 },
                 "arguments": []
               },
@@ -2411,7 +2475,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@48"
+                        "$ref": "#/rules@49"
                       },
                       "arguments": []
                     }
@@ -2436,7 +2500,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@50"
+                        "$ref": "#/rules@51"
                       },
                       "arguments": []
                     }
@@ -2536,7 +2600,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@49"
+                        "$ref": "#/rules@50"
                       },
                       "arguments": []
                     }
@@ -2577,7 +2641,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@45"
+                  "$ref": "#/rules@46"
                 },
                 "arguments": []
               },
@@ -2707,7 +2771,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@51"
+                    "$ref": "#/rules@52"
                   },
                   "arguments": []
                 }
@@ -2734,7 +2798,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@51"
+                        "$ref": "#/rules@52"
                       },
                       "arguments": []
                     }
@@ -2774,14 +2838,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@42"
+              "$ref": "#/rules@43"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
+              "$ref": "#/rules@44"
             },
             "arguments": []
           }
@@ -2815,7 +2879,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@53"
+                "$ref": "#/rules@54"
               },
               "arguments": []
             },
@@ -2847,7 +2911,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@54"
+                "$ref": "#/rules@55"
               },
               "arguments": []
             }
@@ -2866,7 +2930,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@54"
+                    "$ref": "#/rules@55"
                   },
                   "arguments": []
                 }
@@ -2888,7 +2952,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@30"
+                    "$ref": "#/rules@31"
                   },
                   "arguments": []
                 }
@@ -2994,7 +3058,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@45"
+                      "$ref": "#/rules@46"
                     },
                     "arguments": []
                   },
@@ -3030,7 +3094,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -3046,7 +3110,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@56"
+                "$ref": "#/rules@57"
               },
               "arguments": []
             },
@@ -3082,7 +3146,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -3114,7 +3178,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@30"
+                "$ref": "#/rules@31"
               },
               "arguments": []
             }
@@ -3145,7 +3209,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@45"
+                "$ref": "#/rules@46"
               },
               "arguments": []
             }
@@ -3166,7 +3230,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@45"
+                  "$ref": "#/rules@46"
                 },
                 "arguments": []
               },
