@@ -1,7 +1,11 @@
 // `npm test`: every suite in order, each run even when an earlier one failed, then one summary line
 // `N passed, M failed` (suites). Exits non-zero when any suite failed.
 import { existsSync } from 'node:fs';
-import { npxCommand, run, venvPython } from './lib.mjs';
+import { ensureNodeModules, ensureTrainerVenv, npxCommand, run, venvPython } from './lib.mjs';
+
+// From a fresh clone `npm test` sets itself up: packages from the lockfile, and the trainer's venv.
+ensureNodeModules();
+if (!existsSync(venvPython)) ensureTrainerVenv();
 
 const node = process.execPath;
 const suites = [
