@@ -93,6 +93,15 @@ describe('mas compile', () => {
         expect(JSON.parse(readFileSync(join(dir, 'other.json'), 'utf8')).workflow).toBe('Pair');
     });
 
+    it('compiles despite warnings, and prints them on stderr', async () => {
+        const team = VALID_TEAM.replace('criterion exact weight 1:', 'criterion exact weight 2:');
+        expect(team).not.toBe(VALID_TEAM);
+        const result = await mas(folderWith({ 'team.mas': team }), 'compile', 'team.mas');
+        expect(result.code).toBe(0);
+        expect(JSON.parse(result.stdout).rubrics[0].criteria[0].weight).toBe(2);
+        expect(result.stderr).toMatch(/^team\.mas:\d+:\d+ warning weights-not-normalized /m);
+    });
+
     it('refuses a file with errors, printing its diagnostics', async () => {
         const dir = folderWith({ 'broken.mas': BROKEN_TEAM });
         const result = await mas(dir, 'compile', 'broken.mas');

@@ -20,6 +20,8 @@ export async function compileCommand(argv: readonly string[], io: CliIo): Promis
         io.stderr(`mas compile: ${positionals[0]} was not compiled because of the errors above; fix them and compile again.\n`);
         return EXIT.errors;
     }
+    // Warnings do not stop a compile, but a user piping the spec into the trainer should still see them.
+    for (const d of outcome.warnings) io.stderr(`${formatDiagnostic(toCliDiagnostic(d, io.cwd))}\n`);
     const json = `${JSON.stringify(outcome.spec, null, 2)}\n`;
     const output = flags.get('--output');
     if (typeof output !== 'string') {
