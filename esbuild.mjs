@@ -2,6 +2,7 @@
 // VS Code loads the client with require(), and the CLI is required by bin/mas.cjs, hence cjs.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { webviewBuildOptions } from './scripts/webview-bundles.mjs';
 
 /** Entry points; `optional` ones are skipped with a warning while their source does not exist yet. */
 const entries = [
@@ -38,6 +39,8 @@ for (const entry of entries) {
         banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
     }));
 }
+// The webviews are browser bundles (iife) with their CSS: out/webview/*.js + *.css.
+contexts.push(await esbuild.context(webviewBuildOptions()));
 if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -16,6 +16,17 @@ export interface CreditDecision {
 export interface CreditRollout {
     decisions: CreditDecision[];
     reward: number;
+    /** Rewards of re-runs with some agents nulled (difference / Shapley credit); `nulled` sorted. */
+    counterfactuals?: NulledRun[];
+    /** The agent orders sampled for permutation Shapley (absent when it was exact). */
+    permutations?: string[][] | null;
+}
+
+/** A re-run of a rollout from the frozen context before the first turn of a nulled agent, with the nulled agents'
+ *  declared null behaviour (empty message, fixed text or skip) in place of their messages. */
+export interface NulledRun {
+    nulled: string[];
+    reward: number;
 }
 
 /** The G rollouts sampled for one task. */
@@ -26,8 +37,16 @@ export interface CreditGroup {
 /** The estimators computable from a sampled group alone (the others need tree rollouts or a critic). */
 export type GroupCreditMethod = 'outcome' | 'agent_normalized' | 'turn_level';
 
-/** An estimator's switches (RunSpec `credit.params`): numbers and strings, see docs/credit-estimators.md. */
-export type CreditParams = Record<string, number | string>;
+/** Estimators that need tree rollouts (`counterfactual`: the group is the tree's leaves in prefix order) or re-runs
+ *  with agents nulled (`difference`, `shapley`: CreditRollout.counterfactuals). */
+export type RerunCreditMethod = 'counterfactual' | 'difference' | 'shapley';
+
+/** Every estimator analysis/credit computes. */
+export type ComputedCreditMethod = GroupCreditMethod | RerunCreditMethod;
+
+/** An estimator's switches (RunSpec `credit.params`): numbers, strings and number lists (`fanout`), see
+ *  docs/credit-estimators.md. */
+export type CreditParams = Record<string, number | string | number[]>;
 
 /** Credit per decision per rollout: `credit[i][j]` belongs to `group.rollouts[i].decisions[j]`. */
 export type GroupCredit = number[][];
@@ -35,7 +54,7 @@ export type GroupCredit = number[][];
 /** One golden vector of test/fixtures/credit/<method>.json. */
 export interface CreditVector {
     name: string;
-    method: GroupCreditMethod;
+    method: ComputedCreditMethod;
     params: CreditParams;
     group: CreditGroup;
     expected: GroupCredit;

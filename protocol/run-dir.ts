@@ -94,8 +94,10 @@ export interface TrajectoryRecord {
     group: number;
     /** Index within the group. */
     sample: number;
-    /** Tree rollouts: the rollout this one branched from; null otherwise. */
+    /** Tree rollouts (counterfactual credit): the rollout this one branched from; null otherwise. */
     parent: number | null;
+    /** Tree rollouts: the number of leading turns copied from `parent` (trained once, there); 0 otherwise. */
+    branch_turn: number;
     task: Record<string, string | number | boolean | null>;
     turns: TurnRecord[];
     stop_reason: 'end' | 'no_edge' | 'max_turns';
@@ -111,4 +113,8 @@ export interface TrajectoryRecord {
     decision_rewards: (number | null)[];
     /** Credit method -> one credit per decision, aligned with `decision_turns`. */
     credit: Record<string, number[]>;
+    /** Difference / Shapley credit: rewards of re-runs with those agents nulled (absent when none ran). */
+    counterfactuals?: { nulled: string[]; reward: number }[];
+    /** Permutation Shapley: the agent orders sampled for this rollout. */
+    permutations?: string[][];
 }

@@ -1,13 +1,18 @@
-import type { CreditGroup, CreditParams, GroupCredit, GroupCreditMethod } from '../../protocol/credit.js';
+import type { ComputedCreditMethod, CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
 import { agentNormalizedCredit } from './agent-normalized.js';
+import { counterfactualCredit } from './counterfactual.js';
+import { differenceCredit } from './difference.js';
 import { outcomeCredit } from './outcome.js';
+import { shapleyCredit } from './shapley.js';
 import { turnLevelCredit, turnLevelCreditBatch } from './turn-level.js';
 
 /**
  * Group credit estimators, twin of trainer/mas_trainer/credit (`compute_credit`, `compute_credit_batch`); both pass
  * test/fixtures/credit/*.json. Pure functions: no vscode, no langium.
  */
-export const KNOWN_METHODS: readonly GroupCreditMethod[] = ['outcome', 'agent_normalized', 'turn_level'];
+export const KNOWN_METHODS: readonly ComputedCreditMethod[] = [
+    'outcome', 'agent_normalized', 'turn_level', 'counterfactual', 'difference', 'shapley',
+];
 
 type Estimator = (group: CreditGroup, params: CreditParams) => GroupCredit;
 
@@ -16,6 +21,9 @@ function estimator(method: string): Estimator {
         case 'outcome': return outcomeCredit;
         case 'agent_normalized': return agentNormalizedCredit;
         case 'turn_level': return turnLevelCredit;
+        case 'counterfactual': return counterfactualCredit;
+        case 'difference': return differenceCredit;
+        case 'shapley': return shapleyCredit;
         default:
             throw new Error(`unknown credit method '${method}'; this module computes ${KNOWN_METHODS.join(', ')}`);
     }
@@ -33,4 +41,4 @@ export function computeCreditBatch(method: string, groups: readonly CreditGroup[
     return groups.map(group => perGroup(group, params));
 }
 
-export { agentNormalizedCredit, outcomeCredit, turnLevelCredit, turnLevelCreditBatch };
+export { agentNormalizedCredit, counterfactualCredit, differenceCredit, outcomeCredit, shapleyCredit, turnLevelCredit, turnLevelCreditBatch };

@@ -29,3 +29,22 @@ export class ParamReader {
         return value;
     }
 }
+
+/** A whole number >= 1, or `fallback` when absent (same wording as params.py positive_int). */
+export function positiveInt(method: string, params: CreditParams, key: string, fallback: number): number {
+    const value = params[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+        throw new Error(`credit \`${method}\`: \`${key}\` must be a whole number >= 1, got ${JSON.stringify(value)}`);
+    }
+    return value;
+}
+
+/** A required non-empty list of whole numbers >= 1 (`fanout: [2, 4]`), same wording as params.py. */
+export function positiveIntList(method: string, params: CreditParams, key: string): number[] {
+    if (!(key in params)) throw new Error(`credit \`${method}\` needs \`${key}\`, a list of whole numbers >= 1 (e.g. [2, 4])`);
+    const value = params[key];
+    if (!Array.isArray(value) || value.length === 0 || value.some(v => typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+        throw new Error(`credit \`${method}\`: \`${key}\` must be a non-empty list of whole numbers >= 1, got ${JSON.stringify(value)}`);
+    }
+    return [...value];
+}

@@ -10,6 +10,9 @@ import { ms, percentile, verdict } from './stats.js';
 /** Benchmarks of the .mas language services against the peer; prints figures, asserts nothing. */
 const repoRoot = resolve(process.argv[2] ?? '.');
 const quick = process.argv.includes('--quick');
+/** `--only=full,edit,single,completion,cold,errors,json` runs just those figures (for profiling). */
+const only = process.argv.find(arg => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (figure: string): boolean => !only || only.includes(figure);
 
 const mas: LanguageUnderTest = {
     name: 'mas', generator: masGenerator,
@@ -28,38 +31,38 @@ console.log('Peer: a re-implementation (bench/peer-domainmodel/) of the grammar 
 console.log(`node ${process.version}; ${quick ? 'QUICK run (fewer samples)' : 'full run'}\n`);
 
 const runs = quick ? 5 : 15;
-{
+if (wanted('full')) {
     const m = percentile(await fullBuild(mas, 10_000, 100, runs), 50);
     const p = percentile(await fullBuild(peer, 10_000, 100, runs), 50);
     row('full build, 10 000 lines / 100 files, p50', m, p,
         `target <= 60 ms: ${verdict(m, 60)}; >= 1.3x peer speed: ${p / m >= 1.3 ? 'met' : 'NOT met'}`);
 }
-{
+if (wanted('edit')) {
     const m = await editToDiagnostics(mas, 1_000, 20, quick ? 30 : 100);
     const p = await editToDiagnostics(peer, 1_000, 20, quick ? 30 : 100);
     row('edit -> diagnostics, 1 000 files, p50', percentile(m, 50), percentile(p, 50), `target <= 10 ms: ${verdict(percentile(m, 50), 10)}`);
     row('edit -> diagnostics, 1 000 files, p95', percentile(m, 95), percentile(p, 95), `target <= 20 ms: ${verdict(percentile(m, 95), 20)}`);
 }
-{
+if (wanted('single')) {
     const m = await editToDiagnostics(mas, 1, 5_000, quick ? 20 : 50);
     const p = await editToDiagnostics(peer, 1, 5_000, quick ? 20 : 50);
     row('edit -> diagnostics, one 5 000-line file, p95', percentile(m, 95), percentile(p, 95), `target <= 60 ms: ${verdict(percentile(m, 95), 60)}`);
 }
-{
+if (wanted('completion')) {
     const m = await completion(mas, 20_000, quick ? 10 : 30);
     const p = await completion(peer, 20_000, quick ? 10 : 30);
     row(`completion, 20 000 symbols in scope, p50`, percentile(m.samples, 50), percentile(p.samples, 50), `target <= 10 ms: ${verdict(percentile(m.samples, 50), 10)}`);
     row(`completion, 20 000 symbols in scope, p95`, percentile(m.samples, 95), percentile(p.samples, 95), `target <= 25 ms: ${verdict(percentile(m.samples, 95), 25)}`);
     console.log(`  (completion items returned: mas ${m.items}, peer ${p.items})`);
 }
-{
+if (wanted('cold')) {
     const m = await coldStart(mas, 1_000, 10);
     const p = await coldStart(peer, 1_000, 10);
     row('cold start -> first diagnostics, 1 000 files', m, p, `target <= 800 ms: ${verdict(m, 800)}`);
     console.log('  (measured in-process: services creation + first full build of 1 000 in-memory files of 10 lines; '
         + 'excludes Node start-up, module loading and LSP transport)');
 }
-{
+if (wanted('errors')) {
     const m = await errorStorm(mas, 100_000, quick ? 1 : 3);
     const p = await errorStorm(peer, 100_000, quick ? 1 : 3);
     row('100 000 lines, error-free build', m.clean.p50, p.clean.p50, '');
@@ -70,6 +73,6 @@ const runs = quick ? 5 : 15;
 console.log('');
 const workflow = masGenerator.file('json', 60).replace(/^/, 'workflow Bench\n')
     + '\ntrain {\n  algorithm: grpo(group: 8, clip: 0.2, kl: 0.01)\n  credit: outcome\n  steps: 200  batch: 16  lr: 2e-5  seed: 7\n}\n';
-for (const line of await jsonSchemaFigure(repoRoot, workflow, quick ? 20 : 200)) {
+for (const line of wanted('json') ? await jsonSchemaFigure(repoRoot, workflow, quick ? 20 : 200) : []) {
     console.log(line);
 }

@@ -4,21 +4,62 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
-import { registerStubCommands } from './commands.js';
+import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type CompileResult, type GraphParams, type GraphResponse } from '../../protocol/lsp.js';
+import { registerCommands } from './commands.js';
+import { TrainingFeature } from './training-feature.js';
+import { MasPanels, showDashboard, showGraph } from './panels/index.js';
 
 export class MasContext {
     private readonly disposables: vscode.Disposable[] = [];
     private client: LanguageClient | undefined;
+    /** Settles when the language client has started (or failed to): requests wait for it. */
+    private clientStarted: Promise<void> | undefined;
     readonly output: vscode.OutputChannel;
+    readonly training: TrainingFeature;
+    /** Webview panels (dashboard, graph); created at activation because it registers their serializers. */
+    readonly panels: MasPanels;
 
     constructor(readonly extension: vscode.ExtensionContext) {
         this.output = vscode.window.createOutputChannel('MAS Studio', { log: true });
         this.disposables.push(this.output);
+        this.training = new TrainingFeature(extension, (uri) => this.compile(uri));
+        this.disposables.push(this.training);
+        this.panels = new MasPanels(this);
+        this.disposables.push(this.panels);
+        // The commands mas.dashboard.show / mas.graph.show (training-feature.ts) open the panels through these.
+        this.training.setPanels({
+            showDashboard: async (runDir) => {
+                showDashboard(this, runDir);
+                return { dashboard: runDir ?? null };
+            },
+            showGraph: async (uri) => {
+                showGraph(this, uri);
+                return { graph: uri.toString() };
+            },
+        });
+    }
+
+    /** `mas/compile` through the language client (protocol/lsp.ts). */
+    async compile(uri: string): Promise<CompileResult> {
+        await this.clientStarted?.catch(() => undefined);
+        const client = this.client;
+        if (!client?.isRunning()) throw new Error('MAS: the language server is not running, so the workflow cannot be compiled; see the "MAS Studio" output channel.');
+        return client.sendRequest<CompileResult>(COMPILE_METHOD, { uri } satisfies CompileParams);
+    }
+
+    /** `mas/graph` through the language client (protocol/lsp.ts), for the graph view. */
+    async requestGraph(uri: string): Promise<GraphResponse> {
+        await this.clientStarted?.catch(() => undefined);
+        const client = this.client;
+        if (!client?.isRunning()) throw new Error('the MAS language server is not running; see the "MAS Studio" output channel.');
+        return client.sendRequest<GraphResponse>(GRAPH_METHOD, { uri } satisfies GraphParams);
     }
 
     /** Registers the commands before the server is ready: a command palette entry must never fail with "not found". */
     registerCommands(): void {
-        this.disposables.push(...registerStubCommands());
+        this.disposables.push(...registerCommands(this.training.handlers(), this.training.log));
+        // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
+        setImmediate(() => this.training.reattach());
     }
 
     async startLanguageClient(): Promise<void> {
@@ -32,7 +73,8 @@ export class MasContext {
             outputChannel: this.output,
         };
         this.client = new LanguageClient('mas', 'MAS Language Server', serverOptions, clientOptions);
-        await this.client.start();
+        this.clientStarted = this.client.start();
+        await this.clientStarted;
     }
 
     async dispose(): Promise<void> {

@@ -50,7 +50,7 @@ describe('credit API errors', () => {
     const group: CreditGroup = { rollouts: [{ decisions: [{ agent: 'a', turn: 0 }], reward: 1 }] };
 
     it('refuses an unknown method with a sentence', () => {
-        expect(() => computeCredit('shapley', group)).toThrow("unknown credit method 'shapley'; this module computes outcome");
+        expect(() => computeCredit('sideways', group)).toThrow("unknown credit method 'sideways'; this module computes outcome");
     });
 
     it.each(KNOWN_METHODS.map(m => [m]))('refuses an unknown param of %s', method => {

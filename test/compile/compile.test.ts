@@ -73,7 +73,7 @@ describe('compiler', () => {
         const math = await compiled(join(INPUTS, 'math-team.mas'));
         expect(math.train).toEqual({
             dataset: 'arith', algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.01 },
-            credit: { method: 'counterfactual', params: { fanout: [2, 4] } },
+            credit: { method: 'counterfactual', params: { fanout: [2, 4], baseline: 'loo', normalize: 'siblings' } },
             steps: 200, batch: 16, lr: 2e-5, seed: 7, device: 'auto', max_turns: 32, record_credit: 'none',
             checkpoint_every: 50, critic: null,
         });
@@ -163,7 +163,7 @@ train { credit: difference  critic: judge }`;
 
         const spec = await compiled(tempFile('split.mas', body('start -> a -> b\n b -> end when b.output contains "x"\n b -> a max 2')));
         expect(spec.train.critic).toBe('judge');
-        expect(spec.train.credit).toEqual({ method: 'difference', params: {} });
+        expect(spec.train.credit).toEqual({ method: 'difference', params: { normalize: 'none' } });
         expect(spec.models[1]).toEqual({ name: 'judge', source: { kind: 'hf', id: 'y' }, adapter: null });
         expect(spec.graph.edges.map(e => [e.to, e.max, e.condition?.op ?? null])).toEqual([['a', null, null], ['b', null, null], ['end', null, 'contains'], ['a', 2, null]]);
     });

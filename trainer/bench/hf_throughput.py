@@ -7,7 +7,6 @@ Usage: trainer/.venv/bin/python trainer/bench/hf_throughput.py [--tiny] [--steps
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -40,21 +39,14 @@ def save_random_model(folder: str, shape: dict) -> None:
     Qwen2ForCausalLM(config).to(dtype).save_pretrained(folder)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tiny", action="store_true")
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--group", type=int, default=8)
     parser.add_argument("--batch", type=int, default=16)
-    args = parser.parse_args()
-    sys.path.insert(0, os.path.join(HERE, "..", "tests"))
-    if importlib.util.find_spec("mas_trainer.credit") is None:
-        # the figure measures throughput; the credit values do not matter here
-        import mas_trainer.trainer as trainer_module
-        from credit_fallback import outcome_group_credit
-
-        trainer_module.group_credit = outcome_group_credit
+    args = parser.parse_args(argv)
     from mas_trainer.rundir import read_records
     from mas_trainer.spec import parse_spec
     from mas_trainer.trainer import RunOptions, Trainer

@@ -1,7 +1,9 @@
 """Kill test: SIGKILL the trainer at random moments, resume each time, then check that metrics.jsonl has every
 step exactly once and that the final weights equal an uninterrupted run's (CPU runs are deterministic).
 
-Usage: trainer/.venv/bin/python trainer/bench/kill_test.py [--kills 50] [--steps 40] [--seed 0]
+Usage: trainer/.venv/bin/python trainer/bench/kill_test.py [--kills 50] [--steps 200] [--seed 0]
+       [--example signal|lazy-team] [--batch 2] [--group 4]
+The spec is examples/signal/signal.mas compiled by out/cli.cjs (the lazy-team test fixture when it cannot be).
 Exit 0 when both checks hold, 1 otherwise. Prints how many kills landed and what each restart found.
 """
 from __future__ import annotations
@@ -19,26 +21,44 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "tests", "fixtures")
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+CLI = os.path.join(REPO, "out", "cli.cjs")
+SIGNAL = os.path.join(REPO, "examples", "signal", "signal.mas")
 
 
-def make_spec(workdir: str, steps: int) -> str:
-    with open(os.path.join(FIXTURES, "lazy-team.spec.json"), encoding="utf-8") as f:
+def compiled_signal_example(workdir: str) -> str | None:
+    """The signalling example compiled by `mas compile` (needs `node esbuild.mjs` to have built out/cli.cjs)."""
+    out = os.path.join(workdir, "signal.spec.json")
+    if not os.path.exists(CLI):
+        return None
+    proc = subprocess.run(["node", CLI, "compile", SIGNAL, "-o", out], capture_output=True, text=True)
+    return out if proc.returncode == 0 else None
+
+
+def make_spec(workdir: str, steps: int, source: str, batch: int, group: int) -> tuple[str, str]:
+    """The spec to kill: the signalling example (default) or the hand-written lazy-team fixture; small batches so
+    that 50 kills spread over many steps."""
+    path = compiled_signal_example(workdir) if source == "signal" else None
+    if path is None:
+        if source == "signal":
+            print("note: cannot compile examples/signal/signal.mas (build out/cli.cjs with `node esbuild.mjs`); "
+                  "using the lazy-team fixture")
+        path, source = os.path.join(FIXTURES, "lazy-team.spec.json"), "lazy-team"
+    with open(path, encoding="utf-8") as f:
         data = json.load(f)
-    data["datasets"][0]["path"] = os.path.abspath(os.path.join(FIXTURES, "lazy-team.jsonl"))
+    if source == "lazy-team":
+        data["datasets"][0]["path"] = os.path.abspath(os.path.join(FIXTURES, "lazy-team.jsonl"))
     # every step checkpoints, so kills land inside checkpoint writes and appends as often as inside steps
-    data["train"].update(steps=steps, checkpoint_every=1, batch=4)
-    data["train"]["algorithm"]["group"] = 4
-    path = os.path.join(workdir, "spec.json")
-    with open(path, "w", encoding="utf-8") as f:
+    data["train"].update(steps=steps, checkpoint_every=1, batch=batch)
+    data["train"]["algorithm"]["group"] = group
+    spec = os.path.join(workdir, "spec.json")
+    with open(spec, "w", encoding="utf-8") as f:
         json.dump(data, f)
-    return path
+    return spec, source
 
 
 def trainer_cmd(spec: str, run_dir: str, resume: bool) -> list[str]:
-    # tests/run_trainer.py = `python -m mas_trainer`, plus a test-only outcome stand-in while mas_trainer.credit
-    # is missing
-    cmd = [sys.executable, os.path.join(HERE, "..", "tests", "run_trainer.py"), "run", "--spec", spec,
-           "--run-dir", run_dir]
+    cmd = [sys.executable, "-m", "mas_trainer", "run", "--spec", spec, "--run-dir", run_dir]
     return cmd + (["--resume"] if resume else [])
 
 
@@ -81,13 +101,16 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--example", choices=("signal", "lazy-team"), default="signal")
+    parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--group", type=int, default=4)
     parser.add_argument("--max-delay", type=float, default=0.4,
                         help="seconds after the trainer logs that training (re)started; a few steps' worth")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore", PYTHONPATH=os.path.dirname(HERE))
     with tempfile.TemporaryDirectory(prefix="mas-kill-") as workdir:
-        spec = make_spec(workdir, args.steps)
+        spec, source = make_spec(workdir, args.steps, args.example, args.batch, args.group)
         straight = os.path.join(workdir, "straight")
         subprocess.run(trainer_cmd(spec, straight, False), env=env, check=True, capture_output=True)
         killed_run = os.path.join(workdir, "killed")
@@ -129,7 +152,7 @@ def main() -> int:
         repeated = sorted({s for s in steps if steps.count(s) > 1})
         a, b = final_weights(straight, args.steps), final_weights(killed_run, args.steps)
         same = a.keys() == b.keys() and all(torch.equal(a[k][n], b[k][n]) for k in a for n in a[k])
-        print(json.dumps({"kills": kills, "restarts": restarts, "steps": args.steps, "lost_steps": lost,
+        print(json.dumps({"example": source, "kills": kills, "restarts": restarts, "steps": args.steps, "lost_steps": lost,
                           "repeated_steps": repeated, "final_weights_equal": same, "kill_sites": sites}))
         return 0 if not lost and not repeated and same else 1
 

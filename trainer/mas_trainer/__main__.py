@@ -9,7 +9,7 @@ import json
 import platform
 import sys
 
-from .errors import EXIT_BAD_ARGS, MasError
+from .errors import EXIT_BAD_ARGS, MasError, out_of_memory_error
 
 
 def check_env() -> dict:
@@ -72,6 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; continue with --resume", file=sys.stderr)
         return 130
+    except Exception as err:  # out of memory while building or moving a model, outside the training loop
+        torch = sys.modules.get("torch")
+        gpu_oom = torch is not None and isinstance(err, torch.cuda.OutOfMemoryError)
+        if not (gpu_oom or isinstance(err, MemoryError)):
+            raise  # a bug: keep the traceback (exit 1)
+        error = out_of_memory_error(on_gpu=gpu_oom)
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

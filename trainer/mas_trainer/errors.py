@@ -20,6 +20,12 @@ class MasError(Exception):
         self.exit_code = exit_code
 
 
+def out_of_memory_error(on_gpu: bool) -> MasError:
+    where = "the GPU" if on_gpu else "the machine"
+    return MasError(f"{where} ran out of memory; lower train.batch, algorithm.group or the agents' max_tokens, "
+                    "then run again (with --resume to keep the steps already done)", EXIT_OUT_OF_MEMORY)
+
+
 class SpecError(MasError):
     def __init__(self, message: str):
         super().__init__(message, EXIT_BAD_SPEC)

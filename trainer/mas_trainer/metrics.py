@@ -57,7 +57,8 @@ def trajectory_records(step: int, states: list[RolloutState], scores: list[Score
             "rollout": i,
             "group": i // group,
             "sample": i % group,
-            "parent": None,
+            "parent": None if state.parent is None else (i // group) * group + state.parent,
+            "branch_turn": state.shared_turns,
             "task": state.task,
             "turns": [{
                 "index": t.index, "agent": t.agent, "role": t.role, "model": t.model, "prompt": t.prompt,
@@ -73,5 +74,16 @@ def trajectory_records(step: int, states: list[RolloutState], scores: list[Score
             "decision_turns": decision_turns,
             "decision_rewards": score.decision_rewards,
             "credit": {method: values[i] for method, values in credits.items()},
+            **_rerun_fields(state),
         })
     return records
+
+
+def _rerun_fields(state: RolloutState) -> dict:
+    """Difference / Shapley re-runs, recorded so that analysis/credit can recompute those credits."""
+    fields: dict = {}
+    if state.counterfactuals:
+        fields["counterfactuals"] = [{"nulled": list(k), "reward": v} for k, v in state.counterfactuals.items()]
+    if state.permutations is not None:
+        fields["permutations"] = [list(p) for p in state.permutations]
+    return fields

@@ -16,7 +16,7 @@ from typing import Optional
 import torch
 from torch import nn
 
-from .errors import EXIT_MODEL_UNAVAILABLE, MasError
+from .errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
 from .spec import ModelSpec, RunSpec
 from .tokenizer import CharTokenizer, HfTokenizer
 
@@ -83,7 +83,7 @@ def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
         return LlamaForCausalLM(config), tok
     if src.kind == "hf":
         return _load_hf(model.name, src.id or "")
-    raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", 3)
+    raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", EXIT_BAD_SPEC)
 
 
 def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:

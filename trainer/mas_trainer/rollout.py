@@ -1,4 +1,5 @@
-"""The rollout engine: a pure walk over the agent graph, one turn at a time.
+"""The rollout engine: a pure walk over the agent graph, one turn at a time (tree rollouts and nulled re-runs for
+credit estimators: credit_runs.py).
 
 `RolloutState` holds everything a trajectory depends on (task, latest outputs, turns, edge uses, next agent), so a
 state can be copied and resumed. Replay from a frozen context = `rewind(state, k)` then keep stepping (the k-th
@@ -45,6 +46,14 @@ class RolloutState:
     nulled: frozenset = frozenset()
     key: int = 0  # the rollout's index in the global batch: seeds its sampling (with the turn index)
     visits: list[str] = field(default_factory=list)  # agents reached, in order (a skipped agent has no turn)
+    # Tree rollouts (counterfactual credit): the sample in the group this one branched from, and how many leading
+    # turns it shares with it (copies: trained once, in the parent). None / 0 for ordinary rollouts.
+    parent: Optional[int] = None
+    shared_turns: int = 0
+    # Difference / Shapley credit: rewards of re-runs with some agents nulled (sorted names -> reward), and the
+    # agent orders drawn for permutation Shapley. Filled by credit_runs.run_nulled.
+    counterfactuals: dict = field(default_factory=dict)
+    permutations: Optional[list] = None
 
     @property
     def done(self) -> bool:

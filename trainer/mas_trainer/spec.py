@@ -245,6 +245,10 @@ def load_spec(path: str) -> RunSpec:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     except OSError as err:
         raise SpecError(f"cannot read the run spec {path}: {err.strerror}; pass a file from `mas compile`")
+    if not text.strip():
+        source = "stdin" if path == "-" else path
+        raise SpecError(f"the run spec on {source} is empty; if it was piped from `mas compile`, fix the errors "
+                        "that `mas compile` printed")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:

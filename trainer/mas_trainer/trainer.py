@@ -12,9 +12,11 @@ import numpy as np
 import torch
 
 from .checkpoint import load_latest, save_checkpoint
-from .credit_bridge import group_credit, recorded_methods
+from .credit_bridge import check_credit, recorded_methods, step_credit
+from .credit_runs import step_rollouts
+from .critic.hooks import critic_step, export_after_checkpoint, make_critic, restore_critic
 from .data import load_dataset
-from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_OUT_OF_MEMORY, EXIT_RUN_DIR, MasError
+from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RUN_DIR, MasError, out_of_memory_error
 from .dist import check_batch, init_from_env
 from .expr import Evaluator
 from .generation import row_generator, sample
@@ -60,6 +62,8 @@ class Trainer:
     def __init__(self, spec: RunSpec, options: RunOptions) -> None:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
+        if spec.train.credit.method != "critic":  # the critic's settings are checked by make_critic below
+            check_credit(spec.train.credit.method, spec.train.credit.params)
         try:
             os.makedirs(os.path.join(self.run_dir, "trajectories"), exist_ok=True)
         except OSError as err:
@@ -87,6 +91,9 @@ class Trainer:
         self.started_at = time.time()
         self.step = 0
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
+        self.critic = make_critic(spec, self.device, self.dist, self.methods)
+        if self.critic is not None and "critic" not in self.methods:
+            self.methods.append("critic")
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
@@ -109,11 +116,14 @@ class Trainer:
                                           "scheduler": self.schedulers[unit.name].state_dict()}
         payload["trainer_state.pt"] = {"step": self.step, "torch_rng": torch.get_rng_state(), "python_rng": random.getstate(),
                                        "numpy_rng": np.random.get_state()}
+        if self.critic is not None:
+            payload["critic.pt"] = self.critic.state_dict()
         return payload
 
     def checkpoint(self) -> None:
         folder = save_checkpoint(self.run_dir, self.step, self._state_payload())
         self.log.info("checkpoint %s", folder)
+        export_after_checkpoint(self.critic, self.run_dir, self.step, self.log)
 
     def restore(self) -> None:
         if self.dist.is_main:
@@ -134,6 +144,7 @@ class Trainer:
             state = payload[f"optim-{key}.pt"]
             self.optimizers[unit.name].load_state_dict(state["optimizer"])
             self.schedulers[unit.name].load_state_dict(state["scheduler"])
+        restore_critic(self.critic, payload, self.run_dir, self.log)
         trainer_state = payload["trainer_state.pt"]
         self.step = trainer_state["step"]
         torch.set_rng_state(trainer_state["torch_rng"])
@@ -166,20 +177,21 @@ class Trainer:
         tasks = tasks[self.dist.rank * local:(self.dist.rank + 1) * local]
         started = time.time()
         with torch.no_grad():
-            states = self.walker.run([t for t in tasks for _ in range(group)], self._generate,
-                                     first_key=self.dist.rank * local * group)
+            states = step_rollouts(self.walker, tasks, group, spec.train.credit.method, spec.train.credit.params,
+                                   self.methods, self._generate,
+                                   lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator).reward,
+                                   spec.train.seed, self.step, first_key=self.dist.rank * local * group)
         return states, time.time() - started
 
     def _credit(self, states: list, scores: list) -> dict[str, list[list[float]]]:
-        """Credit per decision for the training estimator and the recorded ones, one GRPO group at a time."""
+        """Credit per decision for the training estimator and the recorded ones, over the step's groups (pooled
+        across processes where the estimator pools over the batch)."""
         group, credit_spec = self.spec.train.algorithm.group, self.spec.train.credit
-        credits: dict[str, list[list[float]]] = {m: [] for m in self.methods}
-        for start in range(0, len(states), group):
-            sl = slice(start, start + group)
-            for m in self.methods:
-                params = credit_spec.params if m == credit_spec.method else {}
-                credits[m].extend(group_credit(m, states[sl], scores[sl], params))
-        return credits
+        gather = self.dist.gather if self.dist.enabled else None
+        return {m: step_credit(m, states, scores, group, credit_spec.params if m == credit_spec.method else {},
+                               gather, self.dist.rank)
+                if m != "critic" else critic_step(self.critic, states, scores, self.spec.reward.level)
+                for m in self.methods}
 
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
@@ -189,7 +201,8 @@ class Trainer:
         batch = [Decision(turn.agent, turn.prompt_token_ids, turn.token_ids, turn.logprobs, c,
                           spec.agent(turn.agent).temperature)
                  for state, credit in zip(states, credits[spec.train.credit.method])
-                 for turn, c in zip(decisions(state), credit)]
+                 for turn, c in zip(decisions(state), credit)
+                 if turn.index >= state.shared_turns]  # a tree rollout's shared turns train once, in its parent
         started = time.time()
         stats = update(self.units, self.policies, self.optimizers, self.schedulers, batch,
                        spec.train.algorithm.clip, spec.train.algorithm.kl, self.device, self.dist)
@@ -232,11 +245,15 @@ class Trainer:
                 every = max(1, self.spec.train.checkpoint_every)
                 if self.step % every == 0 or self.step == self.spec.train.steps:
                     self.checkpoint()
-        except torch.cuda.OutOfMemoryError:
+        except (torch.cuda.OutOfMemoryError, MemoryError) as err:
+            error = out_of_memory_error(on_gpu=isinstance(err, torch.cuda.OutOfMemoryError))
             if main:
-                self.write_run_json("failed", "out of memory")
-            raise MasError("the GPU ran out of memory; lower train.batch or algorithm.group, or max_tokens",
-                           EXIT_OUT_OF_MEMORY) from None
+                self.write_run_json("failed", str(error))
+            raise error from None
+        except MasError as err:  # the editor reads run.json: a stopped run must not stay "running"
+            if main:
+                self.write_run_json("failed", str(err))
+            raise
         finally:
             if tb is not None:
                 tb.close()

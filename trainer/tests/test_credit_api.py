@@ -1,7 +1,9 @@
 """The credit module's contract with the trainer: errors are sentences, the group shape round-trips."""
 import pytest
 
-from mas_trainer.credit import KNOWN_METHODS, CreditGroup, compute_credit
+from mas_trainer.credit import KNOWN_METHODS, RERUN_METHODS, CreditGroup, compute_credit
+
+GROUP_ONLY = [m for m in KNOWN_METHODS if m not in RERUN_METHODS]
 
 
 def _group():
@@ -9,8 +11,8 @@ def _group():
 
 
 def test_unknown_method_is_a_sentence():
-    with pytest.raises(ValueError, match=r"unknown credit method 'shapley'; this module computes outcome"):
-        compute_credit("shapley", _group(), {})
+    with pytest.raises(ValueError, match=r"unknown credit method 'sideways'; this module computes outcome"):
+        compute_credit("sideways", _group(), {})
 
 
 @pytest.mark.parametrize("method", KNOWN_METHODS)
@@ -31,7 +33,7 @@ def test_json_round_trip():
     assert CreditGroup.from_json(group.to_json()) == group
 
 
-@pytest.mark.parametrize("method", KNOWN_METHODS)
+@pytest.mark.parametrize("method", GROUP_ONLY)
 def test_one_credit_per_decision(method):
     credit = compute_credit(method, _group(), {})
     assert [len(c) for c in credit] == [2, 1]

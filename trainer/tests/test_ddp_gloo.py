@@ -10,12 +10,12 @@ import torch
 from helpers import lazy_team_data
 from mas_trainer.rundir import read_records
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+TRAINER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPARED = ("reward_mean", "reward_std", "success", "loss", "kl")
 
 
 def _launch(cmd, tmp_path):
-    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore", PYTHONPATH=TRAINER)
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -26,10 +26,9 @@ def test_two_gloo_processes_match_one_process(tmp_path):
     data["train"]["algorithm"].update(group=4, kl=0.05)
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(data))
-    runner = os.path.join(HERE, "run_trainer.py")
-    _launch([sys.executable, runner, "run", "--spec", str(spec), "--run-dir", str(tmp_path / "one")], tmp_path)
-    _launch([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", runner,
-             "run", "--spec", str(spec), "--run-dir", str(tmp_path / "two")], tmp_path)
+    _launch([sys.executable, "-m", "mas_trainer", "run", "--spec", str(spec), "--run-dir", str(tmp_path / "one")], tmp_path)
+    _launch([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m",
+             "mas_trainer", "run", "--spec", str(spec), "--run-dir", str(tmp_path / "two")], tmp_path)
     one = read_records(str(tmp_path / "one" / "metrics.jsonl"))
     two = read_records(str(tmp_path / "two" / "metrics.jsonl"))
     assert [r["step"] for r in two] == [1, 2, 3]

@@ -9,7 +9,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def test_sigkill_and_resume_loses_and_repeats_no_step():
     script = os.path.join(HERE, "..", "bench", "kill_test.py")
-    proc = subprocess.run([sys.executable, script, "--kills", "3", "--steps", "12", "--seed", "1"],
+    proc = subprocess.run([sys.executable, script, "--kills", "3", "--steps", "12", "--seed", "1",
+                           "--example", "lazy-team"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"lost_steps": [], "repeated_steps": [], "final_weights_equal": true' in proc.stdout, proc.stdout

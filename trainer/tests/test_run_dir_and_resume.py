@@ -3,7 +3,6 @@ import json
 import pytest
 import torch
 
-from credit_fallback import install_if_missing
 from helpers import lazy_team
 from mas_trainer.errors import EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from mas_trainer.rundir import read_records
@@ -27,11 +26,6 @@ def _stable(records):
 
 def _weights(trainer):
     return {n: p.detach().clone() for n, p in trainer.units[0].module.named_parameters()}
-
-
-@pytest.fixture(autouse=True)
-def _credit(monkeypatch):
-    install_if_missing(monkeypatch)
 
 
 def test_run_directory_layout_and_records(tmp_path):

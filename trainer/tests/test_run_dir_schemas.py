@@ -5,7 +5,6 @@ import os
 import pytest
 
 from conftest import REPO_ROOT
-from credit_fallback import install_if_missing
 from helpers import lazy_team
 from mas_trainer.rundir import read_records
 from mas_trainer.trainer import RunOptions, Trainer
@@ -28,8 +27,7 @@ def _validator(schema):
     return jsonschema.Draft7Validator(schema, registry=registry)
 
 
-def test_written_records_match_the_schemas(tmp_path, monkeypatch):
-    install_if_missing(monkeypatch)
+def test_written_records_match_the_schemas(tmp_path):
     spec = lazy_team(steps=2, batch=2, checkpoint_every=1)
     spec.train.algorithm.group = 2
     Trainer(spec, RunOptions(str(tmp_path))).run()

@@ -6,6 +6,7 @@ check our estimators instead of echoing them. Sources (see docs/credit-estimator
   outcome, agent_normalized: langfengQ/DrMAS verl/trainer/ppo/core_algos.py compute_grpo_outcome_advantage
   turn_level: thu-nics/MARS roll/utils/functionals.py (score_normalize, compute_reinforce_return,
               normalize_unique_values) and roll/agentic/rollout/env_manager.py (get_masks_and_scores)
+  counterfactual, difference, shapley: credit_vectors_rerun.py (EIT-EAST-Lab/C3; all-orders Shapley)
 
 Run from the repository root: trainer/.venv/bin/python trainer/tools/make_credit_vectors.py
 """
@@ -16,6 +17,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+
+from credit_vectors_rerun import RERUN_CASES, RERUN_GROUPS, RERUN_REFERENCES
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "credit"
 
@@ -275,6 +278,12 @@ def main() -> int:
     for method, cases in CASES.items():
         vectors = [{"name": case_name(g, params), "method": method, "params": params, "group": GROUPS[g],
                     "expected": REFERENCES[method](GROUPS[g], params)}
+                   for params, group_names in cases for g in group_names]
+        (OUT_DIR / f"{method}.json").write_text(json.dumps(vectors, indent=1) + "\n")
+        print(f"{method}: {len(vectors)} vectors")
+    for method, cases in RERUN_CASES.items():
+        vectors = [{"name": case_name(g, params), "method": method, "params": params, "group": RERUN_GROUPS[g],
+                    "expected": RERUN_REFERENCES[method](RERUN_GROUPS[g], params)}
                    for params, group_names in cases for g in group_names]
         (OUT_DIR / f"{method}.json").write_text(json.dumps(vectors, indent=1) + "\n")
         print(f"{method}: {len(vectors)} vectors")

@@ -10,6 +10,7 @@ import { MasLexer } from './parser/mas-lexer.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
+import { MasCommentProvider } from './lsp/mas-comment-provider.js';
 import { MasCodeActionProvider } from './lsp/mas-code-actions.js';
 import { MasCodeLensProvider } from './lsp/mas-code-lens.js';
 import { MasCompletionProvider } from './lsp/mas-completion.js';
@@ -36,6 +37,9 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         ValueConverter: () => new MasValueConverter(),
         Lexer: (services) => new MasLexer(services),
         LangiumParser: (services) => createGuardedLangiumParser(services),
+    },
+    documentation: {
+        CommentProvider: (services) => new MasCommentProvider(services),
     },
     references: {
         ScopeProvider: (services) => new MasScopeProvider(services),

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+# A coalition's re-run, keyed by the agents that were nulled in it (sorted names): difference and Shapley credit.
+NulledKey = tuple[str, ...]
+
 
 @dataclass
 class Decision:
@@ -20,9 +23,15 @@ class Decision:
 
 @dataclass
 class Rollout:
-    """One rollout of the group: its decisions in the order they were taken, and its total reward."""
+    """One rollout of the group: its decisions in the order they were taken, and its total reward.
+
+    `counterfactuals`: rewards of re-runs of this rollout with some agents nulled (their declared null behaviour
+    replacing their messages from the first nulled turn on), keyed by the sorted nulled names; `permutations`: the
+    agent orders sampled for permutation Shapley. Both empty unless the trainer ran them."""
     decisions: list[Decision]
     reward: float
+    counterfactuals: dict[NulledKey, float] = field(default_factory=dict)
+    permutations: Optional[list[list[str]]] = None
 
 
 @dataclass
@@ -42,10 +51,32 @@ class CreditGroup:
         """Reads the JSON shape of protocol/credit.ts (`reward` of a decision may be absent or null)."""
         return cls([Rollout([Decision(str(d["agent"]), int(d["turn"]),
                                       None if d.get("reward") is None else float(d["reward"]))
-                             for d in r["decisions"]], float(r["reward"]))
+                             for d in r["decisions"]], float(r["reward"]),
+                            {nulled_key(c["nulled"]): float(c["reward"]) for c in r.get("counterfactuals") or []},
+                            [[str(a) for a in p] for p in r["permutations"]] if r.get("permutations") else None)
                     for r in data["rollouts"]])
 
     def to_json(self) -> dict:
-        return {"rollouts": [{"decisions": [{"agent": d.agent, "turn": d.turn, "reward": d.reward}
-                                            for d in r.decisions], "reward": r.reward}
-                             for r in self.rollouts]}
+        rollouts = []
+        for r in self.rollouts:
+            item: dict = {"decisions": [{"agent": d.agent, "turn": d.turn, "reward": d.reward} for d in r.decisions],
+                          "reward": r.reward}
+            if r.counterfactuals:
+                item["counterfactuals"] = [{"nulled": list(k), "reward": v} for k, v in r.counterfactuals.items()]
+            if r.permutations is not None:
+                item["permutations"] = [list(p) for p in r.permutations]
+            rollouts.append(item)
+        return {"rollouts": rollouts}
+
+
+def nulled_key(names: Iterable[str]) -> NulledKey:
+    """The canonical key of a set of nulled agents (sorted, no duplicates)."""
+    return tuple(sorted({str(n) for n in names}))
+
+
+def players(rollout: Rollout) -> list[str]:
+    """The agents that took a decision in the rollout, in order of their first decision (Shapley's players)."""
+    seen: dict[str, None] = {}
+    for d in rollout.decisions:
+        seen.setdefault(d.agent, None)
+    return list(seen)

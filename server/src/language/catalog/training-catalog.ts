@@ -22,6 +22,12 @@ const GRPO_SWITCHES: readonly ParameterInfo[] = [
     { name: 'singleton', kind: 'identifier', values: ['authors', 'zero'], default: 'authors', doc: 'A one-element group: `authors` uses mean 0 and std 1 (credit = R), `zero` gives 0.' },
 ];
 
+/** The optional normalisation of difference and Shapley credits (trainer/mas_trainer/credit/nulled.py). */
+const NULLED_NORMALIZE: ParameterInfo = {
+    name: 'normalize', kind: 'identifier', values: ['none', 'center', 'standardize'], default: 'none',
+    doc: 'Per agent over the group: `center` subtracts the agent\'s mean credit, `standardize` also divides by its std + 1e-6; `none` keeps raw reward differences.',
+};
+
 export const CREDIT_METHODS: readonly MethodInfo[] = [
     {
         name: 'outcome', summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
@@ -47,18 +53,28 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
         ],
     },
     {
-        name: 'counterfactual', summary: 'C3: tree rollouts with a fan-out per agent in graph order; a node\'s credit is its value minus the mean of its siblings\' values.',
-        formula: 'V(n) = mean of leaf rewards under n;  C(n) = V(n) − mean_{s ∈ siblings(n)} V(s)', source: 'C3 (EIT-EAST-Lab/C3)',
-        parameters: [{ name: 'fanout', kind: 'integer-list', min: 1, max: 64, required: true, doc: 'Samples per agent in graph order; their product must equal the GRPO group size.' }],
+        name: 'counterfactual', summary: 'C3: tree rollouts with a fan-out per agent in graph order; a node\'s credit is its value against its siblings\' (same frozen context), leave-one-out, standardised within the siblings.',
+        formula: 'V(n) = mean reward of the leaves under n;  A(n) = V(n) − mean_{s ∈ siblings(n), s ≠ n} V(s);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
+        source: 'C3 (EIT-EAST-Lab/C3, reward-only credit)',
+        parameters: [
+            { name: 'fanout', kind: 'integer-list', min: 1, max: 64, required: true, doc: 'Samples per agent in graph order (turn by turn); their product must equal the GRPO group size. Turns past the list do not branch and get credit 0.' },
+            { name: 'baseline', kind: 'identifier', values: ['loo', 'full_mean'], default: 'loo', doc: 'Sibling baseline: leave-one-out mean (C3\'s default) or the mean including the node itself (C3\'s "No LOO" ablation).' },
+            { name: 'normalize', kind: 'identifier', values: ['siblings', 'none'], default: 'siblings', doc: 'Standardise the credits within each sibling group (C3\'s default) or keep them raw (`--no_advantage_std_norm`).' },
+        ],
     },
     {
-        name: 'difference', summary: 'Difference rewards: the reward minus the reward with agent k\'s message replaced by its null behaviour.',
-        formula: 'D_k = R − R(a_k ← null_k)', source: 'Wolpert & Tumer 2002', parameters: [],
+        name: 'difference', summary: 'Difference rewards: the reward minus the reward of a re-run with agent k\'s messages replaced by its null behaviour (`null:` on the agent).',
+        formula: 'D_k = R − R(a_k ← null_k)', source: 'Wolpert & Tumer 2002',
+        parameters: [NULLED_NORMALIZE],
     },
     {
-        name: 'shapley', summary: 'Shapley value over agent coalitions (exact for few agents, permutation sampling otherwise); credits sum to v(N) − v(∅).',
-        formula: 'φ_k = Σ_{S ⊆ N∖{k}} |S|!(n−|S|−1)!/n! · (v(S ∪ {k}) − v(S))', source: 'Shapley 1953',
-        parameters: [{ name: 'samples', kind: 'integer', min: 1, max: 100000, doc: 'Permutations sampled; omit for the exact value.' }],
+        name: 'shapley', summary: 'Shapley value over agent coalitions (v(S) = reward with the agents outside S nulled): exact for few agents, permutation sampling otherwise; credits sum to v(N) − v(∅).',
+        formula: 'φ_k = Σ_{S ⊆ N∖{k}} |S|!(n−|S|−1)!/n! · (v(S ∪ {k}) − v(S));  sampled: mean over agent orders of v(before ∪ {k}) − v(before)', source: 'Shapley 1953; Castro et al. 2009 (sampling)',
+        parameters: [
+            { name: 'samples', kind: 'integer', min: 1, max: 100000, doc: 'Agent orders sampled when the rollout has more than 6 agents (default 64); with 6 or fewer the value is exact.' },
+            { name: 'mode', kind: 'identifier', values: ['auto', 'exact', 'sampled'], default: 'auto', doc: '`auto`: exact for at most 6 agents, else sampled; `exact` / `sampled` force one.' },
+            NULLED_NORMALIZE,
+        ],
     },
     {
         name: 'critic', summary: 'A learned value over transcript prefixes; a turn\'s credit is its TD error.',

@@ -3,7 +3,7 @@ import {
     type AstNodeDescription, type LangiumDocument, type ReferenceInfo, type Stream,
 } from 'langium';
 import {
-    DefaultCompletionProvider, type CompletionAcceptor, type CompletionContext, type CompletionProviderOptions,
+    type CompletionAcceptor, type CompletionContext, type CompletionProviderOptions,
     type CompletionValueItem,
 } from 'langium/lsp';
 import {
@@ -13,7 +13,9 @@ import type { ParameterInfo } from '../catalog/parameters.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersOfCall, settingInfo } from './catalog-docs.js';
 import { findCatalogContext, type CatalogContext } from './completion-context.js';
+import { completionWindow, topLevelNodes } from './completion-window.js';
 import { completionKindOf } from './mas-node-kinds.js';
+import { WindowedCompletionProvider } from './windowed-completion.js';
 
 /**
  * Completion. Keywords and cross-references — including the `{{task.field}}` and
@@ -21,7 +23,7 @@ import { completionKindOf } from './mas-node-kinds.js';
  * come from Langium. This class adds what the grammar cannot know: the values and argument names
  * of the training catalogue (`credit: counterfactual(fanout: ...)`) with their documentation.
  */
-export class MasCompletionProvider extends DefaultCompletionProvider {
+export class MasCompletionProvider extends WindowedCompletionProvider {
     override readonly completionOptions: CompletionProviderOptions = {
         // `.` after `task`/an agent, the second `{` of `{{`, `(` and `,` in calls, `:` before a value.
         triggerCharacters: ['.', '{', '(', ',', ':'],
@@ -38,9 +40,7 @@ export class MasCompletionProvider extends DefaultCompletionProvider {
             // `:` and `.` are completion triggers; typed in a comment they should not pop up keywords
             return CompletionList.create([], false);
         }
-        const context = mayBeCatalogContext(text, offset)
-            ? findCatalogContext(this.lexer.tokenize(text.substring(0, offset)).tokens, offset)
-            : undefined;
+        const context = mayBeCatalogContext(text, offset) ? this.catalogContext(document, text, offset) : undefined;
         const catalogItems = context ? this.catalogItems(context) : undefined;
         if (context && catalogItems) {
             const range: Range = { start: document.textDocument.positionAt(context.wordStart), end: params.position };
@@ -48,6 +48,13 @@ export class MasCompletionProvider extends DefaultCompletionProvider {
             return CompletionList.create(items, false);
         }
         return super.getCompletion(document, params, cancelToken);
+    }
+
+    /** The catalogue context from the tokens of the cursor's top-level declaration (a call or `train { }` never spans two). */
+    protected catalogContext(document: LangiumDocument, text: string, offset: number): CatalogContext | undefined {
+        const { start } = completionWindow(topLevelNodes(document.parseResult.value), offset, text.length);
+        const context = findCatalogContext(this.lexer.tokenize(text.substring(start, offset)).tokens, offset - start);
+        return context && { ...context, wordStart: context.wordStart + start };
     }
 
     /** True inside a comment (at the end of a line comment too, but not right after a block comment's `*\/`). */

@@ -1,5 +1,5 @@
 import { GrammarUtils, type ValidationAcceptor } from 'langium';
-import { isListValue, isMethodCall, isNumberValue, type MethodCall, type Train } from '../generated/ast.js';
+import { isIdValue, isListValue, isMethodCall, isNumberValue, type MethodCall, type Train } from '../generated/ast.js';
 import { ALGORITHMS, EXACT_SHAPLEY_AGENT_LIMIT } from '../catalog/training-catalog.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
@@ -52,12 +52,23 @@ export function checkCreditConsistency(train: Train, agentCount: number, accept:
             report(accept, 'error', IssueCodes.FanoutTooLong,
                 `The fan-out lists ${fanout.length} branching levels, but the workflow has only ${agentCount} agent${agentCount === 1 ? '' : 's'} to branch at; give at most ${agentCount} numbers.`,
                 { node: fanoutArg, property: 'value' });
+        } else if (fanout.length < agentCount) {
+            // C3 gives a node without siblings (fan-out 1) an advantage of 0: those agents would never learn.
+            report(accept, 'warning', IssueCodes.FanoutTooShort,
+                `The fan-out covers ${fanout.length} of the ${agentCount} agents: turns after the ${fanout.length === 1 ? 'first' : `first ${fanout.length}`} never branch, so counterfactual credit gives them 0 and those agents do not learn; give one number per agent in graph order (use 1 only for agents that should not train).`,
+                { node: fanoutArg, property: 'value' });
         }
     }
-    if (credit.name === 'shapley' && numberArg(credit, 'samples') === undefined && agentCount > EXACT_SHAPLEY_AGENT_LIMIT) {
+    const shapleyMode = credit.args.find(arg => arg.name === 'mode')?.value;
+    const forcedExact = isIdValue(shapleyMode) && shapleyMode.value === 'exact';
+    const forcedSampled = isIdValue(shapleyMode) && shapleyMode.value === 'sampled';
+    if (credit.name === 'shapley' && agentCount > EXACT_SHAPLEY_AGENT_LIMIT && !forcedSampled
+        && (forcedExact || numberArg(credit, 'samples') === undefined)) {
         const range = credit.$cstNode?.range;
+        const consequence = forcedExact ? 'which is slow'
+            : `so the trainer samples ${SHAPLEY_SAMPLES_FIX} agent orders instead (the default)`;
         report(accept, 'warning', IssueCodes.ExactShapleyTooLarge,
-            `Exact Shapley credit over ${agentCount} agents re-scores ${2 ** agentCount} coalitions per rollout; sample permutations instead with \`shapley(samples: ${SHAPLEY_SAMPLES_FIX})\`.`,
+            `Exact Shapley credit over ${agentCount} agents re-runs ${2 ** agentCount - 1} coalitions per rollout, ${consequence}; say how many agent orders to sample with \`shapley(samples: ${SHAPLEY_SAMPLES_FIX})\`.`,
             { node: credit }, range ? [{ title: `Sample ${SHAPLEY_SAMPLES_FIX} permutations: \`shapley(samples: ${SHAPLEY_SAMPLES_FIX})\``, edits: [{ range, newText: `shapley(samples: ${SHAPLEY_SAMPLES_FIX})` }], preferred: true }] : []);
     }
     if (credit.name === 'critic' && !train.critic) {

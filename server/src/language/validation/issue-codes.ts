@@ -58,6 +58,7 @@ export const IssueCodes = {
     GroupTooSmall: 'group-too-small',
     FanoutMismatch: 'fanout-mismatch',
     FanoutTooLong: 'fanout-too-long',
+    FanoutTooShort: 'fanout-too-short',
     ExactShapleyTooLarge: 'exact-shapley-too-large',
     MissingCritic: 'missing-critic',
     ConflictingKl: 'conflicting-kl',

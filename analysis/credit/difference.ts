@@ -1,0 +1,20 @@
+import type { CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
+import { broadcast, coalitionValue, normalisePerAgent, NORMALIZE_CHOICES, players, type NormalizeMode } from './nulled.js';
+import { ParamReader } from './params.js';
+
+/**
+ * `difference` credit: D_k = R − R(agent k's messages replaced by its null behaviour), on each of k's decisions.
+ * Twin of trainer/mas_trainer/credit/difference.py.
+ */
+export function readDifference(params: CreditParams): NormalizeMode {
+    return new ParamReader('difference', params, ['normalize']).choice('normalize', NORMALIZE_CHOICES, 'none');
+}
+
+export function differenceCredit(group: CreditGroup, params: CreditParams): GroupCredit {
+    const normalize = readDifference(params);
+    const perRollout = group.rollouts.map((rollout, i) => {
+        const team = players(rollout);
+        return new Map(team.map(k => [k, rollout.reward - coalitionValue(rollout, team, new Set(team.filter(p => p !== k)), 'difference', i)]));
+    });
+    return broadcast(group, normalisePerAgent(perRollout, normalize));
+}

@@ -1,0 +1,56 @@
+import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
+import type { RolloutEntry } from './run-index.js';
+
+function extentOf(values: Float64Array): number {
+    let extent = 0;
+    for (const v of values) if (!Number.isNaN(v)) extent = Math.max(extent, Math.abs(v));
+    return extent;
+}
+
+/** Row order: the workflow's declaration order, then any agent only seen in the records. */
+export function agentRows(declared: readonly string[], seen: Iterable<string>): string[] {
+    const rows = [...declared];
+    for (const agent of seen) if (!rows.includes(agent)) rows.push(agent);
+    return rows;
+}
+
+/** The agents × turns grid of one rollout under one credit method; NaN where the agent did not decide. */
+export function rolloutHeatmap(record: TrajectoryRecord, method: string, declared: readonly string[]): HeatmapGrid {
+    const rows = agentRows(declared, record.turns.map(t => t.agent));
+    const columns = record.turns.map(t => String(t.index));
+    const values = new Float64Array(rows.length * columns.length).fill(NaN);
+    const credit = record.credit[method] ?? [];
+    record.decision_turns.forEach((turn, j) => {
+        const agent = record.turns[turn]?.agent;
+        const value = credit[j];
+        if (agent === undefined || value === undefined) return;
+        values[rows.indexOf(agent) * columns.length + turn] = value;
+    });
+    return { rows, columns, values, extent: extentOf(values) };
+}
+
+/**
+ * The per-step aggregate: mean credit of each agent at each turn index over the step's rollouts, from the index
+ * alone (no record is re-read). NaN where no rollout had that agent decide at that turn.
+ */
+export function stepHeatmap(entries: readonly RolloutEntry[], method: string, declared: readonly string[]): HeatmapGrid {
+    const rows = agentRows(declared, entries.flatMap(e => e.agents));
+    const width = entries.reduce((max, e) => Math.max(max, e.agents.length), 0);
+    const sums = new Float64Array(rows.length * width);
+    const counts = new Uint32Array(rows.length * width);
+    const rowOf = new Map(rows.map((r, i) => [r, i]));
+    for (const entry of entries) {
+        const credit = entry.credit[method];
+        if (!credit) continue;
+        entry.decisionTurns.forEach((turn, j) => {
+            const row = rowOf.get(entry.agents[turn] ?? '');
+            const value = credit[j];
+            if (row === undefined || value === undefined) return;
+            sums[row * width + turn]! += value;
+            counts[row * width + turn]! += 1;
+        });
+    }
+    const values = sums.map((sum, i) => (counts[i] ? sum / counts[i]! : NaN));
+    return { rows, columns: Array.from({ length: width }, (_, i) => String(i)), values, extent: extentOf(values) };
+}

@@ -1,0 +1,85 @@
+import type { CreditParams } from '../../protocol/credit.js';
+import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { RewardSpec, RubricSpec } from '../../protocol/run-spec.js';
+import type { RescoreResult, RescoreRow } from '../../protocol/trajectory-messages.js';
+import { recomputeCredit } from '../credit/from-records.js';
+import { spearman } from './rank.js';
+import { scoreRollout, type RolloutScore } from './score-rollout.js';
+
+export interface RescoreSettings {
+    rubric: RubricSpec;
+    level: RewardSpec['level'];
+    /** The credit method to recompute (the run's training estimator). */
+    method: string;
+    params: Record<string, unknown>;
+    /** Where the rubric came from (the .mas file), shown with the result. */
+    source: string;
+}
+
+/** Only scalar params reach the group estimators (list-valued ones belong to tree methods). */
+function scalarParams(params: Record<string, unknown>): CreditParams {
+    return Object.fromEntries(Object.entries(params).filter((e): e is [string, number | string] => typeof e[1] === 'number' || typeof e[1] === 'string'));
+}
+
+/** Estimators whose inputs are all recorded transcripts (difference / Shapley need nulled re-runs, critic a model). */
+const RESCORABLE: readonly string[] = ['outcome', 'agent_normalized', 'turn_level', 'counterfactual'];
+
+/** 1 = best; equal rewards keep their recorded order, so a rank changes only when the order really changes. */
+function rankBy(values: readonly number[]): number[] {
+    const order = values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    const ranks = new Array<number>(values.length);
+    order.forEach(([, i], position) => { ranks[i] = position + 1; });
+    return ranks;
+}
+
+function meanByAgent(pairs: Iterable<[string, number]>): Map<string, number> {
+    const sums = new Map<string, [number, number]>();
+    for (const [agent, value] of pairs) {
+        const s = sums.get(agent) ?? [0, 0];
+        sums.set(agent, [s[0] + value, s[1] + 1]);
+    }
+    return new Map([...sums].map(([agent, [sum, n]]) => [agent, sum / n]));
+}
+
+/**
+ * Re-scores every recorded rollout with another rubric (trade-offs without retraining): new rewards, the change in
+ * the ranking of rollouts, and the training estimator's credit recomputed per step from the new rewards.
+ * Tree / nulled-re-run / critic estimators cannot be recomputed from records alone: that is said, not faked.
+ */
+export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], settings: RescoreSettings): RescoreResult {
+    if (!RESCORABLE.includes(settings.method)) {
+        throw new Error(`credit '${settings.method}' needs re-runs whose transcripts are not recorded (nulled agents) or a critic; re-scoring recomputes ${RESCORABLE.join(', ')}.`);
+    }
+    const records = steps.flat();
+    const scores = new Map(records.map(r => [r, scoreRollout(r.task, r.turns, settings.rubric, settings.level)]));
+    const before: [string, number][] = [], after: [string, number][] = [];
+    const recomputed = new Map<TrajectoryRecord, number[]>();
+    for (const stepRecords of steps) {
+        // The step's records with the new rewards: tree rollouts carry their own transcripts, so they re-score too.
+        const rescored = stepRecords.map(r => ({ ...r, reward: scores.get(r)!.reward, decision_rewards: scores.get(r)!.decisionRewards }));
+        const credit = recomputeCredit(settings.method, rescored, scalarParams(settings.params));
+        for (const r of stepRecords) {
+            const fresh = credit.get(r.rollout) ?? [];
+            recomputed.set(r, fresh);
+            r.decision_turns.forEach((turn, j) => {
+                const agent = r.turns.find(t => t.index === turn)?.agent ?? '?';
+                const old = r.credit[settings.method]?.[j];
+                if (old !== undefined) before.push([agent, old]);
+                if (fresh[j] !== undefined) after.push([agent, fresh[j]!]);
+            });
+        }
+    }
+    const oldRewards = records.map(r => r.reward), newRewards = records.map(r => scores.get(r)!.reward);
+    const rankBefore = rankBy(oldRewards), rankAfter = rankBy(newRewards);
+    const rows: RescoreRow[] = records.map((r, i) => ({
+        step: r.step, rollout: r.rollout, before: oldRewards[i]!, after: newRewards[i]!, rankBefore: rankBefore[i]!, rankAfter: rankAfter[i]!,
+        creditBefore: r.credit[settings.method] ?? [], creditAfter: recomputed.get(r) ?? [],
+    }));
+    const meansBefore = meanByAgent(before), meansAfter = meanByAgent(after);
+    const agents = [...new Set([...meansBefore.keys(), ...meansAfter.keys()])];
+    return {
+        rubric: settings.rubric.name, source: settings.source, method: settings.method, rows,
+        agentCredit: agents.map(agent => ({ agent, before: meansBefore.get(agent) ?? NaN, after: meansAfter.get(agent) ?? NaN })),
+        rankCorrelation: spearman(oldRewards, newRewards),
+    };
+}

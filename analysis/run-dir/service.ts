@@ -1,0 +1,57 @@
+import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import { readRolloutAt } from './read-rollout.js';
+import { buildRunIndex, findRollout, type RunIndex } from './run-index.js';
+
+/**
+ * What the viewer and the debugger ask of a run directory. `RunDirService` answers in the calling thread (tests,
+ * CLI); `RunDirWorkerClient` (worker-client.ts) answers the same questions from a worker thread, so that the
+ * extension host never parses a large file itself.
+ */
+export interface RunReader {
+    /** Indexes the run (or refreshes the index when the directory changed) and returns it. */
+    index(root: string): Promise<RunIndex>;
+    rollout(root: string, step: number, rollout: number): Promise<TrajectoryRecord>;
+    /** The rollouts of one group (a task's G samples, tree rollouts included), in rollout order. */
+    group(root: string, step: number, group: number): Promise<TrajectoryRecord[]>;
+    /** Every rollout of a step, for re-scoring. */
+    step(root: string, step: number): Promise<TrajectoryRecord[]>;
+    dispose(): Promise<void>;
+}
+
+export class RunDirService implements RunReader {
+    private readonly indexes = new Map<string, RunIndex>();
+
+    async index(root: string): Promise<RunIndex> {
+        const index = await buildRunIndex(root, this.indexes.get(root));
+        this.indexes.set(root, index);
+        return index;
+    }
+
+    private async current(root: string): Promise<RunIndex> {
+        return this.indexes.get(root) ?? this.index(root);
+    }
+
+    async rollout(root: string, step: number, rollout: number): Promise<TrajectoryRecord> {
+        let found = findRollout(await this.current(root), step, rollout);
+        if (!found) found = findRollout(await this.index(root), step, rollout); // maybe written since
+        if (!found) throw new Error(`step ${step} has no rollout ${rollout} in ${root}; pick one from the run's index.`);
+        return readRolloutAt(root, found.step.file, found.entry);
+    }
+
+    async group(root: string, step: number, group: number): Promise<TrajectoryRecord[]> {
+        const stepEntry = (await this.current(root)).steps.find(s => s.step === step);
+        if (!stepEntry) throw new Error(`${root} has no step ${step}.`);
+        const members = stepEntry.rollouts.filter(r => r.group === group);
+        return Promise.all(members.map(r => readRolloutAt(root, stepEntry.file, r)));
+    }
+
+    async step(root: string, step: number): Promise<TrajectoryRecord[]> {
+        const stepEntry = (await this.current(root)).steps.find(s => s.step === step);
+        if (!stepEntry) throw new Error(`${root} has no step ${step}.`);
+        return Promise.all(stepEntry.rollouts.map(r => readRolloutAt(root, stepEntry.file, r)));
+    }
+
+    async dispose(): Promise<void> {
+        this.indexes.clear();
+    }
+}

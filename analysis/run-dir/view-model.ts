@@ -1,0 +1,92 @@
+import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { RubricSpec } from '../../protocol/run-spec.js';
+import type { Agreement, CriterionRow, GroupView, RolloutView, RunSummary } from '../../protocol/trajectory-messages.js';
+import { rolloutHeatmap } from './heatmap.js';
+import { spearman } from './rank.js';
+import { formatIssue, type RolloutEntry, type RunIndex } from './run-index.js';
+
+/** Credit methods present in the run, the training estimator first. */
+export function creditMethods(index: RunIndex): string[] {
+    const seen = new Set<string>([index.run.spec.train.credit.method]);
+    for (const step of index.steps) for (const r of step.rollouts) for (const m of Object.keys(r.credit)) seen.add(m);
+    const present = [...seen].filter(m => index.steps.some(s => s.rollouts.some(r => m in r.credit)));
+    return present.length > 0 ? present : [index.run.spec.train.credit.method];
+}
+
+export function rewardRubric(index: RunIndex): RubricSpec | undefined {
+    return index.run.spec.rubrics.find(r => r.name === index.run.spec.reward.rubric);
+}
+
+export function declaredAgents(index: RunIndex): string[] {
+    return index.run.spec.agents.map(a => a.name);
+}
+
+export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
+    const name = index.root.split(/[\\/]/).filter(Boolean).pop() ?? index.root;
+    return {
+        root: index.root, name, workflow: index.run.workflow, status: index.run.status,
+        agents: declaredAgents(index), creditMethods: creditMethods(index), hasCritic,
+        issues: index.issues.map(formatIssue),
+        steps: index.steps.map(s => ({
+            step: s.step,
+            rollouts: s.rollouts.map(r => ({
+                rollout: r.rollout, group: r.group, sample: r.sample, parent: r.parent,
+                reward: r.reward, success: r.success, turns: r.agents.length,
+            })),
+        })),
+    };
+}
+
+/** The recorded criterion scores with the rubric's weights (the trainer records scores, the spec has weights). */
+export function recordedCriteria(record: TrajectoryRecord, rubric: RubricSpec | undefined): CriterionRow[] {
+    const weights = new Map(rubric?.criteria.map(c => [c.name, c.weight]) ?? []);
+    return Object.entries(record.criteria).map(([name, score]) => {
+        const row: CriterionRow = { name, weight: weights.get(name) ?? NaN, score };
+        const error = record.criteria_errors?.[name];
+        if (error) row.error = error;
+        return row;
+    });
+}
+
+/** Every pair of methods, rank-correlated over all decisions of the given rollouts that both methods credit. */
+export function agreement(entries: readonly RolloutEntry[], methods: readonly string[]): Agreement[] {
+    const pairs: Agreement[] = [];
+    for (let i = 0; i < methods.length; i++) {
+        for (let k = i + 1; k < methods.length; k++) {
+            const a: number[] = [], b: number[] = [];
+            for (const entry of entries) {
+                const ca = entry.credit[methods[i]!], cb = entry.credit[methods[k]!];
+                if (!ca || !cb || ca.length !== cb.length) continue;
+                a.push(...ca);
+                b.push(...cb);
+            }
+            pairs.push({ a: methods[i]!, b: methods[k]!, rho: spearman(a, b), decisions: a.length });
+        }
+    }
+    return pairs;
+}
+
+export function rolloutView(index: RunIndex, record: TrajectoryRecord): RolloutView {
+    const methods = creditMethods(index);
+    const agents = declaredAgents(index);
+    const rubric = rewardRubric(index);
+    const stepEntries = index.steps.find(s => s.step === record.step)?.rollouts ?? [];
+    return {
+        step: record.step, record,
+        rubric: { name: rubric?.name ?? index.run.spec.reward.rubric, criteria: recordedCriteria(record, rubric) },
+        heatmaps: Object.fromEntries(methods.map(m => [m, rolloutHeatmap(record, m, agents)])),
+        agreement: agreement(stepEntries, methods),
+    };
+}
+
+export function groupView(index: RunIndex, step: number, group: number): GroupView {
+    const entries = index.steps.find(s => s.step === step)?.rollouts.filter(r => r.group === group) ?? [];
+    return {
+        step, group, tree: entries.some(e => e.parent !== null),
+        members: entries.map(e => ({
+            rollout: e.rollout, group: e.group, sample: e.sample, parent: e.parent, reward: e.reward,
+            success: e.success, turns: e.agents.length, credit: e.credit, agents: e.agents,
+            advantage: e.credit['outcome']?.[0] ?? null,
+        })),
+    };
+}

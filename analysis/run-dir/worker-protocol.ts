@@ -1,0 +1,14 @@
+import type { RunReader } from './service.js';
+
+/** Messages between RunDirWorkerClient and worker.ts: one request per call, answered by id. */
+export type ReaderMethod = Exclude<keyof RunReader, 'dispose'>;
+
+export interface ReaderRequest {
+    id: number;
+    method: ReaderMethod;
+    args: unknown[];
+}
+
+export type ReaderResponse =
+    | { id: number; ok: true; value: unknown }
+    | { id: number; ok: false; error: string };

@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunReader } from '../../../analysis/run-dir/service.js';
+import { TrajectoryDebugSession, TURN_EVENT, type TurnEventBody } from './trajectory-session.js';
+
+export const DEBUG_TYPE = 'mas-trajectory';
+
+export interface DebugFeatureDeps {
+    reader: RunReader;
+    /** The trajectory view follows the debugger through this. */
+    onTurn: (body: TurnEventBody) => void;
+    pickRunDirectory: () => Promise<string | undefined>;
+}
+
+async function readText(file: string): Promise<string> {
+    // Open documents first, so breakpoints match unsaved edits of the .mas file.
+    const open = vscode.workspace.textDocuments.find(d => d.uri.fsPath === file);
+    if (open) return open.getText();
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+}
+
+function resolveProgram(file: string): string {
+    if (path.isAbsolute(file)) return file;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    return folder ? path.join(folder, file) : path.resolve(file);
+}
+
+/**
+ * Registers the inline `mas-trajectory` debug adapter. VS Code disables debugging in untrusted workspaces; the
+ * trajectory view steps on its own there.
+ */
+export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Disposable[] {
+    const factory: vscode.DebugAdapterDescriptorFactory = {
+        createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(
+            new TrajectoryDebugSession({ reader: deps.reader, readText, resolveProgram })),
+    };
+    const provider: vscode.DebugConfigurationProvider = {
+        provideDebugConfigurations: () => [{
+            type: DEBUG_TYPE, request: 'launch', name: 'MAS: step through a trajectory',
+            runDir: '${workspaceFolder}/runs/<run>', step: 1, rollout: 0, stopOnEntry: true,
+        }],
+        resolveDebugConfiguration: async (_folder, config) => {
+            if (!config.type && !config.request) Object.assign(config, { type: DEBUG_TYPE, request: 'launch', name: 'MAS: step through a trajectory', stopOnEntry: true });
+            if (config.type === DEBUG_TYPE && !config['runDir']) {
+                const picked = await deps.pickRunDirectory();
+                if (!picked) return undefined; // cancelled: no session
+                config['runDir'] = picked;
+            }
+            return config;
+        },
+    };
+    return [
+        vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),
+        vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
+        vscode.debug.onDidReceiveDebugSessionCustomEvent(event => {
+            if (event.session.type === DEBUG_TYPE && event.event === TURN_EVENT) deps.onTurn(event.body as TurnEventBody);
+        }),
+    ];
+}
+
+/** Moves the active trajectory debug session to a turn chosen in the view; false when none is running there. */
+export async function gotoTurnInDebugger(runDir: string, turn: number): Promise<boolean> {
+    const session = vscode.debug.activeDebugSession;
+    if (session?.type !== DEBUG_TYPE || session.configuration['runDir'] !== runDir) return false;
+    await session.customRequest('mas/gotoTurn', { turn });
+    return true;
+}

@@ -1,0 +1,96 @@
+/**
+ * How a run ended, in one sentence a notification can show, and where its cause is written (file + line),
+ * from the exit code when this window spawned the trainer, run.json's status, and the trainer's output.
+ */
+import * as path from 'node:path';
+
+/** trainer/README.md "Exit codes" (mas_trainer/errors.py). */
+export const EXIT_ADVICE: Record<number, string> = {
+    1: 'the trainer crashed (a Python traceback); report it with trainer.log',
+    2: 'bad command-line arguments (an extension/trainer version mismatch?)',
+    3: 'bad run spec: recompile the workflow; update MAS Studio and the trainer together',
+    4: 'the dataset is missing, empty or has a bad row: fix the JSON Lines file',
+    5: 'a model is unavailable: download it first or give a local path (the trainer never downloads)',
+    6: 'device: cuda but no CUDA GPU is visible: use device: cpu/auto or install a CUDA build of torch',
+    7: 'the run directory is unusable or already holds a run',
+    8: 'checkpoints exist but none loads: remove the run directory or start a new run',
+    9: 'the GPU ran out of memory: lower batch, group or max_tokens',
+    130: 'interrupted: continue with "MAS: Open Run…" → Resume',
+};
+
+export interface EndFacts {
+    runDir: string;
+    /** Exit code/signal when this window spawned the process; undefined after a re-attach. */
+    exitCode?: number | null;
+    signal?: string | null;
+    /** run.json `status` / `error`, when run.json could be read. */
+    runStatus?: 'running' | 'finished' | 'stopped' | 'failed';
+    runError?: string | null;
+    stopRequested: boolean;
+    /** Whole text of process.log and trainer.log ('' when missing). */
+    processLog: string;
+    trainerLog: string;
+}
+
+export interface RunOutcome {
+    kind: 'finished' | 'stopped' | 'failed';
+    message: string;
+    /** Where the cause is written, for "Show Log". */
+    cause?: { file: string; line: number };
+}
+
+interface Found { line: number; text: string }
+
+function lastMatching(text: string, test: (line: string) => boolean): Found | undefined {
+    const lines = text.split(/\r?\n/);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const line = lines[i]!;
+        if (test(line)) return { line: i + 1, text: line.trim() };
+    }
+    return undefined;
+}
+
+const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit|Warning)(: .*)?$/;
+
+/** The cause in the logs: the trainer's `error: ...` line, a traceback's exception line, or an ERROR log line. */
+export function findCause(facts: Pick<EndFacts, 'runDir' | 'processLog' | 'trainerLog'>): { file: string; line: number; text: string } | undefined {
+    const processFile = path.join(facts.runDir, 'process.log');
+    const userError = lastMatching(facts.processLog, (l) => l.startsWith('error: '));
+    if (userError) return { file: processFile, ...userError, text: userError.text.slice('error: '.length) };
+    if (facts.processLog.includes('Traceback (most recent call last):')) {
+        const exception = lastMatching(facts.processLog, (l) => EXCEPTION_LINE.test(l));
+        if (exception) return { file: processFile, ...exception };
+    }
+    const logged = lastMatching(facts.trainerLog, (l) => / (ERROR|CRITICAL) /.test(l));
+    if (logged) return { file: path.join(facts.runDir, 'trainer.log'), ...logged };
+    return undefined;
+}
+
+function clip(text: string, max = 300): string {
+    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function describeOutcome(facts: EndFacts): RunOutcome {
+    const name = path.basename(facts.runDir);
+    if (facts.exitCode === 0 || (facts.exitCode === undefined && facts.runStatus === 'finished')) {
+        return facts.runStatus === 'stopped'
+            ? { kind: 'stopped', message: `MAS: run ${name} stopped early; it can be resumed.` }
+            : { kind: 'finished', message: `MAS: run ${name} finished.` };
+    }
+    if (facts.stopRequested) return { kind: 'stopped', message: `MAS: run ${name} was stopped; it can be resumed from its last checkpoint.` };
+    if (facts.exitCode === undefined && facts.runStatus === 'stopped') {
+        return { kind: 'stopped', message: `MAS: run ${name} stopped early; it can be resumed.` };
+    }
+    const cause = findCause(facts);
+    const where = cause ? { file: cause.file, line: cause.line } : undefined;
+    const advice = facts.exitCode !== undefined && facts.exitCode !== null ? EXIT_ADVICE[facts.exitCode] : undefined;
+    let head: string;
+    if (facts.exitCode !== undefined && facts.exitCode !== null) head = `exited with code ${facts.exitCode}`;
+    else if (facts.signal) head = `was killed by ${facts.signal} (not by MAS Studio)`;
+    else head = 'ended without finishing (killed from outside or crashed)';
+    const detail = cause?.text ?? (facts.runError ? facts.runError : undefined);
+    const parts = [`MAS: run ${name} ${head}`];
+    if (detail) parts.push(clip(detail));
+    if (advice) parts.push(advice);
+    return { kind: 'failed', message: `${parts.join(': ')}.`, ...(where ? { cause: where } : {}) };
+}

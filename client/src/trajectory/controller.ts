@@ -1,0 +1,133 @@
+import { stepHeatmap } from '../../../analysis/run-dir/heatmap.js';
+import { rescoreRun, type RescoreSettings } from '../../../analysis/run-dir/rescore.js';
+import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
+import { scoreRollout, withOutput } from '../../../analysis/run-dir/score-rollout.js';
+import type { RunReader } from '../../../analysis/run-dir/service.js';
+import { declaredAgents, groupView, rewardRubric, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
+import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
+import type { CriterionRow, TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../protocol/trajectory-messages.js';
+import type { RubricScore } from '../../../analysis/rubric/score.js';
+
+/** Critic credit for a transcript (client/src/onnx): per decision, or a reason it is unavailable. */
+export interface CriticScorer {
+    available(root: string): Promise<boolean>;
+    credit(root: string, record: TrajectoryRecord): Promise<number[]>;
+}
+
+export interface ControllerOptions {
+    reader: RunReader;
+    root: string;
+    post: (message: TrajectoryToView) => void;
+    critic?: CriticScorer;
+    /** The rubric of the workflow's .mas file as it is now (compiled by the language server). */
+    loadRubric?: (index: RunIndex) => Promise<Omit<RescoreSettings, 'method' | 'params'>>;
+    /** The user stepped in the view. */
+    onFocus?: (step: number, rollout: number, turn: number) => void;
+    log?: (line: string) => void;
+}
+
+function rows(score: RubricScore): CriterionRow[] {
+    return score.criteria.map(c => ({ name: c.name, weight: c.weight, score: c.score, ...(c.error ? { error: c.error.message } : {}) }));
+}
+
+/**
+ * Answers the trajectory view: everything it shows is computed here (analysis/) from what the reader returns.
+ * Free of vscode so that tests and the debug adapter drive it directly.
+ */
+export class TrajectoryController {
+    private index: RunIndex | undefined;
+
+    constructor(private readonly options: ControllerOptions) {}
+
+    get root(): string {
+        return this.options.root;
+    }
+
+    async handle(message: TrajectoryToHost): Promise<void> {
+        try {
+            await this.dispatch(message);
+        } catch (error) {
+            const text = error instanceof Error ? error.message : String(error);
+            this.options.log?.(`trajectory view: ${text}`);
+            this.options.post({ type: 'trajectory/notice', severity: 'error', message: text });
+        }
+    }
+
+    /** The debugger moved: make the view follow. */
+    async follow(step: number, rollout: number, turn: number, debugging: boolean): Promise<void> {
+        this.options.post({ type: 'trajectory/focus', step, rollout, turn, debugging });
+    }
+
+    private async currentIndex(): Promise<RunIndex> {
+        this.index ??= await this.options.reader.index(this.options.root);
+        return this.index;
+    }
+
+    private async dispatch(message: TrajectoryToHost): Promise<void> {
+        const post = this.options.post;
+        switch (message.type) {
+            case 'ready': {
+                this.index = await this.options.reader.index(this.options.root);
+                const hasCritic = (await this.options.critic?.available(this.options.root)) ?? false;
+                post({ type: 'trajectory/run', run: summarizeRun(this.index, hasCritic) });
+                return;
+            }
+            case 'trajectory/openRollout': {
+                const record = await this.options.reader.rollout(this.options.root, message.step, message.rollout);
+                post({ type: 'trajectory/rollout', view: rolloutView(await this.currentIndex(), record) });
+                return;
+            }
+            case 'trajectory/openGroup':
+                post({ type: 'trajectory/group', view: groupView(await this.currentIndex(), message.step, message.group) });
+                return;
+            case 'trajectory/stepHeatmap': {
+                const index = await this.currentIndex();
+                const entries = index.steps.find(s => s.step === message.step)?.rollouts ?? [];
+                post({ type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: stepHeatmap(entries, message.method, declaredAgents(index)) });
+                return;
+            }
+            case 'trajectory/focusTurn':
+                this.options.onFocus?.(message.step, message.rollout, message.turn);
+                return;
+            case 'trajectory/whatIf':
+                post({ type: 'trajectory/whatIf', result: await this.whatIf(message.step, message.rollout, message.turn, message.output) });
+                return;
+            case 'trajectory/rescore':
+                await this.rescore();
+                return;
+        }
+    }
+
+    async whatIf(step: number, rollout: number, turn: number, output: string): Promise<WhatIfResult> {
+        const index = await this.currentIndex();
+        const record = await this.options.reader.rollout(this.options.root, step, rollout);
+        const rubric = rewardRubric(index);
+        if (!rubric) throw new Error(`run.json names reward rubric '${index.run.spec.reward.rubric}' but does not contain it; the run directory is damaged.`);
+        const level = index.run.spec.reward.level;
+        const edited = withOutput(record.turns, turn, output);
+        const before = scoreRollout(record.task, record.turns, rubric, level);
+        const after = scoreRollout(record.task, edited, rubric, level);
+        let critic: WhatIfResult['critic'] = null;
+        if (this.options.critic && await this.options.critic.available(this.options.root)) {
+            try {
+                critic = {
+                    before: await this.options.critic.credit(this.options.root, record),
+                    after: await this.options.critic.credit(this.options.root, { ...record, turns: edited }),
+                };
+            } catch (error) {
+                critic = { error: error instanceof Error ? error.message : String(error) };
+            }
+        }
+        return { step, rollout, turn, before: { reward: before.reward, criteria: rows(before.final) }, after: { reward: after.reward, criteria: rows(after.final) }, critic };
+    }
+
+    private async rescore(): Promise<void> {
+        if (!this.options.loadRubric) throw new Error('Re-scoring needs the workflow\'s .mas file open in a workspace with the language server running.');
+        const index = await this.currentIndex();
+        const source = await this.options.loadRubric(index);
+        const steps = [];
+        for (const step of index.steps) steps.push(await this.options.reader.step(this.options.root, step.step));
+        const { method, params } = index.run.spec.train.credit;
+        this.options.post({ type: 'trajectory/rescore', result: rescoreRun(steps, { ...source, method, params }) });
+    }
+}

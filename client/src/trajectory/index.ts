@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunReader } from '../../../analysis/run-dir/service.js';
+import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
+import type { CompileResult } from '../../../protocol/lsp.js';
+import { gotoTurnInDebugger, registerTrajectoryDebugger } from '../debug/register.js';
+import type { TurnEventBody } from '../debug/trajectory-session.js';
+import { OnnxCriticScorer } from '../onnx/critic-scorer.js';
+import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './panel.js';
+import { currentRubric } from './rubric-source.js';
+import { pickRunDirectory } from './run-picker.js';
+
+export const SHOW_TRAJECTORIES_COMMAND = 'mas.trajectory.show';
+
+/** What the trajectory features need from the extension (MasContext has all of it). */
+export interface TrajectoryHostContext {
+    extension: vscode.ExtensionContext;
+    output: vscode.OutputChannel;
+    compile(uri: string): Promise<CompileResult>;
+}
+
+/** The open trajectory views, one per run directory. */
+class TrajectoryPanels implements vscode.Disposable {
+    private readonly panels = new Map<string, TrajectoryPanel>();
+
+    constructor(private readonly ctx: TrajectoryHostContext, private readonly reader: RunReader, private readonly critic: OnnxCriticScorer) {}
+
+    show(root: string, existing?: vscode.WebviewPanel): TrajectoryPanel {
+        const open = this.panels.get(root);
+        if (open && !existing) {
+            open.reveal();
+            return open;
+        }
+        const panel = existing ?? vscode.window.createWebviewPanel(TRAJECTORY_VIEW_TYPE, `Trajectories: ${path.basename(root)}`, vscode.ViewColumn.Beside);
+        const view = new TrajectoryPanel(panel, root, {
+            extensionUri: this.ctx.extension.extensionUri, reader: this.reader, critic: this.critic,
+            loadRubric: index => currentRubric(uri => this.ctx.compile(uri), index),
+            onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
+            log: line => this.ctx.output.appendLine(line),
+        }, () => this.panels.delete(root));
+        this.panels.set(root, view);
+        return view;
+    }
+
+    /** The debugger stopped: open (or reveal) the run's view and move it to the turn. */
+    follow(body: TurnEventBody): void {
+        const view = this.panels.get(body.runDir) ?? this.show(body.runDir);
+        void view.controller.follow(body.step, body.rollout, body.turn, true);
+    }
+
+    dispose(): void {
+        for (const view of [...this.panels.values()]) view.dispose();
+        this.panels.clear();
+    }
+}
+
+/**
+ * Registers the trajectory view (`mas.trajectory.show`, restored after reloads), the `mas-trajectory` debugger
+ * and the what-if critic. The run reader and the critic each live in a worker thread started on first use.
+ */
+export function registerTrajectoryFeatures(ctx: TrajectoryHostContext): void {
+    const out = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'out', name).fsPath;
+    const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'));
+    const critic = new OnnxCriticScorer(out('critic-worker.cjs'), () => vscode.workspace.isTrusted);
+    const panels = new TrajectoryPanels(ctx, reader, critic);
+    ctx.extension.subscriptions.push(
+        panels,
+        { dispose: () => void reader.dispose() },
+        { dispose: () => void critic.dispose() },
+        vscode.commands.registerCommand(SHOW_TRAJECTORIES_COMMAND, async (target?: string | vscode.Uri) => {
+            const root = typeof target === 'string' ? target : target?.fsPath ?? await pickRunDirectory();
+            if (root) panels.show(root);
+        }),
+        vscode.window.registerWebviewPanelSerializer(TRAJECTORY_VIEW_TYPE, {
+            deserializeWebviewPanel: async (panel, state: unknown) => {
+                const root = (state as { root?: unknown } | undefined)?.root;
+                if (typeof root === 'string') panels.show(root, panel);
+                else panel.dispose();
+            },
+        }),
+        ...registerTrajectoryDebugger({ reader, onTurn: body => panels.follow(body), pickRunDirectory }),
+    );
+}

@@ -1,0 +1,155 @@
+import type { TrajectoryRecord } from './run-dir.js';
+
+/**
+ * Messages between the extension host and the trajectory view (webview/trajectory). Same handshake as the other
+ * views (protocol/webview-messages.ts): the view posts `ready`, then the host sends the run. All numbers the view
+ * draws are computed on the host (analysis/): the view renders and sends user intents.
+ */
+
+export interface RolloutSummary {
+    rollout: number;
+    group: number;
+    sample: number;
+    parent: number | null;
+    reward: number;
+    success: boolean;
+    turns: number;
+}
+
+export interface StepSummary {
+    step: number;
+    rollouts: RolloutSummary[];
+}
+
+export interface RunSummary {
+    root: string;
+    /** The run directory's base name. */
+    name: string;
+    workflow: string;
+    status: string;
+    agents: string[];
+    /** Credit methods recorded in this run, the training one first. */
+    creditMethods: string[];
+    steps: StepSummary[];
+    /** Corrupt lines (`file:line: message`) skipped while reading; shown so nothing is lost silently. */
+    issues: string[];
+    /** Whether `critic.onnx` is present (what-if can recompute critic credit). */
+    hasCritic: boolean;
+}
+
+/** An agents × columns grid of credits (NaN = the agent did not act there), drawn with a diverging scale. */
+export interface HeatmapGrid {
+    rows: string[];
+    /** Column labels (turn indices). */
+    columns: string[];
+    /** Row-major, rows.length × columns.length; NaN where there is no decision. */
+    values: Float64Array;
+    /** Largest |value|, the scale's half-range (0 when all cells are empty or 0). */
+    extent: number;
+}
+
+export interface CriterionRow {
+    name: string;
+    weight: number;
+    score: number;
+    error?: string;
+}
+
+/** Spearman rank correlation between two estimators over the same decisions; null when undefined (ties only). */
+export interface Agreement {
+    a: string;
+    b: string;
+    rho: number | null;
+    decisions: number;
+}
+
+export interface RolloutView {
+    step: number;
+    record: TrajectoryRecord;
+    rubric: { name: string; criteria: CriterionRow[] } | null;
+    /** Per credit method: the rollout's agents × turns grid. */
+    heatmaps: Record<string, HeatmapGrid>;
+    /** Estimators compared over the decisions of the whole step (one rollout alone often has ties only). */
+    agreement: Agreement[];
+}
+
+export interface GroupMember extends RolloutSummary {
+    /** Credit method → credit per decision. */
+    credit: Record<string, number[]>;
+    agents: string[];
+    /** Reward-standardised advantage under `outcome` (first decision), when recorded. */
+    advantage: number | null;
+}
+
+export interface GroupView {
+    step: number;
+    group: number;
+    members: GroupMember[];
+    /** True when any member has a parent: the group is a counterfactual tree. */
+    tree: boolean;
+}
+
+export interface WhatIfResult {
+    step: number;
+    rollout: number;
+    turn: number;
+    before: { reward: number; criteria: CriterionRow[] };
+    after: { reward: number; criteria: CriterionRow[] };
+    /** Critic credit per decision before/after; `error` says why it could not be recomputed. */
+    critic: { before: number[]; after: number[] } | { error: string } | null;
+}
+
+export interface RescoreRow {
+    step: number;
+    rollout: number;
+    before: number;
+    after: number;
+    rankBefore: number;
+    rankAfter: number;
+    /** The training estimator's credit per decision, recorded and recomputed. */
+    creditBefore: number[];
+    creditAfter: number[];
+}
+
+export interface RescoreResult {
+    rubric: string;
+    source: string;
+    rows: RescoreRow[];
+    /** Agent → mean credit (training estimator) before/after, recomputed from the new rewards. */
+    agentCredit: { agent: string; before: number; after: number }[];
+    method: string;
+    rankCorrelation: number | null;
+}
+
+export type TrajectoryToView =
+    | { type: 'trajectory/run'; run: RunSummary }
+    | { type: 'trajectory/rollout'; view: RolloutView }
+    | { type: 'trajectory/group'; view: GroupView }
+    /** Step-level aggregate: mean credit per agent × turn index over the step's rollouts. */
+    | { type: 'trajectory/stepHeatmap'; step: number; method: string; grid: HeatmapGrid }
+    /** The debugger moved: show this turn (the view follows, it does not step on its own meanwhile). */
+    | { type: 'trajectory/focus'; step: number; rollout: number; turn: number; debugging: boolean }
+    | { type: 'trajectory/whatIf'; result: WhatIfResult }
+    | { type: 'trajectory/rescore'; result: RescoreResult }
+    | { type: 'trajectory/notice'; severity: 'info' | 'warning' | 'error'; message: string };
+
+export type TrajectoryToHost =
+    | { type: 'ready' }
+    | { type: 'trajectory/openRollout'; step: number; rollout: number }
+    | { type: 'trajectory/openGroup'; step: number; group: number }
+    | { type: 'trajectory/stepHeatmap'; step: number; method: string }
+    /** The user stepped in the view (always allowed, also without a debug session). */
+    | { type: 'trajectory/focusTurn'; step: number; rollout: number; turn: number }
+    | { type: 'trajectory/whatIf'; step: number; rollout: number; turn: number; output: string }
+    /** Re-score the run with the rubric currently in the workflow's .mas file. */
+    | { type: 'trajectory/rescore' };
+
+/** What the view keeps in `setState` to come back where it was after a reload. */
+export interface TrajectoryState {
+    view: 'trajectory';
+    root: string;
+    step: number | null;
+    rollout: number | null;
+    turn: number;
+    method: string | null;
+}

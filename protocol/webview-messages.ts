@@ -1,0 +1,76 @@
+import type { GraphModel } from './graph-model.js';
+import type { MetricsRecord, RunJson } from './run-dir.js';
+
+/**
+ * Messages between the extension host and its webviews (DESIGN.md §6). Every view starts by posting
+ * `ready` once its listener is installed; the host sends nothing before that, then sends the whole state,
+ * so a reloaded or re-shown view rebuilds from messages alone. Data never travels inside the HTML.
+ * The host treats every message from a webview as untrusted input and checks it (client/src/panels/messages.ts).
+ */
+
+/** Posted by every view when it can receive messages. */
+export interface ReadyMessage {
+    type: 'ready';
+}
+
+// ---- Training dashboard ------------------------------------------------------------------------------
+
+/** The main run and the one overlaid for comparison. */
+export type DashboardSlot = 'primary' | 'compare';
+
+export interface DashboardRunInfo {
+    slot: DashboardSlot;
+    /** A short display name (the run directory's base name). */
+    name: string;
+    runDir: string;
+    status: RunJson['status'] | 'unknown';
+    stepsCompleted: number;
+    stepsTotal: number | null;
+    error: string | null;
+}
+
+export type DashboardToView =
+    /** Forget the records of a slot (new run, file truncated by a resume) and show this run in it. */
+    | { type: 'dashboard/run'; run: DashboardRunInfo }
+    /** The run's status changed (run.json rewritten); the records shown stay. */
+    | { type: 'dashboard/status'; run: DashboardRunInfo }
+    /** The slot has no run any more. */
+    | { type: 'dashboard/clear'; slot: DashboardSlot }
+    /** Records appended to the slot's metrics.jsonl since the last message, in file order. */
+    | { type: 'dashboard/metrics'; slot: DashboardSlot; records: MetricsRecord[] }
+    /** Something the user should know about (a corrupt line, a deleted run directory); shown as text. */
+    | { type: 'dashboard/notice'; slot: DashboardSlot; severity: 'info' | 'warning' | 'error'; message: string };
+
+export type DashboardToHost =
+    | ReadyMessage
+    /** The user wants to pick a run directory for a slot. */
+    | { type: 'dashboard/pickRun'; slot: DashboardSlot }
+    /** The user removed the comparison run. */
+    | { type: 'dashboard/clearCompare' };
+
+/** What the dashboard keeps in `setState` so the panel serializer can restore it after a reload. */
+export interface DashboardState {
+    view: 'dashboard';
+    primaryRunDir: string | null;
+    compareRunDir: string | null;
+    /** Series labels the user has hidden. */
+    hidden: string[];
+}
+
+// ---- Workflow graph view -----------------------------------------------------------------------------
+
+export type GraphToView =
+    | { type: 'graph/model'; model: GraphModel }
+    /** No model to draw (document closed, server not running); the reason is shown as text. */
+    | { type: 'graph/unavailable'; reason: string };
+
+export type GraphToHost =
+    | ReadyMessage
+    /** The user clicked a node or edge: reveal its declaration. The host looks the id up in its own model. */
+    | { type: 'graph/reveal'; id: string };
+
+export interface GraphState {
+    view: 'graph';
+    /** The document the view follows. */
+    uri: string;
+}

@@ -1,0 +1,46 @@
+import * as esbuild from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunDirService } from '../../../analysis/run-dir/service.js';
+import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
+import { FIXTURE_RUN } from './fixture-run.js';
+
+// The extension loads out/run-dir-worker.cjs; build the same entry here so the test runs the real worker code.
+let dir: string;
+let workerFile: string;
+beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mas-worker-'));
+    workerFile = path.join(dir, 'run-dir-worker.cjs');
+    await esbuild.build({ entryPoints: ['analysis/run-dir/worker.ts'], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('run reader worker', () => {
+    it('answers like the in-thread service, from another thread', async () => {
+        const client = new RunDirWorkerClient(workerFile);
+        try {
+            const [viaWorker, direct] = await Promise.all([client.index(FIXTURE_RUN), new RunDirService().index(FIXTURE_RUN)]);
+            expect(client.threadId).toBeDefined();
+            expect(client.threadId).not.toBe(threadId);
+            expect(viaWorker).toEqual(direct);
+            const record = await client.rollout(FIXTURE_RUN, 3, 5);
+            expect([record.step, record.rollout]).toEqual([3, 5]);
+            expect((await client.group(FIXTURE_RUN, 1, 2)).map(r => r.rollout)).toEqual([8, 9, 10, 11]);
+        } finally {
+            await client.dispose();
+        }
+    });
+
+    it('passes errors back as rejections with the reason', async () => {
+        const client = new RunDirWorkerClient(workerFile);
+        try {
+            await expect(client.index(path.join(FIXTURE_RUN, 'nowhere'))).rejects.toThrow(/no such run directory/);
+            await expect(client.rollout(FIXTURE_RUN, 1, 42)).rejects.toThrow(/no rollout 42/);
+        } finally {
+            await client.dispose();
+        }
+    });
+});

@@ -1,0 +1,147 @@
+// The MAS commands driven through a stand-in `vscode` module (test/client/vscode-fake.ts) and the fake trainer:
+// code lens → compile → check-env → launch → status bar → end notification; trust; refusals with reasons.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CompileResult } from '../../protocol/lsp.js';
+import { fakeExtensionRoot, tempDir, testPython } from './helpers.js';
+import type { VscodeFake } from './vscode-fake.js';
+
+const fake = vi.hoisted(() => ({ current: undefined as VscodeFake | undefined }));
+vi.mock('vscode', async () => {
+    const { createVscodeFake } = await import('./vscode-fake.js');
+    fake.current = createVscodeFake();
+    return fake.current.vscode;
+});
+
+const { COMMAND_IDS, registerCommands } = await import('../../client/src/commands.js');
+const { TrainingFeature } = await import('../../client/src/training-feature.js');
+const { Uri } = await import('./vscode-fake.js');
+
+const cleanups: (() => void)[] = [];
+let vs: VscodeFake;
+let feature: InstanceType<typeof TrainingFeature>;
+let compiled: CompileResult;
+let compileCalls: string[];
+let workspace: string;
+
+beforeEach(() => {
+    vs = fake.current!;
+    vs.messages.length = 0;
+    vs.logs.length = 0;
+    vs.state.isTrusted = true;
+    vs.state.answer = () => undefined;
+    process.env['PYTHONDONTWRITEBYTECODE'] = '1';
+    const tmp = tempDir('mas-ws-');
+    cleanups.push(tmp.cleanup);
+    workspace = path.join(tmp.dir, "my ws; $(touch x)");
+    mkdirSync(workspace);
+    vs.state.workspaceFolders = [{ uri: Uri.file(workspace) }];
+    vs.settings.set('mas.trainer.pythonPath', testPython);
+    compileCalls = [];
+    compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'finish', steps: 3 } } as never };
+    feature = new TrainingFeature({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async (uri) => {
+        compileCalls.push(uri);
+        return compiled;
+    });
+    const registered = registerCommands(feature.handlers(), feature.log);
+    cleanups.push(() => {
+        registered.forEach((d) => d.dispose());
+        feature.dispose();
+    });
+});
+afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
+
+const masFile = (): string => Uri.file(path.join(workspace, 'team.mas')).toString();
+const run = (id: string, ...args: unknown[]) => vs.vscode.commands.executeCommand(id, ...args);
+
+describe('MAS commands', () => {
+    it('every command is registered at once, under mas.<area>.<verb>', () => {
+        for (const id of Object.values(COMMAND_IDS)) {
+            expect(vs.commands.has(id)).toBe(true);
+            expect(id).toMatch(/^mas\.[a-z]+\.[a-zA-Z]+$/);
+        }
+    });
+
+    it('Train code lens: compiles, launches, shows step/total in the status bar, then "finished"', async () => {
+        const ended = vs.nextMessage();
+        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; runDir: string };
+        expect(compileCalls).toEqual([masFile()]);
+        expect(result.started).toBe(true);
+        expect(path.dirname(result.runDir)).toBe(path.join(workspace, 'runs'));
+        expect(await ended).toMatchObject({ level: 'info', text: expect.stringContaining('finished') });
+        expect(vs.logs.some((l) => l.includes('step 3 reward'))).toBe(true);
+        expect(vs.logs.some((l) => l.startsWith('[info] launch:'))).toBe(true);
+    });
+
+    it('shows progress in the status bar while a run is going, and the dashboard on click', async () => {
+        compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'wait', steps: 2 } } as never };
+        const result = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
+        const item = vs.statusItems.find((i) => i.visible)!;
+        expect(item.text).toMatch(/^\$\(sync~spin\) MAS lazy-team [12]\/10/);
+        expect(item.command).toMatchObject({ command: 'mas.dashboard.show', arguments: [result.runDir] });
+        const stopped = vs.nextMessage();
+        expect(await run(COMMAND_IDS.stopTraining)).toEqual({ stopped: [result.runDir] });
+        expect((await stopped).text).toContain('was stopped');
+        expect(item.visible).toBe(false);
+    });
+
+    it('a crash: one error notification whose "Show Log" opens the line naming the cause', async () => {
+        compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'crash', steps: 1 } } as never };
+        vs.state.answer = (m) => (m.actions.includes('Show Log') ? 'Show Log' : undefined);
+        const ended = vs.nextMessage();
+        await run(COMMAND_IDS.startTraining, masFile());
+        const message = await ended;
+        expect(message).toMatchObject({ level: 'error', actions: ['Show Log'] });
+        expect(message.text).toContain('RuntimeError: CUDA error');
+        await vi.waitUntil(() => vs.shownDocuments.length > 0);
+        expect(path.basename(vs.shownDocuments[0]!.uri.fsPath)).toBe('process.log');
+    });
+
+    it('a workflow that does not compile: file:line and the message, no run directory', async () => {
+        compiled = { diagnostics: [{ uri: masFile(), severity: 'error', message: "Could not resolve reference to Agent named 'solvr'.", range: { start: { line: 11, character: 4 }, end: { line: 11, character: 9 } } }] };
+        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        expect(result.started).toBe(false);
+        expect(result.reason).toBe("MAS: team.mas cannot be trained: team.mas:12: Could not resolve reference to Agent named 'solvr'.");
+        expect(existsSync(path.join(workspace, 'runs'))).toBe(false);
+    });
+
+    it('a missing interpreter stops the start with the fix, before any run directory exists', async () => {
+        vs.settings.set('mas.trainer.pythonPath', path.join(workspace, 'no-python'));
+        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        expect(result.started).toBe(false);
+        expect(result.reason).toContain('does not exist; run "MAS: Select Python Interpreter"');
+        expect(existsSync(path.join(workspace, 'runs'))).toBe(false);
+    });
+
+    it('untrusted workspace: nothing compiled, spawned or created; check-env refused; no re-attach', async () => {
+        vs.state.isTrusted = false;
+        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        expect(result).toMatchObject({ started: false, reason: expect.stringContaining('untrusted workspace') });
+        expect(compileCalls).toEqual([]);
+        expect(readdirSync(workspace)).toEqual([]);
+        expect(await run(COMMAND_IDS.checkEnv)).toMatchObject({ unavailable: expect.stringContaining('untrusted') });
+        expect(feature.reattach()).toEqual([]);
+    });
+
+    it('commands that cannot act say why: no .mas file, nothing to stop, no panels yet', async () => {
+        expect(await run(COMMAND_IDS.startTraining)).toMatchObject({ started: false, reason: expect.stringContaining('open a .mas workflow') });
+        expect(await run(COMMAND_IDS.stopTraining)).toMatchObject({ stopped: [], reason: expect.stringContaining('no training run') });
+        expect(await run(COMMAND_IDS.showDashboard)).toMatchObject({ unavailable: expect.stringContaining('dashboard') });
+        expect(await run(COMMAND_IDS.showGraph, masFile())).toMatchObject({ unavailable: expect.stringContaining('graph') });
+    });
+
+    it('once the panels are wired in: the dashboard gets the run directory, the graph the lens document', async () => {
+        const shown: unknown[] = [];
+        feature.setPanels({ showDashboard: async (dir) => shown.push(['dashboard', dir]), showGraph: async (uri) => shown.push(['graph', uri.fsPath]) });
+        await run(COMMAND_IDS.showDashboard, '/w/runs/lazy-team-1');
+        await run(COMMAND_IDS.showGraph, masFile());
+        expect(shown).toEqual([['dashboard', '/w/runs/lazy-team-1'], ['graph', path.join(workspace, 'team.mas')]]);
+    });
+
+    it('Check Trainer Environment reports the interpreter and CPU-only torch', async () => {
+        const check = await run(COMMAND_IDS.checkEnv) as { ok: boolean };
+        expect(check.ok).toBe(true);
+        expect(vs.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('No CUDA GPU') });
+    });
+});

@@ -1,0 +1,116 @@
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { RunDirService } from '../../../analysis/run-dir/service.js';
+import { TrajectoryDebugSession, TURN_EVENT } from '../../../client/src/debug/trajectory-session.js';
+import { DapDriver } from './dap-driver.js';
+
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+const RUN = path.join(REPO, 'test/fixtures/runs/lazy-team-3steps');
+const MAS = path.join(REPO, 'examples/lazy-team/lazy-team.mas');
+const masLines = async () => (await readFile(MAS, 'utf8')).split('\n');
+const lineOf = async (text: string) => (await masLines()).findIndex(l => l.includes(text)) + 1;
+
+/** Starts a session on step 1, rollout `rollout` of the fixture run, with breakpoints set before launch. */
+async function start(options: { rollout?: number; breakpoints?: DebugProtocol.SourceBreakpoint[]; stopOnEntry?: boolean; method?: string } = {}) {
+    const session = new TrajectoryDebugSession({
+        reader: new RunDirService(), readText: p => readFile(p, 'utf8'), resolveProgram: p => path.resolve(REPO, p),
+    });
+    const dap = new DapDriver(session);
+    await dap.request('initialize', { adapterID: 'mas-trajectory' });
+    const bps = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: MAS }, breakpoints: options.breakpoints ?? [] });
+    const stopped = dap.nextEvent('stopped');
+    const launched = dap.request('launch', { runDir: RUN, step: 1, rollout: options.rollout ?? 0, stopOnEntry: options.stopOnEntry ?? true, ...(options.method ? { method: options.method } : {}) });
+    await dap.request('configurationDone');
+    expect((await launched).success).toBe(true);
+    return { dap, session, bps, first: await dap.whereStopped(await stopped) };
+}
+
+describe('mas-trajectory debug adapter', () => {
+    it('stops on entry at turn 0, on the acting agent\'s declaration in the .mas file', async () => {
+        const { first } = await start();
+        expect(first.reason).toBe('entry');
+        expect(first.turn).toBe(0);
+        expect(first.frame.source?.path).toBe(MAS);
+        expect(first.frame.line).toBe(await lineOf('agent first: First'));
+        expect(first.frame.name).toBe('turn 0 · first (First)');
+    });
+
+    it('steps forward a turn at a time, steps back, and says where the trajectory ends', async () => {
+        const { dap } = await start();
+        const turnEvent = dap.nextEvent(TURN_EVENT);
+        const second = await dap.stepWith('next');
+        expect([second.turn, second.frame.line]).toEqual([1, await lineOf('agent second: Second')]);
+        expect((await turnEvent).body).toEqual({ runDir: RUN, step: 1, rollout: 0, turn: 1 });
+        expect((await dap.stepWith('stepIn')).turn).toBe(2);
+        const end = await dap.stepWith('next');
+        expect([end.turn, end.description]).toEqual([2, 'End of trajectory']);
+        expect((await dap.stepWith('stepBack')).turn).toBe(1);
+        expect((await dap.stepWith('stepBack')).turn).toBe(0);
+        expect((await dap.stepWith('stepBack')).description).toBe('Start of trajectory');
+    });
+
+    it('breakpoints on agent declarations: continue and reverse continue stop on that agent\'s turns', async () => {
+        const lazyLine = await lineOf('agent lazy: Idle');
+        const { dap, bps, first } = await start({ breakpoints: [{ line: lazyLine + 2 }, { line: 1 }], stopOnEntry: true });
+        expect(bps.body.breakpoints.map(b => [b.verified, b.line])).toEqual([[true, lazyLine], [false, 1]]);
+        expect(bps.body.breakpoints[1]!.message).toMatch(/agent declarations/);
+        expect(first.reason).toBe('entry');
+        const hit = await dap.stepWith('continue');
+        expect([hit.reason, hit.turn, hit.frame.line]).toEqual(['breakpoint', 2, lazyLine]);
+        const back = await dap.stepWith('reverseContinue');
+        expect([back.reason, back.turn]).toEqual(['entry', 0]);
+    });
+
+    it('conditional breakpoints take .mas expressions over the turn (credit, output, task, agents\' outputs)', async () => {
+        const record = JSON.parse((await readFile(path.join(RUN, 'trajectories/1.jsonl'), 'utf8')).split('\n')[0]!);
+        const secondOutput: string = record.turns[1].output;
+        const firstLine = await lineOf('agent first: First'), secondLine = await lineOf('agent second: Second');
+        const { dap, bps } = await start({
+            breakpoints: [
+                { line: firstLine, condition: 'output == "this is never said"' },
+                { line: secondLine, condition: `output contains ${JSON.stringify(secondOutput)} and credit <= 0 and length(first.output) == 1` },
+            ],
+        });
+        expect(bps.body.breakpoints.every(b => b.verified)).toBe(true);
+        const hit = await dap.stepWith('continue');
+        expect([hit.reason, hit.turn]).toEqual(['breakpoint', 1]);
+        const bad = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: MAS }, breakpoints: [{ line: firstLine, condition: 'credit <' }, { line: firstLine, condition: 'bogus > 1' }] });
+        expect(bad.body.breakpoints.map(b => b.verified)).toEqual([false, false]);
+        expect(bad.body.breakpoints[0]!.message).toMatch(/ends where a value is expected/);
+        expect(bad.body.breakpoints[1]!.message).toMatch(/unknown name 'bogus'/);
+    });
+
+    it('shows the message, prompt, rubric scores and credit per estimator; evaluates expressions', async () => {
+        const { dap } = await start();
+        const scopes = await dap.request<DebugProtocol.ScopesResponse>('scopes', { frameId: 0 });
+        expect(scopes.body.scopes.map(s => s.name)).toEqual(['Turn', 'Credit', 'Rubric', 'Task', 'Latest outputs']);
+        const vars = async (name: string) => {
+            const ref = scopes.body.scopes.find(s => s.name === name)!.variablesReference;
+            const r = await dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: ref });
+            return Object.fromEntries(r.body.variables.map(v => [v.name, v.value]));
+        };
+        const turn = await vars('Turn');
+        expect(turn['agent']).toBe('"first"');
+        expect(turn['prompt']).toBe('"First part for d:"');
+        expect(Object.keys(await vars('Credit')).sort()).toEqual(['agent_normalized', 'outcome', 'turn_level']);
+        expect(await vars('Rubric')).toMatchObject({ reward: '0', 'first_part (weight 0.5)': '0', 'second_part (weight 0.5)': '0' });
+        const evaluated = await dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'task.first + "/" + agent', context: 'repl' });
+        expect(evaluated.body.result).toBe('"d/first"');
+        const failed = await dap.request('evaluate', { expression: 'nope.output ==', context: 'repl' });
+        expect(failed.success).toBe(false);
+    });
+
+    it('refuses a launch without runDir with a message that says what to set', async () => {
+        const session = new TrajectoryDebugSession({ reader: new RunDirService(), readText: p => readFile(p, 'utf8') });
+        const dap = new DapDriver(session);
+        await dap.request('initialize', { adapterID: 'mas-trajectory' });
+        const terminated = dap.nextEvent('terminated');
+        const response = await dap.request('launch', {});
+        expect(response.success).toBe(false);
+        expect(response.message).toMatch(/needs "runDir"/);
+        await terminated;
+    });
+});

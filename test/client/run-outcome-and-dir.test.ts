@@ -1,0 +1,81 @@
+// How a run ended (one sentence + where the cause is written) and the run directory the extension creates.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeOutcome, findCause } from '../../client/src/training/run-outcome.js';
+import { createRunDir, launchBelongsTo, listRunDirs, readLaunchRecord, runDirName, writeLaunchRecord } from '../../client/src/training/run-dir.js';
+import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
+import { tempDir } from './helpers.js';
+
+const base = { runDir: '/w/runs/lazy-1', stopRequested: false, processLog: '', trainerLog: '' };
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+describe('describeOutcome', () => {
+    it('finished, stopped by the user, stopped early', () => {
+        expect(describeOutcome({ ...base, exitCode: 0, runStatus: 'finished' }).kind).toBe('finished');
+        expect(describeOutcome({ ...base, exitCode: null, signal: 'SIGTERM', stopRequested: true })).toMatchObject({ kind: 'stopped', message: expect.stringContaining('can be resumed') });
+        expect(describeOutcome({ ...base, runStatus: 'stopped' }).kind).toBe('stopped');
+    });
+
+    it('an exit code gets the documented advice and the trainer\'s own error line', () => {
+        const processLog = 'INFO loading\nerror: model Qwen/Qwen2.5-0.5B-Instruct is not in the HF cache\n';
+        const outcome = describeOutcome({ ...base, exitCode: 5, processLog });
+        expect(outcome.message).toBe('MAS: run lazy-1 exited with code 5: model Qwen/Qwen2.5-0.5B-Instruct is not in the HF cache: a model is unavailable: download it first or give a local path (the trainer never downloads).');
+        expect(outcome.cause).toEqual({ file: path.join(base.runDir, 'process.log'), line: 2 });
+    });
+
+    it('a signal from outside, or a dead re-attached trainer, is said as such', () => {
+        expect(describeOutcome({ ...base, exitCode: null, signal: 'SIGKILL' }).message).toContain('killed by SIGKILL (not by MAS Studio)');
+        expect(describeOutcome({ ...base, runStatus: 'running' }).message).toContain('ended without finishing');
+    });
+
+    it('finds the cause: traceback exception line, else an ERROR line of trainer.log', () => {
+        const processLog = 'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n    raise ValueError("bad")\nValueError: bad\n';
+        expect(findCause({ runDir: '/r', processLog, trainerLog: '' })).toEqual({ file: '/r/process.log', line: 4, text: 'ValueError: bad' });
+        const trainerLog = '2026-11-30 00:00:00,000 INFO step 1\n2026-11-30 00:00:01,000 ERROR rollout failed\n';
+        expect(findCause({ runDir: '/r', processLog: 'nothing useful', trainerLog })).toMatchObject({ file: '/r/trainer.log', line: 2 });
+        expect(findCause({ runDir: '/r', processLog: '', trainerLog: '' })).toBeUndefined();
+    });
+});
+
+describe('run directory', () => {
+    it('names are sortable and file-system safe; an existing run is never reused', () => {
+        const when = new Date(2026, 10, 30, 0, 15, 2);
+        expect(runDirName('lazy-team', when)).toBe('lazy-team-20261130-001502');
+        expect(runDirName('../../etc', when)).toBe('_.._etc-20261130-001502');
+        const tmp = tempDir();
+        cleanups.push(tmp.cleanup);
+        const first = createRunDir(path.join(tmp.dir, 'runs'), 'w', when);
+        writeFileSync(path.join(first, 'metrics.jsonl'), 'keep me\n');
+        const second = createRunDir(path.join(tmp.dir, 'runs'), 'w', when);
+        expect(second).toBe(`${first}-2`);
+        expect(readFileSync(path.join(first, 'metrics.jsonl'), 'utf8')).toBe('keep me\n');
+        expect(listRunDirs(path.join(tmp.dir, 'runs'), () => ['w-20261130-001502', 'w-20261130-001502-2', 'notes.txt'], (d) => !d.endsWith('.txt')))
+            .toEqual([second, first]);
+    });
+
+    it('launch.json is validated before its pid is used, and must belong to this run directory', () => {
+        const tmp = tempDir();
+        cleanups.push(tmp.cleanup);
+        const runDir = path.join(tmp.dir, 'r');
+        mkdirSync(runDir);
+        const args = trainerRunArgs({ specFile: path.join(runDir, 'spec.json'), runDir });
+        const record = { version: 1 as const, pid: 1234, python: 'python3', args, start_ticks: 99, launched_at: 1, stop_requested_at: null };
+        writeLaunchRecord(runDir, record);
+        expect(readLaunchRecord(runDir)).toEqual(record);
+        expect(launchBelongsTo(record, runDir)).toBe(true);
+        expect(launchBelongsTo(record, path.join(tmp.dir, 'other'))).toBe(false);
+        expect(launchBelongsTo({ ...record, args: ['-c', 'import os', `--run-dir=${runDir}`] }, runDir)).toBe(false);
+        writeFileSync(path.join(runDir, 'launch.json'), JSON.stringify({ ...record, pid: '1234; rm -rf ~' }));
+        expect(readLaunchRecord(runDir)).toBeUndefined();
+        writeFileSync(path.join(runDir, 'launch.json'), '{ torn');
+        expect(readLaunchRecord(runDir)).toBeUndefined();
+    });
+
+    it('argument arrays: absolute paths with `=`, so a leading "-" is never an option; resume flag', () => {
+        const args = trainerRunArgs({ specFile: '/w/-x/spec.json', runDir: '/w/-x', resume: true });
+        expect(args).toEqual(['-m', 'mas_trainer', 'run', '--spec=/w/-x/spec.json', '--run-dir=/w/-x', '--resume']);
+        expect(trainerEnv({ PYTHONPATH: '/a' }, '/ext/trainer')).toMatchObject({ PYTHONPATH: `/ext/trainer${path.delimiter}/a`, PYTHONUNBUFFERED: '1' });
+    });
+});

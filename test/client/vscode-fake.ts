@@ -1,0 +1,119 @@
+// A small stand-in for the `vscode` module, enough to drive the extension's commands in vitest:
+// records messages, status bar text and log lines, and answers dialogs with scripted choices.
+import * as path from 'node:path';
+
+type Listener = (...args: unknown[]) => void;
+
+export class Uri {
+    private constructor(readonly scheme: string, readonly fsPath: string) {}
+    static file(p: string): Uri {
+        return new Uri('file', p);
+    }
+    static parse(text: string, strict = false): Uri {
+        const match = /^([a-z][\w+.-]*):\/\/(.*)$/i.exec(text);
+        if (!match) {
+            if (strict) throw new Error(`Scheme is missing: ${text}`);
+            return new Uri('file', text);
+        }
+        return new Uri(match[1]!, decodeURIComponent(match[2]!));
+    }
+    static joinPath(base: Uri, ...parts: string[]): Uri {
+        return new Uri(base.scheme, path.join(base.fsPath, ...parts));
+    }
+    toString(): string {
+        return `${this.scheme}://${encodeURI(this.fsPath)}`;
+    }
+}
+
+export class Range {
+    constructor(readonly startLine: number, readonly startCharacter: number, readonly endLine: number, readonly endCharacter: number) {}
+}
+
+export const ProgressLocation = { Notification: 15 };
+export const StatusBarAlignment = { Left: 1, Right: 2 };
+export const ConfigurationTarget = { Global: 1 };
+
+export interface Message { level: 'info' | 'warning' | 'error'; text: string; actions: string[] }
+
+export function createVscodeFake() {
+    const messages: Message[] = [];
+    const messageListeners: ((m: Message) => void)[] = [];
+    const commands = new Map<string, (...args: unknown[]) => unknown>();
+    const executed: { id: string; args: unknown[] }[] = [];
+    const statusItems: { text: string; command: unknown; visible: boolean }[] = [];
+    const logs: string[] = [];
+    const shownDocuments: { uri: Uri; selection?: Range }[] = [];
+    const settings = new Map<string, unknown>();
+    const state = {
+        isTrusted: true,
+        workspaceFolders: [] as { uri: Uri }[],
+        /** Answers the next message: the action to pick (or undefined). */
+        answer: (_m: Message): string | undefined => undefined,
+    };
+    const show = (level: Message['level']) => (text: string, ...actions: string[]): Promise<string | undefined> => {
+        const message = { level, text, actions };
+        messages.push(message);
+        messageListeners.splice(0).forEach((l) => l(message));
+        return Promise.resolve(state.answer(message));
+    };
+    const channel = (name: string) => ({
+        name,
+        info: (l: string) => logs.push(`[info] ${l}`),
+        warn: (l: string) => logs.push(`[warn] ${l}`),
+        error: (l: string) => logs.push(`[error] ${l}`),
+        appendLine: (l: string) => logs.push(l),
+        show: () => undefined,
+        dispose: () => undefined,
+    });
+    const event = () => (_l: Listener) => ({ dispose: () => undefined });
+
+    const vscode = {
+        Uri, Range, ProgressLocation, StatusBarAlignment, ConfigurationTarget,
+        window: {
+            activeTextEditor: undefined as unknown,
+            createOutputChannel: channel,
+            createStatusBarItem: () => {
+                const item = { text: '', tooltip: '', name: '', command: undefined as unknown, visible: false,
+                    show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
+                statusItems.push(item);
+                return item;
+            },
+            showInformationMessage: show('info'),
+            showWarningMessage: show('warning'),
+            showErrorMessage: show('error'),
+            withProgress: (_o: unknown, task: (p: unknown, t: unknown) => unknown) =>
+                task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: event() }),
+            showQuickPick: async () => undefined,
+            showOpenDialog: async () => undefined,
+            showTextDocument: async (uri: Uri, options?: { selection?: Range }) => { shownDocuments.push({ uri, selection: options?.selection }); },
+        },
+        workspace: {
+            get isTrusted() { return state.isTrusted; },
+            get workspaceFolders() { return state.workspaceFolders; },
+            getWorkspaceFolder: (uri: Uri) => state.workspaceFolders.find((f) => uri.fsPath.startsWith(f.uri.fsPath + path.sep)),
+            openTextDocument: async (uri: Uri) => ({ uri, languageId: 'mas', isDirty: false, save: async () => true }),
+            getConfiguration: () => ({
+                inspect: (key: string) => ({ globalValue: settings.get(key) }),
+                update: async (key: string, value: unknown) => { settings.set(key, value); },
+            }),
+            onDidChangeConfiguration: event(),
+            onDidGrantWorkspaceTrust: event(),
+        },
+        commands: {
+            registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
+                commands.set(id, fn);
+                return { dispose: () => commands.delete(id) };
+            },
+            executeCommand: async (id: string, ...args: unknown[]) => {
+                executed.push({ id, args });
+                return commands.get(id)?.(...args);
+            },
+        },
+        extensions: { getExtension: () => undefined },
+    };
+    /** The next message shown (waits on the extension actually showing it). */
+    const nextMessage = (): Promise<Message> => new Promise((resolve) => messageListeners.push(resolve));
+    return { vscode, state, messages, nextMessage, commands, executed, statusItems, logs, shownDocuments, settings };
+}
+
+export type VscodeFake = ReturnType<typeof createVscodeFake>;

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** `npm run test:e2e` (via scripts/test-e2e.mjs): the installed VSIX in code-server + Chromium, one file at a time. */
+export default defineConfig({
+    test: {
+        root: '.',
+        include: ['test/e2e/**/*.e2e.test.ts'],
+        fileParallelism: false,
+        testTimeout: 120_000,
+        hookTimeout: 240_000,
+        reporters: ['default'],
+    },
+});

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { MetricsRecord } from '../../protocol/run-dir.js';
+import { buildChartData, CHARTS, mergeSteps, type ChartDef } from '../../webview/dashboard/charts-model.js';
+import { RunSeries } from '../../webview/dashboard/run-series.js';
+
+/** Three real lines written by `python -m mas_trainer run` on examples/signal (CPU). */
+const realRecords = readFileSync(new URL('../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8')
+    .trim().split('\n').map((line) => JSON.parse(line) as MetricsRecord);
+
+function record(step: number, extra: Partial<MetricsRecord> = {}): MetricsRecord {
+    return { ...realRecords[0]!, step, reward_mean: step / 10, ...extra };
+}
+
+const chart = (id: string): ChartDef => CHARTS.find((c) => c.id === id)!;
+
+describe('RunSeries', () => {
+    it('turns real trainer records into one column per scalar and per map entry', () => {
+        const run = new RunSeries();
+        for (const r of realRecords) run.append(r);
+        expect(run.steps).toEqual([1, 2, 3]);
+        expect(run.keys('criteria/')).toEqual(['criteria/correct']);
+        expect(run.keys('credit_mean/')).toEqual(['credit_mean/speaker', 'credit_mean/listener']);
+        expect(run.column('rollout_s')).toEqual(realRecords.map((r) => r.rollout_s));
+        expect(run.column('gpu_memory_mb')).toEqual([null, null, null]);
+    });
+
+    it('pads columns that appear late or go missing with nulls, and ignores non-numeric values', () => {
+        const run = new RunSeries();
+        run.append(record(1, { criteria: { a: 1 } }));
+        run.append(record(2, { criteria: { a: 0.5, b: 1 } }));
+        run.append(record(3, { criteria: { b: 'x' as unknown as number } }));
+        expect(run.column('criteria/a')).toEqual([1, 0.5, null]);
+        expect(run.column('criteria/b')).toEqual([null, 1, null]);
+    });
+
+    it('replaces its tail when a step comes again (resume), so no step is drawn twice', () => {
+        const run = new RunSeries();
+        for (const step of [1, 2, 3, 4]) run.append(record(step));
+        run.append(record(3, { reward_mean: 9 }));
+        expect(run.steps).toEqual([1, 2, 3]);
+        expect(run.column('reward_mean')).toEqual([0.1, 0.2, 9]);
+    });
+});
+
+describe('chart data', () => {
+    it('merges two step lists into one ascending axis without duplicates', () => {
+        expect(mergeSteps([1, 2, 4, 8], [2, 3, 8, 9])).toEqual([1, 2, 3, 4, 8, 9]);
+        expect(mergeSteps([], [5])).toEqual([5]);
+    });
+
+    it('builds primary series only, using the live columns', () => {
+        const run = new RunSeries();
+        for (const r of realRecords) run.append(r);
+        const data = buildChartData(chart('credit'), { primary: run });
+        expect(data.series.map((s) => s.label)).toEqual(['speaker', 'listener']);
+        expect(data.data[0]).toEqual([1, 2, 3]);
+        expect(data.data).toHaveLength(3);
+    });
+
+    it('overlays a comparison run on the merged steps with aligned nulls and shared colours', () => {
+        const primary = new RunSeries();
+        const compare = new RunSeries();
+        for (const step of [1, 2, 3]) primary.append(record(step));
+        for (const step of [2, 4]) compare.append(record(step, { reward_mean: step * 100 }));
+        const data = buildChartData(chart('reward'), { primary, compare });
+        expect(data.series.map((s) => [s.label, s.slot, s.colour])).toEqual([
+            ['reward_mean', 'primary', 0], ['reward_mean (compare)', 'compare', 0],
+            ['reward_std', 'primary', 1], ['reward_std (compare)', 'compare', 1],
+        ]);
+        expect(data.data[0]).toEqual([1, 2, 3, 4]);
+        expect(data.data[1]).toEqual([0.1, 0.2, 0.3, null]);
+        expect(data.data[2]).toEqual([null, 200, null, 400]);
+    });
+
+    it('leaves out a column no run has a value for (GPU memory on CPU)', () => {
+        const run = new RunSeries();
+        for (const r of realRecords) run.append(r);
+        expect(buildChartData(chart('gpu'), { primary: run }).series).toEqual([]);
+        run.append(record(4, { gpu_memory_mb: 812.5 }));
+        expect(buildChartData(chart('gpu'), { primary: run }).data[1]).toEqual([null, null, null, 812.5]);
+    });
+});

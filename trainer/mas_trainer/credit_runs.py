@@ -1,0 +1,113 @@
+"""The extra rollouts some credit estimators need: tree rollouts (counterfactual / C3) and re-runs with agents
+nulled (difference, shapley). Pure orchestration over GraphWalker; generation and scoring are injected.
+
+Tree rollouts: per task, a prefix tree with `fanout[d]` children at turn d (the agents in graph order on a linear
+graph). Child x of a node samples its turn with the rollout key node_key + x * leaves_per_child, so leaf 0 of a
+group is exactly the ordinary rollout with that key, siblings differ, and every leaf continues with its own key
+after the fan-out levels. Leaves come out in prefix order (C3's leaf_start numbering): the group of G = prod(fanout).
+
+Nulled re-runs: the rollout is rewound to the frozen context just before the first turn of a nulled agent, then
+walked on with those agents' null behaviour and the rollout's own key (common random numbers: the per-turn seeds
+are those of the original, so an agent whose prompt did not change says the same thing).
+"""
+from __future__ import annotations
+
+import math
+import random
+from typing import Callable, Sequence
+
+from .credit.counterfactual import leaf_size, tree_parent
+from .credit.difference import difference_coalitions
+from .credit.shapley import draw_orders, is_exact, read_shapley, shapley_coalitions
+from .errors import EXIT_BAD_SPEC, MasError
+from .rewards import decisions
+from .rollout import GenerateFn, GraphWalker, RolloutState
+
+ScoreFn = Callable[[RolloutState], float]
+GROUP_METHODS = ("outcome", "agent_normalized", "turn_level")
+
+
+def fanout_of(params: dict, group: int) -> list[int]:
+    fanout = [int(n) for n in params.get("fanout") or []]
+    if not fanout or math.prod(fanout) != group:
+        raise MasError(f"credit `counterfactual` needs `fanout` whose product is the GRPO group ({group}), "
+                       f"got {params.get('fanout')!r}; fix train.credit in the .mas file and recompile", EXIT_BAD_SPEC)
+    return fanout
+
+
+def computable_methods(training_method: str) -> list[str]:
+    """The estimators that the rollouts of a step run with `training_method` let us compute (record_credit: all):
+    the group ones always, the training one, and difference beside shapley (its re-runs are Shapley coalitions)."""
+    extra = {"counterfactual": ["counterfactual"], "difference": ["difference"],
+             "shapley": ["shapley", "difference"]}.get(training_method, [training_method])
+    return list(GROUP_METHODS) + [m for m in extra if m not in GROUP_METHODS]
+
+
+def tree_rollouts(walker: GraphWalker, tasks: Sequence[dict], fanout: list[int], generate: GenerateFn,
+                  first_key: int = 0) -> list[RolloutState]:
+    group = math.prod(fanout)
+    nodes = [walker.start(task, key=first_key + t * group) for t, task in enumerate(tasks)]
+    for depth, fan in enumerate(fanout):
+        per_child = leaf_size(fanout, depth)
+        children = []
+        for node in nodes:
+            for x in range(fan):
+                child = node.copy()
+                child.key = node.key + x * per_child
+                children.append(child)
+        nodes = walker.step(children, generate)  # one turn each; a branch already at `end` is copied as is
+    leaves = walker.resume(nodes, generate)
+    for i, leaf in enumerate(leaves):
+        leaf.parent, leaf.shared_turns = tree_parent(i % group, fanout)
+    return leaves
+
+
+def _players(state: RolloutState) -> list[str]:
+    return list(dict.fromkeys(t.agent for t in decisions(state)))
+
+
+def needed_coalitions(state: RolloutState, methods: Sequence[str], params: dict, rng: random.Random
+                      ) -> list[tuple[str, ...]]:
+    """Nulled sets to re-run for one rollout; draws (and stores) Shapley's agent orders when it samples."""
+    team = _players(state)
+    needed: dict[tuple[str, ...], None] = {}
+    if "shapley" in methods:
+        samples, mode, _ = read_shapley(params)
+        orders = None if is_exact(len(team), mode) else draw_orders(team, samples, rng)
+        state.permutations = orders
+        needed.update(dict.fromkeys(shapley_coalitions(team, orders)))
+    if "difference" in methods:
+        needed.update(dict.fromkeys(difference_coalitions(team)))
+    return list(needed)
+
+
+def run_nulled(walker: GraphWalker, states: Sequence[RolloutState], methods: Sequence[str], shapley_params: dict,
+               generate: GenerateFn, score: ScoreFn, seed: int, step: int) -> int:
+    """Fills state.counterfactuals for the difference / Shapley re-runs; returns the number of re-runs."""
+    jobs: list[tuple[RolloutState, tuple[str, ...], RolloutState]] = []
+    for state in states:
+        rng = random.Random((seed * 1_000_003 + step) * 1_000_003 + state.key)
+        for nulled in needed_coalitions(state, methods, shapley_params, rng):
+            first = min(t.index for t in state.turns if t.agent in nulled)
+            frozen = walker.rewind(state, first)
+            frozen.nulled = frozenset(nulled)
+            jobs.append((state, nulled, frozen))
+    if not jobs:
+        return 0
+    finished = walker.resume([job[2] for job in jobs], generate)
+    for (state, nulled, _), rerun in zip(jobs, finished):
+        state.counterfactuals[nulled] = float(score(rerun))
+    return len(jobs)
+
+
+def step_rollouts(walker: GraphWalker, tasks: Sequence[dict], group: int, method: str, params: dict,
+                  recorded: Sequence[str], generate: GenerateFn, score: ScoreFn, seed: int, step: int,
+                  first_key: int = 0) -> list[RolloutState]:
+    """A step's rollouts, G per task (whole groups, task-major): a tree per task for counterfactual credit, else
+    independent samples; then the nulled re-runs that difference / Shapley credit (trained or recorded) read."""
+    if method == "counterfactual":
+        states = tree_rollouts(walker, tasks, fanout_of(params, group), generate, first_key)
+    else:
+        states = walker.run([t for t in tasks for _ in range(group)], generate, first_key=first_key)
+    run_nulled(walker, states, recorded, params if method == "shapley" else {}, generate, score, seed, step)
+    return states

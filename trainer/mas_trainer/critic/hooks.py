@@ -1,0 +1,73 @@
+"""The trainer's side of `critic` credit: build the learner when the spec needs one, run it per step, save and
+export it at checkpoints. Kept here so trainer.py only calls these few functions."""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from ..errors import EXIT_BAD_SPEC, MasError
+from ..rewards import decisions
+from .learner import CriticLearner, critic_lr
+
+CHECKPOINT_FILE = "critic.pt"
+
+
+def wants_critic(spec, methods: list[str]) -> bool:
+    return "critic" in methods or (spec.train.critic is not None and _records_all(spec))
+
+
+def _records_all(spec) -> bool:
+    rc = spec.train.record_credit
+    return rc == "all" or (isinstance(rc, list) and "critic" in rc)
+
+
+def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLearner]:
+    """A CriticLearner when `critic` credit trains or is recorded; None otherwise. Errors say what to fix."""
+    if not wants_critic(spec, methods):
+        return None
+    if spec.train.critic is None:
+        raise MasError("`credit: critic` needs a value model: add `critic: <model>` to the train block "
+                       "(a `model` declared in the workflow, e.g. a small scratch model)", EXIT_BAD_SPEC)
+    names = {m.name for m in spec.models}
+    if spec.train.critic not in names:
+        raise MasError(f"train.critic names unknown model `{spec.train.critic}`; recompile with `mas compile`",
+                       EXIT_BAD_SPEC)
+    params = spec.train.credit.params if spec.train.credit.method == "critic" else {}
+    try:
+        lr = critic_lr(params)
+    except ValueError as err:
+        raise MasError(str(err), EXIT_BAD_SPEC) from None
+    return CriticLearner(spec.model(spec.train.critic), lr, device, spec.train.seed, dist_ctx)
+
+
+def critic_step(critic: CriticLearner, states, scores, level: str) -> list[list[float]]:
+    """Credit per decision per rollout of this process's rollouts, then one round of critic fitting."""
+    return critic.credit_and_fit([(decisions_with_nulls(s), sc.reward, sc.decision_rewards)
+                                  for s, sc in zip(states, scores)], level)
+
+
+def decisions_with_nulls(state):
+    """All turns (nulled ones too: later agents saw them); decision_prefixes values only the non-nulled ones."""
+    assert len([t for t in state.turns if not t.nulled]) == len(decisions(state))
+    return state.turns
+
+
+def export_after_checkpoint(critic: Optional[CriticLearner], run_dir: str, step: int, log) -> None:
+    if critic is None:
+        return
+    from .export import export_critic
+
+    try:
+        export_critic(critic, run_dir, step)
+    except Exception as err:  # an export failure must not stop training; the checkpoint itself is complete
+        log.warning("critic.onnx not exported at step %d: %s: %s (install onnx to export the critic)", step,
+                    type(err).__name__, str(err)[:200])
+
+
+def restore_critic(critic: Optional[CriticLearner], payload: dict, run_dir: str, log) -> None:
+    if critic is None:
+        return
+    if CHECKPOINT_FILE in payload:
+        critic.load_state_dict(payload[CHECKPOINT_FILE])
+    else:
+        log.warning("the checkpoint in %s has no critic state; the critic starts untrained", os.path.basename(run_dir))

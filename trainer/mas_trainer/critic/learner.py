@@ -1,0 +1,109 @@
+"""Trains the critic on returns and turns its values into credit, one training step at a time.
+
+Per step: V(h_t) for every decision of the batch (no grad) gives the credit, then the critic regresses the
+returns from those decisions (mean squared error, a few passes of minibatches). Credit therefore always uses the
+critic from before it saw the step's outcomes, as in actor-critic.
+"""
+from __future__ import annotations
+
+import random
+
+import torch
+
+from ..dist import DistContext
+from ..spec import ModelSpec
+from .credit import critic_credit, decision_returns, decision_rewards
+from .model import build_value_model, encode_batch
+from .transcript import decision_prefixes
+
+DEFAULT_LR = 1e-4  # the language catalogue's default for `critic(lr: ...)`
+PASSES = 2  # regression passes over each step's decisions
+MINIBATCH = 64
+VALUE_CHUNK = 256  # prefixes per no-grad value pass
+
+
+def critic_lr(params: dict) -> float:
+    unknown = sorted(set(params) - {"lr"})
+    if unknown:
+        raise ValueError(f"credit `critic` has no parameter {', '.join(map(repr, unknown))}; known: lr")
+    lr = params.get("lr", DEFAULT_LR)
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr <= 1:
+        raise ValueError(f"credit `critic`: `lr` must be a number in (0, 1], got {lr!r}")
+    return float(lr)
+
+
+class CriticLearner:
+    def __init__(self, model: ModelSpec, lr: float, device: torch.device, seed: int,
+                 dist_ctx: DistContext | None = None) -> None:
+        # Its own generator state, so adding a critic does not change the policies' initialisation.
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed + 7919)
+            self.module, self.tokenizer, self.max_length, self.tokenizer_description = build_value_model(model)
+        self.model_spec = model
+        self.device = device
+        self.module.to(device).eval()
+        self.optimizer = torch.optim.AdamW(self.module.parameters(), lr=lr, weight_decay=0.0)
+        self.shuffle = random.Random(seed)
+        self.dist = dist_ctx or DistContext()
+        self.last_loss: float | None = None
+
+    def values(self, texts: list[str]) -> list[float]:
+        out: list[float] = []
+        with torch.no_grad():
+            for start in range(0, len(texts), VALUE_CHUNK):
+                ids, mask = encode_batch(self.tokenizer, texts[start:start + VALUE_CHUNK], self.max_length,
+                                         self.device)
+                out.extend(float(v) for v in self.module(ids, mask))
+        return out
+
+    def fit(self, texts: list[str], targets: list[float]) -> float:
+        """Regresses V(text) on targets; returns the mean loss of the last pass."""
+        order = list(range(len(texts)))
+        self.module.train()
+        losses: list[float] = []
+        for _ in range(PASSES):
+            self.shuffle.shuffle(order)
+            losses = []
+            for start in range(0, len(order), MINIBATCH):
+                chosen = order[start:start + MINIBATCH]
+                ids, mask = encode_batch(self.tokenizer, [texts[i] for i in chosen], self.max_length, self.device)
+                target = torch.tensor([targets[i] for i in chosen], dtype=torch.float32, device=self.device)
+                loss = torch.nn.functional.mse_loss(self.module(ids, mask), target)
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if self.dist.enabled:  # every process fits its own share; average so the copies stay equal
+                    for p in self.module.parameters():
+                        if p.grad is not None:
+                            self.dist.all_reduce_(p.grad).div_(self.dist.world)
+                torch.nn.utils.clip_grad_norm_(self.module.parameters(), 1.0)
+                self.optimizer.step()
+                losses.append(float(loss.detach()))
+        self.module.eval()
+        self.last_loss = sum(losses) / len(losses) if losses else None
+        return self.last_loss or 0.0
+
+    def credit_and_fit(self, rollouts: list[tuple[list, float, list]], level: str) -> list[list[float]]:
+        """rollouts: (turns, rollout reward, per-decision rewards or None) each. Credit with the current critic,
+        then one round of fitting on the returns."""
+        prefixes = [decision_prefixes(turns) for turns, _, _ in rollouts]
+        flat = [p for ps in prefixes for p in ps]
+        values = self.values(flat) if flat else []
+        credits, texts, targets, at = [], [], [], 0
+        for (turns, reward, per_decision), ps in zip(rollouts, prefixes):
+            rewards = decision_rewards(reward, per_decision, level)
+            credits.append(critic_credit(rewards, values[at:at + len(ps)]))
+            texts.extend(ps)
+            targets.extend(decision_returns(rewards))
+            at += len(ps)
+        if texts:
+            self.fit(texts, targets)
+        return credits
+
+    def state_dict(self) -> dict:
+        return {"model": {k: v.detach().cpu() for k, v in self.module.state_dict().items()},
+                "optimizer": self.optimizer.state_dict(), "shuffle": self.shuffle.getstate()}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.module.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.shuffle.setstate(state["shuffle"])

@@ -1,0 +1,23 @@
+"""The GPU figure's script (bench/hf_throughput.py) runs its whole path — a random-weight Qwen2 saved and reloaded
+through transformers, LoRA via peft, rollouts and updates — on a CPU with --tiny, so it cannot rot unseen."""
+import importlib.util
+import json
+import os
+
+from conftest import REPO_ROOT
+
+
+def _load(name):
+    path = os.path.join(REPO_ROOT, "trainer", "bench", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_hf_throughput_runs_tiny_on_cpu(capsys):
+    bench = _load("hf_throughput")
+    assert bench.main(["--tiny", "--steps", "2", "--batch", "2", "--group", "2", "--max-tokens", "3"]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["shape"] == "tiny" and figures["group"] == 2 and figures["batch"] == 2
+    assert figures["rollout_tokens_per_s"] > 0 and figures["update_tokens_per_s"] > 0

@@ -1,0 +1,47 @@
+/**
+ * A diverging colour scale centred on 0 for credit: negative values go to red, positive to blue, 0 is the neutral
+ * colour (the editor background, so an empty-looking cell means "no credit", not "missing"). Missing cells (NaN)
+ * are drawn as transparent. Red/blue stays readable for the common red-green colour blindness.
+ */
+export type Rgb = readonly [number, number, number];
+
+export const NEGATIVE: Rgb = [215, 48, 39];
+export const POSITIVE: Rgb = [49, 130, 206];
+
+export function parseCssColour(text: string, fallback: Rgb): Rgb {
+    const hex = /^#([0-9a-f]{6})$/i.exec(text.trim());
+    if (hex) {
+        const n = parseInt(hex[1]!, 16);
+        return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+    }
+    const rgb = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/i.exec(text.trim());
+    return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : fallback;
+}
+
+/** RGBA bytes of `value` on a scale from −extent to +extent (clamped); alpha 0 for NaN. */
+export function divergingRgba(value: number, extent: number, neutral: Rgb, out: Uint8ClampedArray, at: number): void {
+    if (Number.isNaN(value)) {
+        out[at] = out[at + 1] = out[at + 2] = out[at + 3] = 0;
+        return;
+    }
+    const t = extent > 0 ? Math.max(-1, Math.min(1, value / extent)) : 0;
+    const end = t < 0 ? NEGATIVE : POSITIVE;
+    const k = Math.abs(t);
+    out[at] = neutral[0] + (end[0] - neutral[0]) * k;
+    out[at + 1] = neutral[1] + (end[1] - neutral[1]) * k;
+    out[at + 2] = neutral[2] + (end[2] - neutral[2]) * k;
+    out[at + 3] = 255;
+}
+
+export function divergingCss(value: number, extent: number, neutral: Rgb): string {
+    const px = new Uint8ClampedArray(4);
+    divergingRgba(value, extent, neutral, px, 0);
+    return px[3] === 0 ? 'transparent' : `rgb(${px[0]}, ${px[1]}, ${px[2]})`;
+}
+
+/** Round, readable tick label for a legend. */
+export function formatTick(value: number): string {
+    if (value === 0) return '0';
+    const abs = Math.abs(value);
+    return abs >= 100 || abs < 0.01 ? value.toExponential(1) : value.toFixed(abs >= 10 ? 1 : 2);
+}

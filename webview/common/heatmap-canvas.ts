@@ -1,0 +1,162 @@
+import { divergingRgba, formatTick, parseCssColour, type Rgb } from './diverging-scale.js';
+import { element } from './dom.js';
+import { cssVariable } from './theme.js';
+
+export interface HeatmapData {
+    rows: readonly string[];
+    columns: readonly string[];
+    /** Row-major; NaN = empty cell. */
+    values: Float64Array;
+    /** Half-range of the scale (centred on 0). */
+    extent: number;
+}
+
+const LABEL_WIDTH = 96;
+const HEADER_HEIGHT = 18;
+
+/**
+ * A heatmap on one canvas: the cells are painted once into an image (one pixel per cell) and drawn scaled, so a
+ * million cells cost one drawImage per frame, not a million DOM or SVG elements. Wheel zooms, drag pans, a click
+ * reports the cell. Labels are canvas text (never parsed as markup).
+ */
+export class HeatmapCanvas {
+    readonly element: HTMLElement;
+    private readonly canvas: HTMLCanvasElement;
+    private readonly legend: HTMLElement;
+    private image: HTMLCanvasElement | undefined;
+    private data: HeatmapData | undefined;
+    /** Visible window in cell units: first column/row and cells per axis. */
+    private view = { x: 0, y: 0, w: 1, h: 1 };
+    private drag: { x: number; y: number; vx: number; vy: number } | undefined;
+
+    constructor(private readonly options: { height?: number; onCell?: (row: number, column: number) => void; label?: string } = {}) {
+        this.canvas = element('canvas', { className: 'heatmap-canvas', attrs: { role: 'img', 'aria-label': options.label ?? 'credit heatmap' } });
+        this.legend = element('div', { className: 'heatmap-legend' });
+        this.element = element('div', { className: 'heatmap' }, this.canvas, this.legend);
+        this.canvas.addEventListener('wheel', e => this.zoom(e), { passive: false });
+        this.canvas.addEventListener('pointerdown', e => this.startDrag(e));
+        this.canvas.addEventListener('pointermove', e => this.moveDrag(e));
+        this.canvas.addEventListener('pointerup', e => this.endDrag(e));
+    }
+
+    setData(data: HeatmapData): void {
+        this.data = data;
+        this.view = { x: 0, y: 0, w: Math.max(1, data.columns.length), h: Math.max(1, data.rows.length) };
+        this.image = this.paintImage(data);
+        this.renderLegend(data.extent);
+        this.draw();
+    }
+
+    /** Redraw (theme change, resize, pan/zoom). */
+    draw(): void {
+        const data = this.data;
+        const ctx = this.canvas.getContext('2d');
+        if (!data || !ctx) return;
+        const width = Math.max(200, this.canvas.parentElement?.clientWidth ?? 600);
+        const height = this.options.height ?? Math.min(360, HEADER_HEIGHT + Math.max(1, data.rows.length) * 22);
+        if (this.canvas.width !== width || this.canvas.height !== height) {
+            this.canvas.width = width;
+            this.canvas.height = height;
+        }
+        ctx.clearRect(0, 0, width, height);
+        const plotW = width - LABEL_WIDTH, plotH = height - HEADER_HEIGHT;
+        if (this.image) {
+            ctx.imageSmoothingEnabled = false;
+            ctx.drawImage(this.image, this.view.x, this.view.y, this.view.w, this.view.h, LABEL_WIDTH, HEADER_HEIGHT, plotW, plotH);
+        }
+        ctx.fillStyle = cssVariable('--vscode-foreground', '#cccccc');
+        ctx.font = '11px sans-serif';
+        ctx.textBaseline = 'middle';
+        const rowH = plotH / this.view.h;
+        if (rowH >= 10) {
+            for (let r = Math.floor(this.view.y); r < Math.min(data.rows.length, this.view.y + this.view.h); r++) {
+                ctx.fillText(clipText(data.rows[r]!, 14), 4, HEADER_HEIGHT + (r - this.view.y + 0.5) * rowH);
+            }
+        }
+        const colW = plotW / this.view.w;
+        if (colW >= 16) {
+            for (let c = Math.floor(this.view.x); c < Math.min(data.columns.length, this.view.x + this.view.w); c++) {
+                ctx.fillText(clipText(data.columns[c]!, 6), LABEL_WIDTH + (c - this.view.x) * colW + 2, HEADER_HEIGHT / 2);
+            }
+        }
+    }
+
+    /** The cell under a canvas point, or undefined outside the grid. */
+    cellAt(px: number, py: number): { row: number; column: number; value: number } | undefined {
+        const data = this.data;
+        if (!data || px < LABEL_WIDTH || py < HEADER_HEIGHT) return undefined;
+        const column = Math.floor(this.view.x + ((px - LABEL_WIDTH) / (this.canvas.width - LABEL_WIDTH)) * this.view.w);
+        const row = Math.floor(this.view.y + ((py - HEADER_HEIGHT) / (this.canvas.height - HEADER_HEIGHT)) * this.view.h);
+        if (row < 0 || column < 0 || row >= data.rows.length || column >= data.columns.length) return undefined;
+        return { row, column, value: data.values[row * data.columns.length + column]! };
+    }
+
+    private paintImage(data: HeatmapData): HTMLCanvasElement | undefined {
+        const cols = data.columns.length, rows = data.rows.length;
+        if (cols === 0 || rows === 0) return undefined;
+        const image = document.createElement('canvas');
+        image.width = cols;
+        image.height = rows;
+        const ctx = image.getContext('2d')!;
+        const pixels = ctx.createImageData(cols, rows);
+        const neutral = neutralColour();
+        for (let i = 0; i < data.values.length; i++) divergingRgba(data.values[i]!, data.extent, neutral, pixels.data, i * 4);
+        ctx.putImageData(pixels, 0, 0);
+        return image;
+    }
+
+    private renderLegend(extent: number): void {
+        const bar = element('span', { className: 'heatmap-legend-bar' });
+        this.legend.replaceChildren(
+            element('span', { text: formatTick(-extent) }), bar, element('span', { text: formatTick(extent) }),
+            element('span', { className: 'heatmap-legend-note', text: '0 = neutral; red below, blue above' }),
+        );
+    }
+
+    private zoom(event: WheelEvent): void {
+        if (!this.data) return;
+        event.preventDefault();
+        const factor = event.deltaY > 0 ? 1.25 : 0.8;
+        const cell = this.cellAt(event.offsetX, event.offsetY);
+        const cx = cell ? cell.column : this.view.x + this.view.w / 2;
+        const cy = cell ? cell.row : this.view.y + this.view.h / 2;
+        const maxW = this.data.columns.length, maxH = this.data.rows.length;
+        const w = Math.min(maxW, Math.max(1, this.view.w * factor)), h = Math.min(maxH, Math.max(1, this.view.h * factor));
+        this.view = { x: clamp(cx - (cx - this.view.x) * (w / this.view.w), 0, maxW - w), y: clamp(cy - (cy - this.view.y) * (h / this.view.h), 0, maxH - h), w, h };
+        this.draw();
+    }
+
+    private startDrag(event: PointerEvent): void {
+        this.drag = { x: event.offsetX, y: event.offsetY, vx: this.view.x, vy: this.view.y };
+    }
+
+    private moveDrag(event: PointerEvent): void {
+        const cell = this.cellAt(event.offsetX, event.offsetY);
+        this.canvas.title = cell && this.data ? `${this.data.rows[cell.row]} · ${this.data.columns[cell.column]}: ${Number.isNaN(cell.value) ? 'no decision' : cell.value.toFixed(4)}` : '';
+        if (!this.drag || !this.data || event.buttons === 0) return;
+        const cellW = (this.canvas.width - LABEL_WIDTH) / this.view.w, cellH = (this.canvas.height - HEADER_HEIGHT) / this.view.h;
+        this.view.x = clamp(this.drag.vx - (event.offsetX - this.drag.x) / cellW, 0, this.data.columns.length - this.view.w);
+        this.view.y = clamp(this.drag.vy - (event.offsetY - this.drag.y) / cellH, 0, this.data.rows.length - this.view.h);
+        this.draw();
+    }
+
+    private endDrag(event: PointerEvent): void {
+        const moved = this.drag && Math.hypot(event.offsetX - this.drag.x, event.offsetY - this.drag.y) > 3;
+        this.drag = undefined;
+        if (moved) return;
+        const cell = this.cellAt(event.offsetX, event.offsetY);
+        if (cell) this.options.onCell?.(cell.row, cell.column);
+    }
+}
+
+function neutralColour(): Rgb {
+    return parseCssColour(cssVariable('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+    return Math.max(lo, Math.min(Math.max(lo, hi), v));
+}
+
+function clipText(text: string, max: number): string {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,25 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import 'uplot/dist/uPlot.min.css';
+import './dashboard.css';
+import type { DashboardState, DashboardToHost, DashboardToView } from '../../protocol/webview-messages.js';
+import { connectToHost, hasTypePrefix } from '../common/vscode-api.js';
+import { onThemeChange } from '../common/theme.js';
+import { Dashboard } from './dashboard.js';
+
+/** Entry of the training dashboard webview (out/webview/dashboard.js). */
+function parseState(value: unknown): DashboardState | undefined {
+    const state = value as Partial<DashboardState> | undefined;
+    return state?.view === 'dashboard' ? state as DashboardState : undefined;
+}
+
+const root = document.getElementById('app');
+if (!root) throw new Error('dashboard: the page has no #app element');
+let dashboard: Dashboard | undefined;
+const host = connectToHost<DashboardToView, DashboardToHost, DashboardState>({
+    isMessage: hasTypePrefix<DashboardToView>('dashboard/'),
+    parseState,
+    onMessage: (message) => dashboard?.handle(message),
+});
+dashboard = new Dashboard(root, host);
+onThemeChange(() => dashboard?.redraw(true));

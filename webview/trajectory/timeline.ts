@@ -1,0 +1,69 @@
+import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import { divergingCss, parseCssColour } from '../common/diverging-scale.js';
+import { clip, element } from '../common/dom.js';
+import { cssVariable } from '../common/theme.js';
+import { VirtualList } from '../common/virtual-list.js';
+
+const ROW_HEIGHT = 24;
+
+/**
+ * The turns of a rollout as a virtualised list: index, agent, role, the start of the message (as text), tokens and
+ * a credit swatch. Click or arrow keys choose the turn; the chosen turn is highlighted.
+ */
+export class Timeline {
+    readonly element: HTMLElement;
+    private readonly list: VirtualList;
+    private record: TrajectoryRecord | undefined;
+    private method = '';
+    private selected = 0;
+
+    constructor(private readonly onSelect: (turn: number) => void) {
+        this.list = new VirtualList(ROW_HEIGHT, i => this.row(i), 'timeline');
+        this.list.element.setAttribute('aria-label', 'turns');
+        this.list.element.addEventListener('keydown', e => {
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+                e.preventDefault();
+                this.onSelect(this.selected + (e.key === 'ArrowDown' ? 1 : -1));
+            }
+        });
+        this.element = this.list.element;
+    }
+
+    setRollout(record: TrajectoryRecord, method: string): void {
+        this.record = record;
+        this.method = method;
+        this.list.setCount(record.turns.length);
+    }
+
+    setMethod(method: string): void {
+        this.method = method;
+        this.list.refresh();
+    }
+
+    select(turn: number): void {
+        this.selected = turn;
+        this.list.scrollToIndex(turn);
+    }
+
+    get renderedRows(): number {
+        return this.list.renderedRows;
+    }
+
+    private row(i: number): HTMLElement {
+        const turn = this.record!.turns[i]!;
+        const decision = this.record!.decision_turns.indexOf(i);
+        const credit = decision >= 0 ? this.record!.credit[this.method]?.[decision] : undefined;
+        const extent = Math.max(1e-9, ...(this.record!.credit[this.method] ?? []).map(Math.abs));
+        const swatch = element('span', { className: 'swatch', title: credit === undefined ? 'no decision' : `credit ${credit.toFixed(4)}` });
+        swatch.style.background = credit === undefined ? 'transparent' : divergingCss(credit, extent, parseCssColour(cssVariable('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]));
+        const row = element('div', { className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}`, attrs: { 'data-turn': String(i) } },
+            swatch,
+            element('span', { className: 'turn-index', text: `#${turn.index}` }),
+            element('span', { className: 'turn-agent', text: turn.agent }),
+            element('span', { className: 'turn-role', text: turn.role }),
+            element('span', { className: 'turn-text', text: clip(turn.output.replace(/\s+/g, ' '), 120) }),
+            element('span', { className: 'turn-tokens', text: `${turn.token_ids.length} tok` }));
+        row.addEventListener('click', () => this.onSelect(i));
+        return row;
+    }
+}
