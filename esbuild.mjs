@@ -10,6 +10,10 @@ const entries = [
     { in: 'server/src/main.ts', out: 'server', external: [] },
     // The CLI's process entry is cli.ts; main.ts holds the in-process runCli(argv, io).
     { in: 'server/src/cli/cli.ts', out: 'cli', external: [], optional: true },
+    // Worker threads of the trajectory view: the run-directory reader and the what-if critic (onnxruntime-node is
+    // native, loaded by the worker at run time from node_modules).
+    { in: 'analysis/run-dir/worker.ts', out: 'run-dir-worker', external: [] },
+    { in: 'client/src/onnx/critic-worker.ts', out: 'critic-worker', external: ['onnxruntime-node'] },
 ];
 
 const watch = process.argv.includes('--watch');

@@ -29,6 +29,11 @@ export interface LaunchRecord {
     start_ticks: number | null;
     /** Unix milliseconds. */
     launched_at: number;
+    /**
+     * Sizes of process.log and trainer.log (bytes) when this launch began: a resumed run appends to both, and
+     * only what follows belongs to this launch (its crash cause is never taken from an earlier attempt).
+     */
+    log_offsets: { process: number; trainer: number };
     /** Set when the user asked to stop: the run then ends as "stopped", not as a crash. Unix milliseconds. */
     stop_requested_at: number | null;
 }

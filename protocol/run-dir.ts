@@ -16,6 +16,8 @@ export const RUN_DIR_FILES = {
     latestCheckpoint: 'latest_checkpointed_iteration.txt',
     log: 'trainer.log',
     tensorboardDir: 'tensorboard',
+    critic: 'critic.onnx',
+    criticSidecar: 'critic.onnx.json',
 } as const;
 
 /** `run.json` (Python: Trainer.write_run_json). */
@@ -117,4 +119,45 @@ export interface TrajectoryRecord {
     counterfactuals?: { nulled: string[]; reward: number }[];
     /** Permutation Shapley: the agent orders sampled for this rollout. */
     permutations?: string[][];
+}
+
+/** `critic.onnx.json` format version (Python: mas_trainer/critic/export.py SIDECAR_VERSION). */
+export const CRITIC_SIDECAR_VERSION = 1 as const;
+/** How the critic's input text is built from a rollout's turns (protocol/schemas/run-dir/README.md). */
+export const CRITIC_TRANSCRIPT_FORMAT = 'mas-prefix-v1' as const;
+
+export interface CriticTensor { name: string; dtype: 'int64' | 'float32'; shape: string[] }
+
+/** Left-truncated to `max_length` ids, right-padded; an empty text is one `pad_id` with mask 1. */
+interface CriticTokenLayout { max_length: number; truncation: 'left'; padding: 'right'; empty_text: string }
+
+/** Character tokenizer: id = offset + index of the code point in `alphabet`, otherwise `unk_id`. */
+export interface CriticCharTokenizer extends CriticTokenLayout {
+    kind: 'chars'; alphabet: string; offset: number; pad_id: number; eos_id: number; unk_id: number; vocab_size: number;
+}
+
+/** A transformers tokenizer (not reproducible in TypeScript without its files: the editor may decline to run it). */
+export interface CriticHfTokenizer extends CriticTokenLayout {
+    kind: 'hf'; model: string; vocab_size: number; pad_id: number; add_special_tokens: false;
+}
+
+/** `critic.onnx.json`, written after `critic.onnx` at each checkpoint (schema: critic-sidecar.schema.json). */
+export interface CriticSidecar {
+    version: typeof CRITIC_SIDECAR_VERSION;
+    file: 'critic.onnx';
+    /** Of critic.onnx; a mismatch means an export was in progress: read both again. */
+    sha256: string;
+    bytes: number;
+    step: number;
+    exported_at: number;
+    model: string;
+    source: 'scratch' | 'hf';
+    opset: number;
+    /** `input_ids` and `attention_mask`, int64 [batch, sequence]. */
+    inputs: CriticTensor[];
+    /** `value`, float32 [batch]. */
+    outputs: CriticTensor[];
+    tokenizer: CriticCharTokenizer | CriticHfTokenizer;
+    transcript_format: typeof CRITIC_TRANSCRIPT_FORMAT;
+    credit: string;
 }

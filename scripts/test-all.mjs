@@ -16,6 +16,8 @@ const suites = [
     { name: 'unit', command: npxCommand, args: ['vitest', 'run'] },
     { name: 'fuzz', command: npxCommand, args: ['vitest', 'run', '--config', 'vitest.fuzz.config.ts'], when: () => existsSync('vitest.fuzz.config.ts'), skip: 'vitest.fuzz.config.ts is absent' },
     { name: 'pytest', command: venvPython, args: ['-m', 'pytest', '-q', 'trainer'], when: () => existsSync('trainer/pyproject.toml') && existsSync(venvPython), skip: 'no trainer/.venv (run `npm run setup`)' },
+    // Packages the VSIX and tests it installed in code-server + Debian's Chromium (needs .ci/run's apt packages).
+    { name: 'e2e', command: node, args: ['scripts/test-e2e.mjs'] },
 ];
 
 const results = [];

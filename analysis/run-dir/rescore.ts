@@ -6,6 +6,7 @@ import { recomputeCredit } from '../credit/from-records.js';
 import { spearman } from './rank.js';
 import { scoreRollout, type RolloutScore } from './score-rollout.js';
 
+
 export interface RescoreSettings {
     rubric: RubricSpec;
     level: RewardSpec['level'];
@@ -19,6 +20,12 @@ export interface RescoreSettings {
 /** Only scalar params reach the group estimators (list-valued ones belong to tree methods). */
 function scalarParams(params: Record<string, unknown>): CreditParams {
     return Object.fromEntries(Object.entries(params).filter((e): e is [string, number | string] => typeof e[1] === 'number' || typeof e[1] === 'string'));
+}
+
+/** Per-decision rewards in `decision_turns` order (tree branches leave their copied prefix out of it). */
+function alignedDecisionRewards(record: TrajectoryRecord, score: RolloutScore): (number | null)[] {
+    const byTurn = new Map(record.turns.filter(t => !t.nulled).map((t, j) => [t.index, score.decisionRewards[j] ?? null]));
+    return record.decision_turns.map(turn => byTurn.get(turn) ?? null);
 }
 
 /** Estimators whose inputs are all recorded transcripts (difference / Shapley need nulled re-runs, critic a model). */
@@ -56,7 +63,7 @@ export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], sett
     const recomputed = new Map<TrajectoryRecord, number[]>();
     for (const stepRecords of steps) {
         // The step's records with the new rewards: tree rollouts carry their own transcripts, so they re-score too.
-        const rescored = stepRecords.map(r => ({ ...r, reward: scores.get(r)!.reward, decision_rewards: scores.get(r)!.decisionRewards }));
+        const rescored = stepRecords.map(r => ({ ...r, reward: scores.get(r)!.reward, decision_rewards: alignedDecisionRewards(r, scores.get(r)!) }));
         const credit = recomputeCredit(settings.method, rescored, scalarParams(settings.params));
         for (const r of stepRecords) {
             const fresh = credit.get(r.rollout) ?? [];

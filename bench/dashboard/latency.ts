@@ -45,7 +45,11 @@ async function latency(harness: WebviewHarness, label: string, options: { pollMs
     const dir = mkdtempSync(join(tmpdir(), 'mas-bench-dash-'));
     writeFileSync(join(dir, 'metrics.jsonl'), '');
     let chain = Promise.resolve();
-    const session = new DashboardSession((m: DashboardToView) => { chain = chain.then(() => view.send(m)); }, options);
+    const posted: number[] = [];
+    const session = new DashboardSession((m: DashboardToView) => {
+        if (m.type === 'dashboard/metrics') for (const r of m.records) posted[r.step] = Date.now();
+        chain = chain.then(() => view.send(m));
+    }, options);
     session.setRun('primary', dir);
     const written: number[] = [];
     const start = Date.now();
@@ -65,19 +69,49 @@ async function latency(harness: WebviewHarness, label: string, options: { pollMs
         const shown = renders.find(([steps]) => steps >= step);
         if (shown) latencies.push(shown[1] - written[step]!);
     }
+    const detected = written.slice(1).map((t, i) => posted[i + 1]! - t);
+    console.log(`${label}: write -> message posted by the host: p50 ${percentile(detected, 50)} ms, p95 ${percentile(detected, 95)} ms`);
     console.log(`${label}: ${LINES} lines at ${RATE}/s, write -> chart redrawn: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms`);
     return latencies;
 }
 
-async function memory(harness: WebviewHarness): Promise<void> {
-    const steps = 100_000;
-    const dir = mkdtempSync(join(tmpdir(), 'mas-bench-mem-'));
-    const lines: string[] = [];
-    for (let step = 1; step <= steps; step++) lines.push(JSON.stringify(record(step)));
-    writeFileSync(join(dir, 'metrics.jsonl'), `${lines.join('\n')}\n`);
-    lines.length = 0;
+/** Writes a `steps`-line metrics.jsonl without holding it in memory. */
+function writeLongRun(dir: string, steps: number): void {
+    const file = join(dir, 'metrics.jsonl');
+    writeFileSync(file, '');
+    for (let from = 1; from <= steps; from += 1000) {
+        const chunk: string[] = [];
+        for (let step = from; step < from + 1000 && step <= steps; step++) chunk.push(JSON.stringify(record(step)));
+        appendFileSync(file, `${chunk.join('\n')}\n`);
+    }
+}
+
+/** Host side alone (no browser in this process yet): each message is serialized, as VS Code's IPC does, and dropped. */
+async function hostMemory(dir: string, steps: number): Promise<void> {
     global.gc?.();
     const before = process.memoryUsage();
+    let received = 0;
+    let peakRss = before.rss;
+    const done = new Promise<void>((resolve) => {
+        const session = new DashboardSession((m) => {
+            JSON.stringify(m);
+            if (m.type === 'dashboard/metrics') received += m.records.length;
+            peakRss = Math.max(peakRss, process.memoryUsage().rss);
+            if (received === steps) {
+                session.dispose();
+                resolve();
+            }
+        }, { pollMs: 250 });
+        session.setRun('primary', dir);
+    });
+    await done;
+    global.gc?.();
+    const after = process.memoryUsage();
+    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+    console.log(`host following a ${steps}-step metrics.jsonl: RSS ${mb(before.rss)} MiB before, peak ${mb(peakRss)} MiB while reading, ${mb(after.rss)} MiB after (JS heap ${mb(after.heapUsed)} MiB)`);
+}
+
+async function webviewMemory(harness: WebviewHarness, dir: string, steps: number): Promise<void> {
     const view = await harness.open('dashboard');
     await view.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
     let chain = Promise.resolve();
@@ -85,19 +119,23 @@ async function memory(harness: WebviewHarness): Promise<void> {
     session.setRun('primary', dir);
     await chain;
     await view.page.waitForFunction((n) => document.body.dataset['renderedSteps'] === String(n), steps, { timeout: 120_000 });
-    global.gc?.();
-    const after = process.memoryUsage();
     const heap = await view.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN);
-    const mb = (n: number) => (n / 2 ** 20).toFixed(1);
-    console.log(`following a ${steps}-step metrics.jsonl: host process RSS ${mb(after.rss)} MiB (heap ${mb(after.heapUsed)} MiB; before opening: RSS ${mb(before.rss)} MiB), webview JS heap ${mb(heap)} MiB`);
+    console.log(`webview holding ${steps} steps: JS heap ${(heap / 2 ** 20).toFixed(1)} MiB (used size, garbage not yet collected included)`);
     session.dispose();
     await view.page.close();
-    rmSync(dir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
+    const steps = 100_000;
+    const dir = mkdtempSync(join(tmpdir(), 'mas-bench-mem-'));
+    const quick = process.argv.includes('--quick');
+    if (!quick) {
+        writeLongRun(dir, steps);
+        await hostMemory(dir, steps);
+    }
     if (chromiumMissing) {
-        console.log(`skipped: ${chromiumMissing}`);
+        console.log(`browser figures skipped: ${chromiumMissing}`);
+        rmSync(dir, { recursive: true, force: true });
         return;
     }
     const harness = new WebviewHarness();
@@ -106,9 +144,10 @@ async function main(): Promise<void> {
         const ours = await latency(harness, 'shipped (fs.watch + 250 ms poll)', { pollMs: 250, watch: true });
         const peer = await latency(harness, 'peer (poll every 1 s, no watch)', { pollMs: 1000, watch: false });
         console.log(`p95 ratio shipped/peer: ${(percentile(ours, 95) / percentile(peer, 95)).toFixed(2)}`);
-        if (!process.argv.includes('--quick')) await memory(harness);
+        if (!quick) await webviewMemory(harness, dir, steps);
     } finally {
         await harness.stop();
+        rmSync(dir, { recursive: true, force: true });
     }
 }
 

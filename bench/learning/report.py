@@ -85,13 +85,16 @@ def plot(runs: dict, path: str) -> str | None:
     names = [t for t in TASKS if any(k[0] == t for k in runs)]
     fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.4), squeeze=False)
     for ax, task in zip(axes[0], names):
-        for method in METHODS:
+        for k, method in enumerate(METHODS):
             rs = runs.get((task, method))
             if not rs:
                 continue
             length = min(len(r["rewards"]) for r in rs)
             mean = [statistics.fmean(r["rewards"][i] for r in rs) for i in range(length)]
-            ax.plot(range(1, length + 1), moving_mean(mean), label=method, linewidth=1.2)
+            # Styles differ too: estimators that coincide (outcome and agent_normalized with one decision per
+            # agent) would otherwise hide each other.
+            ax.plot(range(1, length + 1), moving_mean(mean), label=method, linewidth=1.2,
+                    linestyle=("-", "--", ":", "-.")[k % 4])
         ax.axhline(0.9 * TASKS[task].optimum, color="grey", linestyle=":", linewidth=0.8)
         ax.set_title(task)
         ax.set_xlabel("step")

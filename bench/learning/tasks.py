@@ -23,8 +23,8 @@ class Task:
 
 TASKS = {
     "lazy-2": Task("lazy-2", "examples/lazy-team/team-2.mas", 60, lazy_agent="lazy", fanout=(2, 2, 2)),
-    "lazy-4": Task("lazy-4", "examples/lazy-team/team-4.mas", 70, lazy_agent="lazy", fanout=(2, 2, 2, 1, 1)),
-    "lazy-8": Task("lazy-8", "examples/lazy-team/team-8.mas", 80, lazy_agent="lazy",
+    "lazy-4": Task("lazy-4", "examples/lazy-team/team-4.mas", 60, lazy_agent="lazy", fanout=(2, 2, 2, 1, 1)),
+    "lazy-8": Task("lazy-8", "examples/lazy-team/team-8.mas", 60, lazy_agent="lazy",
                    fanout=(2, 2, 2, 1, 1, 1, 1, 1, 1)),
     "card": Task("card", "examples/card-game/tiny-hanabi.mas", 120, fanout=(2, 4)),
     "lewis": Task("lewis", "examples/signal/lewis.mas", 120, fanout=(2, 4)),

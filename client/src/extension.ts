@@ -4,12 +4,14 @@
  */
 import type * as vscode from 'vscode';
 import { MasContext } from './mas-context.js';
+import { registerTrajectoryFeatures } from './trajectory/index.js';
 
 let active: MasContext | undefined;
 
 export async function activate(extensionContext: vscode.ExtensionContext): Promise<void> {
     active = new MasContext(extensionContext);
     active.registerCommands();
+    registerTrajectoryFeatures(active);
     await active.startLanguageClient();
 }
 

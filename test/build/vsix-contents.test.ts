@@ -1,7 +1,7 @@
 // The packaged VSIX holds only what the installed extension needs. Run by the e2e suite right after
 // `npm run package` (scripts/test-e2e.mjs), so it always checks a fresh VSIX; kept out of the unit run.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,13 @@ describe('VSIX contents', () => {
 
     it('ships no onnxruntime binaries for other platforms and no GPU providers', () => {
         expect(entries.filter((e) => /onnxruntime-node\/bin\/(?!napi-v6\/linux\/x64\/)/.test(e) || /cuda|tensorrt|DirectML/i.test(e))).toEqual([]);
+    });
+
+    it('ships every bundle the build wrote to out/ (a missing one breaks the installed extension)', () => {
+        const built = readdirSync('out').filter((f) => f.endsWith('.cjs')).map((f) => `extension/out/${f}`);
+        const webviews = existsSync('out/webview') ? readdirSync('out/webview').filter((f) => /\.(?:js|css)$/.test(f)).map((f) => `extension/out/webview/${f}`) : [];
+        expect(built).toContain('extension/out/client.cjs');
+        expect([...built, ...webviews].filter((f) => !entries.includes(f)), 'add them to .vscodeignore (or delete stale files in out/)').toEqual([]);
     });
 
     it('declares the target platform and the manifest main that exists inside', () => {

@@ -1,10 +1,10 @@
 // The MAS commands driven through a stand-in `vscode` module (test/client/vscode-fake.ts) and the fake trainer:
 // code lens → compile → check-env → launch → status bar → end notification; trust; refusals with reasons.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CompileResult } from '../../protocol/lsp.js';
-import { fakeExtensionRoot, tempDir, testPython } from './helpers.js';
+import { fakeExtensionRoot, tempDir, testPython, waitForFile } from './helpers.js';
 import type { VscodeFake } from './vscode-fake.js';
 
 const fake = vi.hoisted(() => ({ current: undefined as VscodeFake | undefined }));
@@ -84,6 +84,27 @@ describe('MAS commands', () => {
         expect(await run(COMMAND_IDS.stopTraining)).toEqual({ stopped: [result.runDir] });
         expect((await stopped).text).toContain('was stopped');
         expect(item.visible).toBe(false);
+    });
+
+    it('after a window reload the new activation re-attaches to the live run; Open Run… offers Resume once stopped', async () => {
+        compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'wait', steps: 1 } } as never };
+        const { runDir } = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
+        feature.dispose(); // reload: the trainer keeps running, detached
+        const next = new TrainingFeature({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async () => compiled);
+        cleanups.push(() => next.dispose());
+        expect(next.reattach()).toEqual([runDir]);
+        expect(next.view.running.map((s) => s.runDir)).toEqual([runDir]);
+        const stopped = vs.nextMessage();
+        expect(await next.controller.stop()).toEqual({ stopped: [runDir] });
+        expect((await stopped).text).toContain('was stopped');
+
+        rmSync(path.join(runDir, 'ready')); // the fake trainer writes it again once resumed
+        vs.state.answer = (m) => (m.actions.includes('Resume') ? 'Resume' : undefined);
+        const opened = await next.controller.openRun(runDir);
+        expect(opened.resumed).toMatchObject({ started: true, runDir });
+        await waitForFile(path.join(runDir, 'ready'));
+        expect(JSON.parse(readFileSync(path.join(runDir, 'argv.json'), 'utf8'))).toContain('--resume');
+        expect(await next.controller.stop()).toEqual({ stopped: [runDir] });
     });
 
     it('a crash: one error notification whose "Show Log" opens the line naming the cause', async () => {

@@ -1,5 +1,6 @@
 // Finding the trainer's Python (setting → Python extension → trainer/.venv → python3) and check-env's advice.
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adviseFailure, adviseReport, describeEnv, parseEnvReport, runCheckEnv, type EnvReport } from '../../client/src/training/check-env.js';
@@ -94,6 +95,23 @@ describe('runCheckEnv (real processes)', () => {
             expect(check.problems[0]?.message).toContain('mas_trainer');
         } finally {
             empty.cleanup();
+        }
+    });
+
+    it('wrong interpreter (not a Python at all): not ok, shows what it printed', async () => {
+        const check = await runCheckEnv(process.execPath, { env: fakeEnv(), trust: trusted });
+        expect(check.ok).toBe(false);
+        expect(check.problems[0]?.message).toMatch(/bad option: -m/);
+    });
+
+    it('a setting holding shell syntax is run as one literal program name: nothing else runs', async () => {
+        const tmp = tempDir();
+        try {
+            const check = await runCheckEnv('python3; touch pwned', { env: fakeEnv(), cwd: tmp.dir, trust: trusted });
+            expect(check.problems[0]?.message).toContain('No Python interpreter at "python3; touch pwned"');
+            expect(readdirSync(tmp.dir)).toEqual([]);
+        } finally {
+            tmp.cleanup();
         }
     });
 

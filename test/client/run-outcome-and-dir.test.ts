@@ -36,6 +36,8 @@ describe('describeOutcome', () => {
         const trainerLog = '2026-11-30 00:00:00,000 INFO step 1\n2026-11-30 00:00:01,000 ERROR rollout failed\n';
         expect(findCause({ runDir: '/r', processLog: 'nothing useful', trainerLog })).toMatchObject({ file: '/r/trainer.log', line: 2 });
         expect(findCause({ runDir: '/r', processLog: '', trainerLog: '' })).toBeUndefined();
+        // The text starts at line 41 of the file (an earlier attempt wrote lines 1-40): line numbers are the file's.
+        expect(findCause({ runDir: '/r', processLog: 'INFO step 1\nerror: bad row\n', processLogFirstLine: 41, trainerLog: '' })).toEqual({ file: '/r/process.log', line: 42, text: 'bad row' });
     });
 });
 
@@ -61,7 +63,7 @@ describe('run directory', () => {
         const runDir = path.join(tmp.dir, 'r');
         mkdirSync(runDir);
         const args = trainerRunArgs({ specFile: path.join(runDir, 'spec.json'), runDir });
-        const record = { version: 1 as const, pid: 1234, python: 'python3', args, start_ticks: 99, launched_at: 1, stop_requested_at: null };
+        const record = { version: 1 as const, pid: 1234, python: 'python3', args, start_ticks: 99, launched_at: 1, log_offsets: { process: 0, trainer: 0 }, stop_requested_at: null };
         writeLaunchRecord(runDir, record);
         expect(readLaunchRecord(runDir)).toEqual(record);
         expect(launchBelongsTo(record, runDir)).toBe(true);

@@ -31,9 +31,7 @@ async function launch(fake: { mode: string; steps?: number }, options = {}) {
     const p = prepare(fake);
     const session = await TrainingSession.launch(p.input, { pollMs: 50, stopGraceMs: 5000, ...options });
     cleanups.push(() => {
-        if (liveness(identityOf(readLaunchRecord(p.runDir) ?? { version: 1, pid: 0, python: '', args: [], start_ticks: null, launched_at: 0, stop_requested_at: null })) === 'alive') {
-            process.kill(-session.pid, 'SIGKILL');
-        }
+        if (TrainingSession.trainerAlive(p.runDir)) process.kill(-session.pid, 'SIGKILL');
         session.dispose();
     });
     return { ...p, session };
@@ -70,6 +68,21 @@ describe('TrainingSession with a fake trainer', () => {
         expect(outcome.message).toContain('fix the JSON Lines file');
     });
 
+    it('a resumed run that fails is explained by its own output, not by an earlier attempt in the same logs', async () => {
+        const first = await launch({ mode: 'error' });
+        expect((await nextEvent(first.session.onEnd.on.bind(first.session.onEnd))).message).toContain("field 'answer'");
+        writeSpec(first.runDir, { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'crash', steps: 1 } });
+        const args = trainerRunArgs({ specFile: first.specFile, runDir: first.runDir, resume: true });
+        const again = await TrainingSession.launch({ ...first.input, args }, { pollMs: 50 });
+        cleanups.push(() => again.dispose());
+        const outcome = await nextEvent(again.onEnd.on.bind(again.onEnd));
+        expect(outcome.message).toContain('RuntimeError');
+        expect(outcome.message).not.toContain("field 'answer'");
+        const lines = readFileSync(outcome.cause!.file, 'utf8').split('\n');
+        expect(lines[0]).toContain("field 'answer'"); // the earlier attempt is still in the file...
+        expect(lines[outcome.cause!.line - 1]).toMatch(/^RuntimeError/); // ...and the line number is the file's
+    });
+
     it('Stop sends SIGTERM and the run ends as "stopped", not as a crash', async () => {
         const { session, runDir } = await launch({ mode: 'wait', steps: 1 });
         await waitForFile(path.join(runDir, 'ready'));
@@ -77,6 +90,17 @@ describe('TrainingSession with a fake trainer', () => {
         expect(await session.stop()).toBe('terminated');
         expect((await ended).kind).toBe('stopped');
         expect(readLaunchRecord(runDir)?.stop_requested_at).toBeTypeOf('number');
+    });
+
+    it('without /proc (macOS, Windows) the window that spawned the trainer still stops it, through its child handle', async () => {
+        const noProc = { available: false, read: () => undefined };
+        const { session, runDir } = await launch({ mode: 'wait', steps: 1 }, { proc: noProc });
+        await waitForFile(path.join(runDir, 'ready'));
+        const ended = nextEvent(session.onEnd.on.bind(session.onEnd));
+        expect(await session.stop()).toBe('terminated');
+        expect((await ended).kind).toBe('stopped');
+        // ...but a later window cannot prove the pid is the trainer, so it does not re-attach.
+        expect(TrainingSession.attach(runDir, trusted, { proc: noProc })).toBeUndefined();
     });
 
     it('a trainer that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
@@ -132,7 +156,7 @@ describe('TrainingSession with a fake trainer', () => {
         await nextEvent(session.onEnd.on.bind(session.onEnd));
         expect(TrainingSession.attach(runDir, trusted)).toBeUndefined();
         // A launch.json naming this test process (alive, but not a trainer of this run directory).
-        const crafted = { version: 1 as const, pid: process.pid, python: 'node', args: ['-m', 'mas_trainer', 'run', `--run-dir=${runDir}`], start_ticks: null, launched_at: 0, stop_requested_at: null };
+        const crafted = { version: 1 as const, pid: process.pid, python: 'node', args: ['-m', 'mas_trainer', 'run', `--run-dir=${runDir}`], start_ticks: null, launched_at: 0, log_offsets: { process: 0, trainer: 0 }, stop_requested_at: null };
         const { writeLaunchRecord } = await import('../../client/src/training/run-dir.js');
         writeLaunchRecord(runDir, crafted);
         expect(TrainingSession.attach(runDir, trusted)).toBeUndefined();

@@ -73,7 +73,7 @@ describe('compiler', () => {
         const math = await compiled(join(INPUTS, 'math-team.mas'));
         expect(math.train).toEqual({
             dataset: 'arith', algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.01 },
-            credit: { method: 'counterfactual', params: { fanout: [2, 4], baseline: 'loo', normalize: 'siblings' } },
+            credit: { method: 'counterfactual', params: { fanout: [2, 2, 2], baseline: 'loo', normalize: 'siblings' } },
             steps: 200, batch: 16, lr: 2e-5, seed: 7, device: 'auto', max_turns: 32, record_credit: 'none',
             checkpoint_every: 50, critic: null,
         });

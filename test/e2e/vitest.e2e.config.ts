@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
     test: {
         root: '.',
-        include: ['test/e2e/**/*.e2e.test.ts'],
+        // The packaged VSIX contents, and the scenarios in a real VS Code.
+        include: ['test/build/vsix*.test.ts', 'test/e2e/**/*.e2e.test.ts'],
         fileParallelism: false,
         testTimeout: 120_000,
         hookTimeout: 240_000,

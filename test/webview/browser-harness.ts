@@ -35,7 +35,7 @@ export class WebviewHarness {
     private browser: Browser | undefined;
     private outdir = '';
 
-    async start(bundles: (keyof typeof WEBVIEW_ENTRIES)[]): Promise<void> {
+    async start(bundles: string[]): Promise<void> {
         this.outdir = mkdtempSync(join(tmpdir(), 'mas-webview-'));
         const options = webviewBuildOptions(this.outdir);
         const entries = Object.fromEntries(bundles.map((b) => [b, (WEBVIEW_ENTRIES as Record<string, string>)[b]]));

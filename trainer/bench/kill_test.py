@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 
 import torch
 
@@ -68,6 +69,17 @@ def final_weights(run_dir: str, steps: int) -> dict:
             for name in sorted(os.listdir(folder)) if name.startswith("unit-")}
 
 
+def step_period(run_dir: str) -> float:
+    """Median seconds between consecutive `step N` lines of trainer.log (a step with its appends and checkpoint)."""
+    stamps = []
+    with open(os.path.join(run_dir, "trainer.log"), encoding="utf-8") as f:
+        for line in f:
+            if " INFO step " in line:
+                stamps.append(datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp())
+    gaps = sorted(b - a for a, b in zip(stamps, stamps[1:]))
+    return gaps[len(gaps) // 2] if gaps else 0.4
+
+
 def starts_logged(run_dir: str) -> int:
     path = os.path.join(run_dir, "trainer.log")
     if not os.path.exists(path):
@@ -104,8 +116,9 @@ def main() -> int:
     parser.add_argument("--example", choices=("signal", "lazy-team"), default="signal")
     parser.add_argument("--batch", type=int, default=2)
     parser.add_argument("--group", type=int, default=4)
-    parser.add_argument("--max-delay", type=float, default=0.4,
-                        help="seconds after the trainer logs that training (re)started; a few steps' worth")
+    parser.add_argument("--max-delay", type=float, default=None,
+                        help="kill within this many seconds after the trainer logs that training (re)started "
+                             "(default: 4 steps of the uninterrupted run, so kills spread over steps on any machine)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore", PYTHONPATH=os.path.dirname(HERE))
@@ -113,6 +126,7 @@ def main() -> int:
         spec, source = make_spec(workdir, args.steps, args.example, args.batch, args.group)
         straight = os.path.join(workdir, "straight")
         subprocess.run(trainer_cmd(spec, straight, False), env=env, check=True, capture_output=True)
+        max_delay = args.max_delay if args.max_delay is not None else 4 * step_period(straight)
         killed_run = os.path.join(workdir, "killed")
         kills = restarts = 0
         sites: dict[str, int] = {}
@@ -128,7 +142,7 @@ def main() -> int:
                     except subprocess.TimeoutExpired:
                         pass
                 try:
-                    proc.wait(timeout=rng.uniform(0.0, args.max_delay))
+                    proc.wait(timeout=rng.uniform(0.0, max_delay))
                 except subprocess.TimeoutExpired:
                     proc.send_signal(signal.SIGKILL)
                     proc.wait()
@@ -152,7 +166,7 @@ def main() -> int:
         repeated = sorted({s for s in steps if steps.count(s) > 1})
         a, b = final_weights(straight, args.steps), final_weights(killed_run, args.steps)
         same = a.keys() == b.keys() and all(torch.equal(a[k][n], b[k][n]) for k in a for n in a[k])
-        print(json.dumps({"example": source, "kills": kills, "restarts": restarts, "steps": args.steps, "lost_steps": lost,
+        print(json.dumps({"example": source, "max_delay_s": round(max_delay, 3), "kills": kills, "restarts": restarts, "steps": args.steps, "lost_steps": lost,
                           "repeated_steps": repeated, "final_weights_equal": same, "kill_sites": sites}))
         return 0 if not lost and not repeated and same else 1
 

@@ -237,6 +237,14 @@ def _validate(spec: RunSpec) -> None:
         raise SpecError("train needs group >= 1, batch >= 1 and steps >= 0")
     if spec.train.credit.method not in CREDIT_METHODS:
         raise SpecError(f"unknown credit method `{spec.train.credit.method}`")
+    fanout = spec.train.credit.params.get("fanout") if spec.train.credit.method == "counterfactual" else None
+    if isinstance(fanout, list) and all(isinstance(n, int) and n >= 1 for n in fanout):
+        product = 1
+        for n in fanout:
+            product *= n
+        if product != spec.train.algorithm.group:  # the tree's leaves are the GRPO group
+            raise SpecError(f"the counterfactual fan-out {fanout} makes {product} leaves but the GRPO group is "
+                            f"{spec.train.algorithm.group}; set `group: {product}` or change the fan-out")
 
 
 def load_spec(path: str) -> RunSpec:

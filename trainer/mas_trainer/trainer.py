@@ -254,6 +254,10 @@ class Trainer:
             if main:
                 self.write_run_json("failed", str(err))
             raise
+        except KeyboardInterrupt:  # Ctrl-C or the editor's stop: resumable
+            if main:
+                self.write_run_json("stopped", "interrupted")
+            raise
         finally:
             if tb is not None:
                 tb.close()

@@ -124,3 +124,14 @@ def test_a_bug_is_not_disguised_as_a_user_error(tmp_path, monkeypatch):
     path.write_text(json.dumps(lazy_team_data()))
     with pytest.raises(KeyError):  # python -m exits 1 with the traceback (README: report it)
         main(["run", "--spec", str(path), "--run-dir", str(tmp_path / "run")])
+
+
+def test_interrupt_is_exit_130_and_leaves_a_resumable_stopped_run(tmp_path, capsys, monkeypatch):
+    from mas_trainer.trainer import Trainer
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Trainer, "train_step", interrupted)
+    _assert_one_line(*_run(tmp_path, capsys, lazy_team_data()), 130, "--resume")
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "stopped"

@@ -191,6 +191,10 @@ def test_one_training_step_with_each_estimator(tmp_path, method, params):
 
 
 def test_fanout_that_does_not_make_the_group_is_an_error(tmp_path):
-    spec = lazy_team(steps=1, batch=1, credit={"method": "counterfactual", "params": {"fanout": [2, 2]}})
+    with pytest.raises(MasError, match=r"makes 4 leaves but the GRPO group is 8; set `group: 4`"):
+        lazy_team(steps=1, batch=1, credit={"method": "counterfactual", "params": {"fanout": [2, 2]}})
+    spec = lazy_team(steps=1, batch=1, credit={"method": "counterfactual", "params": {"fanout": [2, 2]}},
+                     algorithm={"name": "grpo", "group": 4, "clip": 0.2, "kl": 0.0})
+    spec.train.algorithm.group = 8  # changed after the spec was read: the step still refuses it
     with pytest.raises(MasError, match="product is the GRPO group"):
         Trainer(spec, RunOptions(str(tmp_path))).run()

@@ -110,3 +110,16 @@ def test_a_bad_critic_param_is_refused_before_training(tmp_path):
     with pytest.raises(MasError, match="no parameter 'epochs'") as err:
         Trainer(_critic_spec(credit={"method": "critic", "params": {"epochs": 3}}), RunOptions(str(tmp_path)))
     assert err.value.exit_code == EXIT_BAD_SPEC
+
+
+def test_sidecar_matches_its_json_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    from conftest import REPO_ROOT
+
+    with open(f"{REPO_ROOT}/protocol/schemas/run-dir/critic-sidecar.schema.json", encoding="utf-8") as f:
+        schema = json.load(f)
+    learner = _trained_learner(ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=16),
+                                         None))
+    sidecar = export_critic(learner, str(tmp_path), step=3)
+    jsonschema.Draft7Validator(schema).validate(sidecar)
+    assert not jsonschema.Draft7Validator(schema).is_valid({**sidecar, "sha256": "not-a-hash"})

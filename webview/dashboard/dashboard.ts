@@ -22,6 +22,8 @@ export class Dashboard {
     private readonly notices = element('ul', { className: 'notices', attrs: { 'aria-live': 'polite' } });
     private readonly grid = element('div', { className: 'charts' });
     private frame: number | undefined;
+    /** New records moved the step counter: the header is redrawn with the charts, once per frame. */
+    private headerStale = false;
     private width = 0;
 
     constructor(root: HTMLElement, private readonly host: HostConnection<DashboardToHost, DashboardState>) {
@@ -62,7 +64,7 @@ export class Dashboard {
                 const info = this.infos[message.slot];
                 const last = run.steps[run.steps.length - 1];
                 if (info && last !== undefined) info.stepsCompleted = Math.max(info.stepsCompleted, last);
-                this.renderHeader();
+                this.headerStale = true;
                 this.scheduleRedraw();
                 break;
             }
@@ -75,6 +77,7 @@ export class Dashboard {
     /** Redraws every chart now; `force` rebuilds the plots (after a theme change). */
     redraw(force = false): void {
         this.frame = undefined;
+        if (this.headerStale) this.renderHeader();
         const width = this.chartWidth();
         for (const chart of this.charts) chart.update(this.runs, width, force);
         document.body.dataset['renderedSteps'] = String(this.runs.primary?.length ?? 0);
@@ -109,6 +112,7 @@ export class Dashboard {
     }
 
     private renderHeader(): void {
+        this.headerStale = false;
         const rows = (['primary', 'compare'] as const).map((slot): HTMLElement | undefined => {
             const info = this.infos[slot];
             if (!info) return slot === 'primary' ? element('p', { className: 'hint', text: 'No run open. Start a training run or open a run directory.' }) : undefined;

@@ -15,11 +15,11 @@ function parseState(value: unknown): DashboardState | undefined {
 
 const root = document.getElementById('app');
 if (!root) throw new Error('dashboard: the page has no #app element');
-let dashboard: Dashboard | undefined;
+// Messages are events, dispatched after this script has run, so `dashboard` is initialised before the first one.
 const host = connectToHost<DashboardToView, DashboardToHost, DashboardState>({
     isMessage: hasTypePrefix<DashboardToView>('dashboard/'),
     parseState,
-    onMessage: (message) => dashboard?.handle(message),
+    onMessage: (message) => dashboard.handle(message),
 });
-dashboard = new Dashboard(root, host);
-onThemeChange(() => dashboard?.redraw(true));
+const dashboard = new Dashboard(root, host);
+onThemeChange(() => dashboard.redraw(true));

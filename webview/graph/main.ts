@@ -11,10 +11,10 @@ function parseState(value: unknown): GraphState | undefined {
 
 const root = document.getElementById('app');
 if (!root) throw new Error('graph view: the page has no #app element');
-let view: GraphView | undefined;
+// Messages are events, dispatched after this script has run, so `view` is initialised before the first one.
 const host = connectToHost<GraphToView, GraphToHost, GraphState>({
     isMessage: hasTypePrefix<GraphToView>('graph/'),
     parseState,
-    onMessage: (message) => void view?.handle(message),
+    onMessage: (message) => void view.handle(message),
 });
-view = new GraphView(root, host);
+const view = new GraphView(root, host);

@@ -15,8 +15,11 @@ export class FileTail {
     private inode: number | undefined;
     private first = true;
 
-    /** `startTailBytes`: on first read of a file larger than this, start this many bytes before its end. */
-    constructor(readonly file: string, private readonly startTailBytes = Number.POSITIVE_INFINITY, private readonly maxChunk = 4 << 20) {}
+    /**
+     * `startTailBytes`: on first read of a file larger than this, start this many bytes before its end.
+     * `startAt`: never read before this byte (what an earlier process wrote to a shared log).
+     */
+    constructor(readonly file: string, private readonly startTailBytes = Number.POSITIVE_INFINITY, private readonly startAt = 0, private readonly maxChunk = 4 << 20) {}
 
     /** New bytes (at most maxChunk per call; call again while it returns data). */
     read(): TailChunk {
@@ -38,7 +41,8 @@ export class FileTail {
         if (this.first) {
             this.first = false;
             fromStart = true;
-            if (size > this.startTailBytes) {
+            this.offset = Math.min(this.startAt, size);
+            if (size - this.offset > this.startTailBytes) {
                 this.offset = size - this.startTailBytes;
                 skipped = true;
             }

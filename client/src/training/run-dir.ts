@@ -53,6 +53,8 @@ export function writeLaunchRecord(runDir: string, record: LaunchRecord): void {
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isIntOrNull = (v: unknown): v is number | null => v === null || isInt(v);
+const validOffsets = (v: unknown): boolean => typeof v === 'object' && v !== null
+    && isInt((v as Record<string, unknown>)['process']) && isInt((v as Record<string, unknown>)['trainer']);
 
 /** launch.json, or undefined when absent or malformed (a hand-edited file is never trusted with a pid). */
 export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
@@ -67,7 +69,8 @@ export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
     const args = v['args'];
     const valid = v['version'] === LAUNCH_VERSION && isInt(v['pid']) && (v['pid'] as number) > 1 && typeof v['python'] === 'string'
         && Array.isArray(args) && args.every((a) => typeof a === 'string') && isIntOrNull(v['start_ticks'])
-        && typeof v['launched_at'] === 'number' && (v['stop_requested_at'] === null || typeof v['stop_requested_at'] === 'number');
+        && typeof v['launched_at'] === 'number' && (v['stop_requested_at'] === null || typeof v['stop_requested_at'] === 'number')
+        && validOffsets(v['log_offsets']);
     return valid ? (value as LaunchRecord) : undefined;
 }
 

@@ -27,9 +27,15 @@ export interface EndFacts {
     runStatus?: 'running' | 'finished' | 'stopped' | 'failed';
     runError?: string | null;
     stopRequested: boolean;
-    /** Whole text of process.log and trainer.log ('' when missing). */
+    /**
+     * Text of process.log and trainer.log written by this launch ('' when missing): a resumed run appends to
+     * both, and an earlier attempt's errors are not this launch's cause.
+     */
     processLog: string;
     trainerLog: string;
+    /** Line number (1-based) in the file of the first line of `processLog` / `trainerLog`; default 1. */
+    processLogFirstLine?: number;
+    trainerLogFirstLine?: number;
 }
 
 export interface RunOutcome {
@@ -41,11 +47,11 @@ export interface RunOutcome {
 
 interface Found { line: number; text: string }
 
-function lastMatching(text: string, test: (line: string) => boolean): Found | undefined {
-    const lines = text.split(/\r?\n/);
-    for (let i = lines.length - 1; i >= 0; i--) {
+/** The last line passing `test` at index >= `from`, with its line number in the file. */
+function lastMatching(lines: readonly string[], test: (line: string) => boolean, firstLine: number, from = 0): (Found & { index: number }) | undefined {
+    for (let i = lines.length - 1; i >= from; i--) {
         const line = lines[i]!;
-        if (test(line)) return { line: i + 1, text: line.trim() };
+        if (test(line)) return { index: i, line: i + firstLine, text: line.trim() };
     }
     return undefined;
 }
@@ -53,16 +59,19 @@ function lastMatching(text: string, test: (line: string) => boolean): Found | un
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit|Warning)(: .*)?$/;
 
 /** The cause in the logs: the trainer's `error: ...` line, a traceback's exception line, or an ERROR log line. */
-export function findCause(facts: Pick<EndFacts, 'runDir' | 'processLog' | 'trainerLog'>): { file: string; line: number; text: string } | undefined {
+export function findCause(facts: Pick<EndFacts, 'runDir' | 'processLog' | 'trainerLog' | 'processLogFirstLine' | 'trainerLogFirstLine'>): { file: string; line: number; text: string } | undefined {
     const processFile = path.join(facts.runDir, 'process.log');
-    const userError = lastMatching(facts.processLog, (l) => l.startsWith('error: '));
-    if (userError) return { file: processFile, ...userError, text: userError.text.slice('error: '.length) };
-    if (facts.processLog.includes('Traceback (most recent call last):')) {
-        const exception = lastMatching(facts.processLog, (l) => EXCEPTION_LINE.test(l));
-        if (exception) return { file: processFile, ...exception };
+    const lines = facts.processLog.split(/\r?\n/);
+    const first = facts.processLogFirstLine ?? 1;
+    const userError = lastMatching(lines, (l) => l.startsWith('error: '), first);
+    if (userError) return { file: processFile, line: userError.line, text: userError.text.slice('error: '.length) };
+    const traceback = lastMatching(lines, (l) => l.startsWith('Traceback (most recent call last):'), first);
+    if (traceback) {
+        const exception = lastMatching(lines, (l) => EXCEPTION_LINE.test(l), first, traceback.index);
+        if (exception) return { file: processFile, line: exception.line, text: exception.text };
     }
-    const logged = lastMatching(facts.trainerLog, (l) => / (ERROR|CRITICAL) /.test(l));
-    if (logged) return { file: path.join(facts.runDir, 'trainer.log'), ...logged };
+    const logged = lastMatching(facts.trainerLog.split(/\r?\n/), (l) => / (ERROR|CRITICAL) /.test(l), facts.trainerLogFirstLine ?? 1);
+    if (logged) return { file: path.join(facts.runDir, 'trainer.log'), line: logged.line, text: logged.text };
     return undefined;
 }
 

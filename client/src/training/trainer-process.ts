@@ -4,10 +4,11 @@
  * later window can re-attach through launch.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
-import { liveness, readStartTicks, linuxProcFs, type ProcFs, type ProcessIdentity } from './process-identity.js';
+import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
+import { liveness, readStartTicks, linuxProcFs, type Liveness, type ProcFs, type ProcessIdentity } from './process-identity.js';
 import { writeLaunchRecord } from './run-dir.js';
 import { assertTrusted, type TrustSource } from './trust.js';
 
@@ -31,6 +32,13 @@ export interface Launched {
 export async function launchTrainer(input: LaunchInput): Promise<Launched> {
     assertTrusted(input.trust, 'Starting the trainer');
     const log = openSync(path.join(input.runDir, LAUNCH_FILES.processLog), 'a');
+    let trainerLogSize = 0;
+    try {
+        trainerLogSize = statSync(path.join(input.runDir, RUN_DIR_FILES.log)).size;
+    } catch {
+        // no trainer.log yet: a new run
+    }
+    const logOffsets = { process: fstatSync(log).size, trainer: trainerLogSize };
     let child: ChildProcess;
     try {
         child = spawn(input.python, input.args, {
@@ -45,7 +53,7 @@ export async function launchTrainer(input: LaunchInput): Promise<Launched> {
             const pid = child.pid!;
             const record: LaunchRecord = {
                 version: LAUNCH_VERSION, pid, python: input.python, args: input.args,
-                start_ticks: readStartTicks(pid), launched_at: Date.now(), stop_requested_at: null,
+                start_ticks: readStartTicks(pid), launched_at: Date.now(), log_offsets: logOffsets, stop_requested_at: null,
             };
             writeLaunchRecord(input.runDir, record);
             // Let the extension host exit without waiting for the trainer.
@@ -69,6 +77,11 @@ export interface StopOptions {
     proc?: ProcFs;
     /** Wall clock source, injectable for tests of the escalation logic. */
     now?: () => number;
+    /**
+     * Liveness when this window holds the child process: its exit status is exact on every platform (the pid
+     * cannot be reused before Node has reaped it, which sets the exit status). Default: /proc identity check.
+     */
+    alive?: () => Liveness;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -100,10 +113,11 @@ export async function stopTrainer(identity: ProcessIdentity, options: StopOption
     const proc = options.proc ?? linuxProcFs;
     const now = options.now ?? Date.now;
     const pollMs = options.pollMs ?? 100;
-    const state = liveness(identity, proc);
+    const check = options.alive ?? (() => liveness(identity, proc));
+    const state = check();
     if (state === 'unknown') return 'unknown';
     if (state === 'dead') return 'not-running';
-    const alive = (): boolean => liveness(identity, proc) === 'alive';
+    const alive = (): boolean => check() === 'alive';
     signalGroup(identity.pid, 'SIGTERM');
     if (await waitUntilDead(alive, now() + options.graceMs, pollMs, now)) return 'terminated';
     if (alive()) signalGroup(identity.pid, 'SIGKILL');

@@ -3,33 +3,22 @@
  * directory (the source of truth, never a pipe): metrics for progress, the trainer's output for the log
  * channel, liveness for the end. No vscode here; the UI subscribes to the events.
  */
-import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, type LaunchRecord } from '../../../protocol/launch.js';
-import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
+import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
 import { FileTail } from './file-tail.js';
-import { linuxProcFs, liveness, type ProcFs } from './process-identity.js';
+import { linuxProcFs, liveness, type Liveness, type ProcFs } from './process-identity.js';
 import { RunProgress, type ProgressSnapshot } from './run-progress.js';
 import { describeOutcome, type RunOutcome } from './run-outcome.js';
 import { launchBelongsTo, readLaunchRecord, writeLaunchRecord } from './run-dir.js';
 import { identityOf, launchTrainer, stopTrainer, type LaunchInput, type StopResult } from './trainer-process.js';
 import { assertTrusted, type TrustSource } from './trust.js';
+import { Emitter } from './emitter.js';
+import { readLogFrom, readRunStatus, specFacts } from './run-files.js';
 
-type Listener<T> = (value: T) => void;
-
-class Emitter<T> {
-    private listeners: Listener<T>[] = [];
-    on(listener: Listener<T>): { dispose(): void } {
-        this.listeners.push(listener);
-        return { dispose: () => { this.listeners = this.listeners.filter((l) => l !== listener); } };
-    }
-    fire(value: T): void {
-        for (const l of [...this.listeners]) l(value);
-    }
-    clear(): void {
-        this.listeners = [];
-    }
-}
+export { readRunStatus } from './run-files.js';
 
 export interface SessionOptions {
     /** Re-read interval; fs.watch events trigger reads in between. */
@@ -42,24 +31,6 @@ export interface SessionOptions {
 
 const LOG_TAIL_BYTES = 64 * 1024;
 
-function readText(file: string, maxBytes = 16 << 20): string {
-    try {
-        const buffer = readFileSync(file);
-        return buffer.subarray(Math.max(0, buffer.length - maxBytes)).toString('utf8');
-    } catch {
-        return '';
-    }
-}
-
-export function readRunStatus(runDir: string): RunJson | undefined {
-    try {
-        const value = JSON.parse(readFileSync(path.join(runDir, RUN_DIR_FILES.run), 'utf8')) as RunJson;
-        return typeof value === 'object' && value !== null ? value : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
 export class TrainingSession {
     readonly onProgress = new Emitter<ProgressSnapshot>();
     readonly onLog = new Emitter<string[]>();
@@ -71,11 +42,16 @@ export class TrainingSession {
     private timer: NodeJS.Timeout | undefined;
     private watcher: FSWatcher | undefined;
     private ended: RunOutcome | undefined;
+    private losing = false;
+    /** This window's child process, when it launched the trainer. */
+    private child: ChildProcess | undefined;
     private stopRequested: boolean;
     private readonly proc: ProcFs;
     workflow: string;
 
-    private constructor(readonly runDir: string, private record: LaunchRecord, private readonly options: SessionOptions, private readonly ownChild: boolean) {
+    private constructor(readonly runDir: string, private record: LaunchRecord, private readonly options: SessionOptions, child?: ChildProcess) {
+        this.child = child;
+        const ownChild = child !== undefined;
         this.proc = options.proc ?? linuxProcFs;
         const run = readRunStatus(runDir);
         const spec = specFacts(runDir);
@@ -84,13 +60,13 @@ export class TrainingSession {
         const tailBytes = ownChild ? Number.POSITIVE_INFINITY : options.attachTailBytes ?? LOG_TAIL_BYTES;
         this.progress = new RunProgress(path.join(runDir, RUN_DIR_FILES.metrics), run?.steps_total ?? spec.steps);
         this.metricsTail = new FileTail(path.join(runDir, RUN_DIR_FILES.metrics), tailBytes);
-        this.logTail = new FileTail(path.join(runDir, LAUNCH_FILES.processLog), tailBytes);
+        this.logTail = new FileTail(path.join(runDir, LAUNCH_FILES.processLog), tailBytes, record.log_offsets.process);
     }
 
     /** Launches the trainer (trust checked inside launchTrainer) and starts following its run directory. */
     static async launch(input: LaunchInput, options: SessionOptions = {}): Promise<TrainingSession> {
         const { record, child } = await launchTrainer(input);
-        const session = new TrainingSession(input.runDir, record, options, true);
+        const session = new TrainingSession(input.runDir, record, options, child);
         child.once('exit', (code, signal) => session.finish(code, signal));
         session.follow();
         return session;
@@ -104,7 +80,7 @@ export class TrainingSession {
         assertTrusted(trust, 'Re-attaching to a running trainer');
         if (!TrainingSession.trainerAlive(runDir, options.proc)) return undefined;
         const record = readLaunchRecord(runDir)!;
-        const session = new TrainingSession(runDir, record, options, false);
+        const session = new TrainingSession(runDir, record, options);
         session.follow();
         return session;
     }
@@ -149,7 +125,7 @@ export class TrainingSession {
             return;
         }
         this.readNew();
-        if (!this.ownChild && liveness(identityOf(this.record), this.proc) !== 'alive') this.finish(undefined, null);
+        if (!this.child && liveness(identityOf(this.record), this.proc) !== 'alive') this.finish(undefined, null);
     }
 
     private readNew(): void {
@@ -170,9 +146,18 @@ export class TrainingSession {
         }
     }
 
+    /** Liveness: exact from the child's exit status when this window spawned it, else by /proc identity. */
+    private liveness(): Liveness {
+        const child = this.child;
+        if (child) return child.exitCode === null && child.signalCode === null ? 'alive' : 'dead';
+        return liveness(identityOf(this.record), this.proc);
+    }
+
     private async lost(): Promise<void> {
-        const alive = liveness(identityOf(this.record), this.proc) === 'alive';
-        if (alive) await stopTrainer(identityOf(this.record), { graceMs: this.options.stopGraceMs ?? 5000, proc: this.proc });
+        if (this.losing) return;
+        this.losing = true;
+        const alive = this.liveness() === 'alive';
+        if (alive) await stopTrainer(identityOf(this.record), { graceMs: this.options.stopGraceMs ?? 5000, proc: this.proc, alive: () => this.liveness() });
         this.end({
             kind: 'failed',
             message: `MAS: the run directory ${this.runDir} was deleted while the run was followed${alive ? '; its trainer was stopped, since it could no longer save anything' : ''}.`,
@@ -180,15 +165,17 @@ export class TrainingSession {
     }
 
     private finish(exitCode: number | null | undefined, signal: string | null): void {
-        if (this.ended) return;
+        if (this.ended || this.losing) return; // a deleted run directory is reported by lost(), not as a crash
         this.readNew();
         if (this.logRest) this.onLog.fire([this.logRest]);
         const run = readRunStatus(this.runDir);
+        const processLog = readLogFrom(path.join(this.runDir, LAUNCH_FILES.processLog), this.record.log_offsets.process);
+        const trainerLog = readLogFrom(path.join(this.runDir, RUN_DIR_FILES.log), this.record.log_offsets.trainer);
         this.end(describeOutcome({
             runDir: this.runDir, exitCode, signal, runStatus: run?.status, runError: run?.error ?? null,
             stopRequested: this.stopRequested || readLaunchRecord(this.runDir)?.stop_requested_at != null,
-            processLog: readText(path.join(this.runDir, LAUNCH_FILES.processLog)),
-            trainerLog: readText(path.join(this.runDir, RUN_DIR_FILES.log)),
+            processLog: processLog.text, processLogFirstLine: processLog.firstLine,
+            trainerLog: trainerLog.text, trainerLogFirstLine: trainerLog.firstLine,
         }));
     }
 
@@ -209,8 +196,8 @@ export class TrainingSession {
         } catch {
             // the run directory is gone: stopping still matters more than the record
         }
-        const result = await stopTrainer(identityOf(this.record), { graceMs: this.options.stopGraceMs ?? 5000, proc: this.proc });
-        if (!this.ownChild) this.poll();
+        const result = await stopTrainer(identityOf(this.record), { graceMs: this.options.stopGraceMs ?? 5000, proc: this.proc, alive: () => this.liveness() });
+        if (!this.child) this.poll();
         return result;
     }
 
@@ -227,19 +214,5 @@ export class TrainingSession {
         this.onProgress.clear();
         this.onLog.clear();
         this.onEnd.clear();
-    }
-}
-
-/** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
-function specFacts(runDir: string): { workflow?: string; steps?: number } {
-    try {
-        const spec = JSON.parse(readFileSync(path.join(runDir, LAUNCH_FILES.spec), 'utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
-        const steps = spec.train?.steps;
-        return {
-            ...(typeof spec.workflow === 'string' ? { workflow: spec.workflow } : {}),
-            ...(typeof steps === 'number' ? { steps } : {}),
-        };
-    } catch {
-        return {};
     }
 }

@@ -5,13 +5,14 @@ import { scoreRollout, withOutput } from '../../../analysis/run-dir/score-rollou
 import type { RunReader } from '../../../analysis/run-dir/service.js';
 import { declaredAgents, groupView, rewardRubric, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
+import type { RewardSpec } from '../../../protocol/run-spec.js';
 import type { CriterionRow, TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../protocol/trajectory-messages.js';
 import type { RubricScore } from '../../../analysis/rubric/score.js';
 
 /** Critic credit for a transcript (client/src/onnx): per decision, or a reason it is unavailable. */
 export interface CriticScorer {
     available(root: string): Promise<boolean>;
-    credit(root: string, record: TrajectoryRecord): Promise<number[]>;
+    credit(root: string, record: TrajectoryRecord, level: RewardSpec['level']): Promise<number[]>;
 }
 
 export interface ControllerOptions {
@@ -111,8 +112,9 @@ export class TrajectoryController {
         if (this.options.critic && await this.options.critic.available(this.options.root)) {
             try {
                 critic = {
-                    before: await this.options.critic.credit(this.options.root, record),
-                    after: await this.options.critic.credit(this.options.root, { ...record, turns: edited }),
+                    before: await this.options.critic.credit(this.options.root, record, level),
+                    // Recorded rewards stay: the what-if changes what the critic reads, the rubric part is shown above.
+                    after: await this.options.critic.credit(this.options.root, { ...record, turns: edited }, level),
                 };
             } catch (error) {
                 critic = { error: error instanceof Error ? error.message : String(error) };

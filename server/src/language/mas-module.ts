@@ -2,6 +2,7 @@ import { inject, type Module } from 'langium';
 import {
     createDefaultModule, createDefaultSharedModule,
     type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices,
+    type PartialLangiumSharedServices,
 } from 'langium/lsp';
 import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module.js';
 import { MasTokenBuilder } from './mas-token-builder.js';
@@ -10,6 +11,8 @@ import { MasLexer } from './parser/mas-lexer.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
+import { MasDocumentBuilder } from './workspace/mas-document-builder.js';
+import { MasIndexManager } from './workspace/mas-index-manager.js';
 import { MasCommentProvider } from './lsp/mas-comment-provider.js';
 import { MasCodeActionProvider } from './lsp/mas-code-actions.js';
 import { MasCodeLensProvider } from './lsp/mas-code-lens.js';
@@ -60,12 +63,20 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
     },
 };
 
+/** Shared (workspace-wide) services: bookkeeping that stays proportional to the edit, not to the workspace. */
+export const MasSharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
+    workspace: {
+        DocumentBuilder: (services) => new MasDocumentBuilder(services),
+        IndexManager: (services) => new MasIndexManager(services),
+    },
+};
+
 /**
  * Creates the shared services and the .mas language services. Works without an LSP connection
  * (tests, CLI, benchmarks: pass `EmptyFileSystem` or `NodeFileSystem`).
  */
 export function createMasServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; Mas: MasServices } {
-    const shared = inject(createDefaultSharedModule(context), MasGeneratedSharedModule);
+    const shared = inject(createDefaultSharedModule(context), MasGeneratedSharedModule, MasSharedModule);
     const Mas = inject(createDefaultModule({ shared }), MasGeneratedModule, MasModule);
     shared.ServiceRegistry.register(Mas);
     registerValidationChecks(Mas);

@@ -68,7 +68,9 @@ describe('re-scoring recorded rollouts', () => {
 
     it('refuses estimators that records alone cannot recompute', async () => {
         const { steps, rubric } = await loadRun();
-        expect(() => rescoreRun(steps, { rubric, level: 'trajectory', method: 'counterfactual', params: {}, source: 'x' }))
-            .toThrow(/needs tree rollouts/);
+        expect(() => rescoreRun(steps, { rubric, level: 'trajectory', method: 'shapley', params: {}, source: 'x' }))
+            .toThrow(/nulled agents/);
+        expect(() => rescoreRun(steps, { rubric, level: 'trajectory', method: 'critic', params: {}, source: 'x' }))
+            .toThrow(/re-scoring recomputes outcome, agent_normalized, turn_level, counterfactual/);
     });
 });

@@ -32,8 +32,9 @@ export class Workbench {
         return path;
     }
 
+    /** The highlighted row of the quick input once it shows `text` (Enter then picks exactly that row). */
     private quickInputRow(text: string): Locator {
-        return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: text }).first();
+        return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text }).first();
     }
 
     /** Quick Open (Ctrl+P) by file name; resolves once the editor tab for it is active. */

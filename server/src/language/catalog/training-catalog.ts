@@ -54,7 +54,7 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
     },
     {
         name: 'counterfactual', summary: 'C3: tree rollouts with a fan-out per agent in graph order; a node\'s credit is its value against its siblings\' (same frozen context), leave-one-out, standardised within the siblings.',
-        formula: 'V(n) = mean reward of the leaves under n;  A(n) = V(n) − mean_{s ∈ siblings(n), s ≠ n} V(s);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
+        formula: 'V(n) = mean of leaf rewards under n;  A(n) = V(n) − mean_{s ∈ siblings(n), s ≠ n} V(s);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
         source: 'C3 (EIT-EAST-Lab/C3, reward-only credit)',
         parameters: [
             { name: 'fanout', kind: 'integer-list', min: 1, max: 64, required: true, doc: 'Samples per agent in graph order (turn by turn); their product must equal the GRPO group size. Turns past the list do not branch and get credit 0.' },

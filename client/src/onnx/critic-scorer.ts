@@ -1,0 +1,95 @@
+import { access, readFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { criticCredit } from '../../../analysis/critic/transcript.js';
+import { resolveInRunDir } from '../../../analysis/run-dir/paths.js';
+import { RUN_DIR_FILES, type TrajectoryRecord } from '../../../protocol/run-dir.js';
+import type { RewardSpec } from '../../../protocol/run-spec.js';
+import type { CriticScorer } from '../trajectory/controller.js';
+import { checkSidecar, criticRewards, encodePrefixes } from './critic-inputs.js';
+import type { CriticRequest, CriticResponse } from './critic-protocol.js';
+
+/**
+ * Critic credit for what-if transcripts: features here (analysis/), inference in a worker running onnxruntime-node
+ * (started on first use). Only in trusted workspaces: a model file from a run directory is not loaded otherwise.
+ */
+export class OnnxCriticScorer implements CriticScorer {
+    private worker: Worker | undefined;
+    private nextId = 1;
+    private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+
+    constructor(private readonly workerFile: string, private readonly trusted: () => boolean) {}
+
+    async available(root: string): Promise<boolean> {
+        try {
+            await access(await resolveInRunDir(root, RUN_DIR_FILES.critic));
+            await access(await resolveInRunDir(root, RUN_DIR_FILES.criticSidecar));
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    async credit(root: string, record: TrajectoryRecord, level: RewardSpec['level']): Promise<number[]> {
+        if (!this.trusted()) throw new Error('this workspace is not trusted, so the run\'s critic.onnx is not loaded; trust the workspace to recompute critic credit.');
+        const values = await this.values(root, record.turns);
+        return criticCredit(criticRewards(level, record.reward, record.decision_rewards), Array.from(values));
+    }
+
+    /** V(h_t) before every decision of the transcript. */
+    async values(root: string, turns: TrajectoryRecord['turns']): Promise<Float32Array> {
+        const modelPath = await resolveInRunDir(root, RUN_DIR_FILES.critic);
+        const sidecarPath = await resolveInRunDir(root, RUN_DIR_FILES.criticSidecar);
+        let sidecar;
+        try {
+            sidecar = checkSidecar(JSON.parse(await readFile(sidecarPath, 'utf8')), await readFile(modelPath));
+        } catch (error) {
+            throw new Error(`${sidecarPath}: ${(error as Error).message}`);
+        }
+        const batch = encodePrefixes(sidecar, turns);
+        return this.infer({
+            model: modelPath, inputs: [sidecar.inputs[0]!.name, sidecar.inputs[1]!.name], output: sidecar.outputs[0]!.name,
+            batch: batch.batch, width: batch.width, inputIds: batch.inputIds, attentionMask: batch.attentionMask,
+        });
+    }
+
+    async dispose(): Promise<void> {
+        const worker = this.worker;
+        this.worker = undefined;
+        this.failAll(new Error('the critic was closed'));
+        if (worker) await worker.terminate();
+    }
+
+    private infer(request: Omit<CriticRequest, 'id'>): Promise<Float32Array> {
+        if (request.batch === 0) return Promise.resolve(new Float32Array(0));
+        this.worker ??= this.start();
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+            this.pending.set(id, { resolve, reject });
+            this.worker!.postMessage({ ...request, id } satisfies CriticRequest);
+        });
+    }
+
+    private start(): Worker {
+        const worker = new Worker(this.workerFile);
+        worker.on('message', (response: CriticResponse) => {
+            const waiting = this.pending.get(response.id);
+            if (!waiting) return;
+            this.pending.delete(response.id);
+            if (response.ok) waiting.resolve(response.values);
+            else waiting.reject(new Error(response.error));
+        });
+        const crashed = (error: Error) => {
+            if (this.worker !== worker) return;
+            this.worker = undefined;
+            this.failAll(new Error(`the critic worker stopped: ${error.message}`));
+        };
+        worker.on('error', crashed);
+        worker.on('exit', code => crashed(new Error(`exit code ${code}`)));
+        return worker;
+    }
+
+    private failAll(error: Error): void {
+        for (const p of this.pending.values()) p.reject(error);
+        this.pending.clear();
+    }
+}

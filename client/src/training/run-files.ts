@@ -1,0 +1,52 @@
+/** Reading the run directory's files for a followed session: run.json, the spec, the logs. Missing or torn files read as absent. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { LAUNCH_FILES } from '../../../protocol/launch.js';
+import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
+
+/**
+ * A log's text from `offset` on (at most its last `maxBytes`) and the 1-based number of its first line in the
+ * file, so "Show Log" can open the right line.
+ */
+export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): { text: string; firstLine: number } {
+    let buffer: Buffer;
+    try {
+        buffer = readFileSync(file);
+    } catch {
+        return { text: '', firstLine: 1 };
+    }
+    const start = Math.min(buffer.length, Math.max(offset, buffer.length - maxBytes));
+    let firstLine = 1;
+    for (let i = buffer.indexOf(0x0a); i !== -1 && i < start; i = buffer.indexOf(0x0a, i + 1)) firstLine++;
+    return { text: buffer.subarray(start).toString('utf8'), firstLine };
+}
+
+/** run.json, when it parses and its fields used here have their declared types (it is a workspace file: untrusted). */
+export function readRunStatus(runDir: string): RunJson | undefined {
+    let value: unknown;
+    try {
+        value = JSON.parse(readFileSync(path.join(runDir, RUN_DIR_FILES.run), 'utf8'));
+    } catch {
+        return undefined;
+    }
+    if (typeof value !== 'object' || value === null) return undefined;
+    const v = value as Record<string, unknown>;
+    const ok = typeof v['workflow'] === 'string' && typeof v['status'] === 'string'
+        && Number.isSafeInteger(v['steps_total']) && Number.isSafeInteger(v['steps_completed'])
+        && (v['error'] === null || v['error'] === undefined || typeof v['error'] === 'string');
+    return ok ? (value as RunJson) : undefined;
+}
+
+/** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
+export function specFacts(runDir: string): { workflow?: string; steps?: number } {
+    try {
+        const spec = JSON.parse(readFileSync(path.join(runDir, LAUNCH_FILES.spec), 'utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
+        const steps = spec.train?.steps;
+        return {
+            ...(typeof spec.workflow === 'string' ? { workflow: spec.workflow } : {}),
+            ...(typeof steps === 'number' ? { steps } : {}),
+        };
+    } catch {
+        return {};
+    }
+}

@@ -1,0 +1,144 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunDirService } from '../../analysis/run-dir/service.js';
+import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
+import { chromiumMissing, WebviewHarness, type ViewPage } from './browser-harness.js';
+import { hostilePayloads } from './hostile-payloads.js';
+import { connectHost } from './trajectory-host.js';
+
+const harness = new WebviewHarness();
+const scratch = mkdtempSync(path.join(tmpdir(), 'mas-traj-view-'));
+
+async function openRun(root: string) {
+    const view = await harness.open('trajectory');
+    const host = await connectHost(view, new RunDirService(), root);
+    await host.delivered('trajectory/rollout', 1);
+    return { view, ...host };
+}
+
+const text = (view: ViewPage, selector: string) => view.page.locator(selector).allTextContents();
+const pwned = (view: ViewPage) => view.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+
+/** A run whose every string the view shows is hostile: outputs, prompts, agent and role names, task, run name. */
+function hostileRun(): { root: string; payloads: number } {
+    const payloads = hostilePayloads(510);
+    const root = path.join(scratch, '<img src=x onerror="window.__pwned=99">run');
+    cpSync(FIXTURE_RUN, root, { recursive: true });
+    const base = JSON.parse(readFileSync(path.join(FIXTURE_RUN, 'trajectories/1.jsonl'), 'utf8').split('\n')[0]!) as TrajectoryRecord;
+    let k = 0;
+    const next = () => payloads[k++ % payloads.length]!;
+    const records = Array.from({ length: 60 }, (_, rollout) => ({
+        ...base, rollout, group: Math.floor(rollout / 4), sample: rollout % 4,
+        task: { first: next(), second: next() },
+        turns: base.turns.map(t => ({ ...t, agent: rollout % 2 ? next() : t.agent, role: next(), output: `${next()}\n${next()}\n${next()}`, prompt: `${next()} ${next()}` })),
+        criteria: { [next()]: 1 }, credit: { outcome: [0.5, -0.5, 0], [next()]: [1, 2, 3] },
+    }));
+    rmSync(path.join(root, 'trajectories'), { recursive: true });
+    mkdirSync(path.join(root, 'trajectories'));
+    writeFileSync(path.join(root, 'trajectories/1.jsonl'), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+    return { root, payloads: k };
+}
+
+describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${chromiumMissing ? ` (skipped: ${chromiumMissing})` : ''}`, () => {
+    beforeAll(async () => harness.start(['trajectory']), 120_000);
+    afterAll(async () => {
+        await harness.stop();
+        rmSync(scratch, { recursive: true, force: true });
+    });
+
+    it('navigates a trainer-written run: timeline, credit heatmap with legend, rubric, estimators, group', async () => {
+        const { view, delivered } = await openRun(FIXTURE_RUN);
+        await delivered('trajectory/group', 1);
+        await delivered('trajectory/stepHeatmap', 1);
+        const page = view.page;
+        expect(await page.locator('.timeline .turn-row').count()).toBe(3);
+        expect(await text(view, '.timeline .turn-agent')).toEqual(['first', 'second', 'lazy']);
+        expect(await page.locator('.turn-label').textContent()).toBe('turn 1 / 3');
+        // The heatmap is one canvas; its cells are painted pixels, the legend is centred on 0.
+        expect(await page.locator('.heatmap canvas').count()).toBe(2);
+        const painted = await page.evaluate(() => {
+            const canvas = document.querySelector('.heatmap canvas') as HTMLCanvasElement;
+            const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+            let opaque = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) opaque++;
+            return opaque;
+        });
+        expect(painted).toBeGreaterThan(100);
+        expect((await text(view, '.heatmap-legend span')).length).toBeGreaterThanOrEqual(3);
+        expect(await text(view, '.rubric-table tbody td:first-child')).toEqual(['first_part', 'second_part', 'total']);
+        expect(await text(view, '.estimators-table thead th')).toEqual(['turn', 'agent', 'outcome', 'agent_normalized', 'turn_level']);
+        expect(await page.locator('.agreement-table tbody tr').count()).toBe(3);
+        expect(await page.locator('.group-table tbody tr').count()).toBe(4);
+        expect(await WebviewHarness.violations(view)).toEqual([]);
+        expect(view.errors).toEqual([]);
+        await view.screenshot('trajectory-fixture');
+    });
+
+    it('steps through turns in the view alone and tells the host; opens another rollout from the group', async () => {
+        const { view, delivered } = await openRun(FIXTURE_RUN);
+        const page = view.page;
+        await page.locator('#next-turn').click();
+        await page.locator('#next-turn').click();
+        expect(await page.locator('.turn-label').textContent()).toBe('turn 3 / 3');
+        expect(await page.locator('.turn-row.selected .turn-agent').textContent()).toBe('lazy');
+        await page.locator('#prev-turn').click();
+        expect(await page.locator('.turn-info .turn-agent').textContent()).toBe('second');
+        const posted = await view.posted();
+        expect(posted.filter(m => m.type === 'trajectory/focusTurn').map(m => m['turn'])).toEqual([1, 2, 1]);
+        await page.locator('.group-table a[data-rollout="2"]').click();
+        await delivered('trajectory/rollout', 2);
+        expect(await page.locator('.turn-label').textContent()).toBe('turn 1 / 3');
+        const state = await view.state() as { rollout: number; step: number };
+        expect([state.step, state.rollout]).toEqual([1, 2]);
+    });
+
+    it('follows the debugger and re-scores an edited message (before / after)', async () => {
+        const { view, delivered, controller } = await openRun(FIXTURE_RUN);
+        await controller.follow(2, 5, 1, true);
+        await delivered('trajectory/rollout', 2);
+        await view.page.waitForFunction(() => document.querySelector('.turn-label')?.textContent === 'turn 2 / 3 (debugger)');
+        const task = JSON.parse(readFileSync(path.join(FIXTURE_RUN, 'trajectories/2.jsonl'), 'utf8').split('\n')[5]!).task as { second: string };
+        await view.page.evaluate((v) => { (document.querySelector('vscode-textarea') as unknown as { value: string }).value = v; }, task.second);
+        await view.page.locator('#whatif-run').click();
+        await delivered('trajectory/whatIf', 1);
+        const rows = await view.page.locator('.whatif-table tbody tr').allTextContents();
+        expect(rows[0]).toMatch(/^reward/);
+        expect(rows.find(r => r.startsWith('second_part'))).toBe('second_part0.0001.000');
+    });
+
+    it(`shows ≥ 500 hostile payloads as text: no script runs, no CSP violation, the page stays responsive`, async () => {
+        const { root, payloads } = hostileRun();
+        expect(payloads).toBeGreaterThanOrEqual(500);
+        const { view, delivered } = await openRun(root);
+        const page = view.page;
+        for (let rollout = 1; rollout < 60; rollout += 1) {
+            await view.send({ type: 'trajectory/focus', step: 1, rollout, turn: rollout % 3, debugging: false });
+            await delivered('trajectory/rollout', rollout + 1);
+            await page.locator('#next-turn').click();
+        }
+        expect(await pwned(view)).toBeUndefined();
+        expect(await WebviewHarness.violations(view)).toEqual([]);
+        expect(await page.locator('script').count()).toBe(1);
+        expect(await page.locator('#app img, #app iframe, #app object, #app svg script, #app a[href^="javascript"]').count()).toBe(0);
+        expect(await page.locator('.run-name').textContent()).toContain('onerror');
+        expect(await page.evaluate(() => 1 + 1)).toBe(2);
+        expect(view.errors).toEqual([]);
+    });
+
+    it('keeps a 10 MB single-token output virtualised', async () => {
+        const root = path.join(scratch, 'huge');
+        cpSync(FIXTURE_RUN, root, { recursive: true });
+        const record = JSON.parse(readFileSync(path.join(FIXTURE_RUN, 'trajectories/1.jsonl'), 'utf8').split('\n')[0]!) as TrajectoryRecord;
+        record.turns[0]!.output = 'x'.repeat(10 * 1024 * 1024);
+        writeFileSync(path.join(root, 'trajectories/1.jsonl'), JSON.stringify(record) + '\n');
+        const { view } = await openRun(root);
+        const lines = await view.page.locator('.text-view').first().locator('.text-line').count();
+        expect(lines).toBeGreaterThan(0);
+        expect(lines).toBeLessThan(40);
+        expect(await view.page.locator('.token').count()).toBe(1);
+        expect(view.errors).toEqual([]);
+    });
+});
