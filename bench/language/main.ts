@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createMasServices } from '../../server/src/language/mas-module.js';
 import { EmptyFileSystem } from 'langium';
@@ -28,7 +29,9 @@ function row(label: string, masValue: number, peerValue: number, target: string)
 console.log('Peer: a re-implementation (bench/peer-domainmodel/) of the grammar of Langium\'s `domainmodel` example, '
     + 'default Langium services, same harness, same process. Published peer package found on npm: '
     + 'langium-domainmodel-dsl@3.0.0 (Langium 3; not installed).');
-console.log(`node ${process.version}; ${quick ? 'QUICK run (fewer samples)' : 'full run'}\n`);
+// Wall-clock figures on a shared machine grow with its load: print it, so that runs can be compared.
+const load = () => loadavg().map(value => value.toFixed(1)).join(' ');
+console.log(`node ${process.version}; ${cpus().length} cores; load average ${load()}; ${quick ? 'QUICK run (fewer samples)' : 'full run'}\n`);
 
 const runs = quick ? 5 : 15;
 if (wanted('full')) {
@@ -76,3 +79,4 @@ const workflow = masGenerator.file('json', 60).replace(/^/, 'workflow Bench\n')
 for (const line of wanted('json') ? await jsonSchemaFigure(repoRoot, workflow, quick ? 20 : 200) : []) {
     console.log(line);
 }
+console.log(`\nload average at the end: ${load()}`);

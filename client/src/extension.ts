@@ -1,6 +1,6 @@
 /**
  * Extension host entry (bundled to out/client.cjs). Activation registers the commands first, so they
- * exist even while the language server is still starting, then starts the LanguageClient.
+ * exist even while the language server is still starting; the LanguageClient starts with the first .mas document.
  */
 import type * as vscode from 'vscode';
 import { MasContext } from './mas-context.js';
@@ -12,7 +12,7 @@ export async function activate(extensionContext: vscode.ExtensionContext): Promi
     active = new MasContext(extensionContext);
     active.registerCommands();
     registerTrajectoryFeatures(active);
-    await active.startLanguageClient();
+    active.startLanguageClientOnDemand();
 }
 
 export async function deactivate(): Promise<void> {

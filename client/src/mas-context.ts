@@ -3,7 +3,7 @@
  * and (in later issues) trainer processes and webview panels. Disposing it releases them all.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
 import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type CompileResult, type GraphParams, type GraphResponse } from '../../protocol/lsp.js';
 import { registerCommands } from './commands.js';
 import { TrainingFeature } from './training-feature.js';
@@ -41,7 +41,7 @@ export class MasContext {
 
     /** `mas/compile` through the language client (protocol/lsp.ts). */
     async compile(uri: string): Promise<CompileResult> {
-        await this.clientStarted?.catch(() => undefined);
+        await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
         if (!client?.isRunning()) throw new Error('MAS: the language server is not running, so the workflow cannot be compiled; see the "MAS Studio" output channel.');
         return client.sendRequest<CompileResult>(COMPILE_METHOD, { uri } satisfies CompileParams);
@@ -49,7 +49,7 @@ export class MasContext {
 
     /** `mas/graph` through the language client (protocol/lsp.ts), for the graph view. */
     async requestGraph(uri: string): Promise<GraphResponse> {
-        await this.clientStarted?.catch(() => undefined);
+        await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
         if (!client?.isRunning()) throw new Error('the MAS language server is not running; see the "MAS Studio" output channel.');
         return client.sendRequest<GraphResponse>(GRAPH_METHOD, { uri } satisfies GraphParams);
@@ -62,7 +62,35 @@ export class MasContext {
         setImmediate(() => this.training.reattach());
     }
 
-    async startLanguageClient(): Promise<void> {
+    /** Starts the language client once; later calls share the first start. */
+    ensureLanguageClient(): Promise<void> {
+        this.clientStarted ??= this.startLanguageClient();
+        return this.clientStarted;
+    }
+
+    /**
+     * Activation does not start the server (activation stays cheap in a workspace that merely contains .mas
+     * files): it starts with the first open .mas document, or when a command needs it (compile, graph).
+     */
+    startLanguageClientOnDemand(): void {
+        const start = (): void => {
+            this.ensureLanguageClient().catch((error: Error) => this.output.appendLine(`language server failed to start: ${error.message}`));
+        };
+        if (vscode.workspace.textDocuments.some((d) => d.languageId === 'mas')) {
+            start();
+            return;
+        }
+        const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+            if (d.languageId !== 'mas') return;
+            opened.dispose();
+            start();
+        });
+        this.disposables.push(opened);
+    }
+
+    private async startLanguageClient(): Promise<void> {
+        // Loaded here, not at the top: evaluating the client library is most of the bundle's load time.
+        const { LanguageClient, TransportKind } = await import('vscode-languageclient/node.js');
         const serverModule = vscode.Uri.joinPath(this.extension.extensionUri, 'out', 'server.cjs').fsPath;
         const serverOptions: ServerOptions = {
             run: { module: serverModule, transport: TransportKind.ipc },
@@ -73,8 +101,7 @@ export class MasContext {
             outputChannel: this.output,
         };
         this.client = new LanguageClient('mas', 'MAS Language Server', serverOptions, clientOptions);
-        this.clientStarted = this.client.start();
-        await this.clientStarted;
+        await this.client.start();
     }
 
     async dispose(): Promise<void> {

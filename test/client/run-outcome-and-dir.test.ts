@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeOutcome, findCause } from '../../client/src/training/run-outcome.js';
 import { createRunDir, launchBelongsTo, listRunDirs, readLaunchRecord, runDirName, writeLaunchRecord } from '../../client/src/training/run-dir.js';
+import { readRunStatus } from '../../client/src/training/run-files.js';
 import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
 import { tempDir } from './helpers.js';
 
@@ -73,6 +74,18 @@ describe('run directory', () => {
         expect(readLaunchRecord(runDir)).toBeUndefined();
         writeFileSync(path.join(runDir, 'launch.json'), '{ torn');
         expect(readLaunchRecord(runDir)).toBeUndefined();
+    });
+
+    it('run.json is read only when the fields used have their declared types', () => {
+        const tmp = tempDir();
+        cleanups.push(tmp.cleanup);
+        const good = { version: 1, status: 'running', error: null, workflow: 'W', steps_total: 10, steps_completed: 2 };
+        writeFileSync(path.join(tmp.dir, 'run.json'), JSON.stringify(good));
+        expect(readRunStatus(tmp.dir)).toMatchObject({ workflow: 'W', steps_total: 10 });
+        writeFileSync(path.join(tmp.dir, 'run.json'), JSON.stringify({ ...good, workflow: { toString: 1 } }));
+        expect(readRunStatus(tmp.dir)).toBeUndefined();
+        writeFileSync(path.join(tmp.dir, 'run.json'), JSON.stringify({ ...good, steps_total: '1e9' }));
+        expect(readRunStatus(tmp.dir)).toBeUndefined();
     });
 
     it('argument arrays: absolute paths with `=`, so a leading "-" is never an option; resume flag', () => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../protocol/run-dir.js';
 import { buildChartData, CHARTS, mergeSteps, type ChartDef } from '../../webview/dashboard/charts-model.js';
@@ -13,6 +14,14 @@ function record(step: number, extra: Partial<MetricsRecord> = {}): MetricsRecord
 }
 
 const chart = (id: string): ChartDef => CHARTS.find((c) => c.id === id)!;
+
+describe('metrics fixture', () => {
+    it('matches the trainer contract (protocol/schemas/run-dir/metrics-record.schema.json)', () => {
+        const schema = JSON.parse(readFileSync(new URL('../../protocol/schemas/run-dir/metrics-record.schema.json', import.meta.url), 'utf8')) as object;
+        const validate = new AjvModule.default({ allErrors: true, strict: false }).compile(schema);
+        for (const r of realRecords) expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
+    });
+});
 
 describe('RunSeries', () => {
     it('turns real trainer records into one column per scalar and per map entry', () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { RunReader } from '../../analysis/run-dir/service.js';
-import { TrajectoryController, type CriticScorer } from '../../client/src/trajectory/controller.js';
+import { TrajectoryController, type ControllerOptions } from '../../client/src/trajectory/controller.js';
 import { parseTrajectoryToHost } from '../../client/src/trajectory/messages.js';
 import type { TrajectoryToView } from '../../protocol/trajectory-messages.js';
 import type { ViewPage } from './browser-harness.js';
@@ -10,11 +10,11 @@ import type { ViewPage } from './browser-harness.js';
  * through the host's own parser to the controller, and what the controller posts is delivered to the page. Every
  * delivered message is counted so tests wait on the message they expect, never on time.
  */
-export async function connectHost(view: ViewPage, reader: RunReader, root: string, critic?: CriticScorer): Promise<{ controller: TrajectoryController; delivered: (type: TrajectoryToView['type'], count: number) => Promise<void> }> {
+export async function connectHost(view: ViewPage, reader: RunReader, root: string, extra: Pick<ControllerOptions, 'critic' | 'loadRubric'> = {}): Promise<{ controller: TrajectoryController; delivered: (type: TrajectoryToView['type'], count: number) => Promise<void> }> {
     const page: Page = view.page;
     let chain = Promise.resolve();
     const controller = new TrajectoryController({
-        reader, root, ...(critic ? { critic } : {}),
+        reader, root, ...extra,
         post: (message) => { chain = chain.then(() => view.send(message)); },
     });
     await page.exposeFunction('__toHost', async (raw: unknown) => {

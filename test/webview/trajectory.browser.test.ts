@@ -12,15 +12,17 @@ import { connectHost } from './trajectory-host.js';
 const harness = new WebviewHarness();
 const scratch = mkdtempSync(path.join(tmpdir(), 'mas-traj-view-'));
 
-async function openRun(root: string) {
+async function openRun(root: string, extra: Parameters<typeof connectHost>[3] = {}) {
     const view = await harness.open('trajectory');
-    const host = await connectHost(view, new RunDirService(), root);
+    const host = await connectHost(view, new RunDirService(), root, extra);
     await host.delivered('trajectory/rollout', 1);
     return { view, ...host };
 }
 
 const text = (view: ViewPage, selector: string) => view.page.locator(selector).allTextContents();
 const pwned = (view: ViewPage) => view.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+
+const ROLLOUTS = 16;
 
 /** A run whose every string the view shows is hostile: outputs, prompts, agent and role names, task, run name. */
 function hostileRun(): { root: string; payloads: number } {
@@ -30,16 +32,17 @@ function hostileRun(): { root: string; payloads: number } {
     const base = JSON.parse(readFileSync(path.join(FIXTURE_RUN, 'trajectories/1.jsonl'), 'utf8').split('\n')[0]!) as TrajectoryRecord;
     let k = 0;
     const next = () => payloads[k++ % payloads.length]!;
-    const records = Array.from({ length: 60 }, (_, rollout) => ({
+    const methods = [next(), next()];
+    const records = Array.from({ length: ROLLOUTS }, (_, rollout) => ({
         ...base, rollout, group: Math.floor(rollout / 4), sample: rollout % 4,
         task: { first: next(), second: next() },
-        turns: base.turns.map(t => ({ ...t, agent: rollout % 2 ? next() : t.agent, role: next(), output: `${next()}\n${next()}\n${next()}`, prompt: `${next()} ${next()}` })),
-        criteria: { [next()]: 1 }, credit: { outcome: [0.5, -0.5, 0], [next()]: [1, 2, 3] },
+        turns: base.turns.map(t => ({ ...t, agent: rollout % 2 ? next() : t.agent, role: next(), output: Array.from({ length: 9 }, next).join('\n'), prompt: Array.from({ length: 4 }, next).join(' ') })),
+        criteria: { [next()]: 1 }, credit: { outcome: [0.5, -0.5, 0], [methods[0]!]: [1, 2, 3], [methods[1]!]: [-1, 0, 1] },
     }));
     rmSync(path.join(root, 'trajectories'), { recursive: true });
     mkdirSync(path.join(root, 'trajectories'));
     writeFileSync(path.join(root, 'trajectories/1.jsonl'), records.map(r => JSON.stringify(r)).join('\n') + '\n');
-    return { root, payloads: k };
+    return { root, payloads: Math.min(k, payloads.length) };
 }
 
 describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${chromiumMissing ? ` (skipped: ${chromiumMissing})` : ''}`, () => {
@@ -109,14 +112,34 @@ describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${
         expect(rows.find(r => r.startsWith('second_part'))).toBe('second_part0.0001.000');
     });
 
+    it('re-scores the run with an edited rubric and shows ranking and per-agent credit changes', async () => {
+        const { view, delivered } = await openRun(FIXTURE_RUN, {
+            loadRubric: async index => {
+                const rubric = index.run.spec.rubrics[0]!;
+                // As if the user added a criterion to the .mas file: the lazy agent is now rewarded for saying 'F'.
+                const lazyF = { name: 'lazy_f', weight: 1, expr: { op: '==' as const, left: { op: 'output' as const, agent: 'lazy' }, right: { op: 'str' as const, value: 'F' } } };
+                return { rubric: { ...rubric, criteria: [...rubric.criteria, lazyF] }, level: 'trajectory', source: 'lazy-team.mas' };
+            },
+        });
+        await view.page.locator('#rescore-run').click();
+        await delivered('trajectory/rescore', 1);
+        expect(await view.page.locator('.rescore-result p').first().textContent()).toMatch(/^Rubric 'parts' from lazy-team\.mas; credit: outcome; rank correlation of rewards before\/after: /);
+        expect(await text(view, '.agent-credit-table tbody td:first-child')).toEqual(['first', 'second', 'lazy']);
+        const moves = await text(view, '.rescore-table tbody td:last-child');
+        expect(moves).toHaveLength(36);
+        expect(moves.some(m => m.startsWith('▲'))).toBe(true);
+    });
+
     it(`shows ≥ 500 hostile payloads as text: no script runs, no CSP violation, the page stays responsive`, async () => {
         const { root, payloads } = hostileRun();
         expect(payloads).toBeGreaterThanOrEqual(500);
         const { view, delivered } = await openRun(root);
         const page = view.page;
-        for (let rollout = 1; rollout < 60; rollout += 1) {
-            await view.send({ type: 'trajectory/focus', step: 1, rollout, turn: rollout % 3, debugging: false });
+        // Every rollout, every turn: each output and prompt is rendered whole in the message view once.
+        for (let rollout = 1; rollout < ROLLOUTS; rollout += 1) {
+            await view.send({ type: 'trajectory/focus', step: 1, rollout, turn: 0, debugging: false });
             await delivered('trajectory/rollout', rollout + 1);
+            await page.locator('#next-turn').click();
             await page.locator('#next-turn').click();
         }
         expect(await pwned(view)).toBeUndefined();

@@ -71,6 +71,8 @@ def test_two_processes_get_what_one_process_computes(method):
     split = [step_credit(method, s, sc, GROUP, {}, gather, rank) for rank, (s, sc) in enumerate(halves)]
     assert split[0] + split[1] == whole
     assert bool(gathered) == (method == "turn_level")  # only the pooled estimator communicates
+    alone = [step_credit(method, s, sc, GROUP, {}) for s, sc in halves]  # each process on its own half
+    assert (alone[0] + alone[1] != whole) == (method == "turn_level")  # so gathering is what makes them agree
 
 
 @pytest.mark.parametrize("method,params,words", [

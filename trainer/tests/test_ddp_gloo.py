@@ -22,7 +22,8 @@ def _launch(cmd, tmp_path):
 
 def test_two_gloo_processes_match_one_process(tmp_path):
     data = lazy_team_data()
-    data["train"].update(steps=3, batch=4, checkpoint_every=3, kl=0.0)
+    # record_credit "all": turn_level pools over the step batch, so 2 processes must gather each other's groups
+    data["train"].update(steps=3, batch=4, checkpoint_every=3, kl=0.0, record_credit="all")
     data["train"]["algorithm"].update(group=4, kl=0.05)
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(data))
@@ -40,6 +41,12 @@ def test_two_gloo_processes_match_one_process(tmp_path):
         for agent in a["grad_norm"]:
             assert abs(a["grad_norm"][agent] - b["grad_norm"][agent]) <= 1e-4 * (1 + a["grad_norm"][agent])
     assert len(read_records(str(tmp_path / "two" / "trajectories" / "3.jsonl"))) == 16
+    for step in (1, 3):
+        rollouts = [read_records(str(tmp_path / run / "trajectories" / f"{step}.jsonl")) for run in ("one", "two")]
+        for method in ("outcome", "agent_normalized", "turn_level"):
+            a, b = ([r["credit"][method] for r in runs] for runs in rollouts)
+            assert len(a) == 16 and [len(r) for r in a] == [len(r) for r in b], method
+            assert all(abs(x - y) <= 1e-9 for ra, rb in zip(a, b) for x, y in zip(ra, rb)), method
 
     def weights(run):
         folder = tmp_path / run / "checkpoints" / "global_step_3"

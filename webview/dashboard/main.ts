@@ -10,7 +10,10 @@ import { Dashboard } from './dashboard.js';
 /** Entry of the training dashboard webview (out/webview/dashboard.js). */
 function parseState(value: unknown): DashboardState | undefined {
     const state = value as Partial<DashboardState> | undefined;
-    return state?.view === 'dashboard' ? state as DashboardState : undefined;
+    if (state?.view !== 'dashboard') return undefined;
+    const path = (v: unknown) => (typeof v === 'string' ? v : null);
+    const hidden = Array.isArray(state.hidden) ? state.hidden.filter((h): h is string => typeof h === 'string') : [];
+    return { view: 'dashboard', primaryRunDir: path(state.primaryRunDir), compareRunDir: path(state.compareRunDir), hidden };
 }
 
 const root = document.getElementById('app');

@@ -1,5 +1,5 @@
 import ElkBundled from 'elkjs/lib/elk.bundled.js';
-import { GRAPH_MODEL_VERSION, type GraphModel } from '../../protocol/graph-model.js';
+import { GRAPH_MODEL_VERSION } from '../../protocol/graph-model.js';
 import type { GraphState, GraphToHost, GraphToView } from '../../protocol/webview-messages.js';
 import { clip, element } from '../common/dom.js';
 import type { HostConnection } from '../common/vscode-api.js';
@@ -77,4 +77,3 @@ export class GraphView {
     }
 }
 
-export type { GraphModel };

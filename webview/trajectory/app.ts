@@ -10,6 +10,8 @@ import { TextView } from './text-view.js';
 import { Timeline } from './timeline.js';
 import { tokenHeatmap, type TokenMode } from './token-heatmap.js';
 
+const MAX_EDITABLE = 200_000;
+
 type Host = HostConnection<TrajectoryToHost, TrajectoryState>;
 
 function section(title: string, ...children: Node[]): { root: HTMLElement; body: HTMLElement } {
@@ -189,7 +191,11 @@ export class TrajectoryApp {
         this.output.setText(turn.output);
         this.prompt.setText(turn.prompt);
         this.tokens.replaceChildren(tokenHeatmap(turn, credit, this.tokenMode));
-        this.editor.value = turn.output;
+        // A multi-megabyte message is shown (virtualised) but not copied into the editor, which would stall the page.
+        const editable = turn.output.length <= MAX_EDITABLE;
+        this.editor.value = editable ? turn.output : '';
+        this.editor.toggleAttribute('disabled', !editable);
+        this.editor.setAttribute('placeholder', editable ? '' : `This message has ${turn.output.length} characters; what-if editing works up to ${MAX_EDITABLE}.`);
     }
 
     private requestWhatIf(): void {

@@ -16,11 +16,13 @@ function parseState(value: unknown): TrajectoryState | undefined {
 
 const root = document.getElementById('app');
 if (!root) throw new Error('trajectory view: the page has no #app element');
-let app: TrajectoryApp | undefined;
+// The app needs the connection and the connection delivers to the app: messages arrive only after `ready`,
+// which is asynchronous, so the app is always set by then.
+const view: { app?: TrajectoryApp } = {};
 const host = connectToHost<TrajectoryToView, TrajectoryToHost, TrajectoryState>({
     isMessage: hasTypePrefix<TrajectoryToView>('trajectory/'),
     parseState,
-    onMessage: (message) => app?.handle(message),
+    onMessage: (message) => view.app?.handle(message),
 });
-app = new TrajectoryApp(root, host);
-onThemeChange(() => app?.redraw());
+view.app = new TrajectoryApp(root, host);
+onThemeChange(() => view.app?.redraw());

@@ -61,7 +61,7 @@ export class Timeline {
             element('span', { className: 'turn-index', text: `#${turn.index}` }),
             element('span', { className: 'turn-agent', text: turn.agent }),
             element('span', { className: 'turn-role', text: turn.role }),
-            element('span', { className: 'turn-text', text: clip(turn.output.replace(/\s+/g, ' '), 120) }),
+            element('span', { className: 'turn-text', text: clip(turn.output.slice(0, 200).replace(/\s+/g, ' '), 120) }),
             element('span', { className: 'turn-tokens', text: `${turn.token_ids.length} tok` }));
         row.addEventListener('click', () => this.onSelect(i));
         return row;

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { LAUNCH_FILES } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
 import type { DashboardSlot, DashboardState, DashboardToHost, DashboardToView } from '../../../protocol/webview-messages.js';
 import { DashboardSession } from './dashboard-session.js';
@@ -21,8 +22,10 @@ export interface DashboardDeps {
 /** Why a folder cannot be shown, or undefined when it looks like a run directory. */
 export function runDirProblem(dir: string): string | undefined {
     if (!existsSync(dir)) return `${dir} does not exist.`;
-    if (!existsSync(join(dir, RUN_DIR_FILES.run)) && !existsSync(join(dir, RUN_DIR_FILES.metrics))) {
-        return `${dir} is not a run directory (it has neither ${RUN_DIR_FILES.run} nor ${RUN_DIR_FILES.metrics}). Choose a folder under runs/ written by the trainer.`;
+    // launch.json: a run the extension has just launched, before the trainer wrote its first file.
+    const markers = [RUN_DIR_FILES.run, RUN_DIR_FILES.metrics, LAUNCH_FILES.launch];
+    if (!markers.some((name) => existsSync(join(dir, name)))) {
+        return `${dir} is not a run directory (it has none of ${markers.join(', ')}). Choose a folder under runs/ written by the trainer.`;
     }
     return undefined;
 }

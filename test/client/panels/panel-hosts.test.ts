@@ -57,7 +57,8 @@ describe('graph panel host', () => {
         const panel = vs.panels.at(-1)!;
         expect(panel.webview.options.enableScripts).toBe(true);
         expect(panel.webview.options.localResourceRoots?.map((u) => u.fsPath)).toEqual(['/ext/out/webview']);
-        expect(panel.webview.html).toMatch(/script-src 'nonce-[0-9a-f]{32}'/);
+        // The CSP sits in an attribute, so its quotes are HTML-escaped.
+        expect(panel.webview.html).toMatch(/script-src &#39;nonce-[0-9a-f]{32}&#39;/);
         expect(panel.webview.html).toContain('https://file+.vscode-resource.test/ext/out/webview/graph.js');
         expect(panel.title).toBe('Graph: math-team.mas');
         expect(request).not.toHaveBeenCalled();
@@ -154,13 +155,20 @@ describe('dashboard panel host', () => {
         panel.visible = false;
         panel.viewState.fire();
         panel.posted.length = 0;
-        writeFileSync(join(dir, 'metrics.jsonl'), readFileSync(join(dir, 'metrics.jsonl'), 'utf8'));
         panel.visible = true;
         panel.send({ type: 'ready' });
         expect(panel.ofType('dashboard/metrics').flatMap((m) => (m['records'] as { step: number }[]).map((r) => r.step))).toEqual([1, 2, 3]);
 
         expect(() => panels.showDashboard(join(dir, 'missing'))).toThrow(/does not exist/);
         expect(() => panels.showDashboard(tmpdir())).toThrow(/not a run directory/);
+        // A run the extension has just launched: only launch.json so far; its curves appear as the trainer writes.
+        const launched = mkdtempSync(join(tmpdir(), 'mas-launched-'));
+        cleanups.push(() => rmSync(launched, { recursive: true, force: true }));
+        writeFileSync(join(launched, 'launch.json'), '{}');
+        expect(() => panels.showDashboard(launched)).not.toThrow();
+        const first = panel.nextPost((m) => m.type === 'dashboard/metrics');
+        writeFileSync(join(launched, 'metrics.jsonl'), `${metricsLine}\n`);
+        expect(((await first)['records'] as { step: number }[]).map((r) => r.step)).toEqual([1]);
     });
 
     it('picks a comparison run from a folder dialog and explains a wrong folder', async () => {

@@ -129,6 +129,24 @@ describe('MAS Studio installed from the VSIX', () => {
         expect(saved).toMatch(/ \{\{speaker\b[^"]*"\s*$/);
     });
 
+    it('shows the workflow graph and reveals a declaration when a node is clicked', async () => {
+        const { workbench, browser } = session;
+        await workbench.openFile('math-team.mas');
+        const text = read('math-team/math-team.mas');
+        const declaration = positionOf(text, 'agent verifier');
+        await workbench.goTo(text.split('\n').length, 1); // the cursor starts far from the declaration
+        await workbench.runCommand('MAS: Show Workflow Graph');
+        const view = browser.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+        const node = view.locator('g.node', { has: view.locator('text.node-title', { hasText: /^verifier$/ }) }).first();
+        await node.waitFor();
+        await workbench.screenshot('07-graph');
+        await node.click();
+        const cursor = browser.page.locator('.statusbar-item', { hasText: `Ln ${declaration.line},` }).first();
+        await cursor.waitFor();
+        await workbench.screenshot('08-graph-revealed');
+        await workbench.runCommand('View: Close All Editor Groups'); // the next scenario starts from one editor group
+    });
+
     it('renames an agent and its template references', async () => {
         const { workbench, browser } = session;
         await workbench.openFile('math-team.mas');
@@ -147,6 +165,6 @@ describe('MAS Studio installed from the VSIX', () => {
         expect(after.replace(/\/\/.*$/gm, ''), 'every reference outside comments renamed').not.toMatch(/\bplanner\b/);
         expect(after).toMatch(/agent strategist\s*:/);
         expect(after).toMatch(/start\s*->\s*strategist\b/);
-        await workbench.screenshot('07-rename');
+        await workbench.screenshot('09-rename');
     });
 });

@@ -50,7 +50,7 @@ describe('an untrusted workspace', () => {
         const refusal = workbench.notification(/untrusted workspace/i);
         await refusal.waitFor();
         expect(await refusal.innerText()).toMatch(/training/i);
-        await workbench.screenshot('08-untrusted-training-refused');
+        await workbench.screenshot('10-untrusted-training-refused');
         const trainers = groupMembers(server.pid).filter((pid) => /mas_trainer/.test(commandLine(pid)));
         expect(trainers, 'no trainer process may be spawned in an untrusted workspace').toEqual([]);
     });

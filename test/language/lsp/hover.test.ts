@@ -32,6 +32,14 @@ describe('hover on declarations and references', () => {
         expect(markdown).toContain('Check {{solver.output}}: ACCEPT or REVISE');
     });
 
+    it('shows what an agent does when difference or Shapley credit nulls it', async () => {
+        expect(await hoverOn(DESIGN_EXAMPLE, 'agent verifier', 1, 7)).toContain('when nulled (difference / Shapley credit): an empty message (default');
+        const declared = (behaviour: string) => DESIGN_EXAMPLE.replace('prompt: "Check', `null: ${behaviour}  prompt: "Check`);
+        expect(await hoverOn(declared('"ACCEPT"'), 'agent verifier', 1, 7)).toContain('says "ACCEPT"');
+        expect(await hoverOn(declared('skip'), 'agent verifier', 1, 7)).toContain('skipped (no turn');
+        expect(await hoverOn(declared('empty'), 'agent verifier', 1, 7)).toMatch(/an empty message$/m);
+    });
+
     it('shows the agent from a template hole and from the graph', async () => {
         expect(await hoverOn(DESIGN_EXAMPLE, '{{planner.output}}', 1, 3)).toContain('**agent** `planner`');
         expect(await hoverOn(DESIGN_EXAMPLE, 'start -> planner', 1, 10)).toContain('**agent** `planner`');

@@ -52,10 +52,19 @@ function agentMarkdown(agent: Agent): string {
     if (agent.temperature !== undefined) {
         lines.push(`- temperature: ${agent.temperature}`);
     }
+    lines.push(`- when nulled (difference / Shapley credit): ${nullText(agent)}`);
     if (agent.prompt) {
         lines.push('', 'Prompt:', '```', promptPreview(agent.prompt), '```');
     }
     return lines.join('\n');
+}
+
+/** The agent's declared null behaviour (`null:`), as the trainer applies it in re-runs. */
+function nullText(agent: Agent): string {
+    const behaviour = agent.nullBehaviour;
+    if (behaviour?.text !== undefined) return `says ${JSON.stringify(behaviour.text)}`;
+    if (behaviour?.kind === 'skip') return 'skipped (no turn; readers of its output see nothing)';
+    return `an empty message${behaviour ? '' : ' (default; set `null:` to change)'}`;
 }
 
 function sharingText(separate: 'adapter' | 'weights' | undefined): string {

@@ -4,6 +4,7 @@ import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../catalog/training-catalog
 import { checkArguments } from './argument-checks.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
+import { propertyNodes } from './property-nodes.js';
 import { report } from './report.js';
 
 /** The properties of an agent block and how they are written. */
@@ -20,9 +21,9 @@ const DEFAULT_LORA = `lora(rank: ${LORA_PARAMETERS.find(p => p.name === 'rank')?
  * only the last value), so they are found in the concrete syntax tree.
  */
 export function checkRepeatedProperties(node: AstNode, properties: Record<string, string>, what: string, accept: ValidationAcceptor): void {
+    const assigned = propertyNodes(node);
     for (const [property, keyword] of Object.entries(properties)) {
-        const occurrences = GrammarUtils.findNodesForProperty(node.$cstNode, property);
-        for (const occurrence of occurrences.slice(1)) {
+        for (const occurrence of (assigned.get(property) ?? []).slice(1)) {
             report(accept, 'error', IssueCodes.DuplicateProperty,
                 `${what} sets \`${keyword}\` more than once (only the last value would count); remove the extra \`${keyword}:\`.`,
                 { node, range: occurrence.range });
