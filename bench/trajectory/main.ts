@@ -1,0 +1,90 @@
+/**
+ * Trajectory reader figures (issue 6): a synthetic run of N trajectories (default 100 000, ~600 000 turns), then
+ * - cold index build (ours) vs a plain streaming JSON.parse scan of the same files (peer);
+ * - first page of a trajectory by id: jump by byte offset (ours) vs scanning until the id (peer), median and p95;
+ * - the per-step heatmap aggregate from the index;
+ * - heap after indexing.
+ * Prints figures; never passes or fails on time. Usage: node bench/trajectory/run.mjs [--quick]
+ */
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { stepHeatmap } from '../../analysis/run-dir/heatmap.js';
+import { readRolloutAt } from '../../analysis/run-dir/read-rollout.js';
+import { buildRunIndex } from '../../analysis/run-dir/run-index.js';
+import { writeSyntheticRun } from './synthetic-run.js';
+
+const repo = process.argv[2] ?? process.cwd();
+const quick = process.argv.includes('--quick');
+const TRAJECTORIES = quick ? 10_000 : 100_000;
+const STEPS = 100;
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+
+async function scanFor(file: string, rollout: number): Promise<unknown> {
+    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    for await (const line of lines) {
+        const record = JSON.parse(line) as { rollout: number };
+        if (record.rollout === rollout) {
+            lines.close();
+            return record;
+        }
+    }
+    return undefined;
+}
+
+async function scanAll(root: string): Promise<number> {
+    let n = 0;
+    for (let step = 1; step <= STEPS; step++) {
+        const lines = createInterface({ input: createReadStream(path.join(root, 'trajectories', `${step}.jsonl`)), crlfDelay: Infinity });
+        for await (const line of lines) if (line) { JSON.parse(line); n++; }
+    }
+    return n;
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'mas-bench-run-'));
+try {
+    let t = process.hrtime.bigint();
+    const { turns, bytes } = await writeSyntheticRun(dir, path.join(repo, 'test/fixtures/runs/lazy-team-3steps/run.json'), TRAJECTORIES, STEPS);
+    console.log(`synthetic run: ${TRAJECTORIES} trajectories, ${turns} turns, ${(bytes / 1e6).toFixed(1)} MB in ${STEPS} step files (written in ${ms(t).toFixed(0)} ms)`);
+
+    t = process.hrtime.bigint();
+    const peerCount = await scanAll(dir);
+    const peerScan = ms(t);
+    const heapBefore = process.memoryUsage().heapUsed;
+    t = process.hrtime.bigint();
+    const index = await buildRunIndex(dir);
+    const indexMs = ms(t);
+    const heapAfter = process.memoryUsage().heapUsed;
+    const rollouts = index.steps.reduce((s, x) => s + x.rollouts.length, 0);
+    console.log(`cold index build: ${indexMs.toFixed(0)} ms for ${rollouts} rollouts; peer plain JSON.parse scan (${peerCount} lines): ${peerScan.toFixed(0)} ms; ratio ${(indexMs / peerScan).toFixed(2)}`);
+    console.log(`heap used by the index: ${((heapAfter - heapBefore) / 2 ** 20).toFixed(0)} MiB; process RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+
+    const ours: number[] = [], peer: number[] = [];
+    for (let k = 0; k < 50; k++) {
+        const step = index.steps[(k * 37) % index.steps.length]!;
+        const entry = step.rollouts[(k * 101) % step.rollouts.length]!;
+        t = process.hrtime.bigint();
+        await readRolloutAt(dir, step.file, entry);
+        ours.push(ms(t));
+        if (k < 20) {
+            t = process.hrtime.bigint();
+            await scanFor(path.join(dir, step.file), entry.rollout);
+            peer.push(ms(t));
+        }
+    }
+    console.log(`first page of a trajectory by id (byte offset from the index): median ${pct(ours, 0.5).toFixed(2)} ms, p95 ${pct(ours, 0.95).toFixed(2)} ms; peer scan-until-id within its step file: median ${pct(peer, 0.5).toFixed(2)} ms, p95 ${pct(peer, 0.95).toFixed(2)} ms; median ratio ${(pct(peer, 0.5) / pct(ours, 0.5)).toFixed(0)}x`);
+
+    const agents = index.run.spec.agents.map(a => a.name);
+    t = process.hrtime.bigint();
+    for (const step of index.steps) stepHeatmap(step.rollouts, 'outcome', agents);
+    const perRun = ms(t);
+    t = process.hrtime.bigint();
+    stepHeatmap(index.steps.flatMap(s => s.rollouts), 'outcome', agents);
+    console.log(`heatmap aggregates from the in-memory index: all ${index.steps.length} steps ${perRun.toFixed(1)} ms; one whole-run aggregate (${turns} decisions) ${ms(t).toFixed(1)} ms`);
+    console.log('not measured here: a sidecar index on disk (not built yet), DuckDB read_json (not installed), pandas (see bench/trajectory/pandas_peer.py)');
+} finally {
+    rmSync(dir, { recursive: true, force: true });
+}
