@@ -98,8 +98,9 @@ export interface TrajectoryRecord {
     sample: number;
     /** Tree rollouts (counterfactual credit): the rollout this one branched from; null otherwise. */
     parent: number | null;
-    /** Tree rollouts: the number of leading turns copied from `parent` (trained once, there); 0 otherwise. */
-    branch_turn: number;
+    /** Tree rollouts: the number of leading turns copied from `parent` (trained once, there); 0 otherwise (absent in
+     *  runs written before tree rollouts existed: read it as 0). */
+    branch_turn?: number;
     task: Record<string, string | number | boolean | null>;
     turns: TurnRecord[];
     stop_reason: 'end' | 'no_edge' | 'max_turns';

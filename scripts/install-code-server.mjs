@@ -5,7 +5,7 @@
 // the postinstall would: Debian's `rg` in place of the download, native modules rebuilt against the local
 // Node headers, the node_modules.asar link and the bin links.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_SERVER_VERSION, codeServerDir, codeServerEntry } from './code-server-paths.mjs';
 import { npmCommand, run } from './lib.mjs';
@@ -58,6 +58,25 @@ function placeRipgrep(root, rg) {
     }
 }
 
+/** Deletes half-finished installs left by an interrupted run (their installer process is gone). */
+function removeAbandonedPartials(finalDir) {
+    const parent = dirname(finalDir);
+    if (!existsSync(parent)) return;
+    const prefix = `${basename(finalDir)}.partial-`;
+    for (const name of readdirSync(parent)) {
+        if (!name.startsWith(prefix)) continue;
+        const pid = Number(name.slice(prefix.length));
+        let alive = false;
+        try {
+            process.kill(pid, 0);
+            alive = pid !== process.pid;
+        } catch {
+            alive = false;
+        }
+        if (!alive) rmSync(join(parent, name), { recursive: true, force: true });
+    }
+}
+
 function link(target, path) {
     rmSync(path, { recursive: true, force: true });
     symlinkSync(target, path);
@@ -75,8 +94,8 @@ export function installCodeServer() {
     if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h')) fail('Kerberos headers are missing: `apt-get install libkrb5-dev` (see .ci/run).');
 
     const started = Date.now();
+    removeAbandonedPartials(finalDir);
     const work = `${finalDir}.partial-${process.pid}`;
-    rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'mas-e2e-code-server', private: true }));
     const env = {

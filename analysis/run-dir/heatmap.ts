@@ -35,21 +35,28 @@ export function rolloutHeatmap(record: TrajectoryRecord, method: string, declare
  * alone (no record is re-read). NaN where no rollout had that agent decide at that turn.
  */
 export function stepHeatmap(entries: readonly RolloutEntry[], method: string, declared: readonly string[]): HeatmapGrid {
-    const rows = agentRows(declared, entries.flatMap(e => e.agents));
-    const width = entries.reduce((max, e) => Math.max(max, e.agents.length), 0);
+    const seen = new Set<string>();
+    let width = 0;
+    for (const e of entries) {
+        for (const agent of e.agents) seen.add(agent);
+        width = Math.max(width, e.agents.length);
+    }
+    const rows = agentRows(declared, seen);
     const sums = new Float64Array(rows.length * width);
     const counts = new Uint32Array(rows.length * width);
     const rowOf = new Map(rows.map((r, i) => [r, i]));
     for (const entry of entries) {
         const credit = entry.credit[method];
         if (!credit) continue;
-        entry.decisionTurns.forEach((turn, j) => {
+        const turns = entry.decisionTurns;
+        for (let j = 0; j < turns.length; j++) {
+            const turn = turns[j]!;
             const row = rowOf.get(entry.agents[turn] ?? '');
             const value = credit[j];
-            if (row === undefined || value === undefined) return;
-            sums[row * width + turn]! += value;
-            counts[row * width + turn]! += 1;
-        });
+            if (row === undefined || value === undefined) continue;
+            sums[row * width + turn] += value;
+            counts[row * width + turn] += 1;
+        }
     }
     const values = sums.map((sum, i) => (counts[i] ? sum / counts[i]! : NaN));
     return { rows, columns: Array.from({ length: width }, (_, i) => String(i)), values, extent: extentOf(values) };

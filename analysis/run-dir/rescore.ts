@@ -17,9 +17,10 @@ export interface RescoreSettings {
     source: string;
 }
 
-/** Only scalar params reach the group estimators (list-valued ones belong to tree methods). */
+/** The RunSpec params the estimators read: numbers, strings and number lists (counterfactual's `fanout`). */
 function scalarParams(params: Record<string, unknown>): CreditParams {
-    return Object.fromEntries(Object.entries(params).filter((e): e is [string, number | string] => typeof e[1] === 'number' || typeof e[1] === 'string'));
+    return Object.fromEntries(Object.entries(params).filter((e): e is [string, number | string | number[]] =>
+        typeof e[1] === 'number' || typeof e[1] === 'string' || (Array.isArray(e[1]) && e[1].every(v => typeof v === 'number'))));
 }
 
 /** Per-decision rewards in `decision_turns` order (tree branches leave their copied prefix out of it). */

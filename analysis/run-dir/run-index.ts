@@ -1,7 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { RUN_DIR_FILES, type MetricsRecord, type RunJson, type TrajectoryRecord } from '../../protocol/run-dir.js';
+import { AggregateBuilder, type StepAggregate } from './aggregate.js';
 import type { JsonlIssue } from './jsonl-lines.js';
 import { resolveInRunDir } from './paths.js';
+import type { SidecarStore } from './sidecar.js';
 import { readRunJson } from './run-json.js';
 import { scanJsonl, type LineSpan } from './scan.js';
 import { validateMetrics, validateTrajectory } from './validate.js';
@@ -31,6 +33,8 @@ export interface StepEntry {
     mtimeMs: number;
     rollouts: RolloutEntry[];
     tornBytes: number;
+    /** Credit method → agent × turn sums and counts of this step (run-level heatmaps merge these). */
+    aggregates: Record<string, StepAggregate>;
 }
 
 export interface RunIndex {
@@ -55,8 +59,16 @@ export async function indexStepFile(root: string, relative: string, step: number
     const file = await resolveInRunDir(root, relative);
     const info = await stat(file);
     const rollouts: RolloutEntry[] = [];
-    const scan = await scanJsonl(file, relative, (record: TrajectoryRecord, span) => rollouts.push(entryOf(record, span)), validateTrajectory);
-    return { entry: { step, file: relative, size: info.size, mtimeMs: info.mtimeMs, rollouts, tornBytes: scan.tornBytes }, issues: scan.issues };
+    const aggregate = new AggregateBuilder();
+    const scan = await scanJsonl(file, relative, (record: TrajectoryRecord, span) => {
+        const entry = entryOf(record, span);
+        rollouts.push(entry);
+        aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
+    }, validateTrajectory);
+    return {
+        entry: { step, file: relative, size: info.size, mtimeMs: info.mtimeMs, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
+        issues: scan.issues,
+    };
 }
 
 async function stepFiles(root: string): Promise<{ step: number; relative: string }[]> {
@@ -91,13 +103,14 @@ async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsR
  * span of each rollout. With `previous`, step files whose size and mtime did not change are reused as they are, so
  * following a live run costs one pass over the new files only.
  */
-export async function buildRunIndex(root: string, previous?: RunIndex): Promise<RunIndex> {
+export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?: SidecarStore): Promise<RunIndex> {
     const run = await readRunJson(root);
     const issues: JsonlIssue[] = [];
     const metrics = await readMetrics(root, issues);
     const known = new Map((previous?.root === root ? previous.steps : []).map(s => [s.file, s]));
     const previousIssues = previous?.root === root ? previous.issues : [];
     const steps: StepEntry[] = [];
+    const realRoot = await resolveInRunDir(root, '.');
     for (const { step, relative } of await stepFiles(root)) {
         const old = known.get(relative);
         try {
@@ -107,7 +120,9 @@ export async function buildRunIndex(root: string, previous?: RunIndex): Promise<
                 issues.push(...previousIssues.filter(i => i.file === relative));
                 continue;
             }
-            const indexed = await indexStepFile(root, relative, step);
+            const cached = await sidecars?.load(realRoot, step, info.size, info.mtimeMs);
+            const indexed = cached ?? await indexStepFile(root, relative, step);
+            if (sidecars && !cached) await sidecars.save(realRoot, indexed.entry, indexed.issues);
             steps.push(indexed.entry);
             issues.push(...indexed.issues);
         } catch (error) {

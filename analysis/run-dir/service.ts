@@ -1,6 +1,7 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import { readRolloutAt } from './read-rollout.js';
 import { buildRunIndex, findRollout, type RunIndex } from './run-index.js';
+import { SidecarStore } from './sidecar.js';
 
 /**
  * What the viewer and the debugger ask of a run directory. `RunDirService` answers in the calling thread (tests,
@@ -18,11 +19,21 @@ export interface RunReader {
     dispose(): Promise<void>;
 }
 
+export interface RunDirServiceOptions {
+    /** Where to keep step-file index sidecars between sessions (e.g. the extension's global storage). */
+    cacheDir?: string;
+}
+
 export class RunDirService implements RunReader {
     private readonly indexes = new Map<string, RunIndex>();
+    private readonly sidecars: SidecarStore | undefined;
+
+    constructor(options: RunDirServiceOptions = {}) {
+        this.sidecars = options.cacheDir ? new SidecarStore(options.cacheDir) : undefined;
+    }
 
     async index(root: string): Promise<RunIndex> {
-        const index = await buildRunIndex(root, this.indexes.get(root));
+        const index = await buildRunIndex(root, this.indexes.get(root), this.sidecars);
         this.indexes.set(root, index);
         return index;
     }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { RunIndex } from './run-index.js';
-import type { RunReader } from './service.js';
+import type { RunDirServiceOptions, RunReader } from './service.js';
 import type { ReaderMethod, ReaderRequest, ReaderResponse } from './worker-protocol.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -15,7 +15,7 @@ export class RunDirWorkerClient implements RunReader {
     private nextId = 1;
     private readonly pending = new Map<number, Pending>();
 
-    constructor(private readonly workerFile: string) {}
+    constructor(private readonly workerFile: string, private readonly options: RunDirServiceOptions = {}) {}
 
     index(root: string): Promise<RunIndex> {
         return this.call('index', [root]) as Promise<RunIndex>;
@@ -43,7 +43,7 @@ export class RunDirWorkerClient implements RunReader {
     }
 
     private start(): Worker {
-        const worker = new Worker(this.workerFile);
+        const worker = new Worker(this.workerFile, { workerData: this.options });
         worker.on('message', (response: ReaderResponse) => {
             const waiting = this.pending.get(response.id);
             if (!waiting) return;

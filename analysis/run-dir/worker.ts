@@ -2,13 +2,13 @@
  * Worker-thread entry (bundled to out/run-dir-worker.cjs): owns a RunDirService and answers ReaderRequests, so
  * that indexing and parsing run off the extension host's thread.
  */
-import { parentPort } from 'node:worker_threads';
-import { RunDirService } from './service.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { RunDirService, type RunDirServiceOptions } from './service.js';
 import type { ReaderRequest, ReaderResponse } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('run-dir worker: start this file with new Worker(...), not directly.');
-const service = new RunDirService();
+const service = new RunDirService((workerData ?? {}) as RunDirServiceOptions);
 
 port.on('message', (request: ReaderRequest) => {
     const method = service[request.method] as (...args: unknown[]) => Promise<unknown>;

@@ -50,9 +50,9 @@ export async function writeSyntheticRun(root: string, fixtureRunJson: string, tr
             turns += n;
             const line = JSON.stringify(record) + '\n';
             bytes += Buffer.byteLength(line);
-            if (!out.write(line)) await new Promise(resolve => out.once('drain', resolve));
+            if (!out.write(line)) await new Promise<void>(resolve => out.once('drain', () => resolve()));
         }
-        await new Promise(resolve => out.end(resolve));
+        await new Promise<void>(resolve => out.end(() => resolve()));
     }
     return { turns, bytes };
 }

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { treeParent } from '../../analysis/credit/counterfactual.js';
 import { recomputeCredit, type CreditRecord } from '../../analysis/credit/from-records.js';
+import { computeCredit } from '../../analysis/credit/index.js';
+import { exactShapley, sampledShapley } from '../../analysis/credit/shapley.js';
 import type { CreditParams } from '../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 
@@ -59,5 +61,41 @@ describe('credit recomputed from recorded rollouts (TypeScript twin of the train
     it('says which decision turn is missing', () => {
         const broken: CreditRecord = { ...records('difference')[0]!, decision_turns: [7] };
         expect(() => recomputeCredit('outcome', [broken])).toThrow('decision turn 7 is not among its turns');
+    });
+});
+
+describe('tree, difference and Shapley credit: errors and efficiency', () => {
+    const group = { rollouts: [1, 0, 0.5, 0.5].map(reward => ({ decisions: [{ agent: 'a', turn: 0 }, { agent: 'b', turn: 1 }], reward })) };
+
+    it('names what is wrong with the params or the group', () => {
+        expect(() => computeCredit('counterfactual', group)).toThrow('credit `counterfactual` needs `fanout`');
+        expect(() => computeCredit('counterfactual', group, { fanout: [2, 4] })).toThrow('the group has 4 rollouts but the fan-out [2, 4] makes 8 leaves');
+        expect(() => computeCredit('counterfactual', group, { fanout: [2, 0] })).toThrow('`fanout` must be a non-empty list of whole numbers >= 1');
+        expect(() => computeCredit('shapley', group, { samples: 1.5 })).toThrow('`samples` must be a whole number >= 1');
+        expect(() => computeCredit('difference', group)).toThrow('rollout 0 has no re-run with a nulled');
+    });
+
+    it('C3 on a 2 × 2 tree: the root level ties, the leaves split ±1', () => {
+        const credit = computeCredit('counterfactual', group, { fanout: [2, 2] });
+        expect(credit.map(row => row.map(v => Math.round(v * 1e6) / 1e6))).toEqual([[0, 1], [0, -1], [0, 0], [0, 0]]);
+    });
+
+    it('exact and sampled Shapley sum to v(N) − v(∅) on random games', () => {
+        let state = 12345;
+        const random = (): number => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648; };
+        for (const n of [1, 2, 4, 6]) {
+            const team = Array.from({ length: n }, (_, i) => `a${i}`);
+            const table = new Map<string, number>();
+            const value = (s: ReadonlySet<string>): number => {
+                const key = [...s].sort().join(',');
+                if (!table.has(key)) table.set(key, random() * 2 - 1);
+                return table.get(key)!;
+            };
+            const target = value(new Set(team)) - value(new Set());
+            const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+            expect(Math.abs(sum(exactShapley(team, value)) - target)).toBeLessThan(1e-12);
+            const orders = [team, [...team].reverse()];
+            expect(Math.abs(sum(sampledShapley(team, orders, value)) - target)).toBeLessThan(1e-12);
+        }
     });
 });

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordFigure } from '../e2e/harness/figures.js';
 // @ts-expect-error: a plain .mjs script shared with the packaging script, no type declarations.
 import { vsixPath } from '../../scripts/vsix-path.mjs';
 
@@ -41,7 +42,7 @@ let extracted = '';
 beforeAll(() => {
     if (!existsSync(vsix)) throw new Error(`${vsix} does not exist: run \`npm run package\` first (npm run test:e2e does).`);
     entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter((e) => e && !e.endsWith('/'));
-    console.log(`VSIX size: ${statSync(vsix).size} bytes (${(statSync(vsix).size / 2 ** 20).toFixed(2)} MiB), ${entries.length} files`);
+    recordFigure('VSIX size', statSync(vsix).size, `bytes (${(statSync(vsix).size / 2 ** 20).toFixed(2)} MiB, ${entries.length} files)`);
 });
 
 afterAll(() => {

@@ -112,6 +112,24 @@ describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${
         expect(rows.find(r => r.startsWith('second_part'))).toBe('second_part0.0001.000');
     });
 
+    it('draws a counterfactual group as a tree from the parent ids', async () => {
+        const root = path.join(scratch, 'tree');
+        cpSync(FIXTURE_RUN, root, { recursive: true });
+        const file = path.join(root, 'trajectories/1.jsonl');
+        const lines = readFileSync(file, 'utf8').trim().split('\n').map(l => JSON.parse(l) as TrajectoryRecord);
+        // Group 0 as a tree: 0 is the root, 1 and 2 branch from 0, 3 branches from 1.
+        const parents = [null, 0, 0, 1];
+        lines.forEach(r => { if (r.group === 0) r.parent = parents[r.sample]!; });
+        writeFileSync(file, lines.map(r => JSON.stringify(r)).join('\n') + '\n');
+        const { view, delivered } = await openRun(root);
+        await delivered('trajectory/group', 1);
+        const page = view.page;
+        expect(await page.locator('.section-body > ul.tree > li').count()).toBe(1);
+        expect(await page.locator('.section-body > ul.tree > li > ul > li > a').allTextContents()).toEqual([expect.stringMatching(/^rollout 1 /), expect.stringMatching(/^rollout 2 /)]);
+        expect(await page.locator('a[data-rollout="3"]').last().evaluate(a => a.closest('ul')?.parentElement?.querySelector(':scope > a')?.textContent)).toMatch(/^rollout 1 /);
+        expect(await text(view, '.group-table tbody td:nth-child(3)')).toEqual(['', '0', '0', '1']);
+    });
+
     it('re-scores the run with an edited rubric and shows ranking and per-agent credit changes', async () => {
         const { view, delivered } = await openRun(FIXTURE_RUN, {
             loadRubric: async index => {

@@ -173,8 +173,8 @@ def test_counterfactual_refuses_a_group_that_is_not_the_tree():
 @pytest.mark.parametrize("method,params", [("counterfactual", {"fanout": [2, 2]}), ("difference", {}),
                                            ("shapley", {})])
 def test_one_training_step_with_each_estimator(tmp_path, method, params):
-    spec = lazy_team(steps=1, batch=2, record_credit="all", credit={"method": method, "params": params})
-    spec.train.algorithm.group = 4
+    spec = lazy_team(steps=1, batch=2, record_credit="all", credit={"method": method, "params": params},
+                     algorithm={"name": "grpo", "group": 4, "clip": 0.2, "kl": 0.0})
     Trainer(spec, RunOptions(str(tmp_path))).run()
     records = [json.loads(line) for line in (tmp_path / "trajectories" / "1.jsonl").read_text().splitlines()]
     assert len(records) == 8

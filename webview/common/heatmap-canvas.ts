@@ -1,4 +1,4 @@
-import { divergingRgba, formatTick, parseCssColour, type Rgb } from './diverging-scale.js';
+import { divergingTable, formatTick, parseCssColour, type Rgb } from './diverging-scale.js';
 import { element } from './dom.js';
 import { cssVariable } from './theme.js';
 
@@ -99,8 +99,16 @@ export class HeatmapCanvas {
         image.height = rows;
         const ctx = image.getContext('2d')!;
         const pixels = ctx.createImageData(cols, rows);
-        const neutral = neutralColour();
-        for (let i = 0; i < data.values.length; i++) divergingRgba(data.values[i]!, data.extent, neutral, pixels.data, i * 4);
+        const table = divergingTable(neutralColour());
+        const words = new Uint32Array(pixels.data.buffer); // ImageData is RGBA bytes; little-endian words on every browser VS Code runs on
+        const values = data.values;
+        const scale = data.extent > 0 ? 255 / data.extent : 0;
+        for (let i = 0; i < values.length; i++) {
+            const v = values[i]!;
+            if (v !== v) continue; // NaN stays transparent (ImageData starts zeroed)
+            const k = Math.round(v * scale);
+            words[i] = table[(k > 255 ? 255 : k < -255 ? -255 : k) + 255]!;
+        }
         ctx.putImageData(pixels, 0, 0);
         return image;
     }

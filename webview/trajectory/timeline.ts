@@ -1,5 +1,5 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
-import { divergingCss, parseCssColour } from '../common/diverging-scale.js';
+import { divergingCss, parseCssColour, type Rgb } from '../common/diverging-scale.js';
 import { clip, element } from '../common/dom.js';
 import { cssVariable } from '../common/theme.js';
 import { VirtualList } from '../common/virtual-list.js';
@@ -16,6 +16,11 @@ export class Timeline {
     private record: TrajectoryRecord | undefined;
     private method = '';
     private selected = 0;
+    /** Scale of the credit swatches, computed once per rollout and method (rows render on every scroll frame). */
+    private extent = 1e-9;
+    private neutral: Rgb = [30, 30, 30];
+    /** Turn → decision index (−1: no decision), so a row finds its credit without searching. */
+    private decisionOf = new Int32Array(0);
 
     constructor(private readonly onSelect: (turn: number) => void) {
         this.list = new VirtualList(ROW_HEIGHT, i => this.row(i), 'timeline');
@@ -31,13 +36,23 @@ export class Timeline {
 
     setRollout(record: TrajectoryRecord, method: string): void {
         this.record = record;
-        this.method = method;
+        this.decisionOf = new Int32Array(record.turns.length).fill(-1);
+        record.decision_turns.forEach((turn, j) => { if (turn >= 0 && turn < record.turns.length) this.decisionOf[turn] = j; });
+        this.updateScale(method);
         this.list.setCount(record.turns.length);
     }
 
     setMethod(method: string): void {
-        this.method = method;
+        this.updateScale(method);
         this.list.refresh();
+    }
+
+    private updateScale(method: string): void {
+        this.method = method;
+        let extent = 1e-9;
+        for (const v of this.record?.credit[method] ?? []) extent = Math.max(extent, Math.abs(v));
+        this.extent = extent;
+        this.neutral = parseCssColour(cssVariable('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
     }
 
     select(turn: number): void {
@@ -51,11 +66,10 @@ export class Timeline {
 
     private row(i: number): HTMLElement {
         const turn = this.record!.turns[i]!;
-        const decision = this.record!.decision_turns.indexOf(i);
+        const decision = this.decisionOf[i] ?? -1;
         const credit = decision >= 0 ? this.record!.credit[this.method]?.[decision] : undefined;
-        const extent = Math.max(1e-9, ...(this.record!.credit[this.method] ?? []).map(Math.abs));
         const swatch = element('span', { className: 'swatch', title: credit === undefined ? 'no decision' : `credit ${credit.toFixed(4)}` });
-        swatch.style.background = credit === undefined ? 'transparent' : divergingCss(credit, extent, parseCssColour(cssVariable('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]));
+        swatch.style.background = credit === undefined ? 'transparent' : divergingCss(credit, this.extent, this.neutral);
         const row = element('div', { className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}`, attrs: { 'data-turn': String(i) } },
             swatch,
             element('span', { className: 'turn-index', text: `#${turn.index}` }),

@@ -1,4 +1,4 @@
-import { stepHeatmap } from '../../../analysis/run-dir/heatmap.js';
+import { mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
 import { rescoreRun, type RescoreSettings } from '../../../analysis/run-dir/rescore.js';
 import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
 import { scoreRollout, withOutput } from '../../../analysis/run-dir/score-rollout.js';
@@ -83,8 +83,8 @@ export class TrajectoryController {
                 return;
             case 'trajectory/stepHeatmap': {
                 const index = await this.currentIndex();
-                const entries = index.steps.find(s => s.step === message.step)?.rollouts ?? [];
-                post({ type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: stepHeatmap(entries, message.method, declaredAgents(index)) });
+                const step = index.steps.find(s => s.step === message.step);
+                post({ type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: mergeAggregates([step?.aggregates[message.method]], declaredAgents(index)) });
                 return;
             }
             case 'trajectory/focusTurn':

@@ -60,7 +60,7 @@ class TrajectoryPanels implements vscode.Disposable {
  */
 export function registerTrajectoryFeatures(ctx: TrajectoryHostContext): void {
     const out = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'out', name).fsPath;
-    const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'));
+    const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'), { cacheDir: vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'run-index').fsPath });
     const critic = new OnnxCriticScorer(out('critic-worker.cjs'), () => vscode.workspace.isTrusted);
     const panels = new TrajectoryPanels(ctx, reader, critic);
     ctx.extension.subscriptions.push(

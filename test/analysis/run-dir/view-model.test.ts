@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
 import { rolloutHeatmap, stepHeatmap } from '../../../analysis/run-dir/heatmap.js';
 import { ranks, spearman } from '../../../analysis/run-dir/rank.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
@@ -46,6 +47,14 @@ describe('trajectory view model', () => {
         const grid = stepHeatmap(index.steps[0]!.rollouts, 'outcome', summary.agents);
         const expectedFirst = index.steps[0]!.rollouts.reduce((s, r) => s + r.credit['outcome']![0]!, 0) / 12;
         expect(grid.values[0]).toBeCloseTo(expectedFirst, 12);
+        // The aggregates kept by the index give the same step heatmap, and merge into a whole-run one.
+        const merged = mergeAggregates([index.steps[0]!.aggregates['outcome']], summary.agents);
+        expect(merged.rows).toEqual(grid.rows);
+        Array.from(grid.values).forEach((v, i) => (Number.isNaN(v) ? expect(merged.values[i]).toBeNaN() : expect(merged.values[i]).toBeCloseTo(v, 12)));
+        const whole = mergeAggregates(index.steps.map(s => s.aggregates['turn_level']), summary.agents);
+        const all = index.steps.flatMap(s => s.rollouts);
+        const lazyLast = all.reduce((sum, r) => sum + r.credit['turn_level']![2]!, 0) / all.length;
+        expect(whole.values[2 * whole.columns.length + 2]).toBeCloseTo(lazyLast, 12);
         const group = groupView(index, 2, 1);
         expect(group.members.map(m => m.sample)).toEqual([0, 1, 2, 3]);
         expect(group.tree).toBe(false);

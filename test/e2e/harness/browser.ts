@@ -38,6 +38,8 @@ export async function openBrowser(url: string): Promise<BrowserSession> {
         const browser = await chromium.connectOverCDP(endpoint);
         const context = browser.contexts()[0] ?? (await browser.newContext());
         const page = context.pages()[0] ?? (await context.newPage());
+        // Two shared cores in CI: give each wait a minute before calling it a failure.
+        page.setDefaultTimeout(60_000);
         await page.setViewportSize({ width: 1400, height: 900 });
         await page.goto(url);
         return {

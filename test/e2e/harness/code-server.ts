@@ -37,8 +37,9 @@ function listFiles(dir: string): string[] {
 }
 
 /** Installs a VSIX with code-server's own CLI (what a user runs); returns its output. */
-export function installVsix(vsix: string, userDataDir: string, extensionsDir: string): string {
-    return execFileSync(process.execPath, [entry(), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+export function installVsix(vsix: string, dirs: { configFile: string; userDataDir: string; extensionsDir: string }): string {
+    const args = [entry(), '--config', dirs.configFile, '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix];
+    return execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000 });
 }
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer & { installOutput: string }> {
@@ -63,25 +64,27 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
     const configFile = join(root, 'config.yaml'); // keeps ~/.config/code-server untouched
     writeFileSync(configFile, 'auth: none\ncert: false\n');
-    const installOutput = options.vsix ? installVsix(options.vsix, userDataDir, extensionsDir) : '';
-
-    const port = await freePort();
+    let installOutput = '';
+    let url = '';
     let server: Started | undefined;
     try {
+        if (options.vsix) installOutput = installVsix(options.vsix, { configFile, userDataDir, extensionsDir });
+        const port = await freePort();
         server = startProcess(process.execPath, [
             entry(), '--config', configFile, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
             '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
             '--disable-telemetry', '--disable-update-check',
         ], { env: { ...process.env, NODE_OPTIONS: '' } });
-        await server.waitForLine(/HTTP server listening on/, 60_000);
+        const listening = await server.waitForLine(/HTTP server listening on http:\/\//, 60_000);
+        url = listening.slice(listening.indexOf('http://')).trim();
     } catch (error) {
         await server?.stop();
         rmSync(root, { recursive: true, force: true });
         throw error;
     }
-    const started = server;
+    const started: Started = server;
     return {
-        url: `http://127.0.0.1:${port}/`,
+        url,
         pid: started.pid,
         userDataDir,
         extensionsDir,

@@ -7,7 +7,8 @@ import { recordFigure } from '../harness/figures.js';
 import { startSession, type Session } from '../harness/session.js';
 import { waitUntil } from '../harness/workbench.js';
 
-const EXTENSION_ID = 'mas-studio.mas-studio';
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { publisher: string; name: string; version: string };
+const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 const LEWIS = 'signal/lewis.mas';
 const BROKEN_ROLE = 'Receivr'; // a typo for the declared role `Receiver`
 
@@ -40,7 +41,7 @@ afterAll(async () => {
 describe('MAS Studio installed from the VSIX', () => {
     it('installs with code-server --install-extension and activates in the workspace', async () => {
         expect(session.server.installOutput).toMatch(/successfully installed/);
-        const installed = join(session.server.extensionsDir, `${EXTENSION_ID}-0.1.0`);
+        const installed = join(session.server.extensionsDir, `${EXTENSION_ID}-${manifest.version}`);
         expect(existsSync(join(installed, 'out', 'client.cjs'))).toBe(true);
         await session.workbench.waitReady();
         const ready = Date.now();
