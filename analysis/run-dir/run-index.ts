@@ -47,10 +47,13 @@ export interface RunIndex {
 }
 
 function entryOf(record: TrajectoryRecord, span: LineSpan): RolloutEntry {
+    const agents = new Array<string>(record.turns.length);
+    for (let i = 0; i < record.turns.length; i++) agents[i] = record.turns[i]!.agent;
     return {
-        ...span, step: record.step, rollout: record.rollout, group: record.group, sample: record.sample,
+        offset: span.offset, length: span.length, line: span.line,
+        step: record.step, rollout: record.rollout, group: record.group, sample: record.sample,
         parent: record.parent, reward: record.reward, success: record.success === true,
-        agents: record.turns.map(t => t.agent), decisionTurns: record.decision_turns, credit: record.credit,
+        agents, decisionTurns: record.decision_turns, credit: record.credit,
     };
 }
 

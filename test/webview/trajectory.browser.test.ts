@@ -98,6 +98,20 @@ describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${
         expect([state.step, state.rollout]).toEqual([1, 2]);
     });
 
+    it('comes back where it was after a reload, and a heatmap cell click moves to that turn', async () => {
+        const view = await harness.open('trajectory', { view: 'trajectory', root: FIXTURE_RUN, step: 3, rollout: 9, turn: 1, method: 'turn_level' });
+        const host = await connectHost(view, new RunDirService(), FIXTURE_RUN);
+        await host.delivered('trajectory/rollout', 1);
+        const page = view.page;
+        expect(await page.locator('.turn-label').textContent()).toBe('turn 2 / 3');
+        expect(await page.locator('.turn-info .hint').textContent()).toMatch(/turn_level credit/);
+        expect((await view.posted()).find(m => m.type === 'trajectory/openRollout')).toEqual({ type: 'trajectory/openRollout', step: 3, rollout: 9 });
+        const box = (await page.locator('.heatmap canvas').first().boundingBox())!;
+        // Label column 96 px, header 18 px (heatmap-canvas.ts); three turn columns share the rest.
+        await page.mouse.click(box.x + 96 + ((box.width - 96) / 3) * 2.5, box.y + 18 + ((box.height - 18) / 3) * 2.5);
+        expect(await page.locator('.turn-label').textContent()).toBe('turn 3 / 3');
+    });
+
     it('follows the debugger and re-scores an edited message (before / after)', async () => {
         const { view, delivered, controller } = await openRun(FIXTURE_RUN);
         await controller.follow(2, 5, 1, true);

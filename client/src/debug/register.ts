@@ -45,6 +45,7 @@ export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Dispo
                 const picked = await deps.pickRunDirectory();
                 if (!picked) return undefined; // cancelled: no session
                 config['runDir'] = picked;
+                if (config['step'] === undefined && !await pickStepAndRollout(deps.reader, config)) return undefined;
             }
             return config;
         },
@@ -56,6 +57,26 @@ export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Dispo
             if (event.session.type === DEBUG_TYPE && event.event === TURN_EVENT) deps.onTurn(event.body as TurnEventBody);
         }),
     ];
+}
+
+/** Asks which step and rollout to step through (a run picked interactively has none in its configuration). */
+async function pickStepAndRollout(reader: RunReader, config: vscode.DebugConfiguration): Promise<boolean> {
+    let index;
+    try {
+        index = await reader.index(config['runDir'] as string);
+    } catch (error) {
+        void vscode.window.showErrorMessage(`MAS: ${(error as Error).message}`);
+        return false;
+    }
+    const step = await vscode.window.showQuickPick(index.steps.map(s => ({ label: `step ${s.step}`, description: `${s.rollouts.length} rollouts`, step: s })), { title: 'MAS: which step?' });
+    if (!step) return false;
+    const rollout = await vscode.window.showQuickPick(step.step.rollouts.map(r => ({
+        label: `rollout ${r.rollout}`, description: `group ${r.group} · reward ${r.reward.toFixed(3)}${r.success ? ' · success' : ''}`, rollout: r.rollout,
+    })), { title: `MAS: which rollout of step ${step.step.step}?` });
+    if (!rollout) return false;
+    config['step'] = step.step.step;
+    config['rollout'] = rollout.rollout;
+    return true;
 }
 
 /** Moves the active trajectory debug session to a turn chosen in the view; false when none is running there. */

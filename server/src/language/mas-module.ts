@@ -11,7 +11,7 @@ import { MasLexer } from './parser/mas-lexer.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
-import { MasAstNodeDescriptionProvider, MasReferenceDescriptionProvider } from './workspace/mas-ast-descriptions.js';
+import { MasAstNodeDescriptionProvider } from './workspace/mas-ast-descriptions.js';
 import { MasDocumentBuilder } from './workspace/mas-document-builder.js';
 import { MasIndexManager } from './workspace/mas-index-manager.js';
 import { MasCommentProvider } from './lsp/mas-comment-provider.js';
@@ -50,7 +50,6 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
     },
     workspace: {
         AstNodeDescriptionProvider: (services) => new MasAstNodeDescriptionProvider(services),
-        ReferenceDescriptionProvider: (services) => new MasReferenceDescriptionProvider(services),
     },
     validation: {
         MasValidator: (services) => new MasValidator(services),

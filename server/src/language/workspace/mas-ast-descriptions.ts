@@ -1,6 +1,6 @@
 import {
-    AstUtils, CstUtils, DefaultAstNodeDescriptionProvider, DefaultReferenceDescriptionProvider, isMultiReference, isReference, UriUtils,
-    type AstNode, type AstNodeDescription, type DocumentSegment, type LangiumDocument, type ReferenceDescription, type ReferenceInfo,
+    AstUtils, CstUtils, DefaultAstNodeDescriptionProvider,
+    type AstNode, type AstNodeDescription, type DocumentSegment, type LangiumDocument,
 } from 'langium';
 
 /**
@@ -38,44 +38,5 @@ export class MasAstNodeDescriptionProvider extends DefaultAstNodeDescriptionProv
                 return nameSegment ??= CstUtils.toDocumentSegment(names.getNameNode(node) ?? node.$cstNode);
             },
         };
-    }
-}
-
-/**
- * Langium's descriptions of resolved references for the reference index, with the source path and
- * segment computed when first read (by find references or rename), as for declarations above. The
- * index entries of a document are replaced whenever it is relinked, so they never outlive its AST.
- */
-export class MasReferenceDescriptionProvider extends DefaultReferenceDescriptionProvider {
-    protected override createInfoDescriptions(refInfo: ReferenceInfo): ReferenceDescription[] {
-        const reference = refInfo.reference;
-        const refNode = reference.$refNode;
-        if (reference.error || !refNode) {
-            return [];
-        }
-        const targets = isReference(reference) && reference.$nodeDescription ? [reference.$nodeDescription]
-            : isMultiReference(reference) ? reference.items.flatMap(item => (item.$nodeDescription ? [item.$nodeDescription] : []))
-                : [];
-        if (targets.length === 0) {
-            return [];
-        }
-        const sourceUri = AstUtils.getDocument(refInfo.container).uri;
-        const locator = this.nodeLocator;
-        let sourcePath: string | undefined;
-        let segment: DocumentSegment | undefined;
-        const sourcePathOf = () => (sourcePath ??= locator.getAstNodePath(refInfo.container));
-        const segmentOf = () => (segment ??= CstUtils.toDocumentSegment(refNode));
-        return targets.map(target => ({
-            sourceUri,
-            targetUri: target.documentUri,
-            targetPath: target.path,
-            local: UriUtils.equals(target.documentUri, sourceUri),
-            get sourcePath(): string {
-                return sourcePathOf();
-            },
-            get segment(): DocumentSegment {
-                return segmentOf();
-            },
-        }));
     }
 }
