@@ -1,5 +1,5 @@
 // Bundles the TypeScript benchmark (Node 20 cannot run .ts, and tsx is not a dependency) and runs it.
-// Usage: node bench/run.mjs [--quick]
+// Usage: node bench/run.mjs [--quick] [--only=full,edit,single,completion,cold,errors,json]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -7,6 +7,8 @@ export const WEBVIEW_ENTRIES = {
     dashboard: 'webview/dashboard/main.ts',
     graph: 'webview/graph/main.ts',
     trajectory: 'webview/trajectory/main.ts',
+    // Not a panel: `mas report` inlines it before trajectory.js to stand in for acquireVsCodeApi.
+    'report-shim': 'webview/report/shim.ts',
 };
 
 /** @param {string} outdir @returns {import('esbuild').BuildOptions} */

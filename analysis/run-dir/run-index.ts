@@ -1,12 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
-import { RUN_DIR_FILES, type MetricsRecord, type RunJson, type TrajectoryRecord } from '../../protocol/run-dir.js';
+import { RUN_DIR_FILES, type MetricsRecord, type RunJson } from '../../protocol/run-dir.js';
 import { AggregateBuilder, type StepAggregate } from './aggregate.js';
+import { sameStamp, stampFile, type FileStamp } from './file-stamp.js';
 import type { JsonlIssue } from './jsonl-lines.js';
 import { resolveInRunDir } from './paths.js';
 import type { SidecarStore } from './sidecar.js';
 import { readRunJson } from './run-json.js';
 import { scanJsonl, type LineSpan } from './scan.js';
-import { validateMetrics, validateTrajectory } from './validate.js';
+import { scanStepFile } from './step-scan.js';
+import { validateMetrics } from './validate.js';
 
 /** What the index keeps of one rollout: enough for navigation and run-level heatmaps, plus where to re-read it. */
 export interface RolloutEntry extends LineSpan {
@@ -28,9 +30,10 @@ export interface StepEntry {
     step: number;
     /** Relative to the run directory. */
     file: string;
-    /** File size when indexed: a later refresh re-scans only files that changed. */
+    /** File size, mtime and head hash when indexed: a later refresh re-scans only files that changed. */
     size: number;
     mtimeMs: number;
+    headHash: string;
     rollouts: RolloutEntry[];
     tornBytes: number;
     /** Credit method → agent × turn sums and counts of this step (run-level heatmaps merge these). */
@@ -46,35 +49,26 @@ export interface RunIndex {
     issues: JsonlIssue[];
 }
 
-function entryOf(record: TrajectoryRecord, span: LineSpan): RolloutEntry {
-    const agents = new Array<string>(record.turns.length);
-    for (let i = 0; i < record.turns.length; i++) agents[i] = record.turns[i]!.agent;
-    return {
-        offset: span.offset, length: span.length, line: span.line,
-        step: record.step, rollout: record.rollout, group: record.group, sample: record.sample,
-        parent: record.parent, reward: record.reward, success: record.success === true,
-        agents, decisionTurns: record.decision_turns, credit: record.credit,
-    };
-}
-
-/** Indexes one `trajectories/<step>.jsonl` in a single streaming pass. */
-export async function indexStepFile(root: string, relative: string, step: number): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
+/** Indexes one `trajectories/<step>.jsonl` in a single streaming pass (byte-level: see step-scan.ts). */
+export async function indexStepFile(root: string, relative: string, step: number, stamp?: FileStamp): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
     const file = await resolveInRunDir(root, relative);
-    const info = await stat(file);
+    // Stamped before the scan: if the file grows meanwhile, the next refresh sees another size and scans again.
+    const { size, mtimeMs, headHash } = stamp ?? await stampFile(file);
     const rollouts: RolloutEntry[] = [];
     const aggregate = new AggregateBuilder();
-    const scan = await scanJsonl(file, relative, (record: TrajectoryRecord, span) => {
-        const entry = entryOf(record, span);
+    const scan = await scanStepFile(file, relative, (fields, span) => {
+        const entry: RolloutEntry = { offset: span.offset, length: span.length, line: span.line, ...fields };
         rollouts.push(entry);
         aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
-    }, validateTrajectory);
+    });
     return {
-        entry: { step, file: relative, size: info.size, mtimeMs: info.mtimeMs, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
+        entry: { step, file: relative, size, mtimeMs, headHash, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
         issues: scan.issues,
     };
 }
 
-async function stepFiles(root: string): Promise<{ step: number; relative: string }[]> {
+/** The step files of a run, in step order (none before the first step finishes). */
+export async function stepFiles(root: string): Promise<{ step: number; relative: string }[]> {
     const dir = await resolveInRunDir(root, RUN_DIR_FILES.trajectoriesDir);
     let names: string[];
     try {
@@ -103,8 +97,9 @@ async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsR
 
 /**
  * Builds (or refreshes) the index of a run directory: run.json, every metrics record, and per step file the byte
- * span of each rollout. With `previous`, step files whose size and mtime did not change are reused as they are, so
- * following a live run costs one pass over the new files only.
+ * span of each rollout. A step file whose stamp (size, mtime, head hash) did not change is reused from `previous`,
+ * else from its saved index in `sidecars`, else scanned again; so following a live run costs one pass over the new
+ * files only, and reopening a run costs reading its saved index.
  */
 export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?: SidecarStore): Promise<RunIndex> {
     const run = await readRunJson(root);
@@ -112,26 +107,37 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
     const metrics = await readMetrics(root, issues);
     const known = new Map((previous?.root === root ? previous.steps : []).map(s => [s.file, s]));
     const previousIssues = previous?.root === root ? previous.issues : [];
-    const steps: StepEntry[] = [];
     const realRoot = await resolveInRunDir(root, '.');
-    for (const { step, relative } of await stepFiles(root)) {
-        const old = known.get(relative);
+    let scanned = false;
+    // Stamps and saved indexes are read concurrently; only changed files are scanned (one at a time: memory).
+    type Found = { entry: StepEntry; issues: JsonlIssue[] } | { relative: string; step: number; stamp: FileStamp } | { error: JsonlIssue };
+    const results = await Promise.all((await stepFiles(root)).map(async ({ step, relative }): Promise<Found> => {
         try {
-            const info = await stat(await resolveInRunDir(root, relative));
-            if (old && old.size === info.size && old.mtimeMs === info.mtimeMs) {
-                steps.push(old);
-                issues.push(...previousIssues.filter(i => i.file === relative));
-                continue;
-            }
-            const cached = await sidecars?.load(realRoot, step, info.size, info.mtimeMs);
-            const indexed = cached ?? await indexStepFile(root, relative, step);
-            if (sidecars && !cached) await sidecars.save(realRoot, indexed.entry, indexed.issues);
+            const file = await resolveInRunDir(root, relative);
+            const stamp = await stampFile(file);
+            const old = known.get(relative);
+            if (old && sameStamp(old, stamp)) return { entry: old, issues: previousIssues.filter(i => i.file === relative) };
+            const cached = await sidecars?.load(realRoot, step, stamp);
+            return cached ?? { relative, step, stamp };
+        } catch (error) {
+            return { error: { file: relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` } };
+        }
+    }));
+    const steps: StepEntry[] = [];
+    for (const result of results) {
+        if ('error' in result) { issues.push(result.error); continue; }
+        if ('entry' in result) { steps.push(result.entry); issues.push(...result.issues); continue; }
+        try {
+            const indexed = await indexStepFile(root, result.relative, result.step, result.stamp);
+            scanned = true;
+            await sidecars?.save(realRoot, indexed.entry, indexed.issues);
             steps.push(indexed.entry);
             issues.push(...indexed.issues);
         } catch (error) {
-            issues.push({ file: relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
+            issues.push({ file: result.relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
         }
     }
+    if (sidecars && (scanned || !previous)) await sidecars.saveAggregates(realRoot, steps);
     return { root, run, metrics, steps, issues };
 }
 

@@ -1,47 +1,89 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { StepAggregate } from './aggregate.js';
+import { sameStamp, type FileStamp } from './file-stamp.js';
+import { decodeRollouts, encodeRollouts, type RolloutColumns } from './index-codec.js';
 import type { JsonlIssue } from './jsonl-lines.js';
 import type { StepEntry } from './run-index.js';
 
-const SIDECAR_VERSION = 1;
+const SIDECAR_VERSION = 2;
+
+type StepHead = Omit<StepEntry, 'rollouts'>;
 
 interface SidecarFile {
     version: typeof SIDECAR_VERSION;
-    entry: StepEntry;
+    entry: StepHead;
+    columns: RolloutColumns;
     issues: JsonlIssue[];
+}
+
+/** What the whole-run heatmap needs of each step: its file's stamp and its credit sums, nothing per rollout. */
+export interface StepAggregates extends FileStamp {
+    step: number;
+    file: string;
+    aggregates: Record<string, StepAggregate>;
+}
+
+interface AggregatesFile {
+    version: typeof SIDECAR_VERSION;
+    steps: StepAggregates[];
 }
 
 /**
  * The index of each step file kept on disk (outside the run directory, which belongs to the trainer), so that
- * reopening a run reads small sidecars instead of parsing every trajectory again. A sidecar is used only while its
- * step file has the size and modification time it was built from; anything unreadable is ignored and rebuilt.
+ * reopening a run reads small sidecars instead of scanning every trajectory again, plus one small file with every
+ * step's credit aggregates, so that the whole-run heatmap needs no per-rollout data at all. A saved index is used only
+ * while its step file has the size, modification time and head hash it was built from; anything unreadable or stale
+ * is ignored and rebuilt.
  */
 export class SidecarStore {
     constructor(private readonly cacheDir: string) {}
 
-    private file(realRoot: string, step: number): string {
-        const key = createHash('sha256').update(realRoot).digest('hex').slice(0, 24);
-        return path.join(this.cacheDir, key, `${step}.json`);
+    private dir(realRoot: string): string {
+        return path.join(this.cacheDir, createHash('sha256').update(realRoot).digest('hex').slice(0, 24));
     }
 
-    async load(realRoot: string, step: number, size: number, mtimeMs: number): Promise<{ entry: StepEntry; issues: JsonlIssue[] } | undefined> {
+    async load(realRoot: string, step: number, stamp: FileStamp): Promise<{ entry: StepEntry; issues: JsonlIssue[] } | undefined> {
         try {
-            const value = JSON.parse(await readFile(this.file(realRoot, step), 'utf8')) as SidecarFile;
-            if (value.version !== SIDECAR_VERSION || value.entry.size !== size || value.entry.mtimeMs !== mtimeMs || value.entry.step !== step) return undefined;
-            return { entry: value.entry, issues: value.issues };
+            const value = JSON.parse(await readFile(path.join(this.dir(realRoot), `${step}.json`), 'utf8')) as SidecarFile;
+            if (value.version !== SIDECAR_VERSION || value.entry.step !== step || !sameStamp(value.entry, stamp)) return undefined;
+            return { entry: { ...value.entry, rollouts: decodeRollouts(value.columns) }, issues: value.issues };
         } catch {
             return undefined;
         }
     }
 
-    /** Best effort: a cache that cannot be written only costs a re-parse next time. */
     async save(realRoot: string, entry: StepEntry, issues: JsonlIssue[]): Promise<void> {
-        const file = this.file(realRoot, entry.step);
+        const { rollouts, ...head } = entry;
+        const file: SidecarFile = { version: SIDECAR_VERSION, entry: head, columns: encodeRollouts(rollouts), issues };
+        await this.write(path.join(this.dir(realRoot), `${entry.step}.json`), file);
+    }
+
+    /** The saved per-step aggregates, or undefined when there are none (freshness is the caller's to check). */
+    async loadAggregates(realRoot: string): Promise<StepAggregates[] | undefined> {
+        try {
+            const value = JSON.parse(await readFile(path.join(this.dir(realRoot), 'aggregates.json'), 'utf8')) as AggregatesFile;
+            return value.version === SIDECAR_VERSION && Array.isArray(value.steps) ? value.steps : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
+    async saveAggregates(realRoot: string, steps: readonly StepEntry[]): Promise<void> {
+        const file: AggregatesFile = {
+            version: SIDECAR_VERSION,
+            steps: steps.map(s => ({ step: s.step, file: s.file, size: s.size, mtimeMs: s.mtimeMs, headHash: s.headHash, aggregates: s.aggregates })),
+        };
+        await this.write(path.join(this.dir(realRoot), 'aggregates.json'), file);
+    }
+
+    /** Best effort, atomic: a cache that cannot be written only costs a re-scan next time. */
+    private async write(file: string, value: unknown): Promise<void> {
         try {
             await mkdir(path.dirname(file), { recursive: true });
-            const temp = `${file}.${process.pid}.tmp`;
-            await writeFile(temp, JSON.stringify({ version: SIDECAR_VERSION, entry, issues } satisfies SidecarFile));
+            const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+            await writeFile(temp, JSON.stringify(value));
             await rename(temp, file);
         } catch {
             // ignored on purpose (read-only storage, disk full): the index in memory is complete

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
 import type { RunIndex } from './run-index.js';
 import type { RunDirServiceOptions, RunReader } from './service.js';
 import type { ReaderMethod, ReaderRequest, ReaderResponse } from './worker-protocol.js';
@@ -28,6 +29,9 @@ export class RunDirWorkerClient implements RunReader {
     }
     step(root: string, step: number): Promise<TrajectoryRecord[]> {
         return this.call('step', [root, step]) as Promise<TrajectoryRecord[]>;
+    }
+    runHeatmap(root: string, method: string): Promise<HeatmapGrid> {
+        return this.call('runHeatmap', [root, method]) as Promise<HeatmapGrid>;
     }
 
     /** The worker's thread id, while one runs (lets tests prove the work is off the calling thread). */

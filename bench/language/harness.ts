@@ -1,7 +1,7 @@
 import { Cancellation, TextDocument, URI, type LangiumDocument } from 'langium';
 import type { LangiumServices, LangiumSharedServices } from 'langium/lsp';
 import type { Generator } from './generate.js';
-import { percentile, timed } from './stats.js';
+import { Samples, timed, type Measure } from './stats.js';
 
 /** The services of one language under test, created by `create` (fresh services for cold starts). */
 export interface LanguageUnderTest {
@@ -38,67 +38,67 @@ function workspace(language: LanguageUnderTest, files: number, lines: number, ta
 }
 
 /** Parse + index + link + validate of a fresh workspace, `runs` times on warm services. */
-export async function fullBuild(language: LanguageUnderTest, lines: number, files: number, runs: number): Promise<number[]> {
+export async function fullBuild(language: LanguageUnderTest, lines: number, files: number, runs: number): Promise<Samples> {
     const services = language.create();
     const entries = workspace(language, files, lines, 'full');
-    const samples: number[] = [];
+    const samples = new Samples();
     for (let run = 0; run < runs + 2; run++) {
         let documents: LangiumDocument[] = [];
-        const millis = await timed(async () => { documents = await buildAll(services, entries); });
+        const measure = await timed(async () => { documents = await buildAll(services, entries); });
         removeAll(services, documents);
         if (run >= 2) {
-            samples.push(millis); // the first two runs warm up the JIT
+            samples.add(measure); // the first two runs warm up the JIT
         }
     }
     return samples;
 }
 
 /** `edits` edits of one file in a built workspace, each until its diagnostics are computed. */
-export async function editToDiagnostics(language: LanguageUnderTest, files: number, linesPerFile: number, edits: number): Promise<number[]> {
+export async function editToDiagnostics(language: LanguageUnderTest, files: number, linesPerFile: number, edits: number): Promise<Samples> {
     const services = language.create();
     const entries = workspace(language, files, linesPerFile * files, 'edit');
     await buildAll(services, entries);
     const textDocuments = services.shared.workspace.TextDocuments!;
-    const samples: number[] = [];
+    const samples = new Samples();
     let text = entries[0]!.text;
     for (let version = 1; version <= edits; version++) {
         const uri = entries[(version * 7) % files]!.uri;
         text = language.generator.edit(entries[(version * 7) % files]!.text, version);
         textDocuments.set(TextDocument.create(uri.toString(), 'x', version, text));
-        const millis = await timed(() => services.shared.workspace.DocumentBuilder.update([uri], []));
+        const measure = await timed(() => services.shared.workspace.DocumentBuilder.update([uri], []));
         const document = services.shared.workspace.LangiumDocuments.getDocument(uri)!;
         if (!document.diagnostics) {
             throw new Error('edit produced no diagnostics');
         }
-        samples.push(millis);
+        samples.add(measure);
     }
     return samples;
 }
 
 /** Completion where `symbols` declarations are in scope. */
-export async function completion(language: LanguageUnderTest, symbols: number, runs: number): Promise<{ samples: number[]; items: number }> {
+export async function completion(language: LanguageUnderTest, symbols: number, runs: number): Promise<{ samples: Samples; items: number }> {
     const services = language.create();
     const { text, offset } = language.generator.completionFile(symbols);
     const [document] = await buildAll(services, [{ uri: uriOf(language, 'completion'), text }]);
     const position = document!.textDocument.positionAt(offset);
     const provider = services.language.lsp.CompletionProvider!;
-    const samples: number[] = [];
+    const samples = new Samples();
     let items = 0;
     for (let run = 0; run < runs + 3; run++) {
-        const started = performance.now();
-        const list = await provider.getCompletion(document!, { textDocument: { uri: document!.uri.toString() }, position },
-            Cancellation.CancellationToken.None);
-        const millis = performance.now() - started;
-        items = list?.items.length ?? 0;
+        const measure = await timed(async () => {
+            const list = await provider.getCompletion(document!, { textDocument: { uri: document!.uri.toString() }, position },
+                Cancellation.CancellationToken.None);
+            items = list?.items.length ?? 0;
+        });
         if (run >= 3) {
-            samples.push(millis);
+            samples.add(measure);
         }
     }
     return { samples, items };
 }
 
 /** Services creation + first build with diagnostics of `files` files (in-process, in-memory files). */
-export async function coldStart(language: LanguageUnderTest, files: number, linesPerFile: number): Promise<number> {
+export async function coldStart(language: LanguageUnderTest, files: number, linesPerFile: number): Promise<Measure> {
     const entries = workspace(language, files, files * linesPerFile, 'cold');
     return timed(async () => {
         const services = language.create();
@@ -110,18 +110,18 @@ export async function coldStart(language: LanguageUnderTest, files: number, line
 export async function errorStorm(language: LanguageUnderTest, lines: number, runs: number) {
     const services = language.create();
     const measure = async (text: string, tag: string) => {
-        const samples: number[] = [];
+        const samples = new Samples();
         let diagnostics = 0;
         for (let run = 0; run < runs; run++) {
             const documents = await (async () => {
                 let built: LangiumDocument[] = [];
-                samples.push(await timed(async () => { built = await buildAll(services, [{ uri: uriOf(language, `${tag}${run}`), text }]); }));
+                samples.add(await timed(async () => { built = await buildAll(services, [{ uri: uriOf(language, `${tag}${run}`), text }]); }));
                 return built;
             })();
             diagnostics = documents[0]!.diagnostics?.length ?? 0;
             removeAll(services, documents);
         }
-        return { p50: percentile(samples, 50), diagnostics };
+        return { p50: samples.percentile(50), diagnostics };
     };
     const clean = await measure(language.generator.fileWithErrors(lines, false), 'clean');
     const broken = await measure(language.generator.fileWithErrors(lines, true), 'broken');

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import signal
 import sys
 
 from .errors import EXIT_BAD_ARGS, MasError, out_of_memory_error
@@ -46,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt_on_sigterm(_signum, _frame):
+    # The editor's "Stop Training" sends SIGTERM: end like Ctrl-C, so run.json says "stopped" (resumable)
+    # instead of staying "running" for a process that is gone.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -61,9 +68,11 @@ def main(argv: list[str] | None = None) -> int:
 
         spec = load_spec(args.spec)
         trainer = Trainer(spec, RunOptions(args.run_dir, args.resume, args.max_steps))
+        previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
         try:
             trainer.run()
         finally:
+            signal.signal(signal.SIGTERM, previous)
             trainer.dist.shutdown()
         return 0
     except MasError as err:

@@ -135,3 +135,24 @@ def test_interrupt_is_exit_130_and_leaves_a_resumable_stopped_run(tmp_path, caps
     monkeypatch.setattr(Trainer, "train_step", interrupted)
     _assert_one_line(*_run(tmp_path, capsys, lazy_team_data()), 130, "--resume")
     assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "stopped"
+
+
+def test_sigterm_from_stop_training_leaves_a_resumable_stopped_run(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from mas_trainer.trainer import Trainer
+
+    def terminated(self):
+        os.kill(os.getpid(), signal.SIGTERM)  # what the editor's "Stop Training" sends, mid-step
+
+    def not_handled(_signum, _frame):
+        raise RuntimeError("SIGTERM reached the default handler: mas_trainer did not turn it into a stop")
+
+    monkeypatch.setattr(Trainer, "train_step", terminated)
+    previous = signal.signal(signal.SIGTERM, not_handled)
+    try:
+        _assert_one_line(*_run(tmp_path, capsys, lazy_team_data()), 130, "--resume")
+        assert signal.getsignal(signal.SIGTERM) is not_handled  # restored after the run
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "stopped"

@@ -2,6 +2,7 @@ import { UsageError } from './args.js';
 import { checkCommand } from './check-command.js';
 import { compileCommand } from './compile-command.js';
 import { graphCommand } from './graph-command.js';
+import { reportCommand } from './report-command.js';
 import { EXIT, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -12,6 +13,8 @@ Commands:
   mas check <files|folders>... [--json]     report diagnostics (file:line:col severity code message); exit 1 on errors
   mas compile <file> [-o spec.json]         compile a workflow to its RunSpec (stdout without -o)
   mas graph <file> [--format json|dot]      print the agent graph
+  mas report <run-dir> [-o file.html] [--steps a-b] [--max-mb N]
+                                            one self-contained HTML file with the run's trajectory view
 
 Exit codes: 0 success, 1 errors in the input, 2 usage or path problem.
 `;
@@ -20,6 +23,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
     check: checkCommand,
     compile: compileCommand,
     graph: graphCommand,
+    report: reportCommand,
 };
 
 /** Runs `mas` in-process and returns its exit code; the thin entry `cli.ts` wires it to the real process. */
@@ -35,7 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const run = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) {
-        io.stderr(`mas: unknown command "${command}"; the commands are check, compile and graph (mas --help shows how to use them).\n`);
+        io.stderr(`mas: unknown command "${command}"; the commands are check, compile, graph and report (mas --help shows how to use them).\n`);
         return EXIT.usage;
     }
     if (rest.includes('--help') || rest.includes('-h')) {

@@ -23,6 +23,11 @@ export interface CodeServerOptions {
     settings?: Record<string, unknown>;
     /** A VSIX installed into the fresh extensions directory before start. */
     vsix?: string;
+    /**
+     * Machine-scoped settings (e.g. `mas.trainer.pythonPath`): the extension host of code-server is a remote one,
+     * and VS Code ignores machine-scoped values in the local user settings there; they go to Machine/settings.json.
+     */
+    machineSettings?: Record<string, unknown>;
 }
 
 function entry(): string {
@@ -62,6 +67,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         ...options.settings,
     };
     writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+    if (options.machineSettings) {
+        mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+        writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(options.machineSettings, null, 2));
+    }
     const configFile = join(root, 'config.yaml'); // keeps ~/.config/code-server untouched
     writeFileSync(configFile, 'auth: none\ncert: false\n');
     let installOutput = '';

@@ -110,3 +110,22 @@ export function isAlive(pid: number): boolean {
         return false;
     }
 }
+
+/** True while `pid` is a live process (Linux /proc): a zombie waiting to be reaped counts as ended. */
+export function isRunning(pid: number): boolean {
+    try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+    } catch {
+        return false;
+    }
+}
+
+/** The command line of `pid` with spaces between arguments; '' when it has ended. */
+export function commandLine(pid: number): string {
+    try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+        return '';
+    }
+}
