@@ -4,7 +4,7 @@ import type { HeatmapGrid, RolloutView } from '../../protocol/trajectory-message
 import { mergeAggregates } from './aggregate.js';
 import type { RunIndex } from './run-index.js';
 import type { RunReader } from './service.js';
-import { creditMethods, declaredAgents, groupView, rolloutView, summarizeRun } from './view-model.js';
+import { agreement, creditMethods, declaredAgents, groupView, rolloutView, summarizeRun } from './view-model.js';
 
 /** The report would exceed the size cap: says by how much, and which steps fit. */
 export class ReportTooLargeError extends Error {
@@ -53,10 +53,12 @@ export async function buildReportData(reader: RunReader, index: RunIndex, option
     let bytes = 0;
     for (const stepEntry of chosen) {
         const records = await reader.step(index.root, stepEntry.step);
+        // The same for every rollout of the step: computed once, not once per rollout (quadratic in the step size).
+        const stepAgreement = agreement(stepEntry.rollouts, methods);
         const groups = [...new Set(stepEntry.rollouts.map(r => r.group))].sort((a, b) => a - b);
         const step: ReportStep = {
             step: stepEntry.step,
-            rollouts: records.map(record => encodeRollout(rolloutView(index, record))),
+            rollouts: records.map(record => encodeRollout(rolloutView(index, record, { methods, agreement: stepAgreement }))),
             groups: groups.map(g => groupView(index, stepEntry.step, g)),
             heatmaps: Object.fromEntries(methods.map(m => [m, encodeGrid(mergeAggregates([stepEntry.aggregates[m]], agents))])),
         };

@@ -66,8 +66,12 @@ export function agreement(entries: readonly RolloutEntry[], methods: readonly st
     return pairs;
 }
 
-export function rolloutView(index: RunIndex, record: TrajectoryRecord): RolloutView {
-    const methods = creditMethods(index);
+/**
+ * `known`: the run's methods and the step's agreement when the caller already has them (they are the same for every
+ * rollout of a step; recomputing both per rollout is quadratic in the run's size when a whole run is viewed).
+ */
+export function rolloutView(index: RunIndex, record: TrajectoryRecord, known?: { methods: string[]; agreement: Agreement[] }): RolloutView {
+    const methods = known?.methods ?? creditMethods(index);
     const agents = declaredAgents(index);
     const rubric = rewardRubric(index);
     const stepEntries = index.steps.find(s => s.step === record.step)?.rollouts ?? [];
@@ -75,7 +79,7 @@ export function rolloutView(index: RunIndex, record: TrajectoryRecord): RolloutV
         step: record.step, record,
         rubric: { name: rubric?.name ?? index.run.spec.reward.rubric, criteria: recordedCriteria(record, rubric) },
         heatmaps: Object.fromEntries(methods.map(m => [m, rolloutHeatmap(record, m, agents)])),
-        agreement: agreement(stepEntries, methods),
+        agreement: known?.agreement ?? agreement(stepEntries, methods),
     };
 }
 

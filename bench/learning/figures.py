@@ -76,6 +76,8 @@ def run_figures(task: Task, method: str, run_dir: str) -> dict:
         "final_return": statistics.fmean(rewards[-10:]) if rewards else None,
         "spike_ratio": statistics.fmean(spikes.values()) if spikes else None,
         "spike_ratio_per_agent": spikes,
+        "grad_norms": {a: [float(r["grad_norm"][a]) for r in records if a in (r.get("grad_norm") or {})]
+                       for a in spikes},
         "lazy_credit_share": credit_shares(run_dir, method, task.lazy_agent) if task.lazy_agent else None,
         "seconds": sum(r["rollout_s"] + r["update_s"] for r in records),
     }

@@ -17,6 +17,7 @@ sys.path.insert(0, HERE)
 from figures import moving_mean  # noqa: E402
 from tasks import METHODS, REPO, TASKS  # noqa: E402
 
+SPIKE_SHOWN_UP_TO = 1000.0
 RESULTS = os.environ.get("MAS_STUDY_RESULTS") or os.path.join(REPO, "bench", "results", "learning")
 
 
@@ -50,10 +51,13 @@ def rows(runs: dict) -> list[list[str]]:
             ratio = (f"{censored_median(rs) / censored_median(base):.2f}" if base and method != "outcome" else "")
             finals = [r["final_return"] for r in rs]
             spikes = [r["spike_ratio"] for r in rs if r["spike_ratio"] is not None]
+            spike = statistics.median(spikes) if spikes else None
             lazy = [r["lazy_credit_share"] for r in rs if r.get("lazy_credit_share") is not None]
             out.append([task, method, f"{len(reached)}/{len(rs)}", steps, ratio,
                         f"{statistics.fmean(finals):.3f} ± {statistics.pstdev(finals):.3f}",
-                        _fmt(statistics.median(spikes) if spikes else None),
+                        # A median near 0 (no gradient on most steps: every rollout of a group scored the same)
+                        # makes the ratio meaningless; say so instead of printing 1e10.
+                        "median≈0" if spike is not None and spike > SPIKE_SHOWN_UP_TO else _fmt(spike),
                         _fmt(statistics.fmean(lazy) if lazy else None),
                         f"{statistics.fmean(r['wall_s'] for r in rs):.0f}"])
     return out

@@ -1,9 +1,9 @@
 /**
  * Trajectory reader figures (issue 6): a synthetic run of N trajectories (default 100 000, ~600 000 turns), then
- * - cold index build (ours) vs a plain streaming JSON.parse scan of the same files (peer);
+ * - cold index build (byte-level scanner) vs a plain streaming JSON.parse scan and the previous JSON.parse reader;
+ * - reopen: whole-run heatmap from the saved aggregates, and the full index from the saved index;
  * - first page of a trajectory by id: jump by byte offset (ours) vs scanning until the id (peer), median and p95;
- * - the per-step heatmap aggregate from the index;
- * - heap after indexing.
+ * - the whole-run heatmap from the index in memory; heap of the index after gc.
  * Prints figures; never passes or fails on time. Usage: node bench/trajectory/run.mjs [--quick]
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,10 @@ import { mergeAggregates } from '../../analysis/run-dir/aggregate.js';
 import { stepHeatmap } from '../../analysis/run-dir/heatmap.js';
 import { readRolloutAt } from '../../analysis/run-dir/read-rollout.js';
 import { buildRunIndex } from '../../analysis/run-dir/run-index.js';
+import { scanJsonl } from '../../analysis/run-dir/scan.js';
+import { RunDirService } from '../../analysis/run-dir/service.js';
 import { SidecarStore } from '../../analysis/run-dir/sidecar.js';
+import { validateTrajectory } from '../../analysis/run-dir/validate.js';
 import { writeSyntheticRun } from './synthetic-run.js';
 
 const repo = process.argv[2] ?? process.cwd();
@@ -22,6 +25,8 @@ const quick = process.argv.includes('--quick');
 const TRAJECTORIES = quick ? 10_000 : 100_000;
 const STEPS = 100;
 
+/** run.mjs starts node with --expose-gc, so heap figures are measured after a full collection. */
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
@@ -55,22 +60,39 @@ try {
     t = process.hrtime.bigint();
     const peerCount = await scanAll(dir);
     const peerScan = ms(t);
+    // The reader before the byte-level scanner: JsonlLines + JSON.parse + validateTrajectory per line.
+    t = process.hrtime.bigint();
+    let previousCount = 0;
+    for (let step = 1; step <= STEPS; step++) {
+        await scanJsonl(path.join(dir, 'trajectories', `${step}.jsonl`), `${step}.jsonl`, () => { previousCount++; }, validateTrajectory);
+    }
+    const previousScan = ms(t);
+    gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const cache = mkdtempSync(path.join(tmpdir(), 'mas-bench-cache-'));
-    const store = new SidecarStore(cache);
     t = process.hrtime.bigint();
-    const index = await buildRunIndex(dir, undefined, store);
+    const index = await buildRunIndex(dir, undefined, new SidecarStore(cache));
     const indexMs = ms(t);
+    gc();
     const heapAfter = process.memoryUsage().heapUsed;
     const rollouts = index.steps.reduce((s, x) => s + x.rollouts.length, 0);
-    console.log(`cold index build: ${indexMs.toFixed(0)} ms for ${rollouts} rollouts; peer plain JSON.parse scan (${peerCount} lines): ${peerScan.toFixed(0)} ms; ratio ${(indexMs / peerScan).toFixed(2)}`);
-    t = process.hrtime.bigint();
-    const reopened = await buildRunIndex(dir, undefined, new SidecarStore(cache));
-    const agentsOfRun = reopened.run.spec.agents.map(a => a.name);
-    mergeAggregates(reopened.steps.map(s => s.aggregates['outcome']), agentsOfRun);
-    console.log(`reopen from the on-disk sidecars + whole-run heatmap: ${ms(t).toFixed(0)} ms (targets: ≤ 60 ms from a sidecar, ≤ 350 ms cold; cold here is the index build above)`);
+    console.log(`cold index build (byte scanner, saved index written): ${indexMs.toFixed(0)} ms for ${rollouts} rollouts (target ≤ 350 ms); peers in this run: plain readline + JSON.parse scan (${peerCount} lines) ${peerScan.toFixed(0)} ms (ratio ${(indexMs / peerScan).toFixed(2)}), previous reader JSON.parse + validate (${previousCount} records) ${previousScan.toFixed(0)} ms (ratio ${(indexMs / previousScan).toFixed(2)})`);
+    console.log(`index heap (after gc): ${((heapAfter - heapBefore) / 2 ** 20).toFixed(0)} MiB; process RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (target ≤ 200 MB)`);
+
+    const heat: number[] = [], reopen: number[] = [];
+    for (let k = 0; k < 5; k++) {
+        t = process.hrtime.bigint();
+        await new RunDirService({ cacheDir: cache }).runHeatmap(dir, 'outcome');
+        heat.push(ms(t));
+    }
+    console.log(`reopen → whole-run heatmap from the saved aggregates (fresh service: run.json, ${index.steps.length} step-file stamps with head hash, merge): first ${heat[0]!.toFixed(1)} ms, median ${pct(heat, 0.5).toFixed(1)} ms (target ≤ 60 ms)`);
+    for (let k = 0; k < 3; k++) {
+        t = process.hrtime.bigint();
+        await new RunDirService({ cacheDir: cache }).index(dir);
+        reopen.push(ms(t));
+    }
+    console.log(`reopen → full index with all ${rollouts} rollout entries from the saved index: first ${reopen[0]!.toFixed(0)} ms, median ${pct(reopen, 0.5).toFixed(0)} ms`);
     rmSync(cache, { recursive: true, force: true });
-    console.log(`heap used by the index: ${((heapAfter - heapBefore) / 2 ** 20).toFixed(0)} MiB; process RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 
     const ours: number[] = [], peer: number[] = [];
     for (let k = 0; k < 50; k++) {

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGrid } from '../../analysis/run-dir/report-data.js';
+import { RunDirService } from '../../analysis/run-dir/service.js';
+import { rolloutView } from '../../analysis/run-dir/view-model.js';
 import { escapeJsonForHtml } from '../../server/src/cli/report/report-html.js';
 import { parseStepRange } from '../../server/src/cli/report-command.js';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
@@ -34,6 +37,14 @@ describe('mas report', () => {
         expect(data.steps.map(s => s.rollouts.length)).toEqual([12, 12, 12]);
         expect(data.steps[0]!.groups.map(g => g.members.length)).toEqual([4, 4, 4]);
         expect(Object.keys(data.steps[0]!.heatmaps)).toEqual(data.run.creditMethods);
+        // The precomputed views are what the extension host would send for the same rollout.
+        const reader = new RunDirService();
+        const index = await reader.index(FIXTURE_RUN);
+        const hostView = rolloutView(index, await reader.rollout(FIXTURE_RUN, 2, 5));
+        const embedded = data.steps[1]!.rollouts.find(r => r.record.rollout === 5)!;
+        expect(embedded.agreement).toEqual(hostView.agreement);
+        expect(embedded.record).toEqual(hostView.record);
+        expect(embedded.heatmaps['outcome']).toEqual(encodeGrid(hostView.heatmaps['outcome']!));
         // Shared files carry no local path of the author's machine.
         expect(data.run.root).toBe('lazy-team-3steps');
         expect(html).not.toContain(FIXTURE_RUN);

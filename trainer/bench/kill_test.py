@@ -2,7 +2,7 @@
 step exactly once and that the final weights equal an uninterrupted run's (CPU runs are deterministic).
 
 Usage: trainer/.venv/bin/python trainer/bench/kill_test.py [--kills 50] [--steps 200] [--seed 0]
-       [--example signal|lazy-team] [--batch 2] [--group 4]
+       [--example signal|lazy-team] [--batch 2] [--group 4] [--tear-every 5]
 The spec is examples/signal/signal.mas compiled by out/cli.cjs (the lazy-team test fixture when it cannot be).
 Exit 0 when both checks hold, 1 otherwise. Prints how many kills landed and what each restart found.
 """
@@ -108,6 +108,22 @@ def kill_site(run_dir: str) -> str:
     return "inside a step (rollout/update), the trajectories write or resume"
 
 
+def tear_metrics_append(run_dir: str) -> bool:
+    """What a kill in the middle of a metrics append would leave if the kernel split the write: the first half of
+    a record and no newline. A single small write() is not split in practice, so the kills alone never tear one;
+    this checks that resume drops such a line instead of gluing the next record onto it."""
+    path = os.path.join(run_dir, "metrics.jsonl")
+    if not os.path.exists(path):
+        return False
+    with open(path, "rb") as f:
+        lines = f.read().splitlines()
+    if not lines or not lines[-1]:
+        return False
+    with open(path, "ab") as f:
+        f.write(lines[-1][: len(lines[-1]) // 2])
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kills", type=int, default=50)
@@ -115,6 +131,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--example", choices=("signal", "lazy-team"), default="signal")
     parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--tear-every", type=int, default=5,
+                        help="after every N-th kill, also leave a torn metrics line (0: never)")
     parser.add_argument("--group", type=int, default=4)
     parser.add_argument("--max-delay", type=float, default=None,
                         help="kill within this many seconds after the trainer logs that training (re)started "
@@ -128,7 +146,7 @@ def main() -> int:
         subprocess.run(trainer_cmd(spec, straight, False), env=env, check=True, capture_output=True)
         max_delay = args.max_delay if args.max_delay is not None else 2 * step_period(straight)
         killed_run = os.path.join(workdir, "killed")
-        kills = restarts = 0
+        kills = restarts = torn = 0
         sites: dict[str, int] = {}
         while True:
             proc = subprocess.Popen(trainer_cmd(spec, killed_run, True), env=env, stdout=subprocess.DEVNULL,
@@ -149,6 +167,8 @@ def main() -> int:
                     kills += 1
                     site = kill_site(killed_run)
                     sites[site] = sites.get(site, 0) + 1
+                    if args.tear_every and kills % args.tear_every == 0 and tear_metrics_append(killed_run):
+                        torn += 1
                     continue
             else:
                 proc.wait()
@@ -167,7 +187,8 @@ def main() -> int:
         a, b = final_weights(straight, args.steps), final_weights(killed_run, args.steps)
         same = a.keys() == b.keys() and all(torch.equal(a[k][n], b[k][n]) for k in a for n in a[k])
         print(json.dumps({"example": source, "max_delay_s": round(max_delay, 3), "kills": kills, "restarts": restarts, "steps": args.steps, "lost_steps": lost,
-                          "repeated_steps": repeated, "final_weights_equal": same, "kill_sites": sites}))
+                          "repeated_steps": repeated, "final_weights_equal": same, "kill_sites": sites,
+                          "injected_torn_appends": torn}))
         if kills < args.kills:
             print(f"only {kills} kills landed before the run finished; raise --steps")
         return 0 if not lost and not repeated and same and kills >= args.kills else 1

@@ -11,7 +11,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def test_sigkill_and_resume_loses_and_repeats_no_step():
     script = os.path.join(HERE, "..", "bench", "kill_test.py")
     proc = subprocess.run([sys.executable, script, "--kills", "3", "--steps", "20", "--seed", "1",
-                           "--example", "lazy-team"],
+                           "--example", "lazy-team", "--tear-every", "2"],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -56,6 +56,11 @@ def test_resume_matches_an_uninterrupted_run(tmp_path):
     straight = _train(tmp_path / "straight")
     _train(tmp_path / "split", max_steps=3)  # stops after step 3; newest checkpoint is step 2
     # step 3's record is in metrics.jsonl but not in any checkpoint: resume must drop and redo it
+    # and a kill inside the next append would leave a torn line: resume must not glue step 4's record onto it
+    metrics = tmp_path / "split" / "metrics.jsonl"
+    last = metrics.read_bytes().splitlines()[-1]
+    with open(metrics, "ab") as f:
+        f.write(last[: len(last) // 2])
     resumed = _train(tmp_path / "split", resume=True)
     a = read_records(str(tmp_path / "straight" / "metrics.jsonl"))
     b = read_records(str(tmp_path / "split" / "metrics.jsonl"))

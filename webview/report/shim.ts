@@ -54,10 +54,10 @@ function answer(data: ReportData | string, steps: Map<number, ReportStep>, messa
 }
 
 function followColourScheme(): void {
-    const dark = matchMedia('(prefers-color-scheme: light)').matches ? 'vscode-light' : 'vscode-dark';
+    const themeClass = matchMedia('(prefers-color-scheme: light)').matches ? 'vscode-light' : 'vscode-dark';
     document.body.classList.remove('vscode-light', 'vscode-dark');
     // The view redraws its canvases when the body's theme class changes, as in VS Code.
-    document.body.classList.add(dark);
+    document.body.classList.add(themeClass);
 }
 
 function install(): void {

@@ -51,7 +51,7 @@ describe('saved index (sidecars outside the run directory)', () => {
         expect(reopened.steps[1]!.rollouts.slice(1)).toEqual(first.steps[1]!.rollouts.slice(1));
         expect(reopened.steps[1]!.aggregates).toEqual(first.steps[1]!.aggregates);
         // Same size, same mtime, other bytes: the head hash differs, so the step is scanned again.
-        rewriteSameSizeAndMtime(file, text => text.replace('"reward":', '"reward":').replace(/^\{"step":2,"rollout":0/, '{"step":2,"rollout":9'));
+        rewriteSameSizeAndMtime(file, text => text.replace(/^\{"step":2,"rollout":0/, '{"step":2,"rollout":9'));
         const rebuilt = await new RunDirService({ cacheDir }).index(root);
         expect(rebuilt.steps[1]!.rollouts[0]!.rollout).toBe(9);
         expect(rebuilt.steps[1]!.rollouts[0]!.reward).toBe(first.steps[1]!.rollouts[0]!.reward);

@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const SCREENSHOT_DIR = join('test-results', 'e2e');
 
@@ -54,6 +55,24 @@ export class Workbench {
         await this.page.locator('.quick-input-widget input').waitFor();
         await this.page.keyboard.type(title);
         await this.quickInputRow(title).waitFor();
+        await this.page.keyboard.press('Enter');
+    }
+
+    /**
+     * Like runCommand, for a title that other commands contain (`Debug: Start Debugging` under `Debug: Select and
+     * Start Debugging`): moves down the list until the highlighted row's label is exactly `title`.
+     */
+    async runExactCommand(title: string): Promise<void> {
+        await this.page.keyboard.press('F1');
+        await this.page.locator('.quick-input-widget input').waitFor();
+        await this.page.keyboard.type(title);
+        const row = this.quickInputRow(title);
+        await row.waitFor();
+        for (let i = 0; i < 8 && (await row.locator('.label-name').first().textContent())?.trim() !== title; i++) {
+            await this.page.keyboard.press('ArrowDown');
+            await row.waitFor();
+        }
+        expect(await row.locator('.label-name').first().textContent(), 'the command palette row to run').toBe(title);
         await this.page.keyboard.press('Enter');
     }
 

@@ -112,6 +112,8 @@ describe('training and runs in the installed extension', () => {
         await workbench.notification(/was stopped|stopped early/).waitFor();
         await waitUntil(() => !isRunning(run.pid), `the trainer (pid ${run.pid}) to exit`, 30_000);
         await status.waitFor({ state: 'detached' });
+        const runJson = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8')) as { status: string };
+        expect(runJson.status, 'a stopped run is recorded as stopped (resumable), not left "running"').toBe('stopped');
         await view.locator('.status', { hasText: /stopped/ }).waitFor();
         await workbench.screenshot('12-training-stopped');
         await workbench.runCommand('View: Close All Editor Groups'); // the next scenario starts with no webview open
@@ -132,11 +134,11 @@ describe('training and runs in the installed extension', () => {
 
         const text = readFileSync(join(session.workspace, 'lazy-team', 'lazy-team.mas'), 'utf8');
         await workbench.openFile('lazy-team.mas');
-        await workbench.runCommand('Debug: Start Debugging');
+        await workbench.runExactCommand('Debug: Start Debugging');
         const editor = editorOf(page, 'lazy-team.mas');
         const trajectory = webview(page);
         for (const [turn, expected] of fixtureTurns.slice(0, 2).entries()) {
-            if (turn > 0) await workbench.runCommand('Debug: Step Over');
+            if (turn > 0) await workbench.runExactCommand('Debug: Step Over');
             await expect.poll(() => stackFrameLine(editor), { timeout: 60_000, interval: 200 }).toBe(declarationLine(text, expected.agent));
             await trajectory.locator('.turn-label', { hasText: `turn ${turn + 1} / ${fixtureTurns.length} (debugger)` }).waitFor();
             await trajectory.locator(`.turn-row.selected[data-turn="${turn}"]`).waitFor();
@@ -146,7 +148,7 @@ describe('training and runs in the installed extension', () => {
             await expect.poll(() => cell.getAttribute('title')).toMatch(new RegExp(`^token 0 · id ${expected.token_ids[0]} `));
         }
         await workbench.screenshot('13-trajectory-debugger');
-        await workbench.runCommand('Debug: Stop');
-        await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+        await workbench.runExactCommand('Debug: Stop');
+        await expect.poll(() => stackFrameLine(editor), { timeout: 60_000, interval: 200 }).toBeUndefined();
     });
 });
