@@ -209,7 +209,18 @@ export class JsonBytes {
             else if (c === 0x6e) this.literal('null');
             else this.fail('a value');
             while (depth > 0) {
-                const next = this.peek(), top = stack[depth - 1];
+                const top = stack[depth - 1];
+                if (top === ARRAY) {
+                    // Hot path: compact arrays of numbers (token ids, logprobs) are most of a trajectory's bytes.
+                    const buf = this.buf, end = this.end;
+                    while (this.pos + 1 < end && buf[this.pos] === 0x2c) {
+                        const d = buf[this.pos + 1]!;
+                        if (d !== 0x2d && (d < 0x30 || d > 0x39)) break;
+                        this.pos++;
+                        this.skipNumber();
+                    }
+                }
+                const next = this.peek();
                 if (next === 0x2c) {
                     this.pos++;
                     if (top === OBJECT) this.key();

@@ -7,7 +7,7 @@ import { resolveInRunDir } from './paths.js';
 import type { SidecarStore } from './sidecar.js';
 import { readRunJson } from './run-json.js';
 import { scanJsonl, type LineSpan } from './scan.js';
-import { scanStepFile } from './step-scan.js';
+import { scanStepFile, type StepScanScratch } from './step-scan.js';
 import { validateMetrics } from './validate.js';
 
 /** What the index keeps of one rollout: enough for navigation and run-level heatmaps, plus where to re-read it. */
@@ -50,7 +50,7 @@ export interface RunIndex {
 }
 
 /** Indexes one `trajectories/<step>.jsonl` in a single streaming pass (byte-level: see step-scan.ts). */
-export async function indexStepFile(root: string, relative: string, step: number, stamp?: FileStamp): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
+export async function indexStepFile(root: string, relative: string, step: number, stamp?: FileStamp, scratch?: StepScanScratch): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
     const file = await resolveInRunDir(root, relative);
     // Stamped before the scan: if the file grows meanwhile, the next refresh sees another size and scans again.
     const { size, mtimeMs, headHash } = stamp ?? await stampFile(file);
@@ -60,7 +60,7 @@ export async function indexStepFile(root: string, relative: string, step: number
         const entry: RolloutEntry = { offset: span.offset, length: span.length, line: span.line, ...fields };
         rollouts.push(entry);
         aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
-    });
+    }, scratch ? { scratch } : {});
     return {
         entry: { step, file: relative, size, mtimeMs, headHash, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
         issues: scan.issues,
@@ -124,20 +124,24 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
         }
     }));
     const steps: StepEntry[] = [];
+    // Saved indexes are written while the next file is scanned (best effort: the write never fails the build).
+    const saves: Promise<void>[] = [];
+    const scratch: StepScanScratch = {};
     for (const result of results) {
         if ('error' in result) { issues.push(result.error); continue; }
         if ('entry' in result) { steps.push(result.entry); issues.push(...result.issues); continue; }
         try {
-            const indexed = await indexStepFile(root, result.relative, result.step, result.stamp);
+            const indexed = await indexStepFile(root, result.relative, result.step, result.stamp, scratch);
             scanned = true;
-            await sidecars?.save(realRoot, indexed.entry, indexed.issues);
+            if (sidecars) saves.push(sidecars.save(realRoot, indexed.entry, indexed.issues));
             steps.push(indexed.entry);
             issues.push(...indexed.issues);
         } catch (error) {
             issues.push({ file: result.relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
         }
     }
-    if (sidecars && (scanned || !previous)) await sidecars.saveAggregates(realRoot, steps);
+    if (sidecars && (scanned || !previous)) saves.push(sidecars.saveAggregates(realRoot, steps));
+    await Promise.all(saves);
     return { root, run, metrics, steps, issues };
 }
 

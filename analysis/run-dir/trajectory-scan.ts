@@ -17,6 +17,7 @@ export interface IndexedFields {
 export type ScanOutcome = { ok: true; fields: IndexedFields } | { ok: false; error: string };
 
 const encoder = new TextEncoder();
+/** Order matters: record() reads the first seven as scalars and switches on the index of the others. */
 const TOP_KEYS = ['step', 'rollout', 'group', 'sample', 'parent', 'reward', 'success', 'turns', 'decision_turns', 'credit', 'task', 'criteria'] as const;
 const TURN_KEYS = ['agent', 'prompt', 'output', 'token_ids', 'logprobs'] as const;
 const TOP = TOP_KEYS.map(k => encoder.encode(k));
@@ -26,8 +27,10 @@ class InvalidRecord extends Error {}
 
 /**
  * Reads the fields the index needs from one JSONL line of `trajectories/<step>.jsonl` without JSON.parse: every
- * byte is still checked against the JSON grammar (a corrupt line is refused exactly like JSON.parse would), and the
- * record gets the checks of validateTrajectory, but only these fields become JS values. Keeps a small cache of agent
+ * byte is still checked against the JSON grammar and UTF-8 (a corrupt line is refused as JSON.parse would; the only
+ * difference: more than 1000 levels of nesting are refused), and the record gets the checks of validateTrajectory
+ * (plus: decision_turns must hold integers; a credit method that is not an array of numbers is left out, as it cannot
+ * be drawn), but only these fields become JS values. Keeps a small cache of agent
  * names so 600 000 turns do not decode 600 000 strings. One instance per file (or per thread); not shared.
  */
 export class TrajectoryLineScanner {
@@ -63,39 +66,44 @@ export class TrajectoryLineScanner {
 
     private record(j: JsonBytes): IndexedFields {
         if (j.peek() !== 0x7b) { j.skipValue(); throw new InvalidRecord('record is not a JSON object'); }
-        const got: Partial<Record<(typeof TOP_KEYS)[number], unknown>> = {};
+        // Plain locals, not an object keyed by name: this runs once per rollout and is hot.
+        let step: unknown, rollout: unknown, group: unknown, sample: unknown, parent: unknown, reward: unknown, success: unknown;
         let agents: string[] | undefined, decisionTurns: number[] | undefined, credit: Record<string, number[]> | undefined;
+        let decisionsKind = 0, creditKind = 0, taskKind = 0, criteriaKind = 0; // 0 absent, 1 array, 2 object, 3 other
         let problem: string | undefined;
         if (this.enter(j)) do {
             this.key(j);
-            const name = TOP_KEYS[this.keyIndex(j.buf, TOP)];
-            if (name === 'turns') {
-                if (j.peek() !== 0x5b) { j.skipValue(); agents = undefined; continue; }
+            const which = this.keyIndex(j.buf, TOP);
+            if (which < 0) { j.skipValue(); continue; }
+            if (which <= 6) {
+                const value = j.readScalar();
+                if (which === 0) step = value; else if (which === 1) rollout = value; else if (which === 2) group = value;
+                else if (which === 3) sample = value; else if (which === 4) parent = value; else if (which === 5) reward = value;
+                else success = value;
+                continue;
+            }
+            const c = j.peek(), kind = c === 0x5b ? 1 : c === 0x7b ? 2 : 3;
+            if (which === 7) { // turns
+                if (kind !== 1) { j.skipValue(); agents = undefined; continue; }
                 const turns = this.turns(j);
                 if (typeof turns === 'string') problem ??= turns; else agents = turns;
-            } else if (name === 'decision_turns' || name === 'credit' || name === 'task' || name === 'criteria') {
-                const c = j.peek();
-                got[name] = c === 0x5b ? 'array' : c === 0x7b ? 'object' : 'other';
-                if (name === 'decision_turns' && c === 0x5b) decisionTurns = this.numbers(j, true);
-                else if (name === 'credit' && c === 0x7b) credit = this.credit(j);
-                else j.skipValue();
-            } else if (name !== undefined) got[name] = j.readScalar();
-            else j.skipValue();
+            } else if (which === 8) { decisionsKind = kind; if (kind === 1) decisionTurns = this.numbers(j, true); else j.skipValue(); }
+            else if (which === 9) { creditKind = kind; if (kind === 2) credit = this.credit(j); else j.skipValue(); }
+            else { if (which === 10) taskKind = kind; else criteriaKind = kind; j.skipValue(); }
         } while (this.more(j));
-        const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
-        for (const key of ['step', 'rollout', 'group', 'sample'] as const) if (!isInt(got[key])) throw new InvalidRecord(`'${key}' is not an integer`);
-        if (got.parent !== null && !isInt(got.parent)) throw new InvalidRecord(`'parent' is neither null nor an integer`);
-        if (typeof got.reward !== 'number') throw new InvalidRecord(`'reward' is not a number`);
+        const ints = [step, rollout, group, sample];
+        for (let k = 0; k < 4; k++) if (!Number.isSafeInteger(ints[k])) throw new InvalidRecord(`'${TOP_KEYS[k]}' is not an integer`);
+        if (parent !== null && !Number.isSafeInteger(parent)) throw new InvalidRecord(`'parent' is neither null nor an integer`);
+        if (typeof reward !== 'number') throw new InvalidRecord(`'reward' is not a number`);
         if (!agents && problem === undefined) throw new InvalidRecord(`'turns' is not an array`);
         if (problem !== undefined) throw new InvalidRecord(problem);
-        if (got.credit !== 'object' || got.criteria !== 'object') throw new InvalidRecord(`'credit' or 'criteria' is not an object`);
-        if (got.decision_turns !== 'array') throw new InvalidRecord(`'decision_turns' is not an array`);
+        if (creditKind !== 2 || criteriaKind !== 2) throw new InvalidRecord(`'credit' or 'criteria' is not an object`);
+        if (decisionsKind !== 1) throw new InvalidRecord(`'decision_turns' is not an array`);
         if (!decisionTurns) throw new InvalidRecord(`'decision_turns' holds something other than integers`);
-        if (got.task !== 'object') throw new InvalidRecord(`'task' is not an object`);
+        if (taskKind !== 2) throw new InvalidRecord(`'task' is not an object`);
         return {
-            step: got.step as number, rollout: got.rollout as number, group: got.group as number, sample: got.sample as number,
-            parent: got.parent as number | null, reward: got.reward, success: got.success === true,
-            agents: agents!, decisionTurns, credit: credit!,
+            step: step as number, rollout: rollout as number, group: group as number, sample: sample as number,
+            parent: parent as number | null, reward, success: success === true, agents: agents!, decisionTurns, credit: credit!,
         };
     }
 

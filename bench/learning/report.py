@@ -98,7 +98,7 @@ def plot(runs: dict, path: str) -> str | None:
             # Styles differ too: estimators that coincide (outcome and agent_normalized with one decision per
             # agent) would otherwise hide each other.
             ax.plot(range(1, length + 1), moving_mean(mean), label=method, linewidth=1.2,
-                    linestyle=("-", "--", ":", "-.")[k % 4])
+                    color=f"C{k}", linestyle=("-", "--", ":", "-.")[k % 4])
         ax.axhline(0.9 * TASKS[task].optimum, color="grey", linestyle=":", linewidth=0.8)
         ax.set_title(task)
         ax.set_xlabel("step")

@@ -27,6 +27,8 @@ const STEPS = 100;
 
 /** run.mjs starts node with --expose-gc, so heap figures are measured after a full collection. */
 const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
+/** CPU milliseconds of this process (user + system): steadier than wall time on a shared, loaded machine. */
+const cpuNow = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
@@ -58,34 +60,40 @@ try {
     console.log(`synthetic run: ${TRAJECTORIES} trajectories, ${turns} turns, ${(bytes / 1e6).toFixed(1)} MB in ${STEPS} step files (written in ${ms(t).toFixed(0)} ms)`);
 
     t = process.hrtime.bigint();
+    let c = cpuNow();
     const peerCount = await scanAll(dir);
-    const peerScan = ms(t);
+    const peerScan = ms(t), peerCpu = cpuNow() - c;
     // The reader before the byte-level scanner: JsonlLines + JSON.parse + validateTrajectory per line.
     t = process.hrtime.bigint();
+    c = cpuNow();
     let previousCount = 0;
     for (let step = 1; step <= STEPS; step++) {
         await scanJsonl(path.join(dir, 'trajectories', `${step}.jsonl`), `${step}.jsonl`, () => { previousCount++; }, validateTrajectory);
     }
-    const previousScan = ms(t);
+    const previousScan = ms(t), previousCpu = cpuNow() - c;
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     const cache = mkdtempSync(path.join(tmpdir(), 'mas-bench-cache-'));
     t = process.hrtime.bigint();
+    c = cpuNow();
     const index = await buildRunIndex(dir, undefined, new SidecarStore(cache));
-    const indexMs = ms(t);
+    const indexMs = ms(t), indexCpu = cpuNow() - c;
     gc();
     const heapAfter = process.memoryUsage().heapUsed;
     const rollouts = index.steps.reduce((s, x) => s + x.rollouts.length, 0);
     console.log(`cold index build (byte scanner, saved index written): ${indexMs.toFixed(0)} ms for ${rollouts} rollouts (target ≤ 350 ms); peers in this run: plain readline + JSON.parse scan (${peerCount} lines) ${peerScan.toFixed(0)} ms (ratio ${(indexMs / peerScan).toFixed(2)}), previous reader JSON.parse + validate (${previousCount} records) ${previousScan.toFixed(0)} ms (ratio ${(indexMs / previousScan).toFixed(2)})`);
+    console.log(`  same, CPU time: index ${indexCpu.toFixed(0)} ms, plain JSON.parse scan ${peerCpu.toFixed(0)} ms (ratio ${(indexCpu / peerCpu).toFixed(2)}), previous reader ${previousCpu.toFixed(0)} ms (ratio ${(indexCpu / previousCpu).toFixed(2)})`);
     console.log(`index heap (after gc): ${((heapAfter - heapBefore) / 2 ** 20).toFixed(0)} MiB; process RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (target ≤ 200 MB)`);
 
-    const heat: number[] = [], reopen: number[] = [];
+    const heat: number[] = [], heatCpu: number[] = [], reopen: number[] = [];
     for (let k = 0; k < 5; k++) {
         t = process.hrtime.bigint();
+        c = cpuNow();
         await new RunDirService({ cacheDir: cache }).runHeatmap(dir, 'outcome');
         heat.push(ms(t));
+        heatCpu.push(cpuNow() - c);
     }
-    console.log(`reopen → whole-run heatmap from the saved aggregates (fresh service: run.json, ${index.steps.length} step-file stamps with head hash, merge): first ${heat[0]!.toFixed(1)} ms, median ${pct(heat, 0.5).toFixed(1)} ms (target ≤ 60 ms)`);
+    console.log(`reopen → whole-run heatmap from the saved aggregates (fresh service: run.json, ${index.steps.length} step-file stamps with head hash, merge): first ${heat[0]!.toFixed(1)} ms, median ${pct(heat, 0.5).toFixed(1)} ms (CPU median ${pct(heatCpu, 0.5).toFixed(1)} ms) (target ≤ 60 ms)`);
     for (let k = 0; k < 3; k++) {
         t = process.hrtime.bigint();
         await new RunDirService({ cacheDir: cache }).index(dir);

@@ -37,6 +37,8 @@ function rows(score: RubricScore): CriterionRow[] {
  */
 export class TrajectoryController {
     private index: RunIndex | undefined;
+    /** Where the debugger last stopped: sent again after every `ready` (a view that is still loading drops messages). */
+    private debuggerFocus: Extract<TrajectoryToView, { type: 'trajectory/focus' }> | undefined;
 
     constructor(private readonly options: ControllerOptions) {}
 
@@ -56,7 +58,9 @@ export class TrajectoryController {
 
     /** The debugger moved: make the view follow. */
     async follow(step: number, rollout: number, turn: number, debugging: boolean): Promise<void> {
-        this.options.post({ type: 'trajectory/focus', step, rollout, turn, debugging });
+        const focus = { type: 'trajectory/focus' as const, step, rollout, turn, debugging };
+        this.debuggerFocus = debugging ? focus : undefined;
+        this.options.post(focus);
     }
 
     private async currentIndex(): Promise<RunIndex> {
@@ -71,6 +75,7 @@ export class TrajectoryController {
                 this.index = await this.options.reader.index(this.options.root);
                 const hasCritic = (await this.options.critic?.available(this.options.root)) ?? false;
                 post({ type: 'trajectory/run', run: summarizeRun(this.index, hasCritic) });
+                if (this.debuggerFocus) post(this.debuggerFocus);
                 return;
             }
             case 'trajectory/openRollout': {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scanStepFile } from '../../../analysis/run-dir/step-scan.js';
+import type { LineSpan } from '../../../analysis/run-dir/scan.js';
+import { scanStepFile, type StepScanOptions } from '../../../analysis/run-dir/step-scan.js';
 import { TrajectoryLineScanner, type IndexedFields } from '../../../analysis/run-dir/trajectory-scan.js';
 import { validateTrajectory } from '../../../analysis/run-dir/validate.js';
 import { copyFixtureRun, FIXTURE_RUN } from './fixture-run.js';
@@ -106,4 +107,27 @@ describe('byte-level trajectory line scanner', () => {
         expect(result.issues).toEqual([{ file: 'trajectories/1.jsonl', line: 4, message: expect.stringMatching(/^line is not valid JSON \(unexpected end of line.*\); skipped$/) }]);
         expect(spans).toEqual([1, 2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 14]);
     });
+
+    it('gives the same entries whatever the read size, and skips an over-long line with file:line', async () => {
+        const whole = (await collect(FIXTURE_RUN_STEP1, {}));
+        for (const chunkBytes of [1, 7, 500, 4096]) expect(await collect(FIXTURE_RUN_STEP1, { chunkBytes })).toEqual(whole);
+        const run = copyFixtureRun();
+        cleanups.push(run.dispose);
+        const file = path.join(run.root, 'trajectories', '1.jsonl');
+        const lines = [...fixtureLines];
+        lines[1] = lines[1]!.replace('"task":{', `"task":{"pad":"${'p'.repeat(5000)}",`);
+        writeFileSync(file, lines.join('\n') + '\n');
+        const limited = await collect(file, { chunkBytes: 256, maxLineBytes: 4096 });
+        expect(limited.issues).toEqual([{ file: 'f', line: 2, message: 'line is longer than 4096 bytes; skipped' }]);
+        expect(limited.entries.map(e => e.line)).toEqual([1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        expect(limited.entries.slice(1)).toEqual(whole.entries.slice(2).map(e => ({ ...e, offset: e.offset + 5009 })));
+    });
 });
+
+const FIXTURE_RUN_STEP1 = path.join(FIXTURE_RUN, 'trajectories', '1.jsonl');
+
+async function collect(file: string, options: StepScanOptions) {
+    const entries: (IndexedFields & LineSpan)[] = [];
+    const result = await scanStepFile(file, 'f', (fields, span) => entries.push({ ...fields, ...span }), options);
+    return { entries, issues: result.issues, tornBytes: result.tornBytes };
+}

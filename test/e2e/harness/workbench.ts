@@ -66,13 +66,10 @@ export class Workbench {
         await this.page.keyboard.press('F1');
         await this.page.locator('.quick-input-widget input').waitFor();
         await this.page.keyboard.type(title);
-        const row = this.quickInputRow(title);
-        await row.waitFor();
-        for (let i = 0; i < 8 && (await row.locator('.label-name').first().textContent())?.trim() !== title; i++) {
-            await this.page.keyboard.press('ArrowDown');
-            await row.waitFor();
-        }
-        expect(await row.locator('.label-name').first().textContent(), 'the command palette row to run').toBe(title);
+        await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+        const focused = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first();
+        for (let i = 0; i < 8 && (await focused.textContent())?.trim() !== title; i++) await this.page.keyboard.press('ArrowDown');
+        expect((await focused.textContent())?.trim(), 'the highlighted command palette row').toBe(title);
         await this.page.keyboard.press('Enter');
     }
 

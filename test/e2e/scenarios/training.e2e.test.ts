@@ -122,6 +122,9 @@ describe('training and runs in the installed extension', () => {
     it('opens a recorded run and steps through it in the trajectory debugger', async () => {
         const { workbench, browser } = session;
         const page = browser.page;
+        await workbench.waitReady(); // also when run alone (vitest -t)
+        await workbench.openFile('lazy-team.mas');
+        await workbench.editor().locator('.codelens-decoration', { hasText: 'Train' }).first().waitFor(); // MAS Studio is active
         await workbench.runCommand('MAS: Open Run…');
         await page.locator('.quick-input-widget .monaco-list-row', { hasText: RUN_NAME }).first().waitFor();
         await page.keyboard.type(RUN_NAME);
