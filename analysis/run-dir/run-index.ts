@@ -57,7 +57,11 @@ export async function indexStepFile(root: string, relative: string, step: number
     const rollouts: RolloutEntry[] = [];
     const aggregate = new AggregateBuilder();
     const scan = await scanStepFile(file, relative, (fields, span) => {
-        const entry: RolloutEntry = { offset: span.offset, length: span.length, line: span.line, ...fields };
+        const entry: RolloutEntry = {
+            offset: span.offset, length: span.length, line: span.line, step: fields.step, rollout: fields.rollout, group: fields.group,
+            sample: fields.sample, parent: fields.parent, reward: fields.reward, success: fields.success, agents: fields.agents,
+            decisionTurns: fields.decisionTurns, credit: fields.credit,
+        };
         rollouts.push(entry);
         aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
     }, scratch ? { scratch } : {});
