@@ -150,7 +150,7 @@ describe('training and runs in the installed extension', () => {
             const cell = trajectory.locator('.token-box .token').first();
             await expect.poll(() => cell.getAttribute('title')).toMatch(new RegExp(`^token 0 · id ${expected.token_ids[0]} `));
             // The Variables view shows the turn the debugger stopped at.
-            await page.locator('.debug-view-content .monaco-list-row', { hasText: `agent = "${expected.agent}"` }).first().waitFor();
+            await page.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*agent\\s*=\\s*"${expected.agent}"`) }).first().waitFor();
         }
         await workbench.screenshot('13-trajectory-debugger');
         await workbench.runExactCommand('Debug: Stop');
