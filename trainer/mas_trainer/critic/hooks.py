@@ -6,7 +6,6 @@ import os
 from typing import Optional
 
 from ..errors import EXIT_BAD_SPEC, MasError
-from ..rewards import decisions
 from .learner import CriticLearner, critic_lr
 
 CHECKPOINT_FILE = "critic.pt"
@@ -42,14 +41,9 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
 
 def critic_step(critic: CriticLearner, states, scores, level: str) -> list[list[float]]:
     """Credit per decision per rollout of this process's rollouts, then one round of critic fitting."""
-    return critic.credit_and_fit([(decisions_with_nulls(s), sc.reward, sc.decision_rewards)
-                                  for s, sc in zip(states, scores)], level)
-
-
-def decisions_with_nulls(state):
-    """All turns (nulled ones too: later agents saw them); decision_prefixes values only the non-nulled ones."""
-    assert len([t for t in state.turns if not t.nulled]) == len(decisions(state))
-    return state.turns
+    # All turns go in (nulled ones too: later agents saw them); only the decisions (rewards.decisions: the turns
+    # not nulled, in order) get a value, so the credits line up with the trainer's decisions.
+    return critic.credit_and_fit([(s.turns, sc.reward, sc.decision_rewards) for s, sc in zip(states, scores)], level)
 
 
 def export_after_checkpoint(critic: Optional[CriticLearner], run_dir: str, step: int, log) -> None:
