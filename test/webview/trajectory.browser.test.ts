@@ -20,6 +20,24 @@ async function openRun(root: string, extra: Parameters<typeof connectHost>[3] = 
 }
 
 const text = (view: ViewPage, selector: string) => view.page.locator(selector).allTextContents();
+/**
+ * The credit heatmap's current-turn marker: the column named in the DOM, and whether the outline colour
+ * (--vscode-focusBorder's fallback, #007fd4, as the harness theme does not set it) is painted on that column's top edge.
+ */
+async function heatmapMarker(view: ViewPage): Promise<{ column: string | null; outlined: boolean[] }> {
+    return view.page.evaluate(() => {
+        const canvas = document.querySelector('.heatmap canvas') as HTMLCanvasElement;
+        const columns = 3, label = 96, header = 18; // fixture: three turns; geometry of heatmap-canvas.ts
+        const colW = (canvas.width - label) / columns;
+        const ctx = canvas.getContext('2d')!;
+        const outlined = Array.from({ length: columns }, (_, c) => {
+            const [r, g, b] = ctx.getImageData(Math.round(label + (c + 0.5) * colW), header + 1, 1, 1).data;
+            return r === 0x00 && g === 0x7f && b === 0xd4;
+        });
+        return { column: canvas.getAttribute('data-current-turn'), outlined };
+    });
+}
+
 const pwned = (view: ViewPage) => view.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
 
 const ROLLOUTS = 16;
@@ -83,14 +101,21 @@ describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${
     it('steps through turns in the view alone and tells the host; opens another rollout from the group', async () => {
         const { view, delivered } = await openRun(FIXTURE_RUN);
         const page = view.page;
+        expect(await heatmapMarker(view)).toEqual({ column: '0', outlined: [true, false, false] });
         await page.locator('#next-turn').click();
         await page.locator('#next-turn').click();
         expect(await page.locator('.turn-label').textContent()).toBe('turn 3 / 3');
+        // The credit heatmap follows the selected turn, as the turn list does.
+        expect(await heatmapMarker(view)).toEqual({ column: '2', outlined: [false, false, true] });
+        await page.locator('.timeline .turn-row[data-turn="0"]').click();
+        expect(await heatmapMarker(view)).toEqual({ column: '0', outlined: [true, false, false] });
+        await page.locator('#next-turn').click();
+        await page.locator('#next-turn').click();
         expect(await page.locator('.turn-row.selected .turn-agent').textContent()).toBe('lazy');
         await page.locator('#prev-turn').click();
         expect(await page.locator('.turn-info .turn-agent').textContent()).toBe('second');
         const posted = await view.posted();
-        expect(posted.filter(m => m.type === 'trajectory/focusTurn').map(m => m['turn'])).toEqual([1, 2, 1]);
+        expect(posted.filter(m => m.type === 'trajectory/focusTurn').map(m => m['turn'])).toEqual([1, 2, 0, 1, 2, 1]);
         await page.locator('.group-table a[data-rollout="2"]').click();
         await delivered('trajectory/rollout', 2);
         expect(await page.locator('.turn-label').textContent()).toBe('turn 1 / 3');
@@ -117,6 +142,7 @@ describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${
         await controller.follow(2, 5, 1, true);
         await delivered('trajectory/rollout', 2);
         await view.page.waitForFunction(() => document.querySelector('.turn-label')?.textContent === 'turn 2 / 3 (debugger)');
+        expect(await heatmapMarker(view)).toEqual({ column: '1', outlined: [false, true, false] });
         const task = JSON.parse(readFileSync(path.join(FIXTURE_RUN, 'trajectories/2.jsonl'), 'utf8').split('\n')[5]!).task as { second: string };
         await view.page.evaluate((v) => { (document.querySelector('vscode-textarea') as unknown as { value: string }).value = v; }, task.second);
         await view.page.locator('#whatif-run').click();

@@ -28,6 +28,8 @@ export class HeatmapCanvas {
     /** Visible window in cell units: first column/row and cells per axis. */
     private view = { x: 0, y: 0, w: 1, h: 1 };
     private drag: { x: number; y: number; vx: number; vy: number } | undefined;
+    /** The column outlined as "current" (the selected turn), if any. */
+    private currentColumn: number | undefined;
 
     constructor(private readonly options: { height?: number; onCell?: (row: number, column: number) => void; label?: string } = {}) {
         this.canvas = element('canvas', { className: 'heatmap-canvas', attrs: { role: 'img', 'aria-label': options.label ?? 'credit heatmap' } });
@@ -44,6 +46,17 @@ export class HeatmapCanvas {
         this.view = { x: 0, y: 0, w: Math.max(1, data.columns.length), h: Math.max(1, data.rows.length) };
         this.image = this.paintImage(data);
         this.renderLegend(data.extent);
+        this.draw();
+    }
+
+    /**
+     * Outlines one column as the current one (the selected turn), so the heatmap visibly follows stepping. The
+     * column is also exposed as `data-current-turn` on the canvas, since canvas pixels are not in the DOM.
+     */
+    setCurrentColumn(column: number | undefined): void {
+        this.currentColumn = column;
+        if (column === undefined) this.canvas.removeAttribute('data-current-turn');
+        else this.canvas.setAttribute('data-current-turn', String(column));
         this.draw();
     }
 
@@ -64,6 +77,7 @@ export class HeatmapCanvas {
             ctx.imageSmoothingEnabled = false;
             ctx.drawImage(this.image, this.view.x, this.view.y, this.view.w, this.view.h, LABEL_WIDTH, HEADER_HEIGHT, plotW, plotH);
         }
+        this.drawCurrentColumn(ctx, data, plotW, plotH);
         ctx.fillStyle = cssVariable('--vscode-foreground', '#cccccc');
         ctx.font = '11px sans-serif';
         ctx.textBaseline = 'middle';
@@ -79,6 +93,20 @@ export class HeatmapCanvas {
                 ctx.fillText(clipText(data.columns[c]!, 6), LABEL_WIDTH + (c - this.view.x) * colW + 2, HEADER_HEIGHT / 2);
             }
         }
+    }
+
+    private drawCurrentColumn(ctx: CanvasRenderingContext2D, data: HeatmapData, plotW: number, plotH: number): void {
+        const column = this.currentColumn;
+        if (column === undefined || column < 0 || column >= data.columns.length) return;
+        const colW = plotW / this.view.w;
+        const left = LABEL_WIDTH + (column - this.view.x) * colW;
+        if (left + colW <= LABEL_WIDTH || left >= LABEL_WIDTH + plotW) return; // panned out of view
+        ctx.save();
+        ctx.strokeStyle = cssVariable('--vscode-focusBorder', '#007fd4');
+        ctx.lineWidth = 2;
+        // Inset by half the line width so the whole outline stays inside the column and the plot.
+        ctx.strokeRect(left + 1, HEADER_HEIGHT + 1, Math.max(1, colW - 2), Math.max(1, plotH - 2));
+        ctx.restore();
     }
 
     /** The cell under a canvas point, or undefined outside the grid. */

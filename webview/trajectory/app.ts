@@ -173,6 +173,8 @@ export class TrajectoryApp {
         if (!record || record.turns.length === 0) return;
         this.turn = Math.max(0, Math.min(record.turns.length - 1, turn));
         this.timeline.select(this.turn);
+        // Heatmap columns are turn indices (analysis/run-dir/heatmap.ts), so the selected turn is the current column.
+        this.heatmap.setCurrentColumn(this.turn);
         this.renderTurn();
         this.save();
         if (byUser) this.host.post({ type: 'trajectory/focusTurn', step: record.step, rollout: record.rollout, turn: this.turn });

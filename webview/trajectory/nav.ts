@@ -7,21 +7,38 @@ export interface NavSelection {
     rollout: number;
 }
 
-type Select = HTMLElement & { value: string };
+type Select = HTMLElement & { value: string; updateComplete?: Promise<unknown> };
 
-function select(label: string, onChange: (value: string) => void): { root: HTMLElement; select: Select } {
-    const control = document.createElement('vscode-single-select') as Select;
-    control.setAttribute('aria-label', label);
-    control.addEventListener('change', () => onChange(control.value));
-    return { root: element('label', { className: 'nav-field' }, element('span', { text: label }), control), select: control };
-}
+/**
+ * One labelled `vscode-single-select`. Replacing its options and setting its value in the same task does not stick:
+ * the element reads new options on `slotchange` (after the current task) and then selects the first one. So the
+ * value is set again once the new options are in (next frame, then the element's render), unless a later call has
+ * asked for another value meanwhile.
+ */
+class Picker {
+    readonly root: HTMLElement;
+    readonly control: Select;
+    private requested = '';
 
-function setOptions(control: Select, options: { value: string; label: string }[], value: string): void {
-    control.replaceChildren(...options.map(o => {
-        const option = element('vscode-option' as 'option', { text: o.label, attrs: { value: o.value } });
-        return option;
-    }));
-    control.value = value;
+    constructor(label: string, onChange: (value: string) => void) {
+        this.control = document.createElement('vscode-single-select') as Select;
+        this.control.setAttribute('aria-label', label);
+        this.control.addEventListener('change', () => onChange(this.control.value));
+        this.root = element('label', { className: 'nav-field' }, element('span', { text: label }), this.control);
+    }
+
+    set value(value: string) {
+        this.requested = value;
+        this.control.value = value;
+    }
+
+    async setOptions(options: { value: string; label: string }[], value: string): Promise<void> {
+        this.control.replaceChildren(...options.map(o => element('vscode-option' as 'option', { text: o.label, attrs: { value: o.value } })));
+        this.value = value;
+        await new Promise(resolve => requestAnimationFrame(resolve));
+        await this.control.updateComplete;
+        if (this.requested === value && this.control.value !== value) this.control.value = value;
+    }
 }
 
 /** Run → step → group → rollout pickers. Calls `onPick` with the new selection (the rollout to open). */
@@ -34,28 +51,33 @@ export class Navigator {
     private current: NavSelection | undefined;
 
     constructor(private readonly onPick: (selection: NavSelection) => void) {
-        this.step = select('Step', v => this.pick(Number(v), undefined, undefined));
-        this.group = select('Group', v => this.pick(this.current?.step ?? 0, Number(v), undefined));
-        this.rollout = select('Rollout', v => this.pick(this.current?.step ?? 0, this.current?.group ?? 0, Number(v)));
+        this.step = new Picker('Step', v => this.pick(Number(v), undefined, undefined));
+        this.group = new Picker('Group', v => this.pick(this.current?.step ?? 0, Number(v), undefined));
+        this.rollout = new Picker('Rollout', v => this.pick(this.current?.step ?? 0, this.current?.group ?? 0, Number(v)));
         this.element = element('div', { className: 'nav' }, this.step.root, this.group.root, this.rollout.root);
     }
 
-    setRun(run: RunSummary): void {
+    setRun(run: RunSummary): Promise<void> {
         this.run = run;
-        setOptions(this.step.select, run.steps.map(s => ({ value: String(s.step), label: `step ${s.step}` })), String(run.steps[0]?.step ?? ''));
+        return this.step.setOptions(run.steps.map(s => ({ value: String(s.step), label: `step ${s.step}` })), String(run.steps[0]?.step ?? ''));
     }
 
-    /** Shows a selection made elsewhere (debugger, restored state) without re-opening it. */
-    show(selection: NavSelection): void {
+    /**
+     * Shows a selection made elsewhere (debugger, restored state, group table) without re-opening it. The promise
+     * settles once the pickers display it.
+     */
+    async show(selection: NavSelection): Promise<void> {
         this.current = selection;
         const step = this.run?.steps.find(s => s.step === selection.step);
         if (!step) return;
-        this.step.select.value = String(selection.step);
+        this.step.value = String(selection.step);
         const groups = [...new Set(step.rollouts.map(r => r.group))].sort((a, b) => a - b);
-        setOptions(this.group.select, groups.map(g => ({ value: String(g), label: `group ${g}` })), String(selection.group));
-        setOptions(this.rollout.select, step.rollouts.filter(r => r.group === selection.group).map(r => ({
+        await Promise.all([
+            this.group.setOptions(groups.map(g => ({ value: String(g), label: `group ${g}` })), String(selection.group)),
+            this.rollout.setOptions(step.rollouts.filter(r => r.group === selection.group).map(r => ({
             value: String(r.rollout), label: `rollout ${r.rollout} · reward ${r.reward.toFixed(3)}${r.success ? ' ✓' : ''}`,
-        })), String(selection.rollout));
+        })), String(selection.rollout)),
+        ]);
     }
 
     /** The first rollout matching the given prefix of the selection. */
@@ -65,7 +87,7 @@ export class Navigator {
         const inGroup = groupNumber === undefined ? step.rollouts : step.rollouts.filter(r => r.group === groupNumber);
         const chosen = inGroup.find(r => r.rollout === rolloutNumber) ?? inGroup[0] ?? step.rollouts[0]!;
         const selection = { step: stepNumber, group: chosen.group, rollout: chosen.rollout };
-        this.show(selection);
+        void this.show(selection);
         this.onPick(selection);
     }
 }
