@@ -38,6 +38,12 @@ async function heatmapMarker(view: ViewPage): Promise<{ column: string | null; o
     });
 }
 
+/** The Rollout picker's value and the label its face shows. */
+const rolloutPicker = (view: ViewPage) => view.page.evaluate(() => {
+    const picker = document.querySelector('vscode-single-select[aria-label="Rollout"]') as HTMLElement & { value: string };
+    return { value: picker.value, shown: picker.shadowRoot?.querySelector('.select-face .text')?.textContent ?? '' };
+});
+
 const pwned = (view: ViewPage) => view.page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
 
 const ROLLOUTS = 16;
@@ -116,9 +122,16 @@ describe.skipIf(chromiumMissing !== undefined)(`trajectory webview in Chromium${
         expect(await page.locator('.turn-info .turn-agent').textContent()).toBe('second');
         const posted = await view.posted();
         expect(posted.filter(m => m.type === 'trajectory/focusTurn').map(m => m['turn'])).toEqual([1, 2, 0, 1, 2, 1]);
+        expect(await rolloutPicker(view)).toEqual({ value: '0', shown: expect.stringMatching(/^rollout 0 /) });
         await page.locator('.group-table a[data-rollout="2"]').click();
         await delivered('trajectory/rollout', 2);
         expect(await page.locator('.turn-label').textContent()).toBe('turn 1 / 3');
+        // The Rollout picker shows the opened rollout once its new options have rendered (a signal, not a delay).
+        await page.waitForFunction(() => {
+            const picker = document.querySelector('vscode-single-select[aria-label="Rollout"]') as HTMLElement & { value: string };
+            return picker.value === '2';
+        }, undefined, { timeout: 10_000 });
+        expect(await rolloutPicker(view)).toEqual({ value: '2', shown: expect.stringMatching(/^rollout 2 /) });
         const state = await view.state() as { rollout: number; step: number };
         expect([state.step, state.rollout]).toEqual([1, 2]);
     });

@@ -111,7 +111,7 @@ export class TrajectoryApp {
         this.notices.replaceChildren();
         for (const issue of run.issues.slice(0, 20)) this.notice('warning', issue);
         if (run.issues.length > 20) this.notice('warning', `… and ${run.issues.length - 20} more corrupt lines (see the MAS Studio log).`);
-        this.nav.setRun(run);
+        void this.nav.setRun(run);
         const state = this.host.restoredState();
         const restored = state?.root === run.root ? state : undefined;
         this.method = restored?.method && run.creditMethods.includes(restored.method) ? restored.method : run.creditMethods[0] ?? '';
@@ -132,7 +132,7 @@ export class TrajectoryApp {
         const previous = this.rollout;
         this.rollout = view;
         const record = view.record;
-        this.nav.show({ step: view.step, group: record.group, rollout: record.rollout });
+        void this.nav.show({ step: view.step, group: record.group, rollout: record.rollout });
         this.timeline.setRollout(record, this.method);
         this.estimators.body.replaceChildren(estimatorsTable(record, Object.keys(view.heatmaps)), element('h3', { text: 'Agreement over this step (rank correlation)' }), agreementList(view.agreement));
         this.rubric.body.replaceChildren(view.rubric ? rubricTable(view.rubric.criteria) : element('p', { text: 'No rubric in run.json.' }));

@@ -75,8 +75,8 @@ export class Navigator {
         await Promise.all([
             this.group.setOptions(groups.map(g => ({ value: String(g), label: `group ${g}` })), String(selection.group)),
             this.rollout.setOptions(step.rollouts.filter(r => r.group === selection.group).map(r => ({
-            value: String(r.rollout), label: `rollout ${r.rollout} · reward ${r.reward.toFixed(3)}${r.success ? ' ✓' : ''}`,
-        })), String(selection.rollout)),
+                value: String(r.rollout), label: `rollout ${r.rollout} · reward ${r.reward.toFixed(3)}${r.success ? ' ✓' : ''}`,
+            })), String(selection.rollout)),
         ]);
     }
 
