@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeOutcome, findCause } from '../../client/src/training/run-outcome.js';
 import { createRunDir, launchBelongsTo, listRunDirs, readLaunchRecord, runDirName, writeLaunchRecord } from '../../client/src/training/run-dir.js';
-import { readRunStatus } from '../../client/src/training/run-files.js';
+import { readLatestCheckpoint, readRunStatus } from '../../client/src/training/run-files.js';
 import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
 import { tempDir } from './helpers.js';
 
@@ -15,8 +15,17 @@ afterEach(() => cleanups.splice(0).forEach((c) => c()));
 describe('describeOutcome', () => {
     it('finished, stopped by the user, stopped early', () => {
         expect(describeOutcome({ ...base, exitCode: 0, runStatus: 'finished' }).kind).toBe('finished');
-        expect(describeOutcome({ ...base, exitCode: null, signal: 'SIGTERM', stopRequested: true })).toMatchObject({ kind: 'stopped', message: expect.stringContaining('can be resumed') });
+        expect(describeOutcome({ ...base, exitCode: null, signal: 'SIGTERM', stopRequested: true, checkpointStep: 4 }))
+            .toEqual({ kind: 'stopped', message: 'MAS: run lazy-1 was stopped; it can be resumed from its last checkpoint (step 4).' });
         expect(describeOutcome({ ...base, runStatus: 'stopped' }).kind).toBe('stopped');
+    });
+
+    it('a run stopped before its first checkpoint does not promise one', () => {
+        const noCheckpoint = 'no checkpoint was saved yet, so resuming starts it over from step 0.';
+        expect(describeOutcome({ ...base, exitCode: null, signal: 'SIGTERM', stopRequested: true }).message).toBe(`MAS: run lazy-1 was stopped; ${noCheckpoint}`);
+        expect(describeOutcome({ ...base, runStatus: 'stopped' }).message).toBe(`MAS: run lazy-1 stopped early; ${noCheckpoint}`);
+        expect(describeOutcome({ ...base, exitCode: 0, runStatus: 'stopped' }).message).toBe(`MAS: run lazy-1 stopped early; ${noCheckpoint}`);
+        expect(describeOutcome({ ...base, runStatus: 'stopped', checkpointStep: 0 }).message).toBe('MAS: run lazy-1 stopped early; it can be resumed from its last checkpoint (step 0).');
     });
 
     it('an exit code gets the documented advice and the trainer\'s own error line', () => {
@@ -74,6 +83,19 @@ describe('run directory', () => {
         expect(readLaunchRecord(runDir)).toBeUndefined();
         writeFileSync(path.join(runDir, 'launch.json'), '{ torn');
         expect(readLaunchRecord(runDir)).toBeUndefined();
+    });
+
+    it('latest_checkpointed_iteration.txt gives the checkpoint step; absent or garbled means none', () => {
+        const tmp = tempDir();
+        cleanups.push(tmp.cleanup);
+        const file = path.join(tmp.dir, 'latest_checkpointed_iteration.txt');
+        expect(readLatestCheckpoint(tmp.dir)).toBeUndefined();
+        writeFileSync(file, '12\n');
+        expect(readLatestCheckpoint(tmp.dir)).toBe(12);
+        for (const garbled of ['', '-1\n', '3.5\n', 'global_step_3\n', '1e3']) {
+            writeFileSync(file, garbled);
+            expect(readLatestCheckpoint(tmp.dir)).toBeUndefined();
+        }
     });
 
     it('run.json is read only when the fields used have their declared types', () => {

@@ -1,6 +1,6 @@
 // Process management against a fake trainer (test/client/fixtures/fake-extension/trainer): spawn, finish, crash, stop,
 // SIGKILL escalation, detach + re-attach, killed from outside, run directory deleted, workspace trust.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCH_FILES } from '../../protocol/launch.js';
@@ -88,7 +88,8 @@ describe('TrainingSession with a fake trainer', () => {
         await waitForFile(path.join(runDir, 'ready'));
         const ended = nextEvent(session.onEnd.on.bind(session.onEnd));
         expect(await session.stop()).toBe('terminated');
-        expect((await ended).kind).toBe('stopped');
+        // The fake trainer saved no checkpoint: the notification must not promise one.
+        expect(await ended).toMatchObject({ kind: 'stopped', message: expect.stringContaining('no checkpoint was saved yet') });
         expect(readLaunchRecord(runDir)?.stop_requested_at).toBeTypeOf('number');
     });
 
@@ -96,9 +97,10 @@ describe('TrainingSession with a fake trainer', () => {
         const noProc = { available: false, read: () => undefined };
         const { session, runDir } = await launch({ mode: 'wait', steps: 1 }, { proc: noProc });
         await waitForFile(path.join(runDir, 'ready'));
+        writeFileSync(path.join(runDir, 'latest_checkpointed_iteration.txt'), '7\n'); // as the trainer writes it after a checkpoint
         const ended = nextEvent(session.onEnd.on.bind(session.onEnd));
         expect(await session.stop()).toBe('terminated');
-        expect((await ended).kind).toBe('stopped');
+        expect(await ended).toMatchObject({ kind: 'stopped', message: expect.stringContaining('resumed from its last checkpoint (step 7)') });
         // ...but a later window cannot prove the pid is the trainer, so it does not re-attach.
         expect(TrainingSession.attach(runDir, trusted, { proc: noProc })).toBeUndefined();
     });

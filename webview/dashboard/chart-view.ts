@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import { element } from '../common/dom.js';
 import { seriesColour, themeColours } from '../common/theme.js';
+import { axisValues } from './axis-format.js';
 import { buildChartData, seriesSignature, type ChartData, type ChartDef, type Runs } from './charts-model.js';
 
 const CHART_HEIGHT = 180;
@@ -70,7 +71,7 @@ export class ChartView {
             legend: { live: true },
             cursor: { drag: { x: true, y: false } },
             scales: { x: { time: false } },
-            axes: [{ ...axis, label: 'step' }, axis],
+            axes: [{ ...axis, label: 'step' }, { ...axis, values: axisValues(navigator.language) }],
             series: [
                 { label: 'step' },
                 ...chart.series.map((s): uPlot.Series => ({

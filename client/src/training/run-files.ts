@@ -37,6 +37,22 @@ export function readRunStatus(runDir: string): RunJson | undefined {
     return ok ? (value as RunJson) : undefined;
 }
 
+/**
+ * The step of the newest complete checkpoint, from `latest_checkpointed_iteration.txt` (the trainer rewrites it
+ * atomically after each checkpoint folder is in place); undefined when no checkpoint was saved yet or the file is
+ * not a step number.
+ */
+export function readLatestCheckpoint(runDir: string): number | undefined {
+    let text: string;
+    try {
+        text = readFileSync(path.join(runDir, RUN_DIR_FILES.latestCheckpoint), 'utf8');
+    } catch {
+        return undefined;
+    }
+    const step = /^\s*(\d{1,15})\s*$/.exec(text)?.[1];
+    return step === undefined ? undefined : Number(step);
+}
+
 /** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
 export function specFacts(runDir: string): { workflow?: string; steps?: number } {
     try {

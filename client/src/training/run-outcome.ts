@@ -27,6 +27,8 @@ export interface EndFacts {
     runStatus?: 'running' | 'finished' | 'stopped' | 'failed';
     runError?: string | null;
     stopRequested: boolean;
+    /** Step of the newest complete checkpoint (latest_checkpointed_iteration.txt); undefined when none exists yet. */
+    checkpointStep?: number;
     /**
      * Text of process.log and trainer.log written by this launch ('' when missing): a resumed run appends to
      * both, and an earlier attempt's errors are not this launch's cause.
@@ -79,16 +81,24 @@ function clip(text: string, max = 300): string {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** What resuming a stopped run does: continue from the newest checkpoint, or (none saved yet) start over at step 0. */
+function resumeHint(checkpointStep: number | undefined): string {
+    return checkpointStep === undefined
+        ? 'no checkpoint was saved yet, so resuming starts it over from step 0'
+        : `it can be resumed from its last checkpoint (step ${checkpointStep})`;
+}
+
 export function describeOutcome(facts: EndFacts): RunOutcome {
     const name = path.basename(facts.runDir);
+    const resume = resumeHint(facts.checkpointStep);
     if (facts.exitCode === 0 || (facts.exitCode === undefined && facts.runStatus === 'finished')) {
         return facts.runStatus === 'stopped'
-            ? { kind: 'stopped', message: `MAS: run ${name} stopped early; it can be resumed.` }
+            ? { kind: 'stopped', message: `MAS: run ${name} stopped early; ${resume}.` }
             : { kind: 'finished', message: `MAS: run ${name} finished.` };
     }
-    if (facts.stopRequested) return { kind: 'stopped', message: `MAS: run ${name} was stopped; it can be resumed from its last checkpoint.` };
+    if (facts.stopRequested) return { kind: 'stopped', message: `MAS: run ${name} was stopped; ${resume}.` };
     if (facts.exitCode === undefined && facts.runStatus === 'stopped') {
-        return { kind: 'stopped', message: `MAS: run ${name} stopped early; it can be resumed.` };
+        return { kind: 'stopped', message: `MAS: run ${name} stopped early; ${resume}.` };
     }
     const cause = findCause(facts);
     const where = cause ? { file: cause.file, line: cause.line } : undefined;

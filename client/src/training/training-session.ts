@@ -16,7 +16,7 @@ import { launchBelongsTo, readLaunchRecord, writeLaunchRecord } from './run-dir.
 import { identityOf, launchTrainer, stopTrainer, type LaunchInput, type StopResult } from './trainer-process.js';
 import { assertTrusted, type TrustSource } from './trust.js';
 import { Emitter } from './emitter.js';
-import { readLogFrom, readRunStatus, specFacts } from './run-files.js';
+import { readLatestCheckpoint, readLogFrom, readRunStatus, specFacts } from './run-files.js';
 
 export { readRunStatus } from './run-files.js';
 
@@ -174,6 +174,7 @@ export class TrainingSession {
         this.end(describeOutcome({
             runDir: this.runDir, exitCode, signal, runStatus: run?.status, runError: run?.error ?? null,
             stopRequested: this.stopRequested || readLaunchRecord(this.runDir)?.stop_requested_at != null,
+            checkpointStep: readLatestCheckpoint(this.runDir),
             processLog: processLog.text, processLogFirstLine: processLog.firstLine,
             trainerLog: trainerLog.text, trainerLogFirstLine: trainerLog.firstLine,
         }));
