@@ -8,23 +8,11 @@ import type { SidecarStore } from './sidecar.js';
 import { readRunJson } from './run-json.js';
 import { scanJsonl, type LineSpan } from './scan.js';
 import { scanStepFile, type StepScanScratch } from './step-scan.js';
+import type { IndexedFields } from './trajectory-scan.js';
 import { validateMetrics } from './validate.js';
 
-/** What the index keeps of one rollout: enough for navigation and run-level heatmaps, plus where to re-read it. */
-export interface RolloutEntry extends LineSpan {
-    step: number;
-    rollout: number;
-    group: number;
-    sample: number;
-    parent: number | null;
-    reward: number;
-    success: boolean;
-    /** Acting agent of each turn. */
-    agents: string[];
-    decisionTurns: number[];
-    /** Credit method → one credit per decision. */
-    credit: Record<string, number[]>;
-}
+/** What the index keeps of one rollout (the fields the line scanner extracts) plus where to re-read it. */
+export interface RolloutEntry extends LineSpan, IndexedFields {}
 
 export interface StepEntry {
     step: number;
