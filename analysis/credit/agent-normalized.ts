@@ -38,7 +38,8 @@ export function agentNormalizedCredit(group: CreditGroup, params: CreditParams):
         rollout.decisions.forEach((d, j) => {
             if (pooling === 'rollout' && seen.has(d.agent)) return;
             seen.add(d.agent);
-            samples.set(d.agent, [...(samples.get(d.agent) ?? []), scores[i]![j]!]);
+            const pool = samples.get(d.agent);
+            if (pool) pool.push(scores[i]![j]!); else samples.set(d.agent, [scores[i]![j]!]);
         });
     });
     const pools = new Map([...samples].map(([agent, values]) => [agent, standardisePool(values, options)]));

@@ -1,5 +1,5 @@
 import type { CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
-import { broadcast, coalitionValue, normalisePerAgent, NORMALIZE_CHOICES, players, type NormalizeMode } from './nulled.js';
+import { broadcast, coalitionValueOf, normalisePerAgent, NORMALIZE_CHOICES, players, type NormalizeMode } from './nulled.js';
 import { ParamReader } from './params.js';
 
 /**
@@ -14,7 +14,8 @@ export function differenceCredit(group: CreditGroup, params: CreditParams): Grou
     const normalize = readDifference(params);
     const perRollout = group.rollouts.map((rollout, i) => {
         const team = players(rollout);
-        return new Map(team.map(k => [k, rollout.reward - coalitionValue(rollout, team, new Set(team.filter(p => p !== k)), 'difference', i)]));
+        const value = coalitionValueOf(rollout, team, 'difference', i);
+        return new Map(team.map(k => [k, rollout.reward - value(new Set(team.filter(p => p !== k)))]));
     });
     return broadcast(group, normalisePerAgent(perRollout, normalize));
 }

@@ -13,7 +13,10 @@ export type CreditRecord = Pick<TrajectoryRecord, 'rollout' | 'group' | 'sample'
  */
 export function creditGroupsFromRecords(records: readonly CreditRecord[]): { groups: CreditGroup[]; order: CreditRecord[][] } {
     const byGroup = new Map<number, CreditRecord[]>();
-    for (const record of records) byGroup.set(record.group, [...(byGroup.get(record.group) ?? []), record]);
+    for (const record of records) {
+        const members = byGroup.get(record.group);
+        if (members) members.push(record); else byGroup.set(record.group, [record]);
+    }
     const order = [...byGroup.keys()].sort((a, b) => a - b).map(g => [...byGroup.get(g)!].sort((a, b) => a.sample - b.sample));
     const groups = order.map(members => ({
         rollouts: members.map(record => ({

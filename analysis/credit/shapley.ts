@@ -1,5 +1,5 @@
 import type { CreditGroup, CreditParams, CreditRollout, GroupCredit } from '../../protocol/credit.js';
-import { broadcast, coalitionValue, normalisePerAgent, NORMALIZE_CHOICES, players, type NormalizeMode } from './nulled.js';
+import { broadcast, coalitionValueOf, normalisePerAgent, NORMALIZE_CHOICES, players, type NormalizeMode } from './nulled.js';
 import { ParamReader, positiveInt } from './params.js';
 
 /**
@@ -31,21 +31,36 @@ function factorial(n: number): number {
 
 export function exactShapley(team: readonly string[], value: Value): Map<string, number> {
     const n = team.length;
+    // v of each coalition (bit mask over `team`) asked once, on first use, so the 2^n values are not recomputed for
+    // every player; the terms are summed in the same order as always (by size, then by mask over the others).
+    const known = new Map<number, number>();
+    const valueOf = (mask: number): number => {
+        let v = known.get(mask);
+        if (v === undefined) {
+            v = value(new Set(team.filter((_, b) => (mask >> b) & 1)));
+            known.set(mask, v);
+        }
+        return v;
+    };
     const phi = new Map<string, number>();
-    for (const k of team) {
-        const others = team.filter(p => p !== k);
+    team.forEach((k, kBit) => {
+        const others = team.map((_, b) => b).filter(b => b !== kBit);
         let total = 0;
-        // every subset of the others (bit masks), grouped by size below
-        const subsets: string[][] = [];
-        for (let mask = 0; mask < 1 << others.length; mask++) subsets.push(others.filter((_, b) => (mask >> b) & 1));
+        // every subset of the others (bit masks over `others`, as team masks), grouped by size below
+        const subsets: { mask: number; size: number }[] = [];
+        for (let sub = 0; sub < 1 << others.length; sub++) {
+            let mask = 0, size = 0;
+            others.forEach((b, i) => { if ((sub >> i) & 1) { mask |= 1 << b; size++; } });
+            subsets.push({ mask, size });
+        }
         for (let size = 0; size < n; size++) {
             const weight = factorial(size) * factorial(n - size - 1) / factorial(n);
-            for (const subset of subsets.filter(s => s.length === size)) {
-                total += weight * (value(new Set([...subset, k])) - value(new Set(subset)));
+            for (const subset of subsets) {
+                if (subset.size === size) total += weight * (valueOf(subset.mask | (1 << kBit)) - valueOf(subset.mask));
             }
         }
         phi.set(k, total);
-    }
+    });
     return phi;
 }
 
@@ -81,7 +96,7 @@ export function shapleyCredit(group: CreditGroup, params: CreditParams): GroupCr
     const { mode, normalize } = readShapley(params);
     const perRollout = group.rollouts.map((rollout, i) => {
         const team = players(rollout);
-        const value: Value = included => coalitionValue(rollout, team, included, 'shapley', i);
+        const value: Value = coalitionValueOf(rollout, team, 'shapley', i);
         return isExact(team.length, mode) ? exactShapley(team, value) : sampledShapley(team, recordedOrders(rollout, team, i), value);
     });
     return broadcast(group, normalisePerAgent(perRollout, normalize));

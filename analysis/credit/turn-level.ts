@@ -17,8 +17,6 @@ export const TURN_LEVEL_PARAMS = ['reward_norm', 'advantage_norm', 'advantage_po
 const NORM_EPS = 1e-6;
 
 type Mode = 'mean' | 'mean_std' | 'none';
-/** [group, rollout, decision] */
-type Position = readonly [number, number, number];
 
 function sum(values: readonly number[]): number {
     let total = 0;
@@ -59,52 +57,65 @@ export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: Cre
     const advantagePool = reader.choice('advantage_pool', ['distinct_with_zero', 'distinct', 'decisions'] as const,
         'distinct_with_zero');
 
+    // Decisions are numbered across the batch (rollout by rollout) and kept in flat arrays: per-decision tuples and
+    // nested arrays made a batch of 1 000 000 decisions spend most of its time in garbage collection.
+    const offsets: number[][] = [];
+    let total = 0;
+    for (const group of groups) offsets.push(group.rollouts.map(r => { const at = total; total += r.decisions.length; return at; }));
+
     // 1. Reward positions (get_masks_and_scores), listed per agent in batch order.
     const turnScores = groups.some(g => g.rollouts.some(r => r.decisions.some(d => d.reward !== undefined && d.reward !== null)));
-    const rewardPositions = new Map<string, { at: Position; reward: number }[]>();
+    const rewardAt = new Map<string, number[]>();
+    const rewardOf = new Map<string, number[]>();
     groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
+        const at = offsets[gi]![ri]!;
         if (turnScores) {
-            rollout.decisions.forEach((d, di) => pushTo(rewardPositions, d.agent, { at: [gi, ri, di], reward: d.reward ?? 0 }));
+            rollout.decisions.forEach((d, di) => { pushTo(rewardAt, d.agent, at + di); pushTo(rewardOf, d.agent, d.reward ?? 0); });
         } else {
             const lastOfAgent = new Map<string, number>();
             rollout.decisions.forEach((d, di) => lastOfAgent.set(d.agent, di));
-            for (const [agent, di] of lastOfAgent) pushTo(rewardPositions, agent, { at: [gi, ri, di], reward: rollout.reward });
+            for (const [agent, di] of lastOfAgent) { pushTo(rewardAt, agent, at + di); pushTo(rewardOf, agent, rollout.reward); }
         }
     }));
 
     // 2. Per-agent normalisation of the rewards.
-    const normalised = groups.map(g => g.rollouts.map(r => r.decisions.map(() => 0)));
-    for (const entries of rewardPositions.values()) {
-        const values = normaliseRewards(entries.map(e => e.reward), rewardNorm);
-        entries.forEach(({ at: [gi, ri, di] }, k) => { normalised[gi]![ri]![di] = values[k]!; });
+    const normalised = new Float64Array(total);
+    for (const [agent, positions] of rewardAt) {
+        const values = normaliseRewards(rewardOf.get(agent)!, rewardNorm);
+        positions.forEach((at, k) => { normalised[at] = values[k]!; });
     }
 
     // 3. Reverse cumulative sum along each agent's own decisions of a rollout (gamma 1).
-    const returns = groups.map((group, gi) => group.rollouts.map((rollout, ri) => {
+    const returns = new Float64Array(total);
+    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
+        const at = offsets[gi]![ri]!;
         const running = new Map<string, number>();
-        const row = rollout.decisions.map(() => 0);
         for (let di = rollout.decisions.length - 1; di >= 0; di--) {
             const agent = rollout.decisions[di]!.agent;
-            const value = normalised[gi]![ri]![di]! + (running.get(agent) ?? 0);
+            const value = normalised[at + di]! + (running.get(agent) ?? 0);
             running.set(agent, value);
-            row[di] = value;
+            returns[at + di] = value;
         }
-        return row;
     }));
 
     // 4. Per-agent centring over the batch.
-    const decisionsOfAgent = new Map<string, Position[]>();
-    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) =>
-        rollout.decisions.forEach((d, di) => pushTo(decisionsOfAgent, d.agent, [gi, ri, di] as const))));
-    const credit = returns.map(g => g.map(row => [...row]));
+    const decisionsOfAgent = new Map<string, number[]>();
+    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
+        const at = offsets[gi]![ri]!;
+        rollout.decisions.forEach((d, di) => pushTo(decisionsOfAgent, d.agent, at + di));
+    }));
+    const credit = Float64Array.from(returns);
     for (const positions of decisionsOfAgent.values()) {
-        const values = positions.map(([gi, ri, di]) => returns[gi]![ri]![di]!);
+        const values = positions.map(at => returns[at]!);
         let pool = advantagePool === 'decisions' ? values : [...new Set(values)];
         if (advantagePool === 'distinct_with_zero' && !pool.includes(0)) pool = [...pool, 0];
         const centred = centre(values, pool, advantageNorm);
-        positions.forEach(([gi, ri, di], k) => { credit[gi]![ri]![di] = centred[k]!; });
+        positions.forEach((at, k) => { credit[at] = centred[k]!; });
     }
-    return credit;
+    return groups.map((group, gi) => group.rollouts.map((rollout, ri) => {
+        const at = offsets[gi]![ri]!;
+        return Array.from(credit.subarray(at, at + rollout.decisions.length));
+    }));
 }
 
 /** One task's group as the whole batch. */

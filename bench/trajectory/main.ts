@@ -133,7 +133,7 @@ try {
         merged.push(ms(t));
     }
     console.log(`whole-run heatmap merged from the per-step aggregates the index keeps: first ${merged[0]!.toFixed(2)} ms, warm median ${pct(merged.slice(1), 0.5).toFixed(2)} ms (target ≤ 60 from a sidecar; cold = index build above, target ≤ 350)`);
-    console.log('not measured here: DuckDB read_json and pandas read_json(lines=True) (neither is installed in trainer/.venv)');
+    console.log('peers DuckDB read_json and pandas read_json(lines=True): bench/trajectory/peers.py (own venv; see bench/trajectory/RESULTS.md)');
 } finally {
     rmSync(dir, { recursive: true, force: true });
 }
