@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from mas_trainer.critic import critic_credit, decision_prefixes, decision_returns, decision_rewards
-from mas_trainer.critic.learner import CriticLearner, critic_lr
+from mas_trainer.critic.credit import normalise_per_agent
+from mas_trainer.critic.learner import CriticLearner, critic_lr, critic_params
 from mas_trainer.critic.model import char_tokenizer_description, encode_batch
 from mas_trainer.spec import ModelSource, ModelSpec
 from mas_trainer.tokenizer import CharTokenizer
@@ -59,6 +60,35 @@ def test_critic_lr_param():
         critic_lr({"gamma": 0.9})
     with pytest.raises(ValueError, match=r"\(0, 1\]"):
         critic_lr({"lr": 0})
+
+
+def test_critic_passes_and_normalize_params():
+    assert critic_params({}) == {"lr": pytest.approx(1e-4), "passes": 2, "normalize": "none"}
+    assert critic_params({"passes": 8, "normalize": "standardize"})["passes"] == 8
+    for bad, message in [({"passes": 0}, "whole number from 1 to 64"), ({"passes": 2.5}, "whole number"),
+                         ({"normalize": "center"}, "one of none, standardize")]:
+        with pytest.raises(ValueError, match=message):
+            critic_params(bad)
+
+
+def test_standardize_rescales_each_agents_td_errors_within_the_group():
+    credits = [[0.0, 0.1, 0.5], [0.0, 0.3, -0.5]]
+    out = normalise_per_agent(credits, [["w1", "w2", "lazy"], ["w1", "w2", "lazy"]])
+    assert out[0][0] == 0.0 and out[1][0] == 0.0  # no spread: 0, not a division by zero
+    assert out[0][1] == pytest.approx(-out[1][1]) and out[1][1] > 0  # the better w2 decision gets the plus sign
+    assert abs(out[0][2]) == pytest.approx(1 / math.sqrt(2), rel=1e-4)  # mean 0, sample std 1
+
+
+def test_the_learner_standardizes_per_task_group_only_when_asked():
+    spec = ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=32), None)
+    rollouts = [([_turn("a", "p>", "x"), _turn("b", "q>", o)], r, [None, None])
+                for o, r in [("y", 1.0), ("n", 0.0), ("y", 0.0), ("n", 1.0)]]
+    raw = CriticLearner(spec, 0.01, torch.device("cpu"), seed=3).credit_and_fit(rollouts, "trajectory")
+    assert raw[0] == [0.0, 1.0]  # V ≡ 0 before training: the plain reward on the last decision
+    learner = CriticLearner(spec, 0.01, torch.device("cpu"), seed=3, normalize="standardize", group=2)
+    std = learner.credit_and_fit(rollouts, "trajectory")
+    assert std[0][1] == pytest.approx(1 / math.sqrt(2), rel=1e-4) and std[1][1] == pytest.approx(-std[0][1])
+    assert std[2][1] == pytest.approx(-std[0][1])  # the second group is standardised on its own
 
 
 def test_char_tokenizer_description_reproduces_the_ids():

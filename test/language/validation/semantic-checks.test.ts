@@ -135,6 +135,12 @@ describe('semantic checks', () => {
             expect(await problemsWith('  credit: outcome\n', '  credit: critic\n  critic: base\n')).toEqual([]);
         });
 
+        it('checks the critic\'s passes and normalize against the catalogue', async () => {
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(lr: 0.01, passes: 8, normalize: standardize)\n  critic: base\n')).toEqual([]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(passes: 0)\n  critic: base\n')).toEqual(['invalid-parameter']);
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(normalize: center)\n  critic: base\n')).toEqual(['invalid-parameter']);
+        });
+
         it('checks the kind and range of plain settings', async () => {
             expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  steps: 2.5\n')).toEqual(['invalid-setting']);
             expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  lr: [1]\n')).toEqual(['invalid-setting']);

@@ -6,7 +6,10 @@ test/fixtures/credit/critic.json (made by trainer/tools/make_critic_vectors.py).
 """
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence
+
+NORM_EPS = 1e-6
 
 
 def critic_credit(rewards: Sequence[float], values: Sequence[float]) -> list[float]:
@@ -33,3 +36,20 @@ def decision_rewards(total: float, per_decision: Sequence[Optional[float]], leve
     if level == "turn" and all(r is not None for r in per_decision):
         return [float(r) for r in per_decision]  # type: ignore[arg-type]
     return [0.0] * (n - 1) + [float(total)] if n else []
+
+
+def normalise_per_agent(credits: Sequence[Sequence[float]], agents: Sequence[Sequence[str]]) -> list[list[float]]:
+    """`normalize: standardize` over one task's group: each agent's credits minus their mean, over their sample std
+    (n − 1) + 1e-6, pooling all of that agent's decisions in the group (as difference / Shapley's switch). The
+    TD error keeps its definition; this only rescales it per agent, like actor-critic's advantage normalisation, so
+    a critic whose V(h_{t+1}) − V(h_t) is still small gives the workers a usable signal. One sample gives 0."""
+    pools: dict[str, list[float]] = {}
+    for cs, names in zip(credits, agents):
+        for c, a in zip(cs, names):
+            pools.setdefault(a, []).append(float(c))
+    stats = {}
+    for a, pool in pools.items():
+        mu = sum(pool) / len(pool)
+        sd = math.sqrt(sum((v - mu) ** 2 for v in pool) / (len(pool) - 1)) if len(pool) > 1 else 0.0
+        stats[a] = (mu, sd + NORM_EPS)
+    return [[(float(c) - stats[a][0]) / stats[a][1] for c, a in zip(cs, names)] for cs, names in zip(credits, agents)]

@@ -6,7 +6,7 @@ import os
 from typing import Optional
 
 from ..errors import EXIT_BAD_SPEC, MasError
-from .learner import CriticLearner, critic_lr
+from .learner import CriticLearner, critic_params
 
 CHECKPOINT_FILE = "critic.pt"
 
@@ -33,10 +33,12 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
                        EXIT_BAD_SPEC)
     params = spec.train.credit.params if spec.train.credit.method == "critic" else {}
     try:
-        lr = critic_lr(params)
+        checked = critic_params(params)
     except ValueError as err:
         raise MasError(str(err), EXIT_BAD_SPEC) from None
-    return CriticLearner(spec.model(spec.train.critic), lr, device, spec.train.seed, dist_ctx)
+    return CriticLearner(spec.model(spec.train.critic), checked["lr"], device, spec.train.seed, dist_ctx,
+                         passes=checked["passes"], normalize=checked["normalize"],
+                         group=spec.train.algorithm.group)
 
 
 def critic_step(critic: CriticLearner, states, scores, level: str) -> list[list[float]]:

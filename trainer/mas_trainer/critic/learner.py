@@ -2,7 +2,8 @@
 
 Per step: V(h_t) for every decision of the batch (no grad) gives the credit, then the critic regresses the
 returns from those decisions (mean squared error, a few passes of minibatches). Credit therefore always uses the
-critic from before it saw the step's outcomes, as in actor-critic.
+critic from before it saw the step's outcomes, as in actor-critic. `normalize: standardize` then standardises each
+agent's credits within each task's group (actor-critic's advantage normalisation; docs/credit-estimators.md).
 """
 from __future__ import annotations
 
@@ -12,29 +13,46 @@ import torch
 
 from ..dist import DistContext
 from ..spec import ModelSpec
-from .credit import critic_credit, decision_returns, decision_rewards
+from .credit import critic_credit, decision_returns, decision_rewards, normalise_per_agent
 from .model import build_value_model, encode_batch
 from .transcript import decision_prefixes
 
 DEFAULT_LR = 1e-4  # the language catalogue's default for `critic(lr: ...)`
-PASSES = 2  # regression passes over each step's decisions
+DEFAULT_PASSES = 2  # regression passes over each step's decisions (catalogue: `critic(passes: ...)`)
+NORMALIZE_CHOICES = ("none", "standardize")  # catalogue: `critic(normalize: ...)`, default none
+PASSES = DEFAULT_PASSES  # kept for bench/learning/critic_fit.py, which overrides it
 MINIBATCH = 64
 VALUE_CHUNK = 256  # prefixes per no-grad value pass
+KNOWN_PARAMS = ("lr", "passes", "normalize")
 
 
-def critic_lr(params: dict) -> float:
-    unknown = sorted(set(params) - {"lr"})
+def critic_params(params: dict) -> dict:
+    """The checked `critic(...)` parameters: lr, passes, normalize. Errors say what is allowed."""
+    unknown = sorted(set(params) - set(KNOWN_PARAMS))
     if unknown:
-        raise ValueError(f"credit `critic` has no parameter {', '.join(map(repr, unknown))}; known: lr")
+        raise ValueError(f"credit `critic` has no parameter {', '.join(map(repr, unknown))}; known: "
+                         f"{', '.join(KNOWN_PARAMS)}")
     lr = params.get("lr", DEFAULT_LR)
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr <= 1:
         raise ValueError(f"credit `critic`: `lr` must be a number in (0, 1], got {lr!r}")
-    return float(lr)
+    passes = params.get("passes", DEFAULT_PASSES)
+    if isinstance(passes, bool) or not isinstance(passes, int) or not 1 <= passes <= 64:
+        raise ValueError(f"credit `critic`: `passes` must be a whole number from 1 to 64, got {passes!r}")
+    normalize = params.get("normalize", "none")
+    if normalize not in NORMALIZE_CHOICES:
+        raise ValueError(f"credit `critic`: `normalize` must be one of {', '.join(NORMALIZE_CHOICES)}, "
+                         f"got {normalize!r}")
+    return {"lr": float(lr), "passes": passes, "normalize": normalize}
+
+
+def critic_lr(params: dict) -> float:
+    return critic_params(params)["lr"]
 
 
 class CriticLearner:
     def __init__(self, model: ModelSpec, lr: float, device: torch.device, seed: int,
-                 dist_ctx: DistContext | None = None) -> None:
+                 dist_ctx: DistContext | None = None, passes: int | None = None, normalize: str = "none",
+                 group: int = 0) -> None:
         # Its own generator state, so adding a critic does not change the policies' initialisation.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed + 7919)
@@ -46,6 +64,9 @@ class CriticLearner:
         self.shuffle = random.Random(seed)
         self.dist = dist_ctx or DistContext()
         self.last_loss: float | None = None
+        self.passes = passes  # None: the module's PASSES (what critic_fit.py sets)
+        self.normalize = normalize
+        self.group = group  # rollouts per task group (consecutive); 0: the whole batch is one pool
 
     def values(self, texts: list[str]) -> list[float]:
         out: list[float] = []
@@ -61,7 +82,7 @@ class CriticLearner:
         order = list(range(len(texts)))
         self.module.train()
         losses: list[float] = []
-        for _ in range(PASSES):
+        for _ in range(self.passes or PASSES):
             self.shuffle.shuffle(order)
             losses = []
             for start in range(0, len(order), MINIBATCH):
@@ -88,16 +109,21 @@ class CriticLearner:
         prefixes = [decision_prefixes(turns) for turns, _, _ in rollouts]
         flat = [p for ps in prefixes for p in ps]
         values = self.values(flat) if flat else []
-        credits, texts, targets, at = [], [], [], 0
+        credits, agents, texts, targets, at = [], [], [], [], 0
         for (turns, reward, per_decision), ps in zip(rollouts, prefixes):
             rewards = decision_rewards(reward, per_decision, level)
             credits.append(critic_credit(rewards, values[at:at + len(ps)]))
+            agents.append([t.agent for t in turns if not t.nulled])
             texts.extend(ps)
             targets.extend(decision_returns(rewards))
             at += len(ps)
         if texts:
             self.fit(texts, targets)
-        return credits
+        if self.normalize == "none":
+            return credits
+        size = self.group if self.group > 0 else len(credits)
+        return [c for i in range(0, len(credits), size)
+                for c in normalise_per_agent(credits[i:i + size], agents[i:i + size])]
 
     def state_dict(self) -> dict:
         return {"model": {k: v.detach().cpu() for k, v in self.module.state_dict().items()},

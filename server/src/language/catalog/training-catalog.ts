@@ -79,7 +79,11 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
     {
         name: 'critic', summary: 'A learned value over transcript prefixes; a turn\'s credit is its TD error.',
         formula: 'C_t = r_t + V(h_{t+1}) − V(h_t)', source: 'Actor-critic (COMA / SPA-RL style)',
-        parameters: [{ name: 'lr', kind: 'number', min: 0, max: 1, default: 1e-4, doc: 'Learning rate of the critic.' }],
+        parameters: [
+            { name: 'lr', kind: 'number', min: 0, max: 1, default: 1e-4, doc: 'Learning rate of the critic.' },
+            { name: 'passes', kind: 'integer', min: 1, max: 64, default: 2, doc: 'Regression passes of the critic over each step\'s decisions (more passes: a critic that keeps up with the policies, at more CPU per step).' },
+            { name: 'normalize', kind: 'identifier', values: ['none', 'standardize'], default: 'none', doc: 'Standardise each agent\'s TD errors within each task\'s group (actor-critic advantage normalisation) or keep them raw.' },
+        ],
     },
 ];
 
