@@ -40,6 +40,29 @@ describe('expression compilation', () => {
         });
     });
 
+    it('groups equal-precedence operators from the left and lets `not` take a whole comparison', async () => {
+        const bool = (value: boolean): Expr => ({ op: 'bool', value });
+        expect(await criterion('8 / 4 / 2 - 1 - 1 == 0')).toEqual({
+            op: '==',
+            left: { op: '-', left: { op: '-', left: { op: '/', left: { op: '/', left: num(8), right: num(4) }, right: num(2) }, right: num(1) }, right: num(1) },
+            right: num(0),
+        });
+        expect(await criterion('true or false or not 1 < 2 and true and false')).toEqual({
+            op: 'or',
+            left: { op: 'or', left: bool(true), right: bool(false) },
+            right: {
+                op: 'and',
+                left: { op: 'and', left: { op: 'not', arg: { op: '<', left: num(1), right: num(2) } }, right: bool(true) },
+                right: bool(false),
+            },
+        });
+    });
+
+    it('rejects chained comparisons as a syntax error', async () => {
+        const document = await parse('rubric r { criterion c weight 1: 1 < 2 < 3 }');
+        expect(document.parseResult.parserErrors.length).toBeGreaterThan(0);
+    });
+
     it('compiles references, context names, calls and regex flags', async () => {
         expect(await criterion('count(lower(output), /a.b/ims) > length(task.s) or agent == "a" or turn != task.n or a.output contains trim(string(1))')).toEqual({
             op: 'or',

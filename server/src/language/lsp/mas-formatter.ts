@@ -1,4 +1,4 @@
-import { CstUtils, isCompositeCstNode, type AstNode, type CstNode, type LangiumDocument } from 'langium';
+import { CstUtils, GrammarAST, isCompositeCstNode, type AstNode, type CstNode, type LangiumDocument } from 'langium';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
 import { AbstractFormatter, Formatting, type FormattingRegion, type NodeFormatter } from 'langium/lsp';
 import * as ast from '../generated/ast.js';
@@ -114,6 +114,9 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isBinaryExpression(node)) {
             f.property('operator').prepend(ONE);
             f.property('right').prepend(ONE);
+            const operators = infixOperatorTokens(node);
+            f.cst(operators).prepend(ONE);
+            f.cst(operators.flatMap(nextToken)).prepend(ONE);
         } else if (ast.isUnaryExpression(node)) {
             f.property('operand').prepend(node.operator === 'not' ? ONE : NONE);
         } else if (ast.isTaskFieldRef(node) || ast.isOutputRef(node)) {
@@ -129,6 +132,20 @@ export class MasFormatter extends AbstractFormatter {
             f.property('level').prepend(ONE);
         }
     }
+}
+
+/**
+ * The operator tokens of an `infix` rule's chain (`a + b * c`). Langium gives every binary node of such a
+ * chain the chain's CST node and assigns those tokens to no `operator` property, so `property('operator')`
+ * finds nothing. The outermost node of a chain collects them all (nested chains again: the formatter keeps
+ * one formatting per token, so that is harmless).
+ */
+function infixOperatorTokens(node: ast.BinaryExpression): CstNode[] {
+    const cst = node.$cstNode;
+    const parent = node.$container;
+    if (!cst || (ast.isBinaryExpression(parent) && parent.$cstNode === cst)) return [];
+    return CstUtils.streamCst(cst).filter(child => !isCompositeCstNode(child)
+        && GrammarAST.isAssignment(child.grammarSource) && child.grammarSource.feature === 'operators').toArray();
 }
 
 /** The node that follows a token in its parent (comments skipped): the gap to fill is before it. */

@@ -1,5 +1,6 @@
 import { AstUtils, type ValidationAcceptor } from 'langium';
-import { isContextRef, type Criterion, type EdgeChain, type RegexLiteral } from '../generated/ast.js';
+import type { Range } from 'vscode-languageserver';
+import { isBinaryExpression, isContextRef, type Criterion, type EdgeChain, type Expression, type RegexLiteral } from '../generated/ast.js';
 import { describe, inferExpressionType, type TypeProblem } from '../typing/expression-types.js';
 import { regexCompileError, regexDialectProblem, splitRegex } from '../typing/regex-dialect.js';
 import { IssueCodes } from './issue-codes.js';
@@ -48,5 +49,21 @@ export class ExpressionValidator {
 
 function reportTypeProblem(problem: TypeProblem, accept: ValidationAcceptor): void {
     const code = problem.kind === 'wrong-arity' ? IssueCodes.WrongArity : IssueCodes.TypeMismatch;
-    report(accept, 'error', code, problem.message, { node: problem.node });
+    report(accept, 'error', code, problem.message, { node: problem.node, range: innerChainRange(problem.node) });
+}
+
+/**
+ * The text of a binary node inside an `infix` chain: Langium gives every node of `a + b * c` the whole
+ * chain's CST node, so `b * c` is located by its first and last operand instead.
+ */
+function innerChainRange(node: Expression): Range | undefined {
+    const chain = node.$cstNode;
+    if (!isBinaryExpression(node) || !chain || node.$container.$cstNode !== chain) return undefined;
+    let first: Expression = node.left;
+    while (isBinaryExpression(first) && first.$cstNode === chain) first = first.left;
+    let last: Expression = node.right;
+    while (isBinaryExpression(last) && last.$cstNode === chain) last = last.right;
+    const start = first.$cstNode?.range.start;
+    const end = last.$cstNode?.range.end;
+    return start && end ? { start, end } : undefined;
 }
