@@ -68,18 +68,25 @@ class Policy:
             yield self.unit.reference
 
 
+def scratch_llama_config(src, tok: CharTokenizer, **extra):
+    """The transformers config of a `scratch(layers, hidden, heads, context)` model over the character tokenizer;
+    the policy and the critic's value model share it, each adding what its head needs (`extra`)."""
+    from transformers import LlamaConfig
+
+    return LlamaConfig(
+        vocab_size=tok.vocab_size, hidden_size=src.hidden, intermediate_size=4 * src.hidden,
+        num_hidden_layers=src.layers, num_attention_heads=src.heads, num_key_value_heads=src.heads,
+        max_position_embeddings=src.context, pad_token_id=tok.pad_id, **extra,
+    )
+
+
 def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
     src = model.source
     if src.kind == "scratch":
-        from transformers import LlamaConfig, LlamaForCausalLM
+        from transformers import LlamaForCausalLM
 
         tok = CharTokenizer()
-        config = LlamaConfig(
-            vocab_size=tok.vocab_size, hidden_size=src.hidden, intermediate_size=4 * src.hidden,
-            num_hidden_layers=src.layers, num_attention_heads=src.heads, num_key_value_heads=src.heads,
-            max_position_embeddings=src.context, pad_token_id=tok.pad_id, eos_token_id=tok.eos_id,
-            bos_token_id=tok.eos_id, tie_word_embeddings=True,
-        )
+        config = scratch_llama_config(src, tok, eos_token_id=tok.eos_id, bos_token_id=tok.eos_id, tie_word_embeddings=True)
         return LlamaForCausalLM(config), tok
     if src.kind == "hf":
         return _load_hf(model.name, src.id or "")

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from ..errors import EXIT_MODEL_UNAVAILABLE, MasError
+from ..models import scratch_llama_config
 from ..spec import ModelSpec
 from ..tokenizer import CharTokenizer, HfTokenizer
 
@@ -39,13 +40,10 @@ def build_value_model(model: ModelSpec) -> tuple[ValueModel, object, int, dict]:
     """(module, tokenizer, max_length, tokenizer description for the ONNX sidecar)."""
     src = model.source
     if src.kind == "scratch":
-        from transformers import LlamaConfig, LlamaModel
+        from transformers import LlamaModel
 
         tok = CharTokenizer()
-        config = LlamaConfig(
-            vocab_size=tok.vocab_size, hidden_size=src.hidden, intermediate_size=4 * src.hidden,
-            num_hidden_layers=src.layers, num_attention_heads=src.heads, num_key_value_heads=src.heads,
-            max_position_embeddings=src.context, pad_token_id=tok.pad_id, attn_implementation="eager")
+        config = scratch_llama_config(src, tok, attn_implementation="eager")
         return ValueModel(LlamaModel(config), src.hidden), tok, src.context, char_tokenizer_description(tok, src.context)
     if src.kind == "hf":
         return _hf_value_model(model.name, src.id or "")
