@@ -3,9 +3,10 @@
  * Everything read back from a run directory is untrusted (it lives in the workspace): launch.json is checked
  * field by field before its pid is ever used.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
+import { readJsonObject } from './run-files.js';
 
 /** `lazy-team` + date → `lazy-team-20261130-001502`: sortable, and safe on every file system. */
 export function runDirName(workflow: string, now: Date): string {
@@ -58,20 +59,14 @@ const validOffsets = (v: unknown): boolean => typeof v === 'object' && v !== nul
 
 /** launch.json, or undefined when absent or malformed (a hand-edited file is never trusted with a pid). */
 export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
-    let value: unknown;
-    try {
-        value = JSON.parse(readFileSync(path.join(runDir, LAUNCH_FILES.launch), 'utf8'));
-    } catch {
-        return undefined;
-    }
-    if (typeof value !== 'object' || value === null) return undefined;
-    const v = value as Record<string, unknown>;
+    const v = readJsonObject(path.join(runDir, LAUNCH_FILES.launch));
+    if (v === undefined) return undefined;
     const args = v['args'];
     const valid = v['version'] === LAUNCH_VERSION && isInt(v['pid']) && (v['pid'] as number) > 1 && typeof v['python'] === 'string'
         && Array.isArray(args) && args.every((a) => typeof a === 'string') && isIntOrNull(v['start_ticks'])
         && typeof v['launched_at'] === 'number' && (v['stop_requested_at'] === null || typeof v['stop_requested_at'] === 'number')
         && validOffsets(v['log_offsets']);
-    return valid ? (value as LaunchRecord) : undefined;
+    return valid ? (v as unknown as LaunchRecord) : undefined;
 }
 
 /**

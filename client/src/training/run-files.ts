@@ -21,20 +21,25 @@ export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): 
     return { text: buffer.subarray(start).toString('utf8'), firstLine };
 }
 
-/** run.json, when it parses and its fields used here have their declared types (it is a workspace file: untrusted). */
-export function readRunStatus(runDir: string): RunJson | undefined {
+/** A JSON object read from a run-directory file; undefined when the file is missing, unparsable or not an object. */
+export function readJsonObject(file: string): Record<string, unknown> | undefined {
     let value: unknown;
     try {
-        value = JSON.parse(readFileSync(path.join(runDir, RUN_DIR_FILES.run), 'utf8'));
+        value = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
         return undefined;
     }
-    if (typeof value !== 'object' || value === null) return undefined;
-    const v = value as Record<string, unknown>;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+}
+
+/** run.json, when it parses and its fields used here have their declared types (it is a workspace file: untrusted). */
+export function readRunStatus(runDir: string): RunJson | undefined {
+    const v = readJsonObject(path.join(runDir, RUN_DIR_FILES.run));
+    if (v === undefined) return undefined;
     const ok = typeof v['workflow'] === 'string' && typeof v['status'] === 'string'
         && Number.isSafeInteger(v['steps_total']) && Number.isSafeInteger(v['steps_completed'])
         && (v['error'] === null || v['error'] === undefined || typeof v['error'] === 'string');
-    return ok ? (value as RunJson) : undefined;
+    return ok ? (v as unknown as RunJson) : undefined;
 }
 
 /**
