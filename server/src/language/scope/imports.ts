@@ -2,10 +2,21 @@ import { AstUtils, UriUtils, type AstNode, type LangiumDocument, type LangiumDoc
 import type { URI } from 'vscode-uri';
 import { isMasFile, type Import, type MasFile } from '../generated/ast.js';
 
-/** The URI an `import "path"` points at, relative to the importing file; `.mas` is added when missing. */
+/** A UTF-16 surrogate without its pair: no file can be named by it, and URI encoding throws on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when an import path can name a file at all (not empty, no lone surrogate). */
+export function isUsableImportPath(path: string | undefined): path is string {
+    return !!path?.trim() && !LONE_SURROGATE.test(path);
+}
+
+/**
+ * The URI an `import "path"` points at, relative to the importing file; `.mas` is added when missing.
+ * Undefined when the path cannot name a file (see isUsableImportPath).
+ */
 export function resolveImportUri(importNode: Import): URI | undefined {
     const path = importNode.path?.trim();
-    if (!path) {
+    if (!isUsableImportPath(path)) {
         return undefined;
     }
     const document = AstUtils.getDocument(importNode);

@@ -50,7 +50,10 @@ export class NameValidator {
     checkImportResolves(imp: Import, accept: ValidationAcceptor): void {
         const uri = resolveImportUri(imp);
         if (!uri) {
-            report(accept, 'error', IssueCodes.UnresolvedImport, 'The import path is empty; write the path of a .mas file, for example `import "common.mas"`.', { node: imp, property: 'path' });
+            const message = imp.path?.trim()
+                ? 'The import path contains a broken character (an unpaired UTF-16 surrogate) and cannot name a file; retype the path.'
+                : 'The import path is empty; write the path of a .mas file, for example `import "common.mas"`.';
+            report(accept, 'error', IssueCodes.UnresolvedImport, message, { node: imp, property: 'path' });
             return;
         }
         if (!this.documents.hasDocument(uri)) {
