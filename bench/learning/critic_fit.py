@@ -7,7 +7,10 @@ as the trainer does (CriticLearner.fit). Prints the held-out MSE of V against th
 output is lowercase, output is the last token read), `case-earlier` (same, 9 tokens before the read position),
 `xor-earlier` (lazy-2's rule for one worker: the case must match the bit two tokens before the output).
 
-Usage: trainer/.venv/bin/python bench/learning/critic_fit.py [--lr 0.01] [--passes 2] [--rounds 60] [--probe ...]
+`--replay K` fits each round on the last K rounds' transcripts, as `critic(replay: K)` does in the trainer.
+
+Usage: trainer/.venv/bin/python bench/learning/critic_fit.py [--lr 0.01] [--passes 2] [--replay 1] [--rounds 60]
+       [--probe ...]
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--passes", type=int, default=learner_module.PASSES)
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--replay", type=int, default=1)
     parser.add_argument("--layers", type=int, default=1)
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--probe", choices=["lazy-2", "case-at-end", "case-earlier", "xor-earlier"], default="lazy-2")
@@ -58,9 +62,12 @@ def main() -> None:
     held_out = [draw(rng) for _ in range(300)]
     mean_target = statistics.fmean(t for _, t in held_out)
     constant = statistics.fmean((mean_target - t) ** 2 for _, t in held_out)
-    print(f"{args.probe}: critic {args.layers} layer(s) × {args.hidden}, lr {args.lr}, {args.passes} passes per round, 32 transcripts per round; best constant MSE {constant:.4f}")
+    print(f"{args.probe}: critic {args.layers} layer(s) × {args.hidden}, lr {args.lr}, {args.passes} passes per round "
+          f"over the last {args.replay} round(s), 32 transcripts per round; best constant MSE {constant:.4f}")
+    window: list[list[tuple[str, float]]] = []
     for round_ in range(1, args.rounds + 1):
-        batch = [draw(rng) for _ in range(32)]
+        window = (window + [[draw(rng) for _ in range(32)]])[-args.replay:]
+        batch = [pair for rows in window for pair in rows]
         critic.fit([x for x, _ in batch], [t for _, t in batch])
         if round_ % 10 == 0:
             values = critic.values([x for x, _ in held_out])

@@ -44,6 +44,21 @@ def spike_ratios(records: list[dict]) -> dict[str, float]:
     return out
 
 
+def learning_phase_spike(grad_norms: dict[str, list[float]], reached_at: int | None) -> float | None:
+    """Mean over agents of p99 / median of the non-zero gradient norms up to the step the run reached 90 % (all
+    steps if it never did). After a run has converged most groups score the same, their credit is 0, and the
+    whole-run median sinks towards 0, so the whole-run ratio mostly measures how long the run sat converged;
+    this one measures the spikes while the agents were still learning."""
+    ratios = []
+    for values in grad_norms.values():
+        # "Zero" up to float noise: a group whose rewards are all equal leaves norms of about 1e-12, not 0.
+        floor = 1e-6 * max(values, default=0.0)
+        learning = [v for v in values[:reached_at or len(values)] if v > floor]
+        if learning and statistics.median(learning) > 0:
+            ratios.append(percentile(learning, 99) / statistics.median(learning))
+    return statistics.fmean(ratios) if ratios else None
+
+
 def credit_shares(run_dir: str, method: str, lazy: str) -> float | None:
     """Mean |credit| the lazy agent got, over the mean |credit| of the other agents (1 = the same; 0 = none)."""
     lazy_abs, other_abs = [], []

@@ -14,7 +14,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from figures import moving_mean  # noqa: E402
+from figures import learning_phase_spike, moving_mean  # noqa: E402
 from tasks import METHODS, REPO, TASKS  # noqa: E402
 
 SPIKE_SHOWN_UP_TO = 1000.0
@@ -52,19 +52,22 @@ def rows(runs: dict) -> list[list[str]]:
             finals = [r["final_return"] for r in rs]
             spikes = [r["spike_ratio"] for r in rs if r["spike_ratio"] is not None]
             spike = statistics.median(spikes) if spikes else None
+            early = [x for x in (learning_phase_spike(r["grad_norms"], r["steps_to_threshold"]) for r in rs)
+                     if x is not None]
             lazy = [r["lazy_credit_share"] for r in rs if r.get("lazy_credit_share") is not None]
             out.append([task, method, f"{len(reached)}/{len(rs)}", steps, ratio,
                         f"{statistics.fmean(finals):.3f} ± {statistics.pstdev(finals):.3f}",
                         # A median near 0 (no gradient on most steps: every rollout of a group scored the same)
                         # makes the ratio meaningless; say so instead of printing 1e10.
                         "median≈0" if spike is not None and spike > SPIKE_SHOWN_UP_TO else _fmt(spike),
+                        _fmt(statistics.median(early) if early else None),
                         _fmt(statistics.fmean(lazy) if lazy else None),
                         f"{statistics.fmean(r['wall_s'] for r in rs):.0f}"])
     return out
 
 
 HEADER = ["task", "credit", "seeds ≥90%", "steps→90% median (min–max)", "× outcome", "final return (mean ± sd)",
-          "spike p99/median", "lazy |credit| share", "s/run"]
+          "spike p99/median", "spike while learning", "lazy |credit| share", "s/run"]
 
 
 def text_table(table: list[list[str]]) -> str:

@@ -41,8 +41,8 @@ def credit_params(task: Task, method: str, n_agents: int) -> dict:
         return {"fanout": list(task.fanout)}
     if method == "shapley" and n_agents >= 5:  # exact needs 2^n - 1 re-runs per rollout: too slow for 2 cores
         return {"samples": 8, "mode": "sampled"}
-    if method == "critic":
-        return {"lr": 0.01}
+    if method == "critic":  # chosen on lazy-2 from lr 0.003 / 0.01, replay 8 / 16, passes 1 / 2 (RESULTS.md)
+        return {"lr": 0.003, "replay": 16, "passes": 1}
     return {}
 
 
@@ -59,6 +59,8 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
     spec = load_spec(spec_path)
     spec.train.seed, spec.train.steps, spec.train.checkpoint_every = seed, steps, steps
     spec.train.credit.method = method
+    if task.group:
+        spec.train.algorithm.group = task.group
     spec.train.credit.params = credit_params(task, method, len(spec.agents))
     spec.train.record_credit = "none"
     with tempfile.TemporaryDirectory(prefix=f"mas-study-{task_name}-{method}-") as run_dir:
@@ -80,11 +82,13 @@ def result_path(task: str, method: str, seed: int) -> str:
     return os.path.join(RESULTS, task, f"{method}-seed{seed}.json")
 
 
-def done(task: str, method: str, seed: int, steps: int) -> bool:
-    """A stored result counts only if it ran as long as this study asks."""
+def done(task: str, method: str, seed: int, steps: int, n_agents: int) -> bool:
+    """A stored result counts only if it ran as long as this study asks, with the credit params it asks for."""
+    params = credit_params(TASKS[task], method, n_agents)
     try:
         with open(result_path(task, method, seed), encoding="utf-8") as f:
-            return json.load(f).get("steps") == steps
+            stored = json.load(f)
+        return stored.get("steps") == steps and stored.get("params") == params
     except (OSError, ValueError):
         return False
 
@@ -104,8 +108,12 @@ def main() -> None:
         specs = {name: compile_spec(TASKS[name], folder) for name in args.tasks}
         # Seed-major: if the study is cut short, every task and method has the same number of seeds.
         steps = {t: max(1, round(TASKS[t].steps * args.steps_scale)) for t in args.tasks}
+        n_agents = {}
+        for t, path in specs.items():
+            with open(path, encoding="utf-8") as f:
+                n_agents[t] = len(json.load(f)["agents"])
         todo = [(t, m, s) for s in range(1, args.seeds + 1) for t in args.tasks for m in args.methods
-                if not done(t, m, s, steps[t])]
+                if not done(t, m, s, steps[t], n_agents[t])]
         print(f"{len(todo)} runs to do ({args.jobs} at a time); results in {os.path.relpath(RESULTS, REPO)}",
               flush=True)
         unavailable: set[tuple[str, str]] = set()

@@ -17,15 +17,22 @@ class Task:
     steps: int
     optimum: float = 1.0
     lazy_agent: str | None = None  # an agent the reward ignores: its credit share is reported
-    # counterfactual fan-out per agent in graph order whose product is the group (8); None: 2 × 4 / spread
+    # counterfactual fan-out per agent in graph order whose product is the group (8). The lazy agent gets 1: it is
+    # last and ignored, so branching there only takes rollouts from the workers (lazy-2 with (2, 2, 2): 1.74× outcome's
+    # steps, with (4, 2, 1): about 1×).
     fanout: tuple[int, ...] | None = None
+    group: int | None = None  # the GRPO group, when not the example's own (every estimator of the task gets it)
 
 
 TASKS = {
-    "lazy-2": Task("lazy-2", "examples/lazy-team/team-2.mas", 60, lazy_agent="lazy", fanout=(2, 2, 2)),
+    "lazy-2": Task("lazy-2", "examples/lazy-team/team-2.mas", 60, lazy_agent="lazy", fanout=(4, 2, 1)),
     "lazy-4": Task("lazy-4", "examples/lazy-team/team-4.mas", 60, lazy_agent="lazy", fanout=(2, 2, 2, 1, 1)),
+    # Four workers need a tree of 16 leaves for each to branch once: the same team with group 16 for every estimator.
+    "lazy-4-g16": Task("lazy-4-g16", "examples/lazy-team/team-4.mas", 60, lazy_agent="lazy",
+                       fanout=(2, 2, 2, 2, 1), group=16),
     "lazy-8": Task("lazy-8", "examples/lazy-team/team-8.mas", 60, lazy_agent="lazy",
                    fanout=(2, 2, 2, 1, 1, 1, 1, 1, 1)),
+    "fixer": Task("fixer", "examples/lazy-team/fixer.mas", 60, fanout=(4, 2)),
     "card": Task("card", "examples/card-game/tiny-hanabi.mas", 120, fanout=(2, 4)),
     "lewis": Task("lewis", "examples/signal/lewis.mas", 120, fanout=(2, 4)),
 }

@@ -63,7 +63,7 @@ def test_critic_lr_param():
 
 
 def test_critic_passes_and_normalize_params():
-    assert critic_params({}) == {"lr": pytest.approx(1e-4), "passes": 2, "normalize": "none"}
+    assert critic_params({}) == {"lr": pytest.approx(1e-4), "passes": 2, "replay": 1, "normalize": "none"}
     assert critic_params({"passes": 8, "normalize": "standardize"})["passes"] == 8
     for bad, message in [({"passes": 0}, "whole number from 1 to 64"), ({"passes": 2.5}, "whole number"),
                          ({"normalize": "center"}, "one of none, standardize")]:

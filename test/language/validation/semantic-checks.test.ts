@@ -135,8 +135,10 @@ describe('semantic checks', () => {
             expect(await problemsWith('  credit: outcome\n', '  credit: critic\n  critic: base\n')).toEqual([]);
         });
 
-        it('checks the critic\'s passes and normalize against the catalogue', async () => {
-            expect(await problemsWith('  credit: outcome\n', '  credit: critic(lr: 0.01, passes: 8, normalize: standardize)\n  critic: base\n')).toEqual([]);
+        it('checks the critic\'s passes, replay and normalize against the catalogue', async () => {
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(lr: 0.01, passes: 8, replay: 16, normalize: standardize)\n  critic: base\n')).toEqual([]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(replay: 65)\n  critic: base\n')).toEqual(['invalid-parameter']);
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(replay: 1.5)\n  critic: base\n')).toEqual(['invalid-parameter']);
             expect(await problemsWith('  credit: outcome\n', '  credit: critic(passes: 0)\n  critic: base\n')).toEqual(['invalid-parameter']);
             expect(await problemsWith('  credit: outcome\n', '  credit: critic(normalize: center)\n  critic: base\n')).toEqual(['invalid-parameter']);
         });

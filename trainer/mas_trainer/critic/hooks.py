@@ -38,7 +38,7 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
         raise MasError(str(err), EXIT_BAD_SPEC) from None
     return CriticLearner(spec.model(spec.train.critic), checked["lr"], device, spec.train.seed, dist_ctx,
                          passes=checked["passes"], normalize=checked["normalize"],
-                         group=spec.train.algorithm.group)
+                         group=spec.train.algorithm.group, replay=checked["replay"])
 
 
 def critic_step(critic: CriticLearner, states, scores, level: str) -> list[list[float]]:

@@ -1,8 +1,11 @@
 """Trains the critic on returns and turns its values into credit, one training step at a time.
 
 Per step: V(h_t) for every decision of the batch (no grad) gives the credit, then the critic regresses the
-returns from those decisions (mean squared error, a few passes of minibatches). Credit therefore always uses the
-critic from before it saw the step's outcomes, as in actor-critic. `normalize: standardize` then standardises each
+returns from those decisions and from the `replay` − 1 steps before (mean squared error, a few passes of
+minibatches). Credit therefore always uses the critic from before it saw the step's outcomes, as in actor-critic.
+Why replay: fitting only the newest 32–64 prefixes a few times over, the critic chased each step's batch and did not
+learn the lazy team's value in 60 steps; refitting the last few steps' prefixes reuses them while they are still
+close to the current policies' (bench/learning/RESULTS.md). `normalize: standardize` then standardises each
 agent's credits within each task's group (actor-critic's advantage normalisation; docs/credit-estimators.md).
 """
 from __future__ import annotations
@@ -19,15 +22,17 @@ from .transcript import decision_prefixes
 
 DEFAULT_LR = 1e-4  # the language catalogue's default for `critic(lr: ...)`
 DEFAULT_PASSES = 2  # regression passes over each step's decisions (catalogue: `critic(passes: ...)`)
+DEFAULT_REPLAY = 1  # steps whose (prefix, return) pairs each fit covers, this one included (`critic(replay: ...)`)
+MAX_REPLAY = 64
 NORMALIZE_CHOICES = ("none", "standardize")  # catalogue: `critic(normalize: ...)`, default none
 PASSES = DEFAULT_PASSES  # kept for bench/learning/critic_fit.py, which overrides it
 MINIBATCH = 64
 VALUE_CHUNK = 256  # prefixes per no-grad value pass
-KNOWN_PARAMS = ("lr", "passes", "normalize")
+KNOWN_PARAMS = ("lr", "passes", "replay", "normalize")
 
 
 def critic_params(params: dict) -> dict:
-    """The checked `critic(...)` parameters: lr, passes, normalize. Errors say what is allowed."""
+    """The checked `critic(...)` parameters: lr, passes, replay, normalize. Errors say what is allowed."""
     unknown = sorted(set(params) - set(KNOWN_PARAMS))
     if unknown:
         raise ValueError(f"credit `critic` has no parameter {', '.join(map(repr, unknown))}; known: "
@@ -38,11 +43,14 @@ def critic_params(params: dict) -> dict:
     passes = params.get("passes", DEFAULT_PASSES)
     if isinstance(passes, bool) or not isinstance(passes, int) or not 1 <= passes <= 64:
         raise ValueError(f"credit `critic`: `passes` must be a whole number from 1 to 64, got {passes!r}")
+    replay = params.get("replay", DEFAULT_REPLAY)
+    if isinstance(replay, bool) or not isinstance(replay, int) or not 1 <= replay <= MAX_REPLAY:
+        raise ValueError(f"credit `critic`: `replay` must be a whole number from 1 to {MAX_REPLAY}, got {replay!r}")
     normalize = params.get("normalize", "none")
     if normalize not in NORMALIZE_CHOICES:
         raise ValueError(f"credit `critic`: `normalize` must be one of {', '.join(NORMALIZE_CHOICES)}, "
                          f"got {normalize!r}")
-    return {"lr": float(lr), "passes": passes, "normalize": normalize}
+    return {"lr": float(lr), "passes": passes, "replay": replay, "normalize": normalize}
 
 
 def critic_lr(params: dict) -> float:
@@ -52,7 +60,7 @@ def critic_lr(params: dict) -> float:
 class CriticLearner:
     def __init__(self, model: ModelSpec, lr: float, device: torch.device, seed: int,
                  dist_ctx: DistContext | None = None, passes: int | None = None, normalize: str = "none",
-                 group: int = 0) -> None:
+                 group: int = 0, replay: int = DEFAULT_REPLAY) -> None:
         # Its own generator state, so adding a critic does not change the policies' initialisation.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed + 7919)
@@ -67,6 +75,8 @@ class CriticLearner:
         self.passes = passes  # None: the module's PASSES (what critic_fit.py sets)
         self.normalize = normalize
         self.group = group  # rollouts per task group (consecutive); 0: the whole batch is one pool
+        self.replay = replay
+        self.history: list[tuple[list[str], list[float]]] = []  # the last `replay` steps' (prefixes, returns)
 
     def values(self, texts: list[str]) -> list[float]:
         out: list[float] = []
@@ -118,7 +128,9 @@ class CriticLearner:
             targets.extend(decision_returns(rewards))
             at += len(ps)
         if texts:
-            self.fit(texts, targets)
+            self.history = (self.history + [(texts, targets)])[-self.replay:]
+            self.fit([x for step_texts, _ in self.history for x in step_texts],
+                     [y for _, step_targets in self.history for y in step_targets])
         if self.normalize == "none":
             return credits
         size = self.group if self.group > 0 else len(credits)
@@ -127,9 +139,12 @@ class CriticLearner:
 
     def state_dict(self) -> dict:
         return {"model": {k: v.detach().cpu() for k, v in self.module.state_dict().items()},
-                "optimizer": self.optimizer.state_dict(), "shuffle": self.shuffle.getstate()}
+                "optimizer": self.optimizer.state_dict(), "shuffle": self.shuffle.getstate(),
+                "history": [[list(texts), list(targets)] for texts, targets in self.history]}
 
     def load_state_dict(self, state: dict) -> None:
         self.module.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.shuffle.setstate(state["shuffle"])
+        # A checkpoint from before `replay` existed has no history: the replay window then refills from here.
+        self.history = [(list(texts), list(targets)) for texts, targets in state.get("history", [])][-self.replay:]

@@ -82,6 +82,7 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
         parameters: [
             { name: 'lr', kind: 'number', min: 0, max: 1, default: 1e-4, doc: 'Learning rate of the critic.' },
             { name: 'passes', kind: 'integer', min: 1, max: 64, default: 2, doc: 'Regression passes of the critic over each step\'s decisions (more passes: a critic that keeps up with the policies, at more CPU per step).' },
+            { name: 'replay', kind: 'integer', min: 1, max: 64, default: 1, doc: 'Steps whose prefixes and returns each fit covers, this one included (more: the critic reuses recent rollouts and learns in fewer steps, at more CPU per step).' },
             { name: 'normalize', kind: 'identifier', values: ['none', 'standardize'], default: 'none', doc: 'Standardise each agent\'s TD errors within each task\'s group (actor-critic advantage normalisation) or keep them raw.' },
         ],
     },
