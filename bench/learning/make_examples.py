@@ -1,6 +1,7 @@
 """Writes the study's generated example workspaces (run once; the outputs are committed):
 
-examples/lazy-team/team-<N>.mas + data/bits-<N>.jsonl for N = 2, 4, 8 working agents and one lazy agent.
+examples/lazy-team/team-<N>.mas + data/bits-<N>.jsonl for N = 1, 2, 4, 8 working agents and one lazy agent
+(N = 1 is the floor: one worker learning with nobody else's noise in its reward).
 Each working agent has its own weights (`weights separate`) and its own skill: agent k reads bit k of the task
 and must answer with a lowercase letter for `l`, an uppercase one for `u`. The reward is the mean of the N
 criteria; the lazy agent's output is read by nobody.
@@ -81,7 +82,7 @@ def bits_rows(n: int) -> list[dict]:
 
 def main() -> None:
     os.makedirs(os.path.join(LAZY, "data"), exist_ok=True)
-    for n in (2, 4, 8):
+    for n in (1, 2, 4, 8):
         with open(os.path.join(LAZY, f"team-{n}.mas"), "w", encoding="utf-8") as f:
             f.write(lazy_team_mas(n))
         with open(os.path.join(LAZY, "data", f"bits-{n}.jsonl"), "w", encoding="utf-8") as f:

@@ -90,8 +90,12 @@ def plot(runs: dict, path: str) -> str | None:
     except ImportError:
         return None
     names = [t for t in TASKS if any(k[0] == t for k in runs)]
-    fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.4), squeeze=False)
-    for ax, task in zip(axes[0], names):
+    cols = min(4, len(names))
+    rows_ = -(-len(names) // cols)
+    fig, axes = plt.subplots(rows_, cols, figsize=(4 * cols, 3.4 * rows_), squeeze=False)
+    for ax in axes.flat[len(names):]:
+        ax.set_visible(False)
+    for ax, task in zip(axes.flat, names):
         for k, method in enumerate(METHODS):
             rs = runs.get((task, method))
             if not rs:
@@ -106,8 +110,9 @@ def plot(runs: dict, path: str) -> str | None:
         ax.set_title(task)
         ax.set_xlabel("step")
         ax.set_ylim(0, 1.05)
-    axes[0][0].set_ylabel("reward (5-step mean over seeds)")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    for row in axes:
+        row[0].set_ylabel("reward (5-step mean over seeds)")
+    axes.flat[len(names) - 1].legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return path

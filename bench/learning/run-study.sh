@@ -15,6 +15,7 @@ if [ "${1:-}" = "--after" ]; then
 fi
 {
   $PY bench/learning/study.py --tasks lazy-2 fixer card lewis --seeds 5 --jobs 2
+  $PY bench/learning/study.py --tasks lazy-1 --methods outcome difference --seeds 5 --jobs 2
   $PY bench/learning/study.py --tasks lazy-4 --methods outcome difference shapley counterfactual --seeds 3 --jobs 2
   $PY bench/learning/study.py --tasks lazy-4-g16 --methods outcome counterfactual difference --seeds 3 --jobs 2
   $PY bench/learning/study.py --tasks lazy-8 --methods outcome difference --seeds 3 --jobs 2

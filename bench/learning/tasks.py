@@ -25,6 +25,8 @@ class Task:
 
 
 TASKS = {
+    # One worker alone: how fast a worker learns with nobody else's noise in the reward (the floor for the others).
+    "lazy-1": Task("lazy-1", "examples/lazy-team/team-1.mas", 60, lazy_agent="lazy", fanout=(8, 1)),
     "lazy-2": Task("lazy-2", "examples/lazy-team/team-2.mas", 60, lazy_agent="lazy", fanout=(4, 2, 1)),
     "lazy-4": Task("lazy-4", "examples/lazy-team/team-4.mas", 60, lazy_agent="lazy", fanout=(2, 2, 2, 1, 1)),
     # Four workers need a tree of 16 leaves for each to branch once: the same team with group 16 for every estimator.
