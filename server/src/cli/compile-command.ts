@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { compileFile } from '../compile/compile-file.js';
 import { parseArgs, UsageError } from './args.js';
 import { formatDiagnostic, toCliDiagnostic } from './format.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, writeOutputFile, type CliIo } from './io.js';
 
 /** `mas compile <file> [-o spec.json]`: the RunSpec on stdout or in a file; refused with diagnostics (exit 1) on errors. */
 export async function compileCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -28,13 +28,7 @@ export async function compileCommand(argv: readonly string[], io: CliIo): Promis
         io.stdout(json);
         return EXIT.ok;
     }
-    try {
-        await io.writeFile(resolve(io.cwd, output), json);
-    } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        io.stderr(`mas compile: cannot write ${output} (${code}); check that its folder exists and is writable.\n`);
-        return EXIT.usage;
-    }
+    if (!(await writeOutputFile(io, 'compile', output, json))) return EXIT.usage;
     io.stderr(`mas compile: wrote ${output}\n`);
     return EXIT.ok;
 }

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { buildReportData, formatMb, ReportTooLargeError } from '../../../analysis/run-dir/report-data.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { parseArgs, UsageError } from './args.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, writeOutputFile, type CliIo } from './io.js';
 import { loadReportAssets } from './report/assets.js';
 import { reportHtml } from './report/report-html.js';
 
@@ -83,13 +83,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
     } finally {
         await reader.dispose();
     }
-    try {
-        await io.writeFile(resolve(io.cwd, output), html);
-    } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-        io.stderr(`mas report: cannot write ${output} (${code}); check that its folder exists and is writable.\n`);
-        return EXIT.usage;
-    }
+    if (!(await writeOutputFile(io, 'report', output, html))) return EXIT.usage;
     io.stderr(`mas report: wrote ${output} (${formatMb(Buffer.byteLength(html, 'utf8'))} MB)\n`);
     return EXIT.ok;
 }
