@@ -30,18 +30,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
+def p99_over_median(values: list[float]) -> float | None:
+    """The spike ratio of one agent's gradient norms; None when there are none or their median is 0."""
+    median = statistics.median(values) if values else 0.0
+    return percentile(values, 99) / median if median > 0 else None
+
+
 def spike_ratios(records: list[dict]) -> dict[str, float]:
     """Per agent: p99 / median of the per-step norm of that agent's share of the policy gradient."""
     norms: dict[str, list[float]] = {}
     for r in records:
         for agent, value in (r.get("grad_norm") or {}).items():
             norms.setdefault(agent, []).append(float(value))
-    out = {}
-    for agent, values in norms.items():
-        median = statistics.median(values)
-        if median > 0:  # an agent whose credit is always 0 (a nulled lazy agent) has no gradient to spike
-            out[agent] = percentile(values, 99) / median
-    return out
+    # An agent whose credit is always 0 (a nulled lazy agent) has no gradient to spike: it is left out.
+    ratios = {agent: p99_over_median(values) for agent, values in norms.items()}
+    return {agent: ratio for agent, ratio in ratios.items() if ratio is not None}
 
 
 def learning_phase_spike(grad_norms: dict[str, list[float]], reached_at: int | None) -> float | None:
@@ -53,9 +56,9 @@ def learning_phase_spike(grad_norms: dict[str, list[float]], reached_at: int | N
     for values in grad_norms.values():
         # "Zero" up to float noise: a group whose rewards are all equal leaves norms of about 1e-12, not 0.
         floor = 1e-6 * max(values, default=0.0)
-        learning = [v for v in values[:reached_at or len(values)] if v > floor]
-        if learning and statistics.median(learning) > 0:
-            ratios.append(percentile(learning, 99) / statistics.median(learning))
+        ratio = p99_over_median([v for v in values[:reached_at or len(values)] if v > floor])
+        if ratio is not None:
+            ratios.append(ratio)
     return statistics.fmean(ratios) if ratios else None
 
 
