@@ -275,24 +275,20 @@ def case_name(group_name: str, params: dict) -> str:
 
 def main() -> int:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    for method, cases in CASES.items():
-        vectors = [{"name": case_name(g, params), "method": method, "params": params, "group": GROUPS[g],
-                    "expected": REFERENCES[method](GROUPS[g], params)}
-                   for params, group_names in cases for g in group_names]
-        (OUT_DIR / f"{method}.json").write_text(json.dumps(vectors, indent=1) + "\n")
-        print(f"{method}: {len(vectors)} vectors")
-    for method, cases in RERUN_CASES.items():
-        vectors = [{"name": case_name(g, params), "method": method, "params": params, "group": RERUN_GROUPS[g],
-                    "expected": RERUN_REFERENCES[method](RERUN_GROUPS[g], params)}
-                   for params, group_names in cases for g in group_names]
-        (OUT_DIR / f"{method}.json").write_text(json.dumps(vectors, indent=1) + "\n")
-        print(f"{method}: {len(vectors)} vectors")
+    # Group estimators over GROUPS; estimators that need re-runs over RERUN_GROUPS (rollouts with nulled rewards).
+    for all_cases, references, groups in ((CASES, REFERENCES, GROUPS), (RERUN_CASES, RERUN_REFERENCES, RERUN_GROUPS)):
+        for method, cases in all_cases.items():
+            vectors = [{"name": case_name(g, params), "method": method, "params": params, "group": groups[g],
+                        "expected": references[method](groups[g], params)}
+                       for params, group_names in cases for g in group_names]
+            (OUT_DIR / f"{method}.json").write_text(json.dumps(vectors, indent=1) + "\n")
+            print(f"{method}: {len(vectors)} vectors")
     batch = []
     for method, params, names in BATCH_CASES:
         groups = [GROUPS[n] for n in names]
         expected = (reference_turn_level_batch(groups, params) if method == "turn_level"
                     else [REFERENCES[method](g, params) for g in groups])
-        batch.append({"name": "+".join(names) + "".join(f"/{k}={v}" for k, v in sorted(params.items())),
+        batch.append({"name": case_name("+".join(names), params),
                       "method": method, "params": params, "groups": groups, "expected": expected})
     (OUT_DIR / "batch.json").write_text(json.dumps(batch, indent=1) + "\n")
     print(f"batch: {len(batch)} vectors")
