@@ -57,18 +57,16 @@ def main() -> None:
     torch.set_num_threads(1)
     learner_module.PASSES = args.passes
     spec = ModelSpec("value", ModelSource("scratch", layers=args.layers, hidden=args.hidden, heads=2, context=64), None)
-    critic = CriticLearner(spec, args.lr, torch.device("cpu"), seed=1)
+    critic = CriticLearner(spec, args.lr, torch.device("cpu"), seed=1, replay=args.replay)
     rng = random.Random(0)
     held_out = [draw(rng) for _ in range(300)]
     mean_target = statistics.fmean(t for _, t in held_out)
     constant = statistics.fmean((mean_target - t) ** 2 for _, t in held_out)
     print(f"{args.probe}: critic {args.layers} layer(s) × {args.hidden}, lr {args.lr}, {args.passes} passes per round "
           f"over the last {args.replay} round(s), 32 transcripts per round; best constant MSE {constant:.4f}")
-    window: list[list[tuple[str, float]]] = []
     for round_ in range(1, args.rounds + 1):
-        window = (window + [[draw(rng) for _ in range(32)]])[-args.replay:]
-        batch = [pair for rows in window for pair in rows]
-        critic.fit([x for x, _ in batch], [t for _, t in batch])
+        batch = [draw(rng) for _ in range(32)]
+        critic.fit_with_replay([x for x, _ in batch], [t for _, t in batch])
         if round_ % 10 == 0:
             values = critic.values([x for x, _ in held_out])
             mse = statistics.fmean((v - t) ** 2 for v, (_, t) in zip(values, held_out))

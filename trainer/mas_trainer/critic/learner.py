@@ -113,6 +113,12 @@ class CriticLearner:
         self.last_loss = sum(losses) / len(losses) if losses else None
         return self.last_loss or 0.0
 
+    def fit_with_replay(self, texts: list[str], targets: list[float]) -> float:
+        """Adds one step's (prefixes, returns) to the replay window (the last `replay` steps) and fits the window."""
+        self.history = (self.history + [(texts, targets)])[-self.replay:]
+        return self.fit([x for step_texts, _ in self.history for x in step_texts],
+                        [y for _, step_targets in self.history for y in step_targets])
+
     def credit_and_fit(self, rollouts: list[tuple[list, float, list]], level: str) -> list[list[float]]:
         """rollouts: (turns, rollout reward, per-decision rewards or None) each. Credit with the current critic,
         then one round of fitting on the returns."""
@@ -128,9 +134,7 @@ class CriticLearner:
             targets.extend(decision_returns(rewards))
             at += len(ps)
         if texts:
-            self.history = (self.history + [(texts, targets)])[-self.replay:]
-            self.fit([x for step_texts, _ in self.history for x in step_texts],
-                     [y for _, step_targets in self.history for y in step_targets])
+            self.fit_with_replay(texts, targets)
         if self.normalize == "none":
             return credits
         size = self.group if self.group > 0 else len(credits)
