@@ -12,7 +12,7 @@ export const DASHBOARD_COMMAND = 'mas.dashboard.show';
 
 export class SessionView implements vscode.Disposable {
     private readonly item: vscode.StatusBarItem;
-    private readonly sessions = new Map<string, { session: TrainingSession; subscriptions: { dispose(): void }[] }>();
+    private readonly sessions = new Map<string, { session: TrainingSession; subscriptions: { dispose(): void }[]; command: vscode.Command }>();
     private current: TrainingSession | undefined;
 
     constructor(readonly log: vscode.LogOutputChannel, private readonly onChange: () => void) {
@@ -36,7 +36,8 @@ export class SessionView implements vscode.Disposable {
             session.onLog.on((lines) => { for (const line of lines) this.log.appendLine(line); }),
             session.onEnd.on((outcome) => { void this.ended(session, outcome); }),
         ];
-        this.sessions.set(session.runDir, { session, subscriptions });
+        const command = { title: 'Show Training Dashboard', command: DASHBOARD_COMMAND, arguments: [session.runDir] };
+        this.sessions.set(session.runDir, { session, subscriptions, command });
         this.current = session;
         this.render();
         this.onChange();
@@ -51,7 +52,9 @@ export class SessionView implements vscode.Disposable {
         const snapshot = session.snapshot;
         this.item.text = statusText(session.workflow, snapshot);
         this.item.tooltip = `MAS training: ${session.runDir} (pid ${session.pid}). Click to open the training dashboard.`;
-        this.item.command = { title: 'Show Training Dashboard', command: DASHBOARD_COMMAND, arguments: [session.runDir] };
+        // The same object every step: VS Code re-registers a status bar command whenever it is given a new object
+        // and drops the old registration, so a click that raced a progress update used to do nothing.
+        this.item.command = this.sessions.get(session.runDir)?.command;
         this.item.show();
     }
 

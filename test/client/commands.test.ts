@@ -80,6 +80,9 @@ describe('MAS commands', () => {
         const item = vs.statusItems.find((i) => i.visible)!;
         expect(item.text).toMatch(/^\$\(sync~spin\) MAS lazy-team [12]\/10/);
         expect(item.command).toMatchObject({ command: 'mas.dashboard.show', arguments: [result.runDir] });
+        // VS Code re-registers a status bar command on every new object and drops the old registration: a click that
+        // raced such an update did nothing. Progress updates the text only; the command is set once per session.
+        expect(item.commandChanges).toBe(1);
         const stopped = vs.nextMessage();
         expect(await run(COMMAND_IDS.stopTraining)).toEqual({ stopped: [result.runDir] });
         expect((await stopped).text).toContain('was stopped');

@@ -40,7 +40,7 @@ export function createVscodeFake() {
     const messageListeners: ((m: Message) => void)[] = [];
     const commands = new Map<string, (...args: unknown[]) => unknown>();
     const executed: { id: string; args: unknown[] }[] = [];
-    const statusItems: { text: string; command: unknown; visible: boolean }[] = [];
+    const statusItems: { text: string; command: unknown; commandChanges: number; visible: boolean }[] = [];
     const logs: string[] = [];
     const shownDocuments: { uri: Uri; selection?: Range }[] = [];
     const settings = new Map<string, unknown>();
@@ -73,7 +73,11 @@ export function createVscodeFake() {
             activeTextEditor: undefined as unknown,
             createOutputChannel: channel,
             createStatusBarItem: () => {
-                const item = { text: '', tooltip: '', name: '', command: undefined as unknown, visible: false,
+                // Like VS Code's, assigning a command object other than the current one re-registers it (counted).
+                let command: unknown;
+                const item = { text: '', tooltip: '', name: '', commandChanges: 0, visible: false,
+                    get command() { return command; },
+                    set command(value: unknown) { if (value !== command) item.commandChanges++; command = value; },
                     show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
                 statusItems.push(item);
                 return item;

@@ -1,7 +1,7 @@
-import { EmptyFileSystem } from 'langium';
+import { DocumentState, EmptyFileSystem, URI } from 'langium';
 import { parseHelper } from 'langium/test';
 import { describe, expect, it } from 'vitest';
-import { handleCompileRequest, handleGraphRequest } from '../../server/src/compile/lsp-requests.js';
+import { answerCompileRequest, answerGraphRequest, handleCompileRequest, handleGraphRequest } from '../../server/src/compile/lsp-requests.js';
 import { createMasServices } from '../../server/src/language/mas-module.js';
 import type { MasFile } from '../../server/src/language/generated/ast.js';
 import { VALID_TEAM } from '../cli/cli-helpers.js';
@@ -28,5 +28,33 @@ describe('mas/compile and mas/graph handlers', () => {
         const document = await parseHelper<MasFile>(Mas)(VALID_TEAM, { validation: true, documentUri: 'file:///ws/team.mas' });
         expect(handleGraphRequest({ uri: document.uri.toString() }, shared)?.nodes).toHaveLength(4);
         expect(handleGraphRequest({ uri: 'file:///ws/none.mas' }, shared)).toBeNull();
+    });
+
+    // Langium validates open documents first and announces each as it finishes, so a request that waited only for
+    // its own document compiled while the imported file was still unvalidated ("not validated yet" on Start Training).
+    it('answer only once the imported files are validated too, not just the requested document', async () => {
+        const { shared } = createMasServices(EmptyFileSystem);
+        const factory = shared.workspace.LangiumDocumentFactory;
+        const library = factory.fromString(VALID_TEAM.split('\n').filter(l => /^(model|role) /.test(l)).join('\n'), URI.parse('file:///ws/common/lib.mas'));
+        const [header, ...body] = VALID_TEAM.split('\n').filter(l => !/^(model|role) /.test(l));
+        const main = factory.fromString([header, 'import "../common/lib.mas"', ...body].join('\n'), URI.parse('file:///ws/team/team.mas'));
+        shared.workspace.LangiumDocuments.addDocument(library);
+        shared.workspace.LangiumDocuments.addDocument(main);
+        // The requested document is built first, as Langium orders an open editor's document.
+        const building = shared.workspace.DocumentBuilder.build([main, library], { validation: true });
+        const compiled = answerCompileRequest({ uri: main.uri.toString() }, shared);
+        const graph = answerGraphRequest({ uri: main.uri.toString() }, shared);
+        const result = await compiled;
+        expect(library.state, 'the answer came after the imported file was validated').toBe(DocumentState.Validated);
+        expect('diagnostics' in result ? result.diagnostics.map(d => d.message) : []).toEqual([]);
+        expect('spec' in result && result.spec.agents.map(a => a.name)).toEqual(['asker', 'answerer']);
+        expect((await graph)?.nodes).toHaveLength(4);
+        await building;
+    });
+
+    it('answer a file Langium has not loaded at once, with the reason', async () => {
+        const { shared } = createMasServices(EmptyFileSystem);
+        const result = await answerCompileRequest({ uri: 'file:///ws/closed.mas' }, shared);
+        expect('diagnostics' in result && result.diagnostics[0]!.message).toContain('open the file in the editor');
     });
 });

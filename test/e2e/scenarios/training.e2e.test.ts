@@ -97,6 +97,7 @@ describe('training and runs in the installed extension', () => {
         await status.waitFor({ timeout: 120_000 });
         recordFigure('Start Training → first step in the status bar', Date.now() - started, 'ms');
         await status.click(); // opens the dashboard on this run
+        await page.locator('.tab.active', { hasText: 'MAS Training Dashboard' }).waitFor(); // the click ran the command
         const view = webview(page);
         await view.locator('.run-name', { hasText: run.runDir.split('/').pop()! }).waitFor();
         const reward = view.locator('section.chart[data-chart="reward"]');
