@@ -57,4 +57,23 @@ describe('mas/compile and mas/graph handlers', () => {
         const result = await answerCompileRequest({ uri: 'file:///ws/closed.mas' }, shared);
         expect('diagnostics' in result && result.diagnostics[0]!.message).toContain('open the file in the editor');
     });
+
+    // Langium's first workspace build skips validation; when it ran after the editor's document had been validated,
+    // the imported file stayed unvalidated with no build left to validate it, until the next edit.
+    it('validate an imported file that no build would validate before answering', async () => {
+        const { shared } = createMasServices(EmptyFileSystem);
+        const factory = shared.workspace.LangiumDocumentFactory;
+        const library = factory.fromString(VALID_TEAM.split('\n').filter(l => /^(model|role) /.test(l)).join('\n'), URI.parse('file:///ws/common/lib.mas'));
+        const [header, ...body] = VALID_TEAM.split('\n').filter(l => !/^(model|role) /.test(l));
+        const main = factory.fromString([header, 'import "../common/lib.mas"', ...body].join('\n'), URI.parse('file:///ws/team/team.mas'));
+        shared.workspace.LangiumDocuments.addDocument(library);
+        shared.workspace.LangiumDocuments.addDocument(main);
+        await shared.workspace.DocumentBuilder.build([library], {}); // the workspace build: no validation
+        await shared.workspace.DocumentBuilder.build([main], { validation: true }); // the editor's document
+        expect(library.state).toBe(DocumentState.IndexedReferences);
+
+        const result = await answerCompileRequest({ uri: main.uri.toString() }, shared);
+        expect('diagnostics' in result ? result.diagnostics.map(d => d.message) : []).toEqual([]);
+        expect(library.state).toBe(DocumentState.Validated);
+    });
 });

@@ -14,29 +14,33 @@ function unknownDocument(uri: string): MasDiagnostic {
     };
 }
 
+/** Rounds of waiting before answering with what exists (each round is one build that an edit may have cut short). */
+const MAX_WAIT_ROUNDS = 5;
+
 /**
  * Resolves once the document `uri` and every file it imports (transitively) are validated, so a request never
- * sees a half-built state. Waiting for the document alone is not enough: Langium validates open documents first
- * and announces each one as it finishes, so right after the editor opens a file its imports may still be
- * unvalidated (Start Training then failed with "not validated yet"). The loop re-checks because an edit can reset
- * a file while we wait. A file Langium will not build resolves the wait too; the compiler then says what is missing.
+ * sees a half-built state. Two races made Start Training fail with "not validated yet" right after a file was
+ * opened: Langium validates open documents first and announces each as it finishes, so the imports were still
+ * being validated; and Langium's first workspace build does not validate at all, so when it ran after the
+ * editor's document had been built, the imported files stayed unvalidated until the next edit. In that second
+ * case nothing would ever validate them, so this asks for the catch-up build an edit would trigger.
  */
 export async function whenValidated(uri: string, shared: LangiumSharedServices): Promise<void> {
     const documents = shared.workspace.LangiumDocuments;
     const builder = shared.workspace.DocumentBuilder;
     const parsed = URI.parse(uri);
-    try {
-        for (;;) {
-            if (!documents.hasDocument(parsed)) return;
-            await builder.waitUntil(DocumentState.Validated, parsed);
-            const root = documents.getDocument(parsed)?.parseResult.value;
-            if (!root || !isMasFile(root)) return;
-            const pending = visibleDocuments(root, documents).filter(doc => doc.state < DocumentState.Validated);
-            if (pending.length === 0) return;
-            await Promise.all(pending.map(doc => builder.waitUntil(DocumentState.Validated, doc.uri)));
-        }
-    } catch {
-        // Langium rejects a wait for a file it will not build (or the wait was cancelled): answer with what exists.
+    // Langium rejects a wait for a document no build will bring to the state (and a cancelled one): false.
+    const validated = (target: URI) => builder.waitUntil(DocumentState.Validated, target).then(() => true, () => false);
+    for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
+        if (!documents.hasDocument(parsed) || !(await validated(parsed))) return;
+        const root = documents.getDocument(parsed)?.parseResult.value;
+        if (!root || !isMasFile(root)) return;
+        const pending = visibleDocuments(root, documents).filter(doc => doc.state < DocumentState.Validated);
+        if (pending.length === 0) return;
+        const waited = await Promise.all(pending.map(doc => validated(doc.uri)));
+        if (waited.every(Boolean)) continue; // validated meanwhile: check again, an edit may have reset one
+        // An update with no changes rebuilds every document that is not validated, like the next edit would.
+        await shared.workspace.WorkspaceLock.write(token => builder.update([], [], token));
     }
 }
 
