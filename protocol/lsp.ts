@@ -30,7 +30,7 @@ export interface MasDiagnostic {
     message: string;
 }
 
-/** `mas/compile`: compile the workflow in a document to a RunSpec. */
+/** `mas/compile`: compile the workflow in a document to a RunSpec, answered once it and its imports are validated. */
 export const COMPILE_METHOD = 'mas/compile' as const;
 
 export interface CompileParams {
@@ -40,7 +40,7 @@ export interface CompileParams {
 /** The spec, or the error diagnostics (of the document and its imports) that stopped compilation. */
 export type CompileResult = { spec: RunSpec } | { diagnostics: MasDiagnostic[] };
 
-/** `mas/graph`: the agent graph of a document, for the graph view. */
+/** `mas/graph`: the agent graph of a document, for the graph view (answered, too, once it and its imports are validated). */
 export const GRAPH_METHOD = 'mas/graph' as const;
 
 export interface GraphParams {
