@@ -1,3 +1,4 @@
+import type { WorkerReply } from '../worker/worker-rpc.js';
 import type { RunReader } from './service.js';
 
 /** Messages between RunDirWorkerClient and worker.ts: one request per call, answered by id. */
@@ -9,6 +10,4 @@ export interface ReaderRequest {
     args: unknown[];
 }
 
-export type ReaderResponse =
-    | { id: number; ok: true; value: unknown }
-    | { id: number; ok: false; error: string };
+export type ReaderResponse = WorkerReply<unknown>;

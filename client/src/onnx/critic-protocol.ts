@@ -1,3 +1,5 @@
+import type { WorkerReply } from '../../../analysis/worker/worker-rpc.js';
+
 /** Messages between OnnxCriticScorer and critic-worker.ts: one batch of encoded prefixes per request. */
 export interface CriticRequest {
     id: number;
@@ -11,6 +13,5 @@ export interface CriticRequest {
     attentionMask: BigInt64Array;
 }
 
-export type CriticResponse =
-    | { id: number; ok: true; values: Float32Array }
-    | { id: number; ok: false; error: string };
+/** V(h) of each prefix of the batch, or the error text. */
+export type CriticResponse = WorkerReply<Float32Array>;

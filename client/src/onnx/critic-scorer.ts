@@ -1,23 +1,27 @@
 import { access, readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { criticCredit } from '../../../analysis/critic/transcript.js';
+import { WorkerRpc } from '../../../analysis/worker/worker-rpc.js';
 import { resolveInRunDir } from '../../../analysis/run-dir/paths.js';
 import { RUN_DIR_FILES, type TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { RewardSpec } from '../../../protocol/run-spec.js';
 import type { CriticScorer } from '../trajectory/controller.js';
 import { checkSidecar, criticRewards, encodePrefixes } from './critic-inputs.js';
-import type { CriticRequest, CriticResponse } from './critic-protocol.js';
+import type { CriticRequest } from './critic-protocol.js';
 
 /**
  * Critic credit for what-if transcripts: features here (analysis/), inference in a worker running onnxruntime-node
  * (started on first use). Only in trusted workspaces: a model file from a run directory is not loaded otherwise.
  */
 export class OnnxCriticScorer implements CriticScorer {
-    private worker: Worker | undefined;
-    private nextId = 1;
-    private readonly pending = new Map<number, { resolve: (v: Float32Array) => void; reject: (e: Error) => void }>();
+    private readonly rpc: WorkerRpc<Omit<CriticRequest, 'id'>>;
 
-    constructor(private readonly workerFile: string, private readonly trusted: () => boolean) {}
+    constructor(workerFile: string, private readonly trusted: () => boolean) {
+        this.rpc = new WorkerRpc({
+            start: () => new Worker(workerFile),
+            crashError: reason => new Error(`the critic worker stopped: ${reason.message}`),
+        });
+    }
 
     async available(root: string): Promise<boolean> {
         try {
@@ -52,44 +56,12 @@ export class OnnxCriticScorer implements CriticScorer {
         });
     }
 
-    async dispose(): Promise<void> {
-        const worker = this.worker;
-        this.worker = undefined;
-        this.failAll(new Error('the critic was closed'));
-        if (worker) await worker.terminate();
+    dispose(): Promise<void> {
+        return this.rpc.dispose('the critic was closed');
     }
 
     private infer(request: Omit<CriticRequest, 'id'>): Promise<Float32Array> {
         if (request.batch === 0) return Promise.resolve(new Float32Array(0));
-        this.worker ??= this.start();
-        const id = this.nextId++;
-        return new Promise((resolve, reject) => {
-            this.pending.set(id, { resolve, reject });
-            this.worker!.postMessage({ ...request, id } satisfies CriticRequest);
-        });
-    }
-
-    private start(): Worker {
-        const worker = new Worker(this.workerFile);
-        worker.on('message', (response: CriticResponse) => {
-            const waiting = this.pending.get(response.id);
-            if (!waiting) return;
-            this.pending.delete(response.id);
-            if (response.ok) waiting.resolve(response.values);
-            else waiting.reject(new Error(response.error));
-        });
-        const crashed = (error: Error) => {
-            if (this.worker !== worker) return;
-            this.worker = undefined;
-            this.failAll(new Error(`the critic worker stopped: ${error.message}`));
-        };
-        worker.on('error', crashed);
-        worker.on('exit', code => crashed(new Error(`exit code ${code}`)));
-        return worker;
-    }
-
-    private failAll(error: Error): void {
-        for (const p of this.pending.values()) p.reject(error);
-        this.pending.clear();
+        return this.rpc.call<Float32Array>(request);
     }
 }

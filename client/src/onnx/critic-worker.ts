@@ -55,7 +55,7 @@ async function run(request: CriticRequest): Promise<Float32Array> {
 
 port.on('message', (request: CriticRequest) => {
     void run(request).then(
-        (values): CriticResponse => ({ id: request.id, ok: true, values }),
+        (value): CriticResponse => ({ id: request.id, ok: true, value }),
         (error: unknown): CriticResponse => ({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
     ).then(response => port.postMessage(response));
 });
