@@ -6,6 +6,19 @@ import { createMasServices } from '../../server/src/language/mas-module.js';
 import type { MasFile } from '../../server/src/language/generated/ast.js';
 import { VALID_TEAM } from '../cli/cli-helpers.js';
 
+/** VALID_TEAM split in two unbuilt documents: its models and roles in a library, the rest importing it. */
+function teamImportingLibrary() {
+    const { shared } = createMasServices(EmptyFileSystem);
+    const factory = shared.workspace.LangiumDocumentFactory;
+    const declaresShared = (line: string) => /^(model|role) /.test(line);
+    const library = factory.fromString(VALID_TEAM.split('\n').filter(declaresShared).join('\n'), URI.parse('file:///ws/common/lib.mas'));
+    const [header, ...body] = VALID_TEAM.split('\n').filter(line => !declaresShared(line));
+    const main = factory.fromString([header, 'import "../common/lib.mas"', ...body].join('\n'), URI.parse('file:///ws/team/team.mas'));
+    shared.workspace.LangiumDocuments.addDocument(library);
+    shared.workspace.LangiumDocuments.addDocument(main);
+    return { shared, library, main };
+}
+
 describe('mas/compile and mas/graph handlers', () => {
     it('compile an open document to a spec, and refuse a broken one with diagnostics', async () => {
         const { Mas, shared } = createMasServices(EmptyFileSystem);
@@ -33,13 +46,7 @@ describe('mas/compile and mas/graph handlers', () => {
     // Langium validates open documents first and announces each as it finishes, so a request that waited only for
     // its own document compiled while the imported file was still unvalidated ("not validated yet" on Start Training).
     it('answer only once the imported files are validated too, not just the requested document', async () => {
-        const { shared } = createMasServices(EmptyFileSystem);
-        const factory = shared.workspace.LangiumDocumentFactory;
-        const library = factory.fromString(VALID_TEAM.split('\n').filter(l => /^(model|role) /.test(l)).join('\n'), URI.parse('file:///ws/common/lib.mas'));
-        const [header, ...body] = VALID_TEAM.split('\n').filter(l => !/^(model|role) /.test(l));
-        const main = factory.fromString([header, 'import "../common/lib.mas"', ...body].join('\n'), URI.parse('file:///ws/team/team.mas'));
-        shared.workspace.LangiumDocuments.addDocument(library);
-        shared.workspace.LangiumDocuments.addDocument(main);
+        const { shared, library, main } = teamImportingLibrary();
         // The requested document is built first, as Langium orders an open editor's document.
         const building = shared.workspace.DocumentBuilder.build([main, library], { validation: true });
         const compiled = answerCompileRequest({ uri: main.uri.toString() }, shared);
@@ -61,13 +68,7 @@ describe('mas/compile and mas/graph handlers', () => {
     // Langium's first workspace build skips validation; when it ran after the editor's document had been validated,
     // the imported file stayed unvalidated with no build left to validate it, until the next edit.
     it('validate an imported file that no build would validate before answering', async () => {
-        const { shared } = createMasServices(EmptyFileSystem);
-        const factory = shared.workspace.LangiumDocumentFactory;
-        const library = factory.fromString(VALID_TEAM.split('\n').filter(l => /^(model|role) /.test(l)).join('\n'), URI.parse('file:///ws/common/lib.mas'));
-        const [header, ...body] = VALID_TEAM.split('\n').filter(l => !/^(model|role) /.test(l));
-        const main = factory.fromString([header, 'import "../common/lib.mas"', ...body].join('\n'), URI.parse('file:///ws/team/team.mas'));
-        shared.workspace.LangiumDocuments.addDocument(library);
-        shared.workspace.LangiumDocuments.addDocument(main);
+        const { shared, library, main } = teamImportingLibrary();
         await shared.workspace.DocumentBuilder.build([library], {}); // the workspace build: no validation
         await shared.workspace.DocumentBuilder.build([main], { validation: true }); // the editor's document
         expect(library.state).toBe(DocumentState.IndexedReferences);

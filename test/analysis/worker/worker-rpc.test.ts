@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { WorkerRpc } from '../../../analysis/worker/worker-rpc.js';
 
-/** A worker that doubles `n`, answers in reverse order of a batch, rejects `fail`, and exits on `crash`. */
+/** A worker that doubles `n` after `delay` ms (so answers can overtake calls), rejects `fail`, ignores `hang`, exits on `crash`. */
 const WORKER = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (request) => {
