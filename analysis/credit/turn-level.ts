@@ -15,6 +15,12 @@ import { ParamReader } from './params.js';
  */
 export const TURN_LEVEL_PARAMS = ['reward_norm', 'advantage_norm', 'advantage_pool'] as const;
 const NORM_EPS = 1e-6;
+/**
+ * Returns closer than this (relative to the pool's largest magnitude, at least 1) are one distinct value: float64
+ * sums of normalised rewards leave residues of ~1e-16, which must not count as values of their own. Twin:
+ * DISTINCT_TOLERANCE in trainer/mas_trainer/credit/turn_level.py.
+ */
+export const DISTINCT_TOLERANCE = 1e-9;
 
 type Mode = 'mean' | 'mean_std' | 'none';
 
@@ -42,6 +48,21 @@ function centre(values: readonly number[], pool: readonly number[], mode: Mode):
     if (mode === 'mean') return values.map(v => v - mu);
     const sd = Math.sqrt(sum(ordered.map(v => (v - mu) ** 2)) / (ordered.length - 1));
     return values.map(v => (v - mu) / (sd + NORM_EPS));
+}
+
+/**
+ * The sorted distinct values (torch.unique), where values within DISTINCT_TOLERANCE of the previous kept value are
+ * rounding residues of it and count once; `withZero` adds the padding's 0 unless a value is that close to 0.
+ */
+export function distinctValues(values: readonly number[], withZero: boolean): number[] {
+    const pool = (withZero ? [...values, 0] : [...values]).sort((a, b) => a - b);
+    const tolerance = DISTINCT_TOLERANCE * pool.reduce((most, v) => Math.max(most, Math.abs(v)), 1);
+    const kept: number[] = [];
+    for (const v of pool) {
+        if (kept.length === 0 || v - kept[kept.length - 1]! > tolerance) kept.push(v);
+        else if (withZero && v === 0) kept[kept.length - 1] = 0; // the padding's exact 0 represents its cluster
+    }
+    return kept;
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -107,8 +128,8 @@ export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: Cre
     const credit = Float64Array.from(returns);
     for (const positions of decisionsOfAgent.values()) {
         const values = positions.map(at => returns[at]!);
-        let pool = advantagePool === 'decisions' ? values : [...new Set(values)];
-        if (advantagePool === 'distinct_with_zero' && !pool.includes(0)) pool = [...pool, 0];
+        const pool = advantagePool === 'decisions' ? values
+            : distinctValues(values, advantagePool === 'distinct_with_zero');
         const centred = centre(values, pool, advantageNorm);
         positions.forEach((at, k) => { credit[at] = centred[k]!; });
     }

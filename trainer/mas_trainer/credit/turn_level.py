@@ -34,6 +34,10 @@ from .types import CreditGroup
 
 TURN_LEVEL_PARAMS = {"reward_norm", "advantage_norm", "advantage_pool"}
 NORM_EPS = 1e-6  # score_normalize's and normalize_unique_values's `+ 1e-6`
+# Returns closer than this (relative to the pool's largest magnitude, at least 1) are one distinct value: float64
+# sums of normalised rewards leave residues of ~1e-16 (1/3 - 1/3 + ... = 5.6e-17), which must not count as values
+# of their own. Twin: DISTINCT_TOLERANCE in analysis/credit/turn-level.ts.
+DISTINCT_TOLERANCE = 1e-9
 
 # (group index, rollout index, decision index)
 Position = tuple[int, int, int]
@@ -82,6 +86,20 @@ def _centre(values: list[float], pool: list[float], mode: str) -> list[float]:
     return [(v - mu) / (sd + NORM_EPS) for v in values]
 
 
+def distinct_values(values: list[float], with_zero: bool) -> list[float]:
+    """The sorted distinct values (torch.unique), where values within DISTINCT_TOLERANCE of the previous kept value
+    are rounding residues of it and count once; `with_zero` adds the padding's 0 unless a value is that close to 0."""
+    pool = sorted(values + [0.0]) if with_zero else sorted(values)
+    tolerance = DISTINCT_TOLERANCE * max([1.0] + [abs(v) for v in pool])
+    kept: list[float] = []
+    for v in pool:
+        if not kept or v - kept[-1] > tolerance:
+            kept.append(v)
+        elif with_zero and v == 0.0:
+            kept[-1] = 0.0  # the padding's exact 0 represents its cluster, so a residue of 0 centres on 0
+    return kept
+
+
 def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list[list[list[float]]]:
     """MARS pools both normalisations over the whole batch (grouping `tags`, one tag here; advantage_norm over the
     batch), not per task: pass every group of a training step to reproduce it. Result: [group][rollout][decision]."""
@@ -119,9 +137,8 @@ def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list
     credit = [[list(row) for row in g] for g in returns]
     for positions in returns_of_agent.values():
         values = [returns[gi][ri][di] for gi, ri, di in positions]
-        pool = values if advantage_pool == "decisions" else sorted(set(values))
-        if advantage_pool == "distinct_with_zero" and 0.0 not in pool:
-            pool = sorted(pool + [0.0])
+        pool = values if advantage_pool == "decisions" else distinct_values(
+            values, with_zero=advantage_pool == "distinct_with_zero")
         for (gi, ri, di), value in zip(positions, _centre(values, pool, advantage_norm)):
             credit[gi][ri][di] = value
     return credit
