@@ -8,6 +8,18 @@ export type Rgb = readonly [number, number, number];
 export const NEGATIVE: Rgb = [215, 48, 39];
 export const POSITIVE: Rgb = [49, 130, 206];
 
+/**
+ * The smallest half-width the scale takes. Sums of credits leave float64 residues of ~1e-17 where the exact value
+ * is 0; scaled to their own largest magnitude they were drawn fully saturated, so noise looked like the strongest
+ * signal (first-hour bug B4). Below this floor, values are drawn near the neutral colour.
+ */
+export const SCALE_FLOOR = 1e-6;
+
+/** The half-width of the colour scale for data whose largest magnitude is `extent`. */
+export function colourExtent(extent: number): number {
+    return Math.max(extent, SCALE_FLOOR);
+}
+
 export function parseCssColour(text: string, fallback: Rgb): Rgb {
     const hex = /^#([0-9a-f]{6})$/i.exec(text.trim());
     if (hex) {
@@ -24,7 +36,7 @@ export function divergingRgba(value: number, extent: number, neutral: Rgb, out: 
         out[at] = out[at + 1] = out[at + 2] = out[at + 3] = 0;
         return;
     }
-    const t = extent > 0 ? Math.max(-1, Math.min(1, value / extent)) : 0;
+    const t = Math.max(-1, Math.min(1, value / colourExtent(extent)));
     const end = t < 0 ? NEGATIVE : POSITIVE;
     const k = Math.abs(t);
     out[at] = neutral[0] + (end[0] - neutral[0]) * k;
@@ -63,6 +75,6 @@ export function divergingTable(neutral: Rgb): Uint32Array {
 /** Index into `divergingTable` for a value; −1 for NaN (transparent). */
 export function divergingIndex(value: number, extent: number): number {
     if (Number.isNaN(value)) return -1;
-    const t = extent > 0 ? Math.max(-1, Math.min(1, value / extent)) : 0;
+    const t = Math.max(-1, Math.min(1, value / colourExtent(extent)));
     return Math.round(t * 255) + 255;
 }

@@ -1,4 +1,4 @@
-import { divergingTable, formatTick, parseCssColour, type Rgb } from './diverging-scale.js';
+import { colourExtent, divergingTable, formatTick, parseCssColour, type Rgb } from './diverging-scale.js';
 import { element } from './dom.js';
 import { cssVariable } from './theme.js';
 
@@ -130,7 +130,7 @@ export class HeatmapCanvas {
         const table = divergingTable(neutralColour());
         const words = new Uint32Array(pixels.data.buffer); // ImageData is RGBA bytes; little-endian words on every browser VS Code runs on
         const values = data.values;
-        const scale = data.extent > 0 ? 255 / data.extent : 0;
+        const scale = 255 / colourExtent(data.extent);
         for (let i = 0; i < values.length; i++) {
             const v = values[i]!;
             if (v !== v) continue; // NaN stays transparent (ImageData starts zeroed)
@@ -141,7 +141,8 @@ export class HeatmapCanvas {
         return image;
     }
 
-    private renderLegend(extent: number): void {
+    private renderLegend(dataExtent: number): void {
+        const extent = colourExtent(dataExtent);
         const bar = element('span', { className: 'heatmap-legend-bar' });
         this.legend.replaceChildren(
             element('span', { text: formatTick(-extent) }), bar, element('span', { text: formatTick(extent) }),
