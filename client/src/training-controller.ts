@@ -11,7 +11,7 @@ import type { CompileResult, MasDiagnostic } from '../../protocol/lsp.js';
 import { RUN_DIR_FILES } from '../../protocol/run-dir.js';
 import type { PythonEnvironment } from './python-env.js';
 import type { SessionView } from './session-view.js';
-import { createRunDir, listRunDirs, writeSpec } from './training/run-dir.js';
+import { createRunDir, listRunDirs, runSourceFile, writeSpec } from './training/run-dir.js';
 import { trainerRunArgs } from './training/trainer-args.js';
 import { readRunStatus, TrainingSession } from './training/training-session.js';
 import { UntrustedWorkspaceError, type TrustSource } from './training/trust.js';
@@ -98,7 +98,8 @@ export class TrainingController {
             if (python instanceof Error) return this.fail(python.message, 'Show Log');
             const check = await this.deps.python.check(uri);
             if (!check.ok) {
-                await this.deps.python.report(check, false);
+                // Not awaited: the report resolves when its toast is dismissed, and the progress toast must not wait.
+                void this.deps.python.report(check, false);
                 return { started: false as const, reason: check.problems[0]?.message ?? 'environment check failed' };
             }
             if (token.isCancellationRequested) return { started: false as const, reason: 'cancelled' };
@@ -131,18 +132,27 @@ export class TrainingController {
         });
     }
 
-    /** "MAS: Stop Training": the one running session, or the one the user picks. */
+    /**
+     * "MAS: Stop Training": the one running session, or the one the user picks. A run directory argument (status
+     * bar, explorer) names its run; a .mas argument (the editor-title button) names the runs compiled from it, and
+     * when none was, the user picks among the running ones rather than being told that nothing runs.
+     */
     async stop(arg?: unknown): Promise<{ stopped: string[]; reason?: string }> {
         const running = this.deps.view.running;
         const target = toPath(arg);
-        const wanted = target ? running.filter((s) => s.runDir === target) : running;
+        let wanted = target ? running.filter((s) => s.runDir === target) : running;
+        let mustPick = false;
+        if (target?.endsWith('.mas')) {
+            wanted = running.filter((s) => runSourceFile(s.runDir) === target);
+            if (wanted.length === 0) [wanted, mustPick] = [running, true];
+        }
         if (wanted.length === 0) {
             const reason = 'MAS: no training run is being followed in this window. Runs started elsewhere: use "MAS: Open Run…" to attach first.';
             void vscode.window.showInformationMessage(reason);
             return { stopped: [], reason };
         }
         let targets = wanted;
-        if (wanted.length > 1) {
+        if (wanted.length > 1 || mustPick) {
             const pick = await vscode.window.showQuickPick(wanted.map((s) => ({ label: path.basename(s.runDir), description: `pid ${s.pid}`, session: s })), { title: 'MAS: stop which run?', canPickMany: true });
             if (!pick || pick.length === 0) return { stopped: [], reason: 'cancelled' };
             targets = pick.map((p) => p.session);

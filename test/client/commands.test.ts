@@ -89,6 +89,24 @@ describe('MAS commands', () => {
         expect(item.visible).toBe(false);
     });
 
+    it('the editor-title Stop button (a .mas URI) stops the run compiled from that file (first-hour bug B1)', async () => {
+        const team = path.join(workspace, 'team.mas');
+        compiled = { spec: { version: 1, workflow: 'lazy-team', source: { file: team, sha256: '0' }, train: { steps: 10 }, fake: { mode: 'wait', steps: 1 } } as never };
+        const { runDir } = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
+        const stopped = vs.nextMessage();
+        expect(await run(COMMAND_IDS.stopTraining, Uri.file(team))).toEqual({ stopped: [runDir] });
+        expect((await stopped).text).toContain('was stopped');
+    });
+
+    it('a failed environment check ends the start at once, while its error toast is still open (first-hour bug B5)', async () => {
+        process.env['MAS_FAKE_NO_TORCH'] = '1';
+        cleanups.push(() => delete process.env['MAS_FAKE_NO_TORCH']);
+        vs.state.answer = () => new Promise<undefined>(() => undefined); // the user has not dismissed the toast
+        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        expect(result).toMatchObject({ started: false, reason: expect.stringContaining('PyTorch is not installed') });
+        expect(vs.messages.at(-1)).toMatchObject({ level: 'error', actions: ['Select Interpreter', 'Show Log'] });
+    });
+
     it('after a window reload the new activation re-attaches to the live run; Open Run… offers Resume once stopped', async () => {
         compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'wait', steps: 1 } } as never };
         const { runDir } = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };

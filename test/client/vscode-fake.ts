@@ -48,7 +48,7 @@ export function createVscodeFake() {
         isTrusted: true,
         workspaceFolders: [] as { uri: Uri }[],
         /** Answers the next message: the action to pick (or undefined). */
-        answer: (_m: Message): string | undefined => undefined,
+        answer: (_m: Message): string | undefined | Promise<string | undefined> => undefined,
     };
     const show = (level: Message['level']) => (text: string, ...actions: string[]): Promise<string | undefined> => {
         const message = { level, text, actions };

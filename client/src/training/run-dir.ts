@@ -48,6 +48,13 @@ export function writeSpec(runDir: string, spec: unknown): string {
     return file;
 }
 
+/** The .mas file a run was compiled from (RunSpec `source.file` in spec.json), when spec.json says so. */
+export function runSourceFile(runDir: string): string | undefined {
+    const source = readJsonObject(path.join(runDir, LAUNCH_FILES.spec))?.['source'];
+    const file = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)['file'] : undefined;
+    return typeof file === 'string' ? file : undefined;
+}
+
 export function writeLaunchRecord(runDir: string, record: LaunchRecord): void {
     writeJsonAtomic(path.join(runDir, LAUNCH_FILES.launch), record);
 }
