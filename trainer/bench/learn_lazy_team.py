@@ -1,4 +1,4 @@
-"""Figure: the lazy-team example learns on CPU with outcome credit. Prints steps-to-90 % success over 3 seeds,
+"""Figure: the lazy-team example learns on CPU with its own credit (shapley). Prints steps-to-90 % success over 3 seeds,
 rollout tokens/s and update time per step. Never asserts on time.
 
 Usage: trainer/.venv/bin/python trainer/bench/learn_lazy_team.py [--seeds 1 2 3] [--steps 300] [--spec FILE]
