@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import stat
 from typing import BinaryIO, Callable, Optional
@@ -129,7 +130,19 @@ def _load_file(path: str, digest: str) -> object:
             if os.fstat(f.fileno()).st_size > MAX_JSON_BYTES:
                 raise ValueError(f"{path} is larger than {MAX_JSON_BYTES} bytes")
             return json.loads(f.read())
-        return torch.load(f, map_location="cpu", weights_only=True)
+        try:
+            return torch.load(f, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError as err:
+            raise ValueError(f"{path} holds more than tensors and plain values, and is never unpickled "
+                             f"({_weights_only_reason(err)})") from None
+
+
+def _weights_only_reason(err: Exception) -> str:
+    """The line of torch's long weights_only message that says what was refused (it also suggests
+    weights_only=False, which is exactly what must not be done with a run directory's files)."""
+    parts = [p.strip() for p in str(err).split("\n\n") if p.strip()]
+    reason = parts[1] if len(parts) > 2 else parts[-1] if parts else type(err).__name__
+    return reason.replace("WeightsUnpickler error:", "").strip()[:200]
 
 
 def _load_one(run_dir: str, step: int) -> dict[str, object]:

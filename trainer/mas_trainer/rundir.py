@@ -9,7 +9,7 @@ import logging
 import os
 import tempfile
 
-from .safe_paths import open_append
+from .safe_paths import open_append, remove_regular_file
 
 RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
 
@@ -48,12 +48,10 @@ def remove_temp_files(run_dir: str) -> int:
     """Deletes temp files an interrupted atomic write left in the run directory and trajectories/."""
     removed = 0
     for folder in (run_dir, os.path.join(run_dir, "trajectories")):
-        if not os.path.isdir(folder):
+        if not os.path.isdir(folder) or os.path.islink(folder):  # a linked trajectories/ would list a folder outside
             continue
         for name in os.listdir(folder):
-            path = os.path.join(folder, name)
-            if name.startswith(".tmp-") and os.path.isfile(path):
-                os.unlink(path)
+            if name.startswith(".tmp-") and remove_regular_file(os.path.join(folder, name)):
                 removed += 1
     return removed
 

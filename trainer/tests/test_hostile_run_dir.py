@@ -9,7 +9,7 @@ import pytest
 from helpers import lazy_team
 from mas_trainer.checkpoint import save_checkpoint
 from mas_trainer.errors import EXIT_RUN_DIR, MasError
-from mas_trainer.rundir import append_line, open_logger
+from mas_trainer.rundir import append_line, open_logger, remove_temp_files
 from mas_trainer.trainer import RunOptions, Trainer
 
 
@@ -154,3 +154,15 @@ def test_a_clean_run_directory_still_trains(tmp_path):
     _trainer(run, steps=2).run()
     assert json.loads((run / "run.json").read_text())["status"] == "finished"
     assert sorted(os.listdir(run / "checkpoints")) == ["global_step_1", "global_step_2"]
+
+
+def test_temp_file_cleanup_does_not_follow_a_linked_trajectories_folder(tmp_path):
+    foreign = tmp_path / "elsewhere"
+    foreign.mkdir()
+    (foreign / ".tmp-theirs").write_text("theirs")
+    run = tmp_path / "run"
+    run.mkdir()
+    os.symlink(foreign, run / "trajectories")
+    (run / ".tmp-ours").write_text("torn")
+    assert remove_temp_files(str(run)) == 1
+    assert (foreign / ".tmp-theirs").read_text() == "theirs" and not (run / ".tmp-ours").exists()
