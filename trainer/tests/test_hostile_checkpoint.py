@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from helpers import lazy_team
+from helpers import lazy_team, lazy_team_data
+from mas_trainer.__main__ import main
 from mas_trainer.checkpoint import MARKER
 from mas_trainer.errors import EXIT_RESUME_FAILED, MasError
 from mas_trainer.rundir import read_records
@@ -208,3 +209,18 @@ def test_checkpoint_files_load_with_weights_only(tmp_path):
     for name in names:
         if name.endswith(".pt"):
             torch.load(folder / name, weights_only=True)
+
+
+def test_through_the_command_line_a_crafted_checkpoint_is_one_error_line_and_exit_8(tmp_path, capsys):
+    run = tmp_path / "run"
+    _train(run, max_steps=2)
+    marker_dir = tmp_path / "pwned"
+    _plant_pickle(_folder(run, 2), "trainer_state.pt", marker_dir)
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(lazy_team_data()))
+    capsys.readouterr()
+    code = main(["run", "--spec", str(spec), "--run-dir", str(run), "--resume"])
+    err = capsys.readouterr().err
+    assert code == EXIT_RESUME_FAILED, err
+    assert err.splitlines()[-1].startswith("error: no checkpoint in ") and "Traceback" not in err
+    assert "never unpickled" in err and not marker_dir.exists()
