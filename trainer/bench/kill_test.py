@@ -65,7 +65,7 @@ def trainer_cmd(spec: str, run_dir: str, resume: bool) -> list[str]:
 
 def final_weights(run_dir: str, steps: int) -> dict:
     folder = os.path.join(run_dir, "checkpoints", f"global_step_{steps}")
-    return {name: torch.load(os.path.join(folder, name), weights_only=False)
+    return {name: torch.load(os.path.join(folder, name), weights_only=True)
             for name in sorted(os.listdir(folder)) if name.startswith("unit-")}
 
 

@@ -99,8 +99,8 @@ def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:
     local_dir = os.path.isdir(model_id)
     try:
         # Offline by design: a hub id only works if it is already in the local cache.
-        tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True)
-        module = AutoModelForCausalLM.from_pretrained(model_id, local_files_only=True)
+        tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
+        module = AutoModelForCausalLM.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         hint = ("the directory does not hold a loadable causal LM and its tokenizer" if local_dir else

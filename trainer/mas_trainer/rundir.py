@@ -9,6 +9,8 @@ import logging
 import os
 import tempfile
 
+from .safe_paths import open_append, remove_regular_file
+
 RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
 
 
@@ -46,12 +48,10 @@ def remove_temp_files(run_dir: str) -> int:
     """Deletes temp files an interrupted atomic write left in the run directory and trajectories/."""
     removed = 0
     for folder in (run_dir, os.path.join(run_dir, "trajectories")):
-        if not os.path.isdir(folder):
+        if not os.path.isdir(folder) or os.path.islink(folder):  # a linked trajectories/ would list a folder outside
             continue
         for name in os.listdir(folder):
-            path = os.path.join(folder, name)
-            if name.startswith(".tmp-") and os.path.isfile(path):
-                os.unlink(path)
+            if name.startswith(".tmp-") and remove_regular_file(os.path.join(folder, name)):
                 removed += 1
     return removed
 
@@ -64,7 +64,7 @@ def append_line(path: str, record: dict) -> None:
     """One record = one write() of one line with O_APPEND, then fsync: a reader never sees half of it
     except as a torn last line after a crash, which readers drop (DESIGN.md §3)."""
     data = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = open_append(path)  # O_NOFOLLOW: never appended through a link (safe_paths)
     try:
         os.write(fd, data)
         os.fsync(fd)
@@ -104,11 +104,23 @@ def open_logger(run_dir: str, name: str, write_file: bool = True) -> logging.Log
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if write_file:
-        handlers.append(logging.FileHandler(os.path.join(run_dir, "trainer.log"), encoding="utf-8"))
+        handlers.append(_RunLogHandler(os.path.join(run_dir, "trainer.log")))
     for handler in handlers:
         handler.setFormatter(formatter)
         logger.addHandler(handler)
     return logger
+
+
+class _RunLogHandler(logging.StreamHandler):
+    """logging.FileHandler without following a link: the stream is opened by safe_paths.open_append."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(os.fdopen(open_append(path), "a", encoding="utf-8"))
+
+    def close(self) -> None:
+        with self.lock:
+            self.stream.close()
+        super().close()
 
 
 class TensorBoardSink:

@@ -16,16 +16,19 @@ from .credit_bridge import check_credit, recorded_methods, step_credit
 from .credit_runs import step_rollouts
 from .critic.hooks import critic_step, export_after_checkpoint, make_critic, restore_critic
 from .data import load_dataset
-from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RUN_DIR, MasError, out_of_memory_error
+from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError, out_of_memory_error
 from .dist import check_batch, init_from_env
 from .expr import Evaluator
 from .generation import row_generator, sample
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
+from .resume import TRAINER_STATE, check_payload, remove_stale_files, trainer_state, unit_key
 from .rewards import decisions, score_rollout
+from . import rng_state
 from .rollout import GraphWalker
 from .rundir import (RUN_DIR_VERSION, TensorBoardSink, append_line, atomic_write_bytes, atomic_write_json,
-                     open_logger, remove_temp_files, truncate_records)
+                     open_logger, truncate_records)
+from .safe_paths import check_run_dir, make_dir
 from .spec import RunSpec
 from .update import Decision, update
 
@@ -64,8 +67,11 @@ class Trainer:
         self.run_dir = options.run_dir
         if spec.train.credit.method != "critic":  # the critic's settings are checked by make_critic below
             check_credit(spec.train.credit.method, spec.train.credit.params)
+        if os.path.isdir(self.run_dir):
+            check_run_dir(self.run_dir)  # links, hard links, FIFOs where the trainer writes: exit 7 before any write
         try:
-            os.makedirs(os.path.join(self.run_dir, "trajectories"), exist_ok=True)
+            os.makedirs(self.run_dir, exist_ok=True)
+            make_dir(os.path.join(self.run_dir, "trajectories"))
         except OSError as err:
             raise MasError(f"cannot create the run directory {self.run_dir}: {err.strerror}", EXIT_RUN_DIR)
         if not options.resume and os.path.exists(os.path.join(self.run_dir, "metrics.jsonl")):
@@ -110,12 +116,11 @@ class Trainer:
     def _state_payload(self) -> dict[str, object]:
         payload = {}
         for unit in self.units:
-            key = unit.name.replace("/", "__")
+            key = unit_key(unit)
             payload[f"unit-{key}.pt"] = trainable_state(unit)
             payload[f"optim-{key}.pt"] = {"optimizer": self.optimizers[unit.name].state_dict(),
                                           "scheduler": self.schedulers[unit.name].state_dict()}
-        payload["trainer_state.pt"] = {"step": self.step, "torch_rng": torch.get_rng_state(), "python_rng": random.getstate(),
-                                       "numpy_rng": np.random.get_state()}
+        payload[TRAINER_STATE] = trainer_state(self.step)  # JSON: nothing in a checkpoint needs unpickling
         if self.critic is not None:
             payload["critic.pt"] = self.critic.state_dict()
         return payload
@@ -126,17 +131,31 @@ class Trainer:
         export_after_checkpoint(self.critic, self.run_dir, self.step, self.log)
 
     def restore(self) -> None:
-        if self.dist.is_main:
-            remove_temp_files(self.run_dir)
-        found = load_latest(self.run_dir, self.log.warning)
+        # Load and check first, delete after: a malformed checkpoint costs no record (exit 8 or an older one).
+        found = load_latest(self.run_dir, self.log.warning, check_payload(self.units))
         if found is None:
             self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
             if self.dist.is_main:
                 truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: False)
+                remove_stale_files(self.run_dir, 0)
             return
         step, payload = found
+        try:
+            self._apply_checkpoint(payload)
+        except (ValueError, KeyError, TypeError, RuntimeError) as err:  # e.g. an optimizer state of another shape
+            raise MasError(f"checkpoint global_step_{step} does not fit this run ({type(err).__name__}: "
+                           f"{str(err)[:200]}); start a new run directory without --resume", EXIT_RESUME_FAILED)
+        self.step = step
+        if not self.dist.is_main:
+            return
+        # Steps logged after this checkpoint are redone: drop their records so none is repeated.
+        dropped = truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: r["step"] <= step)
+        remove_stale_files(self.run_dir, step)
+        self.log.info("resumed from global_step_%d (%d later metrics records dropped)", step, dropped)
+
+    def _apply_checkpoint(self, payload: dict) -> None:
         for unit in self.units:
-            key = unit.name.replace("/", "__")
+            key = unit_key(unit)
             params = dict(unit.module.named_parameters())
             with torch.no_grad():
                 for name, value in payload[f"unit-{key}.pt"].items():
@@ -145,19 +164,7 @@ class Trainer:
             self.optimizers[unit.name].load_state_dict(state["optimizer"])
             self.schedulers[unit.name].load_state_dict(state["scheduler"])
         restore_critic(self.critic, payload, self.run_dir, self.log)
-        trainer_state = payload["trainer_state.pt"]
-        self.step = trainer_state["step"]
-        torch.set_rng_state(trainer_state["torch_rng"])
-        random.setstate(trainer_state["python_rng"])
-        np.random.set_state(trainer_state["numpy_rng"])
-        if not self.dist.is_main:
-            return
-        # Steps logged after this checkpoint are redone: drop their records so none is repeated.
-        dropped = truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: r["step"] <= step)
-        for name in os.listdir(os.path.join(self.run_dir, "trajectories")):
-            if name.endswith(".jsonl") and name[:-6].isdigit() and int(name[:-6]) > step:
-                os.unlink(os.path.join(self.run_dir, "trajectories", name))
-        self.log.info("resumed from global_step_%d (%d later metrics records dropped)", step, dropped)
+        rng_state.restore(payload[TRAINER_STATE]["rng"])
 
     # ---- one step -----------------------------------------------------------------------------------
     def _generate(self, agent, prompts, keys):

@@ -93,7 +93,7 @@ def test_training_with_critic_credit_records_it_exports_and_resumes(tmp_path):
     sidecar = json.loads((tmp_path / SIDECAR_FILE).read_text())
     assert sidecar["step"] == 2
     assert sidecar["sha256"] == hashlib.sha256((tmp_path / "critic.onnx").read_bytes()).hexdigest()
-    saved = torch.load(tmp_path / "checkpoints" / "global_step_2" / "critic.pt", weights_only=False)
+    saved = torch.load(tmp_path / "checkpoints" / "global_step_2" / "critic.pt", weights_only=True)
     resumed = Trainer(_critic_spec(steps=3), RunOptions(str(tmp_path), resume=True))
     resumed.restore()
     for name, value in resumed.critic.module.state_dict().items():

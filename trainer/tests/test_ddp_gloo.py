@@ -50,7 +50,7 @@ def test_two_gloo_processes_match_one_process(tmp_path):
 
     def weights(run):
         folder = tmp_path / run / "checkpoints" / "global_step_3"
-        return torch.load(folder / "unit-tiny.pt", weights_only=False)
+        return torch.load(folder / "unit-tiny.pt", weights_only=True)
 
     w1, w2 = weights("one"), weights("two")
     assert all(torch.allclose(w1[n], w2[n], atol=1e-5) for n in w1)

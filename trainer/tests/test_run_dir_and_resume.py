@@ -73,7 +73,7 @@ def test_resume_matches_an_uninterrupted_run(tmp_path):
 def test_corrupt_newest_checkpoint_falls_back_with_a_warning(tmp_path):
     _train(tmp_path / "straight")
     _train(tmp_path / "split", max_steps=4)
-    bad = tmp_path / "split" / "checkpoints" / "global_step_4" / "trainer_state.pt"
+    bad = tmp_path / "split" / "checkpoints" / "global_step_4" / "trainer_state.json"
     bad.write_bytes(b"garbage")
     trainer_log = tmp_path / "split" / "trainer.log"
     _train(tmp_path / "split", resume=True)

@@ -61,8 +61,9 @@ def _hf_value_model(name: str, model_id: str) -> tuple[ValueModel, object, int, 
     from transformers import AutoModel, AutoTokenizer
 
     try:
-        tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True)
-        backbone = AutoModel.from_pretrained(model_id, local_files_only=True, attn_implementation="eager")
+        tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
+        backbone = AutoModel.from_pretrained(model_id, local_files_only=True, trust_remote_code=False,
+                                             attn_implementation="eager")
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise MasError(f"critic model `{name}`: cannot load hf \"{model_id}\" from local files ({reason[:160]}); "

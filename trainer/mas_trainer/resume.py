@@ -1,0 +1,77 @@
+"""What a checkpoint holds for the trainer, how a loaded one is checked before anything changes, and how the steps
+after it are dropped from the run directory on --resume.
+
+Order on resume (trainer.Trainer.restore): load and check a checkpoint (checkpoint.load_latest with check_payload;
+a malformed one falls back to the previous or stops with exit 8), apply it, and only then delete the metrics records
+and trajectory files of later steps, so a bad checkpoint never costs a record.
+"""
+from __future__ import annotations
+
+import os
+import re
+from typing import Callable
+
+import torch
+
+from . import rng_state
+from .rundir import remove_temp_files
+from .safe_paths import remove_regular_file
+
+TRAINER_STATE = "trainer_state.json"
+TRAINER_STATE_VERSION = 1
+# trajectories/<step>.jsonl (protocol/schemas/run-dir/README.md); ASCII digits only (str.isdigit accepts '²')
+TRAJECTORY_FILE = re.compile(r"([0-9]{1,18})\.jsonl", re.ASCII)
+
+
+def unit_key(unit) -> str:
+    return unit.name.replace("/", "__")
+
+
+def trainer_state(step: int) -> dict:
+    return {"version": TRAINER_STATE_VERSION, "step": step, "rng": rng_state.capture()}
+
+
+def check_payload(units) -> Callable[[int, dict], None]:
+    """check(step, payload) for checkpoint.load_latest: every file the trainer restores is there and has the shapes
+    of this run's modules, and trainer_state.json is well-formed with the folder's step."""
+    def check(step: int, payload: dict) -> None:
+        state = payload.get(TRAINER_STATE)
+        if state is None:
+            raise ValueError(f"{TRAINER_STATE} is missing (older trainers stored this state as a pickle, "
+                             "trainer_state.pt, which is never loaded)")
+        if not isinstance(state, dict) or state.get("version") != TRAINER_STATE_VERSION:
+            raise ValueError(f"{TRAINER_STATE} is not a version {TRAINER_STATE_VERSION} trainer state")
+        if type(state.get("step")) is not int or state["step"] != step:
+            raise ValueError(f"{TRAINER_STATE}: `step` must be the folder's step {step}, "
+                             f"found {state.get('step')!r:.40}")
+        rng_state.check(state.get("rng"))
+        for unit in units:
+            _check_unit(unit, payload)
+    return check
+
+
+def _check_unit(unit, payload: dict) -> None:
+    key = unit_key(unit)
+    weights, optim = payload.get(f"unit-{key}.pt"), payload.get(f"optim-{key}.pt")
+    if not isinstance(weights, dict) or not isinstance(optim, dict):
+        raise ValueError(f"unit-{key}.pt or optim-{key}.pt is missing or not a dictionary")
+    params = dict(unit.module.named_parameters())
+    if set(weights) != set(unit.trainable):
+        raise ValueError(f"unit-{key}.pt holds other parameters than the model `{unit.name}` trains "
+                         "(was the workflow changed since this run started?)")
+    for name, value in weights.items():
+        if not isinstance(value, torch.Tensor) or value.shape != params[name].shape:
+            raise ValueError(f"unit-{key}.pt: {name} is not a tensor of shape {tuple(params[name].shape)}")
+    if not isinstance(optim.get("optimizer"), dict) or not isinstance(optim.get("scheduler"), dict):
+        raise ValueError(f"optim-{key}.pt must hold `optimizer` and `scheduler` states")
+
+
+def remove_stale_files(run_dir: str, step: int) -> None:
+    """Removes the trajectory files of steps after `step` (regular files named <n>.jsonl only: a link, folder or
+    other name is left alone) and temp files of interrupted writes. The caller truncates metrics.jsonl."""
+    remove_temp_files(run_dir)
+    folder = os.path.join(run_dir, "trajectories")
+    for name in os.listdir(folder):
+        match = TRAJECTORY_FILE.fullmatch(name)
+        if match and int(match.group(1)) > step:
+            remove_regular_file(os.path.join(folder, name))
