@@ -12,9 +12,9 @@ import json
 import math
 import re
 
-# TS twin: MAX_DEPTH in analysis/run-dir/json-bytes.ts (the trajectory scanner's nesting limit). Python's own
-# recursion limit (1000 frames, the caller's included) may refuse a value a few levels shallower: that is
-# reported as the same error, never as a RecursionError.
+# TS twin: the nesting limit of analysis/run-dir/json-bytes.ts (MAX_JSON_DEPTH, the trajectory scanner's, which the
+# editor's readers apply to every JSON they read). Python's own recursion limit (1000 frames, the caller's included)
+# may refuse a value a few levels shallower: that is reported as the same error, never as a RecursionError.
 MAX_DEPTH = 1000
 
 # A JSON string (escapes included) or one bracket: strings are skipped so brackets inside them do not count.

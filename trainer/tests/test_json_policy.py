@@ -98,6 +98,12 @@ def test_a_diverged_loss_is_written_as_null_and_counted(tmp_path, monkeypatch):
     records = [strict_parse(line) for line in lines]
     assert [(r["loss"], r["kl"], r["grad_norm"], r["nonfinite_values"]) for r in records] == \
         [(None, None, {"first": None}, 3)] * 2
+    pytest.importorskip("jsonschema")
+    from test_run_dir_schemas import _schema, _validator
+
+    validator = _validator(_schema("run-dir", "metrics-record.schema.json"))  # the schema says null may appear
+    for record in records:
+        validator.validate(record)
 
 
 def test_a_finite_run_counts_zero_nonfinite_values(tmp_path):
