@@ -79,6 +79,10 @@ def read_previous_run(run_dir: str) -> Optional[dict]:
         raise _refuse(path, f"cannot be read ({err.strerror})") from None
     if len(data) > MAX_RUN_JSON_BYTES:
         raise _refuse(path, f"is larger than {MAX_RUN_JSON_BYTES} bytes")
+    return parse_run_json(data, path)
+
+
+def parse_run_json(data: bytes, path: str) -> dict:
     try:
         value = loads(data.decode("utf-8"))
     except UnicodeDecodeError as err:
