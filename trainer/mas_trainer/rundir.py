@@ -99,7 +99,7 @@ def read_records(path: str, warn: Optional[Callable[[str], None]] = None, valida
     return [line.record for line in lines if line.problem is None]
 
 
-def truncate_records(path: str, keep, warn: Callable[[str], None], validate=None) -> int:
+def truncate_records(path: str, keep, warn: Optional[Callable[[str], None]] = None, validate=None) -> int:
     """Rewrites a JSON Lines file atomically with the records for which keep(record) holds; returns how many
     were dropped. Used on resume to remove steps logged after the checkpoint we resume from. Corrupt lines are
     skipped with a warning; those before the last kept record stay as they are (they belong to the history
@@ -108,7 +108,7 @@ def truncate_records(path: str, keep, warn: Callable[[str], None], validate=None
     if data is None:
         return 0
     lines = parse_jsonl(data, validate)
-    report_corrupt(path, lines, warn)
+    report_corrupt(path, lines, warn or logging.getLogger(__name__).warning)
     kept_through = max((i for i, line in enumerate(lines) if line.problem is None and keep(line.record)),
                        default=-1)
     out = [line.raw + b"\n" for i, line in enumerate(lines) if i <= kept_through and
