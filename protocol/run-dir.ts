@@ -43,20 +43,24 @@ export interface MetricsRecord {
     /** Steps completed, 1-based; each appears exactly once, also across resumes. */
     step: number;
     time: number;
-    reward_mean: number;
+    /**
+     * The trainer writes only standard JSON: a statistic that came out NaN or ±Infinity (a diverged loss) is null
+     * here, and counted in `nonfinite_values` (Python: mas_trainer/strict_json.py).
+     */
+    reward_mean: number | null;
     /** Population standard deviation over the batch's rollouts. */
-    reward_std: number;
+    reward_std: number | null;
     /** Fraction of rollouts where every criterion scored >= 1. */
     success: number;
     /** Criterion name -> mean score on the final transcripts. */
-    criteria: Record<string, number>;
+    criteria: Record<string, number | null>;
     /** Agent -> mean credit of its decisions under the training estimator. */
-    credit_mean: Record<string, number>;
-    loss: number;
+    credit_mean: Record<string, number | null>;
+    loss: number | null;
     /** Mean per-token k3 KL estimate to the reference (0 when the spec's kl is 0). */
-    kl: number;
+    kl: number | null;
     /** Agent -> norm of the gradient of that agent's share of the loss, before clipping. */
-    grad_norm: Record<string, number>;
+    grad_norm: Record<string, number | null>;
     turns_mean: number;
     rollout_tokens: number;
     rollout_tokens_per_s: number;
@@ -66,6 +70,11 @@ export interface MetricsRecord {
     lr: number;
     /** Peak allocated CUDA memory in MiB; null on CPU. */
     gpu_memory_mb: number | null;
+    /**
+     * How many NaN / ±Infinity values of this step were written as null, in this line and in its
+     * trajectories/<step>.jsonl; absent in runs written before the trainer counted them.
+     */
+    nonfinite_values?: number;
 }
 
 /** One turn of a trajectory (Python: rollout.Turn). */

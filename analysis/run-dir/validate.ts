@@ -40,6 +40,7 @@ export const validateTrajectory: JsonlValidator<TrajectoryRecord> = (value) => {
 export const validateMetrics: JsonlValidator<MetricsRecord> = (value) => {
     if (!isObject(value)) return { ok: false, error: 'record is not a JSON object' };
     if (!isInt(value['step'])) return { ok: false, error: `'step' is not an integer` };
-    if (typeof value['reward_mean'] !== 'number') return { ok: false, error: `'reward_mean' is not a number` };
+    // null: the trainer writes a NaN / ±Infinity mean as null (protocol/run-dir.ts MetricsRecord)
+    if (value['reward_mean'] !== null && typeof value['reward_mean'] !== 'number') return { ok: false, error: `'reward_mean' is neither a number nor null` };
     return { ok: true, value: value as unknown as MetricsRecord };
 };

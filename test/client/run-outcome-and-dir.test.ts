@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeOutcome, findCause } from '../../client/src/training/run-outcome.js';
+import { describeOutcome, EXIT_ADVICE, findCause } from '../../client/src/training/run-outcome.js';
 import { createRunDir, launchBelongsTo, listRunDirs, readLaunchRecord, runDirName, writeLaunchRecord } from '../../client/src/training/run-dir.js';
 import { readLatestCheckpoint, readRunStatus } from '../../client/src/training/run-files.js';
 import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
@@ -33,6 +33,14 @@ describe('describeOutcome', () => {
         const outcome = describeOutcome({ ...base, exitCode: 5, processLog });
         expect(outcome.message).toBe('MAS: run lazy-1 exited with code 5: model Qwen/Qwen2.5-0.5B-Instruct is not in the HF cache: a model is unavailable: download it first or give a local path (the trainer never downloads).');
         expect(outcome.cause).toEqual({ file: path.join(base.runDir, 'process.log'), line: 2 });
+    });
+
+    it('every exit code of trainer/README.md has advice (the table\'s TS twin)', () => {
+        const readme = readFileSync(path.resolve(import.meta.dirname, '../../trainer/README.md'), 'utf8');
+        const table = readme.split('## Exit codes')[1]!.split('\n## ')[0]!;
+        const codes = [...table.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1])).filter((code) => code !== 0);
+        expect(codes).toContain(10);
+        expect(codes.filter((code) => !(code in EXIT_ADVICE))).toEqual([]);
     });
 
     it('a signal from outside, or a dead re-attached trainer, is said as such', () => {

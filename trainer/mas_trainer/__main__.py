@@ -5,12 +5,13 @@ Exit codes: trainer/README.md (mas_trainer/errors.py).
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import signal
 import sys
 
-from .errors import EXIT_BAD_ARGS, MasError, out_of_memory_error
+from .errors import EXIT_BAD_ARGS, MasError
+from .faults import fault_error
+from .strict_json import dumps
 
 
 def check_env() -> dict:
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_ARGS if exit_.code else 0
     try:
         if args.command == "check-env":
-            print(json.dumps(check_env()))
+            print(dumps(check_env())[0])
             return 0
         from .spec import load_spec
         from .trainer import RunOptions, Trainer
@@ -81,12 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted; continue with --resume", file=sys.stderr)
         return 130
-    except Exception as err:  # out of memory while building or moving a model, outside the training loop
-        torch = sys.modules.get("torch")
-        gpu_oom = torch is not None and isinstance(err, torch.cuda.OutOfMemoryError)
-        if not (gpu_oom or isinstance(err, MemoryError)):
+    except Exception as err:  # out of memory or a full disk outside the training loop (building a model, a log)
+        error = fault_error(err)
+        if error is None:
             raise  # a bug: keep the traceback (exit 1)
-        error = out_of_memory_error(on_gpu=gpu_oom)
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
 

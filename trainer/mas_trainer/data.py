@@ -6,6 +6,7 @@ import os
 
 from .errors import DatasetError
 from .spec import DatasetSpec
+from .strict_json import JsonInputError, loads
 
 _TYPE_CHECKS = {
     "string": lambda v: isinstance(v, str),
@@ -19,16 +20,20 @@ def load_dataset(spec: DatasetSpec) -> list[dict]:
         raise DatasetError(f"dataset `{spec.name}` not found at {spec.path}; create it or fix the path "
                            f"\"{spec.declared_path}\" in the .mas file")
     rows: list[dict] = []
-    with open(spec.path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
+    with open(spec.path, "rb") as f:
+        for line_no, raw in enumerate(f, start=1):
             where = f"{spec.path}:{line_no}"
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise DatasetError(f"{where}: not valid JSON ({err.msg}); each line must be one JSON object") \
-                    from None
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise DatasetError(f"{where}: not UTF-8 (byte {err.start + 1}); save the file as UTF-8") from None
+            if not line.strip():
+                continue
+            try:
+                # strict: NaN / Infinity are not JSON, and the editor could not read the trajectories holding them
+                row = loads(line)
+            except JsonInputError as err:
+                raise DatasetError(f"{where}: {err}; each line must be one standard JSON object") from None
             if not isinstance(row, dict):
                 raise DatasetError(f"{where}: each line must be one JSON object")
             for fld in spec.fields:

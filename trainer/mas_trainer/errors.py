@@ -10,6 +10,7 @@ EXIT_DEVICE_UNAVAILABLE = 6
 EXIT_RUN_DIR = 7
 EXIT_RESUME_FAILED = 8
 EXIT_OUT_OF_MEMORY = 9
+EXIT_DISK_FULL = 10
 
 
 class MasError(Exception):
@@ -24,6 +25,11 @@ def out_of_memory_error(on_gpu: bool) -> MasError:
     where = "the GPU" if on_gpu else "the machine"
     return MasError(f"{where} ran out of memory; lower train.batch, algorithm.group or the agents' max_tokens, "
                     "then run again (with --resume to keep the steps already done)", EXIT_OUT_OF_MEMORY)
+
+
+def disk_full_error(reason: str) -> MasError:
+    return MasError(f"the disk holding the run directory is full ({reason}); free some space, then run again with "
+                    "--resume to continue from the last checkpoint", EXIT_DISK_FULL)
 
 
 class SpecError(MasError):

@@ -1,6 +1,7 @@
 """Builds the per-step metrics record and the trajectory records (schemas: protocol/schemas/run-dir/)."""
 from __future__ import annotations
 
+import math
 import time
 from statistics import mean, pstdev
 
@@ -9,6 +10,12 @@ import torch
 from .rewards import Score, decisions
 from .rollout import RolloutState
 from .update import UpdateStats
+
+
+def _pstdev(values: list[float]) -> float:
+    """statistics.pstdev raises AttributeError on a NaN or an infinity (CPython 3.11): such a spread is NaN, which
+    the run directory records as null (strict_json) instead of the step crashing."""
+    return pstdev(values) if all(math.isfinite(v) for v in values) else math.nan
 
 
 def step_metrics(step: int, states: list[RolloutState], scores: list[Score], credit: list[list[float]],
@@ -28,7 +35,7 @@ def step_metrics(step: int, states: list[RolloutState], scores: list[Score], cre
         "step": step,
         "time": time.time(),
         "reward_mean": mean(rewards) if rewards else 0.0,
-        "reward_std": pstdev(rewards) if rewards else 0.0,
+        "reward_std": _pstdev(rewards) if rewards else 0.0,
         "success": mean(1.0 if s.success else 0.0 for s in scores) if scores else 0.0,
         "criteria": criteria,
         "credit_mean": {a: mean(v) for a, v in per_agent.items()},

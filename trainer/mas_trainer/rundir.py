@@ -4,11 +4,13 @@ Record formats: protocol/schemas/run-dir/*.schema.json and protocol/run-dir.ts.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
+from typing import Callable, Optional
 
+from . import strict_json
+from .jsonl_records import parse_jsonl, report_corrupt
 from .safe_paths import open_append, remove_regular_file
 
 RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
@@ -56,43 +58,62 @@ def remove_temp_files(run_dir: str) -> int:
     return removed
 
 
-def atomic_write_json(path: str, obj) -> None:
-    atomic_write_bytes(path, (json.dumps(obj, indent=2) + "\n").encode("utf-8"))
+def atomic_write_json(path: str, obj) -> int:
+    """Returns how many non-finite numbers were written as null (strict_json: the run directory is standard JSON)."""
+    text, nonfinite = strict_json.dumps(obj, indent=2)
+    atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+    return nonfinite
 
 
-def append_line(path: str, record: dict) -> None:
+def append_line(path: str, record: dict) -> int:
     """One record = one write() of one line with O_APPEND, then fsync: a reader never sees half of it
-    except as a torn last line after a crash, which readers drop (DESIGN.md §3)."""
-    data = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+    except as a torn last line after a crash, which readers drop (DESIGN.md §3). Returns how many non-finite
+    numbers were written as null."""
+    text, nonfinite = strict_json.dumps(record)
+    data = (text + "\n").encode("utf-8")
     fd = open_append(path)  # O_NOFOLLOW: never appended through a link (safe_paths)
     try:
         os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
+    return nonfinite
 
 
-def read_records(path: str) -> list[dict]:
-    """Reads a JSON Lines file, dropping a torn last line (no trailing newline)."""
+def _read_bytes(path: str) -> Optional[bytes]:
     if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def read_records(path: str, warn: Optional[Callable[[str], None]] = None, validate=None) -> list:
+    """Reads a JSON Lines file, dropping a torn last line (no trailing newline); a corrupt line is skipped with a
+    warning naming file:line, as the editor's reader does (jsonl_records)."""
+    data = _read_bytes(path)
+    if data is None:
         return []
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    lines = text.split("\n")
-    complete = lines[:-1]  # the last piece is "" after a final newline, or a torn line
-    return [json.loads(line) for line in complete if line.strip()]
+    lines = parse_jsonl(data, validate)
+    report_corrupt(path, lines, warn or logging.getLogger(__name__).warning)
+    return [line.record for line in lines if line.problem is None]
 
 
-def truncate_records(path: str, keep) -> int:
+def truncate_records(path: str, keep, warn: Optional[Callable[[str], None]] = None, validate=None) -> int:
     """Rewrites a JSON Lines file atomically with the records for which keep(record) holds; returns how many
-    were dropped. Used on resume to remove steps logged after the checkpoint we resume from."""
-    records = read_records(path)
-    kept = [r for r in records if keep(r)]
-    if not os.path.exists(path):
+    were dropped. Used on resume to remove steps logged after the checkpoint we resume from. Corrupt lines are
+    skipped with a warning; those before the last kept record stay as they are (they belong to the history
+    that is kept and nothing is lost), those after it are dropped with the steps that are redone."""
+    data = _read_bytes(path)
+    if data is None:
         return 0
-    data = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in kept).encode("utf-8")
-    atomic_write_bytes(path, data)
-    return len(records) - len(kept)
+    lines = parse_jsonl(data, validate)
+    report_corrupt(path, lines, warn or logging.getLogger(__name__).warning)
+    kept_through = max((i for i, line in enumerate(lines) if line.problem is None and keep(line.record)),
+                       default=-1)
+    out = [line.raw + b"\n" for i, line in enumerate(lines) if i <= kept_through and
+           (line.problem is not None or keep(line.record))]
+    atomic_write_bytes(path, b"".join(out))
+    return sum(1 for line in lines if line.problem is None and not keep(line.record))
 
 
 def open_logger(run_dir: str, name: str, write_file: bool = True) -> logging.Logger:

@@ -1,13 +1,13 @@
 """RunSpec dataclasses: one-to-one twins of protocol/run-spec.ts (snake_case JSON keys)."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional, Union
 
 from .errors import SpecError
+from .strict_json import JsonInputError, loads
 
 RUN_SPEC_VERSION = 1  # TS twin: RUN_SPEC_VERSION
 CREDIT_METHODS = ("outcome", "agent_normalized", "turn_level", "counterfactual", "difference", "shapley", "critic")
@@ -258,9 +258,9 @@ def load_spec(path: str) -> RunSpec:
         raise SpecError(f"the run spec on {source} is empty; if it was piped from `mas compile`, fix the errors "
                         "that `mas compile` printed")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise SpecError(f"the run spec {path} is not JSON (line {err.lineno}: {err.msg}); "
+        data = loads(text)  # strict: no NaN / Infinity, nesting bounded (no RecursionError)
+    except JsonInputError as err:
+        raise SpecError(f"the run spec {path} is not standard JSON ({err}); "
                         "produce it with `mas compile <file.mas>`") from None
     spec = parse_spec(data)
     # Compiled specs carry absolute dataset paths; a hand-written one may be relative to its own folder.

@@ -1,7 +1,6 @@
 """The training loop: batch of tasks -> G rollouts each -> rubric -> credit -> GRPO update -> run directory."""
 from __future__ import annotations
 
-import json
 import os
 import platform
 import random
@@ -16,9 +15,10 @@ from .credit_bridge import check_credit, recorded_methods, step_credit
 from .credit_runs import step_rollouts
 from .critic.hooks import critic_step, export_after_checkpoint, make_critic, restore_critic
 from .data import load_dataset
-from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError, out_of_memory_error
+from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .dist import check_batch, init_from_env
 from .expr import Evaluator
+from .faults import fault_error, remove_partial_writes
 from .generation import row_generator, sample
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
@@ -26,10 +26,13 @@ from .resume import TRAINER_STATE, check_payload, remove_stale_files, trainer_st
 from .rewards import decisions, score_rollout
 from . import rng_state
 from .rollout import GraphWalker
-from .rundir import (RUN_DIR_VERSION, TensorBoardSink, append_line, atomic_write_bytes, atomic_write_json,
-                     open_logger, truncate_records)
+from .jsonl_records import metrics_problem
+from .rundir import (RUN_DIR_VERSION, TensorBoardSink, atomic_write_json,
+                     open_logger, remove_temp_files, truncate_records)
+from .run_json import read_previous_run
 from .safe_paths import check_run_dir, make_dir
 from .spec import RunSpec
+from .step_files import write_step
 from .update import Decision, update
 
 TRAINER_VERSION = "0.1.0"
@@ -73,7 +76,8 @@ class Trainer:
             os.makedirs(self.run_dir, exist_ok=True)
             make_dir(os.path.join(self.run_dir, "trajectories"))
         except OSError as err:
-            raise MasError(f"cannot create the run directory {self.run_dir}: {err.strerror}", EXIT_RUN_DIR)
+            raise fault_error(err) or MasError(f"cannot create the run directory {self.run_dir}: {err.strerror}",
+                                               EXIT_RUN_DIR) from None
         if not options.resume and os.path.exists(os.path.join(self.run_dir, "metrics.jsonl")):
             raise MasError(f"{self.run_dir} already holds a run; pass --resume to continue it or choose a new "
                            "--run-dir", EXIT_RUN_DIR)
@@ -103,7 +107,7 @@ class Trainer:
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
-        atomic_write_json(os.path.join(self.run_dir, "run.json"), {
+        nonfinite = atomic_write_json(os.path.join(self.run_dir, "run.json"), {
             "version": RUN_DIR_VERSION, "status": status, "error": error, "workflow": self.spec.workflow,
             "started_at": self.started_at, "updated_at": time.time(), "steps_completed": self.step,
             "steps_total": self.spec.train.steps,
@@ -112,6 +116,8 @@ class Trainer:
             "units": [{"name": u.name, "agents": u.agents, "adapters": u.has_adapters} for u in self.units],
             "spec": self.spec.to_json(),
         })
+        if nonfinite:
+            self.log.warning("run.json: %d NaN or Infinity value(s) written as null", nonfinite)
 
     def _state_payload(self) -> dict[str, object]:
         payload = {}
@@ -131,12 +137,18 @@ class Trainer:
         export_after_checkpoint(self.critic, self.run_dir, self.step, self.log)
 
     def restore(self) -> None:
+        previous = read_previous_run(self.run_dir)  # checked before anything in the run directory changes
+        if previous is not None:
+            self.started_at = previous["started_at"]  # a resumed run keeps the time it first started
+        if self.dist.is_main:
+            remove_temp_files(self.run_dir)
         # Load and check first, delete after: a malformed checkpoint costs no record (exit 8 or an older one).
         found = load_latest(self.run_dir, self.log.warning, check_payload(self.units))
         if found is None:
             self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
             if self.dist.is_main:
-                truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: False)
+                truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: False, self.log.warning,
+                                 metrics_problem)
                 remove_stale_files(self.run_dir, 0)
             return
         step, payload = found
@@ -149,7 +161,8 @@ class Trainer:
         if not self.dist.is_main:
             return
         # Steps logged after this checkpoint are redone: drop their records so none is repeated.
-        dropped = truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: r["step"] <= step)
+        dropped = truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: r["step"] <= step,
+                                   self.log.warning, metrics_problem)
         remove_stale_files(self.run_dir, step)
         self.log.info("resumed from global_step_%d (%d later metrics records dropped)", step, dropped)
 
@@ -224,53 +237,76 @@ class Trainer:
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
-        if self.options.resume:
-            self.restore()
-        main = self.dist.is_main
-        if main:
-            self.write_run_json("running")
-        tb = TensorBoardSink(self.run_dir) if main else None
-        self.log.info("training %s on %s from step %d to %d", self.spec.workflow, self.device, self.step,
-                      self.spec.train.steps)
-        done_here = 0
         try:
-            while self.step < self.spec.train.steps:
-                if self.options.max_steps is not None and done_here >= self.options.max_steps:
-                    break
-                record, traj = self.train_step()
-                done_here += 1
-                if not main:
-                    continue
-                # Order matters for resume: trajectories, then metrics, then the checkpoint.
-                path = os.path.join(self.run_dir, "trajectories", f"{self.step}.jsonl")
-                atomic_write_bytes(path, "".join(json.dumps(r, separators=(",", ":")) + "\n"
-                                                 for r in traj).encode("utf-8"))
-                append_line(os.path.join(self.run_dir, "metrics.jsonl"), record)
-                tb.log(self.step, {k: v for k, v in record.items() if isinstance(v, (int, float))})
-                self.log.info("step %d reward %.3f success %.2f loss %.4f", self.step, record["reward_mean"],
-                              record["success"], record["loss"])
-                every = max(1, self.spec.train.checkpoint_every)
-                if self.step % every == 0 or self.step == self.spec.train.steps:
-                    self.checkpoint()
-        except (torch.cuda.OutOfMemoryError, MemoryError) as err:
-            error = out_of_memory_error(on_gpu=isinstance(err, torch.cuda.OutOfMemoryError))
+            if self.options.resume:
+                self.restore()
+        except MasError:
+            raise  # resume refused (exit 8): run.json stays as the last run left it
+        except Exception as err:
+            self._fail_on_fault(err)
+            raise
+        main = self.dist.is_main
+        tb = None
+        try:
             if main:
-                self.write_run_json("failed", str(error))
-            raise error from None
+                self.write_run_json("running")
+                tb = TensorBoardSink(self.run_dir)
+            self.log.info("training %s on %s from step %d to %d", self.spec.workflow, self.device, self.step,
+                          self.spec.train.steps)
+            self._train_steps(main, tb)
+            if main:
+                self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
         except MasError as err:  # the editor reads run.json: a stopped run must not stay "running"
-            if main:
-                self.write_run_json("failed", str(err))
+            self._record_failure(err)
             raise
         except KeyboardInterrupt:  # Ctrl-C or the editor's stop: resumable
             if main:
                 self.write_run_json("stopped", "interrupted")
             raise
+        except Exception as err:
+            self._fail_on_fault(err)
+            raise  # a bug: the traceback, exit 1
         finally:
             if tb is not None:
                 tb.close()
-        if main:
-            self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
         self.dist.barrier()
+
+    def _train_steps(self, main: bool, tb) -> None:
+        done_here = 0
+        while self.step < self.spec.train.steps:
+            if self.options.max_steps is not None and done_here >= self.options.max_steps:
+                break
+            record, traj = self.train_step()
+            done_here += 1
+            if not main:
+                continue
+            # Order matters for resume: trajectories, then metrics, then the checkpoint.
+            write_step(self.run_dir, self.step, record, traj, self.log.warning)
+            tb.log(self.step, {k: v for k, v in record.items() if isinstance(v, (int, float))})
+            self.log.info("step %d reward %.3f success %.2f loss %.4f", self.step, record["reward_mean"],
+                          record["success"], record["loss"])
+            every = max(1, self.spec.train.checkpoint_every)
+            if self.step % every == 0 or self.step == self.spec.train.steps:
+                self.checkpoint()
+
+    def _fail_on_fault(self, err: Exception) -> None:
+        """Out of memory or a full disk: record it and raise the documented error; anything else returns."""
+        error = fault_error(err)
+        if error is None:
+            return
+        self.log.error("%s: %s", type(err).__name__, err)
+        self._record_failure(error)
+        raise error from None
+
+    def _record_failure(self, error: MasError) -> None:
+        """run.json says `failed` with the error, and no half-written temp file or checkpoint folder stays."""
+        if not self.dist.is_main:
+            return
+        remove_partial_writes(self.run_dir)
+        try:
+            self.write_run_json("failed", str(error))
+        except OSError as err:  # the disk may still be full: the exit code and stderr still say what happened
+            self.log.error("could not record the failure in run.json: %s", err)
 
 
 def _warmup(total_steps: int):

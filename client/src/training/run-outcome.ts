@@ -13,8 +13,9 @@ export const EXIT_ADVICE: Record<number, string> = {
     5: 'a model is unavailable: download it first or give a local path (the trainer never downloads)',
     6: 'device: cuda but no CUDA GPU is visible: use device: cpu/auto or install a CUDA build of torch',
     7: 'the run directory is unusable or already holds a run',
-    8: 'checkpoints exist but none loads: remove the run directory or start a new run',
-    9: 'the GPU ran out of memory: lower batch, group or max_tokens',
+    8: 'resume refused: no checkpoint loads or run.json is malformed (the message names the field): start a new run',
+    9: 'out of memory (GPU or machine): lower batch, group or max_tokens',
+    10: 'the disk is full: free space, then continue with "MAS: Open Run…" → Resume',
     130: 'interrupted: continue with "MAS: Open Run…" → Resume',
 };
 

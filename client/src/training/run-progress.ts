@@ -65,7 +65,7 @@ export class RunProgress {
 
     snapshot(): ProgressSnapshot | undefined {
         if (!this.last) return undefined;
-        return { step: this.last.step, total: this.total, rewardMean: this.last.reward_mean, etaSeconds: this.eta() };
+        return { step: this.last.step, total: this.total, rewardMean: this.last.reward_mean ?? undefined, etaSeconds: this.eta() };
     }
 
     private eta(): number | undefined {

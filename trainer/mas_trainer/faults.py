@@ -1,0 +1,75 @@
+"""Faults of the machine rather than of the trainer: out of memory (CPU or GPU) and a full disk become the
+documented exit codes 9 and 10 (trainer/README.md) instead of a traceback, wherever they are raised."""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+import sys
+from typing import Iterator, Optional
+
+from .errors import MasError, disk_full_error, out_of_memory_error
+from .rundir import remove_temp_files
+
+DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+# torch's CPU allocator reports a failed allocation as a RuntimeError, not MemoryError
+CPU_ALLOCATOR_FAILED = "DefaultCPUAllocator: can't allocate memory"
+
+
+def _causes(err: BaseException) -> Iterator[BaseException]:
+    """The error and what it was raised from or while handling (a library may wrap an OSError or an OOM)."""
+    seen: set[int] = set()
+    current: Optional[BaseException] = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _one(err: BaseException) -> Optional[MasError]:
+    if isinstance(err, MemoryError):
+        return out_of_memory_error(on_gpu=False)
+    if isinstance(err, OSError) and err.errno in DISK_FULL_ERRNOS:
+        return disk_full_error(err.strerror or os.strerror(err.errno))
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(err, torch.cuda.OutOfMemoryError):
+        return out_of_memory_error(on_gpu=True)
+    if isinstance(err, RuntimeError):
+        message = str(err)
+        if CPU_ALLOCATOR_FAILED in message:
+            return out_of_memory_error(on_gpu=False)
+        if "out of memory" in message.lower():  # "CUDA out of memory", "CUDA error: out of memory", HIP, MPS
+            return out_of_memory_error(on_gpu="cpu" not in message.lower())
+    return None
+
+
+def fault_error(err: BaseException) -> Optional[MasError]:
+    """The user-facing error for an out-of-memory or disk-full fault; None for anything else (a bug: traceback)."""
+    for cause in _causes(err):
+        found = _one(cause)
+        if found is not None:
+            return found
+    return None
+
+
+def remove_partial_writes(run_dir: str) -> None:
+    """Deletes what an interrupted write left: `.tmp-*` files of atomic writes and `.tmp-*` checkpoint folders.
+    A symlink is unlinked, never followed (lstat)."""
+    remove_temp_files(run_dir)
+    root = os.path.join(run_dir, "checkpoints")
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        if not name.startswith(".tmp-"):
+            continue
+        path = os.path.join(root, name)
+        try:
+            if stat.S_ISDIR(os.lstat(path).st_mode):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except OSError:  # best effort: the next checkpoint's prune removes what is left
+            pass
