@@ -197,10 +197,11 @@ export class JsonBytes {
         value: for (;;) {
             const c = this.peek();
             if (c === 0x7b || c === 0x5b) {
+                // An empty container counts as a level too: exactly MAX_DEPTH levels are read, whatever the innermost.
+                if (depth === MAX_DEPTH) throw new JsonBytesError(`nested deeper than ${MAX_DEPTH} levels (column ${this.pos - this.start + 1})`, 'depth');
                 this.pos++;
                 if (this.peek() === (c === 0x7b ? 0x7d : 0x5d)) this.pos++;
                 else {
-                    if (depth === MAX_DEPTH) throw new JsonBytesError(`nested deeper than ${MAX_DEPTH} levels (column ${this.pos - this.start})`, 'depth');
                     stack[depth++] = c === 0x7b ? OBJECT : ARRAY;
                     if (c === 0x7b) this.key();
                     continue value;

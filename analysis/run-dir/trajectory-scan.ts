@@ -197,9 +197,9 @@ export class TrajectoryLineScanner {
         }
         if (problem !== undefined) return problem;
         // Bounds checked once the line is read (a grammar error still wins), before any table is sized by them.
-        if (agents.length > MAX_TURNS_PER_ROLLOUT) return `'turns' has ${agents.length} turns, more than the ${MAX_TURNS_PER_ROLLOUT} a rollout may have (MAX_TURNS_PER_ROLLOUT)`;
         const distinct = new Set(agents).size;
         if (distinct > MAX_AGENTS_PER_RUN) return `'turns' name ${distinct} distinct agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN)`;
+        if (agents.length > MAX_TURNS_PER_ROLLOUT) return `'turns' has ${agents.length} turns, more than the ${MAX_TURNS_PER_ROLLOUT} a rollout may have (MAX_TURNS_PER_ROLLOUT)`;
         return agents;
     }
 
