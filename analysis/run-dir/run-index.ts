@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { RUN_DIR_FILES, type MetricsRecord, type RunJson } from '../../protocol/run-dir.js';
 import { AgentTable } from './agent-table.js';
 import { AggregateBuilder, type StepAggregate } from './aggregate.js';
@@ -80,18 +80,16 @@ export async function indexStepFile(
 }
 
 async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsRecord[]> {
-    const file = await resolveInRunDir(root, RUN_DIR_FILES.metrics);
     const metrics: MetricsRecord[] = [];
     try {
-        await stat(file);
-    } catch {
-        return metrics;
-    }
-    try {
+        const file = await resolveInRunDir(root, RUN_DIR_FILES.metrics);
+        // lstat: a dangling link is reported below (open fails), not taken for "no metrics yet".
+        if (!(await lstat(file).then(() => true, () => false))) return metrics;
         const scan = await scanJsonl(file, RUN_DIR_FILES.metrics, (record: MetricsRecord) => metrics.push(record), validateMetrics);
         issues.push(...scan.issues);
     } catch (error) {
-        // Not a regular file (a FIFO, a directory) or unreadable: the trajectories can still be shown.
+        // A link out of the run directory, not a regular file (a FIFO, a directory), unreadable: the trajectories
+        // can still be shown.
         issues.push({ file: RUN_DIR_FILES.metrics, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
         return [];
     }

@@ -15,12 +15,22 @@ export interface StepFile {
  * `0003.jsonl` beside (or instead of) `3.jsonl`, is reported in `issues` and not read, so each step has one file.
  */
 export async function stepFiles(root: string, issues: JsonlIssue[] = []): Promise<StepFile[]> {
-    const dir = await resolveInRunDir(root, RUN_DIR_FILES.trajectoriesDir);
+    let dir: string;
+    try {
+        dir = await resolveInRunDir(root, RUN_DIR_FILES.trajectoriesDir);
+    } catch (error) {
+        // A link out of the run directory: its steps are not read, the rest of the run is.
+        issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: `${(error as Error).message}` });
+        return [];
+    }
     let names: string[];
     try {
         names = await readdir(dir);
-    } catch {
-        return []; // no trajectories yet: the first step has not finished
+    } catch (error) {
+        // No trajectories yet (the first step has not finished); anything else that is there but not a folder is said.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: `could not be listed (${code ?? (error as Error).message}); skipped` });
+        return [];
     }
     const files: StepFile[] = [];
     for (const name of names.sort()) {

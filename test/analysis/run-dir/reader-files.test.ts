@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,26 @@ describe('non-regular files are refused by type, never waited on (F10)', () => {
         expect(index.issues.map(formatIssue)).toEqual([
             expect.stringMatching(/^trajectories\/2\.jsonl: could not be read \(.*is a FIFO \(named pipe\), not a regular file/),
             expect.stringMatching(/^trajectories\/3\.jsonl: could not be read \(.*is a directory, not a regular file/),
+        ]);
+    });
+});
+
+describe('links out of the run directory are reported, the rest is read', () => {
+    it('metrics.jsonl and trajectories/ linked outside: each listed, run.json still read', async () => {
+        const root = scratch();
+        const outside = path.join(path.dirname(root), 'outside');
+        mkdirSync(outside);
+        writeFileSync(path.join(outside, 'metrics.jsonl'), '{"step":1,"reward_mean":0}\n');
+        rmSync(path.join(root, 'metrics.jsonl'));
+        symlinkSync(path.join(outside, 'metrics.jsonl'), path.join(root, 'metrics.jsonl'));
+        renameSync(path.join(root, 'trajectories'), path.join(outside, 'trajectories'));
+        symlinkSync(path.join(outside, 'trajectories'), path.join(root, 'trajectories'));
+        const index = await buildRunIndex(root);
+        expect(index.metrics).toEqual([]);
+        expect(index.steps).toEqual([]);
+        expect(index.issues.map(formatIssue)).toEqual([
+            expect.stringMatching(/^metrics\.jsonl: could not be read \('metrics\.jsonl' is a link to .*outside the run directory/),
+            expect.stringMatching(/^trajectories: 'trajectories' is a link to .*outside the run directory/),
         ]);
     });
 });
