@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { RUN_DIR_FILES, RUN_DIR_VERSION, type RunJson } from '../../protocol/run-dir.js';
 import { BoundedJsonError, parseBoundedJson } from './json-bounded.js';
 import { resolveInRunDir } from './paths.js';
@@ -17,7 +18,11 @@ export async function readRunJson(root: string): Promise<RunJson> {
     try {
         bytes = await readRegularFile(file);
     } catch (error) {
-        if (error instanceof NotRegularFileError) throw error;
+        // Through a link, the refused file has another name: say both.
+        if (error instanceof NotRegularFileError) {
+            const named = path.join(root, RUN_DIR_FILES.run);
+            throw new Error(error.file === named ? error.message : `${named}: ${error.message}`);
+        }
         throw new Error(`${file}: no run.json here; choose a run directory written by the trainer (runs/<name>/).`);
     }
     let value: unknown;

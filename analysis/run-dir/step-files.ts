@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { RUN_DIR_FILES } from '../../protocol/run-dir.js';
 import type { JsonlIssue } from './jsonl-lines.js';
 import { resolveInRunDir } from './paths.js';
@@ -29,7 +29,9 @@ export async function stepFiles(root: string, issues: JsonlIssue[] = []): Promis
     } catch (error) {
         // No trajectories yet (the first step has not finished); anything else that is there but not a folder is said.
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT') issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: `could not be listed (${code ?? (error as Error).message}); skipped` });
+        if (code === 'ENOENT' && await lstat(dir).then(() => true, () => false)) {
+            issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: 'is a link to nothing (a dangling link); skipped' });
+        } else if (code !== 'ENOENT') issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: `could not be listed (${code ?? (error as Error).message}); skipped` });
         return [];
     }
     const files: StepFile[] = [];

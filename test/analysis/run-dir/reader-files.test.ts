@@ -127,6 +127,24 @@ describe('links out of the run directory are reported, the rest is read', () => 
     });
 });
 
+describe('links inside the run directory to what is not read', () => {
+    it.runIf(process.platform === 'linux')('run.json linked to a FIFO: the error names run.json and the FIFO', async () => {
+        const root = scratch();
+        execFileSync('mkfifo', [path.join(root, 'pipe')]);
+        rmSync(path.join(root, 'run.json'));
+        symlinkSync(path.join(root, 'pipe'), path.join(root, 'run.json'));
+        await expect(readRunJson(root)).rejects.toThrow(/run\.json: .*pipe is a FIFO \(named pipe\), not a regular file/);
+    });
+
+    it('trajectories as a dangling link is listed, not taken for "no steps yet"', async () => {
+        const root = scratch();
+        rmSync(path.join(root, 'trajectories'), { recursive: true });
+        symlinkSync(path.join(root, 'gone'), path.join(root, 'trajectories'));
+        const index = await buildRunIndex(root);
+        expect(index.issues.map(formatIssue)).toEqual(['trajectories: is a link to nothing (a dangling link); skipped']);
+    });
+});
+
 describe('run.json checked against its schema (F11)', () => {
     const cases: [string, (run: Record<string, unknown>) => unknown, RegExp][] = [
         ['a number of steps as a string', run => ({ ...run, steps_total: '1e9' }), /field 'steps_total' must be integer/],
