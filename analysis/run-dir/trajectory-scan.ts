@@ -30,9 +30,10 @@ class InvalidRecord extends Error {}
 /**
  * Reads the fields the index needs from one JSONL line of `trajectories/<step>.jsonl` without JSON.parse: every
  * byte is still checked against the JSON grammar and UTF-8 (a corrupt line is refused as JSON.parse would; the only
- * difference: more than 1000 levels of nesting are refused), and the record gets the checks of validateTrajectory
- * (plus: decision_turns must hold integers; a credit method that is not an array of numbers is left out, as it cannot
- * be drawn), but only these fields become JS values. Keeps a small cache of agent
+ * difference: more than MAX_JSON_DEPTH levels of nesting are refused), and the record gets the checks of
+ * validateTrajectory (plus: decision_turns must hold integers; a credit method that is not an array of numbers is left
+ * out, as it cannot be drawn; the limits.ts caps on agents, turns and credit methods), but only these fields become JS
+ * values. Keeps a small cache of agent
  * names so 600 000 turns do not decode 600 000 strings. One instance per file (or per thread); not shared.
  */
 export class TrajectoryLineScanner {
