@@ -57,7 +57,7 @@ export async function indexStepFile(
     const firstLineOf = new Map<number, number>();
     const aggregate = new AggregateBuilder(table);
     const refuse = (line: number, message: string): void => { issues.push({ file: relative, line, message: `${message}; skipped` }); };
-    const scan = await scanStepFile(file, relative, (fields, span) => {
+    const take = (fields: IndexedFields, span: LineSpan): void => {
         if (fields.step !== step) return refuse(span.line, `holds step ${fields.step}, but its file is step ${step}'s`);
         const first = firstLineOf.get(fields.rollout);
         if (first !== undefined) return refuse(span.line, `rollout ${fields.rollout} already appears at line ${first}`);
@@ -69,8 +69,16 @@ export async function indexStepFile(
             sample: fields.sample, parent: fields.parent, reward: fields.reward, success: fields.success, agents: fields.agents,
             decisionTurns: fields.decisionTurns, credit: fields.credit,
         };
-        rollouts.push(entry);
         aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
+        rollouts.push(entry);
+    };
+    const scan = await scanStepFile(file, relative, (fields, span) => {
+        // One bad line costs that line, never the step's other rollouts (an exception here used to drop the file).
+        try {
+            take(fields, span);
+        } catch (error) {
+            refuse(span.line, `could not be indexed (${(error as Error).message})`);
+        }
     }, scratch ? { scratch } : {});
     return {
         entry: { step, file: relative, size, mtimeMs, headHash, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
