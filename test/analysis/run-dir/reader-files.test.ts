@@ -52,6 +52,19 @@ describe('nesting depth on every JSON read (F7)', () => {
         expect(index.issues.map(formatIssue)).toEqual([expect.stringMatching(/^trajectories\/2\.jsonl:4: line is nested deeper than 1000 levels/)]);
     });
 
+    it('a rollout re-read after its line was rewritten nested too deep (same length): a clear error, no overflow', async () => {
+        const root = scratch();
+        const lines = readStepLines(root, 1);
+        lines[2] = lines[2]!.replace('"task":{', `"task":{"pad":"${'x'.repeat(3000)}",`); // room for 1 000+ brackets
+        writeStepLines(root, 1, lines);
+        const reader = new RunDirService();
+        await reader.index(root);
+        const depth = Math.floor((lines[2]!.length - 2) / 2);
+        lines[2] = `[${nested(depth)}]`.padEnd(lines[2]!.length, ' ');
+        writeStepLines(root, 1, lines);
+        await expect(reader.rollout(root, 1, 2)).rejects.toThrow(/trajectories\/1\.jsonl:3: the record changed since the run was indexed \(nested deeper than 1000 levels/);
+    });
+
     it('run.json with a field nested 5 000 deep gives a clear error', async () => {
         const root = scratch();
         writeRunJson(root, JSON.stringify(runJsonOf(root)).replace('"error":null', `"error":${nested(5000)}`));
