@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { openRegularFile } from './safe-file.js';
 
 /** Bytes at the start of a file that a saved index remembers the hash of. */
 export const HEAD_BYTES = 16 * 1024;
@@ -16,7 +16,7 @@ export interface FileStamp {
 }
 
 export async function stampFile(file: string): Promise<FileStamp> {
-    const handle = await open(file, 'r');
+    const handle = await openRegularFile(file);
     try {
         const info = await handle.stat();
         const head = Buffer.alloc(Math.min(HEAD_BYTES, info.size));

@@ -1,3 +1,4 @@
+import { keyedRecord, ownValue } from './own-key.js';
 import type { RolloutEntry } from './run-index.js';
 
 /**
@@ -28,7 +29,7 @@ export interface RolloutColumns {
 export function encodeRollouts(rollouts: readonly RolloutEntry[]): RolloutColumns {
     const c: RolloutColumns = {
         offset: [], length: [], line: [], step: [], rollout: [], group: [], sample: [], parent: [], reward: [], success: [],
-        agentNames: [], turnCounts: [], agents: [], decisionCounts: [], decisionTurns: [], credit: {},
+        agentNames: [], turnCounts: [], agents: [], decisionCounts: [], decisionTurns: [], credit: keyedRecord(),
     };
     const agentIndex = new Map<string, number>();
     const methods = new Set<string>();
@@ -46,7 +47,7 @@ export function encodeRollouts(rollouts: readonly RolloutEntry[]): RolloutColumn
         c.decisionCounts.push(r.decisionTurns.length);
         for (const t of r.decisionTurns) c.decisionTurns.push(t);
         for (const m of methods) {
-            const values = r.credit[m], column = c.credit[m]!;
+            const values = ownValue(r.credit, m), column = c.credit[m]!;
             column.counts.push(values ? values.length : -1);
             if (values) for (const v of values) column.values.push(v);
         }
@@ -60,7 +61,7 @@ export function decodeRollouts(c: RolloutColumns): RolloutEntry[] {
     for (const column of [c.length, c.line, c.step, c.rollout, c.group, c.sample, c.parent, c.reward, c.success, c.turnCounts, c.decisionCounts]) {
         if (!Array.isArray(column) || column.length !== n) throw new Error('saved index columns disagree');
     }
-    const methods = Object.keys(c.credit).filter(m => m !== '__proto__');
+    const methods = Object.keys(c.credit);
     const cursors = methods.map(() => 0);
     const out = new Array<RolloutEntry>(n);
     let agentAt = 0, decisionAt = 0;
@@ -72,7 +73,7 @@ export function decodeRollouts(c: RolloutColumns): RolloutEntry[] {
             agents[k] = name;
         }
         const decisionTurns = c.decisionTurns.slice(decisionAt, decisionAt += c.decisionCounts[i]!);
-        const credit: Record<string, number[]> = {};
+        const credit = keyedRecord<number[]>();
         methods.forEach((m, k) => {
             const column = c.credit[m]!, count = column.counts[i]!;
             if (count >= 0) credit[m] = column.values.slice(cursors[k]!, cursors[k]! += count);

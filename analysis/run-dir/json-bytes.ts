@@ -6,12 +6,15 @@
  */
 
 export class JsonBytesError extends Error {
-    constructor(message: string, readonly kind: 'json' | 'utf8') {
+    constructor(message: string, readonly kind: 'json' | 'utf8' | 'depth') {
         super(message);
     }
 }
 
-const MAX_DEPTH = 1000;
+/** Deepest nesting any reader accepts: JSON.parse itself copes with more, but stringify, structured clone and
+ *  recursive consumers overflow the stack far sooner (a metrics line 5 000 deep killed the run-reader worker). */
+export const MAX_JSON_DEPTH = 1000;
+const MAX_DEPTH = MAX_JSON_DEPTH;
 const OBJECT = 1, ARRAY = 2;
 const TWO_53 = 2 ** 53;
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
@@ -194,10 +197,11 @@ export class JsonBytes {
         value: for (;;) {
             const c = this.peek();
             if (c === 0x7b || c === 0x5b) {
+                // An empty container counts as a level too: exactly MAX_DEPTH levels are read, whatever the innermost.
+                if (depth === MAX_DEPTH) throw new JsonBytesError(`nested deeper than ${MAX_DEPTH} levels (column ${this.pos - this.start + 1})`, 'depth');
                 this.pos++;
                 if (this.peek() === (c === 0x7b ? 0x7d : 0x5d)) this.pos++;
                 else {
-                    if (depth === MAX_DEPTH) this.fail(`at most ${MAX_DEPTH} levels of nesting`);
                     stack[depth++] = c === 0x7b ? OBJECT : ARRAY;
                     if (c === 0x7b) this.key();
                     continue value;

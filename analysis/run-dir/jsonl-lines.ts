@@ -14,6 +14,8 @@
  * chunks is never decoded half.
  */
 
+import { BoundedJsonError, parseBoundedJson } from './json-bounded.js';
+
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -43,7 +45,6 @@ export interface JsonlLinesOptions<T> {
 }
 
 export class JsonlLines<T = unknown> {
-    private readonly decoder = new TextDecoder('utf-8', { fatal: true });
     private readonly validate: JsonlValidator<T> | undefined;
     private readonly maxLineBytes: number;
     private pending: Uint8Array[] = [];
@@ -143,21 +144,17 @@ export class JsonlLines<T = unknown> {
         else batch.issues.push({ file: this.file, line: lineNumber, message: result.error });
     }
 
-    /** undefined for a blank line. */
+    /** undefined for a blank line. Depth, grammar and UTF-8 are checked by parseBoundedJson before JSON.parse. */
     private parse(bytes: Uint8Array): { record: T } | { error: string } | undefined {
         const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
-        let text: string;
-        try {
-            text = this.decoder.decode(bytes.subarray(0, end));
-        } catch {
-            return { error: 'line is not valid UTF-8; skipped' };
-        }
-        if (text.trim() === '') return undefined;
+        if (isBlank(bytes, end)) return undefined;
         let value: unknown;
         try {
-            value = JSON.parse(text);
+            value = parseBoundedJson(bytes.subarray(0, end));
         } catch (error) {
-            return { error: `line is not valid JSON (${(error as Error).message}); skipped` };
+            if (!(error instanceof BoundedJsonError)) return { error: `line is not valid JSON (${(error as Error).message}); skipped` };
+            if (error.kind === 'utf8') return { error: 'line is not valid UTF-8; skipped' };
+            return { error: `line is ${error.message}; skipped` };
         }
         if (!this.validate) return { record: value as T };
         const checked = this.validate(value);
@@ -176,6 +173,15 @@ export class JsonlLines<T = unknown> {
         this.pendingLength = 0;
         this.overlong = false;
     }
+}
+
+/** Only JSON whitespace (what JSON.parse would call an empty text). */
+function isBlank(bytes: Uint8Array, end: number): boolean {
+    for (let k = 0; k < end; k++) {
+        const c = bytes[k];
+        if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+    }
+    return true;
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {

@@ -1,6 +1,7 @@
-import { open } from 'node:fs/promises';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import { parseBoundedJson } from './json-bounded.js';
 import { resolveInRunDir } from './paths.js';
+import { openRegularFile } from './safe-file.js';
 import type { LineSpan } from './scan.js';
 import { validateTrajectory } from './validate.js';
 
@@ -10,13 +11,12 @@ import { validateTrajectory } from './validate.js';
  * parse or name another rollout, and the error says to refresh the index.
  */
 export async function readSpan(root: string, relative: string, span: LineSpan): Promise<unknown> {
-    const handle = await open(await resolveInRunDir(root, relative), 'r');
+    const handle = await openRegularFile(await resolveInRunDir(root, relative));
     try {
         const buffer = Buffer.alloc(span.length);
         const { bytesRead } = await handle.read(buffer, 0, span.length, span.offset);
-        const text = buffer.subarray(0, bytesRead).toString('utf8');
         try {
-            return JSON.parse(text);
+            return parseBoundedJson(buffer.subarray(0, bytesRead));
         } catch (error) {
             throw new Error(`${relative}:${span.line}: the record changed since the run was indexed (${(error as Error).message}); refresh the run.`);
         }

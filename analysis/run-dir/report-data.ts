@@ -1,7 +1,7 @@
 import type { EncodedGrid, EncodedRolloutView, ReportData, ReportStep } from '../../protocol/report-data.js';
 import { REPORT_DATA_VERSION } from '../../protocol/report-data.js';
 import type { HeatmapGrid, RolloutView } from '../../protocol/trajectory-messages.js';
-import { mergeAggregates } from './aggregate.js';
+import { aggregateOf, mergeAggregates } from './aggregate.js';
 import type { RunIndex } from './run-index.js';
 import type { RunReader } from './service.js';
 import { agreement, creditMethods, declaredAgents, groupView, rolloutView, summarizeRun } from './view-model.js';
@@ -60,7 +60,7 @@ export async function buildReportData(reader: RunReader, index: RunIndex, option
             step: stepEntry.step,
             rollouts: records.map(record => encodeRollout(rolloutView(index, record, { methods, agreement: stepAgreement }))),
             groups: groups.map(g => groupView(index, stepEntry.step, g)),
-            heatmaps: Object.fromEntries(methods.map(m => [m, encodeGrid(mergeAggregates([stepEntry.aggregates[m]], agents))])),
+            heatmaps: Object.fromEntries(methods.map(m => [m, encodeGrid(mergeAggregates([aggregateOf(stepEntry.aggregates, m)], agents))])),
         };
         const json = JSON.stringify(step);
         bytes += json.length + 1;

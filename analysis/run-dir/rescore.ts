@@ -3,6 +3,7 @@ import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { RewardSpec, RubricSpec } from '../../protocol/run-spec.js';
 import type { RescoreResult, RescoreRow } from '../../protocol/trajectory-messages.js';
 import { recomputeCredit } from '../credit/from-records.js';
+import { ownValue } from './own-key.js';
 import { spearman } from './rank.js';
 import { scoreRollout, type RolloutScore } from './score-rollout.js';
 
@@ -71,7 +72,7 @@ export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], sett
             recomputed.set(r, fresh);
             r.decision_turns.forEach((turn, j) => {
                 const agent = r.turns.find(t => t.index === turn)?.agent ?? '?';
-                const old = r.credit[settings.method]?.[j];
+                const old = ownValue(r.credit, settings.method)?.[j];
                 if (old !== undefined) before.push([agent, old]);
                 if (fresh[j] !== undefined) after.push([agent, fresh[j]!]);
             });
@@ -81,7 +82,7 @@ export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], sett
     const rankBefore = rankBy(oldRewards), rankAfter = rankBy(newRewards);
     const rows: RescoreRow[] = records.map((r, i) => ({
         step: r.step, rollout: r.rollout, before: oldRewards[i]!, after: newRewards[i]!, rankBefore: rankBefore[i]!, rankAfter: rankAfter[i]!,
-        creditBefore: r.credit[settings.method] ?? [], creditAfter: recomputed.get(r) ?? [],
+        creditBefore: ownValue(r.credit, settings.method) ?? [], creditAfter: recomputed.get(r) ?? [],
     }));
     const meansBefore = meanByAgent(before), meansAfter = meanByAgent(after);
     const agents = [...new Set([...meansBefore.keys(), ...meansAfter.keys()])];

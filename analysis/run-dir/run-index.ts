@@ -1,5 +1,6 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { RUN_DIR_FILES, type MetricsRecord, type RunJson } from '../../protocol/run-dir.js';
+import { AgentTable } from './agent-table.js';
 import { AggregateBuilder, type StepAggregate } from './aggregate.js';
 import { sameStamp, stampFile, type FileStamp } from './file-stamp.js';
 import type { JsonlIssue } from './jsonl-lines.js';
@@ -7,7 +8,9 @@ import { resolveInRunDir } from './paths.js';
 import type { SidecarStore } from './sidecar.js';
 import { readRunJson } from './run-json.js';
 import { scanJsonl, type LineSpan } from './scan.js';
+import { stepFiles } from './step-files.js';
 import { scanStepFile, type StepScanScratch } from './step-scan.js';
+import { MAX_AGENTS_PER_RUN } from './limits.js';
 import type { IndexedFields } from './trajectory-scan.js';
 import { validateMetrics } from './validate.js';
 
@@ -37,53 +40,67 @@ export interface RunIndex {
     issues: JsonlIssue[];
 }
 
-/** Indexes one `trajectories/<step>.jsonl` in a single streaming pass (byte-level: see step-scan.ts). */
-export async function indexStepFile(root: string, relative: string, step: number, stamp?: FileStamp, scratch?: StepScanScratch): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
+/**
+ * Indexes one `trajectories/<step>.jsonl` in a single streaming pass (byte-level: see step-scan.ts). Lines the
+ * trainer would never write are reported with file:line and left out, the first one winning: a record whose `step`
+ * is not its file's, a rollout id already seen in the file, a rollout that would take the run past
+ * MAX_AGENTS_PER_RUN agents (`table`: the run's agents, shared by the step files of one index build).
+ */
+export async function indexStepFile(
+    root: string, relative: string, step: number, table: AgentTable, stamp?: FileStamp, scratch?: StepScanScratch,
+): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
     const file = await resolveInRunDir(root, relative);
     // Stamped before the scan: if the file grows meanwhile, the next refresh sees another size and scans again.
     const { size, mtimeMs, headHash } = stamp ?? await stampFile(file);
     const rollouts: RolloutEntry[] = [];
-    const aggregate = new AggregateBuilder();
-    const scan = await scanStepFile(file, relative, (fields, span) => {
+    const issues: JsonlIssue[] = [];
+    const firstLineOf = new Map<number, number>();
+    const aggregate = new AggregateBuilder(table);
+    const refuse = (line: number, message: string): void => { issues.push({ file: relative, line, message: `${message}; skipped` }); };
+    const take = (fields: IndexedFields, span: LineSpan): void => {
+        if (fields.step !== step) return refuse(span.line, `holds step ${fields.step}, but its file is step ${step}'s`);
+        const first = firstLineOf.get(fields.rollout);
+        if (first !== undefined) return refuse(span.line, `rollout ${fields.rollout} already appears at line ${first}`);
+        const tooMany = table.admit(fields.agents);
+        if (tooMany) return refuse(span.line, tooMany);
+        firstLineOf.set(fields.rollout, span.line);
         const entry: RolloutEntry = {
             offset: span.offset, length: span.length, line: span.line, step: fields.step, rollout: fields.rollout, group: fields.group,
             sample: fields.sample, parent: fields.parent, reward: fields.reward, success: fields.success, agents: fields.agents,
             decisionTurns: fields.decisionTurns, credit: fields.credit,
         };
-        rollouts.push(entry);
         aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
+        rollouts.push(entry);
+    };
+    const scan = await scanStepFile(file, relative, (fields, span) => {
+        // One bad line costs that line, never the step's other rollouts (an exception here used to drop the file).
+        try {
+            take(fields, span);
+        } catch (error) {
+            refuse(span.line, `could not be indexed (${(error as Error).message})`);
+        }
     }, scratch ? { scratch } : {});
     return {
         entry: { step, file: relative, size, mtimeMs, headHash, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
-        issues: scan.issues,
+        // The scanner's issues and these, in line order.
+        issues: [...scan.issues, ...issues].sort((a, b) => a.line - b.line),
     };
 }
 
-/** The step files of a run, in step order (none before the first step finishes). */
-export async function stepFiles(root: string): Promise<{ step: number; relative: string }[]> {
-    const dir = await resolveInRunDir(root, RUN_DIR_FILES.trajectoriesDir);
-    let names: string[];
-    try {
-        names = await readdir(dir);
-    } catch {
-        return []; // no trajectories yet: the first step has not finished
-    }
-    return names.flatMap(name => {
-        const match = /^(\d+)\.jsonl$/.exec(name);
-        return match ? [{ step: Number(match[1]), relative: `${RUN_DIR_FILES.trajectoriesDir}/${name}` }] : [];
-    }).sort((a, b) => a.step - b.step);
-}
-
 async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsRecord[]> {
-    const file = await resolveInRunDir(root, RUN_DIR_FILES.metrics);
     const metrics: MetricsRecord[] = [];
     try {
-        await stat(file);
-    } catch {
-        return metrics;
+        const file = await resolveInRunDir(root, RUN_DIR_FILES.metrics);
+        // lstat: a dangling link is reported below (open fails), not taken for "no metrics yet".
+        if (!(await lstat(file).then(() => true, () => false))) return metrics;
+        const scan = await scanJsonl(file, RUN_DIR_FILES.metrics, (record: MetricsRecord) => metrics.push(record), validateMetrics);
+        issues.push(...scan.issues);
+    } catch (error) {
+        // A link out of the run directory, not a regular file (a FIFO, a directory), unreadable: the trajectories
+        // can still be shown.
+        issues.push({ file: RUN_DIR_FILES.metrics, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
+        return [];
     }
-    const scan = await scanJsonl(file, RUN_DIR_FILES.metrics, (record: MetricsRecord) => metrics.push(record), validateMetrics);
-    issues.push(...scan.issues);
     return metrics;
 }
 
@@ -95,6 +112,10 @@ async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsR
  */
 export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?: SidecarStore): Promise<RunIndex> {
     const run = await readRunJson(root);
+    const declared = run.spec.agents.map(a => a.name);
+    if (new Set(declared).size > MAX_AGENTS_PER_RUN) {
+        throw new Error(`${root}: run.json declares ${declared.length} agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN); it cannot be shown.`);
+    }
     const issues: JsonlIssue[] = [];
     const metrics = await readMetrics(root, issues);
     const known = new Map((previous?.root === root ? previous.steps : []).map(s => [s.file, s]));
@@ -103,7 +124,7 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
     let scanned = false;
     // Stamps and saved indexes are read concurrently; only changed files are scanned (one at a time: memory).
     type Found = { entry: StepEntry; issues: JsonlIssue[] } | { relative: string; step: number; stamp: FileStamp } | { error: JsonlIssue };
-    const results = await Promise.all((await stepFiles(root)).map(async ({ step, relative }): Promise<Found> => {
+    const results = await Promise.all((await stepFiles(root, issues)).map(async ({ step, relative }): Promise<Found> => {
         try {
             const file = await resolveInRunDir(root, relative);
             const stamp = await stampFile(file);
@@ -119,11 +140,18 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
     // Saved indexes are written while the next file is scanned (best effort: the write never fails the build).
     const saves: Promise<void>[] = [];
     const scratch: StepScanScratch = {};
+    // The run's agents, in step order: a reused step's agents were admitted when it was scanned, so they fit again.
+    const table = new AgentTable(declared);
     for (const result of results) {
         if ('error' in result) { issues.push(result.error); continue; }
-        if ('entry' in result) { steps.push(result.entry); issues.push(...result.issues); continue; }
+        if ('entry' in result) {
+            for (const r of result.entry.rollouts) table.admit(r.agents);
+            steps.push(result.entry);
+            issues.push(...result.issues);
+            continue;
+        }
         try {
-            const indexed = await indexStepFile(root, result.relative, result.step, result.stamp, scratch);
+            const indexed = await indexStepFile(root, result.relative, result.step, table, result.stamp, scratch);
             scanned = true;
             if (sidecars) saves.push(sidecars.save(realRoot, indexed.entry, indexed.issues));
             steps.push(indexed.entry);

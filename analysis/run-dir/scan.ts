@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { openRegularFile } from './safe-file.js';
 import { JsonlLines, type JsonlIssue, type JsonlValidator } from './jsonl-lines.js';
 
 /** Where a record lies in its file, so that it can be read again alone. */
@@ -38,7 +38,9 @@ export async function scanJsonl<T>(
     };
     let lastEnd = 0;
     const lineLength = (start: number, end: number): number => Math.max(0, end - start - 1);
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    // Refused by type before a byte is read: a FIFO named metrics.jsonl would block the stream forever.
+    const handle = await openRegularFile(file);
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
         let from = 0;
         for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, from)) {
             const start = lines.consumedBytes;

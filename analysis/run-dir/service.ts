@@ -1,9 +1,10 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
-import { mergeAggregates } from './aggregate.js';
+import { aggregateOf, mergeAggregates } from './aggregate.js';
 import { resolveInRunDir } from './paths.js';
 import { readRolloutAt } from './read-rollout.js';
-import { buildRunIndex, findRollout, stepFiles, type RunIndex } from './run-index.js';
+import { buildRunIndex, findRollout, type RunIndex } from './run-index.js';
+import { stepFiles } from './step-files.js';
 import { readRunJson } from './run-json.js';
 import { SidecarStore, type StepAggregates } from './sidecar.js';
 import { sameStamp, stampFile } from './file-stamp.js';
@@ -75,10 +76,10 @@ export class RunDirService implements RunReader {
     async runHeatmap(root: string, method: string): Promise<HeatmapGrid> {
         if (!this.indexes.has(root) && this.sidecars) {
             const [run, saved] = await Promise.all([readRunJson(root), this.freshAggregates(root, this.sidecars)]);
-            if (saved) return mergeAggregates(saved.map(s => s.aggregates[method]), run.spec.agents.map(a => a.name));
+            if (saved) return mergeAggregates(saved.map(s => aggregateOf(s.aggregates, method)), run.spec.agents.map(a => a.name));
         }
         const index = await this.current(root);
-        return mergeAggregates(index.steps.map(s => s.aggregates[method]), index.run.spec.agents.map(a => a.name));
+        return mergeAggregates(index.steps.map(s => aggregateOf(s.aggregates, method)), index.run.spec.agents.map(a => a.name));
     }
 
     /** The saved aggregates if they cover exactly the run's step files, each with an unchanged stamp. */

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { StepAggregate } from './aggregate.js';
+import { parseBoundedJson } from './json-bounded.js';
 import { sameStamp, type FileStamp } from './file-stamp.js';
 import { decodeRollouts, encodeRollouts, type RolloutColumns } from './index-codec.js';
 import type { JsonlIssue } from './jsonl-lines.js';
 import type { StepEntry } from './run-index.js';
 
-const SIDECAR_VERSION = 2;
+const SIDECAR_VERSION = 3;
 
 type StepHead = Omit<StepEntry, 'rollouts'>;
 
@@ -46,7 +47,7 @@ export class SidecarStore {
 
     async load(realRoot: string, step: number, stamp: FileStamp): Promise<{ entry: StepEntry; issues: JsonlIssue[] } | undefined> {
         try {
-            const value = JSON.parse(await readFile(path.join(this.dir(realRoot), `${step}.json`), 'utf8')) as SidecarFile;
+            const value = parseBoundedJson(await readFile(path.join(this.dir(realRoot), `${step}.json`))) as SidecarFile;
             if (value.version !== SIDECAR_VERSION || value.entry.step !== step || !sameStamp(value.entry, stamp)) return undefined;
             return { entry: { ...value.entry, rollouts: decodeRollouts(value.columns) }, issues: value.issues };
         } catch {
@@ -63,7 +64,7 @@ export class SidecarStore {
     /** The saved per-step aggregates, or undefined when there are none (freshness is the caller's to check). */
     async loadAggregates(realRoot: string): Promise<StepAggregates[] | undefined> {
         try {
-            const value = JSON.parse(await readFile(path.join(this.dir(realRoot), 'aggregates.json'), 'utf8')) as AggregatesFile;
+            const value = parseBoundedJson(await readFile(path.join(this.dir(realRoot), 'aggregates.json'))) as AggregatesFile;
             return value.version === SIDECAR_VERSION && Array.isArray(value.steps) ? value.steps : undefined;
         } catch {
             return undefined;

@@ -1,5 +1,5 @@
-import { open } from 'node:fs/promises';
 import type { JsonlIssue } from './jsonl-lines.js';
+import { openRegularFile } from './safe-file.js';
 import type { LineSpan, ScanResult } from './scan.js';
 import { TrajectoryLineScanner, type IndexedFields } from './trajectory-scan.js';
 
@@ -32,7 +32,7 @@ export async function scanStepFile(file: string, label: string, onEntry: (fields
     const scratch = options.scratch ?? {};
     const scanner = scratch.scanner ??= new TrajectoryLineScanner();
     const issues: JsonlIssue[] = [];
-    const handle = await open(file, 'r');
+    const handle = await openRegularFile(file);
     // Large sequential reads; a small file gets a buffer of its own size (+1 so end of file shows in one read).
     const wanted = Math.min(chunkBytes, Math.max(Math.min(chunkBytes, 64 * 1024), (await handle.stat()).size + 1));
     let buf = scratch.buffer && scratch.buffer.length >= wanted && scratch.buffer.length <= chunkBytes ? scratch.buffer : Buffer.allocUnsafe(wanted);

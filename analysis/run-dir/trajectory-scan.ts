@@ -1,4 +1,6 @@
-import { JsonBytes, JsonBytesError } from './json-bytes.js';
+import { JsonBytes, JsonBytesError, MAX_JSON_DEPTH } from './json-bytes.js';
+import { MAX_AGENTS_PER_RUN, MAX_CREDIT_METHODS, MAX_TURNS_PER_ROLLOUT } from './limits.js';
+import { keyedRecord } from './own-key.js';
 
 /** The fields of one trajectory line that the index keeps (RolloutEntry without its span). */
 export interface IndexedFields {
@@ -28,9 +30,10 @@ class InvalidRecord extends Error {}
 /**
  * Reads the fields the index needs from one JSONL line of `trajectories/<step>.jsonl` without JSON.parse: every
  * byte is still checked against the JSON grammar and UTF-8 (a corrupt line is refused as JSON.parse would; the only
- * difference: more than 1000 levels of nesting are refused), and the record gets the checks of validateTrajectory
- * (plus: decision_turns must hold integers; a credit method that is not an array of numbers is left out, as it cannot
- * be drawn), but only these fields become JS values. Keeps a small cache of agent
+ * difference: more than MAX_JSON_DEPTH levels of nesting are refused), and the record gets the checks of
+ * validateTrajectory (plus: decision_turns must hold integers; a credit method that is not an array of numbers is left
+ * out, as it cannot be drawn; the limits.ts caps on agents, turns and credit methods), but only these fields become JS
+ * values. Keeps a small cache of agent
  * names so 600 000 turns do not decode 600 000 strings. One instance per file (or per thread); not shared.
  */
 export class TrajectoryLineScanner {
@@ -60,7 +63,10 @@ export class TrajectoryLineScanner {
     }
 
     private syntax(error: unknown): ScanOutcome {
-        if (error instanceof JsonBytesError) return { ok: false, error: error.kind === 'utf8' ? 'line is not valid UTF-8' : `line is not valid JSON (${error.message})` };
+        if (error instanceof JsonBytesError) {
+            if (error.kind === 'depth') return { ok: false, error: `line is ${error.message}; at most ${MAX_JSON_DEPTH} are read` };
+            return { ok: false, error: error.kind === 'utf8' ? 'line is not valid UTF-8' : `line is not valid JSON (${error.message})` };
+        }
         throw error;
     }
 
@@ -88,7 +94,11 @@ export class TrajectoryLineScanner {
                 const turns = this.turns(j);
                 if (typeof turns === 'string') problem ??= turns; else agents = turns;
             } else if (which === 8) { decisionsKind = kind; if (kind === 1) decisionTurns = this.numbers(j, true); else j.skipValue(); }
-            else if (which === 9) { creditKind = kind; if (kind === 2) credit = this.credit(j); else j.skipValue(); }
+            else if (which === 9) {
+                creditKind = kind;
+                if (kind !== 2) j.skipValue();
+                else { const read = this.credit(j); if (typeof read === 'string') problem ??= read; else credit = read; }
+            }
             else { if (which === 10) taskKind = kind; else criteriaKind = kind; j.skipValue(); }
         } while (this.more(j));
         const ints = [step, rollout, group, sample];
@@ -186,7 +196,12 @@ export class TrajectoryLineScanner {
             if (c !== 0x2c) j.fail("',' or ']'");
             j.pos++;
         }
-        return problem ?? agents;
+        if (problem !== undefined) return problem;
+        // Bounds checked once the line is read (a grammar error still wins), before any table is sized by them.
+        const distinct = new Set(agents).size;
+        if (distinct > MAX_AGENTS_PER_RUN) return `'turns' name ${distinct} distinct agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN)`;
+        if (agents.length > MAX_TURNS_PER_ROLLOUT) return `'turns' has ${agents.length} turns, more than the ${MAX_TURNS_PER_ROLLOUT} a rollout may have (MAX_TURNS_PER_ROLLOUT)`;
+        return agents;
     }
 
     /** An agent name (at its string). */
@@ -230,14 +245,17 @@ export class TrajectoryLineScanner {
     }
 
     /** credit: method → numbers; a method whose value is not an array of numbers is left out, as it cannot be drawn. */
-    private credit(j: JsonBytes): Record<string, number[]> {
-        const credit: Record<string, number[]> = {};
+    private credit(j: JsonBytes): Record<string, number[]> | string {
+        const credit = keyedRecord<number[]>();
+        let methods = 0;
         if (this.enter(j)) do {
             this.key(j);
             const name = this.keyEscaped ? this.decodeString(j.buf, this.keyStart - 1, this.keyEnd + 1) : this.name(j.buf, this.keyStart, this.keyEnd);
             const values = j.peek() === 0x5b ? this.numbers(j, false) : (j.skipValue(), undefined);
-            if (values && name !== '__proto__') credit[name] = values;
+            // Null-prototype, so `__proto__`, `constructor` or `toString` are methods like any other.
+            if (values && !Object.hasOwn(credit, name)) methods++;
+            if (values) credit[name] = values;
         } while (this.more(j));
-        return credit;
+        return methods > MAX_CREDIT_METHODS ? `'credit' has ${methods} methods, more than the ${MAX_CREDIT_METHODS} a rollout may have (MAX_CREDIT_METHODS)` : credit;
     }
 }

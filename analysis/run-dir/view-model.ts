@@ -2,6 +2,7 @@ import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { RubricSpec } from '../../protocol/run-spec.js';
 import type { Agreement, CriterionRow, GroupView, RolloutView, RunSummary } from '../../protocol/trajectory-messages.js';
 import { rolloutHeatmap } from './heatmap.js';
+import { ownValue } from './own-key.js';
 import { spearman } from './rank.js';
 import { formatIssue, type RolloutEntry, type RunIndex } from './run-index.js';
 
@@ -9,7 +10,7 @@ import { formatIssue, type RolloutEntry, type RunIndex } from './run-index.js';
 export function creditMethods(index: RunIndex): string[] {
     const seen = new Set<string>([index.run.spec.train.credit.method]);
     for (const step of index.steps) for (const r of step.rollouts) for (const m of Object.keys(r.credit)) seen.add(m);
-    const present = [...seen].filter(m => index.steps.some(s => s.rollouts.some(r => m in r.credit)));
+    const present = [...seen].filter(m => index.steps.some(s => s.rollouts.some(r => Object.hasOwn(r.credit, m))));
     return present.length > 0 ? present : [index.run.spec.train.credit.method];
 }
 
@@ -42,7 +43,7 @@ export function recordedCriteria(record: TrajectoryRecord, rubric: RubricSpec | 
     const weights = new Map(rubric?.criteria.map(c => [c.name, c.weight]) ?? []);
     return Object.entries(record.criteria).map(([name, score]) => {
         const row: CriterionRow = { name, weight: weights.get(name) ?? NaN, score };
-        const error = record.criteria_errors?.[name];
+        const error = record.criteria_errors ? ownValue(record.criteria_errors, name) : undefined;
         if (error) row.error = error;
         return row;
     });
@@ -55,7 +56,7 @@ export function agreement(entries: readonly RolloutEntry[], methods: readonly st
         for (let k = i + 1; k < methods.length; k++) {
             const a: number[] = [], b: number[] = [];
             for (const entry of entries) {
-                const ca = entry.credit[methods[i]!], cb = entry.credit[methods[k]!];
+                const ca = ownValue(entry.credit, methods[i]!), cb = ownValue(entry.credit, methods[k]!);
                 if (!ca || !cb || ca.length !== cb.length) continue;
                 a.push(...ca);
                 b.push(...cb);
@@ -90,7 +91,7 @@ export function groupView(index: RunIndex, step: number, group: number): GroupVi
         members: entries.map(e => ({
             rollout: e.rollout, group: e.group, sample: e.sample, parent: e.parent, reward: e.reward,
             success: e.success, turns: e.agents.length, credit: e.credit, agents: e.agents,
-            advantage: e.credit['outcome']?.[0] ?? null,
+            advantage: ownValue(e.credit, 'outcome')?.[0] ?? null,
         })),
     };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrid } from '../../analysis/run-dir/report-data.js';
@@ -8,6 +8,7 @@ import { rolloutView } from '../../analysis/run-dir/view-model.js';
 import { escapeJsonForHtml } from '../../server/src/cli/report/report-html.js';
 import { parseStepRange } from '../../server/src/cli/report-command.js';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
+import { readStepLines, recordWithAgents, writeStepLines } from '../analysis/run-dir/hostile-run.js';
 import { buildReportBundles, embeddedData, hostileRun, masReport, scratchDir, SPECIAL_OUTPUTS } from './report-helpers.js';
 
 const scratch = scratchDir();
@@ -18,6 +19,17 @@ const oneLine = (text: string) => expect(text).toMatch(/^mas report: [^\n]+\n$/)
 describe('mas report', () => {
     beforeAll(async () => buildReportBundles(bundles), 60_000);
     afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+    it('skips a line naming 11 000 agents with the count and the cap, and reports the rest of its step (F5)', async () => {
+        const root = path.join(scratch, 'many-agents-run');
+        cpSync(FIXTURE_RUN, root, { recursive: true });
+        const agents = Array.from({ length: 11_000 }, (_, i) => `agent-${i}`);
+        writeStepLines(root, 1, [...readStepLines(root, 1), recordWithAgents(root, agents)]);
+        const result = await masReport(scratch, bundles, root, '-o', 'many-agents.html');
+        expect(result.code).toBe(0);
+        expect(result.stderr).toContain("mas report: 1 line(s) or file(s) skipped (listed in the report), e.g. trajectories/1.jsonl:13: 'turns' name 11000 distinct agents, more than the 256 a run may have (MAX_AGENTS_PER_RUN); skipped\n");
+        expect(embeddedData(read('many-agents.html')).steps.map(s => s.rollouts.length)).toEqual([12, 12, 12]);
+    });
 
     it('writes one self-contained file: hashed inline scripts under default-src none, every step as inert JSON', async () => {
         const result = await masReport(scratch, bundles, FIXTURE_RUN, '-o', 'fixture.html');

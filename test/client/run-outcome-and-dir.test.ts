@@ -1,5 +1,6 @@
 // How a run ended (one sentence + where the cause is written) and the run directory the extension creates.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeOutcome, EXIT_ADVICE, findCause } from '../../client/src/training/run-outcome.js';
@@ -115,6 +116,18 @@ describe('run directory', () => {
         writeFileSync(path.join(tmp.dir, 'run.json'), JSON.stringify({ ...good, workflow: { toString: 1 } }));
         expect(readRunStatus(tmp.dir)).toBeUndefined();
         writeFileSync(path.join(tmp.dir, 'run.json'), JSON.stringify({ ...good, steps_total: '1e9' }));
+        expect(readRunStatus(tmp.dir)).toBeUndefined();
+    });
+
+    it('run.json nested 5 000 deep or a FIFO reads as absent, never blocks the extension host', () => {
+        const tmp = tempDir();
+        cleanups.push(tmp.cleanup);
+        const file = path.join(tmp.dir, 'run.json');
+        writeFileSync(file, `{"version":1,"status":"running","error":${'['.repeat(5000)}${']'.repeat(5000)},"workflow":"W","steps_total":10,"steps_completed":2}`);
+        expect(readRunStatus(tmp.dir)).toBeUndefined();
+        if (process.platform !== 'linux') return;
+        rmSync(file);
+        execFileSync('mkfifo', [file]);
         expect(readRunStatus(tmp.dir)).toBeUndefined();
     });
 

@@ -1,8 +1,10 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { criticCredit } from '../../../analysis/critic/transcript.js';
 import { WorkerRpc } from '../../../analysis/worker/worker-rpc.js';
+import { parseBoundedJson } from '../../../analysis/run-dir/json-bounded.js';
 import { resolveInRunDir } from '../../../analysis/run-dir/paths.js';
+import { readRegularFile } from '../../../analysis/run-dir/safe-file.js';
 import { RUN_DIR_FILES, type TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { RewardSpec } from '../../../protocol/run-spec.js';
 import type { CriticScorer } from '../trajectory/controller.js';
@@ -45,7 +47,7 @@ export class OnnxCriticScorer implements CriticScorer {
         const sidecarPath = await resolveInRunDir(root, RUN_DIR_FILES.criticSidecar);
         let sidecar;
         try {
-            sidecar = checkSidecar(JSON.parse(await readFile(sidecarPath, 'utf8')), await readFile(modelPath));
+            sidecar = checkSidecar(parseBoundedJson(await readRegularFile(sidecarPath)), await readRegularFile(modelPath));
         } catch (error) {
             throw new Error(`${sidecarPath}: ${(error as Error).message}`);
         }

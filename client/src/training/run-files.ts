@@ -1,6 +1,7 @@
 /** Reading the run directory's files for a followed session: run.json, the spec, the logs. Missing or torn files read as absent. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseBoundedJson } from '../../../analysis/run-dir/json-bounded.js';
 import { LAUNCH_FILES } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
 
@@ -25,7 +26,9 @@ export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): 
 export function readJsonObject(file: string): Record<string, unknown> | undefined {
     let value: unknown;
     try {
-        value = JSON.parse(readFileSync(file, 'utf8'));
+        // A FIFO would block this (synchronous) read forever; a value too deep would overflow a stack later.
+        if (!statSync(file).isFile()) return undefined;
+        value = parseBoundedJson(readFileSync(file));
     } catch {
         return undefined;
     }
@@ -61,7 +64,7 @@ export function readLatestCheckpoint(runDir: string): number | undefined {
 /** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
 export function specFacts(runDir: string): { workflow?: string; steps?: number } {
     try {
-        const spec = JSON.parse(readFileSync(path.join(runDir, LAUNCH_FILES.spec), 'utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
+        const spec = parseBoundedJson(readFileSync(path.join(runDir, LAUNCH_FILES.spec))) as { workflow?: unknown; train?: { steps?: unknown } };
         const steps = spec.train?.steps;
         return {
             ...(typeof spec.workflow === 'string' ? { workflow: spec.workflow } : {}),

@@ -70,7 +70,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
         }
         const { data, json } = await buildReportData(reader, index, { maxBytes: maxMb * 1_000_000, ...(steps ? { steps } : {}) });
         html = reportHtml(assets, json);
-        if (data.run.issues.length > 0) io.stderr(`mas report: ${data.run.issues.length} corrupt line(s) skipped (listed in the report), e.g. ${oneLine(data.run.issues[0]!)}\n`);
+        if (data.run.issues.length > 0) io.stderr(`mas report: ${data.run.issues.length} line(s) or file(s) skipped (listed in the report), e.g. ${oneLine(data.run.issues[0]!)}\n`);
         if (data.steps.length === 0) io.stderr('mas report: the run has no recorded trajectories yet; the report shows only its header.\n');
     } catch (error) {
         if (error instanceof ReportTooLargeError) {

@@ -83,13 +83,14 @@ describe('saved index (sidecars outside the run directory)', () => {
         expect(await new RunDirService().runHeatmap(root, 'outcome')).toEqual(expected);
         // Mark the saved aggregates: a fresh service shows the mark, so it did not rebuild the index.
         const file = path.join(runCache(), 'aggregates.json');
-        const saved = JSON.parse(readFileSync(file, 'utf8')) as { steps: { aggregates: Record<string, { sums: number[]; counts: number[] }> }[] };
-        for (const step of saved.steps) step.aggregates['outcome']!.sums = step.aggregates['outcome']!.counts.map(c => c * 7);
+        const saved = JSON.parse(readFileSync(file, 'utf8')) as { steps: { aggregates: Record<string, { cells: number[] }> }[] };
+        // Cells are [row, turn, sum, count] quadruples: make every sum 7 × its count.
+        for (const step of saved.steps) step.aggregates['outcome']!.cells = step.aggregates['outcome']!.cells.map((v, k, all) => (k % 4 === 2 ? all[k + 1]! * 7 : v));
         writeFileSync(file, JSON.stringify(saved));
         const marked = await new RunDirService({ cacheDir }).runHeatmap(root, 'outcome');
         expect([...marked.values].filter(v => !Number.isNaN(v)).every(v => v === 7)).toBe(true);
         // A step file changed (same size and mtime, other head) or added: the saved aggregates are stale.
-        rewriteSameSizeAndMtime(path.join(root, 'trajectories', '1.jsonl'), text => text.replace('"rollout":0,', '"rollout":7,'));
+        rewriteSameSizeAndMtime(path.join(root, 'trajectories', '1.jsonl'), text => text.replace('"rollout":10,', '"rollout":12,'));
         expect(await new RunDirService({ cacheDir }).runHeatmap(root, 'outcome')).toEqual(expected);
     });
 });

@@ -1,12 +1,12 @@
 import * as esbuild from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
-import { FIXTURE_RUN } from './fixture-run.js';
+import { copyFixtureRun, FIXTURE_RUN } from './fixture-run.js';
 
 // The extension loads out/run-dir-worker.cjs; build the same entry here so the test runs the real worker code.
 let dir: string;
@@ -44,6 +44,26 @@ describe('run reader worker', () => {
             await expect(client.rollout(FIXTURE_RUN, 1, 42)).rejects.toThrow(/no rollout 42/);
         } finally {
             await client.dispose();
+        }
+    });
+
+    it('survives depth bombs in metrics.jsonl and run.json (5 000 levels): a warning, then an error, same worker', async () => {
+        const run = copyFixtureRun();
+        const client = new RunDirWorkerClient(workerFile);
+        try {
+            const deep = '['.repeat(5000) + ']'.repeat(5000);
+            appendFileSync(path.join(run.root, 'metrics.jsonl'), `{"step":4,"reward_mean":0,"criteria":${deep}}\n`);
+            const index = await client.index(run.root);
+            const worker = client.threadId;
+            expect(index.metrics.map(m => m.step)).toEqual([1, 2, 3]);
+            expect(index.issues.map(i => `${i.file}:${i.line}`)).toEqual(['metrics.jsonl:4']);
+            const runJson = JSON.stringify(JSON.parse(readFileSync(path.join(run.root, 'run.json'), 'utf8')));
+            writeFileSync(path.join(run.root, 'run.json'), runJson.replace('"error":null', `"error":${deep}`));
+            await expect(client.index(run.root)).rejects.toThrow(/nested deeper than 1000 levels/);
+            expect(client.threadId).toBe(worker);
+        } finally {
+            await client.dispose();
+            run.dispose();
         }
     });
 });

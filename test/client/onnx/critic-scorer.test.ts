@@ -1,5 +1,6 @@
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,25 @@ afterAll(() => {
 });
 
 describe('what-if critic (onnxruntime-node in a worker)', () => {
+    it('refuses a critic.onnx.json nested 5 000 deep or a FIFO, with the file named, before starting the worker', async () => {
+        const hostile = copyFixtureRun();
+        const scorer = new OnnxCriticScorer(path.join(inRepo, 'critic-worker.cjs'), () => true);
+        try {
+            copyFileSync(path.join(CRITIC, 'critic.onnx'), path.join(hostile.root, 'critic.onnx'));
+            const sidecar = path.join(hostile.root, 'critic.onnx.json');
+            writeFileSync(sidecar, '['.repeat(5000) + ']'.repeat(5000));
+            await expect(scorer.values(hostile.root, expected.turns[0]!)).rejects.toThrow(/critic\.onnx\.json: nested deeper than 1000 levels/);
+            if (process.platform === 'linux') {
+                rmSync(sidecar);
+                execFileSync('mkfifo', [sidecar]);
+                await expect(scorer.values(hostile.root, expected.turns[0]!)).rejects.toThrow(/critic\.onnx\.json is a FIFO/);
+            }
+        } finally {
+            await scorer.dispose();
+            hostile.dispose();
+        }
+    });
+
     it('gives the trainer\'s PyTorch values within 1e-5 for the same transcripts', async () => {
         const scorer = new OnnxCriticScorer(path.join(inRepo, 'critic-worker.cjs'), () => true);
         try {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardSession } from '../../../client/src/panels/dashboard-session.js';
 import type { DashboardToView } from '../../../protocol/webview-messages.js';
 
+const fixtureRunJson = JSON.parse(readFileSync(new URL('../../fixtures/runs/lazy-team-3steps/run.json', import.meta.url), 'utf8')) as object;
 const fixture = readFileSync(new URL('../../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8').trim().split('\n');
 const line = (step: number) => `${JSON.stringify({ ...JSON.parse(fixture[0]!), step })}\n`;
 
@@ -79,7 +80,8 @@ describe('DashboardSession', () => {
         writeFileSync(join(dir, 'metrics.jsonl'), line(1) + line(2) + line(3));
         const inbox = new Inbox();
         const status = inbox.next((m) => m.type === 'dashboard/status' && m.run.status === 'running');
-        writeFileSync(join(dir, 'run.json'), JSON.stringify({ version: 1, status: 'running', error: null, steps_completed: 3, steps_total: 10 }));
+        // A whole run.json (the reader checks it against its schema), with this test's status and step counts.
+        writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...fixtureRunJson, status: 'running', error: null, steps_completed: 3, steps_total: 10 }));
         session(inbox).setRun('primary', dir);
         expect(await status).toMatchObject({ run: { stepsTotal: 10, stepsCompleted: 3 } });
 
