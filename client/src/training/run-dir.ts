@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
 import { readJsonObject } from './run-files.js';
+import { trainerSubcommand } from './trainer-args.js';
 
 /** `lazy-team` + date → `lazy-team-20261130-001502`: sortable, and safe on every file system. */
 export function runDirName(workflow: string, now: Date): string {
@@ -74,9 +75,8 @@ export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
  * `run` command with `--run-dir=<this dir>`. A crafted launch.json naming some other process is refused.
  */
 export function launchBelongsTo(record: LaunchRecord, runDir: string): boolean {
-    const args = record.args;
-    return args[0] === '-m' && args[1] === 'mas_trainer' && args[2] === 'run'
-        && args.includes(`--run-dir=${path.resolve(runDir)}`);
+    const command = trainerSubcommand(record.args);
+    return command?.[0] === 'run' && command.includes(`--run-dir=${path.resolve(runDir)}`);
 }
 
 /** Runs under `runsRoot` that hold a run.json or launch.json, newest name first. */

@@ -15,8 +15,8 @@ import { assertTrusted, type TrustSource } from './trust.js';
 export interface LaunchInput {
     python: string;
     args: string[];
+    /** Also the trainer's working directory (its own folder; nothing in it is imported: trainer-args.ts). */
     runDir: string;
-    cwd: string;
     env: NodeJS.ProcessEnv;
     /** Checked before anything is opened or spawned. */
     trust: TrustSource;
@@ -42,7 +42,7 @@ export async function launchTrainer(input: LaunchInput): Promise<Launched> {
     let child: ChildProcess;
     try {
         child = spawn(input.python, input.args, {
-            cwd: input.cwd, env: input.env, detached: true, stdio: ['ignore', log, log], windowsHide: true, shell: false,
+            cwd: input.runDir, env: input.env, detached: true, stdio: ['ignore', log, log], windowsHide: true, shell: false,
         });
     } finally {
         closeSync(log); // the child holds its own copy of the descriptor
