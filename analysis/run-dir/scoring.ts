@@ -23,6 +23,14 @@ function rows(score: RubricScore): CriterionRow[] {
     return score.criteria.map(c => ({ name: c.name, weight: c.weight, score: c.score, ...(c.error ? { error: c.error.message } : {}) }));
 }
 
+/** What the trajectory view asks to be scored; part of RunReader (service.ts), answered in its worker. */
+export interface RunScoring {
+    /** A rollout scored with run.json's reward rubric as recorded and with turn `turn`'s output replaced. */
+    whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores>;
+    /** Every rollout of the run re-scored with another rubric, the training estimator's credit recomputed. */
+    rescore(root: string, settings: RescoreSettings): Promise<RescoreResult>;
+}
+
 /** Scores `record` as recorded and with turn `turn`'s output replaced, with run.json's reward rubric. */
 export function scoreWhatIf(index: RunIndex, record: TrajectoryRecord, turn: number, output: string): WhatIfScores {
     const rubric = rewardRubric(index);

@@ -1,21 +1,22 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
-import type { HeatmapGrid, RescoreResult } from '../../protocol/trajectory-messages.js';
+import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
 import { mergeAggregates } from './aggregate.js';
 import { resolveInRunDir } from './paths.js';
 import { readRolloutAt } from './read-rollout.js';
-import type { RescoreSettings } from './rescore.js';
 import { buildRunIndex, findRollout, stepFiles, type RunIndex } from './run-index.js';
 import { readRunJson } from './run-json.js';
 import { SidecarStore, type StepAggregates } from './sidecar.js';
 import { sameStamp, stampFile } from './file-stamp.js';
-import { rescoreSteps, scoreWhatIf, type WhatIfScores } from './scoring.js';
+import type { RescoreSettings } from './rescore.js';
+import { rescoreSteps, scoreWhatIf, type RunScoring, type WhatIfScores } from './scoring.js';
 
 /**
  * What the viewer and the debugger ask of a run directory. `RunDirService` answers in the calling thread (tests,
  * CLI); `RunDirWorkerClient` (worker-client.ts) answers the same questions from a worker thread, so that the
- * extension host never parses a large file itself.
+ * extension host never parses a large file itself. The rubric scoring of the trajectory view (RunScoring) is
+ * answered here too, so that in the extension it runs in the worker, never on the extension host's thread.
  */
-export interface RunReader {
+export interface RunReader extends RunScoring {
     /** Indexes the run (or refreshes the index when the directory changed) and returns it. */
     index(root: string): Promise<RunIndex>;
     rollout(root: string, step: number, rollout: number): Promise<TrajectoryRecord>;
@@ -28,10 +29,6 @@ export interface RunReader {
      * per-step aggregates when every step file is unchanged (no rollout entry is loaded), else from the index.
      */
     runHeatmap(root: string, method: string): Promise<HeatmapGrid>;
-    /** A rollout scored with run.json's reward rubric as recorded and with turn `turn`'s output replaced (scoring.ts). */
-    whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores>;
-    /** Every rollout of the run re-scored with another rubric, credit recomputed (scoring.ts). */
-    rescore(root: string, settings: RescoreSettings): Promise<RescoreResult>;
     dispose(): Promise<void>;
 }
 
@@ -87,15 +84,6 @@ export class RunDirService implements RunReader {
         return mergeAggregates(index.steps.map(s => s.aggregates[method]), index.run.spec.agents.map(a => a.name));
     }
 
-    async whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {
-        const record = await this.rollout(root, step, rollout);
-        return scoreWhatIf(await this.current(root), record, turn, output);
-    }
-
-    async rescore(root: string, settings: RescoreSettings): Promise<RescoreResult> {
-        return rescoreSteps(await this.current(root), step => this.step(root, step), settings);
-    }
-
     /** The saved aggregates if they cover exactly the run's step files, each with an unchanged stamp. */
     private async freshAggregates(root: string, sidecars: SidecarStore): Promise<StepAggregates[] | undefined> {
         const [realRoot, files] = await Promise.all([resolveInRunDir(root, '.'), stepFiles(root)]);
@@ -111,6 +99,15 @@ export class RunDirService implements RunReader {
             }
         }));
         return fresh.every(Boolean) ? saved : undefined;
+    }
+
+    async whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {
+        const record = await this.rollout(root, step, rollout);
+        return scoreWhatIf(await this.current(root), record, turn, output);
+    }
+
+    async rescore(root: string, settings: RescoreSettings): ReturnType<RunScoring['rescore']> {
+        return rescoreSteps(await this.current(root), step => this.step(root, step), settings);
     }
 
     async dispose(): Promise<void> {
