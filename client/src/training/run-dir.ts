@@ -3,7 +3,7 @@
  * Everything read back from a run directory is untrusted (it lives in the workspace): launch.json is checked
  * field by field before its pid is ever used.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
 import { readJsonObject } from './run-files.js';
@@ -36,10 +36,15 @@ export function createRunDir(runsRoot: string, workflow: string, now: Date): str
     throw new Error(`${runsRoot}: could not find a free run directory name for ${base}; remove old runs.`);
 }
 
-/** temp + rename in the same folder: a reader sees the old file or the new one, never half. */
+/**
+ * temp + rename in the same folder: a reader sees the old file or the new one, never half. The temporary name is
+ * created exclusively ('wx': O_EXCL never follows a link), after removing whatever a crash or the folder's author
+ * left under it; rename replaces a link named `file` instead of writing through it.
+ */
 export function writeJsonAtomic(file: string, value: unknown): void {
     const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', 'utf8');
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { encoding: 'utf8', flag: 'wx' });
     renameSync(tmp, file);
 }
 

@@ -1,5 +1,8 @@
-/** Reading the run directory's files for a followed session: run.json, the spec, the logs. Missing or torn files read as absent. */
-import { readFileSync } from 'node:fs';
+/**
+ * Reading the run directory's files for a followed session: run.json, the spec, the logs. Missing or torn files read
+ * as absent, and so do links and FIFOs (readRunFileSync): these reads run on the extension host's thread.
+ */
+import { readRunFileSync } from '../../../analysis/run-dir/safe-file-sync.js';
 import * as path from 'node:path';
 import { LAUNCH_FILES } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
@@ -11,7 +14,7 @@ import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
 export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): { text: string; firstLine: number } {
     let buffer: Buffer;
     try {
-        buffer = readFileSync(file);
+        buffer = readRunFileSync(file);
     } catch {
         return { text: '', firstLine: 1 };
     }
@@ -25,7 +28,7 @@ export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): 
 export function readJsonObject(file: string): Record<string, unknown> | undefined {
     let value: unknown;
     try {
-        value = JSON.parse(readFileSync(file, 'utf8'));
+        value = JSON.parse(readRunFileSync(file).toString('utf8'));
     } catch {
         return undefined;
     }
@@ -50,7 +53,7 @@ export function readRunStatus(runDir: string): RunJson | undefined {
 export function readLatestCheckpoint(runDir: string): number | undefined {
     let text: string;
     try {
-        text = readFileSync(path.join(runDir, RUN_DIR_FILES.latestCheckpoint), 'utf8');
+        text = readRunFileSync(path.join(runDir, RUN_DIR_FILES.latestCheckpoint)).toString('utf8');
     } catch {
         return undefined;
     }
@@ -61,7 +64,7 @@ export function readLatestCheckpoint(runDir: string): number | undefined {
 /** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
 export function specFacts(runDir: string): { workflow?: string; steps?: number } {
     try {
-        const spec = JSON.parse(readFileSync(path.join(runDir, LAUNCH_FILES.spec), 'utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
+        const spec = JSON.parse(readRunFileSync(path.join(runDir, LAUNCH_FILES.spec)).toString('utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
         const steps = spec.train?.steps;
         return {
             ...(typeof spec.workflow === 'string' ? { workflow: spec.workflow } : {}),
