@@ -25,10 +25,10 @@ function seconds(ms: number): string {
     return `${Math.round(ms / 100) / 10} s`;
 }
 
-function scoringDeadline(ms: number, what: string): CallDeadline {
+function scoringDeadline(ms: number, what: string, otherCause = ''): CallDeadline {
     return {
         ms,
-        error: () => new Error(`${what} took longer than ${seconds(ms)} and was stopped: a regex in the rubric may backtrack catastrophically on this text (e.g. /(a+)+$/). Simplify the rubric's regexes and try again.`),
+        error: () => new Error(`${what} took longer than ${seconds(ms)} and was stopped: a regex in the rubric may backtrack catastrophically on this text (e.g. /(a+)+$/)${otherCause}. Simplify the rubric's regexes and try again.`),
     };
 }
 
@@ -70,7 +70,7 @@ export class RunDirWorkerClient implements RunReader {
         return this.call('whatIf', [root, step, rollout, turn, output], scoringDeadline(this.deadlines.whatIfMs, 'What-if scoring'));
     }
     rescore(root: string, settings: RescoreSettings): Promise<RescoreResult> {
-        return this.call('rescore', [root, settings], scoringDeadline(this.deadlines.rescoreMs, 'Re-scoring the run'));
+        return this.call('rescore', [root, settings], scoringDeadline(this.deadlines.rescoreMs, 'Re-scoring the run', ', or the run is very large (re-score a copy holding fewer steps)'));
     }
 
     /** The worker's thread id, while one runs (lets tests prove the work is off the calling thread). */

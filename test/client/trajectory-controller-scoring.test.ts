@@ -15,12 +15,16 @@ let stuckWorkerFile: string;
 beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mas-scoring-'));
     await esbuild.build({ entryPoints: ['analysis/run-dir/worker.ts'], outfile: path.join(dir, 'run-dir-worker.cjs'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
-    // The real worker, plus a listener that runs first and never returns from a what-if of the output 'SPIN': the
+    // The real worker, plus a listener that runs first and never returns from a what-if of the output 'SPIN' (or a
+    // re-score of a rubric from 'SPIN'): the
     // thread is stuck as in a regex that backtracks for ever (which the test cannot rely on once regexes are linear).
     stuckWorkerFile = path.join(dir, 'stuck-worker.cjs');
     writeFileSync(stuckWorkerFile, `
 const { parentPort } = require('node:worker_threads');
-parentPort.on('message', (request) => { if (request.method === 'whatIf' && request.args[4] === 'SPIN') for (;;) {} });
+parentPort.on('message', (request) => {
+    const spin = (request.method === 'whatIf' && request.args[4] === 'SPIN') || (request.method === 'rescore' && request.args[1].source === 'SPIN');
+    if (spin) for (;;) {}
+});
 require('./run-dir-worker.cjs');
 `);
 });
@@ -56,6 +60,30 @@ describe('TrajectoryController scoring', () => {
             if (answer?.type === 'trajectory/whatIf') expect(answer.result.after.criteria.map(c => c.name)).toEqual(['first_part', 'second_part']);
             expect(reader.threadId).toBeDefined();
             expect(reader.threadId).not.toBe(stuckThread);
+        } finally {
+            await reader.dispose();
+        }
+    });
+
+    it('a re-score stuck past its deadline is stopped with the same message, and the next re-score is answered', async () => {
+        const reader = new RunDirWorkerClient(stuckWorkerFile, {}, { whatIfMs: 2000, rescoreMs: 2000 });
+        const posted: TrajectoryToView[] = [];
+        let source = 'SPIN';
+        const controller = new TrajectoryController({
+            reader, root: FIXTURE_RUN, post: m => posted.push(m),
+            loadRubric: async index => ({ rubric: index.run.spec.rubrics[0]!, level: index.run.spec.reward.level, source }),
+        });
+        try {
+            await controller.handle({ type: 'trajectory/rescore' });
+            expect(posted.at(-1)).toEqual({
+                type: 'trajectory/notice', severity: 'error',
+                message: expect.stringMatching(/^Re-scoring the run took longer than 2 s and was stopped: a regex in the rubric may backtrack/),
+            });
+            source = 'parts.mas';
+            await controller.handle({ type: 'trajectory/rescore' });
+            const answer = posted.at(-1);
+            expect(answer?.type).toBe('trajectory/rescore');
+            if (answer?.type === 'trajectory/rescore') expect(answer.result.source).toBe('parts.mas');
         } finally {
             await reader.dispose();
         }
