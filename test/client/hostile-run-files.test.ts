@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveInRunDir } from '../../analysis/run-dir/paths.js';
 import { DashboardSession } from '../../client/src/panels/dashboard-session.js';
 import { writeLaunchRecord } from '../../client/src/training/run-dir.js';
-import { readJsonObject, readLogFrom, readRunStatus } from '../../client/src/training/run-files.js';
+import { readLatestCheckpoint, readLogFrom } from '../../client/src/training/run-files.js';
 import { RunFileTail } from '../../client/src/training/run-file-tail.js';
 import { trainerRunArgs } from '../../client/src/training/trainer-args.js';
 import { launchTrainer } from '../../client/src/training/trainer-process.js';
@@ -140,22 +140,20 @@ describe('the dashboard follows metrics.jsonl by the trajectory reader\'s rule',
 });
 
 describe('a training session\'s reads of its run directory', () => {
-    it('tails refuse links out and FIFOs; run.json, launch.json and logs behind them read as absent without blocking', () => {
+    it('tails refuse links out and FIFOs; logs and the checkpoint marker behind them read as absent without blocking', () => {
         const { runDir, outside } = layout();
         const secret = path.join(outside, 'secret.txt');
         writeFileSync(secret, 'do not show\n');
         symlinkSync(secret, path.join(runDir, 'process.log'));
         mkfifo(path.join(runDir, 'metrics.jsonl'));
-        mkfifo(path.join(runDir, 'run.json'));
         mkfifo(path.join(runDir, 'trainer.log'));
-        writeFileSync(path.join(outside, 'launch.json'), '{"version": 1}');
-        symlinkSync(path.join(outside, 'launch.json'), path.join(runDir, 'launch.json'));
+        writeFileSync(path.join(outside, 'step'), '7\n');
+        symlinkSync(path.join(outside, 'step'), path.join(runDir, 'latest_checkpointed_iteration.txt'));
 
         expect(new RunFileTail(runDir, 'process.log').read()).toMatchObject({ kind: 'refused', reason: expect.stringContaining('outside the run directory') });
         expect(new RunFileTail(runDir, 'metrics.jsonl').read()).toMatchObject({ kind: 'refused', reason: expect.stringContaining('is a FIFO') });
         expect(readLogFrom(path.join(runDir, 'process.log'), 0).text).toBe('');
         expect(readLogFrom(path.join(runDir, 'trainer.log'), 0).text).toBe('');
-        expect(readRunStatus(runDir)).toBeUndefined();
-        expect(readJsonObject(path.join(runDir, 'launch.json'))).toBeUndefined();
+        expect(readLatestCheckpoint(runDir)).toBeUndefined();
     });
 });

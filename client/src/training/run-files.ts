@@ -1,11 +1,10 @@
-/**
- * Reading the run directory's files for a followed session: run.json, the spec, the logs. Missing or torn files read
- * as absent, and so do links and FIFOs (readRunFileSync): these reads run on the extension host's thread.
- */
-import { readRunFileSync } from '../../../analysis/run-dir/safe-file-sync.js';
+/** Reading the run directory's files for a followed session: run.json, the spec, the logs. Missing or torn files read as absent. */
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
+// Logs and the checkpoint marker are read on the extension host's thread: never behind a link, never from a FIFO.
+import { readRunFileSync } from '../../../analysis/run-dir/safe-file-sync.js';
 
 /**
  * A log's text from `offset` on (at most its last `maxBytes`) and the 1-based number of its first line in the
@@ -28,7 +27,7 @@ export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): 
 export function readJsonObject(file: string): Record<string, unknown> | undefined {
     let value: unknown;
     try {
-        value = JSON.parse(readRunFileSync(file).toString('utf8'));
+        value = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
         return undefined;
     }
@@ -64,7 +63,7 @@ export function readLatestCheckpoint(runDir: string): number | undefined {
 /** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
 export function specFacts(runDir: string): { workflow?: string; steps?: number } {
     try {
-        const spec = JSON.parse(readRunFileSync(path.join(runDir, LAUNCH_FILES.spec)).toString('utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
+        const spec = JSON.parse(readFileSync(path.join(runDir, LAUNCH_FILES.spec), 'utf8')) as { workflow?: unknown; train?: { steps?: unknown } };
         const steps = spec.train?.steps;
         return {
             ...(typeof spec.workflow === 'string' ? { workflow: spec.workflow } : {}),
