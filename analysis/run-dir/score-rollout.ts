@@ -12,11 +12,7 @@ export interface RolloutScore {
     decisionRewards: (number | null)[];
 }
 
-/** The turns with one output replaced: the "what if this agent had said …" transcript (later turns kept). */
-export function withOutput(turns: readonly TurnRecord[], turn: number, output: string): TurnRecord[] {
-    if (!turns[turn]) throw new Error(`turn ${turn} does not exist (the rollout has ${turns.length} turns).`);
-    return turns.map((t, i) => (i === turn ? { ...t, output } : t));
-}
+export { withOutput } from './edited-turns.js';
 
 function latestOutputs(turns: readonly TurnRecord[]): Record<string, string> {
     const outputs: Record<string, string> = {};

@@ -8,13 +8,16 @@ import { stepFiles } from './step-files.js';
 import { readRunJson } from './run-json.js';
 import { SidecarStore, type StepAggregates } from './sidecar.js';
 import { sameStamp, stampFile } from './file-stamp.js';
+import type { RescoreSettings } from './rescore.js';
+import { rescoreSteps, scoreWhatIf, type RunScoring, type WhatIfScores } from './scoring.js';
 
 /**
  * What the viewer and the debugger ask of a run directory. `RunDirService` answers in the calling thread (tests,
  * CLI); `RunDirWorkerClient` (worker-client.ts) answers the same questions from a worker thread, so that the
- * extension host never parses a large file itself.
+ * extension host never parses a large file itself. The rubric scoring of the trajectory view (RunScoring) is
+ * answered here too, so that in the extension it runs in the worker, never on the extension host's thread.
  */
-export interface RunReader {
+export interface RunReader extends RunScoring {
     /** Indexes the run (or refreshes the index when the directory changed) and returns it. */
     index(root: string): Promise<RunIndex>;
     rollout(root: string, step: number, rollout: number): Promise<TrajectoryRecord>;
@@ -97,6 +100,15 @@ export class RunDirService implements RunReader {
             }
         }));
         return fresh.every(Boolean) ? saved : undefined;
+    }
+
+    async whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {
+        const record = await this.rollout(root, step, rollout);
+        return scoreWhatIf(await this.current(root), record, turn, output);
+    }
+
+    async rescore(root: string, settings: RescoreSettings): ReturnType<RunScoring['rescore']> {
+        return rescoreSteps(await this.current(root), step => this.step(root, step), settings);
     }
 
     async dispose(): Promise<void> {

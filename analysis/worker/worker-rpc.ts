@@ -10,7 +10,14 @@ export interface WorkerRpcOptions {
     crashError(reason: Error): Error;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+/** A time limit for one call: past it, the worker is ended (its thread may be stuck) and the call fails. */
+export interface CallDeadline {
+    ms: number;
+    /** The error the late call fails with (the other pending calls fail with `crashError`, as on a crash). */
+    error(): Error;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer?: ReturnType<typeof setTimeout> };
 
 /**
  * Request/response calls to a worker thread, answered by id. The worker starts on the first call; if it dies,
@@ -29,12 +36,19 @@ export class WorkerRpc<Request extends object> {
         return this.worker?.threadId;
     }
 
-    call<Value>(request: Request): Promise<Value> {
+    /**
+     * Sends `request` and resolves with the worker's answer. With a `deadline`, a call still unanswered after
+     * `deadline.ms` fails with `deadline.error()` and the worker is terminated like a crashed one (a thread stuck
+     * in a loop cannot be interrupted any other way); the next call starts a new worker.
+     */
+    call<Value>(request: Request, deadline?: CallDeadline): Promise<Value> {
         this.worker ??= this.start();
         const id = this.nextId++;
         const worker = this.worker;
         return new Promise<Value>((resolve, reject) => {
-            this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+            const waiting: Pending = { resolve: resolve as (value: unknown) => void, reject };
+            if (deadline) waiting.timer = setTimeout(() => this.late(worker, id, deadline), deadline.ms);
+            this.pending.set(id, waiting);
             worker.postMessage({ ...request, id });
         });
     }
@@ -53,12 +67,22 @@ export class WorkerRpc<Request extends object> {
             const waiting = this.pending.get(reply.id);
             if (!waiting) return;
             this.pending.delete(reply.id);
+            clearTimeout(waiting.timer);
             if (reply.ok) waiting.resolve(reply.value);
             else waiting.reject(new Error(reply.error));
         });
         worker.on('error', error => this.crashed(worker, error));
         worker.on('exit', code => this.crashed(worker, new Error(`exit code ${code}`)));
         return worker;
+    }
+
+    private late(worker: Worker, id: number, deadline: CallDeadline): void {
+        const waiting = this.pending.get(id);
+        if (!waiting) return;
+        this.pending.delete(id);
+        waiting.reject(deadline.error());
+        this.crashed(worker, new Error(`a call ran past its ${deadline.ms} ms deadline`));
+        void worker.terminate();
     }
 
     private crashed(worker: Worker, reason: Error): void {
@@ -68,7 +92,10 @@ export class WorkerRpc<Request extends object> {
     }
 
     private failAll(error: Error): void {
-        for (const waiting of this.pending.values()) waiting.reject(error);
+        for (const waiting of this.pending.values()) {
+            clearTimeout(waiting.timer);
+            waiting.reject(error);
+        }
         this.pending.clear();
     }
 }

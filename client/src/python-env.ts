@@ -42,13 +42,13 @@ export class PythonEnvironment implements vscode.Disposable {
         });
     }
 
-    /** The trainer sources shipped with the extension; first on PYTHONPATH. */
+    /** The trainer sources shipped with the extension; first on the trainer's sys.path (trainer-args.ts). */
     get trainerRoot(): string {
         return path.join(this.extensionPath, 'trainer');
     }
 
     env(): NodeJS.ProcessEnv {
-        return trainerEnv(process.env, this.trainerRoot);
+        return trainerEnv(process.env);
     }
 
     async resolve(resource?: vscode.Uri): Promise<ResolvedPython> {
@@ -69,7 +69,7 @@ export class PythonEnvironment implements vscode.Disposable {
         const cached = this.checks.get(python.command);
         if (cached && !force) return cached;
         this.log.info(`check-env with ${python.describe}`);
-        const check = await runCheckEnv(python.command, { env: this.env(), trust: this.trust });
+        const check = await runCheckEnv(python.command, { env: this.env(), trainerRoot: this.trainerRoot, trust: this.trust });
         for (const line of describeEnv(check)) this.log.info(line);
         if (check.ok) this.checks.set(python.command, check);
         return check;

@@ -108,11 +108,11 @@ export class TrainingController {
             const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
             const runDir = createRunDir(path.join(folder, 'runs'), compiled.spec.workflow, new Date());
             const specFile = writeSpec(runDir, compiled.spec);
-            const args = trainerRunArgs({ specFile, runDir });
-            this.deps.view.log.info(`launch: ${python.describe} ${JSON.stringify(args)} (cwd ${folder})`);
+            const args = trainerRunArgs({ specFile, runDir, trainerRoot: this.deps.python.trainerRoot });
+            this.deps.view.log.info(`launch: ${python.describe} ${JSON.stringify(args)} (cwd ${runDir})`);
             let session: TrainingSession;
             try {
-                session = await TrainingSession.launch({ python: python.command, args, runDir, cwd: folder, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.sessionOptions);
+                session = await TrainingSession.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.sessionOptions);
             } catch (error) {
                 return this.fail(`MAS: ${(error as Error).message}`, 'Show Log');
             }
@@ -237,9 +237,9 @@ export class TrainingController {
             return { started: false, reason: check.problems[0]?.message ?? 'environment check failed' };
         }
         const python = await this.deps.python.resolve();
-        const args = trainerRunArgs({ specFile: path.join(runDir, LAUNCH_FILES.spec), runDir, resume: true });
+        const args = trainerRunArgs({ specFile: path.join(runDir, LAUNCH_FILES.spec), runDir, trainerRoot: this.deps.python.trainerRoot, resume: true });
         try {
-            const session = await TrainingSession.launch({ python: python.command, args, runDir, cwd: path.dirname(path.dirname(runDir)), env: this.deps.python.env(), trust: this.deps.trust }, this.deps.sessionOptions);
+            const session = await TrainingSession.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.sessionOptions);
             this.deps.view.add(session);
             return { started: true, runDir, pid: session.pid };
         } catch (error) {

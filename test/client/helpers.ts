@@ -11,7 +11,7 @@ export const testPython = existsSync(venv) ? venv : 'python3';
 /** A stand-in extension folder: its trainer/ holds the fake mas_trainer package. */
 export const fakeExtensionRoot = path.resolve('test/client/fixtures/fake-extension');
 export const fakeTrainerRoot = path.join(fakeExtensionRoot, 'trainer');
-export const fakeEnv = (): NodeJS.ProcessEnv => ({ ...trainerEnv(process.env, fakeTrainerRoot), PYTHONDONTWRITEBYTECODE: '1' });
+export const fakeEnv = (): NodeJS.ProcessEnv => trainerEnv(process.env);
 export const trusted: TrustSource = { isTrusted: () => true };
 export const untrusted: TrustSource = { isTrusted: () => false };
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeOutcome, EXIT_ADVICE, findCause } from '../../client/src/training/run-outcome.js';
 import { createRunDir, launchBelongsTo, listRunDirs, readLaunchRecord, runDirName, writeLaunchRecord } from '../../client/src/training/run-dir.js';
 import { readLatestCheckpoint, readRunStatus } from '../../client/src/training/run-files.js';
-import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
+import { TRAINER_BOOTSTRAP, trainerRunArgs } from '../../client/src/training/trainer-args.js';
 import { tempDir } from './helpers.js';
 
 const base = { runDir: '/w/runs/lazy-1', stopRequested: false, processLog: '', trainerLog: '' };
@@ -81,13 +81,16 @@ describe('run directory', () => {
         cleanups.push(tmp.cleanup);
         const runDir = path.join(tmp.dir, 'r');
         mkdirSync(runDir);
-        const args = trainerRunArgs({ specFile: path.join(runDir, 'spec.json'), runDir });
+        const args = trainerRunArgs({ specFile: path.join(runDir, 'spec.json'), runDir, trainerRoot: '/ext/trainer' });
         const record = { version: 1 as const, pid: 1234, python: 'python3', args, start_ticks: 99, launched_at: 1, log_offsets: { process: 0, trainer: 0 }, stop_requested_at: null };
         writeLaunchRecord(runDir, record);
         expect(readLaunchRecord(runDir)).toEqual(record);
         expect(launchBelongsTo(record, runDir)).toBe(true);
         expect(launchBelongsTo(record, path.join(tmp.dir, 'other'))).toBe(false);
         expect(launchBelongsTo({ ...record, args: ['-c', 'import os', `--run-dir=${runDir}`] }, runDir)).toBe(false);
+        expect(launchBelongsTo({ ...record, args: args.map(a => (a === TRAINER_BOOTSTRAP ? 'import os' : a)) }, runDir)).toBe(false);
+        // A trainer launched by an earlier version (`-m mas_trainer run …`) is still recognised.
+        expect(launchBelongsTo({ ...record, args: ['-m', 'mas_trainer', 'run', `--run-dir=${runDir}`] }, runDir)).toBe(true);
         writeFileSync(path.join(runDir, 'launch.json'), JSON.stringify({ ...record, pid: '1234; rm -rf ~' }));
         expect(readLaunchRecord(runDir)).toBeUndefined();
         writeFileSync(path.join(runDir, 'launch.json'), '{ torn');
@@ -132,8 +135,7 @@ describe('run directory', () => {
     });
 
     it('argument arrays: absolute paths with `=`, so a leading "-" is never an option; resume flag', () => {
-        const args = trainerRunArgs({ specFile: '/w/-x/spec.json', runDir: '/w/-x', resume: true });
-        expect(args).toEqual(['-m', 'mas_trainer', 'run', '--spec=/w/-x/spec.json', '--run-dir=/w/-x', '--resume']);
-        expect(trainerEnv({ PYTHONPATH: '/a' }, '/ext/trainer')).toMatchObject({ PYTHONPATH: `/ext/trainer${path.delimiter}/a`, PYTHONUNBUFFERED: '1' });
+        const args = trainerRunArgs({ specFile: '/w/-x/spec.json', runDir: '/w/-x', trainerRoot: '/ext/trainer', resume: true });
+        expect(args).toEqual(['-I', '-u', '-X', 'utf8', '-c', TRAINER_BOOTSTRAP, '/ext/trainer', 'run', '--spec=/w/-x/spec.json', '--run-dir=/w/-x', '--resume']);
     });
 });

@@ -6,11 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCH_FILES } from '../../protocol/launch.js';
 import { liveness } from '../../client/src/training/process-identity.js';
 import { createRunDir, readLaunchRecord, writeSpec } from '../../client/src/training/run-dir.js';
-import { trainerRunArgs } from '../../client/src/training/trainer-args.js';
+import { trainerRunArgs, trainerSubcommand } from '../../client/src/training/trainer-args.js';
 import { identityOf } from '../../client/src/training/trainer-process.js';
 import { TrainingSession } from '../../client/src/training/training-session.js';
 import { UntrustedWorkspaceError } from '../../client/src/training/trust.js';
-import { fakeEnv, nextEvent, tempDir, testPython, trusted, untrusted, waitForFile } from './helpers.js';
+import { fakeEnv, fakeTrainerRoot, nextEvent, tempDir, testPython, trusted, untrusted, waitForFile } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -23,8 +23,8 @@ function prepare(fake: { mode: string; steps?: number }, workflow = 'lazy-team',
     const root = folder ? path.join(tmp.dir, folder) : tmp.dir;
     const runDir = createRunDir(path.join(root, 'runs'), workflow, new Date(2026, 10, 30, 0, 15, 2));
     const specFile = writeSpec(runDir, { version: 1, workflow, train: { steps: 10 }, fake });
-    const args = trainerRunArgs({ specFile, runDir });
-    return { runDir, specFile, args, input: { python: testPython, args, runDir, cwd: root, env: fakeEnv(), trust: trusted } };
+    const args = trainerRunArgs({ specFile, runDir, trainerRoot: fakeTrainerRoot });
+    return { runDir, specFile, args, input: { python: testPython, args, runDir, env: fakeEnv(), trust: trusted } };
 }
 
 async function launch(fake: { mode: string; steps?: number }, options = {}) {
@@ -72,7 +72,7 @@ describe('TrainingSession with a fake trainer', () => {
         const first = await launch({ mode: 'error' });
         expect((await nextEvent(first.session.onEnd.on.bind(first.session.onEnd))).message).toContain("field 'answer'");
         writeSpec(first.runDir, { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'crash', steps: 1 } });
-        const args = trainerRunArgs({ specFile: first.specFile, runDir: first.runDir, resume: true });
+        const args = trainerRunArgs({ specFile: first.specFile, runDir: first.runDir, trainerRoot: fakeTrainerRoot, resume: true });
         const again = await TrainingSession.launch({ ...first.input, args }, { pollMs: 50 });
         cleanups.push(() => again.dispose());
         const outcome = await nextEvent(again.onEnd.on.bind(again.onEnd));
@@ -179,7 +179,7 @@ describe('TrainingSession with a fake trainer', () => {
         cleanups.push(() => session.dispose());
         expect((await nextEvent(session.onEnd.on.bind(session.onEnd))).kind).toBe('finished');
         const argv = JSON.parse(readFileSync(path.join(p.runDir, 'argv.json'), 'utf8')) as string[];
-        expect(argv).toEqual(p.args.slice(2)); // the trainer sees `run --spec=... --run-dir=...` after `-m mas_trainer`
+        expect(argv).toEqual(trainerSubcommand(p.args)); // the trainer sees `run --spec=... --run-dir=...` after its bootstrap
         expect(argv.join('\n')).toContain(folder);
         expect(existsSync(path.join(path.dirname(p.runDir), 'pwned'))).toBe(false);
         expect(existsSync('pwned')).toBe(false);

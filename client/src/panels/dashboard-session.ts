@@ -78,6 +78,7 @@ export class DashboardSession {
                 this.post({ type: 'dashboard/metrics', slot, records });
             },
             onIssue: (issue) => this.post({ type: 'dashboard/notice', slot, severity: 'warning', message: `${issue.file}:${issue.line}: ${issue.message}` }),
+            onRefused: (reason) => this.post({ type: 'dashboard/notice', slot, severity: 'error', message: `${info.name}: ${reason}` }),
             onRunJson: (run, error) => {
                 applyRunJson(info, run, error);
                 this.post({ type: 'dashboard/status', run: { ...info } });

@@ -4,6 +4,10 @@
  * metrics.jsonl on resume and of run.json) and, because watching is unreliable on some file systems (network
  * drives, containers), by polling as well; both only trigger an incremental read, so a line reaches the
  * dashboard well within a second of being written. Nothing is kept here but the read position.
+ *
+ * The run directory is untrusted (a colleague's zip, a folder picked with Browse…): metrics.jsonl is located by the
+ * trajectory reader's rule and read only if it is a regular file (RunFileTail: a link out of the run directory,
+ * a FIFO or a device is refused, never followed or opened).
  */
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +15,7 @@ import { JsonlLines, type JsonlIssue } from '../../../analysis/run-dir/jsonl-lin
 import { readRunJson } from '../../../analysis/run-dir/run-json.js';
 import { validateMetrics } from '../../../analysis/run-dir/validate.js';
 import { RUN_DIR_FILES, type MetricsRecord, type RunJson } from '../../../protocol/run-dir.js';
-import { FileTail } from '../training/file-tail.js';
+import { RunFileTail } from '../training/run-file-tail.js';
 
 export interface MetricsFollowerEvents {
     /** metrics.jsonl was replaced or truncated (a resume rewrote it): forget the records shown so far. */
@@ -20,6 +24,8 @@ export interface MetricsFollowerEvents {
     onRecords(records: MetricsRecord[]): void;
     /** A corrupt line (file:line), skipped. */
     onIssue(issue: JsonlIssue): void;
+    /** metrics.jsonl is not read (a link out of the run directory, a FIFO …): the reason, once until it changes. */
+    onRefused(reason: string): void;
     /** run.json changed (or could not be read: `error` says why). */
     onRunJson(run: RunJson | undefined, error: string | undefined): void;
     /** The run directory disappeared (`gone: true`) or came back. */
@@ -43,7 +49,8 @@ export interface MetricsFollowerOptions {
 const MAX_ISSUES = 100;
 
 export class MetricsFollower {
-    private readonly tail: FileTail;
+    private readonly tail: RunFileTail;
+    private refusal: string | undefined;
     private lines: JsonlLines<MetricsRecord>;
     private watcher: FSWatcher | undefined;
     private timer: ReturnType<typeof setInterval> | undefined;
@@ -60,7 +67,7 @@ export class MetricsFollower {
 
     constructor(readonly runDir: string, private readonly events: MetricsFollowerEvents, options: MetricsFollowerOptions = {}) {
         const file = join(runDir, RUN_DIR_FILES.metrics);
-        this.tail = new FileTail(file);
+        this.tail = new RunFileTail(runDir, RUN_DIR_FILES.metrics);
         this.lines = new JsonlLines<MetricsRecord>(file, { validate: validateMetrics });
         this.pollMs = options.pollMs ?? 250;
         this.batchSize = options.batchSize ?? 5000;
@@ -131,7 +138,10 @@ export class MetricsFollower {
 
     private readMetrics(): void {
         let pending: MetricsRecord[] = [];
-        for (let chunk = this.tail.read(); chunk.kind === 'data'; chunk = this.tail.read()) {
+        let chunk = this.tail.read();
+        if (chunk.kind === 'refused') this.refuse(chunk.reason);
+        else this.refusal = undefined;
+        for (; chunk.kind === 'data'; chunk = this.tail.read()) {
             if (chunk.fromStart && this.lines.consumedBytes + this.lines.pendingBytes > 0) {
                 this.flush(pending);
                 pending = [];
@@ -152,6 +162,12 @@ export class MetricsFollower {
             if (chunk.bytes.length === 0) break;
         }
         this.flush(pending);
+    }
+
+    private refuse(reason: string): void {
+        if (reason === this.refusal) return;
+        this.refusal = reason;
+        this.events.onRefused(reason);
     }
 
     private flush(records: MetricsRecord[]): void {

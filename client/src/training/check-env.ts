@@ -71,7 +71,7 @@ export function adviseReport(python: string, report: EnvReport): EnvProblem[] {
         problems.push({ level: 'error', message: `Python ${report.python} is too old; the trainer needs ${MIN_PYTHON.join('.')} or newer.`, fix: 'Run "MAS: Select Python Interpreter" and pick Python 3.10+ (or set mas.trainer.pythonPath).' });
     }
     if (report.torch === null) {
-        problems.push({ level: 'error', message: `PyTorch is not installed for ${python}.`, fix: `${pip} torch (see pytorch.org for the CUDA build that matches your driver), or select an interpreter that has it.` });
+        problems.push({ level: 'error', message: `PyTorch is not installed for ${python} (the trainer runs it isolated, with -I: packages from pip install --user or PYTHONPATH are not seen).`, fix: `${pip} torch in the interpreter's own environment, e.g. a venv (see pytorch.org for the CUDA build that matches your driver), or select an interpreter that has it.` });
         return problems;
     }
     if (report.transformers === undefined || report.peft === undefined) {
@@ -104,6 +104,8 @@ export function adviseFailure(python: string, failure: { code?: string | number 
 
 export interface RunCheckEnvOptions {
     env: NodeJS.ProcessEnv;
+    /** The folder holding the mas_trainer package that check-env runs from (trainer-args.ts: trainerInvocation). */
+    trainerRoot: string;
     /** Checked before the interpreter is spawned: throws UntrustedWorkspaceError. */
     trust: TrustSource;
     cwd?: string;
@@ -114,7 +116,7 @@ export interface RunCheckEnvOptions {
 export async function runCheckEnv(python: string, options: RunCheckEnvOptions): Promise<EnvCheck> {
     assertTrusted(options.trust, 'Checking the trainer environment');
     return new Promise((resolve) => {
-        execFile(python, checkEnvArgs(), { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 1 << 20, windowsHide: true },
+        execFile(python, checkEnvArgs(options.trainerRoot), { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 1 << 20, windowsHide: true },
             (error, stdout, stderr) => {
                 const report = error ? undefined : parseEnvReport(stdout);
                 if (report) {

@@ -1,14 +1,17 @@
 /**
  * Reads what was appended to a file since the last call. Handles the file being absent (not written yet),
  * replaced (the trainer rewrites metrics.jsonl atomically on --resume: new inode) and truncated; a caller
- * starting on a long file may skip to its last bytes.
+ * starting on a long file may skip to its last bytes. The file lives in an untrusted run directory: a symbolic
+ * link, a FIFO or any other non-regular file is refused (`refused`, with the reason), never followed or opened.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, readSync } from 'node:fs';
+import { irregularKind, openRunFileSync, RefusedFileError } from '../../../analysis/run-dir/safe-file-sync.js';
 
 export type TailChunk =
     | { kind: 'data'; bytes: Buffer; fromStart: boolean; skipped: boolean }
     | { kind: 'none' }
-    | { kind: 'missing' };
+    | { kind: 'missing' }
+    | { kind: 'refused'; reason: string };
 
 export class FileTail {
     private offset = 0;
@@ -26,7 +29,9 @@ export class FileTail {
         let size: number;
         let ino: number;
         try {
-            const st = statSync(this.file);
+            const st = lstatSync(this.file);
+            const kind = irregularKind(st);
+            if (kind !== undefined) return { kind: 'refused', reason: new RefusedFileError(this.file, kind).message };
             size = st.size;
             ino = st.ino;
         } catch {
@@ -49,7 +54,13 @@ export class FileTail {
         }
         this.inode = ino;
         if (size <= this.offset) return fromStart ? { kind: 'data', bytes: Buffer.alloc(0), fromStart, skipped } : { kind: 'none' };
-        const fd = openSync(this.file, 'r');
+        let fd: number;
+        try {
+            fd = openRunFileSync(this.file, constants.O_RDONLY); // the type is checked again on the descriptor: no swap in between
+        } catch (error) {
+            if (error instanceof RefusedFileError) return { kind: 'refused', reason: error.message };
+            return { kind: 'none' }; // gone between lstat and open: the next call says missing
+        }
         try {
             if (fstatSync(fd).ino !== ino) return { kind: 'none' }; // swapped between stat and open: next call
             const length = Math.min(size - this.offset, this.maxChunk);

@@ -3,10 +3,11 @@
  * Everything read back from a run directory is untrusted (it lives in the workspace): launch.json is checked
  * field by field before its pid is ever used.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
 import { readJsonObject } from './run-files.js';
+import { trainerSubcommand } from './trainer-args.js';
 
 /** `lazy-team` + date → `lazy-team-20261130-001502`: sortable, and safe on every file system. */
 export function runDirName(workflow: string, now: Date): string {
@@ -35,10 +36,15 @@ export function createRunDir(runsRoot: string, workflow: string, now: Date): str
     throw new Error(`${runsRoot}: could not find a free run directory name for ${base}; remove old runs.`);
 }
 
-/** temp + rename in the same folder: a reader sees the old file or the new one, never half. */
+/**
+ * temp + rename in the same folder: a reader sees the old file or the new one, never half. The temporary name is
+ * created exclusively ('wx': O_EXCL never follows a link), after removing whatever a crash or the folder's author
+ * left under it; rename replaces a link named `file` instead of writing through it.
+ */
 export function writeJsonAtomic(file: string, value: unknown): void {
     const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', 'utf8');
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { encoding: 'utf8', flag: 'wx' });
     renameSync(tmp, file);
 }
 
@@ -81,9 +87,8 @@ export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
  * `run` command with `--run-dir=<this dir>`. A crafted launch.json naming some other process is refused.
  */
 export function launchBelongsTo(record: LaunchRecord, runDir: string): boolean {
-    const args = record.args;
-    return args[0] === '-m' && args[1] === 'mas_trainer' && args[2] === 'run'
-        && args.includes(`--run-dir=${path.resolve(runDir)}`);
+    const command = trainerSubcommand(record.args);
+    return command?.[0] === 'run' && command.includes(`--run-dir=${path.resolve(runDir)}`);
 }
 
 /** Runs under `runsRoot` that hold a run.json or launch.json, newest name first. */

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { parseBoundedJson } from '../../../analysis/run-dir/json-bounded.js';
 import { LAUNCH_FILES } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
+// Logs and the checkpoint marker are read on the extension host's thread: never behind a link, never from a FIFO.
+import { readRunFileSync } from '../../../analysis/run-dir/safe-file-sync.js';
 
 /**
  * A log's text from `offset` on (at most its last `maxBytes`) and the 1-based number of its first line in the
@@ -12,7 +14,7 @@ import { RUN_DIR_FILES, type RunJson } from '../../../protocol/run-dir.js';
 export function readLogFrom(file: string, offset: number, maxBytes = 16 << 20): { text: string; firstLine: number } {
     let buffer: Buffer;
     try {
-        buffer = readFileSync(file);
+        buffer = readRunFileSync(file);
     } catch {
         return { text: '', firstLine: 1 };
     }
@@ -53,7 +55,7 @@ export function readRunStatus(runDir: string): RunJson | undefined {
 export function readLatestCheckpoint(runDir: string): number | undefined {
     let text: string;
     try {
-        text = readFileSync(path.join(runDir, RUN_DIR_FILES.latestCheckpoint), 'utf8');
+        text = readRunFileSync(path.join(runDir, RUN_DIR_FILES.latestCheckpoint)).toString('utf8');
     } catch {
         return undefined;
     }

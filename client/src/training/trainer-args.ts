@@ -1,40 +1,64 @@
 /**
  * The trainer's command lines as argument arrays (never a shell string: file and folder names reach Python
  * byte-identical, whatever quotes, `;` or `$()` they hold) and the environment they run in.
+ *
+ * The trainer runs in isolated mode (`-I`): neither the working directory nor PYTHONPATH, PYTHON* variables or the
+ * user's site-packages reach sys.path, so a workspace (or a run directory) holding `mas_trainer/`, `argparse.py`,
+ * `torch/` … cannot replace the trainer or the libraries it imports. The trainer shipped with the extension is put
+ * first on sys.path explicitly by a fixed bootstrap (`-I` would ignore it on PYTHONPATH), then run as
+ * `python -m mas_trainer` would run it. `-u` and `-X utf8` replace PYTHONUNBUFFERED / PYTHONIOENCODING, which `-I`
+ * ignores: process.log stays current when the process dies, and any text reaches it as UTF-8.
  */
 import * as path from 'node:path';
 
 export const TRAINER_MODULE = 'mas_trainer';
 
+/** argv[1] is the trainer's folder (taken off argv), the rest are mas_trainer's own arguments. */
+export const TRAINER_BOOTSTRAP = [
+    'import runpy, sys',
+    'sys.path.insert(0, sys.argv.pop(1))',
+    `runpy.run_module('${TRAINER_MODULE}', run_name='__main__', alter_sys=True)`,
+].join('; ');
+
+const ISOLATED_FLAGS = ['-I', '-u', '-X', 'utf8'];
+
+/** The interpreter arguments that run the trainer at `trainerRoot` (a folder holding mas_trainer/) isolated. */
+export function trainerInvocation(trainerRoot: string): string[] {
+    return [...ISOLATED_FLAGS, '-c', TRAINER_BOOTSTRAP, path.resolve(trainerRoot)];
+}
+
 export interface RunArgsInput {
     specFile: string;
     runDir: string;
+    /** The folder holding the mas_trainer package (the extension's trainer/). */
+    trainerRoot: string;
     resume?: boolean;
 }
 
-/** `-m mas_trainer run --spec FILE --run-dir DIR [--resume]`; paths are made absolute so cwd never matters. */
+/** `<isolated bootstrap> run --spec=FILE --run-dir=DIR [--resume]`; paths are made absolute so cwd never matters. */
 export function trainerRunArgs(input: RunArgsInput): string[] {
     // `--spec=` form: a path that starts with `-` is then never read as an option by argparse.
-    const args = ['-m', TRAINER_MODULE, 'run', `--spec=${path.resolve(input.specFile)}`, `--run-dir=${path.resolve(input.runDir)}`];
+    const args = [...trainerInvocation(input.trainerRoot), 'run', `--spec=${path.resolve(input.specFile)}`, `--run-dir=${path.resolve(input.runDir)}`];
     if (input.resume) args.push('--resume');
     return args;
 }
 
-export function checkEnvArgs(): string[] {
-    return ['-m', TRAINER_MODULE, 'check-env'];
+export function checkEnvArgs(trainerRoot: string): string[] {
+    return [...trainerInvocation(trainerRoot), 'check-env'];
 }
 
 /**
- * The trainer's environment: the caller's, with the trainer sources shipped in the extension first on
- * PYTHONPATH (so any interpreter with torch can run them) and unbuffered output (so process.log is current
- * when the process dies).
+ * mas_trainer's own arguments in a recorded trainer command line (launch.json), or undefined when it is not one:
+ * the isolated form above, or `-m mas_trainer …` as launched by earlier versions (still re-attached to).
  */
-export function trainerEnv(base: NodeJS.ProcessEnv, trainerRoot: string): NodeJS.ProcessEnv {
-    const existing = base['PYTHONPATH'];
-    return {
-        ...base,
-        PYTHONPATH: existing ? `${trainerRoot}${path.delimiter}${existing}` : trainerRoot,
-        PYTHONUNBUFFERED: '1',
-        PYTHONIOENCODING: 'utf-8',
-    };
+export function trainerSubcommand(args: readonly string[]): string[] | undefined {
+    if (args[0] === '-m' && args[1] === TRAINER_MODULE) return args.slice(2);
+    const prefix = ISOLATED_FLAGS.length;
+    const isolated = ISOLATED_FLAGS.every((flag, i) => args[i] === flag) && args[prefix] === '-c' && args[prefix + 1] === TRAINER_BOOTSTRAP;
+    return isolated && args.length > prefix + 2 ? args.slice(prefix + 3) : undefined;
+}
+
+/** The trainer's environment: the caller's (isolated mode ignores its PYTHON* variables; CUDA_*, HF_* … apply). */
+export function trainerEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    return { ...base };
 }

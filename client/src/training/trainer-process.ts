@@ -4,10 +4,11 @@
  * later window can re-attach through launch.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
+import { openRunFileSync } from '../../../analysis/run-dir/safe-file-sync.js';
 import { liveness, readStartTicks, linuxProcFs, type Liveness, type ProcFs, type ProcessIdentity } from './process-identity.js';
 import { writeLaunchRecord } from './run-dir.js';
 import { assertTrusted, type TrustSource } from './trust.js';
@@ -15,8 +16,8 @@ import { assertTrusted, type TrustSource } from './trust.js';
 export interface LaunchInput {
     python: string;
     args: string[];
+    /** Also the trainer's working directory (its own folder; nothing in it is imported: trainer-args.ts). */
     runDir: string;
-    cwd: string;
     env: NodeJS.ProcessEnv;
     /** Checked before anything is opened or spawned. */
     trust: TrustSource;
@@ -31,10 +32,12 @@ export interface Launched {
 /** Spawns the trainer; rejects (with the OS reason) when the interpreter cannot be started at all. */
 export async function launchTrainer(input: LaunchInput): Promise<Launched> {
     assertTrusted(input.trust, 'Starting the trainer');
-    const log = openSync(path.join(input.runDir, LAUNCH_FILES.processLog), 'a');
+    // Appended to, never through a link or into a FIFO: a run directory from elsewhere (resume) could hold either.
+    const log = openRunFileSync(path.join(input.runDir, LAUNCH_FILES.processLog), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
     let trainerLogSize = 0;
     try {
-        trainerLogSize = statSync(path.join(input.runDir, RUN_DIR_FILES.log)).size;
+        const trainerLog = lstatSync(path.join(input.runDir, RUN_DIR_FILES.log));
+        if (trainerLog.isFile()) trainerLogSize = trainerLog.size;
     } catch {
         // no trainer.log yet: a new run
     }
@@ -42,7 +45,7 @@ export async function launchTrainer(input: LaunchInput): Promise<Launched> {
     let child: ChildProcess;
     try {
         child = spawn(input.python, input.args, {
-            cwd: input.cwd, env: input.env, detached: true, stdio: ['ignore', log, log], windowsHide: true, shell: false,
+            cwd: input.runDir, env: input.env, detached: true, stdio: ['ignore', log, log], windowsHide: true, shell: false,
         });
     } finally {
         closeSync(log); // the child holds its own copy of the descriptor

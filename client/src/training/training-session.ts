@@ -8,7 +8,8 @@ import { statSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, type LaunchRecord } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
-import { FileTail } from './file-tail.js';
+import type { TailChunk } from './file-tail.js';
+import { RunFileTail } from './run-file-tail.js';
 import { linuxProcFs, liveness, type Liveness, type ProcFs } from './process-identity.js';
 import { RunProgress, type ProgressSnapshot } from './run-progress.js';
 import { describeOutcome, type RunOutcome } from './run-outcome.js';
@@ -36,9 +37,11 @@ export class TrainingSession {
     readonly onLog = new Emitter<string[]>();
     readonly onEnd = new Emitter<RunOutcome>();
     private readonly progress: RunProgress;
-    private readonly metricsTail: FileTail;
-    private readonly logTail: FileTail;
+    private readonly metricsTail: RunFileTail;
+    private readonly logTail: RunFileTail;
     private logRest = '';
+    /** Files not read (links, FIFOs …), each said once in the log channel. */
+    private readonly refused = new Set<string>();
     private timer: NodeJS.Timeout | undefined;
     private watcher: FSWatcher | undefined;
     private ended: RunOutcome | undefined;
@@ -59,8 +62,8 @@ export class TrainingSession {
         this.stopRequested = record.stop_requested_at !== null;
         const tailBytes = ownChild ? Number.POSITIVE_INFINITY : options.attachTailBytes ?? LOG_TAIL_BYTES;
         this.progress = new RunProgress(path.join(runDir, RUN_DIR_FILES.metrics), run?.steps_total ?? spec.steps);
-        this.metricsTail = new FileTail(path.join(runDir, RUN_DIR_FILES.metrics), tailBytes);
-        this.logTail = new FileTail(path.join(runDir, LAUNCH_FILES.processLog), tailBytes, record.log_offsets.process);
+        this.metricsTail = new RunFileTail(runDir, RUN_DIR_FILES.metrics, tailBytes);
+        this.logTail = new RunFileTail(runDir, LAUNCH_FILES.processLog, tailBytes, record.log_offsets.process);
     }
 
     /** Launches the trainer (trust checked inside launchTrainer) and starts following its run directory. */
@@ -129,13 +132,15 @@ export class TrainingSession {
     }
 
     private readNew(): void {
-        for (let chunk = this.metricsTail.read(); chunk.kind === 'data'; chunk = this.metricsTail.read()) {
+        let chunk = this.metricsTail.read();
+        for (; chunk.kind === 'data'; chunk = this.metricsTail.read()) {
             const before = this.progress.total;
             if (before === undefined) this.progress.total = readRunStatus(this.runDir)?.steps_total;
             if (this.progress.feed(chunk)) this.onProgress.fire(this.progress.snapshot()!);
             if (chunk.bytes.length === 0) break;
         }
-        for (let chunk = this.logTail.read(); chunk.kind === 'data'; chunk = this.logTail.read()) {
+        this.sayRefused(chunk);
+        for (chunk = this.logTail.read(); chunk.kind === 'data'; chunk = this.logTail.read()) {
             if (chunk.fromStart) this.logRest = '';
             const text = this.logRest + chunk.bytes.toString('utf8');
             const lines = text.split(/\r?\n/);
@@ -144,6 +149,13 @@ export class TrainingSession {
             if (lines.length > 0) this.onLog.fire(lines);
             if (chunk.bytes.length === 0) break;
         }
+        this.sayRefused(chunk);
+    }
+
+    private sayRefused(chunk: TailChunk): void {
+        if (chunk.kind !== 'refused' || this.refused.has(chunk.reason)) return;
+        this.refused.add(chunk.reason);
+        this.onLog.fire([`MAS: ${chunk.reason}`]);
     }
 
     /** Liveness: exact from the child's exit status when this window spawned it, else by /proc identity. */

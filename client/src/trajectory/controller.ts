@@ -1,13 +1,12 @@
 import { mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
-import { rescoreRun, type RescoreSettings } from '../../../analysis/run-dir/rescore.js';
+import { withOutput } from '../../../analysis/run-dir/edited-turns.js';
+import type { RescoreSettings } from '../../../analysis/run-dir/rescore.js';
 import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
-import { scoreRollout, withOutput } from '../../../analysis/run-dir/score-rollout.js';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
-import { declaredAgents, groupView, rewardRubric, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
+import { declaredAgents, groupView, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { RewardSpec } from '../../../protocol/run-spec.js';
-import type { CriterionRow, TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../protocol/trajectory-messages.js';
-import type { RubricScore } from '../../../analysis/rubric/score.js';
+import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../protocol/trajectory-messages.js';
 
 /** Critic credit for a transcript (client/src/onnx): per decision, or a reason it is unavailable. */
 export interface CriticScorer {
@@ -27,13 +26,11 @@ export interface ControllerOptions {
     log?: (line: string) => void;
 }
 
-function rows(score: RubricScore): CriterionRow[] {
-    return score.criteria.map(c => ({ name: c.name, weight: c.weight, score: c.score, ...(c.error ? { error: c.error.message } : {}) }));
-}
-
 /**
  * Answers the trajectory view: everything it shows is computed here (analysis/) from what the reader returns.
- * Free of vscode so that tests and the debug adapter drive it directly.
+ * Rubric scoring (what-if, re-score) is asked of the reader, which in the extension is a worker thread with a
+ * deadline per call: this module never evaluates an expression (test/client/trajectory-controller-scoring.test.ts
+ * checks that no evaluator is bundled with it). Free of vscode so that tests and the debug adapter drive it directly.
  */
 export class TrajectoryController {
     private index: RunIndex | undefined;
@@ -106,15 +103,12 @@ export class TrajectoryController {
 
     async whatIf(step: number, rollout: number, turn: number, output: string): Promise<WhatIfResult> {
         const index = await this.currentIndex();
-        const record = await this.options.reader.rollout(this.options.root, step, rollout);
-        const rubric = rewardRubric(index);
-        if (!rubric) throw new Error(`run.json names reward rubric '${index.run.spec.reward.rubric}' but does not contain it; the run directory is damaged.`);
+        const { before, after } = await this.options.reader.whatIf(this.options.root, step, rollout, turn, output);
         const level = index.run.spec.reward.level;
-        const edited = withOutput(record.turns, turn, output);
-        const before = scoreRollout(record.task, record.turns, rubric, level);
-        const after = scoreRollout(record.task, edited, rubric, level);
         let critic: WhatIfResult['critic'] = null;
         if (this.options.critic && await this.options.critic.available(this.options.root)) {
+            const record = await this.options.reader.rollout(this.options.root, step, rollout);
+            const edited = withOutput(record.turns, turn, output);
             try {
                 critic = {
                     before: await this.options.critic.credit(this.options.root, record, level),
@@ -125,16 +119,14 @@ export class TrajectoryController {
                 critic = { error: error instanceof Error ? error.message : String(error) };
             }
         }
-        return { step, rollout, turn, before: { reward: before.reward, criteria: rows(before.final) }, after: { reward: after.reward, criteria: rows(after.final) }, critic };
+        return { step, rollout, turn, before, after, critic };
     }
 
     private async rescore(): Promise<void> {
         if (!this.options.loadRubric) throw new Error('Re-scoring needs the workflow\'s .mas file open in a workspace with the language server running.');
         const index = await this.currentIndex();
         const source = await this.options.loadRubric(index);
-        const steps = [];
-        for (const step of index.steps) steps.push(await this.options.reader.step(this.options.root, step.step));
         const { method, params } = index.run.spec.train.credit;
-        this.options.post({ type: 'trajectory/rescore', result: rescoreRun(steps, { ...source, method, params }) });
+        this.options.post({ type: 'trajectory/rescore', result: await this.options.reader.rescore(this.options.root, { ...source, method, params }) });
     }
 }

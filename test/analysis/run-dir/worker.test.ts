@@ -37,6 +37,25 @@ describe('run reader worker', () => {
         }
     });
 
+    it('scores what-ifs and re-scores the run in the worker, with the same answers as the in-thread service', async () => {
+        const client = new RunDirWorkerClient(workerFile);
+        const direct = new RunDirService();
+        try {
+            const whatIf = await client.whatIf(FIXTURE_RUN, 2, 1, 0, 'edited');
+            expect(client.threadId).not.toBe(threadId);
+            expect(whatIf).toEqual(await direct.whatIf(FIXTURE_RUN, 2, 1, 0, 'edited'));
+            expect(whatIf.after.criteria.map(c => c.name)).toEqual(['first_part', 'second_part']);
+            const index = await direct.index(FIXTURE_RUN);
+            const settings = { rubric: index.run.spec.rubrics[0]!, level: 'trajectory' as const, method: 'outcome', params: {}, source: 'run.json' };
+            const rescored = await client.rescore(FIXTURE_RUN, settings);
+            expect(rescored.rows.length).toBe(index.steps.reduce((n, s) => n + s.rollouts.length, 0));
+            expect(rescored).toEqual(await direct.rescore(FIXTURE_RUN, settings));
+            await expect(client.whatIf(FIXTURE_RUN, 2, 1, 9, 'x')).rejects.toThrow(/turn 9 does not exist/);
+        } finally {
+            await client.dispose();
+        }
+    });
+
     it('passes errors back as rejections with the reason', async () => {
         const client = new RunDirWorkerClient(workerFile);
         try {

@@ -1,14 +1,18 @@
 // The request/response plumbing both worker clients (run reader, ONNX critic) share: answers by id, errors as
 // rejections, a crash fails what is pending and the next call starts a new worker, dispose fails what is pending.
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WorkerRpc } from '../../../analysis/worker/worker-rpc.js';
 
-/** A worker that doubles `n` after `delay` ms (so answers can overtake calls), rejects `fail`, ignores `hang`, exits on `crash`. */
+/**
+ * A worker that doubles `n` after `delay` ms (so answers can overtake calls), rejects `fail`, ignores `hang`, exits
+ * on `crash` and never returns from `spin` (its thread is stuck, as in a catastrophically backtracking regex).
+ */
 const WORKER = `
 const { parentPort } = require('node:worker_threads');
 parentPort.on('message', (request) => {
     if (request.op === 'crash') process.exit(3);
+    if (request.op === 'spin') for (;;) {}
     if (request.op === 'hang') return;
     const reply = request.op === 'fail'
         ? { id: request.id, ok: false, error: 'asked to fail' }
@@ -17,7 +21,7 @@ parentPort.on('message', (request) => {
 });
 `;
 
-type Request = { op: 'double' | 'fail' | 'crash' | 'hang'; n?: number; delay?: number };
+type Request = { op: 'double' | 'fail' | 'crash' | 'hang' | 'spin'; n?: number; delay?: number };
 
 function rpc(): { rpc: WorkerRpc<Request>; started: () => number } {
     let started = 0;
@@ -55,6 +59,43 @@ describe('WorkerRpc', () => {
         await expect(client.call<number>({ op: 'double', n: 5 })).resolves.toBe(10);
         expect(started()).toBe(2);
         await client.dispose('closed by the test');
+    });
+
+    describe('deadlines', () => {
+        afterEach(() => {
+            vi.useRealTimers();
+        });
+        const deadline = { ms: 5000, error: () => new Error('took longer than 5 s') };
+
+        it('fails a call stuck past its deadline, ends the stuck worker, and answers the next call from a new one', async () => {
+            vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+            const { rpc: client, started } = rpc();
+            const stuck = expect(client.call({ op: 'spin' }, deadline)).rejects.toThrow('took longer than 5 s');
+            const other = expect(client.call({ op: 'hang' })).rejects.toThrow('the test worker stopped: a call ran past its 5000 ms deadline');
+            const stuckThread = client.threadId;
+            vi.advanceTimersByTime(4999);
+            expect(client.threadId).toBe(stuckThread); // not yet: the deadline is not reached
+            vi.advanceTimersByTime(1);
+            await Promise.all([stuck, other]);
+            expect(client.threadId).toBeUndefined();
+            vi.useRealTimers();
+            await expect(client.call<number>({ op: 'double', n: 4 }, deadline)).resolves.toBe(8);
+            expect(started()).toBe(2);
+            await client.dispose('closed by the test');
+        });
+
+        it('leaves the worker running when the call is answered in time', async () => {
+            vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+            const { rpc: client, started } = rpc();
+            await expect(client.call<number>({ op: 'double', n: 3 }, deadline)).resolves.toBe(6);
+            const thread = client.threadId;
+            vi.advanceTimersByTime(60_000); // the answered call's timer was cleared: nothing fires
+            expect(client.threadId).toBe(thread);
+            vi.useRealTimers();
+            await expect(client.call<number>({ op: 'double', n: 5 })).resolves.toBe(10);
+            expect(started()).toBe(1);
+            await client.dispose('closed by the test');
+        });
     });
 
     it('fails pending calls with the reason when disposed', async () => {

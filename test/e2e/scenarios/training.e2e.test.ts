@@ -91,7 +91,8 @@ describe('training and runs in the installed extension', () => {
         const run = await waitUntil(signalRun, 'launch.json of the new run under runs/', 120_000);
         trainers.push(run.pid);
         expect(run.python, 'the machine-scoped mas.trainer.pythonPath setting is used').toBe(PYTHON);
-        expect(commandLine(run.pid)).toMatch(/-m mas_trainer run/);
+        // Isolated mode: the shipped trainer is run by its bootstrap, whatever the workspace holds (trainer-args.ts).
+        expect(commandLine(run.pid)).toMatch(/ -I -u -X utf8 -c .*run_module\('mas_trainer'.* \S+\/trainer run --spec=/);
 
         const status = page.locator('.statusbar-item', { hasText: /MAS Signal \d+\/500/ }).first();
         await status.waitFor({ timeout: 120_000 });
