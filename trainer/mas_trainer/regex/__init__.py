@@ -8,6 +8,7 @@ gives the groups. Inputs longer than MAX_INPUT_CODE_POINTS are cut to that lengt
 """
 from __future__ import annotations
 
+from .count import LiveSets, count_matches
 from .dfa import LazyDfa, kind_of
 from .nfa import compile_program
 from .parser import RegexSyntaxError, parse
@@ -27,6 +28,7 @@ class Regex:
         reverse_prog, reverse_start = compile_program(tree, reverse=True)
         self._forward = LazyDfa(self._prog, self._start, leftmost_first=True, reverse=False)
         self._backward = LazyDfa(reverse_prog, reverse_start, leftmost_first=False, reverse=True)
+        self._live: LiveSets | None = None  # built on the first count()
 
     def _match_end(self, text: str, pos: int, first_only: bool) -> int | None:
         """Where the leftmost-first match at or after pos ends (any match end when first_only), or None."""
@@ -78,14 +80,12 @@ class Regex:
 
     def count(self, text: str) -> int:
         """Non-overlapping matches; after an empty match the scan moves on one code point (JS matchAll)."""
-        text, n, pos = cap_input(text), 0, 0
-        while pos <= len(text):
-            span = self.find(text, pos)
-            if span is None:
-                break
-            n += 1
-            pos = span[1] + 1 if span[1] == span[0] else span[1]
-        return n
+        text = cap_input(text)
+        if self._match_end(text, 0, first_only=True) is None:
+            return 0  # one forward scan settles the common case of no match at all
+        if self._live is None:
+            self._live = LiveSets(self._prog)
+        return count_matches(self._prog, self._start, text, self._live, self._forward)
 
 
 def cap_input(text: str) -> str:
