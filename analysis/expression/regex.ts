@@ -1,5 +1,6 @@
 import { RE2JS, RE2JSException } from 're2js';
 import { ExpressionError } from './errors.js';
+import { countLinear } from './regex-count.js';
 import { translatePattern } from './regex-dialect.js';
 
 /**
@@ -77,20 +78,7 @@ export function testMatch(compiled: CompiledRegex, text: string): boolean {
     return compiled.regex.test(capInput(text));
 }
 
-/** Non-overlapping matches; after an empty match the scan moves on by one code point (JavaScript's matchAll). */
+/** Non-overlapping matches; after an empty match the scan moves on by one code point (JavaScript's matchAll), in linear time. */
 export function countMatches(compiled: CompiledRegex, text: string): number {
-    const input = capInput(text);
-    const matcher = compiled.regex.matcher(input);
-    let count = 0;
-    let position = 0;
-    while (position <= input.length && matcher.find(position)) {
-        count++;
-        const end = matcher.end();
-        if (end > matcher.start()) {
-            position = end;
-        } else {
-            position = end + (String.fromCodePoint(input.codePointAt(end) ?? 0).length);
-        }
-    }
-    return count;
+    return countLinear(compiled.regex, capInput(text));
 }

@@ -38,3 +38,22 @@ def test_long_unrolled_repetitions_and_deep_nesting_compile_without_recursion_er
 def test_inputs_are_cut_at_the_cap():
     assert Regex("a$", "").search("a" * MAX_INPUT_CODE_POINTS + "b")
     assert Regex("a", "").count("a" * (MAX_INPUT_CODE_POINTS + 7)) == MAX_INPUT_CODE_POINTS
+
+
+def _count_by_searching_again(regex, text):
+    """count() as re2js's find loop does it: one search per match (quadratic in the worst case)."""
+    n, pos = 0, 0
+    while pos <= len(text):
+        span = regex.find(text, pos)
+        if span is None:
+            return n
+        n += 1
+        pos = span[1] + 1 if span[0] == span[1] else span[1]
+    return n
+
+
+@pytest.mark.parametrize("source", ["\\d+\\.|\\d", "a*b|a", "\\b\\w", "|a", "(a|ab)(c|bcd)?", "x*", "^|$", "a(?:b|$)", "(?:a{2})+"])
+def test_count_without_rescanning_gives_the_answers_of_searching_again(source):
+    regex = Regex(source, "m")
+    for text in ["", "a", "11.1 1.", "aab ab\nabab", "a" * 50 + "b", "\n\n a1_ b"]:
+        assert regex.count(text) == _count_by_searching_again(regex, text), (source, text)
