@@ -29,6 +29,7 @@ class Regex:
         self._forward = LazyDfa(self._prog, self._start, leftmost_first=True, reverse=False)
         self._backward = LazyDfa(reverse_prog, reverse_start, leftmost_first=False, reverse=True)
         self._live: LiveSets | None = None  # built on the first count()
+        self._pike_cache: dict = {}
 
     def _match_end(self, text: str, pos: int, first_only: bool) -> int | None:
         """Where the leftmost-first match at or after pos ends (any match end when first_only), or None."""
@@ -73,7 +74,7 @@ class Regex:
         if span is None:
             return None
         if self.groups:
-            caps = submatches(self._prog, self._start, 2 * (self.groups + 1), text, *span)
+            caps = submatches(self._prog, self._start, 2 * (self.groups + 1), text, *span, self._pike_cache)
             if caps[2] >= 0 and caps[3] >= 0:
                 return text[caps[2]:caps[3]]
         return text[span[0]:span[1]]

@@ -2,6 +2,9 @@
 
 Threads are kept in priority order and each instruction is taken by its first thread at a position, so
 the captures are those of the leftmost-first match, the same as RE2 reports. Time is linear in the span.
+Like the DFA, the walk between two positions is cached: for the same thread instructions, neighbours and
+character it is the same, only the capture positions differ, so a step replays "thread i moves on and
+sets these slots" instead of walking the program again.
 """
 from __future__ import annotations
 
@@ -9,54 +12,75 @@ from .charset import contains
 from .dfa import condition_holds, kind_of
 from .nfa import ALT, CAP, EMPTY, MATCH, NOP, RUNE
 
+MAX_CACHED = 10_000
 
-def _closure(prog, seeds, left: int, right: int, visited: set) -> list:
-    """(pc, captures) of the RUNE/MATCH threads reached from the seeds, highest priority first."""
-    out = []
-    for seed_pc, seed_caps in seeds:
-        caps = list(seed_caps)
-        stack: list = [seed_pc]
+
+def _closure(prog, seeds: tuple, left: int, right: int) -> list:
+    """(pc, seed index, slots set here) of the RUNE/MATCH threads reached, highest priority first."""
+    visited, out = set(), []
+    for index, seed_pc in enumerate(seeds):
+        stack: list = [(seed_pc, ())]
         while stack:
-            item = stack.pop()
-            if isinstance(item, tuple):  # undo a capture on the way back, as a recursive walk would
-                caps[item[0]] = item[1]
+            pc, slots = stack.pop()
+            if pc in visited:
                 continue
-            if item in visited:
-                continue
-            visited.add(item)
-            op, nxt, arg = prog[item]
+            visited.add(pc)
+            op, nxt, arg = prog[pc]
             if op == ALT:
-                stack.append(arg)
-                stack.append(nxt)
+                stack.append((arg, slots))
+                stack.append((nxt, slots))
             elif op == CAP:
-                stack.append((arg, caps[arg]))
-                caps[arg] = -2  # filled with the position by the caller
-                stack.append(nxt)
+                stack.append((nxt, slots + (arg,)))
             elif op == NOP or (op == EMPTY and condition_holds(arg, left, right)):
-                stack.append(nxt)
-            elif op in (RUNE, MATCH):
-                out.append((item, tuple(caps)))
+                stack.append((nxt, slots))
+            elif op == MATCH:
+                out.append((pc, index, slots))
+                return out  # leftmost-first: threads below a match cannot win
+            elif op == RUNE:
+                out.append((pc, index, slots))
     return out
 
 
-def submatches(prog, start_pc: int, slots: int, text: str, start: int, end: int) -> list[int]:
+def _transition(prog, cache: dict, seeds: tuple, left: int, ch: str | None):
+    """(the first match as (seed index, slots) or None, next seeds, [(seed index, slots)] per next seed)."""
+    key = (seeds, left, ch)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED:
+            cache.clear()
+        reached = _closure(prog, seeds, left, kind_of(ch))
+        match = next(((index, slots) for pc, index, slots in reached if prog[pc][0] == MATCH), None)
+        following: dict = {}
+        if ch is not None:
+            code_point = ord(ch)
+            for pc, index, slots in reached:
+                op, nxt, ranges = prog[pc]
+                if op != MATCH and nxt not in following and contains(ranges, code_point):
+                    following[nxt] = (index, slots)
+        found = cache[key] = (match, tuple(following), tuple(following.values()))
+    return found
+
+
+def _apply(caps: tuple, slots: tuple, pos: int) -> tuple:
+    if not slots:
+        return caps
+    updated = list(caps)
+    for slot in slots:
+        updated[slot] = pos
+    return tuple(updated)
+
+
+def submatches(prog, start_pc: int, slots: int, text: str, start: int, end: int, cache: dict) -> list[int]:
     """Capture positions (-1 when a group did not take part) of the match known to span text[start:end]."""
-    seeds = [(start_pc, (-1,) * slots)]
-    for pos in range(start, end + 1):
-        left = kind_of(text[pos - 1] if pos > 0 else None)
-        right = kind_of(text[pos] if pos < len(text) else None)
-        threads = [(pc, tuple(pos if c == -2 else c for c in caps))
-                   for pc, caps in _closure(prog, seeds, left, right, set())]
-        if pos == end:
-            for pc, caps in threads:
-                if prog[pc][0] == MATCH:
-                    return list(caps)
-            break
-        code_point, seeds = ord(text[pos]), []
-        for pc, caps in threads:
-            op, nxt, ranges = prog[pc]
-            if op == MATCH:
-                break  # leftmost-first: threads below a match cannot win
-            if contains(ranges, code_point):
-                seeds.append((nxt, caps))
-    raise AssertionError("the span given to submatches() is not a match")
+    seeds, caps = (start_pc,), [(-1,) * slots]
+    left = kind_of(text[start - 1] if start > 0 else None)
+    for pos in range(start, end):
+        ch = text[pos]
+        _, seeds, moves = _transition(prog, cache, seeds, left, ch)
+        caps = [_apply(caps[index], moved, pos) for index, moved in moves]
+        left = kind_of(ch)
+    match, _, _ = _transition(prog, cache, seeds, left, text[end] if end < len(text) else None)
+    if match is None:
+        raise AssertionError("the span given to submatches() is not a match")
+    return list(_apply(caps[match[0]], match[1], end))
+
