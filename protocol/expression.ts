@@ -49,4 +49,13 @@ export interface ExpressionVector {
     /** Exactly one of `expected` (may be null) and `error` is present. */
     expected?: Value;
     error?: EvalErrorKind;
+    /** Long task fields built before evaluation (`repeat` × `times`, then `suffix`), so that files stay small. */
+    generated?: Record<string, GeneratedText>;
+}
+
+/** A long text described by its parts: `repeat` written `times` times, then `suffix`. */
+export interface GeneratedText {
+    repeat: string;
+    times: number;
+    suffix?: string;
 }

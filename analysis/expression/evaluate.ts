@@ -1,6 +1,6 @@
 import type { EvalContext, Expr, FunctionName, Value } from '../../protocol/expression.js';
 import { ExpressionError } from './errors.js';
-import { compileRegex, countMatches, firstMatch, type CompiledRegex } from './regex.js';
+import { compileRegex, countMatches, firstMatch, testMatch, type CompiledRegex } from './regex.js';
 import { codePointLength, compareCodePoints, formatNumber, parseNumber, trimAscii } from './text.js';
 
 export { ExpressionError } from './errors.js';
@@ -77,7 +77,7 @@ class Evaluator {
                 const { left, right } = node as { left: Expr; right: Expr };
                 const text = this.stringOrNull(this.value(left), 'matches');
                 const regex = this.regex(right, 'matches');
-                return text !== null && firstMatch(regex, text) !== null;
+                return text !== null && testMatch(regex, text);
             }
             case 'call': return this.call(node as { fn: FunctionName; args: Expr[] });
             default:
@@ -180,7 +180,7 @@ class Evaluator {
                 const regex = this.regex(node.args[1]!, 'extract()');
                 const match = text === null ? null : firstMatch(regex, text);
                 if (match === null) return null;
-                return regex.groups > 0 && match[1] !== undefined ? match[1] : match[0];
+                return match.group1 ?? match.whole;
             }
             case 'count': {
                 const text = this.stringOrNull(first, 'count()');

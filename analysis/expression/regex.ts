@@ -1,68 +1,30 @@
+import { RE2JS, RE2JSException } from 're2js';
 import { ExpressionError } from './errors.js';
+import { countLinear } from './regex-count.js';
+import { translatePattern } from './regex-dialect.js';
 
 /**
- * The regex dialect of protocol/EXPRESSIONS.md on JavaScript's engine. Patterns compile with the `u`
- * flag so that matching walks code points as Python's `re` does; the constructs whose meaning differs
- * between the two engines are rejected (`bad_regex`) or rewritten to their ASCII meaning.
+ * The regex dialect of protocol/EXPRESSIONS.md on `re2js`, a pure-JavaScript port of RE2: matching
+ * takes time linear in the input whatever the pattern (no backtracking, so `/(a+)+$/` cannot freeze
+ * the extension host), with RE2's leftmost-first semantics. The trainer's twin is the hand-written
+ * linear-time matcher in trainer/mas_trainer/regex/.
  */
 
 const ALLOWED_FLAGS = new Set(['i', 'm', 's']);
-/** Python-incompatible constructs: named groups and lookbehind (outside classes); property and code point escapes. */
-const FORBIDDEN_GROUP = /^\(\?</;
-const FORBIDDEN_ESCAPE = /^\\(?:[pP]\{|u\{)/;
-/** ASCII whitespace, as `\s` means under Python's `re.ASCII`. */
-const ASCII_SPACE = ' \\t\\n\\r\\f\\v';
-/** Characters that may follow a backslash under the `u` flag without being an escape sequence letter. */
-const UNICODE_MODE_IDENTITY = new Set([...'^$\\.*+?()[]{}|/']);
+/** Inputs are cut to their first MAX_INPUT_CODE_POINTS code points before matching (EXPRESSIONS.md). */
+export const MAX_INPUT_CODE_POINTS = 100_000;
 
 function badRegex(source: string, reason: string): ExpressionError {
     return new ExpressionError('bad_regex', `The regular expression /${source}/ is not valid: ${reason}.`);
 }
 
-/** Rewrites a pattern to JavaScript `u`-mode syntax with Python's ASCII meaning of `\s` and `.`. */
-function translate(source: string, dotAll: boolean): string {
-    let out = '';
-    let inClass = false;
-    for (let i = 0; i < source.length; i++) {
-        const rest = source.slice(i);
-        if ((!inClass && FORBIDDEN_GROUP.test(rest)) || FORBIDDEN_ESCAPE.test(rest)) {
-            throw badRegex(source, 'named groups, lookbehind, \\p{...} and \\u{...} are not part of the .mas regex dialect');
-        }
-        const ch = source[i]!;
-        if (ch === '\\') {
-            const next = source[i + 1];
-            if (next === undefined) throw badRegex(source, 'it ends with a lone backslash');
-            i++;
-            if (next === 's') out += inClass ? ASCII_SPACE : `[${ASCII_SPACE}]`;
-            else if (next === 'S' && !inClass) out += `[^${ASCII_SPACE}]`;
-            else if (/[A-Za-z0-9]/.test(next) || UNICODE_MODE_IDENTITY.has(next) || (inClass && next === '-')) out += `\\${next}`;
-            else out += `\\u${next.charCodeAt(0).toString(16).padStart(4, '0')}`;
-            continue;
-        }
-        if (inClass) {
-            if (ch === ']') inClass = false;
-            out += ch;
-        } else if (ch === '[') {
-            inClass = true;
-            out += ch;
-            if (source[i + 1] === '^') out += source[++i];
-            if (source[i + 1] === ']') throw badRegex(source, 'an empty character class `[]` is read differently by Python');
-        } else if (ch === '.' && !dotAll) {
-            out += '[^\\n]';
-        } else {
-            out += ch;
-        }
-    }
-    return out;
-}
-
 /** A compiled pattern; `groups` is the number of capturing groups. */
 export interface CompiledRegex {
-    regex: RegExp;
+    regex: RE2JS;
     groups: number;
 }
 
-/** Compiles `/source/flags`, raising `bad_regex` when the pattern does not compile or a flag is outside `ims`. */
+/** Compiles `/source/flags`, raising `bad_regex` when the pattern is outside the dialect or a flag is outside `ims`. */
 export function compileRegex(source: string, flags: string): CompiledRegex {
     const seen = new Set<string>();
     for (const flag of flags) {
@@ -71,27 +33,52 @@ export function compileRegex(source: string, flags: string): CompiledRegex {
         }
         seen.add(flag);
     }
-    let regex: RegExp;
+    const pattern = translatePattern(source);
     try {
-        regex = new RegExp(translate(source, seen.has('s')), `${flags}gu`);
+        new RegExp(pattern.javascript, 'u'); // the dialect is also valid JavaScript: `a{`, `]`, `^*` are not
     } catch (error) {
-        if (error instanceof ExpressionError) throw error;
         throw badRegex(source, (error as Error).message);
     }
-    // A pattern that also matches "" at once reveals its group count through the match array's length.
-    const groups = new RegExp(`${regex.source}|`, 'u').exec('')!.length - 1;
-    return { regex, groups };
+    let regex: RE2JS;
+    try {
+        regex = RE2JS.compile(pattern.re2, (seen.has('i') ? RE2JS.CASE_INSENSITIVE : 0)
+            | (seen.has('m') ? RE2JS.MULTILINE : 0) | (seen.has('s') ? RE2JS.DOTALL : 0));
+    } catch (error) {
+        if (error instanceof RE2JSException) throw badRegex(source, error.message);
+        throw error;
+    }
+    return { regex, groups: regex.groupCount() };
 }
 
-/** The first match at or after the start, or null. */
-export function firstMatch(compiled: CompiledRegex, text: string): RegExpExecArray | null {
-    compiled.regex.lastIndex = 0;
-    return compiled.regex.exec(text);
+/** The text the engines see: at most MAX_INPUT_CODE_POINTS code points. */
+export function capInput(text: string): string {
+    if (text.length <= MAX_INPUT_CODE_POINTS) return text;
+    let codePoints = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (codePoints === MAX_INPUT_CODE_POINTS) return text.slice(0, i);
+        const unit = text.charCodeAt(i);
+        if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+            const low = text.charCodeAt(i + 1);
+            if (low >= 0xdc00 && low <= 0xdfff) i++;
+        }
+        codePoints++;
+    }
+    return text;
 }
 
-/** Non-overlapping matches; after an empty match the scan moves on by one code point. */
+/** The first match at or after the start: the whole match and group 1 (undefined when it did not take part), or null. */
+export function firstMatch(compiled: CompiledRegex, text: string): { whole: string; group1: string | undefined } | null {
+    const matcher = compiled.regex.matcher(capInput(text));
+    if (!matcher.find()) return null;
+    return { whole: matcher.group(0)!, group1: compiled.groups > 0 ? matcher.group(1) ?? undefined : undefined };
+}
+
+/** Whether the pattern matches anywhere (no captures needed, so re2js may use its DFA). */
+export function testMatch(compiled: CompiledRegex, text: string): boolean {
+    return compiled.regex.test(capInput(text));
+}
+
+/** Non-overlapping matches; after an empty match the scan moves on by one code point (JavaScript's matchAll), in linear time. */
 export function countMatches(compiled: CompiledRegex, text: string): number {
-    let count = 0;
-    for (const _ of text.matchAll(compiled.regex)) count++;
-    return count;
+    return countLinear(compiled.regex, capInput(text));
 }

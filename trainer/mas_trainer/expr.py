@@ -5,12 +5,12 @@ Must agree with the TypeScript evaluator on every vector in test/fixtures/expres
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .expr_errors import EvalError, Value, is_num as _is_num, type_name as _type_name
 from .expr_regex import compile_regex, count_matches as _count, extract_match as _extract
+from .regex import Regex
 from .expr_values import TRIM_CHARS, to_number, to_string
 
 @dataclass
@@ -35,15 +35,15 @@ class Evaluator:
     """Evaluates expression trees; caches compiled regexes across calls (one per trainer, not global)."""
 
     def __init__(self) -> None:
-        self._regex_cache: dict[tuple[str, str], re.Pattern] = {}
+        self._regex_cache: dict[tuple[str, str], Regex] = {}
 
     def evaluate(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
         value = self._eval(expr, context)
-        if isinstance(value, re.Pattern):
+        if isinstance(value, Regex):
             raise EvalError("type_error", "a regex is only valid as an argument")
         return value
 
-    def _regex_arg(self, expr: Any) -> re.Pattern:
+    def _regex_arg(self, expr: Any) -> Regex:
         if not isinstance(expr, Mapping) or expr.get("op") != "regex":
             raise EvalError("type_error", "a regex literal is required here")
         key = (expr.get("source"), expr.get("flags", ""))
@@ -53,7 +53,7 @@ class Evaluator:
 
     def _value(self, expr: Any, context: EvalContext) -> Value:
         v = self._eval(expr, context)
-        if isinstance(v, re.Pattern):
+        if isinstance(v, Regex):
             raise EvalError("type_error", "a regex is only valid as an argument")
         return v
 
@@ -120,7 +120,7 @@ class Evaluator:
     def _matches(self, left: Value, right_expr: Any) -> bool:
         pattern = self._regex_arg(right_expr)
         _check_str(left, "matches")
-        return left is not None and pattern.search(left) is not None
+        return left is not None and pattern.search(left)
 
     def _call(self, fn: Any, args: list, context: EvalContext) -> Value:
         if fn not in _ARITY:

@@ -3,6 +3,7 @@ import type { Range } from 'vscode-languageserver';
 import { isBinaryExpression, isContextRef, type Criterion, type EdgeChain, type Expression, type RegexLiteral } from '../generated/ast.js';
 import { describe, inferExpressionType, type TypeProblem } from '../typing/expression-types.js';
 import { regexCompileError, regexDialectProblem, splitRegex } from '../typing/regex-dialect.js';
+import { nestedQuantifier } from '../typing/regex-nesting.js';
 import { IssueCodes } from './issue-codes.js';
 import { report } from './report.js';
 
@@ -35,14 +36,21 @@ export class ExpressionValidator {
     checkRegexLiteral(literal: RegexLiteral, accept: ValidationAcceptor): void {
         const parts = splitRegex(literal.value ?? '');
         if (!parts) return;
+        const dialectProblem = regexDialectProblem(parts.source);
+        if (dialectProblem) {
+            report(accept, 'error', IssueCodes.UnsupportedRegex, `${dialectProblem} (The editor and the trainer evaluate rubrics with the same linear-time regex dialect.)`, { node: literal });
+            return;
+        }
         const compileError = regexCompileError(parts.source, parts.flags);
         if (compileError) {
             report(accept, 'error', IssueCodes.InvalidRegex, compileError, { node: literal });
             return;
         }
-        const dialectProblem = regexDialectProblem(parts.source);
-        if (dialectProblem) {
-            report(accept, 'error', IssueCodes.UnsupportedRegex, `${dialectProblem} (The trainer evaluates rubrics in Python, so regexes use the dialect both languages share.)`, { node: literal });
+        const nested = nestedQuantifier(parts.source);
+        if (nested) {
+            report(accept, 'warning', IssueCodes.NestedQuantifier,
+                `\`${nested}\` repeats something that already repeats (or alternatives that start alike): backtracking engines such as Python's \`re\` or JavaScript's RegExp take exponential time on it. MAS matches it in linear time, but write it without the nesting, for example \`(a+)+\` as \`a+\`, \`(a|aa)+\` as \`a+\`.`,
+                { node: literal });
         }
     }
 }

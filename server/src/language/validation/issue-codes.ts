@@ -25,6 +25,7 @@ export const IssueCodes = {
     MultipleTrainBlocks: 'multiple-train-blocks',
     MissingDataset: 'missing-dataset',
     AmbiguousDataset: 'ambiguous-dataset',
+    DatasetOutsideWorkspace: 'dataset-outside-workspace',
     // The graph
     StartWithoutEdge: 'start-without-edge',
     EdgeIntoStart: 'edge-into-start',
@@ -42,6 +43,7 @@ export const IssueCodes = {
     WrongArity: 'wrong-arity',
     InvalidRegex: 'invalid-regex',
     UnsupportedRegex: 'unsupported-regex',
+    NestedQuantifier: 'nested-quantifier',
     CriterionNotScorable: 'criterion-not-scorable',
     EmptyRubric: 'empty-rubric',
     NonPositiveWeight: 'non-positive-weight',

@@ -1,5 +1,6 @@
 import type { MasAstType } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
+import { DatasetValidator } from './dataset-validator.js';
 import { DeclarationValidator } from './declaration-validator.js';
 import { ExpressionValidator } from './expression-validator.js';
 import { GraphValidator } from './graph-validator.js';
@@ -22,6 +23,7 @@ export function registerValidationChecks(services: MasServices): void {
 /** The validators of each concern, sharing one cache of workflow facts (declarations in scope, graph analysis). */
 export class MasValidator {
     readonly names: NameValidator;
+    readonly datasets: DatasetValidator;
     readonly declarations = new DeclarationValidator();
     readonly workflow: WorkflowValidator;
     readonly graph: GraphValidator;
@@ -33,6 +35,7 @@ export class MasValidator {
     constructor(services: MasServices) {
         const contexts = new WorkflowContexts(services);
         this.names = new NameValidator(services);
+        this.datasets = new DatasetValidator(services);
         this.workflow = new WorkflowValidator(contexts);
         this.graph = new GraphValidator(contexts);
         this.templates = new TemplateValidator(contexts);
@@ -40,9 +43,10 @@ export class MasValidator {
     }
 
     register(registry: MasServices['validation']['ValidationRegistry']): void {
-        const { names, declarations, workflow, graph, templates, expressions, rubrics, train } = this;
+        const { names, datasets, declarations, workflow, graph, templates, expressions, rubrics, train } = this;
         // Each group is registered with its own `this`, as Langium binds checks to the object given.
         registry.register<MasAstType>({ MasFile: names.checkDuplicateDeclarations, Import: names.checkImportResolves, Dataset: names.checkDatasetFields, Rubric: names.checkCriterionNames }, names);
+        registry.register<MasAstType>({ Dataset: datasets.checkDatasetPath }, datasets);
         registry.register<MasAstType>({ Agent: declarations.checkAgent, Model: declarations.checkModel, ModelBinding: declarations.checkModelBinding }, declarations);
         registry.register<MasAstType>({ MasFile: workflow.checkWorkflow }, workflow);
         registry.register<MasAstType>({ Graph: graph.checkGraph, EdgeChain: graph.checkEdgeChain }, graph);
