@@ -34,6 +34,21 @@ function parameter(info) {
     return Object.fromEntries(PARAMETER_KEYS.filter((key) => info[key] !== undefined).map((key) => [key, info[key]]));
 }
 
+/** One registry entry as TypeScript: a parameter per line, the capabilities on one line. */
+function entryLines(m) {
+    const literal = (v) => (Array.isArray(v) ? `[${v.map(literal).join(', ')}]` : typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+    const one = (value) => `{ ${Object.entries(value).map(([k, v]) => `${k}: ${literal(v)}`).join(', ')} }`;
+    return [
+        '    {',
+        `        name: '${m.name}',`,
+        '        parameters: [',
+        ...m.parameters.map((p) => `            ${one(p)},`),
+        '        ],',
+        `        capabilities: ${one(m.capabilities)},`,
+        '    },',
+    ].join('\n');
+}
+
 const union = (names) => (names.length ? names.map((n) => `'${n}'`).join(' | ') : 'never');
 
 /** The generated files' contents by repository path. */
@@ -73,7 +88,9 @@ ${names.map((n) => `    ${n}: '${n}',`).join('\n')}
 export const DEFAULT_CREDIT_METHOD: CreditMethodName = '${fallback}';
 
 /** Names, parameters (defaults, allowed values) and capabilities of every credit method, in catalogue order. */
-export const CREDIT_METHOD_REGISTRY: readonly (CreditMethodEntry & { name: CreditMethodName })[] = ${JSON.stringify(methods, null, 4)};
+export const CREDIT_METHOD_REGISTRY: readonly (CreditMethodEntry & { name: CreditMethodName })[] = [
+${methods.map(entryLines).join('\n')}
+];
 `;
     const json = `${JSON.stringify({
         $comment: HEADER,

@@ -30,308 +30,69 @@ export const DEFAULT_CREDIT_METHOD: CreditMethodName = 'outcome';
 /** Names, parameters (defaults, allowed values) and capabilities of every credit method, in catalogue order. */
 export const CREDIT_METHOD_REGISTRY: readonly (CreditMethodEntry & { name: CreditMethodName })[] = [
     {
-        "name": "outcome",
-        "parameters": [
-            {
-                "name": "epsilon",
-                "kind": "number",
-                "min": 0,
-                "max": 1,
-                "default": 0.000001
-            },
-            {
-                "name": "std",
-                "kind": "identifier",
-                "values": [
-                    "unbiased",
-                    "population"
-                ],
-                "default": "unbiased"
-            },
-            {
-                "name": "scale",
-                "kind": "identifier",
-                "values": [
-                    "std",
-                    "none"
-                ],
-                "default": "std"
-            },
-            {
-                "name": "singleton",
-                "kind": "identifier",
-                "values": [
-                    "authors",
-                    "zero"
-                ],
-                "default": "authors"
-            }
+        name: 'outcome',
+        parameters: [
+            { name: 'epsilon', kind: 'number', min: 0, max: 1, default: 0.000001 },
+            { name: 'std', kind: 'identifier', values: ['unbiased', 'population'], default: 'unbiased' },
+            { name: 'scale', kind: 'identifier', values: ['std', 'none'], default: 'std' },
+            { name: 'singleton', kind: 'identifier', values: ['authors', 'zero'], default: 'authors' },
         ],
-        "capabilities": {
-            "needsGroup": true,
-            "needsTree": false,
-            "needsNulledReruns": false,
-            "coalitionReruns": false,
-            "needsCritic": false,
-            "poolsOverBatch": false,
-            "rescorable": true
-        }
+        capabilities: { needsGroup: true, needsTree: false, needsNulledReruns: false, coalitionReruns: false, needsCritic: false, poolsOverBatch: false, rescorable: true },
     },
     {
-        "name": "agent_normalized",
-        "parameters": [
-            {
-                "name": "epsilon",
-                "kind": "number",
-                "min": 0,
-                "max": 1,
-                "default": 0.000001
-            },
-            {
-                "name": "std",
-                "kind": "identifier",
-                "values": [
-                    "unbiased",
-                    "population"
-                ],
-                "default": "unbiased"
-            },
-            {
-                "name": "scale",
-                "kind": "identifier",
-                "values": [
-                    "std",
-                    "none"
-                ],
-                "default": "std"
-            },
-            {
-                "name": "singleton",
-                "kind": "identifier",
-                "values": [
-                    "authors",
-                    "zero"
-                ],
-                "default": "authors"
-            },
-            {
-                "name": "pooling",
-                "kind": "identifier",
-                "values": [
-                    "decision",
-                    "rollout"
-                ],
-                "default": "decision"
-            },
-            {
-                "name": "reward",
-                "kind": "identifier",
-                "values": [
-                    "rollout",
-                    "decision"
-                ],
-                "default": "rollout"
-            }
+        name: 'agent_normalized',
+        parameters: [
+            { name: 'epsilon', kind: 'number', min: 0, max: 1, default: 0.000001 },
+            { name: 'std', kind: 'identifier', values: ['unbiased', 'population'], default: 'unbiased' },
+            { name: 'scale', kind: 'identifier', values: ['std', 'none'], default: 'std' },
+            { name: 'singleton', kind: 'identifier', values: ['authors', 'zero'], default: 'authors' },
+            { name: 'pooling', kind: 'identifier', values: ['decision', 'rollout'], default: 'decision' },
+            { name: 'reward', kind: 'identifier', values: ['rollout', 'decision'], default: 'rollout' },
         ],
-        "capabilities": {
-            "needsGroup": true,
-            "needsTree": false,
-            "needsNulledReruns": false,
-            "coalitionReruns": false,
-            "needsCritic": false,
-            "poolsOverBatch": false,
-            "rescorable": true
-        }
+        capabilities: { needsGroup: true, needsTree: false, needsNulledReruns: false, coalitionReruns: false, needsCritic: false, poolsOverBatch: false, rescorable: true },
     },
     {
-        "name": "turn_level",
-        "parameters": [
-            {
-                "name": "reward_norm",
-                "kind": "identifier",
-                "values": [
-                    "mean",
-                    "mean_std",
-                    "none"
-                ],
-                "default": "mean"
-            },
-            {
-                "name": "advantage_norm",
-                "kind": "identifier",
-                "values": [
-                    "mean",
-                    "mean_std",
-                    "none"
-                ],
-                "default": "mean"
-            },
-            {
-                "name": "advantage_pool",
-                "kind": "identifier",
-                "values": [
-                    "distinct_with_zero",
-                    "distinct",
-                    "decisions"
-                ],
-                "default": "distinct_with_zero"
-            }
+        name: 'turn_level',
+        parameters: [
+            { name: 'reward_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean' },
+            { name: 'advantage_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean' },
+            { name: 'advantage_pool', kind: 'identifier', values: ['distinct_with_zero', 'distinct', 'decisions'], default: 'distinct_with_zero' },
         ],
-        "capabilities": {
-            "needsGroup": true,
-            "needsTree": false,
-            "needsNulledReruns": false,
-            "coalitionReruns": false,
-            "needsCritic": false,
-            "poolsOverBatch": true,
-            "rescorable": true
-        }
+        capabilities: { needsGroup: true, needsTree: false, needsNulledReruns: false, coalitionReruns: false, needsCritic: false, poolsOverBatch: true, rescorable: true },
     },
     {
-        "name": "counterfactual",
-        "parameters": [
-            {
-                "name": "fanout",
-                "kind": "integer-list",
-                "min": 1,
-                "max": 64,
-                "required": true
-            },
-            {
-                "name": "baseline",
-                "kind": "identifier",
-                "values": [
-                    "loo",
-                    "full_mean"
-                ],
-                "default": "loo"
-            },
-            {
-                "name": "normalize",
-                "kind": "identifier",
-                "values": [
-                    "siblings",
-                    "none"
-                ],
-                "default": "siblings"
-            }
+        name: 'counterfactual',
+        parameters: [
+            { name: 'fanout', kind: 'integer-list', min: 1, max: 64, required: true },
+            { name: 'baseline', kind: 'identifier', values: ['loo', 'full_mean'], default: 'loo' },
+            { name: 'normalize', kind: 'identifier', values: ['siblings', 'none'], default: 'siblings' },
         ],
-        "capabilities": {
-            "needsGroup": true,
-            "needsTree": true,
-            "needsNulledReruns": false,
-            "coalitionReruns": false,
-            "needsCritic": false,
-            "poolsOverBatch": false,
-            "rescorable": true
-        }
+        capabilities: { needsGroup: true, needsTree: true, needsNulledReruns: false, coalitionReruns: false, needsCritic: false, poolsOverBatch: false, rescorable: true },
     },
     {
-        "name": "difference",
-        "parameters": [
-            {
-                "name": "normalize",
-                "kind": "identifier",
-                "values": [
-                    "none",
-                    "center",
-                    "standardize"
-                ],
-                "default": "none"
-            }
+        name: 'difference',
+        parameters: [
+            { name: 'normalize', kind: 'identifier', values: ['none', 'center', 'standardize'], default: 'none' },
         ],
-        "capabilities": {
-            "needsGroup": false,
-            "needsTree": false,
-            "needsNulledReruns": true,
-            "coalitionReruns": false,
-            "needsCritic": false,
-            "poolsOverBatch": false,
-            "rescorable": false
-        }
+        capabilities: { needsGroup: false, needsTree: false, needsNulledReruns: true, coalitionReruns: false, needsCritic: false, poolsOverBatch: false, rescorable: false },
     },
     {
-        "name": "shapley",
-        "parameters": [
-            {
-                "name": "samples",
-                "kind": "integer",
-                "min": 1,
-                "max": 100000
-            },
-            {
-                "name": "mode",
-                "kind": "identifier",
-                "values": [
-                    "auto",
-                    "exact",
-                    "sampled"
-                ],
-                "default": "auto"
-            },
-            {
-                "name": "normalize",
-                "kind": "identifier",
-                "values": [
-                    "none",
-                    "center",
-                    "standardize"
-                ],
-                "default": "none"
-            }
+        name: 'shapley',
+        parameters: [
+            { name: 'samples', kind: 'integer', min: 1, max: 100000 },
+            { name: 'mode', kind: 'identifier', values: ['auto', 'exact', 'sampled'], default: 'auto' },
+            { name: 'normalize', kind: 'identifier', values: ['none', 'center', 'standardize'], default: 'none' },
         ],
-        "capabilities": {
-            "needsGroup": false,
-            "needsTree": false,
-            "needsNulledReruns": true,
-            "coalitionReruns": true,
-            "needsCritic": false,
-            "poolsOverBatch": false,
-            "rescorable": false
-        }
+        capabilities: { needsGroup: false, needsTree: false, needsNulledReruns: true, coalitionReruns: true, needsCritic: false, poolsOverBatch: false, rescorable: false },
     },
     {
-        "name": "critic",
-        "parameters": [
-            {
-                "name": "lr",
-                "kind": "number",
-                "min": 0,
-                "max": 1,
-                "default": 0.0001
-            },
-            {
-                "name": "passes",
-                "kind": "integer",
-                "min": 1,
-                "max": 64,
-                "default": 2
-            },
-            {
-                "name": "replay",
-                "kind": "integer",
-                "min": 1,
-                "max": 64,
-                "default": 1
-            },
-            {
-                "name": "normalize",
-                "kind": "identifier",
-                "values": [
-                    "none",
-                    "standardize"
-                ],
-                "default": "none"
-            }
+        name: 'critic',
+        parameters: [
+            { name: 'lr', kind: 'number', min: 0, max: 1, default: 0.0001 },
+            { name: 'passes', kind: 'integer', min: 1, max: 64, default: 2 },
+            { name: 'replay', kind: 'integer', min: 1, max: 64, default: 1 },
+            { name: 'normalize', kind: 'identifier', values: ['none', 'standardize'], default: 'none' },
         ],
-        "capabilities": {
-            "needsGroup": false,
-            "needsTree": false,
-            "needsNulledReruns": false,
-            "coalitionReruns": false,
-            "needsCritic": true,
-            "poolsOverBatch": false,
-            "rescorable": false
-        }
-    }
+        capabilities: { needsGroup: false, needsTree: false, needsNulledReruns: false, coalitionReruns: false, needsCritic: true, poolsOverBatch: false, rescorable: false },
+    },
 ];
