@@ -3,6 +3,11 @@
  * Named twin of the Python dataclasses in trainer/mas_trainer/credit/types.py (Decision, Rollout, CreditGroup);
  * both sides pass the same vectors. Estimators and their params: docs/credit-estimators.md.
  */
+import { CREDIT_METHOD_REGISTRY } from './generated/credit-methods.js';
+import type { ComputedCreditMethod, CreditMethodName, GroupCreditMethod } from './generated/credit-methods.js';
+
+export type { ComputedCreditMethod, CreditMethodName, GroupCreditMethod, RerunCreditMethod } from './generated/credit-methods.js';
+export { CREDIT_METHOD_REGISTRY, CreditMethod, DEFAULT_CREDIT_METHOD } from './generated/credit-methods.js';
 
 /** One trainable decision: the acting agent, its turn index in the rollout, and its own reward when the workflow
  *  rewards per turn or per agent (`null` or absent when only the whole trajectory is scored). */
@@ -34,15 +39,59 @@ export interface CreditGroup {
     rollouts: CreditRollout[];
 }
 
-/** The estimators computable from a sampled group alone (the others need tree rollouts or a critic). */
-export type GroupCreditMethod = 'outcome' | 'agent_normalized' | 'turn_level';
+/** What an estimator needs and does: the capabilities of the credit-method registry, generated from the catalogue
+ *  (server/src/language/catalog/training-catalog.ts) into ./generated/credit-methods.ts and, in snake_case, into
+ *  trainer/mas_trainer/credit/methods.json. Check these instead of comparing method names. */
+export interface CreditCapabilities {
+    /** The credit compares a rollout with the other rollouts of its task's group (G > 1 to mean anything). */
+    needsGroup: boolean;
+    /** Needs tree rollouts: the group is the leaves of a prefix tree (fan-out per agent), in prefix order. */
+    needsTree: boolean;
+    /** Needs re-runs with agents nulled (CreditRollout.counterfactuals); their transcripts are not recorded. */
+    needsNulledReruns: boolean;
+    /** Its nulled re-runs are agent coalitions (2^n − 1 per rollout when exact): they include the one-agent-nulled
+     *  re-runs of every other `needsNulledReruns` method, which can then be recorded for free. */
+    coalitionReruns: boolean;
+    /** Needs a learned value model (`train { critic: <model> }`); computed by the trainer, not from a group. */
+    needsCritic: boolean;
+    /** Normalises over the whole training step's batch, not within each task's group. */
+    poolsOverBatch: boolean;
+    /** Recomputable from recorded trajectories alone (re-scoring a run with another rubric). */
+    rescorable: boolean;
+}
 
-/** Estimators that need tree rollouts (`counterfactual`: the group is the tree's leaves in prefix order) or re-runs
- *  with agents nulled (`difference`, `shapley`: CreditRollout.counterfactuals). */
-export type RerunCreditMethod = 'counterfactual' | 'difference' | 'shapley';
+/** One parameter of an estimator as the registry carries it: kind, bounds, allowed values, default. */
+export interface CreditMethodParameter {
+    name: string;
+    kind: 'integer' | 'number' | 'integer-list' | 'identifier';
+    min?: number;
+    max?: number;
+    values?: readonly string[];
+    default?: number | number[] | string;
+    required?: boolean;
+}
 
-/** Every estimator analysis/credit computes. */
-export type ComputedCreditMethod = GroupCreditMethod | RerunCreditMethod;
+/** One entry of the generated credit-method registry. */
+export interface CreditMethodEntry {
+    name: string;
+    parameters: readonly CreditMethodParameter[];
+    capabilities: CreditCapabilities;
+}
+
+/** Whether `name` is a credit method of the registry. */
+export function isCreditMethod(name: string): name is CreditMethodName {
+    return CREDIT_METHOD_REGISTRY.some(entry => entry.name === name);
+}
+
+/** The registry entry of a credit method, or undefined for an unknown name. */
+export function methodInfo(name: string): CreditMethodEntry | undefined {
+    return CREDIT_METHOD_REGISTRY.find(entry => entry.name === name);
+}
+
+/** The names of the registry's methods whose capabilities pass `test`, in catalogue order. */
+export function creditMethodsWhere(test: (capabilities: CreditCapabilities) => boolean): CreditMethodName[] {
+    return CREDIT_METHOD_REGISTRY.filter(entry => test(entry.capabilities)).map(entry => entry.name);
+}
 
 /** An estimator's switches (RunSpec `credit.params`): numbers, strings and number lists (`fanout`), see
  *  docs/credit-estimators.md. */

@@ -1,3 +1,4 @@
+import type { CreditMethodName } from './credit.js';
 import type { Expr } from './expression.js';
 
 /** The RunSpec version this code writes and reads; both sides reject any other. */
@@ -103,8 +104,8 @@ export interface RewardSpec {
     level: 'trajectory' | 'turn' | 'agent';
 }
 
-export type CreditMethod =
-    | 'outcome' | 'agent_normalized' | 'turn_level' | 'counterfactual' | 'difference' | 'shapley' | 'critic';
+/** A credit method of the registry generated from the catalogue (protocol/generated/credit-methods.ts). */
+export type CreditMethod = CreditMethodName;
 
 export interface TrainSpec {
     dataset: string;

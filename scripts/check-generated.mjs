@@ -1,9 +1,11 @@
 // Fails when the committed Langium output (server/src/language/generated) is stale: regenerates into a
-// temporary copy of the config and compares file by file.
+// temporary copy of the config and compares file by file. Then the same for the credit-method registry generated
+// from the catalogue (scripts/generate-credit-methods.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { staleFiles } from './generate-credit-methods.mjs';
 
 const config = JSON.parse(readFileSync('langium-config.json', 'utf8'));
 const committed = resolve(config.out ?? 'server/src/language/generated');
@@ -43,3 +45,11 @@ try {
 } finally {
     rmSync(temp, { recursive: true, force: true });
 }
+
+const staleRegistry = await staleFiles();
+if (staleRegistry.length > 0) {
+    console.error(`check:generated: ${staleRegistry.join(', ')} differ from the catalogue ` +
+        '(server/src/language/catalog/training-catalog.ts). Run `npm run generate:credit` and commit the result.');
+    process.exit(1);
+}
+console.log(`check:generated: the credit-method registry matches the catalogue.`);

@@ -1,4 +1,4 @@
-import type { CreditDecision, CreditGroup, CreditParams, CreditRollout, GroupCredit } from '../../protocol/credit.js';
+import { CreditMethod, type CreditDecision, type CreditGroup, type CreditParams, type CreditRollout, type GroupCredit } from '../../protocol/credit.js';
 import { GRPO_PARAMS, mean, readGrpoOptions, standardisePool } from './grpo.js';
 import { ParamReader } from './params.js';
 
@@ -11,7 +11,7 @@ import { ParamReader } from './params.js';
  * a decision's own reward where the workflow set one. Twin of trainer/mas_trainer/credit/agent_normalized.py.
  */
 export function agentNormalizedCredit(group: CreditGroup, params: CreditParams): GroupCredit {
-    const reader = new ParamReader('agent_normalized', params, [...GRPO_PARAMS, 'pooling', 'reward']);
+    const reader = new ParamReader(CreditMethod.agent_normalized, params, [...GRPO_PARAMS, 'pooling', 'reward']);
     const options = readGrpoOptions(reader);
     const pooling = reader.choice('pooling', ['decision', 'rollout'] as const, 'decision');
     const rewardSource = reader.choice('reward', ['rollout', 'decision'] as const, 'rollout');

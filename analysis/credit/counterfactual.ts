@@ -1,4 +1,4 @@
-import type { CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
+import { CreditMethod, type CreditGroup, type CreditParams, type GroupCredit } from '../../protocol/credit.js';
 import { ParamReader, positiveIntList } from './params.js';
 
 /**
@@ -15,8 +15,8 @@ export function leafSize(fanout: readonly number[], depth: number): number {
 }
 
 export function readCounterfactual(params: CreditParams): { fanout: number[]; baseline: 'loo' | 'full_mean'; normalize: boolean } {
-    const reader = new ParamReader('counterfactual', params, COUNTERFACTUAL_PARAMS);
-    const fanout = positiveIntList('counterfactual', params, 'fanout');
+    const reader = new ParamReader(CreditMethod.counterfactual, params, COUNTERFACTUAL_PARAMS);
+    const fanout = positiveIntList(CreditMethod.counterfactual, params, 'fanout');
     const baseline = reader.choice('baseline', ['loo', 'full_mean'] as const, 'loo');
     return { fanout, baseline, normalize: reader.choice('normalize', ['siblings', 'none'] as const, 'siblings') === 'siblings' };
 }

@@ -1,4 +1,4 @@
-import type { CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
+import { CreditMethod, type CreditGroup, type CreditParams, type GroupCredit } from '../../protocol/credit.js';
 import { GRPO_PARAMS, readGrpoOptions, standardisePool } from './grpo.js';
 import { ParamReader } from './params.js';
 
@@ -10,7 +10,7 @@ import { ParamReader } from './params.js';
  * Twin of trainer/mas_trainer/credit/outcome.py.
  */
 export function outcomeCredit(group: CreditGroup, params: CreditParams): GroupCredit {
-    const options = readGrpoOptions(new ParamReader('outcome', params, GRPO_PARAMS));
+    const options = readGrpoOptions(new ParamReader(CreditMethod.outcome, params, GRPO_PARAMS));
     const scored = group.rollouts.filter(r => r.decisions.length > 0).map(r => r.reward);
     if (scored.length === 0) return group.rollouts.map(() => []);
     const pool = standardisePool(scored, options);

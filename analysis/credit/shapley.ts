@@ -1,4 +1,4 @@
-import type { CreditGroup, CreditParams, CreditRollout, GroupCredit } from '../../protocol/credit.js';
+import { CreditMethod, type CreditGroup, type CreditParams, type CreditRollout, type GroupCredit } from '../../protocol/credit.js';
 import { broadcast, coalitionValueOf, normalisePerAgent, NORMALIZE_CHOICES, players, type NormalizeMode } from './nulled.js';
 import { ParamReader, positiveInt } from './params.js';
 
@@ -13,8 +13,8 @@ const DEFAULT_SAMPLES = 64;
 type Value = (included: ReadonlySet<string>) => number;
 
 export function readShapley(params: CreditParams): { samples: number; mode: 'auto' | 'exact' | 'sampled'; normalize: NormalizeMode } {
-    const reader = new ParamReader('shapley', params, ['samples', 'mode', 'normalize']);
-    const samples = positiveInt('shapley', params, 'samples', DEFAULT_SAMPLES);
+    const reader = new ParamReader(CreditMethod.shapley, params, ['samples', 'mode', 'normalize']);
+    const samples = positiveInt(CreditMethod.shapley, params, 'samples', DEFAULT_SAMPLES);
     const mode = reader.choice('mode', ['auto', 'exact', 'sampled'] as const, 'auto');
     return { samples, mode, normalize: reader.choice('normalize', NORMALIZE_CHOICES, 'none') };
 }
@@ -96,7 +96,7 @@ export function shapleyCredit(group: CreditGroup, params: CreditParams): GroupCr
     const { mode, normalize } = readShapley(params);
     const perRollout = group.rollouts.map((rollout, i) => {
         const team = players(rollout);
-        const value: Value = coalitionValueOf(rollout, team, 'shapley', i);
+        const value: Value = coalitionValueOf(rollout, team, CreditMethod.shapley, i);
         return isExact(team.length, mode) ? exactShapley(team, value) : sampledShapley(team, recordedOrders(rollout, team, i), value);
     });
     return broadcast(group, normalisePerAgent(perRollout, normalize));

@@ -1,4 +1,4 @@
-import type { CreditGroup, CreditParams, GroupCredit } from '../../protocol/credit.js';
+import { CreditMethod, type CreditGroup, type CreditParams, type GroupCredit } from '../../protocol/credit.js';
 import { ParamReader } from './params.js';
 
 /**
@@ -72,7 +72,7 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** MARS pools both normalisations over the whole batch: pass every group of a step. Result: [group][rollout][decision]. */
 export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: CreditParams): GroupCredit[] {
-    const reader = new ParamReader('turn_level', params, TURN_LEVEL_PARAMS);
+    const reader = new ParamReader(CreditMethod.turn_level, params, TURN_LEVEL_PARAMS);
     const rewardNorm = reader.choice('reward_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
     const advantageNorm = reader.choice('advantage_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
     const advantagePool = reader.choice('advantage_pool', ['distinct_with_zero', 'distinct', 'decisions'] as const,

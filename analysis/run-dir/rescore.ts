@@ -1,4 +1,4 @@
-import type { CreditParams } from '../../protocol/credit.js';
+import { creditMethodsWhere, methodInfo, type CreditParams } from '../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { RewardSpec, RubricSpec } from '../../protocol/run-spec.js';
 import type { RescoreResult, RescoreRow } from '../../protocol/trajectory-messages.js';
@@ -30,8 +30,9 @@ function alignedDecisionRewards(record: TrajectoryRecord, score: RolloutScore): 
     return record.decision_turns.map(turn => byTurn.get(turn) ?? null);
 }
 
-/** Estimators whose inputs are all recorded transcripts (difference / Shapley need nulled re-runs, critic a model). */
-const RESCORABLE: readonly string[] = ['outcome', 'agent_normalized', 'turn_level', 'counterfactual'];
+/** Estimators whose inputs are all recorded transcripts (the registry's `rescorable`: not those needing nulled
+ *  re-runs or a critic). */
+const RESCORABLE: readonly string[] = creditMethodsWhere(c => c.rescorable);
 
 /** 1 = best; equal rewards keep their recorded order, so a rank changes only when the order really changes. */
 function rankBy(values: readonly number[]): number[] {
@@ -56,7 +57,7 @@ function meanByAgent(pairs: Iterable<[string, number]>): Map<string, number> {
  * Tree / nulled-re-run / critic estimators cannot be recomputed from records alone: that is said, not faked.
  */
 export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], settings: RescoreSettings): RescoreResult {
-    if (!RESCORABLE.includes(settings.method)) {
+    if (!methodInfo(settings.method)?.capabilities.rescorable) {
         throw new Error(`credit '${settings.method}' needs re-runs whose transcripts are not recorded (nulled agents) or a critic; re-scoring recomputes ${RESCORABLE.join(', ')}.`);
     }
     const records = steps.flat();

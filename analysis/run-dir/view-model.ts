@@ -1,3 +1,4 @@
+import { CreditMethod } from '../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { RubricSpec } from '../../protocol/run-spec.js';
 import type { Agreement, CriterionRow, GroupView, RolloutView, RunSummary } from '../../protocol/trajectory-messages.js';
@@ -91,7 +92,7 @@ export function groupView(index: RunIndex, step: number, group: number): GroupVi
         members: entries.map(e => ({
             rollout: e.rollout, group: e.group, sample: e.sample, parent: e.parent, reward: e.reward,
             success: e.success, turns: e.agents.length, credit: e.credit, agents: e.agents,
-            advantage: ownValue(e.credit, 'outcome')?.[0] ?? null,
+            advantage: ownValue(e.credit, CreditMethod.outcome)?.[0] ?? null,
         })),
     };
 }

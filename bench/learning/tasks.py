@@ -1,11 +1,14 @@
 """The study's tasks (issue 4): which example, how long to train, what counts as reaching the optimum."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-METHODS = ("outcome", "agent_normalized", "turn_level", "counterfactual", "difference", "shapley", "critic")
+# Every credit method, in catalogue order: the registry generated from the catalogue (npm run generate:credit).
+with open(os.path.join(REPO, "trainer", "mas_trainer", "credit", "methods.json"), encoding="utf-8") as _f:
+    METHODS: tuple[str, ...] = tuple(m["name"] for m in json.load(_f)["methods"])
 THRESHOLD = 0.9  # of the optimum: a run "reaches" it when the 5-step moving mean of the reward does
 WINDOW = 5
 

@@ -19,6 +19,7 @@ const ALLOWED: RegExp[] = [
     /^extension\/(?:syntaxes|snippets)\/[\w.-]+\.json$/,
     /^extension\/media\/[\w./-]+\.(?:svg|png|css|js)$/,
     /^extension\/trainer\/(?:pyproject\.toml|README\.md|mas_trainer\/[\w/]+\.py)$/,
+    /^extension\/trainer\/mas_trainer\/credit\/methods\.json$/,          // the generated credit-method registry
     /^extension\/node_modules\/onnxruntime-(?:node|common)\/package\.json$/,
     /^extension\/node_modules\/onnxruntime-node\/dist\/\w+\.js$/,
     /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v6\/linux\/x64\/(?:onnxruntime_binding\.node|libonnxruntime\.so\.1)$/,
@@ -31,6 +32,7 @@ const REQUIRED = [
     'extension/out/client.cjs',
     'extension/out/server.cjs',
     'extension/syntaxes/mas.tmLanguage.json',
+    'extension/trainer/mas_trainer/credit/methods.json',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
 ];

@@ -1,5 +1,5 @@
 """The rollout engine: a pure walk over the agent graph, one turn at a time (tree rollouts and nulled re-runs for
-credit estimators: credit_runs.py).
+credit estimators: credit_reruns.py).
 
 `RolloutState` holds everything a trajectory depends on (task, latest outputs, turns, edge uses, next agent), so a
 state can be copied and resumed. Replay from a frozen context = `rewind(state, k)` then keep stepping (the k-th
@@ -51,7 +51,7 @@ class RolloutState:
     parent: Optional[int] = None
     shared_turns: int = 0
     # Difference / Shapley credit: rewards of re-runs with some agents nulled (sorted names -> reward), and the
-    # agent orders drawn for permutation Shapley. Filled by credit_runs.run_nulled.
+    # agent orders drawn for permutation Shapley. Filled by credit_reruns.run_nulled.
     counterfactuals: dict = field(default_factory=dict)
     permutations: Optional[list] = None
 

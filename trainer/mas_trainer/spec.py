@@ -6,11 +6,11 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional, Union
 
+from .credit import METHODS as CREDIT_METHODS, method_info
 from .errors import SpecError
 from .strict_json import JsonInputError, loads
 
 RUN_SPEC_VERSION = 1  # TS twin: RUN_SPEC_VERSION
-CREDIT_METHODS = ("outcome", "agent_normalized", "turn_level", "counterfactual", "difference", "shapley", "critic")
 
 
 @dataclass
@@ -237,7 +237,7 @@ def _validate(spec: RunSpec) -> None:
         raise SpecError("train needs group >= 1, batch >= 1 and steps >= 0")
     if spec.train.credit.method not in CREDIT_METHODS:
         raise SpecError(f"unknown credit method `{spec.train.credit.method}`")
-    fanout = spec.train.credit.params.get("fanout") if spec.train.credit.method == "counterfactual" else None
+    fanout = spec.train.credit.params.get("fanout") if method_info(spec.train.credit.method).needs_tree else None
     if isinstance(fanout, list) and all(isinstance(n, int) and n >= 1 for n in fanout):
         product = 1
         for n in fanout:

@@ -11,9 +11,9 @@ import numpy as np
 import torch
 
 from .checkpoint import load_latest, save_checkpoint
-from .credit_bridge import check_credit, recorded_methods, step_credit
-from .credit_runs import step_rollouts
-from .critic.hooks import critic_step, export_after_checkpoint, make_critic, restore_critic
+from .credit_reruns import step_rollouts
+from .credit_step import check_credit, recorded_methods, step_credit
+from .critic.hooks import export_after_checkpoint, make_critic, restore_critic, with_critic_methods
 from .data import load_dataset
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .dist import check_batch, init_from_env
@@ -68,8 +68,7 @@ class Trainer:
     def __init__(self, spec: RunSpec, options: RunOptions) -> None:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
-        if spec.train.credit.method != "critic":  # the critic's settings are checked by make_critic below
-            check_credit(spec.train.credit.method, spec.train.credit.params)
+        check_credit(spec.train.credit.method, spec.train.credit.params)  # a critic's: by make_critic below
         if os.path.isdir(self.run_dir):
             check_run_dir(self.run_dir)  # links, hard links, FIFOs where the trainer writes: exit 7 before any write
         try:
@@ -102,8 +101,7 @@ class Trainer:
         self.step = 0
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
         self.critic = make_critic(spec, self.device, self.dist, self.methods)
-        if self.critic is not None and "critic" not in self.methods:
-            self.methods.append("critic")
+        self.methods = with_critic_methods(self.methods, self.critic)
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
@@ -209,8 +207,7 @@ class Trainer:
         group, credit_spec = self.spec.train.algorithm.group, self.spec.train.credit
         gather = self.dist.gather if self.dist.enabled else None
         return {m: step_credit(m, states, scores, group, credit_spec.params if m == credit_spec.method else {},
-                               gather, self.dist.rank)
-                if m != "critic" else critic_step(self.critic, states, scores, self.spec.reward.level)
+                               gather, self.dist.rank, critic=self.critic, level=self.spec.reward.level)
                 for m in self.methods}
 
     def train_step(self) -> tuple[dict, list[dict]]:

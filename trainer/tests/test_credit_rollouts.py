@@ -12,8 +12,8 @@ from mas_trainer.credit import CreditGroup, MissingRuns, compute_credit
 from mas_trainer.credit.counterfactual import tree_parent
 from mas_trainer.credit.shapley import exact_shapley, sampled_shapley
 from mas_trainer.credit.types import Decision, Rollout
-from mas_trainer.credit_bridge import build_group
-from mas_trainer.credit_runs import run_nulled, tree_rollouts
+from mas_trainer.credit_step import build_group
+from mas_trainer.credit_reruns import run_nulled, tree_rollouts
 from mas_trainer.errors import MasError
 from mas_trainer.expr import Evaluator
 from mas_trainer.rewards import score_rollout

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REPO_ROOT
 from helpers import scripted_generate
-from mas_trainer.credit_bridge import GROUP_METHODS, step_credit
+from mas_trainer.credit import GROUP_METHODS
+from mas_trainer.credit_step import step_credit
 from mas_trainer.data import load_dataset
 from mas_trainer.expr import Evaluator
 from mas_trainer.rewards import decisions, score_rollout

@@ -16,8 +16,8 @@ sys.path.insert(0, str(ROOT / "trainer"))
 sys.path.insert(0, str(ROOT / "trainer" / "tests"))
 
 from helpers import lazy_team  # noqa: E402
-from mas_trainer.credit_bridge import recorded_methods, step_credit  # noqa: E402
-from mas_trainer.credit_runs import step_rollouts  # noqa: E402
+from mas_trainer.credit_step import recorded_methods, step_credit  # noqa: E402
+from mas_trainer.credit_reruns import step_rollouts  # noqa: E402
 from mas_trainer.expr import Evaluator  # noqa: E402
 from mas_trainer.metrics import trajectory_records  # noqa: E402
 from mas_trainer.rewards import score_rollout  # noqa: E402

@@ -2,6 +2,7 @@ import { Breakpoint, DebugSession, Event, InitializedEvent, Scope, Source, Stack
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ExpressionSyntaxError } from '../../../analysis/expression/parse.js';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
+import { DEFAULT_CREDIT_METHOD } from '../../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { RunJson } from '../../../protocol/run-dir.js';
 import { BreakpointTable } from './breakpoints.js';
@@ -41,7 +42,7 @@ export class TrajectoryDebugSession extends DebugSession {
     private program: string | undefined;
     private programText = '';
     private turn = 0;
-    private method = 'outcome';
+    private method: string = DEFAULT_CREDIT_METHOD;
     private configurationDone!: () => void;
     private readonly configured = new Promise<void>(resolve => { this.configurationDone = resolve; });
 

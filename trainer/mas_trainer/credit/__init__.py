@@ -1,50 +1,35 @@
-"""Group credit estimators: one credit per decision per rollout for the G rollouts of one task.
+"""Credit estimators: one credit per decision per rollout, for the G rollouts of one task or a whole training step.
 
 `outcome` (GRPO), `agent_normalized` (Dr. MAS), `turn_level` (MARS) and `counterfactual` (C3, reward-only)
-reproduce their authors' released code by default; `difference` and `shapley` read re-runs with agents nulled.
-Every departure DESIGN.md §5's plainer form would make is a documented param (docs/credit-estimators.md).
-The TypeScript twin is analysis/credit/index.ts; both pass test/fixtures/credit/*.json.
+reproduce their authors' released code by default; `difference` and `shapley` read re-runs with agents nulled;
+`critic` runs the learned value model per step. Every departure DESIGN.md §5's plainer form would make is a
+documented param (docs/credit-estimators.md). Names, parameters and capabilities: registry.py (generated from the
+catalogue); each estimator module registers its function with `@register`. The TypeScript twin is
+analysis/credit/index.ts; both pass test/fixtures/credit/*.json.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
-from .agent_normalized import agent_normalized_credit
-from .counterfactual import counterfactual_credit, read_counterfactual
-from .difference import difference_credit, read_difference
+# Each estimator module registers its function on import (verl-style `@register("<name>")`).
+from . import agent_normalized, counterfactual, critic, difference, outcome, shapley, turn_level  # noqa: F401
 from .nulled import MissingRuns
-from .outcome import outcome_credit
-from .shapley import read_shapley, shapley_credit
-from .turn_level import turn_level_credit, turn_level_credit_batch
+from .registry import (DEFAULT_METHOD, GROUP_METHODS, METHODS, RERUN_METHODS, MethodInfo, StepInputs, check_complete,
+                       computable_methods, group_estimator, method_info, methods_where, recorded_methods, register,
+                       registered)
 from .types import CreditGroup, Decision, Rollout
 
-Estimator = Callable[[CreditGroup, dict], list[list[float]]]
+check_complete()
 
-KNOWN_METHODS: tuple[str, ...] = ("outcome", "agent_normalized", "turn_level", "counterfactual", "difference",
-                                   "shapley")
-# Need more than the sampled group: tree rollouts (counterfactual) or nulled re-runs (difference, shapley).
-RERUN_METHODS: tuple[str, ...] = ("counterfactual", "difference", "shapley")
-
-
-def _estimator(method: str) -> Estimator:
-    estimators: dict[str, Estimator] = {
-        "outcome": outcome_credit,
-        "agent_normalized": agent_normalized_credit,
-        "turn_level": turn_level_credit,
-        "counterfactual": counterfactual_credit,
-        "difference": difference_credit,
-        "shapley": shapley_credit,
-    }
-    if method not in estimators:
-        raise ValueError(f"unknown credit method {method!r}; this module computes {', '.join(KNOWN_METHODS)}")
-    return estimators[method]
+# The estimators computable from rollouts alone (all but those needing a critic), in catalogue order.
+KNOWN_METHODS: tuple[str, ...] = methods_where(lambda i: not i.needs_critic)
 
 
 def check_params(method: str, params: dict | None = None) -> None:
     """Raises the estimator's ValueError for an unknown or bad param, without any rollouts (before training)."""
-    readers = {"counterfactual": read_counterfactual, "difference": read_difference, "shapley": read_shapley}
-    if method in readers:
-        readers[method](dict(params or {}))
+    reader = registered(method).read_params if method in METHODS else None
+    if reader is not None:
+        reader(dict(params or {}))
     else:
         probe = CreditGroup.from_rollouts([([("probe", 0, None)], 1.0), ([("probe", 0, None)], 0.0)])
         compute_credit(method, probe, params)
@@ -52,18 +37,21 @@ def check_params(method: str, params: dict | None = None) -> None:
 
 def compute_credit(method: str, group: CreditGroup, params: dict | None = None) -> list[list[float]]:
     """Credit per decision per rollout of one group (a task's G rollouts)."""
-    return _estimator(method)(group, dict(params or {}))
+    return group_estimator(method)(group, dict(params or {}))
 
 
 def compute_credit_batch(method: str, groups: Sequence[CreditGroup], params: dict | None = None
                          ) -> list[list[list[float]]]:
-    """Credit for every group of a training step. Only `turn_level` pools across groups (MARS normalises over the
-    whole batch); DrMAS's GRPO estimators normalise within each task's group (uid), so for them this is a map."""
-    if method == "turn_level":
-        return turn_level_credit_batch(groups, dict(params or {}))
-    estimator = _estimator(method)
+    """Credit for every group of a training step. Only the estimators that pool over the batch (MARS's `turn_level`
+    normalises over the whole step) see the groups together; DrMAS's GRPO estimators normalise within each task's
+    group (uid), so for them this is a map."""
+    estimator = group_estimator(method)
+    pooled = registered(method).pooled
+    if pooled is not None:
+        return pooled(groups, dict(params or {}))
     return [estimator(group, dict(params or {})) for group in groups]
 
 
-__all__ = ["KNOWN_METHODS", "RERUN_METHODS", "CreditGroup", "Decision", "MissingRuns", "Rollout", "check_params",
-           "compute_credit", "compute_credit_batch"]
+__all__ = ["DEFAULT_METHOD", "GROUP_METHODS", "KNOWN_METHODS", "METHODS", "RERUN_METHODS", "CreditGroup", "Decision",
+           "MethodInfo", "MissingRuns", "Rollout", "StepInputs", "check_params", "computable_methods", "compute_credit",
+           "compute_credit_batch", "method_info", "methods_where", "recorded_methods", "register"]

@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from .grpo import GRPO_PARAMS, read_grpo_options
 from .params import ParamReader
+from .registry import method_of, register
 from .stats import mean, standardise_pool
 from .types import CreditGroup, Decision, Rollout
 
@@ -27,8 +28,9 @@ def _decision_score(decision: Decision, rollout: Rollout, reward_source: str) ->
     return rollout.reward
 
 
+@register("agent_normalized")
 def agent_normalized_credit(group: CreditGroup, params: dict) -> list[list[float]]:
-    reader = ParamReader("agent_normalized", params, GRPO_PARAMS | {"pooling", "reward"})
+    reader = ParamReader(method_of(agent_normalized_credit), params, GRPO_PARAMS | {"pooling", "reward"})
     options = read_grpo_options(reader)
     pooling = reader.choice("pooling", ("decision", "rollout"), "decision")
     reward_source = reader.choice("reward", ("rollout", "decision"), "rollout")

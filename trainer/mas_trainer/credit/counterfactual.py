@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from .params import ParamReader
+from .registry import method_of, register
 from .types import CreditGroup
 
 COUNTERFACTUAL_PARAMS = {"fanout", "baseline", "normalize"}
@@ -50,12 +51,13 @@ def _advantages(values: list[float], baseline: str, normalize: bool) -> list[flo
 
 def read_counterfactual(params: dict) -> tuple[list[int], str, bool]:
     """(fanout, baseline, normalize within siblings) with C3's defaults."""
-    reader = ParamReader("counterfactual", params, COUNTERFACTUAL_PARAMS)
+    reader = ParamReader(method_of(counterfactual_credit), params, COUNTERFACTUAL_PARAMS)
     fanout = reader.positive_int_list("fanout")
     baseline = reader.choice("baseline", ("loo", "full_mean"), "loo")
     return fanout, baseline, reader.choice("normalize", ("siblings", "none"), "siblings") == "siblings"
 
 
+@register("counterfactual", read_params=read_counterfactual)
 def counterfactual_credit(group: CreditGroup, params: dict) -> list[list[float]]:
     fanout, baseline, normalize = read_counterfactual(params)
     rollouts = group.rollouts

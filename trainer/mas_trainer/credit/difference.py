@@ -10,25 +10,33 @@ from __future__ import annotations
 
 from .nulled import NORMALIZE_CHOICES, broadcast, coalition_value, normalise_per_agent
 from .params import ParamReader
+from .registry import method_of, register
 from .types import CreditGroup, players
 
 DIFFERENCE_PARAMS = {"normalize"}
 
 
 def read_difference(params: dict) -> str:
-    return ParamReader("difference", params, DIFFERENCE_PARAMS).choice("normalize", NORMALIZE_CHOICES, "none")
-
-
-def difference_credit(group: CreditGroup, params: dict) -> list[list[float]]:
-    normalize = read_difference(params)
-    per_rollout = []
-    for i, rollout in enumerate(group.rollouts):
-        team = players(rollout)
-        per_rollout.append({k: rollout.reward - coalition_value(rollout, team, frozenset(team) - {k}, "difference", i)
-                            for k in team})
-    return broadcast(group.rollouts, normalise_per_agent(per_rollout, normalize))
+    reader = ParamReader(method_of(difference_credit), params, DIFFERENCE_PARAMS)
+    return reader.choice("normalize", NORMALIZE_CHOICES, "none")
 
 
 def difference_coalitions(team: list[str]) -> list[tuple[str, ...]]:
     """The re-runs difference credit needs for one rollout: each player nulled alone."""
     return [(k,) for k in team]
+
+
+def difference_reruns(team: list[str], params: dict, rng) -> tuple[list[tuple[str, ...]], None]:
+    """The re-run planner of the registry: the one-player coalitions; no agent orders (`rng` unused)."""
+    return difference_coalitions(team), None
+
+
+@register("difference", read_params=read_difference, reruns=difference_reruns)
+def difference_credit(group: CreditGroup, params: dict) -> list[list[float]]:
+    normalize = read_difference(params)
+    per_rollout = []
+    for i, rollout in enumerate(group.rollouts):
+        team = players(rollout)
+        per_rollout.append({k: rollout.reward - coalition_value(rollout, team, frozenset(team) - {k},
+                                                                method_of(difference_credit), i) for k in team})
+    return broadcast(group.rollouts, normalise_per_agent(per_rollout, normalize))

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from .grpo import GRPO_PARAMS, read_grpo_options
 from .params import ParamReader
+from .registry import method_of, register
 from .stats import standardise_pool
 from .types import CreditGroup
 
 
+@register("outcome")
 def outcome_credit(group: CreditGroup, params: dict) -> list[list[float]]:
-    options = read_grpo_options(ParamReader("outcome", params, GRPO_PARAMS))
+    options = read_grpo_options(ParamReader(method_of(outcome_credit), params, GRPO_PARAMS))
     scored = [r.reward for r in group.rollouts if r.decisions]
     if not scored:
         return [[] for _ in group.rollouts]

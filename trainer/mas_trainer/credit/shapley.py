@@ -14,6 +14,7 @@ from itertools import combinations
 
 from .nulled import NORMALIZE_CHOICES, MissingRuns, broadcast, coalition_value, normalise_per_agent
 from .params import ParamReader
+from .registry import method_of, register
 from .types import CreditGroup, Rollout, nulled_key, players
 
 SHAPLEY_PARAMS = {"samples", "mode", "normalize"}
@@ -23,7 +24,7 @@ DEFAULT_SAMPLES = 64  # the validator's "sample permutations" quick fix writes t
 
 
 def read_shapley(params: dict) -> tuple[int, str, str]:
-    reader = ParamReader("shapley", params, SHAPLEY_PARAMS)
+    reader = ParamReader(method_of(shapley_credit), params, SHAPLEY_PARAMS)
     samples = reader.positive_int("samples", DEFAULT_SAMPLES)
     mode = reader.choice("mode", ("auto", "exact", "sampled"), "auto")
     return samples, mode, reader.choice("normalize", NORMALIZE_CHOICES, "none")
@@ -70,6 +71,16 @@ def _orders(rollout: Rollout, team: list[str], index: int) -> list[list[str]]:
     return orders
 
 
+def shapley_reruns(team: list[str], params: dict, rng: random.Random
+                   ) -> tuple[list[tuple[str, ...]], list[list[str]] | None]:
+    """The re-run planner of the registry: the coalitions to null for one rollout, and the agent orders drawn from
+    `rng` when it samples (None when exact)."""
+    samples, mode, _ = read_shapley(params)
+    orders = None if is_exact(len(team), mode) else draw_orders(team, samples, rng)
+    return shapley_coalitions(team, orders), orders
+
+
+@register("shapley", read_params=read_shapley, reruns=shapley_reruns)
 def shapley_credit(group: CreditGroup, params: dict) -> list[list[float]]:
     _, mode, normalize = read_shapley(params)
     per_rollout = []
@@ -77,7 +88,7 @@ def shapley_credit(group: CreditGroup, params: dict) -> list[list[float]]:
         team = players(rollout)
 
         def value(included: frozenset, rollout=rollout, team=team, i=i) -> float:
-            return coalition_value(rollout, team, included, "shapley", i)
+            return coalition_value(rollout, team, included, method_of(shapley_credit), i)
 
         per_rollout.append(exact_shapley(team, value) if is_exact(len(team), mode)
                            else sampled_shapley(team, _orders(rollout, team, i), value))

@@ -30,6 +30,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from .params import ParamReader
+from .registry import method_of, register
 from .types import CreditGroup
 
 TURN_LEVEL_PARAMS = {"reward_norm", "advantage_norm", "advantage_pool"}
@@ -103,7 +104,7 @@ def distinct_values(values: list[float], with_zero: bool) -> list[float]:
 def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list[list[list[float]]]:
     """MARS pools both normalisations over the whole batch (grouping `tags`, one tag here; advantage_norm over the
     batch), not per task: pass every group of a training step to reproduce it. Result: [group][rollout][decision]."""
-    reader = ParamReader("turn_level", params, TURN_LEVEL_PARAMS)
+    reader = ParamReader(method_of(turn_level_credit), params, TURN_LEVEL_PARAMS)
     reward_norm = reader.choice("reward_norm", ("mean", "mean_std", "none"), "mean")
     advantage_norm = reader.choice("advantage_norm", ("mean", "mean_std", "none"), "mean")
     advantage_pool = reader.choice("advantage_pool", ("distinct_with_zero", "distinct", "decisions"),
@@ -144,6 +145,7 @@ def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list
     return credit
 
 
+@register("turn_level", pooled=turn_level_credit_batch)
 def turn_level_credit(group: CreditGroup, params: dict) -> list[list[float]]:
-    """One task's group as the whole batch (the per-group form the trainer's credit bridge calls)."""
+    """One task's group as the whole batch (the per-group form; the trainer calls the pooled one)."""
     return turn_level_credit_batch([group], params)[0]

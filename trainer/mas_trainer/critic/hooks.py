@@ -1,27 +1,37 @@
-"""The trainer's side of `critic` credit: build the learner when the spec needs one, run it per step, save and
-export it at checkpoints. Kept here so trainer.py only calls these few functions."""
+"""The trainer's side of critic credit (the registry's `needs_critic` methods): build the learner when the spec
+needs one, save and export it at checkpoints. Its credit per step is an estimator of the registry
+(mas_trainer/credit/critic.py). Kept here so trainer.py only calls these few functions."""
 from __future__ import annotations
 
 import os
 from typing import Optional
 
+from ..credit import method_info, methods_where
 from ..errors import EXIT_BAD_SPEC, MasError
 from .learner import CriticLearner, critic_params
 
 CHECKPOINT_FILE = "critic.pt"
 
 
+CRITIC_METHODS = methods_where(lambda info: info.needs_critic)
+
+
 def wants_critic(spec, methods: list[str]) -> bool:
-    return "critic" in methods or (spec.train.critic is not None and _records_all(spec))
+    return any(m in CRITIC_METHODS for m in methods) or (spec.train.critic is not None and _records_all(spec))
 
 
 def _records_all(spec) -> bool:
     rc = spec.train.record_credit
-    return rc == "all" or (isinstance(rc, list) and "critic" in rc)
+    return rc == "all" or (isinstance(rc, list) and any(m in CRITIC_METHODS for m in rc))
+
+
+def with_critic_methods(methods: list[str], critic: Optional[CriticLearner]) -> list[str]:
+    """The methods to compute each step: those asked for, and the critic's when a critic was built."""
+    return methods + [m for m in CRITIC_METHODS if critic is not None and m not in methods]
 
 
 def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLearner]:
-    """A CriticLearner when `critic` credit trains or is recorded; None otherwise. Errors say what to fix."""
+    """A CriticLearner when critic credit trains or is recorded; None otherwise. Errors say what to fix."""
     if not wants_critic(spec, methods):
         return None
     if spec.train.critic is None:
@@ -31,7 +41,7 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
     if spec.train.critic not in names:
         raise MasError(f"train.critic names unknown model `{spec.train.critic}`; recompile with `mas compile`",
                        EXIT_BAD_SPEC)
-    params = spec.train.credit.params if spec.train.credit.method == "critic" else {}
+    params = spec.train.credit.params if method_info(spec.train.credit.method).needs_critic else {}
     try:
         checked = critic_params(params)
     except ValueError as err:
@@ -39,13 +49,6 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
     return CriticLearner(spec.model(spec.train.critic), checked["lr"], device, spec.train.seed, dist_ctx,
                          passes=checked["passes"], normalize=checked["normalize"],
                          group=spec.train.algorithm.group, replay=checked["replay"])
-
-
-def critic_step(critic: CriticLearner, states, scores, level: str) -> list[list[float]]:
-    """Credit per decision per rollout of this process's rollouts, then one round of critic fitting."""
-    # All turns go in (nulled ones too: later agents saw them); only the decisions (rewards.decisions: the turns
-    # not nulled, in order) get a value, so the credits line up with the trainer's decisions.
-    return critic.credit_and_fit([(s.turns, sc.reward, sc.decision_rewards) for s, sc in zip(states, scores)], level)
 
 
 def export_after_checkpoint(critic: Optional[CriticLearner], run_dir: str, step: int, log) -> None:

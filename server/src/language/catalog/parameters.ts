@@ -1,3 +1,5 @@
+import type { CreditCapabilities } from '../../../../protocol/credit.js';
+
 /** Describes one named argument of a method call (`grpo(group: 8)`), for validation, hover, completion and compile. */
 export interface ParameterInfo {
     name: string;
@@ -19,6 +21,11 @@ export interface MethodInfo {
     formula?: string;
     source?: string;
     parameters: readonly ParameterInfo[];
+}
+
+/** A credit estimator of the catalogue: the source of the generated credit-method registry. */
+export interface CreditMethodInfo extends MethodInfo {
+    capabilities: CreditCapabilities;
 }
 
 /** Finds a method by name in a catalogue. */

@@ -1,4 +1,5 @@
-import type { MethodInfo, ParameterInfo } from './parameters.js';
+import type { CreditCapabilities } from '../../../../protocol/credit.js';
+import type { CreditMethodInfo, MethodInfo, ParameterInfo } from './parameters.js';
 
 /** Policy-optimisation algorithms of `train { algorithm: ... }`. */
 export const ALGORITHMS: readonly MethodInfo[] = [{
@@ -28,10 +29,23 @@ const NULLED_NORMALIZE: ParameterInfo = {
     doc: 'Per agent over the group: `center` subtracts the agent\'s mean credit, `standardize` also divides by its std + 1e-6; `none` keeps raw reward differences.',
 };
 
-export const CREDIT_METHODS: readonly MethodInfo[] = [
+/** What an estimator needs and does, read by both sides through the generated registry
+ *  (protocol/generated/credit-methods.ts, trainer/mas_trainer/credit/methods.json; `npm run generate:credit`).
+ *  The capabilities named are true, the others false. */
+function caps(...on: (keyof CreditCapabilities)[]): CreditCapabilities {
+    const all: CreditCapabilities = {
+        needsGroup: false, needsTree: false, needsNulledReruns: false, coalitionReruns: false,
+        needsCritic: false, poolsOverBatch: false, rescorable: false,
+    };
+    for (const name of on) all[name] = true;
+    return all;
+}
+
+export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
     {
         name: 'outcome', summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
         formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)', source: 'Shao et al. 2024 (GRPO)', parameters: GRPO_SWITCHES,
+        capabilities: caps('needsGroup', 'rescorable'),
     },
     {
         name: 'agent_normalized', summary: 'Dr. MAS: normalise with the mean and std of agent k\'s own actions within the group.',
@@ -41,6 +55,7 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
             { name: 'pooling', kind: 'identifier', values: ['decision', 'rollout'], default: 'decision', doc: '`decision`: every action of agent k in the group is one sample (the authors\' code); `rollout`: one sample per (rollout, agent).' },
             { name: 'reward', kind: 'identifier', values: ['rollout', 'decision'], default: 'rollout', doc: 'Which reward is normalised: the rollout\'s (authors) or the decision\'s own turn/agent reward.' },
         ],
+        capabilities: caps('needsGroup', 'rescorable'),
     },
     {
         name: 'turn_level', summary: 'MARS: per-turn rewards normalised per agent; a turn gets the sum of its agent\'s normalised rewards from that turn on, centred per agent.',
@@ -51,6 +66,7 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
             { name: 'advantage_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean', doc: 'Normalisation of the summed advantages per agent over the step (authors: mean only).' },
             { name: 'advantage_pool', kind: 'identifier', values: ['distinct_with_zero', 'distinct', 'decisions'], default: 'distinct_with_zero', doc: 'Which values the advantage mean is taken over; the authors\' code pools distinct values plus 0.' },
         ],
+        capabilities: caps('needsGroup', 'poolsOverBatch', 'rescorable'),
     },
     {
         name: 'counterfactual', summary: 'C3: tree rollouts with a fan-out per agent in graph order; a node\'s credit is its value against its siblings\' (same frozen context), leave-one-out, standardised within the siblings.',
@@ -61,11 +77,13 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
             { name: 'baseline', kind: 'identifier', values: ['loo', 'full_mean'], default: 'loo', doc: 'Sibling baseline: leave-one-out mean (C3\'s default) or the mean including the node itself (C3\'s "No LOO" ablation).' },
             { name: 'normalize', kind: 'identifier', values: ['siblings', 'none'], default: 'siblings', doc: 'Standardise the credits within each sibling group (C3\'s default) or keep them raw (`--no_advantage_std_norm`).' },
         ],
+        capabilities: caps('needsGroup', 'needsTree', 'rescorable'),
     },
     {
         name: 'difference', summary: 'Difference rewards: the reward minus the reward of a re-run with agent k\'s messages replaced by its null behaviour (`null:` on the agent).',
         formula: 'D_k = R − R(a_k ← null_k)', source: 'Wolpert & Tumer 2002',
         parameters: [NULLED_NORMALIZE],
+        capabilities: caps('needsNulledReruns'),
     },
     {
         name: 'shapley', summary: 'Shapley value over agent coalitions (v(S) = reward with the agents outside S nulled): exact for few agents, permutation sampling otherwise; credits sum to v(N) − v(∅).',
@@ -75,6 +93,7 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
             { name: 'mode', kind: 'identifier', values: ['auto', 'exact', 'sampled'], default: 'auto', doc: '`auto`: exact for at most 6 agents, else sampled; `exact` / `sampled` force one.' },
             NULLED_NORMALIZE,
         ],
+        capabilities: caps('needsNulledReruns', 'coalitionReruns'),
     },
     {
         name: 'critic', summary: 'A learned value over transcript prefixes; a turn\'s credit is its TD error.',
@@ -85,6 +104,7 @@ export const CREDIT_METHODS: readonly MethodInfo[] = [
             { name: 'replay', kind: 'integer', min: 1, max: 64, default: 1, doc: 'Steps whose prefixes and returns each fit covers, this one included (more: the critic reuses recent rollouts and learns in fewer steps, at more CPU per step).' },
             { name: 'normalize', kind: 'identifier', values: ['none', 'standardize'], default: 'none', doc: 'Standardise each agent\'s TD errors within each task\'s group (actor-critic advantage normalisation) or keep them raw.' },
         ],
+        capabilities: caps('needsCritic'),
     },
 ];
 

@@ -1,5 +1,6 @@
 import { GrammarUtils, type ValidationAcceptor } from 'langium';
 import { isIdValue, isListValue, isMethodCall, isNumberValue, type MethodCall, type Train } from '../generated/ast.js';
+import { methodInfo } from '../../../../protocol/credit.js';
 import { ALGORITHMS, EXACT_SHAPLEY_AGENT_LIMIT } from '../catalog/training-catalog.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
@@ -37,7 +38,8 @@ export function checkCreditConsistency(train: Train, agentCount: number, accept:
     const creditSetting = train.settings.find(setting => setting.key === 'credit');
     const credit = isMethodCall(creditSetting?.value) ? creditSetting.value : undefined;
     if (!credit || !creditSetting) return;
-    if (credit.name === 'counterfactual') {
+    const needs = methodInfo(credit.name)?.capabilities;
+    if (needs?.needsTree) {
         const fanoutArg = credit.args.find(arg => arg.name === 'fanout');
         const fanout = isListValue(fanoutArg?.value) ? fanoutArg.value.items : undefined;
         if (!fanoutArg || !fanout || fanout.length === 0 || fanout.some(n => !Number.isInteger(n) || n < 1)) return;
@@ -62,16 +64,16 @@ export function checkCreditConsistency(train: Train, agentCount: number, accept:
     const shapleyMode = credit.args.find(arg => arg.name === 'mode')?.value;
     const forcedExact = isIdValue(shapleyMode) && shapleyMode.value === 'exact';
     const forcedSampled = isIdValue(shapleyMode) && shapleyMode.value === 'sampled';
-    if (credit.name === 'shapley' && agentCount > EXACT_SHAPLEY_AGENT_LIMIT && !forcedSampled
+    if (needs?.coalitionReruns && agentCount > EXACT_SHAPLEY_AGENT_LIMIT && !forcedSampled
         && (forcedExact || numberArg(credit, 'samples') === undefined)) {
         const range = credit.$cstNode?.range;
         const consequence = forcedExact ? 'which is slow'
             : `so the trainer samples ${SHAPLEY_SAMPLES_FIX} agent orders instead (the default)`;
         report(accept, 'warning', IssueCodes.ExactShapleyTooLarge,
-            `Exact Shapley credit over ${agentCount} agents re-runs ${2 ** agentCount - 1} coalitions per rollout, ${consequence}; say how many agent orders to sample with \`shapley(samples: ${SHAPLEY_SAMPLES_FIX})\`.`,
-            { node: credit }, range ? [{ title: `Sample ${SHAPLEY_SAMPLES_FIX} permutations: \`shapley(samples: ${SHAPLEY_SAMPLES_FIX})\``, edits: [{ range, newText: `shapley(samples: ${SHAPLEY_SAMPLES_FIX})` }], preferred: true }] : []);
+            `Exact Shapley credit over ${agentCount} agents re-runs ${2 ** agentCount - 1} coalitions per rollout, ${consequence}; say how many agent orders to sample with \`${credit.name}(samples: ${SHAPLEY_SAMPLES_FIX})\`.`,
+            { node: credit }, range ? [{ title: `Sample ${SHAPLEY_SAMPLES_FIX} permutations: \`${credit.name}(samples: ${SHAPLEY_SAMPLES_FIX})\``, edits: [{ range, newText: `${credit.name}(samples: ${SHAPLEY_SAMPLES_FIX})` }], preferred: true }] : []);
     }
-    if (credit.name === 'critic' && !train.critic) {
+    if (needs?.needsCritic && !train.critic) {
         report(accept, 'error', IssueCodes.MissingCritic,
             '`critic` credit learns a value model, but the train block names none; add `critic: <model>` (a model declared with `model`).',
             { node: creditSetting, property: 'value' });

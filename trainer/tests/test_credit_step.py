@@ -1,10 +1,11 @@
-"""The trainer's credit bridge: every group of a step goes to compute_credit_batch (MARS's turn_level pools over
-the step batch, across data-parallel processes too); bad credit settings stop the run before any model is built."""
+"""The trainer's step credit (credit_step.py): every group of a step goes to compute_credit_batch (MARS's turn_level
+pools over the step batch, across data-parallel processes too); bad credit settings stop the run before any model is
+built."""
 import pytest
 
 from helpers import lazy_team
 from mas_trainer.credit import CreditGroup, compute_credit, compute_credit_batch
-from mas_trainer.credit_bridge import build_group, check_credit, step_credit
+from mas_trainer.credit_step import build_group, check_credit, step_credit
 from mas_trainer.errors import EXIT_BAD_SPEC, MasError
 from mas_trainer.rewards import Score
 from mas_trainer.rollout import RolloutState, Turn
