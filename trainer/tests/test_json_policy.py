@@ -121,7 +121,8 @@ def test_strict_dumps_replaces_and_counts_every_nonfinite_float():
 
 
 def test_strict_loads_refuses_non_standard_json_and_deep_nesting_without_recursion_error():
-    for text in ('{"n": NaN}', "[Infinity]", "-Infinity", "1e400", "[" * DEEP + "]" * DEEP,
+    for text in ('{"n": NaN}', "[Infinity]", "-Infinity", "1e400", "1" + "0" * 400, "-1" + "0" * 5000,
+                 "[" * DEEP + "]" * DEEP,
                  '{"a":' * DEEP + "1" + "}" * DEEP):
         with pytest.raises(strict_json.JsonInputError):
             strict_json.loads(text)
