@@ -92,6 +92,8 @@ def test_a_runtime_error_that_is_not_a_fault_stays_a_traceback(tmp_path, monkeyp
     monkeypatch.setattr(trainer_module, "update", update)
     with pytest.raises(RuntimeError, match="shapes"):  # a bug: exit 1 with the traceback (README: report it)
         run_cli(tmp_path, tiny_run_data())
+    run = _run_json(tmp_path)  # and the editor does not show a crashed run as still running
+    assert run["status"] == "failed" and "RuntimeError: mat1 and mat2 shapes" in run["error"]
 
 
 def _stopped_after_three_of_four_steps(tmp_path):
