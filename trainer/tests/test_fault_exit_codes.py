@@ -173,3 +173,16 @@ def test_the_json_schema_refuses_every_run_json_mutant_refused_on_resume(tmp_pat
     assert validator.is_valid(run) and jsonschema
     for field, value in RUN_JSON_MUTANTS:
         assert not validator.is_valid({**run, field: value}), field
+
+
+def test_cleanup_after_a_fault_follows_no_link(tmp_path):
+    from mas_trainer.faults import remove_partial_writes
+
+    outside = tmp_path / "outside"
+    (outside / ".tmp-keep").mkdir(parents=True)
+    run_dir = tmp_path / "run"
+    (run_dir / "trajectories").mkdir(parents=True)
+    (run_dir / "checkpoints").symlink_to(outside)  # planted after the start-up check
+    (run_dir / ".tmp-partial").write_bytes(b"half")
+    remove_partial_writes(str(run_dir))
+    assert (outside / ".tmp-keep").is_dir() and not (run_dir / ".tmp-partial").exists()
