@@ -62,7 +62,7 @@ def test_a_nan_reward_is_written_as_null_and_counted(tmp_path, monkeypatch):
 
     real_score = trainer_module.score_rollout
 
-    def nan_reward(*args, **kwargs):  # a rubric that divides by zero, a diverged verifier
+    def nan_reward(*args, **kwargs):  # a broken verifier (rubric expressions never give NaN)
         score = real_score(*args, **kwargs)
         score.reward = float("nan")
         score.criteria = {name: float("inf") for name in score.criteria}
