@@ -254,7 +254,7 @@ class Trainer:
             if main:
                 self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
         except MasError as err:  # the editor reads run.json: a stopped run must not stay "running"
-            self._record_failure(err)
+            self._record_failure(str(err))
             raise
         except KeyboardInterrupt:  # Ctrl-C or the editor's stop: resumable
             if main:
@@ -262,7 +262,10 @@ class Trainer:
             raise
         except Exception as err:
             self._fail_on_fault(err)
-            raise  # a bug: the traceback, exit 1
+            # a bug: the traceback, exit 1; run.json must not go on saying `running` for a process that is gone
+            self._record_failure(f"the trainer crashed ({type(err).__name__}: {str(err)[:200]}); the traceback is "
+                                 "in the trainer's output")
+            raise
         finally:
             if tb is not None:
                 tb.close()
@@ -292,16 +295,16 @@ class Trainer:
         if error is None:
             return
         self.log.error("%s: %s", type(err).__name__, err)
-        self._record_failure(error)
+        self._record_failure(str(error))
         raise error from None
 
-    def _record_failure(self, error: MasError) -> None:
+    def _record_failure(self, error: str) -> None:
         """run.json says `failed` with the error, and no half-written temp file or checkpoint folder stays."""
         if not self.dist.is_main:
             return
         remove_partial_writes(self.run_dir)
         try:
-            self.write_run_json("failed", str(error))
+            self.write_run_json("failed", error)
         except OSError as err:  # the disk may still be full: the exit code and stderr still say what happened
             self.log.error("could not record the failure in run.json: %s", err)
 
