@@ -134,7 +134,8 @@ def remove_tree(run_dir: str, path: str) -> None:
     _refuse_link(path, st)
     confine(run_dir, path)
     if stat.S_ISDIR(st.st_mode):
-        shutil.rmtree(path)  # fd-based on Linux (rmtree.avoids_symlink_attacks): links inside are unlinked, not followed
+        # fd-based on Linux (shutil.rmtree.avoids_symlink_attacks): a link inside is unlinked, never followed
+        shutil.rmtree(path)
     else:
         os.unlink(path)
 
