@@ -166,3 +166,10 @@ def test_temp_file_cleanup_does_not_follow_a_linked_trajectories_folder(tmp_path
     (run / ".tmp-ours").write_text("torn")
     assert remove_temp_files(str(run)) == 1
     assert (foreign / ".tmp-theirs").read_text() == "theirs" and not (run / ".tmp-ours").exists()
+
+
+def test_append_line_does_not_write_through_a_hard_link(tmp_path, outside):
+    os.link(outside, tmp_path / "metrics.jsonl")  # planted after the start-up check
+    with pytest.raises(MasError):
+        append_line(str(tmp_path / "metrics.jsonl"), {"step": 1})
+    assert outside.read_text() == "# user's file\n"
