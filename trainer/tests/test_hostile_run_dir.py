@@ -173,3 +173,13 @@ def test_append_line_does_not_write_through_a_hard_link(tmp_path, outside):
     with pytest.raises(MasError):
         append_line(str(tmp_path / "metrics.jsonl"), {"step": 1})
     assert outside.read_text() == "# user's file\n"
+
+
+def test_the_run_directory_itself_may_be_a_link_chosen_by_the_user(tmp_path):
+    """Only links inside the run directory are refused: --run-dir pointing at a link (runs/x -> a bigger disk) is the
+    user's own choice."""
+    real = tmp_path / "big-disk" / "run"
+    real.mkdir(parents=True)
+    os.symlink(real, tmp_path / "run")
+    _trainer(tmp_path / "run", steps=1).run()
+    assert json.loads((real / "run.json").read_text())["status"] == "finished"
