@@ -94,6 +94,33 @@ def _rng(part, value):
     return mutate
 
 
+def _torch_edit(name, edit):
+    """Rewrites a .pt file with plain values only (weights_only loads it), as a crafted checkpoint may."""
+    def mutate(folder, ctx):
+        obj = torch.load(folder / name, weights_only=True)
+        edit(obj)
+        torch.save(obj, folder / name)
+        _rehash(folder, name)
+    return mutate
+
+
+def _first_state(optim):
+    return next(iter(optim["optimizer"]["state"].values()))
+
+
+TORCH_EDITS = {
+    "scheduler-sets-its-optimizer": ("optim-tiny.pt", lambda o: o["scheduler"].update(optimizer={})),
+    "scheduler-last-epoch-string": ("optim-tiny.pt", lambda o: o["scheduler"].update(last_epoch="4")),
+    "optimizer-lr-string": ("optim-tiny.pt", lambda o: o["optimizer"]["param_groups"][0].update(lr="0.1")),
+    "optimizer-no-groups": ("optim-tiny.pt", lambda o: o["optimizer"].update(param_groups=[])),
+    "optimizer-state-shape": ("optim-tiny.pt", lambda o: _first_state(o).update(exp_avg=torch.zeros(1))),
+    "optimizer-state-index": ("optim-tiny.pt", lambda o: o["optimizer"]["state"].update({10_000: {}})),
+    "unit-extra-parameter": ("unit-tiny.pt", lambda u: u.update(evil=torch.zeros(1))),
+    "unit-shape": ("unit-tiny.pt", lambda u: u.update({next(iter(u)): torch.zeros(1)})),
+    "unit-not-a-tensor": ("unit-tiny.pt", lambda u: u.update({next(iter(u)): [1.0]})),
+}
+
+
 def _link(name):
     def mutate(folder, ctx):
         copy = ctx["outside"] / f"copy-{name}"
@@ -143,6 +170,7 @@ MUTANTS = {
     **{f"link-{n}": _link(n) for n in (*FILES, MARKER)},
     **{f"{kind}-{n}": _replace_with(n, kind) for n in (*FILES, MARKER) for kind in ("dir", "fifo")},
     "link-folder": _folder_link,
+    **{f"edit-{k}": _torch_edit(*v) for k, v in TORCH_EDITS.items()},
 }
 
 
@@ -192,4 +220,4 @@ def test_resume_mutant(mutant, which, base_run, tmp_path):
 
 
 def test_there_are_enough_mutants():
-    assert len(MUTANTS) >= 80, len(MUTANTS)
+    assert len(MUTANTS) >= 90, len(MUTANTS)
