@@ -12,6 +12,7 @@ from .nfa import ALT, CAP, EMPTY, MATCH, NOP, RUNE
 
 EDGE, NEWLINE, WORD, OTHER = range(4)  # what lies beside a position: the text's edge, or a character's kind
 MAX_STATES = 10_000  # beyond this the cache starts again (memory stays bounded; time stays linear)
+MAX_CACHED_THREADS = 1_000_000  # the same for the threads all cached states hold (large programs)
 _WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 
 
@@ -68,6 +69,7 @@ class LazyDfa:
         self.prog, self.start = prog, start
         self.leftmost_first, self.reverse = leftmost_first, reverse
         self.states: dict = {}
+        self.cached_threads = 0
 
     def state(self, threads: tuple, kind: int, searching: bool) -> _State | None:
         if not threads and not searching:
@@ -75,11 +77,12 @@ class LazyDfa:
         key = (threads, kind, searching)
         found = self.states.get(key)
         if found is None:
-            if len(self.states) >= MAX_STATES:
+            if len(self.states) >= MAX_STATES or self.cached_threads >= MAX_CACHED_THREADS:
                 for old in self.states.values():
                     old.next.clear()
-                self.states = {}
+                self.states, self.cached_threads = {}, 0
             found = self.states[key] = _State(threads, kind, searching)
+            self.cached_threads += len(threads)
         return found
 
     def step(self, state: _State, ch: str | None):
