@@ -92,6 +92,8 @@ export class TrajectoryApp {
                 return;
             case 'trajectory/whatIf': return void this.whatIf.replaceChildren(whatIfView(message.result));
             case 'trajectory/rescore': return void this.rescore.body.replaceChildren(this.rescore.body.firstChild!, rescoreView(message.result, (s, r) => this.open(s, r, 0)));
+            case 'trajectory/rescoreFailed':
+                return void this.rescore.body.replaceChildren(this.rescore.body.firstChild!, element('p', { className: 'notice notice-error rescore-error', text: message.message }));
             case 'trajectory/notice': return this.notice(message.severity, message.message);
         }
     }

@@ -91,6 +91,7 @@ export function rescoreView(result: RescoreResult, onOpen: (step: number, rollou
         return [open, fmt(r.before), fmt(r.after), String(r.rankBefore), String(r.rankAfter), move === 0 ? '=' : move > 0 ? `▲${move}` : `▼${-move}`];
     });
     return element('div', { className: 'rescore-result' },
+        result.note ? element('p', { className: 'hint rescore-note', text: result.note }) : element('span'),
         element('p', { text: `Rubric '${result.rubric}' from ${result.source}; credit: ${result.method}; rank correlation of rewards before/after: ${result.rankCorrelation === null ? 'undefined' : fmt(result.rankCorrelation)}` }),
         table(['agent', `mean ${result.method} before`, 'after'], result.agentCredit.map(a => [a.agent, fmt(a.before), fmt(a.after)]), 'data-table agent-credit-table'),
         table(['step/rollout', 'reward before', 'after', 'rank before', 'rank after', 'move'], rows, 'data-table rescore-table'),
