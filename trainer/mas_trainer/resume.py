@@ -14,8 +14,10 @@ from typing import Callable
 import torch
 
 from . import rng_state
+from .critic.hooks import check_critic_state
 from .rundir import remove_temp_files
 from .safe_paths import remove_regular_file
+from .state_checks import check_like, check_optimizer
 
 TRAINER_STATE = "trainer_state.json"
 TRAINER_STATE_VERSION = 1
@@ -31,7 +33,7 @@ def trainer_state(step: int) -> dict:
     return {"version": TRAINER_STATE_VERSION, "step": step, "rng": rng_state.capture()}
 
 
-def check_payload(units, optimizers: dict, schedulers: dict) -> Callable[[int, dict], None]:
+def check_payload(units, optimizers: dict, schedulers: dict, critic=None) -> Callable[[int, dict], None]:
     """check(step, payload) for checkpoint.load_latest: every file the trainer restores is there and has the shapes
     and types of this run's own modules, optimizers and schedulers (a scheduler's load_state_dict copies any key
     into the object, and a string learning rate would only fail steps later), and trainer_state.json is well-formed
@@ -50,8 +52,9 @@ def check_payload(units, optimizers: dict, schedulers: dict) -> Callable[[int, d
         for unit in units:
             _check_unit(unit, payload)
             optim = payload[f"optim-{unit_key(unit)}.pt"]
-            _check_like(optim["scheduler"], schedulers[unit.name].state_dict(), f"optim-{unit_key(unit)}.pt scheduler")
-            _check_optimizer(optim["optimizer"], optimizers[unit.name], f"optim-{unit_key(unit)}.pt optimizer")
+            check_like(optim["scheduler"], schedulers[unit.name].state_dict(), f"optim-{unit_key(unit)}.pt scheduler")
+            check_optimizer(optim["optimizer"], optimizers[unit.name], f"optim-{unit_key(unit)}.pt optimizer")
+        check_critic_state(critic, payload)
     return check
 
 
@@ -81,37 +84,3 @@ def remove_stale_files(run_dir: str, step: int) -> None:
         if match and int(match.group(1)) > step:
             remove_regular_file(os.path.join(folder, name))
 
-
-def _same_kind(value, fresh) -> bool:
-    if isinstance(fresh, (list, tuple)):
-        return (type(value) is type(fresh) and len(value) == len(fresh)
-                and all(_same_kind(v, f) for v, f in zip(value, fresh)))
-    return type(value) is type(fresh)
-
-
-def _check_like(state: object, fresh: dict, what: str) -> None:
-    """state has exactly the keys of this run's own fresh state, each value of the same type (lists element-wise)."""
-    if not isinstance(state, dict) or set(state) != set(fresh):
-        raise ValueError(f"{what} has other keys than this run's")
-    for key, value in state.items():
-        if not _same_kind(value, fresh[key]):
-            raise ValueError(f"{what}: `{key}` is not of the type this run uses")
-
-
-def _check_optimizer(state: dict, optimizer, what: str) -> None:
-    fresh = optimizer.state_dict()
-    groups = state.get("param_groups")
-    if not isinstance(groups, list) or len(groups) != len(fresh["param_groups"]):
-        raise ValueError(f"{what} has another number of parameter groups")
-    for group, fresh_group in zip(groups, fresh["param_groups"]):
-        _check_like(group, fresh_group, what)
-    params = [p for group in optimizer.param_groups for p in group["params"]]
-    per_param = state.get("state")
-    if not isinstance(per_param, dict):
-        raise ValueError(f"{what} has no per-parameter state")
-    for index, entry in per_param.items():
-        if type(index) is not int or not 0 <= index < len(params) or not isinstance(entry, dict):
-            raise ValueError(f"{what}: state {index!r:.20} does not name a parameter of this run")
-        for name, tensor in entry.items():
-            if not isinstance(tensor, torch.Tensor) or tensor.shape not in (torch.Size([]), params[index].shape):
-                raise ValueError(f"{what}: state {index}.{name} is not a tensor of the parameter's shape")

@@ -142,7 +142,7 @@ class Trainer:
             remove_temp_files(self.run_dir)
         # Load and check first, delete after: a malformed checkpoint costs no record (exit 8 or an older one).
         found = load_latest(self.run_dir, self.log.warning,
-                            check_payload(self.units, self.optimizers, self.schedulers))
+                            check_payload(self.units, self.optimizers, self.schedulers, self.critic))
         if found is None:
             self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
             if self.dist.is_main:
