@@ -29,8 +29,9 @@ def unit_key(unit) -> str:
     return unit.name.replace("/", "__")
 
 
-def trainer_state(step: int) -> dict:
-    return {"version": TRAINER_STATE_VERSION, "step": step, "rng": rng_state.capture()}
+def trainer_state(step: int, rng: dict | None = None) -> dict:
+    """`rng`: a state captured at the step boundary (a stop during the next rollout has already drawn from it)."""
+    return {"version": TRAINER_STATE_VERSION, "step": step, "rng": rng if rng is not None else rng_state.capture()}
 
 
 def check_payload(units, optimizers: dict, schedulers: dict, critic=None) -> Callable[[int, dict], None]:
