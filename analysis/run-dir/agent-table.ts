@@ -26,6 +26,13 @@ export class AgentTable {
         return this.indexOf.get(name);
     }
 
+    /** How many agents the run would have with these added (the table is unchanged). */
+    sizeWith(agents: readonly string[]): number {
+        let fresh: Set<string> | undefined;
+        for (const name of agents) if (!this.indexOf.has(name)) (fresh ??= new Set()).add(name);
+        return this.names.length + (fresh?.size ?? 0);
+    }
+
     /**
      * Adds the agents of one rollout, all or none: undefined when they fit, else a sentence naming how many distinct
      * agents the run would have and the cap (the rollout is then left out; the table is unchanged).
