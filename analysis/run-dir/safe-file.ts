@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { irregularKind } from './safe-file-sync.js';
 
 /** A run-directory path that is not a regular file (a FIFO, a socket, a device, a directory): never read. */
 export class NotRegularFileError extends Error {
@@ -21,20 +22,13 @@ export async function openRegularFile(file: string): Promise<FileHandle> {
     const handle = await open(file, OPEN_FLAGS);
     try {
         const info = await handle.stat();
-        if (!info.isFile()) throw new NotRegularFileError(file, kindOf(info));
+        const kind = irregularKind(info); // one description of file kinds, shared with the synchronous twin
+        if (kind !== undefined) throw new NotRegularFileError(file, kind);
         return handle;
     } catch (error) {
         await handle.close();
         throw error;
     }
-}
-
-function kindOf(info: { isFIFO(): boolean; isDirectory(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-    if (info.isFIFO()) return 'a FIFO (named pipe)';
-    if (info.isDirectory()) return 'a directory';
-    if (info.isSocket()) return 'a socket';
-    if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-    return 'not a plain file';
 }
 
 /** The whole content of a regular file (see openRegularFile). */
