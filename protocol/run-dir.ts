@@ -133,6 +133,16 @@ export interface TrajectoryRecord {
     permutations?: string[][];
 }
 
+/**
+ * The character tokenizer of `vocab: chars` (scratch) models: id = offset + index of the character in `alphabet`
+ * (Python's `string.printable[:95]` then a newline), and three special ids below the offset. Python twin:
+ * mas_trainer/tokenizer.py CharTokenizer (test/webview/token-texts.test.ts compares them).
+ */
+export const CHAR_TOKENIZER = {
+    alphabet: '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ \n',
+    offset: 3, padId: 0, eosId: 1, unkId: 2,
+} as const;
+
 /** `critic.onnx.json` format version (Python: mas_trainer/critic/export.py SIDECAR_VERSION). */
 export const CRITIC_SIDECAR_VERSION = 1 as const;
 /** How the critic's input text is built from a rollout's turns (protocol/schemas/run-dir/README.md). */

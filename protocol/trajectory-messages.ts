@@ -35,6 +35,8 @@ export interface RunSummary {
     issues: string[];
     /** Whether `critic.onnx` is present (what-if can recompute critic credit). */
     hasCritic: boolean;
+    /** Agents whose model uses the character tokenizer (`vocab: chars`): their token ids decode to characters. */
+    charAgents: string[];
 }
 
 /** An agents × columns grid of credits (NaN = the agent did not act there), drawn with a diverging scale. */

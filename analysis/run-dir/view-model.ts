@@ -23,11 +23,17 @@ export function declaredAgents(index: RunIndex): string[] {
     return index.run.spec.agents.map(a => a.name);
 }
 
+/** Agents whose model is a scratch model with the character vocabulary (the token strip decodes their ids). */
+function charAgents(index: RunIndex): string[] {
+    const chars = new Set(index.run.spec.models.filter(m => m.source.kind === 'scratch' && m.source.vocab === 'chars').map(m => m.name));
+    return index.run.spec.agents.filter(a => chars.has(a.model)).map(a => a.name);
+}
+
 export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
     const name = index.root.split(/[\\/]/).filter(Boolean).pop() ?? index.root;
     return {
         root: index.root, name, workflow: index.run.workflow, status: index.run.status,
-        agents: declaredAgents(index), creditMethods: creditMethods(index), hasCritic,
+        agents: declaredAgents(index), creditMethods: creditMethods(index), hasCritic, charAgents: charAgents(index),
         issues: index.issues.map(formatIssue),
         steps: index.steps.map(s => ({
             step: s.step,

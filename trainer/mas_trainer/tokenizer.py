@@ -6,7 +6,8 @@ import string
 
 
 class CharTokenizer:
-    """Printable ASCII + newline + pad/eos/unk; unknown characters map to unk. No file, no download."""
+    """Printable ASCII + newline + pad/eos/unk; unknown characters map to unk. No file, no download.
+    TypeScript twin: CHAR_TOKENIZER in protocol/run-dir.ts (the editor decodes token ids with it)."""
 
     PAD, EOS, UNK = 0, 1, 2
 

@@ -62,7 +62,14 @@ export class TrajectoryApp {
         this.methodSelect.addEventListener('change', () => this.setMethod(this.methodSelect.value));
         this.editor.setAttribute('aria-label', 'edit message');
         this.editor.setAttribute('rows', '3');
-        const modeToggle = button('Token colour: credit / logprob', () => { this.tokenMode = this.tokenMode === 'credit' ? 'logprob' : 'credit'; this.renderTurn(); }, 'token-mode');
+        // The label names the current colouring and what a click switches to (first-hour bug B10: it read the same in
+        // both states).
+        const modeLabel = (): string => (this.tokenMode === 'credit' ? 'Tokens coloured by credit — show log-probability' : 'Tokens coloured by log-probability — show credit');
+        const modeToggle = button(modeLabel(), () => {
+            this.tokenMode = this.tokenMode === 'credit' ? 'logprob' : 'credit';
+            modeToggle.textContent = modeLabel();
+            this.renderTurn();
+        }, 'token-mode');
         const stepper = element('div', { className: 'stepper' },
             button('◀ Previous turn', () => this.focus(this.turn - 1, true), 'prev-turn'), this.turnLabel,
             button('Next turn ▶', () => this.focus(this.turn + 1, true), 'next-turn'),
@@ -195,7 +202,7 @@ export class TrajectoryApp {
             element('span', { className: 'hint', text: ` · ${turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}` }));
         this.output.setText(turn.output);
         this.prompt.setText(turn.prompt);
-        this.tokens.replaceChildren(tokenHeatmap(turn, credit, this.tokenMode));
+        this.tokens.replaceChildren(tokenHeatmap(turn, credit, this.tokenMode, this.run?.charAgents.includes(turn.agent) ?? false));
         // A multi-megabyte message is shown (virtualised) but not copied into the editor, which would stall the page.
         const editable = turn.output.length <= MAX_EDITABLE;
         this.editor.value = editable ? turn.output : '';

@@ -38,6 +38,7 @@ describe('trajectory view model', () => {
         const summary = summarizeRun(index, false);
         expect(summary.creditMethods[0]).toBe('outcome');
         expect(summary.agents).toEqual(['first', 'second', 'lazy']);
+        expect(summary.charAgents).toEqual(['first', 'second', 'lazy']); // vocab: chars: the token strip decodes their ids
         expect(summary.steps[1]!.rollouts).toHaveLength(12);
         const record = await service.rollout(FIXTURE_RUN, 1, 0);
         const view = rolloutView(index, record);
