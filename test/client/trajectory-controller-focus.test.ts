@@ -27,4 +27,16 @@ describe('TrajectoryController and the debugger', () => {
         await controller.handle({ type: 'ready' });
         expect(posted.map(m => m.type)).toEqual(['trajectory/run']);
     });
+
+    it('says the debugger is gone when its session ends, at the same turn (first-hour bug B13)', async () => {
+        const posted: TrajectoryToView[] = [];
+        const controller = new TrajectoryController({ reader: new RunDirService(), root: RUN, post: m => posted.push(m) });
+        await controller.follow(2, 5, 1, true);
+        controller.debugEnded();
+        expect(posted.at(-1)).toEqual({ type: 'trajectory/focus', step: 2, rollout: 5, turn: 1, debugging: false });
+        posted.length = 0;
+        controller.debugEnded(); // nothing more to say
+        await controller.handle({ type: 'ready' }); // and a reloaded view is not told a debugger is there
+        expect(posted.map(m => m.type)).toEqual(['trajectory/run']);
+    });
 });

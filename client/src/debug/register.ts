@@ -11,6 +11,8 @@ export interface DebugFeatureDeps {
     reader: RunReader;
     /** The trajectory view follows the debugger through this. */
     onTurn: (body: TurnEventBody) => void;
+    /** A `mas-trajectory` session on this run directory ended. */
+    onEnded: (runDir: string) => void;
     pickRunDirectory: () => Promise<string | undefined>;
 }
 
@@ -60,6 +62,10 @@ export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Dispo
         vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
         vscode.debug.onDidReceiveDebugSessionCustomEvent(event => {
             if (event.session.type === DEBUG_TYPE && event.event === TURN_EVENT) deps.onTurn(event.body as TurnEventBody);
+        }),
+        vscode.debug.onDidTerminateDebugSession(session => {
+            const runDir: unknown = session.configuration['runDir'];
+            if (session.type === DEBUG_TYPE && typeof runDir === 'string') deps.onEnded(runDir);
         }),
     ];
 }

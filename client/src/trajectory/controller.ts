@@ -60,6 +60,14 @@ export class TrajectoryController {
         this.options.post(focus);
     }
 
+    /** The debug session ended: the view stays at its turn but no longer says "(debugger)" (first-hour bug B13). */
+    debugEnded(): void {
+        if (!this.debuggerFocus) return;
+        const focus = { ...this.debuggerFocus, debugging: false };
+        this.debuggerFocus = undefined;
+        this.options.post(focus);
+    }
+
     private async currentIndex(): Promise<RunIndex> {
         this.index ??= await this.options.reader.index(this.options.root);
         return this.index;

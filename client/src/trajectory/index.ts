@@ -48,6 +48,11 @@ class TrajectoryPanels implements vscode.Disposable {
         void view.controller.follow(body.step, body.rollout, body.turn, true);
     }
 
+    /** The debug session on `runDir` ended. */
+    debugEnded(runDir: string): void {
+        this.panels.get(runDir)?.controller.debugEnded();
+    }
+
     dispose(): void {
         for (const view of [...this.panels.values()]) view.dispose();
         this.panels.clear();
@@ -78,6 +83,6 @@ export function registerTrajectoryFeatures(ctx: TrajectoryHostContext): void {
                 else panel.dispose();
             },
         }),
-        ...registerTrajectoryDebugger({ reader, onTurn: body => panels.follow(body), pickRunDirectory }),
+        ...registerTrajectoryDebugger({ reader, onTurn: body => panels.follow(body), onEnded: runDir => panels.debugEnded(runDir), pickRunDirectory }),
     );
 }

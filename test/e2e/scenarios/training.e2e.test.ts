@@ -157,5 +157,8 @@ describe('training and runs in the installed extension', () => {
         await workbench.screenshot('13-trajectory-debugger');
         await workbench.runExactCommand('Debug: Stop');
         await expect.poll(() => stackFrameLine(editor), { timeout: 60_000, interval: 200 }).toBeUndefined();
+        // The view stays at its turn but no longer says a debugger drives it (first-hour bug B13).
+        await expect.poll(() => trajectory.locator('.turn-label').first().textContent(), { timeout: 30_000, interval: 200 })
+            .toMatch(/^turn 2 \/ \d+$/);
     });
 });
