@@ -10,7 +10,8 @@ import sys
 from typing import Iterator, Optional
 
 from .errors import MasError, disk_full_error, out_of_memory_error
-from .rundir import remove_temp_files
+from .rundir.files import remove_temp_files
+from .rundir.layout import CHECKPOINTS, TEMP_PREFIX, run_path
 
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 # torch's CPU allocator reports a failed allocation as a RuntimeError, not MemoryError
@@ -57,13 +58,13 @@ def remove_partial_writes(run_dir: str) -> None:
     """Deletes what an interrupted write left: `.tmp-*` files of atomic writes and `.tmp-*` checkpoint folders.
     A symlink is unlinked, never followed (lstat)."""
     remove_temp_files(run_dir)
-    root = os.path.join(run_dir, "checkpoints")
+    root = run_path(run_dir, CHECKPOINTS)
     try:
         names = os.listdir(root)
     except OSError:
         return
     for name in names:
-        if not name.startswith(".tmp-"):
+        if not name.startswith(TEMP_PREFIX):
             continue
         path = os.path.join(root, name)
         try:

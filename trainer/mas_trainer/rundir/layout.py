@@ -1,0 +1,68 @@
+"""The names of the run directory (DESIGN.md §3; layout and write order: protocol/schemas/run-dir/README.md).
+
+Every file or folder name the trainer writes in a run directory comes from here, so the layout has one owner on the
+Python side. TS twin: RUN_DIR_FILES in protocol/run-dir.ts (tests/test_run_dir_layout.py checks they agree).
+"""
+from __future__ import annotations
+
+import os
+import re
+
+RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
+
+# TS twin: RUN_DIR_FILES (protocol/run-dir.ts); same keys, in camelCase there as here.
+RUN_DIR_FILES = {
+    "run": "run.json",
+    "metrics": "metrics.jsonl",
+    "trajectoriesDir": "trajectories",
+    "checkpointsDir": "checkpoints",
+    "latestCheckpoint": "latest_checkpointed_iteration.txt",
+    "log": "trainer.log",
+    "tensorboardDir": "tensorboard",
+    "critic": "critic.onnx",
+    "criticSidecar": "critic.onnx.json",
+}
+
+RUN_JSON = RUN_DIR_FILES["run"]
+METRICS = RUN_DIR_FILES["metrics"]
+TRAJECTORIES = RUN_DIR_FILES["trajectoriesDir"]
+CHECKPOINTS = RUN_DIR_FILES["checkpointsDir"]
+LATEST_CHECKPOINT = RUN_DIR_FILES["latestCheckpoint"]
+TRAINER_LOG = RUN_DIR_FILES["log"]
+TENSORBOARD = RUN_DIR_FILES["tensorboardDir"]
+CRITIC = RUN_DIR_FILES["critic"]
+CRITIC_SIDECAR = RUN_DIR_FILES["criticSidecar"]
+
+# The top-level entries by kind, for the link checks of safe_paths (a folder's key ends in `Dir`).
+TOP_LEVEL_FILES = tuple(name for key, name in RUN_DIR_FILES.items() if not key.endswith("Dir"))
+TOP_LEVEL_FOLDERS = tuple(name for key, name in RUN_DIR_FILES.items() if key.endswith("Dir"))
+# Appended in place; the other files are replaced by rename (safe_paths.check_run_dir refuses hard links to these).
+APPENDED_FILES = (METRICS, TRAINER_LOG)
+
+# Prefix of the temp files of atomic writes and of temp checkpoint folders (removed on resume and after a fault).
+TEMP_PREFIX = ".tmp-"
+# trajectories/<step>.jsonl; ASCII digits only (str.isdigit accepts '²'), no more than a step number can hold
+TRAJECTORY_FILE = re.compile(r"([0-9]{1,18})\.jsonl", re.ASCII)
+# checkpoints/global_step_<n>/
+CHECKPOINT_FOLDER = re.compile(r"global_step_([0-9]+)", re.ASCII)
+
+
+def run_path(run_dir: str, name: str) -> str:
+    """A top-level entry of the run directory: run_path(run_dir, METRICS)."""
+    return os.path.join(run_dir, name)
+
+
+def trajectory_name(step: int) -> str:
+    return f"{step}.jsonl"
+
+
+def trajectory_path(run_dir: str, step: int) -> str:
+    return os.path.join(run_dir, TRAJECTORIES, trajectory_name(step))
+
+
+def checkpoint_name(step: int) -> str:
+    return f"global_step_{step}"
+
+
+def checkpoint_path(run_dir: str, step: int) -> str:
+    return os.path.join(run_dir, CHECKPOINTS, checkpoint_name(step))
