@@ -10,28 +10,29 @@ import re
 
 RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
 
-# TS twin: RUN_DIR_FILES (protocol/run-dir.ts); same keys, in camelCase there as here.
-RUN_DIR_FILES = {
-    "run": "run.json",
-    "metrics": "metrics.jsonl",
-    "trajectoriesDir": "trajectories",
-    "checkpointsDir": "checkpoints",
-    "latestCheckpoint": "latest_checkpointed_iteration.txt",
-    "log": "trainer.log",
-    "tensorboardDir": "tensorboard",
-    "critic": "critic.onnx",
-    "criticSidecar": "critic.onnx.json",
-}
+RUN_JSON = "run.json"
+METRICS = "metrics.jsonl"
+TRAJECTORIES = "trajectories"
+CHECKPOINTS = "checkpoints"
+LATEST_CHECKPOINT = "latest_checkpointed_iteration.txt"
+TRAINER_LOG = "trainer.log"
+TENSORBOARD = "tensorboard"
+CRITIC = "critic.onnx"
+CRITIC_SIDECAR = "critic.onnx.json"
 
-RUN_JSON = RUN_DIR_FILES["run"]
-METRICS = RUN_DIR_FILES["metrics"]
-TRAJECTORIES = RUN_DIR_FILES["trajectoriesDir"]
-CHECKPOINTS = RUN_DIR_FILES["checkpointsDir"]
-LATEST_CHECKPOINT = RUN_DIR_FILES["latestCheckpoint"]
-TRAINER_LOG = RUN_DIR_FILES["log"]
-TENSORBOARD = RUN_DIR_FILES["tensorboardDir"]
-CRITIC = RUN_DIR_FILES["critic"]
-CRITIC_SIDECAR = RUN_DIR_FILES["criticSidecar"]
+# TS twin: RUN_DIR_FILES (protocol/run-dir.ts): the same keys (keyword arguments, as they are identifiers there), in
+# the same order.
+RUN_DIR_FILES = dict(
+    run=RUN_JSON,
+    metrics=METRICS,
+    trajectoriesDir=TRAJECTORIES,
+    checkpointsDir=CHECKPOINTS,
+    latestCheckpoint=LATEST_CHECKPOINT,
+    log=TRAINER_LOG,
+    tensorboardDir=TENSORBOARD,
+    critic=CRITIC,
+    criticSidecar=CRITIC_SIDECAR,
+)
 
 # The top-level entries by kind, for the link checks of safe_paths (a folder's key ends in `Dir`).
 TOP_LEVEL_FILES = tuple(name for key, name in RUN_DIR_FILES.items() if not key.endswith("Dir"))
