@@ -48,3 +48,16 @@ def test_the_context_default_is_no_longer_the_trainers_own():
     data = lazy_team_data()
     del data["models"][0]["source"]["context"]
     assert parse_spec(data).models[0].source.context == 512 == catalogue_defaults()["scratch"]["context"]
+
+
+def test_the_critics_parameter_defaults_are_the_catalogues():
+    """critic/learner.py keeps its own DEFAULT_* constants (the value model is built outside the estimator registry);
+    what critic_params({}) gives must be what the catalogue documents."""
+    from mas_trainer.credit import method_info, methods_where
+    from mas_trainer.critic.learner import critic_params
+
+    critic_methods = methods_where(lambda info: info.needs_critic)
+    assert critic_methods
+    for method in critic_methods:
+        catalogue = {p["name"]: p["default"] for p in method_info(method).parameters}
+        assert critic_params({}) == catalogue
