@@ -5,6 +5,9 @@ import type { RunSpec } from './run-spec.js';
  * The run directory the trainer writes and the extension reads (DESIGN.md §3). Python twins: the layout in
  * trainer/mas_trainer/rundir/ (layout.py, run_json.py), the records in trainer/mas_trainer/{metrics,rollout}.py.
  * JSON Schemas: protocol/schemas/run-dir/*.schema.json; layout and write order: protocol/schemas/run-dir/README.md.
+ * A run directory is untrusted: what the extension's readers accept (regular files only, 1 000 levels of JSON
+ * nesting, run.json checked against its schema, 256 agents per run, 4 096 turns per rollout, duplicate / mismatched
+ * records listed) is in that README, "What readers accept".
  */
 /** Python twin: RUN_DIR_VERSION (trainer/mas_trainer/rundir/layout.py). */
 export const RUN_DIR_VERSION = 1 as const;

@@ -117,8 +117,11 @@ export interface RescoreResult {
     rows: RescoreRow[];
     /** Agent → mean credit (training estimator) before/after, recomputed from the new rewards. */
     agentCredit: { agent: string; before: number; after: number }[];
+    /** The estimator recomputed (the training one, or a rescorable one in its place: see `note`). */
     method: string;
     rankCorrelation: number | null;
+    /** Why the recomputed estimator is not the training one. */
+    note?: string;
 }
 
 export type TrajectoryToView =
@@ -131,6 +134,8 @@ export type TrajectoryToView =
     | { type: 'trajectory/focus'; step: number; rollout: number; turn: number; debugging: boolean }
     | { type: 'trajectory/whatIf'; result: WhatIfResult }
     | { type: 'trajectory/rescore'; result: RescoreResult }
+    /** Re-scoring failed: shown beside its button, not in the notices at the top of the page. */
+    | { type: 'trajectory/rescoreFailed'; message: string }
     | { type: 'trajectory/notice'; severity: 'info' | 'warning' | 'error'; message: string };
 
 export type TrajectoryToHost =

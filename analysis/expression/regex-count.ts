@@ -31,8 +31,15 @@ function emptyFlags(before: number, after: number): number {
     return flags | (isWordRune(before) !== isWordRune(after) ? WORD_BOUNDARY : NO_WORD_BOUNDARY);
 }
 
-/** Instructions that can still complete a match from each position (one membership array per distinct set). */
-function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Uint8Array[] } {
+/** A set of instructions as bits (pc >> 5 is the word), so that n positions of a large program stay small in memory. */
+type Bits = Uint32Array;
+
+function has(bits: Bits, pc: number): boolean {
+    return (bits[pc >>> 5]! & (1 << (pc & 31))) !== 0;
+}
+
+/** Instructions that can still complete a match from each position (`sets[ids[q]]`, equal sets shared). */
+function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Bits[] } {
     const size = prog.inst.length;
     const preds: number[][] = Array.from({ length: size }, () => []);
     prog.inst.forEach((inst, pc) => {
@@ -40,24 +47,24 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Uint8Ar
         else if (inst.op === NOP || inst.op === CAPTURE || inst.op === EMPTY_WIDTH) preds[inst.out]!.push(pc);
     });
     const matchPcs = prog.inst.flatMap((inst, pc) => (inst.op === MATCH ? [pc] : []));
-    const sets: Uint8Array[] = [];
+    const sets: Bits[] = [];
     const bySignature = new Map<string, number>();
     const cache = new Map<string, number>();
-    const intern = (set: Uint8Array): number => {
-        const signature = set.join('');
+    const intern = (set: Bits): number => {
+        const signature = set.join(',');
         let id = bySignature.get(signature);
         if (id === undefined) { id = sets.length; sets.push(set); bySignature.set(signature, id); }
         return id;
     };
     const backwards = (targets: number[], flags: number): number => {
-        const seen = new Uint8Array(size);
+        const seen = new Uint32Array((size + 31) >>> 5);
         const todo = [...targets];
-        for (const pc of targets) seen[pc] = 1;
+        for (const pc of targets) seen[pc >>> 5] |= 1 << (pc & 31);
         while (todo.length > 0) {
             for (const pc of preds[todo.pop()!]!) {
                 const inst = prog.inst[pc]!;
-                if (seen[pc] || (inst.op === EMPTY_WIDTH && (inst.arg & ~flags) !== 0)) continue;
-                seen[pc] = 1;
+                if (has(seen, pc) || (inst.op === EMPTY_WIDTH && (inst.arg & ~flags) !== 0)) continue;
+                seen[pc >>> 5] |= 1 << (pc & 31);
                 todo.push(pc);
             }
         }
@@ -75,7 +82,7 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Uint8Ar
             const after = sets[ids[q + 1]!]!;
             const targets = [...matchPcs];
             prog.inst.forEach((inst, pc) => {
-                if (inst.op >= RUNE_FIRST && inst.op <= RUNE_LAST && after[inst.out] && inst.matchRune(rune)) targets.push(pc);
+                if (inst.op >= RUNE_FIRST && inst.op <= RUNE_LAST && has(after, inst.out) && inst.matchRune(rune)) targets.push(pc);
             });
             id = backwards(targets, emptyFlags(before, rune));
             cache.set(key, id);
@@ -86,7 +93,7 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Uint8Ar
 }
 
 /** Where the leftmost-first match that starts at `start` ends, keeping only live threads. */
-function matchEnd(prog: Prog, runes: number[], live: { ids: Int32Array; sets: Uint8Array[] }, start: number): number {
+function matchEnd(prog: Prog, runes: number[], live: { ids: Int32Array; sets: Bits[] }, start: number): number {
     let end = start;
     let threads = [prog.start];
     for (let q = start; threads.length > 0; q++) {
@@ -94,7 +101,7 @@ function matchEnd(prog: Prog, runes: number[], live: { ids: Int32Array; sets: Ui
         const flags = emptyFlags(q > 0 ? runes[q - 1]! : -1, q < runes.length ? runes[q]! : -1);
         const visited = new Set<number>();
         const reached: number[] = [];
-        const stack = threads.filter(pc => alive[pc]).reverse();
+        const stack = threads.filter(pc => has(alive, pc)).reverse();
         while (stack.length > 0) {
             const pc = stack.pop()!;
             if (visited.has(pc)) continue;
@@ -121,7 +128,7 @@ export function countLinear(regex: RE2JS, text: string): number {
     let count = 0;
     for (let pos = 0; pos <= runes.length;) {
         let start = pos;
-        while (start <= runes.length && !live.sets[live.ids[start]!]![prog.start]) start++;
+        while (start <= runes.length && !has(live.sets[live.ids[start]!]!, prog.start)) start++;
         if (start > runes.length) break;
         const end = matchEnd(prog, runes, live, start);
         count++;

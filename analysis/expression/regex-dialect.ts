@@ -56,7 +56,7 @@ function translateEscape(source: string, i: number, inClass: boolean): { js: str
     if (/[A-Za-z0-9]/.test(next)) {
         throw badRegex(source, `\\${next} is not part of the .mas regex dialect (no back-references, \\p{...}, \\u{...}, \\c or \\b in a class)`);
     }
-    const codePoint = next.codePointAt(0)!;
+    const codePoint = source.codePointAt(i + 1)!; // a whole astral character, not its first half
     const length = 1 + String.fromCodePoint(codePoint).length;
     const js = SYNTAX_CHARACTERS.has(next) || (inClass && next === '-') ? `\\${next}` : `\\u{${codePoint.toString(16)}}`;
     return { js, re2: hex(codePoint), length };

@@ -1,4 +1,4 @@
-import { keyedRecord, ownValue } from './own-key.js';
+import { keyedRecord, ownValue, setOwn } from './own-key.js';
 import type { RolloutEntry } from './run-index.js';
 
 /**
@@ -73,10 +73,10 @@ export function decodeRollouts(c: RolloutColumns): RolloutEntry[] {
             agents[k] = name;
         }
         const decisionTurns = c.decisionTurns.slice(decisionAt, decisionAt += c.decisionCounts[i]!);
-        const credit = keyedRecord<number[]>();
+        const credit: Record<string, number[]> = {};
         methods.forEach((m, k) => {
             const column = c.credit[m]!, count = column.counts[i]!;
-            if (count >= 0) credit[m] = column.values.slice(cursors[k]!, cursors[k]! += count);
+            if (count >= 0) setOwn(credit, m, column.values.slice(cursors[k]!, cursors[k]! += count));
         });
         out[i] = {
             offset: c.offset[i]!, length: c.length[i]!, line: c.line[i]!, step: c.step[i]!, rollout: c.rollout[i]!,

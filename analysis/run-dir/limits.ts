@@ -12,3 +12,10 @@ export const MAX_TURNS_PER_ROLLOUT = 4096;
 
 /** Credit methods of one rollout (the catalogue has seven; each method is one more grid per view). */
 export const MAX_CREDIT_METHODS = 64;
+
+/**
+ * Cells of one rollout's heatmaps together (the run's agents × its turns × its credit methods): a rollout view draws
+ * one grid per method, so the caps above alone would still allow 256 × 4 096 × 64 cells (512 MiB) for one 1 MB line.
+ * 4 Mi cells = 32 MiB; a real rollout (10 agents, 50 turns, 7 methods) needs 3 500.
+ */
+export const MAX_ROLLOUT_GRID_CELLS = 1 << 22;

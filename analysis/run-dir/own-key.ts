@@ -11,3 +11,13 @@ export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T
 export function keyedRecord<T>(): Record<string, T> {
     return Object.create(null) as Record<string, T>;
 }
+
+/**
+ * `record[key] = value` as an own data property, `__proto__` included (plain assignment of that key would replace the
+ * prototype instead). For the many small records of an index, where a null-prototype object would be a slower
+ * dictionary-mode one; read them back with ownValue / Object.keys.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+    if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    else record[key] = value;
+}

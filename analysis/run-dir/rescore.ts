@@ -56,10 +56,25 @@ function meanByAgent(pairs: Iterable<[string, number]>): Map<string, number> {
  * the ranking of rollouts, and the training estimator's credit recomputed per step from the new rewards.
  * Tree / nulled-re-run / critic estimators cannot be recomputed from records alone: that is said, not faked.
  */
-export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], settings: RescoreSettings): RescoreResult {
-    if (!methodInfo(settings.method)?.capabilities.rescorable) {
-        throw new Error(`credit '${settings.method}' needs re-runs whose transcripts are not recorded (nulled agents) or a critic; re-scoring recomputes ${RESCORABLE.join(', ')}.`);
-    }
+/**
+ * The estimator to recompute: the training one when records alone can recompute it; else the first rescorable
+ * estimator the run recorded beside it (`record_credit`), else the first rescorable one (first-hour bug B3: a
+ * Shapley run was refused outright although its rewards and group estimators can be re-scored).
+ */
+function recomputable(steps: readonly (readonly TrajectoryRecord[])[], settings: RescoreSettings): { method: string; params: Record<string, unknown>; note?: string } {
+    if (methodInfo(settings.method)?.capabilities.rescorable) return { method: settings.method, params: settings.params };
+    const recorded = new Set(steps.flat().flatMap(r => Object.keys(r.credit)));
+    const method = RESCORABLE.find(m => recorded.has(m)) ?? RESCORABLE[0]!;
+    const why = methodInfo(settings.method)?.capabilities.needsCritic ? 'a critic' : 're-runs with nulled agents';
+    return {
+        method, params: {},
+        note: `The run trained with '${settings.method}', which needs ${why} that re-scoring cannot redo: the rewards are re-scored and credit is recomputed with '${method}'${recorded.has(method) ? ' (recorded beside it)' : ''}.`,
+    };
+}
+
+export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], requested: RescoreSettings): RescoreResult {
+    const { method, params, note } = recomputable(steps, requested);
+    const settings = { ...requested, method, params };
     const records = steps.flat();
     const scores = new Map(records.map(r => [r, scoreRollout(r.task, r.turns, settings.rubric, settings.level)]));
     const before: [string, number][] = [], after: [string, number][] = [];
@@ -91,5 +106,6 @@ export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], sett
         rubric: settings.rubric.name, source: settings.source, method: settings.method, rows,
         agentCredit: agents.map(agent => ({ agent, before: meansBefore.get(agent) ?? NaN, after: meansAfter.get(agent) ?? NaN })),
         rankCorrelation: spearman(oldRewards, newRewards),
+        ...(note ? { note } : {}),
     };
 }

@@ -10,7 +10,7 @@ import { readRunJson } from './run-json.js';
 import { scanJsonl, type LineSpan } from './scan.js';
 import { stepFiles } from './step-files.js';
 import { scanStepFile, type StepScanScratch } from './step-scan.js';
-import { MAX_AGENTS_PER_RUN } from './limits.js';
+import { MAX_AGENTS_PER_RUN, MAX_ROLLOUT_GRID_CELLS } from './limits.js';
 import type { IndexedFields } from './trajectory-scan.js';
 import { validateMetrics } from './validate.js';
 
@@ -40,6 +40,14 @@ export interface RunIndex {
     issues: JsonlIssue[];
 }
 
+/** A rollout whose views would need more than MAX_ROLLOUT_GRID_CELLS heatmap cells: the sentence saying so. */
+function gridTooLarge(rows: number, fields: IndexedFields): string | undefined {
+    const turns = fields.agents.length, methods = Object.keys(fields.credit).length;
+    const cells = rows * turns * methods;
+    if (cells <= MAX_ROLLOUT_GRID_CELLS) return undefined;
+    return `its heatmaps would need ${cells} cells (${rows} agents × ${turns} turns × ${methods} credit methods), more than the ${MAX_ROLLOUT_GRID_CELLS} a rollout may have (MAX_ROLLOUT_GRID_CELLS)`;
+}
+
 /**
  * Indexes one `trajectories/<step>.jsonl` in a single streaming pass (byte-level: see step-scan.ts). Lines the
  * trainer would never write are reported with file:line and left out, the first one winning: a record whose `step`
@@ -61,7 +69,9 @@ export async function indexStepFile(
         if (fields.step !== step) return refuse(span.line, `holds step ${fields.step}, but its file is step ${step}'s`);
         const first = firstLineOf.get(fields.rollout);
         if (first !== undefined) return refuse(span.line, `rollout ${fields.rollout} already appears at line ${first}`);
-        const tooMany = table.admit(fields.agents);
+        // Checked before the agents join the run's table, so a refused rollout leaves no empty row behind.
+        const rows = table.sizeWith(fields.agents);
+        const tooMany = (rows <= MAX_AGENTS_PER_RUN ? gridTooLarge(rows, fields) : undefined) ?? table.admit(fields.agents);
         if (tooMany) return refuse(span.line, tooMany);
         firstLineOf.set(fields.rollout, span.line);
         const entry: RolloutEntry = {

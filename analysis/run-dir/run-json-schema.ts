@@ -1,17 +1,17 @@
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import expressionSchema from '../../protocol/schemas/expression.schema.json';
 import runSpecSchema from '../../protocol/schemas/run-spec.schema.json';
 import runSchema from '../../protocol/schemas/run-dir/run.schema.json';
 import type { RunJson } from '../../protocol/run-dir.js';
 
-// ajv is CommonJS: under Node16 resolution its class is the default export's `default` (as in the schema tests).
-const Ajv = AjvModule.default;
-
 /**
  * The validator of protocol/schemas/run-dir/run.schema.json (RunSpec and expression schemas included): the same ajv
- * mechanism the tests use to check RunSpec, compiled on first use (about 0.1 s) and kept by the caller's closure.
+ * mechanism the tests use to check RunSpec. ajv is loaded and the schema compiled on first use (about 0.1 s), not when
+ * the extension or the CLI starts; the caller's closure keeps the result.
  */
-function compileRunJsonValidator(): ValidateFunction<RunJson> {
+async function compileRunJsonValidator(): Promise<ValidateFunction<RunJson>> {
+    // ajv is CommonJS: under Node16 resolution its class is the default export's `default` (as in the schema tests).
+    const Ajv = (await import('ajv')).default.default;
     const ajv = new Ajv({ allErrors: false, strict: false });
     ajv.addSchema(expressionSchema);
     ajv.addSchema(runSpecSchema);
@@ -36,12 +36,12 @@ function describeError(error: ErrorObject): string {
 }
 
 /** Checks a parsed run.json against its schema: the value, or one sentence naming the first wrong field. */
-export type RunJsonCheck = (value: unknown) => { ok: true; value: RunJson } | { ok: false; error: string };
+export type RunJsonCheck = (value: unknown) => Promise<{ ok: true; value: RunJson } | { ok: false; error: string }>;
 
 export function runJsonChecker(): RunJsonCheck {
-    let validate: ValidateFunction<RunJson> | undefined;
-    return (value) => {
-        validate ??= compileRunJsonValidator();
+    let compiled: Promise<ValidateFunction<RunJson>> | undefined;
+    return async (value) => {
+        const validate = await (compiled ??= compileRunJsonValidator());
         let valid: boolean;
         try {
             valid = validate(value);

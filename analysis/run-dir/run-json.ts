@@ -36,7 +36,7 @@ export async function readRunJson(root: string): Promise<RunJson> {
     if (version !== RUN_DIR_VERSION) {
         throw new Error(`${file}: run directory version ${JSON.stringify(version)} is not supported (this extension reads version ${RUN_DIR_VERSION}); update MAS Studio or the trainer so they match.`);
     }
-    const checked = checkRunJson(value);
+    const checked = await checkRunJson(value);
     if (!checked.ok) {
         throw new Error(`${file}: ${checked.error}; run.json is written by the trainer, so it was changed by hand or by another tool (protocol/schemas/run-dir/run.schema.json).`);
     }

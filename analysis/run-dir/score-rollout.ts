@@ -2,6 +2,7 @@ import type { EvalContext, Value } from '../../protocol/expression.js';
 import type { TrajectoryRecord, TurnRecord } from '../../protocol/run-dir.js';
 import type { RewardSpec, RubricSpec } from '../../protocol/run-spec.js';
 import { scoreRubric, type RubricScore } from '../rubric/score.js';
+import { setOwn } from './own-key.js';
 
 /** A rollout's reward at the declared level. Twin of trainer/mas_trainer/rewards.py `score_rollout`. */
 export interface RolloutScore {
@@ -16,7 +17,7 @@ export { withOutput } from './edited-turns.js';
 
 function latestOutputs(turns: readonly TurnRecord[]): Record<string, string> {
     const outputs: Record<string, string> = {};
-    for (const t of turns) outputs[t.agent] = t.output;
+    for (const t of turns) setOwn(outputs, t.agent, t.output); // an agent named `__proto__` is an agent too
     return outputs;
 }
 
@@ -32,7 +33,7 @@ export function scoreRollout(
         const running: Record<string, string> = {};
         const rewards: number[] = [];
         for (const t of turns) {
-            running[t.agent] = t.output;
+            setOwn(running, t.agent, t.output);
             if (t.nulled) continue;
             const context: EvalContext = { task: taskValues, outputs: { ...running }, ctx: { output: t.output, agent: t.agent, turn: t.index } };
             rewards.push(scoreRubric(rubric, context).reward);

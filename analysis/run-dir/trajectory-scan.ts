@@ -1,6 +1,6 @@
 import { JsonBytes, JsonBytesError, MAX_JSON_DEPTH } from './json-bytes.js';
 import { MAX_AGENTS_PER_RUN, MAX_CREDIT_METHODS, MAX_TURNS_PER_ROLLOUT } from './limits.js';
-import { keyedRecord } from './own-key.js';
+import { setOwn } from './own-key.js';
 
 /** The fields of one trajectory line that the index keeps (RolloutEntry without its span). */
 export interface IndexedFields {
@@ -198,7 +198,7 @@ export class TrajectoryLineScanner {
         }
         if (problem !== undefined) return problem;
         // Bounds checked once the line is read (a grammar error still wins), before any table is sized by them.
-        const distinct = new Set(agents).size;
+        const distinct = agents.length > MAX_AGENTS_PER_RUN ? new Set(agents).size : 0;
         if (distinct > MAX_AGENTS_PER_RUN) return `'turns' name ${distinct} distinct agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN)`;
         if (agents.length > MAX_TURNS_PER_ROLLOUT) return `'turns' has ${agents.length} turns, more than the ${MAX_TURNS_PER_ROLLOUT} a rollout may have (MAX_TURNS_PER_ROLLOUT)`;
         return agents;
@@ -246,15 +246,15 @@ export class TrajectoryLineScanner {
 
     /** credit: method → numbers; a method whose value is not an array of numbers is left out, as it cannot be drawn. */
     private credit(j: JsonBytes): Record<string, number[]> | string {
-        const credit = keyedRecord<number[]>();
+        const credit: Record<string, number[]> = {};
         let methods = 0;
         if (this.enter(j)) do {
             this.key(j);
             const name = this.keyEscaped ? this.decodeString(j.buf, this.keyStart - 1, this.keyEnd + 1) : this.name(j.buf, this.keyStart, this.keyEnd);
             const values = j.peek() === 0x5b ? this.numbers(j, false) : (j.skipValue(), undefined);
-            // Null-prototype, so `__proto__`, `constructor` or `toString` are methods like any other.
+            // setOwn: `__proto__`, `constructor` or `toString` are methods like any other (read back with ownValue).
             if (values && !Object.hasOwn(credit, name)) methods++;
-            if (values) credit[name] = values;
+            if (values) setOwn(credit, name, values);
         } while (this.more(j));
         return methods > MAX_CREDIT_METHODS ? `'credit' has ${methods} methods, more than the ${MAX_CREDIT_METHODS} a rollout may have (MAX_CREDIT_METHODS)` : credit;
     }

@@ -75,8 +75,9 @@ describe('TrajectoryController scoring', () => {
         });
         try {
             await controller.handle({ type: 'trajectory/rescore' });
+            // Shown beside the re-score button, not in the notices at the top of the page (first-hour bug B3).
             expect(posted.at(-1)).toEqual({
-                type: 'trajectory/notice', severity: 'error',
+                type: 'trajectory/rescoreFailed',
                 message: expect.stringMatching(/^Re-scoring the run took longer than 2 s and was stopped: a regex in the rubric may backtrack/),
             });
             source = 'parts.mas';

@@ -122,7 +122,7 @@ function hugeLineMutant(root: string, prng: Prng): RunDirMutant {
     const lines = linesOf(stepPath(root, step));
     const base = JSON.parse(lines[0]!) as { turns: Record<string, unknown>[]; [key: string]: unknown };
     const turn = { ...base.turns[0]!, prompt: '', output: '', token_ids: [], logprobs: [] };
-    const variant = prng.int(4);
+    const variant = prng.int(5);
     let line: string, what: string;
     if (variant === 0 || variant === 1) {
         const count = variant === 0 ? 257 + prng.int(20_000) : 4097 + prng.int(20_000);
@@ -134,6 +134,14 @@ function hugeLineMutant(root: string, prng: Prng): RunDirMutant {
         const credit = Object.fromEntries(Array.from({ length: count }, (_, i) => [`method-${i}`, [0, 0, 0]]));
         line = JSON.stringify({ ...base, rollout: 500, credit });
         what = `${count} credit methods in one line`;
+    } else if (variant === 3) {
+        // Within each cap alone, too many grid cells together: 200 agents × 400+ turns × 64 methods.
+        const turns = 400 + prng.int(3000);
+        const agents = Array.from({ length: turns }, (_, i) => `w${i % 200}`);
+        const values = agents.map(() => 1);
+        const credit = Object.fromEntries(Array.from({ length: 64 }, (_, m) => [`m${m}`, values]));
+        line = JSON.stringify({ ...base, rollout: 500, turns: agents.map((agent, index) => ({ ...turn, index, agent })), decision_turns: agents.map((_, i) => i), credit });
+        what = `200 agents × ${turns} turns × 64 methods in one line`;
     } else {
         const bytes = 1_000_000 + prng.int(4_000_000);
         line = `{"step":${step},"rollout":500,"output":"${'x'.repeat(bytes)}`; // never closed: corrupt, and long

@@ -1,9 +1,10 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
+import { readStepLines, writeStepLines } from '../analysis/run-dir/hostile-run.js';
 import { buildReportBundles, hostileRun, masReport, scratchDir } from '../cli/report-helpers.js';
 import { ARTIFACTS, CHROMIUM, chromiumMissing } from './browser-harness.js';
 
@@ -83,6 +84,27 @@ describe.skipIf(chromiumMissing !== undefined)(`mas report opened from file:// i
         await page.screenshot({ path: path.join(ARTIFACTS, 'report-fixture.png'), fullPage: true });
         expect(await violations(page)).toEqual([]);
         expect(requests).toEqual([]);
+        expect(errors).toEqual([]);
+    });
+
+    it('credit methods named toString, constructor and __proto__ (some rollouts without constructor) render with no page error', async () => {
+        const root = path.join(scratch, 'proto-methods-run');
+        cpSync(FIXTURE_RUN, root, { recursive: true });
+        for (const step of [1, 2, 3]) {
+            writeStepLines(root, step, readStepLines(root, step).map((line, i) => {
+                const renamed = line.replace('"outcome":', '"toString":').replace('"turn_level":', '"__proto__":');
+                return i % 2 === 0 ? renamed.replace('"agent_normalized":', '"constructor":') : renamed.replace(/,"agent_normalized":\[[^\]]*\]/, '');
+            }));
+        }
+        expect((await masReport(scratch, bundles, root, '-o', 'proto-methods.html')).code).toBe(0);
+        const { page, errors } = await openReport(path.join(scratch, 'proto-methods.html'));
+        await page.locator('.timeline .turn-row').nth(2).waitFor();
+        // The group table averages every method per member: rollouts 1 and 3 have no `constructor`.
+        await page.locator('.group-table tbody tr').nth(3).waitFor();
+        await page.waitForFunction(() => document.querySelectorAll('.heatmap-legend span').length >= 6);
+        expect(await paintedPixels(page)).toBeGreaterThan(100);
+        await page.locator('.group-table a[data-rollout="1"]').click();
+        await received(page, 'trajectory/rollout', 2);
         expect(errors).toEqual([]);
     });
 

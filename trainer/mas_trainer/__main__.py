@@ -48,12 +48,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _interrupt_on_sigterm(_signum, _frame):
-    # The editor's "Stop Training" sends SIGTERM: end like Ctrl-C, so run.json says "stopped" (resumable)
-    # instead of staying "running" for a process that is gone.
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -69,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
 
         spec = load_spec(args.spec)
         trainer = Trainer(spec, RunOptions(args.run_dir, args.resume, args.max_steps))
-        previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
+        # The editor's "Stop Training" sends SIGTERM: end like Ctrl-C, so run.json says "stopped" (resumable) instead
+        # of staying "running" for a process that is gone, with the last finished step checkpointed.
+        previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: trainer.request_stop())
         try:
             trainer.run()
         finally:
@@ -79,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     except MasError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("error: interrupted; continue with --resume", file=sys.stderr)
+    except KeyboardInterrupt:  # a stop the user asked for (Ctrl-C, the editor's Stop) is not an error
+        print("stopped; continue with --resume", file=sys.stderr)
         return 130
     except Exception as err:  # out of memory or a full disk outside the training loop (building a model, a log)
         error = fault_error(err)

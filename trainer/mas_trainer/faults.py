@@ -56,10 +56,13 @@ def fault_error(err: BaseException) -> Optional[MasError]:
 
 def remove_partial_writes(run_dir: str) -> None:
     """Deletes what an interrupted write left: `.tmp-*` files of atomic writes and `.tmp-*` checkpoint folders.
-    A symlink is unlinked, never followed (lstat)."""
+    Nothing is followed: a linked checkpoints/ is left alone, a `.tmp-*` link is unlinked itself (lstat), and
+    rmtree is fd-based. Never raises: it runs while another error is being reported."""
     remove_temp_files(run_dir)
     root = run_path(run_dir, CHECKPOINTS)
     try:
+        if not stat.S_ISDIR(os.lstat(root).st_mode):  # a linked checkpoints/ would list a folder outside
+            return
         names = os.listdir(root)
     except OSError:
         return

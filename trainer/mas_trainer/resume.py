@@ -11,6 +11,8 @@ from typing import Callable
 import torch
 
 from . import rng_state
+from .critic.hooks import check_critic_state
+from .state_checks import check_like, check_optimizer
 
 TRAINER_STATE = "trainer_state.json"
 TRAINER_STATE_VERSION = 1
@@ -20,13 +22,16 @@ def unit_key(unit) -> str:
     return unit.name.replace("/", "__")
 
 
-def trainer_state(step: int) -> dict:
-    return {"version": TRAINER_STATE_VERSION, "step": step, "rng": rng_state.capture()}
+def trainer_state(step: int, rng: dict | None = None) -> dict:
+    """`rng`: a state captured at the step boundary (a stop during the next rollout has already drawn from it)."""
+    return {"version": TRAINER_STATE_VERSION, "step": step, "rng": rng if rng is not None else rng_state.capture()}
 
 
-def check_payload(units) -> Callable[[int, dict], None]:
+def check_payload(units, optimizers: dict, schedulers: dict, critic=None) -> Callable[[int, dict], None]:
     """check(step, payload) for checkpoint.load_latest: every file the trainer restores is there and has the shapes
-    of this run's modules, and trainer_state.json is well-formed with the folder's step."""
+    and types of this run's own modules, optimizers and schedulers (a scheduler's load_state_dict copies any key
+    into the object, and a string learning rate would only fail steps later), and trainer_state.json is well-formed
+    with the folder's step."""
     def check(step: int, payload: dict) -> None:
         state = payload.get(TRAINER_STATE)
         if state is None:
@@ -40,6 +45,10 @@ def check_payload(units) -> Callable[[int, dict], None]:
         rng_state.check(state.get("rng"))
         for unit in units:
             _check_unit(unit, payload)
+            optim = payload[f"optim-{unit_key(unit)}.pt"]
+            check_like(optim["scheduler"], schedulers[unit.name].state_dict(), f"optim-{unit_key(unit)}.pt scheduler")
+            check_optimizer(optim["optimizer"], optimizers[unit.name], f"optim-{unit_key(unit)}.pt optimizer")
+        check_critic_state(critic, payload)
     return check
 
 
@@ -57,4 +66,3 @@ def _check_unit(unit, payload: dict) -> None:
             raise ValueError(f"unit-{key}.pt: {name} is not a tensor of shape {tuple(params[name].shape)}")
     if not isinstance(optim.get("optimizer"), dict) or not isinstance(optim.get("scheduler"), dict):
         raise ValueError(f"optim-{key}.pt must hold `optimizer` and `scheduler` states")
-

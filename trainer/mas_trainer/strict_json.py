@@ -50,12 +50,21 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _double_range_int(text: str) -> int:
+    # An integer beyond a double's range is Infinity to every other JSON reader (and past 4 300 digits Python's int()
+    # refuses it with a ValueError of its own); float() of a decimal string never raises, it overflows to inf.
+    if not math.isfinite(float(text)):
+        raise JsonInputError(f"the number {text[:40]}... is too large for a double")
+    return int(text)
+
+
 def loads(text: str):
     """json.loads for untrusted text: JsonInputError (never RecursionError) for anything but standard JSON."""
     if nesting_depth_exceeds(text):
         raise JsonInputError(f"nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
+                          parse_int=_double_range_int)
     except json.JSONDecodeError as err:
         where = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno}, column {err.colno}"
         raise JsonInputError(f"not valid JSON ({err.msg} at {where})") from None

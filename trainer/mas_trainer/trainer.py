@@ -98,6 +98,12 @@ class Trainer:
             unit.module.eval()
         self.started_at = time.time()
         self.step = 0
+        # Stop (SIGTERM) handling, see request_stop: the step of the newest checkpoint, the RNG state at the last step
+        # boundary (what a checkpoint of self.step holds), and whether a stop must wait for the step to be written.
+        self.checkpointed_step = 0
+        self.boundary_rng = rng_state.capture()
+        self.defer_stop = False
+        self.stop_requested = False
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
         self.critic = make_critic(spec, self.device, self.dist, self.methods)
         self.methods = with_critic_methods(self.methods, self.critic)
@@ -107,20 +113,21 @@ class Trainer:
         write_run_json(self.run_dir, run_json_record(self.spec, status, error, self.started_at, self.step,
                                                      TRAINER_VERSION, str(self.device), self.units), self.log.warning)
 
-    def _state_payload(self) -> dict[str, object]:
+    def _state_payload(self, rng: dict | None = None) -> dict[str, object]:
         payload = {}
         for unit in self.units:
             key = unit_key(unit)
             payload[f"unit-{key}.pt"] = trainable_state(unit)
             payload[f"optim-{key}.pt"] = {"optimizer": self.optimizers[unit.name].state_dict(),
                                           "scheduler": self.schedulers[unit.name].state_dict()}
-        payload[TRAINER_STATE] = trainer_state(self.step)  # JSON: nothing in a checkpoint needs unpickling
+        payload[TRAINER_STATE] = trainer_state(self.step, rng)  # JSON: nothing in a checkpoint needs unpickling
         if self.critic is not None:
             payload["critic.pt"] = self.critic.state_dict()
         return payload
 
-    def checkpoint(self) -> None:
-        folder = save_checkpoint(self.run_dir, self.step, self._state_payload())
+    def checkpoint(self, rng: dict | None = None) -> None:
+        folder = save_checkpoint(self.run_dir, self.step, self._state_payload(rng))
+        self.checkpointed_step = self.step
         self.log.info("checkpoint %s", folder)
         export_after_checkpoint(self.critic, self.run_dir, self.step, self.log)
 
@@ -131,7 +138,8 @@ class Trainer:
         if self.dist.is_main:
             remove_temp_files(self.run_dir)
         # Load and check first, delete after: a malformed checkpoint costs no record (exit 8 or an older one).
-        found = load_latest(self.run_dir, self.log.warning, check_payload(self.units))
+        found = load_latest(self.run_dir, self.log.warning,
+                            check_payload(self.units, self.optimizers, self.schedulers, self.critic))
         if found is None:
             self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
             if self.dist.is_main:
@@ -143,7 +151,8 @@ class Trainer:
         except (ValueError, KeyError, TypeError, RuntimeError) as err:  # e.g. an optimizer state of another shape
             raise MasError(f"checkpoint {checkpoint_name(step)} does not fit this run ({type(err).__name__}: "
                            f"{str(err)[:200]}); start a new run directory without --resume", EXIT_RESUME_FAILED)
-        self.step = step
+        self.step = self.checkpointed_step = step
+        self.boundary_rng = rng_state.capture()
         if not self.dist.is_main:
             return
         # Steps logged after this checkpoint are redone: drop their records so none is repeated.
@@ -207,6 +216,7 @@ class Trainer:
                  for turn, c in zip(decisions(state), credit)
                  if turn.index >= state.shared_turns]  # a tree rollout's shared turns train once, in its parent
         started = time.time()
+        self.defer_stop = True  # from here until the step is written, a stop waits (request_stop)
         stats = update(self.units, self.policies, self.optimizers, self.schedulers, batch,
                        spec.train.algorithm.clip, spec.train.algorithm.kl, self.device, self.dist)
         update_s = time.time() - started
@@ -240,37 +250,69 @@ class Trainer:
             if main:
                 self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
         except MasError as err:  # the editor reads run.json: a stopped run must not stay "running"
-            self._record_failure(err)
+            self._record_failure(str(err))
             raise
-        except KeyboardInterrupt:  # Ctrl-C or the editor's stop: resumable
+        except KeyboardInterrupt:  # Ctrl-C or the editor's stop: resumable, and no finished step is lost
             if main:
                 self.write_run_json("stopped", "interrupted")
+                self._checkpoint_on_stop()
             raise
         except Exception as err:
             self._fail_on_fault(err)
-            raise  # a bug: the traceback, exit 1
+            # a bug: the traceback, exit 1; run.json must not go on saying `running` for a process that is gone
+            self._record_failure(f"the trainer crashed ({type(err).__name__}: {str(err)[:200]}); the traceback is "
+                                 "in the trainer's output")
+            raise
         finally:
             if tb is not None:
                 tb.close()
         self.dist.barrier()
+
+    def request_stop(self) -> None:
+        """SIGTERM (the editor's Stop). During a rollout, stop at once: the weights are still those of self.step.
+        From the update until the step is written, finish the step first, so that the weights, the records and the
+        stop checkpoint agree (an update interrupted half-way would leave some units a step ahead)."""
+        if self.defer_stop:
+            self.stop_requested = True
+            return
+        raise KeyboardInterrupt
+
+    def _checkpoint_on_stop(self) -> None:
+        """A stop saves the last finished step unless it is already checkpointed (B7: with checkpoint_every 50, a
+        40-step run stopped by the user could not be resumed). Single process only: under torch.distributed every
+        rank would have to take part. A second SIGTERM during the save waits for it (defer_stop)."""
+        if self.dist.enabled or self.step <= self.checkpointed_step:
+            return
+        self.defer_stop = True
+        try:
+            self.checkpoint(self.boundary_rng)
+        finally:
+            self.defer_stop = False
 
     def _train_steps(self, main: bool, tb) -> None:
         done_here = 0
         while self.step < self.spec.train.steps:
             if self.options.max_steps is not None and done_here >= self.options.max_steps:
                 break
-            record, traj = self.train_step()
+            self.boundary_rng = rng_state.capture()
+            record, traj = self.train_step()  # sets defer_stop before its update
             done_here += 1
-            if not main:
-                continue
-            # Order matters for resume: trajectories, then metrics, then the checkpoint.
-            write_step(self.run_dir, self.step, record, traj, self.log.warning)
-            tb.log(self.step, {k: v for k, v in record.items() if isinstance(v, (int, float))})
-            self.log.info("step %d reward %.3f success %.2f loss %.4f", self.step, record["reward_mean"],
-                          record["success"], record["loss"])
-            every = max(1, self.spec.train.checkpoint_every)
-            if self.step % every == 0 or self.step == self.spec.train.steps:
-                self.checkpoint()
+            if main:
+                self._write_step(record, traj, tb)
+            self.boundary_rng = rng_state.capture()
+            self.defer_stop = False
+            if self.stop_requested:
+                raise KeyboardInterrupt
+
+    def _write_step(self, record: dict, traj: list, tb) -> None:
+        # Order matters for resume: trajectories, then metrics, then the checkpoint.
+        write_step(self.run_dir, self.step, record, traj, self.log.warning)
+        tb.log(self.step, {k: v for k, v in record.items() if isinstance(v, (int, float))})
+        self.log.info("step %d reward %.3f success %.2f loss %.4f", self.step, record["reward_mean"],
+                      record["success"], record["loss"])
+        every = max(1, self.spec.train.checkpoint_every)
+        if self.step % every == 0 or self.step == self.spec.train.steps:
+            self.checkpoint()
 
     def _fail_on_fault(self, err: Exception) -> None:
         """Out of memory or a full disk: record it and raise the documented error; anything else returns."""
@@ -278,16 +320,16 @@ class Trainer:
         if error is None:
             return
         self.log.error("%s: %s", type(err).__name__, err)
-        self._record_failure(error)
+        self._record_failure(str(error))
         raise error from None
 
-    def _record_failure(self, error: MasError) -> None:
+    def _record_failure(self, error: str) -> None:
         """run.json says `failed` with the error, and no half-written temp file or checkpoint folder stays."""
         if not self.dist.is_main:
             return
         remove_partial_writes(self.run_dir)
         try:
-            self.write_run_json("failed", str(error))
+            self.write_run_json("failed", error)
         except OSError as err:  # the disk may still be full: the exit code and stderr still say what happened
             self.log.error("could not record the failure in run.json: %s", err)
 

@@ -39,6 +39,13 @@ def _assert_one_line(code, err, expected_code, *words):
     assert expected_code in _readme_exit_codes()
 
 
+def _assert_stopped(code, err):
+    """A stop the user asked for: exit 130 and a last line that says how to continue, not an `error:` line (B7)."""
+    assert code == 130, err
+    assert err.splitlines()[-1] == "stopped; continue with --resume", err
+    assert "error: " not in err and "Traceback" not in err, err
+
+
 def test_every_exit_code_is_listed_in_the_readme():
     codes = {v for k, v in vars(errors).items() if k.startswith("EXIT_")}
     assert codes <= set(_readme_exit_codes()), codes - set(_readme_exit_codes())
@@ -133,7 +140,7 @@ def test_interrupt_is_exit_130_and_leaves_a_resumable_stopped_run(tmp_path, caps
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Trainer, "train_step", interrupted)
-    _assert_one_line(*_run(tmp_path, capsys, lazy_team_data()), 130, "--resume")
+    _assert_stopped(*_run(tmp_path, capsys, lazy_team_data()))
     assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "stopped"
 
 
@@ -151,7 +158,7 @@ def test_sigterm_from_stop_training_leaves_a_resumable_stopped_run(tmp_path, cap
     monkeypatch.setattr(Trainer, "train_step", terminated)
     previous = signal.signal(signal.SIGTERM, not_handled)
     try:
-        _assert_one_line(*_run(tmp_path, capsys, lazy_team_data()), 130, "--resume")
+        _assert_stopped(*_run(tmp_path, capsys, lazy_team_data()))
         assert signal.getsignal(signal.SIGTERM) is not_handled  # restored after the run
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -92,6 +92,8 @@ def test_a_runtime_error_that_is_not_a_fault_stays_a_traceback(tmp_path, monkeyp
     monkeypatch.setattr(trainer_module, "update", update)
     with pytest.raises(RuntimeError, match="shapes"):  # a bug: exit 1 with the traceback (README: report it)
         run_cli(tmp_path, tiny_run_data())
+    run = _run_json(tmp_path)  # and the editor does not show a crashed run as still running
+    assert run["status"] == "failed" and "RuntimeError: mat1 and mat2 shapes" in run["error"]
 
 
 def _stopped_after_three_of_four_steps(tmp_path):
@@ -171,3 +173,16 @@ def test_the_json_schema_refuses_every_run_json_mutant_refused_on_resume(tmp_pat
     assert validator.is_valid(run) and jsonschema
     for field, value in RUN_JSON_MUTANTS:
         assert not validator.is_valid({**run, field: value}), field
+
+
+def test_cleanup_after_a_fault_follows_no_link(tmp_path):
+    from mas_trainer.faults import remove_partial_writes
+
+    outside = tmp_path / "outside"
+    (outside / ".tmp-keep").mkdir(parents=True)
+    run_dir = tmp_path / "run"
+    (run_dir / "trajectories").mkdir(parents=True)
+    (run_dir / "checkpoints").symlink_to(outside)  # planted after the start-up check
+    (run_dir / ".tmp-partial").write_bytes(b"half")
+    remove_partial_writes(str(run_dir))
+    assert (outside / ".tmp-keep").is_dir() and not (run_dir / ".tmp-partial").exists()

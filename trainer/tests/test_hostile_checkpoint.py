@@ -15,6 +15,7 @@ from mas_trainer.__main__ import main
 from mas_trainer.checkpoint import MARKER
 from mas_trainer.errors import EXIT_RESUME_FAILED, MasError
 from mas_trainer.rundir import read_records
+from mas_trainer.spec import parse_spec
 from mas_trainer.trainer import RunOptions, Trainer
 
 
@@ -224,3 +225,35 @@ def test_through_the_command_line_a_crafted_checkpoint_is_one_error_line_and_exi
     assert code == EXIT_RESUME_FAILED, err
     assert err.splitlines()[-1].startswith("error: no checkpoint in ") and "Traceback" not in err
     assert "never unpickled" in err and not marker_dir.exists()
+
+
+def _critic_trainer(run_dir, resume=False):
+    data = lazy_team_data()
+    data["models"].append({"name": "value", "source": {"kind": "scratch", "layers": 1, "hidden": 16, "heads": 2,
+                                                       "context": 48, "vocab": "chars"}, "adapter": None})
+    data["train"].update({"steps": 2, "batch": 2, "checkpoint_every": 1, "critic": "value",
+                          "credit": {"method": "critic", "params": {"lr": 0.01}}})
+    data["train"]["algorithm"]["group"] = 2
+    return Trainer(parse_spec(data), RunOptions(str(run_dir), resume=resume))
+
+
+@pytest.mark.parametrize("edit", [
+    lambda c: c.update(history=[[["a prefix"], [1.0, 2.0]]]),  # prefixes and returns of different lengths
+    lambda c: c.update(history=[[[7], [1.0]]]),  # a prefix that is not text
+    lambda c: c.update(shuffle=(3, (1, 2), None)),
+    lambda c: c["model"].update({next(iter(c["model"])): torch.zeros(1)}),
+    lambda c: c["optimizer"]["param_groups"][0].update(lr="fast"),
+])
+def test_a_malformed_critic_state_is_refused_before_anything_changes(tmp_path, edit):
+    run = tmp_path / "run"
+    _critic_trainer(run).run()
+    folder = _folder(run, 2)
+    critic = torch.load(folder / "critic.pt", weights_only=True)
+    edit(critic)
+    torch.save(critic, folder / "critic.pt")
+    _rewrite_marker(folder)
+    warnings = []
+    trainer = _critic_trainer(run, resume=True)
+    trainer.log.warning = warnings.append
+    trainer.restore()
+    assert trainer.step == 1 and any("global_step_2 is unusable" in w and "critic.pt" in w for w in warnings), warnings

@@ -166,3 +166,20 @@ def test_temp_file_cleanup_does_not_follow_a_linked_trajectories_folder(tmp_path
     (run / ".tmp-ours").write_text("torn")
     assert remove_temp_files(str(run)) == 1
     assert (foreign / ".tmp-theirs").read_text() == "theirs" and not (run / ".tmp-ours").exists()
+
+
+def test_append_line_does_not_write_through_a_hard_link(tmp_path, outside):
+    os.link(outside, tmp_path / "metrics.jsonl")  # planted after the start-up check
+    with pytest.raises(MasError):
+        append_line(str(tmp_path / "metrics.jsonl"), {"step": 1})
+    assert outside.read_text() == "# user's file\n"
+
+
+def test_the_run_directory_itself_may_be_a_link_chosen_by_the_user(tmp_path):
+    """Only links inside the run directory are refused: --run-dir pointing at a link (runs/x -> a bigger disk) is the
+    user's own choice."""
+    real = tmp_path / "big-disk" / "run"
+    real.mkdir(parents=True)
+    os.symlink(real, tmp_path / "run")
+    _trainer(tmp_path / "run", steps=1).run()
+    assert json.loads((real / "run.json").read_text())["status"] == "finished"

@@ -62,7 +62,7 @@ def test_a_nan_reward_is_written_as_null_and_counted(tmp_path, monkeypatch):
 
     real_score = trainer_module.score_rollout
 
-    def nan_reward(*args, **kwargs):  # a rubric that divides by zero, a diverged verifier
+    def nan_reward(*args, **kwargs):  # a broken verifier (rubric expressions never give NaN)
         score = real_score(*args, **kwargs)
         score.reward = float("nan")
         score.criteria = {name: float("inf") for name in score.criteria}
@@ -121,7 +121,8 @@ def test_strict_dumps_replaces_and_counts_every_nonfinite_float():
 
 
 def test_strict_loads_refuses_non_standard_json_and_deep_nesting_without_recursion_error():
-    for text in ('{"n": NaN}', "[Infinity]", "-Infinity", "1e400", "[" * DEEP + "]" * DEEP,
+    for text in ('{"n": NaN}', "[Infinity]", "-Infinity", "1e400", "1" + "0" * 400, "-1" + "0" * 5000,
+                 "[" * DEEP + "]" * DEEP,
                  '{"a":' * DEEP + "1" + "}" * DEEP):
         with pytest.raises(strict_json.JsonInputError):
             strict_json.loads(text)

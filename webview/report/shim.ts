@@ -1,6 +1,7 @@
 import './report.css';
 import { REPORT_DATA_ELEMENT, REPORT_DATA_VERSION, type EncodedGrid, type EncodedRolloutView, type ReportData, type ReportStep } from '../../protocol/report-data.js';
 import type { HeatmapGrid, RolloutView, TrajectoryToHost, TrajectoryToView } from '../../protocol/trajectory-messages.js';
+import { ownValue } from '../common/own-key.js';
 
 /**
  * Stands in for `acquireVsCodeApi` in a `mas report` page (out/webview/report-shim.js, inlined before the view):
@@ -43,7 +44,7 @@ function answer(data: ReportData | string, steps: Map<number, ReportStep>, messa
             return view ? { type: 'trajectory/group', view } : undefined;
         }
         case 'trajectory/stepHeatmap': {
-            const grid = step?.heatmaps[message.method];
+            const grid = ownValue(step?.heatmaps, message.method);
             return grid ? { type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: decodeGrid(grid) } : undefined;
         }
         case 'trajectory/focusTurn': return undefined;

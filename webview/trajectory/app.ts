@@ -3,6 +3,7 @@ import type {
 } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
 import { HeatmapCanvas } from '../common/heatmap-canvas.js';
+import { ownValue } from '../common/own-key.js';
 import type { HostConnection } from '../common/vscode-api.js';
 import { Navigator } from './nav.js';
 import { agreementList, estimatorsTable, groupTable, groupTree, rescoreView, rubricTable, whatIfView } from './tables.js';
@@ -92,6 +93,8 @@ export class TrajectoryApp {
                 return;
             case 'trajectory/whatIf': return void this.whatIf.replaceChildren(whatIfView(message.result));
             case 'trajectory/rescore': return void this.rescore.body.replaceChildren(this.rescore.body.firstChild!, rescoreView(message.result, (s, r) => this.open(s, r, 0)));
+            case 'trajectory/rescoreFailed':
+                return void this.rescore.body.replaceChildren(this.rescore.body.firstChild!, element('p', { className: 'notice notice-error rescore-error', text: message.message }));
             case 'trajectory/notice': return this.notice(message.severity, message.message);
         }
     }
@@ -163,7 +166,7 @@ export class TrajectoryApp {
     }
 
     private renderHeatmap(): void {
-        const grid = this.rollout?.heatmaps[this.method];
+        const grid = ownValue(this.rollout?.heatmaps, this.method);
         if (grid) this.heatmap.setData(grid);
     }
 
@@ -186,7 +189,7 @@ export class TrajectoryApp {
         if (!record || !turn) return;
         this.turnLabel.textContent = `turn ${this.turn + 1} / ${record.turns.length}${this.debugging ? ' (debugger)' : ''}`;
         const decision = record.decision_turns.indexOf(this.turn);
-        const credit = decision >= 0 ? record.credit[this.method]?.[decision] : undefined;
+        const credit = decision >= 0 ? ownValue(record.credit, this.method)?.[decision] : undefined;
         this.turnInfo.replaceChildren(
             element('span', { className: 'turn-agent', text: turn.agent }), element('span', { className: 'turn-role', text: ` (${turn.role})` }),
             element('span', { className: 'hint', text: ` · ${turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}` }));

@@ -3,6 +3,7 @@ import type {
     Agreement, CriterionRow, GroupMember, GroupView, RescoreResult, WhatIfResult,
 } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
+import { ownValue } from '../common/own-key.js';
 import { fmt } from './format.js';
 
 /** A plain table; every cell is text. */
@@ -23,7 +24,7 @@ export function rubricTable(criteria: CriterionRow[]): HTMLElement {
 /** Estimators side by side: one row per decision, one column per credit method. */
 export function estimatorsTable(record: TrajectoryRecord, methods: string[]): HTMLElement {
     const rows = record.decision_turns.map((turn, j) => [
-        String(turn), record.turns[turn]?.agent ?? '?', ...methods.map(m => fmt(record.credit[m]?.[j])),
+        String(turn), record.turns[turn]?.agent ?? '?', ...methods.map(m => fmt(ownValue(record.credit, m)?.[j])),
     ]);
     return table(['turn', 'agent', ...methods], rows, 'data-table estimators-table');
 }
@@ -41,7 +42,7 @@ export function groupTable(view: GroupView, onOpen: (rollout: number) => void): 
     const rows = view.members.map(m => {
         const open = element('a', { text: `rollout ${m.rollout}`, attrs: { href: '#', 'data-rollout': String(m.rollout) } });
         open.addEventListener('click', e => { e.preventDefault(); onOpen(m.rollout); });
-        const meanCredit = methods.map(k => fmt(mean(m.credit[k])));
+        const meanCredit = methods.map(k => fmt(mean(ownValue(m.credit, k))));
         return [open, String(m.sample), m.parent === null ? '' : String(m.parent), fmt(m.reward), fmt(m.advantage), ...meanCredit];
     });
     return table(['rollout', 'sample', 'parent', 'reward', 'advantage', ...methods.map(k => `mean ${k}`)], rows, 'data-table group-table');
@@ -91,6 +92,7 @@ export function rescoreView(result: RescoreResult, onOpen: (step: number, rollou
         return [open, fmt(r.before), fmt(r.after), String(r.rankBefore), String(r.rankAfter), move === 0 ? '=' : move > 0 ? `▲${move}` : `▼${-move}`];
     });
     return element('div', { className: 'rescore-result' },
+        result.note ? element('p', { className: 'hint rescore-note', text: result.note }) : element('span'),
         element('p', { text: `Rubric '${result.rubric}' from ${result.source}; credit: ${result.method}; rank correlation of rewards before/after: ${result.rankCorrelation === null ? 'undefined' : fmt(result.rankCorrelation)}` }),
         table(['agent', `mean ${result.method} before`, 'after'], result.agentCredit.map(a => [a.agent, fmt(a.before), fmt(a.after)]), 'data-table agent-credit-table'),
         table(['step/rollout', 'reward before', 'after', 'rank before', 'rank after', 'move'], rows, 'data-table rescore-table'),

@@ -1,6 +1,7 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import { divergingCss, parseCssColour, type Rgb } from '../common/diverging-scale.js';
 import { clip, element } from '../common/dom.js';
+import { ownValue } from '../common/own-key.js';
 import { cssVariable } from '../common/theme.js';
 import { VirtualList } from '../common/virtual-list.js';
 
@@ -50,7 +51,7 @@ export class Timeline {
     private updateScale(method: string): void {
         this.method = method;
         let extent = 1e-9;
-        for (const v of this.record?.credit[method] ?? []) extent = Math.max(extent, Math.abs(v));
+        for (const v of ownValue(this.record?.credit, method) ?? []) extent = Math.max(extent, Math.abs(v));
         this.extent = extent;
         this.neutral = parseCssColour(cssVariable('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
     }
@@ -67,7 +68,7 @@ export class Timeline {
     private row(i: number): HTMLElement {
         const turn = this.record!.turns[i]!;
         const decision = this.decisionOf[i] ?? -1;
-        const credit = decision >= 0 ? this.record!.credit[this.method]?.[decision] : undefined;
+        const credit = decision >= 0 ? ownValue(this.record!.credit, this.method)?.[decision] : undefined;
         const swatch = element('span', { className: 'swatch', title: credit === undefined ? 'no decision' : `credit ${credit.toFixed(4)}` });
         swatch.style.background = credit === undefined ? 'transparent' : divergingCss(credit, this.extent, this.neutral);
         const row = element('div', { className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}`, attrs: { 'data-turn': String(i) } },

@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
+import { resolveWorkflowSource } from '../../../analysis/run-dir/workflow-source.js';
 import { TrajectoryDebugSession, TURN_EVENT, type TurnEventBody } from './trajectory-session.js';
 
 export const DEBUG_TYPE = 'mas-trajectory';
@@ -19,10 +21,13 @@ async function readText(file: string): Promise<string> {
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
 }
 
-function resolveProgram(file: string): string {
+/** A launch config's `program` as given; the run's recorded source as the workspace has it (first-hour bug B2). */
+function resolveProgram(file: string, recorded: boolean): string {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath);
+    const found = recorded ? resolveWorkflowSource(file, folders, existsSync).file : undefined;
+    if (found) return found;
     if (path.isAbsolute(file)) return file;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    return folder ? path.join(folder, file) : path.resolve(file);
+    return folders[0] ? path.join(folders[0], file) : path.resolve(file);
 }
 
 /**

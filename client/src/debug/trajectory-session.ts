@@ -24,7 +24,8 @@ export interface SessionDeps {
     reader: RunReader;
     readText: (path: string) => Promise<string>;
     /** Resolves the .mas file a run was compiled from (relative paths against the workspace). */
-    resolveProgram?: (path: string) => string;
+    /** `recorded`: the path is the run's own (RunSpec source.file, from the training machine), not the launch config's. */
+    resolveProgram?: (path: string, recorded: boolean) => string;
 }
 
 const THREAD_ID = 1;
@@ -82,7 +83,7 @@ export class TrajectoryDebugSession extends DebugSession {
             if (step === undefined) throw new Error(`${args.runDir} has no recorded trajectories yet; launch again after the first step.`);
             this.record = await this.deps.reader.rollout(args.runDir, step, args.rollout ?? 0);
             const programPath = args.program ?? index.run.spec.source.file;
-            this.program = this.deps.resolveProgram ? this.deps.resolveProgram(programPath) : programPath;
+            this.program = this.deps.resolveProgram ? this.deps.resolveProgram(programPath, args.program === undefined) : programPath;
             this.programText = await this.deps.readText(this.program).catch(() => '');
             this.sendResponse(response);
         } catch (error) {

@@ -96,7 +96,13 @@ export class TrajectoryController {
                 post({ type: 'trajectory/whatIf', result: await this.whatIf(message.step, message.rollout, message.turn, message.output) });
                 return;
             case 'trajectory/rescore':
-                await this.rescore();
+                try {
+                    await this.rescore();
+                } catch (error) {
+                    const text = error instanceof Error ? error.message : String(error);
+                    this.options.log?.(`trajectory view: re-score: ${text}`);
+                    post({ type: 'trajectory/rescoreFailed', message: text });
+                }
                 return;
         }
     }

@@ -1,15 +1,19 @@
-import * as path from 'node:path';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { RescoreSettings } from '../../../analysis/run-dir/rescore.js';
 import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
+import { resolveWorkflowSource } from '../../../analysis/run-dir/workflow-source.js';
 import type { CompileResult } from '../../../protocol/lsp.js';
 
-/** The .mas file a run came from: absolute as recorded, or relative to a workspace folder. */
-export function workflowFile(index: RunIndex): vscode.Uri {
+/** The .mas file a run came from, as this workspace has it (analysis/run-dir/workflow-source.ts says how it is found). */
+export function workflowFile(index: RunIndex): { uri: vscode.Uri; outsideWorkspace: boolean } {
     const recorded = index.run.spec.source.file;
-    if (path.isAbsolute(recorded)) return vscode.Uri.file(recorded);
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return folder ? vscode.Uri.joinPath(folder, recorded) : vscode.Uri.file(path.resolve(recorded));
+    const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath);
+    const found = resolveWorkflowSource(recorded, folders, existsSync);
+    if (!found.file) {
+        throw new Error(`the run was compiled from ${recorded}, which is not in this workspace (nor a file of the same name under it); open the folder that holds the workflow, then re-score.`);
+    }
+    return { uri: vscode.Uri.file(found.file), outsideWorkspace: found.outsideWorkspace };
 }
 
 /**
@@ -19,7 +23,7 @@ export function workflowFile(index: RunIndex): vscode.Uri {
 export async function currentRubric(
     compile: (uri: string) => Promise<CompileResult>, index: RunIndex,
 ): Promise<Omit<RescoreSettings, 'method' | 'params'>> {
-    const uri = workflowFile(index);
+    const { uri, outsideWorkspace } = workflowFile(index);
     await vscode.workspace.openTextDocument(uri); // the server compiles documents it has loaded
     const result = await compile(uri.toString());
     if ('diagnostics' in result) {
@@ -29,5 +33,7 @@ export async function currentRubric(
     const name = index.run.spec.reward.rubric;
     const rubric = result.spec.rubrics.find(r => r.name === result.spec.reward.rubric) ?? result.spec.rubrics.find(r => r.name === name);
     if (!rubric) throw new Error(`${uri.fsPath} has no rubric '${name}' any more; re-scoring needs the reward's rubric.`);
-    return { rubric, level: result.spec.reward.level, source: path.basename(uri.fsPath) };
+    // A file outside the workspace is named in full, so the user sees which copy scored the run.
+    const source = outsideWorkspace ? `${uri.fsPath} (outside the workspace)` : vscode.workspace.asRelativePath(uri, false);
+    return { rubric, level: result.spec.reward.level, source };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentTable } from '../../../analysis/run-dir/agent-table.js';
 import { AggregateBuilder, mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
-import { MAX_AGENTS_PER_RUN } from '../../../analysis/run-dir/limits.js';
+import { MAX_AGENTS_PER_RUN, MAX_ROLLOUT_GRID_CELLS } from '../../../analysis/run-dir/limits.js';
 import { buildReportData } from '../../../analysis/run-dir/report-data.js';
 import { buildRunIndex, formatIssue } from '../../../analysis/run-dir/run-index.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
@@ -48,6 +48,21 @@ describe('bounded memory: agents per run (F5)', () => {
         const grid = wholeRunGrid(index, 'outcome');
         expect(grid.rows).toHaveLength(203);
         expect(grid.rows.slice(0, 3)).toEqual(['first', 'second', 'lazy']);
+    });
+
+    it('refuses a rollout whose heatmaps would need more than MAX_ROLLOUT_GRID_CELLS cells (agents × turns × methods)', async () => {
+        const root = scratch();
+        const base = JSON.parse(recordWithAgents(root, names('w', 400).map((_, i) => `w${i % 200}`), 60)) as { credit: Record<string, number[]> };
+        const ones = base.credit['outcome']!;
+        base.credit = Object.fromEntries(Array.from({ length: 64 }, (_, m) => [`method-${m}`, ones]));
+        writeStepLines(root, 1, [...readStepLines(root, 1), JSON.stringify(base)]);
+        const index = await buildRunIndex(root);
+        expect(index.steps[0]!.rollouts).toHaveLength(12);
+        expect(index.issues.map(formatIssue)).toEqual([
+            `trajectories/1.jsonl:13: its heatmaps would need 5196800 cells (203 agents × 400 turns × 64 credit methods), more than the ${MAX_ROLLOUT_GRID_CELLS} a rollout may have (MAX_ROLLOUT_GRID_CELLS); skipped`,
+        ]);
+        // The refused rollout's agents did not join the run: its heatmap keeps the three declared rows.
+        expect(wholeRunGrid(index, 'outcome').rows).toEqual(['first', 'second', 'lazy']);
     });
 
     it('keys aggregate cells collision-free: row 0 at turn 1 000 003 and row 1 at turn 0 stay apart (F14)', () => {

@@ -66,11 +66,14 @@ describe('re-scoring recorded rollouts', () => {
         expect(() => withOutput(record.turns, 7, 'x')).toThrow(/turn 7 does not exist/);
     });
 
-    it('refuses estimators that records alone cannot recompute', async () => {
+    it('re-scores a run trained with an estimator records cannot recompute, with a recorded one, and says so (first-hour bug B3)', async () => {
         const { steps, rubric } = await loadRun();
-        expect(() => rescoreRun(steps, { rubric, level: 'trajectory', method: 'shapley', params: {}, source: 'x' }))
-            .toThrow(/nulled agents/);
-        expect(() => rescoreRun(steps, { rubric, level: 'trajectory', method: 'critic', params: {}, source: 'x' }))
-            .toThrow(/re-scoring recomputes outcome, agent_normalized, turn_level, counterfactual/);
+        const shapley = rescoreRun(steps, { rubric, level: 'trajectory', method: 'shapley', params: {}, source: 'x' });
+        const outcome = rescoreRun(steps, { rubric, level: 'trajectory', method: 'outcome', params: {}, source: 'x' });
+        expect(shapley.method).toBe('outcome'); // the fixture records outcome credit
+        expect(shapley.note).toMatch(/trained with 'shapley', which needs re-runs with nulled agents .* recomputed with 'outcome' \(recorded beside it\)/);
+        expect(shapley.rows).toEqual(outcome.rows);
+        expect(outcome.note).toBeUndefined();
+        expect(rescoreRun(steps, { rubric, level: 'trajectory', method: 'critic', params: {}, source: 'x' }).note).toMatch(/needs a critic/);
     });
 });

@@ -4,10 +4,12 @@ needs one, save and export it at checkpoints. Its credit per step is an estimato
 from __future__ import annotations
 
 import os
+import random
 from typing import Optional
 
 from ..credit import method_info, methods_where
 from ..errors import EXIT_BAD_SPEC, MasError
+from ..state_checks import check_module_state, check_optimizer
 from .learner import CriticLearner, critic_params
 
 CHECKPOINT_FILE = "critic.pt"
@@ -70,3 +72,28 @@ def restore_critic(critic: Optional[CriticLearner], payload: dict, run_dir: str,
         critic.load_state_dict(payload[CHECKPOINT_FILE])
     else:
         log.warning("the checkpoint in %s has no critic state; the critic starts untrained", os.path.basename(run_dir))
+
+
+def check_critic_state(critic: Optional[CriticLearner], payload: dict) -> None:
+    """Raises ValueError/TypeError when critic.pt does not have the structure CriticLearner.state_dict writes for
+    this run's critic (checked before resume applies or deletes anything)."""
+    if critic is None or CHECKPOINT_FILE not in payload:
+        return
+    state = payload[CHECKPOINT_FILE]
+    if not isinstance(state, dict) or not {"model", "optimizer", "shuffle"} <= set(state):
+        raise ValueError(f"{CHECKPOINT_FILE} must hold `model`, `optimizer` and `shuffle`")
+    check_module_state(state["model"], critic.module, f"{CHECKPOINT_FILE} model")
+    check_optimizer(state["optimizer"], critic.optimizer, f"{CHECKPOINT_FILE} optimizer")
+    try:
+        random.Random().setstate(state["shuffle"])
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{CHECKPOINT_FILE}: `shuffle` is not a random.Random state ({err})") from None
+    history = state.get("history", [])
+    if not isinstance(history, list) or not all(_history_entry(h) for h in history):
+        raise ValueError(f"{CHECKPOINT_FILE}: `history` must be [prefixes, returns] pairs of equal length")
+
+
+def _history_entry(entry: object) -> bool:
+    return (isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, list) for part in entry)
+            and len(entry[0]) == len(entry[1]) and all(isinstance(text, str) for text in entry[0])
+            and all(type(value) in (int, float) for value in entry[1]))

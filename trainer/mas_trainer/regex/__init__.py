@@ -11,7 +11,8 @@ from __future__ import annotations
 from .count import LiveSets, count_matches
 from .dfa import LazyDfa, kind_of
 from .nfa import compile_program
-from .parser import RegexSyntaxError, parse
+from .characters import RegexSyntaxError
+from .parser import parse
 from .pike import submatches
 
 MAX_INPUT_CODE_POINTS = 100_000  # the TypeScript twin: analysis/expression/regex.ts

@@ -36,16 +36,18 @@ class LiveSets:
         self.cache: dict = {}
         self.interned: dict = {}  # equal sets share one object, so that the cache keyed by identity hits
 
-    def _backwards(self, targets, left: int, right: int) -> frozenset:
+    def _backwards(self, targets, left: int, right: int) -> int:
+        """The instructions that reach a target through ε-edges allowed here, as a bit set (bit pc)."""
         seen, todo = set(targets), list(targets)
         while todo:
             for pc, cond in self.preds[todo.pop()]:
                 if pc not in seen and (cond is None or condition_holds(cond, left, right)):
                     seen.add(pc)
                     todo.append(pc)
-        return frozenset(seen)
+        return sum(1 << pc for pc in seen)
 
-    def compute(self, text: str) -> list[frozenset]:
+    def compute(self, text: str) -> list[int]:
+        """live[q] as a bit set (an int: bit pc), so that n positions of a large program stay small in memory."""
         n = len(text)
         live: list = [None] * (n + 1)
         live[n] = self._backwards([self.match_pc], kind_of(text[n - 1] if n else None), EDGE)
@@ -63,13 +65,13 @@ class LiveSets:
             live[q] = found[1]
         return live
 
-    def _compute_one(self, key, after: frozenset, ch: str, left: int):
+    def _compute_one(self, key, after: int, ch: str, left: int):
         if len(self.cache) >= MAX_CACHED:
             self.cache.clear()
             self.interned.clear()
         code_point = ord(ch)
         targets = [self.match_pc] + [pc for pc in self.runes
-                                     if self.prog[pc][1] in after and contains(self.prog[pc][2], code_point)]
+                                     if after >> self.prog[pc][1] & 1 and contains(self.prog[pc][2], code_point)]
         fresh = self._backwards(targets, left, kind_of(ch))
         found = self.cache[key] = (after, self.interned.setdefault(fresh, fresh))
         return found
@@ -81,14 +83,15 @@ def count_matches(prog, start_pc: int, text: str, live_sets: LiveSets, dfa: Lazy
     n, count, pos = len(text), 0, 0
     while pos <= n:
         start = pos
-        while start <= n and start_pc not in live[start]:
+        while start <= n and not live[start] >> start_pc & 1:
             start += 1
         if start > n:
             break
         end, q = start, start
         state = dfa.state((start_pc,), kind_of(text[q - 1] if q else None), False)
         while state is not None:
-            threads = tuple(pc for pc in state.threads if pc in live[q])
+            alive = live[q]
+            threads = tuple(pc for pc in state.threads if alive >> pc & 1)
             if threads != state.threads:
                 state = dfa.state(threads, state.kind, False)
                 if state is None:

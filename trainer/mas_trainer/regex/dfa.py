@@ -7,11 +7,14 @@ match ends. In longest mode (used backwards, to find where that match starts) no
 """
 from __future__ import annotations
 
+from itertools import chain
+
 from .charset import contains
 from .nfa import ALT, CAP, EMPTY, MATCH, NOP, RUNE
 
 EDGE, NEWLINE, WORD, OTHER = range(4)  # what lies beside a position: the text's edge, or a character's kind
 MAX_STATES = 10_000  # beyond this the cache starts again (memory stays bounded; time stays linear)
+MAX_CACHED_THREADS = 1_000_000  # the same for the threads all cached states hold (large programs)
 _WORD_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 
 
@@ -61,6 +64,18 @@ class _State:
         self.next: dict = {}
 
 
+class _ClosureTable(dict):
+    """pc -> closure() of that one thread in a fixed context, computed on first use (C-speed lookups)."""
+
+    def __init__(self, prog, left: int, right: int):
+        super().__init__()
+        self.prog, self.left, self.right = prog, left, right
+
+    def __missing__(self, pc: int) -> tuple:
+        found = self[pc] = tuple(closure(self.prog, [pc], self.left, self.right))
+        return found
+
+
 class LazyDfa:
     """`reverse` walks right to left (the state then remembers the character to its right)."""
 
@@ -68,6 +83,12 @@ class LazyDfa:
         self.prog, self.start = prog, start
         self.leftmost_first, self.reverse = leftmost_first, reverse
         self.states: dict = {}
+        self.cached_threads = 0
+        self.seed_closures: dict = {}
+        self.rune_sets: dict = {}
+        self.match_pc = next(pc for pc, inst in enumerate(prog) if inst[0] == MATCH)
+        self.runes = [pc for pc, inst in enumerate(prog) if inst[0] == RUNE]
+        self.outs = [inst[1] for inst in prog]
 
     def state(self, threads: tuple, kind: int, searching: bool) -> _State | None:
         if not threads and not searching:
@@ -75,11 +96,31 @@ class LazyDfa:
         key = (threads, kind, searching)
         found = self.states.get(key)
         if found is None:
-            if len(self.states) >= MAX_STATES:
+            if len(self.states) >= MAX_STATES or self.cached_threads >= MAX_CACHED_THREADS:
                 for old in self.states.values():
                     old.next.clear()
-                self.states = {}
+                self.states, self.cached_threads = {}, 0
             found = self.states[key] = _State(threads, kind, searching)
+            self.cached_threads += len(threads)
+        return found
+
+    def _closures(self, left: int, right: int) -> "_ClosureTable":
+        """closure() of one thread per instruction, for one context: a state's closure is the ordered union of
+        its threads' closures (an instruction a thread reaches that an earlier one took was reached with all
+        it leads to), so the walk is done once per instruction instead of once per state."""
+        table = self.seed_closures.get((left, right))
+        if table is None or len(table) >= MAX_STATES:
+            table = self.seed_closures[(left, right)] = _ClosureTable(self.prog, left, right)
+        return table
+
+    def _matching_runes(self, ch: str) -> frozenset:
+        """The RUNE instructions that accept ch, cached per character."""
+        found = self.rune_sets.get(ch)
+        if found is None:
+            if len(self.rune_sets) >= MAX_STATES:
+                self.rune_sets.clear()
+            code_point = ord(ch)
+            found = self.rune_sets[ch] = frozenset(pc for pc in self.runes if contains(self.prog[pc][2], code_point))
         return found
 
     def step(self, state: _State, ch: str | None):
@@ -89,19 +130,15 @@ class LazyDfa:
             return cached
         kind = kind_of(ch)
         left, right = (kind, state.kind) if self.reverse else (state.kind, kind)
-        seeds = list(state.threads) + ([self.start] if state.searching else [])
-        reached = closure(self.prog, seeds, left, right)
-        matched = False
-        following: dict[int, None] = {}  # ordered and without repeats
-        code_point = -1 if ch is None else ord(ch)
-        for pc in reached:
-            op, nxt, ranges = self.prog[pc]
-            if op == MATCH:
-                matched = True
-                if self.leftmost_first:
-                    break  # threads of lower priority than a match are cut
-            elif code_point >= 0 and contains(ranges, code_point):
-                following[nxt] = None
-        result = (matched, self.state(tuple(following), kind, state.searching and not matched))
+        seeds = state.threads + ((self.start,) if state.searching else ())
+        reached = list(dict.fromkeys(chain.from_iterable(map(self._closures(left, right).__getitem__, seeds))))
+        matched = self.match_pc in reached
+        if matched and self.leftmost_first:
+            reached = reached[:reached.index(self.match_pc)]  # threads of lower priority than a match are cut
+        following: tuple = ()
+        if ch is not None:
+            accepting = self._matching_runes(ch)
+            following = tuple(dict.fromkeys(map(self.outs.__getitem__, filter(accepting.__contains__, reached))))
+        result = (matched, self.state(following, kind, state.searching and not matched))
         state.next[ch] = result
         return result

@@ -46,8 +46,8 @@ def _transition(prog, cache: dict, seeds: tuple, left: int, ch: str | None):
     key = (seeds, left, ch)
     found = cache.get(key)
     if found is None:
-        if len(cache) >= MAX_CACHED:
-            cache.clear()
+        if len(cache) >= MAX_CACHED or len(seeds) * len(cache) >= MAX_CACHED * 100:
+            cache.clear()  # bounded by entries, and by their size for large programs
         reached = _closure(prog, seeds, left, kind_of(ch))
         match = next(((index, slots) for pc, index, slots in reached if prog[pc][0] == MATCH), None)
         following: dict = {}

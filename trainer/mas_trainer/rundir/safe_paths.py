@@ -81,7 +81,7 @@ def make_dir(path: str) -> None:
             raise UnsafeRunDir(f"{path} is not a folder: remove it") from None
 
 
-def _open_checked(path: str, flags: int) -> int:
+def _open_checked(path: str, flags: int, single_link: bool = False) -> int:
     try:
         fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
     except OSError as err:
@@ -90,17 +90,17 @@ def _open_checked(path: str, flags: int) -> int:
                                f"{_FIX}") from None
         raise
     st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
+    if not stat.S_ISREG(st.st_mode) or (single_link and st.st_nlink > 1):
         os.close(fd)
-        raise UnsafeRunDir(f"{path} is not a regular file with a single link; the trainer writes only its own "
-                           "files: remove it")
+        raise UnsafeRunDir(f"{path} is not a regular file{' with a single link' if single_link else ''}; the trainer "
+                           "reads and writes only its own files: remove it")
     return fd
 
 
 def open_append(path: str) -> int:
     """A write-only O_APPEND descriptor of a regular file, created if missing; never through a link, never a FIFO
     (O_NONBLOCK makes a FIFO without reader fail instead of blocking; the type check refuses one with a reader)."""
-    return _open_checked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    return _open_checked(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, single_link=True)
 
 
 def create_new(path: str) -> int:
@@ -130,7 +130,8 @@ def remove_tree(run_dir: str, path: str) -> None:
     _refuse_link(path, st)
     confine(run_dir, path)
     if stat.S_ISDIR(st.st_mode):
-        shutil.rmtree(path)  # fd-based on Linux (rmtree.avoids_symlink_attacks): links inside are unlinked, not followed
+        # fd-based on Linux (shutil.rmtree.avoids_symlink_attacks): a link inside is unlinked, never followed
+        shutil.rmtree(path)
     else:
         os.unlink(path)
 

@@ -10,7 +10,7 @@ from .layout import METRICS, run_path, trajectory_path
 
 
 def write_step(run_dir: str, step: int, metrics: dict, trajectories: list[dict], warn: Callable[[str], None]) -> None:
-    """NaN / ±Infinity (a diverged loss, a rubric dividing by zero) are written as null: JSON has no such numbers
+    """NaN / ±Infinity (a diverged loss, a broken verifier's reward) are written as null: JSON has no such numbers
     and the editor's readers refuse a line holding them. The metrics line counts them in `nonfinite_values`
     (its own and its trajectories'), and trainer.log gets a warning."""
     text, in_trajectories = dumps_lines(trajectories)

@@ -15,16 +15,20 @@ interface OpenGroup {
     literal: boolean;
 }
 
+const COUNTED = /\{(\d+)(,(\d*))?\}/;
 const PLAIN = /^[A-Za-z0-9 _\-,;:'"!@#%&=<>~`]$/;
 
 /** The length of a repeating quantifier at `source[i]` (`*`, `+`, `{n,}`, `{n,m}` with m > 1), or 0. */
 function repeatingQuantifier(source: string, i: number): number {
     const ch = source[i];
     if (ch === '*' || ch === '+') return 1;
-    const counted = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
-    if (!counted) return 0;
-    const most = counted[2] === undefined ? Number(counted[1]) : counted[3] === '' ? Infinity : Number(counted[3]);
-    return most > 1 ? counted[0].length : 0;
+    if (ch !== '{') return 0;
+    const counted = new RegExp(COUNTED.source, 'y');
+    counted.lastIndex = i; // sticky, so that a long pattern is not copied once per character
+    const found = counted.exec(source);
+    if (!found) return 0;
+    const most = found[2] === undefined ? Number(found[1]) : found[3] === '' ? Infinity : Number(found[3]);
+    return most > 1 ? found[0].length : 0;
 }
 
 function hasPrefixPair(alternatives: string[]): boolean {
