@@ -2,14 +2,17 @@ import type { EvalErrorKind } from './expression.js';
 import type { RunSpec } from './run-spec.js';
 
 /**
- * The run directory the trainer writes and the extension reads (DESIGN.md §3). Python twins:
- * trainer/mas_trainer/{trainer,metrics,rollout}.py. JSON Schemas: protocol/schemas/run-dir/*.schema.json;
- * layout and write order: protocol/schemas/run-dir/README.md. A run directory is untrusted: what the extension's readers
- * accept (regular files only, 1 000 levels of JSON nesting, run.json checked against its schema, 256 agents per run,
- * 4 096 turns per rollout, duplicate / mismatched records listed) is in that README, "What readers accept".
+ * The run directory the trainer writes and the extension reads (DESIGN.md §3). Python twins: the layout in
+ * trainer/mas_trainer/rundir/ (layout.py, run_json.py), the records in trainer/mas_trainer/{metrics,rollout}.py.
+ * JSON Schemas: protocol/schemas/run-dir/*.schema.json; layout and write order: protocol/schemas/run-dir/README.md.
+ * A run directory is untrusted: what the extension's readers accept (regular files only, 1 000 levels of JSON
+ * nesting, run.json checked against its schema, 256 agents per run, 4 096 turns per rollout, duplicate / mismatched
+ * records listed) is in that README, "What readers accept".
  */
+/** Python twin: RUN_DIR_VERSION (trainer/mas_trainer/rundir/layout.py). */
 export const RUN_DIR_VERSION = 1 as const;
 
+/** Python twin: RUN_DIR_FILES (trainer/mas_trainer/rundir/layout.py; trainer/tests/test_run_dir_layout.py compares them). */
 export const RUN_DIR_FILES = {
     run: 'run.json',
     metrics: 'metrics.jsonl',
@@ -22,7 +25,7 @@ export const RUN_DIR_FILES = {
     criticSidecar: 'critic.onnx.json',
 } as const;
 
-/** `run.json` (Python: Trainer.write_run_json). */
+/** `run.json` (Python: rundir/run_json.py run_json_record). */
 export interface RunJson {
     version: typeof RUN_DIR_VERSION;
     /** `stopped`: ended early and resumable; a killed trainer leaves `running`. */

@@ -1,6 +1,6 @@
 // Fails when the committed Langium output (server/src/language/generated) is stale: regenerates into a
 // temporary copy of the config and compares file by file. Then the same for the credit-method registry generated
-// from the catalogue (scripts/generate-credit-methods.mjs).
+// from the catalogue, with the model defaults (scripts/generate-credit-methods.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,4 +52,4 @@ if (staleRegistry.length > 0) {
         '(server/src/language/catalog/training-catalog.ts). Run `npm run generate:credit` and commit the result.');
     process.exit(1);
 }
-console.log(`check:generated: the credit-method registry matches the catalogue.`);
+console.log(`check:generated: the credit-method registry and the model defaults match the catalogue.`);

@@ -1,6 +1,8 @@
 // Generates the credit-method registry from the catalogue (server/src/language/catalog/training-catalog.ts):
 // protocol/generated/credit-methods.ts for the TypeScript side, trainer/mas_trainer/credit/methods.json, shipped
-// inside the trainer package, for the Python side, and the method enum of the RunSpec schema. `--check` writes nothing and fails when a file is stale
+// inside the trainer package, for the Python side, and the method enum of the RunSpec schema. Also the defaults of
+// `scratch(...)` and `lora(...)` (trainer/mas_trainer/model_defaults.json), which the trainer's RunSpec dataclasses
+// fall back on, so that the catalogue is the one source of defaults. `--check` writes nothing and fails when a file is stale
 // (run by scripts/check-generated.mjs, so by `npm run check:generated`).
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ const CATALOGUE = 'server/src/language/catalog/training-catalog.ts';
 export const OUTPUTS = {
     ts: 'protocol/generated/credit-methods.ts',
     json: 'trainer/mas_trainer/credit/methods.json',
+    defaults: 'trainer/mas_trainer/model_defaults.json',
     /** Hand-written but for `definitions.creditMethod`, which this script owns. */
     schema: 'protocol/schemas/run-spec.schema.json',
 };
@@ -50,6 +53,13 @@ function entryLines(m) {
 }
 
 const union = (names) => (names.length ? names.map((n) => `'${n}'`).join(' | ') : 'never');
+
+/** `{ name: default }` of a catalogue parameter list (every entry of these lists has a default). */
+function defaultsOf(parameters, what) {
+    const missing = parameters.filter((p) => p.default === undefined).map((p) => p.name);
+    if (missing.length) throw new Error(`the catalogue's ${what} parameters ${missing.join(', ')} have no default`);
+    return Object.fromEntries(parameters.map((p) => [p.name, p.default]));
+}
 
 /** The generated files' contents by repository path. */
 export async function generate() {
@@ -102,7 +112,14 @@ ${methods.map(entryLines).join('\n')}
     }, null, 2)}\n`;
     const schema = JSON.parse(readFileSync(join(ROOT, OUTPUTS.schema), 'utf8'));
     schema.definitions.creditMethod = { description: `A credit method (${HEADER})`, enum: names };
-    return { [OUTPUTS.ts]: ts, [OUTPUTS.json]: json, [OUTPUTS.schema]: `${JSON.stringify(schema, null, 2)}\n` };
+    const defaults = `${JSON.stringify({
+        $comment: HEADER,
+        scratch: defaultsOf(catalogue.SCRATCH_PARAMETERS, 'scratch(...)'),
+        lora: defaultsOf(catalogue.LORA_PARAMETERS, 'lora(...)'),
+    }, null, 2)}\n`;
+    return {
+        [OUTPUTS.ts]: ts, [OUTPUTS.json]: json, [OUTPUTS.schema]: `${JSON.stringify(schema, null, 2)}\n`, [OUTPUTS.defaults]: defaults,
+    };
 }
 
 /** Paths whose committed content differs from a fresh generation. */

@@ -1,7 +1,6 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
 import { ownValue } from './own-key.js';
-import type { RolloutEntry } from './run-index.js';
 
 function extentOf(values: Float64Array): number {
     let extent = 0;
@@ -32,36 +31,4 @@ export function rolloutHeatmap(record: TrajectoryRecord, method: string, declare
         values[rowOf.get(agent)! * columns.length + turn] = value;
     });
     return { rows, columns, values, extent: extentOf(values) };
-}
-
-/**
- * The per-step aggregate: mean credit of each agent at each turn index over the step's rollouts, from the index
- * alone (no record is re-read). NaN where no rollout had that agent decide at that turn.
- */
-export function stepHeatmap(entries: readonly RolloutEntry[], method: string, declared: readonly string[]): HeatmapGrid {
-    const seen = new Set<string>();
-    let width = 0;
-    for (const e of entries) {
-        for (const agent of e.agents) seen.add(agent);
-        width = Math.max(width, e.agents.length);
-    }
-    const rows = agentRows(declared, seen);
-    const sums = new Float64Array(rows.length * width);
-    const counts = new Uint32Array(rows.length * width);
-    const rowOf = new Map(rows.map((r, i) => [r, i]));
-    for (const entry of entries) {
-        const credit = ownValue(entry.credit, method);
-        if (!credit) continue;
-        const turns = entry.decisionTurns;
-        for (let j = 0; j < turns.length; j++) {
-            const turn = turns[j]!;
-            const row = rowOf.get(entry.agents[turn] ?? '');
-            const value = credit[j];
-            if (row === undefined || value === undefined) continue;
-            sums[row * width + turn] += value;
-            counts[row * width + turn] += 1;
-        }
-    }
-    const values = sums.map((sum, i) => (counts[i] ? sum / counts[i]! : NaN));
-    return { rows, columns: Array.from({ length: width }, (_, i) => String(i)), values, extent: extentOf(values) };
 }

@@ -76,9 +76,3 @@ function confined(realRoot: string, relative: string, real: string): string {
     }
     return real;
 }
-
-/** `trajectories/<step>.jsonl` for a step number; refuses anything but a non-negative integer. */
-export function trajectoryFileName(step: number): string {
-    if (!Number.isSafeInteger(step) || step < 0) throw new RunPathError(`step ${String(step)} is not a step number; steps are integers ≥ 0.`);
-    return `trajectories/${step}.jsonl`;
-}

@@ -131,7 +131,6 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
     const known = new Map((previous?.root === root ? previous.steps : []).map(s => [s.file, s]));
     const previousIssues = previous?.root === root ? previous.issues : [];
     const realRoot = await resolveInRunDir(root, '.');
-    let scanned = false;
     // Stamps and saved indexes are read concurrently; only changed files are scanned (one at a time: memory).
     type Found = { entry: StepEntry; issues: JsonlIssue[] } | { relative: string; step: number; stamp: FileStamp } | { error: JsonlIssue };
     const results = await Promise.all((await stepFiles(root, issues)).map(async ({ step, relative }): Promise<Found> => {
@@ -162,7 +161,6 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
         }
         try {
             const indexed = await indexStepFile(root, result.relative, result.step, table, result.stamp, scratch);
-            scanned = true;
             if (sidecars) saves.push(sidecars.save(realRoot, indexed.entry, indexed.issues));
             steps.push(indexed.entry);
             issues.push(...indexed.issues);
@@ -170,7 +168,6 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
             issues.push({ file: result.relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
         }
     }
-    if (sidecars && (scanned || !previous)) saves.push(sidecars.saveAggregates(realRoot, steps));
     await Promise.all(saves);
     return { root, run, metrics, steps, issues };
 }

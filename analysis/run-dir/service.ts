@@ -1,13 +1,7 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
-import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
-import { aggregateOf, mergeAggregates } from './aggregate.js';
-import { resolveInRunDir } from './paths.js';
 import { readRolloutAt } from './read-rollout.js';
 import { buildRunIndex, findRollout, type RunIndex } from './run-index.js';
-import { stepFiles } from './step-files.js';
-import { readRunJson } from './run-json.js';
-import { SidecarStore, type StepAggregates } from './sidecar.js';
-import { sameStamp, stampFile } from './file-stamp.js';
+import { SidecarStore } from './sidecar.js';
 import type { RescoreSettings } from './rescore.js';
 import { rescoreSteps, scoreWhatIf, type RunScoring, type WhatIfScores } from './scoring.js';
 
@@ -25,11 +19,6 @@ export interface RunReader extends RunScoring {
     group(root: string, step: number, group: number): Promise<TrajectoryRecord[]>;
     /** Every rollout of a step, for re-scoring. */
     step(root: string, step: number): Promise<TrajectoryRecord[]>;
-    /**
-     * Mean credit per agent × turn index over the whole run for one credit method. Answered from the saved
-     * per-step aggregates when every step file is unchanged (no rollout entry is loaded), else from the index.
-     */
-    runHeatmap(root: string, method: string): Promise<HeatmapGrid>;
     dispose(): Promise<void>;
 }
 
@@ -74,32 +63,6 @@ export class RunDirService implements RunReader {
         const stepEntry = (await this.current(root)).steps.find(s => s.step === step);
         if (!stepEntry) throw new Error(`${root} has no step ${step}.`);
         return Promise.all(stepEntry.rollouts.map(r => readRolloutAt(root, stepEntry.file, r)));
-    }
-
-    async runHeatmap(root: string, method: string): Promise<HeatmapGrid> {
-        if (!this.indexes.has(root) && this.sidecars) {
-            const [run, saved] = await Promise.all([readRunJson(root), this.freshAggregates(root, this.sidecars)]);
-            if (saved) return mergeAggregates(saved.map(s => aggregateOf(s.aggregates, method)), run.spec.agents.map(a => a.name));
-        }
-        const index = await this.current(root);
-        return mergeAggregates(index.steps.map(s => aggregateOf(s.aggregates, method)), index.run.spec.agents.map(a => a.name));
-    }
-
-    /** The saved aggregates if they cover exactly the run's step files, each with an unchanged stamp. */
-    private async freshAggregates(root: string, sidecars: SidecarStore): Promise<StepAggregates[] | undefined> {
-        const [realRoot, files] = await Promise.all([resolveInRunDir(root, '.'), stepFiles(root)]);
-        const saved = await sidecars.loadAggregates(realRoot);
-        if (!saved || saved.length !== files.length) return undefined;
-        const byFile = new Map(saved.map(s => [s.file, s]));
-        const fresh = await Promise.all(files.map(async f => {
-            const entry = byFile.get(f.relative);
-            try {
-                return entry !== undefined && entry.step === f.step && sameStamp(entry, await stampFile(await resolveInRunDir(root, f.relative)));
-            } catch {
-                return false;
-            }
-        }));
-        return fresh.every(Boolean) ? saved : undefined;
     }
 
     async whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {

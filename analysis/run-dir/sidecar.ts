@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { StepAggregate } from './aggregate.js';
 import { parseBoundedJson } from './json-bounded.js';
 import { sameStamp, type FileStamp } from './file-stamp.js';
 import { decodeRollouts, encodeRollouts, type RolloutColumns } from './index-codec.js';
@@ -19,22 +18,9 @@ interface SidecarFile {
     issues: JsonlIssue[];
 }
 
-/** What the whole-run heatmap needs of each step: its file's stamp and its credit sums, nothing per rollout. */
-export interface StepAggregates extends FileStamp {
-    step: number;
-    file: string;
-    aggregates: Record<string, StepAggregate>;
-}
-
-interface AggregatesFile {
-    version: typeof SIDECAR_VERSION;
-    steps: StepAggregates[];
-}
-
 /**
  * The index of each step file kept on disk (outside the run directory, which belongs to the trainer), so that
- * reopening a run reads small sidecars instead of scanning every trajectory again, plus one small file with every
- * step's credit aggregates, so that the whole-run heatmap needs no per-rollout data at all. A saved index is used only
+ * reopening a run reads small sidecars instead of scanning every trajectory again. A saved index is used only
  * while its step file has the size, modification time and head hash it was built from; anything unreadable or stale
  * is ignored and rebuilt.
  */
@@ -59,24 +45,6 @@ export class SidecarStore {
         const { rollouts, ...head } = entry;
         const file: SidecarFile = { version: SIDECAR_VERSION, entry: head, columns: encodeRollouts(rollouts), issues };
         await this.write(path.join(this.dir(realRoot), `${entry.step}.json`), file);
-    }
-
-    /** The saved per-step aggregates, or undefined when there are none (freshness is the caller's to check). */
-    async loadAggregates(realRoot: string): Promise<StepAggregates[] | undefined> {
-        try {
-            const value = parseBoundedJson(await readFile(path.join(this.dir(realRoot), 'aggregates.json'))) as AggregatesFile;
-            return value.version === SIDECAR_VERSION && Array.isArray(value.steps) ? value.steps : undefined;
-        } catch {
-            return undefined;
-        }
-    }
-
-    async saveAggregates(realRoot: string, steps: readonly StepEntry[]): Promise<void> {
-        const file: AggregatesFile = {
-            version: SIDECAR_VERSION,
-            steps: steps.map(s => ({ step: s.step, file: s.file, size: s.size, mtimeMs: s.mtimeMs, headHash: s.headHash, aggregates: s.aggregates })),
-        };
-        await this.write(path.join(this.dir(realRoot), 'aggregates.json'), file);
     }
 
     /** Best effort, atomic: a cache that cannot be written only costs a re-scan next time. */

@@ -11,7 +11,7 @@ export interface StepFile {
 
 /**
  * The step files of a run, in step order (none before the first step finishes). Only the names the trainer writes
- * (`<step>.jsonl`, no leading zeros: the name trajectoryFileName gives) are read; another name for a step, such as
+ * (`<step>.jsonl`, no leading zeros: the name the trainer gives) are read; another name for a step, such as
  * `0003.jsonl` beside (or instead of) `3.jsonl`, is reported in `issues` and not read, so each step has one file.
  */
 export async function stepFiles(root: string, issues: JsonlIssue[] = []): Promise<StepFile[]> {

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
-import type { HeatmapGrid, RescoreResult } from '../../protocol/trajectory-messages.js';
+import type { RescoreResult } from '../../protocol/trajectory-messages.js';
 import { WorkerRpc, type CallDeadline } from '../worker/worker-rpc.js';
 import type { RescoreSettings } from './rescore.js';
 import type { RunIndex } from './run-index.js';
@@ -61,9 +61,6 @@ export class RunDirWorkerClient implements RunReader {
     }
     step(root: string, step: number): Promise<TrajectoryRecord[]> {
         return this.call('step', [root, step]);
-    }
-    runHeatmap(root: string, method: string): Promise<HeatmapGrid> {
-        return this.call('runHeatmap', [root, method]);
     }
 
     whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {

@@ -1,9 +1,11 @@
 /**
  * Trajectory reader figures (issue 6): a synthetic run of N trajectories (default 100 000, ~600 000 turns), then
  * - cold index build (byte-level scanner) vs a plain streaming JSON.parse scan and the previous JSON.parse reader;
- * - reopen: whole-run heatmap from the saved aggregates, and the full index from the saved index;
+ * - reopen: the full index from the saved index;
  * - first page of a trajectory by id: jump by byte offset (ours) vs scanning until the id (peer), median and p95;
- * - the whole-run heatmap from the index in memory; heap of the index after gc.
+ * - the whole-run heatmap merged from the per-step aggregates of the index in memory; heap of the index after gc.
+ * (The reopen figure "whole-run heatmap from the saved aggregates" went with that code in issue 12: only this bench
+ * used it. See RESULTS.md.)
  * Prints figures; never passes or fails on time. Usage: node bench/trajectory/run.mjs [--quick]
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +13,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { mergeAggregates } from '../../analysis/run-dir/aggregate.js';
-import { stepHeatmap } from '../../analysis/run-dir/heatmap.js';
 import { readRolloutAt } from '../../analysis/run-dir/read-rollout.js';
 import { buildRunIndex } from '../../analysis/run-dir/run-index.js';
 import { scanJsonl } from '../../analysis/run-dir/scan.js';
@@ -85,15 +86,7 @@ try {
     console.log(`  same, CPU time: index ${indexCpu.toFixed(0)} ms, plain JSON.parse scan ${peerCpu.toFixed(0)} ms (ratio ${(indexCpu / peerCpu).toFixed(2)}), previous reader ${previousCpu.toFixed(0)} ms (ratio ${(indexCpu / previousCpu).toFixed(2)})`);
     console.log(`index heap (after gc): ${((heapAfter - heapBefore) / 2 ** 20).toFixed(0)} MiB; process RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB (target ≤ 200 MB)`);
 
-    const heat: number[] = [], heatCpu: number[] = [], reopen: number[] = [];
-    for (let k = 0; k < 5; k++) {
-        t = process.hrtime.bigint();
-        c = cpuNow();
-        await new RunDirService({ cacheDir: cache }).runHeatmap(dir, 'outcome');
-        heat.push(ms(t));
-        heatCpu.push(cpuNow() - c);
-    }
-    console.log(`reopen → whole-run heatmap from the saved aggregates (fresh service: run.json, ${index.steps.length} step-file stamps with head hash, merge): first ${heat[0]!.toFixed(1)} ms, median ${pct(heat, 0.5).toFixed(1)} ms (CPU median ${pct(heatCpu, 0.5).toFixed(1)} ms) (target ≤ 60 ms)`);
+    const reopen: number[] = [];
     for (let k = 0; k < 3; k++) {
         t = process.hrtime.bigint();
         await new RunDirService({ cacheDir: cache }).index(dir);
@@ -118,21 +111,13 @@ try {
     console.log(`first page of a trajectory by id (byte offset from the index): median ${pct(ours, 0.5).toFixed(2)} ms, p95 ${pct(ours, 0.95).toFixed(2)} ms; peer scan-until-id within its step file: median ${pct(peer, 0.5).toFixed(2)} ms, p95 ${pct(peer, 0.95).toFixed(2)} ms; median ratio ${(pct(peer, 0.5) / pct(ours, 0.5)).toFixed(0)}x`);
 
     const agents = index.run.spec.agents.map(a => a.name);
-    const all = index.steps.flatMap(s => s.rollouts);
-    const runs: number[] = [];
-    for (let k = 0; k < 5; k++) {
-        t = process.hrtime.bigint();
-        stepHeatmap(all, 'outcome', agents);
-        runs.push(ms(t));
-    }
-    console.log(`whole-run heatmap, one pass over the index entries (${turns} decisions): first ${runs[0]!.toFixed(1)} ms, warm median ${pct(runs.slice(1), 0.5).toFixed(1)} ms`);
     const merged: number[] = [];
     for (let k = 0; k < 5; k++) {
         t = process.hrtime.bigint();
         mergeAggregates(index.steps.map(s => s.aggregates['outcome']), agents);
         merged.push(ms(t));
     }
-    console.log(`whole-run heatmap merged from the per-step aggregates the index keeps: first ${merged[0]!.toFixed(2)} ms, warm median ${pct(merged.slice(1), 0.5).toFixed(2)} ms (target ≤ 60 from a sidecar; cold = index build above, target ≤ 350)`);
+    console.log(`whole-run heatmap merged from the per-step aggregates the index keeps: first ${merged[0]!.toFixed(2)} ms, warm median ${pct(merged.slice(1), 0.5).toFixed(2)} ms (cold = index build above, target ≤ 350)`);
     console.log('peers DuckDB read_json and pandas read_json(lines=True): bench/trajectory/peers.py (own venv; see bench/trajectory/RESULTS.md)');
 } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,7 @@ const ALLOWED: RegExp[] = [
     /^extension\/media\/[\w./-]+\.(?:svg|png|css|js)$/,
     /^extension\/trainer\/(?:pyproject\.toml|README\.md|mas_trainer\/[\w/]+\.py)$/,
     /^extension\/trainer\/mas_trainer\/credit\/methods\.json$/,          // the generated credit-method registry
+    /^extension\/trainer\/mas_trainer\/model_defaults\.json$/,          // the generated model defaults
     /^extension\/node_modules\/onnxruntime-(?:node|common)\/package\.json$/,
     /^extension\/node_modules\/onnxruntime-node\/dist\/\w+\.js$/,
     /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v6\/linux\/x64\/(?:onnxruntime_binding\.node|libonnxruntime\.so\.1)$/,
@@ -33,6 +34,7 @@ const REQUIRED = [
     'extension/out/server.cjs',
     'extension/syntaxes/mas.tmLanguage.json',
     'extension/trainer/mas_trainer/credit/methods.json',
+    'extension/trainer/mas_trainer/model_defaults.json',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
 ];

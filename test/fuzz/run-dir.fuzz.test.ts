@@ -7,6 +7,7 @@ import { buildReportData } from '../../analysis/run-dir/report-data.js';
 import { creditMethods } from '../../analysis/run-dir/view-model.js';
 import { RunDirWorkerClient } from '../../analysis/run-dir/worker-client.js';
 import { copyFixtureRun } from '../analysis/run-dir/fixture-run.js';
+import { wholeRunGrid } from '../analysis/run-dir/hostile-run.js';
 import { mutantSeed, Prng } from './prng.js';
 import { applyMutant, MUTANT_KINDS, type MutantKind, type RunDirMutant } from './run-dir-mutants.js';
 
@@ -56,7 +57,7 @@ async function readMutant(client: RunDirWorkerClient, root: string, mutant: RunD
         const methods = creditMethods(index);
         await deadline(buildReportData(client, index, { maxBytes: 200_000_000 }));
         for (const method of methods) {
-            const grid = await deadline(client.runHeatmap(root, method));
+            const grid = wholeRunGrid(index, method);
             if (grid.values.length !== grid.rows.length * grid.columns.length) return { ok: false, failure: `heatmap ${method}: ${grid.values.length} values for ${grid.rows.length}×${grid.columns.length}` };
         }
         if (mutant.kind === 'proto-key' && !mutant.warns && mutant.what.startsWith('credit method')) {

@@ -22,15 +22,15 @@ from typing import BinaryIO, Callable, Optional
 import torch
 
 from .errors import EXIT_RESUME_FAILED, MasError
-from .rundir import atomic_write_bytes, fsync_dir
-from .safe_paths import confine, create_new, is_plain_name, make_dir, open_read, remove_tree
+from .rundir.files import atomic_write_bytes, fsync_dir
+from .rundir.layout import (CHECKPOINT_FOLDER, CHECKPOINTS, LATEST_CHECKPOINT, TEMP_PREFIX, checkpoint_name,
+                            checkpoint_path, run_path)
+from .rundir.safe_paths import confine, create_new, is_plain_name, make_dir, open_read, remove_tree
 
 MARKER = "COMPLETE.json"
-LATEST = "latest_checkpointed_iteration.txt"
 KEEP = 3  # newest complete checkpoints kept; older ones are deleted after a successful save
 LOADERS = (".pt", ".json")  # the only kinds of file a checkpoint holds
 MAX_JSON_BYTES = 64 << 20  # COMPLETE.json and trainer_state.json are a few kB; a bigger one is not ours
-_STEP_FOLDER = re.compile(r"global_step_([0-9]+)", re.ASCII)
 _SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
@@ -57,10 +57,10 @@ def _write_file(path: str, name: str, obj: object) -> str:
 def save_checkpoint(run_dir: str, step: int, payload: dict[str, object]) -> str:
     """payload: file name -> object (`.json`: JSON, `.pt`: torch.save of tensors and plain values). Returns the
     checkpoint folder."""
-    root = os.path.join(run_dir, "checkpoints")
+    root = run_path(run_dir, CHECKPOINTS)
     make_dir(root)
-    final = os.path.join(root, f"global_step_{step}")
-    tmp = os.path.join(root, f".tmp-global_step_{step}-{os.getpid()}")
+    final = checkpoint_path(run_dir, step)
+    tmp = os.path.join(root, f"{TEMP_PREFIX}{checkpoint_name(step)}-{os.getpid()}")
     remove_tree(run_dir, tmp)
     make_dir(tmp)
     hashes = {}
@@ -70,19 +70,19 @@ def save_checkpoint(run_dir: str, step: int, payload: dict[str, object]) -> str:
         hashes[name] = _write_file(os.path.join(tmp, name), name, obj)
     atomic_write_bytes(os.path.join(tmp, MARKER), json.dumps({"step": step, "files": hashes}).encode())
     fsync_dir(tmp)
-    remove_tree(run_dir, final)  # a stale copy of this step (a crash after the rename, before LATEST)
+    remove_tree(run_dir, final)  # a stale copy of this step (a crash after the rename, before the latest marker)
     os.replace(tmp, final)
     fsync_dir(root)
-    atomic_write_bytes(os.path.join(run_dir, LATEST), f"{step}\n".encode())
+    atomic_write_bytes(run_path(run_dir, LATEST_CHECKPOINT), f"{step}\n".encode())
     _prune(run_dir, root)
     return final
 
 
 def list_checkpoints(run_dir: str) -> list[int]:
-    root = os.path.join(run_dir, "checkpoints")
+    root = run_path(run_dir, CHECKPOINTS)
     if not os.path.isdir(root):
         return []
-    matches = (_STEP_FOLDER.fullmatch(name) for name in os.listdir(root))
+    matches = (CHECKPOINT_FOLDER.fullmatch(name) for name in os.listdir(root))
     return sorted((int(m.group(1)) for m in matches if m), reverse=True)
 
 
@@ -90,10 +90,10 @@ def _prune(run_dir: str, root: str) -> None:
     """Deletes temp folders and all but the KEEP newest checkpoints; a link among them is refused (exit 7), never
     followed, so nothing outside the run directory is deleted."""
     for name in os.listdir(root):
-        if name.startswith(".tmp-"):
+        if name.startswith(TEMP_PREFIX):
             remove_tree(run_dir, os.path.join(root, name))
     for old in list_checkpoints(run_dir)[KEEP:]:
-        remove_tree(run_dir, os.path.join(root, f"global_step_{old}"))
+        remove_tree(run_dir, checkpoint_path(run_dir, old))
 
 
 def _read_marker(folder: str, step: int) -> dict[str, str]:
@@ -146,7 +146,7 @@ def _weights_only_reason(err: Exception) -> str:
 
 
 def _load_one(run_dir: str, step: int) -> dict[str, object]:
-    folder = os.path.join(run_dir, "checkpoints", f"global_step_{step}")
+    folder = checkpoint_path(run_dir, step)
     if not stat.S_ISDIR(os.lstat(folder).st_mode):
         raise ValueError(f"{folder} is not a folder (a link or a file)")
     confine(run_dir, folder)
@@ -173,10 +173,10 @@ def load_latest(run_dir: str, warn: Callable[[str], None],
             check(step, payload)
             return step, payload
         except Exception as err:  # any unreadable or malformed file means: try the previous checkpoint
-            failures.append(f"global_step_{step}: {type(err).__name__ + ': ' if isinstance(err, KeyError) else ''}"
+            failures.append(f"{checkpoint_name(step)}: {type(err).__name__ + ': ' if isinstance(err, KeyError) else ''}"
                             f"{str(err)[:300]}")
-            warn(f"checkpoint global_step_{step} is unusable, trying the previous one: {err}")
+            warn(f"checkpoint {checkpoint_name(step)} is unusable, trying the previous one: {err}")
     if steps:
-        raise MasError(f"no checkpoint in {run_dir}/checkpoints loads ({failures[-1]}); remove the run "
+        raise MasError(f"no checkpoint in {run_path(run_dir, CHECKPOINTS)} loads ({failures[-1]}); remove the run "
                        "directory or start without --resume in a new one", EXIT_RESUME_FAILED)
     return None

@@ -10,7 +10,8 @@ import sys
 from typing import Iterator, Optional
 
 from .errors import MasError, disk_full_error, out_of_memory_error
-from .rundir import remove_temp_files
+from .rundir.files import remove_temp_files
+from .rundir.layout import CHECKPOINTS, TEMP_PREFIX, run_path
 
 DISK_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 # torch's CPU allocator reports a failed allocation as a RuntimeError, not MemoryError
@@ -58,7 +59,7 @@ def remove_partial_writes(run_dir: str) -> None:
     Nothing is followed: a linked checkpoints/ is left alone, a `.tmp-*` link is unlinked itself (lstat), and
     rmtree is fd-based. Never raises: it runs while another error is being reported."""
     remove_temp_files(run_dir)
-    root = os.path.join(run_dir, "checkpoints")
+    root = run_path(run_dir, CHECKPOINTS)
     try:
         if not stat.S_ISDIR(os.lstat(root).st_mode):  # a linked checkpoints/ would list a folder outside
             return
@@ -66,7 +67,7 @@ def remove_partial_writes(run_dir: str) -> None:
     except OSError:
         return
     for name in names:
-        if not name.startswith(".tmp-"):
+        if not name.startswith(TEMP_PREFIX):
             continue
         path = os.path.join(root, name)
         try:

@@ -1,28 +1,21 @@
-"""What a checkpoint holds for the trainer, how a loaded one is checked before anything changes, and how the steps
-after it are dropped from the run directory on --resume.
+"""What a checkpoint holds for the trainer and how a loaded one is checked before anything changes on --resume.
 
 Order on resume (trainer.Trainer.restore): load and check a checkpoint (checkpoint.load_latest with check_payload;
 a malformed one falls back to the previous or stops with exit 8), apply it, and only then delete the metrics records
-and trajectory files of later steps, so a bad checkpoint never costs a record.
+and trajectory files of later steps (rundir.truncate.drop_steps_after), so a bad checkpoint never costs a record.
 """
 from __future__ import annotations
 
-import os
-import re
 from typing import Callable
 
 import torch
 
 from . import rng_state
 from .critic.hooks import check_critic_state
-from .rundir import remove_temp_files
-from .safe_paths import remove_regular_file
 from .state_checks import check_like, check_optimizer
 
 TRAINER_STATE = "trainer_state.json"
 TRAINER_STATE_VERSION = 1
-# trajectories/<step>.jsonl (protocol/schemas/run-dir/README.md); ASCII digits only (str.isdigit accepts '²')
-TRAJECTORY_FILE = re.compile(r"([0-9]{1,18})\.jsonl", re.ASCII)
 
 
 def unit_key(unit) -> str:
@@ -73,15 +66,3 @@ def _check_unit(unit, payload: dict) -> None:
             raise ValueError(f"unit-{key}.pt: {name} is not a tensor of shape {tuple(params[name].shape)}")
     if not isinstance(optim.get("optimizer"), dict) or not isinstance(optim.get("scheduler"), dict):
         raise ValueError(f"optim-{key}.pt must hold `optimizer` and `scheduler` states")
-
-
-def remove_stale_files(run_dir: str, step: int) -> None:
-    """Removes the trajectory files of steps after `step` (regular files named <n>.jsonl only: a link, folder or
-    other name is left alone) and temp files of interrupted writes. The caller truncates metrics.jsonl."""
-    remove_temp_files(run_dir)
-    folder = os.path.join(run_dir, "trajectories")
-    for name in os.listdir(folder):
-        match = TRAJECTORY_FILE.fullmatch(name)
-        if match and int(match.group(1)) > step:
-            remove_regular_file(os.path.join(folder, name))
-

@@ -1,9 +1,11 @@
 """RunSpec dataclasses: one-to-one twins of protocol/run-spec.ts (snake_case JSON keys)."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Optional, Union
 
 from .credit import METHODS as CREDIT_METHODS, method_info
@@ -11,6 +13,13 @@ from .errors import SpecError
 from .strict_json import JsonInputError, loads
 
 RUN_SPEC_VERSION = 1  # TS twin: RUN_SPEC_VERSION
+
+# What a hand-written spec may leave out of `scratch(...)` and `lora(...)` gets the language catalogue's default
+# (SCRATCH_PARAMETERS, LORA_PARAMETERS in server/src/language/catalog/training-catalog.ts), generated into
+# model_defaults.json by `npm run generate:credit`; compiled specs carry every field. One source of defaults.
+MODEL_DEFAULTS = json.loads(Path(__file__).with_name("model_defaults.json").read_text(encoding="utf-8"))
+SCRATCH_DEFAULTS: dict = MODEL_DEFAULTS["scratch"]
+LORA_DEFAULTS: dict = MODEL_DEFAULTS["lora"]
 
 
 @dataclass
@@ -31,11 +40,11 @@ class DatasetSpec:  # TS twin: DatasetSpec
 class ModelSource:  # TS twin: ModelSource ({kind:'hf', id} | {kind:'scratch', ...})
     kind: str
     id: Optional[str] = None
-    layers: int = 2
-    hidden: int = 64
-    heads: int = 4
-    context: int = 256
-    vocab: str = "chars"
+    layers: int = SCRATCH_DEFAULTS["layers"]
+    hidden: int = SCRATCH_DEFAULTS["hidden"]
+    heads: int = SCRATCH_DEFAULTS["heads"]
+    context: int = SCRATCH_DEFAULTS["context"]
+    vocab: str = SCRATCH_DEFAULTS["vocab"]
 
 
 @dataclass
@@ -43,7 +52,7 @@ class AdapterSpec:  # TS twin: ModelSpec.adapter
     kind: str
     rank: int
     alpha: float
-    dropout: float = 0.0
+    dropout: float = float(LORA_DEFAULTS["dropout"])
 
 
 @dataclass

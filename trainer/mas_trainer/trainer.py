@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import platform
 import random
 import time
 from dataclasses import dataclass
@@ -22,17 +21,17 @@ from .faults import fault_error, remove_partial_writes
 from .generation import row_generator, sample
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
-from .resume import TRAINER_STATE, check_payload, remove_stale_files, trainer_state, unit_key
+from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
 from .rewards import decisions, score_rollout
 from . import rng_state
 from .rollout import GraphWalker
-from .jsonl_records import metrics_problem
-from .rundir import (RUN_DIR_VERSION, TensorBoardSink, atomic_write_json,
-                     open_logger, remove_temp_files, truncate_records)
-from .run_json import read_previous_run
-from .safe_paths import check_run_dir, make_dir
+from .rundir import TensorBoardSink, open_logger, remove_temp_files
+from .rundir.layout import METRICS, TRAJECTORIES, checkpoint_name, run_path
+from .rundir.run_json import read_previous_run, run_json_record, write_run_json
+from .rundir.safe_paths import check_run_dir, make_dir
+from .rundir.steps import write_step
+from .rundir.truncate import drop_steps_after
 from .spec import RunSpec
-from .step_files import write_step
 from .update import Decision, update
 
 TRAINER_VERSION = "0.1.0"
@@ -73,11 +72,11 @@ class Trainer:
             check_run_dir(self.run_dir)  # links, hard links, FIFOs where the trainer writes: exit 7 before any write
         try:
             os.makedirs(self.run_dir, exist_ok=True)
-            make_dir(os.path.join(self.run_dir, "trajectories"))
+            make_dir(run_path(self.run_dir, TRAJECTORIES))
         except OSError as err:
             raise fault_error(err) or MasError(f"cannot create the run directory {self.run_dir}: {err.strerror}",
                                                EXIT_RUN_DIR) from None
-        if not options.resume and os.path.exists(os.path.join(self.run_dir, "metrics.jsonl")):
+        if not options.resume and os.path.exists(run_path(self.run_dir, METRICS)):
             raise MasError(f"{self.run_dir} already holds a run; pass --resume to continue it or choose a new "
                            "--run-dir", EXIT_RUN_DIR)
         self.device = resolve_device(spec.train.device)
@@ -111,17 +110,8 @@ class Trainer:
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
-        nonfinite = atomic_write_json(os.path.join(self.run_dir, "run.json"), {
-            "version": RUN_DIR_VERSION, "status": status, "error": error, "workflow": self.spec.workflow,
-            "started_at": self.started_at, "updated_at": time.time(), "steps_completed": self.step,
-            "steps_total": self.spec.train.steps,
-            "trainer": {"version": TRAINER_VERSION, "python": platform.python_version(),
-                        "torch": torch.__version__, "device": str(self.device)},
-            "units": [{"name": u.name, "agents": u.agents, "adapters": u.has_adapters} for u in self.units],
-            "spec": self.spec.to_json(),
-        })
-        if nonfinite:
-            self.log.warning("run.json: %d NaN or Infinity value(s) written as null", nonfinite)
+        write_run_json(self.run_dir, run_json_record(self.spec, status, error, self.started_at, self.step,
+                                                     TRAINER_VERSION, str(self.device), self.units), self.log.warning)
 
     def _state_payload(self, rng: dict | None = None) -> dict[str, object]:
         payload = {}
@@ -153,25 +143,21 @@ class Trainer:
         if found is None:
             self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
             if self.dist.is_main:
-                truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: False, self.log.warning,
-                                 metrics_problem)
-                remove_stale_files(self.run_dir, 0)
+                drop_steps_after(self.run_dir, 0, self.log.warning)
             return
         step, payload = found
         try:
             self._apply_checkpoint(payload)
         except (ValueError, KeyError, TypeError, RuntimeError) as err:  # e.g. an optimizer state of another shape
-            raise MasError(f"checkpoint global_step_{step} does not fit this run ({type(err).__name__}: "
+            raise MasError(f"checkpoint {checkpoint_name(step)} does not fit this run ({type(err).__name__}: "
                            f"{str(err)[:200]}); start a new run directory without --resume", EXIT_RESUME_FAILED)
         self.step = self.checkpointed_step = step
         self.boundary_rng = rng_state.capture()
         if not self.dist.is_main:
             return
         # Steps logged after this checkpoint are redone: drop their records so none is repeated.
-        dropped = truncate_records(os.path.join(self.run_dir, "metrics.jsonl"), lambda r: r["step"] <= step,
-                                   self.log.warning, metrics_problem)
-        remove_stale_files(self.run_dir, step)
-        self.log.info("resumed from global_step_%d (%d later metrics records dropped)", step, dropped)
+        dropped = drop_steps_after(self.run_dir, step, self.log.warning)
+        self.log.info("resumed from %s (%d later metrics records dropped)", checkpoint_name(step), dropped)
 
     def _apply_checkpoint(self, payload: dict) -> None:
         for unit in self.units:

@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from helpers import lazy_team_data
-from mas_trainer.critic.export import SIDECAR_FILE, export_critic, onnx_bytes
+from mas_trainer.critic.export import export_critic, onnx_bytes
+from mas_trainer.rundir.layout import CRITIC_SIDECAR
 from mas_trainer.critic.learner import CriticLearner
 from mas_trainer.critic.model import encode_batch
 from mas_trainer.errors import EXIT_BAD_SPEC, MasError
@@ -68,7 +69,7 @@ def test_export_writes_the_file_and_a_sidecar_that_describes_it(tmp_path):
                                          None))
     sidecar = export_critic(learner, str(tmp_path), step=7)
     data = (tmp_path / "critic.onnx").read_bytes()
-    assert json.loads((tmp_path / SIDECAR_FILE).read_text()) == sidecar
+    assert json.loads((tmp_path / CRITIC_SIDECAR).read_text()) == sidecar
     assert sidecar["sha256"] == hashlib.sha256(data).hexdigest() and sidecar["bytes"] == len(data)
     assert [i["name"] for i in sidecar["inputs"]] == ["input_ids", "attention_mask"]
     assert sidecar["tokenizer"]["kind"] == "chars" and sidecar["tokenizer"]["max_length"] == 16
@@ -90,7 +91,7 @@ def test_training_with_critic_credit_records_it_exports_and_resumes(tmp_path):
     Trainer(_critic_spec(), RunOptions(str(tmp_path))).run()
     records = read_records(str(tmp_path / "trajectories" / "2.jsonl"))
     assert records and all(len(r["credit"]["critic"]) == len(r["decision_turns"]) for r in records)
-    sidecar = json.loads((tmp_path / SIDECAR_FILE).read_text())
+    sidecar = json.loads((tmp_path / CRITIC_SIDECAR).read_text())
     assert sidecar["step"] == 2
     assert sidecar["sha256"] == hashlib.sha256((tmp_path / "critic.onnx").read_bytes()).hexdigest()
     saved = torch.load(tmp_path / "checkpoints" / "global_step_2" / "critic.pt", weights_only=True)

@@ -2,7 +2,7 @@
 import pytest
 
 from mas_trainer.expr import EvalContext, EvalError, Evaluator, criterion_score
-from mas_trainer.expr_values import js_number_to_string
+from mas_trainer.expr.values import js_number_to_string
 
 
 @pytest.mark.parametrize("value, text", [

@@ -46,7 +46,7 @@ def test_disk_full_while_saving_a_checkpoint(tmp_path, capsys, monkeypatch):
 
 
 def test_disk_full_while_appending_a_metrics_line(tmp_path, monkeypatch):
-    import mas_trainer.step_files as step_files
+    import mas_trainer.rundir.steps as step_files
 
     monkeypatch.setattr(step_files, "append_line", _disk_full)
     assert run_cli(tmp_path, tiny_run_data()) == errors.EXIT_DISK_FULL

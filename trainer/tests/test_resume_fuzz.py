@@ -14,7 +14,7 @@ from mas_trainer import errors
 from mas_trainer.__main__ import main
 from mas_trainer.errors import MasError
 from mas_trainer.jsonl_records import metrics_problem, parse_jsonl
-from mas_trainer.run_json import FIELDS, parse_run_json
+from mas_trainer.rundir.run_json import FIELDS, parse_run_json
 from mas_trainer.rundir import truncate_records
 
 SEED = 14

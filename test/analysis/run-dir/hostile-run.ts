@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach } from 'vitest';
+import type { HeatmapGrid } from '../../../protocol/trajectory-messages.js';
+import { aggregateOf, mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
+import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
 import { copyFixtureRun } from './fixture-run.js';
 
 /** Scratch copies of the fixture run for tests that damage them; removed after each test. */
@@ -42,3 +45,9 @@ export function recordWithAgents(root: string, names: readonly string[], rollout
 
 /** `'['` × depth + `']'` × depth: a value nested `depth` levels. */
 export const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
+
+/** Mean credit per agent × turn index over every step of the index, merged from the per-step aggregates through the
+ *  readers' own-key lookup (aggregateOf) and row cap (mergeAggregates): what hostile files must not break. */
+export function wholeRunGrid(index: RunIndex, method: string): HeatmapGrid {
+    return mergeAggregates(index.steps.map(s => aggregateOf(s.aggregates, method)), index.run.spec.agents.map(a => a.name));
+}

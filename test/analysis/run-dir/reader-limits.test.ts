@@ -5,7 +5,7 @@ import { MAX_AGENTS_PER_RUN, MAX_ROLLOUT_GRID_CELLS } from '../../../analysis/ru
 import { buildReportData } from '../../../analysis/run-dir/report-data.js';
 import { buildRunIndex, formatIssue } from '../../../analysis/run-dir/run-index.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
-import { readStepLines, recordWithAgents, scratchRuns, writeStepLines } from './hostile-run.js';
+import { readStepLines, recordWithAgents, scratchRuns, wholeRunGrid, writeStepLines } from './hostile-run.js';
 
 const scratch = scratchRuns();
 const names = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
@@ -21,7 +21,7 @@ describe('bounded memory: agents per run (F5)', () => {
         const reader = new RunDirService();
         const index = await reader.index(root);
         const { data } = await buildReportData(reader, index, { maxBytes: 50_000_000 });
-        const heatmap = await reader.runHeatmap(root, 'outcome');
+        const heatmap = wholeRunGrid(index, 'outcome');
         const seconds = (performance.now() - started) / 1000;
         // The probe: 198 s, then V8 ran out of memory at 7.2 GB. Generous bound, an order of magnitude below it.
         expect(seconds).toBeLessThan(19.8);
@@ -45,7 +45,7 @@ describe('bounded memory: agents per run (F5)', () => {
         expect(index.issues.map(formatIssue)).toEqual([
             `trajectories/2.jsonl:14: the run would name 403 distinct agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN); skipped`,
         ]);
-        const grid = await new RunDirService().runHeatmap(root, 'outcome');
+        const grid = wholeRunGrid(index, 'outcome');
         expect(grid.rows).toHaveLength(203);
         expect(grid.rows.slice(0, 3)).toEqual(['first', 'second', 'lazy']);
     });
@@ -62,7 +62,7 @@ describe('bounded memory: agents per run (F5)', () => {
             `trajectories/1.jsonl:13: its heatmaps would need 5196800 cells (203 agents × 400 turns × 64 credit methods), more than the ${MAX_ROLLOUT_GRID_CELLS} a rollout may have (MAX_ROLLOUT_GRID_CELLS); skipped`,
         ]);
         // The refused rollout's agents did not join the run: its heatmap keeps the three declared rows.
-        expect((await new RunDirService().runHeatmap(root, 'outcome')).rows).toEqual(['first', 'second', 'lazy']);
+        expect(wholeRunGrid(index, 'outcome').rows).toEqual(['first', 'second', 'lazy']);
     });
 
     it('keys aggregate cells collision-free: row 0 at turn 1 000 003 and row 1 at turn 0 stay apart (F14)', () => {

@@ -6,7 +6,7 @@ import { buildReportData } from '../../../analysis/run-dir/report-data.js';
 import { buildRunIndex, formatIssue } from '../../../analysis/run-dir/run-index.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { creditMethods, rolloutView } from '../../../analysis/run-dir/view-model.js';
-import { readStepLines, recordWithAgents, scratchRuns, writeStepLines } from './hostile-run.js';
+import { readStepLines, recordWithAgents, scratchRuns, wholeRunGrid, writeStepLines } from './hostile-run.js';
 
 const scratch = scratchRuns();
 
@@ -28,7 +28,7 @@ describe('keys from files (F9)', () => {
         const { data } = await buildReportData(reader, index, { maxBytes: 50_000_000 });
         expect(Object.keys(data.steps[0]!.heatmaps).sort()).toEqual(['__proto__', 'constructor', 'toString']);
         for (const method of ['toString', 'constructor', '__proto__']) {
-            const grid = await reader.runHeatmap(root, method);
+            const grid = wholeRunGrid(index, method);
             expect(grid.rows).toEqual(['first', 'second', 'lazy']);
             expect([...grid.values].some(v => !Number.isNaN(v))).toBe(true);
         }
@@ -92,7 +92,7 @@ describe('silent acceptance reported with file:line (F14)', () => {
         expect(index.issues.map(formatIssue)).toEqual([
             `trajectories/1.jsonl:13: 'turns' has ${MAX_TURNS_PER_ROLLOUT + 1} turns, more than the ${MAX_TURNS_PER_ROLLOUT} a rollout may have (MAX_TURNS_PER_ROLLOUT); skipped`,
         ]);
-        const grid = await new RunDirService().runHeatmap(root, 'outcome');
+        const grid = wholeRunGrid(index, 'outcome');
         expect(grid.columns).toHaveLength(3);
     });
 });

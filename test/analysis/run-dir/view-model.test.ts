@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
-import { rolloutHeatmap, stepHeatmap } from '../../../analysis/run-dir/heatmap.js';
+import { rolloutHeatmap } from '../../../analysis/run-dir/heatmap.js';
 import { ranks, spearman } from '../../../analysis/run-dir/rank.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { groupView, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
@@ -45,13 +45,19 @@ describe('trajectory view model', () => {
         expect(view.rubric!.criteria.map(c => [c.name, c.weight])).toEqual([['first_part', 0.5], ['second_part', 0.5]]);
         expect(Object.keys(view.heatmaps)).toEqual(summary.creditMethods);
         expect(view.agreement).toHaveLength(3);
-        const grid = stepHeatmap(index.steps[0]!.rollouts, 'outcome', summary.agents);
-        const expectedFirst = index.steps[0]!.rollouts.reduce((s, r) => s + r.credit['outcome']![0]!, 0) / 12;
+        // The step heatmap, from the aggregates the index keeps: each cell the mean credit of that agent at that turn.
+        const grid = mergeAggregates([index.steps[0]!.aggregates['outcome']], summary.agents);
+        expect(grid.rows).toEqual(summary.agents);
+        const rollouts = index.steps[0]!.rollouts;
+        const expectedFirst = rollouts.reduce((s, r) => s + r.credit['outcome']![0]!, 0) / 12;
         expect(grid.values[0]).toBeCloseTo(expectedFirst, 12);
-        // The aggregates kept by the index give the same step heatmap, and merge into a whole-run one.
-        const merged = mergeAggregates([index.steps[0]!.aggregates['outcome']], summary.agents);
-        expect(merged.rows).toEqual(grid.rows);
-        Array.from(grid.values).forEach((v, i) => (Number.isNaN(v) ? expect(merged.values[i]).toBeNaN() : expect(merged.values[i]).toBeCloseTo(v, 12)));
+        // Every cell: the mean over the step's rollouts of the credit where that agent decided at that turn (NaN: none did).
+        grid.rows.forEach((agent, row) => grid.columns.forEach((_, turn) => {
+            const credits = rollouts.flatMap(r => r.decisionTurns.flatMap((t, j) => (t === turn && r.agents[t] === agent ? [r.credit['outcome']![j]!] : [])));
+            const cell = grid.values[row * grid.columns.length + turn]!;
+            if (credits.length === 0) expect(cell).toBeNaN();
+            else expect(cell).toBeCloseTo(credits.reduce((a, c) => a + c, 0) / credits.length, 12);
+        }));
         const whole = mergeAggregates(index.steps.map(s => s.aggregates['turn_level']), summary.agents);
         const all = index.steps.flatMap(s => s.rollouts);
         const lazyLast = all.reduce((sum, r) => sum + r.credit['turn_level']![2]!, 0) / all.length;

@@ -29,9 +29,6 @@ describe('run reader worker', () => {
             const record = await client.rollout(FIXTURE_RUN, 3, 5);
             expect([record.step, record.rollout]).toEqual([3, 5]);
             expect((await client.group(FIXTURE_RUN, 1, 2)).map(r => r.rollout)).toEqual([8, 9, 10, 11]);
-            const heatmap = await client.runHeatmap(FIXTURE_RUN, 'outcome');
-            expect(heatmap.values).toBeInstanceOf(Float64Array);
-            expect(heatmap).toEqual(await new RunDirService().runHeatmap(FIXTURE_RUN, 'outcome'));
         } finally {
             await client.dispose();
         }

@@ -9,17 +9,15 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
-import os
 import time
 import warnings
 
 import torch
 
-from ..rundir import atomic_write_bytes, atomic_write_json
+from ..rundir.files import atomic_write_bytes, atomic_write_json
+from ..rundir.layout import CRITIC, CRITIC_SIDECAR, run_path
 from .transcript import TRANSCRIPT_FORMAT
 
-CRITIC_FILE = "critic.onnx"
-SIDECAR_FILE = "critic.onnx.json"
 SIDECAR_VERSION = 1  # TS twin: CRITIC_SIDECAR_VERSION (protocol/run-dir.ts)
 OPSET = 17
 INPUTS = [{"name": "input_ids", "dtype": "int64", "shape": ["batch", "sequence"]},
@@ -45,10 +43,10 @@ def onnx_bytes(module: torch.nn.Module) -> bytes:
 def export_critic(learner, run_dir: str, step: int) -> dict:
     """Writes critic.onnx and its sidecar; returns the sidecar."""
     data = onnx_bytes(learner.module)
-    atomic_write_bytes(os.path.join(run_dir, CRITIC_FILE), data)
+    atomic_write_bytes(run_path(run_dir, CRITIC), data)
     sidecar = {
         "version": SIDECAR_VERSION,
-        "file": CRITIC_FILE,
+        "file": CRITIC,
         "sha256": hashlib.sha256(data).hexdigest(),
         "bytes": len(data),
         "step": step,
@@ -62,5 +60,5 @@ def export_critic(learner, run_dir: str, step: int) -> dict:
         "transcript_format": TRANSCRIPT_FORMAT,
         "credit": "C_t = r_t + V(h_{t+1}) - V(h_t), V after the last decision = 0",
     }
-    atomic_write_json(os.path.join(run_dir, SIDECAR_FILE), sidecar)
+    atomic_write_json(run_path(run_dir, CRITIC_SIDECAR), sidecar)
     return sidecar

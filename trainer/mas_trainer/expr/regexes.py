@@ -1,8 +1,8 @@
 """Regexes of the expression language (protocol/EXPRESSIONS.md) on the linear-time engine in .regex."""
 from __future__ import annotations
 
-from .expr_errors import EvalError, Value
-from .regex import Regex, RegexSyntaxError
+from .errors import EvalError, Value
+from ..regex import Regex, RegexSyntaxError
 
 
 def compile_regex(source: str, flags: str) -> Regex:

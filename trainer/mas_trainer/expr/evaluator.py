@@ -8,10 +8,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .expr_errors import EvalError, Value, is_num as _is_num, type_name as _type_name
-from .expr_regex import compile_regex, count_matches as _count, extract_match as _extract
-from .regex import Regex
-from .expr_values import TRIM_CHARS, to_number, to_string
+from .errors import EvalError, Value, is_num as _is_num, type_name as _type_name
+from .regexes import compile_regex, count_matches as _count, extract_match as _extract
+from ..regex import Regex
+from .values import TRIM_CHARS, to_number, to_string
 
 @dataclass
 class EvalContext:

@@ -13,15 +13,11 @@ import os
 import shutil
 import stat
 
-from .errors import EXIT_RUN_DIR, MasError
-
-# The names the trainer writes at the top of a run directory (TS twin: RUN_DIR_FILES in protocol/run-dir.ts).
-RUN_DIR_FILES = ("run.json", "metrics.jsonl", "latest_checkpointed_iteration.txt", "trainer.log", "critic.onnx",
-                 "critic.onnx.json")
-RUN_DIR_FOLDERS = ("trajectories", "checkpoints", "tensorboard")
-# Appended in place; the other files are replaced by rename, which replaces a link or hard link instead of writing
-# through it (tempfile.mkstemp creates the temp file with O_EXCL | O_NOFOLLOW).
-APPENDED_FILES = ("metrics.jsonl", "trainer.log")
+from ..errors import EXIT_RUN_DIR, MasError
+# The entries the trainer writes at the top of a run directory (layout.py, twin of RUN_DIR_FILES). APPENDED_FILES
+# are appended in place; the other files are replaced by rename, which replaces a link or hard link instead of
+# writing through it (tempfile.mkstemp creates the temp file with O_EXCL | O_NOFOLLOW).
+from .layout import APPENDED_FILES, TOP_LEVEL_FILES, TOP_LEVEL_FOLDERS
 
 _FIX = "remove it, or copy the run directory without links (cp -rL) and use the copy"
 
@@ -51,7 +47,7 @@ def _refuse_link(path: str, st) -> None:
 
 def check_run_dir(run_dir: str) -> None:
     """Refuses a run directory where a managed entry is a link, a hard link, or not the kind of entry expected."""
-    for name in RUN_DIR_FILES:
+    for name in TOP_LEVEL_FILES:
         path = os.path.join(run_dir, name)
         st = _lstat(path)
         _refuse_link(path, st)
@@ -60,7 +56,7 @@ def check_run_dir(run_dir: str) -> None:
         if st is not None and name in APPENDED_FILES and st.st_nlink > 1:
             raise UnsafeRunDir(f"{path} has other hard links, so appending to it would change a file elsewhere: "
                                "replace it with a copy (cp it to a new name, then move the copy over it)")
-    for name in RUN_DIR_FOLDERS:
+    for name in TOP_LEVEL_FOLDERS:
         folder = os.path.join(run_dir, name)
         st = _lstat(folder)
         _refuse_link(folder, st)

@@ -1,6 +1,7 @@
-"""run.json as `--resume` finds it: read with the strict JSON rules and checked field by field against its schema
-(protocol/schemas/run-dir/run.schema.json; TS twin: RunJson in protocol/run-dir.ts), so a hand-edited or hostile
-file gives exit 8 and a sentence naming the field instead of a TypeError deep inside the trainer.
+"""run.json: built and written here (run_json_record, write_run_json), and read back as `--resume` finds it: read
+with the strict JSON rules and checked field by field against its schema (protocol/schemas/run-dir/run.schema.json;
+TS twin: RunJson in protocol/run-dir.ts), so a hand-edited or hostile file gives exit 8 and a sentence naming the
+field instead of a TypeError deep inside the trainer.
 
 jsonschema is a test-only dependency; this checks the top-level fields by hand, and the tests check that the JSON
 Schema refuses every file refused here.
@@ -9,14 +10,41 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import time
 from typing import Callable, Optional
 
-from .errors import EXIT_RESUME_FAILED, MasError
-from .rundir import RUN_DIR_VERSION
-from .strict_json import JsonInputError, loads
+import torch
+
+from ..errors import EXIT_RESUME_FAILED, MasError
+from ..strict_json import JsonInputError, loads
+from .files import atomic_write_json
+from .layout import RUN_DIR_VERSION, RUN_JSON, run_path
 
 MAX_RUN_JSON_BYTES = 64 * 1024 * 1024  # far above any real run.json (the RunSpec and a few facts)
 STATUSES = ("running", "finished", "stopped", "failed")
+
+
+def run_json_record(spec, status: str, error: Optional[str], started_at: float, steps_completed: int,
+                    trainer_version: str, device: str, units: list) -> dict:
+    """The run.json of a run now (TS twin: RunJson in protocol/run-dir.ts); `spec` a spec.RunSpec, `units` the
+    trainable modules (models.Unit)."""
+    return {
+        "version": RUN_DIR_VERSION, "status": status, "error": error, "workflow": spec.workflow,
+        "started_at": started_at, "updated_at": time.time(), "steps_completed": steps_completed,
+        "steps_total": spec.train.steps,
+        "trainer": {"version": trainer_version, "python": platform.python_version(), "torch": torch.__version__,
+                    "device": device},
+        "units": [{"name": u.name, "agents": u.agents, "adapters": u.has_adapters} for u in units],
+        "spec": spec.to_json(),
+    }
+
+
+def write_run_json(run_dir: str, record: dict, warn: Callable[[str], None]) -> None:
+    """Written atomically (readers see the old or the new file); NaN / Infinity become null, with a warning."""
+    nonfinite = atomic_write_json(run_path(run_dir, RUN_JSON), record)
+    if nonfinite:
+        warn(f"{RUN_JSON}: {nonfinite} NaN or Infinity value(s) written as null")
 
 
 def _is_int(v) -> bool:
@@ -69,7 +97,7 @@ def check_run_json(value, path: str) -> dict:
 
 def read_previous_run(run_dir: str) -> Optional[dict]:
     """The checked run.json of the run being resumed; None when there is none (a run killed before writing it)."""
-    path = os.path.join(run_dir, "run.json")
+    path = run_path(run_dir, RUN_JSON)
     if not os.path.exists(path):
         return None
     try:

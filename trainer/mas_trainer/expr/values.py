@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from .expr_errors import EvalError, Value, is_num, type_name
+from .errors import EvalError, Value, is_num, type_name
 
 TRIM_CHARS = " \t\n\r\f\v"
 NUMBER_SYNTAX = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)

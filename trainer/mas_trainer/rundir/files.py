@@ -1,7 +1,6 @@
-"""The run directory (DESIGN.md §3): atomic whole-file writes, line-atomic appends, trainer.log.
-
-Record formats: protocol/schemas/run-dir/*.schema.json and protocol/run-dir.ts.
-"""
+"""Writing and reading the run directory's files (DESIGN.md §3): atomic whole-file writes, line-atomic appends,
+JSON Lines read and truncated as the editor reads them. Record formats: protocol/schemas/run-dir/*.schema.json and
+protocol/run-dir.ts."""
 from __future__ import annotations
 
 import logging
@@ -9,11 +8,10 @@ import os
 import tempfile
 from typing import Callable, Optional
 
-from . import strict_json
-from .jsonl_records import parse_jsonl, report_corrupt
+from .. import strict_json
+from ..jsonl_records import parse_jsonl, report_corrupt
+from .layout import TEMP_PREFIX, TRAJECTORIES
 from .safe_paths import open_append, remove_regular_file
-
-RUN_DIR_VERSION = 1  # TS twin: RUN_DIR_VERSION (protocol/run-dir.ts)
 
 
 def fsync_dir(path: str) -> None:
@@ -32,7 +30,7 @@ def fsync_dir(path: str) -> None:
 def atomic_write_bytes(path: str, data: bytes) -> None:
     """temp file in the same folder + fsync + rename: readers see the old or the new file, never a torn one."""
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -49,11 +47,11 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
 def remove_temp_files(run_dir: str) -> int:
     """Deletes temp files an interrupted atomic write left in the run directory and trajectories/."""
     removed = 0
-    for folder in (run_dir, os.path.join(run_dir, "trajectories")):
+    for folder in (run_dir, os.path.join(run_dir, TRAJECTORIES)):
         if not os.path.isdir(folder) or os.path.islink(folder):  # a linked trajectories/ would list a folder outside
             continue
         for name in os.listdir(folder):
-            if name.startswith(".tmp-") and remove_regular_file(os.path.join(folder, name)):
+            if name.startswith(TEMP_PREFIX) and remove_regular_file(os.path.join(folder, name)):
                 removed += 1
     return removed
 
@@ -114,56 +112,3 @@ def truncate_records(path: str, keep, warn: Optional[Callable[[str], None]] = No
            (line.problem is not None or keep(line.record))]
     atomic_write_bytes(path, b"".join(out))
     return sum(1 for line in lines if line.problem is None and not keep(line.record))
-
-
-def open_logger(run_dir: str, name: str, write_file: bool = True) -> logging.Logger:
-    """trainer.log in the run directory (main process only) plus stderr; a logger per run."""
-    logger = logging.getLogger(f"mas_trainer.run.{os.path.abspath(run_dir)}.{name}")
-    logger.handlers.clear()
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
-    if write_file:
-        handlers.append(_RunLogHandler(os.path.join(run_dir, "trainer.log")))
-    for handler in handlers:
-        handler.setFormatter(formatter)
-        logger.addHandler(handler)
-    return logger
-
-
-class _RunLogHandler(logging.StreamHandler):
-    """logging.FileHandler without following a link: the stream is opened by safe_paths.open_append."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(os.fdopen(open_append(path), "a", encoding="utf-8"))
-
-    def close(self) -> None:
-        with self.lock:
-            self.stream.close()
-        super().close()
-
-
-class TensorBoardSink:
-    """Writes scalars when tensorboard is installed; otherwise does nothing."""
-
-    def __init__(self, run_dir: str) -> None:
-        self.writer = None
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-
-            self.writer = SummaryWriter(os.path.join(run_dir, "tensorboard"))
-        except Exception:  # tensorboard missing or broken: the metrics.jsonl record is the source of truth
-            self.writer = None
-
-    def log(self, step: int, scalars: dict[str, float]) -> None:
-        if self.writer is None:
-            return
-        for key, value in scalars.items():
-            if isinstance(value, (int, float)) and value is not None:
-                self.writer.add_scalar(key, value, step)
-        self.writer.flush()
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
