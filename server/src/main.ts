@@ -6,7 +6,7 @@ import { startLanguageServer } from 'langium/lsp';
 import { NodeFileSystem } from 'langium/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
 import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type GraphParams } from '../../protocol/lsp.js';
-import { answerCompileRequest, answerGraphRequest } from './compile/lsp-requests.js';
+import { answerCompileRequest, answerGraphRequest } from './handlers/lsp-requests.js';
 import { createMasServices } from './language/mas-module.js';
 
 // The transport (--stdio, --node-ipc, --socket) is chosen from the process arguments.

@@ -1,10 +1,10 @@
 import { DocumentState, URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
 import type { CompileParams, CompileResult, GraphParams, GraphResponse, MasDiagnostic } from '../../../protocol/lsp.js';
-import { buildGraphModel } from '../graph/graph-model.js';
+import { buildGraphModel } from '../language/graph/graph-model.js';
 import { isMasFile } from '../language/generated/ast.js';
 import { visibleDocuments } from '../language/scope/imports.js';
-import { compileDocument } from './compile-workflow.js';
+import { compileDocument } from '../compile/compile-workflow.js';
 
 function unknownDocument(uri: string): MasDiagnostic {
     return {
