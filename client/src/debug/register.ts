@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
+import type { CompileExpression } from './evaluate-at-turn.js';
 import { TrajectoryDebugSession, TURN_EVENT, type TurnEventBody } from './trajectory-session.js';
 
 export const DEBUG_TYPE = 'mas-trajectory';
@@ -10,6 +11,8 @@ export interface DebugFeatureDeps {
     /** The trajectory view follows the debugger through this. */
     onTurn: (body: TurnEventBody) => void;
     pickRunDirectory: () => Promise<string | undefined>;
+    /** Breakpoint conditions and console expressions are compiled by the language server (`mas/compileExpression`). */
+    compileExpression: CompileExpression;
 }
 
 async function readText(file: string): Promise<string> {
@@ -32,7 +35,7 @@ function resolveProgram(file: string): string {
 export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Disposable[] {
     const factory: vscode.DebugAdapterDescriptorFactory = {
         createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(
-            new TrajectoryDebugSession({ reader: deps.reader, readText, resolveProgram })),
+            new TrajectoryDebugSession({ reader: deps.reader, readText, resolveProgram, compileExpression: deps.compileExpression })),
     };
     const provider: vscode.DebugConfigurationProvider = {
         provideDebugConfigurations: () => [{
