@@ -79,6 +79,8 @@ describe('mas/compileExpression: debugger conditions through the grammar', () =>
         expect(refusal('"open')).toBe('unterminated string; close it with " (column 1)');
         expect(refusal('1 + #')).toBe('unexpected character \'#\' (column 5)');
         expect(refusal('x'.repeat(10_001))).toMatch(/longer than 10 000 characters/);
+        expect(refusal(`${'('.repeat(4000)}1${')'.repeat(4000)}`)).toMatch(/Nesting deeper than \d+ levels/);
+        expect(refusal(`${'-'.repeat(9000)}1`)).toMatch(/Nesting deeper than \d+ levels/);
         expect(handleCompileExpressionRequest({ text: 1 } as never, Mas)).toEqual({ error: expect.stringMatching(/needs \{ text: string/), column: 0 });
     });
 });

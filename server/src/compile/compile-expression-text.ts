@@ -68,6 +68,8 @@ export function compileExpressionText(text: string, names: readonly string[], se
     const lexError = lexed.errors[0];
     if (lexError) {
         const at = lexError.offset ?? 0;
+        // Chevrotain's own message names offsets and skipped characters; the nesting guard's says what to do.
+        if (!lexError.message.startsWith('unexpected character')) return { error: lexError.message, column: at };
         return { error: text[at] === '"' ? 'unterminated string; close it with "' : `unexpected character '${text[at]}'`, column: at };
     }
     const bound = new Set(names);
