@@ -50,6 +50,10 @@ export default tseslint.config(
         patterns: [...serverRule.patterns, ...part('compile'), ...part('handlers'), ...part('cli'), '**/main.js'],
         paths: serverRule.paths,
     }),
+    zone(['server/src/cli/**'], `${serverWhy} server/src/cli/ runs without an LSP connection: it imports no handlers/.`, {
+        patterns: [...serverRule.patterns, ...part('handlers')],
+        paths: serverRule.paths,
+    }),
     zone(['server/src/compile/**'], `${serverWhy} server/src/compile/ reads language/ only: it imports no handlers/, cli/ or main.ts.`, {
         patterns: [...serverRule.patterns, ...part('handlers'), ...part('cli'), '**/main.js'],
         paths: serverRule.paths,
