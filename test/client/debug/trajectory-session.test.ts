@@ -21,9 +21,10 @@ const compileExpression = async (params: CompileExpressionParams) => handleCompi
 const lineOf = async (text: string) => (await masLines()).findIndex(l => l.includes(text)) + 1;
 
 /** Starts a session on step 1, rollout `rollout` of the fixture run, with breakpoints set before launch. */
-async function start(options: { rollout?: number; breakpoints?: DebugProtocol.SourceBreakpoint[]; stopOnEntry?: boolean; method?: string } = {}) {
+async function start(options: { rollout?: number; breakpoints?: DebugProtocol.SourceBreakpoint[]; stopOnEntry?: boolean; method?: string; compile?: typeof compileExpression } = {}) {
     const session = new TrajectoryDebugSession({
-        reader: new RunDirService(), readText: p => readFile(p, 'utf8'), resolveProgram: p => path.resolve(REPO, p), compileExpression,
+        reader: new RunDirService(), readText: p => readFile(p, 'utf8'), resolveProgram: p => path.resolve(REPO, p),
+        compileExpression: options.compile ?? compileExpression,
     });
     const dap = new DapDriver(session);
     await dap.request('initialize', { adapterID: 'mas-trajectory' });
@@ -108,6 +109,14 @@ describe('mas-trajectory debug adapter', () => {
         expect(evaluated.body.result).toBe('"d/first"');
         const failed = await dap.request('evaluate', { expression: 'nope.output ==', context: 'repl' });
         expect(failed.success).toBe(false);
+    });
+
+    it('without a language server a condition is unverified and an evaluation fails, both saying why', async () => {
+        const down = async () => { throw new Error('the MAS language server is not running'); };
+        const { dap, bps } = await start({ breakpoints: [{ line: await lineOf('agent first: First'), condition: 'credit < 0' }], compile: down });
+        expect(bps.body.breakpoints.map(b => [b.verified, b.message])).toEqual([[false, 'Condition: the MAS language server is not running']]);
+        const failed = await dap.request('evaluate', { expression: 'turn', context: 'repl' });
+        expect([failed.success, failed.message]).toEqual([false, 'the MAS language server is not running']);
     });
 
     it('refuses a launch without runDir with a message that says what to set', async () => {
