@@ -22,6 +22,9 @@ function zone(files, why, { patterns = [], paths = [] }) {
     };
 }
 
+const serverWhy = 'server/ never imports vscode or the extension host; talk to it over LSP (DESIGN.md §1).';
+const serverRule = { patterns: [...part('client'), ...part('webview')], paths: ['vscode'] };
+
 export default tseslint.config(
     {
         ignores: ['node_modules/**', 'out/**', 'server/src/language/generated/**', 'trainer/**', 'runs/**',
@@ -39,9 +42,21 @@ export default tseslint.config(
         patterns: [...part('server'), ...part('client'), ...part('analysis'), ...part('webview'), 'langium', 'langium/**'],
         paths: ['vscode'],
     }),
-    zone(['server/**'], 'server/ never imports vscode or the extension host; talk to it over LSP (DESIGN.md §1).', {
-        patterns: [...part('client'), ...part('webview')],
-        paths: ['vscode'],
+    zone(['server/**'], serverWhy, serverRule),
+    // Inside the server the layers point one way: language/ (grammar, scoping, validation, graph analysis, catalogue)
+    // <- compile/ (AST -> RunSpec) <- handlers/ (custom LSP requests) and cli/ <- main.ts. A later zone replaces the
+    // rule of an earlier one for the files it matches, so each inner zone repeats the server-wide restrictions.
+    zone(['server/src/language/**'], `${serverWhy} server/src/language/ is the bottom layer: it imports no compile/, handlers/, cli/ or main.ts.`, {
+        patterns: [...serverRule.patterns, ...part('compile'), ...part('handlers'), ...part('cli'), '**/main.js'],
+        paths: serverRule.paths,
+    }),
+    zone(['server/src/cli/**'], `${serverWhy} server/src/cli/ runs without an LSP connection: it imports no handlers/.`, {
+        patterns: [...serverRule.patterns, ...part('handlers')],
+        paths: serverRule.paths,
+    }),
+    zone(['server/src/compile/**'], `${serverWhy} server/src/compile/ reads language/ only: it imports no handlers/, cli/ or main.ts.`, {
+        patterns: [...serverRule.patterns, ...part('handlers'), ...part('cli'), '**/main.js'],
+        paths: serverRule.paths,
     }),
     zone(['client/**'], 'client/ never imports server/ or the Langium runtime: use LSP methods declared in protocol/ (DESIGN.md §1).', {
         patterns: [...part('server'), ...part('webview'), 'langium', 'langium/**'],

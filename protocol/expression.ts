@@ -1,3 +1,7 @@
+import type { FunctionName } from './expression-functions.js';
+
+export type { FunctionName };
+
 /**
  * The JSON expression tree that edge conditions and rubric criteria compile to. Evaluated by
  * `analysis/` (TypeScript) and `mas_trainer` (Python); the conformance vectors in
@@ -26,7 +30,6 @@ export type BinaryOp =
     | '+' | '-' | '*' | '/' | '%'
     | '==' | '!=' | '<' | '<=' | '>' | '>='
     | 'contains' | 'matches';
-export type FunctionName = 'extract' | 'length' | 'number' | 'lower' | 'upper' | 'trim' | 'count' | 'string';
 
 /** A runtime value. `null` means "missing" (no match, unparsable number, absent field). */
 export type Value = number | string | boolean | null;

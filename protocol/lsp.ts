@@ -1,3 +1,4 @@
+import type { Expr } from './expression.js';
 import type { GraphModel } from './graph-model.js';
 import type { RunSpec } from './run-spec.js';
 
@@ -50,3 +51,24 @@ export interface GraphParams {
 /** `null` when the server has not loaded the document. */
 export type GraphResult = GraphModel;
 export type GraphResponse = GraphResult | null;
+
+/**
+ * `mas/compileExpression`: compile a debugger condition or debug-console expression, text typed at run time with no
+ * document behind it, with the language server's grammar (the one grammar of the expression language).
+ */
+export const COMPILE_EXPRESSION_METHOD = 'mas/compileExpression' as const;
+
+export interface CompileExpressionParams {
+    text: string;
+    /** Bare names the caller binds to values before evaluating (the debugger's `credit`, `reward`, ...). */
+    names: string[];
+}
+
+/**
+ * The expression tree of protocol/expression.ts in which a leaf may also be `{ op: 'name' }`, a name of
+ * `CompileExpressionParams.names`; analysis/expression/bind-names.ts turns those into literals.
+ */
+export type OpenExpr = Expr | { op: 'name'; name: string };
+
+/** The tree, or why the text is not an expression: a message and the zero-based column it points at. */
+export type CompileExpressionResult = { expr: OpenExpr } | { error: string; column: number };

@@ -1,4 +1,5 @@
 import type { EvalContext, Expr, FunctionName, Value } from '../../protocol/expression.js';
+import { EXPRESSION_FUNCTIONS, functionSignature } from '../../protocol/expression-functions.js';
 import { ExpressionError } from './errors.js';
 import { compileRegex, countMatches, firstMatch, testMatch, type CompiledRegex } from './regex.js';
 import { codePointLength, compareCodePoints, formatNumber, parseNumber, trimAscii } from './text.js';
@@ -24,10 +25,6 @@ export function tryEvaluate(expr: Expr, context: EvalContext):
         throw error;
     }
 }
-
-const ARITY: Record<FunctionName, number> = {
-    extract: 2, count: 2, length: 1, number: 1, lower: 1, upper: 1, trim: 1, string: 1,
-};
 
 function typeError(message: string): ExpressionError {
     return new ExpressionError('type_error', message);
@@ -166,9 +163,9 @@ class Evaluator {
     }
 
     private call(node: { fn: FunctionName; args: Expr[] }): Value {
-        const arity = Object.prototype.hasOwnProperty.call(ARITY, node.fn) ? ARITY[node.fn] : undefined;
+        const arity = functionSignature(node.fn)?.parameters.length;
         if (arity === undefined) {
-            throw new ExpressionError('unknown_op', `The function "${String(node.fn)}" is unknown; known functions: ${Object.keys(ARITY).join(', ')}.`);
+            throw new ExpressionError('unknown_op', `The function "${String(node.fn)}" is unknown; known functions: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')}.`);
         }
         if (node.args.length !== arity) {
             throw new ExpressionError('arity', `${node.fn}() takes ${arity} argument${arity === 1 ? '' : 's'}, got ${node.args.length}.`);

@@ -4,7 +4,10 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
-import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type CompileResult, type GraphParams, type GraphResponse } from '../../protocol/lsp.js';
+import {
+    COMPILE_EXPRESSION_METHOD, COMPILE_METHOD, GRAPH_METHOD, type CompileExpressionParams, type CompileExpressionResult, type CompileParams,
+    type CompileResult, type GraphParams, type GraphResponse,
+} from '../../protocol/lsp.js';
 import { registerCommands } from './commands.js';
 import { TrainingFeature } from './training-feature.js';
 import { MasPanels, showDashboard, showGraph } from './panels/index.js';
@@ -45,6 +48,14 @@ export class MasContext {
         const client = this.client;
         if (!client?.isRunning()) throw new Error('MAS: the language server is not running, so the workflow cannot be compiled; see the "MAS Studio" output channel.');
         return client.sendRequest<CompileResult>(COMPILE_METHOD, { uri } satisfies CompileParams);
+    }
+
+    /** `mas/compileExpression` through the language client: the debugger's conditions and console expressions. */
+    async compileExpression(params: CompileExpressionParams): Promise<CompileExpressionResult> {
+        await this.ensureLanguageClient().catch(() => undefined);
+        const client = this.client;
+        if (!client?.isRunning()) throw new Error('the MAS language server is not running, so the expression cannot be compiled; see the "MAS Studio" output channel.');
+        return client.sendRequest<CompileExpressionResult>(COMPILE_EXPRESSION_METHOD, params);
     }
 
     /** `mas/graph` through the language client (protocol/lsp.ts), for the graph view. */

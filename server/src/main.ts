@@ -5,16 +5,20 @@
 import { startLanguageServer } from 'langium/lsp';
 import { NodeFileSystem } from 'langium/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
-import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type GraphParams } from '../../protocol/lsp.js';
-import { answerCompileRequest, answerGraphRequest } from './compile/lsp-requests.js';
+import {
+    COMPILE_EXPRESSION_METHOD, COMPILE_METHOD, GRAPH_METHOD, type CompileExpressionParams, type CompileParams, type GraphParams,
+} from '../../protocol/lsp.js';
+import { answerCompileRequest, answerGraphRequest, handleCompileExpressionRequest } from './handlers/lsp-requests.js';
 import { createMasServices } from './language/mas-module.js';
 
 // The transport (--stdio, --node-ipc, --socket) is chosen from the process arguments.
 const connection = createConnection(ProposedFeatures.all);
-const { shared } = createMasServices({ connection, ...NodeFileSystem });
+const { shared, Mas } = createMasServices({ connection, ...NodeFileSystem });
 
 // Both answer once the document and its imports are validated (lsp-requests.ts says why that matters).
 connection.onRequest(COMPILE_METHOD, (params: CompileParams) => answerCompileRequest(params, shared));
 connection.onRequest(GRAPH_METHOD, (params: GraphParams) => answerGraphRequest(params, shared));
+// Debugger conditions and debug-console expressions: one grammar for the expression language (compile-expression-text.ts).
+connection.onRequest(COMPILE_EXPRESSION_METHOD, (params: CompileExpressionParams) => handleCompileExpressionRequest(params, Mas));
 
 startLanguageServer(shared);

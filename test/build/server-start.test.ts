@@ -5,7 +5,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 import { describe, expect, it } from 'vitest';
-import { COMPILE_METHOD, GRAPH_METHOD, type CompileResult, type GraphResponse } from '../../protocol/lsp.js';
+import {
+    COMPILE_EXPRESSION_METHOD, COMPILE_METHOD, GRAPH_METHOD, type CompileExpressionResult, type CompileResult, type GraphResponse,
+} from '../../protocol/lsp.js';
 
 const SERVER = 'out/server.cjs';
 
@@ -23,7 +25,7 @@ train { steps: 2 }
 `;
 
 describe('bundled language server', () => {
-    it('answers initialize, then mas/compile and mas/graph for an open document', async () => {
+    it('answers initialize, then mas/compile and mas/graph for an open document, and mas/compileExpression', async () => {
         if (!existsSync(SERVER)) {
             const built = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
             expect(built.status).toBe(0);
@@ -46,6 +48,8 @@ describe('bundled language server', () => {
             expect(compiled.spec.agents.map(a => a.name)).toEqual(['asker', 'answerer']);
             const graph = await connection.sendRequest<GraphResponse>(GRAPH_METHOD, { uri });
             expect(graph?.nodes.map(n => n.id)).toContain('agent:asker');
+            const condition = await connection.sendRequest<CompileExpressionResult>(COMPILE_EXPRESSION_METHOD, { text: 'credit < 0', names: ['credit'] });
+            expect(condition).toEqual({ expr: { op: '<', left: { op: 'name', name: 'credit' }, right: { op: 'num', value: 0 } } });
 
             await connection.sendNotification('textDocument/didChange', {
                 textDocument: { uri, version: 2 }, contentChanges: [{ text: TEAM.replace('model: base  prompt: "{{asker', 'model: nowhere  prompt: "{{asker') }],

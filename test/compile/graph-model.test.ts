@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildGraphModel } from '../../server/src/graph/graph-model.js';
-import { graphToDot } from '../../server/src/graph/graph-dot.js';
+import { buildGraphModel } from '../../server/src/language/graph/graph-model.js';
+import { graphToDot } from '../../server/src/language/graph/graph-dot.js';
 import { loadMasFiles } from '../../server/src/language/workspace/load-workspace.js';
 import type { AgentNode, GraphModel } from '../../protocol/graph-model.js';
 import { folderWith } from '../cli/cli-helpers.js';

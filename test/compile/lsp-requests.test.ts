@@ -1,7 +1,7 @@
 import { DocumentState, EmptyFileSystem, URI } from 'langium';
 import { parseHelper } from 'langium/test';
 import { describe, expect, it } from 'vitest';
-import { answerCompileRequest, answerGraphRequest, handleCompileRequest, handleGraphRequest } from '../../server/src/compile/lsp-requests.js';
+import { answerCompileRequest, answerGraphRequest, handleCompileRequest, handleGraphRequest } from '../../server/src/handlers/lsp-requests.js';
 import { createMasServices } from '../../server/src/language/mas-module.js';
 import type { MasFile } from '../../server/src/language/generated/ast.js';
 import { VALID_TEAM } from '../cli/cli-helpers.js';

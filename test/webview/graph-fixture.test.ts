@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GraphModel } from '../../protocol/graph-model.js';
-import { buildGraphModel } from '../../server/src/graph/graph-model.js';
+import { buildGraphModel } from '../../server/src/language/graph/graph-model.js';
 import { loadMasFiles } from '../../server/src/language/workspace/load-workspace.js';
 
 describe('graph view fixture', () => {

@@ -1,12 +1,12 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { ParsedExpr } from '../../../analysis/expression/parse.js';
+import type { OpenExpr } from '../../../protocol/lsp.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
-import { evaluateParsedAtTurn, parseTurnExpression } from './evaluate-at-turn.js';
+import { compileTurnExpression, evaluateCompiledAtTurn, type CompileExpression } from './evaluate-at-turn.js';
 import { agentAtLine, findAgentDeclarations } from './mas-source.js';
 
 interface AgentBreakpoint {
     agent: string;
-    condition?: ParsedExpr;
+    condition?: OpenExpr;
     conditionText?: string;
 }
 
@@ -23,7 +23,7 @@ export interface BreakpointResult {
 export class BreakpointTable {
     private readonly byFile = new Map<string, AgentBreakpoint[]>();
 
-    constructor(private readonly readText: (path: string) => Promise<string>) {}
+    constructor(private readonly readText: (path: string) => Promise<string>, private readonly compile: CompileExpression) {}
 
     async set(path: string, requested: readonly DebugProtocol.SourceBreakpoint[], agentsInRun: readonly string[]): Promise<BreakpointResult[]> {
         let text = '';
@@ -35,26 +35,30 @@ export class BreakpointTable {
         }
         const declarations = findAgentDeclarations(text);
         const kept: AgentBreakpoint[] = [];
-        const results = requested.map((b): BreakpointResult => {
-            const declaration = agentAtLine(declarations, b.line);
-            if (!declaration) return { verified: false, line: b.line, message: 'Trajectory breakpoints sit on agent declarations: put it on an `agent` line.' };
-            const entry: AgentBreakpoint = { agent: declaration.agent };
-            if (b.condition?.trim()) {
-                try {
-                    entry.condition = parseTurnExpression(b.condition);
-                    entry.conditionText = b.condition;
-                } catch (error) {
-                    return { verified: false, line: declaration.line, message: `Condition: ${(error as Error).message}` };
-                }
-            }
-            kept.push(entry);
-            const acts = agentsInRun.length === 0 || agentsInRun.includes(declaration.agent);
-            return acts
-                ? { verified: true, line: declaration.line }
-                : { verified: true, line: declaration.line, message: `'${declaration.agent}' does not act in the loaded rollout.` };
-        });
+        const results: BreakpointResult[] = [];
+        for (const b of requested) results.push(await this.place(b, declarations, agentsInRun, kept));
         this.byFile.set(path, kept);
         return results;
+    }
+
+    /** One breakpoint snapped to its agent declaration, its condition compiled by the language server; kept when valid. */
+    private async place(b: DebugProtocol.SourceBreakpoint, declarations: ReturnType<typeof findAgentDeclarations>, agentsInRun: readonly string[], kept: AgentBreakpoint[]): Promise<BreakpointResult> {
+        const declaration = agentAtLine(declarations, b.line);
+        if (!declaration) return { verified: false, line: b.line, message: 'Trajectory breakpoints sit on agent declarations: put it on an `agent` line.' };
+        const entry: AgentBreakpoint = { agent: declaration.agent };
+        if (b.condition?.trim()) {
+            try {
+                entry.condition = await compileTurnExpression(b.condition, this.compile);
+                entry.conditionText = b.condition;
+            } catch (error) {
+                return { verified: false, line: declaration.line, message: `Condition: ${(error as Error).message}` };
+            }
+        }
+        kept.push(entry);
+        const acts = agentsInRun.length === 0 || agentsInRun.includes(declaration.agent);
+        return acts
+            ? { verified: true, line: declaration.line }
+            : { verified: true, line: declaration.line, message: `'${declaration.agent}' does not act in the loaded rollout.` };
     }
 
     /** Whether a breakpoint fires at `turn`; a condition that raises fires too and says why. */
@@ -65,7 +69,7 @@ export class BreakpointTable {
                 if (b.agent !== agent) continue;
                 if (!b.condition) return { hit: true };
                 try {
-                    if (evaluateParsedAtTurn(b.condition, record, turn, method) === true) return { hit: true };
+                    if (evaluateCompiledAtTurn(b.condition, record, turn, method) === true) return { hit: true };
                 } catch (error) {
                     return { hit: true, error: `Breakpoint condition '${b.conditionText}' on ${agent} failed at turn ${turn}: ${(error as Error).message}` };
                 }

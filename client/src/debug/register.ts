@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
 import { resolveWorkflowSource } from '../../../analysis/run-dir/workflow-source.js';
+import type { CompileExpression } from './evaluate-at-turn.js';
 import { TrajectoryDebugSession, TURN_EVENT, type TurnEventBody } from './trajectory-session.js';
 
 export const DEBUG_TYPE = 'mas-trajectory';
@@ -14,6 +15,8 @@ export interface DebugFeatureDeps {
     /** A `mas-trajectory` session on this run directory ended. */
     onEnded: (runDir: string) => void;
     pickRunDirectory: () => Promise<string | undefined>;
+    /** Breakpoint conditions and console expressions are compiled by the language server (`mas/compileExpression`). */
+    compileExpression: CompileExpression;
 }
 
 async function readText(file: string): Promise<string> {
@@ -39,7 +42,7 @@ function resolveProgram(file: string, recorded: boolean): string {
 export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Disposable[] {
     const factory: vscode.DebugAdapterDescriptorFactory = {
         createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(
-            new TrajectoryDebugSession({ reader: deps.reader, readText, resolveProgram })),
+            new TrajectoryDebugSession({ reader: deps.reader, readText, resolveProgram, compileExpression: deps.compileExpression })),
     };
     const provider: vscode.DebugConfigurationProvider = {
         provideDebugConfigurations: () => [{

@@ -1,13 +1,12 @@
 import { Breakpoint, DebugSession, Event, InitializedEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { ExpressionSyntaxError } from '../../../analysis/expression/parse.js';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
 import { DEFAULT_CREDIT_METHOD } from '../../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { RunJson } from '../../../protocol/run-dir.js';
 import { BreakpointTable } from './breakpoints.js';
 import { checkLaunchArgs, type TrajectoryLaunchArgs } from './launch-args.js';
-import { evaluateAtTurn } from './evaluate-at-turn.js';
+import { evaluateAtTurn, type CompileExpression } from './evaluate-at-turn.js';
 import { agentDeclarationLine, variablesFor, VARIABLE_SCOPES } from './variables.js';
 
 export const TURN_EVENT = 'mas/turn';
@@ -26,6 +25,8 @@ export interface SessionDeps {
     /** Resolves the .mas file a run was compiled from (relative paths against the workspace). */
     /** `recorded`: the path is the run's own (RunSpec source.file, from the training machine), not the launch config's. */
     resolveProgram?: (path: string, recorded: boolean) => string;
+    /** Compiles conditions and console expressions (`mas/compileExpression`, answered by the language server). */
+    compileExpression: CompileExpression;
 }
 
 const THREAD_ID = 1;
@@ -49,7 +50,7 @@ export class TrajectoryDebugSession extends DebugSession {
 
     constructor(private readonly deps: SessionDeps) {
         super();
-        this.breakpoints = new BreakpointTable(deps.readText);
+        this.breakpoints = new BreakpointTable(deps.readText, deps.compileExpression);
         this.setDebuggerLinesStartAt1(true);
         this.setDebuggerColumnsStartAt1(true);
     }
@@ -133,15 +134,15 @@ export class TrajectoryDebugSession extends DebugSession {
         this.sendResponse(response);
     }
 
-    protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-        if (!this.record) return this.sendErrorResponse(response, 1002, 'No trajectory is loaded yet.');
+    protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+        const record = this.record;
+        if (!record) return this.sendErrorResponse(response, 1002, 'No trajectory is loaded yet.');
         try {
-            const value = evaluateAtTurn(args.expression, this.record, this.turn, this.method);
+            const value = await evaluateAtTurn(args.expression, this.deps.compileExpression, record, this.turn, this.method);
             response.body = { result: JSON.stringify(value), variablesReference: 0 };
             this.sendResponse(response);
         } catch (error) {
-            const message = error instanceof ExpressionSyntaxError || error instanceof Error ? error.message : String(error);
-            this.sendErrorResponse(response, 1003, message);
+            this.sendErrorResponse(response, 1003, error instanceof Error ? error.message : String(error));
         }
     }
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
 import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
-import type { CompileResult } from '../../../protocol/lsp.js';
+import type { CompileExpressionParams, CompileExpressionResult, CompileResult } from '../../../protocol/lsp.js';
 import { gotoTurnInDebugger, registerTrajectoryDebugger } from '../debug/register.js';
 import type { TurnEventBody } from '../debug/trajectory-session.js';
 import { OnnxCriticScorer } from '../onnx/critic-scorer.js';
@@ -17,6 +17,7 @@ export interface TrajectoryHostContext {
     extension: vscode.ExtensionContext;
     output: vscode.OutputChannel;
     compile(uri: string): Promise<CompileResult>;
+    compileExpression(params: CompileExpressionParams): Promise<CompileExpressionResult>;
 }
 
 /** The open trajectory views, one per run directory. */
@@ -83,6 +84,9 @@ export function registerTrajectoryFeatures(ctx: TrajectoryHostContext): void {
                 else panel.dispose();
             },
         }),
-        ...registerTrajectoryDebugger({ reader, onTurn: body => panels.follow(body), onEnded: runDir => panels.debugEnded(runDir), pickRunDirectory }),
+        ...registerTrajectoryDebugger({
+            reader, onTurn: body => panels.follow(body), onEnded: runDir => panels.debugEnded(runDir), pickRunDirectory,
+            compileExpression: params => ctx.compileExpression(params),
+        }),
     );
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { buildGraphModel } from '../graph/graph-model.js';
-import { graphToDot } from '../graph/graph-dot.js';
+import { buildGraphModel } from '../language/graph/graph-model.js';
+import { graphToDot } from '../language/graph/graph-dot.js';
 import { loadMasFiles } from '../language/workspace/load-workspace.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT, type CliIo } from './io.js';

@@ -3,11 +3,8 @@ import { AstUtils } from 'langium';
 import type { AgentSpec, DatasetSpec, ModelSpec, RoleSpec } from '../../../protocol/run-spec.js';
 import { isHfSource, type Agent, type Dataset, type Model, type Role } from '../language/generated/ast.js';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../language/catalog/training-catalog.js';
-import { withDefaults } from './settings.js';
+import { DEFAULT_MAX_TOKENS, withDefaults } from '../language/catalog/defaults.js';
 import { compileTemplate, CompileInvariantError } from './compile-expression.js';
-
-/** Agents without `max_tokens` generate at most this many tokens per turn. */
-export const DEFAULT_MAX_TOKENS = 64;
 
 export function compileDataset(dataset: Dataset): DatasetSpec {
     const declaringFile = AstUtils.getDocument(dataset).uri.fsPath;

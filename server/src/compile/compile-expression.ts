@@ -17,32 +17,48 @@ export function splitRegexLiteral(raw: string): { source: string; flags: string 
     return { source: raw.slice(1, lastSlash), flags: raw.slice(lastSlash + 1) };
 }
 
-function referenceName(ref: { ref?: { name: string } | undefined; $refText: string }, what: string): string {
-    if (!ref.ref) throw new CompileInvariantError(`The ${what} "${ref.$refText}" is not resolved.`);
-    return ref.ref.name;
+type NamedReference = { ref?: { name: string } | undefined; $refText: string };
+
+/** How the compiler reads the names of an expression's references, and which nodes the caller compiles itself. */
+export interface ExpressionNaming {
+    /** The name a reference stands for; a document's references are linked, a debugger condition's are not. */
+    reference(ref: NamedReference, what: string): string;
+    /** A tree for a node the caller translates itself (the debugger's bare names), or undefined. */
+    leaf?(node: Expression): Expr | undefined;
 }
+
+/** References of a validated document: the name of the declaration they resolve to. */
+export const LINKED_NAMES: ExpressionNaming = {
+    reference(ref, what) {
+        if (!ref.ref) throw new CompileInvariantError(`The ${what} "${ref.$refText}" is not resolved.`);
+        return ref.ref.name;
+    },
+};
 
 /** `task.x` and `a.output` as the protocol's reference nodes. */
-export function compileReference(node: TaskFieldRef | OutputRef): Extract<Expr, { op: 'task' } | { op: 'output' }> {
+export function compileReference(node: TaskFieldRef | OutputRef, naming: ExpressionNaming = LINKED_NAMES): Extract<Expr, { op: 'task' } | { op: 'output' }> {
     return isTaskFieldRef(node)
-        ? { op: 'task', field: referenceName(node.field, 'data set field') }
-        : { op: 'output', agent: referenceName(node.agent, 'agent') };
+        ? { op: 'task', field: naming.reference(node.field, 'data set field') }
+        : { op: 'output', agent: naming.reference(node.agent, 'agent') };
 }
 
-/** An edge condition or rubric criterion as the JSON expression tree of protocol/expression.ts. */
-export function compileExpression(node: Expression): Expr {
+/** An edge condition or rubric criterion (or a debugger condition) as the JSON expression tree of protocol/expression.ts. */
+export function compileExpression(node: Expression, naming: ExpressionNaming = LINKED_NAMES): Expr {
+    const own = naming.leaf?.(node);
+    if (own) return own;
+    const compile = (child: Expression) => compileExpression(child, naming);
     if (isBinaryExpression(node)) {
-        return { op: node.operator, left: compileExpression(node.left), right: compileExpression(node.right) };
+        return { op: node.operator, left: compile(node.left), right: compile(node.right) };
     }
     if (isUnaryExpression(node)) {
-        return { op: node.operator === 'not' ? 'not' : 'neg', arg: compileExpression(node.operand) };
+        return { op: node.operator === 'not' ? 'not' : 'neg', arg: compile(node.operand) };
     }
     if (isNumberLiteral(node)) return { op: 'num', value: node.value };
     if (isStringLiteral(node)) return { op: 'str', value: node.value };
     if (isBoolLiteral(node)) return { op: 'bool', value: node.value === 'true' };
     if (isRegexLiteral(node)) return { op: 'regex', ...splitRegexLiteral(node.value) };
-    if (isCallExpression(node)) return { op: 'call', fn: node.function, args: node.args.map(compileExpression) };
-    if (isTaskFieldRef(node) || isOutputRef(node)) return compileReference(node);
+    if (isCallExpression(node)) return { op: 'call', fn: node.function, args: node.args.map(compile) };
+    if (isTaskFieldRef(node) || isOutputRef(node)) return compileReference(node, naming);
     if (isContextRef(node)) return { op: 'ctx', name: node.name };
     throw new CompileInvariantError(`The expression node ${(node as { $type?: string } | undefined)?.$type ?? 'undefined'} cannot be compiled.`);
 }

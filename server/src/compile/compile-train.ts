@@ -2,7 +2,7 @@ import type { CreditMethod, TrainSpec } from '../../../protocol/run-spec.js';
 import { isMethodCall, type Train } from '../language/generated/ast.js';
 import { ALGORITHMS, CREDIT_METHODS, TRAIN_SETTINGS } from '../language/catalog/training-catalog.js';
 import { findMethod } from '../language/catalog/parameters.js';
-import { catalogueDefault, numberSetting, setting, withDefaults } from './settings.js';
+import { catalogueDefault, numberSetting, setting, withDefaults } from '../language/catalog/defaults.js';
 import { CompileInvariantError } from './compile-expression.js';
 
 function methodSetting(train: Train, key: string): { name: string; args: Parameters<typeof withDefaults>[0] } {

@@ -8,7 +8,7 @@ import {
 } from '../language/generated/ast.js';
 import { visibleDocuments } from '../language/scope/imports.js';
 import { diagnosticsOf, errorsOnly } from '../language/workspace/diagnostics.js';
-import { AgentGraph, flattenEdges } from '../graph/graph-analysis.js';
+import { AgentGraph, flattenEdges } from '../language/graph/graph-analysis.js';
 import { compileAgent, compileDataset, compileModel, compileRole } from './compile-declarations.js';
 import { compileExpression, CompileInvariantError } from './compile-expression.js';
 import { compileTrain, defaultTemperature } from './compile-train.js';

@@ -1,22 +1,30 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { EmptyFileSystem } from 'langium';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { TrajectoryDebugSession, TURN_EVENT } from '../../../client/src/debug/trajectory-session.js';
+import type { CompileExpressionParams } from '../../../protocol/lsp.js';
+import { handleCompileExpressionRequest } from '../../../server/src/handlers/lsp-requests.js';
+import { createMasServices } from '../../../server/src/language/mas-module.js';
 import { DapDriver } from './dap-driver.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const RUN = path.join(REPO, 'test/fixtures/runs/lazy-team-3steps');
 const MAS = path.join(REPO, 'examples/lazy-team/lazy-team.mas');
 const masLines = async () => (await readFile(MAS, 'utf8')).split('\n');
+/** The language server's `mas/compileExpression` handler, in process (the extension sends it over LSP). */
+const { Mas } = createMasServices(EmptyFileSystem);
+const compileExpression = async (params: CompileExpressionParams) => handleCompileExpressionRequest(params, Mas);
 const lineOf = async (text: string) => (await masLines()).findIndex(l => l.includes(text)) + 1;
 
 /** Starts a session on step 1, rollout `rollout` of the fixture run, with breakpoints set before launch. */
-async function start(options: { rollout?: number; breakpoints?: DebugProtocol.SourceBreakpoint[]; stopOnEntry?: boolean; method?: string } = {}) {
+async function start(options: { rollout?: number; breakpoints?: DebugProtocol.SourceBreakpoint[]; stopOnEntry?: boolean; method?: string; compile?: typeof compileExpression } = {}) {
     const session = new TrajectoryDebugSession({
         reader: new RunDirService(), readText: p => readFile(p, 'utf8'), resolveProgram: p => path.resolve(REPO, p),
+        compileExpression: options.compile ?? compileExpression,
     });
     const dap = new DapDriver(session);
     await dap.request('initialize', { adapterID: 'mas-trajectory' });
@@ -103,8 +111,16 @@ describe('mas-trajectory debug adapter', () => {
         expect(failed.success).toBe(false);
     });
 
+    it('without a language server a condition is unverified and an evaluation fails, both saying why', async () => {
+        const down = async () => { throw new Error('the MAS language server is not running'); };
+        const { dap, bps } = await start({ breakpoints: [{ line: await lineOf('agent first: First'), condition: 'credit < 0' }], compile: down });
+        expect(bps.body.breakpoints.map(b => [b.verified, b.message])).toEqual([[false, 'Condition: the MAS language server is not running']]);
+        const failed = await dap.request('evaluate', { expression: 'turn', context: 'repl' });
+        expect([failed.success, failed.message]).toEqual([false, 'the MAS language server is not running']);
+    });
+
     it('refuses a launch without runDir with a message that says what to set', async () => {
-        const session = new TrajectoryDebugSession({ reader: new RunDirService(), readText: p => readFile(p, 'utf8') });
+        const session = new TrajectoryDebugSession({ reader: new RunDirService(), readText: p => readFile(p, 'utf8'), compileExpression });
         const dap = new DapDriver(session);
         await dap.request('initialize', { adapterID: 'mas-trajectory' });
         const terminated = dap.nextEvent('terminated');

@@ -2,7 +2,7 @@ import {
     isBinaryExpression, isBoolLiteral, isCallExpression, isContextRef, isNumberLiteral, isOutputRef, isRegexLiteral,
     isStringLiteral, isTaskFieldRef, isUnaryExpression, type BinaryExpression, type CallExpression, type Expression,
 } from '../generated/ast.js';
-import { FUNCTION_SIGNATURES, type ValueType } from './function-signatures.js';
+import { functionSignature, type ValueType } from '../../../../protocol/expression-functions.js';
 
 /**
  * The static type of an expression. `unknown` stands for "already wrong or unresolved": it is
@@ -121,7 +121,7 @@ function sameTypeOperands(node: BinaryExpression, allowed: readonly ValueType[],
 }
 
 function inferCall(node: CallExpression, report: TypeProblemSink): ExpressionType {
-    const signature = FUNCTION_SIGNATURES[node.function];
+    const signature = functionSignature(node.function);
     if (!signature) return 'unknown';
     if (node.args.length !== signature.parameters.length) {
         report({

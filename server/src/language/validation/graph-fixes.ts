@@ -1,6 +1,6 @@
 import type { CstNode } from 'langium';
 import type { EdgeChain } from '../generated/ast.js';
-import type { FlatEdge } from '../../graph/graph-analysis.js';
+import type { FlatEdge } from '../graph/graph-analysis.js';
 import type { QuickFix } from './diagnostic-data.js';
 
 /** The bound the "add `max`" fix writes: small, so that an unintended loop stays cheap. */

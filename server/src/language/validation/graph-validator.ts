@@ -1,6 +1,6 @@
 import { AstUtils, type AstNode, type ValidationAcceptor } from 'langium';
 import { isEndNode, isOutputRef, isStartNode, type EdgeChain, type Graph } from '../generated/ast.js';
-import { END, START, nodeName, type AgentGraph, type FlatEdge } from '../../graph/graph-analysis.js';
+import { END, START, nodeName, type AgentGraph, type FlatEdge } from '../graph/graph-analysis.js';
 import { boundLoopFix, fallbackEdgeFix } from './graph-fixes.js';
 import { IssueCodes } from './issue-codes.js';
 import { report } from './report.js';

@@ -1,6 +1,6 @@
 import type { ValidationAcceptor } from 'langium';
 import { isOutputRef, isTaskFieldRef, type Agent } from '../generated/ast.js';
-import { START } from '../../graph/graph-analysis.js';
+import { START } from '../graph/graph-analysis.js';
 import { IssueCodes } from './issue-codes.js';
 import { report } from './report.js';
 import type { WorkflowContexts } from './workflow-context.js';

@@ -3,7 +3,7 @@ import {
     isAgent, isDataset, isGraph, isReward, isTrain,
     type Agent, type Dataset, type Element, type Graph, type MasFile, type Reward, type Train,
 } from '../generated/ast.js';
-import { AgentGraph } from '../../graph/graph-analysis.js';
+import { AgentGraph } from '../graph/graph-analysis.js';
 import { masFileOf } from '../scope/imports.js';
 import { elementsInScope } from '../scope/workflow-queries.js';
 import type { MasServices } from '../mas-module.js';

@@ -1,6 +1,14 @@
-import type { ArgValue, NamedArg, SettingValue, Train } from '../language/generated/ast.js';
-import { isIdValue, isListValue, isMethodCall, isNumberValue } from '../language/generated/ast.js';
-import type { ParameterInfo } from '../language/catalog/parameters.js';
+import type { ArgValue, NamedArg, SettingValue, Train } from '../generated/ast.js';
+import { isIdValue, isListValue, isMethodCall, isNumberValue } from '../generated/ast.js';
+import type { ParameterInfo } from './parameters.js';
+
+/**
+ * The defaults of the catalogue filled in where a workflow leaves a value out: every default of the compiled RunSpec
+ * comes from here or from a catalogue entry (training-catalog.ts), never from the compiler or the graph view.
+ */
+
+/** Agents without `max_tokens` generate at most this many tokens per turn. */
+export const DEFAULT_MAX_TOKENS = 64;
 
 export type ParamValue = number | number[] | string;
 

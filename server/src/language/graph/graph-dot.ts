@@ -1,4 +1,4 @@
-import type { GraphModel, GraphNode } from '../../../protocol/graph-model.js';
+import type { GraphModel, GraphNode } from '../../../../protocol/graph-model.js';
 
 /** A DOT string literal: quotes and backslashes escaped, line breaks as DOT's `\n`. */
 function quote(text: string): string {

@@ -1,4 +1,4 @@
-import { isAgentNode, isEndNode, isGraph, isStartNode, type Agent, type EdgeChain, type Graph, type MasFile, type NodeRef } from '../language/generated/ast.js';
+import { isAgentNode, isEndNode, isGraph, isStartNode, type Agent, type EdgeChain, type Graph, type MasFile, type NodeRef } from '../generated/ast.js';
 
 export const START = 'start';
 export const END = 'end';

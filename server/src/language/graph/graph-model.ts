@@ -2,13 +2,13 @@ import { basename } from 'node:path';
 import { AstUtils, type AstNode, type LangiumDocument, type LangiumDocuments } from 'langium';
 import {
     GRAPH_MODEL_VERSION, type AgentNode, type GraphEdge, type GraphMarker, type GraphModel, type GraphNode, type SourceLocation,
-} from '../../../protocol/graph-model.js';
-import type { MasDiagnostic, MasRange } from '../../../protocol/lsp.js';
-import { isAgent, isGraph, isHfSource, isMasFile, type Agent, type EdgeChain, type MasFile } from '../language/generated/ast.js';
-import { LORA_PARAMETERS } from '../language/catalog/training-catalog.js';
-import { visibleDocuments } from '../language/scope/imports.js';
-import { diagnosticsOf } from '../language/workspace/diagnostics.js';
-import { withDefaults } from '../compile/settings.js';
+} from '../../../../protocol/graph-model.js';
+import type { MasDiagnostic, MasRange } from '../../../../protocol/lsp.js';
+import { isAgent, isGraph, isHfSource, isMasFile, type Agent, type EdgeChain, type MasFile } from '../generated/ast.js';
+import { LORA_PARAMETERS } from '../catalog/training-catalog.js';
+import { visibleDocuments } from '../scope/imports.js';
+import { diagnosticsOf } from '../workspace/diagnostics.js';
+import { withDefaults } from '../catalog/defaults.js';
 import { AgentGraph, END, flattenEdges, START, type FlatEdge } from './graph-analysis.js';
 
 /** The stable id of a graph endpoint: `start`, `end` or `agent:<name>`. */

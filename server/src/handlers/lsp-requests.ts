@@ -1,10 +1,14 @@
 import { DocumentState, URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
-import type { CompileParams, CompileResult, GraphParams, GraphResponse, MasDiagnostic } from '../../../protocol/lsp.js';
-import { buildGraphModel } from '../graph/graph-model.js';
+import type {
+    CompileExpressionParams, CompileExpressionResult, CompileParams, CompileResult, GraphParams, GraphResponse, MasDiagnostic,
+} from '../../../protocol/lsp.js';
+import { buildGraphModel } from '../language/graph/graph-model.js';
 import { isMasFile } from '../language/generated/ast.js';
 import { visibleDocuments } from '../language/scope/imports.js';
-import { compileDocument } from './compile-workflow.js';
+import { compileExpressionText } from '../compile/compile-expression-text.js';
+import { compileDocument } from '../compile/compile-workflow.js';
+import type { MasServices } from '../language/mas-module.js';
 
 function unknownDocument(uri: string): MasDiagnostic {
     return {
@@ -73,4 +77,13 @@ export function handleGraphRequest(params: GraphParams, shared: LangiumSharedSer
     const documents = shared.workspace.LangiumDocuments;
     const document = documents.getDocument(URI.parse(params.uri));
     return document ? buildGraphModel(document, documents) : null;
+}
+
+/** Answers `mas/compileExpression` (debugger conditions): parsing only, no document to wait for. */
+export function handleCompileExpressionRequest(params: CompileExpressionParams, services: MasServices): CompileExpressionResult {
+    const { text, names } = (params ?? {}) as Partial<CompileExpressionParams>;
+    if (typeof text !== 'string' || !Array.isArray(names) || !names.every(name => typeof name === 'string')) {
+        return { error: 'mas/compileExpression needs { text: string, names: string[] }', column: 0 };
+    }
+    return compileExpressionText(text, names, services);
 }
