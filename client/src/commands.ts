@@ -4,16 +4,11 @@
  * (for tests driving a real VS Code) and says why when it cannot act.
  */
 import * as vscode from 'vscode';
+import { COMMAND_IDS as ALL_COMMAND_IDS } from '../../protocol/commands.js';
 
-export const COMMAND_IDS = {
-    startTraining: 'mas.training.start',
-    stopTraining: 'mas.training.stop',
-    openRun: 'mas.run.open',
-    showGraph: 'mas.graph.show',
-    showDashboard: 'mas.dashboard.show',
-    selectPython: 'mas.trainer.selectPython',
-    checkEnv: 'mas.trainer.checkEnv',
-} as const;
+/** The commands registered here; mas.trajectory.show is registered with the trajectory view (trajectory/index.ts). */
+const { showTrajectories: _trajectories, ...REGISTERED_HERE } = ALL_COMMAND_IDS;
+export const COMMAND_IDS = REGISTERED_HERE;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];
 

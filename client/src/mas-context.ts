@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
-import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type CompileResult, type GraphParams, type GraphResponse } from '../../protocol/lsp.js';
+import { COMPILE_REQUEST, GRAPH_REQUEST, type CompileResult, type GraphResponse } from '../../protocol/lsp.js';
 import { registerCommands } from './commands.js';
 import { TrainingFeature } from './training-feature.js';
 import { MasPanels, showDashboard, showGraph } from './panels/index.js';
@@ -44,7 +44,7 @@ export class MasContext {
         await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
         if (!client?.isRunning()) throw new Error('MAS: the language server is not running, so the workflow cannot be compiled; see the "MAS Studio" output channel.');
-        return client.sendRequest<CompileResult>(COMPILE_METHOD, { uri } satisfies CompileParams);
+        return client.sendRequest(COMPILE_REQUEST, { uri });
     }
 
     /** `mas/graph` through the language client (protocol/lsp.ts), for the graph view. */
@@ -52,7 +52,7 @@ export class MasContext {
         await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
         if (!client?.isRunning()) throw new Error('the MAS language server is not running; see the "MAS Studio" output channel.');
-        return client.sendRequest<GraphResponse>(GRAPH_METHOD, { uri } satisfies GraphParams);
+        return client.sendRequest(GRAPH_REQUEST, { uri });
     }
 
     /** Registers the commands before the server is ready: a command palette entry must never fail with "not found". */

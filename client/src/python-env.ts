@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../protocol/commands.js';
 import { describeEnv, runCheckEnv, type EnvCheck } from './training/check-env.js';
 import { resolvePython, venvPython, type ResolvedPython } from './training/python-resolve.js';
 import { trainerEnv } from './training/trainer-args.js';
@@ -97,7 +98,7 @@ export class PythonEnvironment implements vscode.Disposable {
         const showLog = 'Show Log';
         const show = first.level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
         const choice = await show(text, select, showLog);
-        if (choice === select) await vscode.commands.executeCommand('mas.trainer.selectPython');
+        if (choice === select) await vscode.commands.executeCommand(COMMAND_IDS.selectPython);
         if (choice === showLog) this.log.show(true);
     }
 

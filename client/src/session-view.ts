@@ -4,11 +4,12 @@
  * when a run ends — for a failure with "Show Log" opening the line that names the cause.
  */
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../protocol/commands.js';
 import type { RunOutcome } from './training/run-outcome.js';
 import { statusText } from './training/run-progress.js';
 import type { TrainingSession } from './training/training-session.js';
 
-export const DASHBOARD_COMMAND = 'mas.dashboard.show';
+const DASHBOARD_COMMAND = COMMAND_IDS.showDashboard;
 
 export class SessionView implements vscode.Disposable {
     private readonly item: vscode.StatusBarItem;

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../protocol/commands.js';
 import { LAUNCH_FILES } from '../../protocol/launch.js';
 import type { CompileResult, MasDiagnostic } from '../../protocol/lsp.js';
 import { RUN_DIR_FILES } from '../../protocol/run-dir.js';
@@ -217,7 +218,7 @@ export class TrainingController {
                 following = true;
             }
         }
-        await vscode.commands.executeCommand('mas.dashboard.show', runDir);
+        await vscode.commands.executeCommand(COMMAND_IDS.showDashboard, runDir);
         const run = readRunStatus(runDir);
         if (!following && run && run.status !== 'finished' && existsSync(path.join(runDir, LAUNCH_FILES.spec))) {
             const resume = 'Resume';

@@ -5,7 +5,7 @@
 import { startLanguageServer } from 'langium/lsp';
 import { NodeFileSystem } from 'langium/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
-import { COMPILE_METHOD, GRAPH_METHOD, type CompileParams, type GraphParams } from '../../protocol/lsp.js';
+import { COMPILE_REQUEST, GRAPH_REQUEST } from '../../protocol/lsp.js';
 import { answerCompileRequest, answerGraphRequest } from './compile/lsp-requests.js';
 import { createMasServices } from './language/mas-module.js';
 
@@ -14,7 +14,7 @@ const connection = createConnection(ProposedFeatures.all);
 const { shared } = createMasServices({ connection, ...NodeFileSystem });
 
 // Both answer once the document and its imports are validated (lsp-requests.ts says why that matters).
-connection.onRequest(COMPILE_METHOD, (params: CompileParams) => answerCompileRequest(params, shared));
-connection.onRequest(GRAPH_METHOD, (params: GraphParams) => answerGraphRequest(params, shared));
+connection.onRequest(COMPILE_REQUEST, (params) => answerCompileRequest(params, shared));
+connection.onRequest(GRAPH_REQUEST, (params) => answerGraphRequest(params, shared));
 
 startLanguageServer(shared);

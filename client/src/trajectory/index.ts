@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
 import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
+import { COMMAND_IDS } from '../../../protocol/commands.js';
 import type { CompileResult } from '../../../protocol/lsp.js';
 import { gotoTurnInDebugger, registerTrajectoryDebugger } from '../debug/register.js';
 import type { TurnEventBody } from '../debug/trajectory-session.js';
@@ -9,8 +10,6 @@ import { OnnxCriticScorer } from '../onnx/critic-scorer.js';
 import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './panel.js';
 import { currentRubric } from './rubric-source.js';
 import { pickRunDirectory } from './run-picker.js';
-
-export const SHOW_TRAJECTORIES_COMMAND = 'mas.trajectory.show';
 
 /** What the trajectory features need from the extension (MasContext has all of it). */
 export interface TrajectoryHostContext {
@@ -67,7 +66,7 @@ export function registerTrajectoryFeatures(ctx: TrajectoryHostContext): void {
         panels,
         { dispose: () => void reader.dispose() },
         { dispose: () => void critic.dispose() },
-        vscode.commands.registerCommand(SHOW_TRAJECTORIES_COMMAND, async (target?: string | vscode.Uri) => {
+        vscode.commands.registerCommand(COMMAND_IDS.showTrajectories, async (target?: string | vscode.Uri) => {
             const root = typeof target === 'string' ? target : target?.fsPath ?? await pickRunDirectory();
             if (root) panels.show(root);
         }),
