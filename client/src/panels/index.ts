@@ -1,12 +1,16 @@
 /**
- * The webview panels of MAS Studio and their entry points for commands (DESIGN.md §6):
- * - `showDashboard(ctx, runDir?)`: the training dashboard, following `runDir` when given;
- * - `showGraph(ctx, uri)`: the live agent graph of a .mas document.
- * One panel of each kind per window; a second call reveals and retargets it. Both are restored after a
- * window reload by the serializers that `MasPanels` registers when it is created.
+ * The webview panels of MAS Studio (DESIGN.md §6): the training dashboard, the live agent graph of a .mas document
+ * and the trajectory views. One dashboard and one graph per window (a second call reveals and retargets it), one
+ * trajectory view per run directory. All are restored after a window reload by the serializers registered here.
  */
 import * as vscode from 'vscode';
-import type { GraphResponse } from '../../../protocol/lsp.js';
+import type { RunReader } from '../../../analysis/run-dir/service.js';
+import type { CompileResult, GraphResponse } from '../../../protocol/lsp.js';
+import type { TurnEventBody } from '../debug/trajectory-session.js';
+import type { OnnxCriticScorer } from '../onnx/critic-scorer.js';
+import type { DisposableScope } from '../scope.js';
+import { TRAJECTORY_VIEW_TYPE } from '../trajectory/panel.js';
+import { TrajectoryPanels } from '../trajectory/index.js';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardDeps } from './dashboard-panel.js';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphDeps } from './graph-panel.js';
 import { parseDashboardState, parseGraphState } from './messages.js';
@@ -14,41 +18,57 @@ import { parseDashboardState, parseGraphState } from './messages.js';
 export { DashboardPanel } from './dashboard-panel.js';
 export { GraphPanel } from './graph-panel.js';
 
-/** What the panels need from the extension's context object (MasContext satisfies it). */
+/** What the panels need from the extension's context object. */
 export interface PanelContext {
     readonly extension: vscode.ExtensionContext;
     readonly output: vscode.OutputChannel;
     /** `mas/graph` through the language client (waits for it to start; throws when it is not running). */
     requestGraph(uri: string): Promise<GraphResponse>;
-    readonly panels: MasPanels;
+    /** `mas/compile` through the language client, for the trajectory view's rubric. */
+    compile(uri: string): Promise<CompileResult>;
 }
 
-/** Owns the panels of one extension activation. */
+/** The trajectory view's workers, shared with the debugger; absent where a test needs only the other panels. */
+export interface TrajectoryWorkers {
+    reader: RunReader;
+    critic: OnnxCriticScorer;
+}
+
 export class MasPanels implements vscode.Disposable {
     private dashboard: DashboardPanel | undefined;
     private graph: GraphPanel | undefined;
-    private readonly subscriptions: vscode.Disposable[] = [];
+    private readonly trajectories: TrajectoryPanels | undefined;
 
-    constructor(private readonly ctx: Omit<PanelContext, 'panels'>) {
-        this.subscriptions.push(
-            vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-                deserializeWebviewPanel: async (panel, state: unknown) => {
-                    this.dashboard?.dispose();
-                    this.dashboard = new DashboardPanel(panel, this.dashboardDeps(), parseDashboardState(state));
-                },
-            }),
-            vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
-                deserializeWebviewPanel: async (panel, state: unknown) => {
-                    const restored = parseGraphState(state);
-                    if (!restored) {
-                        panel.dispose(); // nothing to follow: a graph view without a document is useless
-                        return;
-                    }
-                    this.graph?.dispose();
-                    this.graph = new GraphPanel(panel, vscode.Uri.parse(restored.uri), this.graphDeps());
-                },
-            }),
-        );
+    /** Registers the serializers into `scope`; the panels themselves are disposed by `dispose` (also in `scope`). */
+    constructor(private readonly ctx: PanelContext, scope: DisposableScope, workers?: TrajectoryWorkers) {
+        scope.push(this);
+        scope.push(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+            deserializeWebviewPanel: async (panel, state: unknown) => {
+                this.dashboard?.dispose();
+                this.dashboard = new DashboardPanel(panel, this.dashboardDeps(), parseDashboardState(state));
+            },
+        }));
+        scope.push(vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
+            deserializeWebviewPanel: async (panel, state: unknown) => {
+                const restored = parseGraphState(state);
+                if (!restored) {
+                    panel.dispose(); // nothing to follow: a graph view without a document is useless
+                    return;
+                }
+                this.graph?.dispose();
+                this.graph = new GraphPanel(panel, vscode.Uri.parse(restored.uri), this.graphDeps());
+            },
+        }));
+        if (!workers) return;
+        const trajectories = new TrajectoryPanels(ctx, workers.reader, workers.critic);
+        this.trajectories = trajectories;
+        scope.push(vscode.window.registerWebviewPanelSerializer(TRAJECTORY_VIEW_TYPE, {
+            deserializeWebviewPanel: async (panel, state: unknown) => {
+                const root = (state as { root?: unknown } | undefined)?.root;
+                if (typeof root === 'string') trajectories.show(root, panel);
+                else panel.dispose();
+            },
+        }));
     }
 
     /** Opens (or reveals) the dashboard; with `runDir`, shows that run. Throws with the reason when it is not a run. */
@@ -74,10 +94,20 @@ export class MasPanels implements vscode.Disposable {
         return this.graph;
     }
 
+    /** Opens (or reveals) the trajectory view of the run directory `root`. */
+    showTrajectories(root: string): void {
+        this.trajectories?.show(root);
+    }
+
+    /** The debugger stopped on a turn: the run's trajectory view follows it. */
+    followTurn(body: TurnEventBody): void {
+        this.trajectories?.follow(body);
+    }
+
     dispose(): void {
         this.dashboard?.dispose();
         this.graph?.dispose();
-        for (const s of this.subscriptions.splice(0)) s.dispose();
+        this.trajectories?.dispose();
     }
 
     private log(message: string): void {
@@ -104,14 +134,4 @@ export class MasPanels implements vscode.Disposable {
             onDispose: () => { this.graph = undefined; },
         };
     }
-}
-
-/** `mas.dashboard.show`: opens the dashboard, following `runDir` when given. */
-export function showDashboard(ctx: PanelContext, runDir?: string): DashboardPanel {
-    return ctx.panels.showDashboard(runDir);
-}
-
-/** `mas.graph.show`: opens the graph view of the .mas document `uri`. */
-export function showGraph(ctx: PanelContext, uri: vscode.Uri): GraphPanel {
-    return ctx.panels.showGraph(uri);
 }

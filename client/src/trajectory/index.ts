@@ -1,17 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
-import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
-import { COMMAND_IDS } from '../../../protocol/commands.js';
 import type { CompileResult } from '../../../protocol/lsp.js';
-import { gotoTurnInDebugger, registerTrajectoryDebugger } from '../debug/register.js';
+import { gotoTurnInDebugger } from '../debug/register.js';
 import type { TurnEventBody } from '../debug/trajectory-session.js';
-import { OnnxCriticScorer } from '../onnx/critic-scorer.js';
+import type { OnnxCriticScorer } from '../onnx/critic-scorer.js';
 import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './panel.js';
 import { currentRubric } from './rubric-source.js';
-import { pickRunDirectory } from './run-picker.js';
 
-/** What the trajectory features need from the extension (MasContext has all of it). */
+/** What the trajectory views need from the extension (MasContext has all of it). */
 export interface TrajectoryHostContext {
     extension: vscode.ExtensionContext;
     output: vscode.OutputChannel;
@@ -19,7 +16,7 @@ export interface TrajectoryHostContext {
 }
 
 /** The open trajectory views, one per run directory. */
-class TrajectoryPanels implements vscode.Disposable {
+export class TrajectoryPanels implements vscode.Disposable {
     private readonly panels = new Map<string, TrajectoryPanel>();
 
     constructor(private readonly ctx: TrajectoryHostContext, private readonly reader: RunReader, private readonly critic: OnnxCriticScorer) {}
@@ -51,32 +48,4 @@ class TrajectoryPanels implements vscode.Disposable {
         for (const view of [...this.panels.values()]) view.dispose();
         this.panels.clear();
     }
-}
-
-/**
- * Registers the trajectory view (`mas.trajectory.show`, restored after reloads), the `mas-trajectory` debugger
- * and the what-if critic. The run reader and the critic each live in a worker thread started on first use.
- */
-export function registerTrajectoryFeatures(ctx: TrajectoryHostContext): void {
-    const out = (name: string) => vscode.Uri.joinPath(ctx.extension.extensionUri, 'out', name).fsPath;
-    const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'), { cacheDir: vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'run-index').fsPath });
-    const critic = new OnnxCriticScorer(out('critic-worker.cjs'), () => vscode.workspace.isTrusted);
-    const panels = new TrajectoryPanels(ctx, reader, critic);
-    ctx.extension.subscriptions.push(
-        panels,
-        { dispose: () => void reader.dispose() },
-        { dispose: () => void critic.dispose() },
-        vscode.commands.registerCommand(COMMAND_IDS.showTrajectories, async (target?: string | vscode.Uri) => {
-            const root = typeof target === 'string' ? target : target?.fsPath ?? await pickRunDirectory();
-            if (root) panels.show(root);
-        }),
-        vscode.window.registerWebviewPanelSerializer(TRAJECTORY_VIEW_TYPE, {
-            deserializeWebviewPanel: async (panel, state: unknown) => {
-                const root = (state as { root?: unknown } | undefined)?.root;
-                if (typeof root === 'string') panels.show(root, panel);
-                else panel.dispose();
-            },
-        }),
-        ...registerTrajectoryDebugger({ reader, onTurn: body => panels.follow(body), pickRunDirectory }),
-    );
 }

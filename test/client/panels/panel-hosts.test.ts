@@ -16,6 +16,7 @@ vi.mock('vscode', async () => {
 });
 
 const { MasPanels } = await import('../../../client/src/panels/index.js');
+const { DisposableScope } = await import('../../../client/src/scope.js');
 const { GRAPH_DEBOUNCE_MS } = await import('../../../client/src/panels/graph-panel.js');
 const { Uri } = await import('./panel-fake.js');
 
@@ -33,12 +34,14 @@ afterEach(() => {
 function setup(requestGraph: (uri: string) => Promise<GraphResponse> = async () => mathTeam) {
     const logs: string[] = [];
     const request = vi.fn(requestGraph);
+    const scope = new DisposableScope();
     const panels = new MasPanels({
         extension: { extensionUri: Uri.file('/ext') } as never,
         output: { appendLine: (line: string) => logs.push(line) } as never,
         requestGraph: request,
-    });
-    cleanups.push(() => panels.dispose());
+        compile: async () => { throw new Error('not used by these panels'); },
+    }, scope);
+    cleanups.push(() => void scope.dispose());
     return { panels, logs, request, vs: fake.current! };
 }
 

@@ -1,42 +1,53 @@
 /**
- * The one object that owns everything the extension creates: disposables, the language client,
- * and (in later issues) trainer processes and webview panels. Disposing it releases them all.
+ * The one object that owns everything the extension creates, in two scopes (as rust-analyzer's ctx.ts):
+ * - the extension's lifetime: output channels, the training side, the panels, the workers, the debugger, the
+ *   command table;
+ * - the language client's lifetime: the client itself and what depends on it.
+ * Disposing the context releases the client scope first (the server is stopped while its output channel still
+ * exists), then the extension scope, last-acquired first.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
+import { RunDirWorkerClient } from '../../analysis/run-dir/worker-client.js';
 import { COMPILE_REQUEST, GRAPH_REQUEST, type CompileResult, type GraphResponse } from '../../protocol/lsp.js';
-import { registerCommands } from './commands.js';
-import { TrainingFeature } from './training-feature.js';
-import { MasPanels, showDashboard, showGraph } from './panels/index.js';
+import { commandTable, registerCommandTable } from './command-table.js';
+import { registerTrajectoryDebugger } from './debug/register.js';
+import { OnnxCriticScorer } from './onnx/critic-scorer.js';
+import { MasPanels } from './panels/index.js';
+import { DisposableScope } from './scope.js';
+import { pickRunDirectory } from './trajectory/run-picker.js';
+import { Training } from './training/training.js';
 
-export class MasContext {
-    private readonly disposables: vscode.Disposable[] = [];
+export class MasContext implements vscode.Disposable {
+    private readonly extensionScope = new DisposableScope();
+    private readonly clientScope = new DisposableScope();
     private client: LanguageClient | undefined;
     /** Settles when the language client has started (or failed to): requests wait for it. */
     private clientStarted: Promise<void> | undefined;
     readonly output: vscode.OutputChannel;
-    readonly training: TrainingFeature;
-    /** Webview panels (dashboard, graph); created at activation because it registers their serializers. */
+    readonly training: Training;
     readonly panels: MasPanels;
 
+    /**
+     * Activation: the commands are registered before the server is ready, so a command palette entry never fails
+     * with "not found"; the language client starts with the first .mas document (or the first command needing it).
+     */
     constructor(readonly extension: vscode.ExtensionContext) {
-        this.output = vscode.window.createOutputChannel('MAS Studio', { log: true });
-        this.disposables.push(this.output);
-        this.training = new TrainingFeature(extension, (uri) => this.compile(uri));
-        this.disposables.push(this.training);
-        this.panels = new MasPanels(this);
-        this.disposables.push(this.panels);
-        // The commands mas.dashboard.show / mas.graph.show (training-feature.ts) open the panels through these.
-        this.training.setPanels({
-            showDashboard: async (runDir) => {
-                showDashboard(this, runDir);
-                return { dashboard: runDir ?? null };
-            },
-            showGraph: async (uri) => {
-                showGraph(this, uri);
-                return { graph: uri.toString() };
-            },
-        });
+        const scope = this.extensionScope;
+        this.output = scope.push(vscode.window.createOutputChannel('MAS Studio', { log: true }));
+        this.training = new Training(extension, (uri) => this.compile(uri), scope);
+        // The run reader and the what-if critic each live in a worker thread started on first use.
+        const out = (name: string) => vscode.Uri.joinPath(extension.extensionUri, 'out', name).fsPath;
+        const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'), { cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'run-index').fsPath });
+        const critic = new OnnxCriticScorer(out('critic-worker.cjs'), () => vscode.workspace.isTrusted);
+        scope.push({ dispose: () => void reader.dispose() });
+        scope.push({ dispose: () => void critic.dispose() });
+        this.panels = new MasPanels(this, scope, { reader, critic });
+        scope.pushAll(registerTrajectoryDebugger({ reader, onTurn: (body) => this.panels.followTurn(body), pickRunDirectory }));
+        scope.pushAll(registerCommandTable(commandTable(this.training, this.panels), this.training.log));
+        // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
+        setImmediate(() => this.training.reattach());
+        this.startLanguageClientOnDemand();
     }
 
     /** `mas/compile` through the language client (protocol/lsp.ts). */
@@ -55,13 +66,6 @@ export class MasContext {
         return client.sendRequest(GRAPH_REQUEST, { uri });
     }
 
-    /** Registers the commands before the server is ready: a command palette entry must never fail with "not found". */
-    registerCommands(): void {
-        this.disposables.push(...registerCommands(this.training.handlers(), this.training.log));
-        // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
-        setImmediate(() => this.training.reattach());
-    }
-
     /** Starts the language client once; later calls share the first start. */
     ensureLanguageClient(): Promise<void> {
         this.clientStarted ??= this.startLanguageClient();
@@ -72,7 +76,7 @@ export class MasContext {
      * Activation does not start the server (activation stays cheap in a workspace that merely contains .mas
      * files): it starts with the first open .mas document, or when a command needs it (compile, graph).
      */
-    startLanguageClientOnDemand(): void {
+    private startLanguageClientOnDemand(): void {
         const start = (): void => {
             this.ensureLanguageClient().catch((error: Error) => this.output.appendLine(`language server failed to start: ${error.message}`));
         };
@@ -85,7 +89,7 @@ export class MasContext {
             opened.dispose();
             start();
         });
-        this.disposables.push(opened);
+        this.extensionScope.push(opened);
     }
 
     private async startLanguageClient(): Promise<void> {
@@ -100,14 +104,19 @@ export class MasContext {
             documentSelector: [{ language: 'mas' }],
             outputChannel: this.output,
         };
-        this.client = new LanguageClient('mas', 'MAS Language Server', serverOptions, clientOptions);
-        await this.client.start();
+        const client = new LanguageClient('mas', 'MAS Language Server', serverOptions, clientOptions);
+        this.client = client;
+        this.clientScope.push({
+            dispose: async () => {
+                if (this.client === client) this.client = undefined;
+                await client.stop();
+            },
+        });
+        await client.start();
     }
 
     async dispose(): Promise<void> {
-        const client = this.client;
-        this.client = undefined;
-        if (client) await client.stop();
-        for (const d of this.disposables.splice(0).reverse()) d.dispose();
+        await this.clientScope.dispose();
+        await this.extensionScope.dispose();
     }
 }
