@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
-import { pickRunDirectory } from './trajectory/run-picker.js';
+import { pickTrajectoryRun } from './runs/run-picker.js';
 import type { Training } from './training/training.js';
 import { toPath, workflowTarget } from './training-controller.js';
 
@@ -51,7 +51,7 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
             return { graph: uri.toString() };
         },
         showTrajectories: async (target) => {
-            const root = typeof target === 'string' ? target : (target as vscode.Uri | undefined)?.fsPath ?? await pickRunDirectory();
+            const root = typeof target === 'string' ? target : (target as vscode.Uri | undefined)?.fsPath ?? await pickTrajectoryRun();
             if (root) views.showTrajectories(root);
             return undefined;
         },

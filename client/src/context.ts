@@ -14,8 +14,9 @@ import { commandTable, registerCommandTable } from './command-table.js';
 import { registerTrajectoryDebugger } from './debug/register.js';
 import { OnnxCriticScorer } from './onnx/critic-scorer.js';
 import { MasPanels } from './panels/index.js';
+import { RunFollowers } from './runs/run-followers.js';
 import { DisposableScope } from './scope.js';
-import { pickRunDirectory } from './trajectory/run-picker.js';
+import { pickTrajectoryRun } from './runs/run-picker.js';
 import { Training } from './training/training.js';
 
 export class MasContext implements vscode.Disposable {
@@ -25,6 +26,8 @@ export class MasContext implements vscode.Disposable {
     /** Settles when the language client has started (or failed to): requests wait for it. */
     private clientStarted: Promise<void> | undefined;
     readonly output: vscode.OutputChannel;
+    /** One follower per run directory, shared by the dashboard and the followed trainers (so the status bar). */
+    readonly followers: RunFollowers;
     readonly training: Training;
     readonly panels: MasPanels;
 
@@ -35,7 +38,8 @@ export class MasContext implements vscode.Disposable {
     constructor(readonly extension: vscode.ExtensionContext) {
         const scope = this.extensionScope;
         this.output = scope.push(vscode.window.createOutputChannel('MAS Studio', { log: true }));
-        this.training = new Training(extension, (uri) => this.compile(uri), scope);
+        this.followers = scope.push(new RunFollowers());
+        this.training = new Training(extension, (uri) => this.compile(uri), scope, this.followers);
         // The run reader and the what-if critic each live in a worker thread started on first use.
         const out = (name: string) => vscode.Uri.joinPath(extension.extensionUri, 'out', name).fsPath;
         const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'), { cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'run-index').fsPath });
@@ -43,7 +47,7 @@ export class MasContext implements vscode.Disposable {
         scope.push({ dispose: () => void reader.dispose() });
         scope.push({ dispose: () => void critic.dispose() });
         this.panels = new MasPanels(this, scope, { reader, critic });
-        scope.pushAll(registerTrajectoryDebugger({ reader, onTurn: (body) => this.panels.followTurn(body), pickRunDirectory }));
+        scope.pushAll(registerTrajectoryDebugger({ reader, onTurn: (body) => this.panels.followTurn(body), pickRunDirectory: pickTrajectoryRun }));
         scope.pushAll(registerCommandTable(commandTable(this.training, this.panels), this.training.log));
         // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
         setImmediate(() => this.training.reattach());

@@ -3,18 +3,19 @@
  * end-to-end test can assert on) and says why when it cannot act. Trust is enforced again below this layer
  * (launchTrainer, runCheckEnv, TrainingSession.attach): the checks here only give the friendlier message.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../../protocol/commands.js';
 import { LAUNCH_FILES } from '../../protocol/launch.js';
 import type { CompileResult, MasDiagnostic } from '../../protocol/lsp.js';
-import { RUN_DIR_FILES } from '../../protocol/run-dir.js';
 import type { PythonEnvironment } from './python-env.js';
+import { runDirProblem, workspaceRunDirs } from './runs/run-directory.js';
+import { pickRunDirectory } from './runs/run-picker.js';
 import type { SessionView } from './session-view.js';
-import { createRunDir, listRunDirs, runSourceFile, writeSpec } from './training/run-dir.js';
+import { createRunDir, runSourceFile, writeSpec } from './training/run-dir.js';
 import { trainerRunArgs } from './training/trainer-args.js';
-import { readRunStatus, TrainingSession } from './training/training-session.js';
+import { readRunStatus, TrainingSession, type SessionOptions } from './training/training-session.js';
 import { UntrustedWorkspaceError, type TrustSource } from './training/trust.js';
 
 export type StartResult = { started: true; runDir: string; pid: number } | { started: false; reason: string };
@@ -57,7 +58,7 @@ export interface TrainingDeps {
     python: PythonEnvironment;
     view: SessionView;
     compile: (uri: string) => Promise<CompileResult>;
-    sessionOptions?: { pollMs?: number; stopGraceMs?: number };
+    sessionOptions?: SessionOptions;
 }
 
 export class TrainingController {
@@ -165,9 +166,7 @@ export class TrainingController {
 
     /** Runs under each workspace folder's runs/ (newest first). */
     private knownRuns(): string[] {
-        const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => path.join(f.uri.fsPath, 'runs'));
-        const isRun = (dir: string): boolean => existsSync(path.join(dir, RUN_DIR_FILES.run)) || existsSync(path.join(dir, LAUNCH_FILES.launch));
-        return roots.flatMap((root) => listRunDirs(root, (d) => readdirSync(d), isRun));
+        return workspaceRunDirs((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
     }
 
     /** On activation and when trust is granted: follow every run whose trainer is still alive. */
@@ -187,27 +186,17 @@ export class TrainingController {
 
     /** "MAS: Open Run…": pick a run; follow it when its trainer is alive, offer Resume when it is not finished. */
     async openRun(arg?: unknown): Promise<{ runDir?: string; following: boolean; resumed?: StartResult }> {
-        let runDir = toPath(arg);
-        if (!runDir) {
-            const browse = { label: '$(folder-opened) Browse…', description: 'a run directory anywhere', runDir: '' };
-            const items = this.knownRuns().map((dir) => {
-                const run = readRunStatus(dir);
-                // A killed trainer leaves status "running": say what is true now.
-                const status = run?.status === 'running' && !TrainingSession.trainerAlive(dir) ? 'interrupted' : run?.status;
-                const detail = run ? `${status} · ${run.steps_completed}/${run.steps_total} steps` : 'no run.json yet';
-                return { label: path.basename(dir), description: detail, runDir: dir };
-            });
-            const picked = await vscode.window.showQuickPick([...items, browse], { title: 'MAS: open a run', placeHolder: items.length ? 'runs/ in this workspace' : 'No runs/ folder here yet: browse for a run directory' });
-            if (!picked) return { following: false };
-            runDir = picked.runDir;
-            if (picked === browse) {
-                const folders = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Open Run' });
-                if (!folders?.[0]) return { following: false };
-                runDir = folders[0].fsPath;
-            }
-        }
-        if (!existsSync(path.join(runDir, RUN_DIR_FILES.run)) && !existsSync(path.join(runDir, LAUNCH_FILES.launch))) {
-            void vscode.window.showErrorMessage(`MAS: ${runDir} is not a run directory (no run.json): choose a folder under runs/ written by the trainer.`);
+        const runDir = toPath(arg) ?? await pickRunDirectory({ openLabel: 'Open Run', known: () => this.knownRuns().map((dir) => {
+            const run = readRunStatus(dir);
+            // A killed trainer leaves status "running": say what is true now.
+            const status = run?.status === 'running' && !TrainingSession.trainerAlive(dir) ? 'interrupted' : run?.status;
+            const detail = run ? `${status} · ${run.steps_completed}/${run.steps_total} steps` : 'no run.json yet';
+            return { label: path.basename(dir), description: detail, runDir: dir };
+        }) });
+        if (!runDir) return { following: false };
+        const problem = runDirProblem(runDir);
+        if (problem) {
+            void vscode.window.showErrorMessage(`MAS: ${problem}`);
             return { runDir, following: false };
         }
         let following = !!this.deps.view.find(runDir);

@@ -1,41 +1,29 @@
 /** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardSession. */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { LAUNCH_FILES } from '../../../protocol/launch.js';
-import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
 import type { DashboardSlot, DashboardState, DashboardToHost, DashboardToView } from '../../../protocol/webview-messages.js';
 import { DashboardSession } from './dashboard-session.js';
 import { parseDashboardToHost } from './messages.js';
 import { PanelHost } from './panel-host.js';
+import { runDirProblem } from '../runs/run-directory.js';
+import type { RunFollowers } from '../runs/run-followers.js';
+import { pickRunDirectory } from '../runs/run-picker.js';
 
 export const DASHBOARD_VIEW_TYPE = 'mas.dashboard';
 
 export interface DashboardDeps {
     extensionUri: vscode.Uri;
     log(message: string): void;
-    /** Where "Open Run…" starts browsing (the workspace's runs/ folder), if known. */
-    runsRoot(): vscode.Uri | undefined;
+    /** The run followers shared with the followed trainers (one per run directory). */
+    followers: RunFollowers;
     onDispose(): void;
-}
-
-/** Why a folder cannot be shown, or undefined when it looks like a run directory. */
-export function runDirProblem(dir: string): string | undefined {
-    if (!existsSync(dir)) return `${dir} does not exist.`;
-    // launch.json: a run the extension has just launched, before the trainer wrote its first file.
-    const markers = [RUN_DIR_FILES.run, RUN_DIR_FILES.metrics, LAUNCH_FILES.launch];
-    if (!markers.some((name) => existsSync(join(dir, name)))) {
-        return `${dir} is not a run directory (it has none of ${markers.join(', ')}). Choose a folder under runs/ written by the trainer.`;
-    }
-    return undefined;
 }
 
 export class DashboardPanel implements vscode.Disposable {
     private readonly host: PanelHost<DashboardToView, DashboardToHost>;
     readonly session: DashboardSession;
 
-    constructor(panel: vscode.WebviewPanel, private readonly deps: DashboardDeps, restored?: DashboardState) {
-        this.session = new DashboardSession((message) => this.host.post(message));
+    constructor(panel: vscode.WebviewPanel, deps: DashboardDeps, restored?: DashboardState) {
+        this.session = new DashboardSession((message) => this.host.post(message), {}, deps.followers);
         this.host = new PanelHost<DashboardToView, DashboardToHost>(panel, deps.extensionUri, {
             bundle: 'dashboard',
             title: 'MAS Training Dashboard',
@@ -84,12 +72,7 @@ export class DashboardPanel implements vscode.Disposable {
             this.session.clear('compare');
             return;
         }
-        const picked = await vscode.window.showOpenDialog({
-            canSelectFiles: false, canSelectFolders: true, canSelectMany: false,
-            openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run',
-            defaultUri: this.deps.runsRoot(),
-        });
-        const dir = picked?.[0]?.fsPath;
+        const dir = await pickRunDirectory({ openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run' });
         if (!dir) return;
         const problem = this.showRun(dir, message.slot);
         if (problem) void vscode.window.showErrorMessage(problem);

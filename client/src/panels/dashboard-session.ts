@@ -1,26 +1,29 @@
 /**
  * What the dashboard shows, kept on the host side without VS Code: a primary run and an optional comparison
- * run, each followed by a MetricsFollower whose events become dashboard messages. The records themselves
+ * run, each heard from the run directory's shared RunFollower, whose events become dashboard messages. The records themselves
  * are not kept here (the view holds them), so following a 100 000-step run costs the host almost nothing;
  * when the view reloads, `resend` reads the files again from the start.
  */
 import { basename } from 'node:path';
 import type { RunJson } from '../../../protocol/run-dir.js';
 import type { DashboardRunInfo, DashboardSlot, DashboardState, DashboardToView } from '../../../protocol/webview-messages.js';
-import { MetricsFollower, type MetricsFollowerOptions } from './metrics-follower.js';
+import type { RunFollowerOptions } from '../runs/run-follower.js';
+import { RunFollowers, type RunSubscription } from '../runs/run-followers.js';
 
 interface Followed {
     info: DashboardRunInfo;
-    follower: MetricsFollower;
+    subscription: RunSubscription;
 }
 
 export class DashboardSession {
     private readonly slots: Partial<Record<DashboardSlot, Followed>> = {};
     private readonly runDirs: Partial<Record<DashboardSlot, string>> = {};
 
+    /** `followers`: shared with the followed trainers; by default the dashboard's own, polling as `options` say. */
     constructor(
         private readonly post: (message: DashboardToView) => void,
-        private readonly options: MetricsFollowerOptions = {},
+        options: RunFollowerOptions = {},
+        private readonly followers = new RunFollowers(options),
     ) {}
 
     runDir(slot: DashboardSlot): string | undefined {
@@ -57,7 +60,7 @@ export class DashboardSession {
     }
 
     private stop(slot: DashboardSlot): void {
-        this.slots[slot]?.follower.dispose();
+        this.slots[slot]?.subscription.dispose();
         delete this.slots[slot];
     }
 
@@ -66,11 +69,14 @@ export class DashboardSession {
         const info: DashboardRunInfo = {
             slot, name: basename(runDir), runDir, status: 'unknown', stepsCompleted: 0, stepsTotal: null, error: null,
         };
-        const follower = new MetricsFollower(runDir, {
-            onReset: () => {
+        this.post({ type: 'dashboard/run', run: { ...info } });
+        const subscription = this.followers.follow(runDir, {
+            onReset: (cause) => {
                 info.stepsCompleted = 0;
                 this.post({ type: 'dashboard/run', run: { ...info } });
-                this.post({ type: 'dashboard/notice', slot, severity: 'info', message: `${info.name}: metrics.jsonl was rewritten (the run resumed from a checkpoint); curves reloaded.` });
+                if (cause === 'rewritten') {
+                    this.post({ type: 'dashboard/notice', slot, severity: 'info', message: `${info.name}: metrics.jsonl was rewritten (the run resumed from a checkpoint); curves reloaded.` });
+                }
             },
             onRecords: (records) => {
                 const last = records[records.length - 1];
@@ -89,10 +95,8 @@ export class DashboardSession {
                     ? `The run directory ${runDir} was deleted or moved. The curves read so far stay; open another run to continue.`
                     : `The run directory ${runDir} is back; following it again.`,
             }),
-        }, this.options);
-        this.slots[slot] = { info, follower };
-        this.post({ type: 'dashboard/run', run: { ...info } });
-        follower.start();
+        });
+        this.slots[slot] = { info, subscription };
     }
 }
 

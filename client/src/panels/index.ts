@@ -8,6 +8,7 @@ import type { RunReader } from '../../../analysis/run-dir/service.js';
 import type { CompileResult, GraphResponse } from '../../../protocol/lsp.js';
 import type { TurnEventBody } from '../debug/trajectory-session.js';
 import type { OnnxCriticScorer } from '../onnx/critic-scorer.js';
+import type { RunFollowers } from '../runs/run-followers.js';
 import type { DisposableScope } from '../scope.js';
 import { TRAJECTORY_VIEW_TYPE } from '../trajectory/panel.js';
 import { TrajectoryPanels } from '../trajectory/index.js';
@@ -24,6 +25,8 @@ export interface PanelContext {
     readonly output: vscode.OutputChannel;
     /** `mas/graph` through the language client (waits for it to start; throws when it is not running). */
     requestGraph(uri: string): Promise<GraphResponse>;
+    /** One follower per run directory, shared with the followed trainers. */
+    readonly followers: RunFollowers;
     /** `mas/compile` through the language client, for the trajectory view's rubric. */
     compile(uri: string): Promise<CompileResult>;
 }
@@ -118,10 +121,7 @@ export class MasPanels implements vscode.Disposable {
         return {
             extensionUri: this.ctx.extension.extensionUri,
             log: (m) => this.log(m),
-            runsRoot: () => {
-                const folder = vscode.workspace.workspaceFolders?.[0];
-                return folder ? vscode.Uri.joinPath(folder.uri, 'runs') : undefined;
-            },
+            followers: this.ctx.followers,
             onDispose: () => { this.dashboard = undefined; },
         };
     }

@@ -1,13 +1,15 @@
 /**
  * One followed run: a trainer this window launched, or one it re-attached to after a reload. Follows the run
- * directory (the source of truth, never a pipe): metrics for progress, the trainer's output for the log
- * channel, liveness for the end. No vscode here; the UI subscribes to the events.
+ * directory (the source of truth, never a pipe): metrics for progress (heard from the run directory's shared
+ * RunFollower, which the dashboard hears too), the trainer's output for the log channel, liveness for the end.
+ * No vscode here; the UI subscribes to the events.
  */
 import type { ChildProcess } from 'node:child_process';
-import { statSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { LAUNCH_FILES, type LaunchRecord } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
+import type { MetricsRecord } from '../../../protocol/run-dir.js';
+import { RunFollowers, type RunSubscription } from '../runs/run-followers.js';
 import type { TailChunk } from './file-tail.js';
 import { RunFileTail } from './run-file-tail.js';
 import { linuxProcFs, liveness, type Liveness, type ProcFs } from './process-identity.js';
@@ -22,11 +24,13 @@ import { readLatestCheckpoint, readLogFrom, readRunStatus, specFacts } from './r
 export { readRunStatus } from './run-files.js';
 
 export interface SessionOptions {
-    /** Re-read interval; fs.watch events trigger reads in between. */
+    /** The run followers shared with the dashboard; by default the session's own, re-reading every `pollMs`. */
+    followers?: RunFollowers;
+    /** Re-read interval of the session's own follower; fs.watch events trigger reads in between. */
     pollMs?: number;
     stopGraceMs?: number;
     proc?: ProcFs;
-    /** Bytes of an existing log/metrics file read when attaching (older content is skipped). */
+    /** Bytes of an existing trainer log read when attaching (older output is skipped). */
     attachTailBytes?: number;
 }
 
@@ -37,15 +41,15 @@ export class TrainingSession {
     readonly onLog = new Emitter<string[]>();
     readonly onEnd = new Emitter<RunOutcome>();
     private readonly progress: RunProgress;
-    private readonly metricsTail: RunFileTail;
     private readonly logTail: RunFileTail;
     private logRest = '';
     /** Files not read (links, FIFOs …), each said once in the log channel. */
     private readonly refused = new Set<string>();
-    private timer: NodeJS.Timeout | undefined;
-    private watcher: FSWatcher | undefined;
+    private run: RunSubscription | undefined;
     private ended: RunOutcome | undefined;
     private losing = false;
+    /** finish() reads the last output first: the reads it triggers must not finish again. */
+    private finishing = false;
     /** This window's child process, when it launched the trainer. */
     private child: ChildProcess | undefined;
     private stopRequested: boolean;
@@ -62,7 +66,6 @@ export class TrainingSession {
         this.stopRequested = record.stop_requested_at !== null;
         const tailBytes = ownChild ? Number.POSITIVE_INFINITY : options.attachTailBytes ?? LOG_TAIL_BYTES;
         this.progress = new RunProgress(path.join(runDir, RUN_DIR_FILES.metrics), run?.steps_total ?? spec.steps);
-        this.metricsTail = new RunFileTail(runDir, RUN_DIR_FILES.metrics, tailBytes);
         this.logTail = new RunFileTail(runDir, LAUNCH_FILES.processLog, tailBytes, record.log_offsets.process);
     }
 
@@ -106,40 +109,37 @@ export class TrainingSession {
         return this.progress.snapshot();
     }
 
+    /** Hears the run directory's follower: what metrics.jsonl holds now (before this returns), then each read. */
     private follow(): void {
-        this.timer = setInterval(() => this.poll(), this.options.pollMs ?? 500);
-        this.timer.unref(); // following a run never keeps the host process alive
-        try {
-            this.watcher = watch(this.runDir, () => this.poll());
-            this.watcher.on('error', () => this.watcher?.close());
-        } catch {
-            this.watcher = undefined; // polling alone still follows the run
-        }
-        this.poll();
+        const followers = this.options.followers ?? new RunFollowers({ pollMs: this.options.pollMs ?? 500 });
+        this.run = followers.follow(this.runDir, {
+            onReset: () => this.progress.reset(false),
+            onRecords: (records) => this.addRecords(records),
+            onRefused: (reason) => this.sayRefused(reason),
+            onDirectory: (gone) => { if (gone && !this.ended) void this.lost(); },
+            onPoll: () => this.afterRead(),
+        });
     }
 
-    /** Reads what is new; detects a deleted run directory and (after a re-attach) the trainer's death. */
+    /** Reads what is new now (instead of at the next poll). */
     poll(): void {
-        if (this.ended) return;
-        try {
-            statSync(this.runDir);
-        } catch {
-            void this.lost();
-            return;
-        }
-        this.readNew();
+        if (!this.ended) this.run?.poll();
+    }
+
+    private addRecords(records: MetricsRecord[]): void {
+        if (this.progress.total === undefined) this.progress.total = readRunStatus(this.runDir)?.steps_total;
+        if (this.progress.push(records)) this.onProgress.fire(this.progress.snapshot()!);
+    }
+
+    /** After each read of the run directory: the trainer's output, and (after a re-attach) the trainer's death. */
+    private afterRead(): void {
+        if (this.ended || this.finishing) return;
+        this.readLog();
         if (!this.child && liveness(identityOf(this.record), this.proc) !== 'alive') this.finish(undefined, null);
     }
 
-    private readNew(): void {
-        let chunk = this.metricsTail.read();
-        for (; chunk.kind === 'data'; chunk = this.metricsTail.read()) {
-            const before = this.progress.total;
-            if (before === undefined) this.progress.total = readRunStatus(this.runDir)?.steps_total;
-            if (this.progress.feed(chunk)) this.onProgress.fire(this.progress.snapshot()!);
-            if (chunk.bytes.length === 0) break;
-        }
-        this.sayRefused(chunk);
+    private readLog(): void {
+        let chunk: TailChunk;
         for (chunk = this.logTail.read(); chunk.kind === 'data'; chunk = this.logTail.read()) {
             if (chunk.fromStart) this.logRest = '';
             const text = this.logRest + chunk.bytes.toString('utf8');
@@ -149,13 +149,13 @@ export class TrainingSession {
             if (lines.length > 0) this.onLog.fire(lines);
             if (chunk.bytes.length === 0) break;
         }
-        this.sayRefused(chunk);
+        if (chunk.kind === 'refused') this.sayRefused(chunk.reason);
     }
 
-    private sayRefused(chunk: TailChunk): void {
-        if (chunk.kind !== 'refused' || this.refused.has(chunk.reason)) return;
-        this.refused.add(chunk.reason);
-        this.onLog.fire([`MAS: ${chunk.reason}`]);
+    private sayRefused(reason: string): void {
+        if (this.refused.has(reason)) return;
+        this.refused.add(reason);
+        this.onLog.fire([`MAS: ${reason}`]);
     }
 
     /** Liveness: exact from the child's exit status when this window spawned it, else by /proc identity. */
@@ -177,8 +177,10 @@ export class TrainingSession {
     }
 
     private finish(exitCode: number | null | undefined, signal: string | null): void {
-        if (this.ended || this.losing) return; // a deleted run directory is reported by lost(), not as a crash
-        this.readNew();
+        if (this.ended || this.losing || this.finishing) return; // a deleted run directory is reported by lost(), not as a crash
+        this.finishing = true;
+        this.run?.poll();
+        this.readLog();
         if (this.logRest) this.onLog.fire([this.logRest]);
         const run = readRunStatus(this.runDir);
         const processLog = readLogFrom(path.join(this.runDir, LAUNCH_FILES.processLog), this.record.log_offsets.process);
@@ -215,10 +217,8 @@ export class TrainingSession {
     }
 
     private unfollow(): void {
-        if (this.timer) clearInterval(this.timer);
-        this.timer = undefined;
-        this.watcher?.close();
-        this.watcher = undefined;
+        this.run?.dispose();
+        this.run = undefined;
     }
 
     /** Stops following; the trainer keeps running (detached) and can be re-attached later. */

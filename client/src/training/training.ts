@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { CompileResult } from '../../../protocol/lsp.js';
 import { PythonEnvironment } from '../python-env.js';
+import type { RunFollowers } from '../runs/run-followers.js';
 import type { DisposableScope } from '../scope.js';
 import { SessionView } from '../session-view.js';
 import { TrainingController } from '../training-controller.js';
@@ -17,14 +18,15 @@ export class Training {
     readonly view: SessionView;
     readonly controller: TrainingController;
 
-    constructor(extension: vscode.ExtensionContext, compile: (uri: string) => Promise<CompileResult>, scope: DisposableScope) {
+    /** `followers`: shared with the dashboard; by default the training side's own. */
+    constructor(extension: vscode.ExtensionContext, compile: (uri: string) => Promise<CompileResult>, scope: DisposableScope, followers?: RunFollowers) {
         const trust: TrustSource = { isTrusted: () => vscode.workspace.isTrusted };
         this.log = scope.push(vscode.window.createOutputChannel('MAS Trainer', { log: true }));
         this.python = scope.push(new PythonEnvironment(extension.extensionUri.fsPath, trust, this.log));
         this.view = scope.push(new SessionView(this.log, () => {
             void vscode.commands.executeCommand('setContext', 'mas.trainingRunning', this.view.running.length > 0);
         }));
-        this.controller = new TrainingController({ trust, python: this.python, view: this.view, compile });
+        this.controller = new TrainingController({ trust, python: this.python, view: this.view, compile, ...(followers ? { sessionOptions: { followers } } : {}) });
         scope.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reattach()));
     }
 

@@ -17,6 +17,7 @@ vi.mock('vscode', async () => {
 
 const { MasPanels } = await import('../../../client/src/panels/index.js');
 const { DisposableScope } = await import('../../../client/src/scope.js');
+const { RunFollowers } = await import('../../../client/src/runs/run-followers.js');
 const { GRAPH_DEBOUNCE_MS } = await import('../../../client/src/panels/graph-panel.js');
 const { Uri } = await import('./panel-fake.js');
 
@@ -40,6 +41,7 @@ function setup(requestGraph: (uri: string) => Promise<GraphResponse> = async () 
         output: { appendLine: (line: string) => logs.push(line) } as never,
         requestGraph: request,
         compile: async () => { throw new Error('not used by these panels'); },
+        followers: scope.push(new RunFollowers()),
     }, scope);
     cleanups.push(() => void scope.dispose());
     return { panels, logs, request, vs: fake.current! };

@@ -1,9 +1,11 @@
 /**
- * Follows one run directory for the dashboard: the records appended to metrics.jsonl and the status in
- * run.json. New bytes are noticed by fs.watch on the run directory (it also sees the atomic replace of
+ * Follows one run directory for everyone who shows it (the dashboard, a followed trainer and so the status bar):
+ * the records appended to metrics.jsonl and the status in run.json, told to each listener. RunFollowers keeps one
+ * per run directory. New bytes are noticed by fs.watch on the run directory (it also sees the atomic replace of
  * metrics.jsonl on resume and of run.json) and, because watching is unreliable on some file systems (network
  * drives, containers), by polling as well; both only trigger an incremental read, so a line reaches the
- * dashboard well within a second of being written. Nothing is kept here but the read position.
+ * listeners well within a second of being written. Nothing is kept here but the read position: a listener that
+ * joins later is given the history by reading the file again from the start (every listener hears `onReset`).
  *
  * The run directory is untrusted (a colleague's zip, a folder picked with Browse…): metrics.jsonl is located by the
  * trajectory reader's rule and read only if it is a regular file (RunFileTail: a link out of the run directory,
@@ -17,22 +19,27 @@ import { validateMetrics } from '../../../analysis/run-dir/validate.js';
 import { RUN_DIR_FILES, type MetricsRecord, type RunJson } from '../../../protocol/run-dir.js';
 import { RunFileTail } from '../training/run-file-tail.js';
 
-export interface MetricsFollowerEvents {
-    /** metrics.jsonl was replaced or truncated (a resume rewrote it): forget the records shown so far. */
-    onReset(): void;
+/** Why the records shown so far must be forgotten: the file was rewritten, or is read again for a newcomer. */
+export type ResetCause = 'rewritten' | 'reread';
+
+export interface RunListener {
+    /** metrics.jsonl was replaced or truncated (a resume rewrote it), or is read again from its start. */
+    onReset?(cause: ResetCause): void;
     /** Records appended since the last call, in file order (at most `batchSize` per call). */
-    onRecords(records: MetricsRecord[]): void;
+    onRecords?(records: MetricsRecord[]): void;
     /** A corrupt line (file:line), skipped. */
-    onIssue(issue: JsonlIssue): void;
+    onIssue?(issue: JsonlIssue): void;
     /** metrics.jsonl is not read (a link out of the run directory, a FIFO …): the reason, once until it changes. */
-    onRefused(reason: string): void;
+    onRefused?(reason: string): void;
     /** run.json changed (or could not be read: `error` says why). */
-    onRunJson(run: RunJson | undefined, error: string | undefined): void;
+    onRunJson?(run: RunJson | undefined, error: string | undefined): void;
     /** The run directory disappeared (`gone: true`) or came back. */
-    onDirectory(gone: boolean): void;
+    onDirectory?(gone: boolean): void;
+    /** After each read of a present run directory: for what a listener follows beside metrics.jsonl (a log, a pid). */
+    onPoll?(): void;
 }
 
-export interface MetricsFollowerOptions {
+export interface RunFollowerOptions {
     /** Polling fallback period; fs.watch usually triggers the read first. */
     pollMs?: number;
     /** Records per `onRecords` call, so a 100 000-step history reaches the view in several messages. */
@@ -48,8 +55,9 @@ export interface MetricsFollowerOptions {
 
 const MAX_ISSUES = 100;
 
-export class MetricsFollower {
-    private readonly tail: RunFileTail;
+export class RunFollower {
+    private readonly listeners = new Set<RunListener>();
+    private tail: RunFileTail;
     private refusal: string | undefined;
     private lines: JsonlLines<MetricsRecord>;
     private watcher: FSWatcher | undefined;
@@ -64,22 +72,60 @@ export class MetricsFollower {
     private readonly minReadIntervalMs: number;
     private lastRead = 0;
     private throttle: ReturnType<typeof setTimeout> | undefined;
+    private started = false;
 
-    constructor(readonly runDir: string, private readonly events: MetricsFollowerEvents, options: MetricsFollowerOptions = {}) {
-        const file = join(runDir, RUN_DIR_FILES.metrics);
+    constructor(readonly runDir: string, options: RunFollowerOptions = {}) {
         this.tail = new RunFileTail(runDir, RUN_DIR_FILES.metrics);
-        this.lines = new JsonlLines<MetricsRecord>(file, { validate: validateMetrics });
+        this.lines = new JsonlLines<MetricsRecord>(join(runDir, RUN_DIR_FILES.metrics), { validate: validateMetrics });
         this.pollMs = options.pollMs ?? 250;
         this.batchSize = options.batchSize ?? 5000;
         this.useWatch = options.watch ?? true;
         this.minReadIntervalMs = options.minReadIntervalMs ?? 100;
     }
 
+    get listenerCount(): number {
+        return this.listeners.size;
+    }
+
+    /**
+     * Adds a listener. The first one starts the following (what is there is read at once, before this returns);
+     * a later one gets the history because the files are read again from their start (`reread`).
+     */
+    add(listener: RunListener): void {
+        this.listeners.add(listener);
+        if (!this.started) {
+            this.start();
+            return;
+        }
+        if (this.gone) listener.onDirectory?.(true);
+        this.reread();
+    }
+
+    remove(listener: RunListener): void {
+        this.listeners.delete(listener);
+    }
+
+    /** Every listener forgets what it was told and hears the files again from their start (a view reloaded). */
+    reread(): void {
+        this.tail = new RunFileTail(this.runDir, RUN_DIR_FILES.metrics);
+        this.lines = new JsonlLines<MetricsRecord>(this.lines.file, { validate: validateMetrics });
+        this.runJsonStamp = '';
+        this.refusal = undefined;
+        this.emit((l) => l.onReset?.('reread'));
+        void this.poll();
+    }
+
     /** Reads what is there, then follows. */
-    start(): void {
+    private start(): void {
+        this.started = true;
         this.watchDirectory();
         this.timer = setInterval(() => void this.poll(), this.pollMs);
+        this.timer.unref?.(); // following a run never keeps the host process alive
         void this.poll();
+    }
+
+    private emit(tell: (listener: RunListener) => void): void {
+        for (const listener of [...this.listeners]) tell(listener);
     }
 
     /** Reads everything new. Safe to call at any time; calls never overlap their reads. */
@@ -88,17 +134,19 @@ export class MetricsFollower {
         const present = existsSync(this.runDir);
         if (present === this.gone) {
             this.gone = !present;
-            this.events.onDirectory(this.gone);
+            this.emit((l) => l.onDirectory?.(this.gone));
             if (present) this.watchDirectory();
         }
         if (!present) return;
         this.lastRead = Date.now();
         this.readMetrics();
+        this.emit((l) => l.onPoll?.());
         await this.readRunJson();
     }
 
     dispose(): void {
         this.disposed = true;
+        this.listeners.clear();
         this.watcher?.close();
         this.watcher = undefined;
         if (this.timer) clearInterval(this.timer);
@@ -146,11 +194,11 @@ export class MetricsFollower {
                 this.flush(pending);
                 pending = [];
                 this.lines = new JsonlLines<MetricsRecord>(this.lines.file, { validate: validateMetrics });
-                this.events.onReset();
+                this.emit((l) => l.onReset?.('rewritten'));
             }
             const batch = this.lines.push(chunk.bytes);
             for (const issue of batch.issues) {
-                if (this.issues++ < MAX_ISSUES) this.events.onIssue(issue);
+                if (this.issues++ < MAX_ISSUES) this.emit((l) => l.onIssue?.(issue));
             }
             for (const record of batch.records) {
                 pending.push(record);
@@ -167,11 +215,11 @@ export class MetricsFollower {
     private refuse(reason: string): void {
         if (reason === this.refusal) return;
         this.refusal = reason;
-        this.events.onRefused(reason);
+        this.emit((l) => l.onRefused?.(reason));
     }
 
     private flush(records: MetricsRecord[]): void {
-        if (records.length > 0) this.events.onRecords(records);
+        if (records.length > 0) this.emit((l) => l.onRecords?.(records));
     }
 
     private async readRunJson(): Promise<void> {
@@ -185,10 +233,13 @@ export class MetricsFollower {
         }
         if (stamp === this.runJsonStamp) return;
         this.runJsonStamp = stamp;
+        let run: RunJson | undefined;
+        let problem: string | undefined;
         try {
-            this.events.onRunJson(await readRunJson(this.runDir), undefined);
+            run = await readRunJson(this.runDir);
         } catch (error) {
-            this.events.onRunJson(undefined, (error as Error).message);
+            problem = (error as Error).message;
         }
+        this.emit((l) => l.onRunJson?.(run, problem));
     }
 }
