@@ -7,12 +7,12 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
 import { pickTrajectoryRun } from './runs/run-picker.js';
 import type { Training } from './training/training.js';
-import { toPath, workflowTarget } from './training-controller.js';
+import { toPath, workflowTarget } from './training/training-controller.js';
 
 export type CommandHandler = (...args: unknown[]) => Promise<unknown>;
 export type CommandTable = Record<CommandName, CommandHandler>;
 
-/** The views the commands open (client/src/panels, client/src/trajectory). */
+/** The views the commands open (client/src/views/). */
 export interface CommandViews {
     showDashboard(runDir: string | undefined): unknown;
     showGraph(document: vscode.Uri): unknown;
@@ -40,7 +40,7 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
             return training.python.showCheck(vscode.window.activeTextEditor?.document.uri);
         },
         showDashboard: async (arg) => {
-            const runDir = toPath(arg) ?? training.view.running[training.view.running.length - 1]?.runDir;
+            const runDir = toPath(arg) ?? training.trainers.running[training.trainers.running.length - 1]?.runDir;
             views.showDashboard(runDir);
             return { dashboard: runDir ?? null };
         },

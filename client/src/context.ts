@@ -13,7 +13,7 @@ import { COMPILE_REQUEST, GRAPH_REQUEST, type CompileResult, type GraphResponse 
 import { commandTable, registerCommandTable } from './command-table.js';
 import { registerTrajectoryDebugger } from './debug/register.js';
 import { OnnxCriticScorer } from './onnx/critic-scorer.js';
-import { MasPanels } from './panels/index.js';
+import { MasPanels } from './views/index.js';
 import { RunFollowers } from './runs/run-followers.js';
 import { DisposableScope } from './scope.js';
 import { pickTrajectoryRun } from './runs/run-picker.js';

@@ -24,7 +24,7 @@ const cleanups: (() => void)[] = [];
 let vs: VscodeFake;
 let feature: InstanceType<typeof Training>;
 let scope: InstanceType<typeof DisposableScope>;
-/** What the view commands opened: the panels themselves are tested in panels/panel-hosts.test.ts. */
+/** What the view commands opened: the panels themselves are tested in views/panel-hosts.test.ts. */
 let shown: unknown[];
 let compiled: CompileResult;
 let compileCalls: string[];
@@ -124,7 +124,7 @@ describe('MAS commands', () => {
         const next = new Training({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async () => compiled, nextScope);
         cleanups.push(() => void nextScope.dispose());
         expect(next.reattach()).toEqual([runDir]);
-        expect(next.view.running.map((s) => s.runDir)).toEqual([runDir]);
+        expect(next.trainers.running.map((s) => s.runDir)).toEqual([runDir]);
         const stopped = vs.nextMessage();
         expect(await next.controller.stop()).toEqual({ stopped: [runDir] });
         expect((await stopped).text).toContain('was stopped');

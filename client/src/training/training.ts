@@ -5,17 +5,17 @@
  */
 import * as vscode from 'vscode';
 import type { CompileResult } from '../../../protocol/lsp.js';
-import { PythonEnvironment } from '../python-env.js';
+import { PythonEnvironment } from './python-env.js';
 import type { RunFollowers } from '../runs/run-followers.js';
 import type { DisposableScope } from '../scope.js';
-import { SessionView } from '../session-view.js';
-import { TrainingController } from '../training-controller.js';
+import { AttachedTrainers } from './attached-trainers.js';
+import { TrainingController } from './training-controller.js';
 import type { TrustSource } from './trust.js';
 
 export class Training {
     readonly log: vscode.LogOutputChannel;
     readonly python: PythonEnvironment;
-    readonly view: SessionView;
+    readonly trainers: AttachedTrainers;
     readonly controller: TrainingController;
 
     /** `followers`: shared with the dashboard; by default the training side's own. */
@@ -23,10 +23,10 @@ export class Training {
         const trust: TrustSource = { isTrusted: () => vscode.workspace.isTrusted };
         this.log = scope.push(vscode.window.createOutputChannel('MAS Trainer', { log: true }));
         this.python = scope.push(new PythonEnvironment(extension.extensionUri.fsPath, trust, this.log));
-        this.view = scope.push(new SessionView(this.log, () => {
-            void vscode.commands.executeCommand('setContext', 'mas.trainingRunning', this.view.running.length > 0);
+        this.trainers = scope.push(new AttachedTrainers(this.log, () => {
+            void vscode.commands.executeCommand('setContext', 'mas.trainingRunning', this.trainers.running.length > 0);
         }));
-        this.controller = new TrainingController({ trust, python: this.python, view: this.view, compile, ...(followers ? { sessionOptions: { followers } } : {}) });
+        this.controller = new TrainingController({ trust, python: this.python, trainers: this.trainers, compile, ...(followers ? { attachmentOptions: { followers } } : {}) });
         scope.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reattach()));
     }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DashboardToView } from '../../../protocol/webview-messages.js';
-import { DashboardSession } from '../../../client/src/panels/dashboard-session.js';
+import { DashboardFeed } from '../../../client/src/views/dashboard/dashboard-feed.js';
 import { isRunDirectory, runDirProblem, workspaceRunDirs } from '../../../client/src/runs/run-directory.js';
 import type { ResetCause } from '../../../client/src/runs/run-follower.js';
 import { RunFollowers } from '../../../client/src/runs/run-followers.js';
@@ -62,7 +62,7 @@ describe('RunFollowers', () => {
         const trainer = listener();
         shared.follow(dir, trainer.events);
         const posted: DashboardToView[] = [];
-        const dashboard = new DashboardSession((m) => posted.push(m), {}, shared);
+        const dashboard = new DashboardFeed((m) => posted.push(m), {}, shared);
         cleanups.push(() => dashboard.dispose());
         dashboard.setRun('primary', dir);
         expect(shared.size).toBe(1);

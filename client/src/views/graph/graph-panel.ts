@@ -4,11 +4,11 @@
  * for one: the view sends only an id, which is looked up in the last model the host itself received.
  */
 import * as vscode from 'vscode';
-import type { GraphModel } from '../../../protocol/graph-model.js';
-import type { GraphResponse } from '../../../protocol/lsp.js';
-import type { GraphState, GraphToHost, GraphToView } from '../../../protocol/webview-messages.js';
-import { parseGraphToHost } from './messages.js';
-import { PanelHost } from './panel-host.js';
+import type { GraphModel } from '../../../../protocol/graph-model.js';
+import type { GraphResponse } from '../../../../protocol/lsp.js';
+import type { GraphState, GraphToHost, GraphToView } from '../../../../protocol/webview-messages.js';
+import { parseGraphToHost } from '../common/messages.js';
+import { PanelHost } from '../common/panel-host.js';
 
 export const GRAPH_VIEW_TYPE = 'mas.graph';
 /** Long enough to skip the intermediate states of fast typing, short enough to feel live. */

@@ -10,14 +10,14 @@ import type { TurnEventBody } from '../debug/trajectory-session.js';
 import type { OnnxCriticScorer } from '../onnx/critic-scorer.js';
 import type { RunFollowers } from '../runs/run-followers.js';
 import type { DisposableScope } from '../scope.js';
-import { TRAJECTORY_VIEW_TYPE } from '../trajectory/panel.js';
-import { TrajectoryPanels } from '../trajectory/index.js';
-import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardDeps } from './dashboard-panel.js';
-import { GRAPH_VIEW_TYPE, GraphPanel, type GraphDeps } from './graph-panel.js';
-import { parseDashboardState, parseGraphState } from './messages.js';
+import { TRAJECTORY_VIEW_TYPE } from './trajectory/trajectory-panel.js';
+import { TrajectoryPanels } from './trajectory/trajectory-panels.js';
+import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardDeps } from './dashboard/dashboard-panel.js';
+import { GRAPH_VIEW_TYPE, GraphPanel, type GraphDeps } from './graph/graph-panel.js';
+import { parseDashboardState, parseGraphState } from './common/messages.js';
 
-export { DashboardPanel } from './dashboard-panel.js';
-export { GraphPanel } from './graph-panel.js';
+export { DashboardPanel } from './dashboard/dashboard-panel.js';
+export { GraphPanel } from './graph/graph-panel.js';
 
 /** What the panels need from the extension's context object. */
 export interface PanelContext {

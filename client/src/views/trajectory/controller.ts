@@ -1,12 +1,12 @@
-import { mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
-import { withOutput } from '../../../analysis/run-dir/edited-turns.js';
-import type { RescoreSettings } from '../../../analysis/run-dir/rescore.js';
-import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
-import type { RunReader } from '../../../analysis/run-dir/service.js';
-import { declaredAgents, groupView, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
-import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
-import type { RewardSpec } from '../../../protocol/run-spec.js';
-import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../protocol/trajectory-messages.js';
+import { mergeAggregates } from '../../../../analysis/run-dir/aggregate.js';
+import { withOutput } from '../../../../analysis/run-dir/edited-turns.js';
+import type { RescoreSettings } from '../../../../analysis/run-dir/rescore.js';
+import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
+import type { RunReader } from '../../../../analysis/run-dir/service.js';
+import { declaredAgents, groupView, rolloutView, summarizeRun } from '../../../../analysis/run-dir/view-model.js';
+import type { TrajectoryRecord } from '../../../../protocol/run-dir.js';
+import type { RewardSpec } from '../../../../protocol/run-spec.js';
+import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../../protocol/trajectory-messages.js';
 
 /** Critic credit for a transcript (client/src/onnx): per decision, or a reason it is unavailable. */
 export interface CriticScorer {

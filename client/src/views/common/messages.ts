@@ -1,6 +1,6 @@
 import type {
     DashboardSlot, DashboardState, DashboardToHost, GraphState, GraphToHost,
-} from '../../../protocol/webview-messages.js';
+} from '../../../../protocol/webview-messages.js';
 
 /**
  * Checks for what comes back from a webview: its messages and the state the serializer restores. A webview

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RescoreSettings } from '../../../analysis/run-dir/rescore.js';
-import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
-import type { CompileResult } from '../../../protocol/lsp.js';
+import type { RescoreSettings } from '../../../../analysis/run-dir/rescore.js';
+import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
+import type { CompileResult } from '../../../../protocol/lsp.js';
 
 /** The .mas file a run came from: absolute as recorded, or relative to a workspace folder. */
 export function workflowFile(index: RunIndex): vscode.Uri {

@@ -23,10 +23,10 @@ import { readLatestCheckpoint, readLogFrom, readRunStatus, specFacts } from './r
 
 export { readRunStatus } from './run-files.js';
 
-export interface SessionOptions {
-    /** The run followers shared with the dashboard; by default the session's own, re-reading every `pollMs`. */
+export interface AttachmentOptions {
+    /** The run followers shared with the dashboard; by default the attachment's own, re-reading every `pollMs`. */
     followers?: RunFollowers;
-    /** Re-read interval of the session's own follower; fs.watch events trigger reads in between. */
+    /** Re-read interval of the attachment's own follower; fs.watch events trigger reads in between. */
     pollMs?: number;
     stopGraceMs?: number;
     proc?: ProcFs;
@@ -36,7 +36,7 @@ export interface SessionOptions {
 
 const LOG_TAIL_BYTES = 64 * 1024;
 
-export class TrainingSession {
+export class TrainerAttachment {
     readonly onProgress = new Emitter<ProgressSnapshot>();
     readonly onLog = new Emitter<string[]>();
     readonly onEnd = new Emitter<RunOutcome>();
@@ -56,7 +56,7 @@ export class TrainingSession {
     private readonly proc: ProcFs;
     workflow: string;
 
-    private constructor(readonly runDir: string, private record: LaunchRecord, private readonly options: SessionOptions, child?: ChildProcess) {
+    private constructor(readonly runDir: string, private record: LaunchRecord, private readonly options: AttachmentOptions, child?: ChildProcess) {
         this.child = child;
         const ownChild = child !== undefined;
         this.proc = options.proc ?? linuxProcFs;
@@ -70,25 +70,25 @@ export class TrainingSession {
     }
 
     /** Launches the trainer (trust checked inside launchTrainer) and starts following its run directory. */
-    static async launch(input: LaunchInput, options: SessionOptions = {}): Promise<TrainingSession> {
+    static async launch(input: LaunchInput, options: AttachmentOptions = {}): Promise<TrainerAttachment> {
         const { record, child } = await launchTrainer(input);
-        const session = new TrainingSession(input.runDir, record, options, child);
-        child.once('exit', (code, signal) => session.finish(code, signal));
-        session.follow();
-        return session;
+        const attachment = new TrainerAttachment(input.runDir, record, options, child);
+        child.once('exit', (code, signal) => attachment.finish(code, signal));
+        attachment.follow();
+        return attachment;
     }
 
     /**
      * Re-attaches to a run directory whose trainer is still alive (pid, start time and command line all match
      * launch.json); undefined otherwise. Only in a trusted workspace: launch.json is a workspace file.
      */
-    static attach(runDir: string, trust: TrustSource, options: SessionOptions = {}): TrainingSession | undefined {
+    static attach(runDir: string, trust: TrustSource, options: AttachmentOptions = {}): TrainerAttachment | undefined {
         assertTrusted(trust, 'Re-attaching to a running trainer');
-        if (!TrainingSession.trainerAlive(runDir, options.proc)) return undefined;
+        if (!TrainerAttachment.trainerAlive(runDir, options.proc)) return undefined;
         const record = readLaunchRecord(runDir)!;
-        const session = new TrainingSession(runDir, record, options);
-        session.follow();
-        return session;
+        const attachment = new TrainerAttachment(runDir, record, options);
+        attachment.follow();
+        return attachment;
     }
 
     /** Whether launch.json names a live trainer of this run directory (pid, start time and command line). */

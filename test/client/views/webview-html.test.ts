@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDashboardState, parseDashboardToHost, parseGraphState, parseGraphToHost } from '../../../client/src/panels/messages.js';
-import { contentSecurityPolicy, createNonce, webviewHtml } from '../../../client/src/panels/webview-html.js';
+import { parseDashboardState, parseDashboardToHost, parseGraphState, parseGraphToHost } from '../../../client/src/views/common/messages.js';
+import { contentSecurityPolicy, createNonce, webviewHtml } from '../../../client/src/views/common/webview-html.js';
 
 describe('webview HTML', () => {
     it('has a strict CSP whose only script source is a fresh nonce', () => {

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunReader } from '../../../analysis/run-dir/service.js';
-import type { CompileResult } from '../../../protocol/lsp.js';
-import { gotoTurnInDebugger } from '../debug/register.js';
-import type { TurnEventBody } from '../debug/trajectory-session.js';
-import type { OnnxCriticScorer } from '../onnx/critic-scorer.js';
-import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './panel.js';
+import type { RunReader } from '../../../../analysis/run-dir/service.js';
+import type { CompileResult } from '../../../../protocol/lsp.js';
+import { gotoTurnInDebugger } from '../../debug/register.js';
+import type { TurnEventBody } from '../../debug/trajectory-session.js';
+import type { OnnxCriticScorer } from '../../onnx/critic-scorer.js';
+import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './trajectory-panel.js';
 import { currentRubric } from './rubric-source.js';
 
 /** What the trajectory views need from the extension (MasContext has all of it). */

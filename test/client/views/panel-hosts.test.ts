@@ -15,10 +15,10 @@ vi.mock('vscode', async () => {
     return fake.current.vscode;
 });
 
-const { MasPanels } = await import('../../../client/src/panels/index.js');
+const { MasPanels } = await import('../../../client/src/views/index.js');
 const { DisposableScope } = await import('../../../client/src/scope.js');
 const { RunFollowers } = await import('../../../client/src/runs/run-followers.js');
-const { GRAPH_DEBOUNCE_MS } = await import('../../../client/src/panels/graph-panel.js');
+const { GRAPH_DEBOUNCE_MS } = await import('../../../client/src/views/graph/graph-panel.js');
 const { Uri } = await import('./panel-fake.js');
 
 const mathTeam = JSON.parse(readFileSync(new URL('../../fixtures/webview/graph-math-team.json', import.meta.url), 'utf8')) as GraphModel;

@@ -1,22 +1,22 @@
 /**
  * Start / Stop / Open Run and re-attach on activation. Each command returns what it did (a value an
  * end-to-end test can assert on) and says why when it cannot act. Trust is enforced again below this layer
- * (launchTrainer, runCheckEnv, TrainingSession.attach): the checks here only give the friendlier message.
+ * (launchTrainer, runCheckEnv, TrainerAttachment.attach): the checks here only give the friendlier message.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { COMMAND_IDS } from '../../protocol/commands.js';
-import { LAUNCH_FILES } from '../../protocol/launch.js';
-import type { CompileResult, MasDiagnostic } from '../../protocol/lsp.js';
+import { COMMAND_IDS } from '../../../protocol/commands.js';
+import { LAUNCH_FILES } from '../../../protocol/launch.js';
+import type { CompileResult, MasDiagnostic } from '../../../protocol/lsp.js';
 import type { PythonEnvironment } from './python-env.js';
-import { runDirProblem, workspaceRunDirs } from './runs/run-directory.js';
-import { pickRunDirectory } from './runs/run-picker.js';
-import type { SessionView } from './session-view.js';
-import { createRunDir, runSourceFile, writeSpec } from './training/run-dir.js';
-import { trainerRunArgs } from './training/trainer-args.js';
-import { readRunStatus, TrainingSession, type SessionOptions } from './training/training-session.js';
-import { UntrustedWorkspaceError, type TrustSource } from './training/trust.js';
+import { runDirProblem, workspaceRunDirs } from '../runs/run-directory.js';
+import { pickRunDirectory } from '../runs/run-picker.js';
+import type { AttachedTrainers } from './attached-trainers.js';
+import { createRunDir, runSourceFile, writeSpec } from './run-dir.js';
+import { trainerRunArgs } from './trainer-args.js';
+import { readRunStatus, TrainerAttachment, type AttachmentOptions } from './trainer-attachment.js';
+import { UntrustedWorkspaceError, type TrustSource } from './trust.js';
 
 export type StartResult = { started: true; runDir: string; pid: number } | { started: false; reason: string };
 
@@ -56,9 +56,9 @@ function firstProblem(diagnostics: MasDiagnostic[]): string {
 export interface TrainingDeps {
     trust: TrustSource;
     python: PythonEnvironment;
-    view: SessionView;
+    trainers: AttachedTrainers;
     compile: (uri: string) => Promise<CompileResult>;
-    sessionOptions?: SessionOptions;
+    attachmentOptions?: AttachmentOptions;
 }
 
 export class TrainingController {
@@ -74,7 +74,7 @@ export class TrainingController {
     private fail(reason: string, ...actions: string[]): { started: false; reason: string } {
         void vscode.window.showErrorMessage(reason, ...actions).then((choice) => {
             if (choice === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-            if (choice === 'Show Log') this.deps.view.log.show(true);
+            if (choice === 'Show Log') this.deps.trainers.log.show(true);
         });
         return { started: false, reason };
     }
@@ -111,36 +111,36 @@ export class TrainingController {
             const runDir = createRunDir(path.join(folder, 'runs'), compiled.spec.workflow, new Date());
             const specFile = writeSpec(runDir, compiled.spec);
             const args = trainerRunArgs({ specFile, runDir, trainerRoot: this.deps.python.trainerRoot });
-            this.deps.view.log.info(`launch: ${python.describe} ${JSON.stringify(args)} (cwd ${runDir})`);
-            let session: TrainingSession;
+            this.deps.trainers.log.info(`launch: ${python.describe} ${JSON.stringify(args)} (cwd ${runDir})`);
+            let trainer: TrainerAttachment;
             try {
-                session = await TrainingSession.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.sessionOptions);
+                trainer = await TrainerAttachment.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.attachmentOptions);
             } catch (error) {
                 return this.fail(`MAS: ${(error as Error).message}`, 'Show Log');
             }
-            this.deps.view.add(session);
+            this.deps.trainers.add(trainer);
 
             // Keep the notification until the first step (or the end): loading a real model takes a while.
             progress.report({ message: `loading models… (run ${path.basename(runDir)})` });
             await new Promise<void>((resolve) => {
-                const subs = [session.onProgress.on(() => done()), session.onEnd.on(() => done()), token.onCancellationRequested(() => { void session.stop(); done(); })];
+                const subs = [trainer.onProgress.on(() => done()), trainer.onEnd.on(() => done()), token.onCancellationRequested(() => { void trainer.stop(); done(); })];
                 function done(): void {
                     subs.forEach((s) => s.dispose());
                     resolve();
                 }
-                if (session.snapshot || session.outcome) done();
+                if (trainer.snapshot || trainer.outcome) done();
             });
-            return { started: true as const, runDir, pid: session.pid };
+            return { started: true as const, runDir, pid: trainer.pid };
         });
     }
 
     /**
-     * "MAS: Stop Training": the one running session, or the one the user picks. A run directory argument (status
+     * "MAS: Stop Training": the one running trainer, or the one the user picks. A run directory argument (status
      * bar, explorer) names its run; a .mas argument (the editor-title button) names the runs compiled from it, and
      * when none was, the user picks among the running ones rather than being told that nothing runs.
      */
     async stop(arg?: unknown): Promise<{ stopped: string[]; reason?: string }> {
-        const running = this.deps.view.running;
+        const running = this.deps.trainers.running;
         const target = toPath(arg);
         let wanted = target ? running.filter((s) => s.runDir === target) : running;
         let mustPick = false;
@@ -155,9 +155,9 @@ export class TrainingController {
         }
         let targets = wanted;
         if (wanted.length > 1 || mustPick) {
-            const pick = await vscode.window.showQuickPick(wanted.map((s) => ({ label: path.basename(s.runDir), description: `pid ${s.pid}`, session: s })), { title: 'MAS: stop which run?', canPickMany: true });
+            const pick = await vscode.window.showQuickPick(wanted.map((s) => ({ label: path.basename(s.runDir), description: `pid ${s.pid}`, trainer: s })), { title: 'MAS: stop which run?', canPickMany: true });
             if (!pick || pick.length === 0) return { stopped: [], reason: 'cancelled' };
-            targets = pick.map((p) => p.session);
+            targets = pick.map((p) => p.trainer);
         }
         await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MAS: stopping training…' },
             () => Promise.all(targets.map((s) => s.stop())));
@@ -174,11 +174,11 @@ export class TrainingController {
         if (!this.deps.trust.isTrusted()) return [];
         const attached: string[] = [];
         for (const runDir of this.knownRuns()) {
-            if (this.deps.view.find(runDir)) continue;
-            const session = TrainingSession.attach(runDir, this.deps.trust, this.deps.sessionOptions);
-            if (!session) continue;
-            this.deps.view.add(session);
-            this.deps.view.log.info(`re-attached to ${runDir} (pid ${session.pid})`);
+            if (this.deps.trainers.find(runDir)) continue;
+            const trainer = TrainerAttachment.attach(runDir, this.deps.trust, this.deps.attachmentOptions);
+            if (!trainer) continue;
+            this.deps.trainers.add(trainer);
+            this.deps.trainers.log.info(`re-attached to ${runDir} (pid ${trainer.pid})`);
             attached.push(runDir);
         }
         return attached;
@@ -189,7 +189,7 @@ export class TrainingController {
         const runDir = toPath(arg) ?? await pickRunDirectory({ openLabel: 'Open Run', known: () => this.knownRuns().map((dir) => {
             const run = readRunStatus(dir);
             // A killed trainer leaves status "running": say what is true now.
-            const status = run?.status === 'running' && !TrainingSession.trainerAlive(dir) ? 'interrupted' : run?.status;
+            const status = run?.status === 'running' && !TrainerAttachment.trainerAlive(dir) ? 'interrupted' : run?.status;
             const detail = run ? `${status} · ${run.steps_completed}/${run.steps_total} steps` : 'no run.json yet';
             return { label: path.basename(dir), description: detail, runDir: dir };
         }) });
@@ -199,11 +199,11 @@ export class TrainingController {
             void vscode.window.showErrorMessage(`MAS: ${problem}`);
             return { runDir, following: false };
         }
-        let following = !!this.deps.view.find(runDir);
+        let following = !!this.deps.trainers.find(runDir);
         if (!following && this.deps.trust.isTrusted()) {
-            const session = TrainingSession.attach(runDir, this.deps.trust, this.deps.sessionOptions);
-            if (session) {
-                this.deps.view.add(session);
+            const trainer = TrainerAttachment.attach(runDir, this.deps.trust, this.deps.attachmentOptions);
+            if (trainer) {
+                this.deps.trainers.add(trainer);
                 following = true;
             }
         }
@@ -229,9 +229,9 @@ export class TrainingController {
         const python = await this.deps.python.resolve();
         const args = trainerRunArgs({ specFile: path.join(runDir, LAUNCH_FILES.spec), runDir, trainerRoot: this.deps.python.trainerRoot, resume: true });
         try {
-            const session = await TrainingSession.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.sessionOptions);
-            this.deps.view.add(session);
-            return { started: true, runDir, pid: session.pid };
+            const trainer = await TrainerAttachment.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.attachmentOptions);
+            this.deps.trainers.add(trainer);
+            return { started: true, runDir, pid: trainer.pid };
         } catch (error) {
             return this.fail(`MAS: ${(error as Error).message}`, 'Show Log');
         }

@@ -1,12 +1,12 @@
-/** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardSession. */
+/** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardFeed. */
 import * as vscode from 'vscode';
-import type { DashboardSlot, DashboardState, DashboardToHost, DashboardToView } from '../../../protocol/webview-messages.js';
-import { DashboardSession } from './dashboard-session.js';
-import { parseDashboardToHost } from './messages.js';
-import { PanelHost } from './panel-host.js';
-import { runDirProblem } from '../runs/run-directory.js';
-import type { RunFollowers } from '../runs/run-followers.js';
-import { pickRunDirectory } from '../runs/run-picker.js';
+import type { DashboardSlot, DashboardState, DashboardToHost, DashboardToView } from '../../../../protocol/webview-messages.js';
+import { DashboardFeed } from './dashboard-feed.js';
+import { parseDashboardToHost } from '../common/messages.js';
+import { PanelHost } from '../common/panel-host.js';
+import { runDirProblem } from '../../runs/run-directory.js';
+import type { RunFollowers } from '../../runs/run-followers.js';
+import { pickRunDirectory } from '../../runs/run-picker.js';
 
 export const DASHBOARD_VIEW_TYPE = 'mas.dashboard';
 
@@ -20,25 +20,25 @@ export interface DashboardDeps {
 
 export class DashboardPanel implements vscode.Disposable {
     private readonly host: PanelHost<DashboardToView, DashboardToHost>;
-    readonly session: DashboardSession;
+    readonly feed: DashboardFeed;
 
     constructor(panel: vscode.WebviewPanel, deps: DashboardDeps, restored?: DashboardState) {
-        this.session = new DashboardSession((message) => this.host.post(message), {}, deps.followers);
+        this.feed = new DashboardFeed((message) => this.host.post(message), {}, deps.followers);
         this.host = new PanelHost<DashboardToView, DashboardToHost>(panel, deps.extensionUri, {
             bundle: 'dashboard',
             title: 'MAS Training Dashboard',
             parse: parseDashboardToHost,
-            onReady: () => this.session.resend(),
+            onReady: () => this.feed.resend(),
             onMessage: (message) => void this.onMessage(message),
             onDispose: () => {
-                this.session.dispose();
+                this.feed.dispose();
                 deps.onDispose();
             },
             log: deps.log,
         });
         // Restored after a window reload: only folders that still look like runs are followed again.
         for (const [slot, dir] of [['primary', restored?.primaryRunDir], ['compare', restored?.compareRunDir]] as const) {
-            if (dir && !runDirProblem(dir)) this.session.setRun(slot, dir);
+            if (dir && !runDirProblem(dir)) this.feed.setRun(slot, dir);
         }
     }
 
@@ -55,7 +55,7 @@ export class DashboardPanel implements vscode.Disposable {
     showRun(runDir: string, slot: DashboardSlot = 'primary'): string | undefined {
         const problem = runDirProblem(runDir);
         if (problem) return problem;
-        if (this.session.runDir(slot) !== runDir) this.session.setRun(slot, runDir);
+        if (this.feed.runDir(slot) !== runDir) this.feed.setRun(slot, runDir);
         return undefined;
     }
 
@@ -69,7 +69,7 @@ export class DashboardPanel implements vscode.Disposable {
 
     private async onMessage(message: Exclude<DashboardToHost, { type: 'ready' }>): Promise<void> {
         if (message.type === 'dashboard/clearCompare') {
-            this.session.clear('compare');
+            this.feed.clear('compare');
             return;
         }
         const dir = await pickRunDirectory({ openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run' });

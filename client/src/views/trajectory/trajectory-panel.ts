@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { RunReader } from '../../../analysis/run-dir/service.js';
-import type { TrajectoryToHost, TrajectoryToView } from '../../../protocol/trajectory-messages.js';
-import { PanelHost } from '../panels/panel-host.js';
+import type { RunReader } from '../../../../analysis/run-dir/service.js';
+import type { TrajectoryToHost, TrajectoryToView } from '../../../../protocol/trajectory-messages.js';
+import { PanelHost } from '../common/panel-host.js';
 import { TrajectoryController, type ControllerOptions } from './controller.js';
 import { parseTrajectoryToHost } from './messages.js';
 

@@ -3,14 +3,14 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LAUNCH_FILES } from '../../protocol/launch.js';
-import { liveness } from '../../client/src/training/process-identity.js';
-import { createRunDir, readLaunchRecord, writeSpec } from '../../client/src/training/run-dir.js';
-import { trainerRunArgs, trainerSubcommand } from '../../client/src/training/trainer-args.js';
-import { identityOf } from '../../client/src/training/trainer-process.js';
-import { TrainingSession } from '../../client/src/training/training-session.js';
-import { UntrustedWorkspaceError } from '../../client/src/training/trust.js';
-import { fakeEnv, fakeTrainerRoot, nextEvent, tempDir, testPython, trusted, untrusted, waitForFile } from './helpers.js';
+import { LAUNCH_FILES } from '../../../protocol/launch.js';
+import { liveness } from '../../../client/src/training/process-identity.js';
+import { createRunDir, readLaunchRecord, writeSpec } from '../../../client/src/training/run-dir.js';
+import { trainerRunArgs, trainerSubcommand } from '../../../client/src/training/trainer-args.js';
+import { identityOf } from '../../../client/src/training/trainer-process.js';
+import { TrainerAttachment } from '../../../client/src/training/trainer-attachment.js';
+import { UntrustedWorkspaceError } from '../../../client/src/training/trust.js';
+import { fakeEnv, fakeTrainerRoot, nextEvent, tempDir, testPython, trusted, untrusted, waitForFile } from '../helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -29,15 +29,15 @@ function prepare(fake: { mode: string; steps?: number }, workflow = 'lazy-team',
 
 async function launch(fake: { mode: string; steps?: number }, options = {}) {
     const p = prepare(fake);
-    const session = await TrainingSession.launch(p.input, { pollMs: 50, stopGraceMs: 5000, ...options });
+    const session = await TrainerAttachment.launch(p.input, { pollMs: 50, stopGraceMs: 5000, ...options });
     cleanups.push(() => {
-        if (TrainingSession.trainerAlive(p.runDir)) process.kill(-session.pid, 'SIGKILL');
+        if (TrainerAttachment.trainerAlive(p.runDir)) process.kill(-session.pid, 'SIGKILL');
         session.dispose();
     });
     return { ...p, session };
 }
 
-describe('TrainingSession with a fake trainer', () => {
+describe('TrainerAttachment with a fake trainer', () => {
     it('follows a run to its end: progress from metrics.jsonl, log lines, "finished"', async () => {
         const { session } = await launch({ mode: 'finish', steps: 3 });
         const logs: string[] = [];
@@ -73,7 +73,7 @@ describe('TrainingSession with a fake trainer', () => {
         expect((await nextEvent(first.session.onEnd.on.bind(first.session.onEnd))).message).toContain("field 'answer'");
         writeSpec(first.runDir, { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'crash', steps: 1 } });
         const args = trainerRunArgs({ specFile: first.specFile, runDir: first.runDir, trainerRoot: fakeTrainerRoot, resume: true });
-        const again = await TrainingSession.launch({ ...first.input, args }, { pollMs: 50 });
+        const again = await TrainerAttachment.launch({ ...first.input, args }, { pollMs: 50 });
         cleanups.push(() => again.dispose());
         const outcome = await nextEvent(again.onEnd.on.bind(again.onEnd));
         expect(outcome.message).toContain('RuntimeError');
@@ -102,7 +102,7 @@ describe('TrainingSession with a fake trainer', () => {
         expect(await session.stop()).toBe('terminated');
         expect(await ended).toMatchObject({ kind: 'stopped', message: expect.stringContaining('resumed from its last checkpoint (step 7)') });
         // ...but a later window cannot prove the pid is the trainer, so it does not re-attach.
-        expect(TrainingSession.attach(runDir, trusted, { proc: noProc })).toBeUndefined();
+        expect(TrainerAttachment.attach(runDir, trusted, { proc: noProc })).toBeUndefined();
     });
 
     it('a trainer that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
@@ -119,7 +119,7 @@ describe('TrainingSession with a fake trainer', () => {
         const record = readLaunchRecord(runDir)!;
         expect(liveness(identityOf(record))).toBe('alive');
 
-        const again = TrainingSession.attach(runDir, trusted, { pollMs: 50 })!;
+        const again = TrainerAttachment.attach(runDir, trusted, { pollMs: 50 })!;
         cleanups.push(() => again.dispose());
         expect(again.pid).toBe(record.pid);
         expect(again.snapshot).toMatchObject({ step: 2 });
@@ -132,7 +132,7 @@ describe('TrainingSession with a fake trainer', () => {
         const { session, runDir } = await launch({ mode: 'wait', steps: 1 });
         await waitForFile(path.join(runDir, 'ready'));
         session.dispose();
-        const again = TrainingSession.attach(runDir, trusted, { pollMs: 50 })!;
+        const again = TrainerAttachment.attach(runDir, trusted, { pollMs: 50 })!;
         cleanups.push(() => again.dispose());
         const ended = nextEvent(again.onEnd.on.bind(again.onEnd));
         process.kill(again.pid, 'SIGKILL');
@@ -156,26 +156,26 @@ describe('TrainingSession with a fake trainer', () => {
     it('does not re-attach to a dead trainer, a reused pid, or a crafted launch.json', async () => {
         const { session, runDir } = await launch({ mode: 'finish', steps: 1 });
         await nextEvent(session.onEnd.on.bind(session.onEnd));
-        expect(TrainingSession.attach(runDir, trusted)).toBeUndefined();
+        expect(TrainerAttachment.attach(runDir, trusted)).toBeUndefined();
         // A launch.json naming this test process (alive, but not a trainer of this run directory).
         const crafted = { version: 1 as const, pid: process.pid, python: 'node', args: ['-m', 'mas_trainer', 'run', `--run-dir=${runDir}`], start_ticks: null, launched_at: 0, log_offsets: { process: 0, trainer: 0 }, stop_requested_at: null };
-        const { writeLaunchRecord } = await import('../../client/src/training/run-dir.js');
+        const { writeLaunchRecord } = await import('../../../client/src/training/run-dir.js');
         writeLaunchRecord(runDir, crafted);
-        expect(TrainingSession.attach(runDir, trusted)).toBeUndefined();
+        expect(TrainerAttachment.attach(runDir, trusted)).toBeUndefined();
     });
 
     it('in an untrusted workspace nothing is spawned and nothing is re-attached', async () => {
         const p = prepare({ mode: 'finish' });
-        await expect(TrainingSession.launch({ ...p.input, trust: untrusted })).rejects.toBeInstanceOf(UntrustedWorkspaceError);
+        await expect(TrainerAttachment.launch({ ...p.input, trust: untrusted })).rejects.toBeInstanceOf(UntrustedWorkspaceError);
         expect(existsSync(path.join(p.runDir, 'argv.json'))).toBe(false);
         expect(existsSync(path.join(p.runDir, LAUNCH_FILES.processLog))).toBe(false);
-        expect(() => TrainingSession.attach(p.runDir, untrusted)).toThrow(UntrustedWorkspaceError);
+        expect(() => TrainerAttachment.attach(p.runDir, untrusted)).toThrow(UntrustedWorkspaceError);
     });
 
     it('hostile folder and workflow names reach the trainer byte-identical and run nothing', async () => {
         const folder = "a;b && c $(touch pwned) `id` 'q\" -x\nline";
         const p = prepare({ mode: 'finish', steps: 1 }, '--evil;$(id)', folder);
-        const session = await TrainingSession.launch(p.input, { pollMs: 50 });
+        const session = await TrainerAttachment.launch(p.input, { pollMs: 50 });
         cleanups.push(() => session.dispose());
         expect((await nextEvent(session.onEnd.on.bind(session.onEnd))).kind).toBe('finished');
         const argv = JSON.parse(readFileSync(path.join(p.runDir, 'argv.json'), 'utf8')) as string[];

@@ -5,17 +5,17 @@
  * when the view reloads, `resend` reads the files again from the start.
  */
 import { basename } from 'node:path';
-import type { RunJson } from '../../../protocol/run-dir.js';
-import type { DashboardRunInfo, DashboardSlot, DashboardState, DashboardToView } from '../../../protocol/webview-messages.js';
-import type { RunFollowerOptions } from '../runs/run-follower.js';
-import { RunFollowers, type RunSubscription } from '../runs/run-followers.js';
+import type { RunJson } from '../../../../protocol/run-dir.js';
+import type { DashboardRunInfo, DashboardSlot, DashboardState, DashboardToView } from '../../../../protocol/webview-messages.js';
+import type { RunFollowerOptions } from '../../runs/run-follower.js';
+import { RunFollowers, type RunSubscription } from '../../runs/run-followers.js';
 
 interface Followed {
     info: DashboardRunInfo;
     subscription: RunSubscription;
 }
 
-export class DashboardSession {
+export class DashboardFeed {
     private readonly slots: Partial<Record<DashboardSlot, Followed>> = {};
     private readonly runDirs: Partial<Record<DashboardSlot, string>> = {};
 

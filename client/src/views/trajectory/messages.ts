@@ -1,4 +1,4 @@
-import type { TrajectoryToHost } from '../../../protocol/trajectory-messages.js';
+import type { TrajectoryToHost } from '../../../../protocol/trajectory-messages.js';
 
 /** Output text a what-if may carry; a message is model-sized, not file-sized. */
 const MAX_WHATIF_OUTPUT = 1_000_000;

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DashboardSession } from '../../../client/src/panels/dashboard-session.js';
+import { DashboardFeed } from '../../../client/src/views/dashboard/dashboard-feed.js';
 import type { DashboardToView } from '../../../protocol/webview-messages.js';
 
 const fixtureRunJson = JSON.parse(readFileSync(new URL('../../fixtures/runs/lazy-team-3steps/run.json', import.meta.url), 'utf8')) as object;
@@ -27,14 +27,14 @@ class Inbox {
 }
 
 const dirs: string[] = [];
-const sessions: DashboardSession[] = [];
+const sessions: DashboardFeed[] = [];
 function runDir(): string {
     const dir = mkdtempSync(join(tmpdir(), 'mas-dash-'));
     dirs.push(dir);
     return dir;
 }
-function session(inbox: Inbox): DashboardSession {
-    const s = new DashboardSession(inbox.post, { pollMs: 50 });
+function session(inbox: Inbox): DashboardFeed {
+    const s = new DashboardFeed(inbox.post, { pollMs: 50 });
     sessions.push(s);
     return s;
 }
@@ -43,7 +43,7 @@ afterEach(() => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('DashboardSession', () => {
+describe('DashboardFeed', () => {
     it('sends the existing records, then each appended line, and holds back a torn line', async () => {
         const dir = runDir();
         writeFileSync(join(dir, 'metrics.jsonl'), line(1) + line(2));

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { COMMAND_IDS } from '../../protocol/commands.js';
-import { describeEnv, runCheckEnv, type EnvCheck } from './training/check-env.js';
-import { resolvePython, venvPython, type ResolvedPython } from './training/python-resolve.js';
-import { trainerEnv } from './training/trainer-args.js';
-import type { TrustSource } from './training/trust.js';
+import { COMMAND_IDS } from '../../../protocol/commands.js';
+import { describeEnv, runCheckEnv, type EnvCheck } from './check-env.js';
+import { resolvePython, venvPython, type ResolvedPython } from './python-resolve.js';
+import { trainerEnv } from './trainer-args.js';
+import type { TrustSource } from './trust.js';
 
 export const PYTHON_SETTING = 'mas.trainer.pythonPath';
 
