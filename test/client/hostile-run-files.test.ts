@@ -9,7 +9,7 @@ import { resolveInRunDir } from '../../analysis/run-dir/paths.js';
 import { DashboardFeed } from '../../client/src/views/dashboard/dashboard-feed.js';
 import { writeLaunchRecord } from '../../client/src/training/run-dir.js';
 import { readLatestCheckpoint, readLogFrom } from '../../client/src/training/run-files.js';
-import { RunFileTail } from '../../client/src/training/run-file-tail.js';
+import { RunFileTail } from '../../client/src/runs/run-file-tail.js';
 import { trainerRunArgs } from '../../client/src/training/trainer-args.js';
 import { launchTrainer } from '../../client/src/training/trainer-process.js';
 import type { DashboardToView } from '../../protocol/webview-messages.js';

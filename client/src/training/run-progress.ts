@@ -6,7 +6,7 @@
 import { JsonlLines, type JsonlIssue } from '../../../analysis/run-dir/jsonl-lines.js';
 import { validateMetrics } from '../../../analysis/run-dir/validate.js';
 import type { MetricsRecord } from '../../../protocol/run-dir.js';
-import type { TailChunk } from './file-tail.js';
+import type { TailChunk } from '../runs/file-tail.js';
 
 /** Records used for the rate: recent enough to follow speed changes, enough to smooth step jitter. */
 const RATE_WINDOW = 20;
