@@ -10,6 +10,9 @@ import { trainerRunArgs, trainerSubcommand } from '../../../client/src/training/
 import { identityOf } from '../../../client/src/training/trainer-process.js';
 import { TrainerAttachment } from '../../../client/src/training/trainer-attachment.js';
 import { UntrustedWorkspaceError } from '../../../client/src/training/trust.js';
+import { RunFollowers } from '../../../client/src/runs/run-followers.js';
+import { DashboardFeed } from '../../../client/src/views/dashboard/dashboard-feed.js';
+import type { DashboardToView } from '../../../protocol/webview-messages.js';
 import { fakeEnv, fakeTrainerRoot, nextEvent, tempDir, testPython, trusted, untrusted, waitForFile } from '../helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -48,6 +51,25 @@ describe('TrainerAttachment with a fake trainer', () => {
         // 2 s per step in the fake's timestamps, 7 steps to go.
         expect(session.snapshot?.etaSeconds).toBeCloseTo(14);
         expect(logs.some((l) => l.includes('step 3 reward 0.750'))).toBe(true);
+    });
+
+    it('shares its run\'s follower with the dashboard: metrics.jsonl is read by one follower for both', async () => {
+        const followers = new RunFollowers({ pollMs: 50 });
+        cleanups.push(() => followers.dispose());
+        const { session, runDir } = await launch({ mode: 'wait', steps: 2 }, { followers });
+        await waitForFile(path.join(runDir, 'ready'));
+        const posted: DashboardToView[] = [];
+        const dashboard = new DashboardFeed((m) => posted.push(m), {}, followers);
+        cleanups.push(() => dashboard.dispose());
+        dashboard.setRun('primary', runDir);
+        expect(followers.size).toBe(1);
+        const steps = posted.flatMap((m) => (m.type === 'dashboard/metrics' ? m.records.map((r) => r.step) : []));
+        expect(steps).toEqual([1, 2]);
+        expect(session.snapshot).toMatchObject({ step: 2, total: 10 }); // the re-read for the dashboard leaves it as it was
+        const ended = nextEvent(session.onEnd.on.bind(session.onEnd));
+        expect(await session.stop()).toBe('terminated');
+        expect((await ended).kind).toBe('stopped');
+        expect(followers.size).toBe(1); // the dashboard still follows the run
     });
 
     it('a crash becomes one message naming the exception, pointing at its line in process.log', async () => {
