@@ -1,10 +1,14 @@
+// The one class of the JSON-RPC library, from its dependency-free module: the client bundle loads the
+// language-client library lazily, and this keeps that so.
+import { RequestType } from 'vscode-jsonrpc/lib/common/messages.js';
 import type { Expr } from './expression.js';
 import type { GraphModel } from './graph-model.js';
 import type { RunSpec } from './run-spec.js';
 
 /**
- * Custom LSP methods the language server answers beside the standard ones. Types only: the client
- * sends these by name, so both sides agree on them here.
+ * Custom LSP methods the language server answers beside the standard ones. Each is a typed `RequestType`
+ * (method name, parameters, result) used by both sides: `connection.onRequest(COMPILE_REQUEST, …)` in the
+ * server, `client.sendRequest(COMPILE_REQUEST, …)` in the extension host.
  */
 
 /** A position in a document: zero-based line and UTF-16 character offset, like LSP. */
@@ -41,6 +45,8 @@ export interface CompileParams {
 /** The spec, or the error diagnostics (of the document and its imports) that stopped compilation. */
 export type CompileResult = { spec: RunSpec } | { diagnostics: MasDiagnostic[] };
 
+export const COMPILE_REQUEST = new RequestType<CompileParams, CompileResult, void>(COMPILE_METHOD);
+
 /** `mas/graph`: the agent graph of a document, for the graph view (answered, too, once it and its imports are validated). */
 export const GRAPH_METHOD = 'mas/graph' as const;
 
@@ -51,6 +57,8 @@ export interface GraphParams {
 /** `null` when the server has not loaded the document. */
 export type GraphResult = GraphModel;
 export type GraphResponse = GraphResult | null;
+
+export const GRAPH_REQUEST = new RequestType<GraphParams, GraphResponse, void>(GRAPH_METHOD);
 
 /**
  * `mas/compileExpression`: compile a debugger condition or debug-console expression, text typed at run time with no
@@ -72,3 +80,5 @@ export type OpenExpr = Expr | { op: 'name'; name: string };
 
 /** The tree, or why the text is not an expression: a message and the zero-based column it points at. */
 export type CompileExpressionResult = { expr: OpenExpr } | { error: string; column: number };
+
+export const COMPILE_EXPRESSION_REQUEST = new RequestType<CompileExpressionParams, CompileExpressionResult, void>(COMPILE_EXPRESSION_METHOD);

@@ -5,7 +5,7 @@ import type { MetricsRecord, RunJson } from './run-dir.js';
  * Messages between the extension host and its webviews (DESIGN.md §6). Every view starts by posting
  * `ready` once its listener is installed; the host sends nothing before that, then sends the whole state,
  * so a reloaded or re-shown view rebuilds from messages alone. Data never travels inside the HTML.
- * The host treats every message from a webview as untrusted input and checks it (client/src/panels/messages.ts).
+ * The host treats every message from a webview as untrusted input and checks it (client/src/views/common/messages.ts).
  */
 
 /** Posted by every view when it can receive messages. */

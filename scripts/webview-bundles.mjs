@@ -2,7 +2,7 @@
 // <view>.css when the entry imports CSS. Shared by esbuild.mjs and the browser tests (test/webview/),
 // so the tests load exactly what the extension ships.
 
-/** View name -> entry. The panel hosts (client/src/panels/) load out/webview/<name>.js and .css. */
+/** View name -> entry. The panel hosts (client/src/views/, mirroring webview/) load out/webview/<name>.js and .css. */
 export const WEBVIEW_ENTRIES = {
     dashboard: 'webview/dashboard/main.ts',
     graph: 'webview/graph/main.ts',

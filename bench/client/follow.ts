@@ -4,7 +4,7 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { FileTail } from '../../client/src/training/file-tail.js';
+import { FileTail } from '../../client/src/runs/file-tail.js';
 import { RunProgress } from '../../client/src/training/run-progress.js';
 
 const steps = process.argv.includes('--quick') ? 10_000 : 100_000;

@@ -9,7 +9,7 @@
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DashboardSession } from '../../client/src/panels/dashboard-session.js';
+import { DashboardFeed } from '../../client/src/views/dashboard/dashboard-feed.js';
 import type { MetricsRecord } from '../../protocol/run-dir.js';
 import type { DashboardToView } from '../../protocol/webview-messages.js';
 import { chromiumMissing, WebviewHarness, type ViewPage } from '../../test/webview/browser-harness.js';
@@ -46,7 +46,7 @@ async function latency(harness: WebviewHarness, label: string, options: { pollMs
     writeFileSync(join(dir, 'metrics.jsonl'), '');
     let chain = Promise.resolve();
     const posted: number[] = [];
-    const session = new DashboardSession((m: DashboardToView) => {
+    const session = new DashboardFeed((m: DashboardToView) => {
         if (m.type === 'dashboard/metrics') for (const r of m.records) posted[r.step] = Date.now();
         chain = chain.then(() => view.send(m));
     }, options);
@@ -93,7 +93,7 @@ async function hostMemory(dir: string, steps: number): Promise<void> {
     let received = 0;
     let peakRss = before.rss;
     const done = new Promise<void>((resolve) => {
-        const session = new DashboardSession((m) => {
+        const session = new DashboardFeed((m) => {
             JSON.stringify(m);
             if (m.type === 'dashboard/metrics') received += m.records.length;
             peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -115,7 +115,7 @@ async function webviewMemory(harness: WebviewHarness, dir: string, steps: number
     const view = await harness.open('dashboard');
     await view.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
     let chain = Promise.resolve();
-    const session = new DashboardSession((m) => { chain = chain.then(() => view.send(m)); }, { pollMs: 250 });
+    const session = new DashboardFeed((m) => { chain = chain.then(() => view.send(m)); }, { pollMs: 250 });
     session.setRun('primary', dir);
     await chain;
     await view.page.waitForFunction((n) => document.body.dataset['renderedSteps'] === String(n), steps, { timeout: 120_000 });

@@ -5,9 +5,7 @@
 import { startLanguageServer } from 'langium/lsp';
 import { NodeFileSystem } from 'langium/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
-import {
-    COMPILE_EXPRESSION_METHOD, COMPILE_METHOD, GRAPH_METHOD, type CompileExpressionParams, type CompileParams, type GraphParams,
-} from '../../protocol/lsp.js';
+import { COMPILE_EXPRESSION_REQUEST, COMPILE_REQUEST, GRAPH_REQUEST } from '../../protocol/lsp.js';
 import { answerCompileRequest, answerGraphRequest, handleCompileExpressionRequest } from './handlers/lsp-requests.js';
 import { createMasServices } from './language/mas-module.js';
 
@@ -16,9 +14,9 @@ const connection = createConnection(ProposedFeatures.all);
 const { shared, Mas } = createMasServices({ connection, ...NodeFileSystem });
 
 // Both answer once the document and its imports are validated (lsp-requests.ts says why that matters).
-connection.onRequest(COMPILE_METHOD, (params: CompileParams) => answerCompileRequest(params, shared));
-connection.onRequest(GRAPH_METHOD, (params: GraphParams) => answerGraphRequest(params, shared));
+connection.onRequest(COMPILE_REQUEST, (params) => answerCompileRequest(params, shared));
+connection.onRequest(GRAPH_REQUEST, (params) => answerGraphRequest(params, shared));
 // Debugger conditions and debug-console expressions: one grammar for the expression language (compile-expression-text.ts).
-connection.onRequest(COMPILE_EXPRESSION_METHOD, (params: CompileExpressionParams) => handleCompileExpressionRequest(params, Mas));
+connection.onRequest(COMPILE_EXPRESSION_REQUEST, (params) => handleCompileExpressionRequest(params, Mas));
 
 startLanguageServer(shared);

@@ -14,13 +14,18 @@ vi.mock('vscode', async () => {
     return fake.current.vscode;
 });
 
-const { COMMAND_IDS, registerCommands } = await import('../../client/src/commands.js');
-const { TrainingFeature } = await import('../../client/src/training-feature.js');
+const { COMMAND_IDS } = await import('../../protocol/commands.js');
+const { commandTable, registerCommandTable } = await import('../../client/src/command-table.js');
+const { DisposableScope } = await import('../../client/src/scope.js');
+const { Training } = await import('../../client/src/training/training.js');
 const { Uri } = await import('./vscode-fake.js');
 
 const cleanups: (() => void)[] = [];
 let vs: VscodeFake;
-let feature: InstanceType<typeof TrainingFeature>;
+let feature: InstanceType<typeof Training>;
+let scope: InstanceType<typeof DisposableScope>;
+/** What the view commands opened: the panels themselves are tested in views/panel-hosts.test.ts. */
+let shown: unknown[];
 let compiled: CompileResult;
 let compileCalls: string[];
 let workspace: string;
@@ -40,15 +45,19 @@ beforeEach(() => {
     vs.settings.set('mas.trainer.pythonPath', testPython);
     compileCalls = [];
     compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'finish', steps: 3 } } as never };
-    feature = new TrainingFeature({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async (uri) => {
+    scope = new DisposableScope();
+    feature = new Training({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async (uri) => {
         compileCalls.push(uri);
         return compiled;
-    });
-    const registered = registerCommands(feature.handlers(), feature.log);
-    cleanups.push(() => {
-        registered.forEach((d) => d.dispose());
-        feature.dispose();
-    });
+    }, scope);
+    shown = [];
+    const views = {
+        showDashboard: (dir: string | undefined) => shown.push(['dashboard', dir]),
+        showGraph: (uri: { fsPath: string }) => shown.push(['graph', uri.fsPath]),
+        showTrajectories: (root: string) => shown.push(['trajectories', root]),
+    };
+    scope.pushAll(registerCommandTable(commandTable(feature, views as never), feature.log));
+    cleanups.push(() => void scope.dispose());
 });
 afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
 
@@ -110,11 +119,12 @@ describe('MAS commands', () => {
     it('after a window reload the new activation re-attaches to the live run; Open Run… offers Resume once stopped', async () => {
         compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'wait', steps: 1 } } as never };
         const { runDir } = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
-        feature.dispose(); // reload: the trainer keeps running, detached
-        const next = new TrainingFeature({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async () => compiled);
-        cleanups.push(() => next.dispose());
+        await scope.dispose(); // reload: the trainer keeps running, detached
+        const nextScope = new DisposableScope();
+        const next = new Training({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async () => compiled, nextScope);
+        cleanups.push(() => void nextScope.dispose());
         expect(next.reattach()).toEqual([runDir]);
-        expect(next.view.running.map((s) => s.runDir)).toEqual([runDir]);
+        expect(next.trainers.running.map((s) => s.runDir)).toEqual([runDir]);
         const stopped = vs.nextMessage();
         expect(await next.controller.stop()).toEqual({ stopped: [runDir] });
         expect((await stopped).text).toContain('was stopped');
@@ -166,19 +176,19 @@ describe('MAS commands', () => {
         expect(feature.reattach()).toEqual([]);
     });
 
-    it('commands that cannot act say why: no .mas file, nothing to stop, no panels yet', async () => {
+    it('commands that cannot act say why: no .mas file, nothing to stop, no workflow to draw', async () => {
         expect(await run(COMMAND_IDS.startTraining)).toMatchObject({ started: false, reason: expect.stringContaining('open a .mas workflow') });
         expect(await run(COMMAND_IDS.stopTraining)).toMatchObject({ stopped: [], reason: expect.stringContaining('no training run') });
-        expect(await run(COMMAND_IDS.showDashboard)).toMatchObject({ unavailable: expect.stringContaining('dashboard') });
-        expect(await run(COMMAND_IDS.showGraph, masFile())).toMatchObject({ unavailable: expect.stringContaining('graph') });
+        expect(await run(COMMAND_IDS.showGraph)).toMatchObject({ unavailable: expect.stringContaining('graph') });
+        expect(await run(COMMAND_IDS.showDashboard)).toEqual({ dashboard: null }); // the empty dashboard: "Open Run…" from there
+        expect(shown).toEqual([['dashboard', undefined]]);
     });
 
-    it('once the panels are wired in: the dashboard gets the run directory, the graph the lens document', async () => {
-        const shown: unknown[] = [];
-        feature.setPanels({ showDashboard: async (dir) => shown.push(['dashboard', dir]), showGraph: async (uri) => shown.push(['graph', uri.fsPath]) });
+    it('the views get what they show: the dashboard the run directory, the graph the lens document, the trajectories the run', async () => {
         await run(COMMAND_IDS.showDashboard, '/w/runs/lazy-team-1');
         await run(COMMAND_IDS.showGraph, masFile());
-        expect(shown).toEqual([['dashboard', '/w/runs/lazy-team-1'], ['graph', path.join(workspace, 'team.mas')]]);
+        await run(COMMAND_IDS.showTrajectories, '/w/runs/lazy-team-1');
+        expect(shown).toEqual([['dashboard', '/w/runs/lazy-team-1'], ['graph', path.join(workspace, 'team.mas')], ['trajectories', '/w/runs/lazy-team-1']]);
     });
 
     it('Check Trainer Environment reports the interpreter and CPU-only torch', async () => {

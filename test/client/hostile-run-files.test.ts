@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveInRunDir } from '../../analysis/run-dir/paths.js';
-import { DashboardSession } from '../../client/src/panels/dashboard-session.js';
+import { DashboardFeed } from '../../client/src/views/dashboard/dashboard-feed.js';
 import { writeLaunchRecord } from '../../client/src/training/run-dir.js';
 import { readLatestCheckpoint, readLogFrom } from '../../client/src/training/run-files.js';
-import { RunFileTail } from '../../client/src/training/run-file-tail.js';
+import { RunFileTail } from '../../client/src/runs/run-file-tail.js';
 import { trainerRunArgs } from '../../client/src/training/trainer-args.js';
 import { launchTrainer } from '../../client/src/training/trainer-process.js';
 import type { DashboardToView } from '../../protocol/webview-messages.js';
@@ -99,7 +99,7 @@ function inbox() {
 
 function follow(runDir: string) {
     const box = inbox();
-    const session = new DashboardSession(box.post, { pollMs: 50 });
+    const session = new DashboardFeed(box.post, { pollMs: 50 });
     cleanups.push(() => session.dispose());
     session.setRun('primary', runDir);
     const steps = () => box.messages.flatMap((m) => (m.type === 'dashboard/metrics' ? m.records.map((r) => r.step) : []));

@@ -2,7 +2,7 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileTail } from '../../client/src/training/file-tail.js';
+import { FileTail } from '../../client/src/runs/file-tail.js';
 import { RunProgress, formatDuration, statusText } from '../../client/src/training/run-progress.js';
 import { tempDir } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCH_FILES } from '../../protocol/launch.js';
 import { createRunDir, writeSpec } from '../../client/src/training/run-dir.js';
 import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
-import { TrainingSession } from '../../client/src/training/training-session.js';
+import { TrainerAttachment } from '../../client/src/training/trainer-attachment.js';
 import { nextEvent, tempDir, trusted } from './helpers.js';
 
 const venvPython = path.resolve('trainer/.venv/bin/python');
@@ -43,7 +43,7 @@ describe('the trainer cannot be shadowed', () => {
         for (const resume of [false, true]) {
             const args = trainerRunArgs({ specFile, runDir, trainerRoot: realTrainerRoot, resume });
             const env = { ...trainerEnv(process.env), PYTHONPATH: workspace };
-            const session = await TrainingSession.launch({ python: venvPython, args, runDir, env, trust: trusted }, { pollMs: 50 });
+            const session = await TrainerAttachment.launch({ python: venvPython, args, runDir, env, trust: trusted }, { pollMs: 50 });
             cleanups.push(() => session.dispose());
             const outcome = await nextEvent(session.onEnd.on.bind(session.onEnd));
             expect(outcome.message).toContain('exited with code 3');

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunDirService } from '../../analysis/run-dir/service.js';
-import { TrajectoryController } from '../../client/src/trajectory/controller.js';
+import { TrajectoryController } from '../../client/src/views/trajectory/controller.js';
 import type { TrajectoryToView } from '../../protocol/trajectory-messages.js';
 
 const RUN = resolve('test/fixtures/runs/lazy-team-3steps');

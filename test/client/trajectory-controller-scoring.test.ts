@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDirWorkerClient } from '../../analysis/run-dir/worker-client.js';
-import { TrajectoryController } from '../../client/src/trajectory/controller.js';
+import { TrajectoryController } from '../../client/src/views/trajectory/controller.js';
 import type { TrajectoryToView } from '../../protocol/trajectory-messages.js';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 
@@ -33,10 +33,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('TrajectoryController scoring', () => {
     it('bundles no expression evaluator and no rubric scoring: they run in the worker only', async () => {
         const result = await esbuild.build({
-            entryPoints: ['client/src/trajectory/controller.ts'], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', logLevel: 'error',
+            entryPoints: ['client/src/views/trajectory/controller.ts'], bundle: true, write: false, metafile: true, platform: 'node', format: 'esm', logLevel: 'error',
         });
         const inputs = Object.keys(result.metafile.inputs);
-        expect(inputs).toContain('client/src/trajectory/controller.ts');
+        expect(inputs).toContain('client/src/views/trajectory/controller.ts');
         expect(inputs.filter(file => /^analysis\/(expression|rubric)\/|score-rollout|rescore/.test(file))).toEqual([]);
     });
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createNonce, webviewHtml } from '../../client/src/panels/webview-html.js';
+import { createNonce, webviewHtml } from '../../client/src/views/common/webview-html.js';
 // @ts-expect-error -- plain .mjs build script without type declarations
 import { WEBVIEW_ENTRIES, webviewBuildOptions } from '../../scripts/webview-bundles.mjs';
 

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { RunReader } from '../../analysis/run-dir/service.js';
-import { TrajectoryController, type ControllerOptions } from '../../client/src/trajectory/controller.js';
-import { parseTrajectoryToHost } from '../../client/src/trajectory/messages.js';
+import { TrajectoryController, type ControllerOptions } from '../../client/src/views/trajectory/controller.js';
+import { parseTrajectoryToHost } from '../../client/src/views/trajectory/messages.js';
 import type { TrajectoryToView } from '../../protocol/trajectory-messages.js';
 import type { ViewPage } from './browser-harness.js';
 

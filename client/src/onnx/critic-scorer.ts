@@ -7,7 +7,7 @@ import { resolveInRunDir } from '../../../analysis/run-dir/paths.js';
 import { readRegularFile } from '../../../analysis/run-dir/safe-file.js';
 import { RUN_DIR_FILES, type TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { RewardSpec } from '../../../protocol/run-spec.js';
-import type { CriticScorer } from '../trajectory/controller.js';
+import type { CriticScorer } from '../views/trajectory/controller.js';
 import { checkSidecar, criticRewards, encodePrefixes } from './critic-inputs.js';
 import type { CriticRequest } from './critic-protocol.js';
 

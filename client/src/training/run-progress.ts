@@ -6,7 +6,7 @@
 import { JsonlLines, type JsonlIssue } from '../../../analysis/run-dir/jsonl-lines.js';
 import { validateMetrics } from '../../../analysis/run-dir/validate.js';
 import type { MetricsRecord } from '../../../protocol/run-dir.js';
-import type { TailChunk } from './file-tail.js';
+import type { TailChunk } from '../runs/file-tail.js';
 
 /** Records used for the rate: recent enough to follow speed changes, enough to smooth step jitter. */
 const RATE_WINDOW = 20;
@@ -30,15 +30,24 @@ export class RunProgress {
         this.lines = new JsonlLines<MetricsRecord>(file, { validate: validateMetrics });
     }
 
+    /** Forgets what was seen (the file was rewritten or is read again); `skipped`: reading starts mid-file. */
+    reset(skipped: boolean): void {
+        this.lines = new JsonlLines<MetricsRecord>(this.file, { validate: validateMetrics });
+        this.window = [];
+        this.last = undefined;
+        this.dropUntilNewline = skipped; // started mid-file: the first piece is part of a line
+    }
+
+    /** Records already parsed (by a RunFollower); returns true when a new step arrived. */
+    push(records: readonly MetricsRecord[]): boolean {
+        for (const record of records) this.add(record);
+        return records.length > 0;
+    }
+
     /** Feeds a chunk from a FileTail; returns true when a new step arrived. */
     feed(chunk: TailChunk): boolean {
         if (chunk.kind !== 'data') return false;
-        if (chunk.fromStart) {
-            this.lines = new JsonlLines<MetricsRecord>(this.file, { validate: validateMetrics });
-            this.window = [];
-            this.last = undefined;
-            this.dropUntilNewline = chunk.skipped; // started mid-file: the first piece is part of a line
-        }
+        if (chunk.fromStart) this.reset(chunk.skipped);
         let bytes: Uint8Array = chunk.bytes;
         if (this.dropUntilNewline) {
             const newline = bytes.indexOf(0x0a);
@@ -48,8 +57,7 @@ export class RunProgress {
         }
         const batch = this.lines.push(bytes);
         this.issues.push(...batch.issues.slice(0, Math.max(0, 100 - this.issues.length)));
-        for (const record of batch.records) this.add(record);
-        return batch.records.length > 0;
+        return this.push(batch.records);
     }
 
     private add(record: MetricsRecord): void {

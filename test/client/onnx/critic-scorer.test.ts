@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionPrefixes } from '../../../analysis/critic/transcript.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { OnnxCriticScorer } from '../../../client/src/onnx/critic-scorer.js';
-import { TrajectoryController } from '../../../client/src/trajectory/controller.js';
+import { TrajectoryController } from '../../../client/src/views/trajectory/controller.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
 import type { TrajectoryToView } from '../../../protocol/trajectory-messages.js';
 import { copyFixtureRun } from '../../analysis/run-dir/fixture-run.js';

@@ -2,11 +2,8 @@ import { GrammarUtils, type LangiumDocument, type MaybePromise } from 'langium';
 import type { CodeLensProvider } from 'langium/lsp';
 import type { CodeLens, CodeLensParams, Range } from 'vscode-languageserver';
 import { isTrain, type MasFile } from '../generated/ast.js';
+import { COMMAND_IDS } from '../../../../protocol/commands.js';
 import type { MasServices } from '../mas-module.js';
-
-/** Command ids contributed by the extension (package.json); the lenses pass the document URI. */
-export const TRAIN_COMMAND = 'mas.training.start';
-export const SHOW_GRAPH_COMMAND = 'mas.graph.show';
 
 /**
  * `Train` and `Show graph` above the `workflow` header — or above the `train` block in a file
@@ -22,8 +19,9 @@ export class MasCodeLensProvider implements CodeLensProvider {
         }
         const uri = document.uri.toString();
         return [
-            { range, command: { title: 'Train', command: TRAIN_COMMAND, arguments: [uri] } },
-            { range, command: { title: 'Show graph', command: SHOW_GRAPH_COMMAND, arguments: [uri] } },
+            // The lenses pass the document URI: the commands' handlers accept it (client/src/command-table.ts).
+            { range, command: { title: 'Train', command: COMMAND_IDS.startTraining, arguments: [uri] } },
+            { range, command: { title: 'Show graph', command: COMMAND_IDS.showGraph, arguments: [uri] } },
         ];
     }
 }

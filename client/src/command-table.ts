@@ -1,0 +1,76 @@
+/**
+ * The one command table: a handler for every contributed command (protocol/commands.ts), registered in one place
+ * at activation, before the language server is up, so none ever fails with "command not found". Each returns a
+ * value (for tests driving a real VS Code) and says why when it cannot act.
+ */
+import * as vscode from 'vscode';
+import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
+import { pickTrajectoryRun } from './runs/run-picker.js';
+import type { Training } from './training/training.js';
+import { toPath, workflowTarget } from './training/training-controller.js';
+
+export type CommandHandler = (...args: unknown[]) => Promise<unknown>;
+export type CommandTable = Record<CommandName, CommandHandler>;
+
+/** The views the commands open (client/src/views/). */
+export interface CommandViews {
+    showDashboard(runDir: string | undefined): unknown;
+    showGraph(document: vscode.Uri): unknown;
+    showTrajectories(root: string): unknown;
+}
+
+/** A command's outcome when it cannot run: shown to the user and returned to the caller. */
+export interface Unavailable {
+    unavailable: string;
+}
+
+export function unavailable(reason: string): Unavailable {
+    void vscode.window.showWarningMessage(reason);
+    return { unavailable: reason };
+}
+
+export function commandTable(training: Training, views: CommandViews): CommandTable {
+    return {
+        startTraining: (arg) => training.controller.start(arg),
+        stopTraining: (arg) => training.controller.stop(arg),
+        openRun: (arg) => training.controller.openRun(arg),
+        selectPython: async () => ({ pythonPath: await training.python.selectInterpreter() }),
+        checkEnv: async () => {
+            if (!vscode.workspace.isTrusted) return unavailable('MAS: checking the trainer environment runs Python, which is disabled in an untrusted workspace. Trust the workspace to use it.');
+            return training.python.showCheck(vscode.window.activeTextEditor?.document.uri);
+        },
+        showDashboard: async (arg) => {
+            const runDir = toPath(arg) ?? training.trainers.running[training.trainers.running.length - 1]?.runDir;
+            views.showDashboard(runDir);
+            return { dashboard: runDir ?? null };
+        },
+        showGraph: async (arg) => {
+            const uri = workflowTarget(arg);
+            if (!uri) return unavailable('MAS: open a .mas workflow (or use the "Show graph" code lens) to see its graph.');
+            views.showGraph(uri);
+            return { graph: uri.toString() };
+        },
+        showTrajectories: async (target) => {
+            const root = typeof target === 'string' ? target : (target as vscode.Uri | undefined)?.fsPath ?? await pickTrajectoryRun();
+            if (root) views.showTrajectories(root);
+            return undefined;
+        },
+    };
+}
+
+export function registerCommandTable(table: CommandTable, log: vscode.LogOutputChannel): vscode.Disposable[] {
+    return (Object.keys(table) as CommandName[]).map((name) => {
+        const id = COMMAND_IDS[name];
+        return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+            try {
+                return await table[name](...args);
+            } catch (error) {
+                // A bug or an unexpected OS error: one message, the details in the log, never an unhandled rejection.
+                const message = error instanceof Error ? error.message : String(error);
+                log.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+                void vscode.window.showErrorMessage(message.startsWith('MAS:') ? message : `MAS: ${message}`);
+                return { error: message };
+            }
+        });
+    });
+}

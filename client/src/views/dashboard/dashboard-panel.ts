@@ -1,0 +1,80 @@
+/** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardFeed. */
+import * as vscode from 'vscode';
+import type { DashboardSlot, DashboardState, DashboardToHost, DashboardToView } from '../../../../protocol/webview-messages.js';
+import { DashboardFeed } from './dashboard-feed.js';
+import { parseDashboardToHost } from '../common/messages.js';
+import { PanelHost } from '../common/panel-host.js';
+import { runDirProblem } from '../../runs/run-directory.js';
+import type { RunFollowers } from '../../runs/run-followers.js';
+import { pickRunDirectory } from '../../runs/run-picker.js';
+
+export const DASHBOARD_VIEW_TYPE = 'mas.dashboard';
+
+export interface DashboardDeps {
+    extensionUri: vscode.Uri;
+    log(message: string): void;
+    /** The run followers shared with the followed trainers (one per run directory). */
+    followers: RunFollowers;
+    onDispose(): void;
+}
+
+export class DashboardPanel implements vscode.Disposable {
+    private readonly host: PanelHost<DashboardToView, DashboardToHost>;
+    readonly feed: DashboardFeed;
+
+    constructor(panel: vscode.WebviewPanel, deps: DashboardDeps, restored?: DashboardState) {
+        this.feed = new DashboardFeed((message) => this.host.post(message), {}, deps.followers);
+        this.host = new PanelHost<DashboardToView, DashboardToHost>(panel, deps.extensionUri, {
+            bundle: 'dashboard',
+            title: 'MAS Training Dashboard',
+            parse: parseDashboardToHost,
+            onReady: () => this.feed.resend(),
+            onMessage: (message) => void this.onMessage(message),
+            onDispose: () => {
+                this.feed.dispose();
+                deps.onDispose();
+            },
+            log: deps.log,
+        });
+        // Restored after a window reload: only folders that still look like runs are followed again.
+        for (const [slot, dir] of [['primary', restored?.primaryRunDir], ['compare', restored?.compareRunDir]] as const) {
+            if (dir && !runDirProblem(dir)) this.feed.setRun(slot, dir);
+        }
+    }
+
+    static create(deps: DashboardDeps): DashboardPanel {
+        const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'MAS Training Dashboard', vscode.ViewColumn.Active);
+        return new DashboardPanel(panel, deps);
+    }
+
+    get panel(): vscode.WebviewPanel {
+        return this.host.panel;
+    }
+
+    /** Shows a run in the primary slot; returns the problem instead when the folder is not a run. */
+    showRun(runDir: string, slot: DashboardSlot = 'primary'): string | undefined {
+        const problem = runDirProblem(runDir);
+        if (problem) return problem;
+        if (this.feed.runDir(slot) !== runDir) this.feed.setRun(slot, runDir);
+        return undefined;
+    }
+
+    reveal(): void {
+        this.host.panel.reveal();
+    }
+
+    dispose(): void {
+        this.host.dispose();
+    }
+
+    private async onMessage(message: Exclude<DashboardToHost, { type: 'ready' }>): Promise<void> {
+        if (message.type === 'dashboard/clearCompare') {
+            this.feed.clear('compare');
+            return;
+        }
+        const dir = await pickRunDirectory({ openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run' });
+        if (!dir) return;
+        const problem = this.showRun(dir, message.slot);
+        if (problem) void vscode.window.showErrorMessage(problem);
+    }
+}

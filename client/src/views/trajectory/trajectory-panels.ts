@@ -1,0 +1,56 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RunReader } from '../../../../analysis/run-dir/service.js';
+import type { CompileResult } from '../../../../protocol/lsp.js';
+import { gotoTurnInDebugger } from '../../debug/register.js';
+import type { TurnEventBody } from '../../debug/trajectory-session.js';
+import type { OnnxCriticScorer } from '../../onnx/critic-scorer.js';
+import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './trajectory-panel.js';
+import { currentRubric } from './rubric-source.js';
+
+/** What the trajectory views need from the extension (MasContext has all of it). */
+export interface TrajectoryHostContext {
+    extension: vscode.ExtensionContext;
+    output: vscode.OutputChannel;
+    compile(uri: string): Promise<CompileResult>;
+}
+
+/** The open trajectory views, one per run directory. */
+export class TrajectoryPanels implements vscode.Disposable {
+    private readonly panels = new Map<string, TrajectoryPanel>();
+
+    constructor(private readonly ctx: TrajectoryHostContext, private readonly reader: RunReader, private readonly critic: OnnxCriticScorer) {}
+
+    show(root: string, existing?: vscode.WebviewPanel): TrajectoryPanel {
+        const open = this.panels.get(root);
+        if (open && !existing) {
+            open.reveal();
+            return open;
+        }
+        const panel = existing ?? vscode.window.createWebviewPanel(TRAJECTORY_VIEW_TYPE, `Trajectories: ${path.basename(root)}`, vscode.ViewColumn.Beside);
+        const view = new TrajectoryPanel(panel, root, {
+            extensionUri: this.ctx.extension.extensionUri, reader: this.reader, critic: this.critic,
+            loadRubric: index => currentRubric(uri => this.ctx.compile(uri), index),
+            onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
+            log: line => this.ctx.output.appendLine(line),
+        }, () => this.panels.delete(root));
+        this.panels.set(root, view);
+        return view;
+    }
+
+    /** The debugger stopped: open (or reveal) the run's view and move it to the turn. */
+    follow(body: TurnEventBody): void {
+        const view = this.panels.get(body.runDir) ?? this.show(body.runDir);
+        void view.controller.follow(body.step, body.rollout, body.turn, true);
+    }
+
+    /** The debug session on `runDir` ended. */
+    debugEnded(runDir: string): void {
+        this.panels.get(runDir)?.controller.debugEnded();
+    }
+
+    dispose(): void {
+        for (const view of [...this.panels.values()]) view.dispose();
+        this.panels.clear();
+    }
+}

@@ -1,0 +1,18 @@
+/**
+ * The ids of the commands the extension contributes (package.json `contributes.commands`, category "MAS").
+ * The client registers a handler for each (client/src/command-table.ts); the language server's code lenses
+ * (server/src/language/lsp/mas-code-lens.ts) and the status bar name them from here, never as string literals.
+ */
+export const COMMAND_IDS = {
+    startTraining: 'mas.training.start',
+    stopTraining: 'mas.training.stop',
+    openRun: 'mas.run.open',
+    showGraph: 'mas.graph.show',
+    showDashboard: 'mas.dashboard.show',
+    showTrajectories: 'mas.trajectory.show',
+    selectPython: 'mas.trainer.selectPython',
+    checkEnv: 'mas.trainer.checkEnv',
+} as const;
+
+export type CommandName = keyof typeof COMMAND_IDS;
+export type CommandId = (typeof COMMAND_IDS)[CommandName];
