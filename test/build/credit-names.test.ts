@@ -19,7 +19,7 @@ const OWNED = [
  *  declared beside `dataset`) and the what-if result's `critic` field. */
 const OTHER_CONCEPTS: { file: RegExp; line: RegExp }[] = [
     { file: /^server\/src\/language\/(?:lsp|validation)\//, line: /'dataset'[^\n]*'critic'|property: 'critic'/ },
-    { file: /^client\/src\/trajectory\/controller\.ts$/, line: /WhatIfResult\['critic'\]/ },
+    { file: /^client\/src\/views\/trajectory\/controller\.ts$/, line: /WhatIfResult\['critic'\]/ },
 ];
 /** Python estimator modules name their method once, in their `@register("<name>")` line. */
 const REGISTER_LINE = /^\s*@register\((['"])\w+\1/;

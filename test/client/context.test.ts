@@ -26,7 +26,7 @@ vi.mock('vscode', async () => {
     };
     return {
         ...vscode,
-        debug: { registerDebugAdapterDescriptorFactory: held, registerDebugConfigurationProvider: held, onDidReceiveDebugSessionCustomEvent: held },
+        debug: { registerDebugAdapterDescriptorFactory: held, registerDebugConfigurationProvider: held, onDidReceiveDebugSessionCustomEvent: held, onDidTerminateDebugSession: held },
         DebugAdapterInlineImplementation: class {},
         ViewColumn: { Active: -1, Beside: -2 },
     };
