@@ -27,6 +27,19 @@ function drain(tail: FileTail, progress: RunProgress): boolean {
 }
 
 describe('RunProgress', () => {
+    it('keeps the ETA steady through a few slow steps, as during a window reload (first-hour bug B14)', () => {
+        const { file, tail, progress } = setup(100);
+        // 20 steps of 2 s, three of them 20 s (the machine busy): the old mean gave (17 × 2 + 3 × 20) / 20 = 4.7 s a step.
+        let time = 0, text = '';
+        for (let step = 1; step <= 21; step++) {
+            text += line(step, time);
+            time += [8, 12, 16].includes(step) ? 20 : 2;
+        }
+        writeFileSync(file, text);
+        drain(tail, progress);
+        expect(progress.snapshot()).toMatchObject({ step: 21, etaSeconds: 79 * 2 });
+    });
+
     it('reports step, reward and an ETA from the recent step rate; holds back a torn line', () => {
         const { file, tail, progress } = setup(100);
         expect(tail.read().kind).toBe('missing');

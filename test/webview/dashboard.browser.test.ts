@@ -38,7 +38,7 @@ describe.skipIf(chromiumMissing !== undefined)(`dashboard webview in Chromium${c
         await view.send({ type: 'dashboard/metrics', slot: 'primary', records: real });
         await renderedSteps(view, 3);
         expect(await seriesCounts(view)).toEqual({
-            reward: '2', criteria: '1', credit: '2', loss: '1', kl: '1', grad: '2', throughput: '2', time: '2', gpu: '0',
+            reward: '3', criteria: '1', credit: '2', loss: '1', kl: '0', grad: '2', throughput: '2', time: '2', gpu: '0',
         });
         const page = view.page;
         expect(await page.locator('section[data-chart="credit"] .u-legend .u-series .u-label').allTextContents()).toEqual(['step', 'speaker', 'listener']);
@@ -68,10 +68,11 @@ describe.skipIf(chromiumMissing !== undefined)(`dashboard webview in Chromium${c
         await view.send({ type: 'dashboard/run', run: info('compare', 'b') });
         await view.send({ type: 'dashboard/metrics', slot: 'compare', records: [2, 4, 6].map((s) => record(s, { reward_mean: 1 })) });
         const page = view.page;
-        await page.waitForFunction(() => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '4');
+        await page.waitForFunction(() => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '6');
         expect(await page.locator('section[data-chart="reward"]').getAttribute('data-points')).toBe('5');
         expect(await page.locator('section[data-chart="reward"] .u-legend .u-series .u-label').allTextContents())
-            .toEqual(['step', 'reward_mean', 'reward_mean (compare)', 'reward_std', 'reward_std (compare)']);
+            .toEqual(['step', 'reward_mean', 'reward_mean (compare)', 'reward_mean ± reward_std (upper)', 'reward_mean ± reward_std (lower)',
+                'reward_mean ± reward_std (compare) (upper)', 'reward_mean ± reward_std (compare) (lower)']);
         await view.screenshot('dashboard-compare');
 
         await page.click('#compare-run');
@@ -82,7 +83,7 @@ describe.skipIf(chromiumMissing !== undefined)(`dashboard webview in Chromium${c
             { type: 'dashboard/pickRun', slot: 'compare' }, { type: 'dashboard/clearCompare' }, { type: 'dashboard/pickRun', slot: 'primary' },
         ]);
         await view.send({ type: 'dashboard/clear', slot: 'compare' });
-        await page.waitForFunction(() => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '2');
+        await page.waitForFunction(() => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '3');
         await page.close();
     });
 
@@ -93,7 +94,7 @@ describe.skipIf(chromiumMissing !== undefined)(`dashboard webview in Chromium${c
         await renderedSteps(view, 3);
         await view.page.locator('section[data-chart="reward"] .u-legend .u-series').nth(2).click();
         const saved = await view.state() as { hidden: string[] };
-        expect(saved.hidden).toEqual(['reward:reward_std']);
+        expect(saved.hidden).toEqual(['reward:reward_mean ± reward_std (upper)']);
         await view.page.close();
 
         const reloaded = await openReady(saved);
@@ -101,7 +102,7 @@ describe.skipIf(chromiumMissing !== undefined)(`dashboard webview in Chromium${c
         await reloaded.send({ type: 'dashboard/metrics', slot: 'primary', records: real });
         await renderedSteps(reloaded, 3);
         const classes = await reloaded.page.locator('section[data-chart="reward"] .u-legend .u-series').evaluateAll((rows) => rows.map((r) => r.classList.contains('u-off')));
-        expect(classes).toEqual([false, false, true]);
+        expect(classes).toEqual([false, false, true, false]);
         await reloaded.page.close();
     });
 

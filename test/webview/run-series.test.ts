@@ -73,13 +73,34 @@ describe('chart data', () => {
         for (const step of [1, 2, 3]) primary.append(record(step));
         for (const step of [2, 4]) compare.append(record(step, { reward_mean: step * 100 }));
         const data = buildChartData(chart('reward'), { primary, compare });
-        expect(data.series.map((s) => [s.label, s.slot, s.colour])).toEqual([
-            ['reward_mean', 'primary', 0], ['reward_mean (compare)', 'compare', 0],
-            ['reward_std', 'primary', 1], ['reward_std (compare)', 'compare', 1],
+        expect(data.series.map((s) => [s.label, s.slot, s.colour, s.band])).toEqual([
+            ['reward_mean', 'primary', 0, undefined], ['reward_mean (compare)', 'compare', 0, undefined],
+            ['reward_mean ± reward_std (upper)', 'primary', 0, 'upper'], ['reward_mean ± reward_std (lower)', 'primary', 0, 'lower'],
+            ['reward_mean ± reward_std (compare) (upper)', 'compare', 0, 'upper'], ['reward_mean ± reward_std (compare) (lower)', 'compare', 0, 'lower'],
         ]);
         expect(data.data[0]).toEqual([1, 2, 3, 4]);
         expect(data.data[1]).toEqual([0.1, 0.2, 0.3, null]);
         expect(data.data[2]).toEqual([null, 200, null, 400]);
+        expect(data.bands).toEqual([[3, 4], [5, 6]]);
+    });
+
+    it('draws the reward std as a band mean ± std, not as a line of its own (first-hour bug B11)', () => {
+        const run = new RunSeries();
+        run.append(record(1, { reward_mean: 0.5, reward_std: 0.25 }));
+        run.append(record(2, { reward_mean: 0.75, reward_std: null as unknown as number }));
+        const data = buildChartData(chart('reward'), { primary: run });
+        expect(data.series.map((s) => s.key)).toEqual(['reward_mean', 'reward_std', 'reward_std']);
+        expect(data.data.slice(1)).toEqual([[0.5, 0.75], [0.75, null], [0.25, null]]);
+        expect(data.bands).toEqual([[2, 3]]);
+    });
+
+    it('leaves out a KL chart that is 0 at every step: the run has no KL penalty (first-hour bug B11)', () => {
+        const run = new RunSeries();
+        for (const step of [1, 2, 3]) run.append(record(step, { kl: 0 }));
+        expect(buildChartData(chart('kl'), { primary: run }).series).toEqual([]);
+        run.append(record(4, { kl: 0.01 }));
+        expect(buildChartData(chart('kl'), { primary: run }).data[1]).toEqual([0, 0, 0, 0.01]);
+        expect(buildChartData(chart('loss'), { primary: run }).series).toHaveLength(1); // other charts keep zeros
     });
 
     it('leaves out a column no run has a value for (GPU memory on CPU)', () => {

@@ -1,10 +1,17 @@
 import uPlot from 'uplot';
+import { parseCssColour } from '../common/diverging-scale.js';
 import { element } from '../common/dom.js';
 import { seriesColour, themeColours } from '../common/theme.js';
-import { axisValues } from './axis-format.js';
+import { axisValues, STEP_INCREMENTS, valueRange } from './axis-format.js';
 import { buildChartData, seriesSignature, type ChartData, type ChartDef, type Runs } from './charts-model.js';
 
 const CHART_HEIGHT = 180;
+
+/** A theme colour (hex or rgb()) with an alpha, for a band's fill. */
+function withAlpha(colour: string, alpha: number): string {
+    const [r, g, b] = parseCssColour(colour, [128, 128, 128]);
+    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
 
 /**
  * One dashboard chart: a uPlot instance, rebuilt only when its set of series changes (a new criterion,
@@ -70,14 +77,16 @@ export class ChartView {
             height: CHART_HEIGHT,
             legend: { live: true },
             cursor: { drag: { x: true, y: false } },
-            scales: { x: { time: false } },
-            axes: [{ ...axis, label: 'step' }, { ...axis, values: axisValues(navigator.language) }],
+            scales: { x: { time: false }, y: { range: valueRange } },
+            axes: [{ ...axis, label: 'step', incrs: [...STEP_INCREMENTS] }, { ...axis, values: axisValues(navigator.language) }],
+            // A std band: the area between its two edges, in the mean's colour, faint (the edges draw no line).
+            bands: chart.bands.map(([upper, lower]) => ({ series: [upper, lower], fill: withAlpha(seriesColour(chart.series[upper - 1]!.colour), 0.18) })),
             series: [
                 { label: 'step' },
                 ...chart.series.map((s): uPlot.Series => ({
                     label: s.label,
                     stroke: seriesColour(s.colour),
-                    width: 1.5,
+                    width: s.band ? 0 : 1.5,
                     spanGaps: true,
                     show: !this.hidden.has(this.hiddenKey(s.label)),
                     ...(s.slot === 'compare' ? { dash: [6, 4] } : {}),

@@ -9,14 +9,18 @@ export interface ChartDef {
     columns: readonly string[] | { prefix: string };
     /** Said instead of an empty chart when no run has a value for it. */
     emptyText: string;
+    /** Columns that are 0 at every step count as absent (KL with `kl: 0`: nothing is measured). */
+    zeroIsAbsent?: boolean;
+    /** Draw `std` as a band mean ± std around `mean` instead of a line of its own. */
+    band?: { mean: string; std: string };
 }
 
 export const CHARTS: readonly ChartDef[] = [
-    { id: 'reward', title: 'Reward (mean, std)', columns: ['reward_mean', 'reward_std'], emptyText: 'No steps yet.' },
+    { id: 'reward', title: 'Reward (mean ± std)', columns: ['reward_mean'], emptyText: 'No steps yet.', band: { mean: 'reward_mean', std: 'reward_std' } },
     { id: 'criteria', title: 'Rubric criteria (mean score)', columns: { prefix: 'criteria/' }, emptyText: 'No criterion scores yet.' },
     { id: 'credit', title: 'Credit per agent (mean)', columns: { prefix: 'credit_mean/' }, emptyText: 'No credit yet.' },
     { id: 'loss', title: 'Loss', columns: ['loss'], emptyText: 'No loss yet.' },
-    { id: 'kl', title: 'KL to reference', columns: ['kl'], emptyText: 'No KL yet.' },
+    { id: 'kl', title: 'KL to reference', columns: ['kl'], emptyText: 'No KL: the run has no KL penalty (kl: 0).', zeroIsAbsent: true },
     { id: 'grad', title: 'Gradient norm per agent', columns: { prefix: 'grad_norm/' }, emptyText: 'No gradient norms yet.' },
     { id: 'throughput', title: 'Tokens per second', columns: ['rollout_tokens_per_s', 'update_tokens_per_s'], emptyText: 'No throughput yet.' },
     { id: 'time', title: 'Time per step: rollout vs update (s)', columns: ['rollout_s', 'update_s'], emptyText: 'No timings yet.' },
@@ -31,12 +35,16 @@ export interface SeriesDef {
     label: string;
     /** Index of the key in the chart, so a run and its comparison share a colour. */
     colour: number;
+    /** An edge of a mean ± std band (drawn as a filled area, not a line). */
+    band?: 'upper' | 'lower';
 }
 
 export interface ChartData {
     series: SeriesDef[];
     /** uPlot's aligned data: x (steps) first, then one array per series. */
     data: [number[], ...(number | null)[][]];
+    /** uPlot series indices (x is 0) of each band's upper and lower edge. */
+    bands: [number, number][];
 }
 
 export type Runs = Partial<Record<DashboardSlot, RunSeries>>;
@@ -49,8 +57,15 @@ function columnKeys(def: ChartDef, runs: Runs): string[] {
     return [...keys];
 }
 
-function hasValue(column: readonly (number | null)[] | undefined): boolean {
-    return column?.some((v) => v !== null) ?? false;
+function hasValue(column: readonly (number | null)[] | undefined, zeroIsAbsent = false): boolean {
+    return column?.some((v) => v !== null && !(zeroIsAbsent && v === 0)) ?? false;
+}
+
+/** mean + sign × std per step (null where either is missing). */
+function bandEdge(run: RunSeries, band: { mean: string; std: string }, sign: 1 | -1): (number | null)[] | undefined {
+    const mean = run.column(band.mean), std = run.column(band.std);
+    if (!mean || !std) return undefined;
+    return mean.map((m, i) => (m === null || std[i] === null || std[i] === undefined ? null : m + sign * std[i]!));
 }
 
 /** Merged ascending x values of two strictly increasing step lists. */
@@ -84,7 +99,7 @@ function align(x: readonly number[], run: RunSeries, column: readonly (number | 
  */
 export function buildChartData(def: ChartDef, runs: Runs): ChartData {
     const slots = (['primary', 'compare'] as const).filter((slot) => runs[slot] !== undefined);
-    const keys = columnKeys(def, runs).filter((key) => slots.some((slot) => hasValue(runs[slot]!.column(key))));
+    const keys = columnKeys(def, runs).filter((key) => slots.some((slot) => hasValue(runs[slot]!.column(key), def.zeroIsAbsent)));
     const prefix = Array.isArray(def.columns) ? '' : (def.columns as { prefix: string }).prefix;
     const primary = runs.primary;
     const compare = runs.compare;
@@ -100,10 +115,25 @@ export function buildChartData(def: ChartDef, runs: Runs): ChartData {
             ys.push(column ? align(x, run, column) : new Array<number | null>(x.length).fill(null));
         }
     });
-    return { series, data: [x as number[], ...ys] };
+    const bands: [number, number][] = [];
+    if (def.band) {
+        for (const slot of slots) {
+            const run = runs[slot]!;
+            const upper = bandEdge(run, def.band, 1), lower = bandEdge(run, def.band, -1);
+            if (!upper || !lower || !hasValue(upper)) continue;
+            const colour = keys.indexOf(def.band.mean);
+            const name = `${def.band.mean.slice(prefix.length)} ± ${def.band.std.slice(prefix.length)}${slot === 'compare' ? ' (compare)' : ''}`;
+            series.push({ key: def.band.std, slot, colour, label: `${name} (upper)`, band: 'upper' });
+            ys.push(align(x, run, upper));
+            series.push({ key: def.band.std, slot, colour, label: `${name} (lower)`, band: 'lower' });
+            ys.push(align(x, run, lower));
+            bands.push([series.length - 1, series.length]); // uPlot indices: x is series 0
+        }
+    }
+    return { series, data: [x as number[], ...ys], bands };
 }
 
 /** A key that changes when the chart's series change, so the chart is rebuilt only then. */
 export function seriesSignature(chart: ChartData): string {
-    return JSON.stringify(chart.series.map((s) => [s.key, s.slot]));
+    return JSON.stringify(chart.series.map((s) => [s.key, s.slot, s.band ?? null]));
 }

@@ -76,13 +76,24 @@ export class RunProgress {
         return { step: this.last.step, total: this.total, rewardMean: this.last.reward_mean ?? undefined, etaSeconds: this.eta() };
     }
 
+    /**
+     * Steps to go × the MEDIAN seconds per step over the window. A mean let a few slow steps (the machine busy with
+     * a window reload, a checkpoint) swing the estimate: it jumped from 3m21s to 8m11s after a reload (first-hour
+     * bug B14); the median ignores such outliers and still follows a lasting change of speed within the window.
+     */
     private eta(): number | undefined {
-        const first = this.window[0];
         const last = this.window[this.window.length - 1];
-        if (!first || !last || this.total === undefined || last.step <= first.step) return undefined;
-        const perStep = (last.time - first.time) / (last.step - first.step);
-        if (!(perStep >= 0)) return undefined;
-        return Math.max(0, this.total - last.step) * perStep;
+        if (!last || this.total === undefined) return undefined;
+        const perStep: number[] = [];
+        for (let i = 1; i < this.window.length; i++) {
+            const a = this.window[i - 1]!, b = this.window[i]!;
+            if (b.step > a.step && b.time >= a.time) perStep.push((b.time - a.time) / (b.step - a.step));
+        }
+        if (perStep.length === 0) return undefined;
+        perStep.sort((x, y) => x - y);
+        const mid = perStep.length >> 1;
+        const median = perStep.length % 2 ? perStep[mid]! : (perStep[mid - 1]! + perStep[mid]!) / 2;
+        return Math.max(0, this.total - last.step) * median;
     }
 }
 
