@@ -26,22 +26,24 @@ for (const entry of entries) {
         }
         throw new Error(`esbuild: entry ${entry.in} is missing`);
     }
-    contexts.push(await esbuild.context({
-        entryPoints: { [entry.out]: entry.in },
-        outdir: 'out',
-        outExtension: { '.js': '.cjs' },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        sourcemap: true,
-        minify: false,
-        external: entry.external,
-        logLevel: 'warning',
-        // import.meta.url has no meaning in a cjs bundle; map it to the bundle's own file URL.
-        define: { 'import.meta.url': 'importMetaUrl' },
-        banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-    }));
+    contexts.push(
+        await esbuild.context({
+            entryPoints: { [entry.out]: entry.in },
+            outdir: 'out',
+            outExtension: { '.js': '.cjs' },
+            bundle: true,
+            platform: 'node',
+            format: 'cjs',
+            target: 'node20',
+            sourcemap: true,
+            minify: false,
+            external: entry.external,
+            logLevel: 'warning',
+            // import.meta.url has no meaning in a cjs bundle; map it to the bundle's own file URL.
+            define: { 'import.meta.url': 'importMetaUrl' },
+            banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+        }),
+    );
 }
 // The webviews are browser bundles (iife) with their CSS: out/webview/*.js + *.css.
 contexts.push(await esbuild.context(webviewBuildOptions()));

@@ -14,10 +14,13 @@ function zone(files, why, { patterns = [], paths = [] }) {
     return {
         files,
         rules: {
-            'no-restricted-imports': ['error', {
-                paths: paths.map((name) => ({ name, message: why })),
-                patterns: patterns.length ? [{ group: patterns, message: why }] : [],
-            }],
+            'no-restricted-imports': [
+                'error',
+                {
+                    paths: paths.map((name) => ({ name, message: why })),
+                    patterns: patterns.length ? [{ group: patterns, message: why }] : [],
+                },
+            ],
         },
     };
 }
@@ -27,8 +30,18 @@ const serverRule = { patterns: [...part('client'), ...part('webview')], paths: [
 
 export default tseslint.config(
     {
-        ignores: ['node_modules/**', 'out/**', 'server/src/language/generated/**', 'trainer/**', 'runs/**',
-            '**/*.cjs', '**/generated/**', '.cache/**', 'test-results/**', 'bench/results/**'],
+        ignores: [
+            'node_modules/**',
+            'out/**',
+            'server/src/language/generated/**',
+            'trainer/**',
+            'runs/**',
+            '**/*.cjs',
+            '**/generated/**',
+            '.cache/**',
+            'test-results/**',
+            'bench/results/**',
+        ],
     },
     ...tseslint.configs.recommended,
     {
@@ -39,34 +52,65 @@ export default tseslint.config(
         },
     },
     zone(['protocol/**'], 'protocol/ holds contracts only and imports nothing from the other parts (DESIGN.md §1).', {
-        patterns: [...part('server'), ...part('client'), ...part('analysis'), ...part('webview'), 'langium', 'langium/**'],
+        patterns: [
+            ...part('server'),
+            ...part('client'),
+            ...part('analysis'),
+            ...part('webview'),
+            'langium',
+            'langium/**',
+        ],
         paths: ['vscode'],
     }),
     zone(['server/**'], serverWhy, serverRule),
     // Inside the server the layers point one way: language/ (grammar, scoping, validation, graph analysis, catalogue)
     // <- compile/ (AST -> RunSpec) <- handlers/ (custom LSP requests) and cli/ <- main.ts. A later zone replaces the
     // rule of an earlier one for the files it matches, so each inner zone repeats the server-wide restrictions.
-    zone(['server/src/language/**'], `${serverWhy} server/src/language/ is the bottom layer: it imports no compile/, handlers/, cli/ or main.ts.`, {
-        patterns: [...serverRule.patterns, ...part('compile'), ...part('handlers'), ...part('cli'), '**/main.js'],
-        paths: serverRule.paths,
-    }),
-    zone(['server/src/cli/**'], `${serverWhy} server/src/cli/ runs without an LSP connection: it imports no handlers/.`, {
-        patterns: [...serverRule.patterns, ...part('handlers')],
-        paths: serverRule.paths,
-    }),
-    zone(['server/src/compile/**'], `${serverWhy} server/src/compile/ reads language/ only: it imports no handlers/, cli/ or main.ts.`, {
-        patterns: [...serverRule.patterns, ...part('handlers'), ...part('cli'), '**/main.js'],
-        paths: serverRule.paths,
-    }),
-    zone(['client/**'], 'client/ never imports server/ or the Langium runtime: use LSP methods declared in protocol/ (DESIGN.md §1).', {
-        patterns: [...part('server'), ...part('webview'), 'langium', 'langium/**'],
-    }),
-    zone(['webview/**'], 'webview/ is browser code: no vscode, no Node built-ins, no client/ or server/; only protocol/ and webview/common (DESIGN.md §1).', {
-        patterns: [...part('server'), ...part('client'), ...part('analysis'), 'langium', 'langium/**'],
-        paths: ['vscode', ...nodeBuiltins],
-    }),
-    zone(['analysis/**'], 'analysis/ is pure TypeScript: no vscode, no langium, no client/ or server/ (DESIGN.md §1).', {
-        patterns: [...part('server'), ...part('client'), ...part('webview'), 'langium', 'langium/**'],
-        paths: ['vscode'],
-    }),
+    zone(
+        ['server/src/language/**'],
+        `${serverWhy} server/src/language/ is the bottom layer: it imports no compile/, handlers/, cli/ or main.ts.`,
+        {
+            patterns: [...serverRule.patterns, ...part('compile'), ...part('handlers'), ...part('cli'), '**/main.js'],
+            paths: serverRule.paths,
+        },
+    ),
+    zone(
+        ['server/src/cli/**'],
+        `${serverWhy} server/src/cli/ runs without an LSP connection: it imports no handlers/.`,
+        {
+            patterns: [...serverRule.patterns, ...part('handlers')],
+            paths: serverRule.paths,
+        },
+    ),
+    zone(
+        ['server/src/compile/**'],
+        `${serverWhy} server/src/compile/ reads language/ only: it imports no handlers/, cli/ or main.ts.`,
+        {
+            patterns: [...serverRule.patterns, ...part('handlers'), ...part('cli'), '**/main.js'],
+            paths: serverRule.paths,
+        },
+    ),
+    zone(
+        ['client/**'],
+        'client/ never imports server/ or the Langium runtime: use LSP methods declared in protocol/ (DESIGN.md §1).',
+        {
+            patterns: [...part('server'), ...part('webview'), 'langium', 'langium/**'],
+        },
+    ),
+    zone(
+        ['webview/**'],
+        'webview/ is browser code: no vscode, no Node built-ins, no client/ or server/; only protocol/ and webview/common (DESIGN.md §1).',
+        {
+            patterns: [...part('server'), ...part('client'), ...part('analysis'), 'langium', 'langium/**'],
+            paths: ['vscode', ...nodeBuiltins],
+        },
+    ),
+    zone(
+        ['analysis/**'],
+        'analysis/ is pure TypeScript: no vscode, no langium, no client/ or server/ (DESIGN.md §1).',
+        {
+            patterns: [...part('server'), ...part('client'), ...part('webview'), 'langium', 'langium/**'],
+            paths: ['vscode'],
+        },
+    ),
 );

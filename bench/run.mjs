@@ -11,8 +11,14 @@ const outfile = join(repoRoot, 'bench', 'results', 'language-bench.mjs');
 mkdirSync(dirname(outfile), { recursive: true });
 await build({
     entryPoints: [join(repoRoot, 'bench', 'language', 'main.ts')],
-    bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
+    banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
 });
 const result = spawnSync(process.execPath, [outfile, repoRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

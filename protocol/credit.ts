@@ -6,7 +6,12 @@
 import { CREDIT_METHOD_REGISTRY } from './generated/credit-methods.js';
 import type { ComputedCreditMethod, CreditMethodName, GroupCreditMethod } from './generated/credit-methods.js';
 
-export type { ComputedCreditMethod, CreditMethodName, GroupCreditMethod, RerunCreditMethod } from './generated/credit-methods.js';
+export type {
+    ComputedCreditMethod,
+    CreditMethodName,
+    GroupCreditMethod,
+    RerunCreditMethod,
+} from './generated/credit-methods.js';
 export { CREDIT_METHOD_REGISTRY, CreditMethod, DEFAULT_CREDIT_METHOD } from './generated/credit-methods.js';
 
 /** One trainable decision: the acting agent, its turn index in the rollout, and its own reward when the workflow
@@ -80,17 +85,17 @@ export interface CreditMethodEntry {
 
 /** Whether `name` is a credit method of the registry. */
 export function isCreditMethod(name: string): name is CreditMethodName {
-    return CREDIT_METHOD_REGISTRY.some(entry => entry.name === name);
+    return CREDIT_METHOD_REGISTRY.some((entry) => entry.name === name);
 }
 
 /** The registry entry of a credit method, or undefined for an unknown name. */
 export function methodInfo(name: string): CreditMethodEntry | undefined {
-    return CREDIT_METHOD_REGISTRY.find(entry => entry.name === name);
+    return CREDIT_METHOD_REGISTRY.find((entry) => entry.name === name);
 }
 
 /** The names of the registry's methods whose capabilities pass `test`, in catalogue order. */
 export function creditMethodsWhere(test: (capabilities: CreditCapabilities) => boolean): CreditMethodName[] {
-    return CREDIT_METHOD_REGISTRY.filter(entry => test(entry.capabilities)).map(entry => entry.name);
+    return CREDIT_METHOD_REGISTRY.filter((entry) => test(entry.capabilities)).map((entry) => entry.name);
 }
 
 /** An estimator's switches (RunSpec `credit.params`): numbers, strings and number lists (`fanout`), see

@@ -34,5 +34,7 @@ export type FunctionName = keyof typeof EXPRESSION_FUNCTIONS;
 
 /** The signature of a built-in function, or undefined for a name that is not one (a hostile tree's `fn`). */
 export function functionSignature(name: string): FunctionSignature | undefined {
-    return Object.prototype.hasOwnProperty.call(EXPRESSION_FUNCTIONS, name) ? EXPRESSION_FUNCTIONS[name as FunctionName] : undefined;
+    return Object.prototype.hasOwnProperty.call(EXPRESSION_FUNCTIONS, name)
+        ? EXPRESSION_FUNCTIONS[name as FunctionName]
+        : undefined;
 }

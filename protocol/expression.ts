@@ -26,10 +26,7 @@ export type Expr =
 export type ContextName = 'output' | 'agent' | 'turn';
 export type UnaryOp = 'not' | 'neg';
 export type BinaryOp =
-    | 'and' | 'or'
-    | '+' | '-' | '*' | '/' | '%'
-    | '==' | '!=' | '<' | '<=' | '>' | '>='
-    | 'contains' | 'matches';
+    'and' | 'or' | '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | 'contains' | 'matches';
 
 /** A runtime value. `null` means "missing" (no match, unparsable number, absent field). */
 export type Value = number | string | boolean | null;

@@ -27,9 +27,7 @@ export interface SourceLocation {
 }
 
 export type GraphNode =
-    | { id: 'start'; kind: 'start'; label: 'start' }
-    | { id: 'end'; kind: 'end'; label: 'end' }
-    | AgentNode;
+    { id: 'start'; kind: 'start'; label: 'start' } | { id: 'end'; kind: 'end'; label: 'end' } | AgentNode;
 
 export interface AgentNode {
     id: `agent:${string}`;

@@ -81,4 +81,6 @@ export type OpenExpr = Expr | { op: 'name'; name: string };
 /** The tree, or why the text is not an expression: a message and the zero-based column it points at. */
 export type CompileExpressionResult = { expr: OpenExpr } | { error: string; column: number };
 
-export const COMPILE_EXPRESSION_REQUEST = new RequestType<CompileExpressionParams, CompileExpressionResult, void>(COMPILE_EXPRESSION_METHOD);
+export const COMPILE_EXPRESSION_REQUEST = new RequestType<CompileExpressionParams, CompileExpressionResult, void>(
+    COMPILE_EXPRESSION_METHOD,
+);

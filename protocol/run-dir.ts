@@ -143,7 +143,10 @@ export interface TrajectoryRecord {
  */
 export const CHAR_TOKENIZER = {
     alphabet: '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ \n',
-    offset: 3, padId: 0, eosId: 1, unkId: 2,
+    offset: 3,
+    padId: 0,
+    eosId: 1,
+    unkId: 2,
 } as const;
 
 /** `critic.onnx.json` format version (Python: mas_trainer/critic/export.py SIDECAR_VERSION). */
@@ -151,19 +154,38 @@ export const CRITIC_SIDECAR_VERSION = 1 as const;
 /** How the critic's input text is built from a rollout's turns (protocol/schemas/run-dir/README.md). */
 export const CRITIC_TRANSCRIPT_FORMAT = 'mas-prefix-v1' as const;
 
-export interface CriticTensor { name: string; dtype: 'int64' | 'float32'; shape: string[] }
+export interface CriticTensor {
+    name: string;
+    dtype: 'int64' | 'float32';
+    shape: string[];
+}
 
 /** Left-truncated to `max_length` ids, right-padded; an empty text is one `pad_id` with mask 1. */
-interface CriticTokenLayout { max_length: number; truncation: 'left'; padding: 'right'; empty_text: string }
+interface CriticTokenLayout {
+    max_length: number;
+    truncation: 'left';
+    padding: 'right';
+    empty_text: string;
+}
 
 /** Character tokenizer: id = offset + index of the code point in `alphabet`, otherwise `unk_id`. */
 export interface CriticCharTokenizer extends CriticTokenLayout {
-    kind: 'chars'; alphabet: string; offset: number; pad_id: number; eos_id: number; unk_id: number; vocab_size: number;
+    kind: 'chars';
+    alphabet: string;
+    offset: number;
+    pad_id: number;
+    eos_id: number;
+    unk_id: number;
+    vocab_size: number;
 }
 
 /** A transformers tokenizer (not reproducible in TypeScript without its files: the editor may decline to run it). */
 export interface CriticHfTokenizer extends CriticTokenLayout {
-    kind: 'hf'; model: string; vocab_size: number; pad_id: number; add_special_tokens: false;
+    kind: 'hf';
+    model: string;
+    vocab_size: number;
+    pad_id: number;
+    add_special_tokens: false;
 }
 
 /** `critic.onnx.json`, written after `critic.onnx` at each checkpoint (schema: critic-sidecar.schema.json). */

@@ -16,7 +16,11 @@ try {
     writeFileSync(tempConfig, JSON.stringify({ ...config, out: rel }, null, 2));
     let result;
     try {
-        result = spawnSync(process.execPath, ['node_modules/langium-cli/bin/langium.js', 'generate', '--file', tempConfig], { encoding: 'utf8' });
+        result = spawnSync(
+            process.execPath,
+            ['node_modules/langium-cli/bin/langium.js', 'generate', '--file', tempConfig],
+            { encoding: 'utf8' },
+        );
     } finally {
         rmSync(tempConfig, { force: true });
     }
@@ -25,8 +29,11 @@ try {
         console.error('check:generated: langium generate failed (see above).');
         process.exit(1);
     }
-    const list = (dir) => readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name))).sort();
+    const list = (dir) =>
+        readdirSync(dir, { recursive: true, withFileTypes: true })
+            .filter((e) => e.isFile())
+            .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)))
+            .sort();
     const fresh = list(temp);
     const old = list(committed);
     const differing = [...new Set([...fresh, ...old])].filter((file) => {
@@ -37,8 +44,10 @@ try {
         }
     });
     if (differing.length > 0) {
-        console.error(`check:generated: ${differing.join(', ')} in ${relative(process.cwd(), committed)} ` +
-            'differ from the grammar. Run `npx langium generate` and commit the result.');
+        console.error(
+            `check:generated: ${differing.join(', ')} in ${relative(process.cwd(), committed)} ` +
+                'differ from the grammar. Run `npx langium generate` and commit the result.',
+        );
         process.exit(1);
     }
     console.log(`check:generated: ${fresh.length} generated files match the grammar.`);
@@ -48,8 +57,10 @@ try {
 
 const staleRegistry = await staleFiles();
 if (staleRegistry.length > 0) {
-    console.error(`check:generated: ${staleRegistry.join(', ')} differ from the catalogue ` +
-        '(server/src/language/catalog/training-catalog.ts). Run `npm run generate:credit` and commit the result.');
+    console.error(
+        `check:generated: ${staleRegistry.join(', ')} differ from the catalogue ` +
+            '(server/src/language/catalog/training-catalog.ts). Run `npm run generate:credit` and commit the result.',
+    );
     process.exit(1);
 }
 console.log(`check:generated: the credit-method registry and the model defaults match the catalogue.`);

@@ -70,21 +70,36 @@ if (spec.train) console.log(`  train: ${JSON.stringify(spec.train).slice(0, 200)
 if (haveTrainer && existsSync(venvPython)) {
     // A short CPU run; the run directory is the demo's own, so a rerun starts it afresh.
     rmSync(RUN_DIR, { recursive: true, force: true });
-    runOrExit(venvPython, ['-m', 'mas_trainer', 'run', '--spec', SPEC, '--run-dir', RUN_DIR, '--max-steps', String(DEMO_STEPS)], {
-        env: { ...process.env, PYTHONPATH: 'trainer' },
-    });
-    const metrics = readFileSync(`${RUN_DIR}/metrics.jsonl`, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    runOrExit(
+        venvPython,
+        ['-m', 'mas_trainer', 'run', '--spec', SPEC, '--run-dir', RUN_DIR, '--max-steps', String(DEMO_STEPS)],
+        {
+            env: { ...process.env, PYTHONPATH: 'trainer' },
+        },
+    );
+    const metrics = readFileSync(`${RUN_DIR}/metrics.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
     const first = metrics[0];
     const last = metrics[metrics.length - 1];
     const success = (m) => (typeof m?.success === 'number' ? m.success.toFixed(2) : 'n/a');
-    console.log(`\ndemo: ${metrics.length} steps, success ${success(first)} at step ${first?.step} -> ${success(last)} at step ${last?.step}`);
+    console.log(
+        `\ndemo: ${metrics.length} steps, success ${success(first)} at step ${first?.step} -> ${success(last)} at step ${last?.step}`,
+    );
     const lastSteps = metrics.slice(-SUMMARY_STEPS).map((m) => m.step);
-    console.log(`demo: each agent's share of |credit| over steps ${lastSteps[0]}–${lastSteps.at(-1)} (the reward ignores "lazy"):`);
+    console.log(
+        `demo: each agent's share of |credit| over steps ${lastSteps[0]}–${lastSteps.at(-1)} (the reward ignores "lazy"):`,
+    );
     for (const [method, agents] of creditPerAgent(RUN_DIR, lastSteps)) {
-        const cells = [...agents].map(([agent, share]) => `${agent} ${(100 * share).toFixed(0).padStart(3)} %`).join('  ');
+        const cells = [...agents]
+            .map(([agent, share]) => `${agent} ${(100 * share).toFixed(0).padStart(3)} %`)
+            .join('  ');
         console.log(`  ${method.padEnd(17)} ${cells}`);
     }
-    console.log(`demo: run directory ${RUN_DIR} (open it in VS Code with "MAS: Open Run…" to see the dashboard and trajectories)`);
+    console.log(
+        `demo: run directory ${RUN_DIR} (open it in VS Code with "MAS: Open Run…" to see the dashboard and trajectories)`,
+    );
 } else {
     console.log('\ndemo: the trainer is not installed yet, so the demo stops at the compiled spec.');
 }

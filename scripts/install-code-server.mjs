@@ -4,14 +4,30 @@
 // package registries can be reached here, so the install runs with scripts off and then does, offline, what
 // the postinstall would: Debian's `rg` in place of the download, native modules rebuilt against the local
 // Node headers, the node_modules.asar link and the bin links.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+    copyFileSync,
+    existsSync,
+    mkdirSync,
+    readdirSync,
+    renameSync,
+    rmSync,
+    symlinkSync,
+    writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CODE_SERVER_VERSION, codeServerDir, codeServerEntry } from './code-server-paths.mjs';
 import { npmCommand, run } from './lib.mjs';
 
 /** Native modules of code-server's VS Code (lib/vscode) that must be compiled for this Node. */
-const VSCODE_NATIVE_MODULES = ['kerberos', '@parcel/watcher', '@vscode/spdlog', 'native-watchdog', 'node-pty', '@vscode/deviceid'];
+const VSCODE_NATIVE_MODULES = [
+    'kerberos',
+    '@parcel/watcher',
+    '@vscode/spdlog',
+    'native-watchdog',
+    'node-pty',
+    '@vscode/deviceid',
+];
 
 function fail(message) {
     console.error(`install-code-server: ${message}`);
@@ -29,7 +45,9 @@ function which(command) {
 function localNodeDir() {
     const prefix = resolve(dirname(process.execPath), '..');
     if (!existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
-        fail(`Node headers not found under ${prefix}/include/node; install the Node package that ships them (nodejs with headers).`);
+        fail(
+            `Node headers not found under ${prefix}/include/node; install the Node package that ships them (nodejs with headers).`,
+        );
     }
     return prefix;
 }
@@ -88,10 +106,12 @@ export function installCodeServer() {
         console.log(`code-server ${CODE_SERVER_VERSION} is cached in ${finalDir}`);
         return finalDir;
     }
-    if (process.platform !== 'linux') fail('the e2e setup supports Linux only (Debian packages: chromium, libkrb5-dev, ripgrep).');
+    if (process.platform !== 'linux')
+        fail('the e2e setup supports Linux only (Debian packages: chromium, libkrb5-dev, ripgrep).');
     const rg = which('rg');
     if (!rg) fail('ripgrep (`rg`) is not on PATH: `apt-get install ripgrep` (see .ci/run).');
-    if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h')) fail('Kerberos headers are missing: `apt-get install libkrb5-dev` (see .ci/run).');
+    if (!existsSync('/usr/include/krb5.h') && !existsSync('/usr/include/gssapi/gssapi.h'))
+        fail('Kerberos headers are missing: `apt-get install libkrb5-dev` (see .ci/run).');
 
     const started = Date.now();
     removeAbandonedPartials(finalDir);
@@ -123,7 +143,9 @@ export function installCodeServer() {
 
     rmSync(finalDir, { recursive: true, force: true });
     renameSync(work, finalDir); // the cache entry appears whole or not at all
-    console.log(`code-server ${CODE_SERVER_VERSION} installed in ${finalDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+        `code-server ${CODE_SERVER_VERSION} installed in ${finalDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     return finalDir;
 }
 

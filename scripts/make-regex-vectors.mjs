@@ -25,12 +25,48 @@ function random(seed) {
 }
 
 const next = random(SEED);
-const pick = items => items[Math.floor(next() * items.length)];
-const ATOMS = ['a', 'b', 'A', '1', ' ', '.', '[ab]', '[^a]', '[a-c]', '[\\s\\d]', '\\d', '\\w', '\\W', '\\s', '\\S', '\\-', 'x'];
+const pick = (items) => items[Math.floor(next() * items.length)];
+const ATOMS = [
+    'a',
+    'b',
+    'A',
+    '1',
+    ' ',
+    '.',
+    '[ab]',
+    '[^a]',
+    '[a-c]',
+    '[\\s\\d]',
+    '\\d',
+    '\\w',
+    '\\W',
+    '\\s',
+    '\\S',
+    '\\-',
+    'x',
+];
 const ASSERTIONS = ['^', '$', '\\b', '\\B'];
 const QUANTIFIERS = ['*', '+', '?', '*?', '+?', '??', '{2}', '{1,2}', '{0,2}', '{2,}', '{1,3}?'];
 /** Fragments that are sometimes outside the dialect, so acceptance is compared too. */
-const ODD = ['(?=a)', '(?!a)', '\\1', 'a{01}', '{', ']', '^*', '[]', '\\e', '(?i)a', '\\x41', '\\u0061', '\\0', '[[:alpha:]]', '[\\b]', 'a**', '(?:)'];
+const ODD = [
+    '(?=a)',
+    '(?!a)',
+    '\\1',
+    'a{01}',
+    '{',
+    ']',
+    '^*',
+    '[]',
+    '\\e',
+    '(?i)a',
+    '\\x41',
+    '\\u0061',
+    '\\0',
+    '[[:alpha:]]',
+    '[\\b]',
+    'a**',
+    '(?:)',
+];
 
 function pattern(depth) {
     const parts = [];
@@ -40,8 +76,10 @@ function pattern(depth) {
         let atom;
         if (roll < 0.12 && depth < 3) atom = `(${pattern(depth + 1)})`;
         else if (roll < 0.2 && depth < 3) atom = `(?:${pattern(depth + 1)})`;
-        else if (roll < 0.28) { parts.push(pick(ASSERTIONS)); continue; }
-        else if (roll < 0.31) atom = pick(ODD);
+        else if (roll < 0.28) {
+            parts.push(pick(ASSERTIONS));
+            continue;
+        } else if (roll < 0.31) atom = pick(ODD);
         else atom = pick(ATOMS);
         parts.push(next() < 0.4 ? atom + pick(QUANTIFIERS) : atom);
     }
@@ -56,8 +94,16 @@ function input() {
     return text;
 }
 
-const bundle = await build({ entryPoints: [join(ROOT, 'analysis/expression/evaluate.ts')], bundle: true, write: false, format: 'esm', platform: 'node' });
-const { tryEvaluate } = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`);
+const bundle = await build({
+    entryPoints: [join(ROOT, 'analysis/expression/evaluate.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+});
+const { tryEvaluate } = await import(
+    `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString('base64')}`
+);
 
 const vectors = [];
 const context = { task: {}, outputs: {}, ctx: {} };
@@ -65,14 +111,19 @@ for (let p = 0; p < PATTERNS; p++) {
     const regex = { op: 'regex', source: pattern(0), flags: pick(['', '', '', 'i', 'm', 's', 'ms']) };
     for (const [k, text] of [input(), input()].entries()) {
         const str = { op: 'str', value: text };
-        const exprs = { matches: { op: 'matches', left: str, right: regex }, extract: { op: 'call', fn: 'extract', args: [str, regex] }, count: { op: 'call', fn: 'count', args: [str, regex] } };
+        const exprs = {
+            matches: { op: 'matches', left: str, right: regex },
+            extract: { op: 'call', fn: 'extract', args: [str, regex] },
+            count: { op: 'call', fn: 'count', args: [str, regex] },
+        };
         for (const [name, expr] of Object.entries(exprs)) {
             const result = tryEvaluate(expr, context);
             const vector = { name: `random ${p}.${k} ${name}`, expr, context };
-            if (result.ok) vector.expected = result.value; else vector.error = result.error.kind;
+            if (result.ok) vector.expected = result.value;
+            else vector.error = result.error.kind;
             vectors.push(vector);
         }
     }
 }
 writeFileSync(OUT, `${JSON.stringify(vectors, null, 0).replace(/\},\{"name"/g, '},\n{"name"')}\n`);
-console.log(`${vectors.length} vectors, ${vectors.filter(v => v.error).length} errors -> ${OUT}`);
+console.log(`${vectors.length} vectors, ${vectors.filter((v) => v.error).length} errors -> ${OUT}`);

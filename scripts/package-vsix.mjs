@@ -9,13 +9,24 @@ import { VSIX_TARGET, vsixPath } from './vsix-path.mjs';
 
 export function packageVsix() {
     if (`${process.platform}-${process.arch}` !== VSIX_TARGET) {
-        console.error(`package-vsix: the VSIX ships onnxruntime binaries for ${VSIX_TARGET} only; run it on ${VSIX_TARGET} (this is ${process.platform}-${process.arch}).`);
+        console.error(
+            `package-vsix: the VSIX ships onnxruntime binaries for ${VSIX_TARGET} only; run it on ${VSIX_TARGET} (this is ${process.platform}-${process.arch}).`,
+        );
         process.exit(1);
     }
     if (run(process.execPath, ['esbuild.mjs']) !== 0) process.exit(1);
     const out = vsixPath();
     // --no-update-package-json etc. are not needed: no version argument is passed, so package.json is untouched.
-    const status = run(npxCommand, ['vsce', 'package', '--target', VSIX_TARGET, '--out', out, '--allow-missing-repository', '--no-rewrite-relative-links']);
+    const status = run(npxCommand, [
+        'vsce',
+        'package',
+        '--target',
+        VSIX_TARGET,
+        '--out',
+        out,
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+    ]);
     if (status !== 0 || !existsSync(out)) {
         console.error('package-vsix: vsce failed (see above).');
         process.exit(1);

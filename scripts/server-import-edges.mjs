@@ -3,9 +3,19 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 const root = resolve(process.argv[2] ?? '.', 'server/src');
-const top = (file) => { const rel = relative(root, file); return rel.includes(sep) ? rel.split(sep)[0] : rel; };
+const top = (file) => {
+    const rel = relative(root, file);
+    return rel.includes(sep) ? rel.split(sep)[0] : rel;
+};
 const files = [];
-const walk = (d) => { for (const n of readdirSync(d)) { const p = join(d, n); if (statSync(p).isDirectory()) { if (n !== 'generated') walk(p); } else if (p.endsWith('.ts')) files.push(p); } };
+const walk = (d) => {
+    for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) {
+            if (n !== 'generated') walk(p);
+        } else if (p.endsWith('.ts')) files.push(p);
+    }
+};
 walk(root);
 const edges = new Map();
 for (const file of files) {
@@ -17,5 +27,8 @@ for (const file of files) {
     }
 }
 let total = 0;
-for (const [k, v] of [...edges].sort()) { console.log(`${v}\t${k}`); total += v; }
+for (const [k, v] of [...edges].sort()) {
+    console.log(`${v}\t${k}`);
+    total += v;
+}
 console.log(`${total}\ttotal`);

@@ -29,10 +29,14 @@ const vsix = timed('package', packageVsix);
 timed('code-server', installCodeServer);
 const vitest = [npxCommand, 'vitest', 'run', '--config', 'test/e2e/vitest.e2e.config.ts'];
 const offline = offlineNamespaceWorks();
-console.log(offline
-    ? '\ne2e: running offline (a fresh network namespace with only loopback)'
-    : '\ne2e: WARNING: cannot create a network namespace here; running with the host network');
-const [command, ...args] = offline ? ['unshare', '--net', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...vitest] : vitest;
+console.log(
+    offline
+        ? '\ne2e: running offline (a fresh network namespace with only loopback)'
+        : '\ne2e: WARNING: cannot create a network namespace here; running with the host network',
+);
+const [command, ...args] = offline
+    ? ['unshare', '--net', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...vitest]
+    : vitest;
 const status = timed('scenarios', () => run(command, args, { env: { ...process.env, MAS_VSIX: vsix } }));
 console.log(`\ne2e phases: ${phases.join(', ')}; screenshots and figures in test-results/e2e/`);
 process.exit(status);

@@ -20,7 +20,9 @@ function masFiles(dir: string): string[] {
 describe('examples', async () => {
     const { shared } = createMasServices(NodeFileSystem);
     const files = masFiles(EXAMPLES);
-    const documents = await Promise.all(files.map((file) => shared.workspace.LangiumDocuments.getOrCreateDocument(URI.file(file))));
+    const documents = await Promise.all(
+        files.map((file) => shared.workspace.LangiumDocuments.getOrCreateDocument(URI.file(file))),
+    );
     await shared.workspace.DocumentBuilder.build(documents, { validation: true });
 
     it('has the five example folders', () => {
@@ -29,10 +31,14 @@ describe('examples', async () => {
         }
     });
 
-    it.each(documents.map((d) => [d.uri.fsPath.slice(EXAMPLES.length + 1), d] as const))('%s has no errors', (_name, document) => {
-        const errors = (document.diagnostics ?? []).filter((d) => d.severity === 1)
-            .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
-        expect(errors).toEqual([]);
-        expect(document.parseResult.parserErrors).toEqual([]);
-    });
+    it.each(documents.map((d) => [d.uri.fsPath.slice(EXAMPLES.length + 1), d] as const))(
+        '%s has no errors',
+        (_name, document) => {
+            const errors = (document.diagnostics ?? [])
+                .filter((d) => d.severity === 1)
+                .map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+            expect(errors).toEqual([]);
+            expect(document.parseResult.parserErrors).toEqual([]);
+        },
+    );
 });

@@ -1,4 +1,11 @@
-import { CreditMethod, type CreditDecision, type CreditGroup, type CreditParams, type CreditRollout, type GroupCredit } from '../../protocol/credit.js';
+import {
+    CreditMethod,
+    type CreditDecision,
+    type CreditGroup,
+    type CreditParams,
+    type CreditRollout,
+    type GroupCredit,
+} from '../../protocol/credit.js';
 import { GRPO_PARAMS, mean, readGrpoOptions, standardisePool } from './grpo.js';
 import { ParamReader } from './params.js';
 
@@ -18,7 +25,7 @@ export function agentNormalizedCredit(group: CreditGroup, params: CreditParams):
 
     const decisionScore = (d: CreditDecision, r: CreditRollout): number =>
         rewardSource === 'decision' && d.reward !== undefined && d.reward !== null ? d.reward : r.reward;
-    const scores = group.rollouts.map(r => r.decisions.map(d => decisionScore(d, r)));
+    const scores = group.rollouts.map((r) => r.decisions.map((d) => decisionScore(d, r)));
     if (pooling === 'rollout') {
         // One sample per (rollout, agent): the agent's decisions in that rollout share their mean score.
         group.rollouts.forEach((rollout, i) => {
@@ -26,7 +33,7 @@ export function agentNormalizedCredit(group: CreditGroup, params: CreditParams):
             const byAgent = new Map<string, number[]>();
             rollout.decisions.forEach((d, j) => byAgent.set(d.agent, [...(byAgent.get(d.agent) ?? []), j]));
             for (const positions of byAgent.values()) {
-                const shared = mean(positions.map(j => row[j]!));
+                const shared = mean(positions.map((j) => row[j]!));
                 for (const j of positions) row[j] = shared;
             }
         });
@@ -39,12 +46,15 @@ export function agentNormalizedCredit(group: CreditGroup, params: CreditParams):
             if (pooling === 'rollout' && seen.has(d.agent)) return;
             seen.add(d.agent);
             const pool = samples.get(d.agent);
-            if (pool) pool.push(scores[i]![j]!); else samples.set(d.agent, [scores[i]![j]!]);
+            if (pool) pool.push(scores[i]![j]!);
+            else samples.set(d.agent, [scores[i]![j]!]);
         });
     });
     const pools = new Map([...samples].map(([agent, values]) => [agent, standardisePool(values, options)]));
-    return group.rollouts.map((rollout, i) => rollout.decisions.map((d, j) => {
-        const pool = pools.get(d.agent)!;
-        return (scores[i]![j]! - pool.mean) / pool.divisor;
-    }));
+    return group.rollouts.map((rollout, i) =>
+        rollout.decisions.map((d, j) => {
+            const pool = pools.get(d.agent)!;
+            return (scores[i]![j]! - pool.mean) / pool.divisor;
+        }),
+    );
 }

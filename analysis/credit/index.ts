@@ -1,4 +1,11 @@
-import { creditMethodsWhere, methodInfo, type ComputedCreditMethod, type CreditGroup, type CreditParams, type GroupCredit } from '../../protocol/credit.js';
+import {
+    creditMethodsWhere,
+    methodInfo,
+    type ComputedCreditMethod,
+    type CreditGroup,
+    type CreditParams,
+    type GroupCredit,
+} from '../../protocol/credit.js';
 import { agentNormalizedCredit } from './agent-normalized.js';
 import { counterfactualCredit } from './counterfactual.js';
 import { differenceCredit } from './difference.js';
@@ -31,10 +38,14 @@ const BATCH_ESTIMATORS: Partial<Record<ComputedCreditMethod, BatchEstimator>> = 
 };
 
 /** Every estimator this module computes, in catalogue order. */
-export const KNOWN_METHODS: readonly ComputedCreditMethod[] = creditMethodsWhere(c => !c.needsCritic) as ComputedCreditMethod[];
+export const KNOWN_METHODS: readonly ComputedCreditMethod[] = creditMethodsWhere(
+    (c) => !c.needsCritic,
+) as ComputedCreditMethod[];
 
 function estimator(method: string): Estimator {
-    const found = (KNOWN_METHODS as readonly string[]).includes(method) ? ESTIMATORS[method as ComputedCreditMethod] : undefined;
+    const found = (KNOWN_METHODS as readonly string[]).includes(method)
+        ? ESTIMATORS[method as ComputedCreditMethod]
+        : undefined;
     if (!found) throw new Error(`unknown credit method '${method}'; this module computes ${KNOWN_METHODS.join(', ')}`);
     return found;
 }
@@ -46,11 +57,25 @@ export function computeCredit(method: string, group: CreditGroup, params: Credit
 
 /** Credit for every group of a step. Only the estimators that pool over the batch (MARS's `turn_level` normalises
  *  over the whole step) see the groups together; the others credit each group alone. */
-export function computeCreditBatch(method: string, groups: readonly CreditGroup[], params: CreditParams = {}): GroupCredit[] {
+export function computeCreditBatch(
+    method: string,
+    groups: readonly CreditGroup[],
+    params: CreditParams = {},
+): GroupCredit[] {
     const perGroup = estimator(method);
-    const pooled = methodInfo(method)?.capabilities.poolsOverBatch ? BATCH_ESTIMATORS[method as ComputedCreditMethod] : undefined;
+    const pooled = methodInfo(method)?.capabilities.poolsOverBatch
+        ? BATCH_ESTIMATORS[method as ComputedCreditMethod]
+        : undefined;
     if (pooled) return pooled(groups, params);
-    return groups.map(group => perGroup(group, params));
+    return groups.map((group) => perGroup(group, params));
 }
 
-export { agentNormalizedCredit, counterfactualCredit, differenceCredit, outcomeCredit, shapleyCredit, turnLevelCredit, turnLevelCreditBatch };
+export {
+    agentNormalizedCredit,
+    counterfactualCredit,
+    differenceCredit,
+    outcomeCredit,
+    shapleyCredit,
+    turnLevelCredit,
+    turnLevelCreditBatch,
+};

@@ -11,8 +11,8 @@ import { ParamReader } from './params.js';
  */
 export function outcomeCredit(group: CreditGroup, params: CreditParams): GroupCredit {
     const options = readGrpoOptions(new ParamReader(CreditMethod.outcome, params, GRPO_PARAMS));
-    const scored = group.rollouts.filter(r => r.decisions.length > 0).map(r => r.reward);
+    const scored = group.rollouts.filter((r) => r.decisions.length > 0).map((r) => r.reward);
     if (scored.length === 0) return group.rollouts.map(() => []);
     const pool = standardisePool(scored, options);
-    return group.rollouts.map(r => r.decisions.map(() => (r.reward - pool.mean) / pool.divisor));
+    return group.rollouts.map((r) => r.decisions.map(() => (r.reward - pool.mean) / pool.divisor));
 }

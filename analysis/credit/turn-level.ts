@@ -34,10 +34,10 @@ function normaliseRewards(values: readonly number[], method: Mode): number[] {
     if (method === 'none' || values.length === 0) return [...values];
     const n = values.length;
     const mu = sum(values) / n;
-    if (method === 'mean') return values.map(v => v - mu);
+    if (method === 'mean') return values.map((v) => v - mu);
     if (n < 2) return values.map(() => 0); // their masked_var raises, x.std() is NaN: read as "no spread"
-    const sd = Math.sqrt(sum(values.map(v => (v - mu) ** 2)) / (n - 1));
-    return sd > NORM_EPS ? values.map(v => (v - mu) / (sd + NORM_EPS)) : values.map(() => 0);
+    const sd = Math.sqrt(sum(values.map((v) => (v - mu) ** 2)) / (n - 1));
+    return sd > NORM_EPS ? values.map((v) => (v - mu) / (sd + NORM_EPS)) : values.map(() => 0);
 }
 
 function centre(values: readonly number[], pool: readonly number[], mode: Mode): number[] {
@@ -45,9 +45,9 @@ function centre(values: readonly number[], pool: readonly number[], mode: Mode):
     if (new Set(pool).size < 2) return values.map(() => 0);
     const ordered = [...pool].sort((a, b) => a - b); // torch.unique sorts; same summation order as the Python twin
     const mu = sum(ordered) / ordered.length;
-    if (mode === 'mean') return values.map(v => v - mu);
-    const sd = Math.sqrt(sum(ordered.map(v => (v - mu) ** 2)) / (ordered.length - 1));
-    return values.map(v => (v - mu) / (sd + NORM_EPS));
+    if (mode === 'mean') return values.map((v) => v - mu);
+    const sd = Math.sqrt(sum(ordered.map((v) => (v - mu) ** 2)) / (ordered.length - 1));
+    return values.map((v) => (v - mu) / (sd + NORM_EPS));
 }
 
 /**
@@ -67,7 +67,8 @@ export function distinctValues(values: readonly number[], withZero: boolean): nu
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
     const list = map.get(key);
-    if (list) list.push(value); else map.set(key, [value]);
+    if (list) list.push(value);
+    else map.set(key, [value]);
 }
 
 /** MARS pools both normalisations over the whole batch: pass every group of a step. Result: [group][rollout][decision]. */
@@ -75,68 +76,98 @@ export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: Cre
     const reader = new ParamReader(CreditMethod.turn_level, params, TURN_LEVEL_PARAMS);
     const rewardNorm = reader.choice('reward_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
     const advantageNorm = reader.choice('advantage_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
-    const advantagePool = reader.choice('advantage_pool', ['distinct_with_zero', 'distinct', 'decisions'] as const,
-        'distinct_with_zero');
+    const advantagePool = reader.choice(
+        'advantage_pool',
+        ['distinct_with_zero', 'distinct', 'decisions'] as const,
+        'distinct_with_zero',
+    );
 
     // Decisions are numbered across the batch (rollout by rollout) and kept in flat arrays: per-decision tuples and
     // nested arrays made a batch of 1 000 000 decisions spend most of its time in garbage collection.
     const offsets: number[][] = [];
     let total = 0;
-    for (const group of groups) offsets.push(group.rollouts.map(r => { const at = total; total += r.decisions.length; return at; }));
+    for (const group of groups)
+        offsets.push(
+            group.rollouts.map((r) => {
+                const at = total;
+                total += r.decisions.length;
+                return at;
+            }),
+        );
 
     // 1. Reward positions (get_masks_and_scores), listed per agent in batch order.
-    const turnScores = groups.some(g => g.rollouts.some(r => r.decisions.some(d => d.reward !== undefined && d.reward !== null)));
+    const turnScores = groups.some((g) =>
+        g.rollouts.some((r) => r.decisions.some((d) => d.reward !== undefined && d.reward !== null)),
+    );
     const rewardAt = new Map<string, number[]>();
     const rewardOf = new Map<string, number[]>();
-    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
-        const at = offsets[gi]![ri]!;
-        if (turnScores) {
-            rollout.decisions.forEach((d, di) => { pushTo(rewardAt, d.agent, at + di); pushTo(rewardOf, d.agent, d.reward ?? 0); });
-        } else {
-            const lastOfAgent = new Map<string, number>();
-            rollout.decisions.forEach((d, di) => lastOfAgent.set(d.agent, di));
-            for (const [agent, di] of lastOfAgent) { pushTo(rewardAt, agent, at + di); pushTo(rewardOf, agent, rollout.reward); }
-        }
-    }));
+    groups.forEach((group, gi) =>
+        group.rollouts.forEach((rollout, ri) => {
+            const at = offsets[gi]![ri]!;
+            if (turnScores) {
+                rollout.decisions.forEach((d, di) => {
+                    pushTo(rewardAt, d.agent, at + di);
+                    pushTo(rewardOf, d.agent, d.reward ?? 0);
+                });
+            } else {
+                const lastOfAgent = new Map<string, number>();
+                rollout.decisions.forEach((d, di) => lastOfAgent.set(d.agent, di));
+                for (const [agent, di] of lastOfAgent) {
+                    pushTo(rewardAt, agent, at + di);
+                    pushTo(rewardOf, agent, rollout.reward);
+                }
+            }
+        }),
+    );
 
     // 2. Per-agent normalisation of the rewards.
     const normalised = new Float64Array(total);
     for (const [agent, positions] of rewardAt) {
         const values = normaliseRewards(rewardOf.get(agent)!, rewardNorm);
-        positions.forEach((at, k) => { normalised[at] = values[k]!; });
+        positions.forEach((at, k) => {
+            normalised[at] = values[k]!;
+        });
     }
 
     // 3. Reverse cumulative sum along each agent's own decisions of a rollout (gamma 1).
     const returns = new Float64Array(total);
-    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
-        const at = offsets[gi]![ri]!;
-        const running = new Map<string, number>();
-        for (let di = rollout.decisions.length - 1; di >= 0; di--) {
-            const agent = rollout.decisions[di]!.agent;
-            const value = normalised[at + di]! + (running.get(agent) ?? 0);
-            running.set(agent, value);
-            returns[at + di] = value;
-        }
-    }));
+    groups.forEach((group, gi) =>
+        group.rollouts.forEach((rollout, ri) => {
+            const at = offsets[gi]![ri]!;
+            const running = new Map<string, number>();
+            for (let di = rollout.decisions.length - 1; di >= 0; di--) {
+                const agent = rollout.decisions[di]!.agent;
+                const value = normalised[at + di]! + (running.get(agent) ?? 0);
+                running.set(agent, value);
+                returns[at + di] = value;
+            }
+        }),
+    );
 
     // 4. Per-agent centring over the batch.
     const decisionsOfAgent = new Map<string, number[]>();
-    groups.forEach((group, gi) => group.rollouts.forEach((rollout, ri) => {
-        const at = offsets[gi]![ri]!;
-        rollout.decisions.forEach((d, di) => pushTo(decisionsOfAgent, d.agent, at + di));
-    }));
+    groups.forEach((group, gi) =>
+        group.rollouts.forEach((rollout, ri) => {
+            const at = offsets[gi]![ri]!;
+            rollout.decisions.forEach((d, di) => pushTo(decisionsOfAgent, d.agent, at + di));
+        }),
+    );
     const credit = Float64Array.from(returns);
     for (const positions of decisionsOfAgent.values()) {
-        const values = positions.map(at => returns[at]!);
-        const pool = advantagePool === 'decisions' ? values
-            : distinctValues(values, advantagePool === 'distinct_with_zero');
+        const values = positions.map((at) => returns[at]!);
+        const pool =
+            advantagePool === 'decisions' ? values : distinctValues(values, advantagePool === 'distinct_with_zero');
         const centred = centre(values, pool, advantageNorm);
-        positions.forEach((at, k) => { credit[at] = centred[k]!; });
+        positions.forEach((at, k) => {
+            credit[at] = centred[k]!;
+        });
     }
-    return groups.map((group, gi) => group.rollouts.map((rollout, ri) => {
-        const at = offsets[gi]![ri]!;
-        return Array.from(credit.subarray(at, at + rollout.decisions.length));
-    }));
+    return groups.map((group, gi) =>
+        group.rollouts.map((rollout, ri) => {
+            const at = offsets[gi]![ri]!;
+            return Array.from(credit.subarray(at, at + rollout.decisions.length));
+        }),
+    );
 }
 
 /** One task's group as the whole batch. */

@@ -15,7 +15,8 @@ export function bindNames(expr: OpenExpr, values: Readonly<Record<string, Value>
         return { op: 'bool', value };
     }
     const out: Record<string, unknown> = { ...node };
-    for (const key of ['left', 'right', 'arg'] as const) if (node[key]) out[key] = bindNames(node[key] as OpenExpr, values);
-    if (Array.isArray(node['args'])) out['args'] = (node['args'] as OpenExpr[]).map(arg => bindNames(arg, values));
+    for (const key of ['left', 'right', 'arg'] as const)
+        if (node[key]) out[key] = bindNames(node[key] as OpenExpr, values);
+    if (Array.isArray(node['args'])) out['args'] = (node['args'] as OpenExpr[]).map((arg) => bindNames(arg, values));
     return out as Expr;
 }

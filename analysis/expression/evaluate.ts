@@ -16,8 +16,10 @@ export function evaluate(expr: Expr, context: EvalContext): Value {
 }
 
 /** Like `evaluate`, but returns the error instead of throwing it. */
-export function tryEvaluate(expr: Expr, context: EvalContext):
-    { ok: true; value: Value } | { ok: false; error: ExpressionError } {
+export function tryEvaluate(
+    expr: Expr,
+    context: EvalContext,
+): { ok: true; value: Value } | { ok: false; error: ExpressionError } {
     try {
         return { ok: true, value: evaluate(expr, context) };
     } catch (error) {
@@ -45,28 +47,48 @@ class Evaluator {
     value(expr: Expr): Value {
         const node = expr as Expr & { op: string };
         switch (node.op) {
-            case 'num': case 'str': case 'bool':
+            case 'num':
+            case 'str':
+            case 'bool':
                 return (node as { value: Value }).value;
             case 'regex':
                 throw typeError('A regular expression can only be the second argument of matches, extract or count.');
             case 'task': {
                 const { field } = node as { field: string };
-                return Object.prototype.hasOwnProperty.call(this.context.task, field) ? this.context.task[field]! : null;
+                return Object.prototype.hasOwnProperty.call(this.context.task, field)
+                    ? this.context.task[field]!
+                    : null;
             }
             case 'output': {
                 const { agent } = node as { agent: string };
-                return Object.prototype.hasOwnProperty.call(this.context.outputs, agent) ? this.context.outputs[agent]! : '';
+                return Object.prototype.hasOwnProperty.call(this.context.outputs, agent)
+                    ? this.context.outputs[agent]!
+                    : '';
             }
             case 'ctx': {
                 const { name } = node as { name: string };
                 const ctx = this.context.ctx ?? {};
                 return Object.prototype.hasOwnProperty.call(ctx, name) ? (ctx as Record<string, Value>)[name]! : null;
             }
-            case 'not': return this.not(this.value((node as { arg: Expr }).arg));
-            case 'neg': return this.neg(this.value((node as { arg: Expr }).arg));
-            case 'and': case 'or': return this.logic(node.op, node as { left: Expr; right: Expr });
-            case '+': case '-': case '*': case '/': case '%':
-            case '==': case '!=': case '<': case '<=': case '>': case '>=': case 'contains': {
+            case 'not':
+                return this.not(this.value((node as { arg: Expr }).arg));
+            case 'neg':
+                return this.neg(this.value((node as { arg: Expr }).arg));
+            case 'and':
+            case 'or':
+                return this.logic(node.op, node as { left: Expr; right: Expr });
+            case '+':
+            case '-':
+            case '*':
+            case '/':
+            case '%':
+            case '==':
+            case '!=':
+            case '<':
+            case '<=':
+            case '>':
+            case '>=':
+            case 'contains': {
                 const { left, right } = node as { left: Expr; right: Expr };
                 return this.binary(node.op, this.value(left), this.value(right));
             }
@@ -76,9 +98,13 @@ class Evaluator {
                 const regex = this.regex(right, 'matches');
                 return text !== null && testMatch(regex, text);
             }
-            case 'call': return this.call(node as { fn: FunctionName; args: Expr[] });
+            case 'call':
+                return this.call(node as { fn: FunctionName; args: Expr[] });
             default:
-                throw new ExpressionError('unknown_op', `The operator "${String((node as { op: unknown }).op)}" is unknown; this evaluator reads the operators of protocol/EXPRESSIONS.md.`);
+                throw new ExpressionError(
+                    'unknown_op',
+                    `The operator "${String((node as { op: unknown }).op)}" is unknown; this evaluator reads the operators of protocol/EXPRESSIONS.md.`,
+                );
         }
     }
 
@@ -112,25 +138,39 @@ class Evaluator {
                 if (left === null || right === null) return null;
                 if (typeof left === 'number' && typeof right === 'number') return finite(left + right);
                 if (typeof left === 'string' && typeof right === 'string') return left + right;
-                throw typeError(`"+" adds two numbers or joins two strings, got a ${describe(left)} and a ${describe(right)}.`);
-            case '-': case '*': case '/': case '%': {
+                throw typeError(
+                    `"+" adds two numbers or joins two strings, got a ${describe(left)} and a ${describe(right)}.`,
+                );
+            case '-':
+            case '*':
+            case '/':
+            case '%': {
                 if (left === null || right === null) return null;
                 if (typeof left !== 'number' || typeof right !== 'number') {
                     throw typeError(`"${op}" needs two numbers, got a ${describe(left)} and a ${describe(right)}.`);
                 }
                 if ((op === '/' || op === '%') && right === 0) return null;
-                const result = op === '-' ? left - right : op === '*' ? left * right : op === '/' ? left / right : left % right;
+                const result =
+                    op === '-' ? left - right : op === '*' ? left * right : op === '/' ? left / right : left % right;
                 return finite(result);
             }
-            case '==': case '!=': {
+            case '==':
+            case '!=': {
                 if (left === null || right === null) return op === '!=';
                 if (typeof left !== typeof right) {
-                    throw typeError(`"${op}" compares values of one type, got a ${describe(left)} and a ${describe(right)}.`);
+                    throw typeError(
+                        `"${op}" compares values of one type, got a ${describe(left)} and a ${describe(right)}.`,
+                    );
                 }
                 return (left === right) === (op === '==');
             }
-            case '<': case '<=': case '>': case '>=': return this.order(op, left, right);
-            default: { // contains
+            case '<':
+            case '<=':
+            case '>':
+            case '>=':
+                return this.order(op, left, right);
+            default: {
+                // contains
                 if (left === null || right === null) return false;
                 if (typeof left !== 'string' || typeof right !== 'string') {
                     throw typeError(`"contains" needs two strings, got a ${describe(left)} and a ${describe(right)}.`);
@@ -145,7 +185,10 @@ class Evaluator {
         let difference: number;
         if (typeof left === 'number' && typeof right === 'number') difference = left - right;
         else if (typeof left === 'string' && typeof right === 'string') difference = compareCodePoints(left, right);
-        else throw typeError(`"${op}" compares two numbers or two strings, got a ${describe(left)} and a ${describe(right)}.`);
+        else
+            throw typeError(
+                `"${op}" compares two numbers or two strings, got a ${describe(left)} and a ${describe(right)}.`,
+            );
         if (op === '<') return difference < 0;
         if (op === '<=') return difference <= 0;
         if (op === '>') return difference > 0;
@@ -158,17 +201,24 @@ class Evaluator {
     }
 
     private regex(expr: Expr, where: string): CompiledRegex {
-        if (expr.op !== 'regex') throw typeError(`The second operand of ${where} must be a regular expression literal.`);
+        if (expr.op !== 'regex')
+            throw typeError(`The second operand of ${where} must be a regular expression literal.`);
         return compileRegex(expr.source, expr.flags);
     }
 
     private call(node: { fn: FunctionName; args: Expr[] }): Value {
         const arity = functionSignature(node.fn)?.parameters.length;
         if (arity === undefined) {
-            throw new ExpressionError('unknown_op', `The function "${String(node.fn)}" is unknown; known functions: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')}.`);
+            throw new ExpressionError(
+                'unknown_op',
+                `The function "${String(node.fn)}" is unknown; known functions: ${Object.keys(EXPRESSION_FUNCTIONS).join(', ')}.`,
+            );
         }
         if (node.args.length !== arity) {
-            throw new ExpressionError('arity', `${node.fn}() takes ${arity} argument${arity === 1 ? '' : 's'}, got ${node.args.length}.`);
+            throw new ExpressionError(
+                'arity',
+                `${node.fn}() takes ${arity} argument${arity === 1 ? '' : 's'}, got ${node.args.length}.`,
+            );
         }
         const first = this.value(node.args[0]!);
         switch (node.fn) {
@@ -199,7 +249,11 @@ class Evaluator {
             default: {
                 const text = this.stringOrNull(first, `${node.fn}()`);
                 if (text === null) return null;
-                return node.fn === 'lower' ? text.toLowerCase() : node.fn === 'upper' ? text.toUpperCase() : trimAscii(text);
+                return node.fn === 'lower'
+                    ? text.toLowerCase()
+                    : node.fn === 'upper'
+                      ? text.toUpperCase()
+                      : trimAscii(text);
             }
         }
     }

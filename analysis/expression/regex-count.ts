@@ -11,11 +11,31 @@ import type { RE2JS } from 're2js';
  */
 
 /** The parts of a re2js instruction this walk reads (re2js's Inst; op numbers as in its Inst class). */
-interface Inst { op: number; out: number; arg: number; matchRune(rune: number): boolean }
-interface Prog { inst: Inst[]; start: number }
+interface Inst {
+    op: number;
+    out: number;
+    arg: number;
+    matchRune(rune: number): boolean;
+}
+interface Prog {
+    inst: Inst[];
+    start: number;
+}
 
-const ALT = 1, ALT_MATCH = 2, CAPTURE = 3, EMPTY_WIDTH = 4, MATCH = 6, NOP = 7, RUNE_FIRST = 8, RUNE_LAST = 11;
-const BEGIN_LINE = 1, END_LINE = 2, BEGIN_TEXT = 4, END_TEXT = 8, WORD_BOUNDARY = 16, NO_WORD_BOUNDARY = 32;
+const ALT = 1,
+    ALT_MATCH = 2,
+    CAPTURE = 3,
+    EMPTY_WIDTH = 4,
+    MATCH = 6,
+    NOP = 7,
+    RUNE_FIRST = 8,
+    RUNE_LAST = 11;
+const BEGIN_LINE = 1,
+    END_LINE = 2,
+    BEGIN_TEXT = 4,
+    END_TEXT = 8,
+    WORD_BOUNDARY = 16,
+    NO_WORD_BOUNDARY = 32;
 
 function isWordRune(rune: number): boolean {
     return (rune >= 48 && rune <= 57) || (rune >= 65 && rune <= 90) || (rune >= 97 && rune <= 122) || rune === 95;
@@ -43,8 +63,10 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Bits[] 
     const size = prog.inst.length;
     const preds: number[][] = Array.from({ length: size }, () => []);
     prog.inst.forEach((inst, pc) => {
-        if (inst.op === ALT || inst.op === ALT_MATCH) { preds[inst.out]!.push(pc); preds[inst.arg]!.push(pc); }
-        else if (inst.op === NOP || inst.op === CAPTURE || inst.op === EMPTY_WIDTH) preds[inst.out]!.push(pc);
+        if (inst.op === ALT || inst.op === ALT_MATCH) {
+            preds[inst.out]!.push(pc);
+            preds[inst.arg]!.push(pc);
+        } else if (inst.op === NOP || inst.op === CAPTURE || inst.op === EMPTY_WIDTH) preds[inst.out]!.push(pc);
     });
     const matchPcs = prog.inst.flatMap((inst, pc) => (inst.op === MATCH ? [pc] : []));
     const sets: Bits[] = [];
@@ -53,7 +75,11 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Bits[] 
     const intern = (set: Bits): number => {
         const signature = set.join(',');
         let id = bySignature.get(signature);
-        if (id === undefined) { id = sets.length; sets.push(set); bySignature.set(signature, id); }
+        if (id === undefined) {
+            id = sets.length;
+            sets.push(set);
+            bySignature.set(signature, id);
+        }
         return id;
     };
     const backwards = (targets: number[], flags: number): number => {
@@ -74,7 +100,8 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Bits[] 
     const ids = new Int32Array(n + 1);
     ids[n] = backwards(matchPcs, emptyFlags(n > 0 ? runes[n - 1]! : -1, -1));
     for (let q = n - 1; q >= 0; q--) {
-        const rune = runes[q]!, before = q > 0 ? runes[q - 1]! : -1;
+        const rune = runes[q]!,
+            before = q > 0 ? runes[q - 1]! : -1;
         const beforeKind = before < 0 ? 0 : before === 10 ? 1 : isWordRune(before) ? 2 : 3;
         const key = `${ids[q + 1]}:${rune}:${beforeKind}`;
         let id = cache.get(key);
@@ -82,7 +109,8 @@ function liveSets(prog: Prog, runes: number[]): { ids: Int32Array; sets: Bits[] 
             const after = sets[ids[q + 1]!]!;
             const targets = [...matchPcs];
             prog.inst.forEach((inst, pc) => {
-                if (inst.op >= RUNE_FIRST && inst.op <= RUNE_LAST && has(after, inst.out) && inst.matchRune(rune)) targets.push(pc);
+                if (inst.op >= RUNE_FIRST && inst.op <= RUNE_LAST && has(after, inst.out) && inst.matchRune(rune))
+                    targets.push(pc);
             });
             id = backwards(targets, emptyFlags(before, rune));
             cache.set(key, id);
@@ -101,20 +129,24 @@ function matchEnd(prog: Prog, runes: number[], live: { ids: Int32Array; sets: Bi
         const flags = emptyFlags(q > 0 ? runes[q - 1]! : -1, q < runes.length ? runes[q]! : -1);
         const visited = new Set<number>();
         const reached: number[] = [];
-        const stack = threads.filter(pc => has(alive, pc)).reverse();
+        const stack = threads.filter((pc) => has(alive, pc)).reverse();
         while (stack.length > 0) {
             const pc = stack.pop()!;
             if (visited.has(pc)) continue;
             visited.add(pc);
             const inst = prog.inst[pc]!;
             if (inst.op === ALT || inst.op === ALT_MATCH) stack.push(inst.arg, inst.out);
-            else if (inst.op === NOP || inst.op === CAPTURE || (inst.op === EMPTY_WIDTH && (inst.arg & ~flags) === 0)) stack.push(inst.out);
-            else if (inst.op === MATCH) { end = q; break; } // leftmost-first: lower-priority threads are cut
+            else if (inst.op === NOP || inst.op === CAPTURE || (inst.op === EMPTY_WIDTH && (inst.arg & ~flags) === 0))
+                stack.push(inst.out);
+            else if (inst.op === MATCH) {
+                end = q;
+                break;
+            } // leftmost-first: lower-priority threads are cut
             else if (inst.op >= RUNE_FIRST && inst.op <= RUNE_LAST) reached.push(pc);
         }
         if (q >= runes.length) break;
         const rune = runes[q]!;
-        threads = [...new Set(reached.filter(pc => prog.inst[pc]!.matchRune(rune)).map(pc => prog.inst[pc]!.out))];
+        threads = [...new Set(reached.filter((pc) => prog.inst[pc]!.matchRune(rune)).map((pc) => prog.inst[pc]!.out))];
     }
     return end;
 }
@@ -123,7 +155,7 @@ function matchEnd(prog: Prog, runes: number[], live: { ids: Int32Array; sets: Bi
 export function countLinear(regex: RE2JS, text: string): number {
     if (!regex.test(text)) return 0; // one scan settles the common case of no match at all
     const prog = (regex.re2() as unknown as { prog: Prog }).prog;
-    const runes = Array.from(text, ch => ch.codePointAt(0)!);
+    const runes = Array.from(text, (ch) => ch.codePointAt(0)!);
     const live = liveSets(prog, runes);
     let count = 0;
     for (let pos = 0; pos <= runes.length;) {

@@ -48,17 +48,23 @@ function translateEscape(source: string, i: number, inClass: boolean): { js: str
     if (next === 'x' || next === 'u') {
         const digits = next === 'x' ? 2 : 4;
         const text = source.slice(i + 2, i + 2 + digits);
-        if (!new RegExp(`^[0-9A-Fa-f]{${digits}}$`).test(text)) throw badRegex(source, `\\${next} needs exactly ${digits} hex digits`);
+        if (!new RegExp(`^[0-9A-Fa-f]{${digits}}$`).test(text))
+            throw badRegex(source, `\\${next} needs exactly ${digits} hex digits`);
         const codePoint = parseInt(text, 16);
-        if (codePoint >= 0xd800 && codePoint <= 0xdfff) throw badRegex(source, 'surrogate escapes are not part of the dialect; write the character itself');
+        if (codePoint >= 0xd800 && codePoint <= 0xdfff)
+            throw badRegex(source, 'surrogate escapes are not part of the dialect; write the character itself');
         return { js: `\\${next}${text}`, re2: hex(codePoint), length: 2 + digits };
     }
     if (/[A-Za-z0-9]/.test(next)) {
-        throw badRegex(source, `\\${next} is not part of the .mas regex dialect (no back-references, \\p{...}, \\u{...}, \\c or \\b in a class)`);
+        throw badRegex(
+            source,
+            `\\${next} is not part of the .mas regex dialect (no back-references, \\p{...}, \\u{...}, \\c or \\b in a class)`,
+        );
     }
     const codePoint = source.codePointAt(i + 1)!; // a whole astral character, not its first half
     const length = 1 + String.fromCodePoint(codePoint).length;
-    const js = SYNTAX_CHARACTERS.has(next) || (inClass && next === '-') ? `\\${next}` : `\\u{${codePoint.toString(16)}}`;
+    const js =
+        SYNTAX_CHARACTERS.has(next) || (inClass && next === '-') ? `\\${next}` : `\\u{${codePoint.toString(16)}}`;
     return { js, re2: hex(codePoint), length };
 }
 
@@ -85,9 +91,13 @@ export function translatePattern(source: string): TranslatedPattern {
             continue;
         }
         if (ch === '(' && source[i + 1] === '?' && source[i + 2] !== ':') {
-            throw badRegex(source, 'lookahead, lookbehind, named groups and inline flags are not part of the .mas regex dialect; only `(?:...)` is');
+            throw badRegex(
+                source,
+                'lookahead, lookbehind, named groups and inline flags are not part of the .mas regex dialect; only `(?:...)` is',
+            );
         }
-        if (ch === '(' && ++depth > MAX_NESTING) throw badRegex(source, `parentheses nest more than ${MAX_NESTING} deep`);
+        if (ch === '(' && ++depth > MAX_NESTING)
+            throw badRegex(source, `parentheses nest more than ${MAX_NESTING} deep`);
         if (ch === ')') depth--;
         if (ch === '{' && /^\{(?:0[0-9]|[0-9]+,0[0-9])/.test(source.slice(i, i + 12))) {
             throw badRegex(source, 'repetition counts may not have leading zeros'); // RE2 would read `{01}` as text
@@ -97,7 +107,11 @@ export function translatePattern(source: string): TranslatedPattern {
             js += ch;
             re2 += ch;
             i++;
-            if (source[i] === '^') { js += '^'; re2 += '^'; i++; }
+            if (source[i] === '^') {
+                js += '^';
+                re2 += '^';
+                i++;
+            }
             if (source[i] === ']') throw badRegex(source, 'an empty character class `[]` is not part of the dialect');
             continue;
         }

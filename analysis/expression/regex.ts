@@ -41,8 +41,12 @@ export function compileRegex(source: string, flags: string): CompiledRegex {
     }
     let regex: RE2JS;
     try {
-        regex = RE2JS.compile(pattern.re2, (seen.has('i') ? RE2JS.CASE_INSENSITIVE : 0)
-            | (seen.has('m') ? RE2JS.MULTILINE : 0) | (seen.has('s') ? RE2JS.DOTALL : 0));
+        regex = RE2JS.compile(
+            pattern.re2,
+            (seen.has('i') ? RE2JS.CASE_INSENSITIVE : 0) |
+                (seen.has('m') ? RE2JS.MULTILINE : 0) |
+                (seen.has('s') ? RE2JS.DOTALL : 0),
+        );
     } catch (error) {
         if (error instanceof RE2JSException) throw badRegex(source, error.message);
         throw error;
@@ -67,10 +71,13 @@ export function capInput(text: string): string {
 }
 
 /** The first match at or after the start: the whole match and group 1 (undefined when it did not take part), or null. */
-export function firstMatch(compiled: CompiledRegex, text: string): { whole: string; group1: string | undefined } | null {
+export function firstMatch(
+    compiled: CompiledRegex,
+    text: string,
+): { whole: string; group1: string | undefined } | null {
     const matcher = compiled.regex.matcher(capInput(text));
     if (!matcher.find()) return null;
-    return { whole: matcher.group(0)!, group1: compiled.groups > 0 ? matcher.group(1) ?? undefined : undefined };
+    return { whole: matcher.group(0)!, group1: compiled.groups > 0 ? (matcher.group(1) ?? undefined) : undefined };
 }
 
 /** Whether the pattern matches anywhere (no captures needed, so re2js may use its DFA). */

@@ -23,7 +23,10 @@ export function criterionScore(value: Value): number {
     if (value === null || value === false) return 0;
     if (value === true) return 1;
     if (typeof value === 'number') return value;
-    throw new ExpressionError('type_error', 'A rubric criterion must give a bool or a number, not a string; compare it or convert it with number().');
+    throw new ExpressionError(
+        'type_error',
+        'A rubric criterion must give a bool or a number, not a string; compare it or convert it with number().',
+    );
 }
 
 /**

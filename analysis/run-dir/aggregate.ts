@@ -26,11 +26,15 @@ export class AggregateBuilder {
     constructor(private readonly table: AgentTable) {}
 
     /** One rollout's decisions; its agents must have been admitted to the table. */
-    add(agents: readonly string[], decisionTurns: readonly number[], credit: Readonly<Record<string, readonly number[]>>): void {
+    add(
+        agents: readonly string[],
+        decisionTurns: readonly number[],
+        credit: Readonly<Record<string, readonly number[]>>,
+    ): void {
         for (const method of Object.keys(credit)) {
             const values = credit[method]!;
             let cells = this.byMethod.get(method);
-            if (!cells) this.byMethod.set(method, cells = new Map());
+            if (!cells) this.byMethod.set(method, (cells = new Map()));
             for (let j = 0; j < decisionTurns.length && j < values.length; j++) {
                 const turn = decisionTurns[j]!;
                 const agent = agents[turn];
@@ -38,7 +42,10 @@ export class AggregateBuilder {
                 if (row === undefined) continue;
                 const key = turn * MAX_AGENTS_PER_RUN + row;
                 const cell = cells.get(key);
-                if (cell) { cell[0] += values[j]!; cell[1] += 1; } else cells.set(key, [values[j]!, 1]);
+                if (cell) {
+                    cell[0] += values[j]!;
+                    cell[1] += 1;
+                } else cells.set(key, [values[j]!, 1]);
             }
         }
     }
@@ -48,14 +55,23 @@ export class AggregateBuilder {
         const out = Object.create(null) as Record<string, StepAggregate>;
         const names = this.table.rows();
         for (const [method, cells] of this.byMethod) {
-            const entries = [...cells].map(([key, [sum, count]]) => ({ row: key % MAX_AGENTS_PER_RUN, turn: Math.floor(key / MAX_AGENTS_PER_RUN), sum, count }));
+            const entries = [...cells].map(([key, [sum, count]]) => ({
+                row: key % MAX_AGENTS_PER_RUN,
+                turn: Math.floor(key / MAX_AGENTS_PER_RUN),
+                sum,
+                count,
+            }));
             entries.sort((a, b) => a.row - b.row || a.turn - b.turn);
             const localRow = new Map<number, number>();
-            const agents: string[] = [], flat: number[] = [];
+            const agents: string[] = [],
+                flat: number[] = [];
             let width = 0;
             for (const e of entries) {
                 let local = localRow.get(e.row);
-                if (local === undefined) { localRow.set(e.row, local = agents.length); agents.push(names[e.row]!); }
+                if (local === undefined) {
+                    localRow.set(e.row, (local = agents.length));
+                    agents.push(names[e.row]!);
+                }
                 flat.push(local, e.turn, e.sum, e.count);
                 width = Math.max(width, e.turn + 1);
             }
@@ -66,17 +82,30 @@ export class AggregateBuilder {
 }
 
 /** Mean credit per agent × turn index over several steps, merged from their aggregates. */
-export function mergeAggregates(parts: readonly (StepAggregate | undefined)[], declared: readonly string[]): HeatmapGrid {
+export function mergeAggregates(
+    parts: readonly (StepAggregate | undefined)[],
+    declared: readonly string[],
+): HeatmapGrid {
     // Saved aggregates come from a cache file: anything not shaped like one is left out rather than trusted.
-    const present = parts.filter((p): p is StepAggregate => p !== undefined && Array.isArray(p.agents) && Array.isArray(p.cells));
-    const rows = agentRows(declared, present.flatMap(p => p.agents)).slice(0, MAX_AGENTS_PER_RUN);
-    const width = Math.min(MAX_TURNS_PER_ROLLOUT, present.reduce((w, p) => Math.max(w, Number(p.width) || 0), 0));
-    const sums = new Float64Array(rows.length * width), counts = new Float64Array(rows.length * width);
+    const present = parts.filter(
+        (p): p is StepAggregate => p !== undefined && Array.isArray(p.agents) && Array.isArray(p.cells),
+    );
+    const rows = agentRows(
+        declared,
+        present.flatMap((p) => p.agents),
+    ).slice(0, MAX_AGENTS_PER_RUN);
+    const width = Math.min(
+        MAX_TURNS_PER_ROLLOUT,
+        present.reduce((w, p) => Math.max(w, Number(p.width) || 0), 0),
+    );
+    const sums = new Float64Array(rows.length * width),
+        counts = new Float64Array(rows.length * width);
     const rowOf = new Map(rows.map((r, i) => [r, i]));
     for (const part of present) {
         const cells = part.cells;
         for (let k = 0; k + 3 < cells.length; k += 4) {
-            const row = rowOf.get(part.agents[cells[k]!]!), turn = cells[k + 1]!;
+            const row = rowOf.get(part.agents[cells[k]!]!),
+                turn = cells[k + 1]!;
             if (row === undefined || !(turn >= 0 && turn < width)) continue;
             sums[row * width + turn] += cells[k + 2]!;
             counts[row * width + turn] += cells[k + 3]!;
@@ -89,6 +118,9 @@ export function mergeAggregates(parts: readonly (StepAggregate | undefined)[], d
 }
 
 /** The aggregate of one method, if the step has one (an own key: `toString` is not a method unless recorded). */
-export function aggregateOf(aggregates: Readonly<Record<string, StepAggregate>>, method: string): StepAggregate | undefined {
+export function aggregateOf(
+    aggregates: Readonly<Record<string, StepAggregate>>,
+    method: string,
+): StepAggregate | undefined {
     return ownValue(aggregates, method);
 }

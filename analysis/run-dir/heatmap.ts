@@ -13,14 +13,21 @@ export function agentRows(declared: readonly string[], seen: Iterable<string>): 
     // A Set, not rows.includes: linear in the agents, not quadratic (11 000 agents took minutes).
     const known = new Set(declared);
     const rows = [...known];
-    for (const agent of seen) if (!known.has(agent)) { known.add(agent); rows.push(agent); }
+    for (const agent of seen)
+        if (!known.has(agent)) {
+            known.add(agent);
+            rows.push(agent);
+        }
     return rows;
 }
 
 /** The agents × turns grid of one rollout under one credit method; NaN where the agent did not decide. */
 export function rolloutHeatmap(record: TrajectoryRecord, method: string, declared: readonly string[]): HeatmapGrid {
-    const rows = agentRows(declared, record.turns.map(t => t.agent));
-    const columns = record.turns.map(t => String(t.index));
+    const rows = agentRows(
+        declared,
+        record.turns.map((t) => t.agent),
+    );
+    const columns = record.turns.map((t) => String(t.index));
     const values = new Float64Array(rows.length * columns.length).fill(NaN);
     const credit = ownValue(record.credit, method) ?? [];
     const rowOf = new Map(rows.map((r, i) => [r, i]));

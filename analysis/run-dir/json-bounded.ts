@@ -4,7 +4,10 @@ export { MAX_JSON_DEPTH };
 
 /** A JSON text refused before JSON.parse ran: too deep, not JSON, or not UTF-8; `message` says which and where. */
 export class BoundedJsonError extends Error {
-    constructor(message: string, readonly kind: 'json' | 'utf8' | 'depth') {
+    constructor(
+        message: string,
+        readonly kind: 'json' | 'utf8' | 'depth',
+    ) {
         super(message);
         this.name = 'BoundedJsonError';
     }

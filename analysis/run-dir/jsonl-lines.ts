@@ -54,7 +54,10 @@ export class JsonlLines<T = unknown> {
     private offset: number;
     private line: number;
 
-    constructor(readonly file: string, options: JsonlLinesOptions<T> = {}) {
+    constructor(
+        readonly file: string,
+        options: JsonlLinesOptions<T> = {},
+    ) {
         this.validate = options.validate;
         this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
         this.offset = options.startOffset ?? 0;
@@ -134,7 +137,11 @@ export class JsonlLines<T = unknown> {
         this.offset += this.pendingLength + newlineBytes;
         this.line += 1;
         if (this.overlong) {
-            batch.issues.push({ file: this.file, line: lineNumber, message: `line is longer than ${this.maxLineBytes} bytes; skipped` });
+            batch.issues.push({
+                file: this.file,
+                line: lineNumber,
+                message: `line is longer than ${this.maxLineBytes} bytes; skipped`,
+            });
             this.resetPending();
             return;
         }
@@ -152,7 +159,8 @@ export class JsonlLines<T = unknown> {
         try {
             value = parseBoundedJson(bytes.subarray(0, end));
         } catch (error) {
-            if (!(error instanceof BoundedJsonError)) return { error: `line is not valid JSON (${(error as Error).message}); skipped` };
+            if (!(error instanceof BoundedJsonError))
+                return { error: `line is not valid JSON (${(error as Error).message}); skipped` };
             if (error.kind === 'utf8') return { error: 'line is not valid UTF-8; skipped' };
             return { error: `line is ${error.message}; skipped` };
         }

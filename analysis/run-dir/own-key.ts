@@ -18,6 +18,7 @@ export function keyedRecord<T>(): Record<string, T> {
  * dictionary-mode one; read them back with ownValue / Object.keys.
  */
 export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
-    if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+        Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
     else record[key] = value;
 }

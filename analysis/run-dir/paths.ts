@@ -56,7 +56,8 @@ export function resolveInRunDirSync(root: string, relative: string): string {
 }
 
 function checkRelative(relative: string): void {
-    if (relative.includes('\0')) throw new RunPathError(`'${relative}' contains a NUL byte; use a plain file name inside the run directory.`);
+    if (relative.includes('\0'))
+        throw new RunPathError(`'${relative}' contains a NUL byte; use a plain file name inside the run directory.`);
     if (path.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) {
         throw new RunPathError(`'${relative}' is an absolute path; name a file inside the run directory instead.`);
     }
@@ -72,7 +73,9 @@ function noRunDir(root: string): RunPathError {
 /** `real` (the resolved path of `relative`) if it lies under the real root, else the refusal. */
 function confined(realRoot: string, relative: string, real: string): string {
     if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-        throw new RunPathError(`'${relative}' is a link to '${real}', outside the run directory '${realRoot}'; it is not read.`);
+        throw new RunPathError(
+            `'${relative}' is a link to '${real}', outside the run directory '${realRoot}'; it is not read.`,
+        );
     }
     return real;
 }

@@ -18,9 +18,12 @@ export function pearson(a: readonly number[], b: readonly number[]): number | nu
     if (n < 2 || b.length !== n) return null;
     const meanA = a.reduce((s, v) => s + v, 0) / n;
     const meanB = b.reduce((s, v) => s + v, 0) / n;
-    let cov = 0, varA = 0, varB = 0;
+    let cov = 0,
+        varA = 0,
+        varB = 0;
     for (let i = 0; i < n; i++) {
-        const da = a[i]! - meanA, db = b[i]! - meanB;
+        const da = a[i]! - meanA,
+            db = b[i]! - meanB;
         cov += da * db;
         varA += da * da;
         varB += db * db;

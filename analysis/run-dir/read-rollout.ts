@@ -18,19 +18,27 @@ export async function readSpan(root: string, relative: string, span: LineSpan): 
         try {
             return parseBoundedJson(buffer.subarray(0, bytesRead));
         } catch (error) {
-            throw new Error(`${relative}:${span.line}: the record changed since the run was indexed (${(error as Error).message}); refresh the run.`);
+            throw new Error(
+                `${relative}:${span.line}: the record changed since the run was indexed (${(error as Error).message}); refresh the run.`,
+            );
         }
     } finally {
         await handle.close();
     }
 }
 
-export async function readRolloutAt(root: string, relative: string, span: LineSpan & { rollout: number }): Promise<TrajectoryRecord> {
+export async function readRolloutAt(
+    root: string,
+    relative: string,
+    span: LineSpan & { rollout: number },
+): Promise<TrajectoryRecord> {
     const value = await readSpan(root, relative, span);
     const checked = validateTrajectory(value);
     if (!checked.ok) throw new Error(`${relative}:${span.line}: ${checked.error}; refresh the run.`);
     if (checked.value.rollout !== span.rollout) {
-        throw new Error(`${relative}:${span.line}: holds rollout ${checked.value.rollout}, not ${span.rollout}; the file changed since indexing — refresh the run.`);
+        throw new Error(
+            `${relative}:${span.line}: holds rollout ${checked.value.rollout}, not ${span.rollout}; the file changed since indexing — refresh the run.`,
+        );
     }
     return checked.value;
 }

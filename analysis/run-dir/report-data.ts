@@ -8,7 +8,11 @@ import { agreement, creditMethods, declaredAgents, groupView, rolloutView, summa
 
 /** The report would exceed the size cap: says by how much, and which steps fit. */
 export class ReportTooLargeError extends Error {
-    constructor(readonly bytes: number, readonly limit: number, readonly lastStepThatFits: number | undefined) {
+    constructor(
+        readonly bytes: number,
+        readonly limit: number,
+        readonly lastStepThatFits: number | undefined,
+    ) {
         super(`the report would be larger than ${formatMb(limit)} MB (reached ${formatMb(bytes)} MB)`);
         this.name = 'ReportTooLargeError';
     }
@@ -24,27 +28,34 @@ export interface ReportOptions {
 }
 
 export function encodeGrid(grid: HeatmapGrid): EncodedGrid {
-    return { ...grid, values: Array.from(grid.values, v => (Number.isNaN(v) ? null : v)) };
+    return { ...grid, values: Array.from(grid.values, (v) => (Number.isNaN(v) ? null : v)) };
 }
 
 function encodeRollout(view: RolloutView): EncodedRolloutView {
     const heatmaps = Object.fromEntries(Object.entries(view.heatmaps).map(([m, g]) => [m, encodeGrid(g)]));
     const rubric = view.rubric && {
         name: view.rubric.name,
-        criteria: view.rubric.criteria.map(c => ({ ...c, weight: Number.isNaN(c.weight) ? null : c.weight })),
+        criteria: view.rubric.criteria.map((c) => ({ ...c, weight: Number.isNaN(c.weight) ? null : c.weight })),
     };
     return { ...view, heatmaps, rubric };
 }
 
-export const STATIC_NOTE = 'This is a static report written by `mas report`: what-if edits and re-scoring need the run open in MAS Studio (VS Code).';
+export const STATIC_NOTE =
+    'This is a static report written by `mas report`: what-if edits and re-scoring need the run open in MAS Studio (VS Code).';
 
 /**
  * Everything the trajectory view can ask for, precomputed for the chosen steps: each rollout's view, each group,
  * each step aggregate per credit method. Stops with ReportTooLargeError as soon as the JSON passes `maxBytes`,
  * before reading further steps.
  */
-export async function buildReportData(reader: RunReader, index: RunIndex, options: ReportOptions): Promise<{ data: ReportData; json: string }> {
-    const chosen = index.steps.filter(s => !options.steps || (s.step >= options.steps.from && s.step <= options.steps.to));
+export async function buildReportData(
+    reader: RunReader,
+    index: RunIndex,
+    options: ReportOptions,
+): Promise<{ data: ReportData; json: string }> {
+    const chosen = index.steps.filter(
+        (s) => !options.steps || (s.step >= options.steps.from && s.step <= options.steps.to),
+    );
     const methods = creditMethods(index);
     const agents = declaredAgents(index);
     const summary = summarizeRun(index, false);
@@ -55,12 +66,16 @@ export async function buildReportData(reader: RunReader, index: RunIndex, option
         const records = await reader.step(index.root, stepEntry.step);
         // The same for every rollout of the step: computed once, not once per rollout (quadratic in the step size).
         const stepAgreement = agreement(stepEntry.rollouts, methods);
-        const groups = [...new Set(stepEntry.rollouts.map(r => r.group))].sort((a, b) => a - b);
+        const groups = [...new Set(stepEntry.rollouts.map((r) => r.group))].sort((a, b) => a - b);
         const step: ReportStep = {
             step: stepEntry.step,
-            rollouts: records.map(record => encodeRollout(rolloutView(index, record, { methods, agreement: stepAgreement }))),
-            groups: groups.map(g => groupView(index, stepEntry.step, g)),
-            heatmaps: Object.fromEntries(methods.map(m => [m, encodeGrid(mergeAggregates([aggregateOf(stepEntry.aggregates, m)], agents))])),
+            rollouts: records.map((record) =>
+                encodeRollout(rolloutView(index, record, { methods, agreement: stepAgreement })),
+            ),
+            groups: groups.map((g) => groupView(index, stepEntry.step, g)),
+            heatmaps: Object.fromEntries(
+                methods.map((m) => [m, encodeGrid(mergeAggregates([aggregateOf(stepEntry.aggregates, m)], agents))]),
+            ),
         };
         const json = JSON.stringify(step);
         bytes += json.length + 1;
@@ -68,12 +83,13 @@ export async function buildReportData(reader: RunReader, index: RunIndex, option
         steps.push(step);
         parts.push(json);
     }
-    const chosenSteps = new Set(chosen.map(s => s.step));
-    const run = { ...summary, root: summary.name, steps: summary.steps.filter(s => chosenSteps.has(s.step)) };
+    const chosenSteps = new Set(chosen.map((s) => s.step));
+    const run = { ...summary, root: summary.name, steps: summary.steps.filter((s) => chosenSteps.has(s.step)) };
     const data: ReportData = { version: REPORT_DATA_VERSION, run, steps, staticNote: STATIC_NOTE };
     // Assembled from the per-step strings so a large run is stringified once.
     const head = JSON.stringify({ version: data.version, run, staticNote: STATIC_NOTE });
     const json = `${head.slice(0, -1)},"steps":[${parts.join(',')}]}`;
-    if (json.length > options.maxBytes) throw new ReportTooLargeError(json.length, options.maxBytes, steps.at(-2)?.step);
+    if (json.length > options.maxBytes)
+        throw new ReportTooLargeError(json.length, options.maxBytes, steps.at(-2)?.step);
     return { data, json };
 }

@@ -7,7 +7,6 @@ import { ownValue } from './own-key.js';
 import { spearman } from './rank.js';
 import { scoreRollout, type RolloutScore } from './score-rollout.js';
 
-
 export interface RescoreSettings {
     rubric: RubricSpec;
     level: RewardSpec['level'];
@@ -20,25 +19,35 @@ export interface RescoreSettings {
 
 /** The RunSpec params the estimators read: numbers, strings and number lists (counterfactual's `fanout`). */
 function scalarParams(params: Record<string, unknown>): CreditParams {
-    return Object.fromEntries(Object.entries(params).filter((e): e is [string, number | string | number[]] =>
-        typeof e[1] === 'number' || typeof e[1] === 'string' || (Array.isArray(e[1]) && e[1].every(v => typeof v === 'number'))));
+    return Object.fromEntries(
+        Object.entries(params).filter(
+            (e): e is [string, number | string | number[]] =>
+                typeof e[1] === 'number' ||
+                typeof e[1] === 'string' ||
+                (Array.isArray(e[1]) && e[1].every((v) => typeof v === 'number')),
+        ),
+    );
 }
 
 /** Per-decision rewards in `decision_turns` order (tree branches leave their copied prefix out of it). */
 function alignedDecisionRewards(record: TrajectoryRecord, score: RolloutScore): (number | null)[] {
-    const byTurn = new Map(record.turns.filter(t => !t.nulled).map((t, j) => [t.index, score.decisionRewards[j] ?? null]));
-    return record.decision_turns.map(turn => byTurn.get(turn) ?? null);
+    const byTurn = new Map(
+        record.turns.filter((t) => !t.nulled).map((t, j) => [t.index, score.decisionRewards[j] ?? null]),
+    );
+    return record.decision_turns.map((turn) => byTurn.get(turn) ?? null);
 }
 
 /** Estimators whose inputs are all recorded transcripts (the registry's `rescorable`: not those needing nulled
  *  re-runs or a critic). */
-const RESCORABLE: readonly string[] = creditMethodsWhere(c => c.rescorable);
+const RESCORABLE: readonly string[] = creditMethodsWhere((c) => c.rescorable);
 
 /** 1 = best; equal rewards keep their recorded order, so a rank changes only when the order really changes. */
 function rankBy(values: readonly number[]): number[] {
     const order = values.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
     const ranks = new Array<number>(values.length);
-    order.forEach(([, i], position) => { ranks[i] = position + 1; });
+    order.forEach(([, i], position) => {
+        ranks[i] = position + 1;
+    });
     return ranks;
 }
 
@@ -61,13 +70,18 @@ function meanByAgent(pairs: Iterable<[string, number]>): Map<string, number> {
  * estimator the run recorded beside it (`record_credit`), else the first rescorable one (first-hour bug B3: a
  * Shapley run was refused outright although its rewards and group estimators can be re-scored).
  */
-function recomputable(steps: readonly (readonly TrajectoryRecord[])[], settings: RescoreSettings): { method: string; params: Record<string, unknown>; note?: string } {
-    if (methodInfo(settings.method)?.capabilities.rescorable) return { method: settings.method, params: settings.params };
-    const recorded = new Set(steps.flat().flatMap(r => Object.keys(r.credit)));
-    const method = RESCORABLE.find(m => recorded.has(m)) ?? RESCORABLE[0]!;
+function recomputable(
+    steps: readonly (readonly TrajectoryRecord[])[],
+    settings: RescoreSettings,
+): { method: string; params: Record<string, unknown>; note?: string } {
+    if (methodInfo(settings.method)?.capabilities.rescorable)
+        return { method: settings.method, params: settings.params };
+    const recorded = new Set(steps.flat().flatMap((r) => Object.keys(r.credit)));
+    const method = RESCORABLE.find((m) => recorded.has(m)) ?? RESCORABLE[0]!;
     const why = methodInfo(settings.method)?.capabilities.needsCritic ? 'a critic' : 're-runs with nulled agents';
     return {
-        method, params: {},
+        method,
+        params: {},
         note: `The run trained with '${settings.method}', which needs ${why} that re-scoring cannot redo: the rewards are re-scored and credit is recomputed with '${method}'${recorded.has(method) ? ' (recorded beside it)' : ''}.`,
     };
 }
@@ -76,35 +90,56 @@ export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], requ
     const { method, params, note } = recomputable(steps, requested);
     const settings = { ...requested, method, params };
     const records = steps.flat();
-    const scores = new Map(records.map(r => [r, scoreRollout(r.task, r.turns, settings.rubric, settings.level)]));
-    const before: [string, number][] = [], after: [string, number][] = [];
+    const scores = new Map(records.map((r) => [r, scoreRollout(r.task, r.turns, settings.rubric, settings.level)]));
+    const before: [string, number][] = [],
+        after: [string, number][] = [];
     const recomputed = new Map<TrajectoryRecord, number[]>();
     for (const stepRecords of steps) {
         // The step's records with the new rewards: tree rollouts carry their own transcripts, so they re-score too.
-        const rescored = stepRecords.map(r => ({ ...r, reward: scores.get(r)!.reward, decision_rewards: alignedDecisionRewards(r, scores.get(r)!) }));
+        const rescored = stepRecords.map((r) => ({
+            ...r,
+            reward: scores.get(r)!.reward,
+            decision_rewards: alignedDecisionRewards(r, scores.get(r)!),
+        }));
         const credit = recomputeCredit(settings.method, rescored, scalarParams(settings.params));
         for (const r of stepRecords) {
             const fresh = credit.get(r.rollout) ?? [];
             recomputed.set(r, fresh);
             r.decision_turns.forEach((turn, j) => {
-                const agent = r.turns.find(t => t.index === turn)?.agent ?? '?';
+                const agent = r.turns.find((t) => t.index === turn)?.agent ?? '?';
                 const old = ownValue(r.credit, settings.method)?.[j];
                 if (old !== undefined) before.push([agent, old]);
                 if (fresh[j] !== undefined) after.push([agent, fresh[j]!]);
             });
         }
     }
-    const oldRewards = records.map(r => r.reward), newRewards = records.map(r => scores.get(r)!.reward);
-    const rankBefore = rankBy(oldRewards), rankAfter = rankBy(newRewards);
+    const oldRewards = records.map((r) => r.reward),
+        newRewards = records.map((r) => scores.get(r)!.reward);
+    const rankBefore = rankBy(oldRewards),
+        rankAfter = rankBy(newRewards);
     const rows: RescoreRow[] = records.map((r, i) => ({
-        step: r.step, rollout: r.rollout, before: oldRewards[i]!, after: newRewards[i]!, rankBefore: rankBefore[i]!, rankAfter: rankAfter[i]!,
-        creditBefore: ownValue(r.credit, settings.method) ?? [], creditAfter: recomputed.get(r) ?? [],
+        step: r.step,
+        rollout: r.rollout,
+        before: oldRewards[i]!,
+        after: newRewards[i]!,
+        rankBefore: rankBefore[i]!,
+        rankAfter: rankAfter[i]!,
+        creditBefore: ownValue(r.credit, settings.method) ?? [],
+        creditAfter: recomputed.get(r) ?? [],
     }));
-    const meansBefore = meanByAgent(before), meansAfter = meanByAgent(after);
+    const meansBefore = meanByAgent(before),
+        meansAfter = meanByAgent(after);
     const agents = [...new Set([...meansBefore.keys(), ...meansAfter.keys()])];
     return {
-        rubric: settings.rubric.name, source: settings.source, method: settings.method, rows,
-        agentCredit: agents.map(agent => ({ agent, before: meansBefore.get(agent) ?? NaN, after: meansAfter.get(agent) ?? NaN })),
+        rubric: settings.rubric.name,
+        source: settings.source,
+        method: settings.method,
+        rows,
+        agentCredit: agents.map((agent) => ({
+            agent,
+            before: meansBefore.get(agent) ?? NaN,
+            after: meansAfter.get(agent) ?? NaN,
+        })),
         rankCorrelation: spearman(oldRewards, newRewards),
         ...(note ? { note } : {}),
     };

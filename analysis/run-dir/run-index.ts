@@ -42,7 +42,8 @@ export interface RunIndex {
 
 /** A rollout whose views would need more than MAX_ROLLOUT_GRID_CELLS heatmap cells: the sentence saying so. */
 function gridTooLarge(rows: number, fields: IndexedFields): string | undefined {
-    const turns = fields.agents.length, methods = Object.keys(fields.credit).length;
+    const turns = fields.agents.length,
+        methods = Object.keys(fields.credit).length;
     const cells = rows * turns * methods;
     if (cells <= MAX_ROLLOUT_GRID_CELLS) return undefined;
     return `its heatmaps would need ${cells} cells (${rows} agents × ${turns} turns × ${methods} credit methods), more than the ${MAX_ROLLOUT_GRID_CELLS} a rollout may have (MAX_ROLLOUT_GRID_CELLS)`;
@@ -55,43 +56,75 @@ function gridTooLarge(rows: number, fields: IndexedFields): string | undefined {
  * MAX_AGENTS_PER_RUN agents (`table`: the run's agents, shared by the step files of one index build).
  */
 export async function indexStepFile(
-    root: string, relative: string, step: number, table: AgentTable, stamp?: FileStamp, scratch?: StepScanScratch,
+    root: string,
+    relative: string,
+    step: number,
+    table: AgentTable,
+    stamp?: FileStamp,
+    scratch?: StepScanScratch,
 ): Promise<{ entry: StepEntry; issues: JsonlIssue[] }> {
     const file = await resolveInRunDir(root, relative);
     // Stamped before the scan: if the file grows meanwhile, the next refresh sees another size and scans again.
-    const { size, mtimeMs, headHash } = stamp ?? await stampFile(file);
+    const { size, mtimeMs, headHash } = stamp ?? (await stampFile(file));
     const rollouts: RolloutEntry[] = [];
     const issues: JsonlIssue[] = [];
     const firstLineOf = new Map<number, number>();
     const aggregate = new AggregateBuilder(table);
-    const refuse = (line: number, message: string): void => { issues.push({ file: relative, line, message: `${message}; skipped` }); };
+    const refuse = (line: number, message: string): void => {
+        issues.push({ file: relative, line, message: `${message}; skipped` });
+    };
     const take = (fields: IndexedFields, span: LineSpan): void => {
         if (fields.step !== step) return refuse(span.line, `holds step ${fields.step}, but its file is step ${step}'s`);
         const first = firstLineOf.get(fields.rollout);
         if (first !== undefined) return refuse(span.line, `rollout ${fields.rollout} already appears at line ${first}`);
         // Checked before the agents join the run's table, so a refused rollout leaves no empty row behind.
         const rows = table.sizeWith(fields.agents);
-        const tooMany = (rows <= MAX_AGENTS_PER_RUN ? gridTooLarge(rows, fields) : undefined) ?? table.admit(fields.agents);
+        const tooMany =
+            (rows <= MAX_AGENTS_PER_RUN ? gridTooLarge(rows, fields) : undefined) ?? table.admit(fields.agents);
         if (tooMany) return refuse(span.line, tooMany);
         firstLineOf.set(fields.rollout, span.line);
         const entry: RolloutEntry = {
-            offset: span.offset, length: span.length, line: span.line, step: fields.step, rollout: fields.rollout, group: fields.group,
-            sample: fields.sample, parent: fields.parent, reward: fields.reward, success: fields.success, agents: fields.agents,
-            decisionTurns: fields.decisionTurns, credit: fields.credit,
+            offset: span.offset,
+            length: span.length,
+            line: span.line,
+            step: fields.step,
+            rollout: fields.rollout,
+            group: fields.group,
+            sample: fields.sample,
+            parent: fields.parent,
+            reward: fields.reward,
+            success: fields.success,
+            agents: fields.agents,
+            decisionTurns: fields.decisionTurns,
+            credit: fields.credit,
         };
         aggregate.add(entry.agents, entry.decisionTurns, entry.credit);
         rollouts.push(entry);
     };
-    const scan = await scanStepFile(file, relative, (fields, span) => {
-        // One bad line costs that line, never the step's other rollouts (an exception here used to drop the file).
-        try {
-            take(fields, span);
-        } catch (error) {
-            refuse(span.line, `could not be indexed (${(error as Error).message})`);
-        }
-    }, scratch ? { scratch } : {});
+    const scan = await scanStepFile(
+        file,
+        relative,
+        (fields, span) => {
+            // One bad line costs that line, never the step's other rollouts (an exception here used to drop the file).
+            try {
+                take(fields, span);
+            } catch (error) {
+                refuse(span.line, `could not be indexed (${(error as Error).message})`);
+            }
+        },
+        scratch ? { scratch } : {},
+    );
     return {
-        entry: { step, file: relative, size, mtimeMs, headHash, rollouts, tornBytes: scan.tornBytes, aggregates: aggregate.build() },
+        entry: {
+            step,
+            file: relative,
+            size,
+            mtimeMs,
+            headHash,
+            rollouts,
+            tornBytes: scan.tornBytes,
+            aggregates: aggregate.build(),
+        },
         // The scanner's issues and these, in line order.
         issues: [...scan.issues, ...issues].sort((a, b) => a.line - b.line),
     };
@@ -102,13 +135,28 @@ async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsR
     try {
         const file = await resolveInRunDir(root, RUN_DIR_FILES.metrics);
         // lstat: a dangling link is reported below (open fails), not taken for "no metrics yet".
-        if (!(await lstat(file).then(() => true, () => false))) return metrics;
-        const scan = await scanJsonl(file, RUN_DIR_FILES.metrics, (record: MetricsRecord) => metrics.push(record), validateMetrics);
+        if (
+            !(await lstat(file).then(
+                () => true,
+                () => false,
+            ))
+        )
+            return metrics;
+        const scan = await scanJsonl(
+            file,
+            RUN_DIR_FILES.metrics,
+            (record: MetricsRecord) => metrics.push(record),
+            validateMetrics,
+        );
         issues.push(...scan.issues);
     } catch (error) {
         // A link out of the run directory, not a regular file (a FIFO, a directory), unreadable: the trajectories
         // can still be shown.
-        issues.push({ file: RUN_DIR_FILES.metrics, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
+        issues.push({
+            file: RUN_DIR_FILES.metrics,
+            line: 0,
+            message: `could not be read (${(error as Error).message}); skipped`,
+        });
         return [];
     }
     return metrics;
@@ -122,29 +170,43 @@ async function readMetrics(root: string, issues: JsonlIssue[]): Promise<MetricsR
  */
 export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?: SidecarStore): Promise<RunIndex> {
     const run = await readRunJson(root);
-    const declared = run.spec.agents.map(a => a.name);
+    const declared = run.spec.agents.map((a) => a.name);
     if (new Set(declared).size > MAX_AGENTS_PER_RUN) {
-        throw new Error(`${root}: run.json declares ${declared.length} agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN); it cannot be shown.`);
+        throw new Error(
+            `${root}: run.json declares ${declared.length} agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN); it cannot be shown.`,
+        );
     }
     const issues: JsonlIssue[] = [];
     const metrics = await readMetrics(root, issues);
-    const known = new Map((previous?.root === root ? previous.steps : []).map(s => [s.file, s]));
+    const known = new Map((previous?.root === root ? previous.steps : []).map((s) => [s.file, s]));
     const previousIssues = previous?.root === root ? previous.issues : [];
     const realRoot = await resolveInRunDir(root, '.');
     // Stamps and saved indexes are read concurrently; only changed files are scanned (one at a time: memory).
-    type Found = { entry: StepEntry; issues: JsonlIssue[] } | { relative: string; step: number; stamp: FileStamp } | { error: JsonlIssue };
-    const results = await Promise.all((await stepFiles(root, issues)).map(async ({ step, relative }): Promise<Found> => {
-        try {
-            const file = await resolveInRunDir(root, relative);
-            const stamp = await stampFile(file);
-            const old = known.get(relative);
-            if (old && sameStamp(old, stamp)) return { entry: old, issues: previousIssues.filter(i => i.file === relative) };
-            const cached = await sidecars?.load(realRoot, step, stamp);
-            return cached ?? { relative, step, stamp };
-        } catch (error) {
-            return { error: { file: relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` } };
-        }
-    }));
+    type Found =
+        | { entry: StepEntry; issues: JsonlIssue[] }
+        | { relative: string; step: number; stamp: FileStamp }
+        | { error: JsonlIssue };
+    const results = await Promise.all(
+        (await stepFiles(root, issues)).map(async ({ step, relative }): Promise<Found> => {
+            try {
+                const file = await resolveInRunDir(root, relative);
+                const stamp = await stampFile(file);
+                const old = known.get(relative);
+                if (old && sameStamp(old, stamp))
+                    return { entry: old, issues: previousIssues.filter((i) => i.file === relative) };
+                const cached = await sidecars?.load(realRoot, step, stamp);
+                return cached ?? { relative, step, stamp };
+            } catch (error) {
+                return {
+                    error: {
+                        file: relative,
+                        line: 0,
+                        message: `could not be read (${(error as Error).message}); skipped`,
+                    },
+                };
+            }
+        }),
+    );
     const steps: StepEntry[] = [];
     // Saved indexes are written while the next file is scanned (best effort: the write never fails the build).
     const saves: Promise<void>[] = [];
@@ -152,7 +214,10 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
     // The run's agents, in step order: a reused step's agents were admitted when it was scanned, so they fit again.
     const table = new AgentTable(declared);
     for (const result of results) {
-        if ('error' in result) { issues.push(result.error); continue; }
+        if ('error' in result) {
+            issues.push(result.error);
+            continue;
+        }
         if ('entry' in result) {
             for (const r of result.entry.rollouts) table.admit(r.agents);
             steps.push(result.entry);
@@ -165,7 +230,11 @@ export async function buildRunIndex(root: string, previous?: RunIndex, sidecars?
             steps.push(indexed.entry);
             issues.push(...indexed.issues);
         } catch (error) {
-            issues.push({ file: result.relative, line: 0, message: `could not be read (${(error as Error).message}); skipped` });
+            issues.push({
+                file: result.relative,
+                line: 0,
+                message: `could not be read (${(error as Error).message}); skipped`,
+            });
         }
     }
     await Promise.all(saves);
@@ -177,8 +246,12 @@ export function formatIssue(issue: JsonlIssue): string {
     return issue.line > 0 ? `${issue.file}:${issue.line}: ${issue.message}` : `${issue.file}: ${issue.message}`;
 }
 
-export function findRollout(index: RunIndex, step: number, rollout: number): { step: StepEntry; entry: RolloutEntry } | undefined {
-    const stepEntry = index.steps.find(s => s.step === step);
-    const entry = stepEntry?.rollouts.find(r => r.rollout === rollout);
+export function findRollout(
+    index: RunIndex,
+    step: number,
+    rollout: number,
+): { step: StepEntry; entry: RolloutEntry } | undefined {
+    const stepEntry = index.steps.find((s) => s.step === step);
+    const entry = stepEntry?.rollouts.find((r) => r.rollout === rollout);
     return stepEntry && entry ? { step: stepEntry, entry } : undefined;
 }

@@ -21,17 +21,22 @@ async function compileRunJsonValidator(): Promise<ValidateFunction<RunJson>> {
 /** `/spec/agents/0/name` → `spec.agents[0].name`: the field as a reader of run.json would write it. */
 function fieldName(pointer: string): string {
     if (pointer === '') return '(the top level)';
-    return pointer.slice(1).split('/')
-        .map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
         .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
         .join('');
 }
 
 function describeError(error: ErrorObject): string {
     const field = fieldName(error.instancePath);
-    if (error.keyword === 'required') return `field '${(error.params as { missingProperty: string }).missingProperty}' is missing${field === '(the top level)' ? '' : ` in '${field}'`}`;
-    if (error.keyword === 'enum') return `field '${field}' must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map(v => JSON.stringify(v)).join(', ')}`;
-    if (error.keyword === 'additionalProperties') return `field '${field}' has an unknown member '${(error.params as { additionalProperty: string }).additionalProperty}'`;
+    if (error.keyword === 'required')
+        return `field '${(error.params as { missingProperty: string }).missingProperty}' is missing${field === '(the top level)' ? '' : ` in '${field}'`}`;
+    if (error.keyword === 'enum')
+        return `field '${field}' must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    if (error.keyword === 'additionalProperties')
+        return `field '${field}' has an unknown member '${(error.params as { additionalProperty: string }).additionalProperty}'`;
     return `field '${field}' ${error.message ?? 'is invalid'}`;
 }
 
@@ -51,6 +56,9 @@ export function runJsonChecker(): RunJsonCheck {
             throw error;
         }
         if (valid) return { ok: true, value: value as RunJson };
-        return { ok: false, error: validate.errors?.[0] ? describeError(validate.errors[0]) : 'it does not match its schema' };
+        return {
+            ok: false,
+            error: validate.errors?.[0] ? describeError(validate.errors[0]) : 'it does not match its schema',
+        };
     };
 }

@@ -29,16 +29,25 @@ export async function readRunJson(root: string): Promise<RunJson> {
     try {
         value = parseBoundedJson(bytes);
     } catch (error) {
-        const what = error instanceof BoundedJsonError && error.kind === 'depth' ? error.message : `not valid JSON (${(error as Error).message})`;
-        throw new Error(`${file}: ${what}; the trainer writes it atomically, so the file was changed by hand or by another tool.`);
+        const what =
+            error instanceof BoundedJsonError && error.kind === 'depth'
+                ? error.message
+                : `not valid JSON (${(error as Error).message})`;
+        throw new Error(
+            `${file}: ${what}; the trainer writes it atomically, so the file was changed by hand or by another tool.`,
+        );
     }
     const version = (value as { version?: unknown } | null)?.version;
     if (version !== RUN_DIR_VERSION) {
-        throw new Error(`${file}: run directory version ${JSON.stringify(version)} is not supported (this extension reads version ${RUN_DIR_VERSION}); update MAS Studio or the trainer so they match.`);
+        throw new Error(
+            `${file}: run directory version ${JSON.stringify(version)} is not supported (this extension reads version ${RUN_DIR_VERSION}); update MAS Studio or the trainer so they match.`,
+        );
     }
     const checked = await checkRunJson(value);
     if (!checked.ok) {
-        throw new Error(`${file}: ${checked.error}; run.json is written by the trainer, so it was changed by hand or by another tool (protocol/schemas/run-dir/run.schema.json).`);
+        throw new Error(
+            `${file}: ${checked.error}; run.json is written by the trainer, so it was changed by hand or by another tool (protocol/schemas/run-dir/run.schema.json).`,
+        );
     }
     return checked.value;
 }

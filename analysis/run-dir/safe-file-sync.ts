@@ -9,8 +9,13 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } f
 
 /** A run-directory file that is not opened: a symbolic link, a FIFO, a device, a directory. */
 export class RefusedFileError extends Error {
-    constructor(readonly file: string, readonly kind: string) {
-        super(`${file} is ${kind}; a run directory holds only regular files its trainer wrote, so it is not ${kind === 'a symbolic link' ? 'followed' : 'opened'}.`);
+    constructor(
+        readonly file: string,
+        readonly kind: string,
+    ) {
+        super(
+            `${file} is ${kind}; a run directory holds only regular files its trainer wrote, so it is not ${kind === 'a symbolic link' ? 'followed' : 'opened'}.`,
+        );
         this.name = 'RefusedFileError';
     }
 }

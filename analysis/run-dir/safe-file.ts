@@ -4,8 +4,13 @@ import { irregularKind } from './safe-file-sync.js';
 
 /** A run-directory path that is not a regular file (a FIFO, a socket, a device, a directory): never read. */
 export class NotRegularFileError extends Error {
-    constructor(readonly file: string, kind: string) {
-        super(`${file} is ${kind}, not a regular file; run directories hold only files the trainer wrote, so it is not read.`);
+    constructor(
+        readonly file: string,
+        kind: string,
+    ) {
+        super(
+            `${file} is ${kind}, not a regular file; run directories hold only files the trainer wrote, so it is not read.`,
+        );
         this.name = 'NotRegularFileError';
     }
 }

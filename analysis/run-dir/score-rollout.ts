@@ -22,12 +22,15 @@ function latestOutputs(turns: readonly TurnRecord[]): Record<string, string> {
 }
 
 export function scoreRollout(
-    task: TrajectoryRecord['task'], turns: readonly TurnRecord[], rubric: RubricSpec, level: RewardSpec['level'],
+    task: TrajectoryRecord['task'],
+    turns: readonly TurnRecord[],
+    rubric: RubricSpec,
+    level: RewardSpec['level'],
 ): RolloutScore {
     const taskValues = task as Record<string, Value>;
     const outputs = latestOutputs(turns);
     const final = scoreRubric(rubric, { task: taskValues, outputs });
-    const decisions = turns.filter(t => !t.nulled);
+    const decisions = turns.filter((t) => !t.nulled);
     if (level === 'trajectory') return { reward: final.reward, final, decisionRewards: decisions.map(() => null) };
     if (level === 'turn') {
         const running: Record<string, string> = {};
@@ -35,7 +38,11 @@ export function scoreRollout(
         for (const t of turns) {
             setOwn(running, t.agent, t.output);
             if (t.nulled) continue;
-            const context: EvalContext = { task: taskValues, outputs: { ...running }, ctx: { output: t.output, agent: t.agent, turn: t.index } };
+            const context: EvalContext = {
+                task: taskValues,
+                outputs: { ...running },
+                ctx: { output: t.output, agent: t.agent, turn: t.index },
+            };
             rewards.push(scoreRubric(rubric, context).reward);
         }
         return { reward: rewards.reduce((s, r) => s + r, 0), final, decisionRewards: rewards };
@@ -44,10 +51,14 @@ export function scoreRollout(
     const perAgent = new Map<string, number>();
     for (const t of decisions) {
         if (perAgent.has(t.agent)) continue;
-        const lastTurn = Math.max(...decisions.filter(x => x.agent === t.agent).map(x => x.index));
-        const context: EvalContext = { task: taskValues, outputs, ctx: { output: outputs[t.agent] ?? '', agent: t.agent, turn: lastTurn } };
+        const lastTurn = Math.max(...decisions.filter((x) => x.agent === t.agent).map((x) => x.index));
+        const context: EvalContext = {
+            task: taskValues,
+            outputs,
+            ctx: { output: outputs[t.agent] ?? '', agent: t.agent, turn: lastTurn },
+        };
         perAgent.set(t.agent, scoreRubric(rubric, context).reward);
     }
     const total = perAgent.size ? [...perAgent.values()].reduce((s, r) => s + r, 0) / perAgent.size : 0;
-    return { reward: total, final, decisionRewards: decisions.map(t => perAgent.get(t.agent)!) };
+    return { reward: total, final, decisionRewards: decisions.map((t) => perAgent.get(t.agent)!) };
 }

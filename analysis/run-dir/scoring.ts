@@ -20,7 +20,12 @@ export interface WhatIfScores {
 }
 
 function rows(score: RubricScore): CriterionRow[] {
-    return score.criteria.map(c => ({ name: c.name, weight: c.weight, score: c.score, ...(c.error ? { error: c.error.message } : {}) }));
+    return score.criteria.map((c) => ({
+        name: c.name,
+        weight: c.weight,
+        score: c.score,
+        ...(c.error ? { error: c.error.message } : {}),
+    }));
 }
 
 /** What the trajectory view asks to be scored; part of RunReader (service.ts), answered in its worker. */
@@ -34,16 +39,24 @@ export interface RunScoring {
 /** Scores `record` as recorded and with turn `turn`'s output replaced, with run.json's reward rubric. */
 export function scoreWhatIf(index: RunIndex, record: TrajectoryRecord, turn: number, output: string): WhatIfScores {
     const rubric = rewardRubric(index);
-    if (!rubric) throw new Error(`run.json names reward rubric '${index.run.spec.reward.rubric}' but does not contain it; the run directory is damaged.`);
+    if (!rubric)
+        throw new Error(
+            `run.json names reward rubric '${index.run.spec.reward.rubric}' but does not contain it; the run directory is damaged.`,
+        );
     const level = index.run.spec.reward.level;
     const before = scoreRollout(record.task, record.turns, rubric, level);
     const after = scoreRollout(record.task, withOutput(record.turns, turn, output), rubric, level);
-    return { before: { reward: before.reward, criteria: rows(before.final) }, after: { reward: after.reward, criteria: rows(after.final) } };
+    return {
+        before: { reward: before.reward, criteria: rows(before.final) },
+        after: { reward: after.reward, criteria: rows(after.final) },
+    };
 }
 
 /** Re-scores every step of the run, read one step at a time through `readStep`. */
 export async function rescoreSteps(
-    index: RunIndex, readStep: (step: number) => Promise<TrajectoryRecord[]>, settings: RescoreSettings,
+    index: RunIndex,
+    readStep: (step: number) => Promise<TrajectoryRecord[]>,
+    settings: RescoreSettings,
 ): Promise<RescoreResult> {
     const steps: TrajectoryRecord[][] = [];
     for (const step of index.steps) steps.push(await readStep(step.step));

@@ -48,21 +48,22 @@ export class RunDirService implements RunReader {
     async rollout(root: string, step: number, rollout: number): Promise<TrajectoryRecord> {
         let found = findRollout(await this.current(root), step, rollout);
         if (!found) found = findRollout(await this.index(root), step, rollout); // maybe written since
-        if (!found) throw new Error(`step ${step} has no rollout ${rollout} in ${root}; pick one from the run's index.`);
+        if (!found)
+            throw new Error(`step ${step} has no rollout ${rollout} in ${root}; pick one from the run's index.`);
         return readRolloutAt(root, found.step.file, found.entry);
     }
 
     async group(root: string, step: number, group: number): Promise<TrajectoryRecord[]> {
-        const stepEntry = (await this.current(root)).steps.find(s => s.step === step);
+        const stepEntry = (await this.current(root)).steps.find((s) => s.step === step);
         if (!stepEntry) throw new Error(`${root} has no step ${step}.`);
-        const members = stepEntry.rollouts.filter(r => r.group === group);
-        return Promise.all(members.map(r => readRolloutAt(root, stepEntry.file, r)));
+        const members = stepEntry.rollouts.filter((r) => r.group === group);
+        return Promise.all(members.map((r) => readRolloutAt(root, stepEntry.file, r)));
     }
 
     async step(root: string, step: number): Promise<TrajectoryRecord[]> {
-        const stepEntry = (await this.current(root)).steps.find(s => s.step === step);
+        const stepEntry = (await this.current(root)).steps.find((s) => s.step === step);
         if (!stepEntry) throw new Error(`${root} has no step ${step}.`);
-        return Promise.all(stepEntry.rollouts.map(r => readRolloutAt(root, stepEntry.file, r)));
+        return Promise.all(stepEntry.rollouts.map((r) => readRolloutAt(root, stepEntry.file, r)));
     }
 
     async whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {
@@ -71,7 +72,7 @@ export class RunDirService implements RunReader {
     }
 
     async rescore(root: string, settings: RescoreSettings): ReturnType<RunScoring['rescore']> {
-        return rescoreSteps(await this.current(root), step => this.step(root, step), settings);
+        return rescoreSteps(await this.current(root), (step) => this.step(root, step), settings);
     }
 
     async dispose(): Promise<void> {

@@ -31,10 +31,17 @@ export class SidecarStore {
         return path.join(this.cacheDir, createHash('sha256').update(realRoot).digest('hex').slice(0, 24));
     }
 
-    async load(realRoot: string, step: number, stamp: FileStamp): Promise<{ entry: StepEntry; issues: JsonlIssue[] } | undefined> {
+    async load(
+        realRoot: string,
+        step: number,
+        stamp: FileStamp,
+    ): Promise<{ entry: StepEntry; issues: JsonlIssue[] } | undefined> {
         try {
-            const value = parseBoundedJson(await readFile(path.join(this.dir(realRoot), `${step}.json`))) as SidecarFile;
-            if (value.version !== SIDECAR_VERSION || value.entry.step !== step || !sameStamp(value.entry, stamp)) return undefined;
+            const value = parseBoundedJson(
+                await readFile(path.join(this.dir(realRoot), `${step}.json`)),
+            ) as SidecarFile;
+            if (value.version !== SIDECAR_VERSION || value.entry.step !== step || !sameStamp(value.entry, stamp))
+                return undefined;
             return { entry: { ...value.entry, rollouts: decodeRollouts(value.columns) }, issues: value.issues };
         } catch {
             return undefined;

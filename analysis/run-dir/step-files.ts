@@ -29,9 +29,24 @@ export async function stepFiles(root: string, issues: JsonlIssue[] = []): Promis
     } catch (error) {
         // No trajectories yet (the first step has not finished); anything else that is there but not a folder is said.
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' && await lstat(dir).then(() => true, () => false)) {
-            issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: 'is a link to nothing (a dangling link); skipped' });
-        } else if (code !== 'ENOENT') issues.push({ file: RUN_DIR_FILES.trajectoriesDir, line: 0, message: `could not be listed (${code ?? (error as Error).message}); skipped` });
+        if (
+            code === 'ENOENT' &&
+            (await lstat(dir).then(
+                () => true,
+                () => false,
+            ))
+        ) {
+            issues.push({
+                file: RUN_DIR_FILES.trajectoriesDir,
+                line: 0,
+                message: 'is a link to nothing (a dangling link); skipped',
+            });
+        } else if (code !== 'ENOENT')
+            issues.push({
+                file: RUN_DIR_FILES.trajectoriesDir,
+                line: 0,
+                message: `could not be listed (${code ?? (error as Error).message}); skipped`,
+            });
         return [];
     }
     const files: StepFile[] = [];
@@ -43,7 +58,11 @@ export async function stepFiles(root: string, issues: JsonlIssue[] = []): Promis
         if (!Number.isSafeInteger(step)) {
             issues.push({ file: relative, line: 0, message: 'is not a step number the trainer writes; skipped' });
         } else if (name !== `${step}.jsonl`) {
-            issues.push({ file: relative, line: 0, message: `is not the name the trainer gives step ${step} (${step}.jsonl); skipped, so that a step is read from one file only` });
+            issues.push({
+                file: relative,
+                line: 0,
+                message: `is not the name the trainer gives step ${step} (${step}.jsonl); skipped, so that a step is read from one file only`,
+            });
         } else files.push({ step, relative });
     }
     return files.sort((a, b) => a.step - b.step);

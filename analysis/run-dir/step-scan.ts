@@ -27,22 +27,36 @@ export interface StepScanScratch {
     scanner?: TrajectoryLineScanner;
 }
 
-export async function scanStepFile(file: string, label: string, onEntry: (fields: IndexedFields, span: LineSpan) => void, options: StepScanOptions = {}): Promise<ScanResult> {
-    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES, maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+export async function scanStepFile(
+    file: string,
+    label: string,
+    onEntry: (fields: IndexedFields, span: LineSpan) => void,
+    options: StepScanOptions = {},
+): Promise<ScanResult> {
+    const chunkBytes = options.chunkBytes ?? CHUNK_BYTES,
+        maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     const scratch = options.scratch ?? {};
-    const scanner = scratch.scanner ??= new TrajectoryLineScanner();
+    const scanner = (scratch.scanner ??= new TrajectoryLineScanner());
     const issues: JsonlIssue[] = [];
     const handle = await openRegularFile(file);
     // Large sequential reads; a small file gets a buffer of its own size (+1 so end of file shows in one read).
     const wanted = Math.min(chunkBytes, Math.max(Math.min(chunkBytes, 64 * 1024), (await handle.stat()).size + 1));
-    let buf = scratch.buffer && scratch.buffer.length >= wanted && scratch.buffer.length <= chunkBytes ? scratch.buffer : Buffer.allocUnsafe(wanted);
-    let filled = 0, base = 0, line = 1;
+    let buf =
+        scratch.buffer && scratch.buffer.length >= wanted && scratch.buffer.length <= chunkBytes
+            ? scratch.buffer
+            : Buffer.allocUnsafe(wanted);
+    let filled = 0,
+        base = 0,
+        line = 1;
     /** Bytes of an over-long line being discarded up to its newline (-1 when none). */
     let overlong = -1;
     const take = (start: number, newline: number, whole: boolean): boolean => {
         const end = newline > start && buf[newline - 1] === 0x0d ? newline - 1 : newline;
         let blank = true;
-        for (let k = start; k < end && blank; k++) { const c = buf[k]; blank = c === 0x20 || c === 0x09 || c === 0x0d; }
+        for (let k = start; k < end && blank; k++) {
+            const c = buf[k];
+            blank = c === 0x20 || c === 0x09 || c === 0x0d;
+        }
         if (blank) return true;
         const outcome = scanner.scan(buf, start, end);
         if (outcome.ok) onEntry(outcome.fields, { offset: base + start, length: newline - start, line });
@@ -56,7 +70,11 @@ export async function scanStepFile(file: string, label: string, onEntry: (fields
             const from = filled;
             filled += bytesRead;
             let start = 0;
-            for (let newline = buf.indexOf(0x0a, from); newline !== -1 && newline < filled; newline = buf.indexOf(0x0a, start)) {
+            for (
+                let newline = buf.indexOf(0x0a, from);
+                newline !== -1 && newline < filled;
+                newline = buf.indexOf(0x0a, start)
+            ) {
                 if (overlong >= 0) {
                     issues.push({ file: label, line, message: `line is longer than ${maxLineBytes} bytes; skipped` });
                     overlong = -1;
@@ -64,13 +82,23 @@ export async function scanStepFile(file: string, label: string, onEntry: (fields
                 start = newline + 1;
                 line++;
             }
-            if (overlong >= 0) { overlong += filled - start; start = filled; }
+            if (overlong >= 0) {
+                overlong += filled - start;
+                start = filled;
+            }
             buf.copy(buf, 0, start, filled);
             base += start;
             filled -= start;
             if (filled === buf.length) {
-                if (buf.length >= maxLineBytes) { overlong = filled; base += filled; filled = 0; }
-                else { const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxLineBytes)); buf.copy(bigger, 0, 0, filled); buf = bigger; }
+                if (buf.length >= maxLineBytes) {
+                    overlong = filled;
+                    base += filled;
+                    filled = 0;
+                } else {
+                    const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxLineBytes));
+                    buf.copy(bigger, 0, 0, filled);
+                    buf = bigger;
+                }
             }
         }
     } finally {

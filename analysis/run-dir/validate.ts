@@ -11,7 +11,8 @@ function checkTurn(turn: unknown, at: number): Check {
     if (typeof turn['agent'] !== 'string') return { ok: false, error: `turns[${at}].agent is not a string` };
     if (typeof turn['output'] !== 'string') return { ok: false, error: `turns[${at}].output is not a string` };
     if (typeof turn['prompt'] !== 'string') return { ok: false, error: `turns[${at}].prompt is not a string` };
-    if (!Array.isArray(turn['token_ids']) || !Array.isArray(turn['logprobs'])) return { ok: false, error: `turns[${at}] lacks token_ids/logprobs arrays` };
+    if (!Array.isArray(turn['token_ids']) || !Array.isArray(turn['logprobs']))
+        return { ok: false, error: `turns[${at}] lacks token_ids/logprobs arrays` };
     return { ok: true };
 }
 
@@ -24,14 +25,16 @@ export const validateTrajectory: JsonlValidator<TrajectoryRecord> = (value) => {
     for (const key of ['step', 'rollout', 'group', 'sample'] as const) {
         if (!isInt(value[key])) return { ok: false, error: `'${key}' is not an integer` };
     }
-    if (value['parent'] !== null && !isInt(value['parent'])) return { ok: false, error: `'parent' is neither null nor an integer` };
+    if (value['parent'] !== null && !isInt(value['parent']))
+        return { ok: false, error: `'parent' is neither null nor an integer` };
     if (typeof value['reward'] !== 'number') return { ok: false, error: `'reward' is not a number` };
     if (!Array.isArray(value['turns'])) return { ok: false, error: `'turns' is not an array` };
     for (let i = 0; i < value['turns'].length; i++) {
         const check = checkTurn(value['turns'][i], i);
         if (!check.ok) return check;
     }
-    if (!isObject(value['credit']) || !isObject(value['criteria'])) return { ok: false, error: `'credit' or 'criteria' is not an object` };
+    if (!isObject(value['credit']) || !isObject(value['criteria']))
+        return { ok: false, error: `'credit' or 'criteria' is not an object` };
     if (!Array.isArray(value['decision_turns'])) return { ok: false, error: `'decision_turns' is not an array` };
     if (!isObject(value['task'])) return { ok: false, error: `'task' is not an object` };
     return { ok: true, value: value as unknown as TrajectoryRecord };
@@ -41,6 +44,7 @@ export const validateMetrics: JsonlValidator<MetricsRecord> = (value) => {
     if (!isObject(value)) return { ok: false, error: 'record is not a JSON object' };
     if (!isInt(value['step'])) return { ok: false, error: `'step' is not an integer` };
     // null: the trainer writes a NaN / ±Infinity mean as null (protocol/run-dir.ts MetricsRecord)
-    if (value['reward_mean'] !== null && typeof value['reward_mean'] !== 'number') return { ok: false, error: `'reward_mean' is neither a number nor null` };
+    if (value['reward_mean'] !== null && typeof value['reward_mean'] !== 'number')
+        return { ok: false, error: `'reward_mean' is neither a number nor null` };
     return { ok: true, value: value as unknown as MetricsRecord };
 };

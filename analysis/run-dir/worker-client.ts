@@ -28,7 +28,10 @@ function seconds(ms: number): string {
 function scoringDeadline(ms: number, what: string, otherCause = ''): CallDeadline {
     return {
         ms,
-        error: () => new Error(`${what} took longer than ${seconds(ms)} and was stopped: a regex in the rubric may backtrack catastrophically on this text (e.g. /(a+)+$/)${otherCause}. Simplify the rubric's regexes and try again.`),
+        error: () =>
+            new Error(
+                `${what} took longer than ${seconds(ms)} and was stopped: a regex in the rubric may backtrack catastrophically on this text (e.g. /(a+)+$/)${otherCause}. Simplify the rubric's regexes and try again.`,
+            ),
     };
 }
 
@@ -46,7 +49,7 @@ export class RunDirWorkerClient implements RunReader {
         this.deadlines = deadlines ?? { whatIfMs: WHAT_IF_DEADLINE_MS, rescoreMs: RESCORE_DEADLINE_MS };
         this.rpc = new WorkerRpc({
             start: () => new Worker(workerFile, { workerData: options }),
-            crashError: reason => new Error(`the run reader worker stopped: ${reason.message}`),
+            crashError: (reason) => new Error(`the run reader worker stopped: ${reason.message}`),
         });
     }
 
@@ -64,10 +67,22 @@ export class RunDirWorkerClient implements RunReader {
     }
 
     whatIf(root: string, step: number, rollout: number, turn: number, output: string): Promise<WhatIfScores> {
-        return this.call('whatIf', [root, step, rollout, turn, output], scoringDeadline(this.deadlines.whatIfMs, 'What-if scoring'));
+        return this.call(
+            'whatIf',
+            [root, step, rollout, turn, output],
+            scoringDeadline(this.deadlines.whatIfMs, 'What-if scoring'),
+        );
     }
     rescore(root: string, settings: RescoreSettings): Promise<RescoreResult> {
-        return this.call('rescore', [root, settings], scoringDeadline(this.deadlines.rescoreMs, 'Re-scoring the run', ', or the run is very large (re-score a copy holding fewer steps)'));
+        return this.call(
+            'rescore',
+            [root, settings],
+            scoringDeadline(
+                this.deadlines.rescoreMs,
+                'Re-scoring the run',
+                ', or the run is very large (re-score a copy holding fewer steps)',
+            ),
+        );
     }
 
     /** The worker's thread id, while one runs (lets tests prove the work is off the calling thread). */

@@ -16,7 +16,11 @@ port.on('message', (request: ReaderRequest) => {
         .then(() => method.apply(service, request.args))
         .then(
             (value): ReaderResponse => ({ id: request.id, ok: true, value }),
-            (error: unknown): ReaderResponse => ({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
+            (error: unknown): ReaderResponse => ({
+                id: request.id,
+                ok: false,
+                error: error instanceof Error ? error.message : String(error),
+            }),
         )
-        .then(response => port.postMessage(response));
+        .then((response) => port.postMessage(response));
 });

@@ -22,10 +22,15 @@ function inside(folder: string, file: string): boolean {
  *    → `<folder>/examples/x/x.mas`, else `<folder>/x/x.mas`, else `<folder>/x.mas`);
  * 3. the recorded path itself when it exists (flagged `outsideWorkspace`, so the caller says so).
  */
-export function resolveWorkflowSource(recorded: string, folders: readonly string[], exists: (file: string) => boolean): WorkflowSource {
+export function resolveWorkflowSource(
+    recorded: string,
+    folders: readonly string[],
+    exists: (file: string) => boolean,
+): WorkflowSource {
     const absolute = path.isAbsolute(recorded);
-    if (absolute && folders.some(folder => inside(folder, recorded)) && exists(recorded)) return { file: recorded, outsideWorkspace: false };
-    const parts = recorded.split(/[\\/]+/).filter(part => part !== '' && part !== '.' && part !== '..');
+    if (absolute && folders.some((folder) => inside(folder, recorded)) && exists(recorded))
+        return { file: recorded, outsideWorkspace: false };
+    const parts = recorded.split(/[\\/]+/).filter((part) => part !== '' && part !== '.' && part !== '..');
     for (let take = parts.length; take >= 1; take--) {
         const tail = parts.slice(parts.length - take);
         for (const folder of folders) {

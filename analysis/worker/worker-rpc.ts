@@ -17,7 +17,11 @@ export interface CallDeadline {
     error(): Error;
 }
 
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer?: ReturnType<typeof setTimeout> };
+type Pending = {
+    resolve: (value: unknown) => void;
+    reject: (error: Error) => void;
+    timer?: ReturnType<typeof setTimeout>;
+};
 
 /**
  * Request/response calls to a worker thread, answered by id. The worker starts on the first call; if it dies,
@@ -71,8 +75,8 @@ export class WorkerRpc<Request extends object> {
             if (reply.ok) waiting.resolve(reply.value);
             else waiting.reject(new Error(reply.error));
         });
-        worker.on('error', error => this.crashed(worker, error));
-        worker.on('exit', code => this.crashed(worker, new Error(`exit code ${code}`)));
+        worker.on('error', (error) => this.crashed(worker, error));
+        worker.on('exit', (code) => this.crashed(worker, new Error(`exit code ${code}`)));
         return worker;
     }
 

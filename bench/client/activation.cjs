@@ -10,26 +10,86 @@ const registered = [];
 const noop = () => undefined;
 const disposable = { dispose: noop };
 const event = () => disposable;
-const channel = { info: noop, warn: noop, error: noop, appendLine: noop, append: noop, show: noop, dispose: noop, replace: noop, clear: noop };
+const channel = {
+    info: noop,
+    warn: noop,
+    error: noop,
+    appendLine: noop,
+    append: noop,
+    show: noop,
+    dispose: noop,
+    replace: noop,
+    clear: noop,
+};
 class Uri {
-    constructor(fsPath) { this.fsPath = fsPath; this.scheme = 'file'; }
-    static file(p) { return new Uri(p); }
-    static joinPath(base, ...parts) { return new Uri(path.join(base.fsPath, ...parts)); }
-    static parse(s) { return new Uri(s); }
-    toString() { return `file://${this.fsPath}`; }
+    constructor(fsPath) {
+        this.fsPath = fsPath;
+        this.scheme = 'file';
+    }
+    static file(p) {
+        return new Uri(p);
+    }
+    static joinPath(base, ...parts) {
+        return new Uri(path.join(base.fsPath, ...parts));
+    }
+    static parse(s) {
+        return new Uri(s);
+    }
+    toString() {
+        return `file://${this.fsPath}`;
+    }
 }
 const vscode = {
-    Uri, EventEmitter: class { constructor() { this.event = event; } fire() {} dispose() {} },
-    Disposable: class { static from() { return disposable; } constructor(f) { this.dispose = f; } },
-    StatusBarAlignment: { Left: 1 }, ProgressLocation: { Notification: 15 }, ConfigurationTarget: { Global: 1 },
-    window: {
-        createOutputChannel: () => channel, createStatusBarItem: () => ({ show: noop, hide: noop, dispose: noop }),
-        registerWebviewPanelSerializer: () => disposable, onDidChangeActiveTextEditor: event,
+    Uri,
+    EventEmitter: class {
+        constructor() {
+            this.event = event;
+        }
+        fire() {}
+        dispose() {}
     },
-    workspace: { isTrusted: true, workspaceFolders: [], textDocuments: [], onDidOpenTextDocument: event, onDidChangeConfiguration: event, onDidGrantWorkspaceTrust: event, getConfiguration: () => ({ get: noop, inspect: noop }) },
-    commands: { registerCommand: (id) => { registered.push(id); return disposable; }, executeCommand: async () => undefined },
+    Disposable: class {
+        static from() {
+            return disposable;
+        }
+        constructor(f) {
+            this.dispose = f;
+        }
+    },
+    StatusBarAlignment: { Left: 1 },
+    ProgressLocation: { Notification: 15 },
+    ConfigurationTarget: { Global: 1 },
+    window: {
+        createOutputChannel: () => channel,
+        createStatusBarItem: () => ({ show: noop, hide: noop, dispose: noop }),
+        registerWebviewPanelSerializer: () => disposable,
+        onDidChangeActiveTextEditor: event,
+    },
+    workspace: {
+        isTrusted: true,
+        workspaceFolders: [],
+        textDocuments: [],
+        onDidOpenTextDocument: event,
+        onDidChangeConfiguration: event,
+        onDidGrantWorkspaceTrust: event,
+        getConfiguration: () => ({ get: noop, inspect: noop }),
+    },
+    commands: {
+        registerCommand: (id) => {
+            registered.push(id);
+            return disposable;
+        },
+        executeCommand: async () => undefined,
+    },
     extensions: { getExtension: noop },
-    debug: { registerDebugAdapterDescriptorFactory: () => disposable, registerDebugConfigurationProvider: () => disposable, onDidStartDebugSession: event, onDidTerminateDebugSession: event, onDidReceiveDebugSessionCustomEvent: event, onDidChangeActiveDebugSession: event },
+    debug: {
+        registerDebugAdapterDescriptorFactory: () => disposable,
+        registerDebugConfigurationProvider: () => disposable,
+        onDidStartDebugSession: event,
+        onDidTerminateDebugSession: event,
+        onDidReceiveDebugSessionCustomEvent: event,
+        onDidChangeActiveDebugSession: event,
+    },
     languages: { registerCodeLensProvider: () => disposable },
 };
 /** Anything the bundle touches that is not stubbed above (the LanguageClient's classes and enums). */
@@ -52,15 +112,26 @@ const cpu0 = process.cpuUsage();
 let t0 = performance.now();
 const extension = require(bundle);
 const requireMs = performance.now() - t0;
-const context = { extensionUri: Uri.file(process.cwd()), extensionPath: process.cwd(), subscriptions: [], globalState: { get: noop, update: async () => undefined }, workspaceState: { get: noop, update: async () => undefined } };
+const context = {
+    extensionUri: Uri.file(process.cwd()),
+    extensionPath: process.cwd(),
+    subscriptions: [],
+    globalState: { get: noop, update: async () => undefined },
+    workspaceState: { get: noop, update: async () => undefined },
+};
 t0 = performance.now();
-extension.activate(context).then(() => {
-    const activateMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    // CPU time is the steadier figure on a shared machine: wall time includes waiting for a core.
-    console.log(`activation: require(out/client.cjs) ${requireMs.toFixed(1)} ms + activate() ${activateMs.toFixed(1)} ms = ${(requireMs + activateMs).toFixed(1)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU; ${registered.length} commands registered (${registered.filter((c) => c.startsWith('mas.')).length} mas.*)`);
-    process.exit(0);
-}, (error) => {
-    console.error('activate() failed:', error);
-    process.exit(1);
-});
+extension.activate(context).then(
+    () => {
+        const activateMs = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        // CPU time is the steadier figure on a shared machine: wall time includes waiting for a core.
+        console.log(
+            `activation: require(out/client.cjs) ${requireMs.toFixed(1)} ms + activate() ${activateMs.toFixed(1)} ms = ${(requireMs + activateMs).toFixed(1)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(1)} ms CPU; ${registered.length} commands registered (${registered.filter((c) => c.startsWith('mas.')).length} mas.*)`,
+        );
+        process.exit(0);
+    },
+    (error) => {
+        console.error('activate() failed:', error);
+        process.exit(1);
+    },
+);

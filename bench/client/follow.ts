@@ -12,12 +12,28 @@ const steps = process.argv.includes('--quick') ? 10_000 : 100_000;
 /** A record shaped like the trainer's (protocol/run-dir.ts MetricsRecord), 3 agents and 3 criteria. */
 function record(step: number): string {
     const agents = { planner: 0.1, solver: 0.2, verifier: -0.1 };
-    return JSON.stringify({
-        step, time: 1_700_000_000 + step * 1.5, reward_mean: Math.sin(step / 100), reward_std: 0.2, success: 0.5,
-        criteria: { answer: 0.4, format: 0.9, brevity: 1 }, credit_mean: agents, loss: 0.01, kl: 0.001, grad_norm: agents,
-        turns_mean: 3.2, rollout_tokens: 4096, rollout_tokens_per_s: 2500, update_tokens_per_s: 9000, rollout_s: 1.1,
-        update_s: 0.4, lr: 2e-5, gpu_memory_mb: 20480,
-    }) + '\n';
+    return (
+        JSON.stringify({
+            step,
+            time: 1_700_000_000 + step * 1.5,
+            reward_mean: Math.sin(step / 100),
+            reward_std: 0.2,
+            success: 0.5,
+            criteria: { answer: 0.4, format: 0.9, brevity: 1 },
+            credit_mean: agents,
+            loss: 0.01,
+            kl: 0.001,
+            grad_norm: agents,
+            turns_mean: 3.2,
+            rollout_tokens: 4096,
+            rollout_tokens_per_s: 2500,
+            update_tokens_per_s: 9000,
+            rollout_s: 1.1,
+            update_s: 0.4,
+            lr: 2e-5,
+            gpu_memory_mb: 20480,
+        }) + '\n'
+    );
 }
 
 function drain(tail: FileTail, progress: RunProgress): void {
@@ -67,12 +83,16 @@ try {
     drain(new FileTail(file), full);
     const fullMs = performance.now() - t0;
 
-    console.log(`metrics.jsonl: ${steps} steps, ${(Buffer.byteLength(record(1)) * steps / 2 ** 20).toFixed(1)} MiB`);
-    console.log(`attach (last 64 KiB): ${attachMs.toFixed(1)} ms; step ${attached?.step}, ETA ${attached?.etaSeconds?.toFixed(0)} s`);
+    console.log(`metrics.jsonl: ${steps} steps, ${((Buffer.byteLength(record(1)) * steps) / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+        `attach (last 64 KiB): ${attachMs.toFixed(1)} ms; step ${attached?.step}, ETA ${attached?.etaSeconds?.toFixed(0)} s`,
+    );
     console.log(`append + read one step: ${perStepUs.toFixed(0)} µs (mean over 1000, includes the append)`);
     console.log(`read the whole file from byte 0: ${fullMs.toFixed(0)} ms`);
     const held = [progress, full]; // both followers stay reachable for the heap figure
-    console.log(`heap held by ${held.length} followers after following (GC'd, ${gc ? 'with' : 'WITHOUT --expose-gc'}): ${(heapMb() - baseline).toFixed(2)} MiB above the baseline; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+        `heap held by ${held.length} followers after following (GC'd, ${gc ? 'with' : 'WITHOUT --expose-gc'}): ${(heapMb() - baseline).toFixed(2)} MiB above the baseline; rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+    );
     if (full.snapshot()?.step !== steps + 1000 || snap?.step !== steps + 1000) throw new Error('follower lost steps');
 } finally {
     rmSync(dir, { recursive: true, force: true });

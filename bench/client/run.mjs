@@ -10,9 +10,22 @@ const outfile = join(repoRoot, 'bench', 'results', 'client-follow-bench.mjs');
 mkdirSync(dirname(outfile), { recursive: true });
 await build({
     entryPoints: [join(repoRoot, 'bench', 'client', 'follow.ts')],
-    bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
+    banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
 });
-let status = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2)], { stdio: 'inherit', cwd: repoRoot }).status;
-if (status === 0) status = spawnSync(process.execPath, [join(repoRoot, 'bench', 'client', 'activation.cjs')], { stdio: 'inherit', cwd: repoRoot }).status;
+let status = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    cwd: repoRoot,
+}).status;
+if (status === 0)
+    status = spawnSync(process.execPath, [join(repoRoot, 'bench', 'client', 'activation.cjs')], {
+        stdio: 'inherit',
+        cwd: repoRoot,
+    }).status;
 process.exit(status ?? 1);

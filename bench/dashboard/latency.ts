@@ -19,10 +19,24 @@ const RATE = 100;
 
 function record(step: number): MetricsRecord {
     return {
-        step, time: Date.now() / 1000, reward_mean: Math.sin(step / 50), reward_std: 0.1, success: 0.5,
-        criteria: { answer: 0.5, format: 0.9 }, credit_mean: { planner: 0.1, solver: 0.2, verifier: -0.1 }, loss: 1 / step, kl: 0.01,
-        grad_norm: { planner: 1, solver: 2, verifier: 3 }, turns_mean: 3, rollout_tokens: 600, rollout_tokens_per_s: 300,
-        update_tokens_per_s: 120, rollout_s: 2, update_s: 5, lr: 2e-5, gpu_memory_mb: 900,
+        step,
+        time: Date.now() / 1000,
+        reward_mean: Math.sin(step / 50),
+        reward_std: 0.1,
+        success: 0.5,
+        criteria: { answer: 0.5, format: 0.9 },
+        credit_mean: { planner: 0.1, solver: 0.2, verifier: -0.1 },
+        loss: 1 / step,
+        kl: 0.01,
+        grad_norm: { planner: 1, solver: 2, verifier: 3 },
+        turns_mean: 3,
+        rollout_tokens: 600,
+        rollout_tokens_per_s: 300,
+        update_tokens_per_s: 120,
+        rollout_s: 2,
+        update_s: 5,
+        lr: 2e-5,
+        gpu_memory_mb: 900,
     };
 }
 
@@ -33,14 +47,22 @@ function percentile(values: number[], p: number): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function latency(harness: WebviewHarness, label: string, options: { pollMs: number; watch: boolean }): Promise<number[]> {
+async function latency(
+    harness: WebviewHarness,
+    label: string,
+    options: { pollMs: number; watch: boolean },
+): Promise<number[]> {
     const view: ViewPage = await harness.open('dashboard');
-    await view.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await view.page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     await view.page.evaluate(() => {
         const renders: [number, number][] = [];
         (window as unknown as { __renders: typeof renders }).__renders = renders;
-        new MutationObserver(() => renders.push([Number(document.body.dataset['renderedSteps']), Date.now()]))
-            .observe(document.body, { attributes: true, attributeFilter: ['data-rendered-steps'] });
+        new MutationObserver(() => renders.push([Number(document.body.dataset['renderedSteps']), Date.now()])).observe(
+            document.body,
+            { attributes: true, attributeFilter: ['data-rendered-steps'] },
+        );
     });
     const dir = mkdtempSync(join(tmpdir(), 'mas-bench-dash-'));
     writeFileSync(join(dir, 'metrics.jsonl'), '');
@@ -59,7 +81,9 @@ async function latency(harness: WebviewHarness, label: string, options: { pollMs
         written[step] = Date.now();
         appendFileSync(join(dir, 'metrics.jsonl'), `${JSON.stringify(record(step))}\n`);
     }
-    await view.page.waitForFunction((n) => document.body.dataset['renderedSteps'] === String(n), LINES, { timeout: 60_000 });
+    await view.page.waitForFunction((n) => document.body.dataset['renderedSteps'] === String(n), LINES, {
+        timeout: 60_000,
+    });
     const renders = await view.page.evaluate(() => (window as unknown as { __renders: [number, number][] }).__renders);
     session.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -70,8 +94,12 @@ async function latency(harness: WebviewHarness, label: string, options: { pollMs
         if (shown) latencies.push(shown[1] - written[step]!);
     }
     const detected = written.slice(1).map((t, i) => posted[i + 1]! - t);
-    console.log(`${label}: write -> message posted by the host: p50 ${percentile(detected, 50)} ms, p95 ${percentile(detected, 95)} ms`);
-    console.log(`${label}: ${LINES} lines at ${RATE}/s, write -> chart redrawn: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms`);
+    console.log(
+        `${label}: write -> message posted by the host: p50 ${percentile(detected, 50)} ms, p95 ${percentile(detected, 95)} ms`,
+    );
+    console.log(
+        `${label}: ${LINES} lines at ${RATE}/s, write -> chart redrawn: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, max ${Math.max(...latencies)} ms`,
+    );
     return latencies;
 }
 
@@ -93,34 +121,52 @@ async function hostMemory(dir: string, steps: number): Promise<void> {
     let received = 0;
     let peakRss = before.rss;
     const done = new Promise<void>((resolve) => {
-        const session = new DashboardFeed((m) => {
-            JSON.stringify(m);
-            if (m.type === 'dashboard/metrics') received += m.records.length;
-            peakRss = Math.max(peakRss, process.memoryUsage().rss);
-            if (received === steps) {
-                session.dispose();
-                resolve();
-            }
-        }, { pollMs: 250 });
+        const session = new DashboardFeed(
+            (m) => {
+                JSON.stringify(m);
+                if (m.type === 'dashboard/metrics') received += m.records.length;
+                peakRss = Math.max(peakRss, process.memoryUsage().rss);
+                if (received === steps) {
+                    session.dispose();
+                    resolve();
+                }
+            },
+            { pollMs: 250 },
+        );
         session.setRun('primary', dir);
     });
     await done;
     global.gc?.();
     const after = process.memoryUsage();
     const mb = (n: number) => (n / 2 ** 20).toFixed(1);
-    console.log(`host following a ${steps}-step metrics.jsonl: RSS ${mb(before.rss)} MiB before, peak ${mb(peakRss)} MiB while reading, ${mb(after.rss)} MiB after (JS heap ${mb(after.heapUsed)} MiB)`);
+    console.log(
+        `host following a ${steps}-step metrics.jsonl: RSS ${mb(before.rss)} MiB before, peak ${mb(peakRss)} MiB while reading, ${mb(after.rss)} MiB after (JS heap ${mb(after.heapUsed)} MiB)`,
+    );
 }
 
 async function webviewMemory(harness: WebviewHarness, dir: string, steps: number): Promise<void> {
     const view = await harness.open('dashboard');
-    await view.page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+    await view.page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+    );
     let chain = Promise.resolve();
-    const session = new DashboardFeed((m) => { chain = chain.then(() => view.send(m)); }, { pollMs: 250 });
+    const session = new DashboardFeed(
+        (m) => {
+            chain = chain.then(() => view.send(m));
+        },
+        { pollMs: 250 },
+    );
     session.setRun('primary', dir);
     await chain;
-    await view.page.waitForFunction((n) => document.body.dataset['renderedSteps'] === String(n), steps, { timeout: 120_000 });
-    const heap = await view.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN);
-    console.log(`webview holding ${steps} steps: JS heap ${(heap / 2 ** 20).toFixed(1)} MiB (used size, garbage not yet collected included)`);
+    await view.page.waitForFunction((n) => document.body.dataset['renderedSteps'] === String(n), steps, {
+        timeout: 120_000,
+    });
+    const heap = await view.page.evaluate(
+        () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN,
+    );
+    console.log(
+        `webview holding ${steps} steps: JS heap ${(heap / 2 ** 20).toFixed(1)} MiB (used size, garbage not yet collected included)`,
+    );
     session.dispose();
     await view.page.close();
 }

@@ -10,9 +10,18 @@ const outfile = join(repoRoot, 'bench', 'results', 'dashboard-bench.mjs');
 mkdirSync(dirname(outfile), { recursive: true });
 await build({
     entryPoints: [join(repoRoot, 'bench', 'dashboard', 'latency.ts')],
-    bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
     external: ['playwright-core', 'esbuild'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
 });
-const result = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2)], { stdio: 'inherit', cwd: repoRoot });
+const result = spawnSync(process.execPath, ['--expose-gc', outfile, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    cwd: repoRoot,
+});
 process.exit(result.status ?? 1);

@@ -46,7 +46,9 @@ export const masGenerator: Generator = {
         return { text: `${text} { model: m prompt: "p" }\n`, offset: text.length };
     },
     fileWithErrors(lines, broken) {
-        return Array.from({ length: lines }, (_, i) => (i % 2 === 0 || !broken ? `role R${i} "ok"` : `role ) ${i} "broken"`)).join('\n');
+        return Array.from({ length: lines }, (_, i) =>
+            i % 2 === 0 || !broken ? `role R${i} "ok"` : `role ) ${i} "broken"`,
+        ).join('\n');
     },
     edit(text, version) {
         return text.replace(/^role R(\S+) "Does step/m, `role R$1 "Does step (edit ${version})`);
@@ -61,8 +63,14 @@ export const peerGenerator: Generator = {
         while (out.length < lines) {
             const name = `E${prefix}_${entity}`;
             const parent = entity > 0 ? ` extends E${prefix}_${entity - 1}` : '';
-            out.push(`entity ${name}${parent} {`, `  name: String${prefix}`, `  size: Int${prefix}`,
-                `  many parts: ${name}`, `  other: E${prefix}_0`, `}`);
+            out.push(
+                `entity ${name}${parent} {`,
+                `  name: String${prefix}`,
+                `  size: Int${prefix}`,
+                `  many parts: ${name}`,
+                `  other: E${prefix}_0`,
+                `}`,
+            );
             entity++;
         }
         return out.join('\n');
@@ -73,7 +81,9 @@ export const peerGenerator: Generator = {
         return { text: `${text}\n}\n`, offset: text.length };
     },
     fileWithErrors(lines, broken) {
-        return Array.from({ length: lines }, (_, i) => (i % 2 === 0 || !broken ? `datatype D${i}` : `entity ) ${i} {`)).join('\n');
+        return Array.from({ length: lines }, (_, i) =>
+            i % 2 === 0 || !broken ? `datatype D${i}` : `entity ) ${i} {`,
+        ).join('\n');
     },
     edit(text, version) {
         return text.replace(/^datatype String(\S+)$/m, `datatype String$1\ndatatype Edit${version}`);

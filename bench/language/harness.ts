@@ -20,13 +20,13 @@ function uriOf(language: LanguageUnderTest, name: string): URI {
 async function buildAll(services: Services, entries: Array<{ uri: URI; text: string }>): Promise<LangiumDocument[]> {
     const { LangiumDocumentFactory, LangiumDocuments, DocumentBuilder } = services.shared.workspace;
     const documents = entries.map(({ uri, text }) => LangiumDocumentFactory.fromString(text, uri));
-    documents.forEach(document => LangiumDocuments.addDocument(document));
+    documents.forEach((document) => LangiumDocuments.addDocument(document));
     await DocumentBuilder.build(documents, { validation: true });
     return documents;
 }
 
 function removeAll(services: Services, documents: LangiumDocument[]): void {
-    documents.forEach(document => services.shared.workspace.LangiumDocuments.deleteDocument(document.uri));
+    documents.forEach((document) => services.shared.workspace.LangiumDocuments.deleteDocument(document.uri));
 }
 
 /** Workspace of `files` files totalling about `lines` lines. */
@@ -38,13 +38,20 @@ function workspace(language: LanguageUnderTest, files: number, lines: number, ta
 }
 
 /** Parse + index + link + validate of a fresh workspace, `runs` times on warm services. */
-export async function fullBuild(language: LanguageUnderTest, lines: number, files: number, runs: number): Promise<Samples> {
+export async function fullBuild(
+    language: LanguageUnderTest,
+    lines: number,
+    files: number,
+    runs: number,
+): Promise<Samples> {
     const services = language.create();
     const entries = workspace(language, files, lines, 'full');
     const samples = new Samples();
     for (let run = 0; run < runs + 2; run++) {
         let documents: LangiumDocument[] = [];
-        const measure = await timed(async () => { documents = await buildAll(services, entries); });
+        const measure = await timed(async () => {
+            documents = await buildAll(services, entries);
+        });
         removeAll(services, documents);
         if (run >= 2) {
             samples.add(measure); // the first two runs warm up the JIT
@@ -54,7 +61,12 @@ export async function fullBuild(language: LanguageUnderTest, lines: number, file
 }
 
 /** `edits` edits of one file in a built workspace, each until its diagnostics are computed. */
-export async function editToDiagnostics(language: LanguageUnderTest, files: number, linesPerFile: number, edits: number): Promise<Samples> {
+export async function editToDiagnostics(
+    language: LanguageUnderTest,
+    files: number,
+    linesPerFile: number,
+    edits: number,
+): Promise<Samples> {
     const services = language.create();
     const entries = workspace(language, files, linesPerFile * files, 'edit');
     await buildAll(services, entries);
@@ -76,7 +88,11 @@ export async function editToDiagnostics(language: LanguageUnderTest, files: numb
 }
 
 /** Completion where `symbols` declarations are in scope. */
-export async function completion(language: LanguageUnderTest, symbols: number, runs: number): Promise<{ samples: Samples; items: number }> {
+export async function completion(
+    language: LanguageUnderTest,
+    symbols: number,
+    runs: number,
+): Promise<{ samples: Samples; items: number }> {
     const services = language.create();
     const { text, offset } = language.generator.completionFile(symbols);
     const [document] = await buildAll(services, [{ uri: uriOf(language, 'completion'), text }]);
@@ -86,8 +102,11 @@ export async function completion(language: LanguageUnderTest, symbols: number, r
     let items = 0;
     for (let run = 0; run < runs + 3; run++) {
         const measure = await timed(async () => {
-            const list = await provider.getCompletion(document!, { textDocument: { uri: document!.uri.toString() }, position },
-                Cancellation.CancellationToken.None);
+            const list = await provider.getCompletion(
+                document!,
+                { textDocument: { uri: document!.uri.toString() }, position },
+                Cancellation.CancellationToken.None,
+            );
             items = list?.items.length ?? 0;
         });
         if (run >= 3) {
@@ -115,7 +134,11 @@ export async function errorStorm(language: LanguageUnderTest, lines: number, run
         for (let run = 0; run < runs; run++) {
             const documents = await (async () => {
                 let built: LangiumDocument[] = [];
-                samples.add(await timed(async () => { built = await buildAll(services, [{ uri: uriOf(language, `${tag}${run}`), text }]); }));
+                samples.add(
+                    await timed(async () => {
+                        built = await buildAll(services, [{ uri: uriOf(language, `${tag}${run}`), text }]);
+                    }),
+                );
                 return built;
             })();
             diagnostics = documents[0]!.diagnostics?.length ?? 0;

@@ -26,7 +26,10 @@ export async function jsonSchemaFigure(repoRoot: string, workflowText: string, r
     let refusal = '';
     for (let run = 0; run < runs + 3; run++) {
         const started = performance.now();
-        const document = shared.workspace.LangiumDocumentFactory.fromString(workflowText, URI.parse(`file:///json/w${run}.mas`));
+        const document = shared.workspace.LangiumDocumentFactory.fromString(
+            workflowText,
+            URI.parse(`file:///json/w${run}.mas`),
+        );
         shared.workspace.LangiumDocuments.addDocument(document);
         await shared.workspace.DocumentBuilder.build([document], { validation: true });
         const millis = performance.now() - started;
@@ -37,7 +40,10 @@ export async function jsonSchemaFigure(repoRoot: string, workflowText: string, r
         if (outcome.ok) {
             json = JSON.stringify(outcome.spec, null, 2);
         } else {
-            refusal = outcome.diagnostics.slice(0, 3).map(d => JSON.stringify(d)).join('; ');
+            refusal = outcome.diagnostics
+                .slice(0, 3)
+                .map((d) => JSON.stringify(d))
+                .join('; ');
         }
         shared.workspace.LangiumDocuments.deleteDocument(document.uri);
     }
@@ -64,7 +70,7 @@ export async function jsonSchemaFigure(repoRoot: string, workflowText: string, r
     const viaJson = percentile(jsonSamples, 50);
     return [
         `same workflow as .mas: full build (parse, link, all semantic checks) p50 ${mas.toFixed(3)} ms`,
-        `same workflow as JSON (${json.length} chars): JSON.parse + ajv schema validation p50 ${viaJson.toFixed(3)} ms `
-            + `(valid: ${valid}; the schema checks shape only, none of the semantic checks)`,
+        `same workflow as JSON (${json.length} chars): JSON.parse + ajv schema validation p50 ${viaJson.toFixed(3)} ms ` +
+            `(valid: ${valid}; the schema checks shape only, none of the semantic checks)`,
     ];
 }

@@ -11,7 +11,13 @@ const outfile = join(repoRoot, 'bench', 'results', 'trajectory-bench.mjs');
 mkdirSync(dirname(outfile), { recursive: true });
 await build({
     entryPoints: [join(repoRoot, 'bench', 'trajectory', 'main.ts')],
-    bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'warning',
 });
-const result = spawnSync(process.execPath, ['--expose-gc', outfile, repoRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--expose-gc', outfile, repoRoot, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

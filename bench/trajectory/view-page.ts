@@ -9,14 +9,21 @@ function heatmapBench(rows: number, cols: number): { first: number; redraws: num
     const heatmap = new HeatmapCanvas({ height: 600 });
     document.body.append(heatmap.element);
     const t0 = performance.now();
-    heatmap.setData({ rows: Array.from({ length: rows }, (_, i) => `agent ${i}`), columns: Array.from({ length: cols }, (_, i) => String(i)), values, extent: 3 });
+    heatmap.setData({
+        rows: Array.from({ length: rows }, (_, i) => `agent ${i}`),
+        columns: Array.from({ length: cols }, (_, i) => String(i)),
+        values,
+        extent: 3,
+    });
     heatmap.element.querySelector('canvas')!.getContext('2d')!.getImageData(0, 0, 1, 1); // wait for the draw to finish
     const first = performance.now() - t0;
     const canvas = heatmap.element.querySelector('canvas')!;
     const redraws: number[] = [];
     for (let k = 0; k < 60; k++) {
         const t = performance.now();
-        canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: k < 30 ? -100 : 100, clientX: 400, clientY: 300, cancelable: true }));
+        canvas.dispatchEvent(
+            new WheelEvent('wheel', { deltaY: k < 30 ? -100 : 100, clientX: 400, clientY: 300, cancelable: true }),
+        );
         canvas.getContext('2d')!.getImageData(0, 0, 1, 1);
         redraws.push(performance.now() - t);
     }
@@ -26,8 +33,19 @@ function heatmapBench(rows: number, cols: number): { first: number; redraws: num
 
 function timelineBench(turns: number, chars: number): { first: number } {
     const record = {
-        step: 1, rollout: 0, decision_turns: Array.from({ length: turns }, (_, i) => i), credit: { outcome: Array.from({ length: turns }, (_, i) => Math.sin(i)) },
-        turns: Array.from({ length: turns }, (_, i) => ({ index: i, agent: `agent${i % 4}`, role: 'R', output: 'y'.repeat(chars), token_ids: [1], logprobs: [-1], nulled: false })),
+        step: 1,
+        rollout: 0,
+        decision_turns: Array.from({ length: turns }, (_, i) => i),
+        credit: { outcome: Array.from({ length: turns }, (_, i) => Math.sin(i)) },
+        turns: Array.from({ length: turns }, (_, i) => ({
+            index: i,
+            agent: `agent${i % 4}`,
+            role: 'R',
+            output: 'y'.repeat(chars),
+            token_ids: [1],
+            logprobs: [-1],
+            nulled: false,
+        })),
     } as unknown as TrajectoryRecord;
     const timeline = new Timeline(() => undefined);
     timeline.element.style.height = '600px';

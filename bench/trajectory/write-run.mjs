@@ -9,6 +9,13 @@ import { build } from 'esbuild';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outfile = join(repoRoot, 'bench', 'results', 'write-run.mjs');
 mkdirSync(dirname(outfile), { recursive: true });
-await build({ entryPoints: [join(repoRoot, 'bench/trajectory/write-run-main.ts')], outfile, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+await build({
+    entryPoints: [join(repoRoot, 'bench/trajectory/write-run-main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+});
 const result = spawnSync(process.execPath, [outfile, repoRoot, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -36,7 +36,10 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
         openRun: (arg) => training.controller.openRun(arg),
         selectPython: async () => ({ pythonPath: await training.python.selectInterpreter() }),
         checkEnv: async () => {
-            if (!vscode.workspace.isTrusted) return unavailable('MAS: checking the trainer environment runs Python, which is disabled in an untrusted workspace. Trust the workspace to use it.');
+            if (!vscode.workspace.isTrusted)
+                return unavailable(
+                    'MAS: checking the trainer environment runs Python, which is disabled in an untrusted workspace. Trust the workspace to use it.',
+                );
             return training.python.showCheck(vscode.window.activeTextEditor?.document.uri);
         },
         showDashboard: async (arg) => {
@@ -46,12 +49,16 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
         },
         showGraph: async (arg) => {
             const uri = workflowTarget(arg);
-            if (!uri) return unavailable('MAS: open a .mas workflow (or use the "Show graph" code lens) to see its graph.');
+            if (!uri)
+                return unavailable('MAS: open a .mas workflow (or use the "Show graph" code lens) to see its graph.');
             views.showGraph(uri);
             return { graph: uri.toString() };
         },
         showTrajectories: async (target) => {
-            const root = typeof target === 'string' ? target : (target as vscode.Uri | undefined)?.fsPath ?? await pickTrajectoryRun();
+            const root =
+                typeof target === 'string'
+                    ? target
+                    : ((target as vscode.Uri | undefined)?.fsPath ?? (await pickTrajectoryRun()));
             if (root) views.showTrajectories(root);
             return undefined;
         },

@@ -10,7 +10,12 @@ import * as vscode from 'vscode';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
 import { RunDirWorkerClient } from '../../analysis/run-dir/worker-client.js';
 import {
-    COMPILE_EXPRESSION_REQUEST, COMPILE_REQUEST, GRAPH_REQUEST, type CompileExpressionParams, type CompileExpressionResult, type CompileResult,
+    COMPILE_EXPRESSION_REQUEST,
+    COMPILE_REQUEST,
+    GRAPH_REQUEST,
+    type CompileExpressionParams,
+    type CompileExpressionResult,
+    type CompileResult,
     type GraphResponse,
 } from '../../protocol/lsp.js';
 import { commandTable, registerCommandTable } from './command-table.js';
@@ -45,15 +50,22 @@ export class MasContext implements vscode.Disposable {
         this.training = new Training(extension, (uri) => this.compile(uri), scope, this.followers);
         // The run reader and the what-if critic each live in a worker thread started on first use.
         const out = (name: string) => vscode.Uri.joinPath(extension.extensionUri, 'out', name).fsPath;
-        const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'), { cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'run-index').fsPath });
+        const reader = new RunDirWorkerClient(out('run-dir-worker.cjs'), {
+            cacheDir: vscode.Uri.joinPath(extension.globalStorageUri, 'run-index').fsPath,
+        });
         const critic = new OnnxCriticScorer(out('critic-worker.cjs'), () => vscode.workspace.isTrusted);
         scope.push({ dispose: () => void reader.dispose() });
         scope.push({ dispose: () => void critic.dispose() });
         this.panels = new MasPanels(this, scope, { reader, critic });
-        scope.pushAll(registerTrajectoryDebugger({
-            reader, onTurn: (body) => this.panels.followTurn(body), onEnded: (runDir) => this.panels.debugEnded(runDir),
-            pickRunDirectory: pickTrajectoryRun, compileExpression: (params) => this.compileExpression(params),
-        }));
+        scope.pushAll(
+            registerTrajectoryDebugger({
+                reader,
+                onTurn: (body) => this.panels.followTurn(body),
+                onEnded: (runDir) => this.panels.debugEnded(runDir),
+                pickRunDirectory: pickTrajectoryRun,
+                compileExpression: (params) => this.compileExpression(params),
+            }),
+        );
         scope.pushAll(registerCommandTable(commandTable(this.training, this.panels), this.training.log));
         // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
         setImmediate(() => this.training.reattach());
@@ -64,7 +76,10 @@ export class MasContext implements vscode.Disposable {
     async compile(uri: string): Promise<CompileResult> {
         await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
-        if (!client?.isRunning()) throw new Error('MAS: the language server is not running, so the workflow cannot be compiled; see the "MAS Studio" output channel.');
+        if (!client?.isRunning())
+            throw new Error(
+                'MAS: the language server is not running, so the workflow cannot be compiled; see the "MAS Studio" output channel.',
+            );
         return client.sendRequest(COMPILE_REQUEST, { uri });
     }
 
@@ -72,7 +87,10 @@ export class MasContext implements vscode.Disposable {
     async compileExpression(params: CompileExpressionParams): Promise<CompileExpressionResult> {
         await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
-        if (!client?.isRunning()) throw new Error('the MAS language server is not running, so the expression cannot be compiled; see the "MAS Studio" output channel.');
+        if (!client?.isRunning())
+            throw new Error(
+                'the MAS language server is not running, so the expression cannot be compiled; see the "MAS Studio" output channel.',
+            );
         return client.sendRequest(COMPILE_EXPRESSION_REQUEST, params);
     }
 
@@ -80,7 +98,8 @@ export class MasContext implements vscode.Disposable {
     async requestGraph(uri: string): Promise<GraphResponse> {
         await this.ensureLanguageClient().catch(() => undefined);
         const client = this.client;
-        if (!client?.isRunning()) throw new Error('the MAS language server is not running; see the "MAS Studio" output channel.');
+        if (!client?.isRunning())
+            throw new Error('the MAS language server is not running; see the "MAS Studio" output channel.');
         return client.sendRequest(GRAPH_REQUEST, { uri });
     }
 
@@ -96,7 +115,9 @@ export class MasContext implements vscode.Disposable {
      */
     private startLanguageClientOnDemand(): void {
         const start = (): void => {
-            this.ensureLanguageClient().catch((error: Error) => this.output.appendLine(`language server failed to start: ${error.message}`));
+            this.ensureLanguageClient().catch((error: Error) =>
+                this.output.appendLine(`language server failed to start: ${error.message}`),
+            );
         };
         if (vscode.workspace.textDocuments.some((d) => d.languageId === 'mas')) {
             start();
@@ -116,7 +137,11 @@ export class MasContext implements vscode.Disposable {
         const serverModule = vscode.Uri.joinPath(this.extension.extensionUri, 'out', 'server.cjs').fsPath;
         const serverOptions: ServerOptions = {
             run: { module: serverModule, transport: TransportKind.ipc },
-            debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+            debug: {
+                module: serverModule,
+                transport: TransportKind.ipc,
+                options: { execArgv: ['--nolazy', '--inspect=6009'] },
+            },
         };
         const clientOptions: LanguageClientOptions = {
             documentSelector: [{ language: 'mas' }],

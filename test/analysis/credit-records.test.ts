@@ -17,14 +17,16 @@ const CASES: Record<string, CreditParams> = {
 
 function records(method: string): TrajectoryRecord[] {
     return readFileSync(join(import.meta.dirname, '../fixtures/credit', `records-${method}.jsonl`), 'utf8')
-        .split('\n').filter(line => line.length > 0).map(line => JSON.parse(line) as TrajectoryRecord);
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as TrajectoryRecord);
 }
 
 describe('credit recomputed from recorded rollouts (TypeScript twin of the trainer)', () => {
     for (const [trained, params] of Object.entries(CASES)) {
         const step = records(trained);
         const methods = Object.keys(step[0]!.credit);
-        it.each(methods.map(m => [m]))(`${trained} run: %s matches the recorded credit`, method => {
+        it.each(methods.map((m) => [m]))(`${trained} run: %s matches the recorded credit`, (method) => {
             const credit = recomputeCredit(method, step, method === trained ? params : {});
             for (const record of step) {
                 const recorded = record.credit[method]!;
@@ -32,7 +34,7 @@ describe('credit recomputed from recorded rollouts (TypeScript twin of the train
                 expect(recomputed.length).toBe(recorded.length);
                 recorded.forEach((value, j) => expect(Math.abs(recomputed[j]! - value)).toBeLessThanOrEqual(1e-9));
             }
-            expect(step.some(record => record.credit[method]!.some(v => v !== 0))).toBe(true);
+            expect(step.some((record) => record.credit[method]!.some((v) => v !== 0))).toBe(true);
         });
     }
 
@@ -43,17 +45,28 @@ describe('credit recomputed from recorded rollouts (TypeScript twin of the train
             expect(record.parent).toBe(parent === null ? null : record.group * 8 + parent);
             expect(record.branch_turn).toBe(branchTurn);
             if (record.parent !== null) {
-                const from = step.find(r => r.rollout === record.parent)!;
-                expect(record.turns.slice(0, branchTurn).map(t => t.output)).toEqual(from.turns.slice(0, branchTurn).map(t => t.output));
+                const from = step.find((r) => r.rollout === record.parent)!;
+                expect(record.turns.slice(0, branchTurn).map((t) => t.output)).toEqual(
+                    from.turns.slice(0, branchTurn).map((t) => t.output),
+                );
             }
         }
     });
 
     it('Shapley credits of each rollout sum to v(N) − v(∅)', () => {
         for (const record of records('shapley')) {
-            const agents = [...new Set(record.decision_turns.map(turn => record.turns.find(t => t.index === turn)!.agent))];
-            const perAgent = agents.map(a => record.credit['shapley']![record.decision_turns.findIndex(turn => record.turns.find(t => t.index === turn)!.agent === a)]!);
-            const empty = record.counterfactuals!.find(c => c.nulled.length === agents.length)!.reward;
+            const agents = [
+                ...new Set(record.decision_turns.map((turn) => record.turns.find((t) => t.index === turn)!.agent)),
+            ];
+            const perAgent = agents.map(
+                (a) =>
+                    record.credit['shapley']![
+                        record.decision_turns.findIndex(
+                            (turn) => record.turns.find((t) => t.index === turn)!.agent === a,
+                        )
+                    ]!,
+            );
+            const empty = record.counterfactuals!.find((c) => c.nulled.length === agents.length)!.reward;
             expect(Math.abs(perAgent.reduce((s, v) => s + v, 0) - (record.reward - empty))).toBeLessThanOrEqual(1e-12);
         }
     });
@@ -65,24 +78,46 @@ describe('credit recomputed from recorded rollouts (TypeScript twin of the train
 });
 
 describe('tree, difference and Shapley credit: errors and efficiency', () => {
-    const group = { rollouts: [1, 0, 0.5, 0.5].map(reward => ({ decisions: [{ agent: 'a', turn: 0 }, { agent: 'b', turn: 1 }], reward })) };
+    const group = {
+        rollouts: [1, 0, 0.5, 0.5].map((reward) => ({
+            decisions: [
+                { agent: 'a', turn: 0 },
+                { agent: 'b', turn: 1 },
+            ],
+            reward,
+        })),
+    };
 
     it('names what is wrong with the params or the group', () => {
         expect(() => computeCredit('counterfactual', group)).toThrow('credit `counterfactual` needs `fanout`');
-        expect(() => computeCredit('counterfactual', group, { fanout: [2, 4] })).toThrow('the group has 4 rollouts but the fan-out [2, 4] makes 8 leaves');
-        expect(() => computeCredit('counterfactual', group, { fanout: [2, 0] })).toThrow('`fanout` must be a non-empty list of whole numbers >= 1');
-        expect(() => computeCredit('shapley', group, { samples: 1.5 })).toThrow('`samples` must be a whole number >= 1');
+        expect(() => computeCredit('counterfactual', group, { fanout: [2, 4] })).toThrow(
+            'the group has 4 rollouts but the fan-out [2, 4] makes 8 leaves',
+        );
+        expect(() => computeCredit('counterfactual', group, { fanout: [2, 0] })).toThrow(
+            '`fanout` must be a non-empty list of whole numbers >= 1',
+        );
+        expect(() => computeCredit('shapley', group, { samples: 1.5 })).toThrow(
+            '`samples` must be a whole number >= 1',
+        );
         expect(() => computeCredit('difference', group)).toThrow('rollout 0 has no re-run with a nulled');
     });
 
     it('C3 on a 2 × 2 tree: the root level ties, the leaves split ±1', () => {
         const credit = computeCredit('counterfactual', group, { fanout: [2, 2] });
-        expect(credit.map(row => row.map(v => Math.round(v * 1e6) / 1e6))).toEqual([[0, 1], [0, -1], [0, 0], [0, 0]]);
+        expect(credit.map((row) => row.map((v) => Math.round(v * 1e6) / 1e6))).toEqual([
+            [0, 1],
+            [0, -1],
+            [0, 0],
+            [0, 0],
+        ]);
     });
 
     it('exact and sampled Shapley sum to v(N) − v(∅) on random games', () => {
         let state = 12345;
-        const random = (): number => { state = (state * 1103515245 + 12345) % 2147483648; return state / 2147483648; };
+        const random = (): number => {
+            state = (state * 1103515245 + 12345) % 2147483648;
+            return state / 2147483648;
+        };
         for (const n of [1, 2, 4, 6]) {
             const team = Array.from({ length: n }, (_, i) => `a${i}`);
             const table = new Map<string, number>();

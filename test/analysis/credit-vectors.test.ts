@@ -21,27 +21,29 @@ function expectClose(actual: unknown, expected: unknown, path = 'credit'): void 
         return;
     }
     expect(Number.isFinite(actual), `${path} is finite`).toBe(true);
-    expect(Math.abs((actual as number) - (expected as number)), `${path}: ${String(actual)} vs ${String(expected)}`)
-        .toBeLessThanOrEqual(TOLERANCE);
+    expect(
+        Math.abs((actual as number) - (expected as number)),
+        `${path}: ${String(actual)} vs ${String(expected)}`,
+    ).toBeLessThanOrEqual(TOLERANCE);
 }
 
-const groupVectors = KNOWN_METHODS.flatMap(method => load<CreditVector>(`${method}.json`));
+const groupVectors = KNOWN_METHODS.flatMap((method) => load<CreditVector>(`${method}.json`));
 const batchVectors = load<CreditBatchVector>('batch.json');
 
 describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.py)', () => {
     it('covers every method with uniquely named vectors', () => {
-        expect(new Set(groupVectors.map(v => v.method))).toEqual(new Set(KNOWN_METHODS));
+        expect(new Set(groupVectors.map((v) => v.method))).toEqual(new Set(KNOWN_METHODS));
         for (const method of KNOWN_METHODS) {
-            const names = groupVectors.filter(v => v.method === method).map(v => v.name);
+            const names = groupVectors.filter((v) => v.method === method).map((v) => v.name);
             expect(new Set(names).size).toBe(names.length);
         }
     });
 
-    it.each(groupVectors.map(v => [`${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+    it.each(groupVectors.map((v) => [`${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
         expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
     });
 
-    it.each(batchVectors.map(v => [`batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+    it.each(batchVectors.map((v) => [`batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
         expectClose(computeCreditBatch(vector.method, vector.groups, vector.params), vector.expected);
     });
 });
@@ -50,14 +52,20 @@ describe('credit API errors', () => {
     const group: CreditGroup = { rollouts: [{ decisions: [{ agent: 'a', turn: 0 }], reward: 1 }] };
 
     it('refuses an unknown method with a sentence', () => {
-        expect(() => computeCredit('sideways', group)).toThrow("unknown credit method 'sideways'; this module computes outcome");
+        expect(() => computeCredit('sideways', group)).toThrow(
+            "unknown credit method 'sideways'; this module computes outcome",
+        );
     });
 
-    it.each(KNOWN_METHODS.map(m => [m]))('refuses an unknown param of %s', method => {
-        expect(() => computeCredit(method, group, { epsilonn: 1e-6 })).toThrow(`credit \`${method}\` has no parameter 'epsilonn'`);
+    it.each(KNOWN_METHODS.map((m) => [m]))('refuses an unknown param of %s', (method) => {
+        expect(() => computeCredit(method, group, { epsilonn: 1e-6 })).toThrow(
+            `credit \`${method}\` has no parameter 'epsilonn'`,
+        );
     });
 
     it('names the allowed values of a bad switch', () => {
-        expect(() => computeCredit('agent_normalized', group, { pooling: 'sideways' })).toThrow('`pooling` must be one of decision, rollout');
+        expect(() => computeCredit('agent_normalized', group, { pooling: 'sideways' })).toThrow(
+            '`pooling` must be one of decision, rollout',
+        );
     });
 });

@@ -12,10 +12,17 @@ import { CRITIC_SIDECAR_VERSION, CRITIC_TRANSCRIPT_FORMAT, type CriticSidecar } 
 const DIR = join(import.meta.dirname, '../fixtures/critic');
 const sidecar = JSON.parse(readFileSync(join(DIR, 'critic.onnx.json'), 'utf8')) as CriticSidecar;
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as {
-    turns: TranscriptTurn[][]; prefixes: string[][]; texts: string[]; ids: number[][]; values: number[];
+    turns: TranscriptTurn[][];
+    prefixes: string[][];
+    texts: string[];
+    ids: number[][];
+    values: number[];
 };
 const vectors = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/credit/critic.json'), 'utf8')) as {
-    name: string; rewards: number[]; values: number[]; credit: number[];
+    name: string;
+    rewards: number[];
+    values: number[];
+    credit: number[];
 }[];
 
 describe('critic.onnx from the trainer', () => {
@@ -24,14 +31,14 @@ describe('critic.onnx from the trainer', () => {
         expect(sidecar.version).toBe(CRITIC_SIDECAR_VERSION);
         expect(sidecar.transcript_format).toBe(CRITIC_TRANSCRIPT_FORMAT);
         expect(createHash('sha256').update(bytes).digest('hex')).toBe(sidecar.sha256);
-        expect(sidecar.inputs.map(i => i.name)).toEqual(['input_ids', 'attention_mask']);
+        expect(sidecar.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask']);
     });
 
     it('reads the same transcript prefixes and token ids as the trainer', () => {
-        expect(expected.turns.map(turns => decisionPrefixes(turns))).toEqual(expected.prefixes);
+        expect(expected.turns.map((turns) => decisionPrefixes(turns))).toEqual(expected.prefixes);
         if (sidecar.tokenizer.kind !== 'chars') throw new Error('the fixture critic must use the chars tokenizer');
         const tokenizer = sidecar.tokenizer;
-        expect(expected.texts.map(t => encodeChars(tokenizer, t))).toEqual(expected.ids);
+        expect(expected.texts.map((t) => encodeChars(tokenizer, t))).toEqual(expected.ids);
     });
 
     it('gives PyTorch values within 1e-5 in onnxruntime-node', async () => {
@@ -51,7 +58,7 @@ describe('critic.onnx from the trainer', () => {
 });
 
 describe('critic credit (golden vectors shared with the trainer)', () => {
-    it.each(vectors.map(v => [v.name, v] as const))('%s', (_name, v) => {
+    it.each(vectors.map((v) => [v.name, v] as const))('%s', (_name, v) => {
         const credit = criticCredit(v.rewards, v.values);
         expect(credit).toHaveLength(v.credit.length);
         credit.forEach((c, i) => expect(Math.abs(c - v.credit[i])).toBeLessThanOrEqual(1e-9));

@@ -5,13 +5,18 @@ import type { CreditGroup } from '../../protocol/credit.js';
 
 /** One TicTacToe game: p0 moves at turns 0, 2, 4 and wins on its last move; p1 moves at turns 1, 3. */
 const tictactoeWin: CreditGroup = {
-    rollouts: [{
-        reward: 1,
-        decisions: [
-            { agent: 'p0', turn: 0, reward: 0 }, { agent: 'p1', turn: 1, reward: 0 }, { agent: 'p0', turn: 2, reward: 0 },
-            { agent: 'p1', turn: 3, reward: 0 }, { agent: 'p0', turn: 4, reward: 1 },
-        ],
-    }],
+    rollouts: [
+        {
+            reward: 1,
+            decisions: [
+                { agent: 'p0', turn: 0, reward: 0 },
+                { agent: 'p1', turn: 1, reward: 0 },
+                { agent: 'p0', turn: 2, reward: 0 },
+                { agent: 'p1', turn: 3, reward: 0 },
+                { agent: 'p0', turn: 4, reward: 1 },
+            ],
+        },
+    ],
 };
 
 describe('turn_level distinct values (twin of trainer/tests/test_turn_level_residue.py)', () => {

@@ -24,7 +24,7 @@ const OTHER_CONCEPTS: { file: RegExp; line: RegExp }[] = [
 /** Python estimator modules name their method once, in their `@register("<name>")` line. */
 const REGISTER_LINE = /^\s*@register\((['"])\w+\1/;
 
-const names: ReadonlySet<string> = new Set(CREDIT_METHOD_REGISTRY.map(m => m.name));
+const names: ReadonlySet<string> = new Set(CREDIT_METHOD_REGISTRY.map((m) => m.name));
 
 function files(dir: string): string[] {
     return readdirSync(dir).flatMap((entry) => {
@@ -40,7 +40,7 @@ export function strayNames(file: string, text: string): string[] {
     const found: string[] = [];
     text.split('\n').forEach((line, i) => {
         if (file.endsWith('.py') && file.startsWith('trainer/mas_trainer/credit/') && REGISTER_LINE.test(line)) return;
-        if (OTHER_CONCEPTS.some(o => o.file.test(file) && o.line.test(line))) return;
+        if (OTHER_CONCEPTS.some((o) => o.file.test(file) && o.line.test(line))) return;
         for (const match of line.matchAll(/(['"])(\w+)\1/g)) {
             if (names.has(match[2]!)) found.push(`${file}:${i + 1}: ${match[0]}`);
         }
@@ -72,10 +72,13 @@ const SOURCE = /\.(?:ts|py|json|mjs)$/;
 
 describe('credit method names', () => {
     it('are written only in the catalogue and the generated registry', () => {
-        const stray = ROOTS.flatMap(files).map(path => relative('.', path).split('\\').join('/'))
-            .filter(path => SOURCE.test(path) && !OWNED.some(re => re.test(path)))
-            .flatMap(path => strayNames(path, readFileSync(path, 'utf8')));
-        expect(stray, 'check capabilities (methodInfo / method_info) or name the method through the registry').toEqual([]);
+        const stray = ROOTS.flatMap(files)
+            .map((path) => relative('.', path).split('\\').join('/'))
+            .filter((path) => SOURCE.test(path) && !OWNED.some((re) => re.test(path)))
+            .flatMap((path) => strayNames(path, readFileSync(path, 'utf8')));
+        expect(stray, 'check capabilities (methodInfo / method_info) or name the method through the registry').toEqual(
+            [],
+        );
     });
 
     it('finds a stray literal in either language, and lets the owner and other concepts be', () => {
@@ -85,7 +88,9 @@ describe('credit method names', () => {
         expect(strayNames('trainer/mas_trainer/credit/shapley.py', 'ParamReader("shapley", params)')).toHaveLength(1);
         expect(strayNames('server/src/language/lsp/x.ts', "['dataset', 'critic']")).toEqual([]);
         expect(strayNames('protocol/schemas/x.json', '{"enum": ["outcome"], "required": ["critic"]}')).toHaveLength(1);
-        expect(strayNames('protocol/schemas/x.json', '{"definitions": {"creditMethod": {"enum": ["outcome"]}}}')).toEqual([]);
+        expect(
+            strayNames('protocol/schemas/x.json', '{"definitions": {"creditMethod": {"enum": ["outcome"]}}}'),
+        ).toEqual([]);
         expect(names.size).toBeGreaterThan(0);
     });
 });

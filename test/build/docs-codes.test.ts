@@ -8,6 +8,6 @@ const codes = [...new Set(Object.values(IssueCodes))];
 describe('documentation of diagnostic codes', () => {
     it.each(['docs/diagnostic-codes.md', 'README.md'])('%s names every issue code', (file) => {
         const text = readFileSync(file, 'utf8');
-        expect(codes.filter(code => !text.includes(`\`${code}\``))).toEqual([]);
+        expect(codes.filter((code) => !text.includes(`\`${code}\``))).toEqual([]);
     });
 });

@@ -6,16 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../../server/src/language/catalog/training-catalog.js';
 import type { ParameterInfo } from '../../server/src/language/catalog/parameters.js';
 
-const generated = JSON.parse(readFileSync('trainer/mas_trainer/model_defaults.json', 'utf8')) as Record<string, Record<string, unknown>>;
+const generated = JSON.parse(readFileSync('trainer/mas_trainer/model_defaults.json', 'utf8')) as Record<
+    string,
+    Record<string, unknown>
+>;
 
-const defaults = (parameters: readonly ParameterInfo[]) => Object.fromEntries(parameters.map(p => [p.name, p.default]));
+const defaults = (parameters: readonly ParameterInfo[]) =>
+    Object.fromEntries(parameters.map((p) => [p.name, p.default]));
 
-describe('the trainer\'s model defaults', () => {
-    it('are the catalogue\'s scratch(...) defaults', () => {
+describe("the trainer's model defaults", () => {
+    it("are the catalogue's scratch(...) defaults", () => {
         expect(generated['scratch']).toEqual(defaults(SCRATCH_PARAMETERS));
     });
 
-    it('are the catalogue\'s lora(...) defaults', () => {
+    it("are the catalogue's lora(...) defaults", () => {
         expect(generated['lora']).toEqual(defaults(LORA_PARAMETERS));
     });
 });

@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const lines = readFileSync('.vscodeignore', 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const lines = readFileSync('.vscodeignore', 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 
 describe('.vscodeignore', () => {
     it('starts by excluding everything', () => {
@@ -15,7 +18,8 @@ describe('.vscodeignore', () => {
     });
 
     it('never re-includes sources, tests, node_modules or the trainer venv', () => {
-        const forbidden = /^!(?:server|client|protocol|analysis|webview|test|bench|grammar|scripts|node_modules|examples|trainer\/\.venv)(?:\/|$)/;
+        const forbidden =
+            /^!(?:server|client|protocol|analysis|webview|test|bench|grammar|scripts|node_modules|examples|trainer\/\.venv)(?:\/|$)/;
         // The one exception: onnxruntime-node's native binding cannot be bundled (checked in the VSIX by vsix-contents.test.ts).
         const unbundlable = /^!node_modules\/onnxruntime-(?:node|common)\//;
         expect(lines.filter((l) => forbidden.test(l) && !unbundlable.test(l))).toEqual([]);

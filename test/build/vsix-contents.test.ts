@@ -14,13 +14,13 @@ const ALLOWED: RegExp[] = [
     /^\[Content_Types\]\.xml$/,
     /^extension\.vsixmanifest$/,
     /^extension\/(?:package\.json|readme\.md|changelog\.md|LICENSE\.txt|language-configuration\.json)$/,
-    /^extension\/out\/[\w-]+\.cjs$/,                       // esbuild bundles: client, server, cli, workers
-    /^extension\/out\/webview\/[\w./-]+\.(?:js|css)$/,      // webview bundles
+    /^extension\/out\/[\w-]+\.cjs$/, // esbuild bundles: client, server, cli, workers
+    /^extension\/out\/webview\/[\w./-]+\.(?:js|css)$/, // webview bundles
     /^extension\/(?:syntaxes|snippets)\/[\w.-]+\.json$/,
     /^extension\/media\/[\w./-]+\.(?:svg|png|css|js)$/,
     /^extension\/trainer\/(?:pyproject\.toml|README\.md|mas_trainer\/[\w/]+\.py)$/,
-    /^extension\/trainer\/mas_trainer\/credit\/methods\.json$/,          // the generated credit-method registry
-    /^extension\/trainer\/mas_trainer\/model_defaults\.json$/,          // the generated model defaults
+    /^extension\/trainer\/mas_trainer\/credit\/methods\.json$/, // the generated credit-method registry
+    /^extension\/trainer\/mas_trainer\/model_defaults\.json$/, // the generated model defaults
     /^extension\/node_modules\/onnxruntime-(?:node|common)\/package\.json$/,
     /^extension\/node_modules\/onnxruntime-node\/dist\/\w+\.js$/,
     /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v6\/linux\/x64\/(?:onnxruntime_binding\.node|libonnxruntime\.so\.1)$/,
@@ -44,9 +44,16 @@ let entries: string[] = [];
 let extracted = '';
 
 beforeAll(() => {
-    if (!existsSync(vsix)) throw new Error(`${vsix} does not exist: run \`npm run package\` first (npm run test:e2e does).`);
-    entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter((e) => e && !e.endsWith('/'));
-    recordFigure('VSIX size', statSync(vsix).size, `bytes (${(statSync(vsix).size / 2 ** 20).toFixed(2)} MiB, ${entries.length} files)`);
+    if (!existsSync(vsix))
+        throw new Error(`${vsix} does not exist: run \`npm run package\` first (npm run test:e2e does).`);
+    entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' })
+        .split('\n')
+        .filter((e) => e && !e.endsWith('/'));
+    recordFigure(
+        'VSIX size',
+        statSync(vsix).size,
+        `bytes (${(statSync(vsix).size / 2 ** 20).toFixed(2)} MiB, ${entries.length} files)`,
+    );
 });
 
 afterAll(() => {
@@ -63,20 +70,35 @@ describe('VSIX contents', () => {
     });
 
     it('ships no onnxruntime binaries for other platforms and no GPU providers', () => {
-        expect(entries.filter((e) => /onnxruntime-node\/bin\/(?!napi-v6\/linux\/x64\/)/.test(e) || /cuda|tensorrt|DirectML/i.test(e))).toEqual([]);
+        expect(
+            entries.filter(
+                (e) => /onnxruntime-node\/bin\/(?!napi-v6\/linux\/x64\/)/.test(e) || /cuda|tensorrt|DirectML/i.test(e),
+            ),
+        ).toEqual([]);
     });
 
     it('ships every bundle the build wrote to out/ (a missing one breaks the installed extension)', () => {
-        const built = readdirSync('out').filter((f) => f.endsWith('.cjs')).map((f) => `extension/out/${f}`);
-        const webviews = existsSync('out/webview') ? readdirSync('out/webview').filter((f) => /\.(?:js|css)$/.test(f)).map((f) => `extension/out/webview/${f}`) : [];
+        const built = readdirSync('out')
+            .filter((f) => f.endsWith('.cjs'))
+            .map((f) => `extension/out/${f}`);
+        const webviews = existsSync('out/webview')
+            ? readdirSync('out/webview')
+                  .filter((f) => /\.(?:js|css)$/.test(f))
+                  .map((f) => `extension/out/webview/${f}`)
+            : [];
         expect(built).toContain('extension/out/client.cjs');
-        expect([...built, ...webviews].filter((f) => !entries.includes(f)), 'add them to .vscodeignore (or delete stale files in out/)').toEqual([]);
+        expect(
+            [...built, ...webviews].filter((f) => !entries.includes(f)),
+            'add them to .vscodeignore (or delete stale files in out/)',
+        ).toEqual([]);
     });
 
     it('declares the target platform and the manifest main that exists inside', () => {
         const manifest = execFileSync('unzip', ['-p', vsix, 'extension.vsixmanifest'], { encoding: 'utf8' });
         expect(manifest).toMatch(/TargetPlatform="linux-x64"/);
-        const pkg = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' })) as { main: string };
+        const pkg = JSON.parse(execFileSync('unzip', ['-p', vsix, 'extension/package.json'], { encoding: 'utf8' })) as {
+            main: string;
+        };
         expect(entries).toContain(`extension/${pkg.main.replace(/^\.\//, '')}`);
     });
 
@@ -87,7 +109,11 @@ describe('VSIX contents', () => {
         // A fresh process with NODE_PATH cleared, so nothing outside the VSIX can satisfy a require.
         const script = `const ort = require(${JSON.stringify(moduleDir)});
             process.stdout.write(JSON.stringify({ backends: ort.listSupportedBackends().map((b) => b.name), tensor: typeof ort.Tensor }));`;
-        const out = execFileSync(process.execPath, ['-e', script], { cwd: extracted, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+        const out = execFileSync(process.execPath, ['-e', script], {
+            cwd: extracted,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH ?? '' },
+        });
         const loaded = JSON.parse(out) as { backends: string[]; tensor: string };
         expect(loaded.backends).toContain('cpu');
         expect(loaded.tensor).toBe('function');

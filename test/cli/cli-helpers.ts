@@ -10,8 +10,12 @@ export async function mas(cwd: string, ...argv: string[]): Promise<{ code: numbe
     let stderr = '';
     const io: CliIo = {
         cwd,
-        stdout: text => { stdout += text; },
-        stderr: text => { stderr += text; },
+        stdout: (text) => {
+            stdout += text;
+        },
+        stderr: (text) => {
+            stderr += text;
+        },
         writeFile: (path, text) => writeFile(path, text, 'utf8'),
     };
     const code = await runCli(argv, io);

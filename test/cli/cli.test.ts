@@ -21,7 +21,9 @@ describe('mas check', () => {
         expect(result.code).toBe(1);
         const lines = result.stdout.trim().split('\n');
         expect(lines).toContainEqual(expect.stringMatching(/^broken\.mas:3:13 error linking-error .*Nobody/));
-        expect(lines.every(line => /^(broken|team)\.mas:\d+:\d+ (error|warning|info|hint) \S+ \S/.test(line))).toBe(true);
+        expect(lines.every((line) => /^(broken|team)\.mas:\d+:\d+ (error|warning|info|hint) \S+ \S/.test(line))).toBe(
+            true,
+        );
         expect(result.stderr).toMatch(/^2 files checked: [1-9]\d* errors?, \d+ warnings?\.\n$/);
     });
 
@@ -32,7 +34,15 @@ describe('mas check', () => {
         const report = JSON.parse(result.stdout);
         expect(report.files).toEqual(['broken.mas']);
         expect(report.errors).toBeGreaterThan(0);
-        expect(report.diagnostics).toContainEqual(expect.objectContaining({ file: 'broken.mas', line: 3, column: 13, severity: 'error', code: 'linking-error' }));
+        expect(report.diagnostics).toContainEqual(
+            expect.objectContaining({
+                file: 'broken.mas',
+                line: 3,
+                column: 13,
+                severity: 'error',
+                code: 'linking-error',
+            }),
+        );
     });
 
     it('refuses a path that does not exist, an empty folder and unknown options with exit 2', async () => {
@@ -43,7 +53,10 @@ describe('mas check', () => {
         const empty = await mas(dir, 'check', '.');
         expect(empty).toMatchObject({ code: 2, stderr: expect.stringContaining('no .mas files found') });
         const flag = await mas(dir, 'check', '--strict', '.');
-        expect(flag).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown option --strict for "mas check"') });
+        expect(flag).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('Unknown option --strict for "mas check"'),
+        });
         const none = await mas(dir, 'check');
         expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('at least one .mas file or folder') });
     });
@@ -113,11 +126,26 @@ describe('mas compile', () => {
 
     it('explains bad paths and arguments with exit 2', async () => {
         const dir = folderWith({ 'team.mas': VALID_TEAM });
-        expect(await mas(dir, 'compile', '.')).toMatchObject({ code: 2, stderr: expect.stringContaining('is a directory; pass a .mas file') });
-        expect(await mas(dir, 'compile', 'gone.mas')).toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
-        expect(await mas(dir, 'compile')).toMatchObject({ code: 2, stderr: expect.stringContaining('exactly one .mas file (got 0)') });
-        expect(await mas(dir, 'compile', 'a.mas', 'b.mas')).toMatchObject({ code: 2, stderr: expect.stringContaining('(got 2)') });
-        expect(await mas(dir, 'compile', 'team.mas', '-o')).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a value') });
+        expect(await mas(dir, 'compile', '.')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('is a directory; pass a .mas file'),
+        });
+        expect(await mas(dir, 'compile', 'gone.mas')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('does not exist'),
+        });
+        expect(await mas(dir, 'compile')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('exactly one .mas file (got 0)'),
+        });
+        expect(await mas(dir, 'compile', 'a.mas', 'b.mas')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('(got 2)'),
+        });
+        expect(await mas(dir, 'compile', 'team.mas', '-o')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('needs a value'),
+        });
         const unwritable = await mas(dir, 'compile', 'team.mas', '-o', 'no/such/folder/spec.json');
         expect(unwritable).toMatchObject({ code: 2, stderr: expect.stringContaining('check that its folder exists') });
     });
@@ -131,7 +159,10 @@ describe('mas graph', () => {
         const model = JSON.parse(result.stdout);
         expect(model.nodes.map((n: { id: string }) => n.id)).toEqual(['start', 'agent:asker', 'agent:answerer', 'end']);
         expect(model.edges.map((e: { id: string }) => e.id)).toEqual([
-            'edge:start->agent:asker#0', 'edge:agent:asker->agent:answerer#0', 'edge:agent:answerer->agent:asker#0', 'edge:agent:answerer->end#0',
+            'edge:start->agent:asker#0',
+            'edge:agent:asker->agent:answerer#0',
+            'edge:agent:answerer->agent:asker#0',
+            'edge:agent:answerer->end#0',
         ]);
     });
 
@@ -140,24 +171,41 @@ describe('mas graph', () => {
         const result = await mas(dir, 'graph', 'team.mas', '--format', 'dot');
         expect(result.code).toBe(0);
         expect(result.stdout).toMatch(/^digraph "Pair" \{\n/);
-        expect(result.stdout).toContain('"agent:answerer" -> "agent:asker" [label="answerer.output contains \\"?\\" max 3", style=dashed];');
+        expect(result.stdout).toContain(
+            '"agent:answerer" -> "agent:asker" [label="answerer.output contains \\"?\\" max 3", style=dashed];',
+        );
         expect(result.stdout.trimEnd().endsWith('}')).toBe(true);
     });
 
     it('rejects an unknown format and a missing file', async () => {
         const dir = folderWith({ 'team.mas': VALID_TEAM });
-        expect(await mas(dir, 'graph', 'team.mas', '--format', 'svg')).toMatchObject({ code: 2, stderr: expect.stringContaining('use --format json or --format dot') });
-        expect(await mas(dir, 'graph', 'missing.mas')).toMatchObject({ code: 2, stderr: expect.stringContaining('does not exist') });
+        expect(await mas(dir, 'graph', 'team.mas', '--format', 'svg')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('use --format json or --format dot'),
+        });
+        expect(await mas(dir, 'graph', 'missing.mas')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('does not exist'),
+        });
     });
 });
 
 describe('mas usage', () => {
     it('prints usage for --help and no command, and refuses unknown commands', async () => {
         const dir = folderWith({});
-        expect(await mas(dir, '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: mas <command>') });
-        expect(await mas(dir, 'compile', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('mas compile <file>') });
+        expect(await mas(dir, '--help')).toMatchObject({
+            code: 0,
+            stdout: expect.stringContaining('Usage: mas <command>'),
+        });
+        expect(await mas(dir, 'compile', '--help')).toMatchObject({
+            code: 0,
+            stdout: expect.stringContaining('mas compile <file>'),
+        });
         expect(await mas(dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: mas <command>') });
-        expect(await mas(dir, 'train')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "train"') });
+        expect(await mas(dir, 'train')).toMatchObject({
+            code: 2,
+            stderr: expect.stringContaining('unknown command "train"'),
+        });
     });
 
     it('turns an unexpected failure into one sentence and exit 3, without a stack trace', async () => {
@@ -165,11 +213,17 @@ describe('mas usage', () => {
         let stderr = '';
         const code = await runCli(['graph', 'team.mas'], {
             cwd: dir,
-            stdout: () => { throw new Error('write EPIPE'); },
-            stderr: text => { stderr += text; },
+            stdout: () => {
+                throw new Error('write EPIPE');
+            },
+            stderr: (text) => {
+                stderr += text;
+            },
             writeFile: async () => undefined,
         });
         expect(code).toBe(3);
-        expect(stderr).toBe('mas graph: internal error: write EPIPE. This is a bug in mas; please report it with the input that caused it.\n');
+        expect(stderr).toBe(
+            'mas graph: internal error: write EPIPE. This is a bug in mas; please report it with the input that caused it.\n',
+        );
     });
 });

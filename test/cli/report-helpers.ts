@@ -15,16 +15,28 @@ import { WEBVIEW_ENTRIES, webviewBuildOptions } from '../../scripts/webview-bund
 export async function buildReportBundles(outdir: string): Promise<void> {
     const entries = WEBVIEW_ENTRIES as Record<string, string>;
     await esbuild.build({
-        ...webviewBuildOptions(outdir), logLevel: 'error',
+        ...webviewBuildOptions(outdir),
+        logLevel: 'error',
         entryPoints: { trajectory: entries['trajectory']!, 'report-shim': entries['report-shim']! },
     });
 }
 
 /** Runs `mas` in-process with the given webview bundle folder. */
-export async function masReport(cwd: string, webviewDir: string | undefined, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '', stderr = '';
+export async function masReport(
+    cwd: string,
+    webviewDir: string | undefined,
+    ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '',
+        stderr = '';
     const io: CliIo = {
-        cwd, stdout: t => { stdout += t; }, stderr: t => { stderr += t; },
+        cwd,
+        stdout: (t) => {
+            stdout += t;
+        },
+        stderr: (t) => {
+            stderr += t;
+        },
         writeFile: (file, text) => writeFile(file, text, 'utf8'),
         ...(webviewDir ? { webviewDir } : {}),
     };
@@ -55,19 +67,31 @@ export function hostileRun(scratch: string): string {
     const payloads = [...SPECIAL_OUTPUTS, ...hostilePayloads(510)];
     const root = path.join(scratch, '<img src=x onerror="window.__pwned=99">run');
     cpSync(FIXTURE_RUN, root, { recursive: true });
-    const base = JSON.parse(readFileSync(path.join(FIXTURE_RUN, 'trajectories/1.jsonl'), 'utf8').split('\n')[0]!) as TrajectoryRecord;
+    const base = JSON.parse(
+        readFileSync(path.join(FIXTURE_RUN, 'trajectories/1.jsonl'), 'utf8').split('\n')[0]!,
+    ) as TrajectoryRecord;
     let k = 0;
     const next = () => payloads[k++ % payloads.length]!;
     const method = next();
     const records = Array.from({ length: 16 }, (_, rollout) => ({
-        ...base, rollout, group: Math.floor(rollout / 4), sample: rollout % 4,
+        ...base,
+        rollout,
+        group: Math.floor(rollout / 4),
+        sample: rollout % 4,
         task: { first: next(), second: next() },
-        turns: base.turns.map((t, i) => ({ ...t, agent: rollout % 2 ? next() : t.agent, role: next(), output: rollout === 0 ? SPECIAL_OUTPUTS[i]! : Array.from({ length: 9 }, next).join('\n'), prompt: Array.from({ length: 4 }, next).join(' ') })),
-        criteria: { [next()]: 1 }, credit: { outcome: [0.5, -0.5, 0], [method]: [1, -2, 3] },
+        turns: base.turns.map((t, i) => ({
+            ...t,
+            agent: rollout % 2 ? next() : t.agent,
+            role: next(),
+            output: rollout === 0 ? SPECIAL_OUTPUTS[i]! : Array.from({ length: 9 }, next).join('\n'),
+            prompt: Array.from({ length: 4 }, next).join(' '),
+        })),
+        criteria: { [next()]: 1 },
+        credit: { outcome: [0.5, -0.5, 0], [method]: [1, -2, 3] },
     }));
     rmSync(path.join(root, 'trajectories'), { recursive: true });
     mkdirSync(path.join(root, 'trajectories'));
-    writeFileSync(path.join(root, 'trajectories/1.jsonl'), records.map(r => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(path.join(root, 'trajectories/1.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
     return root;
 }
 

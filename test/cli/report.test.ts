@@ -9,7 +9,14 @@ import { escapeJsonForHtml } from '../../server/src/cli/report/report-html.js';
 import { parseStepRange } from '../../server/src/cli/report-command.js';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 import { readStepLines, recordWithAgents, writeStepLines } from '../analysis/run-dir/hostile-run.js';
-import { buildReportBundles, embeddedData, hostileRun, masReport, scratchDir, SPECIAL_OUTPUTS } from './report-helpers.js';
+import {
+    buildReportBundles,
+    embeddedData,
+    hostileRun,
+    masReport,
+    scratchDir,
+    SPECIAL_OUTPUTS,
+} from './report-helpers.js';
 
 const scratch = scratchDir();
 const bundles = path.join(scratch, 'webview');
@@ -27,8 +34,10 @@ describe('mas report', () => {
         writeStepLines(root, 1, [...readStepLines(root, 1), recordWithAgents(root, agents)]);
         const result = await masReport(scratch, bundles, root, '-o', 'many-agents.html');
         expect(result.code).toBe(0);
-        expect(result.stderr).toContain("mas report: 1 line(s) or file(s) skipped (listed in the report), e.g. trajectories/1.jsonl:13: 'turns' name 11000 distinct agents, more than the 256 a run may have (MAX_AGENTS_PER_RUN); skipped\n");
-        expect(embeddedData(read('many-agents.html')).steps.map(s => s.rollouts.length)).toEqual([12, 12, 12]);
+        expect(result.stderr).toContain(
+            "mas report: 1 line(s) or file(s) skipped (listed in the report), e.g. trajectories/1.jsonl:13: 'turns' name 11000 distinct agents, more than the 256 a run may have (MAX_AGENTS_PER_RUN); skipped\n",
+        );
+        expect(embeddedData(read('many-agents.html')).steps.map((s) => s.rollouts.length)).toEqual([12, 12, 12]);
     });
 
     it('writes one self-contained file: hashed inline scripts under default-src none, every step as inert JSON', async () => {
@@ -40,20 +49,21 @@ describe('mas report', () => {
         expect(csp.split('; ')[0]).toBe("default-src 'none'");
         expect(csp).not.toMatch(/unsafe|https?:|file:|\*/);
         // Every executable script is inline and its exact text hashes to a source the CSP lists; nothing is loaded.
-        const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(m => m[1]!);
+        const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
         expect(scripts).toHaveLength(2);
-        for (const text of scripts) expect(csp).toContain(`'sha256-${createHash('sha256').update(text).digest('base64')}'`);
+        for (const text of scripts)
+            expect(csp).toContain(`'sha256-${createHash('sha256').update(text).digest('base64')}'`);
         expect(html).not.toMatch(/<script[^>]* src=|<link |sourceMappingURL/);
         const data = embeddedData(html);
-        expect(data.run.steps.map(s => s.step)).toEqual([1, 2, 3]);
-        expect(data.steps.map(s => s.rollouts.length)).toEqual([12, 12, 12]);
-        expect(data.steps[0]!.groups.map(g => g.members.length)).toEqual([4, 4, 4]);
+        expect(data.run.steps.map((s) => s.step)).toEqual([1, 2, 3]);
+        expect(data.steps.map((s) => s.rollouts.length)).toEqual([12, 12, 12]);
+        expect(data.steps[0]!.groups.map((g) => g.members.length)).toEqual([4, 4, 4]);
         expect(Object.keys(data.steps[0]!.heatmaps)).toEqual(data.run.creditMethods);
         // The precomputed views are what the extension host would send for the same rollout.
         const reader = new RunDirService();
         const index = await reader.index(FIXTURE_RUN);
         const hostView = rolloutView(index, await reader.rollout(FIXTURE_RUN, 2, 5));
-        const embedded = data.steps[1]!.rollouts.find(r => r.record.rollout === 5)!;
+        const embedded = data.steps[1]!.rollouts.find((r) => r.record.rollout === 5)!;
         expect(embedded.agreement).toEqual(hostView.agreement);
         expect(embedded.record).toEqual(hostView.record);
         expect(embedded.heatmaps['outcome']).toEqual(encodeGrid(hostView.heatmaps['outcome']!));
@@ -74,7 +84,7 @@ describe('mas report', () => {
         // Only the page's own three script elements exist, however many `<script>` the outputs hold.
         expect(html.match(/<script/gi)).toHaveLength(3);
         expect(html.match(/<\/script/gi)).toHaveLength(3);
-        const outputs = embeddedData(html).steps[0]!.rollouts[0]!.record.turns.map(t => t.output);
+        const outputs = embeddedData(html).steps[0]!.rollouts[0]!.record.turns.map((t) => t.output);
         expect(outputs).toEqual(SPECIAL_OUTPUTS.slice(0, 3));
     });
 
@@ -90,8 +100,8 @@ describe('mas report', () => {
         const picked = await masReport(scratch, bundles, FIXTURE_RUN, '--steps', '2-3', '-o', 'steps.html');
         expect(picked.code).toBe(0);
         const data = embeddedData(read('steps.html'));
-        expect(data.steps.map(s => s.step)).toEqual([2, 3]);
-        expect(data.run.steps.map(s => s.step)).toEqual([2, 3]);
+        expect(data.steps.map((s) => s.step)).toEqual([2, 3]);
+        expect(data.run.steps.map((s) => s.step)).toEqual([2, 3]);
         const tooLarge = await masReport(scratch, bundles, FIXTURE_RUN, '--max-mb', '0.05', '-o', 'large.html');
         expect(tooLarge.code).toBe(1);
         oneLine(tooLarge.stderr);
@@ -99,13 +109,17 @@ describe('mas report', () => {
         expect(existsSync(path.join(scratch, 'large.html'))).toBe(false);
         const outside = await masReport(scratch, bundles, FIXTURE_RUN, '--steps', '7-9');
         expect(outside.code).toBe(2);
-        expect(outside.stderr).toBe(`mas report: ${FIXTURE_RUN} has no step in 7-9 (its steps: 1-3); choose a range it has.\n`);
+        expect(outside.stderr).toBe(
+            `mas report: ${FIXTURE_RUN} has no step in 7-9 (its steps: 1-3); choose a range it has.\n`,
+        );
     });
 
     it('answers a bad run directory, bad options and a missing build with one line and exit 2 (1 for a damaged run)', async () => {
         const missing = await masReport(scratch, bundles, 'no-such-run');
         expect(missing.code).toBe(2);
-        expect(missing.stderr).toBe('mas report: no-such-run is not a run directory; give a folder written by the trainer (runs/<name>/).\n');
+        expect(missing.stderr).toBe(
+            'mas report: no-such-run is not a run directory; give a folder written by the trainer (runs/<name>/).\n',
+        );
         const empty = path.join(scratch, 'empty-run');
         mkdirSync(empty);
         const noRunJson = await masReport(scratch, bundles, empty);
@@ -118,7 +132,14 @@ describe('mas report', () => {
         const bad = await masReport(scratch, bundles, damaged);
         expect(bad.code).toBe(1);
         oneLine(bad.stderr);
-        for (const argv of [[], [FIXTURE_RUN, FIXTURE_RUN], [FIXTURE_RUN, '--steps', '3-1'], [FIXTURE_RUN, '--steps', 'x'], [FIXTURE_RUN, '--max-mb', '-1'], [FIXTURE_RUN, '--bogus']]) {
+        for (const argv of [
+            [],
+            [FIXTURE_RUN, FIXTURE_RUN],
+            [FIXTURE_RUN, '--steps', '3-1'],
+            [FIXTURE_RUN, '--steps', 'x'],
+            [FIXTURE_RUN, '--max-mb', '-1'],
+            [FIXTURE_RUN, '--bogus'],
+        ]) {
             const usage = await masReport(scratch, bundles, ...argv);
             expect(usage.code, argv.join(' ')).toBe(2);
             oneLine(usage.stderr);

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_IDS } from '../../protocol/commands.js';
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { commands: { command: string }[] } };
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    contributes: { commands: { command: string }[] };
+};
 
 describe('command ids', () => {
     it('protocol/commands.ts lists each contributed command once, and nothing else', () => {

@@ -39,17 +39,23 @@ beforeEach(() => {
     process.env['PYTHONDONTWRITEBYTECODE'] = '1';
     const tmp = tempDir('mas-ws-');
     cleanups.push(tmp.cleanup);
-    workspace = path.join(tmp.dir, "my ws; $(touch x)");
+    workspace = path.join(tmp.dir, 'my ws; $(touch x)');
     mkdirSync(workspace);
     vs.state.workspaceFolders = [{ uri: Uri.file(workspace) }];
     vs.settings.set('mas.trainer.pythonPath', testPython);
     compileCalls = [];
-    compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'finish', steps: 3 } } as never };
+    compiled = {
+        spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'finish', steps: 3 } } as never,
+    };
     scope = new DisposableScope();
-    feature = new Training({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async (uri) => {
-        compileCalls.push(uri);
-        return compiled;
-    }, scope);
+    feature = new Training(
+        { extensionUri: Uri.file(fakeExtensionRoot) } as never,
+        async (uri) => {
+            compileCalls.push(uri);
+            return compiled;
+        },
+        scope,
+    );
     shown = [];
     const views = {
         showDashboard: (dir: string | undefined) => shown.push(['dashboard', dir]),
@@ -59,7 +65,12 @@ beforeEach(() => {
     scope.pushAll(registerCommandTable(commandTable(feature, views as never), feature.log));
     cleanups.push(() => void scope.dispose());
 });
-afterEach(() => cleanups.splice(0).reverse().forEach((c) => c()));
+afterEach(() =>
+    cleanups
+        .splice(0)
+        .reverse()
+        .forEach((c) => c()),
+);
 
 const masFile = (): string => Uri.file(path.join(workspace, 'team.mas')).toString();
 const run = (id: string, ...args: unknown[]) => vs.vscode.commands.executeCommand(id, ...args);
@@ -74,7 +85,7 @@ describe('MAS commands', () => {
 
     it('Train code lens: compiles, launches, shows step/total in the status bar, then "finished"', async () => {
         const ended = vs.nextMessage();
-        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; runDir: string };
+        const result = (await run(COMMAND_IDS.startTraining, masFile())) as { started: boolean; runDir: string };
         expect(compileCalls).toEqual([masFile()]);
         expect(result.started).toBe(true);
         expect(path.dirname(result.runDir)).toBe(path.join(workspace, 'runs'));
@@ -84,8 +95,15 @@ describe('MAS commands', () => {
     });
 
     it('shows progress in the status bar while a run is going, and the dashboard on click', async () => {
-        compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'wait', steps: 2 } } as never };
-        const result = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
+        compiled = {
+            spec: {
+                version: 1,
+                workflow: 'lazy-team',
+                train: { steps: 10 },
+                fake: { mode: 'wait', steps: 2 },
+            } as never,
+        };
+        const result = (await run(COMMAND_IDS.startTraining, masFile())) as { runDir: string };
         const item = vs.statusItems.find((i) => i.visible)!;
         expect(item.text).toMatch(/^\$\(sync~spin\) MAS lazy-team [12]\/10/);
         expect(item.command).toMatchObject({ command: 'mas.dashboard.show', arguments: [result.runDir] });
@@ -100,8 +118,16 @@ describe('MAS commands', () => {
 
     it('the editor-title Stop button (a .mas URI) stops the run compiled from that file (first-hour bug B1)', async () => {
         const team = path.join(workspace, 'team.mas');
-        compiled = { spec: { version: 1, workflow: 'lazy-team', source: { file: team, sha256: '0' }, train: { steps: 10 }, fake: { mode: 'wait', steps: 1 } } as never };
-        const { runDir } = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
+        compiled = {
+            spec: {
+                version: 1,
+                workflow: 'lazy-team',
+                source: { file: team, sha256: '0' },
+                train: { steps: 10 },
+                fake: { mode: 'wait', steps: 1 },
+            } as never,
+        };
+        const { runDir } = (await run(COMMAND_IDS.startTraining, masFile())) as { runDir: string };
         const stopped = vs.nextMessage();
         expect(await run(COMMAND_IDS.stopTraining, Uri.file(team))).toEqual({ stopped: [runDir] });
         expect((await stopped).text).toContain('was stopped');
@@ -111,17 +137,28 @@ describe('MAS commands', () => {
         process.env['MAS_FAKE_NO_TORCH'] = '1';
         cleanups.push(() => delete process.env['MAS_FAKE_NO_TORCH']);
         vs.state.answer = () => new Promise<undefined>(() => undefined); // the user has not dismissed the toast
-        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        const result = (await run(COMMAND_IDS.startTraining, masFile())) as { started: boolean; reason: string };
         expect(result).toMatchObject({ started: false, reason: expect.stringContaining('PyTorch is not installed') });
         expect(vs.messages.at(-1)).toMatchObject({ level: 'error', actions: ['Select Interpreter', 'Show Log'] });
     });
 
     it('after a window reload the new activation re-attaches to the live run; Open Run… offers Resume once stopped', async () => {
-        compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'wait', steps: 1 } } as never };
-        const { runDir } = await run(COMMAND_IDS.startTraining, masFile()) as { runDir: string };
+        compiled = {
+            spec: {
+                version: 1,
+                workflow: 'lazy-team',
+                train: { steps: 10 },
+                fake: { mode: 'wait', steps: 1 },
+            } as never,
+        };
+        const { runDir } = (await run(COMMAND_IDS.startTraining, masFile())) as { runDir: string };
         await scope.dispose(); // reload: the trainer keeps running, detached
         const nextScope = new DisposableScope();
-        const next = new Training({ extensionUri: Uri.file(fakeExtensionRoot) } as never, async () => compiled, nextScope);
+        const next = new Training(
+            { extensionUri: Uri.file(fakeExtensionRoot) } as never,
+            async () => compiled,
+            nextScope,
+        );
         cleanups.push(() => void nextScope.dispose());
         expect(next.reattach()).toEqual([runDir]);
         expect(next.trainers.running.map((s) => s.runDir)).toEqual([runDir]);
@@ -139,7 +176,14 @@ describe('MAS commands', () => {
     });
 
     it('a crash: one error notification whose "Show Log" opens the line naming the cause', async () => {
-        compiled = { spec: { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'crash', steps: 1 } } as never };
+        compiled = {
+            spec: {
+                version: 1,
+                workflow: 'lazy-team',
+                train: { steps: 10 },
+                fake: { mode: 'crash', steps: 1 },
+            } as never,
+        };
         vs.state.answer = (m) => (m.actions.includes('Show Log') ? 'Show Log' : undefined);
         const ended = vs.nextMessage();
         await run(COMMAND_IDS.startTraining, masFile());
@@ -151,16 +195,27 @@ describe('MAS commands', () => {
     });
 
     it('a workflow that does not compile: file:line and the message, no run directory', async () => {
-        compiled = { diagnostics: [{ uri: masFile(), severity: 'error', message: "Could not resolve reference to Agent named 'solvr'.", range: { start: { line: 11, character: 4 }, end: { line: 11, character: 9 } } }] };
-        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        compiled = {
+            diagnostics: [
+                {
+                    uri: masFile(),
+                    severity: 'error',
+                    message: "Could not resolve reference to Agent named 'solvr'.",
+                    range: { start: { line: 11, character: 4 }, end: { line: 11, character: 9 } },
+                },
+            ],
+        };
+        const result = (await run(COMMAND_IDS.startTraining, masFile())) as { started: boolean; reason: string };
         expect(result.started).toBe(false);
-        expect(result.reason).toBe("MAS: team.mas cannot be trained: team.mas:12: Could not resolve reference to Agent named 'solvr'.");
+        expect(result.reason).toBe(
+            "MAS: team.mas cannot be trained: team.mas:12: Could not resolve reference to Agent named 'solvr'.",
+        );
         expect(existsSync(path.join(workspace, 'runs'))).toBe(false);
     });
 
     it('a missing interpreter stops the start with the fix, before any run directory exists', async () => {
         vs.settings.set('mas.trainer.pythonPath', path.join(workspace, 'no-python'));
-        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        const result = (await run(COMMAND_IDS.startTraining, masFile())) as { started: boolean; reason: string };
         expect(result.started).toBe(false);
         expect(result.reason).toContain('does not exist; run "MAS: Select Python Interpreter"');
         expect(existsSync(path.join(workspace, 'runs'))).toBe(false);
@@ -168,7 +223,7 @@ describe('MAS commands', () => {
 
     it('untrusted workspace: nothing compiled, spawned or created; check-env refused; no re-attach', async () => {
         vs.state.isTrusted = false;
-        const result = await run(COMMAND_IDS.startTraining, masFile()) as { started: boolean; reason: string };
+        const result = (await run(COMMAND_IDS.startTraining, masFile())) as { started: boolean; reason: string };
         expect(result).toMatchObject({ started: false, reason: expect.stringContaining('untrusted workspace') });
         expect(compileCalls).toEqual([]);
         expect(readdirSync(workspace)).toEqual([]);
@@ -177,8 +232,14 @@ describe('MAS commands', () => {
     });
 
     it('commands that cannot act say why: no .mas file, nothing to stop, no workflow to draw', async () => {
-        expect(await run(COMMAND_IDS.startTraining)).toMatchObject({ started: false, reason: expect.stringContaining('open a .mas workflow') });
-        expect(await run(COMMAND_IDS.stopTraining)).toMatchObject({ stopped: [], reason: expect.stringContaining('no training run') });
+        expect(await run(COMMAND_IDS.startTraining)).toMatchObject({
+            started: false,
+            reason: expect.stringContaining('open a .mas workflow'),
+        });
+        expect(await run(COMMAND_IDS.stopTraining)).toMatchObject({
+            stopped: [],
+            reason: expect.stringContaining('no training run'),
+        });
         expect(await run(COMMAND_IDS.showGraph)).toMatchObject({ unavailable: expect.stringContaining('graph') });
         expect(await run(COMMAND_IDS.showDashboard)).toEqual({ dashboard: null }); // the empty dashboard: "Open Run…" from there
         expect(shown).toEqual([['dashboard', undefined]]);
@@ -188,11 +249,15 @@ describe('MAS commands', () => {
         await run(COMMAND_IDS.showDashboard, '/w/runs/lazy-team-1');
         await run(COMMAND_IDS.showGraph, masFile());
         await run(COMMAND_IDS.showTrajectories, '/w/runs/lazy-team-1');
-        expect(shown).toEqual([['dashboard', '/w/runs/lazy-team-1'], ['graph', path.join(workspace, 'team.mas')], ['trajectories', '/w/runs/lazy-team-1']]);
+        expect(shown).toEqual([
+            ['dashboard', '/w/runs/lazy-team-1'],
+            ['graph', path.join(workspace, 'team.mas')],
+            ['trajectories', '/w/runs/lazy-team-1'],
+        ]);
     });
 
     it('Check Trainer Environment reports the interpreter and CPU-only torch', async () => {
-        const check = await run(COMMAND_IDS.checkEnv) as { ok: boolean };
+        const check = (await run(COMMAND_IDS.checkEnv)) as { ok: boolean };
         expect(check.ok).toBe(true);
         expect(vs.messages.at(-1)).toMatchObject({ level: 'warning', text: expect.stringContaining('No CUDA GPU') });
     });

@@ -13,20 +13,39 @@ vi.mock('vscode', async () => {
     const held = () => {
         const token = {};
         live.add(token);
-        return { dispose: () => { live.delete(token); } };
+        return {
+            dispose: () => {
+                live.delete(token);
+            },
+        };
     };
     const { vscode } = fake.current;
     Object.assign(vscode.window, { registerWebviewPanelSerializer: held });
-    Object.assign(vscode.workspace, { textDocuments: [], onDidOpenTextDocument: held, onDidGrantWorkspaceTrust: held, onDidChangeConfiguration: held });
+    Object.assign(vscode.workspace, {
+        textDocuments: [],
+        onDidOpenTextDocument: held,
+        onDidGrantWorkspaceTrust: held,
+        onDidChangeConfiguration: held,
+    });
     const registerCommand = vscode.commands.registerCommand;
     vscode.commands.registerCommand = (id, fn) => {
         const registration = registerCommand(id, fn);
         const hold = held();
-        return { dispose: () => { hold.dispose(); return registration.dispose(); } };
+        return {
+            dispose: () => {
+                hold.dispose();
+                return registration.dispose();
+            },
+        };
     };
     return {
         ...vscode,
-        debug: { registerDebugAdapterDescriptorFactory: held, registerDebugConfigurationProvider: held, onDidReceiveDebugSessionCustomEvent: held, onDidTerminateDebugSession: held },
+        debug: {
+            registerDebugAdapterDescriptorFactory: held,
+            registerDebugConfigurationProvider: held,
+            onDidReceiveDebugSessionCustomEvent: held,
+            onDidTerminateDebugSession: held,
+        },
         DebugAdapterInlineImplementation: class {},
         ViewColumn: { Active: -1, Beside: -2 },
     };
@@ -42,7 +61,11 @@ afterEach(() => cleanups.splice(0).forEach((c) => c()));
 function extensionContext() {
     const storage = tempDir('mas-ctx-');
     cleanups.push(storage.cleanup);
-    return { extensionUri: Uri.file(fakeExtensionRoot), globalStorageUri: Uri.file(storage.dir), subscriptions: [] as { dispose(): unknown }[] };
+    return {
+        extensionUri: Uri.file(fakeExtensionRoot),
+        globalStorageUri: Uri.file(storage.dir),
+        subscriptions: [] as { dispose(): unknown }[],
+    };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));

@@ -40,8 +40,17 @@ function mkfifo(file: string): void {
 
 function launchInput(runDir: string) {
     const specFile = path.join(runDir, 'spec.json');
-    writeFileSync(specFile, JSON.stringify({ version: 1, workflow: 'w', train: { steps: 1 }, fake: { mode: 'finish', steps: 1 } }));
-    return { python: testPython, args: trainerRunArgs({ specFile, runDir, trainerRoot: fakeTrainerRoot }), runDir, env: fakeEnv(), trust: trusted };
+    writeFileSync(
+        specFile,
+        JSON.stringify({ version: 1, workflow: 'w', train: { steps: 1 }, fake: { mode: 'finish', steps: 1 } }),
+    );
+    return {
+        python: testPython,
+        args: trainerRunArgs({ specFile, runDir, trainerRoot: fakeTrainerRoot }),
+        runDir,
+        env: fakeEnv(),
+        trust: trusted,
+    };
 }
 
 describe('process.log is never written through a link or into a FIFO', () => {
@@ -50,7 +59,9 @@ describe('process.log is never written through a link or into a FIFO', () => {
         const victim = path.join(outside, '.bashrc');
         writeFileSync(victim, 'original\n');
         symlinkSync(victim, path.join(runDir, 'process.log'));
-        await expect(launchTrainer(launchInput(runDir))).rejects.toThrow(/process\.log is a symbolic link; .* not followed/);
+        await expect(launchTrainer(launchInput(runDir))).rejects.toThrow(
+            /process\.log is a symbolic link; .* not followed/,
+        );
         expect(readFileSync(victim, 'utf8')).toBe('original\n');
         expect(existsSync(path.join(runDir, 'argv.json'))).toBe(false); // the fake trainer never ran
     });
@@ -75,7 +86,16 @@ describe('process.log is never written through a link or into a FIFO', () => {
         writeFileSync(victim, 'original\n');
         symlinkSync(victim, path.join(runDir, `.tmp-launch.json-${process.pid}`));
         symlinkSync(victim, path.join(runDir, 'launch.json'));
-        writeLaunchRecord(runDir, { version: 1, pid: 1234, python: 'p', args: [], start_ticks: null, launched_at: 0, log_offsets: { process: 0, trainer: 0 }, stop_requested_at: null });
+        writeLaunchRecord(runDir, {
+            version: 1,
+            pid: 1234,
+            python: 'p',
+            args: [],
+            start_ticks: null,
+            launched_at: 0,
+            log_offsets: { process: 0, trainer: 0 },
+            stop_requested_at: null,
+        });
         expect(readFileSync(victim, 'utf8')).toBe('original\n');
         expect(JSON.parse(readFileSync(path.join(runDir, 'launch.json'), 'utf8'))).toMatchObject({ pid: 1234 });
     });
@@ -89,11 +109,12 @@ function inbox() {
         messages.push(m);
         if (waiter?.match(m)) waiter.resolve(m);
     };
-    const next = (match: (m: DashboardToView) => boolean) => new Promise<DashboardToView>((resolve) => {
-        const seen = messages.find(match);
-        if (seen) resolve(seen);
-        else waiter = { match, resolve };
-    });
+    const next = (match: (m: DashboardToView) => boolean) =>
+        new Promise<DashboardToView>((resolve) => {
+            const seen = messages.find(match);
+            if (seen) resolve(seen);
+            else waiter = { match, resolve };
+        });
     return { messages, post, next };
 }
 
@@ -102,12 +123,13 @@ function follow(runDir: string) {
     const session = new DashboardFeed(box.post, { pollMs: 50 });
     cleanups.push(() => session.dispose());
     session.setRun('primary', runDir);
-    const steps = () => box.messages.flatMap((m) => (m.type === 'dashboard/metrics' ? m.records.map((r) => r.step) : []));
+    const steps = () =>
+        box.messages.flatMap((m) => (m.type === 'dashboard/metrics' ? m.records.map((r) => r.step) : []));
     const refusal = () => box.next((m) => m.type === 'dashboard/notice' && m.severity === 'error');
     return { ...box, steps, refusal };
 }
 
-describe('the dashboard follows metrics.jsonl by the trajectory reader\'s rule', () => {
+describe("the dashboard follows metrics.jsonl by the trajectory reader's rule", () => {
     it('a metrics.jsonl link out of the run directory is refused, as the trajectory reader refuses it', async () => {
         const { runDir, outside } = layout();
         writeFileSync(path.join(outside, 'metrics.jsonl'), metricsLine);
@@ -115,7 +137,9 @@ describe('the dashboard follows metrics.jsonl by the trajectory reader\'s rule',
         await expect(resolveInRunDir(runDir, 'metrics.jsonl')).rejects.toThrow(/outside the run directory/);
         const dashboard = follow(runDir);
         const notice = await dashboard.refusal();
-        expect((notice as { message: string }).message).toMatch(/'metrics\.jsonl' is a link to '.*home\/metrics\.jsonl', outside the run directory/);
+        expect((notice as { message: string }).message).toMatch(
+            /'metrics\.jsonl' is a link to '.*home\/metrics\.jsonl', outside the run directory/,
+        );
         expect(dashboard.steps()).toEqual([]);
     });
 
@@ -124,7 +148,9 @@ describe('the dashboard follows metrics.jsonl by the trajectory reader\'s rule',
         mkdirSync(path.join(runDir, 'kept'));
         writeFileSync(path.join(runDir, 'kept', 'metrics.jsonl'), metricsLine);
         symlinkSync(path.join('kept', 'metrics.jsonl'), path.join(runDir, 'metrics.jsonl'));
-        await expect(resolveInRunDir(runDir, 'metrics.jsonl')).resolves.toBe(path.join(runDir, 'kept', 'metrics.jsonl'));
+        await expect(resolveInRunDir(runDir, 'metrics.jsonl')).resolves.toBe(
+            path.join(runDir, 'kept', 'metrics.jsonl'),
+        );
         const dashboard = follow(runDir);
         await dashboard.next((m) => m.type === 'dashboard/metrics');
         expect(dashboard.steps()).toEqual([1]);
@@ -135,11 +161,13 @@ describe('the dashboard follows metrics.jsonl by the trajectory reader\'s rule',
         mkfifo(path.join(runDir, 'metrics.jsonl'));
         const dashboard = follow(runDir);
         const notice = await dashboard.refusal();
-        expect((notice as { message: string }).message).toMatch(/metrics\.jsonl is a FIFO \(named pipe\); .* not opened/);
+        expect((notice as { message: string }).message).toMatch(
+            /metrics\.jsonl is a FIFO \(named pipe\); .* not opened/,
+        );
     });
 });
 
-describe('a training session\'s reads of its run directory', () => {
+describe("a training session's reads of its run directory", () => {
     it('tails refuse links out and FIFOs; logs and the checkpoint marker behind them read as absent without blocking', () => {
         const { runDir, outside } = layout();
         const secret = path.join(outside, 'secret.txt');
@@ -150,8 +178,14 @@ describe('a training session\'s reads of its run directory', () => {
         writeFileSync(path.join(outside, 'step'), '7\n');
         symlinkSync(path.join(outside, 'step'), path.join(runDir, 'latest_checkpointed_iteration.txt'));
 
-        expect(new RunFileTail(runDir, 'process.log').read()).toMatchObject({ kind: 'refused', reason: expect.stringContaining('outside the run directory') });
-        expect(new RunFileTail(runDir, 'metrics.jsonl').read()).toMatchObject({ kind: 'refused', reason: expect.stringContaining('is a FIFO') });
+        expect(new RunFileTail(runDir, 'process.log').read()).toMatchObject({
+            kind: 'refused',
+            reason: expect.stringContaining('outside the run directory'),
+        });
+        expect(new RunFileTail(runDir, 'metrics.jsonl').read()).toMatchObject({
+            kind: 'refused',
+            reason: expect.stringContaining('is a FIFO'),
+        });
         expect(readLogFrom(path.join(runDir, 'process.log'), 0).text).toBe('');
         expect(readLogFrom(path.join(runDir, 'trainer.log'), 0).text).toBe('');
         expect(readLatestCheckpoint(runDir)).toBeUndefined();

@@ -3,38 +3,81 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { adviseFailure, adviseReport, describeEnv, parseEnvReport, runCheckEnv, type EnvReport } from '../../client/src/training/check-env.js';
-import { PythonSettingError, resolvePython, venvPython, type PythonFacts } from '../../client/src/training/python-resolve.js';
+import {
+    adviseFailure,
+    adviseReport,
+    describeEnv,
+    parseEnvReport,
+    runCheckEnv,
+    type EnvReport,
+} from '../../client/src/training/check-env.js';
+import {
+    PythonSettingError,
+    resolvePython,
+    venvPython,
+    type PythonFacts,
+} from '../../client/src/training/python-resolve.js';
 import { trainerEnv } from '../../client/src/training/trainer-args.js';
 import { UntrustedWorkspaceError } from '../../client/src/training/trust.js';
 import { fakeEnv, fakeTrainerRoot, tempDir, testPython, trusted, untrusted } from './helpers.js';
 
 function facts(over: Partial<PythonFacts>): PythonFacts {
-    return { setting: '', pythonExtension: async () => undefined, venvRoots: [], exists: () => false, platform: 'linux', ...over };
+    return {
+        setting: '',
+        pythonExtension: async () => undefined,
+        venvRoots: [],
+        exists: () => false,
+        platform: 'linux',
+        ...over,
+    };
 }
 
 describe('resolvePython', () => {
     it('takes the setting first, then the Python extension, then trainer/.venv, then python3', async () => {
         const venv = venvPython('/ws', 'linux');
-        const all = facts({ setting: '/opt/py/bin/python', pythonExtension: async () => '/ext/python', venvRoots: ['/ws'], exists: () => true });
+        const all = facts({
+            setting: '/opt/py/bin/python',
+            pythonExtension: async () => '/ext/python',
+            venvRoots: ['/ws'],
+            exists: () => true,
+        });
         expect(await resolvePython(all)).toMatchObject({ command: '/opt/py/bin/python', source: 'setting' });
-        expect(await resolvePython({ ...all, setting: '  ' })).toMatchObject({ command: '/ext/python', source: 'python-extension' });
-        expect(await resolvePython({ ...all, setting: undefined, pythonExtension: async () => undefined })).toMatchObject({ command: venv, source: 'trainer-venv' });
-        expect(await resolvePython(facts({ venvRoots: ['/ws'] }))).toMatchObject({ command: 'python3', source: 'default' });
+        expect(await resolvePython({ ...all, setting: '  ' })).toMatchObject({
+            command: '/ext/python',
+            source: 'python-extension',
+        });
+        expect(
+            await resolvePython({ ...all, setting: undefined, pythonExtension: async () => undefined }),
+        ).toMatchObject({ command: venv, source: 'trainer-venv' });
+        expect(await resolvePython(facts({ venvRoots: ['/ws'] }))).toMatchObject({
+            command: 'python3',
+            source: 'default',
+        });
         expect(await resolvePython(facts({ platform: 'win32' }))).toMatchObject({ command: 'python' });
     });
 
     it('a failing Python extension falls through instead of blocking', async () => {
-        const r = await resolvePython(facts({ pythonExtension: async () => { throw new Error('not activated'); } }));
+        const r = await resolvePython(
+            facts({
+                pythonExtension: async () => {
+                    throw new Error('not activated');
+                },
+            }),
+        );
         expect(r.source).toBe('default');
     });
 
     it('refuses a setting that names a missing file or is not a string, saying what to do', async () => {
-        await expect(resolvePython(facts({ setting: '/nope/python' }))).rejects.toThrow(/does not exist; run "MAS: Select Python Interpreter"/);
+        await expect(resolvePython(facts({ setting: '/nope/python' }))).rejects.toThrow(
+            /does not exist; run "MAS: Select Python Interpreter"/,
+        );
         await expect(resolvePython(facts({ setting: 42 }))).rejects.toBeInstanceOf(PythonSettingError);
         await expect(resolvePython(facts({ setting: 'python3\n; rm -rf /' }))).rejects.toThrow(/newline/);
         // A bare command name is looked up on PATH by spawn, so it need not exist as a file here.
-        expect(await resolvePython(facts({ setting: 'python3.12' }))).toMatchObject({ command: 'python3.12', source: 'setting' });
+        expect(await resolvePython(facts({ setting: 'python3.12' }))).toMatchObject({
+            command: 'python3.12',
+            source: 'setting',
+        });
     });
 
     it('uses Scripts\\python.exe on Windows', () => {
@@ -42,7 +85,14 @@ describe('resolvePython', () => {
     });
 });
 
-const report: EnvReport = { python: '3.11.7', torch: '2.4.0+cu124', cuda_available: true, gpus: [{ name: 'H200', memory_mb: 143771 }], transformers: '4.44', peft: '0.12' };
+const report: EnvReport = {
+    python: '3.11.7',
+    torch: '2.4.0+cu124',
+    cuda_available: true,
+    gpus: [{ name: 'H200', memory_mb: 143771 }],
+    transformers: '4.44',
+    peft: '0.12',
+};
 
 describe('check-env advice', () => {
     it('parses the last JSON line even after other output', () => {
@@ -56,16 +106,30 @@ describe('check-env advice', () => {
     });
 
     it('torch missing, old Python, missing peft, CPU-only torch: each with a fix', () => {
-        expect(adviseReport('py', { ...report, torch: null })).toMatchObject([{ level: 'error', message: expect.stringContaining('PyTorch is not installed'), fix: expect.stringContaining('pip install torch') }]);
-        expect(adviseReport('py', { ...report, python: '3.8.10' })[0]).toMatchObject({ level: 'error', message: expect.stringContaining('too old') });
+        expect(adviseReport('py', { ...report, torch: null })).toMatchObject([
+            {
+                level: 'error',
+                message: expect.stringContaining('PyTorch is not installed'),
+                fix: expect.stringContaining('pip install torch'),
+            },
+        ]);
+        expect(adviseReport('py', { ...report, python: '3.8.10' })[0]).toMatchObject({
+            level: 'error',
+            message: expect.stringContaining('too old'),
+        });
         expect(adviseReport('py', { ...report, peft: undefined })[0]?.fix).toContain('transformers peft');
         const cpu = adviseReport('py', { ...report, torch: '2.4.0+cpu', cuda_available: false, gpus: [] });
         expect(cpu).toMatchObject([{ level: 'warning', fix: expect.stringContaining('CUDA build') }]);
     });
 
     it('a missing interpreter or a missing trainer package is named with its fix', () => {
-        expect(adviseFailure('/x/python', { code: 'ENOENT', stderr: '', stdout: '' })[0]?.message).toContain('No Python interpreter at "/x/python"');
-        expect(adviseFailure('py', { code: 1, stderr: "/usr/bin/python3: No module named mas_trainer\n", stdout: '' })[0]?.message).toContain('mas_trainer cannot be imported');
+        expect(adviseFailure('/x/python', { code: 'ENOENT', stderr: '', stdout: '' })[0]?.message).toContain(
+            'No Python interpreter at "/x/python"',
+        );
+        expect(
+            adviseFailure('py', { code: 1, stderr: '/usr/bin/python3: No module named mas_trainer\n', stdout: '' })[0]
+                ?.message,
+        ).toContain('mas_trainer cannot be imported');
     });
 });
 
@@ -78,13 +142,18 @@ describe('runCheckEnv (real processes)', () => {
     });
 
     it('wrong interpreter path: not ok, with the fix', async () => {
-        const check = await runCheckEnv('/definitely/not/python', { env: fakeEnv(), trainerRoot: fakeTrainerRoot, trust: trusted });
+        const check = await runCheckEnv('/definitely/not/python', {
+            env: fakeEnv(),
+            trainerRoot: fakeTrainerRoot,
+            trust: trusted,
+        });
         expect(check.ok).toBe(false);
         expect(check.problems[0]?.fix).toContain('Select Python Interpreter');
     });
 
     // Needs an interpreter without mas_trainer installed (python3 outside trainer/.venv normally is one).
-    const python3HasTrainer = spawnSync('python3', ['-c', 'import mas_trainer'], { env: { PATH: process.env['PATH'] } }).status === 0;
+    const python3HasTrainer =
+        spawnSync('python3', ['-c', 'import mas_trainer'], { env: { PATH: process.env['PATH'] } }).status === 0;
     it.skipIf(python3HasTrainer)('trainer package missing: not ok, names mas_trainer', async () => {
         const empty = tempDir();
         try {
@@ -99,7 +168,11 @@ describe('runCheckEnv (real processes)', () => {
     });
 
     it('wrong interpreter (not a Python at all): not ok, shows what it printed', async () => {
-        const check = await runCheckEnv(process.execPath, { env: fakeEnv(), trainerRoot: fakeTrainerRoot, trust: trusted });
+        const check = await runCheckEnv(process.execPath, {
+            env: fakeEnv(),
+            trainerRoot: fakeTrainerRoot,
+            trust: trusted,
+        });
         expect(check.ok).toBe(false);
         expect(check.problems[0]?.message).toMatch(/bad option: -[A-Za-z]/);
     });
@@ -107,7 +180,12 @@ describe('runCheckEnv (real processes)', () => {
     it('a setting holding shell syntax is run as one literal program name: nothing else runs', async () => {
         const tmp = tempDir();
         try {
-            const check = await runCheckEnv('python3; touch pwned', { env: fakeEnv(), trainerRoot: fakeTrainerRoot, cwd: tmp.dir, trust: trusted });
+            const check = await runCheckEnv('python3; touch pwned', {
+                env: fakeEnv(),
+                trainerRoot: fakeTrainerRoot,
+                cwd: tmp.dir,
+                trust: trusted,
+            });
             expect(check.problems[0]?.message).toContain('No Python interpreter at "python3; touch pwned"');
             expect(readdirSync(tmp.dir)).toEqual([]);
         } finally {
@@ -116,6 +194,8 @@ describe('runCheckEnv (real processes)', () => {
     });
 
     it('is refused in an untrusted workspace before anything is spawned', async () => {
-        await expect(runCheckEnv(path.resolve('does-not-matter'), { env: {}, trainerRoot: fakeTrainerRoot, trust: untrusted })).rejects.toBeInstanceOf(UntrustedWorkspaceError);
+        await expect(
+            runCheckEnv(path.resolve('does-not-matter'), { env: {}, trainerRoot: fakeTrainerRoot, trust: untrusted }),
+        ).rejects.toBeInstanceOf(UntrustedWorkspaceError);
     });
 });

@@ -6,7 +6,8 @@ import { FileTail } from '../../client/src/runs/file-tail.js';
 import { RunProgress, formatDuration, statusText } from '../../client/src/training/run-progress.js';
 import { tempDir } from './helpers.js';
 
-const line = (step: number, time: number, reward = step / 10): string => JSON.stringify({ step, time, reward_mean: reward }) + '\n';
+const line = (step: number, time: number, reward = step / 10): string =>
+    JSON.stringify({ step, time, reward_mean: reward }) + '\n';
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
@@ -30,7 +31,8 @@ describe('RunProgress', () => {
     it('keeps the ETA steady through a few slow steps, as during a window reload (first-hour bug B14)', () => {
         const { file, tail, progress } = setup(100);
         // 20 steps of 2 s, three of them 20 s (the machine busy): the old mean gave (17 × 2 + 3 × 20) / 20 = 4.7 s a step.
-        let time = 0, text = '';
+        let time = 0,
+            text = '';
         for (let step = 1; step <= 21; step++) {
             text += line(step, time);
             time += [8, 12, 16].includes(step) ? 20 : 2;
@@ -92,9 +94,13 @@ describe('RunProgress', () => {
 
 describe('status text', () => {
     it('shows name, step/total, reward and ETA; plain text only', () => {
-        expect(statusText('lazy-team', { step: 12, total: 200, rewardMean: 0.53125, etaSeconds: 250 })).toBe('$(sync~spin) MAS lazy-team 12/200 · R 0.531 · ETA 4m 10s');
+        expect(statusText('lazy-team', { step: 12, total: 200, rewardMean: 0.53125, etaSeconds: 250 })).toBe(
+            '$(sync~spin) MAS lazy-team 12/200 · R 0.531 · ETA 4m 10s',
+        );
         expect(statusText('lazy-team', undefined)).toBe('$(sync~spin) MAS lazy-team: starting');
-        expect(statusText('$(bug) x', { step: 1, total: undefined, rewardMean: undefined, etaSeconds: undefined })).toBe('$(sync~spin) MAS _bug_x 1/?');
+        expect(
+            statusText('$(bug) x', { step: 1, total: undefined, rewardMean: undefined, etaSeconds: undefined }),
+        ).toBe('$(sync~spin) MAS _bug_x 1/?');
         expect(formatDuration(3 * 3600 + 5 * 60)).toBe('3h 05m');
         expect(formatDuration(42)).toBe('42s');
     });

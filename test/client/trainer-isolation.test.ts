@@ -27,29 +27,36 @@ function plantShadows(folder: string, markers: string): void {
 }
 
 describe('the trainer cannot be shadowed', () => {
-    it.skipIf(!existsSync(venvPython))('a workspace mas_trainer/ or argparse.py (or one in the run directory, or on PYTHONPATH) is not imported; the real trainer runs', async () => {
-        const tmp = tempDir('mas-shadow-');
-        cleanups.push(tmp.cleanup);
-        const markers = path.join(tmp.dir, 'markers');
-        mkdirSync(markers);
-        const workspace = path.join(tmp.dir, 'workspace');
-        const runDir = createRunDir(path.join(workspace, 'runs'), 'w', new Date(2026, 11, 7, 20, 0, 0));
-        // The workspace was the start's working directory and the run directory's grandparent the resume's; the run
-        // directory is the working directory now. All three hold the shadows, and the environment points at one.
-        plantShadows(workspace, markers);
-        plantShadows(runDir, markers);
-        // A spec the real trainer rejects with its own message (exit 3) once argparse and mas_trainer are its own.
-        const specFile = writeSpec(runDir, { version: 999 });
-        for (const resume of [false, true]) {
-            const args = trainerRunArgs({ specFile, runDir, trainerRoot: realTrainerRoot, resume });
-            const env = { ...trainerEnv(process.env), PYTHONPATH: workspace };
-            const session = await TrainerAttachment.launch({ python: venvPython, args, runDir, env, trust: trusted }, { pollMs: 50 });
-            cleanups.push(() => session.dispose());
-            const outcome = await nextEvent(session.onEnd.on.bind(session.onEnd));
-            expect(outcome.message).toContain('exited with code 3');
-            const log = readFileSync(path.join(runDir, LAUNCH_FILES.processLog), 'utf8');
-            expect(log).toContain('run spec version 999 is not supported');
-        }
-        expect(readdirSync(markers)).toEqual([]);
-    }, 60_000);
+    it.skipIf(!existsSync(venvPython))(
+        'a workspace mas_trainer/ or argparse.py (or one in the run directory, or on PYTHONPATH) is not imported; the real trainer runs',
+        async () => {
+            const tmp = tempDir('mas-shadow-');
+            cleanups.push(tmp.cleanup);
+            const markers = path.join(tmp.dir, 'markers');
+            mkdirSync(markers);
+            const workspace = path.join(tmp.dir, 'workspace');
+            const runDir = createRunDir(path.join(workspace, 'runs'), 'w', new Date(2026, 11, 7, 20, 0, 0));
+            // The workspace was the start's working directory and the run directory's grandparent the resume's; the run
+            // directory is the working directory now. All three hold the shadows, and the environment points at one.
+            plantShadows(workspace, markers);
+            plantShadows(runDir, markers);
+            // A spec the real trainer rejects with its own message (exit 3) once argparse and mas_trainer are its own.
+            const specFile = writeSpec(runDir, { version: 999 });
+            for (const resume of [false, true]) {
+                const args = trainerRunArgs({ specFile, runDir, trainerRoot: realTrainerRoot, resume });
+                const env = { ...trainerEnv(process.env), PYTHONPATH: workspace };
+                const session = await TrainerAttachment.launch(
+                    { python: venvPython, args, runDir, env, trust: trusted },
+                    { pollMs: 50 },
+                );
+                cleanups.push(() => session.dispose());
+                const outcome = await nextEvent(session.onEnd.on.bind(session.onEnd));
+                expect(outcome.message).toContain('exited with code 3');
+                const log = readFileSync(path.join(runDir, LAUNCH_FILES.processLog), 'utf8');
+                expect(log).toContain('run spec version 999 is not supported');
+            }
+            expect(readdirSync(markers)).toEqual([]);
+        },
+        60_000,
+    );
 });

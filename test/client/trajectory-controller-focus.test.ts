@@ -11,32 +11,44 @@ const RUN = resolve('test/fixtures/runs/lazy-team-3steps');
 describe('TrajectoryController and the debugger', () => {
     it('re-sends where the debugger stopped after the view reports ready', async () => {
         const posted: TrajectoryToView[] = [];
-        const controller = new TrajectoryController({ reader: new RunDirService(), root: RUN, post: m => posted.push(m) });
+        const controller = new TrajectoryController({
+            reader: new RunDirService(),
+            root: RUN,
+            post: (m) => posted.push(m),
+        });
         await controller.follow(2, 5, 1, true); // posted while the view is loading: dropped by the panel host
         posted.length = 0;
         await controller.handle({ type: 'ready' });
-        expect(posted.map(m => m.type)).toEqual(['trajectory/run', 'trajectory/focus']);
+        expect(posted.map((m) => m.type)).toEqual(['trajectory/run', 'trajectory/focus']);
         expect(posted[1]).toEqual({ type: 'trajectory/focus', step: 2, rollout: 5, turn: 1, debugging: true });
     });
 
     it('sends no debugger position after ready when no debug session moved the view', async () => {
         const posted: TrajectoryToView[] = [];
-        const controller = new TrajectoryController({ reader: new RunDirService(), root: RUN, post: m => posted.push(m) });
+        const controller = new TrajectoryController({
+            reader: new RunDirService(),
+            root: RUN,
+            post: (m) => posted.push(m),
+        });
         await controller.follow(1, 0, 0, false);
         posted.length = 0;
         await controller.handle({ type: 'ready' });
-        expect(posted.map(m => m.type)).toEqual(['trajectory/run']);
+        expect(posted.map((m) => m.type)).toEqual(['trajectory/run']);
     });
 
     it('says the debugger is gone when its session ends, at the same turn (first-hour bug B13)', async () => {
         const posted: TrajectoryToView[] = [];
-        const controller = new TrajectoryController({ reader: new RunDirService(), root: RUN, post: m => posted.push(m) });
+        const controller = new TrajectoryController({
+            reader: new RunDirService(),
+            root: RUN,
+            post: (m) => posted.push(m),
+        });
         await controller.follow(2, 5, 1, true);
         controller.debugEnded();
         expect(posted.at(-1)).toEqual({ type: 'trajectory/focus', step: 2, rollout: 5, turn: 1, debugging: false });
         posted.length = 0;
         controller.debugEnded(); // nothing more to say
         await controller.handle({ type: 'ready' }); // and a reloaded view is not told a debugger is there
-        expect(posted.map(m => m.type)).toEqual(['trajectory/run']);
+        expect(posted.map((m) => m.type)).toEqual(['trajectory/run']);
     });
 });

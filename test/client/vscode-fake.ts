@@ -5,7 +5,10 @@ import * as path from 'node:path';
 type Listener = (...args: unknown[]) => void;
 
 export class Uri {
-    private constructor(readonly scheme: string, readonly fsPath: string) {}
+    private constructor(
+        readonly scheme: string,
+        readonly fsPath: string,
+    ) {}
     static file(p: string): Uri {
         return new Uri('file', p);
     }
@@ -26,14 +29,23 @@ export class Uri {
 }
 
 export class Range {
-    constructor(readonly startLine: number, readonly startCharacter: number, readonly endLine: number, readonly endCharacter: number) {}
+    constructor(
+        readonly startLine: number,
+        readonly startCharacter: number,
+        readonly endLine: number,
+        readonly endCharacter: number,
+    ) {}
 }
 
 export const ProgressLocation = { Notification: 15 };
 export const StatusBarAlignment = { Left: 1, Right: 2 };
 export const ConfigurationTarget = { Global: 1 };
 
-export interface Message { level: 'info' | 'warning' | 'error'; text: string; actions: string[] }
+export interface Message {
+    level: 'info' | 'warning' | 'error';
+    text: string;
+    actions: string[];
+}
 
 export function createVscodeFake() {
     const messages: Message[] = [];
@@ -50,12 +62,14 @@ export function createVscodeFake() {
         /** Answers the next message: the action to pick (or undefined). */
         answer: (_m: Message): string | undefined | Promise<string | undefined> => undefined,
     };
-    const show = (level: Message['level']) => (text: string, ...actions: string[]): Promise<string | undefined> => {
-        const message = { level, text, actions };
-        messages.push(message);
-        messageListeners.splice(0).forEach((l) => l(message));
-        return Promise.resolve(state.answer(message));
-    };
+    const show =
+        (level: Message['level']) =>
+        (text: string, ...actions: string[]): Promise<string | undefined> => {
+            const message = { level, text, actions };
+            messages.push(message);
+            messageListeners.splice(0).forEach((l) => l(message));
+            return Promise.resolve(state.answer(message));
+        };
     const channel = (name: string) => ({
         name,
         info: (l: string) => logs.push(`[info] ${l}`),
@@ -68,17 +82,40 @@ export function createVscodeFake() {
     const event = () => (_l: Listener) => ({ dispose: () => undefined });
 
     const vscode = {
-        Uri, Range, ProgressLocation, StatusBarAlignment, ConfigurationTarget,
+        Uri,
+        Range,
+        ProgressLocation,
+        StatusBarAlignment,
+        ConfigurationTarget,
         window: {
             activeTextEditor: undefined as unknown,
             createOutputChannel: channel,
             createStatusBarItem: () => {
                 // Like VS Code's, assigning a command object other than the current one re-registers it (counted).
                 let command: unknown;
-                const item = { text: '', tooltip: '', name: '', commandChanges: 0, visible: false,
-                    get command() { return command; },
-                    set command(value: unknown) { if (value !== command) item.commandChanges++; command = value; },
-                    show() { item.visible = true; }, hide() { item.visible = false; }, dispose() { item.visible = false; } };
+                const item = {
+                    text: '',
+                    tooltip: '',
+                    name: '',
+                    commandChanges: 0,
+                    visible: false,
+                    get command() {
+                        return command;
+                    },
+                    set command(value: unknown) {
+                        if (value !== command) item.commandChanges++;
+                        command = value;
+                    },
+                    show() {
+                        item.visible = true;
+                    },
+                    hide() {
+                        item.visible = false;
+                    },
+                    dispose() {
+                        item.visible = false;
+                    },
+                };
                 statusItems.push(item);
                 return item;
             },
@@ -89,16 +126,25 @@ export function createVscodeFake() {
                 task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: event() }),
             showQuickPick: async () => undefined,
             showOpenDialog: async () => undefined,
-            showTextDocument: async (uri: Uri, options?: { selection?: Range }) => { shownDocuments.push({ uri, selection: options?.selection }); },
+            showTextDocument: async (uri: Uri, options?: { selection?: Range }) => {
+                shownDocuments.push({ uri, selection: options?.selection });
+            },
         },
         workspace: {
-            get isTrusted() { return state.isTrusted; },
-            get workspaceFolders() { return state.workspaceFolders; },
-            getWorkspaceFolder: (uri: Uri) => state.workspaceFolders.find((f) => uri.fsPath.startsWith(f.uri.fsPath + path.sep)),
+            get isTrusted() {
+                return state.isTrusted;
+            },
+            get workspaceFolders() {
+                return state.workspaceFolders;
+            },
+            getWorkspaceFolder: (uri: Uri) =>
+                state.workspaceFolders.find((f) => uri.fsPath.startsWith(f.uri.fsPath + path.sep)),
             openTextDocument: async (uri: Uri) => ({ uri, languageId: 'mas', isDirty: false, save: async () => true }),
             getConfiguration: () => ({
                 inspect: (key: string) => ({ globalValue: settings.get(key) }),
-                update: async (key: string, value: unknown) => { settings.set(key, value); },
+                update: async (key: string, value: unknown) => {
+                    settings.set(key, value);
+                },
             }),
             onDidChangeConfiguration: event(),
             onDidGrantWorkspaceTrust: event(),

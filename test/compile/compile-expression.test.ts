@@ -16,7 +16,7 @@ model m { from: hf "x" }
 role R
 agent a: R { model: m }
 rubric r { criterion c weight 1: ${source} }`);
-    expect(document.parseResult.parserErrors.map(e => e.message)).toEqual([]);
+    expect(document.parseResult.parserErrors.map((e) => e.message)).toEqual([]);
     const rubric = document.parseResult.value.elements.find(isRubric)!;
     return compileExpression(rubric.criteria[0]!.expression);
 }
@@ -31,7 +31,15 @@ describe('expression compilation', () => {
                 op: 'and',
                 left: {
                     op: '>=',
-                    left: { op: '-', left: { op: '+', left: num(1), right: { op: '%', left: { op: '*', left: num(2), right: num(3) }, right: num(4) } }, right: { op: 'neg', arg: num(5) } },
+                    left: {
+                        op: '-',
+                        left: {
+                            op: '+',
+                            left: num(1),
+                            right: { op: '%', left: { op: '*', left: num(2), right: num(3) }, right: num(4) },
+                        },
+                        right: { op: 'neg', arg: num(5) },
+                    },
                     right: num(0),
                 },
                 right: { op: 'not', arg: { op: 'bool', value: true } },
@@ -44,7 +52,15 @@ describe('expression compilation', () => {
         const bool = (value: boolean): Expr => ({ op: 'bool', value });
         expect(await criterion('8 / 4 / 2 - 1 - 1 == 0')).toEqual({
             op: '==',
-            left: { op: '-', left: { op: '-', left: { op: '/', left: { op: '/', left: num(8), right: num(4) }, right: num(2) }, right: num(1) }, right: num(1) },
+            left: {
+                op: '-',
+                left: {
+                    op: '-',
+                    left: { op: '/', left: { op: '/', left: num(8), right: num(4) }, right: num(2) },
+                    right: num(1),
+                },
+                right: num(1),
+            },
             right: num(0),
         });
         expect(await criterion('true or false or not 1 < 2 and true and false')).toEqual({
@@ -52,7 +68,11 @@ describe('expression compilation', () => {
             left: { op: 'or', left: bool(true), right: bool(false) },
             right: {
                 op: 'and',
-                left: { op: 'and', left: { op: 'not', arg: { op: '<', left: num(1), right: num(2) } }, right: bool(true) },
+                left: {
+                    op: 'and',
+                    left: { op: 'not', arg: { op: '<', left: num(1), right: num(2) } },
+                    right: bool(true),
+                },
                 right: bool(false),
             },
         });
@@ -64,24 +84,49 @@ describe('expression compilation', () => {
     });
 
     it('compiles references, context names, calls and regex flags', async () => {
-        expect(await criterion('count(lower(output), /a.b/ims) > length(task.s) or agent == "a" or turn != task.n or a.output contains trim(string(1))')).toEqual({
+        expect(
+            await criterion(
+                'count(lower(output), /a.b/ims) > length(task.s) or agent == "a" or turn != task.n or a.output contains trim(string(1))',
+            ),
+        ).toEqual({
             op: 'or',
             left: {
                 op: 'or',
                 left: {
                     op: 'or',
-                    left: { op: '>', left: { op: 'call', fn: 'count', args: [{ op: 'call', fn: 'lower', args: [{ op: 'ctx', name: 'output' }] }, { op: 'regex', source: 'a.b', flags: 'ims' }] }, right: { op: 'call', fn: 'length', args: [{ op: 'task', field: 's' }] } },
+                    left: {
+                        op: '>',
+                        left: {
+                            op: 'call',
+                            fn: 'count',
+                            args: [
+                                { op: 'call', fn: 'lower', args: [{ op: 'ctx', name: 'output' }] },
+                                { op: 'regex', source: 'a.b', flags: 'ims' },
+                            ],
+                        },
+                        right: { op: 'call', fn: 'length', args: [{ op: 'task', field: 's' }] },
+                    },
                     right: { op: '==', left: { op: 'ctx', name: 'agent' }, right: { op: 'str', value: 'a' } },
                 },
                 right: { op: '!=', left: { op: 'ctx', name: 'turn' }, right: { op: 'task', field: 'n' } },
             },
-            right: { op: 'contains', left: { op: 'output', agent: 'a' }, right: { op: 'call', fn: 'trim', args: [{ op: 'call', fn: 'string', args: [num(1)] }] } },
+            right: {
+                op: 'contains',
+                left: { op: 'output', agent: 'a' },
+                right: { op: 'call', fn: 'trim', args: [{ op: 'call', fn: 'string', args: [num(1)] }] },
+            },
         });
     });
 
     it('keeps a regex that contains slashes and escapes, and unescapes strings', async () => {
-        expect(await criterion('a.output matches /\\/\\d+\\//')).toEqual({ op: 'matches', left: { op: 'output', agent: 'a' }, right: { op: 'regex', source: '\\/\\d+\\/', flags: '' } });
-        expect(await criterion('a.output == "say \\"hi\\"\\n"')).toMatchObject({ right: { op: 'str', value: 'say "hi"\n' } });
+        expect(await criterion('a.output matches /\\/\\d+\\//')).toEqual({
+            op: 'matches',
+            left: { op: 'output', agent: 'a' },
+            right: { op: 'regex', source: '\\/\\d+\\/', flags: '' },
+        });
+        expect(await criterion('a.output == "say \\"hi\\"\\n"')).toMatchObject({
+            right: { op: 'str', value: 'say "hi"\n' },
+        });
         expect(splitRegexLiteral('/a\\/b/i')).toEqual({ source: 'a\\/b', flags: 'i' });
     });
 

@@ -27,21 +27,41 @@ describe('compiler', () => {
         expect(spec.workflow).toBe('MathTeam');
         expect(spec.source.file).toBe(resolve(INPUTS, 'math-team.mas'));
         expect(spec.source.sha256).toMatch(/^[0-9a-f]{64}$/);
-        expect(spec.datasets).toEqual([{
-            name: 'arith', path: resolve(INPUTS, 'data/arith.jsonl'), declared_path: 'data/arith.jsonl',
-            fields: [{ name: 'question', type: 'string' }, { name: 'answer', type: 'number' }],
-        }]);
-        expect(spec.models).toEqual([{
-            name: 'base', source: { kind: 'hf', id: 'Qwen/Qwen2.5-0.5B-Instruct' },
-            adapter: { kind: 'lora', rank: 16, alpha: 32, dropout: 0 },
-        }]);
-        expect(spec.agents.map(a => a.name)).toEqual(['planner', 'solver', 'verifier']);
+        expect(spec.datasets).toEqual([
+            {
+                name: 'arith',
+                path: resolve(INPUTS, 'data/arith.jsonl'),
+                declared_path: 'data/arith.jsonl',
+                fields: [
+                    { name: 'question', type: 'string' },
+                    { name: 'answer', type: 'number' },
+                ],
+            },
+        ]);
+        expect(spec.models).toEqual([
+            {
+                name: 'base',
+                source: { kind: 'hf', id: 'Qwen/Qwen2.5-0.5B-Instruct' },
+                adapter: { kind: 'lora', rank: 16, alpha: 32, dropout: 0 },
+            },
+        ]);
+        expect(spec.agents.map((a) => a.name)).toEqual(['planner', 'solver', 'verifier']);
         const [planner, solver, verifier] = spec.agents;
-        expect(planner).toMatchObject({ role: 'Planner', model: 'base', sharing: 'shared', max_tokens: 128, temperature: 0.8, stop: null, null_behaviour: { kind: 'empty' } });
+        expect(planner).toMatchObject({
+            role: 'Planner',
+            model: 'base',
+            sharing: 'shared',
+            max_tokens: 128,
+            temperature: 0.8,
+            stop: null,
+            null_behaviour: { kind: 'empty' },
+        });
         expect(solver!.temperature).toBe(0.5);
         expect(solver!.max_tokens).toBe(64);
         expect(solver!.prompt).toEqual([
-            { ref: { op: 'task', field: 'question' } }, { text: '\nPlan: ' }, { ref: { op: 'output', agent: 'planner' } },
+            { ref: { op: 'task', field: 'question' } },
+            { text: '\nPlan: ' },
+            { ref: { op: 'output', agent: 'planner' } },
         ]);
         expect(verifier).toMatchObject({ sharing: 'adapter', null_behaviour: { kind: 'text', text: 'ACCEPT' } });
         expect(spec.roles[0]).toEqual({ name: 'Planner', description: 'Breaks the problem into steps' });
@@ -49,41 +69,93 @@ describe('compiler', () => {
 
     it('compiles edges, conditions and criteria to expression trees', async () => {
         const spec = await compiled(join(INPUTS, 'math-team.mas'));
-        expect(spec.graph.edges.map(e => `${e.from}->${e.to}:${e.max}`)).toEqual([
-            'start->planner:null', 'planner->solver:null', 'solver->verifier:null', 'verifier->solver:2', 'verifier->end:null', 'verifier->end:null',
+        expect(spec.graph.edges.map((e) => `${e.from}->${e.to}:${e.max}`)).toEqual([
+            'start->planner:null',
+            'planner->solver:null',
+            'solver->verifier:null',
+            'verifier->solver:2',
+            'verifier->end:null',
+            'verifier->end:null',
         ]);
-        expect(spec.graph.edges[3]!.condition).toEqual({ op: 'contains', left: { op: 'output', agent: 'verifier' }, right: { op: 'str', value: 'REVISE' } });
+        expect(spec.graph.edges[3]!.condition).toEqual({
+            op: 'contains',
+            left: { op: 'output', agent: 'verifier' },
+            right: { op: 'str', value: 'REVISE' },
+        });
         expect(spec.graph.edges[4]!.condition).toMatchObject({ op: 'not', arg: { op: 'contains' } });
         expect(spec.graph.edges[5]!.condition).toBeNull();
         const [answer, format, brevity] = spec.rubrics[0]!.criteria;
         expect(answer).toEqual({
-            name: 'answer', weight: 0.7, expr: {
+            name: 'answer',
+            weight: 0.7,
+            expr: {
                 op: '==',
-                left: { op: 'call', fn: 'number', args: [{ op: 'call', fn: 'extract', args: [
-                    { op: 'output', agent: 'solver' }, { op: 'regex', source: '\\\\boxed\\{(-?\\d+)\\}', flags: '' }] }] },
+                left: {
+                    op: 'call',
+                    fn: 'number',
+                    args: [
+                        {
+                            op: 'call',
+                            fn: 'extract',
+                            args: [
+                                { op: 'output', agent: 'solver' },
+                                { op: 'regex', source: '\\\\boxed\\{(-?\\d+)\\}', flags: '' },
+                            ],
+                        },
+                    ],
+                },
                 right: { op: 'task', field: 'answer' },
             },
         });
-        expect(format!.expr).toEqual({ op: 'matches', left: { op: 'output', agent: 'solver' }, right: { op: 'regex', source: '\\\\boxed\\{', flags: 'i' } });
-        expect(brevity!.expr).toMatchObject({ op: 'and', right: { op: '<', left: { op: 'neg', arg: { op: 'num', value: 1 } } } });
+        expect(format!.expr).toEqual({
+            op: 'matches',
+            left: { op: 'output', agent: 'solver' },
+            right: { op: 'regex', source: '\\\\boxed\\{', flags: 'i' },
+        });
+        expect(brevity!.expr).toMatchObject({
+            op: 'and',
+            right: { op: '<', left: { op: 'neg', arg: { op: 'num', value: 1 } } },
+        });
         expect(spec.reward).toEqual({ name: 'team', rubric: 'correctness', level: 'trajectory' });
     });
 
     it('fills the train block from the catalogue', async () => {
         const math = await compiled(join(INPUTS, 'math-team.mas'));
         expect(math.train).toEqual({
-            dataset: 'arith', algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.01 },
+            dataset: 'arith',
+            algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.01 },
             credit: { method: 'counterfactual', params: { fanout: [2, 2, 2], baseline: 'loo', normalize: 'siblings' } },
-            steps: 200, batch: 16, lr: 2e-5, seed: 7, device: 'auto', max_turns: 32, record_credit: 'none',
-            checkpoint_every: 50, critic: null,
+            steps: 200,
+            batch: 16,
+            lr: 2e-5,
+            seed: 7,
+            device: 'auto',
+            max_turns: 32,
+            record_credit: 'none',
+            checkpoint_every: 50,
+            critic: null,
         });
         const signal = await compiled(join(INPUTS, 'signal.mas'));
         expect(signal.train).toMatchObject({
-            algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.05 }, credit: { method: 'shapley', params: {} },
-            steps: 100, batch: 8, lr: 1e-4, seed: 0, device: 'cpu', record_credit: 'all',
+            algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.05 },
+            credit: { method: 'shapley', params: {} },
+            steps: 100,
+            batch: 8,
+            lr: 1e-4,
+            seed: 0,
+            device: 'cpu',
+            record_credit: 'all',
         });
-        expect(signal.models[0]).toEqual({ name: 'tiny', source: { kind: 'scratch', layers: 1, hidden: 32, heads: 4, context: 512, vocab: 'chars' }, adapter: null });
-        expect(signal.agents[1]).toMatchObject({ sharing: 'weights', temperature: 1, null_behaviour: { kind: 'skip' } });
+        expect(signal.models[0]).toEqual({
+            name: 'tiny',
+            source: { kind: 'scratch', layers: 1, hidden: 32, heads: 4, context: 512, vocab: 'chars' },
+            adapter: null,
+        });
+        expect(signal.agents[1]).toMatchObject({
+            sharing: 'weights',
+            temperature: 1,
+            null_behaviour: { kind: 'skip' },
+        });
         expect(signal.datasets[0]!.path).toBe(resolve(INPUTS, '../data/pairs.jsonl'));
         expect(signal.reward.level).toBe('agent');
     });
@@ -111,27 +183,32 @@ train { }`;
     });
 
     it('refuses a document with errors and returns its diagnostics', async () => {
-        const outcome = await compileFile(tempFile('broken.mas', 'workflow W\nagent a: Missing { }\ngraph { start -> a -> end }\n'));
+        const outcome = await compileFile(
+            tempFile('broken.mas', 'workflow W\nagent a: Missing { }\ngraph { start -> a -> end }\n'),
+        );
         expect(outcome.ok).toBe(false);
         if (outcome.ok || 'problem' in outcome) throw new Error('expected diagnostics');
         expect(outcome.diagnostics.length).toBeGreaterThan(0);
-        expect(outcome.diagnostics.every(d => d.severity === 'error')).toBe(true);
-        expect(outcome.diagnostics.some(d => d.code === 'linking-error' && d.message.includes('Missing'))).toBe(true);
+        expect(outcome.diagnostics.every((d) => d.severity === 'error')).toBe(true);
+        expect(outcome.diagnostics.some((d) => d.code === 'linking-error' && d.message.includes('Missing'))).toBe(true);
     });
 
     it('refuses a workflow without the declarations a run needs, saying what to add', async () => {
         const outcome = await compileFile(tempFile('empty.mas', 'workflow Empty\nrole R\n'));
         if (outcome.ok || 'problem' in outcome) throw new Error('expected diagnostics');
-        const messages = outcome.diagnostics.map(d => d.message).join('\n');
+        const messages = outcome.diagnostics.map((d) => d.message).join('\n');
         // The validator reports what is missing before the compiler runs; one diagnostic names every gap.
-        expect(outcome.diagnostics.map(d => d.code)).toEqual(['incomplete-workflow']);
+        expect(outcome.diagnostics.map((d) => d.code)).toEqual(['incomplete-workflow']);
         expect(messages).toContain('a `train { ... }` block');
         expect(messages).toContain('a `reward <name>');
         expect(messages).toContain('a `graph { start -> ... -> end }` block');
     });
 
     it('asks which data set to train on when several are declared', async () => {
-        const outcome = await compileFile(tempFile('two.mas', `dataset a from "a.jsonl" { q: string }
+        const outcome = await compileFile(
+            tempFile(
+                'two.mas',
+                `dataset a from "a.jsonl" { q: string }
 dataset b from "b.jsonl" { q: string }
 model m { from: hf "x" }
 role R
@@ -139,9 +216,11 @@ agent x: R { model: m prompt: "hi" }
 graph { start -> x -> end }
 rubric r { criterion c weight 1: x.output contains "y" }
 reward w: r per turn
-train { }`));
+train { }`,
+            ),
+        );
         if (outcome.ok || 'problem' in outcome) throw new Error('expected diagnostics');
-        expect(outcome.diagnostics.map(d => d.code)).toEqual(['ambiguous-dataset']);
+        expect(outcome.diagnostics.map((d) => d.code)).toEqual(['ambiguous-dataset']);
         expect(outcome.diagnostics[0]!.message).toContain('dataset: <name>');
     });
 
@@ -156,16 +235,25 @@ graph { ${graph} }
 rubric r { criterion c weight 1: b.output contains "y" }
 reward w: r per turn
 train { credit: difference  critic: judge }`;
-        const chained = await compileFile(tempFile('chain.mas', body('start -> a -> b -> end when b.output contains "x" max 2')));
+        const chained = await compileFile(
+            tempFile('chain.mas', body('start -> a -> b -> end when b.output contains "x" max 2')),
+        );
         if (chained.ok || 'problem' in chained) throw new Error('expected diagnostics');
-        expect(chained.diagnostics.map(d => d.code)).toEqual(['condition-on-chain']);
+        expect(chained.diagnostics.map((d) => d.code)).toEqual(['condition-on-chain']);
         expect(chained.diagnostics[0]!.range.start.line).toBe(6);
 
-        const spec = await compiled(tempFile('split.mas', body('start -> a -> b\n b -> end when b.output contains "x"\n b -> a max 2')));
+        const spec = await compiled(
+            tempFile('split.mas', body('start -> a -> b\n b -> end when b.output contains "x"\n b -> a max 2')),
+        );
         expect(spec.train.critic).toBe('judge');
         expect(spec.train.credit).toEqual({ method: 'difference', params: { normalize: 'none' } });
         expect(spec.models[1]).toEqual({ name: 'judge', source: { kind: 'hf', id: 'y' }, adapter: null });
-        expect(spec.graph.edges.map(e => [e.to, e.max, e.condition?.op ?? null])).toEqual([['a', null, null], ['b', null, null], ['end', null, 'contains'], ['a', 2, null]]);
+        expect(spec.graph.edges.map((e) => [e.to, e.max, e.condition?.op ?? null])).toEqual([
+            ['a', null, null],
+            ['b', null, null],
+            ['end', null, 'contains'],
+            ['a', 2, null],
+        ]);
     });
 
     it('reports a missing file as a problem, not an exception', async () => {

@@ -15,11 +15,23 @@ describe('graph model', () => {
     it('describes agents with role, model, sharing and adapter, in graph order', async () => {
         const model = await graphOf(join(import.meta.dirname, 'inputs/math-team.mas'));
         expect(model.workflow).toBe('MathTeam');
-        expect(model.nodes.map(n => n.id)).toEqual(['start', 'agent:planner', 'agent:solver', 'agent:verifier', 'end']);
-        const verifier = model.nodes.find(n => n.id === 'agent:verifier') as AgentNode;
+        expect(model.nodes.map((n) => n.id)).toEqual([
+            'start',
+            'agent:planner',
+            'agent:solver',
+            'agent:verifier',
+            'end',
+        ]);
+        const verifier = model.nodes.find((n) => n.id === 'agent:verifier') as AgentNode;
         expect(verifier).toMatchObject({
-            label: 'verifier', role: 'Verifier', roleDescription: 'Accepts the solution or asks for a revision', model: 'base',
-            modelSource: 'Qwen/Qwen2.5-0.5B-Instruct', sharing: 'adapter', adapter: 'lora(rank 16)', reachable: true,
+            label: 'verifier',
+            role: 'Verifier',
+            roleDescription: 'Accepts the solution or asks for a revision',
+            model: 'base',
+            modelSource: 'Qwen/Qwen2.5-0.5B-Instruct',
+            sharing: 'adapter',
+            adapter: 'lora(rank 16)',
+            reachable: true,
         });
         expect(verifier.source!.uri).toMatch(/math-team\.mas$/);
         expect(verifier.source!.range.start.line).toBe(12);
@@ -28,10 +40,14 @@ describe('graph model', () => {
 
     it('gives edges stable ids, their condition text, bound and cycle membership', async () => {
         const model = await graphOf(join(import.meta.dirname, 'inputs/math-team.mas'));
-        const loop = model.edges.find(e => e.id === 'edge:agent:verifier->agent:solver#0')!;
+        const loop = model.edges.find((e) => e.id === 'edge:agent:verifier->agent:solver#0')!;
         expect(loop).toMatchObject({ condition: 'verifier.output contains "REVISE"', max: 2, inCycle: true });
         expect(loop.source!.range.start).toEqual({ line: 16, character: 2 });
-        expect(model.edges.find(e => e.id === 'edge:start->agent:planner#0')).toMatchObject({ condition: null, max: null, inCycle: false });
+        expect(model.edges.find((e) => e.id === 'edge:start->agent:planner#0')).toMatchObject({
+            condition: null,
+            max: null,
+            inCycle: false,
+        });
     });
 
     it('numbers repeated edges, marks unreachable agents and attaches diagnostics to what they touch', async () => {
@@ -51,17 +67,33 @@ graph {
         });
         const model = await graphOf(join(dir, 'g.mas'));
         expect(model.workflow).toBe('g');
-        expect(model.edges.map(e => e.id)).toContain('edge:agent:a->agent:b#1');
-        expect((model.nodes.find(n => n.id === 'agent:lost') as AgentNode).reachable).toBe(false);
-        const ghost = model.markers.find(m => m.diagnostic.message.includes('Ghost'));
+        expect(model.edges.map((e) => e.id)).toContain('edge:agent:a->agent:b#1');
+        expect((model.nodes.find((n) => n.id === 'agent:lost') as AgentNode).reachable).toBe(false);
+        const ghost = model.markers.find((m) => m.diagnostic.message.includes('Ghost'));
         expect(ghost).toMatchObject({ target: 'agent:odd', diagnostic: { severity: 'error', code: 'linking-error' } });
     });
 
     it('escapes quotes, backslashes and line breaks in DOT', () => {
         const dot = graphToDot({
-            version: 1, workflow: 'W "x"', uri: 'file:///w.mas', markers: [],
-            nodes: [{ id: 'start', kind: 'start', label: 'start' }, { id: 'end', kind: 'end', label: 'end' }],
-            edges: [{ id: 'edge:start->end#0', from: 'start', to: 'end', condition: 'output matches /a\\d/\nx', max: null, inCycle: false, source: null }],
+            version: 1,
+            workflow: 'W "x"',
+            uri: 'file:///w.mas',
+            markers: [],
+            nodes: [
+                { id: 'start', kind: 'start', label: 'start' },
+                { id: 'end', kind: 'end', label: 'end' },
+            ],
+            edges: [
+                {
+                    id: 'edge:start->end#0',
+                    from: 'start',
+                    to: 'end',
+                    condition: 'output matches /a\\d/\nx',
+                    max: null,
+                    inCycle: false,
+                    source: null,
+                },
+            ],
         });
         expect(dot).toContain('digraph "W \\"x\\"" {');
         expect(dot).toContain('"start" -> "end" [label="output matches /a\\\\d/\\nx"];');

@@ -12,20 +12,33 @@ const EXTREME_LIMIT_MILLIS = 60_000;
  * 1 MB lines), one each; the rest are random mutants of random seeds. Everything is derived from
  * (runSeed, index), so any single job can be rebuilt from the printed seed.
  */
-export function buildJob(runSeed: number, index: number, seeds: Seed[], vocabulary: readonly string[]): PooledJob & { origin: string } {
+export function buildJob(
+    runSeed: number,
+    index: number,
+    seeds: Seed[],
+    vocabulary: readonly string[],
+): PooledJob & { origin: string } {
     const prng = new Prng(mutantSeed(runSeed, index));
     const seed = prng.pick(seeds);
     if (index < EXTREME_INPUT_NAMES.length) {
         const kind = EXTREME_INPUT_NAMES[index]!;
         return {
-            index, name: `extreme-${kind}`, text: EXTREME_INPUTS[kind]!(seed.text), offsetSeed: prng.int(2 ** 31),
-            limitMillis: EXTREME_LIMIT_MILLIS, origin: `${kind} (seed ${seed.name})`,
+            index,
+            name: `extreme-${kind}`,
+            text: EXTREME_INPUTS[kind]!(seed.text),
+            offsetSeed: prng.int(2 ** 31),
+            limitMillis: EXTREME_LIMIT_MILLIS,
+            origin: `${kind} (seed ${seed.name})`,
         };
     }
     const { text, operations } = mutate(seed.text, prng, vocabulary);
     return {
-        index, name: `mutant-${index}`, text, offsetSeed: prng.int(2 ** 31),
-        limitMillis: MUTANT_LIMIT_MILLIS, origin: `${operations.join('+')} of ${seed.name}`,
+        index,
+        name: `mutant-${index}`,
+        text,
+        offsetSeed: prng.int(2 ** 31),
+        limitMillis: MUTANT_LIMIT_MILLIS,
+        origin: `${operations.join('+')} of ${seed.name}`,
     };
 }
 

@@ -24,16 +24,24 @@ async function bundleWorker(): Promise<string> {
     const outfile = join(mkdtempSync(join(tmpdir(), 'mas-fuzz-')), 'fuzz-worker.mjs');
     await build({
         entryPoints: [join(import.meta.dirname, 'fuzz-worker.ts')],
-        bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning',
-        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        outfile,
+        logLevel: 'warning',
+        banner: {
+            js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        },
     });
     return outfile;
 }
 
 function describeFailure(outcome: JobOutcome): string | undefined {
     switch (outcome.kind) {
-        case 'hang': return `hang: no answer within ${outcome.limitMillis} ms`;
-        case 'crash': return `worker crash: ${outcome.error}`;
+        case 'hang':
+            return `hang: no answer within ${outcome.limitMillis} ms`;
+        case 'crash':
+            return `worker crash: ${outcome.error}`;
         case 'answered':
             if (outcome.result.error) {
                 return `exception: ${outcome.result.error}`;
@@ -56,7 +64,7 @@ describe('mutation fuzzing', () => {
         const seeds = loadSeeds(repoRoot);
         const vocabulary = corpusVocabulary(seeds);
         const indices = onlyIndices ?? Array.from({ length: mutantCount }, (_, i) => i);
-        const jobs = indices.map(index => buildJob(runSeed, index, seeds, vocabulary));
+        const jobs = indices.map((index) => buildJob(runSeed, index, seeds, vocabulary));
         const workerFile = await bundleWorker();
         const failures: string[] = [];
         const slowest = { millis: 0, name: '' };
@@ -68,12 +76,16 @@ describe('mutation fuzzing', () => {
             const failure = describeFailure(outcome);
             if (failure) {
                 const file = saveRegression(job, failure);
-                failures.push(`job ${job.index} (${jobs.find(j => j.index === job.index)?.origin}): ${failure.slice(0, 600)} -> ${file}`);
+                failures.push(
+                    `job ${job.index} (${jobs.find((j) => j.index === job.index)?.origin}): ${failure.slice(0, 600)} -> ${file}`,
+                );
             }
         });
         const seconds = (performance.now() - started) / 1000;
-        console.log(`fuzz: ${jobs.length} documents from ${seeds.length} seeds in ${seconds.toFixed(1)} s `
-            + `on ${workerCount} workers; ${failures.length} failures; slowest ${slowest.name} ${slowest.millis.toFixed(0)} ms`);
+        console.log(
+            `fuzz: ${jobs.length} documents from ${seeds.length} seeds in ${seconds.toFixed(1)} s ` +
+                `on ${workerCount} workers; ${failures.length} failures; slowest ${slowest.name} ${slowest.millis.toFixed(0)} ms`,
+        );
         for (const failure of failures.slice(0, 20)) {
             console.log(failure);
         }

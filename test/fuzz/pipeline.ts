@@ -14,25 +14,30 @@ export interface PipelineReport {
 }
 
 function lineLengths(text: string): number[] {
-    return text.split(/\r\n|\r|\n/).map(line => line.length);
+    return text.split(/\r\n|\r|\n/).map((line) => line.length);
 }
 
 function positionInside(position: Position, lengths: number[]): boolean {
-    return position.line >= 0 && position.line < lengths.length
-        && position.character >= 0 && position.character <= lengths[position.line]!;
+    return (
+        position.line >= 0 &&
+        position.line < lengths.length &&
+        position.character >= 0 &&
+        position.character <= lengths[position.line]!
+    );
 }
 
 function rangeProblem(range: Range, lengths: number[]): string | undefined {
     if (!positionInside(range.start, lengths) || !positionInside(range.end, lengths)) {
         return `range ${JSON.stringify(range)} is outside the document (${lengths.length} lines)`;
     }
-    const ordered = range.start.line < range.end.line
-        || (range.start.line === range.end.line && range.start.character <= range.end.character);
+    const ordered =
+        range.start.line < range.end.line ||
+        (range.start.line === range.end.line && range.start.character <= range.end.character);
     return ordered ? undefined : `range ${JSON.stringify(range)} ends before it starts`;
 }
 
 function diagnosticProblems(diagnostics: Diagnostic[], lengths: number[]): string[] {
-    return diagnostics.flatMap(diagnostic => {
+    return diagnostics.flatMap((diagnostic) => {
         const problem = rangeProblem(diagnostic.range, lengths);
         return problem ? [`diagnostic "${diagnostic.message}": ${problem}`] : [];
     });
@@ -44,7 +49,12 @@ function diagnosticProblems(diagnostics: Diagnostic[], lengths: number[]): strin
  * the caller; wrong answers are returned as problems. The document is removed afterwards so the
  * workspace does not grow.
  */
-export async function runPipeline(services: Services, text: string, name: string, offsetSeed: number): Promise<PipelineReport> {
+export async function runPipeline(
+    services: Services,
+    text: string,
+    name: string,
+    offsetSeed: number,
+): Promise<PipelineReport> {
     const { shared } = services;
     const uri = URI.parse(`file:///fuzz/${encodeURIComponent(name)}.mas`);
     const document: LangiumDocument = shared.workspace.LangiumDocumentFactory.fromString(text, uri);
@@ -73,11 +83,21 @@ async function queryProviders(services: Services, document: LangiumDocument, prn
     const whole = { start: { line: 0, character: 0 }, end: document.textDocument.positionAt(length) };
     await lsp.DocumentSymbolProvider?.getSymbols(document, { textDocument }, cancel);
     await lsp.SemanticTokenProvider?.semanticHighlight(document, { textDocument }, cancel);
-    await lsp.Formatter?.formatDocument(document, { textDocument, options: { tabSize: 2, insertSpaces: true } }, cancel);
+    await lsp.Formatter?.formatDocument(
+        document,
+        { textDocument, options: { tabSize: 2, insertSpaces: true } },
+        cancel,
+    );
     await lsp.FoldingRangeProvider?.getFoldingRanges(document, { textDocument }, cancel);
     await lsp.InlayHintProvider?.getInlayHints(document, { textDocument, range: whole }, cancel);
     await lsp.CodeLensProvider?.provideCodeLens(document, { textDocument }, cancel);
-    await lsp.CodeActionProvider?.getCodeActions(document, {
-        textDocument, range: whole, context: { diagnostics: document.diagnostics ?? [] },
-    }, cancel);
+    await lsp.CodeActionProvider?.getCodeActions(
+        document,
+        {
+            textDocument,
+            range: whole,
+            context: { diagnostics: document.diagnostics ?? [] },
+        },
+        cancel,
+    );
 }

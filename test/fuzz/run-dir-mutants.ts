@@ -17,7 +17,7 @@ export interface RunDirMutant {
 }
 
 export const MUTANT_KINDS = ['symlink', 'fifo', 'depth', 'nan', 'proto-key', 'huge-line'] as const;
-export type MutantKind = typeof MUTANT_KINDS[number];
+export type MutantKind = (typeof MUTANT_KINDS)[number];
 
 const STEPS = [1, 2, 3];
 const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'];
@@ -55,7 +55,8 @@ function symlinkMutant(root: string, prng: Prng): RunDirMutant {
     const target = prng.int(5) === 0 ? 'trajectories' : pickFile(prng);
     const at = path.join(root, target);
     const variant = prng.int(4);
-    if (variant === 0) { // a link out of the run directory to a copy of the same data
+    if (variant === 0) {
+        // a link out of the run directory to a copy of the same data
         renameSync(at, path.join(outside, path.basename(target)));
         rmSync(at, { recursive: true, force: true });
         symlinkSync(path.join(outside, path.basename(target)), at);
@@ -88,15 +89,20 @@ function depthMutant(root: string, prng: Prng): RunDirMutant {
     const depth = 1001 + prng.int(prng.int(2) === 0 ? 100 : 50_000);
     const bomb = nested(prng, depth);
     // Into a field the reader skips (task / criteria / a metrics dict), or as a new member: both must be refused.
-    editLine(root, target, prng, line => line.replace(/^\{/, `{"deep":${bomb},`));
+    editLine(root, target, prng, (line) => line.replace(/^\{/, `{"deep":${bomb},`));
     return { kind: 'depth', what: `${target}: a member nested ${depth} deep`, warns: true };
 }
 
 function nanMutant(root: string, prng: Prng): RunDirMutant {
     const target = pickFile(prng);
     const token = prng.pick(['NaN', 'Infinity', '-Infinity', '-NaN', 'nan', 'inf']);
-    const field = target === 'run.json' ? 'started_at' : target === 'metrics.jsonl' ? 'reward_mean' : prng.pick(['reward', 'started_at', 'duration_ms']);
-    editLine(root, target, prng, line => {
+    const field =
+        target === 'run.json'
+            ? 'started_at'
+            : target === 'metrics.jsonl'
+              ? 'reward_mean'
+              : prng.pick(['reward', 'started_at', 'duration_ms']);
+    editLine(root, target, prng, (line) => {
         const out = line.replace(new RegExp(`"${field}":\\s*-?[0-9.eE+-]+`), `"${field}":${token}`);
         return out !== line ? out : line.replace(/^\{/, `{"n":${token},`);
     });
@@ -106,15 +112,30 @@ function nanMutant(root: string, prng: Prng): RunDirMutant {
 function protoKeyMutant(root: string, prng: Prng): RunDirMutant {
     const name = prng.pick(PROTO_NAMES);
     const variant = prng.int(4);
-    const from = variant === 0 ? '"outcome":' : variant === 1 ? '"first_part":' : variant === 2 ? '"first":' : '"step":';
-    const where = variant === 0 ? 'credit method' : variant === 1 ? 'criterion' : variant === 2 ? 'task field' : 'top-level key "step"';
+    const from =
+        variant === 0 ? '"outcome":' : variant === 1 ? '"first_part":' : variant === 2 ? '"first":' : '"step":';
+    const where =
+        variant === 0
+            ? 'credit method'
+            : variant === 1
+              ? 'criterion'
+              : variant === 2
+                ? 'task field'
+                : 'top-level key "step"';
     const every = prng.int(2) === 0;
     for (const step of STEPS) {
         const lines = linesOf(stepPath(root, step));
-        writeLines(stepPath(root, step), lines.map((line, i) => (every || i % 3 === 0 ? line.split(from).join(`"${name}":`) : line)));
+        writeLines(
+            stepPath(root, step),
+            lines.map((line, i) => (every || i % 3 === 0 ? line.split(from).join(`"${name}":`) : line)),
+        );
     }
     // Renaming `step` leaves records without one: those lines must be listed; the other renames are valid data.
-    return { kind: 'proto-key', what: `${where} renamed ${name} in ${every ? 'every' : 'every third'} line`, warns: variant === 3 };
+    return {
+        kind: 'proto-key',
+        what: `${where} renamed ${name} in ${every ? 'every' : 'every third'} line`,
+        warns: variant === 3,
+    };
 }
 
 function hugeLineMutant(root: string, prng: Prng): RunDirMutant {
@@ -127,7 +148,13 @@ function hugeLineMutant(root: string, prng: Prng): RunDirMutant {
     if (variant === 0 || variant === 1) {
         const count = variant === 0 ? 257 + prng.int(20_000) : 4097 + prng.int(20_000);
         const agents = Array.from({ length: count }, (_, i) => (variant === 0 ? `agent-${i}` : 'first'));
-        line = JSON.stringify({ ...base, rollout: 500, turns: agents.map((agent, index) => ({ ...turn, index, agent })), decision_turns: agents.map((_, i) => i), credit: { outcome: agents.map(() => 1) } });
+        line = JSON.stringify({
+            ...base,
+            rollout: 500,
+            turns: agents.map((agent, index) => ({ ...turn, index, agent })),
+            decision_turns: agents.map((_, i) => i),
+            credit: { outcome: agents.map(() => 1) },
+        });
         what = variant === 0 ? `${count} distinct agents in one line` : `${count} turns in one line`;
     } else if (variant === 2) {
         const count = 65 + prng.int(5000);
@@ -140,7 +167,13 @@ function hugeLineMutant(root: string, prng: Prng): RunDirMutant {
         const agents = Array.from({ length: turns }, (_, i) => `w${i % 200}`);
         const values = agents.map(() => 1);
         const credit = Object.fromEntries(Array.from({ length: 64 }, (_, m) => [`m${m}`, values]));
-        line = JSON.stringify({ ...base, rollout: 500, turns: agents.map((agent, index) => ({ ...turn, index, agent })), decision_turns: agents.map((_, i) => i), credit });
+        line = JSON.stringify({
+            ...base,
+            rollout: 500,
+            turns: agents.map((agent, index) => ({ ...turn, index, agent })),
+            decision_turns: agents.map((_, i) => i),
+            credit,
+        });
         what = `200 agents × ${turns} turns × 64 methods in one line`;
     } else {
         const bytes = 1_000_000 + prng.int(4_000_000);
@@ -153,7 +186,12 @@ function hugeLineMutant(root: string, prng: Prng): RunDirMutant {
 }
 
 const MAKERS: Record<MutantKind, (root: string, prng: Prng) => RunDirMutant> = {
-    'symlink': symlinkMutant, 'fifo': fifoMutant, 'depth': depthMutant, 'nan': nanMutant, 'proto-key': protoKeyMutant, 'huge-line': hugeLineMutant,
+    symlink: symlinkMutant,
+    fifo: fifoMutant,
+    depth: depthMutant,
+    nan: nanMutant,
+    'proto-key': protoKeyMutant,
+    'huge-line': hugeLineMutant,
 };
 
 /** Applies mutant `kind` (drawn from `prng`) to the run at `root`. */

@@ -24,14 +24,22 @@ const DEADLINE_MILLIS = 30_000;
 /** What a refusal of the whole run may say: run.json's own problems, each a sentence naming the file. */
 const CLEAR_RUN_JSON_ERROR = /run\.json(: |' is a link| is a FIFO| is a directory)/;
 /** Messages that mean an exception escaped, whatever the wording around them. */
-const UNEXPECTED = /TypeError|RangeError|Maximum call stack|Cannot read properties|is not a function|is not iterable|out of memory|stopped/;
+const UNEXPECTED =
+    /TypeError|RangeError|Maximum call stack|Cannot read properties|is not a function|is not iterable|out of memory|stopped/;
 
 let dir: string;
 let workerFile: string;
 beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mas-run-fuzz-'));
     workerFile = path.join(dir, 'run-dir-worker.cjs');
-    await esbuild.build({ entryPoints: ['analysis/run-dir/worker.ts'], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+    await esbuild.build({
+        entryPoints: ['analysis/run-dir/worker.ts'],
+        outfile: workerFile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        logLevel: 'error',
+    });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -39,7 +47,9 @@ type Verdict = { ok: true; warned: boolean; refused?: true } | { ok: false; fail
 
 function deadline<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`hang: no answer within ${DEADLINE_MILLIS} ms`)), DEADLINE_MILLIS); });
+    const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`hang: no answer within ${DEADLINE_MILLIS} ms`)), DEADLINE_MILLIS);
+    });
     return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
@@ -50,7 +60,8 @@ async function readMutant(client: RunDirWorkerClient, root: string, mutant: RunD
         index = await deadline(client.index(root));
     } catch (error) {
         const message = (error as Error).message;
-        if (CLEAR_RUN_JSON_ERROR.test(message) && !UNEXPECTED.test(message)) return { ok: true, warned: true, refused: true };
+        if (CLEAR_RUN_JSON_ERROR.test(message) && !UNEXPECTED.test(message))
+            return { ok: true, warned: true, refused: true };
         return { ok: false, failure: `index: ${message}` };
     }
     try {
@@ -58,11 +69,16 @@ async function readMutant(client: RunDirWorkerClient, root: string, mutant: RunD
         await deadline(buildReportData(client, index, { maxBytes: 200_000_000 }));
         for (const method of methods) {
             const grid = wholeRunGrid(index, method);
-            if (grid.values.length !== grid.rows.length * grid.columns.length) return { ok: false, failure: `heatmap ${method}: ${grid.values.length} values for ${grid.rows.length}×${grid.columns.length}` };
+            if (grid.values.length !== grid.rows.length * grid.columns.length)
+                return {
+                    ok: false,
+                    failure: `heatmap ${method}: ${grid.values.length} values for ${grid.rows.length}×${grid.columns.length}`,
+                };
         }
         if (mutant.kind === 'proto-key' && !mutant.warns && mutant.what.startsWith('credit method')) {
             const name = /renamed (\S+)/.exec(mutant.what)![1]!;
-            if (!methods.includes(name)) return { ok: false, failure: `credit method ${name} lost (methods: ${methods.join(', ')})` };
+            if (!methods.includes(name))
+                return { ok: false, failure: `credit method ${name} lost (methods: ${methods.join(', ')})` };
         }
     } catch (error) {
         return { ok: false, failure: `reading: ${(error as Error).message}` };
@@ -72,8 +88,12 @@ async function readMutant(client: RunDirWorkerClient, root: string, mutant: RunD
 
 describe.runIf(process.platform === 'linux')('hostile run-directory mutants (reader)', () => {
     it(`reads ${perKind} mutants of each kind with no unexpected exception, no hang, and a warning for each`, async () => {
-        console.log(`run-dir fuzz seed ${runSeed} (replay: FUZZ_SEED=${runSeed} RUN_DIR_MUTANTS=${perKind} npx vitest run --config vitest.fuzz.config.ts test/fuzz/run-dir.fuzz.test.ts)`);
-        const counts = Object.fromEntries(MUTANT_KINDS.map(k => [k, { mutants: 0, warned: 0, refusedRunJson: 0 }])) as Record<MutantKind, { mutants: number; warned: number; refusedRunJson: number }>;
+        console.log(
+            `run-dir fuzz seed ${runSeed} (replay: FUZZ_SEED=${runSeed} RUN_DIR_MUTANTS=${perKind} npx vitest run --config vitest.fuzz.config.ts test/fuzz/run-dir.fuzz.test.ts)`,
+        );
+        const counts = Object.fromEntries(
+            MUTANT_KINDS.map((k) => [k, { mutants: 0, warned: 0, refusedRunJson: 0 }]),
+        ) as Record<MutantKind, { mutants: number; warned: number; refusedRunJson: number }>;
         const failures: string[] = [];
         let client = new RunDirWorkerClient(workerFile);
         try {
@@ -87,12 +107,14 @@ describe.runIf(process.platform === 'linux')('hostile run-directory mutants (rea
                         counts[kind].mutants++;
                         if (!verdict.ok) {
                             failures.push(`${kind} #${i} (${mutant.what}): ${verdict.failure}`);
-                            if (verdict.failure.includes('hang')) { await client.dispose(); client = new RunDirWorkerClient(workerFile); }
+                            if (verdict.failure.includes('hang')) {
+                                await client.dispose();
+                                client = new RunDirWorkerClient(workerFile);
+                            }
                         } else if (verdict.warned) {
                             counts[kind].warned++;
                             if (verdict.refused) counts[kind].refusedRunJson++;
-                        }
-                        else if (mutant.warns) failures.push(`${kind} #${i} (${mutant.what}): read with no warning`);
+                        } else if (mutant.warns) failures.push(`${kind} #${i} (${mutant.what}): read with no warning`);
                     } finally {
                         run.dispose();
                     }

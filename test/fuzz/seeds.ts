@@ -48,7 +48,7 @@ function masFilesUnder(dir: string): string[] {
     } catch {
         return [];
     }
-    return entries.flatMap(entry => {
+    return entries.flatMap((entry) => {
         const path = join(dir, entry);
         if (statSync(path).isDirectory()) {
             return entry === 'node_modules' ? [] : masFilesUnder(path);
@@ -60,10 +60,10 @@ function masFilesUnder(dir: string): string[] {
 /** Built-in seeds plus examples/**\/*.mas and test/fixtures/**\/*.mas, read at run time. */
 export function loadSeeds(repoRoot: string): Seed[] {
     const files = [...masFilesUnder(join(repoRoot, 'examples')), ...masFilesUnder(join(repoRoot, 'test', 'fixtures'))]
-        .filter(path => !path.includes('fuzz-regressions'))
+        .filter((path) => !path.includes('fuzz-regressions'))
         .sort();
     return [
         { name: 'builtin:design-example', text: DESIGN_EXAMPLE },
-        ...files.map(path => ({ name: relative(repoRoot, path), text: readFileSync(path, 'utf8') })),
+        ...files.map((path) => ({ name: relative(repoRoot, path), text: readFileSync(path, 'utf8') })),
     ];
 }

@@ -49,7 +49,7 @@ function spawn(workerFile: string): Worker {
 }
 
 function runOne(worker: Worker, job: PooledJob): Promise<JobOutcome> {
-    return new Promise(resolve => {
+    return new Promise((resolve) => {
         const started = performance.now();
         const finish = (outcome: JobOutcome): void => {
             clearTimeout(timer);
@@ -58,7 +58,8 @@ function runOne(worker: Worker, job: PooledJob): Promise<JobOutcome> {
             worker.off('exit', onExit);
             resolve(outcome);
         };
-        const onMessage = (result: FuzzJobResult): void => finish({ kind: 'answered', result, millis: performance.now() - started });
+        const onMessage = (result: FuzzJobResult): void =>
+            finish({ kind: 'answered', result, millis: performance.now() - started });
         const onError = (error: Error): void => finish({ kind: 'crash', error: `${error.stack ?? error}` });
         const onExit = (code: number): void => finish({ kind: 'crash', error: `worker exited with code ${code}` });
         const timer = setTimeout(() => finish({ kind: 'hang', limitMillis: job.limitMillis }), job.limitMillis);

@@ -40,11 +40,11 @@ train {
 `;
         const doc = await parse(text, { validation: true });
         expect(doc.parseResult.lexerErrors).toEqual([]);
-        expect(doc.parseResult.parserErrors.map(e => e.message)).toEqual([]);
+        expect(doc.parseResult.parserErrors.map((e) => e.message)).toEqual([]);
         const file = doc.parseResult.value;
         expect(file.workflow).toBe('MathTeam');
         expect(file.elements.length).toBe(12);
         const diagnostics = doc.diagnostics ?? [];
-        expect(diagnostics.filter(d => d.severity === 1).map(d => d.message)).toEqual([]);
+        expect(diagnostics.filter((d) => d.severity === 1).map((d) => d.message)).toEqual([]);
     });
 });

@@ -32,7 +32,7 @@ describe('dashboard axis ticks', () => {
         expect(values(undefined, [0, 10, 20])).toEqual(['0', '10', '20']);
     });
 
-    it('centres a constant series instead of uPlot\'s 0-100, and steps are whole numbers (first-hour bug B11)', () => {
+    it("centres a constant series instead of uPlot's 0-100, and steps are whole numbers (first-hour bug B11)", () => {
         expect(valueRange(undefined, 0, 0)).toEqual([-1, 1]);
         expect(valueRange(undefined, 0.5, 0.5)).toEqual([0.45, 0.55]);
         expect(valueRange(undefined, 0, 2)).toEqual([-0.1, 2.1]);

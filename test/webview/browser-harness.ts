@@ -42,7 +42,15 @@ export class WebviewHarness {
         await esbuild.build({ ...options, entryPoints: entries, sourcemap: false, logLevel: 'error' });
         this.browser = await chromium.launch({
             executablePath: CHROMIUM,
-            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+            args: [
+                '--headless',
+                '--no-sandbox',
+                '--disable-gpu',
+                '--no-first-run',
+                '--disable-background-networking',
+                '--disable-component-update',
+                '--disable-sync',
+            ],
         });
         mkdirSync(ARTIFACTS, { recursive: true });
     }
@@ -67,22 +75,32 @@ export class WebviewHarness {
             let state = initial;
             w['__posted'] = posted;
             w['__violations'] = [];
-            document.addEventListener('securitypolicyviolation', (e) => (w['__violations'] as string[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+            document.addEventListener('securitypolicyviolation', (e) =>
+                (w['__violations'] as string[]).push(`${e.violatedDirective} ${e.blockedURI}`),
+            );
             w['acquireVsCodeApi'] = () => ({
                 postMessage: (m: unknown) => posted.push(JSON.parse(JSON.stringify(m))),
                 getState: () => state,
-                setState: (s: unknown) => { state = s; },
+                setState: (s: unknown) => {
+                    state = s;
+                },
             });
             w['__getState'] = () => state;
             // VS Code puts the theme's colours on <html> as --vscode-* variables; a few of Dark+ here.
             const theme: Record<string, string> = {
-                '--vscode-foreground': '#cccccc', '--vscode-editor-background': '#1e1e1e', '--vscode-descriptionForeground': '#9d9d9d',
-                '--vscode-editorWidget-background': 'rgb(37, 37, 38)', '--vscode-editorWidget-border': '#454545',
-                '--vscode-font-family': 'sans-serif', '--vscode-font-size': '13px', '--vscode-charts-blue': 'rgb(55, 148, 255)',
+                '--vscode-foreground': '#cccccc',
+                '--vscode-editor-background': '#1e1e1e',
+                '--vscode-descriptionForeground': '#9d9d9d',
+                '--vscode-editorWidget-background': 'rgb(37, 37, 38)',
+                '--vscode-editorWidget-border': '#454545',
+                '--vscode-font-family': 'sans-serif',
+                '--vscode-font-size': '13px',
+                '--vscode-charts-blue': 'rgb(55, 148, 255)',
             };
             const apply = () => {
                 if (!document.documentElement) return false;
-                for (const [name, value] of Object.entries(theme)) document.documentElement.style.setProperty(name, value);
+                for (const [name, value] of Object.entries(theme))
+                    document.documentElement.style.setProperty(name, value);
                 return true;
             };
             // Init scripts run before <html> exists: apply the theme as soon as it is inserted.
@@ -92,7 +110,13 @@ export class WebviewHarness {
             }
         }, restoredState);
         const nonce = createNonce();
-        const html = webviewHtml({ cspSource: ORIGIN, nonce, scriptUri: `${ORIGIN}/${bundle}.js`, styleUri: `${ORIGIN}/${bundle}.css`, title: bundle });
+        const html = webviewHtml({
+            cspSource: ORIGIN,
+            nonce,
+            scriptUri: `${ORIGIN}/${bundle}.js`,
+            styleUri: `${ORIGIN}/${bundle}.css`,
+            title: bundle,
+        });
         await page.route(`${ORIGIN}/**`, async (route) => {
             const name = new URL(route.request().url()).pathname.slice(1);
             if (name === 'index.html') return route.fulfill({ body: html, contentType: 'text/html' });
@@ -102,7 +126,10 @@ export class WebviewHarness {
             return route.fulfill({ body: readFileSync(file), contentType: type });
         });
         // Anything else (a script trying to load a URL) is refused and shows up as an error.
-        await page.route((url) => !url.href.startsWith(ORIGIN), (route) => route.abort());
+        await page.route(
+            (url) => !url.href.startsWith(ORIGIN),
+            (route) => route.abort(),
+        );
         await page.goto(`${ORIGIN}/index.html`);
         return {
             page,

@@ -13,7 +13,9 @@ describe('graph view fixture', () => {
         const workspace = await loadMasFiles([file]);
         const built = buildGraphModel(workspace.roots[0]!, workspace.shared.workspace.LangiumDocuments);
         const fixture = readFileSync(new URL('../fixtures/webview/graph-math-team.json', import.meta.url), 'utf8');
-        const expected = JSON.parse(fixture.replaceAll('file:///workspace/math-team/', `${built.uri.replace(/math-team\.mas$/, '')}`)) as GraphModel;
+        const expected = JSON.parse(
+            fixture.replaceAll('file:///workspace/math-team/', `${built.uri.replace(/math-team\.mas$/, '')}`),
+        ) as GraphModel;
         // Regenerate with: node bin/mas.cjs graph examples/math-team/math-team.mas --format json (then rewrite the uris).
         expect(JSON.parse(JSON.stringify(built))).toEqual(expected);
     });

@@ -7,7 +7,9 @@ import { RunSeries } from '../../webview/dashboard/run-series.js';
 
 /** Three real lines written by `python -m mas_trainer run` on examples/signal (CPU). */
 const realRecords = readFileSync(new URL('../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8')
-    .trim().split('\n').map((line) => JSON.parse(line) as MetricsRecord);
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as MetricsRecord);
 
 function record(step: number, extra: Partial<MetricsRecord> = {}): MetricsRecord {
     return { ...realRecords[0]!, step, reward_mean: step / 10, ...extra };
@@ -17,7 +19,9 @@ const chart = (id: string): ChartDef => CHARTS.find((c) => c.id === id)!;
 
 describe('metrics fixture', () => {
     it('matches the trainer contract (protocol/schemas/run-dir/metrics-record.schema.json)', () => {
-        const schema = JSON.parse(readFileSync(new URL('../../protocol/schemas/run-dir/metrics-record.schema.json', import.meta.url), 'utf8')) as object;
+        const schema = JSON.parse(
+            readFileSync(new URL('../../protocol/schemas/run-dir/metrics-record.schema.json', import.meta.url), 'utf8'),
+        ) as object;
         const validate = new AjvModule.default({ allErrors: true, strict: false }).compile(schema);
         for (const r of realRecords) expect(validate(r), JSON.stringify(validate.errors)).toBe(true);
     });
@@ -74,14 +78,20 @@ describe('chart data', () => {
         for (const step of [2, 4]) compare.append(record(step, { reward_mean: step * 100 }));
         const data = buildChartData(chart('reward'), { primary, compare });
         expect(data.series.map((s) => [s.label, s.slot, s.colour, s.band])).toEqual([
-            ['reward_mean', 'primary', 0, undefined], ['reward_mean (compare)', 'compare', 0, undefined],
-            ['reward_mean ± reward_std (upper)', 'primary', 0, 'upper'], ['reward_mean ± reward_std (lower)', 'primary', 0, 'lower'],
-            ['reward_mean ± reward_std (compare) (upper)', 'compare', 0, 'upper'], ['reward_mean ± reward_std (compare) (lower)', 'compare', 0, 'lower'],
+            ['reward_mean', 'primary', 0, undefined],
+            ['reward_mean (compare)', 'compare', 0, undefined],
+            ['reward_mean ± reward_std (upper)', 'primary', 0, 'upper'],
+            ['reward_mean ± reward_std (lower)', 'primary', 0, 'lower'],
+            ['reward_mean ± reward_std (compare) (upper)', 'compare', 0, 'upper'],
+            ['reward_mean ± reward_std (compare) (lower)', 'compare', 0, 'lower'],
         ]);
         expect(data.data[0]).toEqual([1, 2, 3, 4]);
         expect(data.data[1]).toEqual([0.1, 0.2, 0.3, null]);
         expect(data.data[2]).toEqual([null, 200, null, 400]);
-        expect(data.bands).toEqual([[3, 4], [5, 6]]);
+        expect(data.bands).toEqual([
+            [3, 4],
+            [5, 6],
+        ]);
     });
 
     it('draws the reward std as a band mean ± std, not as a line of its own (first-hour bug B11)', () => {
@@ -90,7 +100,11 @@ describe('chart data', () => {
         run.append(record(2, { reward_mean: 0.75, reward_std: null as unknown as number }));
         const data = buildChartData(chart('reward'), { primary: run });
         expect(data.series.map((s) => s.key)).toEqual(['reward_mean', 'reward_std', 'reward_std']);
-        expect(data.data.slice(1)).toEqual([[0.5, 0.75], [0.75, null], [0.25, null]]);
+        expect(data.data.slice(1)).toEqual([
+            [0.5, 0.75],
+            [0.75, null],
+            [0.25, null],
+        ]);
         expect(data.bands).toEqual([[2, 3]]);
     });
 

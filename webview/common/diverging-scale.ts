@@ -67,7 +67,7 @@ export function divergingTable(neutral: Rgb): Uint32Array {
     const px = new Uint8ClampedArray(4);
     for (let i = 0; i < 511; i++) {
         divergingRgba((i - 255) / 255, 1, neutral, px, 0);
-        table[i] = (px[3]! << 24 | px[2]! << 16 | px[1]! << 8 | px[0]!) >>> 0;
+        table[i] = ((px[3]! << 24) | (px[2]! << 16) | (px[1]! << 8) | px[0]!) >>> 0;
     }
     return table;
 }

@@ -4,7 +4,8 @@
  */
 
 export function element<K extends keyof HTMLElementTagNameMap>(
-    tag: K, options: { className?: string; text?: string; title?: string; attrs?: Record<string, string> } = {},
+    tag: K,
+    options: { className?: string; text?: string; title?: string; attrs?: Record<string, string> } = {},
     ...children: Node[]
 ): HTMLElementTagNameMap[K] {
     const node = document.createElement(tag);
@@ -19,7 +20,9 @@ export function element<K extends keyof HTMLElementTagNameMap>(
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function svgElement<K extends keyof SVGElementTagNameMap>(
-    tag: K, attrs: Record<string, string | number> = {}, text?: string,
+    tag: K,
+    attrs: Record<string, string | number> = {},
+    text?: string,
 ): SVGElementTagNameMap[K] {
     const node = document.createElementNS(SVG_NS, tag);
     for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));

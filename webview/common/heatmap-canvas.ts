@@ -31,14 +31,23 @@ export class HeatmapCanvas {
     /** The column outlined as "current" (the selected turn), if any. */
     private currentColumn: number | undefined;
 
-    constructor(private readonly options: { height?: number; onCell?: (row: number, column: number) => void; label?: string } = {}) {
-        this.canvas = element('canvas', { className: 'heatmap-canvas', attrs: { role: 'img', 'aria-label': options.label ?? 'credit heatmap' } });
+    constructor(
+        private readonly options: {
+            height?: number;
+            onCell?: (row: number, column: number) => void;
+            label?: string;
+        } = {},
+    ) {
+        this.canvas = element('canvas', {
+            className: 'heatmap-canvas',
+            attrs: { role: 'img', 'aria-label': options.label ?? 'credit heatmap' },
+        });
         this.legend = element('div', { className: 'heatmap-legend' });
         this.element = element('div', { className: 'heatmap' }, this.canvas, this.legend);
-        this.canvas.addEventListener('wheel', e => this.zoom(e), { passive: false });
-        this.canvas.addEventListener('pointerdown', e => this.startDrag(e));
-        this.canvas.addEventListener('pointermove', e => this.moveDrag(e));
-        this.canvas.addEventListener('pointerup', e => this.endDrag(e));
+        this.canvas.addEventListener('wheel', (e) => this.zoom(e), { passive: false });
+        this.canvas.addEventListener('pointerdown', (e) => this.startDrag(e));
+        this.canvas.addEventListener('pointermove', (e) => this.moveDrag(e));
+        this.canvas.addEventListener('pointerup', (e) => this.endDrag(e));
     }
 
     setData(data: HeatmapData): void {
@@ -72,10 +81,21 @@ export class HeatmapCanvas {
             this.canvas.height = height;
         }
         ctx.clearRect(0, 0, width, height);
-        const plotW = width - LABEL_WIDTH, plotH = height - HEADER_HEIGHT;
+        const plotW = width - LABEL_WIDTH,
+            plotH = height - HEADER_HEIGHT;
         if (this.image) {
             ctx.imageSmoothingEnabled = false;
-            ctx.drawImage(this.image, this.view.x, this.view.y, this.view.w, this.view.h, LABEL_WIDTH, HEADER_HEIGHT, plotW, plotH);
+            ctx.drawImage(
+                this.image,
+                this.view.x,
+                this.view.y,
+                this.view.w,
+                this.view.h,
+                LABEL_WIDTH,
+                HEADER_HEIGHT,
+                plotW,
+                plotH,
+            );
         }
         this.drawCurrentColumn(ctx, data, plotW, plotH);
         ctx.fillStyle = cssVariable('--vscode-foreground', '#cccccc');
@@ -90,7 +110,11 @@ export class HeatmapCanvas {
         const colW = plotW / this.view.w;
         if (colW >= 16) {
             for (let c = Math.floor(this.view.x); c < Math.min(data.columns.length, this.view.x + this.view.w); c++) {
-                ctx.fillText(clipText(data.columns[c]!, 6), LABEL_WIDTH + (c - this.view.x) * colW + 2, HEADER_HEIGHT / 2);
+                ctx.fillText(
+                    clipText(data.columns[c]!, 6),
+                    LABEL_WIDTH + (c - this.view.x) * colW + 2,
+                    HEADER_HEIGHT / 2,
+                );
             }
         }
     }
@@ -114,13 +138,16 @@ export class HeatmapCanvas {
         const data = this.data;
         if (!data || px < LABEL_WIDTH || py < HEADER_HEIGHT) return undefined;
         const column = Math.floor(this.view.x + ((px - LABEL_WIDTH) / (this.canvas.width - LABEL_WIDTH)) * this.view.w);
-        const row = Math.floor(this.view.y + ((py - HEADER_HEIGHT) / (this.canvas.height - HEADER_HEIGHT)) * this.view.h);
+        const row = Math.floor(
+            this.view.y + ((py - HEADER_HEIGHT) / (this.canvas.height - HEADER_HEIGHT)) * this.view.h,
+        );
         if (row < 0 || column < 0 || row >= data.rows.length || column >= data.columns.length) return undefined;
         return { row, column, value: data.values[row * data.columns.length + column]! };
     }
 
     private paintImage(data: HeatmapData): HTMLCanvasElement | undefined {
-        const cols = data.columns.length, rows = data.rows.length;
+        const cols = data.columns.length,
+            rows = data.rows.length;
         if (cols === 0 || rows === 0) return undefined;
         const image = document.createElement('canvas');
         image.width = cols;
@@ -145,7 +172,9 @@ export class HeatmapCanvas {
         const extent = colourExtent(dataExtent);
         const bar = element('span', { className: 'heatmap-legend-bar' });
         this.legend.replaceChildren(
-            element('span', { text: formatTick(-extent) }), bar, element('span', { text: formatTick(extent) }),
+            element('span', { text: formatTick(-extent) }),
+            bar,
+            element('span', { text: formatTick(extent) }),
             element('span', { className: 'heatmap-legend-note', text: '0 = neutral; red below, blue above' }),
         );
     }
@@ -157,9 +186,16 @@ export class HeatmapCanvas {
         const cell = this.cellAt(event.offsetX, event.offsetY);
         const cx = cell ? cell.column : this.view.x + this.view.w / 2;
         const cy = cell ? cell.row : this.view.y + this.view.h / 2;
-        const maxW = this.data.columns.length, maxH = this.data.rows.length;
-        const w = Math.min(maxW, Math.max(1, this.view.w * factor)), h = Math.min(maxH, Math.max(1, this.view.h * factor));
-        this.view = { x: clamp(cx - (cx - this.view.x) * (w / this.view.w), 0, maxW - w), y: clamp(cy - (cy - this.view.y) * (h / this.view.h), 0, maxH - h), w, h };
+        const maxW = this.data.columns.length,
+            maxH = this.data.rows.length;
+        const w = Math.min(maxW, Math.max(1, this.view.w * factor)),
+            h = Math.min(maxH, Math.max(1, this.view.h * factor));
+        this.view = {
+            x: clamp(cx - (cx - this.view.x) * (w / this.view.w), 0, maxW - w),
+            y: clamp(cy - (cy - this.view.y) * (h / this.view.h), 0, maxH - h),
+            w,
+            h,
+        };
         this.draw();
     }
 
@@ -169,11 +205,23 @@ export class HeatmapCanvas {
 
     private moveDrag(event: PointerEvent): void {
         const cell = this.cellAt(event.offsetX, event.offsetY);
-        this.canvas.title = cell && this.data ? `${this.data.rows[cell.row]} · ${this.data.columns[cell.column]}: ${Number.isNaN(cell.value) ? 'no decision' : cell.value.toFixed(4)}` : '';
+        this.canvas.title =
+            cell && this.data
+                ? `${this.data.rows[cell.row]} · ${this.data.columns[cell.column]}: ${Number.isNaN(cell.value) ? 'no decision' : cell.value.toFixed(4)}`
+                : '';
         if (!this.drag || !this.data || event.buttons === 0) return;
-        const cellW = (this.canvas.width - LABEL_WIDTH) / this.view.w, cellH = (this.canvas.height - HEADER_HEIGHT) / this.view.h;
-        this.view.x = clamp(this.drag.vx - (event.offsetX - this.drag.x) / cellW, 0, this.data.columns.length - this.view.w);
-        this.view.y = clamp(this.drag.vy - (event.offsetY - this.drag.y) / cellH, 0, this.data.rows.length - this.view.h);
+        const cellW = (this.canvas.width - LABEL_WIDTH) / this.view.w,
+            cellH = (this.canvas.height - HEADER_HEIGHT) / this.view.h;
+        this.view.x = clamp(
+            this.drag.vx - (event.offsetX - this.drag.x) / cellW,
+            0,
+            this.data.columns.length - this.view.w,
+        );
+        this.view.y = clamp(
+            this.drag.vy - (event.offsetY - this.drag.y) / cellH,
+            0,
+            this.data.rows.length - this.view.h,
+        );
         this.draw();
     }
 

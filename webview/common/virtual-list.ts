@@ -11,7 +11,11 @@ export class VirtualList {
     private count = 0;
     private frame = 0;
 
-    constructor(private readonly rowHeight: number, private readonly renderRow: (index: number) => HTMLElement, className = 'virtual-list') {
+    constructor(
+        private readonly rowHeight: number,
+        private readonly renderRow: (index: number) => HTMLElement,
+        className = 'virtual-list',
+    ) {
         this.window = element('div', { className: 'virtual-window' });
         this.spacer = element('div', { className: 'virtual-spacer' }, this.window);
         this.element = element('div', { className, attrs: { tabindex: '0' } }, this.spacer);

@@ -42,6 +42,9 @@ export function connectToHost<ToView extends { type: string }, ToHost, State>(op
 
 /** A type guard for `{ type: <one of prefix...> }` messages. */
 export function hasTypePrefix<T extends { type: string }>(prefix: string): (value: unknown) => value is T {
-    return (value: unknown): value is T => typeof value === 'object' && value !== null
-        && typeof (value as { type?: unknown }).type === 'string' && (value as { type: string }).type.startsWith(prefix);
+    return (value: unknown): value is T =>
+        typeof value === 'object' &&
+        value !== null &&
+        typeof (value as { type?: unknown }).type === 'string' &&
+        (value as { type: string }).type.startsWith(prefix);
 }

@@ -6,7 +6,10 @@
  */
 export function axisTickFormatter(locale?: string, maxFractionDigits = 3): (value: number | null) => string {
     // 'negative' is ES2023 Intl (Chromium 106+, Node 20); the project's TypeScript lib predates it, hence the cast.
-    const format = new Intl.NumberFormat(locale, { signDisplay: 'negative', maximumFractionDigits: maxFractionDigits } as unknown as Intl.NumberFormatOptions);
+    const format = new Intl.NumberFormat(locale, {
+        signDisplay: 'negative',
+        maximumFractionDigits: maxFractionDigits,
+    } as unknown as Intl.NumberFormatOptions);
     return (value) => (value === null || !Number.isFinite(value) ? '' : format.format(value));
 }
 
@@ -40,4 +43,6 @@ export function valueRange(_self: unknown, min: number | null, max: number | nul
 }
 
 /** Step-axis increments: whole steps only (early runs showed ticks at 1.2, 1.4, …; first-hour bug B11). */
-export const STEP_INCREMENTS: readonly number[] = [1, 2, 5].flatMap(m => Array.from({ length: 10 }, (_, e) => m * 10 ** e)).sort((a, b) => a - b);
+export const STEP_INCREMENTS: readonly number[] = [1, 2, 5]
+    .flatMap((m) => Array.from({ length: 10 }, (_, e) => m * 10 ** e))
+    .sort((a, b) => a - b);

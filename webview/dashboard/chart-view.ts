@@ -31,8 +31,13 @@ export class ChartView {
     ) {
         this.plotHost = element('div', { className: 'plot' });
         this.empty = element('p', { className: 'empty', text: def.emptyText });
-        this.root = element('section', { className: 'chart', attrs: { 'data-chart': def.id } },
-            element('h2', { text: def.title }), this.empty, this.plotHost);
+        this.root = element(
+            'section',
+            { className: 'chart', attrs: { 'data-chart': def.id } },
+            element('h2', { text: def.title }),
+            this.empty,
+            this.plotHost,
+        );
     }
 
     /** Redraws from the runs; `force` rebuilds the plot (theme or width change). */
@@ -71,16 +76,26 @@ export class ChartView {
 
     private options(chart: ChartData, width: number): uPlot.Options {
         const theme = themeColours();
-        const axis: uPlot.Axis = { stroke: theme.foreground, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } };
+        const axis: uPlot.Axis = {
+            stroke: theme.foreground,
+            grid: { stroke: theme.grid, width: 1 },
+            ticks: { stroke: theme.grid, width: 1 },
+        };
         return {
             width,
             height: CHART_HEIGHT,
             legend: { live: true },
             cursor: { drag: { x: true, y: false } },
             scales: { x: { time: false }, y: { range: valueRange } },
-            axes: [{ ...axis, label: 'step', incrs: [...STEP_INCREMENTS] }, { ...axis, values: axisValues(navigator.language) }],
+            axes: [
+                { ...axis, label: 'step', incrs: [...STEP_INCREMENTS] },
+                { ...axis, values: axisValues(navigator.language) },
+            ],
             // A std band: the area between its two edges, in the mean's colour, faint (the edges draw no line).
-            bands: chart.bands.map(([upper, lower]) => ({ series: [upper, lower], fill: withAlpha(seriesColour(chart.series[upper - 1]!.colour), 0.18) })),
+            bands: chart.bands.map(([upper, lower]) => ({
+                series: [upper, lower],
+                fill: withAlpha(seriesColour(chart.series[upper - 1]!.colour), 0.18),
+            })),
             series: [
                 { label: 'step' },
                 ...chart.series.map((s): uPlot.Series => ({
@@ -93,15 +108,17 @@ export class ChartView {
                 })),
             ],
             hooks: {
-                setSeries: [(plot, index) => {
-                    if (index === null) return;
-                    const series = plot.series[index];
-                    if (!series || typeof series.label !== 'string') return;
-                    const key = this.hiddenKey(series.label);
-                    if (series.show) this.hidden.delete(key);
-                    else this.hidden.add(key);
-                    this.onHiddenChange();
-                }],
+                setSeries: [
+                    (plot, index) => {
+                        if (index === null) return;
+                        const series = plot.series[index];
+                        if (!series || typeof series.label !== 'string') return;
+                        const key = this.hiddenKey(series.label);
+                        if (series.show) this.hidden.delete(key);
+                        else this.hidden.add(key);
+                        this.onHiddenChange();
+                    },
+                ],
             },
         };
     }

@@ -16,15 +16,57 @@ export interface ChartDef {
 }
 
 export const CHARTS: readonly ChartDef[] = [
-    { id: 'reward', title: 'Reward (mean ± std)', columns: ['reward_mean'], emptyText: 'No steps yet.', band: { mean: 'reward_mean', std: 'reward_std' } },
-    { id: 'criteria', title: 'Rubric criteria (mean score)', columns: { prefix: 'criteria/' }, emptyText: 'No criterion scores yet.' },
-    { id: 'credit', title: 'Credit per agent (mean)', columns: { prefix: 'credit_mean/' }, emptyText: 'No credit yet.' },
+    {
+        id: 'reward',
+        title: 'Reward (mean ± std)',
+        columns: ['reward_mean'],
+        emptyText: 'No steps yet.',
+        band: { mean: 'reward_mean', std: 'reward_std' },
+    },
+    {
+        id: 'criteria',
+        title: 'Rubric criteria (mean score)',
+        columns: { prefix: 'criteria/' },
+        emptyText: 'No criterion scores yet.',
+    },
+    {
+        id: 'credit',
+        title: 'Credit per agent (mean)',
+        columns: { prefix: 'credit_mean/' },
+        emptyText: 'No credit yet.',
+    },
     { id: 'loss', title: 'Loss', columns: ['loss'], emptyText: 'No loss yet.' },
-    { id: 'kl', title: 'KL to reference', columns: ['kl'], emptyText: 'No KL: the run has no KL penalty (kl: 0).', zeroIsAbsent: true },
-    { id: 'grad', title: 'Gradient norm per agent', columns: { prefix: 'grad_norm/' }, emptyText: 'No gradient norms yet.' },
-    { id: 'throughput', title: 'Tokens per second', columns: ['rollout_tokens_per_s', 'update_tokens_per_s'], emptyText: 'No throughput yet.' },
-    { id: 'time', title: 'Time per step: rollout vs update (s)', columns: ['rollout_s', 'update_s'], emptyText: 'No timings yet.' },
-    { id: 'gpu', title: 'Peak GPU memory (MiB)', columns: ['gpu_memory_mb'], emptyText: 'No GPU memory figures: the run uses the CPU.' },
+    {
+        id: 'kl',
+        title: 'KL to reference',
+        columns: ['kl'],
+        emptyText: 'No KL: the run has no KL penalty (kl: 0).',
+        zeroIsAbsent: true,
+    },
+    {
+        id: 'grad',
+        title: 'Gradient norm per agent',
+        columns: { prefix: 'grad_norm/' },
+        emptyText: 'No gradient norms yet.',
+    },
+    {
+        id: 'throughput',
+        title: 'Tokens per second',
+        columns: ['rollout_tokens_per_s', 'update_tokens_per_s'],
+        emptyText: 'No throughput yet.',
+    },
+    {
+        id: 'time',
+        title: 'Time per step: rollout vs update (s)',
+        columns: ['rollout_s', 'update_s'],
+        emptyText: 'No timings yet.',
+    },
+    {
+        id: 'gpu',
+        title: 'Peak GPU memory (MiB)',
+        columns: ['gpu_memory_mb'],
+        emptyText: 'No GPU memory figures: the run uses the CPU.',
+    },
 ];
 
 export interface SeriesDef {
@@ -63,7 +105,8 @@ function hasValue(column: readonly (number | null)[] | undefined, zeroIsAbsent =
 
 /** mean + sign × std per step (null where either is missing). */
 function bandEdge(run: RunSeries, band: { mean: string; std: string }, sign: 1 | -1): (number | null)[] | undefined {
-    const mean = run.column(band.mean), std = run.column(band.std);
+    const mean = run.column(band.mean),
+        std = run.column(band.std);
     if (!mean || !std) return undefined;
     return mean.map((m, i) => (m === null || std[i] === null || std[i] === undefined ? null : m + sign * std[i]!));
 }
@@ -99,11 +142,13 @@ function align(x: readonly number[], run: RunSeries, column: readonly (number | 
  */
 export function buildChartData(def: ChartDef, runs: Runs): ChartData {
     const slots = (['primary', 'compare'] as const).filter((slot) => runs[slot] !== undefined);
-    const keys = columnKeys(def, runs).filter((key) => slots.some((slot) => hasValue(runs[slot]!.column(key), def.zeroIsAbsent)));
+    const keys = columnKeys(def, runs).filter((key) =>
+        slots.some((slot) => hasValue(runs[slot]!.column(key), def.zeroIsAbsent)),
+    );
     const prefix = Array.isArray(def.columns) ? '' : (def.columns as { prefix: string }).prefix;
     const primary = runs.primary;
     const compare = runs.compare;
-    const x = primary && compare ? mergeSteps(primary.steps, compare.steps) : (primary ?? compare)?.steps ?? [];
+    const x = primary && compare ? mergeSteps(primary.steps, compare.steps) : ((primary ?? compare)?.steps ?? []);
     const series: SeriesDef[] = [];
     const ys: (number | null)[][] = [];
     keys.forEach((key, colour) => {
@@ -119,7 +164,8 @@ export function buildChartData(def: ChartDef, runs: Runs): ChartData {
     if (def.band) {
         for (const slot of slots) {
             const run = runs[slot]!;
-            const upper = bandEdge(run, def.band, 1), lower = bandEdge(run, def.band, -1);
+            const upper = bandEdge(run, def.band, 1),
+                lower = bandEdge(run, def.band, -1);
             if (!upper || !lower || !hasValue(upper)) continue;
             const colour = keys.indexOf(def.band.mean);
             const name = `${def.band.mean.slice(prefix.length)} ± ${def.band.std.slice(prefix.length)}${slot === 'compare' ? ' (compare)' : ''}`;

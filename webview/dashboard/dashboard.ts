@@ -1,5 +1,9 @@
 import type {
-    DashboardRunInfo, DashboardSlot, DashboardState, DashboardToHost, DashboardToView,
+    DashboardRunInfo,
+    DashboardSlot,
+    DashboardState,
+    DashboardToHost,
+    DashboardToView,
 } from '../../protocol/webview-messages.js';
 import { clip, element } from '../common/dom.js';
 import type { HostConnection } from '../common/vscode-api.js';
@@ -26,7 +30,10 @@ export class Dashboard {
     private headerStale = false;
     private width = 0;
 
-    constructor(root: HTMLElement, private readonly host: HostConnection<DashboardToHost, DashboardState>) {
+    constructor(
+        root: HTMLElement,
+        private readonly host: HostConnection<DashboardToHost, DashboardState>,
+    ) {
         const restored = host.restoredState();
         this.hidden = new Set(restored?.hidden ?? []);
         this.charts = CHARTS.map((def) => new ChartView(def, this.hidden, () => this.save()));
@@ -69,7 +76,10 @@ export class Dashboard {
                 break;
             }
             case 'dashboard/notice':
-                this.notice(message.severity, `${message.slot === 'compare' ? 'Comparison run: ' : ''}${message.message}`);
+                this.notice(
+                    message.severity,
+                    `${message.slot === 'compare' ? 'Comparison run: ' : ''}${message.message}`,
+                );
                 break;
         }
     }
@@ -105,24 +115,38 @@ export class Dashboard {
             node.addEventListener('click', () => this.host.post(message));
             return node;
         };
-        return element('div', { className: 'toolbar' },
+        return element(
+            'div',
+            { className: 'toolbar' },
             button('Open Run…', 'open-run', { type: 'dashboard/pickRun', slot: 'primary' }),
             button('Compare With…', 'compare-run', { type: 'dashboard/pickRun', slot: 'compare' }),
-            button('Remove Comparison', 'clear-compare', { type: 'dashboard/clearCompare' }));
+            button('Remove Comparison', 'clear-compare', { type: 'dashboard/clearCompare' }),
+        );
     }
 
     private renderHeader(): void {
         this.headerStale = false;
         const rows = (['primary', 'compare'] as const).map((slot): HTMLElement | undefined => {
             const info = this.infos[slot];
-            if (!info) return slot === 'primary' ? element('p', { className: 'hint', text: 'No run open. Start a training run or open a run directory.' }) : undefined;
+            if (!info)
+                return slot === 'primary'
+                    ? element('p', {
+                          className: 'hint',
+                          text: 'No run open. Start a training run or open a run directory.',
+                      })
+                    : undefined;
             const total = info.stepsTotal === null ? '' : ` / ${info.stepsTotal}`;
-            return element('div', { className: `run run-${slot}`, attrs: { 'data-slot': slot } },
+            return element(
+                'div',
+                { className: `run run-${slot}`, attrs: { 'data-slot': slot } },
                 element('span', { className: 'run-kind', text: slot === 'primary' ? 'Run' : 'Compare (dashed)' }),
                 element('span', { className: 'run-name', text: clip(info.name, 120), title: info.runDir }),
                 element('vscode-badge', { className: `status status-${info.status}`, text: info.status }),
                 element('span', { className: 'run-steps', text: `step ${info.stepsCompleted}${total}` }),
-                ...(info.error ? [element('span', { className: 'run-error', text: clip(info.error, 500), title: info.error })] : []));
+                ...(info.error
+                    ? [element('span', { className: 'run-error', text: clip(info.error, 500), title: info.error })]
+                    : []),
+            );
         });
         this.header.replaceChildren(...rows.filter((r): r is HTMLElement => r !== undefined));
         const clear = document.getElementById('clear-compare');

@@ -13,7 +13,12 @@ function parseState(value: unknown): DashboardState | undefined {
     if (state?.view !== 'dashboard') return undefined;
     const path = (v: unknown) => (typeof v === 'string' ? v : null);
     const hidden = Array.isArray(state.hidden) ? state.hidden.filter((h): h is string => typeof h === 'string') : [];
-    return { view: 'dashboard', primaryRunDir: path(state.primaryRunDir), compareRunDir: path(state.compareRunDir), hidden };
+    return {
+        view: 'dashboard',
+        primaryRunDir: path(state.primaryRunDir),
+        compareRunDir: path(state.compareRunDir),
+        hidden,
+    };
 }
 
 const root = document.getElementById('app');

@@ -54,8 +54,19 @@ export class RunSeries {
 }
 
 const SCALARS = [
-    'reward_mean', 'reward_std', 'success', 'loss', 'kl', 'turns_mean', 'rollout_tokens', 'rollout_tokens_per_s',
-    'update_tokens_per_s', 'rollout_s', 'update_s', 'lr', 'gpu_memory_mb',
+    'reward_mean',
+    'reward_std',
+    'success',
+    'loss',
+    'kl',
+    'turns_mean',
+    'rollout_tokens',
+    'rollout_tokens_per_s',
+    'update_tokens_per_s',
+    'rollout_s',
+    'update_s',
+    'lr',
+    'gpu_memory_mb',
 ] as const satisfies readonly (keyof MetricsRecord)[];
 
 const MAPS = ['criteria', 'credit_mean', 'grad_norm'] as const satisfies readonly (keyof MetricsRecord)[];

@@ -51,7 +51,10 @@ export function sharingText(node: AgentNode): string {
 export function nodeText(node: GraphNode): NodeText {
     if (node.kind !== 'agent') return { title: node.label, lines: [] };
     const lines = [node.role ? `role ${node.role}` : 'no role', sharingText(node)];
-    return { title: clipText(node.label, MAX_NODE_TEXT_CHARS), lines: lines.map((l) => clipText(l, MAX_NODE_TEXT_CHARS)) };
+    return {
+        title: clipText(node.label, MAX_NODE_TEXT_CHARS),
+        lines: lines.map((l) => clipText(l, MAX_NODE_TEXT_CHARS)),
+    };
 }
 
 /** The label drawn on an edge: its condition and loop bound; null for a plain edge. */
@@ -70,7 +73,8 @@ export function worstSeverity(markers: readonly GraphMarker[]): Map<string, MasS
     for (const { target, diagnostic } of markers) {
         if (target === null) continue;
         const current = worst.get(target);
-        if (!current || SEVERITY_RANK[diagnostic.severity] > SEVERITY_RANK[current]) worst.set(target, diagnostic.severity);
+        if (!current || SEVERITY_RANK[diagnostic.severity] > SEVERITY_RANK[current])
+            worst.set(target, diagnostic.severity);
     }
     return worst;
 }
@@ -82,7 +86,8 @@ export interface ElkConversion {
 }
 
 function nodeSize(node: GraphNode, measure: Measure): { width: number; height: number } {
-    if (node.kind !== 'agent') return { ...TERMINAL_SIZE, width: Math.max(TERMINAL_SIZE.width, measure(node.label, 'title') + 2 * PADDING.x) };
+    if (node.kind !== 'agent')
+        return { ...TERMINAL_SIZE, width: Math.max(TERMINAL_SIZE.width, measure(node.label, 'title') + 2 * PADDING.x) };
     const text = nodeText(node);
     const width = Math.max(measure(text.title, 'title'), ...text.lines.map((l) => measure(l, 'body')));
     return {
@@ -121,13 +126,24 @@ export function toElkGraph(model: GraphModel, measure: Measure): ElkConversion {
     for (const edge of model.edges) {
         const missing = [edge.from, edge.to].find((end) => !ids.has(end));
         if (missing !== undefined) {
-            dropped.push({ id: edge.id, reason: `edge ${edge.from} -> ${edge.to} names ${missing}, which is not in the graph` });
+            dropped.push({
+                id: edge.id,
+                reason: `edge ${edge.from} -> ${edge.to} names ${missing}, which is not in the graph`,
+            });
             continue;
         }
         const text = edgeLabel(edge);
-        const labels: ElkLabel[] = text === null ? [] : [{
-            id: `${edge.id}:label`, text, width: Math.ceil(measure(text, 'body')) + 4, height: LINE_HEIGHT.body,
-        }];
+        const labels: ElkLabel[] =
+            text === null
+                ? []
+                : [
+                      {
+                          id: `${edge.id}:label`,
+                          text,
+                          width: Math.ceil(measure(text, 'body')) + 4,
+                          height: LINE_HEIGHT.body,
+                      },
+                  ];
         edges.push({ id: edge.id, sources: [edge.from], targets: [edge.to], labels });
     }
     return { graph: { id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges }, dropped };

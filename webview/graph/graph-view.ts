@@ -33,7 +33,10 @@ export class GraphView {
     private generation = 0;
     private readonly measure = canvasMeasure();
 
-    constructor(root: HTMLElement, private readonly host: HostConnection<GraphToHost, GraphState>) {
+    constructor(
+        root: HTMLElement,
+        private readonly host: HostConnection<GraphToHost, GraphState>,
+    ) {
         root.replaceChildren(this.title, this.status, this.problems, this.canvas);
         this.status.textContent = 'Waiting for the language server…';
     }
@@ -47,7 +50,9 @@ export class GraphView {
         }
         const model = message.model;
         if (model.version !== GRAPH_MODEL_VERSION) {
-            this.showStatus(`This graph model has version ${String(model.version)}; this view draws version ${GRAPH_MODEL_VERSION}. Update MAS Studio.`);
+            this.showStatus(
+                `This graph model has version ${String(model.version)}; this view draws version ${GRAPH_MODEL_VERSION}. Update MAS Studio.`,
+            );
             return;
         }
         this.host.saveState({ view: 'graph', uri: model.uri });
@@ -55,7 +60,9 @@ export class GraphView {
         try {
             const laidOut = await this.elk.layout(graph);
             if (generation !== this.generation) return;
-            this.canvas.replaceChildren(renderGraph(laidOut, model, (id) => this.host.post({ type: 'graph/reveal', id })));
+            this.canvas.replaceChildren(
+                renderGraph(laidOut, model, (id) => this.host.post({ type: 'graph/reveal', id })),
+            );
         } catch (error) {
             if (generation !== this.generation) return;
             this.showStatus(`The graph could not be laid out: ${(error as Error).message}`);
@@ -64,11 +71,21 @@ export class GraphView {
         this.title.textContent = clip(model.workflow, 200);
         this.title.title = model.workflow;
         const agents = model.nodes.filter((n) => n.kind === 'agent').length;
-        this.showStatus(agents === 0 ? 'This workflow declares no agents yet.' : `${agents} agent${agents === 1 ? '' : 's'}, ${model.edges.length} edge${model.edges.length === 1 ? '' : 's'}`);
-        const loose = model.markers.filter((m) => m.target === null)
-            .map((m) => `${m.diagnostic.severity} (line ${m.diagnostic.range.start.line + 1}): ${m.diagnostic.message}`);
-        this.problems.replaceChildren(...[...loose, ...dropped.map((d) => d.reason)]
-            .map((text) => element('li', { text: clip(text, 1000), title: text })));
+        this.showStatus(
+            agents === 0
+                ? 'This workflow declares no agents yet.'
+                : `${agents} agent${agents === 1 ? '' : 's'}, ${model.edges.length} edge${model.edges.length === 1 ? '' : 's'}`,
+        );
+        const loose = model.markers
+            .filter((m) => m.target === null)
+            .map(
+                (m) => `${m.diagnostic.severity} (line ${m.diagnostic.range.start.line + 1}): ${m.diagnostic.message}`,
+            );
+        this.problems.replaceChildren(
+            ...[...loose, ...dropped.map((d) => d.reason)].map((text) =>
+                element('li', { text: clip(text, 1000), title: text }),
+            ),
+        );
         document.body.dataset['renderedGeneration'] = String(generation);
     }
 
@@ -76,4 +93,3 @@ export class GraphView {
         this.status.textContent = clip(text, 2000);
     }
 }
-

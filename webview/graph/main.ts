@@ -6,7 +6,7 @@ import { GraphView } from './graph-view.js';
 /** Entry of the workflow graph webview (out/webview/graph.js). */
 function parseState(value: unknown): GraphState | undefined {
     const state = value as Partial<GraphState> | undefined;
-    return state?.view === 'graph' && typeof state.uri === 'string' ? state as GraphState : undefined;
+    return state?.view === 'graph' && typeof state.uri === 'string' ? (state as GraphState) : undefined;
 }
 
 const root = document.getElementById('app');

@@ -1,6 +1,18 @@
 import './report.css';
-import { REPORT_DATA_ELEMENT, REPORT_DATA_VERSION, type EncodedGrid, type EncodedRolloutView, type ReportData, type ReportStep } from '../../protocol/report-data.js';
-import type { HeatmapGrid, RolloutView, TrajectoryToHost, TrajectoryToView } from '../../protocol/trajectory-messages.js';
+import {
+    REPORT_DATA_ELEMENT,
+    REPORT_DATA_VERSION,
+    type EncodedGrid,
+    type EncodedRolloutView,
+    type ReportData,
+    type ReportStep,
+} from '../../protocol/report-data.js';
+import type {
+    HeatmapGrid,
+    RolloutView,
+    TrajectoryToHost,
+    TrajectoryToView,
+} from '../../protocol/trajectory-messages.js';
 import { ownValue } from '../common/own-key.js';
 
 /**
@@ -9,11 +21,17 @@ import { ownValue } from '../common/own-key.js';
  * extension host's TrajectoryController would, by posting TrajectoryToView messages to the window.
  */
 
-const decodeGrid = (grid: EncodedGrid): HeatmapGrid => ({ ...grid, values: Float64Array.from(grid.values, v => (v === null ? NaN : v)) });
+const decodeGrid = (grid: EncodedGrid): HeatmapGrid => ({
+    ...grid,
+    values: Float64Array.from(grid.values, (v) => (v === null ? NaN : v)),
+});
 
 function decodeRollout(view: EncodedRolloutView): RolloutView {
     const heatmaps = Object.fromEntries(Object.entries(view.heatmaps).map(([m, g]) => [m, decodeGrid(g)]));
-    const rubric = view.rubric && { name: view.rubric.name, criteria: view.rubric.criteria.map(c => ({ ...c, weight: c.weight ?? NaN })) };
+    const rubric = view.rubric && {
+        name: view.rubric.name,
+        criteria: view.rubric.criteria.map((c) => ({ ...c, weight: c.weight ?? NaN })),
+    };
     return { ...view, heatmaps, rubric };
 }
 
@@ -22,32 +40,47 @@ function readData(): ReportData | string {
     if (!text) return 'This report has no embedded run data; write it again with `mas report <run-dir>`.';
     try {
         const data = JSON.parse(text) as ReportData;
-        if (data.version !== REPORT_DATA_VERSION) return `This report's data is version ${String(data.version)}; this page reads version ${REPORT_DATA_VERSION}.`;
+        if (data.version !== REPORT_DATA_VERSION)
+            return `This report's data is version ${String(data.version)}; this page reads version ${REPORT_DATA_VERSION}.`;
         return data;
     } catch (error) {
         return `This report's data cannot be read (${(error as Error).message}); write it again with \`mas report <run-dir>\`.`;
     }
 }
 
-function answer(data: ReportData | string, steps: Map<number, ReportStep>, message: TrajectoryToHost): TrajectoryToView | undefined {
-    const notice = (severity: 'info' | 'error', text: string): TrajectoryToView => ({ type: 'trajectory/notice', severity, message: text });
+function answer(
+    data: ReportData | string,
+    steps: Map<number, ReportStep>,
+    message: TrajectoryToHost,
+): TrajectoryToView | undefined {
+    const notice = (severity: 'info' | 'error', text: string): TrajectoryToView => ({
+        type: 'trajectory/notice',
+        severity,
+        message: text,
+    });
     if (typeof data === 'string') return message.type === 'ready' ? notice('error', data) : undefined;
     const step = 'step' in message ? steps.get(message.step) : undefined;
     switch (message.type) {
-        case 'ready': return { type: 'trajectory/run', run: data.run };
+        case 'ready':
+            return { type: 'trajectory/run', run: data.run };
         case 'trajectory/openRollout': {
-            const view = step?.rollouts.find(r => r.record.rollout === message.rollout);
-            return view ? { type: 'trajectory/rollout', view: decodeRollout(view) } : notice('error', `Step ${message.step}, rollout ${message.rollout} is not in this report.`);
+            const view = step?.rollouts.find((r) => r.record.rollout === message.rollout);
+            return view
+                ? { type: 'trajectory/rollout', view: decodeRollout(view) }
+                : notice('error', `Step ${message.step}, rollout ${message.rollout} is not in this report.`);
         }
         case 'trajectory/openGroup': {
-            const view = step?.groups.find(g => g.group === message.group);
+            const view = step?.groups.find((g) => g.group === message.group);
             return view ? { type: 'trajectory/group', view } : undefined;
         }
         case 'trajectory/stepHeatmap': {
             const grid = ownValue(step?.heatmaps, message.method);
-            return grid ? { type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: decodeGrid(grid) } : undefined;
+            return grid
+                ? { type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: decodeGrid(grid) }
+                : undefined;
         }
-        case 'trajectory/focusTurn': return undefined;
+        case 'trajectory/focusTurn':
+            return undefined;
         case 'trajectory/whatIf':
         case 'trajectory/rescore':
             return notice('info', data.staticNote);
@@ -63,7 +96,7 @@ function followColourScheme(): void {
 
 function install(): void {
     const data = readData();
-    const steps = new Map(typeof data === 'string' ? [] : data.steps.map(s => [s.step, s]));
+    const steps = new Map(typeof data === 'string' ? [] : data.steps.map((s) => [s.step, s]));
     let state: unknown;
     let acquired = false;
     const w = window as unknown as { acquireVsCodeApi: () => unknown };
@@ -81,7 +114,9 @@ function install(): void {
                 if (reply) window.postMessage(reply, '*');
             },
             getState: () => state,
-            setState: (next: unknown) => { state = next; },
+            setState: (next: unknown) => {
+                state = next;
+            },
         };
     };
 }

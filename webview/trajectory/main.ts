@@ -11,7 +11,7 @@ import { TrajectoryApp } from './app.js';
 /** Entry of the trajectory view (out/webview/trajectory.js). */
 function parseState(value: unknown): TrajectoryState | undefined {
     const state = value as Partial<TrajectoryState> | undefined;
-    return state?.view === 'trajectory' && typeof state.root === 'string' ? state as TrajectoryState : undefined;
+    return state?.view === 'trajectory' && typeof state.root === 'string' ? (state as TrajectoryState) : undefined;
 }
 
 const root = document.getElementById('app');

@@ -33,9 +33,11 @@ class Picker {
     }
 
     async setOptions(options: { value: string; label: string }[], value: string): Promise<void> {
-        this.control.replaceChildren(...options.map(o => element('vscode-option' as 'option', { text: o.label, attrs: { value: o.value } })));
+        this.control.replaceChildren(
+            ...options.map((o) => element('vscode-option' as 'option', { text: o.label, attrs: { value: o.value } })),
+        );
         this.value = value;
-        await new Promise(resolve => requestAnimationFrame(resolve));
+        await new Promise((resolve) => requestAnimationFrame(resolve));
         await this.control.updateComplete;
         if (this.requested === value && this.control.value !== value) this.control.value = value;
     }
@@ -51,15 +53,20 @@ export class Navigator {
     private current: NavSelection | undefined;
 
     constructor(private readonly onPick: (selection: NavSelection) => void) {
-        this.step = new Picker('Step', v => this.pick(Number(v), undefined, undefined));
-        this.group = new Picker('Group', v => this.pick(this.current?.step ?? 0, Number(v), undefined));
-        this.rollout = new Picker('Rollout', v => this.pick(this.current?.step ?? 0, this.current?.group ?? 0, Number(v)));
+        this.step = new Picker('Step', (v) => this.pick(Number(v), undefined, undefined));
+        this.group = new Picker('Group', (v) => this.pick(this.current?.step ?? 0, Number(v), undefined));
+        this.rollout = new Picker('Rollout', (v) =>
+            this.pick(this.current?.step ?? 0, this.current?.group ?? 0, Number(v)),
+        );
         this.element = element('div', { className: 'nav' }, this.step.root, this.group.root, this.rollout.root);
     }
 
     setRun(run: RunSummary): Promise<void> {
         this.run = run;
-        return this.step.setOptions(run.steps.map(s => ({ value: String(s.step), label: `step ${s.step}` })), String(run.steps[0]?.step ?? ''));
+        return this.step.setOptions(
+            run.steps.map((s) => ({ value: String(s.step), label: `step ${s.step}` })),
+            String(run.steps[0]?.step ?? ''),
+        );
     }
 
     /**
@@ -68,24 +75,34 @@ export class Navigator {
      */
     async show(selection: NavSelection): Promise<void> {
         this.current = selection;
-        const step = this.run?.steps.find(s => s.step === selection.step);
+        const step = this.run?.steps.find((s) => s.step === selection.step);
         if (!step) return;
         this.step.value = String(selection.step);
-        const groups = [...new Set(step.rollouts.map(r => r.group))].sort((a, b) => a - b);
+        const groups = [...new Set(step.rollouts.map((r) => r.group))].sort((a, b) => a - b);
         await Promise.all([
-            this.group.setOptions(groups.map(g => ({ value: String(g), label: `group ${g}` })), String(selection.group)),
-            this.rollout.setOptions(step.rollouts.filter(r => r.group === selection.group).map(r => ({
-                value: String(r.rollout), label: `rollout ${r.rollout} · reward ${r.reward.toFixed(3)}${r.success ? ' ✓' : ''}`,
-            })), String(selection.rollout)),
+            this.group.setOptions(
+                groups.map((g) => ({ value: String(g), label: `group ${g}` })),
+                String(selection.group),
+            ),
+            this.rollout.setOptions(
+                step.rollouts
+                    .filter((r) => r.group === selection.group)
+                    .map((r) => ({
+                        value: String(r.rollout),
+                        label: `rollout ${r.rollout} · reward ${r.reward.toFixed(3)}${r.success ? ' ✓' : ''}`,
+                    })),
+                String(selection.rollout),
+            ),
         ]);
     }
 
     /** The first rollout matching the given prefix of the selection. */
     private pick(stepNumber: number, groupNumber: number | undefined, rolloutNumber: number | undefined): void {
-        const step = this.run?.steps.find(s => s.step === stepNumber);
+        const step = this.run?.steps.find((s) => s.step === stepNumber);
         if (!step || step.rollouts.length === 0) return;
-        const inGroup = groupNumber === undefined ? step.rollouts : step.rollouts.filter(r => r.group === groupNumber);
-        const chosen = inGroup.find(r => r.rollout === rolloutNumber) ?? inGroup[0] ?? step.rollouts[0]!;
+        const inGroup =
+            groupNumber === undefined ? step.rollouts : step.rollouts.filter((r) => r.group === groupNumber);
+        const chosen = inGroup.find((r) => r.rollout === rolloutNumber) ?? inGroup[0] ?? step.rollouts[0]!;
         const selection = { step: stepNumber, group: chosen.group, rollout: chosen.rollout };
         void this.show(selection);
         this.onPick(selection);

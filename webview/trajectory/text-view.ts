@@ -14,8 +14,17 @@ export class TextView {
     private readonly list: VirtualList;
 
     constructor(label: string) {
-        this.list = new VirtualList(LINE_HEIGHT, i => element('div', { className: 'text-line', text: this.lines[i] ?? '' }), 'text-view');
-        this.element = element('div', { className: 'text-block' }, element('div', { className: 'text-label', text: label }), this.list.element);
+        this.list = new VirtualList(
+            LINE_HEIGHT,
+            (i) => element('div', { className: 'text-line', text: this.lines[i] ?? '' }),
+            'text-view',
+        );
+        this.element = element(
+            'div',
+            { className: 'text-block' },
+            element('div', { className: 'text-label', text: label }),
+            this.list.element,
+        );
     }
 
     setText(text: string): void {

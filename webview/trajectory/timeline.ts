@@ -24,9 +24,9 @@ export class Timeline {
     private decisionOf = new Int32Array(0);
 
     constructor(private readonly onSelect: (turn: number) => void) {
-        this.list = new VirtualList(ROW_HEIGHT, i => this.row(i), 'timeline');
+        this.list = new VirtualList(ROW_HEIGHT, (i) => this.row(i), 'timeline');
         this.list.element.setAttribute('aria-label', 'turns');
-        this.list.element.addEventListener('keydown', e => {
+        this.list.element.addEventListener('keydown', (e) => {
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                 e.preventDefault();
                 this.onSelect(this.selected + (e.key === 'ArrowDown' ? 1 : -1));
@@ -38,7 +38,9 @@ export class Timeline {
     setRollout(record: TrajectoryRecord, method: string): void {
         this.record = record;
         this.decisionOf = new Int32Array(record.turns.length).fill(-1);
-        record.decision_turns.forEach((turn, j) => { if (turn >= 0 && turn < record.turns.length) this.decisionOf[turn] = j; });
+        record.decision_turns.forEach((turn, j) => {
+            if (turn >= 0 && turn < record.turns.length) this.decisionOf[turn] = j;
+        });
         this.updateScale(method);
         this.list.setCount(record.turns.length);
     }
@@ -69,15 +71,28 @@ export class Timeline {
         const turn = this.record!.turns[i]!;
         const decision = this.decisionOf[i] ?? -1;
         const credit = decision >= 0 ? ownValue(this.record!.credit, this.method)?.[decision] : undefined;
-        const swatch = element('span', { className: 'swatch', title: credit === undefined ? 'no decision' : `credit ${credit.toFixed(4)}` });
-        swatch.style.background = credit === undefined ? 'transparent' : divergingCss(credit, this.extent, this.neutral);
-        const row = element('div', { className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}`, attrs: { 'data-turn': String(i) } },
+        const swatch = element('span', {
+            className: 'swatch',
+            title: credit === undefined ? 'no decision' : `credit ${credit.toFixed(4)}`,
+        });
+        swatch.style.background =
+            credit === undefined ? 'transparent' : divergingCss(credit, this.extent, this.neutral);
+        const row = element(
+            'div',
+            {
+                className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}`,
+                attrs: { 'data-turn': String(i) },
+            },
             swatch,
             element('span', { className: 'turn-index', text: `#${turn.index}` }),
             element('span', { className: 'turn-agent', text: turn.agent }),
             element('span', { className: 'turn-role', text: turn.role }),
-            element('span', { className: 'turn-text', text: clip(turn.output.slice(0, 200).replace(/\s+/g, ' '), 120) }),
-            element('span', { className: 'turn-tokens', text: `${turn.token_ids.length} tok` }));
+            element('span', {
+                className: 'turn-text',
+                text: clip(turn.output.slice(0, 200).replace(/\s+/g, ' '), 120),
+            }),
+            element('span', { className: 'turn-tokens', text: `${turn.token_ids.length} tok` }),
+        );
         row.addEventListener('click', () => this.onSelect(i));
         return row;
     }

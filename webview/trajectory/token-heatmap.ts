@@ -22,7 +22,7 @@ function charToken(id: number): string {
 export function tokenTexts(turn: Pick<TurnRecord, 'token_ids' | 'output'>, charTokenizer: boolean): string[] {
     if (charTokenizer) return turn.token_ids.map(charToken);
     const chars = Array.from(turn.output);
-    return chars.length === turn.token_ids.length ? chars : turn.token_ids.map(id => `⟨${id}⟩`);
+    return chars.length === turn.token_ids.length ? chars : turn.token_ids.map((id) => `⟨${id}⟩`);
 }
 
 /**
@@ -32,7 +32,12 @@ export function tokenTexts(turn: Pick<TurnRecord, 'token_ids' | 'output'>, charT
  * differ in length, e.g. by an end token); otherwise, when the output has exactly one code point per
  * token, each token shows its character, else its id.
  */
-export function tokenHeatmap(turn: TurnRecord, credit: number | undefined, mode: TokenMode, charTokenizer = false): HTMLElement {
+export function tokenHeatmap(
+    turn: TurnRecord,
+    credit: number | undefined,
+    mode: TokenMode,
+    charTokenizer = false,
+): HTMLElement {
     const ids = turn.token_ids;
     const texts = tokenTexts(turn, charTokenizer);
     const neutral = parseCssColour(cssVariable('--vscode-editor-background', '#1e1e1e'), [30, 30, 30]);
@@ -45,16 +50,25 @@ export function tokenHeatmap(turn: TurnRecord, credit: number | undefined, mode:
         const raw = texts[i]!;
         const text = raw.length > MAX_TOKEN_TEXT ? `${raw.slice(0, MAX_TOKEN_TEXT)}…` : raw;
         const span = element('span', {
-            className: 'token', text: text === '\n' ? '⏎' : text,
+            className: 'token',
+            text: text === '\n' ? '⏎' : text,
             title: `token ${i} · id ${ids[i]} · logprob ${lp === undefined ? '–' : lp.toFixed(3)}${credit === undefined ? '' : ` · credit ${credit.toFixed(3)}`}`,
         });
         span.style.background = divergingCss(value, mode === 'credit' ? creditExtent : lpExtent, neutral);
         spans.push(span);
     }
-    if (ids.length > MAX_TOKENS) spans.push(element('span', { className: 'hint', text: ` … ${ids.length - MAX_TOKENS} more tokens` }));
-    if (ids.length === 0) spans.push(element('span', { className: 'hint', text: 'no tokens (a nulled or empty turn)' }));
-    const note = mode === 'credit'
-        ? 'credit of this decision, the same for each of its tokens'
-        : 'log-probability of each token (darker red = less likely)';
-    return element('div', { className: 'token-heatmap' }, element('div', { className: 'tokens' }, ...spans), element('div', { className: 'hint', text: note }));
+    if (ids.length > MAX_TOKENS)
+        spans.push(element('span', { className: 'hint', text: ` … ${ids.length - MAX_TOKENS} more tokens` }));
+    if (ids.length === 0)
+        spans.push(element('span', { className: 'hint', text: 'no tokens (a nulled or empty turn)' }));
+    const note =
+        mode === 'credit'
+            ? 'credit of this decision, the same for each of its tokens'
+            : 'log-probability of each token (darker red = less likely)';
+    return element(
+        'div',
+        { className: 'token-heatmap' },
+        element('div', { className: 'tokens' }, ...spans),
+        element('div', { className: 'hint', text: note }),
+    );
 }

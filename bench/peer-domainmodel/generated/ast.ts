@@ -16,22 +16,14 @@ export const DomainModelPeerTerminals = {
 export type DomainModelPeerTerminalNames = keyof typeof DomainModelPeerTerminals;
 
 export type DomainModelPeerKeywordNames =
-    | "."
-    | ":"
-    | "datatype"
-    | "entity"
-    | "extends"
-    | "many"
-    | "package"
-    | "{"
-    | "}";
+    '.' | ':' | 'datatype' | 'entity' | 'extends' | 'many' | 'package' | '{' | '}';
 
 export type DomainModelPeerTokenNames = DomainModelPeerTerminalNames | DomainModelPeerKeywordNames;
 
 export type AbstractElement = PackageDeclaration | Type;
 
 export const AbstractElement = {
-    $type: 'AbstractElement'
+    $type: 'AbstractElement',
 } as const;
 
 export function isAbstractElement(item: unknown): item is AbstractElement {
@@ -46,7 +38,7 @@ export interface DataType extends langium.AstNode {
 
 export const DataType = {
     $type: 'DataType',
-    name: 'name'
+    name: 'name',
 } as const;
 
 export function isDataType(item: unknown): item is DataType {
@@ -60,7 +52,7 @@ export interface Domainmodel extends langium.AstNode {
 
 export const Domainmodel = {
     $type: 'Domainmodel',
-    elements: 'elements'
+    elements: 'elements',
 } as const;
 
 export function isDomainmodel(item: unknown): item is Domainmodel {
@@ -79,7 +71,7 @@ export const Entity = {
     $type: 'Entity',
     features: 'features',
     name: 'name',
-    superType: 'superType'
+    superType: 'superType',
 } as const;
 
 export function isEntity(item: unknown): item is Entity {
@@ -98,7 +90,7 @@ export const Feature = {
     $type: 'Feature',
     many: 'many',
     name: 'name',
-    type: 'type'
+    type: 'type',
 } as const;
 
 export function isFeature(item: unknown): item is Feature {
@@ -115,7 +107,7 @@ export interface PackageDeclaration extends langium.AstNode {
 export const PackageDeclaration = {
     $type: 'PackageDeclaration',
     elements: 'elements',
-    name: 'name'
+    name: 'name',
 } as const;
 
 export function isPackageDeclaration(item: unknown): item is PackageDeclaration {
@@ -131,7 +123,7 @@ export function isQualifiedName(item: unknown): item is QualifiedName {
 export type Type = DataType | Entity;
 
 export const Type = {
-    $type: 'Type'
+    $type: 'Type',
 } as const;
 
 export function isType(item: unknown): item is Type {
@@ -139,96 +131,94 @@ export function isType(item: unknown): item is Type {
 }
 
 export type DomainModelPeerAstType = {
-    AbstractElement: AbstractElement
-    DataType: DataType
-    Domainmodel: Domainmodel
-    Entity: Entity
-    Feature: Feature
-    PackageDeclaration: PackageDeclaration
-    Type: Type
-}
+    AbstractElement: AbstractElement;
+    DataType: DataType;
+    Domainmodel: Domainmodel;
+    Entity: Entity;
+    Feature: Feature;
+    PackageDeclaration: PackageDeclaration;
+    Type: Type;
+};
 
 export class DomainModelPeerAstReflection extends langium.AbstractAstReflection {
     override readonly types = {
         AbstractElement: {
             name: AbstractElement.$type,
-            properties: {
-            },
-            superTypes: []
+            properties: {},
+            superTypes: [],
         },
         DataType: {
             name: DataType.$type,
             properties: {
                 name: {
-                    name: DataType.name
-                }
+                    name: DataType.name,
+                },
             },
-            superTypes: [Type.$type]
+            superTypes: [Type.$type],
         },
         Domainmodel: {
             name: Domainmodel.$type,
             properties: {
                 elements: {
                     name: Domainmodel.elements,
-                    defaultValue: []
-                }
+                    defaultValue: [],
+                },
             },
-            superTypes: []
+            superTypes: [],
         },
         Entity: {
             name: Entity.$type,
             properties: {
                 features: {
                     name: Entity.features,
-                    defaultValue: []
+                    defaultValue: [],
                 },
                 name: {
-                    name: Entity.name
+                    name: Entity.name,
                 },
                 superType: {
                     name: Entity.superType,
-                    referenceType: Entity.$type
-                }
+                    referenceType: Entity.$type,
+                },
             },
-            superTypes: [Type.$type]
+            superTypes: [Type.$type],
         },
         Feature: {
             name: Feature.$type,
             properties: {
                 many: {
                     name: Feature.many,
-                    defaultValue: false
+                    defaultValue: false,
                 },
                 name: {
-                    name: Feature.name
+                    name: Feature.name,
                 },
                 type: {
                     name: Feature.type,
-                    referenceType: Type.$type
-                }
+                    referenceType: Type.$type,
+                },
             },
-            superTypes: []
+            superTypes: [],
         },
         PackageDeclaration: {
             name: PackageDeclaration.$type,
             properties: {
                 elements: {
                     name: PackageDeclaration.elements,
-                    defaultValue: []
+                    defaultValue: [],
                 },
                 name: {
-                    name: PackageDeclaration.name
-                }
+                    name: PackageDeclaration.name,
+                },
             },
-            superTypes: [AbstractElement.$type]
+            superTypes: [AbstractElement.$type],
         },
         Type: {
             name: Type.$type,
-            properties: {
-            },
-            superTypes: [AbstractElement.$type]
-        }
-    } as const satisfies langium.AstMetaData
+            properties: {},
+            superTypes: [AbstractElement.$type],
+        },
+    } as const satisfies langium.AstMetaData;
 }
 
 export const reflection = new DomainModelPeerAstReflection();

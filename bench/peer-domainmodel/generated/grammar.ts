@@ -7,7 +7,9 @@ import type { Grammar } from 'langium';
 import { loadGrammarFromJson } from 'langium';
 
 let loadedDomainModelPeerGrammar: Grammar | undefined;
-export const DomainModelPeerGrammar = (): Grammar => loadedDomainModelPeerGrammar ?? (loadedDomainModelPeerGrammar = loadGrammarFromJson(`{
+export const DomainModelPeerGrammar = (): Grammar =>
+    loadedDomainModelPeerGrammar ??
+    (loadedDomainModelPeerGrammar = loadGrammarFromJson(`{
   "$type": "Grammar",
   "isDeclared": true,
   "name": "DomainModelPeer",

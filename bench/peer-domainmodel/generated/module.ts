@@ -3,7 +3,14 @@
  * DO NOT EDIT MANUALLY!
  ******************************************************************************/
 
-import type { LangiumSharedCoreServices, LangiumCoreServices, LangiumGeneratedCoreServices, LangiumGeneratedSharedCoreServices, LanguageMetaData, Module } from 'langium';
+import type {
+    LangiumSharedCoreServices,
+    LangiumCoreServices,
+    LangiumGeneratedCoreServices,
+    LangiumGeneratedSharedCoreServices,
+    LanguageMetaData,
+    Module,
+} from 'langium';
 import { DomainModelPeerAstReflection } from './ast.js';
 import { DomainModelPeerGrammar } from './grammar.js';
 
@@ -11,15 +18,18 @@ export const DomainModelPeerLanguageMetaData = {
     languageId: 'domain-model',
     fileExtensions: ['.dmodel'],
     caseInsensitive: false,
-    mode: 'development'
+    mode: 'development',
 } as const satisfies LanguageMetaData;
 
-export const DomainModelPeerGeneratedSharedModule: Module<LangiumSharedCoreServices, LangiumGeneratedSharedCoreServices> = {
-    AstReflection: () => new DomainModelPeerAstReflection()
+export const DomainModelPeerGeneratedSharedModule: Module<
+    LangiumSharedCoreServices,
+    LangiumGeneratedSharedCoreServices
+> = {
+    AstReflection: () => new DomainModelPeerAstReflection(),
 };
 
 export const DomainModelPeerGeneratedModule: Module<LangiumCoreServices, LangiumGeneratedCoreServices> = {
     Grammar: () => DomainModelPeerGrammar(),
     LanguageMetaData: () => DomainModelPeerLanguageMetaData,
-    parser: {}
+    parser: {},
 };

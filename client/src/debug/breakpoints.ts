@@ -23,15 +23,22 @@ export interface BreakpointResult {
 export class BreakpointTable {
     private readonly byFile = new Map<string, AgentBreakpoint[]>();
 
-    constructor(private readonly readText: (path: string) => Promise<string>, private readonly compile: CompileExpression) {}
+    constructor(
+        private readonly readText: (path: string) => Promise<string>,
+        private readonly compile: CompileExpression,
+    ) {}
 
-    async set(path: string, requested: readonly DebugProtocol.SourceBreakpoint[], agentsInRun: readonly string[]): Promise<BreakpointResult[]> {
+    async set(
+        path: string,
+        requested: readonly DebugProtocol.SourceBreakpoint[],
+        agentsInRun: readonly string[],
+    ): Promise<BreakpointResult[]> {
         let text = '';
         try {
             text = await this.readText(path);
         } catch {
             this.byFile.delete(path);
-            return requested.map(b => ({ verified: false, line: b.line, message: `Cannot read ${path}.` }));
+            return requested.map((b) => ({ verified: false, line: b.line, message: `Cannot read ${path}.` }));
         }
         const declarations = findAgentDeclarations(text);
         const kept: AgentBreakpoint[] = [];
@@ -42,9 +49,19 @@ export class BreakpointTable {
     }
 
     /** One breakpoint snapped to its agent declaration, its condition compiled by the language server; kept when valid. */
-    private async place(b: DebugProtocol.SourceBreakpoint, declarations: ReturnType<typeof findAgentDeclarations>, agentsInRun: readonly string[], kept: AgentBreakpoint[]): Promise<BreakpointResult> {
+    private async place(
+        b: DebugProtocol.SourceBreakpoint,
+        declarations: ReturnType<typeof findAgentDeclarations>,
+        agentsInRun: readonly string[],
+        kept: AgentBreakpoint[],
+    ): Promise<BreakpointResult> {
         const declaration = agentAtLine(declarations, b.line);
-        if (!declaration) return { verified: false, line: b.line, message: 'Trajectory breakpoints sit on agent declarations: put it on an `agent` line.' };
+        if (!declaration)
+            return {
+                verified: false,
+                line: b.line,
+                message: 'Trajectory breakpoints sit on agent declarations: put it on an `agent` line.',
+            };
         const entry: AgentBreakpoint = { agent: declaration.agent };
         if (b.condition?.trim()) {
             try {
@@ -58,7 +75,11 @@ export class BreakpointTable {
         const acts = agentsInRun.length === 0 || agentsInRun.includes(declaration.agent);
         return acts
             ? { verified: true, line: declaration.line }
-            : { verified: true, line: declaration.line, message: `'${declaration.agent}' does not act in the loaded rollout.` };
+            : {
+                  verified: true,
+                  line: declaration.line,
+                  message: `'${declaration.agent}' does not act in the loaded rollout.`,
+              };
     }
 
     /** Whether a breakpoint fires at `turn`; a condition that raises fires too and says why. */
@@ -71,7 +92,10 @@ export class BreakpointTable {
                 try {
                     if (evaluateCompiledAtTurn(b.condition, record, turn, method) === true) return { hit: true };
                 } catch (error) {
-                    return { hit: true, error: `Breakpoint condition '${b.conditionText}' on ${agent} failed at turn ${turn}: ${(error as Error).message}` };
+                    return {
+                        hit: true,
+                        error: `Breakpoint condition '${b.conditionText}' on ${agent} failed at turn ${turn}: ${(error as Error).message}`,
+                    };
                 }
             }
         }

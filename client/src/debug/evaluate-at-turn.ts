@@ -21,6 +21,12 @@ export function evaluateCompiledAtTurn(expr: OpenExpr, record: TrajectoryRecord,
 }
 
 /** Evaluates .mas expression text at a turn (debug console, watch, hover). */
-export async function evaluateAtTurn(text: string, compile: CompileExpression, record: TrajectoryRecord, turn: number, method: string): Promise<Value> {
+export async function evaluateAtTurn(
+    text: string,
+    compile: CompileExpression,
+    record: TrajectoryRecord,
+    turn: number,
+    method: string,
+): Promise<Value> {
     return evaluateCompiledAtTurn(await compileTurnExpression(text, compile), record, turn, method);
 }

@@ -21,9 +21,12 @@ const index = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v 
 export function checkLaunchArgs(raw: DebugProtocol.LaunchRequestArguments): TrajectoryLaunchArgs {
     const args = raw as Record<string, unknown>;
     if (typeof args['runDir'] !== 'string' || args['runDir'].length === 0) {
-        throw new Error('The launch configuration needs "runDir": the run directory to step through (e.g. "${workspaceFolder}/runs/my-run").');
+        throw new Error(
+            'The launch configuration needs "runDir": the run directory to step through (e.g. "${workspaceFolder}/runs/my-run").',
+        );
     }
-    if (!index(args['step']) || !index(args['rollout'])) throw new Error('"step" and "rollout" must be whole numbers ≥ 0.');
+    if (!index(args['step']) || !index(args['rollout']))
+        throw new Error('"step" and "rollout" must be whole numbers ≥ 0.');
     for (const key of ['program', 'method'] as const) {
         if (args[key] !== undefined && typeof args[key] !== 'string') throw new Error(`"${key}" must be a string.`);
     }

@@ -8,7 +8,7 @@ export interface AgentDeclaration {
 /** Blanks comments and string contents (keeping line breaks and lengths) so that braces and keywords inside
  *  them do not count. */
 function maskCommentsAndStrings(text: string): string {
-    return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*|"(?:[^"\\]|\\[\s\S])*"/g, m => m.replace(/[^\n]/g, ' '));
+    return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*|"(?:[^"\\]|\\[\s\S])*"/g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
 /**
@@ -26,7 +26,10 @@ export function findAgentDeclarations(text: string): AgentDeclaration[] {
         if (open !== -1) {
             for (let depth = 0, i = open; i < masked.length; i++) {
                 if (masked[i] === '{') depth++;
-                else if (masked[i] === '}' && --depth === 0) { end = i; break; }
+                else if (masked[i] === '}' && --depth === 0) {
+                    end = i;
+                    break;
+                }
             }
         }
         found.push({ agent: match[2]!, line: lineOf(start), endLine: lineOf(end === -1 ? start : end) });
@@ -36,5 +39,5 @@ export function findAgentDeclarations(text: string): AgentDeclaration[] {
 
 /** The agent whose declaration covers a 1-based line, if any. */
 export function agentAtLine(declarations: readonly AgentDeclaration[], line: number): AgentDeclaration | undefined {
-    return declarations.find(d => line >= d.line && line <= d.endLine);
+    return declarations.find((d) => line >= d.line && line <= d.endLine);
 }

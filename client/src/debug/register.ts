@@ -21,14 +21,14 @@ export interface DebugFeatureDeps {
 
 async function readText(file: string): Promise<string> {
     // Open documents first, so breakpoints match unsaved edits of the .mas file.
-    const open = vscode.workspace.textDocuments.find(d => d.uri.fsPath === file);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
     if (open) return open.getText();
     return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
 }
 
 /** A launch config's `program` as given; the run's recorded source as the workspace has it (first-hour bug B2). */
 function resolveProgram(file: string, recorded: boolean): string {
-    const folders = (vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const found = recorded ? resolveWorkflowSource(file, folders, existsSync).file : undefined;
     if (found) return found;
     if (path.isAbsolute(file)) return file;
@@ -41,21 +41,41 @@ function resolveProgram(file: string, recorded: boolean): string {
  */
 export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Disposable[] {
     const factory: vscode.DebugAdapterDescriptorFactory = {
-        createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(
-            new TrajectoryDebugSession({ reader: deps.reader, readText, resolveProgram, compileExpression: deps.compileExpression })),
+        createDebugAdapterDescriptor: () =>
+            new vscode.DebugAdapterInlineImplementation(
+                new TrajectoryDebugSession({
+                    reader: deps.reader,
+                    readText,
+                    resolveProgram,
+                    compileExpression: deps.compileExpression,
+                }),
+            ),
     };
     const provider: vscode.DebugConfigurationProvider = {
-        provideDebugConfigurations: () => [{
-            type: DEBUG_TYPE, request: 'launch', name: 'MAS: step through a trajectory',
-            runDir: '${workspaceFolder}/runs/<run>', step: 1, rollout: 0, stopOnEntry: true,
-        }],
+        provideDebugConfigurations: () => [
+            {
+                type: DEBUG_TYPE,
+                request: 'launch',
+                name: 'MAS: step through a trajectory',
+                runDir: '${workspaceFolder}/runs/<run>',
+                step: 1,
+                rollout: 0,
+                stopOnEntry: true,
+            },
+        ],
         resolveDebugConfiguration: async (_folder, config) => {
-            if (!config.type && !config.request) Object.assign(config, { type: DEBUG_TYPE, request: 'launch', name: 'MAS: step through a trajectory', stopOnEntry: true });
+            if (!config.type && !config.request)
+                Object.assign(config, {
+                    type: DEBUG_TYPE,
+                    request: 'launch',
+                    name: 'MAS: step through a trajectory',
+                    stopOnEntry: true,
+                });
             if (config.type === DEBUG_TYPE && !config['runDir']) {
                 const picked = await deps.pickRunDirectory();
                 if (!picked) return undefined; // cancelled: no session
                 config['runDir'] = picked;
-                if (config['step'] === undefined && !await pickStepAndRollout(deps.reader, config)) return undefined;
+                if (config['step'] === undefined && !(await pickStepAndRollout(deps.reader, config))) return undefined;
             }
             return config;
         },
@@ -63,10 +83,11 @@ export function registerTrajectoryDebugger(deps: DebugFeatureDeps): vscode.Dispo
     return [
         vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, factory),
         vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, provider),
-        vscode.debug.onDidReceiveDebugSessionCustomEvent(event => {
-            if (event.session.type === DEBUG_TYPE && event.event === TURN_EVENT) deps.onTurn(event.body as TurnEventBody);
+        vscode.debug.onDidReceiveDebugSessionCustomEvent((event) => {
+            if (event.session.type === DEBUG_TYPE && event.event === TURN_EVENT)
+                deps.onTurn(event.body as TurnEventBody);
         }),
-        vscode.debug.onDidTerminateDebugSession(session => {
+        vscode.debug.onDidTerminateDebugSession((session) => {
             const runDir: unknown = session.configuration['runDir'];
             if (session.type === DEBUG_TYPE && typeof runDir === 'string') deps.onEnded(runDir);
         }),
@@ -82,11 +103,19 @@ async function pickStepAndRollout(reader: RunReader, config: vscode.DebugConfigu
         void vscode.window.showErrorMessage(`MAS: ${(error as Error).message}`);
         return false;
     }
-    const step = await vscode.window.showQuickPick(index.steps.map(s => ({ label: `step ${s.step}`, description: `${s.rollouts.length} rollouts`, step: s })), { title: 'MAS: which step?' });
+    const step = await vscode.window.showQuickPick(
+        index.steps.map((s) => ({ label: `step ${s.step}`, description: `${s.rollouts.length} rollouts`, step: s })),
+        { title: 'MAS: which step?' },
+    );
     if (!step) return false;
-    const rollout = await vscode.window.showQuickPick(step.step.rollouts.map(r => ({
-        label: `rollout ${r.rollout}`, description: `group ${r.group} · reward ${r.reward.toFixed(3)}${r.success ? ' · success' : ''}`, rollout: r.rollout,
-    })), { title: `MAS: which rollout of step ${step.step.step}?` });
+    const rollout = await vscode.window.showQuickPick(
+        step.step.rollouts.map((r) => ({
+            label: `rollout ${r.rollout}`,
+            description: `group ${r.group} · reward ${r.reward.toFixed(3)}${r.success ? ' · success' : ''}`,
+            rollout: r.rollout,
+        })),
+        { title: `MAS: which rollout of step ${step.step.step}?` },
+    );
     if (!rollout) return false;
     config['step'] = step.step.step;
     config['rollout'] = rollout.rollout;

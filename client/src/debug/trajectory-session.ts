@@ -1,4 +1,15 @@
-import { Breakpoint, DebugSession, Event, InitializedEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
+import {
+    Breakpoint,
+    DebugSession,
+    Event,
+    InitializedEvent,
+    Scope,
+    Source,
+    StackFrame,
+    StoppedEvent,
+    TerminatedEvent,
+    Thread,
+} from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { RunReader } from '../../../analysis/run-dir/service.js';
 import { DEFAULT_CREDIT_METHOD } from '../../../protocol/credit.js';
@@ -46,7 +57,9 @@ export class TrajectoryDebugSession extends DebugSession {
     private turn = 0;
     private method: string = DEFAULT_CREDIT_METHOD;
     private configurationDone!: () => void;
-    private readonly configured = new Promise<void>(resolve => { this.configurationDone = resolve; });
+    private readonly configured = new Promise<void>((resolve) => {
+        this.configurationDone = resolve;
+    });
 
     constructor(private readonly deps: SessionDeps) {
         super();
@@ -73,7 +86,10 @@ export class TrajectoryDebugSession extends DebugSession {
         this.sendResponse(response);
     }
 
-    protected override async launchRequest(response: DebugProtocol.LaunchResponse, raw: DebugProtocol.LaunchRequestArguments): Promise<void> {
+    protected override async launchRequest(
+        response: DebugProtocol.LaunchResponse,
+        raw: DebugProtocol.LaunchRequestArguments,
+    ): Promise<void> {
         try {
             const args = checkLaunchArgs(raw);
             this.args = args;
@@ -81,10 +97,13 @@ export class TrajectoryDebugSession extends DebugSession {
             this.run = index.run;
             this.method = args.method ?? index.run.spec.train.credit.method;
             const step = args.step ?? index.steps[0]?.step;
-            if (step === undefined) throw new Error(`${args.runDir} has no recorded trajectories yet; launch again after the first step.`);
+            if (step === undefined)
+                throw new Error(`${args.runDir} has no recorded trajectories yet; launch again after the first step.`);
             this.record = await this.deps.reader.rollout(args.runDir, step, args.rollout ?? 0);
             const programPath = args.program ?? index.run.spec.source.file;
-            this.program = this.deps.resolveProgram ? this.deps.resolveProgram(programPath, args.program === undefined) : programPath;
+            this.program = this.deps.resolveProgram
+                ? this.deps.resolveProgram(programPath, args.program === undefined)
+                : programPath;
             this.programText = await this.deps.readText(this.program).catch(() => '');
             this.sendResponse(response);
         } catch (error) {
@@ -98,15 +117,30 @@ export class TrajectoryDebugSession extends DebugSession {
         else this.runTo(1);
     }
 
-    protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
-        const results = await this.breakpoints.set(args.source.path ?? '', args.breakpoints ?? [], [...new Set(this.record?.turns.map(t => t.agent) ?? [])]);
-        response.body = { breakpoints: results.map(r => Object.assign(new Breakpoint(r.verified, r.line), r.message ? { message: r.message } : {}) as DebugProtocol.Breakpoint) };
+    protected override async setBreakPointsRequest(
+        response: DebugProtocol.SetBreakpointsResponse,
+        args: DebugProtocol.SetBreakpointsArguments,
+    ): Promise<void> {
+        const results = await this.breakpoints.set(args.source.path ?? '', args.breakpoints ?? [], [
+            ...new Set(this.record?.turns.map((t) => t.agent) ?? []),
+        ]);
+        response.body = {
+            breakpoints: results.map(
+                (r) =>
+                    Object.assign(
+                        new Breakpoint(r.verified, r.line),
+                        r.message ? { message: r.message } : {},
+                    ) as DebugProtocol.Breakpoint,
+            ),
+        };
         this.sendResponse(response);
     }
 
     protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
         const r = this.record;
-        response.body = { threads: [new Thread(THREAD_ID, r ? `step ${r.step} · rollout ${r.rollout}` : 'trajectory')] };
+        response.body = {
+            threads: [new Thread(THREAD_ID, r ? `step ${r.step} · rollout ${r.rollout}` : 'trajectory')],
+        };
         this.sendResponse(response);
     }
 
@@ -117,28 +151,52 @@ export class TrajectoryDebugSession extends DebugSession {
             return this.sendResponse(response);
         }
         const line = agentDeclarationLine(this.programText, turn.agent);
-        const source = this.program && line ? new Source(this.program.split(/[\\/]/).pop() ?? this.program, this.program) : undefined;
-        const frame = new StackFrame(this.turn, `turn ${this.turn} · ${turn.agent} (${turn.role})`, source, line ?? 0, 1);
+        const source =
+            this.program && line
+                ? new Source(this.program.split(/[\\/]/).pop() ?? this.program, this.program)
+                : undefined;
+        const frame = new StackFrame(
+            this.turn,
+            `turn ${this.turn} · ${turn.agent} (${turn.role})`,
+            source,
+            line ?? 0,
+            1,
+        );
         if (!source) frame.presentationHint = 'label';
         response.body = { stackFrames: [frame], totalFrames: 1 };
         this.sendResponse(response);
     }
 
     protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-        response.body = { scopes: VARIABLE_SCOPES.map(s => new Scope(s.name, s.reference, s.expensive)) };
+        response.body = { scopes: VARIABLE_SCOPES.map((s) => new Scope(s.name, s.reference, s.expensive)) };
         this.sendResponse(response);
     }
 
-    protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-        response.body = { variables: this.record && this.run ? variablesFor(args.variablesReference, this.record, this.turn, this.run) : [] };
+    protected override variablesRequest(
+        response: DebugProtocol.VariablesResponse,
+        args: DebugProtocol.VariablesArguments,
+    ): void {
+        response.body = {
+            variables:
+                this.record && this.run ? variablesFor(args.variablesReference, this.record, this.turn, this.run) : [],
+        };
         this.sendResponse(response);
     }
 
-    protected override async evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): Promise<void> {
+    protected override async evaluateRequest(
+        response: DebugProtocol.EvaluateResponse,
+        args: DebugProtocol.EvaluateArguments,
+    ): Promise<void> {
         const record = this.record;
         if (!record) return this.sendErrorResponse(response, 1002, 'No trajectory is loaded yet.');
         try {
-            const value = await evaluateAtTurn(args.expression, this.deps.compileExpression, record, this.turn, this.method);
+            const value = await evaluateAtTurn(
+                args.expression,
+                this.deps.compileExpression,
+                record,
+                this.turn,
+                this.method,
+            );
             response.body = { result: JSON.stringify(value), variablesReference: 0 };
             this.sendResponse(response);
         } catch (error) {
@@ -184,7 +242,13 @@ export class TrajectoryDebugSession extends DebugSession {
     /** Custom request from the trajectory view: jump to a turn (the user clicked it there). */
     protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
         const turn = (args as { turn?: unknown } | undefined)?.turn;
-        if (command === 'mas/gotoTurn' && Number.isSafeInteger(turn) && this.record && (turn as number) >= 0 && (turn as number) < this.record.turns.length) {
+        if (
+            command === 'mas/gotoTurn' &&
+            Number.isSafeInteger(turn) &&
+            this.record &&
+            (turn as number) >= 0 &&
+            (turn as number) < this.record.turns.length
+        ) {
             this.sendResponse(response);
             this.turn = turn as number;
             return this.stopAt('goto');
@@ -229,7 +293,12 @@ export class TrajectoryDebugSession extends DebugSession {
         if (description) event.body.description = description;
         this.sendEvent(event);
         if (this.record && this.args) {
-            const body: TurnEventBody = { runDir: this.args.runDir, step: this.record.step, rollout: this.record.rollout, turn: this.turn };
+            const body: TurnEventBody = {
+                runDir: this.args.runDir,
+                step: this.record.step,
+                rollout: this.record.rollout,
+                turn: this.turn,
+            };
             this.sendEvent(new Event(TURN_EVENT, body));
         }
     }

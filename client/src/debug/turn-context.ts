@@ -2,7 +2,18 @@ import type { EvalContext, Value } from '../../../protocol/expression.js';
 import type { TrajectoryRecord } from '../../../protocol/run-dir.js';
 
 /** Free names a breakpoint condition or a debug-console expression may use besides output / agent / turn. */
-export const CONDITION_NAMES = ['credit', 'reward', 'step', 'rollout', 'group', 'sample', 'logprob', 'tokens', 'role', 'success'] as const;
+export const CONDITION_NAMES = [
+    'credit',
+    'reward',
+    'step',
+    'rollout',
+    'group',
+    'sample',
+    'logprob',
+    'tokens',
+    'role',
+    'success',
+] as const;
 
 export interface TurnBindings {
     context: EvalContext;
@@ -19,7 +30,7 @@ export function turnBindings(record: TrajectoryRecord, turn: number, method: str
     for (const t of record.turns.slice(0, turn + 1)) outputs[t.agent] = t.output;
     const current = record.turns[turn];
     const decision = record.decision_turns.indexOf(turn);
-    const credit = decision >= 0 ? record.credit[method]?.[decision] ?? null : null;
+    const credit = decision >= 0 ? (record.credit[method]?.[decision] ?? null) : null;
     const logprobs = current?.logprobs ?? [];
     return {
         context: {
@@ -28,9 +39,16 @@ export function turnBindings(record: TrajectoryRecord, turn: number, method: str
             ctx: { output: current?.output ?? '', agent: current?.agent ?? '', turn },
         },
         names: {
-            credit, reward: record.reward, step: record.step, rollout: record.rollout, group: record.group, sample: record.sample,
+            credit,
+            reward: record.reward,
+            step: record.step,
+            rollout: record.rollout,
+            group: record.group,
+            sample: record.sample,
             logprob: logprobs.length ? logprobs.reduce((s, v) => s + v, 0) / logprobs.length : null,
-            tokens: current?.token_ids.length ?? 0, role: current?.role ?? '', success: record.success,
+            tokens: current?.token_ids.length ?? 0,
+            role: current?.role ?? '',
+            success: record.success,
         },
     };
 }

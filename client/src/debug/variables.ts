@@ -13,18 +13,28 @@ export const VARIABLE_SCOPES = [
 const MAX_VALUE = 100_000;
 
 function variable(name: string, value: unknown): DebugProtocol.Variable {
-    let text = typeof value === 'string' ? JSON.stringify(value) : value === null || value === undefined ? 'null' : String(value);
+    let text =
+        typeof value === 'string'
+            ? JSON.stringify(value)
+            : value === null || value === undefined
+              ? 'null'
+              : String(value);
     if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE)}… (${text.length} characters)`;
     return { name, value: text, variablesReference: 0 };
 }
 
 /** Line (1-based) of an agent's declaration in the .mas text, if declared there. */
 export function agentDeclarationLine(text: string, agent: string): number | undefined {
-    return findAgentDeclarations(text).find(d => d.agent === agent)?.line;
+    return findAgentDeclarations(text).find((d) => d.agent === agent)?.line;
 }
 
 /** The variables view at a turn: the message and rendered prompt, credit per estimator, rubric scores, task. */
-export function variablesFor(reference: number, record: TrajectoryRecord, turn: number, run: RunJson): DebugProtocol.Variable[] {
+export function variablesFor(
+    reference: number,
+    record: TrajectoryRecord,
+    turn: number,
+    run: RunJson,
+): DebugProtocol.Variable[] {
     const current = record.turns[turn];
     if (!current) return [];
     const decision = record.decision_turns.indexOf(turn);
@@ -32,22 +42,29 @@ export function variablesFor(reference: number, record: TrajectoryRecord, turn: 
         case 1: {
             const lp = current.logprobs;
             return [
-                variable('agent', current.agent), variable('role', current.role), variable('turn', turn),
-                variable('message', current.output), variable('prompt', current.prompt),
+                variable('agent', current.agent),
+                variable('role', current.role),
+                variable('turn', turn),
+                variable('message', current.output),
+                variable('prompt', current.prompt),
                 variable('tokens', current.token_ids.length),
                 variable('mean logprob', lp.length ? lp.reduce((s, v) => s + v, 0) / lp.length : null),
-                variable('nulled', current.nulled), variable('model', current.model),
+                variable('nulled', current.nulled),
+                variable('model', current.model),
             ];
         }
         case 2:
             return Object.entries(record.credit).map(([method, credits]) =>
-                variable(method, decision >= 0 ? credits[decision] ?? null : 'no decision (nulled turn)'));
+                variable(method, decision >= 0 ? (credits[decision] ?? null) : 'no decision (nulled turn)'),
+            );
         case 3: {
-            const rubric = run.spec.rubrics.find(r => r.name === run.spec.reward.rubric);
-            const weights = new Map(rubric?.criteria.map(c => [c.name, c.weight]) ?? []);
+            const rubric = run.spec.rubrics.find((r) => r.name === run.spec.reward.rubric);
+            const weights = new Map(rubric?.criteria.map((c) => [c.name, c.weight]) ?? []);
             return [
                 variable('reward', record.reward),
-                ...Object.entries(record.criteria).map(([name, score]) => variable(`${name} (weight ${weights.get(name) ?? '?'})`, score)),
+                ...Object.entries(record.criteria).map(([name, score]) =>
+                    variable(`${name} (weight ${weights.get(name) ?? '?'})`, score),
+                ),
                 ...Object.entries(record.criteria_errors ?? {}).map(([name, kind]) => variable(`${name} error`, kind)),
                 variable('success', record.success),
             ];

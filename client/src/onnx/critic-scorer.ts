@@ -18,10 +18,13 @@ import type { CriticRequest } from './critic-protocol.js';
 export class OnnxCriticScorer implements CriticScorer {
     private readonly rpc: WorkerRpc<Omit<CriticRequest, 'id'>>;
 
-    constructor(workerFile: string, private readonly trusted: () => boolean) {
+    constructor(
+        workerFile: string,
+        private readonly trusted: () => boolean,
+    ) {
         this.rpc = new WorkerRpc({
             start: () => new Worker(workerFile),
-            crashError: reason => new Error(`the critic worker stopped: ${reason.message}`),
+            crashError: (reason) => new Error(`the critic worker stopped: ${reason.message}`),
         });
     }
 
@@ -36,7 +39,10 @@ export class OnnxCriticScorer implements CriticScorer {
     }
 
     async credit(root: string, record: TrajectoryRecord, level: RewardSpec['level']): Promise<number[]> {
-        if (!this.trusted()) throw new Error('this workspace is not trusted, so the run\'s critic.onnx is not loaded; trust the workspace to recompute critic credit.');
+        if (!this.trusted())
+            throw new Error(
+                "this workspace is not trusted, so the run's critic.onnx is not loaded; trust the workspace to recompute critic credit.",
+            );
         const values = await this.values(root, record.turns);
         return criticCredit(criticRewards(level, record.reward, record.decision_rewards), Array.from(values));
     }
@@ -47,14 +53,22 @@ export class OnnxCriticScorer implements CriticScorer {
         const sidecarPath = await resolveInRunDir(root, RUN_DIR_FILES.criticSidecar);
         let sidecar;
         try {
-            sidecar = checkSidecar(parseBoundedJson(await readRegularFile(sidecarPath)), await readRegularFile(modelPath));
+            sidecar = checkSidecar(
+                parseBoundedJson(await readRegularFile(sidecarPath)),
+                await readRegularFile(modelPath),
+            );
         } catch (error) {
             throw new Error(`${sidecarPath}: ${(error as Error).message}`);
         }
         const batch = encodePrefixes(sidecar, turns);
         return this.infer({
-            model: modelPath, inputs: [sidecar.inputs[0]!.name, sidecar.inputs[1]!.name], output: sidecar.outputs[0]!.name,
-            batch: batch.batch, width: batch.width, inputIds: batch.inputIds, attentionMask: batch.attentionMask,
+            model: modelPath,
+            inputs: [sidecar.inputs[0]!.name, sidecar.inputs[1]!.name],
+            output: sidecar.outputs[0]!.name,
+            batch: batch.batch,
+            width: batch.width,
+            inputIds: batch.inputIds,
+            attentionMask: batch.attentionMask,
         });
     }
 

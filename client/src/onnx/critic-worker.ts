@@ -18,7 +18,9 @@ async function loadRuntime(): Promise<Ort> {
     try {
         return await import('onnxruntime-node');
     } catch (error) {
-        throw new Error(`onnxruntime-node could not be loaded (${(error as Error).message}); critic credit is unavailable, the rest of the view works.`);
+        throw new Error(
+            `onnxruntime-node could not be loaded (${(error as Error).message}); critic credit is unavailable, the rest of the view works.`,
+        );
     }
 }
 
@@ -47,15 +49,27 @@ async function run(request: CriticRequest): Promise<Float32Array> {
         [request.inputs[1]]: new runtime.Tensor('int64', request.attentionMask, shape),
     });
     const out = result[request.output];
-    if (!out) throw new Error(`critic.onnx has no output '${request.output}' (it has ${Object.keys(result).join(', ')}); fix critic.json.`);
+    if (!out)
+        throw new Error(
+            `critic.onnx has no output '${request.output}' (it has ${Object.keys(result).join(', ')}); fix critic.json.`,
+        );
     const values = out.data as Float32Array;
-    if (values.length !== request.batch) throw new Error(`critic.onnx returned ${values.length} values for ${request.batch} prefixes; its output must be [batch].`);
+    if (values.length !== request.batch)
+        throw new Error(
+            `critic.onnx returned ${values.length} values for ${request.batch} prefixes; its output must be [batch].`,
+        );
     return Float32Array.from(values);
 }
 
 port.on('message', (request: CriticRequest) => {
-    void run(request).then(
-        (value): CriticResponse => ({ id: request.id, ok: true, value }),
-        (error: unknown): CriticResponse => ({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) }),
-    ).then(response => port.postMessage(response));
+    void run(request)
+        .then(
+            (value): CriticResponse => ({ id: request.id, ok: true, value }),
+            (error: unknown): CriticResponse => ({
+                id: request.id,
+                ok: false,
+                error: error instanceof Error ? error.message : String(error),
+            }),
+        )
+        .then((response) => port.postMessage(response));
 });

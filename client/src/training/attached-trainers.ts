@@ -13,10 +13,16 @@ const DASHBOARD_COMMAND = COMMAND_IDS.showDashboard;
 
 export class AttachedTrainers implements vscode.Disposable {
     private readonly item: vscode.StatusBarItem;
-    private readonly followed = new Map<string, { trainer: TrainerAttachment; subscriptions: { dispose(): void }[]; command: vscode.Command }>();
+    private readonly followed = new Map<
+        string,
+        { trainer: TrainerAttachment; subscriptions: { dispose(): void }[]; command: vscode.Command }
+    >();
     private current: TrainerAttachment | undefined;
 
-    constructor(readonly log: vscode.LogOutputChannel, private readonly onChange: () => void) {
+    constructor(
+        readonly log: vscode.LogOutputChannel,
+        private readonly onChange: () => void,
+    ) {
         this.item = vscode.window.createStatusBarItem('mas.training', vscode.StatusBarAlignment.Left, 50);
         this.item.name = 'MAS Training';
     }
@@ -33,9 +39,15 @@ export class AttachedTrainers implements vscode.Disposable {
     add(trainer: TrainerAttachment): void {
         if (this.followed.has(trainer.runDir)) return;
         const subscriptions = [
-            trainer.onProgress.on(() => { if (trainer === this.current) this.render(); }),
-            trainer.onLog.on((lines) => { for (const line of lines) this.log.appendLine(line); }),
-            trainer.onEnd.on((outcome) => { void this.ended(trainer, outcome); }),
+            trainer.onProgress.on(() => {
+                if (trainer === this.current) this.render();
+            }),
+            trainer.onLog.on((lines) => {
+                for (const line of lines) this.log.appendLine(line);
+            }),
+            trainer.onEnd.on((outcome) => {
+                void this.ended(trainer, outcome);
+            }),
         ];
         const command = { title: 'Show Training Dashboard', command: DASHBOARD_COMMAND, arguments: [trainer.runDir] };
         this.followed.set(trainer.runDir, { trainer, subscriptions, command });
@@ -83,7 +95,10 @@ export class AttachedTrainers implements vscode.Disposable {
         if (choice !== showLog) return;
         if (outcome.cause) {
             const line = Math.max(0, outcome.cause.line - 1);
-            await vscode.window.showTextDocument(vscode.Uri.file(outcome.cause.file), { selection: new vscode.Range(line, 0, line, 0), preview: true });
+            await vscode.window.showTextDocument(vscode.Uri.file(outcome.cause.file), {
+                selection: new vscode.Range(line, 0, line, 0),
+                preview: true,
+            });
         } else {
             this.log.show(true);
         }

@@ -37,7 +37,10 @@ const MIN_PYTHON: [number, number] = [3, 10];
 
 /** The JSON object on stdout (the last line that parses: a sitecustomize may print before it). */
 export function parseEnvReport(stdout: string): EnvReport | undefined {
-    const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith('{'));
+    const lines = stdout
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('{'));
     for (const line of lines.reverse()) {
         let value: unknown;
         try {
@@ -53,8 +56,12 @@ export function parseEnvReport(stdout: string): EnvReport | undefined {
 function isReport(value: unknown): value is EnvReport {
     if (typeof value !== 'object' || value === null) return false;
     const v = value as Record<string, unknown>;
-    return typeof v['python'] === 'string' && (v['torch'] === null || typeof v['torch'] === 'string')
-        && typeof v['cuda_available'] === 'boolean' && Array.isArray(v['gpus']);
+    return (
+        typeof v['python'] === 'string' &&
+        (v['torch'] === null || typeof v['torch'] === 'string') &&
+        typeof v['cuda_available'] === 'boolean' &&
+        Array.isArray(v['gpus'])
+    );
 }
 
 function versionBelow(version: string, minimum: [number, number]): boolean {
@@ -68,38 +75,89 @@ export function adviseReport(python: string, report: EnvReport): EnvProblem[] {
     const problems: EnvProblem[] = [];
     const pip = `"${python}" -m pip install`;
     if (versionBelow(report.python, MIN_PYTHON)) {
-        problems.push({ level: 'error', message: `Python ${report.python} is too old; the trainer needs ${MIN_PYTHON.join('.')} or newer.`, fix: 'Run "MAS: Select Python Interpreter" and pick Python 3.10+ (or set mas.trainer.pythonPath).' });
+        problems.push({
+            level: 'error',
+            message: `Python ${report.python} is too old; the trainer needs ${MIN_PYTHON.join('.')} or newer.`,
+            fix: 'Run "MAS: Select Python Interpreter" and pick Python 3.10+ (or set mas.trainer.pythonPath).',
+        });
     }
     if (report.torch === null) {
-        problems.push({ level: 'error', message: `PyTorch is not installed for ${python} (the trainer runs it isolated, with -I: packages from pip install --user or PYTHONPATH are not seen).`, fix: `${pip} torch in the interpreter's own environment, e.g. a venv (see pytorch.org for the CUDA build that matches your driver), or select an interpreter that has it.` });
+        problems.push({
+            level: 'error',
+            message: `PyTorch is not installed for ${python} (the trainer runs it isolated, with -I: packages from pip install --user or PYTHONPATH are not seen).`,
+            fix: `${pip} torch in the interpreter's own environment, e.g. a venv (see pytorch.org for the CUDA build that matches your driver), or select an interpreter that has it.`,
+        });
         return problems;
     }
     if (report.transformers === undefined || report.peft === undefined) {
-        problems.push({ level: 'error', message: 'transformers or peft is not installed (needed for every model, also scratch ones).', fix: `${pip} transformers peft safetensors` });
+        problems.push({
+            level: 'error',
+            message: 'transformers or peft is not installed (needed for every model, also scratch ones).',
+            fix: `${pip} transformers peft safetensors`,
+        });
     }
     if (!report.cuda_available) {
-        problems.push({ level: 'warning', message: `No CUDA GPU is visible to torch ${report.torch}: training runs on the CPU (fine for scratch models, slow for real ones).`, fix: report.torch.includes('+cpu') ? `This torch is a CPU-only build: install a CUDA build (${pip} torch --index-url https://download.pytorch.org/whl/cu124) and check nvidia-smi.` : 'Check that nvidia-smi sees the GPU and that torch was built for your CUDA version.' });
+        problems.push({
+            level: 'warning',
+            message: `No CUDA GPU is visible to torch ${report.torch}: training runs on the CPU (fine for scratch models, slow for real ones).`,
+            fix: report.torch.includes('+cpu')
+                ? `This torch is a CPU-only build: install a CUDA build (${pip} torch --index-url https://download.pytorch.org/whl/cu124) and check nvidia-smi.`
+                : 'Check that nvidia-smi sees the GPU and that torch was built for your CUDA version.',
+        });
     }
     return problems;
 }
 
 /** Problems when check-env itself failed: the interpreter is missing, or mas_trainer cannot be imported. */
-export function adviseFailure(python: string, failure: { code?: string | number | null; stderr: string; stdout: string }): EnvProblem[] {
+export function adviseFailure(
+    python: string,
+    failure: { code?: string | number | null; stderr: string; stdout: string },
+): EnvProblem[] {
     if (failure.code === 'ENOENT' || failure.code === 'EACCES') {
-        return [{ level: 'error', message: `No Python interpreter at "${python}" (${failure.code}).`, fix: 'Run "MAS: Select Python Interpreter", set mas.trainer.pythonPath, or create trainer/.venv (sh trainer/setup-venv.sh).' }];
+        return [
+            {
+                level: 'error',
+                message: `No Python interpreter at "${python}" (${failure.code}).`,
+                fix: 'Run "MAS: Select Python Interpreter", set mas.trainer.pythonPath, or create trainer/.venv (sh trainer/setup-venv.sh).',
+            },
+        ];
     }
     if (failure.code === 'ETIMEDOUT') {
-        return [{ level: 'error', message: `"${python} -m mas_trainer check-env" did not answer in time.`, fix: 'Run it in a terminal to see where it hangs (a slow CUDA driver start, a network file system).' }];
+        return [
+            {
+                level: 'error',
+                message: `"${python} -m mas_trainer check-env" did not answer in time.`,
+                fix: 'Run it in a terminal to see where it hangs (a slow CUDA driver start, a network file system).',
+            },
+        ];
     }
     if (/No module named .?mas_trainer/.test(failure.stderr)) {
-        return [{ level: 'error', message: `The trainer package mas_trainer cannot be imported by ${python}.`, fix: 'Reinstall MAS Studio (it ships the trainer) or install it with pip install -e trainer.' }];
+        return [
+            {
+                level: 'error',
+                message: `The trainer package mas_trainer cannot be imported by ${python}.`,
+                fix: 'Reinstall MAS Studio (it ships the trainer) or install it with pip install -e trainer.',
+            },
+        ];
     }
     const lastLine = failure.stderr.trim().split(/\r?\n/).pop() ?? '';
     const detail = lastLine ? `: ${lastLine}` : '';
     if (/^(error|SyntaxError)/.test(lastLine) || /invalid syntax/.test(failure.stderr)) {
-        return [{ level: 'error', message: `${python} cannot run the trainer${detail}.`, fix: 'Select Python 3.10 or newer ("MAS: Select Python Interpreter").' }];
+        return [
+            {
+                level: 'error',
+                message: `${python} cannot run the trainer${detail}.`,
+                fix: 'Select Python 3.10 or newer ("MAS: Select Python Interpreter").',
+            },
+        ];
     }
-    return [{ level: 'error', message: `check-env failed with ${python} (exit ${String(failure.code)})${detail}.`, fix: `Run "${python} -m mas_trainer check-env" in a terminal to see the full error.` }];
+    return [
+        {
+            level: 'error',
+            message: `check-env failed with ${python} (exit ${String(failure.code)})${detail}.`,
+            fix: `Run "${python} -m mas_trainer check-env" in a terminal to see the full error.`,
+        },
+    ];
 }
 
 export interface RunCheckEnvOptions {
@@ -116,7 +174,16 @@ export interface RunCheckEnvOptions {
 export async function runCheckEnv(python: string, options: RunCheckEnvOptions): Promise<EnvCheck> {
     assertTrusted(options.trust, 'Checking the trainer environment');
     return new Promise((resolve) => {
-        execFile(python, checkEnvArgs(options.trainerRoot), { env: options.env, cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 1 << 20, windowsHide: true },
+        execFile(
+            python,
+            checkEnvArgs(options.trainerRoot),
+            {
+                env: options.env,
+                cwd: options.cwd,
+                timeout: options.timeoutMs ?? 120_000,
+                maxBuffer: 1 << 20,
+                windowsHide: true,
+            },
             (error, stdout, stderr) => {
                 const report = error ? undefined : parseEnvReport(stdout);
                 if (report) {
@@ -124,12 +191,21 @@ export async function runCheckEnv(python: string, options: RunCheckEnvOptions): 
                     resolve({ python, report, problems, ok: problems.every((p) => p.level !== 'error') });
                     return;
                 }
-                const code = error ? ((error as NodeJS.ErrnoException).code ?? (error.killed ? 'ETIMEDOUT' : null)) : 'no JSON';
+                const code = error
+                    ? ((error as NodeJS.ErrnoException).code ?? (error.killed ? 'ETIMEDOUT' : null))
+                    : 'no JSON';
                 const problems = error
                     ? adviseFailure(python, { code, stderr, stdout })
-                    : [{ level: 'error' as const, message: `check-env printed no report: ${stdout.slice(0, 200)}`, fix: `Run "${python} -m mas_trainer check-env" in a terminal.` }];
+                    : [
+                          {
+                              level: 'error' as const,
+                              message: `check-env printed no report: ${stdout.slice(0, 200)}`,
+                              fix: `Run "${python} -m mas_trainer check-env" in a terminal.`,
+                          },
+                      ];
                 resolve({ python, problems, ok: false });
-            });
+            },
+        );
     });
 }
 
@@ -138,8 +214,14 @@ export function describeEnv(check: EnvCheck): string[] {
     const lines = [`Python: ${check.python}${check.report ? ` (${check.report.python})` : ''}`];
     if (check.report) {
         const r = check.report;
-        lines.push(`torch: ${r.torch ?? 'missing'}; transformers: ${r.transformers ?? 'missing'}; peft: ${r.peft ?? 'missing'}`);
-        lines.push(r.cuda_available ? `CUDA: ${r.gpus.map((g) => `${g.name} (${g.memory_mb} MiB)`).join(', ') || 'available'}` : 'CUDA: not available (CPU only)');
+        lines.push(
+            `torch: ${r.torch ?? 'missing'}; transformers: ${r.transformers ?? 'missing'}; peft: ${r.peft ?? 'missing'}`,
+        );
+        lines.push(
+            r.cuda_available
+                ? `CUDA: ${r.gpus.map((g) => `${g.name} (${g.memory_mb} MiB)`).join(', ') || 'available'}`
+                : 'CUDA: not available (CPU only)',
+        );
     }
     for (const p of check.problems) lines.push(`${p.level}: ${p.message} Fix: ${p.fix}`);
     return lines;

@@ -48,7 +48,7 @@ export function parseStat(stat: string): { state: string; startTicks: number } |
 export function readStartTicks(pid: number, proc: ProcFs = linuxProcFs): number | null {
     if (!proc.available) return null;
     const stat = proc.read(pid, 'stat');
-    return stat ? parseStat(stat)?.startTicks ?? null : null;
+    return stat ? (parseStat(stat)?.startTicks ?? null) : null;
 }
 
 /** /proc/<pid>/cmdline is NUL-separated with a trailing NUL; bytes are compared as UTF-8 text. */

@@ -37,7 +37,11 @@ export class PythonEnvironment implements vscode.Disposable {
     private readonly checks = new Map<string, EnvCheck>();
     private readonly subscription: vscode.Disposable;
 
-    constructor(private readonly extensionPath: string, private readonly trust: TrustSource, private readonly log: vscode.LogOutputChannel) {
+    constructor(
+        private readonly extensionPath: string,
+        private readonly trust: TrustSource,
+        private readonly log: vscode.LogOutputChannel,
+    ) {
         this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
             if (e.affectsConfiguration(PYTHON_SETTING)) this.checks.clear();
         });
@@ -70,7 +74,11 @@ export class PythonEnvironment implements vscode.Disposable {
         const cached = this.checks.get(python.command);
         if (cached && !force) return cached;
         this.log.info(`check-env with ${python.describe}`);
-        const check = await runCheckEnv(python.command, { env: this.env(), trainerRoot: this.trainerRoot, trust: this.trust });
+        const check = await runCheckEnv(python.command, {
+            env: this.env(),
+            trainerRoot: this.trainerRoot,
+            trust: this.trust,
+        });
         for (const line of describeEnv(check)) this.log.info(line);
         if (check.ok) this.checks.set(python.command, check);
         return check;
@@ -80,7 +88,8 @@ export class PythonEnvironment implements vscode.Disposable {
     async showCheck(resource?: vscode.Uri): Promise<EnvCheck> {
         const check = await vscode.window.withProgress(
             { location: vscode.ProgressLocation.Notification, title: 'MAS: checking the trainer environment…' },
-            () => this.check(resource, true));
+            () => this.check(resource, true),
+        );
         await this.report(check, true);
         return check;
     }
@@ -105,20 +114,32 @@ export class PythonEnvironment implements vscode.Disposable {
     /** "MAS: Select Python Interpreter": candidates + browse; writes the user (machine-scope) setting. */
     async selectInterpreter(): Promise<string | undefined> {
         const candidates = new Map<string, string>();
-        const fromExtension = await pythonFromExtension(vscode.window.activeTextEditor?.document.uri).catch(() => undefined);
+        const fromExtension = await pythonFromExtension(vscode.window.activeTextEditor?.document.uri).catch(
+            () => undefined,
+        );
         if (fromExtension) candidates.set(fromExtension, "Python extension's interpreter");
-        for (const root of [...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), this.extensionPath]) {
+        for (const root of [
+            ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+            this.extensionPath,
+        ]) {
             const venv = venvPython(root, process.platform);
             if (existsSync(venv)) candidates.set(venv, 'trainer/.venv');
         }
         candidates.set(process.platform === 'win32' ? 'python' : 'python3', 'first on PATH');
         const browse = { label: '$(folder-opened) Browse…', description: 'pick an interpreter file' };
         const items = [...candidates].map(([label, description]) => ({ label, description }));
-        const picked = await vscode.window.showQuickPick([...items, browse], { title: 'MAS: Python interpreter for the trainer', placeHolder: 'The trainer needs Python 3.10+ with torch, transformers and peft' });
+        const picked = await vscode.window.showQuickPick([...items, browse], {
+            title: 'MAS: Python interpreter for the trainer',
+            placeHolder: 'The trainer needs Python 3.10+ with torch, transformers and peft',
+        });
         if (!picked) return undefined;
         let chosen = picked.label;
         if (picked === browse) {
-            const files = await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Python interpreter', openLabel: 'Use for training' });
+            const files = await vscode.window.showOpenDialog({
+                canSelectMany: false,
+                title: 'Python interpreter',
+                openLabel: 'Use for training',
+            });
             if (!files?.[0]) return undefined;
             chosen = files[0].fsPath;
         }

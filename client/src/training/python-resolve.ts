@@ -47,23 +47,30 @@ export function venvPython(root: string, platform: NodeJS.Platform): string {
 export function checkPythonSetting(value: unknown, exists: (file: string) => boolean): string | undefined {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string') {
-        throw new PythonSettingError(`mas.trainer.pythonPath must be a string (the path of a Python interpreter), not ${JSON.stringify(value)}; fix it in your user settings.`);
+        throw new PythonSettingError(
+            `mas.trainer.pythonPath must be a string (the path of a Python interpreter), not ${JSON.stringify(value)}; fix it in your user settings.`,
+        );
     }
     const trimmed = value.trim();
     if (trimmed === '') return undefined;
     if (value.includes('\0') || /[\r\n]/.test(value)) {
-        throw new PythonSettingError('mas.trainer.pythonPath contains a NUL or newline character; set it to the path of a Python interpreter.');
+        throw new PythonSettingError(
+            'mas.trainer.pythonPath contains a NUL or newline character; set it to the path of a Python interpreter.',
+        );
     }
     const isBareName = !/[\\/]/.test(trimmed);
     if (!isBareName && !exists(trimmed)) {
-        throw new PythonSettingError(`mas.trainer.pythonPath is "${trimmed}", which does not exist; run "MAS: Select Python Interpreter" or fix the setting.`);
+        throw new PythonSettingError(
+            `mas.trainer.pythonPath is "${trimmed}", which does not exist; run "MAS: Select Python Interpreter" or fix the setting.`,
+        );
     }
     return trimmed;
 }
 
 export async function resolvePython(facts: PythonFacts): Promise<ResolvedPython> {
     const fromSetting = checkPythonSetting(facts.setting, facts.exists);
-    if (fromSetting) return { command: fromSetting, source: 'setting', describe: `${fromSetting} (setting mas.trainer.pythonPath)` };
+    if (fromSetting)
+        return { command: fromSetting, source: 'setting', describe: `${fromSetting} (setting mas.trainer.pythonPath)` };
 
     let fromExtension: string | undefined;
     try {
@@ -71,12 +78,22 @@ export async function resolvePython(facts: PythonFacts): Promise<ResolvedPython>
     } catch {
         fromExtension = undefined; // a broken Python extension must not block training: fall through
     }
-    if (fromExtension) return { command: fromExtension, source: 'python-extension', describe: `${fromExtension} (Python extension's interpreter)` };
+    if (fromExtension)
+        return {
+            command: fromExtension,
+            source: 'python-extension',
+            describe: `${fromExtension} (Python extension's interpreter)`,
+        };
 
     for (const root of facts.venvRoots) {
         const candidate = venvPython(root, facts.platform);
-        if (facts.exists(candidate)) return { command: candidate, source: 'trainer-venv', describe: `${candidate} (trainer/.venv)` };
+        if (facts.exists(candidate))
+            return { command: candidate, source: 'trainer-venv', describe: `${candidate} (trainer/.venv)` };
     }
     const fallback = facts.platform === 'win32' ? 'python' : 'python3';
-    return { command: fallback, source: 'default', describe: `${fallback} (first on PATH; no setting, Python extension or trainer/.venv found)` };
+    return {
+        command: fallback,
+        source: 'default',
+        describe: `${fallback} (first on PATH; no setting, Python extension or trainer/.venv found)`,
+    };
 }

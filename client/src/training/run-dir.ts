@@ -11,7 +11,11 @@ import { trainerSubcommand } from './trainer-args.js';
 
 /** `lazy-team` + date → `lazy-team-20261130-001502`: sortable, and safe on every file system. */
 export function runDirName(workflow: string, now: Date): string {
-    const safe = workflow.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^[.-]+/, '').slice(0, 80) || 'run';
+    const safe =
+        workflow
+            .replace(/[^A-Za-z0-9_.-]+/g, '_')
+            .replace(/^[.-]+/, '')
+            .slice(0, 80) || 'run';
     const pad = (n: number): string => String(n).padStart(2, '0');
     const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
     return `${safe}-${stamp}`;
@@ -57,7 +61,8 @@ export function writeSpec(runDir: string, spec: unknown): string {
 /** The .mas file a run was compiled from (RunSpec `source.file` in spec.json), when spec.json says so. */
 export function runSourceFile(runDir: string): string | undefined {
     const source = readJsonObject(path.join(runDir, LAUNCH_FILES.spec))?.['source'];
-    const file = typeof source === 'object' && source !== null ? (source as Record<string, unknown>)['file'] : undefined;
+    const file =
+        typeof source === 'object' && source !== null ? (source as Record<string, unknown>)['file'] : undefined;
     return typeof file === 'string' ? file : undefined;
 }
 
@@ -67,18 +72,28 @@ export function writeLaunchRecord(runDir: string, record: LaunchRecord): void {
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isIntOrNull = (v: unknown): v is number | null => v === null || isInt(v);
-const validOffsets = (v: unknown): boolean => typeof v === 'object' && v !== null
-    && isInt((v as Record<string, unknown>)['process']) && isInt((v as Record<string, unknown>)['trainer']);
+const validOffsets = (v: unknown): boolean =>
+    typeof v === 'object' &&
+    v !== null &&
+    isInt((v as Record<string, unknown>)['process']) &&
+    isInt((v as Record<string, unknown>)['trainer']);
 
 /** launch.json, or undefined when absent or malformed (a hand-edited file is never trusted with a pid). */
 export function readLaunchRecord(runDir: string): LaunchRecord | undefined {
     const v = readJsonObject(path.join(runDir, LAUNCH_FILES.launch));
     if (v === undefined) return undefined;
     const args = v['args'];
-    const valid = v['version'] === LAUNCH_VERSION && isInt(v['pid']) && (v['pid'] as number) > 1 && typeof v['python'] === 'string'
-        && Array.isArray(args) && args.every((a) => typeof a === 'string') && isIntOrNull(v['start_ticks'])
-        && typeof v['launched_at'] === 'number' && (v['stop_requested_at'] === null || typeof v['stop_requested_at'] === 'number')
-        && validOffsets(v['log_offsets']);
+    const valid =
+        v['version'] === LAUNCH_VERSION &&
+        isInt(v['pid']) &&
+        (v['pid'] as number) > 1 &&
+        typeof v['python'] === 'string' &&
+        Array.isArray(args) &&
+        args.every((a) => typeof a === 'string') &&
+        isIntOrNull(v['start_ticks']) &&
+        typeof v['launched_at'] === 'number' &&
+        (v['stop_requested_at'] === null || typeof v['stop_requested_at'] === 'number') &&
+        validOffsets(v['log_offsets']);
     return valid ? (v as unknown as LaunchRecord) : undefined;
 }
 
@@ -92,12 +107,20 @@ export function launchBelongsTo(record: LaunchRecord, runDir: string): boolean {
 }
 
 /** Runs under `runsRoot` that hold a run.json or launch.json, newest name first. */
-export function listRunDirs(runsRoot: string, entries: (dir: string) => string[], isRun: (dir: string) => boolean): string[] {
+export function listRunDirs(
+    runsRoot: string,
+    entries: (dir: string) => string[],
+    isRun: (dir: string) => boolean,
+): string[] {
     let names: string[];
     try {
         names = entries(runsRoot);
     } catch {
         return [];
     }
-    return names.map((n) => path.join(runsRoot, n)).filter(isRun).sort().reverse();
+    return names
+        .map((n) => path.join(runsRoot, n))
+        .filter(isRun)
+        .sort()
+        .reverse();
 }

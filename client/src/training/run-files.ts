@@ -34,16 +34,21 @@ export function readJsonObject(file: string): Record<string, unknown> | undefine
     } catch {
         return undefined;
     }
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
 }
 
 /** run.json, when it parses and its fields used here have their declared types (it is a workspace file: untrusted). */
 export function readRunStatus(runDir: string): RunJson | undefined {
     const v = readJsonObject(path.join(runDir, RUN_DIR_FILES.run));
     if (v === undefined) return undefined;
-    const ok = typeof v['workflow'] === 'string' && typeof v['status'] === 'string'
-        && Number.isSafeInteger(v['steps_total']) && Number.isSafeInteger(v['steps_completed'])
-        && (v['error'] === null || v['error'] === undefined || typeof v['error'] === 'string');
+    const ok =
+        typeof v['workflow'] === 'string' &&
+        typeof v['status'] === 'string' &&
+        Number.isSafeInteger(v['steps_total']) &&
+        Number.isSafeInteger(v['steps_completed']) &&
+        (v['error'] === null || v['error'] === undefined || typeof v['error'] === 'string');
     return ok ? (v as unknown as RunJson) : undefined;
 }
 
@@ -66,7 +71,10 @@ export function readLatestCheckpoint(runDir: string): number | undefined {
 /** Workflow name and step count from the spec the extension wrote (run.json does not exist before the trainer starts). */
 export function specFacts(runDir: string): { workflow?: string; steps?: number } {
     try {
-        const spec = parseBoundedJson(readFileSync(path.join(runDir, LAUNCH_FILES.spec))) as { workflow?: unknown; train?: { steps?: unknown } };
+        const spec = parseBoundedJson(readFileSync(path.join(runDir, LAUNCH_FILES.spec))) as {
+            workflow?: unknown;
+            train?: { steps?: unknown };
+        };
         const steps = spec.train?.steps;
         return {
             ...(typeof spec.workflow === 'string' ? { workflow: spec.workflow } : {}),

@@ -48,10 +48,18 @@ export interface RunOutcome {
     cause?: { file: string; line: number };
 }
 
-interface Found { line: number; text: string }
+interface Found {
+    line: number;
+    text: string;
+}
 
 /** The last line passing `test` at index >= `from`, with its line number in the file. */
-function lastMatching(lines: readonly string[], test: (line: string) => boolean, firstLine: number, from = 0): (Found & { index: number }) | undefined {
+function lastMatching(
+    lines: readonly string[],
+    test: (line: string) => boolean,
+    firstLine: number,
+    from = 0,
+): (Found & { index: number }) | undefined {
     for (let i = lines.length - 1; i >= from; i--) {
         const line = lines[i]!;
         if (test(line)) return { index: i, line: i + firstLine, text: line.trim() };
@@ -62,7 +70,9 @@ function lastMatching(lines: readonly string[], test: (line: string) => boolean,
 const EXCEPTION_LINE = /^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit|Warning)(: .*)?$/;
 
 /** The cause in the logs: the trainer's `error: ...` line, a traceback's exception line, or an ERROR log line. */
-export function findCause(facts: Pick<EndFacts, 'runDir' | 'processLog' | 'trainerLog' | 'processLogFirstLine' | 'trainerLogFirstLine'>): { file: string; line: number; text: string } | undefined {
+export function findCause(
+    facts: Pick<EndFacts, 'runDir' | 'processLog' | 'trainerLog' | 'processLogFirstLine' | 'trainerLogFirstLine'>,
+): { file: string; line: number; text: string } | undefined {
     const processFile = path.join(facts.runDir, 'process.log');
     const lines = facts.processLog.split(/\r?\n/);
     const first = facts.processLogFirstLine ?? 1;
@@ -73,7 +83,11 @@ export function findCause(facts: Pick<EndFacts, 'runDir' | 'processLog' | 'train
         const exception = lastMatching(lines, (l) => EXCEPTION_LINE.test(l), first, traceback.index);
         if (exception) return { file: processFile, line: exception.line, text: exception.text };
     }
-    const logged = lastMatching(facts.trainerLog.split(/\r?\n/), (l) => / (ERROR|CRITICAL) /.test(l), facts.trainerLogFirstLine ?? 1);
+    const logged = lastMatching(
+        facts.trainerLog.split(/\r?\n/),
+        (l) => / (ERROR|CRITICAL) /.test(l),
+        facts.trainerLogFirstLine ?? 1,
+    );
     if (logged) return { file: path.join(facts.runDir, 'trainer.log'), line: logged.line, text: logged.text };
     return undefined;
 }

@@ -26,7 +26,10 @@ export class RunProgress {
     private dropUntilNewline = false;
     readonly issues: JsonlIssue[] = [];
 
-    constructor(private readonly file: string, public total: number | undefined) {
+    constructor(
+        private readonly file: string,
+        public total: number | undefined,
+    ) {
         this.lines = new JsonlLines<MetricsRecord>(file, { validate: validateMetrics });
     }
 
@@ -73,7 +76,12 @@ export class RunProgress {
 
     snapshot(): ProgressSnapshot | undefined {
         if (!this.last) return undefined;
-        return { step: this.last.step, total: this.total, rewardMean: this.last.reward_mean ?? undefined, etaSeconds: this.eta() };
+        return {
+            step: this.last.step,
+            total: this.total,
+            rewardMean: this.last.reward_mean ?? undefined,
+            etaSeconds: this.eta(),
+        };
     }
 
     /**
@@ -86,7 +94,8 @@ export class RunProgress {
         if (!last || this.total === undefined) return undefined;
         const perStep: number[] = [];
         for (let i = 1; i < this.window.length; i++) {
-            const a = this.window[i - 1]!, b = this.window[i]!;
+            const a = this.window[i - 1]!,
+                b = this.window[i]!;
             if (b.step > a.step && b.time >= a.time) perStep.push((b.time - a.time) / (b.step - a.step));
         }
         if (perStep.length === 0) return undefined;
@@ -117,7 +126,8 @@ export function statusText(workflow: string, snapshot: ProgressSnapshot | undefi
     const name = plain.length > 40 ? `${plain.slice(0, 39)}…` : plain;
     if (!snapshot) return `$(sync~spin) MAS ${name}: starting`;
     const parts = [`$(sync~spin) MAS ${name} ${snapshot.step}/${snapshot.total ?? '?'}`];
-    if (snapshot.rewardMean !== undefined && Number.isFinite(snapshot.rewardMean)) parts.push(`R ${formatReward(snapshot.rewardMean)}`);
+    if (snapshot.rewardMean !== undefined && Number.isFinite(snapshot.rewardMean))
+        parts.push(`R ${formatReward(snapshot.rewardMean)}`);
     if (snapshot.etaSeconds !== undefined) parts.push(`ETA ${formatDuration(snapshot.etaSeconds)}`);
     return parts.join(' · ');
 }

@@ -38,7 +38,12 @@ export interface RunArgsInput {
 /** `<isolated bootstrap> run --spec=FILE --run-dir=DIR [--resume]`; paths are made absolute so cwd never matters. */
 export function trainerRunArgs(input: RunArgsInput): string[] {
     // `--spec=` form: a path that starts with `-` is then never read as an option by argparse.
-    const args = [...trainerInvocation(input.trainerRoot), 'run', `--spec=${path.resolve(input.specFile)}`, `--run-dir=${path.resolve(input.runDir)}`];
+    const args = [
+        ...trainerInvocation(input.trainerRoot),
+        'run',
+        `--spec=${path.resolve(input.specFile)}`,
+        `--run-dir=${path.resolve(input.runDir)}`,
+    ];
     if (input.resume) args.push('--resume');
     return args;
 }
@@ -54,7 +59,10 @@ export function checkEnvArgs(trainerRoot: string): string[] {
 export function trainerSubcommand(args: readonly string[]): string[] | undefined {
     if (args[0] === '-m' && args[1] === TRAINER_MODULE) return args.slice(2);
     const prefix = ISOLATED_FLAGS.length;
-    const isolated = ISOLATED_FLAGS.every((flag, i) => args[i] === flag) && args[prefix] === '-c' && args[prefix + 1] === TRAINER_BOOTSTRAP;
+    const isolated =
+        ISOLATED_FLAGS.every((flag, i) => args[i] === flag) &&
+        args[prefix] === '-c' &&
+        args[prefix + 1] === TRAINER_BOOTSTRAP;
     return isolated && args.length > prefix + 2 ? args.slice(prefix + 3) : undefined;
 }
 

@@ -56,7 +56,12 @@ export class TrainerAttachment {
     private readonly proc: ProcFs;
     workflow: string;
 
-    private constructor(readonly runDir: string, private record: LaunchRecord, private readonly options: AttachmentOptions, child?: ChildProcess) {
+    private constructor(
+        readonly runDir: string,
+        private record: LaunchRecord,
+        private readonly options: AttachmentOptions,
+        child?: ChildProcess,
+    ) {
         this.child = child;
         const ownChild = child !== undefined;
         this.proc = options.proc ?? linuxProcFs;
@@ -64,7 +69,7 @@ export class TrainerAttachment {
         const spec = specFacts(runDir);
         this.workflow = run?.workflow ?? spec.workflow ?? path.basename(runDir);
         this.stopRequested = record.stop_requested_at !== null;
-        const tailBytes = ownChild ? Number.POSITIVE_INFINITY : options.attachTailBytes ?? LOG_TAIL_BYTES;
+        const tailBytes = ownChild ? Number.POSITIVE_INFINITY : (options.attachTailBytes ?? LOG_TAIL_BYTES);
         this.progress = new RunProgress(path.join(runDir, RUN_DIR_FILES.metrics), run?.steps_total ?? spec.steps);
         this.logTail = new RunFileTail(runDir, LAUNCH_FILES.processLog, tailBytes, record.log_offsets.process);
     }
@@ -116,7 +121,9 @@ export class TrainerAttachment {
             onReset: () => this.progress.reset(false),
             onRecords: (records) => this.addRecords(records),
             onRefused: (reason) => this.sayRefused(reason),
-            onDirectory: (gone) => { if (gone && !this.ended) void this.lost(); },
+            onDirectory: (gone) => {
+                if (gone && !this.ended) void this.lost();
+            },
             onPoll: () => this.afterRead(),
         });
     }
@@ -169,7 +176,12 @@ export class TrainerAttachment {
         if (this.losing) return;
         this.losing = true;
         const alive = this.liveness() === 'alive';
-        if (alive) await stopTrainer(identityOf(this.record), { graceMs: this.options.stopGraceMs ?? 5000, proc: this.proc, alive: () => this.liveness() });
+        if (alive)
+            await stopTrainer(identityOf(this.record), {
+                graceMs: this.options.stopGraceMs ?? 5000,
+                proc: this.proc,
+                alive: () => this.liveness(),
+            });
         this.end({
             kind: 'failed',
             message: `MAS: the run directory ${this.runDir} was deleted while the run was followed${alive ? '; its trainer was stopped, since it could no longer save anything' : ''}.`,
@@ -183,15 +195,26 @@ export class TrainerAttachment {
         this.readLog();
         if (this.logRest) this.onLog.fire([this.logRest]);
         const run = readRunStatus(this.runDir);
-        const processLog = readLogFrom(path.join(this.runDir, LAUNCH_FILES.processLog), this.record.log_offsets.process);
+        const processLog = readLogFrom(
+            path.join(this.runDir, LAUNCH_FILES.processLog),
+            this.record.log_offsets.process,
+        );
         const trainerLog = readLogFrom(path.join(this.runDir, RUN_DIR_FILES.log), this.record.log_offsets.trainer);
-        this.end(describeOutcome({
-            runDir: this.runDir, exitCode, signal, runStatus: run?.status, runError: run?.error ?? null,
-            stopRequested: this.stopRequested || readLaunchRecord(this.runDir)?.stop_requested_at != null,
-            checkpointStep: readLatestCheckpoint(this.runDir),
-            processLog: processLog.text, processLogFirstLine: processLog.firstLine,
-            trainerLog: trainerLog.text, trainerLogFirstLine: trainerLog.firstLine,
-        }));
+        this.end(
+            describeOutcome({
+                runDir: this.runDir,
+                exitCode,
+                signal,
+                runStatus: run?.status,
+                runError: run?.error ?? null,
+                stopRequested: this.stopRequested || readLaunchRecord(this.runDir)?.stop_requested_at != null,
+                checkpointStep: readLatestCheckpoint(this.runDir),
+                processLog: processLog.text,
+                processLogFirstLine: processLog.firstLine,
+                trainerLog: trainerLog.text,
+                trainerLogFirstLine: trainerLog.firstLine,
+            }),
+        );
     }
 
     private end(outcome: RunOutcome): void {
@@ -211,7 +234,11 @@ export class TrainerAttachment {
         } catch {
             // the run directory is gone: stopping still matters more than the record
         }
-        const result = await stopTrainer(identityOf(this.record), { graceMs: this.options.stopGraceMs ?? 5000, proc: this.proc, alive: () => this.liveness() });
+        const result = await stopTrainer(identityOf(this.record), {
+            graceMs: this.options.stopGraceMs ?? 5000,
+            proc: this.proc,
+            alive: () => this.liveness(),
+        });
         if (!this.child) this.poll();
         return result;
     }

@@ -9,7 +9,14 @@ import * as path from 'node:path';
 import { LAUNCH_FILES, LAUNCH_VERSION, type LaunchRecord } from '../../../protocol/launch.js';
 import { RUN_DIR_FILES } from '../../../protocol/run-dir.js';
 import { openRunFileSync } from '../../../analysis/run-dir/safe-file-sync.js';
-import { liveness, readStartTicks, linuxProcFs, type Liveness, type ProcFs, type ProcessIdentity } from './process-identity.js';
+import {
+    liveness,
+    readStartTicks,
+    linuxProcFs,
+    type Liveness,
+    type ProcFs,
+    type ProcessIdentity,
+} from './process-identity.js';
 import { writeLaunchRecord } from './run-dir.js';
 import { assertTrusted, type TrustSource } from './trust.js';
 
@@ -33,7 +40,10 @@ export interface Launched {
 export async function launchTrainer(input: LaunchInput): Promise<Launched> {
     assertTrusted(input.trust, 'Starting the trainer');
     // Appended to, never through a link or into a FIFO: a run directory from elsewhere (resume) could hold either.
-    const log = openRunFileSync(path.join(input.runDir, LAUNCH_FILES.processLog), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND);
+    const log = openRunFileSync(
+        path.join(input.runDir, LAUNCH_FILES.processLog),
+        constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND,
+    );
     let trainerLogSize = 0;
     try {
         const trainerLog = lstatSync(path.join(input.runDir, RUN_DIR_FILES.log));
@@ -45,7 +55,12 @@ export async function launchTrainer(input: LaunchInput): Promise<Launched> {
     let child: ChildProcess;
     try {
         child = spawn(input.python, input.args, {
-            cwd: input.runDir, env: input.env, detached: true, stdio: ['ignore', log, log], windowsHide: true, shell: false,
+            cwd: input.runDir,
+            env: input.env,
+            detached: true,
+            stdio: ['ignore', log, log],
+            windowsHide: true,
+            shell: false,
         });
     } finally {
         closeSync(log); // the child holds its own copy of the descriptor
@@ -55,8 +70,14 @@ export async function launchTrainer(input: LaunchInput): Promise<Launched> {
         child.once('spawn', () => {
             const pid = child.pid!;
             const record: LaunchRecord = {
-                version: LAUNCH_VERSION, pid, python: input.python, args: input.args,
-                start_ticks: readStartTicks(pid), launched_at: Date.now(), log_offsets: logOffsets, stop_requested_at: null,
+                version: LAUNCH_VERSION,
+                pid,
+                python: input.python,
+                args: input.args,
+                start_ticks: readStartTicks(pid),
+                launched_at: Date.now(),
+                log_offsets: logOffsets,
+                stop_requested_at: null,
             };
             writeLaunchRecord(input.runDir, record);
             // Let the extension host exit without waiting for the trainer.
@@ -100,7 +121,12 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Resolves when `alive()` turns false, or with false once `deadline` passes. */
-async function waitUntilDead(alive: () => boolean, deadline: number, pollMs: number, now: () => number): Promise<boolean> {
+async function waitUntilDead(
+    alive: () => boolean,
+    deadline: number,
+    pollMs: number,
+    now: () => number,
+): Promise<boolean> {
     while (alive()) {
         if (now() >= deadline) return false;
         await new Promise((r) => setTimeout(r, pollMs));

@@ -67,7 +67,9 @@ export class TrainingController {
     private refuseUntrusted(action: string): { started: false; reason: string } | undefined {
         if (this.deps.trust.isTrusted()) return undefined;
         const reason = new UntrustedWorkspaceError(action).message;
-        void vscode.window.showWarningMessage(reason, 'Manage Workspace Trust').then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+        void vscode.window
+            .showWarningMessage(reason, 'Manage Workspace Trust')
+            .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
         return { started: false, reason };
     }
 
@@ -85,53 +87,75 @@ export class TrainingController {
         if (refused) return refused;
         const uri = workflowTarget(arg);
         if (!uri || !uri.fsPath.endsWith('.mas')) {
-            return this.fail('MAS: open a .mas workflow (or use the Train code lens above its `workflow` line) to start training.');
+            return this.fail(
+                'MAS: open a .mas workflow (or use the Train code lens above its `workflow` line) to start training.',
+            );
         }
-        return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MAS: starting training', cancellable: true }, async (progress, token) => {
-            progress.report({ message: 'compiling the workflow…' });
-            const document = await vscode.workspace.openTextDocument(uri); // the language server loads what is open
-            if (document.isDirty) await document.save();
-            const compiled = await this.deps.compile(uri.toString());
-            if ('diagnostics' in compiled) return this.fail(`MAS: ${path.basename(uri.fsPath)} cannot be trained: ${firstProblem(compiled.diagnostics)}`, 'Show Problems');
-            if (token.isCancellationRequested) return { started: false as const, reason: 'cancelled' };
+        return vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: 'MAS: starting training', cancellable: true },
+            async (progress, token) => {
+                progress.report({ message: 'compiling the workflow…' });
+                const document = await vscode.workspace.openTextDocument(uri); // the language server loads what is open
+                if (document.isDirty) await document.save();
+                const compiled = await this.deps.compile(uri.toString());
+                if ('diagnostics' in compiled)
+                    return this.fail(
+                        `MAS: ${path.basename(uri.fsPath)} cannot be trained: ${firstProblem(compiled.diagnostics)}`,
+                        'Show Problems',
+                    );
+                if (token.isCancellationRequested) return { started: false as const, reason: 'cancelled' };
 
-            progress.report({ message: 'checking Python…' });
-            const python = await this.deps.python.resolve(uri).catch((e: Error) => e);
-            if (python instanceof Error) return this.fail(python.message, 'Show Log');
-            const check = await this.deps.python.check(uri);
-            if (!check.ok) {
-                // Not awaited: the report resolves when its toast is dismissed, and the progress toast must not wait.
-                void this.deps.python.report(check, false);
-                return { started: false as const, reason: check.problems[0]?.message ?? 'environment check failed' };
-            }
-            if (token.isCancellationRequested) return { started: false as const, reason: 'cancelled' };
-
-            progress.report({ message: 'launching the trainer…' });
-            const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
-            const runDir = createRunDir(path.join(folder, 'runs'), compiled.spec.workflow, new Date());
-            const specFile = writeSpec(runDir, compiled.spec);
-            const args = trainerRunArgs({ specFile, runDir, trainerRoot: this.deps.python.trainerRoot });
-            this.deps.trainers.log.info(`launch: ${python.describe} ${JSON.stringify(args)} (cwd ${runDir})`);
-            let trainer: TrainerAttachment;
-            try {
-                trainer = await TrainerAttachment.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.attachmentOptions);
-            } catch (error) {
-                return this.fail(`MAS: ${(error as Error).message}`, 'Show Log');
-            }
-            this.deps.trainers.add(trainer);
-
-            // Keep the notification until the first step (or the end): loading a real model takes a while.
-            progress.report({ message: `loading models… (run ${path.basename(runDir)})` });
-            await new Promise<void>((resolve) => {
-                const subs = [trainer.onProgress.on(() => done()), trainer.onEnd.on(() => done()), token.onCancellationRequested(() => { void trainer.stop(); done(); })];
-                function done(): void {
-                    subs.forEach((s) => s.dispose());
-                    resolve();
+                progress.report({ message: 'checking Python…' });
+                const python = await this.deps.python.resolve(uri).catch((e: Error) => e);
+                if (python instanceof Error) return this.fail(python.message, 'Show Log');
+                const check = await this.deps.python.check(uri);
+                if (!check.ok) {
+                    // Not awaited: the report resolves when its toast is dismissed, and the progress toast must not wait.
+                    void this.deps.python.report(check, false);
+                    return {
+                        started: false as const,
+                        reason: check.problems[0]?.message ?? 'environment check failed',
+                    };
                 }
-                if (trainer.snapshot || trainer.outcome) done();
-            });
-            return { started: true as const, runDir, pid: trainer.pid };
-        });
+                if (token.isCancellationRequested) return { started: false as const, reason: 'cancelled' };
+
+                progress.report({ message: 'launching the trainer…' });
+                const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+                const runDir = createRunDir(path.join(folder, 'runs'), compiled.spec.workflow, new Date());
+                const specFile = writeSpec(runDir, compiled.spec);
+                const args = trainerRunArgs({ specFile, runDir, trainerRoot: this.deps.python.trainerRoot });
+                this.deps.trainers.log.info(`launch: ${python.describe} ${JSON.stringify(args)} (cwd ${runDir})`);
+                let trainer: TrainerAttachment;
+                try {
+                    trainer = await TrainerAttachment.launch(
+                        { python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust },
+                        this.deps.attachmentOptions,
+                    );
+                } catch (error) {
+                    return this.fail(`MAS: ${(error as Error).message}`, 'Show Log');
+                }
+                this.deps.trainers.add(trainer);
+
+                // Keep the notification until the first step (or the end): loading a real model takes a while.
+                progress.report({ message: `loading models… (run ${path.basename(runDir)})` });
+                await new Promise<void>((resolve) => {
+                    const subs = [
+                        trainer.onProgress.on(() => done()),
+                        trainer.onEnd.on(() => done()),
+                        token.onCancellationRequested(() => {
+                            void trainer.stop();
+                            done();
+                        }),
+                    ];
+                    function done(): void {
+                        subs.forEach((s) => s.dispose());
+                        resolve();
+                    }
+                    if (trainer.snapshot || trainer.outcome) done();
+                });
+                return { started: true as const, runDir, pid: trainer.pid };
+            },
+        );
     }
 
     /**
@@ -149,18 +173,24 @@ export class TrainingController {
             if (wanted.length === 0) [wanted, mustPick] = [running, true];
         }
         if (wanted.length === 0) {
-            const reason = 'MAS: no training run is being followed in this window. Runs started elsewhere: use "MAS: Open Run…" to attach first.';
+            const reason =
+                'MAS: no training run is being followed in this window. Runs started elsewhere: use "MAS: Open Run…" to attach first.';
             void vscode.window.showInformationMessage(reason);
             return { stopped: [], reason };
         }
         let targets = wanted;
         if (wanted.length > 1 || mustPick) {
-            const pick = await vscode.window.showQuickPick(wanted.map((s) => ({ label: path.basename(s.runDir), description: `pid ${s.pid}`, trainer: s })), { title: 'MAS: stop which run?', canPickMany: true });
+            const pick = await vscode.window.showQuickPick(
+                wanted.map((s) => ({ label: path.basename(s.runDir), description: `pid ${s.pid}`, trainer: s })),
+                { title: 'MAS: stop which run?', canPickMany: true },
+            );
             if (!pick || pick.length === 0) return { stopped: [], reason: 'cancelled' };
             targets = pick.map((p) => p.trainer);
         }
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'MAS: stopping training…' },
-            () => Promise.all(targets.map((s) => s.stop())));
+        await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: 'MAS: stopping training…' },
+            () => Promise.all(targets.map((s) => s.stop())),
+        );
         return { stopped: targets.map((s) => s.runDir) };
     }
 
@@ -186,13 +216,24 @@ export class TrainingController {
 
     /** "MAS: Open Run…": pick a run; follow it when its trainer is alive, offer Resume when it is not finished. */
     async openRun(arg?: unknown): Promise<{ runDir?: string; following: boolean; resumed?: StartResult }> {
-        const runDir = toPath(arg) ?? await pickRunDirectory({ openLabel: 'Open Run', known: () => this.knownRuns().map((dir) => {
-            const run = readRunStatus(dir);
-            // A killed trainer leaves status "running": say what is true now.
-            const status = run?.status === 'running' && !TrainerAttachment.trainerAlive(dir) ? 'interrupted' : run?.status;
-            const detail = run ? `${status} · ${run.steps_completed}/${run.steps_total} steps` : 'no run.json yet';
-            return { label: path.basename(dir), description: detail, runDir: dir };
-        }) });
+        const runDir =
+            toPath(arg) ??
+            (await pickRunDirectory({
+                openLabel: 'Open Run',
+                known: () =>
+                    this.knownRuns().map((dir) => {
+                        const run = readRunStatus(dir);
+                        // A killed trainer leaves status "running": say what is true now.
+                        const status =
+                            run?.status === 'running' && !TrainerAttachment.trainerAlive(dir)
+                                ? 'interrupted'
+                                : run?.status;
+                        const detail = run
+                            ? `${status} · ${run.steps_completed}/${run.steps_total} steps`
+                            : 'no run.json yet';
+                        return { label: path.basename(dir), description: detail, runDir: dir };
+                    }),
+            }));
         if (!runDir) return { following: false };
         const problem = runDirProblem(runDir);
         if (problem) {
@@ -211,7 +252,10 @@ export class TrainingController {
         const run = readRunStatus(runDir);
         if (!following && run && run.status !== 'finished' && existsSync(path.join(runDir, LAUNCH_FILES.spec))) {
             const resume = 'Resume';
-            const choice = await vscode.window.showInformationMessage(`MAS: run ${path.basename(runDir)} is not running (${run.steps_completed}/${run.steps_total} steps, status ${run.status}).`, resume);
+            const choice = await vscode.window.showInformationMessage(
+                `MAS: run ${path.basename(runDir)} is not running (${run.steps_completed}/${run.steps_total} steps, status ${run.status}).`,
+                resume,
+            );
             if (choice === resume) return { runDir, following: false, resumed: await this.resume(runDir) };
         }
         return { runDir, following };
@@ -227,9 +271,17 @@ export class TrainingController {
             return { started: false, reason: check.problems[0]?.message ?? 'environment check failed' };
         }
         const python = await this.deps.python.resolve();
-        const args = trainerRunArgs({ specFile: path.join(runDir, LAUNCH_FILES.spec), runDir, trainerRoot: this.deps.python.trainerRoot, resume: true });
+        const args = trainerRunArgs({
+            specFile: path.join(runDir, LAUNCH_FILES.spec),
+            runDir,
+            trainerRoot: this.deps.python.trainerRoot,
+            resume: true,
+        });
         try {
-            const trainer = await TrainerAttachment.launch({ python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust }, this.deps.attachmentOptions);
+            const trainer = await TrainerAttachment.launch(
+                { python: python.command, args, runDir, env: this.deps.python.env(), trust: this.deps.trust },
+                this.deps.attachmentOptions,
+            );
             this.deps.trainers.add(trainer);
             return { started: true, runDir, pid: trainer.pid };
         } catch (error) {

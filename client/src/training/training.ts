@@ -19,14 +19,31 @@ export class Training {
     readonly controller: TrainingController;
 
     /** `followers`: shared with the dashboard; by default the training side's own. */
-    constructor(extension: vscode.ExtensionContext, compile: (uri: string) => Promise<CompileResult>, scope: DisposableScope, followers?: RunFollowers) {
+    constructor(
+        extension: vscode.ExtensionContext,
+        compile: (uri: string) => Promise<CompileResult>,
+        scope: DisposableScope,
+        followers?: RunFollowers,
+    ) {
         const trust: TrustSource = { isTrusted: () => vscode.workspace.isTrusted };
         this.log = scope.push(vscode.window.createOutputChannel('MAS Trainer', { log: true }));
         this.python = scope.push(new PythonEnvironment(extension.extensionUri.fsPath, trust, this.log));
-        this.trainers = scope.push(new AttachedTrainers(this.log, () => {
-            void vscode.commands.executeCommand('setContext', 'mas.trainingRunning', this.trainers.running.length > 0);
-        }));
-        this.controller = new TrainingController({ trust, python: this.python, trainers: this.trainers, compile, ...(followers ? { attachmentOptions: { followers } } : {}) });
+        this.trainers = scope.push(
+            new AttachedTrainers(this.log, () => {
+                void vscode.commands.executeCommand(
+                    'setContext',
+                    'mas.trainingRunning',
+                    this.trainers.running.length > 0,
+                );
+            }),
+        );
+        this.controller = new TrainingController({
+            trust,
+            python: this.python,
+            trainers: this.trainers,
+            compile,
+            ...(followers ? { attachmentOptions: { followers } } : {}),
+        });
         scope.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reattach()));
     }
 

@@ -9,7 +9,9 @@ export interface TrustSource {
 
 export class UntrustedWorkspaceError extends Error {
     constructor(action: string) {
-        super(`MAS: ${action} is disabled in an untrusted workspace (it would run code from this folder). Trust the workspace ("Workspaces: Manage Workspace Trust") to use it.`);
+        super(
+            `MAS: ${action} is disabled in an untrusted workspace (it would run code from this folder). Trust the workspace ("Workspaces: Manage Workspace Trust") to use it.`,
+        );
         this.name = 'UntrustedWorkspaceError';
     }
 }

@@ -43,35 +43,45 @@ export class MasPanels implements vscode.Disposable {
     private readonly trajectories: TrajectoryPanels | undefined;
 
     /** Registers the serializers into `scope`; the panels themselves are disposed by `dispose` (also in `scope`). */
-    constructor(private readonly ctx: PanelContext, scope: DisposableScope, workers?: TrajectoryWorkers) {
+    constructor(
+        private readonly ctx: PanelContext,
+        scope: DisposableScope,
+        workers?: TrajectoryWorkers,
+    ) {
         scope.push(this);
-        scope.push(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-            deserializeWebviewPanel: async (panel, state: unknown) => {
-                this.dashboard?.dispose();
-                this.dashboard = new DashboardPanel(panel, this.dashboardDeps(), parseDashboardState(state));
-            },
-        }));
-        scope.push(vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
-            deserializeWebviewPanel: async (panel, state: unknown) => {
-                const restored = parseGraphState(state);
-                if (!restored) {
-                    panel.dispose(); // nothing to follow: a graph view without a document is useless
-                    return;
-                }
-                this.graph?.dispose();
-                this.graph = new GraphPanel(panel, vscode.Uri.parse(restored.uri), this.graphDeps());
-            },
-        }));
+        scope.push(
+            vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+                deserializeWebviewPanel: async (panel, state: unknown) => {
+                    this.dashboard?.dispose();
+                    this.dashboard = new DashboardPanel(panel, this.dashboardDeps(), parseDashboardState(state));
+                },
+            }),
+        );
+        scope.push(
+            vscode.window.registerWebviewPanelSerializer(GRAPH_VIEW_TYPE, {
+                deserializeWebviewPanel: async (panel, state: unknown) => {
+                    const restored = parseGraphState(state);
+                    if (!restored) {
+                        panel.dispose(); // nothing to follow: a graph view without a document is useless
+                        return;
+                    }
+                    this.graph?.dispose();
+                    this.graph = new GraphPanel(panel, vscode.Uri.parse(restored.uri), this.graphDeps());
+                },
+            }),
+        );
         if (!workers) return;
         const trajectories = new TrajectoryPanels(ctx, workers.reader, workers.critic);
         this.trajectories = trajectories;
-        scope.push(vscode.window.registerWebviewPanelSerializer(TRAJECTORY_VIEW_TYPE, {
-            deserializeWebviewPanel: async (panel, state: unknown) => {
-                const root = (state as { root?: unknown } | undefined)?.root;
-                if (typeof root === 'string') trajectories.show(root, panel);
-                else panel.dispose();
-            },
-        }));
+        scope.push(
+            vscode.window.registerWebviewPanelSerializer(TRAJECTORY_VIEW_TYPE, {
+                deserializeWebviewPanel: async (panel, state: unknown) => {
+                    const root = (state as { root?: unknown } | undefined)?.root;
+                    if (typeof root === 'string') trajectories.show(root, panel);
+                    else panel.dispose();
+                },
+            }),
+        );
     }
 
     /** Opens (or reveals) the dashboard; with `runDir`, shows that run. Throws with the reason when it is not a run. */
@@ -127,7 +137,9 @@ export class MasPanels implements vscode.Disposable {
             extensionUri: this.ctx.extension.extensionUri,
             log: (m) => this.log(m),
             followers: this.ctx.followers,
-            onDispose: () => { this.dashboard = undefined; },
+            onDispose: () => {
+                this.dashboard = undefined;
+            },
         };
     }
 
@@ -136,7 +148,9 @@ export class MasPanels implements vscode.Disposable {
             extensionUri: this.ctx.extension.extensionUri,
             log: (m) => this.log(m),
             requestGraph: (uri) => this.ctx.requestGraph(uri),
-            onDispose: () => { this.graph = undefined; },
+            onDispose: () => {
+                this.graph = undefined;
+            },
         };
     }
 }

@@ -26,7 +26,9 @@ export function parseArgs(command: string, argv: readonly string[], spec: FlagSp
             positionals.push(arg);
             continue;
         }
-        const [rawName, inlineValue] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+        const [rawName, inlineValue] = arg.includes('=')
+            ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+            : [arg, undefined];
         const name = spec.aliases?.[rawName] ?? rawName;
         const kind = spec.flags[name];
         if (!kind) {

@@ -30,8 +30,9 @@ export function toCliDiagnostic(diagnostic: MasDiagnostic, cwd: string): CliDiag
 
 /** One line of plain text: line breaks become spaces, other control characters (NUL from a binary file) `\uXXXX`. */
 function singleLine(text: string): string {
-    return text.replace(/\s*[\r\n]+\s*/g, ' ')
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return text
+        .replace(/\s*[\r\n]+\s*/g, ' ')
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** `file:line:col severity code message` on one line (`-` when the diagnostic has no code). */

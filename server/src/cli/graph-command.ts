@@ -11,7 +11,9 @@ const FORMATS = ['json', 'dot'];
 export async function graphCommand(argv: readonly string[], io: CliIo): Promise<number> {
     const { positionals, flags } = parseArgs('graph', argv, { flags: { '--format': 'value' } });
     if (positionals.length !== 1) {
-        throw new UsageError(`"mas graph" takes exactly one .mas file (got ${positionals.length}), for example: mas graph team.mas --format dot`);
+        throw new UsageError(
+            `"mas graph" takes exactly one .mas file (got ${positionals.length}), for example: mas graph team.mas --format dot`,
+        );
     }
     const format = flags.get('--format') ?? 'json';
     if (typeof format !== 'string' || !FORMATS.includes(format)) {
@@ -20,7 +22,9 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
     const workspace = await loadMasFiles([resolve(io.cwd, positionals[0]!)]);
     const root = workspace.roots[0];
     if (!root) {
-        io.stderr(`mas graph: ${workspace.problems[0]?.message ?? `${positionals[0]} cannot be read; check the path.`}\n`);
+        io.stderr(
+            `mas graph: ${workspace.problems[0]?.message ?? `${positionals[0]} cannot be read; check the path.`}\n`,
+        );
         return EXIT.usage;
     }
     const model = buildGraphModel(root, workspace.shared.workspace.LangiumDocuments);

@@ -39,7 +39,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const run = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) {
-        io.stderr(`mas: unknown command "${command}"; the commands are check, compile, graph and report (mas --help shows how to use them).\n`);
+        io.stderr(
+            `mas: unknown command "${command}"; the commands are check, compile, graph and report (mas --help shows how to use them).\n`,
+        );
         return EXIT.usage;
     }
     if (rest.includes('--help') || rest.includes('-h')) {
@@ -54,7 +56,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             return EXIT.usage;
         }
         const message = error instanceof Error ? error.message : String(error);
-        io.stderr(`mas ${command}: internal error: ${message}. This is a bug in mas; please report it with the input that caused it.\n`);
+        io.stderr(
+            `mas ${command}: internal error: ${message}. This is a bug in mas; please report it with the input that caused it.\n`,
+        );
         return EXIT.internal;
     }
 }

@@ -15,18 +15,25 @@ const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ').tr
 /** `a-b`, `a-` (from a), `-b` (up to b) or `a` (one step); steps are integers ≥ 0. */
 export function parseStepRange(text: string): { from: number; to: number } {
     const match = /^(\d*)(-?)(\d*)$/.exec(text.trim());
-    const bad = () => new UsageError(`--steps "${text}" is not a step range; write it as a-b (e.g. --steps 10-20), a- or a single step.`);
+    const bad = () =>
+        new UsageError(
+            `--steps "${text}" is not a step range; write it as a-b (e.g. --steps 10-20), a- or a single step.`,
+        );
     if (!match || (match[1] === '' && match[3] === '') || (match[2] === '' && match[3] !== '')) throw bad();
     const from = match[1] === '' ? 0 : Number(match[1]);
     const to = match[2] === '' ? from : match[3] === '' ? Number.MAX_SAFE_INTEGER : Number(match[3]);
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) throw bad();
-    if (from > to) throw new UsageError(`--steps ${text}: the first step is after the last; write the smaller one first.`);
+    if (from > to)
+        throw new UsageError(`--steps ${text}: the first step is after the last; write the smaller one first.`);
     return { from, to };
 }
 
 function parseMaxMb(text: string): number {
     const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--max-mb "${text}" is not a size; give megabytes as a positive number, e.g. --max-mb 200.`);
+    if (!Number.isFinite(value) || value <= 0)
+        throw new UsageError(
+            `--max-mb "${text}" is not a size; give megabytes as a positive number, e.g. --max-mb 200.`,
+        );
     return value;
 }
 
@@ -40,16 +47,22 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
         aliases: { '-o': '--output' },
     });
     if (positionals.length !== 1) {
-        throw new UsageError(`"mas report" takes exactly one run directory (got ${positionals.length}), for example: mas report runs/my-run -o my-run.html`);
+        throw new UsageError(
+            `"mas report" takes exactly one run directory (got ${positionals.length}), for example: mas report runs/my-run -o my-run.html`,
+        );
     }
     const root = resolve(io.cwd, positionals[0]!);
     const steps = typeof flags.get('--steps') === 'string' ? parseStepRange(flags.get('--steps') as string) : undefined;
-    const maxMb = typeof flags.get('--max-mb') === 'string' ? parseMaxMb(flags.get('--max-mb') as string) : DEFAULT_MAX_MB;
-    const output = typeof flags.get('--output') === 'string' ? flags.get('--output') as string : `${basename(root)}.report.html`;
+    const maxMb =
+        typeof flags.get('--max-mb') === 'string' ? parseMaxMb(flags.get('--max-mb') as string) : DEFAULT_MAX_MB;
+    const output =
+        typeof flags.get('--output') === 'string' ? (flags.get('--output') as string) : `${basename(root)}.report.html`;
 
     const info = await stat(root).catch(() => undefined);
     if (!info?.isDirectory()) {
-        io.stderr(`mas report: ${positionals[0]} is not a run directory; give a folder written by the trainer (runs/<name>/).\n`);
+        io.stderr(
+            `mas report: ${positionals[0]} is not a run directory; give a folder written by the trainer (runs/<name>/).\n`,
+        );
         return EXIT.usage;
     }
     let assets;
@@ -63,19 +76,33 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
     let html: string;
     try {
         const index = await reader.index(root);
-        if (steps && !index.steps.some(s => s.step >= steps.from && s.step <= steps.to)) {
+        if (steps && !index.steps.some((s) => s.step >= steps.from && s.step <= steps.to)) {
             const have = index.steps.length ? `${index.steps[0]!.step}-${index.steps.at(-1)!.step}` : 'none yet';
-            io.stderr(`mas report: ${positionals[0]} has no step in ${flags.get('--steps')} (its steps: ${have}); choose a range it has.\n`);
+            io.stderr(
+                `mas report: ${positionals[0]} has no step in ${flags.get('--steps')} (its steps: ${have}); choose a range it has.\n`,
+            );
             return EXIT.usage;
         }
-        const { data, json } = await buildReportData(reader, index, { maxBytes: maxMb * 1_000_000, ...(steps ? { steps } : {}) });
+        const { data, json } = await buildReportData(reader, index, {
+            maxBytes: maxMb * 1_000_000,
+            ...(steps ? { steps } : {}),
+        });
         html = reportHtml(assets, json);
-        if (data.run.issues.length > 0) io.stderr(`mas report: ${data.run.issues.length} line(s) or file(s) skipped (listed in the report), e.g. ${oneLine(data.run.issues[0]!)}\n`);
-        if (data.steps.length === 0) io.stderr('mas report: the run has no recorded trajectories yet; the report shows only its header.\n');
+        if (data.run.issues.length > 0)
+            io.stderr(
+                `mas report: ${data.run.issues.length} line(s) or file(s) skipped (listed in the report), e.g. ${oneLine(data.run.issues[0]!)}\n`,
+            );
+        if (data.steps.length === 0)
+            io.stderr('mas report: the run has no recorded trajectories yet; the report shows only its header.\n');
     } catch (error) {
         if (error instanceof ReportTooLargeError) {
-            const fits = error.lastStepThatFits === undefined ? 'not even the first step fits' : `steps up to ${error.lastStepThatFits} fit`;
-            io.stderr(`mas report: ${error.message}; ${fits}. Choose fewer steps with --steps a-b, or raise the cap with --max-mb.\n`);
+            const fits =
+                error.lastStepThatFits === undefined
+                    ? 'not even the first step fits'
+                    : `steps up to ${error.lastStepThatFits} fit`;
+            io.stderr(
+                `mas report: ${error.message}; ${fits}. Choose fewer steps with --steps a-b, or raise the cap with --max-mb.\n`,
+            );
             return EXIT.errors;
         }
         io.stderr(`mas report: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);

@@ -12,7 +12,7 @@ export function compileDataset(dataset: Dataset): DatasetSpec {
         name: dataset.name,
         path: resolve(dirname(declaringFile), dataset.path),
         declared_path: dataset.path,
-        fields: dataset.fields.map(field => ({ name: field.name, type: field.type })),
+        fields: dataset.fields.map((field) => ({ name: field.name, type: field.type })),
     };
 }
 
@@ -20,10 +20,11 @@ export function compileModel(model: Model): ModelSpec {
     if (!model.source) throw new CompileInvariantError(`The model "${model.name}" has no \`from:\`.`);
     const source: ModelSpec['source'] = isHfSource(model.source)
         ? { kind: 'hf', id: model.source.id }
-        : { kind: 'scratch', ...withDefaults(model.source.args, SCRATCH_PARAMETERS) } as ModelSpec['source'];
-    const adapter: ModelSpec['adapter'] = model.adapter?.kind === 'lora'
-        ? { kind: 'lora', ...withDefaults(model.adapter.args, LORA_PARAMETERS) } as ModelSpec['adapter']
-        : null;
+        : ({ kind: 'scratch', ...withDefaults(model.source.args, SCRATCH_PARAMETERS) } as ModelSpec['source']);
+    const adapter: ModelSpec['adapter'] =
+        model.adapter?.kind === 'lora'
+            ? ({ kind: 'lora', ...withDefaults(model.adapter.args, LORA_PARAMETERS) } as ModelSpec['adapter'])
+            : null;
     return { name: model.name, source, adapter };
 }
 
@@ -46,7 +47,11 @@ export function compileAgent(agent: Agent, defaultTemperature: number): AgentSpe
         max_tokens: agent.maxTokens ?? DEFAULT_MAX_TOKENS,
         temperature: agent.temperature ?? defaultTemperature,
         stop: agent.stop ?? null,
-        null_behaviour: behaviour?.text !== undefined ? { kind: 'text', text: behaviour.text }
-            : behaviour?.kind === 'skip' ? { kind: 'skip' } : { kind: 'empty' },
+        null_behaviour:
+            behaviour?.text !== undefined
+                ? { kind: 'text', text: behaviour.text }
+                : behaviour?.kind === 'skip'
+                  ? { kind: 'skip' }
+                  : { kind: 'empty' },
     };
 }

@@ -1,8 +1,20 @@
 import type { Expr } from '../../../protocol/expression.js';
 import type { TemplatePart } from '../../../protocol/run-spec.js';
 import {
-    isBinaryExpression, isBoolLiteral, isCallExpression, isContextRef, isNumberLiteral, isOutputRef, isRegexLiteral,
-    isStringLiteral, isTaskFieldRef, isUnaryExpression, type Expression, type OutputRef, type TaskFieldRef, type Template,
+    isBinaryExpression,
+    isBoolLiteral,
+    isCallExpression,
+    isContextRef,
+    isNumberLiteral,
+    isOutputRef,
+    isRegexLiteral,
+    isStringLiteral,
+    isTaskFieldRef,
+    isUnaryExpression,
+    type Expression,
+    type OutputRef,
+    type TaskFieldRef,
+    type Template,
 } from '../language/generated/ast.js';
 
 /** Thrown for an AST the compiler cannot translate; only reachable when a document with errors slips through. */
@@ -36,7 +48,10 @@ export const LINKED_NAMES: ExpressionNaming = {
 };
 
 /** `task.x` and `a.output` as the protocol's reference nodes. */
-export function compileReference(node: TaskFieldRef | OutputRef, naming: ExpressionNaming = LINKED_NAMES): Extract<Expr, { op: 'task' } | { op: 'output' }> {
+export function compileReference(
+    node: TaskFieldRef | OutputRef,
+    naming: ExpressionNaming = LINKED_NAMES,
+): Extract<Expr, { op: 'task' } | { op: 'output' }> {
     return isTaskFieldRef(node)
         ? { op: 'task', field: naming.reference(node.field, 'data set field') }
         : { op: 'output', agent: naming.reference(node.agent, 'agent') };
@@ -60,7 +75,9 @@ export function compileExpression(node: Expression, naming: ExpressionNaming = L
     if (isCallExpression(node)) return { op: 'call', fn: node.function, args: node.args.map(compile) };
     if (isTaskFieldRef(node) || isOutputRef(node)) return compileReference(node, naming);
     if (isContextRef(node)) return { op: 'ctx', name: node.name };
-    throw new CompileInvariantError(`The expression node ${(node as { $type?: string } | undefined)?.$type ?? 'undefined'} cannot be compiled.`);
+    throw new CompileInvariantError(
+        `The expression node ${(node as { $type?: string } | undefined)?.$type ?? 'undefined'} cannot be compiled.`,
+    );
 }
 
 /** A prompt as alternating literal text and references; empty text pieces are left out. */

@@ -16,10 +16,11 @@ export type FileCompileOutcome =
 export async function compileFile(path: string): Promise<FileCompileOutcome> {
     const workspace = await loadMasFiles([path]);
     const root = workspace.roots[0];
-    if (!root) return { ok: false, problem: workspace.problems[0]?.message ?? `${path} cannot be read; check the path.` };
+    if (!root)
+        return { ok: false, problem: workspace.problems[0]?.message ?? `${path} cannot be read; check the path.` };
     const outcome = compileDocument(root, workspace.shared.workspace.LangiumDocuments);
     if (!outcome.ok) return outcome;
     const ast = root.parseResult.value;
     const visible = isMasFile(ast) ? visibleDocuments(ast, workspace.shared.workspace.LangiumDocuments) : [root];
-    return { ...outcome, warnings: diagnosticsOf(visible).filter(d => d.severity === 'warning') };
+    return { ...outcome, warnings: diagnosticsOf(visible).filter((d) => d.severity === 'warning') };
 }

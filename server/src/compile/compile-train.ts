@@ -19,8 +19,8 @@ export function compileTrain(train: Train, dataset: string): TrainSpec {
         throw new CompileInvariantError(`The algorithm "${algorithm.name}" is unknown.`);
     }
     const algorithmParams = withDefaults(algorithm.args, algorithmInfo.parameters);
-    const klGiven = algorithm.args.some(arg => arg.name === 'kl');
-    const kl = klGiven ? algorithmParams['kl'] as number : numberSetting(train, 'kl', TRAIN_SETTINGS);
+    const klGiven = algorithm.args.some((arg) => arg.name === 'kl');
+    const kl = klGiven ? (algorithmParams['kl'] as number) : numberSetting(train, 'kl', TRAIN_SETTINGS);
 
     const credit = methodSetting(train, 'credit');
     const creditInfo = findMethod(CREDIT_METHODS, credit.name);
@@ -28,7 +28,12 @@ export function compileTrain(train: Train, dataset: string): TrainSpec {
 
     return {
         dataset,
-        algorithm: { name: 'grpo', group: algorithmParams['group'] as number, clip: algorithmParams['clip'] as number, kl },
+        algorithm: {
+            name: 'grpo',
+            group: algorithmParams['group'] as number,
+            clip: algorithmParams['clip'] as number,
+            kl,
+        },
         credit: { method: creditInfo.name as CreditMethod, params: withDefaults(credit.args, creditInfo.parameters) },
         steps: numberSetting(train, 'steps', TRAIN_SETTINGS),
         batch: numberSetting(train, 'batch', TRAIN_SETTINGS),

@@ -1,7 +1,13 @@
 import { DocumentState, URI } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
 import type {
-    CompileExpressionParams, CompileExpressionResult, CompileParams, CompileResult, GraphParams, GraphResponse, MasDiagnostic,
+    CompileExpressionParams,
+    CompileExpressionResult,
+    CompileParams,
+    CompileResult,
+    GraphParams,
+    GraphResponse,
+    MasDiagnostic,
 } from '../../../protocol/lsp.js';
 import { buildGraphModel } from '../language/graph/graph-model.js';
 import { isMasFile } from '../language/generated/ast.js';
@@ -12,7 +18,9 @@ import type { MasServices } from '../language/mas-module.js';
 
 function unknownDocument(uri: string): MasDiagnostic {
     return {
-        uri, severity: 'error', code: 'compile-unknown-document',
+        uri,
+        severity: 'error',
+        code: 'compile-unknown-document',
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         message: `The language server has not loaded ${uri}; open the file in the editor and try again.`,
     };
@@ -34,22 +42,29 @@ export async function whenValidated(uri: string, shared: LangiumSharedServices):
     const builder = shared.workspace.DocumentBuilder;
     const parsed = URI.parse(uri);
     // Langium rejects a wait for a document no build will bring to the state (and a cancelled one): false.
-    const validated = (target: URI) => builder.waitUntil(DocumentState.Validated, target).then(() => true, () => false);
+    const validated = (target: URI) =>
+        builder.waitUntil(DocumentState.Validated, target).then(
+            () => true,
+            () => false,
+        );
     for (let round = 0; round < MAX_WAIT_ROUNDS; round++) {
         if (!documents.hasDocument(parsed) || !(await validated(parsed))) return;
         const root = documents.getDocument(parsed)?.parseResult.value;
         if (!root || !isMasFile(root)) return;
-        const pending = visibleDocuments(root, documents).filter(doc => doc.state < DocumentState.Validated);
+        const pending = visibleDocuments(root, documents).filter((doc) => doc.state < DocumentState.Validated);
         if (pending.length === 0) return;
-        const waited = await Promise.all(pending.map(doc => validated(doc.uri)));
+        const waited = await Promise.all(pending.map((doc) => validated(doc.uri)));
         if (waited.every(Boolean)) continue; // validated meanwhile: check again, an edit may have reset one
         // An update with no changes rebuilds every document that is not validated, like the next edit would.
-        await shared.workspace.WorkspaceLock.write(token => builder.update([], [], token));
+        await shared.workspace.WorkspaceLock.write((token) => builder.update([], [], token));
     }
 }
 
 /** `mas/compile` once the document and its imports are validated. */
-export async function answerCompileRequest(params: CompileParams, shared: LangiumSharedServices): Promise<CompileResult> {
+export async function answerCompileRequest(
+    params: CompileParams,
+    shared: LangiumSharedServices,
+): Promise<CompileResult> {
     await whenValidated(params.uri, shared);
     return handleCompileRequest(params, shared);
 }
@@ -80,9 +95,12 @@ export function handleGraphRequest(params: GraphParams, shared: LangiumSharedSer
 }
 
 /** Answers `mas/compileExpression` (debugger conditions): parsing only, no document to wait for. */
-export function handleCompileExpressionRequest(params: CompileExpressionParams, services: MasServices): CompileExpressionResult {
+export function handleCompileExpressionRequest(
+    params: CompileExpressionParams,
+    services: MasServices,
+): CompileExpressionResult {
     const { text, names } = (params ?? {}) as Partial<CompileExpressionParams>;
-    if (typeof text !== 'string' || !Array.isArray(names) || !names.every(name => typeof name === 'string')) {
+    if (typeof text !== 'string' || !Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
         return { error: 'mas/compileExpression needs { text: string, names: string[] }', column: 0 };
     }
     return compileExpressionText(text, names, services);

@@ -1,7 +1,11 @@
 import { inject, type Module } from 'langium';
 import {
-    createDefaultModule, createDefaultSharedModule,
-    type DefaultSharedModuleContext, type LangiumServices, type LangiumSharedServices, type PartialLangiumServices,
+    createDefaultModule,
+    createDefaultSharedModule,
+    type DefaultSharedModuleContext,
+    type LangiumServices,
+    type LangiumSharedServices,
+    type PartialLangiumServices,
     type PartialLangiumSharedServices,
 } from 'langium/lsp';
 import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module.js';
@@ -79,7 +83,10 @@ export const MasSharedModule: Module<LangiumSharedServices, PartialLangiumShared
  * Creates the shared services and the .mas language services. Works without an LSP connection
  * (tests, CLI, benchmarks: pass `EmptyFileSystem` or `NodeFileSystem`).
  */
-export function createMasServices(context: DefaultSharedModuleContext): { shared: LangiumSharedServices; Mas: MasServices } {
+export function createMasServices(context: DefaultSharedModuleContext): {
+    shared: LangiumSharedServices;
+    Mas: MasServices;
+} {
     const shared = inject(createDefaultSharedModule(context), MasGeneratedSharedModule, MasSharedModule);
     const Mas = inject(createDefaultModule({ shared }), MasGeneratedModule, MasModule);
     shared.ServiceRegistry.register(Mas);

@@ -11,7 +11,20 @@ const CUSTOM_TERMINALS: Record<string, string[]> = {
 };
 
 /** Tokens after which a `/` is a division, not the start of a regex literal (as in JavaScript). */
-const OPERAND_TOKENS = new Set(['ID', 'NUMBER', 'STRING', 'TEMPLATE_END', 'REGEX', ')', ']', 'output', 'true', 'false', 'agent', 'turn']);
+const OPERAND_TOKENS = new Set([
+    'ID',
+    'NUMBER',
+    'STRING',
+    'TEMPLATE_END',
+    'REGEX',
+    ')',
+    ']',
+    'output',
+    'true',
+    'false',
+    'agent',
+    'turn',
+]);
 
 /**
  * Orders the template pieces and the regex literal before the punctuation keywords (`}` would
@@ -21,8 +34,8 @@ const OPERAND_TOKENS = new Set(['ID', 'NUMBER', 'STRING', 'TEMPLATE_END', 'REGEX
 export class MasTokenBuilder extends DefaultTokenBuilder {
     override buildTokens(grammar: Grammar, options?: TokenBuilderOptions): TokenVocabulary {
         const tokens = super.buildTokens(grammar, options) as TokenType[];
-        const front = tokens.filter(t => t.name in CUSTOM_TERMINALS && t.name !== 'STRING');
-        return [...front, ...tokens.filter(t => !front.includes(t))];
+        const front = tokens.filter((t) => t.name in CUSTOM_TERMINALS && t.name !== 'STRING');
+        return [...front, ...tokens.filter((t) => !front.includes(t))];
     }
 
     protected override buildTerminalToken(terminal: GrammarAST.TerminalRule): TokenType {
@@ -36,9 +49,10 @@ export class MasTokenBuilder extends DefaultTokenBuilder {
             return token;
         }
         const sticky = new RegExp(source.source, source.flags.replace('y', '') + 'y');
-        const matcher: CustomPatternMatcherFunc = terminal.name === 'REGEX'
-            ? (text, offset, matched) => (followsOperand(matched as IToken[]) ? null : execAt(sticky, text, offset))
-            : (text, offset) => execAt(sticky, text, offset);
+        const matcher: CustomPatternMatcherFunc =
+            terminal.name === 'REGEX'
+                ? (text, offset, matched) => (followsOperand(matched as IToken[]) ? null : execAt(sticky, text, offset))
+                : (text, offset) => execAt(sticky, text, offset);
         return { ...token, PATTERN: { exec: matcher }, START_CHARS_HINT: hint, LINE_BREAKS: terminal.name !== 'REGEX' };
     }
 }

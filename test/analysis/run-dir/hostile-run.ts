@@ -9,7 +9,9 @@ import { copyFixtureRun } from './fixture-run.js';
 /** Scratch copies of the fixture run for tests that damage them; removed after each test. */
 export function scratchRuns(): () => string {
     const cleanups: (() => void)[] = [];
-    afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+    afterEach(() => {
+        for (const c of cleanups.splice(0)) c();
+    });
     return () => {
         const run = copyFixtureRun();
         cleanups.push(run.dispose);
@@ -40,7 +42,14 @@ export function recordWithAgents(root: string, names: readonly string[], rollout
     const turn = base.turns[0]!;
     const turns = names.map((agent, index) => ({ ...turn, index, agent }));
     const ones = names.map(() => 1);
-    return JSON.stringify({ ...base, rollout, turns, decision_turns: names.map((_, i) => i), decision_rewards: names.map(() => null), credit: { outcome: ones } });
+    return JSON.stringify({
+        ...base,
+        rollout,
+        turns,
+        decision_turns: names.map((_, i) => i),
+        decision_rewards: names.map(() => null),
+        credit: { outcome: ones },
+    });
 }
 
 /** `'['` × depth + `']'` × depth: a value nested `depth` levels. */
@@ -49,5 +58,8 @@ export const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(
 /** Mean credit per agent × turn index over every step of the index, merged from the per-step aggregates through the
  *  readers' own-key lookup (aggregateOf) and row cap (mergeAggregates): what hostile files must not break. */
 export function wholeRunGrid(index: RunIndex, method: string): HeatmapGrid {
-    return mergeAggregates(index.steps.map(s => aggregateOf(s.aggregates, method)), index.run.spec.agents.map(a => a.name));
+    return mergeAggregates(
+        index.steps.map((s) => aggregateOf(s.aggregates, method)),
+        index.run.spec.agents.map((a) => a.name),
+    );
 }

@@ -9,11 +9,25 @@ const encoder = new TextEncoder();
 
 describe('metrics line of a diverged step', () => {
     it('is read, with its nulls, and a wrongly typed reward_mean is still refused with file:line', () => {
-        const diverged = { step: 2, time: 1, reward_mean: null, reward_std: null, loss: null, kl: null, grad_norm: { a: null }, nonfinite_values: 4 };
+        const diverged = {
+            step: 2,
+            time: 1,
+            reward_mean: null,
+            reward_std: null,
+            loss: null,
+            kl: null,
+            grad_norm: { a: null },
+            nonfinite_values: 4,
+        };
         const lines = new JsonlLines<MetricsRecord>('metrics.jsonl', { validate: validateMetrics });
         const text = `${JSON.stringify({ step: 1, time: 0, reward_mean: 0.5 })}\n${JSON.stringify(diverged)}\n{"step":3,"reward_mean":"0.5"}\n`;
         const batch = lines.push(encoder.encode(text));
-        expect(batch.records.map(r => [r.step, r.reward_mean, r.nonfinite_values])).toEqual([[1, 0.5, undefined], [2, null, 4]]);
-        expect(batch.issues).toEqual([{ file: 'metrics.jsonl', line: 3, message: expect.stringContaining('reward_mean') }]);
+        expect(batch.records.map((r) => [r.step, r.reward_mean, r.nonfinite_values])).toEqual([
+            [1, 0.5, undefined],
+            [2, null, 4],
+        ]);
+        expect(batch.issues).toEqual([
+            { file: 'metrics.jsonl', line: 3, message: expect.stringContaining('reward_mean') },
+        ]);
     });
 });

@@ -26,11 +26,11 @@ describe('bounded memory: agents per run (F5)', () => {
         // The probe: 198 s, then V8 ran out of memory at 7.2 GB. Generous bound, an order of magnitude below it.
         expect(seconds).toBeLessThan(19.8);
         expect(index.steps[0]!.rollouts).toHaveLength(12);
-        expect(index.steps[0]!.rollouts.map(r => r.rollout)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+        expect(index.steps[0]!.rollouts.map((r) => r.rollout)).toEqual(Array.from({ length: 12 }, (_, i) => i));
         expect(index.issues.map(formatIssue)).toEqual([
             `trajectories/1.jsonl:6: 'turns' name 11000 distinct agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN); skipped`,
         ]);
-        expect(data.steps.map(s => s.rollouts.length)).toEqual([12, 12, 12]);
+        expect(data.steps.map((s) => s.rollouts.length)).toEqual([12, 12, 12]);
         expect(heatmap.rows).toEqual(['first', 'second', 'lazy']);
     });
 
@@ -41,7 +41,10 @@ describe('bounded memory: agents per run (F5)', () => {
         const over = recordWithAgents(root, names('b', 200), 51).replace('"step":1', '"step":2');
         writeStepLines(root, 2, [...lines, fits, over]);
         const index = await buildRunIndex(root);
-        expect(index.steps[1]!.rollouts.map(r => r.rollout)).toEqual([...Array.from({ length: 12 }, (_, i) => i), 50]);
+        expect(index.steps[1]!.rollouts.map((r) => r.rollout)).toEqual([
+            ...Array.from({ length: 12 }, (_, i) => i),
+            50,
+        ]);
         expect(index.issues.map(formatIssue)).toEqual([
             `trajectories/2.jsonl:14: the run would name 403 distinct agents, more than the ${MAX_AGENTS_PER_RUN} a run may have (MAX_AGENTS_PER_RUN); skipped`,
         ]);
@@ -52,7 +55,13 @@ describe('bounded memory: agents per run (F5)', () => {
 
     it('refuses a rollout whose heatmaps would need more than MAX_ROLLOUT_GRID_CELLS cells (agents × turns × methods)', async () => {
         const root = scratch();
-        const base = JSON.parse(recordWithAgents(root, names('w', 400).map((_, i) => `w${i % 200}`), 60)) as { credit: Record<string, number[]> };
+        const base = JSON.parse(
+            recordWithAgents(
+                root,
+                names('w', 400).map((_, i) => `w${i % 200}`),
+                60,
+            ),
+        ) as { credit: Record<string, number[]> };
         const ones = base.credit['outcome']!;
         base.credit = Object.fromEntries(Array.from({ length: 64 }, (_, m) => [`method-${m}`, ones]));
         writeStepLines(root, 1, [...readStepLines(root, 1), JSON.stringify(base)]);
@@ -83,6 +92,6 @@ describe('bounded memory: agents per run (F5)', () => {
         const grid = mergeAggregates([many], ['x0']);
         expect(grid.rows).toHaveLength(MAX_AGENTS_PER_RUN);
         expect(grid.values[0]).toBe(1);
-        expect([...grid.values].filter(v => !Number.isNaN(v))).toEqual([1]);
+        expect([...grid.values].filter((v) => !Number.isNaN(v))).toEqual([1]);
     });
 });

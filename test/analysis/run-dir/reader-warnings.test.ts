@@ -15,10 +15,16 @@ describe('keys from files (F9)', () => {
         const root = scratch();
         for (const step of [1, 2, 3]) {
             // Every rollout has `toString` and `__proto__`; only even rollouts have `constructor`.
-            writeStepLines(root, step, readStepLines(root, step).map((line, i) => {
-                const renamed = line.replace('"outcome":', '"toString":').replace('"turn_level":', '"__proto__":');
-                return i % 2 === 0 ? renamed.replace('"agent_normalized":', '"constructor":') : renamed.replace(/,"agent_normalized":\[[^\]]*\]/, '');
-            }));
+            writeStepLines(
+                root,
+                step,
+                readStepLines(root, step).map((line, i) => {
+                    const renamed = line.replace('"outcome":', '"toString":').replace('"turn_level":', '"__proto__":');
+                    return i % 2 === 0
+                        ? renamed.replace('"agent_normalized":', '"constructor":')
+                        : renamed.replace(/,"agent_normalized":\[[^\]]*\]/, '');
+                }),
+            );
         }
         const reader = new RunDirService();
         const index = await reader.index(root);
@@ -30,20 +36,24 @@ describe('keys from files (F9)', () => {
         for (const method of ['toString', 'constructor', '__proto__']) {
             const grid = wholeRunGrid(index, method);
             expect(grid.rows).toEqual(['first', 'second', 'lazy']);
-            expect([...grid.values].some(v => !Number.isNaN(v))).toBe(true);
+            expect([...grid.values].some((v) => !Number.isNaN(v))).toBe(true);
         }
         const view = rolloutView(index, await reader.rollout(root, 1, 1));
-        expect(view.agreement.every(a => a.decisions >= 0)).toBe(true);
+        expect(view.agreement.every((a) => a.decisions >= 0)).toBe(true);
         expect(Object.keys(view.heatmaps).sort()).toEqual(['__proto__', 'constructor', 'toString']);
     });
 
     it('a criterion named toString with no recorded error shows no error', async () => {
         const root = scratch();
-        writeStepLines(root, 1, readStepLines(root, 1).map(line => line.replace('"first_part":', '"toString":')));
+        writeStepLines(
+            root,
+            1,
+            readStepLines(root, 1).map((line) => line.replace('"first_part":', '"toString":')),
+        );
         const reader = new RunDirService();
         const index = await reader.index(root);
         const view = rolloutView(index, await reader.rollout(root, 1, 0));
-        const row = view.rubric!.criteria.find(c => c.name === 'toString')!;
+        const row = view.rubric!.criteria.find((c) => c.name === 'toString')!;
         expect(row).toBeDefined();
         expect(row.error).toBeUndefined();
         expect(() => structuredClone(view)).not.toThrow();
@@ -58,15 +68,21 @@ describe('silent acceptance reported with file:line (F14)', () => {
         const index = await buildRunIndex(root);
         expect(index.steps[1]!.rollouts).toHaveLength(12);
         expect(index.steps[1]!.rollouts[4]!.line).toBe(5);
-        expect(index.issues.map(formatIssue)).toEqual(['trajectories/2.jsonl:13: rollout 4 already appears at line 5; skipped']);
+        expect(index.issues.map(formatIssue)).toEqual([
+            'trajectories/2.jsonl:13: rollout 4 already appears at line 5; skipped',
+        ]);
     });
 
     it('0003.jsonl beside 3.jsonl: only the name the trainer writes is read, the other reported', async () => {
         const root = scratch();
-        const other = readStepLines(root, 3).map(line => line.replace('"reward":', '"reward":1e3+0*'));
+        const other = readStepLines(root, 3).map((line) => line.replace('"reward":', '"reward":1e3+0*'));
         writeFileSync(path.join(root, 'trajectories', '0003.jsonl'), other.join('\n'));
         const index = await buildRunIndex(root);
-        expect(index.steps.map(s => [s.step, s.file])).toEqual([[1, 'trajectories/1.jsonl'], [2, 'trajectories/2.jsonl'], [3, 'trajectories/3.jsonl']]);
+        expect(index.steps.map((s) => [s.step, s.file])).toEqual([
+            [1, 'trajectories/1.jsonl'],
+            [2, 'trajectories/2.jsonl'],
+            [3, 'trajectories/3.jsonl'],
+        ]);
         expect(index.issues.map(formatIssue)).toEqual([
             'trajectories/0003.jsonl: is not the name the trainer gives step 3 (3.jsonl); skipped, so that a step is read from one file only',
         ]);
@@ -78,9 +94,11 @@ describe('silent acceptance reported with file:line (F14)', () => {
         lines[7] = lines[7]!.replace('"step":1,', '"step":2,');
         writeStepLines(root, 1, lines);
         const index = await buildRunIndex(root);
-        expect(index.steps[0]!.rollouts.map(r => r.rollout)).not.toContain(7);
+        expect(index.steps[0]!.rollouts.map((r) => r.rollout)).not.toContain(7);
         expect(index.steps[0]!.rollouts).toHaveLength(11);
-        expect(index.issues.map(formatIssue)).toEqual(["trajectories/1.jsonl:8: holds step 2, but its file is step 1's; skipped"]);
+        expect(index.issues.map(formatIssue)).toEqual([
+            "trajectories/1.jsonl:8: holds step 2, but its file is step 1's; skipped",
+        ]);
     });
 
     it('a rollout longer than MAX_TURNS_PER_ROLLOUT is reported, not sized into a table (keys: see reader-limits)', async () => {

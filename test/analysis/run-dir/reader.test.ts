@@ -9,24 +9,33 @@ import { validateTrajectory } from '../../../analysis/run-dir/validate.js';
 import { copyFixtureRun, FIXTURE_RUN } from './fixture-run.js';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { for (const c of cleanups.splice(0)) c(); });
+afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+});
 function scratch(): string {
     const run = copyFixtureRun();
     cleanups.push(run.dispose);
     return run.root;
 }
-const stepLines = (root: string, step: number) => readFileSync(path.join(root, 'trajectories', `${step}.jsonl`), 'utf8').split('\n').filter(Boolean);
+const stepLines = (root: string, step: number) =>
+    readFileSync(path.join(root, 'trajectories', `${step}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean);
 
 describe('run directory index', () => {
     it('indexes every step, rollout and metrics record of a trainer-written run', async () => {
         const index = await buildRunIndex(FIXTURE_RUN);
         expect(index.run.workflow).toBe('LazyTeam');
-        expect(index.metrics.map(m => m.step)).toEqual([1, 2, 3]);
-        expect(index.steps.map(s => s.step)).toEqual([1, 2, 3]);
-        expect(index.steps.map(s => s.rollouts.length)).toEqual([12, 12, 12]);
-        expect(new Set(index.steps[0]!.rollouts.map(r => r.group))).toEqual(new Set([0, 1, 2]));
+        expect(index.metrics.map((m) => m.step)).toEqual([1, 2, 3]);
+        expect(index.steps.map((s) => s.step)).toEqual([1, 2, 3]);
+        expect(index.steps.map((s) => s.rollouts.length)).toEqual([12, 12, 12]);
+        expect(new Set(index.steps[0]!.rollouts.map((r) => r.group))).toEqual(new Set([0, 1, 2]));
         expect(index.steps[0]!.rollouts[0]!.agents).toEqual(['first', 'second', 'lazy']);
-        expect(Object.keys(index.steps[0]!.rollouts[0]!.credit).sort()).toEqual(['agent_normalized', 'outcome', 'turn_level']);
+        expect(Object.keys(index.steps[0]!.rollouts[0]!.credit).sort()).toEqual([
+            'agent_normalized',
+            'outcome',
+            'turn_level',
+        ]);
         expect(index.issues).toEqual([]);
     });
 
@@ -38,7 +47,12 @@ describe('run directory index', () => {
             expect(record).toEqual(JSON.parse(lines[rollout]!));
         }
         const group = await service.group(FIXTURE_RUN, 3, 1);
-        expect(group.map(r => [r.group, r.sample])).toEqual([[1, 0], [1, 1], [1, 2], [1, 3]]);
+        expect(group.map((r) => [r.group, r.sample])).toEqual([
+            [1, 0],
+            [1, 1],
+            [1, 2],
+            [1, 3],
+        ]);
         await expect(service.rollout(FIXTURE_RUN, 2, 99)).rejects.toThrow(/no rollout 99/);
     });
 
@@ -58,8 +72,10 @@ describe('run directory index', () => {
         lines.splice(2, 0, '{"step":1,"rollout": oops');
         writeFileSync(path.join(root, 'trajectories', '1.jsonl'), lines.join('\n') + '\n');
         const index = await buildRunIndex(root);
-        expect(index.issues.map(formatIssue)).toEqual([expect.stringMatching(/^trajectories\/1\.jsonl:3: line is not valid JSON/)]);
-        expect(index.steps[0]!.rollouts.map(r => r.rollout)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+        expect(index.issues.map(formatIssue)).toEqual([
+            expect.stringMatching(/^trajectories\/1\.jsonl:3: line is not valid JSON/),
+        ]);
+        expect(index.steps[0]!.rollouts.map((r) => r.rollout)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
         expect(index.steps[0]!.rollouts[5]!.line).toBe(7);
         const record = await new RunDirService().rollout(root, 1, 11);
         expect(record.rollout).toBe(11);
@@ -87,9 +103,14 @@ describe('run directory index', () => {
         for (let cut = 0; cut <= bytes.length; cut += cut <= ends[1]! ? 1 : 61) {
             writeFileSync(file, bytes.subarray(0, cut));
             const records: number[] = [];
-            const scan = await scanJsonl(file, 'trajectories/1.jsonl', (r: { rollout: number }) => records.push(r.rollout), validateTrajectory);
+            const scan = await scanJsonl(
+                file,
+                'trajectories/1.jsonl',
+                (r: { rollout: number }) => records.push(r.rollout),
+                validateTrajectory,
+            );
             // A record cut just before its newline is whole: the reader keeps it (writers may omit the last newline).
-            const complete = ends.filter(end => end - 1 <= cut).length;
+            const complete = ends.filter((end) => end - 1 <= cut).length;
             expect(records).toEqual([...Array(complete).keys()]);
             expect(scan.issues).toEqual([]);
         }
@@ -99,9 +120,14 @@ describe('run directory index', () => {
         const root = scratch();
         const service = new RunDirService();
         const first = await service.index(root);
-        writeFileSync(path.join(root, 'trajectories', '4.jsonl'), stepLines(root, 3).map(l => l.replace('"step":3', '"step":4')).join('\n') + '\n');
+        writeFileSync(
+            path.join(root, 'trajectories', '4.jsonl'),
+            stepLines(root, 3)
+                .map((l) => l.replace('"step":3', '"step":4'))
+                .join('\n') + '\n',
+        );
         const second = await service.index(root);
-        expect(second.steps.map(s => s.step)).toEqual([1, 2, 3, 4]);
+        expect(second.steps.map((s) => s.step)).toEqual([1, 2, 3, 4]);
         expect(second.steps[0]).toBe(first.steps[0]);
         expect((await service.rollout(root, 4, 3)).step).toBe(4);
     });

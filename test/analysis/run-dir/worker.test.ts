@@ -14,7 +14,14 @@ let workerFile: string;
 beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mas-worker-'));
     workerFile = path.join(dir, 'run-dir-worker.cjs');
-    await esbuild.build({ entryPoints: ['analysis/run-dir/worker.ts'], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+    await esbuild.build({
+        entryPoints: ['analysis/run-dir/worker.ts'],
+        outfile: workerFile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        logLevel: 'error',
+    });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -22,13 +29,16 @@ describe('run reader worker', () => {
     it('answers like the in-thread service, from another thread', async () => {
         const client = new RunDirWorkerClient(workerFile);
         try {
-            const [viaWorker, direct] = await Promise.all([client.index(FIXTURE_RUN), new RunDirService().index(FIXTURE_RUN)]);
+            const [viaWorker, direct] = await Promise.all([
+                client.index(FIXTURE_RUN),
+                new RunDirService().index(FIXTURE_RUN),
+            ]);
             expect(client.threadId).toBeDefined();
             expect(client.threadId).not.toBe(threadId);
             expect(viaWorker).toEqual(direct);
             const record = await client.rollout(FIXTURE_RUN, 3, 5);
             expect([record.step, record.rollout]).toEqual([3, 5]);
-            expect((await client.group(FIXTURE_RUN, 1, 2)).map(r => r.rollout)).toEqual([8, 9, 10, 11]);
+            expect((await client.group(FIXTURE_RUN, 1, 2)).map((r) => r.rollout)).toEqual([8, 9, 10, 11]);
         } finally {
             await client.dispose();
         }
@@ -41,9 +51,15 @@ describe('run reader worker', () => {
             const whatIf = await client.whatIf(FIXTURE_RUN, 2, 1, 0, 'edited');
             expect(client.threadId).not.toBe(threadId);
             expect(whatIf).toEqual(await direct.whatIf(FIXTURE_RUN, 2, 1, 0, 'edited'));
-            expect(whatIf.after.criteria.map(c => c.name)).toEqual(['first_part', 'second_part']);
+            expect(whatIf.after.criteria.map((c) => c.name)).toEqual(['first_part', 'second_part']);
             const index = await direct.index(FIXTURE_RUN);
-            const settings = { rubric: index.run.spec.rubrics[0]!, level: 'trajectory' as const, method: 'outcome', params: {}, source: 'run.json' };
+            const settings = {
+                rubric: index.run.spec.rubrics[0]!,
+                level: 'trajectory' as const,
+                method: 'outcome',
+                params: {},
+                source: 'run.json',
+            };
             const rescored = await client.rescore(FIXTURE_RUN, settings);
             expect(rescored.rows.length).toBe(index.steps.reduce((n, s) => n + s.rollouts.length, 0));
             expect(rescored).toEqual(await direct.rescore(FIXTURE_RUN, settings));
@@ -71,8 +87,8 @@ describe('run reader worker', () => {
             appendFileSync(path.join(run.root, 'metrics.jsonl'), `{"step":4,"reward_mean":0,"criteria":${deep}}\n`);
             const index = await client.index(run.root);
             const worker = client.threadId;
-            expect(index.metrics.map(m => m.step)).toEqual([1, 2, 3]);
-            expect(index.issues.map(i => `${i.file}:${i.line}`)).toEqual(['metrics.jsonl:4']);
+            expect(index.metrics.map((m) => m.step)).toEqual([1, 2, 3]);
+            expect(index.issues.map((i) => `${i.file}:${i.line}`)).toEqual(['metrics.jsonl:4']);
             const runJson = JSON.stringify(JSON.parse(readFileSync(path.join(run.root, 'run.json'), 'utf8')));
             writeFileSync(path.join(run.root, 'run.json'), runJson.replace('"error":null', `"error":${deep}`));
             await expect(client.index(run.root)).rejects.toThrow(/nested deeper than 1000 levels/);

@@ -71,7 +71,9 @@ describe('WorkerRpc', () => {
             vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
             const { rpc: client, started } = rpc();
             const stuck = expect(client.call({ op: 'spin' }, deadline)).rejects.toThrow('took longer than 5 s');
-            const other = expect(client.call({ op: 'hang' })).rejects.toThrow('the test worker stopped: a call ran past its 5000 ms deadline');
+            const other = expect(client.call({ op: 'hang' })).rejects.toThrow(
+                'the test worker stopped: a call ran past its 5000 ms deadline',
+            );
             const stuckThread = client.threadId;
             vi.advanceTimersByTime(4999);
             expect(client.threadId).toBe(stuckThread); // not yet: the deadline is not reached

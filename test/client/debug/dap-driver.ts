@@ -31,27 +31,36 @@ export class DapDriver {
 
     request<T extends DebugProtocol.Response = DebugProtocol.Response>(command: string, args?: unknown): Promise<T> {
         const seq = this.seq++;
-        const done = new Promise<T>(resolve => this.responses.set(seq, r => resolve(r as T)));
+        const done = new Promise<T>((resolve) => this.responses.set(seq, (r) => resolve(r as T)));
         this.session.handleMessage({ seq, type: 'request', command, arguments: args } as DebugProtocol.Request);
         return done;
     }
 
     /** The next `event` sent after this call. */
     nextEvent(event: string): Promise<DebugProtocol.Event> {
-        return new Promise(resolve => this.eventWaiters.push({ event, after: this.events.length, resolve }));
+        return new Promise((resolve) => this.eventWaiters.push({ event, after: this.events.length, resolve }));
     }
 
     /** Sends a stepping request and returns the stop it causes together with the turn the frame shows. */
-    async stepWith(command: string): Promise<{ reason: string; turn: number; frame: DebugProtocol.StackFrame; description?: string }> {
+    async stepWith(
+        command: string,
+    ): Promise<{ reason: string; turn: number; frame: DebugProtocol.StackFrame; description?: string }> {
         const stopped = this.nextEvent('stopped');
         await this.request(command, { threadId: 1 });
         return this.whereStopped(await stopped);
     }
 
-    async whereStopped(event: DebugProtocol.Event): Promise<{ reason: string; turn: number; frame: DebugProtocol.StackFrame; description?: string }> {
+    async whereStopped(
+        event: DebugProtocol.Event,
+    ): Promise<{ reason: string; turn: number; frame: DebugProtocol.StackFrame; description?: string }> {
         const trace = await this.request<DebugProtocol.StackTraceResponse>('stackTrace', { threadId: 1 });
         const frame = trace.body.stackFrames[0]!;
         const body = (event as DebugProtocol.StoppedEvent).body;
-        return { reason: body.reason, turn: frame.id, frame, ...(body.description ? { description: body.description } : {}) };
+        return {
+            reason: body.reason,
+            turn: frame.id,
+            frame,
+            ...(body.description ? { description: body.description } : {}),
+        };
     }
 }

@@ -18,26 +18,45 @@ const masLines = async () => (await readFile(MAS, 'utf8')).split('\n');
 /** The language server's `mas/compileExpression` handler, in process (the extension sends it over LSP). */
 const { Mas } = createMasServices(EmptyFileSystem);
 const compileExpression = async (params: CompileExpressionParams) => handleCompileExpressionRequest(params, Mas);
-const lineOf = async (text: string) => (await masLines()).findIndex(l => l.includes(text)) + 1;
+const lineOf = async (text: string) => (await masLines()).findIndex((l) => l.includes(text)) + 1;
 
 /** Starts a session on step 1, rollout `rollout` of the fixture run, with breakpoints set before launch. */
-async function start(options: { rollout?: number; breakpoints?: DebugProtocol.SourceBreakpoint[]; stopOnEntry?: boolean; method?: string; compile?: typeof compileExpression } = {}) {
+async function start(
+    options: {
+        rollout?: number;
+        breakpoints?: DebugProtocol.SourceBreakpoint[];
+        stopOnEntry?: boolean;
+        method?: string;
+        compile?: typeof compileExpression;
+    } = {},
+) {
     const session = new TrajectoryDebugSession({
-        reader: new RunDirService(), readText: p => readFile(p, 'utf8'), resolveProgram: p => path.resolve(REPO, p),
+        reader: new RunDirService(),
+        readText: (p) => readFile(p, 'utf8'),
+        resolveProgram: (p) => path.resolve(REPO, p),
         compileExpression: options.compile ?? compileExpression,
     });
     const dap = new DapDriver(session);
     await dap.request('initialize', { adapterID: 'mas-trajectory' });
-    const bps = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: MAS }, breakpoints: options.breakpoints ?? [] });
+    const bps = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
+        source: { path: MAS },
+        breakpoints: options.breakpoints ?? [],
+    });
     const stopped = dap.nextEvent('stopped');
-    const launched = dap.request('launch', { runDir: RUN, step: 1, rollout: options.rollout ?? 0, stopOnEntry: options.stopOnEntry ?? true, ...(options.method ? { method: options.method } : {}) });
+    const launched = dap.request('launch', {
+        runDir: RUN,
+        step: 1,
+        rollout: options.rollout ?? 0,
+        stopOnEntry: options.stopOnEntry ?? true,
+        ...(options.method ? { method: options.method } : {}),
+    });
     await dap.request('configurationDone');
     expect((await launched).success).toBe(true);
     return { dap, session, bps, first: await dap.whereStopped(await stopped) };
 }
 
 describe('mas-trajectory debug adapter', () => {
-    it('stops on entry at turn 0, on the acting agent\'s declaration in the .mas file', async () => {
+    it("stops on entry at turn 0, on the acting agent's declaration in the .mas file", async () => {
         const { first } = await start();
         expect(first.reason).toBe('entry');
         expect(first.turn).toBe(0);
@@ -60,10 +79,16 @@ describe('mas-trajectory debug adapter', () => {
         expect((await dap.stepWith('stepBack')).description).toBe('Start of trajectory');
     });
 
-    it('breakpoints on agent declarations: continue and reverse continue stop on that agent\'s turns', async () => {
+    it("breakpoints on agent declarations: continue and reverse continue stop on that agent's turns", async () => {
         const lazyLine = await lineOf('agent lazy: Idle');
-        const { dap, bps, first } = await start({ breakpoints: [{ line: lazyLine + 2 }, { line: 1 }], stopOnEntry: true });
-        expect(bps.body.breakpoints.map(b => [b.verified, b.line])).toEqual([[true, lazyLine], [false, 1]]);
+        const { dap, bps, first } = await start({
+            breakpoints: [{ line: lazyLine + 2 }, { line: 1 }],
+            stopOnEntry: true,
+        });
+        expect(bps.body.breakpoints.map((b) => [b.verified, b.line])).toEqual([
+            [true, lazyLine],
+            [false, 1],
+        ]);
         expect(bps.body.breakpoints[1]!.message).toMatch(/agent declarations/);
         expect(first.reason).toBe('entry');
         const hit = await dap.stepWith('continue');
@@ -72,21 +97,31 @@ describe('mas-trajectory debug adapter', () => {
         expect([back.reason, back.turn]).toEqual(['entry', 0]);
     });
 
-    it('conditional breakpoints take .mas expressions over the turn (credit, output, task, agents\' outputs)', async () => {
+    it("conditional breakpoints take .mas expressions over the turn (credit, output, task, agents' outputs)", async () => {
         const record = JSON.parse((await readFile(path.join(RUN, 'trajectories/1.jsonl'), 'utf8')).split('\n')[0]!);
         const secondOutput: string = record.turns[1].output;
-        const firstLine = await lineOf('agent first: First'), secondLine = await lineOf('agent second: Second');
+        const firstLine = await lineOf('agent first: First'),
+            secondLine = await lineOf('agent second: Second');
         const { dap, bps } = await start({
             breakpoints: [
                 { line: firstLine, condition: 'output == "this is never said"' },
-                { line: secondLine, condition: `output contains ${JSON.stringify(secondOutput)} and credit <= 0 and length(first.output) == 1` },
+                {
+                    line: secondLine,
+                    condition: `output contains ${JSON.stringify(secondOutput)} and credit <= 0 and length(first.output) == 1`,
+                },
             ],
         });
-        expect(bps.body.breakpoints.every(b => b.verified)).toBe(true);
+        expect(bps.body.breakpoints.every((b) => b.verified)).toBe(true);
         const hit = await dap.stepWith('continue');
         expect([hit.reason, hit.turn]).toEqual(['breakpoint', 1]);
-        const bad = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', { source: { path: MAS }, breakpoints: [{ line: firstLine, condition: 'credit <' }, { line: firstLine, condition: 'bogus > 1' }] });
-        expect(bad.body.breakpoints.map(b => b.verified)).toEqual([false, false]);
+        const bad = await dap.request<DebugProtocol.SetBreakpointsResponse>('setBreakpoints', {
+            source: { path: MAS },
+            breakpoints: [
+                { line: firstLine, condition: 'credit <' },
+                { line: firstLine, condition: 'bogus > 1' },
+            ],
+        });
+        expect(bad.body.breakpoints.map((b) => b.verified)).toEqual([false, false]);
         expect(bad.body.breakpoints[0]!.message).toMatch(/ends where a value is expected/);
         expect(bad.body.breakpoints[1]!.message).toMatch(/unknown name 'bogus'/);
     });
@@ -94,33 +129,51 @@ describe('mas-trajectory debug adapter', () => {
     it('shows the message, prompt, rubric scores and credit per estimator; evaluates expressions', async () => {
         const { dap } = await start();
         const scopes = await dap.request<DebugProtocol.ScopesResponse>('scopes', { frameId: 0 });
-        expect(scopes.body.scopes.map(s => s.name)).toEqual(['Turn', 'Credit', 'Rubric', 'Task', 'Latest outputs']);
+        expect(scopes.body.scopes.map((s) => s.name)).toEqual(['Turn', 'Credit', 'Rubric', 'Task', 'Latest outputs']);
         const vars = async (name: string) => {
-            const ref = scopes.body.scopes.find(s => s.name === name)!.variablesReference;
+            const ref = scopes.body.scopes.find((s) => s.name === name)!.variablesReference;
             const r = await dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: ref });
-            return Object.fromEntries(r.body.variables.map(v => [v.name, v.value]));
+            return Object.fromEntries(r.body.variables.map((v) => [v.name, v.value]));
         };
         const turn = await vars('Turn');
         expect(turn['agent']).toBe('"first"');
         expect(turn['prompt']).toBe('"First part for d:"');
         expect(Object.keys(await vars('Credit')).sort()).toEqual(['agent_normalized', 'outcome', 'turn_level']);
-        expect(await vars('Rubric')).toMatchObject({ reward: '0', 'first_part (weight 0.5)': '0', 'second_part (weight 0.5)': '0' });
-        const evaluated = await dap.request<DebugProtocol.EvaluateResponse>('evaluate', { expression: 'task.first + "/" + agent', context: 'repl' });
+        expect(await vars('Rubric')).toMatchObject({
+            reward: '0',
+            'first_part (weight 0.5)': '0',
+            'second_part (weight 0.5)': '0',
+        });
+        const evaluated = await dap.request<DebugProtocol.EvaluateResponse>('evaluate', {
+            expression: 'task.first + "/" + agent',
+            context: 'repl',
+        });
         expect(evaluated.body.result).toBe('"d/first"');
         const failed = await dap.request('evaluate', { expression: 'nope.output ==', context: 'repl' });
         expect(failed.success).toBe(false);
     });
 
     it('without a language server a condition is unverified and an evaluation fails, both saying why', async () => {
-        const down = async () => { throw new Error('the MAS language server is not running'); };
-        const { dap, bps } = await start({ breakpoints: [{ line: await lineOf('agent first: First'), condition: 'credit < 0' }], compile: down });
-        expect(bps.body.breakpoints.map(b => [b.verified, b.message])).toEqual([[false, 'Condition: the MAS language server is not running']]);
+        const down = async () => {
+            throw new Error('the MAS language server is not running');
+        };
+        const { dap, bps } = await start({
+            breakpoints: [{ line: await lineOf('agent first: First'), condition: 'credit < 0' }],
+            compile: down,
+        });
+        expect(bps.body.breakpoints.map((b) => [b.verified, b.message])).toEqual([
+            [false, 'Condition: the MAS language server is not running'],
+        ]);
         const failed = await dap.request('evaluate', { expression: 'turn', context: 'repl' });
         expect([failed.success, failed.message]).toEqual([false, 'the MAS language server is not running']);
     });
 
     it('refuses a launch without runDir with a message that says what to set', async () => {
-        const session = new TrajectoryDebugSession({ reader: new RunDirService(), readText: p => readFile(p, 'utf8'), compileExpression });
+        const session = new TrajectoryDebugSession({
+            reader: new RunDirService(),
+            readText: (p) => readFile(p, 'utf8'),
+            compileExpression,
+        });
         const dap = new DapDriver(session);
         await dap.request('initialize', { adapterID: 'mas-trajectory' });
         const terminated = dap.nextEvent('terminated');

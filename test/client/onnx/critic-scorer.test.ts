@@ -15,12 +15,23 @@ import { copyFixtureRun } from '../../analysis/run-dir/fixture-run.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const CRITIC = path.join(REPO, 'test/fixtures/critic');
-const expected = JSON.parse(readFileSync(path.join(CRITIC, 'expected.json'), 'utf8')) as { turns: TrajectoryRecord['turns'][]; texts: string[]; values: number[] };
+const expected = JSON.parse(readFileSync(path.join(CRITIC, 'expected.json'), 'utf8')) as {
+    turns: TrajectoryRecord['turns'][];
+    texts: string[];
+    values: number[];
+};
 
 let inRepo: string, outside: string, run: { root: string; dispose: () => void };
-const build = (outfile: string) => esbuild.build({
-    entryPoints: ['client/src/onnx/critic-worker.ts'], outfile, bundle: true, platform: 'node', format: 'cjs', external: ['onnxruntime-node'], logLevel: 'error',
-});
+const build = (outfile: string) =>
+    esbuild.build({
+        entryPoints: ['client/src/onnx/critic-worker.ts'],
+        outfile,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        external: ['onnxruntime-node'],
+        logLevel: 'error',
+    });
 beforeAll(async () => {
     // The worker resolves onnxruntime-node from its own folder: inside the repository it finds node_modules, in the
     // system temp folder it does not (the "cannot load" case).
@@ -45,11 +56,15 @@ describe('what-if critic (onnxruntime-node in a worker)', () => {
             copyFileSync(path.join(CRITIC, 'critic.onnx'), path.join(hostile.root, 'critic.onnx'));
             const sidecar = path.join(hostile.root, 'critic.onnx.json');
             writeFileSync(sidecar, '['.repeat(5000) + ']'.repeat(5000));
-            await expect(scorer.values(hostile.root, expected.turns[0]!)).rejects.toThrow(/critic\.onnx\.json: nested deeper than 1000 levels/);
+            await expect(scorer.values(hostile.root, expected.turns[0]!)).rejects.toThrow(
+                /critic\.onnx\.json: nested deeper than 1000 levels/,
+            );
             if (process.platform === 'linux') {
                 rmSync(sidecar);
                 execFileSync('mkfifo', [sidecar]);
-                await expect(scorer.values(hostile.root, expected.turns[0]!)).rejects.toThrow(/critic\.onnx\.json is a FIFO/);
+                await expect(scorer.values(hostile.root, expected.turns[0]!)).rejects.toThrow(
+                    /critic\.onnx\.json is a FIFO/,
+                );
             }
         } finally {
             await scorer.dispose();
@@ -57,16 +72,19 @@ describe('what-if critic (onnxruntime-node in a worker)', () => {
         }
     });
 
-    it('gives the trainer\'s PyTorch values within 1e-5 for the same transcripts', async () => {
+    it("gives the trainer's PyTorch values within 1e-5 for the same transcripts", async () => {
         const scorer = new OnnxCriticScorer(path.join(inRepo, 'critic-worker.cjs'), () => true);
         try {
             expect(await scorer.available(run.root)).toBe(true);
-            let at = 0, maxDiff = 0;
+            let at = 0,
+                maxDiff = 0;
             for (const turns of expected.turns) {
                 const values = await scorer.values(run.root, turns);
                 const n = decisionPrefixes(turns).length;
                 expect(values).toHaveLength(n);
-                values.forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(v - expected.values[at + i]!)); });
+                values.forEach((v, i) => {
+                    maxDiff = Math.max(maxDiff, Math.abs(v - expected.values[at + i]!));
+                });
                 at += n;
             }
             expect(maxDiff).toBeLessThanOrEqual(1e-5);
@@ -78,7 +96,12 @@ describe('what-if critic (onnxruntime-node in a worker)', () => {
     it('recomputes critic credit for an edited message through the trajectory controller', async () => {
         const scorer = new OnnxCriticScorer(path.join(inRepo, 'critic-worker.cjs'), () => true);
         const posted: TrajectoryToView[] = [];
-        const controller = new TrajectoryController({ reader: new RunDirService(), root: run.root, post: m => posted.push(m), critic: scorer });
+        const controller = new TrajectoryController({
+            reader: new RunDirService(),
+            root: run.root,
+            post: (m) => posted.push(m),
+            critic: scorer,
+        });
         try {
             const result = await controller.whatIf(1, 0, 0, 'a different first message');
             const critic = result.critic;
@@ -94,7 +117,12 @@ describe('what-if critic (onnxruntime-node in a worker)', () => {
 
     it('explains why when onnxruntime-node cannot load, and the rubric part still works', async () => {
         const scorer = new OnnxCriticScorer(path.join(outside, 'critic-worker.cjs'), () => true);
-        const controller = new TrajectoryController({ reader: new RunDirService(), root: run.root, post: () => undefined, critic: scorer });
+        const controller = new TrajectoryController({
+            reader: new RunDirService(),
+            root: run.root,
+            post: () => undefined,
+            critic: scorer,
+        });
         try {
             const result = await controller.whatIf(1, 0, 0, 'x');
             expect(result.critic).toEqual({ error: expect.stringMatching(/onnxruntime-node could not be loaded/) });
@@ -106,7 +134,12 @@ describe('what-if critic (onnxruntime-node in a worker)', () => {
 
     it('does not load the model in an untrusted workspace', async () => {
         const scorer = new OnnxCriticScorer(path.join(inRepo, 'critic-worker.cjs'), () => false);
-        const result = await new TrajectoryController({ reader: new RunDirService(), root: run.root, post: () => undefined, critic: scorer }).whatIf(1, 0, 1, 'y');
+        const result = await new TrajectoryController({
+            reader: new RunDirService(),
+            root: run.root,
+            post: () => undefined,
+            critic: scorer,
+        }).whatIf(1, 0, 1, 'y');
         expect(result.critic).toEqual({ error: expect.stringMatching(/not trusted/) });
         await scorer.dispose();
     });

@@ -13,7 +13,16 @@ import { UntrustedWorkspaceError } from '../../../client/src/training/trust.js';
 import { RunFollowers } from '../../../client/src/runs/run-followers.js';
 import { DashboardFeed } from '../../../client/src/views/dashboard/dashboard-feed.js';
 import type { DashboardToView } from '../../../protocol/webview-messages.js';
-import { fakeEnv, fakeTrainerRoot, nextEvent, tempDir, testPython, trusted, untrusted, waitForFile } from '../helpers.js';
+import {
+    fakeEnv,
+    fakeTrainerRoot,
+    nextEvent,
+    tempDir,
+    testPython,
+    trusted,
+    untrusted,
+    waitForFile,
+} from '../helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -53,7 +62,7 @@ describe('TrainerAttachment with a fake trainer', () => {
         expect(logs.some((l) => l.includes('step 3 reward 0.750'))).toBe(true);
     });
 
-    it('shares its run\'s follower with the dashboard: metrics.jsonl is read by one follower for both', async () => {
+    it("shares its run's follower with the dashboard: metrics.jsonl is read by one follower for both", async () => {
         const followers = new RunFollowers({ pollMs: 50 });
         cleanups.push(() => followers.dispose());
         const { session, runDir } = await launch({ mode: 'wait', steps: 2 }, { followers });
@@ -93,8 +102,18 @@ describe('TrainerAttachment with a fake trainer', () => {
     it('a resumed run that fails is explained by its own output, not by an earlier attempt in the same logs', async () => {
         const first = await launch({ mode: 'error' });
         expect((await nextEvent(first.session.onEnd.on.bind(first.session.onEnd))).message).toContain("field 'answer'");
-        writeSpec(first.runDir, { version: 1, workflow: 'lazy-team', train: { steps: 10 }, fake: { mode: 'crash', steps: 1 } });
-        const args = trainerRunArgs({ specFile: first.specFile, runDir: first.runDir, trainerRoot: fakeTrainerRoot, resume: true });
+        writeSpec(first.runDir, {
+            version: 1,
+            workflow: 'lazy-team',
+            train: { steps: 10 },
+            fake: { mode: 'crash', steps: 1 },
+        });
+        const args = trainerRunArgs({
+            specFile: first.specFile,
+            runDir: first.runDir,
+            trainerRoot: fakeTrainerRoot,
+            resume: true,
+        });
         const again = await TrainerAttachment.launch({ ...first.input, args }, { pollMs: 50 });
         cleanups.push(() => again.dispose());
         const outcome = await nextEvent(again.onEnd.on.bind(again.onEnd));
@@ -111,7 +130,10 @@ describe('TrainerAttachment with a fake trainer', () => {
         const ended = nextEvent(session.onEnd.on.bind(session.onEnd));
         expect(await session.stop()).toBe('terminated');
         // The fake trainer saved no checkpoint: the notification must not promise one.
-        expect(await ended).toMatchObject({ kind: 'stopped', message: expect.stringContaining('no checkpoint was saved yet') });
+        expect(await ended).toMatchObject({
+            kind: 'stopped',
+            message: expect.stringContaining('no checkpoint was saved yet'),
+        });
         expect(readLaunchRecord(runDir)?.stop_requested_at).toBeTypeOf('number');
     });
 
@@ -122,7 +144,10 @@ describe('TrainerAttachment with a fake trainer', () => {
         writeFileSync(path.join(runDir, 'latest_checkpointed_iteration.txt'), '7\n'); // as the trainer writes it after a checkpoint
         const ended = nextEvent(session.onEnd.on.bind(session.onEnd));
         expect(await session.stop()).toBe('terminated');
-        expect(await ended).toMatchObject({ kind: 'stopped', message: expect.stringContaining('resumed from its last checkpoint (step 7)') });
+        expect(await ended).toMatchObject({
+            kind: 'stopped',
+            message: expect.stringContaining('resumed from its last checkpoint (step 7)'),
+        });
         // ...but a later window cannot prove the pid is the trainer, so it does not re-attach.
         expect(TrainerAttachment.attach(runDir, trusted, { proc: noProc })).toBeUndefined();
     });
@@ -180,7 +205,16 @@ describe('TrainerAttachment with a fake trainer', () => {
         await nextEvent(session.onEnd.on.bind(session.onEnd));
         expect(TrainerAttachment.attach(runDir, trusted)).toBeUndefined();
         // A launch.json naming this test process (alive, but not a trainer of this run directory).
-        const crafted = { version: 1 as const, pid: process.pid, python: 'node', args: ['-m', 'mas_trainer', 'run', `--run-dir=${runDir}`], start_ticks: null, launched_at: 0, log_offsets: { process: 0, trainer: 0 }, stop_requested_at: null };
+        const crafted = {
+            version: 1 as const,
+            pid: process.pid,
+            python: 'node',
+            args: ['-m', 'mas_trainer', 'run', `--run-dir=${runDir}`],
+            start_ticks: null,
+            launched_at: 0,
+            log_offsets: { process: 0, trainer: 0 },
+            stop_requested_at: null,
+        };
         const { writeLaunchRecord } = await import('../../../client/src/training/run-dir.js');
         writeLaunchRecord(runDir, crafted);
         expect(TrainerAttachment.attach(runDir, trusted)).toBeUndefined();
@@ -188,14 +222,16 @@ describe('TrainerAttachment with a fake trainer', () => {
 
     it('in an untrusted workspace nothing is spawned and nothing is re-attached', async () => {
         const p = prepare({ mode: 'finish' });
-        await expect(TrainerAttachment.launch({ ...p.input, trust: untrusted })).rejects.toBeInstanceOf(UntrustedWorkspaceError);
+        await expect(TrainerAttachment.launch({ ...p.input, trust: untrusted })).rejects.toBeInstanceOf(
+            UntrustedWorkspaceError,
+        );
         expect(existsSync(path.join(p.runDir, 'argv.json'))).toBe(false);
         expect(existsSync(path.join(p.runDir, LAUNCH_FILES.processLog))).toBe(false);
         expect(() => TrainerAttachment.attach(p.runDir, untrusted)).toThrow(UntrustedWorkspaceError);
     });
 
     it('hostile folder and workflow names reach the trainer byte-identical and run nothing', async () => {
-        const folder = "a;b && c $(touch pwned) `id` 'q\" -x\nline";
+        const folder = 'a;b && c $(touch pwned) `id` \'q" -x\nline';
         const p = prepare({ mode: 'finish', steps: 1 }, '--evil;$(id)', folder);
         const session = await TrainerAttachment.launch(p.input, { pollMs: 50 });
         cleanups.push(() => session.dispose());

@@ -5,8 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardFeed } from '../../../client/src/views/dashboard/dashboard-feed.js';
 import type { DashboardToView } from '../../../protocol/webview-messages.js';
 
-const fixtureRunJson = JSON.parse(readFileSync(new URL('../../fixtures/runs/lazy-team-3steps/run.json', import.meta.url), 'utf8')) as object;
-const fixture = readFileSync(new URL('../../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8').trim().split('\n');
+const fixtureRunJson = JSON.parse(
+    readFileSync(new URL('../../fixtures/runs/lazy-team-3steps/run.json', import.meta.url), 'utf8'),
+) as object;
+const fixture = readFileSync(new URL('../../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
 const line = (step: number) => `${JSON.stringify({ ...JSON.parse(fixture[0]!), step })}\n`;
 
 /** Collects posted messages and lets a test wait for the first one matching a predicate (no sleeps). */
@@ -22,7 +26,9 @@ class Inbox {
         return new Promise((resolve) => this.waiters.push({ match, resolve }));
     }
     steps(slot = 'primary'): number[] {
-        return this.messages.flatMap((m) => (m.type === 'dashboard/metrics' && m.slot === slot ? m.records.map((r) => r.step) : []));
+        return this.messages.flatMap((m) =>
+            m.type === 'dashboard/metrics' && m.slot === slot ? m.records.map((r) => r.step) : [],
+        );
     }
 }
 
@@ -49,7 +55,10 @@ describe('DashboardFeed', () => {
         writeFileSync(join(dir, 'metrics.jsonl'), line(1) + line(2));
         const inbox = new Inbox();
         session(inbox).setRun('primary', dir);
-        expect(inbox.messages[0]).toMatchObject({ type: 'dashboard/run', run: { slot: 'primary', runDir: dir, status: 'unknown' } });
+        expect(inbox.messages[0]).toMatchObject({
+            type: 'dashboard/run',
+            run: { slot: 'primary', runDir: dir, status: 'unknown' },
+        });
         expect(inbox.steps()).toEqual([1, 2]);
 
         const third = inbox.next((m) => m.type === 'dashboard/metrics');
@@ -68,11 +77,13 @@ describe('DashboardFeed', () => {
         expect(inbox.steps()).toEqual([1, 3]);
         const corrupt = inbox.messages.find((m) => m.type === 'dashboard/notice');
         expect(corrupt).toMatchObject({ severity: 'warning' });
-        expect((corrupt as { message: string }).message).toContain(`${join(dir, 'metrics.jsonl')}:2: line is not valid JSON`);
+        expect((corrupt as { message: string }).message).toContain(
+            `${join(dir, 'metrics.jsonl')}:2: line is not valid JSON`,
+        );
 
         const gone = inbox.next((m) => m.type === 'dashboard/notice' && m.severity === 'error');
         rmSync(dir, { recursive: true, force: true });
-        expect((await gone as { message: string }).message).toMatch(/was deleted or moved/);
+        expect(((await gone) as { message: string }).message).toMatch(/was deleted or moved/);
     });
 
     it('starts over when metrics.jsonl is replaced on resume, and reads run.json status', async () => {
@@ -81,7 +92,10 @@ describe('DashboardFeed', () => {
         const inbox = new Inbox();
         const status = inbox.next((m) => m.type === 'dashboard/status' && m.run.status === 'running');
         // A whole run.json (the reader checks it against its schema), with this test's status and step counts.
-        writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...fixtureRunJson, status: 'running', error: null, steps_completed: 3, steps_total: 10 }));
+        writeFileSync(
+            join(dir, 'run.json'),
+            JSON.stringify({ ...fixtureRunJson, status: 'running', error: null, steps_completed: 3, steps_total: 10 }),
+        );
         session(inbox).setRun('primary', dir);
         expect(await status).toMatchObject({ run: { stepsTotal: 10, stepsCompleted: 3 } });
 
@@ -94,7 +108,9 @@ describe('DashboardFeed', () => {
         const refilled = inbox.next((m) => m.type === 'dashboard/metrics' && m.records.some((r) => r.step === 4));
         appendFileSync(join(dir, 'metrics.jsonl'), line(4));
         await refilled;
-        const since = inbox.messages.slice(after).flatMap((m) => (m.type === 'dashboard/metrics' ? m.records.map((r) => r.step) : []));
+        const since = inbox.messages
+            .slice(after)
+            .flatMap((m) => (m.type === 'dashboard/metrics' ? m.records.map((r) => r.step) : []));
         expect(since).toEqual([4]);
     });
 

@@ -8,7 +8,11 @@ export class Emitter<T> {
     private listeners: Listener<T>[] = [];
     readonly event = (listener: Listener<T>) => {
         this.listeners.push(listener);
-        return { dispose: () => { this.listeners = this.listeners.filter((l) => l !== listener); } };
+        return {
+            dispose: () => {
+                this.listeners = this.listeners.filter((l) => l !== listener);
+            },
+        };
     };
     fire(value: T): void {
         for (const l of [...this.listeners]) l(value);
@@ -19,7 +23,10 @@ export class Emitter<T> {
 }
 
 export class Uri {
-    private constructor(readonly scheme: string, readonly path: string) {}
+    private constructor(
+        readonly scheme: string,
+        readonly path: string,
+    ) {}
     get fsPath(): string {
         return this.path;
     }
@@ -39,7 +46,10 @@ export class Uri {
 }
 
 export class Position {
-    constructor(readonly line: number, readonly character: number) {}
+    constructor(
+        readonly line: number,
+        readonly character: number,
+    ) {}
 }
 
 export class Range {
@@ -76,7 +86,9 @@ export class FakePanel {
     private isDisposed = false;
     private postListeners: ((m: unknown) => void)[] = [];
     /** Resolves with the next message the host posts that matches. */
-    nextPost(match: (m: { type: string; [key: string]: unknown }) => boolean): Promise<{ type: string; [key: string]: unknown }> {
+    nextPost(
+        match: (m: { type: string; [key: string]: unknown }) => boolean,
+    ): Promise<{ type: string; [key: string]: unknown }> {
         return new Promise((resolve) => {
             const listen = (m: unknown) => {
                 const message = m as { type: string };
@@ -86,7 +98,10 @@ export class FakePanel {
             this.postListeners.push(listen);
         });
     }
-    constructor(readonly viewType: string, title: string) {
+    constructor(
+        readonly viewType: string,
+        title: string,
+    ) {
         this.title = title;
     }
     reveal(): void {
@@ -102,7 +117,10 @@ export class FakePanel {
         this.received.fire(message);
     }
     ofType(type: string): { type: string; [key: string]: unknown }[] {
-        return (this.posted as { type: string }[]).filter((m) => m.type === type) as { type: string; [key: string]: unknown }[];
+        return (this.posted as { type: string }[]).filter((m) => m.type === type) as {
+            type: string;
+            [key: string]: unknown;
+        }[];
     }
 }
 
@@ -115,7 +133,9 @@ export function createPanelFake() {
     const revealedRanges: Range[] = [];
     const state = { openDialogAnswer: undefined as Uri[] | undefined, errors: [] as string[] };
     const vscode = {
-        Uri, Range, Position,
+        Uri,
+        Range,
+        Position,
         ViewColumn: { Active: -1, Beside: -2, One: 1 },
         TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
         window: {
@@ -124,7 +144,10 @@ export function createPanelFake() {
                 panels.push(panel);
                 return panel;
             },
-            registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: FakePanel, state: unknown): Promise<void> }) => {
+            registerWebviewPanelSerializer: (
+                viewType: string,
+                serializer: { deserializeWebviewPanel(panel: FakePanel, state: unknown): Promise<void> },
+            ) => {
                 serializers.set(viewType, serializer);
                 return { dispose: () => serializers.delete(viewType) };
             },
@@ -133,7 +156,10 @@ export function createPanelFake() {
                 return { revealRange: (range: Range) => revealedRanges.push(range) };
             },
             showOpenDialog: async () => state.openDialogAnswer,
-            showErrorMessage: async (text: string) => { state.errors.push(text); return undefined; },
+            showErrorMessage: async (text: string) => {
+                state.errors.push(text);
+                return undefined;
+            },
         },
         workspace: {
             workspaceFolders: [] as { uri: Uri }[],

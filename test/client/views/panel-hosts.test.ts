@@ -21,8 +21,12 @@ const { RunFollowers } = await import('../../../client/src/runs/run-followers.js
 const { GRAPH_DEBOUNCE_MS } = await import('../../../client/src/views/graph/graph-panel.js');
 const { Uri } = await import('./panel-fake.js');
 
-const mathTeam = JSON.parse(readFileSync(new URL('../../fixtures/webview/graph-math-team.json', import.meta.url), 'utf8')) as GraphModel;
-const metricsLine = readFileSync(new URL('../../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8').split('\n')[0]!;
+const mathTeam = JSON.parse(
+    readFileSync(new URL('../../fixtures/webview/graph-math-team.json', import.meta.url), 'utf8'),
+) as GraphModel;
+const metricsLine = readFileSync(new URL('../../fixtures/webview/metrics-signal.jsonl', import.meta.url), 'utf8').split(
+    '\n',
+)[0]!;
 const docUri = Uri.parse(mathTeam.uri);
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -36,13 +40,18 @@ function setup(requestGraph: (uri: string) => Promise<GraphResponse> = async () 
     const logs: string[] = [];
     const request = vi.fn(requestGraph);
     const scope = new DisposableScope();
-    const panels = new MasPanels({
-        extension: { extensionUri: Uri.file('/ext') } as never,
-        output: { appendLine: (line: string) => logs.push(line) } as never,
-        requestGraph: request,
-        compile: async () => { throw new Error('not used by these panels'); },
-        followers: scope.push(new RunFollowers()),
-    }, scope);
+    const panels = new MasPanels(
+        {
+            extension: { extensionUri: Uri.file('/ext') } as never,
+            output: { appendLine: (line: string) => logs.push(line) } as never,
+            requestGraph: request,
+            compile: async () => {
+                throw new Error('not used by these panels');
+            },
+            followers: scope.push(new RunFollowers()),
+        },
+        scope,
+    );
     cleanups.push(() => void scope.dispose());
     return { panels, logs, request, vs: fake.current! };
 }
@@ -50,8 +59,15 @@ function setup(requestGraph: (uri: string) => Promise<GraphResponse> = async () 
 function runDir(lines: number): string {
     const dir = mkdtempSync(join(tmpdir(), 'mas-panel-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    writeFileSync(join(dir, 'metrics.jsonl'), `${metricsLine}\n`.repeat(lines).split('\n').filter(Boolean)
-        .map((l, i) => JSON.stringify({ ...JSON.parse(l), step: i + 1 })).join('\n') + '\n');
+    writeFileSync(
+        join(dir, 'metrics.jsonl'),
+        `${metricsLine}\n`
+            .repeat(lines)
+            .split('\n')
+            .filter(Boolean)
+            .map((l, i) => JSON.stringify({ ...JSON.parse(l), step: i + 1 }))
+            .join('\n') + '\n',
+    );
     return dir;
 }
 
@@ -115,13 +131,17 @@ describe('graph panel host', () => {
         panel.send({ type: 'graph/reveal', id: { toString: 'x' } });
         panel.send('<script>');
         await flush();
-        expect(vs.shown.map((s) => [s.uri.toString(), s.selection?.start.line, s.selection?.start.character])).toEqual([[mathTeam.uri, 21, 0]]);
+        expect(vs.shown.map((s) => [s.uri.toString(), s.selection?.start.line, s.selection?.start.character])).toEqual([
+            [mathTeam.uri, 21, 0],
+        ]);
         expect(vs.revealedRanges.at(-1)?.end.line).toBe(25);
         expect(logs.filter((l) => l.startsWith('Ignored an unexpected message'))).toHaveLength(2);
     });
 
     it('says why there is no graph when the server is not running', async () => {
-        const { panels, vs } = setup(async () => { throw new Error('the MAS language server is not running'); });
+        const { panels, vs } = setup(async () => {
+            throw new Error('the MAS language server is not running');
+        });
         panels.showGraph(docUri as never);
         const panel = vs.panels.at(-1)!;
         const unavailable = panel.nextPost((m) => m.type === 'graph/unavailable');
@@ -139,7 +159,9 @@ describe('graph panel host', () => {
         expect(request).toHaveBeenCalledWith(mathTeam.uri);
         const broken = new FakePanel('mas.graph', 'y');
         let closed = false;
-        broken.onDidDispose(() => { closed = true; });
+        broken.onDidDispose(() => {
+            closed = true;
+        });
         await vs.serializers.get('mas.graph')!.deserializeWebviewPanel(broken, { view: 'graph', uri: 42 });
         expect(closed).toBe(true);
         expect(panels.showGraph(docUri as never)).toBeDefined();
@@ -155,14 +177,18 @@ describe('dashboard panel host', () => {
         expect(panel.posted).toEqual([]);
         panel.send({ type: 'ready' });
         expect(panel.ofType('dashboard/run')[0]).toMatchObject({ run: { slot: 'primary', runDir: dir } });
-        expect(panel.ofType('dashboard/metrics').flatMap((m) => (m['records'] as { step: number }[]).map((r) => r.step))).toEqual([1, 2, 3]);
+        expect(
+            panel.ofType('dashboard/metrics').flatMap((m) => (m['records'] as { step: number }[]).map((r) => r.step)),
+        ).toEqual([1, 2, 3]);
 
         panel.visible = false;
         panel.viewState.fire();
         panel.posted.length = 0;
         panel.visible = true;
         panel.send({ type: 'ready' });
-        expect(panel.ofType('dashboard/metrics').flatMap((m) => (m['records'] as { step: number }[]).map((r) => r.step))).toEqual([1, 2, 3]);
+        expect(
+            panel.ofType('dashboard/metrics').flatMap((m) => (m['records'] as { step: number }[]).map((r) => r.step)),
+        ).toEqual([1, 2, 3]);
 
         expect(() => panels.showDashboard(join(dir, 'missing'))).toThrow(/does not exist/);
         expect(() => panels.showDashboard(tmpdir())).toThrow(/not a run directory/);
@@ -187,7 +213,9 @@ describe('dashboard panel host', () => {
         expect(vs.state.errors.at(-1)).toMatch(/is not a run directory/);
         const other = runDir(4);
         vs.state.openDialogAnswer = [Uri.file(other)];
-        const compare = panel.nextPost((m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare');
+        const compare = panel.nextPost(
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare',
+        );
         panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
         expect(await compare).toMatchObject({ run: { runDir: other } });
         panel.send({ type: 'dashboard/clearCompare' });
@@ -200,7 +228,10 @@ describe('dashboard panel host', () => {
         const dir = runDir(2);
         const restored = new FakePanel('mas.dashboard', 'x');
         await vs.serializers.get('mas.dashboard')!.deserializeWebviewPanel(restored, {
-            view: 'dashboard', primaryRunDir: dir, compareRunDir: '/nowhere/at/all', hidden: [],
+            view: 'dashboard',
+            primaryRunDir: dir,
+            compareRunDir: '/nowhere/at/all',
+            hidden: [],
         });
         restored.send({ type: 'ready' });
         expect(restored.ofType('dashboard/run').map((m) => (m['run'] as { slot: string }).slot)).toEqual(['primary']);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDashboardState, parseDashboardToHost, parseGraphState, parseGraphToHost } from '../../../client/src/views/common/messages.js';
+import {
+    parseDashboardState,
+    parseDashboardToHost,
+    parseGraphState,
+    parseGraphToHost,
+} from '../../../client/src/views/common/messages.js';
 import { contentSecurityPolicy, createNonce, webviewHtml } from '../../../client/src/views/common/webview-html.js';
 
 describe('webview HTML', () => {
@@ -12,35 +17,59 @@ describe('webview HTML', () => {
         expect(csp).toContain("default-src 'none'");
         expect(csp).toContain(`script-src 'nonce-${a}'`);
         expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
-        const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: a, scriptUri: 'https://x/graph.js', styleUri: 'https://x/graph.css', title: 'T' });
+        const html = webviewHtml({
+            cspSource: 'https://x.vscode-cdn.net',
+            nonce: a,
+            scriptUri: 'https://x/graph.js',
+            styleUri: 'https://x/graph.css',
+            title: 'T',
+        });
         expect(html.match(/<script /g)).toHaveLength(1);
         expect(html).toContain(`<script src="https://x/graph.js" nonce="${a}">`);
     });
 
     it('escapes what it puts in attributes and refuses a nonce it did not make', () => {
-        const html = webviewHtml({ cspSource: 'a', nonce: createNonce(), scriptUri: '"><script>alert(1)</script>', styleUri: 's', title: '<b>' });
+        const html = webviewHtml({
+            cspSource: 'a',
+            nonce: createNonce(),
+            scriptUri: '"><script>alert(1)</script>',
+            styleUri: 's',
+            title: '<b>',
+        });
         expect(html).not.toContain('<script>alert(1)');
         expect(html).toContain('&lt;b&gt;');
-        expect(() => webviewHtml({ cspSource: 'a', nonce: "x' 'unsafe-inline", scriptUri: 's', styleUri: 's', title: 't' })).toThrow(/nonce/);
+        expect(() =>
+            webviewHtml({ cspSource: 'a', nonce: "x' 'unsafe-inline", scriptUri: 's', styleUri: 's', title: 't' }),
+        ).toThrow(/nonce/);
     });
 });
 
 describe('messages from webviews', () => {
     it('accepts the known messages and rejects anything else', () => {
         expect(parseDashboardToHost({ type: 'ready' })).toEqual({ type: 'ready' });
-        expect(parseDashboardToHost({ type: 'dashboard/pickRun', slot: 'compare', extra: 1 })).toEqual({ type: 'dashboard/pickRun', slot: 'compare' });
+        expect(parseDashboardToHost({ type: 'dashboard/pickRun', slot: 'compare', extra: 1 })).toEqual({
+            type: 'dashboard/pickRun',
+            slot: 'compare',
+        });
         expect(parseDashboardToHost({ type: 'dashboard/pickRun', slot: '../etc' })).toBeUndefined();
         expect(parseDashboardToHost('ready')).toBeUndefined();
-        expect(parseGraphToHost({ type: 'graph/reveal', id: 'agent:solver' })).toEqual({ type: 'graph/reveal', id: 'agent:solver' });
+        expect(parseGraphToHost({ type: 'graph/reveal', id: 'agent:solver' })).toEqual({
+            type: 'graph/reveal',
+            id: 'agent:solver',
+        });
         expect(parseGraphToHost({ type: 'graph/reveal', id: 5 })).toBeUndefined();
         expect(parseGraphToHost({ type: 'graph/reveal', id: 'x'.repeat(5000) })).toBeUndefined();
     });
 
     it('restores only well-formed state', () => {
-        expect(parseDashboardState({ view: 'dashboard', primaryRunDir: '/r', compareRunDir: 3, hidden: ['a', 1] }))
-            .toEqual({ view: 'dashboard', primaryRunDir: '/r', compareRunDir: null, hidden: ['a'] });
+        expect(
+            parseDashboardState({ view: 'dashboard', primaryRunDir: '/r', compareRunDir: 3, hidden: ['a', 1] }),
+        ).toEqual({ view: 'dashboard', primaryRunDir: '/r', compareRunDir: null, hidden: ['a'] });
         expect(parseDashboardState({ view: 'graph' })).toBeUndefined();
-        expect(parseGraphState({ view: 'graph', uri: 'file:///a.mas' })).toEqual({ view: 'graph', uri: 'file:///a.mas' });
+        expect(parseGraphState({ view: 'graph', uri: 'file:///a.mas' })).toEqual({
+            view: 'graph',
+            uri: 'file:///a.mas',
+        });
         expect(parseGraphState(null)).toBeUndefined();
     });
 });

@@ -10,7 +10,8 @@ const CHROMIUM_CANDIDATES = [process.env.MAS_E2E_CHROMIUM, '/usr/bin/chromium', 
 
 export function chromiumPath(): string {
     const found = CHROMIUM_CANDIDATES.find((p): p is string => !!p && existsSync(p));
-    if (!found) throw new Error('Chromium not found: `apt-get install chromium` (see .ci/run) or set MAS_E2E_CHROMIUM.');
+    if (!found)
+        throw new Error('Chromium not found: `apt-get install chromium` (see .ci/run) or set MAS_E2E_CHROMIUM.');
     return found;
 }
 
@@ -24,9 +25,19 @@ export interface BrowserSession {
 export async function openBrowser(url: string): Promise<BrowserSession> {
     const profile = mkdtempSync(join(tmpdir(), 'mas-e2e-chromium-'));
     const proc = startProcess(chromiumPath(), [
-        '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--window-size=1400,900',
-        `--user-data-dir=${profile}`, '--remote-debugging-port=0', '--remote-debugging-address=127.0.0.1', 'about:blank',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+        '--window-size=1400,900',
+        `--user-data-dir=${profile}`,
+        '--remote-debugging-port=0',
+        '--remote-debugging-address=127.0.0.1',
+        'about:blank',
     ]);
     const close = async () => {
         await proc.stop();

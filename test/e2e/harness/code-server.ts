@@ -32,22 +32,42 @@ export interface CodeServerOptions {
 
 function entry(): string {
     const path = codeServerEntry() as string;
-    if (!existsSync(path)) throw new Error(`code-server is not installed at ${path}: run \`node scripts/install-code-server.mjs\` (npm run test:e2e does).`);
+    if (!existsSync(path))
+        throw new Error(
+            `code-server is not installed at ${path}: run \`node scripts/install-code-server.mjs\` (npm run test:e2e does).`,
+        );
     return path;
 }
 
 function listFiles(dir: string): string[] {
     if (!existsSync(dir)) return [];
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)],
+    );
 }
 
 /** Installs a VSIX with code-server's own CLI (what a user runs); returns its output. */
-export function installVsix(vsix: string, dirs: { configFile: string; userDataDir: string; extensionsDir: string }): string {
-    const args = [entry(), '--config', dirs.configFile, '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix];
+export function installVsix(
+    vsix: string,
+    dirs: { configFile: string; userDataDir: string; extensionsDir: string },
+): string {
+    const args = [
+        entry(),
+        '--config',
+        dirs.configFile,
+        '--user-data-dir',
+        dirs.userDataDir,
+        '--extensions-dir',
+        dirs.extensionsDir,
+        '--install-extension',
+        vsix,
+    ];
     return execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 120_000 });
 }
 
-export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer & { installOutput: string }> {
+export async function startCodeServer(
+    options: CodeServerOptions = {},
+): Promise<CodeServer & { installOutput: string }> {
     const root = mkdtempSync(join(tmpdir(), 'mas-e2e-vscode-'));
     const userDataDir = join(root, 'user-data');
     const extensionsDir = join(root, 'extensions');
@@ -79,11 +99,25 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     try {
         if (options.vsix) installOutput = installVsix(options.vsix, { configFile, userDataDir, extensionsDir });
         const port = await freePort();
-        server = startProcess(process.execPath, [
-            entry(), '--config', configFile, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-            '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-            '--disable-telemetry', '--disable-update-check',
-        ], { env: { ...process.env, NODE_OPTIONS: '' } });
+        server = startProcess(
+            process.execPath,
+            [
+                entry(),
+                '--config',
+                configFile,
+                '--auth',
+                'none',
+                '--bind-addr',
+                `127.0.0.1:${port}`,
+                '--user-data-dir',
+                userDataDir,
+                '--extensions-dir',
+                extensionsDir,
+                '--disable-telemetry',
+                '--disable-update-check',
+            ],
+            { env: { ...process.env, NODE_OPTIONS: '' } },
+        );
         const listening = await server.waitForLine(/HTTP server listening on http:\/\//, 60_000);
         url = listening.slice(listening.indexOf('http://')).trim();
     } catch (error) {
@@ -98,7 +132,11 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         userDataDir,
         extensionsDir,
         installOutput,
-        readLogs: (name) => listFiles(join(userDataDir, 'logs')).filter((f) => name.test(f)).map((f) => readFileSync(f, 'utf8')).join('\n'),
+        readLogs: (name) =>
+            listFiles(join(userDataDir, 'logs'))
+                .filter((f) => name.test(f))
+                .map((f) => readFileSync(f, 'utf8'))
+                .join('\n'),
         async stop() {
             await started.stop();
             rmSync(root, { recursive: true, force: true });

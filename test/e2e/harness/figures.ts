@@ -7,5 +7,8 @@ import { SCREENSHOT_DIR } from './workbench.js';
 export function recordFigure(name: string, value: number, unit: string): void {
     console.log(`FIGURE ${name}: ${value} ${unit}`);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    appendFileSync(join(SCREENSHOT_DIR, 'figures.jsonl'), `${JSON.stringify({ name, value, unit, at: new Date().toISOString() })}\n`);
+    appendFileSync(
+        join(SCREENSHOT_DIR, 'figures.jsonl'),
+        `${JSON.stringify({ name, value, unit, at: new Date().toISOString() })}\n`,
+    );
 }

@@ -27,7 +27,12 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => { for (const l of listeners) l(); resolve(); }));
+    const exited = new Promise<void>((resolve) =>
+        child.once('exit', () => {
+            for (const l of listeners) l();
+            resolve();
+        }),
+    );
 
     return {
         child,
@@ -39,10 +44,26 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
                     const line = text.split('\n').find((l) => pattern.test(l));
                     if (line !== undefined) return done(() => resolve(line));
                     if (child.exitCode !== null || child.signalCode !== null) {
-                        done(() => reject(new Error(`${command} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${text.slice(-2000)}`)));
+                        done(() =>
+                            reject(
+                                new Error(
+                                    `${command} exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${text.slice(-2000)}`,
+                                ),
+                            ),
+                        );
                     }
                 };
-                const timer = setTimeout(() => done(() => reject(new Error(`no line matching ${pattern} from ${command} within ${timeoutMs} ms:\n${text.slice(-2000)}`))), timeoutMs);
+                const timer = setTimeout(
+                    () =>
+                        done(() =>
+                            reject(
+                                new Error(
+                                    `no line matching ${pattern} from ${command} within ${timeoutMs} ms:\n${text.slice(-2000)}`,
+                                ),
+                            ),
+                        ),
+                    timeoutMs,
+                );
                 const done = (settle: () => void) => {
                     clearTimeout(timer);
                     listeners.delete(check);
@@ -79,7 +100,9 @@ export function freePort(): Promise<number> {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => {
             const address = server.address();
-            server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+            server.close(() =>
+                typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+            );
         });
     });
 }

@@ -33,12 +33,17 @@ export interface SessionOptions {
 export async function startSession(options: SessionOptions = {}): Promise<Session> {
     const workspace = join(mkdtempSync(join(tmpdir(), 'mas-e2e-workspace-')), 'examples');
     cpSync(resolve('examples'), workspace, { recursive: true });
-    for (const [path, source] of Object.entries(options.folders ?? {})) cpSync(resolve(source), join(workspace, path), { recursive: true });
+    for (const [path, source] of Object.entries(options.folders ?? {}))
+        cpSync(resolve(source), join(workspace, path), { recursive: true });
     for (const [path, text] of Object.entries(options.files ?? {})) {
         mkdirSync(dirname(join(workspace, path)), { recursive: true });
         writeFileSync(join(workspace, path), text);
     }
-    const server = await startCodeServer({ vsix: vsixPath() as string, settings: options.settings, machineSettings: options.machineSettings });
+    const server = await startCodeServer({
+        vsix: vsixPath() as string,
+        settings: options.settings,
+        machineSettings: options.machineSettings,
+    });
     let browser: BrowserSession;
     try {
         browser = await openBrowser(`${server.url}?folder=${encodeURIComponent(workspace)}`);

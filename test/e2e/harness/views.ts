@@ -12,7 +12,10 @@ export function webview(page: Page): FrameLocator {
 
 /** The editor of the group whose active tab is `fileName` (a webview beside it may hold the focus). */
 export function editorOf(page: Page, fileName: string): Locator {
-    return page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: fileName }) }).locator('.monaco-editor').first();
+    return page
+        .locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: fileName }) })
+        .locator('.monaco-editor')
+        .first();
 }
 
 /**
@@ -25,7 +28,9 @@ export async function stackFrameLine(editor: Locator): Promise<number | undefine
         const decoration = root.querySelector('.view-overlays .debug-top-stack-frame-line');
         const top = (decoration?.parentElement as HTMLElement | null)?.style.top;
         if (!top) return undefined;
-        const gutter = [...root.querySelectorAll<HTMLElement>('.margin-view-overlays > div')].find((row) => row.style.top === top);
+        const gutter = [...root.querySelectorAll<HTMLElement>('.margin-view-overlays > div')].find(
+            (row) => row.style.top === top,
+        );
         const number = Number(gutter?.querySelector('.line-numbers')?.textContent?.trim());
         return Number.isInteger(number) && number > 0 ? number : undefined;
     });

@@ -8,7 +8,12 @@ import { expect } from 'vitest';
 export const SCREENSHOT_DIR = join('test-results', 'e2e');
 
 /** Polls a real condition (a file's content, a log line) until it holds; rejects with `what` on timeout. */
-export async function waitUntil<T>(probe: () => T | undefined | false, what: string, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitUntil<T>(
+    probe: () => T | undefined | false,
+    what: string,
+    timeoutMs = 60_000,
+    everyMs = 100,
+): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = probe();
@@ -35,7 +40,9 @@ export class Workbench {
 
     /** The highlighted row of the quick input once it shows `text` (Enter then picks exactly that row). */
     private quickInputRow(text: string): Locator {
-        return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text }).first();
+        return this.page
+            .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: text })
+            .first();
     }
 
     /** Quick Open (Ctrl+P) by file name; resolves once the editor tab for it is active. */
@@ -66,9 +73,15 @@ export class Workbench {
         await this.page.keyboard.press('F1');
         await this.page.locator('.quick-input-widget input').waitFor();
         await this.page.keyboard.type(title);
-        await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-        const focused = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first();
-        for (let i = 0; i < 8 && (await focused.textContent())?.trim() !== title; i++) await this.page.keyboard.press('ArrowDown');
+        await this.page
+            .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title })
+            .first()
+            .waitFor();
+        const focused = this.page
+            .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name')
+            .first();
+        for (let i = 0; i < 8 && (await focused.textContent())?.trim() !== title; i++)
+            await this.page.keyboard.press('ArrowDown');
         expect((await focused.textContent())?.trim(), 'the highlighted command palette row').toBe(title);
         await this.page.keyboard.press('Enter');
     }

@@ -7,7 +7,11 @@ import { recordFigure } from '../harness/figures.js';
 import { startSession, type Session } from '../harness/session.js';
 import { waitUntil } from '../harness/workbench.js';
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { publisher: string; name: string; version: string };
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+};
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
 const LEWIS = 'signal/lewis.mas';
 const BROKEN_ROLE = 'Receivr'; // a typo for the declared role `Receiver`
@@ -25,12 +29,16 @@ const read = (path: string) => readFileSync(join(session.workspace, path), 'utf8
 
 beforeAll(async () => {
     const lewis = readFileSync('examples/signal/lewis.mas', 'utf8');
-    if (!lewis.includes('listener: Receiver')) throw new Error('examples/signal/lewis.mas changed: update the broken-file scenario');
-    session = await startSession({ files: { [LEWIS]: lewis.replace('listener: Receiver', `listener: ${BROKEN_ROLE}`) } });
+    if (!lewis.includes('listener: Receiver'))
+        throw new Error('examples/signal/lewis.mas changed: update the broken-file scenario');
+    session = await startSession({
+        files: { [LEWIS]: lewis.replace('listener: Receiver', `listener: ${BROKEN_ROLE}`) },
+    });
 });
 
 afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && session) await session.workbench.screenshot(`failed-${context.task.name.replace(/\W+/g, '-')}`);
+    if (context.task.result?.state === 'fail' && session)
+        await session.workbench.screenshot(`failed-${context.task.name.replace(/\W+/g, '-')}`);
 });
 
 afterAll(async () => {
@@ -45,16 +53,24 @@ describe('MAS Studio installed from the VSIX', () => {
         expect(existsSync(join(installed, 'out', 'client.cjs'))).toBe(true);
         await session.workbench.waitReady();
         const ready = Date.now();
-        await waitUntil(() => session.server.readLogs(/remoteexthost\.log$/).includes(`_doActivateExtension ${EXTENSION_ID},`), 'the extension host to activate MAS Studio');
+        await waitUntil(
+            () => session.server.readLogs(/remoteexthost\.log$/).includes(`_doActivateExtension ${EXTENSION_ID},`),
+            'the extension host to activate MAS Studio',
+        );
         recordFigure('workbench ready → extension activated', Date.now() - ready, 'ms');
-        expect(session.server.readLogs(/remoteexthost\.log$/)).not.toMatch(new RegExp(`Activating extension '?${EXTENSION_ID}'? failed`, 'i'));
+        expect(session.server.readLogs(/remoteexthost\.log$/)).not.toMatch(
+            new RegExp(`Activating extension '?${EXTENSION_ID}'? failed`, 'i'),
+        );
         await session.workbench.screenshot('01-activated');
     });
 
     it('colours a .mas file with the TextMate grammar', async () => {
         const { workbench, browser } = session;
         await workbench.openFile('math-team.mas');
-        const keyword = workbench.editor().locator('.view-line span span', { hasText: /^workflow$/ }).first();
+        const keyword = workbench
+            .editor()
+            .locator('.view-line span span', { hasText: /^workflow$/ })
+            .first();
         await keyword.waitFor();
         // The language server answers too: its code lenses sit above the workflow.
         await workbench.editor().locator('.codelens-decoration', { hasText: 'Train' }).first().waitFor();
@@ -67,7 +83,10 @@ describe('MAS Studio installed from the VSIX', () => {
         expect(scopes).toMatch(/source\.mas/);
         expect(scopes).toMatch(/keyword\.[\w.]*mas/);
         // Different scopes render with different colours in the DOM (a keyword is not plain text).
-        const plain = workbench.editor().locator('.view-line span span', { hasText: /^MathTeam$/ }).first();
+        const plain = workbench
+            .editor()
+            .locator('.view-line span span', { hasText: /^MathTeam$/ })
+            .first();
         expect(await keyword.getAttribute('class')).not.toBe(await plain.getAttribute('class'));
         await workbench.screenshot('02-colouring');
         await browser.page.keyboard.press('Escape');
@@ -85,17 +104,25 @@ describe('MAS Studio installed from the VSIX', () => {
         const at = positionOf(read(LEWIS), `listener: ${BROKEN_ROLE}`, 'listener: '.length + 1);
         await workbench.goTo(at.line, at.column);
         await browser.page.keyboard.press('Control+.');
-        const fix = browser.page.locator('.action-widget .monaco-list-row', { hasText: `Create the role '${BROKEN_ROLE}'` }).first();
+        const fix = browser.page
+            .locator('.action-widget .monaco-list-row', { hasText: `Create the role '${BROKEN_ROLE}'` })
+            .first();
         await fix.waitFor();
         await workbench.screenshot('04-quick-fix');
         // The action list sits under a pointer block: choose with the keyboard, as users do.
-        for (let i = 0; i < 5 && !(await fix.evaluate((el) => el.classList.contains('focused'))); i++) await browser.page.keyboard.press('ArrowDown');
+        for (let i = 0; i < 5 && !(await fix.evaluate((el) => el.classList.contains('focused'))); i++)
+            await browser.page.keyboard.press('ArrowDown');
         await browser.page.keyboard.press('Enter');
         await fix.waitFor({ state: 'detached' });
         await workbench.save();
-        const fixed = await waitUntil(() => { const t = read(LEWIS); return new RegExp(`^role ${BROKEN_ROLE}\\b`, 'm').test(t) && t; }, 'the fixed lewis.mas on disk');
+        const fixed = await waitUntil(() => {
+            const t = read(LEWIS);
+            return new RegExp(`^role ${BROKEN_ROLE}\\b`, 'm').test(t) && t;
+        }, 'the fixed lewis.mas on disk');
         expect(fixed).toContain(`listener: ${BROKEN_ROLE}`);
-        await browser.page.locator('.markers-panel .monaco-list-row', { hasText: BROKEN_ROLE }).waitFor({ state: 'detached' });
+        await browser.page
+            .locator('.markers-panel .monaco-list-row', { hasText: BROKEN_ROLE })
+            .waitFor({ state: 'detached' });
     });
 
     it('reports an error while typing and clears it on undo', async () => {
@@ -126,7 +153,10 @@ describe('MAS Studio installed from the VSIX', () => {
         await workbench.screenshot('06-completion');
         await browser.page.keyboard.press('Enter');
         await workbench.save();
-        const saved = await waitUntil(() => { const l = read('signal/signal.mas').split('\n')[prompt.line - 1]; return l !== line && l; }, 'signal.mas saved');
+        const saved = await waitUntil(() => {
+            const l = read('signal/signal.mas').split('\n')[prompt.line - 1];
+            return l !== line && l;
+        }, 'signal.mas saved');
         expect(saved).toMatch(/ \{\{speaker\b[^"]*"\s*$/);
     });
 
@@ -138,7 +168,9 @@ describe('MAS Studio installed from the VSIX', () => {
         await workbench.goTo(text.split('\n').length, 1); // the cursor starts far from the declaration
         await workbench.runCommand('MAS: Show Workflow Graph');
         const view = browser.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-        const node = view.locator('g.node', { has: view.locator('text.node-title', { hasText: /^verifier$/ }) }).first();
+        const node = view
+            .locator('g.node', { has: view.locator('text.node-title', { hasText: /^verifier$/ }) })
+            .first();
         await node.waitFor();
         await workbench.screenshot('07-graph');
         await node.click();
@@ -162,7 +194,10 @@ describe('MAS Studio installed from the VSIX', () => {
         await browser.page.keyboard.press('Enter');
         await input.waitFor({ state: 'hidden' });
         await workbench.save();
-        const after = await waitUntil(() => { const t = read('math-team/math-team.mas'); return t.includes('{{strategist.output}}') && t; }, 'the renamed math-team.mas on disk');
+        const after = await waitUntil(() => {
+            const t = read('math-team/math-team.mas');
+            return t.includes('{{strategist.output}}') && t;
+        }, 'the renamed math-team.mas on disk');
         expect(after.replace(/\/\/.*$/gm, ''), 'every reference outside comments renamed').not.toMatch(/\bplanner\b/);
         expect(after).toMatch(/agent strategist\s*:/);
         expect(after).toMatch(/start\s*->\s*strategist\b/);

@@ -22,23 +22,46 @@ const RUN_NAME = 'lazy-team-3steps';
  */
 function quickSignal(): string {
     const text = readFileSync('examples/signal/signal.mas', 'utf8');
-    const quick = text.replace(/batch: \d+/, 'batch: 2').replace(/group: \d+/, 'group: 4').replace(/steps: \d+/, 'steps: 500');
-    if (quick === text || !/workflow Signal\b/.test(quick)) throw new Error('examples/signal/signal.mas changed: update the training scenario');
+    const quick = text
+        .replace(/batch: \d+/, 'batch: 2')
+        .replace(/group: \d+/, 'group: 4')
+        .replace(/steps: \d+/, 'steps: 500');
+    if (quick === text || !/workflow Signal\b/.test(quick))
+        throw new Error('examples/signal/signal.mas changed: update the training scenario');
     return quick;
 }
 
 /** The debug configuration a user would write (docs/trajectory-view.md); the fixture's source path is repo-relative. */
-const LAUNCH_JSON = JSON.stringify({
-    version: '0.2.0',
-    configurations: [{
-        type: 'mas-trajectory', request: 'launch', name: 'MAS: step through the lazy team',
-        runDir: `\${workspaceFolder}/runs/${RUN_NAME}`, step: 1, rollout: 0,
-        program: '${workspaceFolder}/lazy-team/lazy-team.mas', stopOnEntry: true,
-    }],
-}, null, 2);
+const LAUNCH_JSON = JSON.stringify(
+    {
+        version: '0.2.0',
+        configurations: [
+            {
+                type: 'mas-trajectory',
+                request: 'launch',
+                name: 'MAS: step through the lazy team',
+                runDir: `\${workspaceFolder}/runs/${RUN_NAME}`,
+                step: 1,
+                rollout: 0,
+                program: '${workspaceFolder}/lazy-team/lazy-team.mas',
+                stopOnEntry: true,
+            },
+        ],
+    },
+    null,
+    2,
+);
 
-interface Turn { agent: string; token_ids: number[] }
-const fixtureTurns: Turn[] = (JSON.parse(readFileSync(join(FIXTURE_RUN, 'trajectories', '1.jsonl'), 'utf8').split('\n')[0]!) as { rollout: number; turns: Turn[] }).turns;
+interface Turn {
+    agent: string;
+    token_ids: number[];
+}
+const fixtureTurns: Turn[] = (
+    JSON.parse(readFileSync(join(FIXTURE_RUN, 'trajectories', '1.jsonl'), 'utf8').split('\n')[0]!) as {
+        rollout: number;
+        turns: Turn[];
+    }
+).turns;
 
 function declarationLine(text: string, agent: string): number {
     const line = text.split('\n').findIndex((l) => new RegExp(`^\\s*agent ${agent}\\s*:`).test(l));
@@ -59,7 +82,8 @@ beforeAll(async () => {
 });
 
 afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && session) await session.workbench.screenshot(`failed-training-${context.task.name.replace(/\W+/g, '-')}`);
+    if (context.task.result?.state === 'fail' && session)
+        await session.workbench.screenshot(`failed-training-${context.task.name.replace(/\W+/g, '-')}`);
 });
 
 afterAll(async () => {
@@ -73,9 +97,15 @@ afterAll(async () => {
 /** The run directory the extension created for the signal run, once its launch.json is written. */
 function signalRun(): { runDir: string; pid: number; python: string; args: string[] } | undefined {
     const runs = join(session.workspace, 'runs');
-    const dir = existsSync(runs) ? readdirSync(runs).find((d) => d !== RUN_NAME && existsSync(join(runs, d, 'launch.json'))) : undefined;
+    const dir = existsSync(runs)
+        ? readdirSync(runs).find((d) => d !== RUN_NAME && existsSync(join(runs, d, 'launch.json')))
+        : undefined;
     if (!dir) return undefined;
-    const record = JSON.parse(readFileSync(join(runs, dir, 'launch.json'), 'utf8')) as { pid: number; python: string; args: string[] };
+    const record = JSON.parse(readFileSync(join(runs, dir, 'launch.json'), 'utf8')) as {
+        pid: number;
+        python: string;
+        args: string[];
+    };
     return { runDir: join(runs, dir), ...record };
 }
 
@@ -92,7 +122,9 @@ describe('training and runs in the installed extension', () => {
         trainers.push(run.pid);
         expect(run.python, 'the machine-scoped mas.trainer.pythonPath setting is used').toBe(PYTHON);
         // Isolated mode: the shipped trainer is run by its bootstrap, whatever the workspace holds (trainer-args.ts).
-        expect(commandLine(run.pid)).toMatch(/ -I -u -X utf8 -c .*run_module\('mas_trainer'.* \S+\/trainer run --spec=/);
+        expect(commandLine(run.pid)).toMatch(
+            / -I -u -X utf8 -c .*run_module\('mas_trainer'.* \S+\/trainer run --spec=/,
+        );
 
         const status = page.locator('.statusbar-item', { hasText: /MAS Signal \d+\/500/ }).first();
         await status.waitFor({ timeout: 120_000 });
@@ -130,7 +162,9 @@ describe('training and runs in the installed extension', () => {
         await workbench.runCommand('MAS: Open Run…');
         await page.locator('.quick-input-widget .monaco-list-row', { hasText: RUN_NAME }).first().waitFor();
         await page.keyboard.type(RUN_NAME);
-        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: RUN_NAME }).waitFor();
+        await page
+            .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: RUN_NAME })
+            .waitFor();
         await page.keyboard.press('Enter');
         const dashboard = webview(page);
         await dashboard.locator('.run-steps', { hasText: /^step 3 \/ 3$/ }).waitFor();
@@ -144,21 +178,33 @@ describe('training and runs in the installed extension', () => {
         const trajectory = webview(page);
         for (const [turn, expected] of fixtureTurns.slice(0, 2).entries()) {
             if (turn > 0) await workbench.runExactCommand('Debug: Step Over');
-            await expect.poll(() => stackFrameLine(editor), { timeout: 60_000, interval: 200 }).toBe(declarationLine(text, expected.agent));
-            await trajectory.locator('.turn-label', { hasText: `turn ${turn + 1} / ${fixtureTurns.length} (debugger)` }).waitFor();
+            await expect
+                .poll(() => stackFrameLine(editor), { timeout: 60_000, interval: 200 })
+                .toBe(declarationLine(text, expected.agent));
+            await trajectory
+                .locator('.turn-label', { hasText: `turn ${turn + 1} / ${fixtureTurns.length} (debugger)` })
+                .waitFor();
             await trajectory.locator(`.turn-row.selected[data-turn="${turn}"]`).waitFor();
-            await trajectory.locator('.turn-info .turn-agent', { hasText: new RegExp(`^${expected.agent}$`) }).waitFor();
+            await trajectory
+                .locator('.turn-info .turn-agent', { hasText: new RegExp(`^${expected.agent}$`) })
+                .waitFor();
             // The token strip is this turn's: its first cell names the turn's first token id.
             const cell = trajectory.locator('.token-box .token').first();
-            await expect.poll(() => cell.getAttribute('title')).toMatch(new RegExp(`^token 0 · id ${expected.token_ids[0]} `));
+            await expect
+                .poll(() => cell.getAttribute('title'))
+                .toMatch(new RegExp(`^token 0 · id ${expected.token_ids[0]} `));
             // The Variables view shows the turn the debugger stopped at.
-            await page.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*agent\\s*=\\s*"${expected.agent}"`) }).first().waitFor();
+            await page
+                .locator('.monaco-list-row', { hasText: new RegExp(`^\\s*agent\\s*=\\s*"${expected.agent}"`) })
+                .first()
+                .waitFor();
         }
         await workbench.screenshot('13-trajectory-debugger');
         await workbench.runExactCommand('Debug: Stop');
         await expect.poll(() => stackFrameLine(editor), { timeout: 60_000, interval: 200 }).toBeUndefined();
         // The view stays at its turn but no longer says a debugger drives it (first-hour bug B13).
-        await expect.poll(() => trajectory.locator('.turn-label').first().textContent(), { timeout: 30_000, interval: 200 })
+        await expect
+            .poll(() => trajectory.locator('.turn-label').first().textContent(), { timeout: 30_000, interval: 200 })
             .toMatch(/^turn 2 \/ \d+$/);
     });
 });

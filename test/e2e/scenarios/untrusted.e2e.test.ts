@@ -5,7 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { groupMembers } from '../harness/processes.js';
 import { startSession, type Session } from '../harness/session.js';
 
-const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { commands: Array<{ command: string; title: string; category?: string }> } };
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    contributes: { commands: Array<{ command: string; title: string; category?: string }> };
+};
 const startTraining = manifest.contributes.commands.find((c) => c.command === 'mas.training.start');
 
 function commandLine(pid: number): string {
@@ -30,7 +32,8 @@ beforeAll(async () => {
 });
 
 afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && session) await session.workbench.screenshot(`failed-untrusted-${context.task.name.replace(/\W+/g, '-')}`);
+    if (context.task.result?.state === 'fail' && session)
+        await session.workbench.screenshot(`failed-untrusted-${context.task.name.replace(/\W+/g, '-')}`);
 });
 
 afterAll(async () => {
@@ -46,7 +49,9 @@ describe('an untrusted workspace', () => {
         await workbench.openFile('signal.mas');
         // Language support still runs in Restricted Mode (the extension declares limited support).
         await workbench.editor().locator('.codelens-decoration', { hasText: 'Train' }).first().waitFor();
-        await workbench.runCommand(`${startTraining!.category ? `${startTraining!.category}: ` : ''}${startTraining!.title}`);
+        await workbench.runCommand(
+            `${startTraining!.category ? `${startTraining!.category}: ` : ''}${startTraining!.title}`,
+        );
         const refusal = workbench.notification(/untrusted workspace/i);
         await refusal.waitFor();
         expect(await refusal.innerText()).toMatch(/training/i);

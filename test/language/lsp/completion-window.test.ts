@@ -12,14 +12,27 @@ const { services, parse } = createTestServices();
 
 /** The same provider with Langium's whole-file lexing and parsing: the reference the window must agree with. */
 class WholeFileCompletionProvider extends MasCompletionProvider {
-    protected override *buildContexts(document: LangiumDocument, position: Position): IterableIterator<CompletionContext> {
-        const langiumBuilder = (DefaultCompletionProvider.prototype as unknown as {
-            buildContexts(this: DefaultCompletionProvider, document: LangiumDocument, position: Position): IterableIterator<CompletionContext>;
-        }).buildContexts;
+    protected override *buildContexts(
+        document: LangiumDocument,
+        position: Position,
+    ): IterableIterator<CompletionContext> {
+        const langiumBuilder = (
+            DefaultCompletionProvider.prototype as unknown as {
+                buildContexts(
+                    this: DefaultCompletionProvider,
+                    document: LangiumDocument,
+                    position: Position,
+                ): IterableIterator<CompletionContext>;
+            }
+        ).buildContexts;
         yield* langiumBuilder.call(this, document, position);
     }
 
-    protected override catalogContext(_document: LangiumDocument, text: string, offset: number): CatalogContext | undefined {
+    protected override catalogContext(
+        _document: LangiumDocument,
+        text: string,
+        offset: number,
+    ): CatalogContext | undefined {
         return findCatalogContext(this.lexer.tokenize(text.substring(0, offset)).tokens, offset);
     }
 }
@@ -27,13 +40,20 @@ class WholeFileCompletionProvider extends MasCompletionProvider {
 const windowed = services.lsp.CompletionProvider!;
 const wholeFile = new WholeFileCompletionProvider(services);
 
-async function complete(provider: typeof windowed, document: LangiumDocument, offset: number): Promise<CompletionItem[]> {
-    const list = await provider.getCompletion(document, { ...documentParams(document), position: document.textDocument.positionAt(offset) });
+async function complete(
+    provider: typeof windowed,
+    document: LangiumDocument,
+    offset: number,
+): Promise<CompletionItem[]> {
+    const list = await provider.getCompletion(document, {
+        ...documentParams(document),
+        position: document.textDocument.positionAt(offset),
+    });
     return list?.items ?? [];
 }
 
 function summary(items: CompletionItem[]): string[] {
-    return items.map(item => `${item.label}|${item.kind}|${JSON.stringify(item.textEdit)}`);
+    return items.map((item) => `${item.label}|${item.kind}|${JSON.stringify(item.textEdit)}`);
 }
 
 describe('completion reads only the declarations around the cursor', () => {
@@ -46,8 +66,9 @@ describe('completion reads only the declarations around the cursor', () => {
             const document = await parse(text);
             let compared = 0;
             for (let offset = 0; offset <= text.length; offset++) {
-                expect(summary(await complete(windowed, document, offset)), `offset ${offset}`)
-                    .toEqual(summary(await complete(wholeFile, document, offset)));
+                expect(summary(await complete(windowed, document, offset)), `offset ${offset}`).toEqual(
+                    summary(await complete(wholeFile, document, offset)),
+                );
                 compared++;
             }
             expect(compared).toBe(text.length + 1);
@@ -61,24 +82,29 @@ describe('completion with many symbols in scope', () => {
     it(`returns at most ${MAX_REFERENCE_ITEMS} references, as an incomplete list`, async () => {
         const text = `${roles}\nagent probe: `;
         const list = await windowed.getCompletion(await parse(text), {
-            textDocument: { uri: 'file:///probe.mas' }, position: { line: MAX_REFERENCE_ITEMS * 3, character: 'agent probe: '.length },
+            textDocument: { uri: 'file:///probe.mas' },
+            position: { line: MAX_REFERENCE_ITEMS * 3, character: 'agent probe: '.length },
         });
         expect(list?.items).toHaveLength(MAX_REFERENCE_ITEMS);
         expect(list?.isIncomplete).toBe(true);
-        expect(new Set(list?.items.map(item => item.label)).size).toBe(MAX_REFERENCE_ITEMS);
+        expect(new Set(list?.items.map((item) => item.label)).size).toBe(MAX_REFERENCE_ITEMS);
     });
 
     it('finds a name beyond the first items once its prefix is typed', async () => {
         const last = `Role${MAX_REFERENCE_ITEMS * 3 - 1}`;
         const document = await parse(`${roles}\nagent probe: ${last}`);
-        const labels = (await complete(windowed, document, document.textDocument.getText().length)).map(item => item.label);
+        const labels = (await complete(windowed, document, document.textDocument.getText().length)).map(
+            (item) => item.label,
+        );
         expect(labels).toContain(last);
         expect(labels.length).toBeLessThan(MAX_REFERENCE_ITEMS);
     });
 
     it('documents the references it returns', async () => {
         const document = await parse(`/** The one that checks. */\nrole Checker "c"\n${roles}\nagent probe: Check`);
-        const checker = (await complete(windowed, document, document.textDocument.getText().length)).find(item => item.label === 'Checker');
+        const checker = (await complete(windowed, document, document.textDocument.getText().length)).find(
+            (item) => item.label === 'Checker',
+        );
         expect(JSON.stringify(checker?.documentation)).toContain('The one that checks.');
     });
 });

@@ -17,31 +17,36 @@ async function completeAt(textWithCursor: string): Promise<CompletionItem[]> {
     const text = textWithCursor.replace('<|>', '');
     const document = await parse(text);
     const list = await services.lsp.CompletionProvider!.getCompletion(document, {
-        ...documentParams(document), position: document.textDocument.positionAt(cursor),
+        ...documentParams(document),
+        position: document.textDocument.positionAt(cursor),
     });
     return list?.items ?? [];
 }
 
 async function labelsAt(textWithCursor: string): Promise<string[]> {
-    return (await completeAt(textWithCursor)).map(item => item.label);
+    return (await completeAt(textWithCursor)).map((item) => item.label);
 }
 
 describe('completion inside prompt templates', () => {
     it('offers task and the agents right after an unterminated `{{` at the end of the file', async () => {
         const items = await completeAt(HEADER + 'agent solver: Planner { model: base  prompt: "Plan: {{');
-        expect(items.map(item => item.label)).toEqual(expect.arrayContaining(['task', 'planner']));
-        expect(items.find(item => item.label === 'task')?.detail).toContain('current data set row');
-        expect(items.find(item => item.label === 'planner')?.kind).toBe(CompletionItemKind.Variable);
+        expect(items.map((item) => item.label)).toEqual(expect.arrayContaining(['task', 'planner']));
+        expect(items.find((item) => item.label === 'task')?.detail).toContain('current data set row');
+        expect(items.find((item) => item.label === 'planner')?.kind).toBe(CompletionItemKind.Variable);
     });
 
     it('offers task and the agents after `{{` at the end of a line followed by more text', async () => {
-        const labels = await labelsAt(HEADER + 'agent solver: Planner { model: base  prompt: "Plan: {{<|>\n}\nrole Other "x"\n');
+        const labels = await labelsAt(
+            HEADER + 'agent solver: Planner { model: base  prompt: "Plan: {{<|>\n}\nrole Other "x"\n',
+        );
         expect(labels).toEqual(expect.arrayContaining(['task', 'planner']));
     });
 
     it('offers task and the agents after `{{` typed in the middle of a file with more strings below', async () => {
-        const text = HEADER + 'agent solver: Planner { model: base  prompt: "Plan: {{<|>\n  max_tokens: 128 }\n'
-            + 'agent checker: Planner { prompt: "Check {{planner.output}}" }\nrole Other "x"\n';
+        const text =
+            HEADER +
+            'agent solver: Planner { model: base  prompt: "Plan: {{<|>\n  max_tokens: 128 }\n' +
+            'agent checker: Planner { prompt: "Check {{planner.output}}" }\nrole Other "x"\n';
         expect(await labelsAt(text)).toEqual(expect.arrayContaining(['task', 'planner']));
         const afterTask = text.replace('{{<|>', '{{task.<|>');
         expect(await labelsAt(afterTask)).toEqual(['question', 'answer']);
@@ -61,14 +66,19 @@ describe('completion inside prompt templates', () => {
     });
 
     it('completes in holes written with spaces', async () => {
-        expect(await labelsAt(HEADER + 'agent solver: Planner { prompt: "x {{ <|> }}" }')).toEqual(expect.arrayContaining(['task', 'planner']));
-        expect(await labelsAt(HEADER + 'agent solver: Planner { prompt: "x {{ task.<|> }}" }')).toEqual(['question', 'answer']);
+        expect(await labelsAt(HEADER + 'agent solver: Planner { prompt: "x {{ <|> }}" }')).toEqual(
+            expect.arrayContaining(['task', 'planner']),
+        );
+        expect(await labelsAt(HEADER + 'agent solver: Planner { prompt: "x {{ task.<|> }}" }')).toEqual([
+            'question',
+            'answer',
+        ]);
     });
 
     it('filters by the partial name being typed', async () => {
         const items = await completeAt(HEADER + 'agent solver: Planner { prompt: "{{task.ans<|>}}" }');
-        expect(items.map(item => item.label)).toContain('answer');
-        const answer = items.find(item => item.label === 'answer')!;
+        expect(items.map((item) => item.label)).toContain('answer');
+        const answer = items.find((item) => item.label === 'answer')!;
         expect(answer.textEdit && 'range' in answer.textEdit ? answer.textEdit.newText : undefined).toBe('answer');
     });
 });
@@ -76,7 +86,7 @@ describe('completion inside prompt templates', () => {
 describe('completion of references and keywords', () => {
     it('offers roles after `agent x:` with the interface icon', async () => {
         const items = await completeAt(HEADER + 'agent solver: ');
-        expect(items.map(item => item.label)).toEqual(['Planner']);
+        expect(items.map((item) => item.label)).toEqual(['Planner']);
         expect(items[0]!.kind).toBe(CompletionItemKind.Interface);
     });
 
@@ -97,25 +107,34 @@ describe('completion of references and keywords', () => {
 
     it('documents the train setting keywords from the catalogue', async () => {
         const items = await completeAt(HEADER + 'train { ');
-        const credit = items.find(item => item.label === 'credit');
+        const credit = items.find((item) => item.label === 'credit');
         expect(JSON.stringify(credit?.documentation)).toContain('split across agents');
-        expect(items.map(item => item.label)).toEqual(expect.arrayContaining(['algorithm', 'steps', 'device', 'dataset']));
+        expect(items.map((item) => item.label)).toEqual(
+            expect.arrayContaining(['algorithm', 'steps', 'device', 'dataset']),
+        );
     });
 });
 
 describe('completion from the training catalogue', () => {
     it('offers every credit method with its formula after `credit:`', async () => {
         const items = await completeAt(HEADER + 'train { credit: ');
-        expect(items.map(item => item.label)).toEqual(
-            ['outcome', 'agent_normalized', 'turn_level', 'counterfactual', 'difference', 'shapley', 'critic']);
-        const counterfactual = items.find(item => item.label === 'counterfactual')!;
+        expect(items.map((item) => item.label)).toEqual([
+            'outcome',
+            'agent_normalized',
+            'turn_level',
+            'counterfactual',
+            'difference',
+            'shapley',
+            'critic',
+        ]);
+        const counterfactual = items.find((item) => item.label === 'counterfactual')!;
         expect(JSON.stringify(counterfactual.documentation)).toContain('V(n) = mean of leaf rewards');
     });
 
     it('replaces the partial method name being typed', async () => {
         const text = HEADER + 'train { credit: count';
         const items = await completeAt(text);
-        const edit = items.find(item => item.label === 'counterfactual')?.textEdit;
+        const edit = items.find((item) => item.label === 'counterfactual')?.textEdit;
         expect(edit && 'range' in edit ? edit.range.start.character : -1).toBe('train { credit: '.length);
     });
 
@@ -126,7 +145,7 @@ describe('completion from the training catalogue', () => {
 
     it('offers the argument names of grpo with their docs, leaving out those already given', async () => {
         const items = await completeAt(HEADER + 'train { algorithm: grpo(group: 8, ');
-        expect(items.map(item => item.label)).toEqual(['clip', 'kl']);
+        expect(items.map((item) => item.label)).toEqual(['clip', 'kl']);
         expect(items[0]!.insertText).toBe('clip: ');
         expect(JSON.stringify(items[0]!.documentation)).toContain('PPO clip range');
     });

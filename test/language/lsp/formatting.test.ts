@@ -9,7 +9,8 @@ const formatting = expectFormatting(services);
 async function format(text: string): Promise<string> {
     const document = await parse(text);
     const edits = await services.lsp.Formatter!.formatDocument(document, {
-        ...documentParams(document), options: { tabSize: 4, insertSpaces: false },
+        ...documentParams(document),
+        options: { tabSize: 4, insertSpaces: false },
     });
     return TextDocument.applyEdits(document.textDocument, edits);
 }
@@ -60,10 +61,16 @@ describe('formatting', () => {
         const formatted = await format(DESIGN_AS_WRITTEN);
         expect(formatted).toContain('import "common.mas"                    // shared models / rubrics across files\n');
         expect(formatted).toContain('role Planner "Breaks the problem into steps"\nrole Solver "Follows');
-        expect(formatted).toContain('agent planner: Planner { model: base  prompt: "Plan: {{task.question}}"  max_tokens: 128 }');
-        expect(formatted).toContain('{ model: base adapter separate  prompt: "Check {{solver.output}}: ACCEPT or REVISE" }');
+        expect(formatted).toContain(
+            'agent planner: Planner { model: base  prompt: "Plan: {{task.question}}"  max_tokens: 128 }',
+        );
+        expect(formatted).toContain(
+            '{ model: base adapter separate  prompt: "Check {{solver.output}}: ACCEPT or REVISE" }',
+        );
         expect(formatted).toContain('  verifier -> end when verifier.output contains "ACCEPT"\n');
-        expect(formatted).toContain('  criterion answer weight 0.7: number(extract(solver.output, /\\\\boxed\\{(-?\\d+)\\}/)) == task.answer\n');
+        expect(formatted).toContain(
+            '  criterion answer weight 0.7: number(extract(solver.output, /\\\\boxed\\{(-?\\d+)\\}/)) == task.answer\n',
+        );
         expect(formatted).toContain('  steps: 200\n  batch: 16\n  lr: 2e-5\n  seed: 7  //  | difference');
         expect(await format(formatted)).toBe(formatted);
     });
@@ -71,26 +78,31 @@ describe('formatting', () => {
     it('expands multi-line blocks with 2-space indentation, one member per line', async () => {
         await formatting({
             before: 'model   m{from:scratch( layers:2 ,hidden : 64)\nadapter : lora(rank:8)}\ntrain{credit:outcome steps:10\n    dataset:d}',
-            after: 'model m {\n  from: scratch(layers: 2, hidden: 64)\n  adapter: lora(rank: 8)\n}\n'
-                + 'train {\n  credit: outcome\n  steps: 10\n  dataset: d\n}',
+            after:
+                'model m {\n  from: scratch(layers: 2, hidden: 64)\n  adapter: lora(rank: 8)\n}\n' +
+                'train {\n  credit: outcome\n  steps: 10\n  dataset: d\n}',
         });
     });
 
     it('puts graph chains and criteria one per line with single spaces around operators', async () => {
         await formatting({
-            before: 'graph { start->a->end   a->a when a.output contains"x" max 2 }\n'
-                + 'rubric r { criterion c weight 1:length( a.output )<=400 and not(a.output matches /a b/i)\ncriterion d weight 2: -(1+2)*3 > 0 }',
-            after: 'graph {\n  start -> a -> end\n  a -> a when a.output contains "x" max 2\n}\n'
-                + 'rubric r {\n  criterion c weight 1: length(a.output) <= 400 and not (a.output matches /a b/i)\n'
-                + '  criterion d weight 2: -(1 + 2) * 3 > 0\n}',
+            before:
+                'graph { start->a->end   a->a when a.output contains"x" max 2 }\n' +
+                'rubric r { criterion c weight 1:length( a.output )<=400 and not(a.output matches /a b/i)\ncriterion d weight 2: -(1+2)*3 > 0 }',
+            after:
+                'graph {\n  start -> a -> end\n  a -> a when a.output contains "x" max 2\n}\n' +
+                'rubric r {\n  criterion c weight 1: length(a.output) <= 400 and not (a.output matches /a b/i)\n' +
+                '  criterion d weight 2: -(1 + 2) * 3 > 0\n}',
         });
     });
 
     it('never changes the inside of strings, templates and regexes', async () => {
         const prompt = '"  spaced  {{ task.q }}  text\\n {{a.output}}{{a.output}} "';
         const regex = '/a  +b\\/ /ims';
-        const formatted = await format(`dataset d from "  p  " { q: string }\nrole R\nagent a: R {\nprompt:   ${prompt}\n}\n`
-            + `rubric r { criterion c weight 1: a.output matches ${regex} }`);
+        const formatted = await format(
+            `dataset d from "  p  " { q: string }\nrole R\nagent a: R {\nprompt:   ${prompt}\n}\n` +
+                `rubric r { criterion c weight 1: a.output matches ${regex} }`,
+        );
         expect(formatted).toContain(`  prompt: ${prompt}\n`);
         expect(formatted).toContain(`a.output matches ${regex}\n`);
         expect(formatted).toContain('from "  p  "');

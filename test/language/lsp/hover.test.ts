@@ -12,19 +12,20 @@ async function hoverOn(text: string, word: string, occurrence = 1, inside = 1): 
     expect(offset, `${word} #${occurrence} not found`).toBeGreaterThanOrEqual(0);
     const document = await parse(text);
     const hover = await services.lsp.HoverProvider!.getHoverContent(document, {
-        ...documentParams(document), position: document.textDocument.positionAt(offset + inside),
+        ...documentParams(document),
+        position: document.textDocument.positionAt(offset + inside),
     });
     const contents = hover?.contents;
     return contents && typeof contents === 'object' && 'value' in contents ? contents.value : undefined;
 }
 
 describe('hover on declarations and references', () => {
-    it('shows a role\'s description, on the declaration and on a reference', async () => {
+    it("shows a role's description, on the declaration and on a reference", async () => {
         expect(await hoverOn(DESIGN_EXAMPLE, 'role Planner', 1, 6)).toContain('Breaks the problem into steps');
         expect(await hoverOn(DESIGN_EXAMPLE, ': Planner', 1, 3)).toContain('Breaks the problem into steps');
     });
 
-    it('shows an agent\'s role, model, sharing and prompt preview', async () => {
+    it("shows an agent's role, model, sharing and prompt preview", async () => {
         const markdown = await hoverOn(DESIGN_EXAMPLE, 'agent verifier', 1, 7);
         expect(markdown).toContain('role `Verifier`');
         expect(markdown).toContain('model: `base`');
@@ -33,8 +34,11 @@ describe('hover on declarations and references', () => {
     });
 
     it('shows what an agent does when difference or Shapley credit nulls it', async () => {
-        expect(await hoverOn(DESIGN_EXAMPLE, 'agent verifier', 1, 7)).toContain('when nulled (difference / Shapley credit): an empty message (default');
-        const declared = (behaviour: string) => DESIGN_EXAMPLE.replace('prompt: "Check', `null: ${behaviour}  prompt: "Check`);
+        expect(await hoverOn(DESIGN_EXAMPLE, 'agent verifier', 1, 7)).toContain(
+            'when nulled (difference / Shapley credit): an empty message (default',
+        );
+        const declared = (behaviour: string) =>
+            DESIGN_EXAMPLE.replace('prompt: "Check', `null: ${behaviour}  prompt: "Check`);
         expect(await hoverOn(declared('"ACCEPT"'), 'agent verifier', 1, 7)).toContain('says "ACCEPT"');
         expect(await hoverOn(declared('skip'), 'agent verifier', 1, 7)).toContain('skipped (no turn');
         expect(await hoverOn(declared('empty'), 'agent verifier', 1, 7)).toMatch(/an empty message$/m);
@@ -45,7 +49,7 @@ describe('hover on declarations and references', () => {
         expect(await hoverOn(DESIGN_EXAMPLE, 'start -> planner', 1, 10)).toContain('**agent** `planner`');
     });
 
-    it('shows a model\'s source and adapter', async () => {
+    it("shows a model's source and adapter", async () => {
         const markdown = await hoverOn(DESIGN_EXAMPLE, 'model base', 1, 7);
         expect(markdown).toContain('Hugging Face `Qwen/Qwen2.5-0.5B-Instruct`');
         expect(markdown).toContain('LoRA(rank: 16, alpha: 32)');
@@ -57,7 +61,7 @@ describe('hover on declarations and references', () => {
         expect(await hoverOn(DESIGN_EXAMPLE, '{{task.question}}', 1, 8)).toContain('`task.question`: `string`');
     });
 
-    it('shows a criterion\'s weight and normalized weight', async () => {
+    it("shows a criterion's weight and normalized weight", async () => {
         const text = 'rubric r {\n  criterion a weight 0.7: true\n  criterion b weight 0.5: false\n}\n';
         const markdown = await hoverOn(text, 'criterion a', 1, 10);
         expect(markdown).toContain('weight: 0.7');
@@ -66,7 +70,7 @@ describe('hover on declarations and references', () => {
 });
 
 describe('hover on catalogue words', () => {
-    it('shows a credit method\'s summary, formula and source', async () => {
+    it("shows a credit method's summary, formula and source", async () => {
         const markdown = await hoverOn(DESIGN_EXAMPLE, 'counterfactual');
         expect(markdown).toContain('credit method');
         expect(markdown).toContain('V(n) = mean of leaf rewards under n');

@@ -42,7 +42,7 @@ export class MiniTokenizer {
     /** Tokenizes several lines, carrying open begin/end rules (block comments, strings) across them. */
     tokenizeLines(lines: readonly string[]): ScopedToken[][] {
         const stack: OpenRule[] = [];
-        return lines.map(line => this.tokenizeLine(line, stack));
+        return lines.map((line) => this.tokenizeLine(line, stack));
     }
 
     private tokenizeLine(line: string, stack: OpenRule[]): ScopedToken[] {
@@ -50,7 +50,7 @@ export class MiniTokenizer {
         let position = 0;
         for (;;) {
             const top = stack.at(-1);
-            const candidates = this.expand(top ? top.rule.patterns ?? [] : this.grammar.patterns);
+            const candidates = this.expand(top ? (top.rule.patterns ?? []) : this.grammar.patterns);
             let best: { index: number; match: RegExpExecArray; rule?: GrammarRule } | undefined;
             if (top) {
                 const match = execFrom(top.endRegex, line, position);
@@ -72,16 +72,28 @@ export class MiniTokenizer {
             const { match, rule } = best;
             if (!rule) {
                 const closing = stack.pop()!;
-                this.emitCaptures(tokens, match, [...this.scopes(stack), ...names(closing.rule.name, match)], closing.rule.endCaptures);
+                this.emitCaptures(
+                    tokens,
+                    match,
+                    [...this.scopes(stack), ...names(closing.rule.name, match)],
+                    closing.rule.endCaptures,
+                );
             } else if (rule.match !== undefined) {
                 this.emitCaptures(tokens, match, [...this.scopes(stack), ...names(rule.name, match)], rule.captures);
             } else {
-                this.emitCaptures(tokens, match, [...this.scopes(stack), ...names(rule.name, match)], rule.beginCaptures);
+                this.emitCaptures(
+                    tokens,
+                    match,
+                    [...this.scopes(stack), ...names(rule.name, match)],
+                    rule.beginCaptures,
+                );
                 stack.push({ rule, endRegex: this.regex(rule.end!) });
             }
             const end = match.index + match[0].length;
             if (end === position && rule !== undefined) {
-                throw new Error(`zero-length match of ${rule.match ?? rule.begin} at ${position}: the tokenizer would not advance`);
+                throw new Error(
+                    `zero-length match of ${rule.match ?? rule.begin} at ${position}: the tokenizer would not advance`,
+                );
             }
             position = end;
             const open = stack.at(-1);
@@ -95,23 +107,38 @@ export class MiniTokenizer {
 
     /** The scopes of the open rules: each rule's name, and its content name inside it. */
     private scopes(stack: readonly OpenRule[]): string[] {
-        return [this.grammar.scopeName, ...stack.flatMap(open => [open.rule.name, open.rule.contentName])
-            .filter((scope): scope is string => Boolean(scope))];
+        return [
+            this.grammar.scopeName,
+            ...stack
+                .flatMap((open) => [open.rule.name, open.rule.contentName])
+                .filter((scope): scope is string => Boolean(scope)),
+        ];
     }
 
-    private emitCaptures(tokens: ScopedToken[], match: RegExpExecArray, scopes: string[], captures?: Record<string, { name: string }>): void {
+    private emitCaptures(
+        tokens: ScopedToken[],
+        match: RegExpExecArray,
+        scopes: string[],
+        captures?: Record<string, { name: string }>,
+    ): void {
         const indices = (match as RegExpExecArray & { indices?: Array<[number, number] | undefined> }).indices ?? [];
         let cursor = match.index;
         const whole = captures?.['0']?.name;
         const base = whole ? [...scopes, whole] : scopes;
-        const groups = Object.keys(captures ?? {}).filter(key => key !== '0').map(Number).sort((a, b) => a - b);
+        const groups = Object.keys(captures ?? {})
+            .filter((key) => key !== '0')
+            .map(Number)
+            .sort((a, b) => a - b);
         for (const group of groups) {
             const span = indices[group];
             if (!span || span[0] === span[1]) {
                 continue;
             }
             this.push(tokens, match.input.substring(cursor, span[0]), base);
-            this.push(tokens, match.input.substring(span[0], span[1]), [...base, ...names(captures![String(group)]!.name, match)]);
+            this.push(tokens, match.input.substring(span[0], span[1]), [
+                ...base,
+                ...names(captures![String(group)]!.name, match),
+            ]);
             cursor = span[1];
         }
         this.push(tokens, match.input.substring(cursor, match.index + match[0].length), base);
@@ -124,13 +151,18 @@ export class MiniTokenizer {
     }
 
     private expand(patterns: readonly GrammarRule[]): GrammarRule[] {
-        return patterns.flatMap(rule => {
+        return patterns.flatMap((rule) => {
             if (rule.include) {
-                const target = rule.include === '$self' ? { patterns: this.grammar.patterns } : this.grammar.repository[rule.include.slice(1)];
+                const target =
+                    rule.include === '$self'
+                        ? { patterns: this.grammar.patterns }
+                        : this.grammar.repository[rule.include.slice(1)];
                 if (!target) {
                     throw new Error(`unknown include ${rule.include}`);
                 }
-                return target.match !== undefined || target.begin !== undefined ? [target] : this.expand(target.patterns ?? []);
+                return target.match !== undefined || target.begin !== undefined
+                    ? [target]
+                    : this.expand(target.patterns ?? []);
             }
             return [rule];
         });

@@ -12,7 +12,9 @@ async function renameAt(text: string, at: string, inside: number, newName: strin
     const document = await parse(text);
     const offset = text.indexOf(at) + inside;
     const edit = await services.lsp.RenameProvider!.rename(document, {
-        ...documentParams(document), position: document.textDocument.positionAt(offset), newName,
+        ...documentParams(document),
+        position: document.textDocument.positionAt(offset),
+        newName,
     });
     const edits = edit?.changes?.[document.textDocument.uri] ?? [];
     expect(edits.length).toBeGreaterThan(0);
@@ -23,20 +25,23 @@ describe('go to definition', () => {
     it('jumps from a template hole to the agent', async () => {
         await gotoDefinition({
             text: 'role R\nagent <|solver|>: R { }\nagent checker: R { prompt: "Check {{sol<|>ver.output}} now" }',
-            index: 0, rangeIndex: 0,
+            index: 0,
+            rangeIndex: 0,
         });
     });
 
     it('jumps from `{{task.x}}` to the dataset field', async () => {
         await gotoDefinition({
             text: 'dataset d from "d.jsonl" { <|question|>: string }\nrole R\nagent a: R { prompt: "Q: {{task.ques<|>tion}}" }',
-            index: 0, rangeIndex: 0,
+            index: 0,
+            rangeIndex: 0,
         });
     });
 
     it('jumps from a rubric expression and from the graph to the agent', async () => {
-        const text = 'role R\nagent <|solver|>: R { }\ngraph { start -> sol<|>ver -> end }\n'
-            + 'rubric r { criterion c weight 1: sol<|>ver.output contains "x" }';
+        const text =
+            'role R\nagent <|solver|>: R { }\ngraph { start -> sol<|>ver -> end }\n' +
+            'rubric r { criterion c weight 1: sol<|>ver.output contains "x" }';
         await gotoDefinition({ text, index: 0, rangeIndex: 0 });
         await gotoDefinition({ text, index: 1, rangeIndex: 0 });
     });
@@ -45,17 +50,19 @@ describe('go to definition', () => {
 describe('find references', () => {
     it('finds an agent in templates, the graph, conditions and rubrics', async () => {
         await findReferences({
-            text: 'role R\nagent <|sol<|>ver|>: R { }\nagent v: R { prompt: "{{<|solver|>.output}} and {{<|solver|>.output}}" }\n'
-                + 'graph { start -> <|solver|> -> v -> end\n  v -> <|solver|> when <|solver|>.output contains "x" max 2 }\n'
-                + 'rubric r { criterion c weight 1: length(<|solver|>.output) > 0 }',
+            text:
+                'role R\nagent <|sol<|>ver|>: R { }\nagent v: R { prompt: "{{<|solver|>.output}} and {{<|solver|>.output}}" }\n' +
+                'graph { start -> <|solver|> -> v -> end\n  v -> <|solver|> when <|solver|>.output contains "x" max 2 }\n' +
+                'rubric r { criterion c weight 1: length(<|solver|>.output) > 0 }',
             includeDeclaration: true,
         });
     });
 
     it('finds a dataset field in templates and expressions', async () => {
         await findReferences({
-            text: 'dataset d from "d.jsonl" { <|ans<|>wer|>: number }\nrole R\nagent a: R { prompt: "{{task.<|answer|>}}" }\n'
-                + 'rubric r { criterion c weight 1: number(a.output) == task.<|answer|> }',
+            text:
+                'dataset d from "d.jsonl" { <|ans<|>wer|>: number }\nrole R\nagent a: R { prompt: "{{task.<|answer|>}}" }\n' +
+                'rubric r { criterion c weight 1: number(a.output) == task.<|answer|> }',
             includeDeclaration: true,
         });
     });
@@ -98,7 +105,8 @@ describe('rename', () => {
     it('refuses a new name the parser would not read as a name, with a message saying why', async () => {
         const document = await parse(DESIGN_EXAMPLE);
         const position = document.textDocument.positionAt(DESIGN_EXAMPLE.indexOf('agent solver') + 7);
-        const renameTo = (newName: string) => services.lsp.RenameProvider!.rename(document, { ...documentParams(document), position, newName });
+        const renameTo = (newName: string) =>
+            services.lsp.RenameProvider!.rename(document, { ...documentParams(document), position, newName });
         await expect(renameTo('two words')).rejects.toThrow(/not a valid name/);
         await expect(renameTo('3x')).rejects.toThrow(/not a valid name/);
         await expect(renameTo('graph')).rejects.toThrow(/is a keyword/);
@@ -108,16 +116,22 @@ describe('rename', () => {
 
 describe('across imported files', () => {
     it('renames a model and a role declared in an imported file, in both files', async () => {
-        const common = await parse('model shared { from: hf "x" }\nrole Helper "Helps"\n', { documentUri: 'file:///ws/common.mas' });
-        const mainText = 'import "common.mas"\nagent a: Helper { model: shared  prompt: "hi" }\nagent b: Helper { model: shared  prompt: "{{a.output}}" }\n';
+        const common = await parse('model shared { from: hf "x" }\nrole Helper "Helps"\n', {
+            documentUri: 'file:///ws/common.mas',
+        });
+        const mainText =
+            'import "common.mas"\nagent a: Helper { model: shared  prompt: "hi" }\nagent b: Helper { model: shared  prompt: "{{a.output}}" }\n';
         const main = await parse(mainText, { documentUri: 'file:///ws/main.mas' });
-        expect(main.references.every(reference => 'ref' in reference && reference.ref !== undefined)).toBe(true);
+        expect(main.references.every((reference) => 'ref' in reference && reference.ref !== undefined)).toBe(true);
         const position = main.textDocument.positionAt(mainText.indexOf('shared') + 2);
-        const edit = await services.lsp.RenameProvider!.rename(main, { ...documentParams(main), position, newName: 'qwen' });
+        const edit = await services.lsp.RenameProvider!.rename(main, {
+            ...documentParams(main),
+            position,
+            newName: 'qwen',
+        });
         const mainEdits = edit?.changes?.[main.textDocument.uri] ?? [];
         const commonEdits = edit?.changes?.[common.textDocument.uri] ?? [];
         expect(TextDocument.applyEdits(main.textDocument, mainEdits).match(/model: qwen/g)).toHaveLength(2);
         expect(TextDocument.applyEdits(common.textDocument, commonEdits)).toContain('model qwen {');
     });
 });
-

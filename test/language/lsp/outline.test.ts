@@ -11,7 +11,7 @@ const KIND_NAMES = new Map(Object.entries(SymbolKind).map(([name, kind]) => [kin
 
 /** `name (Kind)` with children indented, for readable comparisons. */
 function outline(list: DocumentSymbol[], depth = 0): string[] {
-    return list.flatMap(symbol => [
+    return list.flatMap((symbol) => [
         `${'  '.repeat(depth)}${symbol.name} (${KIND_NAMES.get(symbol.kind)})`,
         ...outline(symbol.children ?? [], depth + 1),
     ]);
@@ -21,37 +21,61 @@ describe('document symbols', () => {
     it('outlines the DESIGN.md example under its workflow', async () => {
         await symbols({
             text: DESIGN_EXAMPLE,
-            assert: list => expect(outline(list)).toEqual([
-                'MathTeam (Module)',
-                '  train (Struct)', '    question (Field)', '    answer (Field)',
-                '  base (Class)',
-                '  Planner (Interface)', '  Solver (Interface)', '  Verifier (Interface)',
-                '  planner (Object)', '  solver (Object)', '  verifier (Object)',
-                '  graph (Namespace)', '    start -> planner -> solver -> verifier (Event)',
-                '    verifier -> solver (Event)', '    verifier -> end (Event)',
-                '  correctness (Function)', '    answer (Property)', '    format (Property)', '    brevity (Property)',
-                '  team (Event)',
-                '  train (Package)', '    algorithm (Property)', '    credit (Property)', '    steps (Property)',
-                '    batch (Property)', '    lr (Property)', '    seed (Property)',
-            ]),
+            assert: (list) =>
+                expect(outline(list)).toEqual([
+                    'MathTeam (Module)',
+                    '  train (Struct)',
+                    '    question (Field)',
+                    '    answer (Field)',
+                    '  base (Class)',
+                    '  Planner (Interface)',
+                    '  Solver (Interface)',
+                    '  Verifier (Interface)',
+                    '  planner (Object)',
+                    '  solver (Object)',
+                    '  verifier (Object)',
+                    '  graph (Namespace)',
+                    '    start -> planner -> solver -> verifier (Event)',
+                    '    verifier -> solver (Event)',
+                    '    verifier -> end (Event)',
+                    '  correctness (Function)',
+                    '    answer (Property)',
+                    '    format (Property)',
+                    '    brevity (Property)',
+                    '  team (Event)',
+                    '  train (Package)',
+                    '    algorithm (Property)',
+                    '    credit (Property)',
+                    '    steps (Property)',
+                    '    batch (Property)',
+                    '    lr (Property)',
+                    '    seed (Property)',
+                ]),
         });
     });
 
     it('lists the data set and critic of a train block', async () => {
         await symbols({
             text: 'dataset d from "x" { }\nmodel v { }\ntrain {\n  dataset: d\n  critic: v\n  steps: 3\n}',
-            assert: list => expect(outline(list).slice(2)).toEqual([
-                'train (Package)', '  dataset (Property)', '  critic (Property)', '  steps (Property)',
-            ]),
+            assert: (list) =>
+                expect(outline(list).slice(2)).toEqual([
+                    'train (Package)',
+                    '  dataset (Property)',
+                    '  critic (Property)',
+                    '  steps (Property)',
+                ]),
         });
     });
 
     it('gives details and selects names', async () => {
         await symbols({
             text: 'role R "Plans"\nagent a: R { }',
-            assert: list => {
-                expect(list.map(symbol => symbol.detail)).toEqual(['Plans', 'R']);
-                expect(list[1]!.selectionRange).toEqual({ start: { line: 1, character: 6 }, end: { line: 1, character: 7 } });
+            assert: (list) => {
+                expect(list.map((symbol) => symbol.detail)).toEqual(['Plans', 'R']);
+                expect(list[1]!.selectionRange).toEqual({
+                    start: { line: 1, character: 6 },
+                    end: { line: 1, character: 7 },
+                });
             },
         });
     });

@@ -9,7 +9,10 @@ async function runEveryFeature(document: LangiumDocument, offset: number): Promi
     const lsp = services.lsp;
     const params = documentParams(document);
     const position = document.textDocument.positionAt(offset);
-    const whole = { start: { line: 0, character: 0 }, end: document.textDocument.positionAt(document.textDocument.getText().length) };
+    const whole = {
+        start: { line: 0, character: 0 },
+        end: document.textDocument.positionAt(document.textDocument.getText().length),
+    };
     await lsp.CompletionProvider!.getCompletion(document, { ...params, position });
     await lsp.HoverProvider!.getHoverContent(document, { ...params, position });
     await lsp.DocumentSymbolProvider!.getSymbols(document, params);

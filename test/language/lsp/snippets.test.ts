@@ -9,7 +9,10 @@ interface Snippet {
 }
 
 const snippets = JSON.parse(readFileSync('snippets/mas.json', 'utf8')) as Record<string, Snippet>;
-const languageConfiguration = JSON.parse(readFileSync('language-configuration.json', 'utf8')) as Record<string, unknown>;
+const languageConfiguration = JSON.parse(readFileSync('language-configuration.json', 'utf8')) as Record<
+    string,
+    unknown
+>;
 const { parse } = createTestServices();
 
 /**
@@ -62,16 +65,25 @@ function expandDefaults(body: string): string {
 
 /** Snippets that are not whole declarations, with the declaration they go inside. */
 const CONTEXT: Record<string, (text: string) => string> = {
-    'Conditional edge': text => `role R\nagent verifier: R { }\nagent solver: R { }\ngraph { ${text} }`,
-    Criterion: text => `role R\nagent solver: R { }\nrubric r { ${text} }`,
+    'Conditional edge': (text) => `role R\nagent verifier: R { }\nagent solver: R { }\ngraph { ${text} }`,
+    Criterion: (text) => `role R\nagent solver: R { }\nrubric r { ${text} }`,
 };
 
 describe('snippets', () => {
     it('cover the workflow skeleton and every kind of declaration', () => {
-        expect(Object.keys(snippets)).toEqual(expect.arrayContaining([
-            'Workflow skeleton', 'Agent', 'Model from Hugging Face', 'Model from scratch', 'Graph', 'Rubric', 'Criterion',
-            'Train block', 'Dataset',
-        ]));
+        expect(Object.keys(snippets)).toEqual(
+            expect.arrayContaining([
+                'Workflow skeleton',
+                'Agent',
+                'Model from Hugging Face',
+                'Model from scratch',
+                'Graph',
+                'Rubric',
+                'Criterion',
+                'Train block',
+                'Dataset',
+            ]),
+        );
         for (const snippet of Object.values(snippets)) {
             expect(snippet.description.length).toBeGreaterThan(10);
         }
@@ -79,13 +91,21 @@ describe('snippets', () => {
 
     it.each(Object.entries(snippets))('%s expands, with its defaults, to text that parses', async (name, snippet) => {
         const text = expandDefaults(snippet.body.join('\n'));
-        const document = await parse((CONTEXT[name] ?? (t => t))(text));
-        expect(document.parseResult.lexerErrors.map(e => e.message), text).toEqual([]);
-        expect(document.parseResult.parserErrors.map(e => e.message), text).toEqual([]);
+        const document = await parse((CONTEXT[name] ?? ((t) => t))(text));
+        expect(
+            document.parseResult.lexerErrors.map((e) => e.message),
+            text,
+        ).toEqual([]);
+        expect(
+            document.parseResult.parserErrors.map((e) => e.message),
+            text,
+        ).toEqual([]);
     });
 
     it('keeps escaped backslashes and braces of regexes and templates', () => {
-        expect(expandDefaults(snippets['Criterion']!.body.join('\n'))).toBe('criterion format weight 0.2: solver.output matches /\\\\boxed\\{/');
+        expect(expandDefaults(snippets['Criterion']!.body.join('\n'))).toBe(
+            'criterion format weight 0.2: solver.output matches /\\\\boxed\\{/',
+        );
         expect(expandDefaults(snippets['Agent']!.body.join('\n'))).toContain('prompt: "{{task.question}}"');
     });
 
@@ -93,15 +113,19 @@ describe('snippets', () => {
         const text = expandDefaults(snippets['Workflow skeleton']!.body.join('\n'));
         expect(text).toContain('prompt: "{{task.question}}"');
         const document = await parse(text, { validation: true });
-        const errors = (document.diagnostics ?? []).filter(d => d.severity === 1);
-        expect(errors.map(d => d.message)).toEqual([]);
+        const errors = (document.diagnostics ?? []).filter((d) => d.severity === 1);
+        expect(errors.map((d) => d.message)).toEqual([]);
     });
 });
 
 describe('language configuration', () => {
     it('declares comments, brackets, quote auto-closing and a word pattern that matches names', () => {
         expect(languageConfiguration['comments']).toEqual({ lineComment: '//', blockComment: ['/*', '*/'] });
-        expect(languageConfiguration['brackets']).toEqual([['{', '}'], ['[', ']'], ['(', ')']]);
+        expect(languageConfiguration['brackets']).toEqual([
+            ['{', '}'],
+            ['[', ']'],
+            ['(', ')'],
+        ]);
         expect(JSON.stringify(languageConfiguration['autoClosingPairs'])).toContain('"open":"\\""');
         const wordPattern = new RegExp(languageConfiguration['wordPattern'] as string, 'g');
         expect('agent max_tokens: 2e-5'.match(wordPattern)).toEqual(['agent', 'max_tokens', '2e-5']);

@@ -10,15 +10,18 @@ const tokenized = new MiniTokenizer(grammar).tokenizeLines(lines);
 
 /** The innermost scopes of the `occurrence`-th token whose text is exactly `text` on the line starting with `linePrefix`. */
 function scopesOf(linePrefix: string, text: string, occurrence = 1): string[] {
-    const lineIndex = lines.findIndex(line => line.startsWith(linePrefix));
+    const lineIndex = lines.findIndex((line) => line.startsWith(linePrefix));
     expect(lineIndex, `no line starts with ${linePrefix}`).toBeGreaterThanOrEqual(0);
     const matches = tokenized[lineIndex]!.filter((token: ScopedToken) => token.text === text);
-    expect(matches.length, `"${text}" is not a token of line ${lineIndex}: ${JSON.stringify(tokenized[lineIndex])}`).toBeGreaterThanOrEqual(occurrence);
+    expect(
+        matches.length,
+        `"${text}" is not a token of line ${lineIndex}: ${JSON.stringify(tokenized[lineIndex])}`,
+    ).toBeGreaterThanOrEqual(occurrence);
     return matches[occurrence - 1]!.scopes;
 }
 
 function allRules(rules: readonly GrammarRule[]): GrammarRule[] {
-    return rules.flatMap(rule => [rule, ...allRules(rule.patterns ?? [])]);
+    return rules.flatMap((rule) => [rule, ...allRules(rule.patterns ?? [])]);
 }
 
 describe('TextMate grammar', () => {
@@ -26,11 +29,12 @@ describe('TextMate grammar', () => {
         expect(grammar.scopeName).toBe('source.mas');
         const { parse } = createTestServices();
         const document = await parse(sample);
-        expect(document.parseResult.parserErrors.map(e => e.message)).toEqual([]);
+        expect(document.parseResult.parserErrors.map((e) => e.message)).toEqual([]);
         expect(document.parseResult.lexerErrors).toEqual([]);
         expect(tokenized.length).toBe(lines.length);
         const sources = allRules([...grammar.patterns, ...Object.values(grammar.repository)])
-            .flatMap(rule => [rule.match, rule.begin, rule.end]).filter((source): source is string => source !== undefined);
+            .flatMap((rule) => [rule.match, rule.begin, rule.end])
+            .filter((source): source is string => source !== undefined);
         expect(sources.length).toBeGreaterThan(30);
         for (const source of sources) {
             expect(() => new RegExp(source), source).not.toThrow();
@@ -55,10 +59,16 @@ describe('TextMate grammar', () => {
     it('gives template holes inside strings their own embedded scope', () => {
         expect(scopesOf('agent', '"')).toContain('string.quoted.double.mas');
         expect(scopesOf('agent', 'Plan: ')).toEqual(['source.mas', 'string.quoted.double.mas']);
-        expect(scopesOf('agent', '{{')).toEqual(expect.arrayContaining(['string.quoted.double.mas', 'meta.template.expression.mas']));
-        expect(scopesOf('agent', 'task')).toEqual(expect.arrayContaining(['meta.template.expression.mas', 'variable.language.task.mas']));
+        expect(scopesOf('agent', '{{')).toEqual(
+            expect.arrayContaining(['string.quoted.double.mas', 'meta.template.expression.mas']),
+        );
+        expect(scopesOf('agent', 'task')).toEqual(
+            expect.arrayContaining(['meta.template.expression.mas', 'variable.language.task.mas']),
+        );
         expect(scopesOf('agent', 'question')).toContain('variable.other.property.mas');
-        expect(scopesOf('agent', 'solver')).toEqual(expect.arrayContaining(['meta.embedded.line.mas', 'variable.other.mas']));
+        expect(scopesOf('agent', 'solver')).toEqual(
+            expect.arrayContaining(['meta.embedded.line.mas', 'variable.other.mas']),
+        );
         expect(scopesOf('agent', 'output')).toContain('variable.other.property.output.mas');
         expect(scopesOf('agent', ' after ')).toEqual(['source.mas', 'string.quoted.double.mas']);
         expect(scopesOf('agent', '\\n')).toContain('constant.character.escape.mas');

@@ -5,7 +5,9 @@ import { IssueCodes } from '../../../server/src/language/validation/issue-codes.
 import { createValidationServices, problemCodes } from './validation-helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/invalid');
-const fixtureFiles = readdirSync(FIXTURES).filter(name => name.endsWith('.mas')).sort();
+const fixtureFiles = readdirSync(FIXTURES)
+    .filter((name) => name.endsWith('.mas'))
+    .sort();
 const { validate } = createValidationServices();
 
 describe('test/fixtures/invalid: each file gives exactly the diagnostic code it is named after', () => {
@@ -15,7 +17,7 @@ describe('test/fixtures/invalid: each file gives exactly the diagnostic code it 
     });
 
     it('has a fixture for every issue code', () => {
-        const codes = new Set(fixtureFiles.map(file => basename(file, '.mas')));
-        expect(Object.values(IssueCodes).filter(code => !codes.has(code))).toEqual([]);
+        const codes = new Set(fixtureFiles.map((file) => basename(file, '.mas')));
+        expect(Object.values(IssueCodes).filter((code) => !codes.has(code))).toEqual([]);
     });
 });

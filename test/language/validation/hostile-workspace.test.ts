@@ -24,7 +24,10 @@ describe('language warnings for hostile workspaces', () => {
     it('warns about nested quantifiers in a regex literal, naming the group', async () => {
         const result = await validate(workflow('data/tasks.jsonl', 'solver.output matches /^(a|aa)+$/'));
         const literal = AstUtils.streamAst(result.document.parseResult.value).find(isRegexLiteral)!;
-        expectWarning(result, /`\(a\|aa\)\+` repeats something that already repeats/, { node: literal, code: 'nested-quantifier' });
+        expectWarning(result, /`\(a\|aa\)\+` repeats something that already repeats/, {
+            node: literal,
+            code: 'nested-quantifier',
+        });
     });
 
     it('accepts a plain repetition without warnings', async () => {
@@ -32,19 +35,33 @@ describe('language warnings for hostile workspaces', () => {
     });
 
     it('warns about a dataset path that climbs out of the folder, with the resolved path', async () => {
-        const result = await validate(workflow('../../../../etc/passwd', 'true'), { documentUri: 'file:///home/me/project/team.mas' });
-        const warnings = (result.diagnostics ?? []).filter(d => d.code === 'dataset-outside-workspace');
-        expect(warnings.map(d => d.severity)).toEqual([2]);
+        const result = await validate(workflow('../../../../etc/passwd', 'true'), {
+            documentUri: 'file:///home/me/project/team.mas',
+        });
+        const warnings = (result.diagnostics ?? []).filter((d) => d.code === 'dataset-outside-workspace');
+        expect(warnings.map((d) => d.severity)).toEqual([2]);
         expect(warnings[0]!.message).toContain('resolves to /etc/passwd');
     });
 
-    it('uses the editor\'s workspace folder when it knows one, so data beside the .mas folder is fine', async () => {
-        shared.workspace.WorkspaceManager.initialize({ processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ name: 'ws', uri: 'file:///ws' }] });
-        const inside = await validate(workflow('../data/tasks.jsonl', 'true'), { documentUri: 'file:///ws/team/main.mas' });
-        expect((inside.diagnostics ?? []).filter(d => d.code === 'dataset-outside-workspace').map(d => d.message)).toEqual([]);
-        const outside = await validate(workflow('/home/me/.ssh/id_rsa', 'true'), { documentUri: 'file:///ws/team/other.mas' });
-        expect((outside.diagnostics ?? []).filter(d => d.code === 'dataset-outside-workspace').map(d => d.message))
-            .toEqual([expect.stringContaining('resolves to /home/me/.ssh/id_rsa, outside the workspace folder /ws')]);
+    it("uses the editor's workspace folder when it knows one, so data beside the .mas folder is fine", async () => {
+        shared.workspace.WorkspaceManager.initialize({
+            processId: null,
+            rootUri: null,
+            capabilities: {},
+            workspaceFolders: [{ name: 'ws', uri: 'file:///ws' }],
+        });
+        const inside = await validate(workflow('../data/tasks.jsonl', 'true'), {
+            documentUri: 'file:///ws/team/main.mas',
+        });
+        expect(
+            (inside.diagnostics ?? []).filter((d) => d.code === 'dataset-outside-workspace').map((d) => d.message),
+        ).toEqual([]);
+        const outside = await validate(workflow('/home/me/.ssh/id_rsa', 'true'), {
+            documentUri: 'file:///ws/team/other.mas',
+        });
+        expect(
+            (outside.diagnostics ?? []).filter((d) => d.code === 'dataset-outside-workspace').map((d) => d.message),
+        ).toEqual([expect.stringContaining('resolves to /home/me/.ssh/id_rsa, outside the workspace folder /ws')]);
     });
 
     it('mas check prints both warnings with their codes', async () => {

@@ -13,19 +13,29 @@ train { dataset: d  steps: 3  dataset: d  critic: m  critic: m }
 `;
 
 describe('propertyNodes', () => {
-    for (const [name, text] of [['DESIGN.md example', DESIGN_EXAMPLE], ['repeated properties', REPEATED], ['math-team example', readFileSync('examples/math-team/math-team.mas', 'utf8')]] as const) {
+    for (const [name, text] of [
+        ['DESIGN.md example', DESIGN_EXAMPLE],
+        ['repeated properties', REPEATED],
+        ['math-team example', readFileSync('examples/math-team/math-team.mas', 'utf8')],
+    ] as const) {
         it(`finds, for every node of the ${name}, the same nodes as Langium's findNodesForProperty`, async () => {
             const document = await parse(text);
             let compared = 0;
             for (const node of AstUtils.streamAst(document.parseResult.value)) {
                 const found = propertyNodes(node);
-                const properties = new Set([...found.keys(), ...Object.keys(node).filter(key => !key.startsWith('$'))]);
+                const properties = new Set([
+                    ...found.keys(),
+                    ...Object.keys(node).filter((key) => !key.startsWith('$')),
+                ]);
                 for (const property of properties) {
                     // Compared by identity: a deep comparison of CST nodes would walk into the AST and resolve references.
                     const expected = [...GrammarUtils.findNodesForProperty(node.$cstNode, property)];
                     const actual = found.get(property) ?? [];
                     expect(actual.length, `${node.$type}.${property}`).toBe(expected.length);
-                    expect(actual.every((cst, i) => cst === expected[i]), `${node.$type}.${property}`).toBe(true);
+                    expect(
+                        actual.every((cst, i) => cst === expected[i]),
+                        `${node.$type}.${property}`,
+                    ).toBe(true);
                     compared++;
                 }
             }
@@ -35,7 +45,11 @@ describe('propertyNodes', () => {
 
     it('lists a repeated property once per occurrence, in text order', async () => {
         const document = await parse(REPEATED);
-        const agent = AstUtils.streamAst(document.parseResult.value).find(node => node.$type === 'Agent')!;
-        expect(propertyNodes(agent).get('maxTokens')?.map(node => node.text)).toEqual(['3', '4']);
+        const agent = AstUtils.streamAst(document.parseResult.value).find((node) => node.$type === 'Agent')!;
+        expect(
+            propertyNodes(agent)
+                .get('maxTokens')
+                ?.map((node) => node.text),
+        ).toEqual(['3', '4']);
     });
 });

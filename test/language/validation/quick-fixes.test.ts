@@ -5,14 +5,19 @@ import { normalizeWeights } from '../../../server/src/language/validation/weight
 import { applyAction, createValidationServices, problemCodes } from './validation-helpers.js';
 
 const { validate, buildFiles, codeActions } = createValidationServices();
-const fixture = (code: string) => readFileSync(join(import.meta.dirname, '../../fixtures/invalid', `${code}.mas`), 'utf8');
+const fixture = (code: string) =>
+    readFileSync(join(import.meta.dirname, '../../fixtures/invalid', `${code}.mas`), 'utf8');
 
 /** Applies the quick fix titled like `title` (or the only one) for `code`; returns the new text and its problems. */
-async function fix(text: string, code: string, title?: RegExp): Promise<{ text: string; problems: string[]; titles: string[] }> {
+async function fix(
+    text: string,
+    code: string,
+    title?: RegExp,
+): Promise<{ text: string; problems: string[]; titles: string[] }> {
     const document = await validate(text);
     const actions = await codeActions(document, code);
-    const titles = actions.map(action => action.title);
-    const action = title ? actions.find(candidate => title.test(candidate.title)) : actions[0];
+    const titles = actions.map((action) => action.title);
+    const action = title ? actions.find((candidate) => title.test(candidate.title)) : actions[0];
     expect(action, `a quick fix for ${code} among ${JSON.stringify(titles)}`).toBeDefined();
     if (!title) expect(actions).toHaveLength(1);
     const fixed = applyAction(document, action!);
@@ -43,9 +48,12 @@ describe('quick fixes', () => {
     it('splits the back edge out of a chain before bounding it', async () => {
         const text = fixture('unbounded-cycle').replace(
             '  start -> solver -> helper -> end\n  helper -> solver when helper.output contains "RETRY"\n',
-            '  start -> solver -> helper -> solver -> end\n  helper -> end\n');
+            '  start -> solver -> helper -> solver -> end\n  helper -> end\n',
+        );
         const result = await fix(text, 'unbounded-cycle');
-        expect(result.text).toContain('  start -> solver -> helper\n  helper -> solver max 3\n  solver -> end\n  helper -> end\n');
+        expect(result.text).toContain(
+            '  start -> solver -> helper\n  helper -> solver max 3\n  solver -> end\n  helper -> end\n',
+        );
         expect(result.problems).toEqual([]);
     });
 
@@ -58,7 +66,10 @@ describe('quick fixes', () => {
 
     it('declares a missing dataset field, typed after its use', async () => {
         const base = fixture('linking-error').replace('Solvr', 'Solver');
-        const inPrompt = await fix(base.replace('{{task.question}}"', '{{task.question}} in {{task.topic}}"'), 'linking-error');
+        const inPrompt = await fix(
+            base.replace('{{task.question}}"', '{{task.question}} in {{task.topic}}"'),
+            'linking-error',
+        );
         expect(inPrompt.text).toContain('{ question: string  answer: number  topic: string }');
         expect(inPrompt.problems).toEqual([]);
         const inRubric = await fix(base.replace('== task.answer', '== task.score'), 'linking-error');
@@ -69,8 +80,12 @@ describe('quick fixes', () => {
     it('declares a missing field in the dataset of an imported file', async () => {
         const documents = await buildFiles({
             'data.mas': 'dataset tasks from "t.jsonl" { question: string }\n',
-            'main.mas': fixture('linking-error').replace('Solvr', 'Solver')
-                .replace('dataset tasks from "data/tasks.jsonl" { question: string  answer: number }\n', 'import "data.mas"\n')
+            'main.mas': fixture('linking-error')
+                .replace('Solvr', 'Solver')
+                .replace(
+                    'dataset tasks from "data/tasks.jsonl" { question: string  answer: number }\n',
+                    'import "data.mas"\n',
+                )
                 .replace('== task.answer', '> 0'),
         });
         const main = documents['main.mas']!;
@@ -80,13 +95,17 @@ describe('quick fixes', () => {
             'main.mas': main.textDocument.getText().replace('{{task.question}}', '{{task.level}}'),
         });
         const actions = await codeActions(withHole['main.mas']!, 'linking-error');
-        expect(actions.map(action => action.title)).toEqual(["Declare the field 'level' in the dataset 'tasks'"]);
+        expect(actions.map((action) => action.title)).toEqual(["Declare the field 'level' in the dataset 'tasks'"]);
         const dataUri = withHole['data.mas']!.textDocument.uri;
-        expect(applyAction(withHole['data.mas']!, actions[0]!, dataUri)).toBe('dataset tasks from "t.jsonl" { question: string  level: string }\n');
+        expect(applyAction(withHole['data.mas']!, actions[0]!, dataUri)).toBe(
+            'dataset tasks from "t.jsonl" { question: string  level: string }\n',
+        );
     });
 
     it('offers the closest algorithm, credit method, setting value and parameter name', async () => {
-        expect((await fix(fixture('unknown-algorithm'), 'unknown-algorithm')).text).toContain('algorithm: grpo(group: 4)');
+        expect((await fix(fixture('unknown-algorithm'), 'unknown-algorithm')).text).toContain(
+            'algorithm: grpo(group: 4)',
+        );
         expect((await fix(fixture('unknown-credit'), 'unknown-credit')).text).toContain('credit: outcome\n');
         expect((await fix(fixture('invalid-setting'), 'invalid-setting')).text).toContain('device: cpu');
         const parameter = await fix(fixture('unknown-parameter'), 'unknown-parameter');
@@ -98,12 +117,18 @@ describe('quick fixes', () => {
         const given = await fix(fixture('fanout-mismatch'), 'fanout-mismatch');
         expect(given.text).toContain('algorithm: grpo(group: 2)');
         expect(given.problems).toEqual([]);
-        const defaulted = await fix(fixture('fanout-mismatch').replace('  algorithm: grpo(group: 4)\n', ''), 'fanout-mismatch');
+        const defaulted = await fix(
+            fixture('fanout-mismatch').replace('  algorithm: grpo(group: 4)\n', ''),
+            'fanout-mismatch',
+        );
         expect(defaulted.text).toContain('train {\n  algorithm: grpo(group: 2)\n');
         expect(defaulted.problems).toEqual([]);
         const bare = await fix(fixture('fanout-mismatch').replace('grpo(group: 4)', 'grpo'), 'fanout-mismatch');
         expect(bare.text).toContain('algorithm: grpo(group: 2)');
-        const otherArgs = await fix(fixture('fanout-mismatch').replace('grpo(group: 4)', 'grpo(clip: 0.1)'), 'fanout-mismatch');
+        const otherArgs = await fix(
+            fixture('fanout-mismatch').replace('grpo(group: 4)', 'grpo(clip: 0.1)'),
+            'fanout-mismatch',
+        );
         expect(otherArgs.text).toContain('algorithm: grpo(group: 2, clip: 0.1)');
     });
 
@@ -118,7 +143,9 @@ describe('quick fixes', () => {
         expect(weights.text).toContain('model: base weights separate');
         expect(weights.problems).toEqual([]);
         const adapter = await fix(fixture('adapter-without-lora'), 'adapter-without-lora', /Add a LoRA adapter/);
-        expect(adapter.text).toContain('from: scratch(layers: 2, hidden: 64, vocab: chars)\n  adapter: lora(rank: 8, alpha: 16)\n');
+        expect(adapter.text).toContain(
+            'from: scratch(layers: 2, hidden: 64, vocab: chars)\n  adapter: lora(rank: 8, alpha: 16)\n',
+        );
         expect(adapter.problems).toEqual([]);
     });
 

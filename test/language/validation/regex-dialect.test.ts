@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { regexCompileError, regexDialectProblem, splitRegex } from '../../../server/src/language/typing/regex-dialect.js';
+import {
+    regexCompileError,
+    regexDialectProblem,
+    splitRegex,
+} from '../../../server/src/language/typing/regex-dialect.js';
 import { nestedQuantifier } from '../../../server/src/language/typing/regex-nesting.js';
 
 describe('the regex dialect of the linear-time evaluators', () => {
@@ -24,7 +28,18 @@ describe('the regex dialect of the linear-time evaluators', () => {
     });
 
     it('accepts the common constructs, and look-alikes that are escaped or inside a class', () => {
-        for (const pattern of ['\\\\boxed\\{(-?\\d+)\\}', '(?:a|b)+', '\\(?=', '[(?=]', '\\(?<', '[(?<]', '[\\]]', '\\u0041', '^\\s*$', '[\\1]']) {
+        for (const pattern of [
+            '\\\\boxed\\{(-?\\d+)\\}',
+            '(?:a|b)+',
+            '\\(?=',
+            '[(?=]',
+            '\\(?<',
+            '[(?<]',
+            '[\\]]',
+            '\\u0041',
+            '^\\s*$',
+            '[\\1]',
+        ]) {
             expect(regexDialectProblem(pattern), pattern).toBeUndefined();
         }
     });
@@ -53,7 +68,16 @@ describe('nested quantifiers', () => {
     });
 
     it('leaves single repetitions, distinct alternatives and bounded groups alone', () => {
-        for (const pattern of ['\\\\boxed\\{(-?\\d+)\\}', '(?:a|b)+', '(ab|ac)+', 'a+b+', '(a+){1}', '(a?)*', '[(a+)+]', '\\(a+\\)+']) {
+        for (const pattern of [
+            '\\\\boxed\\{(-?\\d+)\\}',
+            '(?:a|b)+',
+            '(ab|ac)+',
+            'a+b+',
+            '(a+){1}',
+            '(a?)*',
+            '[(a+)+]',
+            '\\(a+\\)+',
+        ]) {
             expect(nestedQuantifier(pattern), pattern).toBeUndefined();
         }
     });

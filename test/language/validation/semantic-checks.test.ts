@@ -5,7 +5,10 @@ import { DESIGN_EXAMPLE } from '../lsp/lsp-test-helpers.js';
 import { createValidationServices, diagnosticCode, problemCodes } from './validation-helpers.js';
 
 const { validate, buildFiles } = createValidationServices();
-const base = readFileSync(join(import.meta.dirname, '../../fixtures/invalid/linking-error.mas'), 'utf8').replace('Solvr', 'Solver');
+const base = readFileSync(join(import.meta.dirname, '../../fixtures/invalid/linking-error.mas'), 'utf8').replace(
+    'Solvr',
+    'Solver',
+);
 
 /** Problems of `base` with one replacement applied. */
 async function problemsWith(from: string, to: string): Promise<string[]> {
@@ -20,9 +23,12 @@ describe('semantic checks', () => {
 
     it('accepts the DESIGN.md example, warning only that the verifier has no fallback edge and never branches', async () => {
         const document = await validate(DESIGN_EXAMPLE);
-        const problems = (document.diagnostics ?? []).filter(d => d.severity === 1 || d.severity === 2);
+        const problems = (document.diagnostics ?? []).filter((d) => d.severity === 1 || d.severity === 2);
         // fanout [2, 4] over three agents: the verifier's turns sit on a fan-out-1 level (C3 credit 0)
-        expect(problems.map(d => [d.severity, diagnosticCode(d)])).toEqual([[2, 'agent-may-get-stuck'], [2, 'fanout-too-short']]);
+        expect(problems.map((d) => [d.severity, diagnosticCode(d)])).toEqual([
+            [2, 'agent-may-get-stuck'],
+            [2, 'fanout-too-short'],
+        ]);
         expect(problems[0]!.message).toContain("'verifier'");
     });
 
@@ -44,7 +50,9 @@ describe('semantic checks', () => {
         it('resolves declarations of imported files, which need no graph, reward or train of their own', async () => {
             const documents = await buildFiles({
                 'lib.mas': 'model base { from: scratch(layers: 2, hidden: 64, vocab: chars) }\nrole Solver "Answers"\n',
-                'main.mas': base.replace(/model base \{[^}]*\}\n/, '').replace('workflow Demo\n', 'workflow Demo\nimport "lib.mas"\n')
+                'main.mas': base
+                    .replace(/model base \{[^}]*\}\n/, '')
+                    .replace('workflow Demo\n', 'workflow Demo\nimport "lib.mas"\n')
                     .replace('role Solver "Answers the question"\n', ''),
             });
             expect(problemCodes(documents['lib.mas']!)).toEqual([]);
@@ -52,43 +60,64 @@ describe('semantic checks', () => {
         });
 
         it('reports a name declared both here and in an imported file, naming the other file', async () => {
-            const documents = await buildFiles({ 'lib.mas': 'role Solver "Answers"\n', 'main.mas': `import "lib.mas"\n${base}` });
-            const duplicates = (documents['main.mas']!.diagnostics ?? []).filter(d => diagnosticCode(d) === 'duplicate-name');
-            expect(duplicates.map(d => d.message)).toEqual([expect.stringContaining('also in lib.mas')]);
+            const documents = await buildFiles({
+                'lib.mas': 'role Solver "Answers"\n',
+                'main.mas': `import "lib.mas"\n${base}`,
+            });
+            const duplicates = (documents['main.mas']!.diagnostics ?? []).filter(
+                (d) => diagnosticCode(d) === 'duplicate-name',
+            );
+            expect(duplicates.map((d) => d.message)).toEqual([expect.stringContaining('also in lib.mas')]);
         });
 
         it('accepts import cycles', async () => {
-            const documents = await buildFiles({ 'a.mas': 'import "b.mas"\nrole A "a"\n', 'b.mas': 'import "a.mas"\nrole B "b"\n' });
+            const documents = await buildFiles({
+                'a.mas': 'import "b.mas"\nrole A "a"\n',
+                'b.mas': 'import "a.mas"\nrole B "b"\n',
+            });
             expect(problemCodes(documents['a.mas']!)).toEqual([]);
             expect(problemCodes(documents['b.mas']!)).toEqual([]);
         });
 
         it('says which file an unresolved import looked for', async () => {
             const document = await validate(base.replace('workflow Demo\n', 'workflow Demo\nimport "shared/models"\n'));
-            const message = document.diagnostics?.find(d => diagnosticCode(d) === 'unresolved-import')?.message;
+            const message = document.diagnostics?.find((d) => diagnosticCode(d) === 'unresolved-import')?.message;
             expect(message).toMatch(/shared\/models\.mas was not found/);
         });
 
         it('finds repeated properties in the model and train blocks', async () => {
-            expect(await problemsWith('  from: scratch', '  from: hf "x"\n  from: scratch')).toEqual(['duplicate-property']);
-            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  steps: 5\n  steps: 6\n')).toEqual(['duplicate-property']);
+            expect(await problemsWith('  from: scratch', '  from: hf "x"\n  from: scratch')).toEqual([
+                'duplicate-property',
+            ]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  steps: 5\n  steps: 6\n')).toEqual([
+                'duplicate-property',
+            ]);
         });
     });
 
     describe('graph', () => {
-        it('lets an agent read its own output or a later agent\'s output inside a loop', async () => {
-            const loop = base.replace('  start -> solver -> end\n', '  start -> solver\n  solver -> solver when solver.output contains "AGAIN" max 2\n  solver -> end\n')
+        it("lets an agent read its own output or a later agent's output inside a loop", async () => {
+            const loop = base
+                .replace(
+                    '  start -> solver -> end\n',
+                    '  start -> solver\n  solver -> solver when solver.output contains "AGAIN" max 2\n  solver -> end\n',
+                )
                 .replace('"Question: {{task.question}}"', '"Question: {{task.question}} Before: {{solver.output}}"');
             expect(problemCodes(await validate(loop))).toEqual([]);
         });
 
         it('rejects a condition that reads an output before the agent can have run', async () => {
-            const problems = await problemsWith('  start -> solver -> end\n', '  start -> solver when solver.output contains "x"\n  start -> solver\n  solver -> end\n');
+            const problems = await problemsWith(
+                '  start -> solver -> end\n',
+                '  start -> solver when solver.output contains "x"\n  start -> solver\n  solver -> end\n',
+            );
             expect(problems).toEqual(['output-not-available']);
         });
 
         it('rejects a prompt that reads its own output outside any loop', async () => {
-            expect(await problemsWith('{{task.question}}"', '{{task.question}} {{solver.output}}"')).toEqual(['output-not-available']);
+            expect(await problemsWith('{{task.question}}"', '{{task.question}} {{solver.output}}"')).toEqual([
+                'output-not-available',
+            ]);
         });
 
         it('reports only the missing start edge when nothing leaves start, not every agent as unreachable', async () => {
@@ -96,34 +125,54 @@ describe('semantic checks', () => {
         });
 
         it('accepts a loop bounded by `max` on any one of its edges', async () => {
-            const text = base.replace('  start -> solver -> end\n', '  start -> solver\n  solver -> solver max 2\n  solver -> end\n');
+            const text = base.replace(
+                '  start -> solver -> end\n',
+                '  start -> solver\n  solver -> solver max 2\n  solver -> end\n',
+            );
             expect(problemCodes(await validate(text))).toEqual([]);
         });
     });
 
     describe('rubrics and expressions', () => {
         it('accepts `output`, `agent` and `turn` in a rubric used per turn', async () => {
-            const text = base.replace('number(solver.output) == task.answer', 'length(output) < 100 and agent == "solver" and turn >= 0')
+            const text = base
+                .replace(
+                    'number(solver.output) == task.answer',
+                    'length(output) < 100 and agent == "solver" and turn >= 0',
+                )
                 .replace('per trajectory', 'per turn');
             expect(problemCodes(await validate(text))).toEqual([]);
         });
 
         it('types every operator and function of the expression language', async () => {
-            const good = 'count(lower(trim(solver.output)), /a/i) + length(upper(string(task.answer))) * 2 % 3 - -1 > number("4") / 2 or not (extract(solver.output, /(\\d+)/) == "1")';
+            const good =
+                'count(lower(trim(solver.output)), /a/i) + length(upper(string(task.answer))) * 2 % 3 - -1 > number("4") / 2 or not (extract(solver.output, /(\\d+)/) == "1")';
             expect(await problemsWith('number(solver.output) == task.answer', good)).toEqual([]);
-            expect(await problemsWith('number(solver.output) == task.answer', 'solver.output + 1 > 0')).toEqual(['type-mismatch']);
-            expect(await problemsWith('number(solver.output) == task.answer', 'solver.output == /x/')).toEqual(['type-mismatch']);
-            expect(await problemsWith('number(solver.output) == task.answer', 'extract(solver.output, "x") == "y"')).toEqual(['type-mismatch']);
-            expect(await problemsWith('number(solver.output) == task.answer', 'not length(solver.output)')).toEqual(['type-mismatch']);
+            expect(await problemsWith('number(solver.output) == task.answer', 'solver.output + 1 > 0')).toEqual([
+                'type-mismatch',
+            ]);
+            expect(await problemsWith('number(solver.output) == task.answer', 'solver.output == /x/')).toEqual([
+                'type-mismatch',
+            ]);
+            expect(
+                await problemsWith('number(solver.output) == task.answer', 'extract(solver.output, "x") == "y"'),
+            ).toEqual(['type-mismatch']);
+            expect(await problemsWith('number(solver.output) == task.answer', 'not length(solver.output)')).toEqual([
+                'type-mismatch',
+            ]);
         });
 
         it('reports one type error once, not again in every enclosing operator', async () => {
-            expect(await problemsWith('number(solver.output) == task.answer', '(solver.output - 1) * 2 > 0 and true')).toEqual(['type-mismatch']);
+            expect(
+                await problemsWith('number(solver.output) == task.answer', '(solver.output - 1) * 2 > 0 and true'),
+            ).toEqual(['type-mismatch']);
         });
 
         it('accepts a numeric criterion and weights that sum to 1 only up to rounding', async () => {
-            const text = base.replace('  criterion answer weight 1: number(solver.output) == task.answer\n',
-                '  criterion a weight 0.7: length(solver.output)\n  criterion b weight 0.2: true\n  criterion c weight 0.1: false\n');
+            const text = base.replace(
+                '  criterion answer weight 1: number(solver.output) == task.answer\n',
+                '  criterion a weight 0.7: length(solver.output)\n  criterion b weight 0.2: true\n  criterion c weight 0.1: false\n',
+            );
             expect(problemCodes(await validate(text))).toEqual([]);
         });
     });
@@ -135,23 +184,47 @@ describe('semantic checks', () => {
             expect(await problemsWith('  credit: outcome\n', '  credit: critic\n  critic: base\n')).toEqual([]);
         });
 
-        it('checks the critic\'s passes, replay and normalize against the catalogue', async () => {
-            expect(await problemsWith('  credit: outcome\n', '  credit: critic(lr: 0.01, passes: 8, replay: 16, normalize: standardize)\n  critic: base\n')).toEqual([]);
-            expect(await problemsWith('  credit: outcome\n', '  credit: critic(replay: 65)\n  critic: base\n')).toEqual(['invalid-parameter']);
-            expect(await problemsWith('  credit: outcome\n', '  credit: critic(replay: 1.5)\n  critic: base\n')).toEqual(['invalid-parameter']);
-            expect(await problemsWith('  credit: outcome\n', '  credit: critic(passes: 0)\n  critic: base\n')).toEqual(['invalid-parameter']);
-            expect(await problemsWith('  credit: outcome\n', '  credit: critic(normalize: center)\n  critic: base\n')).toEqual(['invalid-parameter']);
+        it("checks the critic's passes, replay and normalize against the catalogue", async () => {
+            expect(
+                await problemsWith(
+                    '  credit: outcome\n',
+                    '  credit: critic(lr: 0.01, passes: 8, replay: 16, normalize: standardize)\n  critic: base\n',
+                ),
+            ).toEqual([]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(replay: 65)\n  critic: base\n')).toEqual(
+                ['invalid-parameter'],
+            );
+            expect(
+                await problemsWith('  credit: outcome\n', '  credit: critic(replay: 1.5)\n  critic: base\n'),
+            ).toEqual(['invalid-parameter']);
+            expect(await problemsWith('  credit: outcome\n', '  credit: critic(passes: 0)\n  critic: base\n')).toEqual([
+                'invalid-parameter',
+            ]);
+            expect(
+                await problemsWith('  credit: outcome\n', '  credit: critic(normalize: center)\n  critic: base\n'),
+            ).toEqual(['invalid-parameter']);
         });
 
         it('checks the kind and range of plain settings', async () => {
-            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  steps: 2.5\n')).toEqual(['invalid-setting']);
-            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  lr: [1]\n')).toEqual(['invalid-setting']);
-            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  device: cuda\n  record_credit: all\n')).toEqual([]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  steps: 2.5\n')).toEqual([
+                'invalid-setting',
+            ]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  lr: [1]\n')).toEqual([
+                'invalid-setting',
+            ]);
+            expect(
+                await problemsWith('  credit: outcome\n', '  credit: outcome\n  device: cuda\n  record_credit: all\n'),
+            ).toEqual([]);
         });
 
         it('checks scratch and LoRA parameters against the catalogue', async () => {
             expect(await problemsWith('vocab: chars', 'vocab: words')).toEqual(['invalid-parameter']);
-            expect(await problemsWith('  from: scratch(layers: 2, hidden: 64, vocab: chars)\n', '  from: scratch(layers: 2, hidden: 64, vocab: chars)\n  adapter: lora(rank: 0)\n')).toEqual(['invalid-parameter']);
+            expect(
+                await problemsWith(
+                    '  from: scratch(layers: 2, hidden: 64, vocab: chars)\n',
+                    '  from: scratch(layers: 2, hidden: 64, vocab: chars)\n  adapter: lora(rank: 0)\n',
+                ),
+            ).toEqual(['invalid-parameter']);
         });
     });
 });

@@ -16,7 +16,10 @@ export function createValidationServices() {
         const folder = `file:///workspace${counter++}`;
         const documents: Record<string, LangiumDocument<MasFile>> = {};
         for (const [name, text] of Object.entries(files)) {
-            const document = shared.workspace.LangiumDocumentFactory.fromString<MasFile>(text, URI.parse(`${folder}/${name}`));
+            const document = shared.workspace.LangiumDocumentFactory.fromString<MasFile>(
+                text,
+                URI.parse(`${folder}/${name}`),
+            );
             shared.workspace.LangiumDocuments.addDocument(document);
             documents[name] = document;
         }
@@ -31,7 +34,7 @@ export function createValidationServices() {
 
     /** The quick fixes offered for the diagnostics with `code`. */
     async function codeActions(document: LangiumDocument, code: string): Promise<CodeAction[]> {
-        const diagnostics = (document.diagnostics ?? []).filter(d => diagnosticCode(d) === code);
+        const diagnostics = (document.diagnostics ?? []).filter((d) => diagnosticCode(d) === code);
         const result = await Mas.lsp.CodeActionProvider!.getCodeActions(document, {
             textDocument: { uri: document.textDocument.uri },
             range: diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -50,7 +53,9 @@ export function diagnosticCode(diagnostic: Diagnostic): string | undefined {
 
 /** Codes of the errors and warnings of a document (parser errors included, as `parsing-error` etc.). */
 export function problemCodes(document: LangiumDocument): string[] {
-    return (document.diagnostics ?? []).filter(d => d.severity === 1 || d.severity === 2).map(d => diagnosticCode(d) ?? `(no code) ${d.message}`);
+    return (document.diagnostics ?? [])
+        .filter((d) => d.severity === 1 || d.severity === 2)
+        .map((d) => diagnosticCode(d) ?? `(no code) ${d.message}`);
 }
 
 /** The text of a document after applying a code action's edits to it. */

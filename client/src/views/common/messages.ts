@@ -1,5 +1,9 @@
 import type {
-    DashboardSlot, DashboardState, DashboardToHost, GraphState, GraphToHost,
+    DashboardSlot,
+    DashboardState,
+    DashboardToHost,
+    GraphState,
+    GraphToHost,
 } from '../../../../protocol/webview-messages.js';
 
 /**
@@ -10,20 +14,27 @@ import type {
 const SLOTS: readonly string[] = ['primary', 'compare'];
 
 function record(value: unknown): Record<string, unknown> | undefined {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
 }
 
 /** The message, or undefined when it is not one the dashboard sends. */
 export function parseDashboardToHost(value: unknown): DashboardToHost | undefined {
     const message = record(value);
     switch (message?.['type']) {
-        case 'ready': return { type: 'ready' };
-        case 'dashboard/clearCompare': return { type: 'dashboard/clearCompare' };
+        case 'ready':
+            return { type: 'ready' };
+        case 'dashboard/clearCompare':
+            return { type: 'dashboard/clearCompare' };
         case 'dashboard/pickRun': {
             const slot = message['slot'];
-            return typeof slot === 'string' && SLOTS.includes(slot) ? { type: 'dashboard/pickRun', slot: slot as DashboardSlot } : undefined;
+            return typeof slot === 'string' && SLOTS.includes(slot)
+                ? { type: 'dashboard/pickRun', slot: slot as DashboardSlot }
+                : undefined;
         }
-        default: return undefined;
+        default:
+            return undefined;
     }
 }
 
@@ -31,12 +42,14 @@ export function parseDashboardToHost(value: unknown): DashboardToHost | undefine
 export function parseGraphToHost(value: unknown): GraphToHost | undefined {
     const message = record(value);
     switch (message?.['type']) {
-        case 'ready': return { type: 'ready' };
+        case 'ready':
+            return { type: 'ready' };
         case 'graph/reveal': {
             const id = message['id'];
             return typeof id === 'string' && id.length <= 4096 ? { type: 'graph/reveal', id } : undefined;
         }
-        default: return undefined;
+        default:
+            return undefined;
     }
 }
 
@@ -45,11 +58,20 @@ export function parseDashboardState(value: unknown): DashboardState | undefined 
     const state = record(value);
     if (state?.['view'] !== 'dashboard') return undefined;
     const path = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null);
-    const hidden = Array.isArray(state['hidden']) ? state['hidden'].filter((h): h is string => typeof h === 'string') : [];
-    return { view: 'dashboard', primaryRunDir: path(state['primaryRunDir']), compareRunDir: path(state['compareRunDir']), hidden };
+    const hidden = Array.isArray(state['hidden'])
+        ? state['hidden'].filter((h): h is string => typeof h === 'string')
+        : [];
+    return {
+        view: 'dashboard',
+        primaryRunDir: path(state['primaryRunDir']),
+        compareRunDir: path(state['compareRunDir']),
+        hidden,
+    };
 }
 
 export function parseGraphState(value: unknown): GraphState | undefined {
     const state = record(value);
-    return state?.['view'] === 'graph' && typeof state['uri'] === 'string' ? { view: 'graph', uri: state['uri'] } : undefined;
+    return state?.['view'] === 'graph' && typeof state['uri'] === 'string'
+        ? { view: 'graph', uri: state['uri'] }
+        : undefined;
 }

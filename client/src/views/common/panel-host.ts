@@ -33,12 +33,23 @@ export class PanelHost<ToView, ToHost extends { type: string }> implements vscod
     private ready = false;
     private readonly subscriptions: vscode.Disposable[] = [];
 
-    constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly options: PanelHostOptions<ToHost>) {
+    constructor(
+        readonly panel: vscode.WebviewPanel,
+        extensionUri: vscode.Uri,
+        private readonly options: PanelHostOptions<ToHost>,
+    ) {
         const webview = panel.webview;
         webview.options = webviewOptions(extensionUri);
-        const asset = (ext: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview', `${options.bundle}.${ext}`)).toString();
+        const asset = (ext: string) =>
+            webview
+                .asWebviewUri(vscode.Uri.joinPath(extensionUri, 'out', 'webview', `${options.bundle}.${ext}`))
+                .toString();
         webview.html = webviewHtml({
-            cspSource: webview.cspSource, nonce: createNonce(), scriptUri: asset('js'), styleUri: asset('css'), title: options.title,
+            cspSource: webview.cspSource,
+            nonce: createNonce(),
+            scriptUri: asset('js'),
+            styleUri: asset('css'),
+            title: options.title,
         });
         this.subscriptions.push(
             webview.onDidReceiveMessage((value: unknown) => this.receive(value)),

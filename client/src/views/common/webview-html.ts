@@ -21,7 +21,13 @@ export function createNonce(): string {
     return randomBytes(16).toString('hex');
 }
 
-const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ATTRIBUTE_ESCAPES: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+};
 
 function escapeHtml(text: string): string {
     return text.replace(/[&<>"']/g, (c) => ATTRIBUTE_ESCAPES[c]!);

@@ -6,7 +6,12 @@
  */
 import { basename } from 'node:path';
 import type { RunJson } from '../../../../protocol/run-dir.js';
-import type { DashboardRunInfo, DashboardSlot, DashboardState, DashboardToView } from '../../../../protocol/webview-messages.js';
+import type {
+    DashboardRunInfo,
+    DashboardSlot,
+    DashboardState,
+    DashboardToView,
+} from '../../../../protocol/webview-messages.js';
 import type { RunFollowerOptions } from '../../runs/run-follower.js';
 import { RunFollowers, type RunSubscription } from '../../runs/run-followers.js';
 
@@ -31,7 +36,12 @@ export class DashboardFeed {
     }
 
     state(hidden: string[] = []): DashboardState {
-        return { view: 'dashboard', primaryRunDir: this.runDirs.primary ?? null, compareRunDir: this.runDirs.compare ?? null, hidden };
+        return {
+            view: 'dashboard',
+            primaryRunDir: this.runDirs.primary ?? null,
+            compareRunDir: this.runDirs.compare ?? null,
+            hidden,
+        };
     }
 
     /** Shows `runDir` in `slot` (from its first record), replacing what the slot showed. */
@@ -67,7 +77,13 @@ export class DashboardFeed {
     private follow(slot: DashboardSlot, runDir: string): void {
         this.stop(slot);
         const info: DashboardRunInfo = {
-            slot, name: basename(runDir), runDir, status: 'unknown', stepsCompleted: 0, stepsTotal: null, error: null,
+            slot,
+            name: basename(runDir),
+            runDir,
+            status: 'unknown',
+            stepsCompleted: 0,
+            stepsTotal: null,
+            error: null,
         };
         this.post({ type: 'dashboard/run', run: { ...info } });
         const subscription = this.followers.follow(runDir, {
@@ -75,7 +91,12 @@ export class DashboardFeed {
                 info.stepsCompleted = 0;
                 this.post({ type: 'dashboard/run', run: { ...info } });
                 if (cause === 'rewritten') {
-                    this.post({ type: 'dashboard/notice', slot, severity: 'info', message: `${info.name}: metrics.jsonl was rewritten (the run resumed from a checkpoint); curves reloaded.` });
+                    this.post({
+                        type: 'dashboard/notice',
+                        slot,
+                        severity: 'info',
+                        message: `${info.name}: metrics.jsonl was rewritten (the run resumed from a checkpoint); curves reloaded.`,
+                    });
                 }
             },
             onRecords: (records) => {
@@ -83,18 +104,28 @@ export class DashboardFeed {
                 if (last) info.stepsCompleted = last.step;
                 this.post({ type: 'dashboard/metrics', slot, records });
             },
-            onIssue: (issue) => this.post({ type: 'dashboard/notice', slot, severity: 'warning', message: `${issue.file}:${issue.line}: ${issue.message}` }),
-            onRefused: (reason) => this.post({ type: 'dashboard/notice', slot, severity: 'error', message: `${info.name}: ${reason}` }),
+            onIssue: (issue) =>
+                this.post({
+                    type: 'dashboard/notice',
+                    slot,
+                    severity: 'warning',
+                    message: `${issue.file}:${issue.line}: ${issue.message}`,
+                }),
+            onRefused: (reason) =>
+                this.post({ type: 'dashboard/notice', slot, severity: 'error', message: `${info.name}: ${reason}` }),
             onRunJson: (run, error) => {
                 applyRunJson(info, run, error);
                 this.post({ type: 'dashboard/status', run: { ...info } });
             },
-            onDirectory: (gone) => this.post({
-                type: 'dashboard/notice', slot, severity: gone ? 'error' : 'info',
-                message: gone
-                    ? `The run directory ${runDir} was deleted or moved. The curves read so far stay; open another run to continue.`
-                    : `The run directory ${runDir} is back; following it again.`,
-            }),
+            onDirectory: (gone) =>
+                this.post({
+                    type: 'dashboard/notice',
+                    slot,
+                    severity: gone ? 'error' : 'info',
+                    message: gone
+                        ? `The run directory ${runDir} was deleted or moved. The curves read so far stay; open another run to continue.`
+                        : `The run directory ${runDir} is back; following it again.`,
+                }),
         });
         this.slots[slot] = { info, subscription };
     }
@@ -108,6 +139,9 @@ function applyRunJson(info: DashboardRunInfo, run: RunJson | undefined, error: s
     }
     info.status = run.status;
     info.stepsTotal = typeof run.steps_total === 'number' ? run.steps_total : null;
-    info.stepsCompleted = Math.max(info.stepsCompleted, typeof run.steps_completed === 'number' ? run.steps_completed : 0);
+    info.stepsCompleted = Math.max(
+        info.stepsCompleted,
+        typeof run.steps_completed === 'number' ? run.steps_completed : 0,
+    );
     info.error = typeof run.error === 'string' ? run.error : null;
 }

@@ -1,6 +1,11 @@
 /** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardFeed. */
 import * as vscode from 'vscode';
-import type { DashboardSlot, DashboardState, DashboardToHost, DashboardToView } from '../../../../protocol/webview-messages.js';
+import type {
+    DashboardSlot,
+    DashboardState,
+    DashboardToHost,
+    DashboardToView,
+} from '../../../../protocol/webview-messages.js';
 import { DashboardFeed } from './dashboard-feed.js';
 import { parseDashboardToHost } from '../common/messages.js';
 import { PanelHost } from '../common/panel-host.js';
@@ -37,13 +42,20 @@ export class DashboardPanel implements vscode.Disposable {
             log: deps.log,
         });
         // Restored after a window reload: only folders that still look like runs are followed again.
-        for (const [slot, dir] of [['primary', restored?.primaryRunDir], ['compare', restored?.compareRunDir]] as const) {
+        for (const [slot, dir] of [
+            ['primary', restored?.primaryRunDir],
+            ['compare', restored?.compareRunDir],
+        ] as const) {
             if (dir && !runDirProblem(dir)) this.feed.setRun(slot, dir);
         }
     }
 
     static create(deps: DashboardDeps): DashboardPanel {
-        const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'MAS Training Dashboard', vscode.ViewColumn.Active);
+        const panel = vscode.window.createWebviewPanel(
+            DASHBOARD_VIEW_TYPE,
+            'MAS Training Dashboard',
+            vscode.ViewColumn.Active,
+        );
         return new DashboardPanel(panel, deps);
     }
 
@@ -72,7 +84,9 @@ export class DashboardPanel implements vscode.Disposable {
             this.feed.clear('compare');
             return;
         }
-        const dir = await pickRunDirectory({ openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run' });
+        const dir = await pickRunDirectory({
+            openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run',
+        });
         if (!dir) return;
         const problem = this.showRun(dir, message.slot);
         if (problem) void vscode.window.showErrorMessage(problem);

@@ -30,7 +30,11 @@ export class GraphPanel implements vscode.Disposable {
     private timer: ReturnType<typeof setTimeout> | undefined;
     private requestId = 0;
 
-    constructor(panel: vscode.WebviewPanel, uri: vscode.Uri, private readonly deps: GraphDeps) {
+    constructor(
+        panel: vscode.WebviewPanel,
+        uri: vscode.Uri,
+        private readonly deps: GraphDeps,
+    ) {
         this.uri = uri;
         this.host = new PanelHost<GraphToView, GraphToHost>(panel, deps.extensionUri, {
             bundle: 'graph',
@@ -91,7 +95,10 @@ export class GraphPanel implements vscode.Disposable {
             const model = await this.deps.requestGraph(uri);
             message = model
                 ? { type: 'graph/model', model }
-                : { type: 'graph/unavailable', reason: `The language server has not loaded ${this.uri.fsPath}. Open the file in an editor.` };
+                : {
+                      type: 'graph/unavailable',
+                      reason: `The language server has not loaded ${this.uri.fsPath}. Open the file in an editor.`,
+                  };
             if (id === this.requestId) this.model = model ?? undefined;
         } catch (error) {
             message = { type: 'graph/unavailable', reason: `No graph: ${(error as Error).message}` };
@@ -131,7 +138,9 @@ export class GraphPanel implements vscode.Disposable {
         const { start, end } = source.range;
         const range = new vscode.Range(start.line, start.character, end.line, end.character);
         const editor = await vscode.window.showTextDocument(target, {
-            viewColumn: vscode.ViewColumn.One, preserveFocus: false, selection: new vscode.Range(range.start, range.start),
+            viewColumn: vscode.ViewColumn.One,
+            preserveFocus: false,
+            selection: new vscode.Range(range.start, range.start),
         });
         editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
         return true;

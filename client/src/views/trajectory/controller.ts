@@ -89,19 +89,30 @@ export class TrajectoryController {
                 return;
             }
             case 'trajectory/openGroup':
-                post({ type: 'trajectory/group', view: groupView(await this.currentIndex(), message.step, message.group) });
+                post({
+                    type: 'trajectory/group',
+                    view: groupView(await this.currentIndex(), message.step, message.group),
+                });
                 return;
             case 'trajectory/stepHeatmap': {
                 const index = await this.currentIndex();
-                const step = index.steps.find(s => s.step === message.step);
-                post({ type: 'trajectory/stepHeatmap', step: message.step, method: message.method, grid: mergeAggregates([step?.aggregates[message.method]], declaredAgents(index)) });
+                const step = index.steps.find((s) => s.step === message.step);
+                post({
+                    type: 'trajectory/stepHeatmap',
+                    step: message.step,
+                    method: message.method,
+                    grid: mergeAggregates([step?.aggregates[message.method]], declaredAgents(index)),
+                });
                 return;
             }
             case 'trajectory/focusTurn':
                 this.options.onFocus?.(message.step, message.rollout, message.turn);
                 return;
             case 'trajectory/whatIf':
-                post({ type: 'trajectory/whatIf', result: await this.whatIf(message.step, message.rollout, message.turn, message.output) });
+                post({
+                    type: 'trajectory/whatIf',
+                    result: await this.whatIf(message.step, message.rollout, message.turn, message.output),
+                });
                 return;
             case 'trajectory/rescore':
                 try {
@@ -120,7 +131,7 @@ export class TrajectoryController {
         const { before, after } = await this.options.reader.whatIf(this.options.root, step, rollout, turn, output);
         const level = index.run.spec.reward.level;
         let critic: WhatIfResult['critic'] = null;
-        if (this.options.critic && await this.options.critic.available(this.options.root)) {
+        if (this.options.critic && (await this.options.critic.available(this.options.root))) {
             const record = await this.options.reader.rollout(this.options.root, step, rollout);
             const edited = withOutput(record.turns, turn, output);
             try {
@@ -137,10 +148,16 @@ export class TrajectoryController {
     }
 
     private async rescore(): Promise<void> {
-        if (!this.options.loadRubric) throw new Error('Re-scoring needs the workflow\'s .mas file open in a workspace with the language server running.');
+        if (!this.options.loadRubric)
+            throw new Error(
+                "Re-scoring needs the workflow's .mas file open in a workspace with the language server running.",
+            );
         const index = await this.currentIndex();
         const source = await this.options.loadRubric(index);
         const { method, params } = index.run.spec.train.credit;
-        this.options.post({ type: 'trajectory/rescore', result: await this.options.reader.rescore(this.options.root, { ...source, method, params }) });
+        this.options.post({
+            type: 'trajectory/rescore',
+            result: await this.options.reader.rescore(this.options.root, { ...source, method, params }),
+        });
     }
 }

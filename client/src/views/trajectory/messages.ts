@@ -10,20 +10,35 @@ export function parseTrajectoryToHost(value: unknown): TrajectoryToHost | undefi
     if (typeof value !== 'object' || value === null) return undefined;
     const m = value as Record<string, unknown>;
     switch (m['type']) {
-        case 'ready': return { type: 'ready' };
-        case 'trajectory/rescore': return { type: 'trajectory/rescore' };
+        case 'ready':
+            return { type: 'ready' };
+        case 'trajectory/rescore':
+            return { type: 'trajectory/rescore' };
         case 'trajectory/openRollout':
-            return isIndex(m['step']) && isIndex(m['rollout']) ? { type: m['type'], step: m['step'], rollout: m['rollout'] } : undefined;
+            return isIndex(m['step']) && isIndex(m['rollout'])
+                ? { type: m['type'], step: m['step'], rollout: m['rollout'] }
+                : undefined;
         case 'trajectory/openGroup':
-            return isIndex(m['step']) && isIndex(m['group']) ? { type: m['type'], step: m['step'], group: m['group'] } : undefined;
+            return isIndex(m['step']) && isIndex(m['group'])
+                ? { type: m['type'], step: m['step'], group: m['group'] }
+                : undefined;
         case 'trajectory/stepHeatmap':
-            return isIndex(m['step']) && typeof m['method'] === 'string' && m['method'].length < 100 ? { type: m['type'], step: m['step'], method: m['method'] } : undefined;
+            return isIndex(m['step']) && typeof m['method'] === 'string' && m['method'].length < 100
+                ? { type: m['type'], step: m['step'], method: m['method'] }
+                : undefined;
         case 'trajectory/focusTurn':
             return isIndex(m['step']) && isIndex(m['rollout']) && isIndex(m['turn'])
-                ? { type: m['type'], step: m['step'], rollout: m['rollout'], turn: m['turn'] } : undefined;
+                ? { type: m['type'], step: m['step'], rollout: m['rollout'], turn: m['turn'] }
+                : undefined;
         case 'trajectory/whatIf':
-            return isIndex(m['step']) && isIndex(m['rollout']) && isIndex(m['turn']) && typeof m['output'] === 'string' && m['output'].length <= MAX_WHATIF_OUTPUT
-                ? { type: m['type'], step: m['step'], rollout: m['rollout'], turn: m['turn'], output: m['output'] } : undefined;
-        default: return undefined;
+            return isIndex(m['step']) &&
+                isIndex(m['rollout']) &&
+                isIndex(m['turn']) &&
+                typeof m['output'] === 'string' &&
+                m['output'].length <= MAX_WHATIF_OUTPUT
+                ? { type: m['type'], step: m['step'], rollout: m['rollout'], turn: m['turn'], output: m['output'] }
+                : undefined;
+        default:
+            return undefined;
     }
 }

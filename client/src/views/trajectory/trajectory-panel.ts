@@ -17,14 +17,19 @@ export class TrajectoryPanel implements vscode.Disposable {
     readonly controller: TrajectoryController;
     private readonly host: PanelHost<TrajectoryToView, TrajectoryToHost>;
 
-    constructor(panel: vscode.WebviewPanel, readonly root: string, deps: TrajectoryPanelDeps, onDispose: () => void) {
-        this.controller = new TrajectoryController({ ...deps, root, post: m => this.host.post(m) });
+    constructor(
+        panel: vscode.WebviewPanel,
+        readonly root: string,
+        deps: TrajectoryPanelDeps,
+        onDispose: () => void,
+    ) {
+        this.controller = new TrajectoryController({ ...deps, root, post: (m) => this.host.post(m) });
         this.host = new PanelHost<TrajectoryToView, TrajectoryToHost>(panel, deps.extensionUri, {
             bundle: 'trajectory',
             title: 'MAS Trajectories',
             parse: parseTrajectoryToHost,
             onReady: () => void this.controller.handle({ type: 'ready' }),
-            onMessage: m => void this.controller.handle(m),
+            onMessage: (m) => void this.controller.handle(m),
             onDispose,
             ...(deps.log ? { log: deps.log } : {}),
         });

@@ -19,7 +19,11 @@ export interface TrajectoryHostContext {
 export class TrajectoryPanels implements vscode.Disposable {
     private readonly panels = new Map<string, TrajectoryPanel>();
 
-    constructor(private readonly ctx: TrajectoryHostContext, private readonly reader: RunReader, private readonly critic: OnnxCriticScorer) {}
+    constructor(
+        private readonly ctx: TrajectoryHostContext,
+        private readonly reader: RunReader,
+        private readonly critic: OnnxCriticScorer,
+    ) {}
 
     show(root: string, existing?: vscode.WebviewPanel): TrajectoryPanel {
         const open = this.panels.get(root);
@@ -27,13 +31,26 @@ export class TrajectoryPanels implements vscode.Disposable {
             open.reveal();
             return open;
         }
-        const panel = existing ?? vscode.window.createWebviewPanel(TRAJECTORY_VIEW_TYPE, `Trajectories: ${path.basename(root)}`, vscode.ViewColumn.Beside);
-        const view = new TrajectoryPanel(panel, root, {
-            extensionUri: this.ctx.extension.extensionUri, reader: this.reader, critic: this.critic,
-            loadRubric: index => currentRubric(uri => this.ctx.compile(uri), index),
-            onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
-            log: line => this.ctx.output.appendLine(line),
-        }, () => this.panels.delete(root));
+        const panel =
+            existing ??
+            vscode.window.createWebviewPanel(
+                TRAJECTORY_VIEW_TYPE,
+                `Trajectories: ${path.basename(root)}`,
+                vscode.ViewColumn.Beside,
+            );
+        const view = new TrajectoryPanel(
+            panel,
+            root,
+            {
+                extensionUri: this.ctx.extension.extensionUri,
+                reader: this.reader,
+                critic: this.critic,
+                loadRubric: (index) => currentRubric((uri) => this.ctx.compile(uri), index),
+                onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
+                log: (line) => this.ctx.output.appendLine(line),
+            },
+            () => this.panels.delete(root),
+        );
         this.panels.set(root, view);
         return view;
     }

@@ -12,7 +12,8 @@ const FILES: Record<keyof ReportAssets, string> = {
 
 /** Reads the bundles; a clear error naming the first missing file and how to build it. */
 export async function loadReportAssets(webviewDir: string | undefined): Promise<ReportAssets> {
-    if (!webviewDir) throw new Error('the trajectory view bundle was not found; run "npm run build" to build out/webview/ first.');
+    if (!webviewDir)
+        throw new Error('the trajectory view bundle was not found; run "npm run build" to build out/webview/ first.');
     const assets: Partial<ReportAssets> = {};
     for (const [key, name] of Object.entries(FILES) as [keyof ReportAssets, string][]) {
         const file = join(webviewDir, name);

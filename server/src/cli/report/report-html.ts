@@ -15,7 +15,7 @@ export interface ReportAssets {
  * text is also a valid JavaScript literal. JSON.parse turns every escape back into the original character.
  */
 export function escapeJsonForHtml(json: string): string {
-    return json.replace(/[<>&\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -27,7 +27,10 @@ const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(
 function checkInline(kind: 'script' | 'style', name: string, text: string): string {
     const closing = kind === 'script' ? /<\/script|<!--|<script/i : /<\/style/i;
     const match = closing.exec(text);
-    if (match) throw new Error(`the built ${name} contains "${match[0]}" and cannot be inlined into a report; rebuild it (npm run build) or report this bug.`);
+    if (match)
+        throw new Error(
+            `the built ${name} contains "${match[0]}" and cannot be inlined into a report; rebuild it (npm run build) or report this bug.`,
+        );
     // The source map is not shipped with the report; drop the comment that points to it.
     return text.replace(/\n?\/[/*]# sourceMappingURL=[^\n]*\s*$/, '\n');
 }

@@ -25,10 +25,13 @@ export function argValue(value: ArgValue | SettingValue): ParamValue | undefined
  * The arguments of a call with the catalogue's defaults filled in, in catalogue order; arguments
  * the catalogue does not list are dropped (the validator reports them).
  */
-export function withDefaults(args: readonly NamedArg[], catalogue: readonly ParameterInfo[]): Record<string, ParamValue> {
+export function withDefaults(
+    args: readonly NamedArg[],
+    catalogue: readonly ParameterInfo[],
+): Record<string, ParamValue> {
     const result: Record<string, ParamValue> = {};
     for (const parameter of catalogue) {
-        const given = args.find(arg => arg.name === parameter.name);
+        const given = args.find((arg) => arg.name === parameter.name);
         const value = given ? argValue(given.value) : parameter.default;
         if (value !== undefined) result[parameter.name] = value;
     }
@@ -37,7 +40,7 @@ export function withDefaults(args: readonly NamedArg[], catalogue: readonly Para
 
 /** The value of a `train` setting, when written. */
 export function setting(train: Train, key: string): SettingValue | undefined {
-    return train.settings.find(s => s.key === key)?.value;
+    return train.settings.find((s) => s.key === key)?.value;
 }
 
 export function numberSetting(train: Train, key: string, catalogue: readonly ParameterInfo[]): number {
@@ -47,5 +50,5 @@ export function numberSetting(train: Train, key: string, catalogue: readonly Par
 }
 
 export function catalogueDefault(catalogue: readonly ParameterInfo[], name: string): ParamValue | undefined {
-    return catalogue.find(p => p.name === name)?.default;
+    return catalogue.find((p) => p.name === name)?.default;
 }

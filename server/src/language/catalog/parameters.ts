@@ -30,7 +30,7 @@ export interface CreditMethodInfo extends MethodInfo {
 
 /** Finds a method by name in a catalogue. */
 export function findMethod(methods: readonly MethodInfo[], name: string | undefined): MethodInfo | undefined {
-    return methods.find(method => method.name === name);
+    return methods.find((method) => method.name === name);
 }
 
 /** Closest known name within edit distance 2, for "did you mean" quick fixes. */

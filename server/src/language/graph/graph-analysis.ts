@@ -1,4 +1,14 @@
-import { isAgentNode, isEndNode, isGraph, isStartNode, type Agent, type EdgeChain, type Graph, type MasFile, type NodeRef } from '../generated/ast.js';
+import {
+    isAgentNode,
+    isEndNode,
+    isGraph,
+    isStartNode,
+    type Agent,
+    type EdgeChain,
+    type Graph,
+    type MasFile,
+    type NodeRef,
+} from '../generated/ast.js';
 
 export const START = 'start';
 export const END = 'end';
@@ -52,7 +62,10 @@ export class AgentGraph {
      */
     private readonly reachCache = new Map<string, Set<string>>();
 
-    constructor(readonly edges: readonly FlatEdge[], readonly agents: readonly string[]) {
+    constructor(
+        readonly edges: readonly FlatEdge[],
+        readonly agents: readonly string[],
+    ) {
         for (const name of [START, END, ...agents]) {
             this.successors.set(name, []);
             this.predecessors.set(name, []);
@@ -64,7 +77,10 @@ export class AgentGraph {
     }
 
     static of(graph: Graph, agents: readonly Agent[]): AgentGraph {
-        return new AgentGraph(flattenEdges(graph), agents.map(a => a.name));
+        return new AgentGraph(
+            flattenEdges(graph),
+            agents.map((a) => a.name),
+        );
     }
 
     /**
@@ -111,7 +127,7 @@ export class AgentGraph {
                 }
             }
         }
-        return [...order, ...this.agents.filter(a => !seen.has(a))];
+        return [...order, ...this.agents.filter((a) => !seen.has(a))];
     }
 
     /**
@@ -120,7 +136,7 @@ export class AgentGraph {
      */
     canRunBefore(writer: string, reader: string): boolean {
         if (!this.reachableFrom(START).has(writer)) return false;
-        return (this.successors.get(writer) ?? []).some(n => this.reachableFrom(n).has(reader));
+        return (this.successors.get(writer) ?? []).some((n) => this.reachableFrom(n).has(reader));
     }
 
     /** Whether `writer`'s output can exist when `at` decides which edge to take (`at` itself counts). */
@@ -133,10 +149,17 @@ export class AgentGraph {
      * cycle carries `max`). Each is returned as its node names with the unbounded edges inside it.
      */
     unboundedCycles(): { nodes: string[]; edges: FlatEdge[] }[] {
-        const unbounded = new AgentGraph(this.edges.filter(e => !e.bounded), this.agents);
-        return unbounded.stronglyConnectedComponents()
-            .filter(scc => scc.length > 1 || unbounded.successors.get(scc[0]!)?.includes(scc[0]!))
-            .map(scc => ({ nodes: scc, edges: unbounded.edges.filter(e => scc.includes(e.from) && scc.includes(e.to)) }));
+        const unbounded = new AgentGraph(
+            this.edges.filter((e) => !e.bounded),
+            this.agents,
+        );
+        return unbounded
+            .stronglyConnectedComponents()
+            .filter((scc) => scc.length > 1 || unbounded.successors.get(scc[0]!)?.includes(scc[0]!))
+            .map((scc) => ({
+                nodes: scc,
+                edges: unbounded.edges.filter((e) => scc.includes(e.from) && scc.includes(e.to)),
+            }));
     }
 
     /**
@@ -146,7 +169,7 @@ export class AgentGraph {
     backEdgeOf(cycleEdges: readonly FlatEdge[]): FlatEdge | undefined {
         const position = new Map(this.order().map((name, index) => [name, index]));
         const rank = (name: string) => position.get(name) ?? Number.MAX_SAFE_INTEGER;
-        return cycleEdges.find(edge => rank(edge.to) <= rank(edge.from)) ?? cycleEdges[cycleEdges.length - 1];
+        return cycleEdges.find((edge) => rank(edge.to) <= rank(edge.from)) ?? cycleEdges[cycleEdges.length - 1];
     }
 
     /** Tarjan's algorithm, iterative so that deep graphs cannot overflow the stack. */
@@ -160,14 +183,20 @@ export class AgentGraph {
         for (const root of this.successors.keys()) {
             if (index.has(root)) continue;
             const work: { node: string; next: number }[] = [{ node: root, next: 0 }];
-            index.set(root, counter); low.set(root, counter++); stack.push(root); onStack.add(root);
+            index.set(root, counter);
+            low.set(root, counter++);
+            stack.push(root);
+            onStack.add(root);
             while (work.length > 0) {
                 const frame = work[work.length - 1]!;
                 const succ = this.successors.get(frame.node) ?? [];
                 if (frame.next < succ.length) {
                     const n = succ[frame.next++]!;
                     if (!index.has(n)) {
-                        index.set(n, counter); low.set(n, counter++); stack.push(n); onStack.add(n);
+                        index.set(n, counter);
+                        low.set(n, counter++);
+                        stack.push(n);
+                        onStack.add(n);
                         work.push({ node: n, next: 0 });
                     } else if (onStack.has(n)) {
                         low.set(frame.node, Math.min(low.get(frame.node)!, index.get(n)!));
@@ -180,7 +209,11 @@ export class AgentGraph {
                 if (low.get(frame.node) === index.get(frame.node)) {
                     const component: string[] = [];
                     let n: string;
-                    do { n = stack.pop()!; onStack.delete(n); component.push(n); } while (n !== frame.node);
+                    do {
+                        n = stack.pop()!;
+                        onStack.delete(n);
+                        component.push(n);
+                    } while (n !== frame.node);
                     result.push(component);
                 }
             }

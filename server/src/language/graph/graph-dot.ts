@@ -2,7 +2,10 @@ import type { GraphModel, GraphNode } from '../../../../protocol/graph-model.js'
 
 /** A DOT string literal: quotes and backslashes escaped, line breaks as DOT's `\n`. */
 function quote(text: string): string {
-    return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n')}"`;
+    return `"${text
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\r\n|\r|\n/g, '\\n')}"`;
 }
 
 function nodeLine(node: GraphNode): string {
@@ -21,8 +24,12 @@ export function graphToDot(model: GraphModel): string {
     for (const node of model.nodes) lines.push(nodeLine(node));
     for (const edge of model.edges) {
         const label = [edge.condition, edge.max !== null ? `max ${edge.max}` : null].filter(Boolean).join(' ');
-        const attributes = [label ? `label=${quote(label)}` : null, edge.inCycle ? 'style=dashed' : null].filter(Boolean);
-        lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)}${attributes.length ? ` [${attributes.join(', ')}]` : ''};`);
+        const attributes = [label ? `label=${quote(label)}` : null, edge.inCycle ? 'style=dashed' : null].filter(
+            Boolean,
+        );
+        lines.push(
+            `  ${quote(edge.from)} -> ${quote(edge.to)}${attributes.length ? ` [${attributes.join(', ')}]` : ''};`,
+        );
     }
     lines.push('}');
     return `${lines.join('\n')}\n`;

@@ -1,7 +1,13 @@
 import { basename } from 'node:path';
 import { AstUtils, type AstNode, type LangiumDocument, type LangiumDocuments } from 'langium';
 import {
-    GRAPH_MODEL_VERSION, type AgentNode, type GraphEdge, type GraphMarker, type GraphModel, type GraphNode, type SourceLocation,
+    GRAPH_MODEL_VERSION,
+    type AgentNode,
+    type GraphEdge,
+    type GraphMarker,
+    type GraphModel,
+    type GraphNode,
+    type SourceLocation,
 } from '../../../../protocol/graph-model.js';
 import type { MasDiagnostic, MasRange } from '../../../../protocol/lsp.js';
 import { isAgent, isGraph, isHfSource, isMasFile, type Agent, type EdgeChain, type MasFile } from '../generated/ast.js';
@@ -53,14 +59,17 @@ function edgeRules(chain: EdgeChain): { condition: string | null; max: number | 
 }
 
 function contains(outer: MasRange, inner: MasRange): boolean {
-    const before = (a: MasRange['start'], b: MasRange['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
+    const before = (a: MasRange['start'], b: MasRange['start']) =>
+        a.line < b.line || (a.line === b.line && a.character <= b.character);
     return before(outer.start, inner.start) && before(inner.start, outer.end);
 }
 
 /** The node or edge a diagnostic lies in: edges first (they are smaller), then agents. */
 function markerTarget(diagnostic: MasDiagnostic, edges: GraphEdge[], nodes: GraphNode[]): string | null {
     const candidates = [...edges, ...nodes.filter((n): n is AgentNode => n.kind === 'agent')];
-    const hit = candidates.find(item => item.source?.uri === diagnostic.uri && contains(item.source.range, diagnostic.range));
+    const hit = candidates.find(
+        (item) => item.source?.uri === diagnostic.uri && contains(item.source.range, diagnostic.range),
+    );
     return hit?.id ?? null;
 }
 
@@ -73,32 +82,45 @@ export function buildGraphModel(document: LangiumDocument, documents: LangiumDoc
         return { version: GRAPH_MODEL_VERSION, workflow: name, uri, nodes: [], edges: [], markers: [] };
     }
     const visible = visibleDocuments(root, documents);
-    const elements = visible.flatMap(doc => (doc.parseResult.value as MasFile).elements ?? []);
+    const elements = visible.flatMap((doc) => (doc.parseResult.value as MasFile).elements ?? []);
     const agents = elements.filter(isAgent);
     const graph = elements.find(isGraph);
     const flat = graph ? flattenEdges(graph) : [];
-    const analysis = new AgentGraph(flat, agents.map(a => a.name));
+    const analysis = new AgentGraph(
+        flat,
+        agents.map((a) => a.name),
+    );
     const reachable = analysis.reachableFrom(START);
-    const cyclic = analysis.stronglyConnectedComponents()
-        .filter(scc => scc.length > 1 || analysis.successors.get(scc[0]!)?.includes(scc[0]!));
-    const inCycle = (edge: FlatEdge) => cyclic.some(scc => scc.includes(edge.from) && scc.includes(edge.to));
+    const cyclic = analysis
+        .stronglyConnectedComponents()
+        .filter((scc) => scc.length > 1 || analysis.successors.get(scc[0]!)?.includes(scc[0]!));
+    const inCycle = (edge: FlatEdge) => cyclic.some((scc) => scc.includes(edge.from) && scc.includes(edge.to));
 
-    const byName = new Map(agents.map(agent => [agent.name, agent]));
+    const byName = new Map(agents.map((agent) => [agent.name, agent]));
     const nodes: GraphNode[] = [
         { id: 'start', kind: 'start', label: 'start' },
-        ...analysis.order().flatMap(n => (byName.has(n) ? [agentNode(byName.get(n)!, reachable.has(n))] : [])),
+        ...analysis.order().flatMap((n) => (byName.has(n) ? [agentNode(byName.get(n)!, reachable.has(n))] : [])),
         { id: 'end', kind: 'end', label: 'end' },
     ];
     const seen = new Map<string, number>();
-    const edges: GraphEdge[] = flat.map(edge => {
+    const edges: GraphEdge[] = flat.map((edge) => {
         const from = nodeId(edge.from);
         const to = nodeId(edge.to);
         const key = `${from}->${to}`;
         const n = seen.get(key) ?? 0;
         seen.set(key, n + 1);
-        return { id: `edge:${key}#${n}`, from, to, ...edgeRules(edge.chain), inCycle: inCycle(edge), source: edgeLocation(edge) };
+        return {
+            id: `edge:${key}#${n}`,
+            from,
+            to,
+            ...edgeRules(edge.chain),
+            inCycle: inCycle(edge),
+            source: edgeLocation(edge),
+        };
     });
-    const markers: GraphMarker[] = diagnosticsOf(visible)
-        .map(diagnostic => ({ target: markerTarget(diagnostic, edges, nodes), diagnostic }));
+    const markers: GraphMarker[] = diagnosticsOf(visible).map((diagnostic) => ({
+        target: markerTarget(diagnostic, edges, nodes),
+        diagnostic,
+    }));
     return { version: GRAPH_MODEL_VERSION, workflow: name, uri, nodes, edges, markers };
 }

@@ -1,10 +1,13 @@
-import {
-    isAdapter, isMethodCall, isScratchSource, isTrainSetting,
-    type NamedArg,
-} from '../generated/ast.js';
+import { isAdapter, isMethodCall, isScratchSource, isTrainSetting, type NamedArg } from '../generated/ast.js';
 import type { AstNode } from 'langium';
 import { findMethod, type MethodInfo, type ParameterInfo } from '../catalog/parameters.js';
-import { ALGORITHMS, CREDIT_METHODS, LORA_PARAMETERS, SCRATCH_PARAMETERS, TRAIN_SETTINGS } from '../catalog/training-catalog.js';
+import {
+    ALGORITHMS,
+    CREDIT_METHODS,
+    LORA_PARAMETERS,
+    SCRATCH_PARAMETERS,
+    TRAIN_SETTINGS,
+} from '../catalog/training-catalog.js';
 
 /**
  * Markdown documentation rendered from the training catalogue. Hover and completion both use it,
@@ -14,15 +17,18 @@ import { ALGORITHMS, CREDIT_METHODS, LORA_PARAMETERS, SCRATCH_PARAMETERS, TRAIN_
 /** The methods a train setting may name (`algorithm: grpo`, `credit: outcome`); empty for other settings. */
 export function methodsForSetting(key: string | undefined): readonly MethodInfo[] {
     switch (key) {
-        case 'algorithm': return ALGORITHMS;
-        case 'credit': return CREDIT_METHODS;
-        default: return [];
+        case 'algorithm':
+            return ALGORITHMS;
+        case 'credit':
+            return CREDIT_METHODS;
+        default:
+            return [];
     }
 }
 
 /** The catalogue entry of a train setting key. */
 export function settingInfo(key: string | undefined): ParameterInfo | undefined {
-    return TRAIN_SETTINGS.find(setting => setting.name === key);
+    return TRAIN_SETTINGS.find((setting) => setting.name === key);
 }
 
 /**
@@ -61,7 +67,7 @@ export function methodMarkdown(method: MethodInfo, kind: string): string {
         lines.push('', '```', method.formula, '```');
     }
     if (method.parameters.length > 0) {
-        lines.push('', 'Parameters:', ...method.parameters.map(parameter => `- ${parameterMarkdown(parameter)}`));
+        lines.push('', 'Parameters:', ...method.parameters.map((parameter) => `- ${parameterMarkdown(parameter)}`));
     }
     if (method.source) {
         lines.push('', `Source: ${method.source}`);
@@ -83,9 +89,10 @@ export function parameterMarkdown(parameter: ParameterInfo): string {
 
 function describeKind(parameter: ParameterInfo): string {
     if (parameter.values) {
-        return `one of ${parameter.values.map(value => `\`${value}\``).join(', ')}`;
+        return `one of ${parameter.values.map((value) => `\`${value}\``).join(', ')}`;
     }
-    const bounds = parameter.min !== undefined && parameter.max !== undefined ? ` ${parameter.min}…${parameter.max}` : '';
+    const bounds =
+        parameter.min !== undefined && parameter.max !== undefined ? ` ${parameter.min}…${parameter.max}` : '';
     return `${parameter.kind}${bounds}`;
 }
 

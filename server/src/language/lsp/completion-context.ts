@@ -21,7 +21,7 @@ const OPENERS: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
  * the cursor is the word being typed: it is replaced by the completion, so it is left out.
  */
 export function findCatalogContext(tokensBeforeCursor: readonly IToken[], offset: number): CatalogContext | undefined {
-    let tokens = tokensBeforeCursor.filter(token => tokenEnd(token) <= offset);
+    let tokens = tokensBeforeCursor.filter((token) => tokenEnd(token) <= offset);
     let wordStart = offset;
     const last = tokens.at(-1);
     if (last && tokenEnd(last) === offset && WORD.test(last.image)) {
@@ -47,9 +47,10 @@ export function findCatalogContext(tokensBeforeCursor: readonly IToken[], offset
         if (!call || opener === undefined) {
             return undefined;
         }
-        const given = tokens.slice(opener + 1)
+        const given = tokens
+            .slice(opener + 1)
             .filter((_token, i, inside) => inside[i + 1]?.image === ':')
-            .map(token => token.image);
+            .map((token) => token.image);
         return { kind: 'argument-name', ...call, given, wordStart };
     }
     return undefined;

@@ -23,7 +23,7 @@ export function topLevelNodes(root: AstNode | undefined): AstNode[] {
         return [];
     }
     const nodes: AstNode[] = root.imports.length > 0 ? [...root.imports, ...root.elements] : root.elements;
-    return nodes.every(node => node.$cstNode) ? nodes : nodes.filter(node => node.$cstNode);
+    return nodes.every((node) => node.$cstNode) ? nodes : nodes.filter((node) => node.$cstNode);
 }
 
 /**

@@ -1,7 +1,22 @@
 import { AstUtils, type AstNode } from 'langium';
 import {
-    isAgent, isCriterion, isDataset, isDatasetField, isHfSource, isModel, isReward, isRole, isRubric, isScratchSource,
-    type Adapter, type Agent, type Criterion, type Dataset, type Model, type NamedArg, type Template,
+    isAgent,
+    isCriterion,
+    isDataset,
+    isDatasetField,
+    isHfSource,
+    isModel,
+    isReward,
+    isRole,
+    isRubric,
+    isScratchSource,
+    type Adapter,
+    type Agent,
+    type Criterion,
+    type Dataset,
+    type Model,
+    type NamedArg,
+    type Template,
 } from '../generated/ast.js';
 import { normalizedWeights } from './rubric-weights.js';
 
@@ -27,7 +42,7 @@ export function declarationMarkdown(node: AstNode): string | undefined {
         return criterionMarkdown(node);
     }
     if (isRubric(node)) {
-        const weights = node.criteria.map(criterion => `\`${criterion.name}\` ${criterion.weight}`).join(', ');
+        const weights = node.criteria.map((criterion) => `\`${criterion.name}\` ${criterion.weight}`).join(', ');
         return `**rubric** \`${node.name}\` — ${node.criteria.length} criteria${weights ? `: ${weights}` : ''}`;
     }
     if (isReward(node)) {
@@ -69,15 +84,18 @@ function nullText(agent: Agent): string {
 
 function sharingText(separate: 'adapter' | 'weights' | undefined): string {
     switch (separate) {
-        case 'adapter': return 'own adapter on the shared base model';
-        case 'weights': return 'own copy of the weights';
-        default: return 'shared with the other agents on this model';
+        case 'adapter':
+            return 'own adapter on the shared base model';
+        case 'weights':
+            return 'own copy of the weights';
+        default:
+            return 'shared with the other agents on this model';
     }
 }
 
 /** The prompt text with its holes written back as `{{...}}`, cut to a preview length. */
 export function promptPreview(template: Template, limit = 300): string {
-    const holes = template.holes.map(hole => hole.$cstNode?.text ?? '');
+    const holes = template.holes.map((hole) => hole.$cstNode?.text ?? '');
     const text = template.parts.map((part, i) => part + (i < holes.length ? `{{${holes[i]}}}` : '')).join('');
     return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
@@ -88,7 +106,9 @@ function modelMarkdown(model: Model): string {
     if (isHfSource(source)) {
         lines.push(`- source: Hugging Face \`${source.id}\``);
     } else if (isScratchSource(source)) {
-        lines.push(`- source: scratch(${argsText(source.args)}) — small random-initialised transformer, character tokenizer`);
+        lines.push(
+            `- source: scratch(${argsText(source.args)}) — small random-initialised transformer, character tokenizer`,
+        );
     } else {
         lines.push('- source: not set');
     }
@@ -104,11 +124,11 @@ function adapterText(adapter: Adapter | undefined): string {
 }
 
 function argsText(args: readonly NamedArg[]): string {
-    return args.map(arg => arg.$cstNode?.text ?? arg.name).join(', ');
+    return args.map((arg) => arg.$cstNode?.text ?? arg.name).join(', ');
 }
 
 function datasetMarkdown(dataset: Dataset): string {
-    const fields = dataset.fields.map(field => `- \`${field.name}\`: \`${field.type}\``);
+    const fields = dataset.fields.map((field) => `- \`${field.name}\`: \`${field.type}\``);
     return [`**dataset** \`${dataset.name}\` from \`${dataset.path}\``, '', ...fields].join('\n');
 }
 
@@ -117,9 +137,15 @@ function criterionMarkdown(criterion: Criterion): string {
     const weights = normalizedWeights(rubric);
     const index = rubric.criteria.indexOf(criterion);
     const normalized = weights?.[index];
-    const lines = [`**criterion** \`${criterion.name}\` of rubric \`${rubric.name}\``, '', `- weight: ${criterion.weight}`];
+    const lines = [
+        `**criterion** \`${criterion.name}\` of rubric \`${rubric.name}\``,
+        '',
+        `- weight: ${criterion.weight}`,
+    ];
     if (normalized !== undefined) {
-        lines.push(`- normalized weight: ${formatWeight(normalized)} (weights sum to ${formatWeight(weightSum(rubric.criteria))})`);
+        lines.push(
+            `- normalized weight: ${formatWeight(normalized)} (weights sum to ${formatWeight(weightSum(rubric.criteria))})`,
+        );
     }
     return lines.join('\n');
 }

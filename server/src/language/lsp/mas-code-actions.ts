@@ -1,6 +1,20 @@
-import { AstUtils, CstUtils, type AstNode, type LangiumDocument, type LangiumDocuments, type MaybePromise } from 'langium';
+import {
+    AstUtils,
+    CstUtils,
+    type AstNode,
+    type LangiumDocument,
+    type LangiumDocuments,
+    type MaybePromise,
+} from 'langium';
 import type { CodeActionProvider } from 'langium/lsp';
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import {
+    CodeActionKind,
+    type CodeAction,
+    type CodeActionParams,
+    type Command,
+    type Diagnostic,
+    type TextEdit,
+} from 'vscode-languageserver';
 import { isBinaryExpression, isTaskFieldRef, type Dataset, type TaskFieldRef } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
 import { datasetsInScope } from '../scope/workflow-queries.js';
@@ -17,7 +31,11 @@ interface LinkingErrorData {
 }
 
 function isLinkingErrorData(data: unknown): data is LinkingErrorData {
-    return isMasDiagnosticData(data) && data.code === IssueCodes.LinkingError && typeof (data as Partial<LinkingErrorData>).refText === 'string';
+    return (
+        isMasDiagnosticData(data) &&
+        data.code === IssueCodes.LinkingError &&
+        typeof (data as Partial<LinkingErrorData>).refText === 'string'
+    );
 }
 
 /**
@@ -32,14 +50,19 @@ export class MasCodeActionProvider implements CodeActionProvider {
         this.documents = services.shared.workspace.LangiumDocuments;
     }
 
-    getCodeActions(document: LangiumDocument, params: CodeActionParams): MaybePromise<Array<Command | CodeAction> | undefined> {
+    getCodeActions(
+        document: LangiumDocument,
+        params: CodeActionParams,
+    ): MaybePromise<Array<Command | CodeAction> | undefined> {
         const actions: CodeAction[] = [];
         for (const diagnostic of params.context.diagnostics) {
             const data: unknown = diagnostic.data;
             if (isLinkingErrorData(data)) {
                 actions.push(...this.linkingFixes(document, diagnostic, data));
             } else if (isMasDiagnosticData(data)) {
-                actions.push(...(data.fixes ?? []).map(fix => toCodeAction(fix, diagnostic, document.textDocument.uri)));
+                actions.push(
+                    ...(data.fixes ?? []).map((fix) => toCodeAction(fix, diagnostic, document.textDocument.uri)),
+                );
             }
         }
         return actions.length > 0 ? actions : undefined;
@@ -54,9 +77,9 @@ export class MasCodeActionProvider implements CodeActionProvider {
             if (!ref) return [];
             const type = impliedFieldType(ref);
             return datasetsInScope(ref, this.documents)
-                .map(dataset => declareFieldFix(dataset, data.refText, type))
+                .map((dataset) => declareFieldFix(dataset, data.refText, type))
                 .filter((fix): fix is QuickFix => fix !== undefined)
-                .map(fix => toCodeAction(fix, diagnostic, document.textDocument.uri));
+                .map((fix) => toCodeAction(fix, diagnostic, document.textDocument.uri));
         }
         return [];
     }
@@ -78,12 +101,20 @@ function createRoleFix(document: LangiumDocument, name: string): QuickFix {
 function declareFieldFix(dataset: Dataset, field: string, type: string): QuickFix | undefined {
     const uri = AstUtils.getDocument(dataset).uri.toString();
     const lastField = dataset.fields[dataset.fields.length - 1]?.$cstNode;
-    const open = dataset.$cstNode ? CstUtils.streamCst(dataset.$cstNode).find(node => node.text === '{' && node.astNode === dataset) : undefined;
+    const open = dataset.$cstNode
+        ? CstUtils.streamCst(dataset.$cstNode).find((node) => node.text === '{' && node.astNode === dataset)
+        : undefined;
     const anchor = lastField?.range.end ?? open?.range.end;
     if (!anchor) return undefined;
     return {
         title: `Declare the field '${field}' in the dataset '${dataset.name}'`,
-        edits: [{ uri, range: { start: anchor, end: anchor }, newText: lastField ? `  ${field}: ${type}` : ` ${field}: ${type}` }],
+        edits: [
+            {
+                uri,
+                range: { start: anchor, end: anchor },
+                newText: lastField ? `  ${field}: ${type}` : ` ${field}: ${type}`,
+            },
+        ],
         preferred: true,
     };
 }
@@ -91,7 +122,10 @@ function declareFieldFix(dataset: Dataset, field: string, type: string): QuickFi
 /** `string`, unless the reference is compared with a number or a bool (`task.answer == 42` suggests `number`). */
 function impliedFieldType(ref: TaskFieldRef): string {
     const parent = ref.$container;
-    if (isBinaryExpression(parent) && ['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%'].includes(parent.operator)) {
+    if (
+        isBinaryExpression(parent) &&
+        ['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%'].includes(parent.operator)
+    ) {
         const other = parent.left === ref ? parent.right : parent.left;
         const type = inferExpressionType(other);
         if (type === 'number' || type === 'bool') return type;
@@ -100,7 +134,11 @@ function impliedFieldType(ref: TaskFieldRef): string {
 }
 
 /** The innermost node of the wanted type at the start of the diagnostic's range. */
-function nodeAt<T extends AstNode>(document: LangiumDocument, diagnostic: Diagnostic, is: (node: unknown) => node is T): T | undefined {
+function nodeAt<T extends AstNode>(
+    document: LangiumDocument,
+    diagnostic: Diagnostic,
+    is: (node: unknown) => node is T,
+): T | undefined {
     const root = document.parseResult.value.$cstNode;
     if (!root) return undefined;
     const leaf = CstUtils.findLeafNodeAtOffset(root, document.textDocument.offsetAt(diagnostic.range.start));

@@ -28,7 +28,10 @@ export class MasCodeLensProvider implements CodeLensProvider {
 
 /** The range of the `workflow` keyword, else of the `train` keyword. */
 function lensAnchor(file: MasFile): Range | undefined {
-    const header = file.$cstNode && file.workflow !== undefined ? GrammarUtils.findNodeForKeyword(file.$cstNode, 'workflow') : undefined;
+    const header =
+        file.$cstNode && file.workflow !== undefined
+            ? GrammarUtils.findNodeForKeyword(file.$cstNode, 'workflow')
+            : undefined;
     if (header) {
         return header.range;
     }

@@ -27,7 +27,7 @@ function findCommentNode(cstNode: CstNode | undefined, commentNames: string[]): 
     if (!cstNode.container && 'content' in cstNode) {
         // The root: the comment directly before its first token.
         const content = (cstNode as { content: CstNode[] }).content;
-        const firstToken = content.findIndex(child => !child.hidden);
+        const firstToken = content.findIndex((child) => !child.hidden);
         for (let i = firstToken - 1; i >= 0; i--) {
             if (isComment(content[i]!, commentNames)) {
                 return content[i];

@@ -1,13 +1,26 @@
 import {
-    AstUtils, CstUtils, EMPTY_STREAM, GrammarAST,
-    type AstNodeDescription, type LangiumDocument, type ReferenceInfo, type Stream,
+    AstUtils,
+    CstUtils,
+    EMPTY_STREAM,
+    GrammarAST,
+    type AstNodeDescription,
+    type LangiumDocument,
+    type ReferenceInfo,
+    type Stream,
 } from 'langium';
 import {
-    type CompletionAcceptor, type CompletionContext, type CompletionProviderOptions,
+    type CompletionAcceptor,
+    type CompletionContext,
+    type CompletionProviderOptions,
     type CompletionValueItem,
 } from 'langium/lsp';
 import {
-    CompletionItemKind, CompletionList, type CancellationToken, type CompletionItem, type CompletionParams, type Range,
+    CompletionItemKind,
+    CompletionList,
+    type CancellationToken,
+    type CompletionItem,
+    type CompletionParams,
+    type Range,
 } from 'vscode-languageserver';
 import type { ParameterInfo } from '../catalog/parameters.js';
 import type { MasServices } from '../mas-module.js';
@@ -33,7 +46,11 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
         super(services);
     }
 
-    override async getCompletion(document: LangiumDocument, params: CompletionParams, cancelToken?: CancellationToken): Promise<CompletionList | undefined> {
+    override async getCompletion(
+        document: LangiumDocument,
+        params: CompletionParams,
+        cancelToken?: CancellationToken,
+    ): Promise<CompletionList | undefined> {
         const offset = document.textDocument.offsetAt(params.position);
         const text = document.textDocument.getText();
         if (this.isInComment(document, offset)) {
@@ -44,7 +61,10 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
         const catalogItems = context ? this.catalogItems(context) : undefined;
         if (context && catalogItems) {
             const range: Range = { start: document.textDocument.positionAt(context.wordStart), end: params.position };
-            const items = catalogItems.map(item => ({ ...item, textEdit: { range, newText: item.insertText ?? item.label } }));
+            const items = catalogItems.map((item) => ({
+                ...item,
+                textEdit: { range, newText: item.insertText ?? item.label },
+            }));
             return CompletionList.create(items, false);
         }
         return super.getCompletion(document, params, cancelToken);
@@ -83,7 +103,7 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
             case 'argument-name': {
                 const parameters = parametersOfCall(context.call, context.setting);
                 return parameters
-                    ?.filter(parameter => !context.given.includes(parameter.name))
+                    ?.filter((parameter) => !context.given.includes(parameter.name))
                     .map((parameter, index) => ({
                         label: parameter.name,
                         kind: CompletionItemKind.Property,
@@ -94,18 +114,29 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
                     }));
             }
             case 'argument-value': {
-                const parameter = parametersOfCall(context.call, context.setting)?.find(p => p.name === context.argument);
+                const parameter = parametersOfCall(context.call, context.setting)?.find(
+                    (p) => p.name === context.argument,
+                );
                 return valueItems(parameter);
             }
         }
     }
 
     /** `task` and `output` read as variables; train setting keywords (`credit`, `steps`...) carry their catalogue documentation. */
-    protected override completionForKeyword(context: CompletionContext, keyword: GrammarAST.Keyword, acceptor: CompletionAcceptor): void {
+    protected override completionForKeyword(
+        context: CompletionContext,
+        keyword: GrammarAST.Keyword,
+        acceptor: CompletionAcceptor,
+    ): void {
         const rule = AstUtils.getContainerOfType(keyword, GrammarAST.isParserRule);
         const reference = REFERENCE_KEYWORDS[`${rule?.name}.${keyword.value}`];
         if (reference) {
-            acceptor(context, { label: keyword.value, kind: CompletionItemKind.Variable, detail: reference, sortText: '0' });
+            acceptor(context, {
+                label: keyword.value,
+                kind: CompletionItemKind.Variable,
+                detail: reference,
+                sortText: '0',
+            });
             return;
         }
         const setting = rule?.name === 'TrainSetting' ? settingInfo(keyword.value) : undefined;
@@ -127,7 +158,10 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
      * document), or hand over the enclosing template instead of the hole: there is then no scope
      * to offer from, and asking for one would throw.
      */
-    protected override getReferenceCandidates(refInfo: ReferenceInfo, context: CompletionContext): Stream<AstNodeDescription> {
+    protected override getReferenceCandidates(
+        refInfo: ReferenceInfo,
+        context: CompletionContext,
+    ): Stream<AstNodeDescription> {
         const property = this.astReflection.getTypeMetaData(refInfo.container.$type).properties[refInfo.property];
         if (!property?.referenceType || !AstUtils.findRootNode(refInfo.container).$document) {
             return EMPTY_STREAM;
@@ -136,8 +170,15 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
     }
 
     /** References get the icon of what they point at (agent, role, model, field...). */
-    protected override createReferenceCompletionItem(description: AstNodeDescription, refInfo: ReferenceInfo, context: CompletionContext): CompletionValueItem {
-        return { ...super.createReferenceCompletionItem(description, refInfo, context), kind: completionKindOf(description.type) };
+    protected override createReferenceCompletionItem(
+        description: AstNodeDescription,
+        refInfo: ReferenceInfo,
+        context: CompletionContext,
+    ): CompletionValueItem {
+        return {
+            ...super.createReferenceCompletionItem(description, refInfo, context),
+            kind: completionKindOf(description.type),
+        };
     }
 }
 
@@ -146,7 +187,7 @@ function valueItems(parameter: ParameterInfo | undefined): CompletionItem[] | un
     if (!parameter?.values) {
         return undefined;
     }
-    return parameter.values.map(value => ({
+    return parameter.values.map((value) => ({
         label: value,
         kind: CompletionItemKind.EnumMember,
         detail: `${parameter.name}${value === parameter.default ? ' (default)' : ''}`,
@@ -162,6 +203,9 @@ const REFERENCE_KEYWORDS: Record<string, string> = {
 
 /** Cheap test before lexing: catalogue contexts follow `:`, `(` or `,` (and maybe a partial word). */
 function mayBeCatalogContext(text: string, offset: number): boolean {
-    const before = text.substring(Math.max(0, offset - 200), offset).replace(/[_a-zA-Z]\w*$/, '').trimEnd();
+    const before = text
+        .substring(Math.max(0, offset - 200), offset)
+        .replace(/[_a-zA-Z]\w*$/, '')
+        .trimEnd();
     return /[:(,]$/.test(before);
 }

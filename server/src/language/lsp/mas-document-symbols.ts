@@ -1,9 +1,26 @@
-import { GrammarUtils, isCompositeCstNode, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import {
+    GrammarUtils,
+    isCompositeCstNode,
+    type AstNode,
+    type CstNode,
+    type LangiumDocument,
+    type MaybePromise,
+} from 'langium';
 import type { DocumentSymbolProvider } from 'langium/lsp';
 import { SymbolKind, type DocumentSymbol, type DocumentSymbolParams } from 'vscode-languageserver';
 import {
-    isAgent, isDataset, isGraph, isHfSource, isModel, isReward, isRole, isRubric, isTrain,
-    type Element, type MasFile, type Train,
+    isAgent,
+    isDataset,
+    isGraph,
+    isHfSource,
+    isModel,
+    isReward,
+    isRole,
+    isRubric,
+    isTrain,
+    type Element,
+    type MasFile,
+    type Train,
 } from '../generated/ast.js';
 import { symbolKindOf } from './mas-node-kinds.js';
 
@@ -15,24 +32,34 @@ import { symbolKindOf } from './mas-node-kinds.js';
 export class MasDocumentSymbolProvider implements DocumentSymbolProvider {
     getSymbols(document: LangiumDocument, _params: DocumentSymbolParams): MaybePromise<DocumentSymbol[]> {
         const file = document.parseResult.value as MasFile;
-        const elements = file.elements.flatMap(element => this.elementSymbol(element) ?? []);
+        const elements = file.elements.flatMap((element) => this.elementSymbol(element) ?? []);
         const header = file.$cstNode && GrammarUtils.findNodeForProperty(file.$cstNode, 'workflow');
         if (!file.workflow || !header || !file.$cstNode) {
             return elements;
         }
-        return [{
-            name: file.workflow, kind: SymbolKind.Module, detail: 'workflow',
-            range: file.$cstNode.range, selectionRange: header.range, children: elements,
-        }];
+        return [
+            {
+                name: file.workflow,
+                kind: SymbolKind.Module,
+                detail: 'workflow',
+                range: file.$cstNode.range,
+                selectionRange: header.range,
+                children: elements,
+            },
+        ];
     }
 
     protected elementSymbol(element: Element): DocumentSymbol | undefined {
         if (isDataset(element)) {
-            const fields = element.fields.map(field => symbol(field, field.name, field.type));
+            const fields = element.fields.map((field) => symbol(field, field.name, field.type));
             return symbol(element, element.name, element.path, fields);
         }
         if (isModel(element)) {
-            const source = isHfSource(element.source) ? `hf ${element.source.id}` : element.source ? 'scratch' : undefined;
+            const source = isHfSource(element.source)
+                ? `hf ${element.source.id}`
+                : element.source
+                  ? 'scratch'
+                  : undefined;
             return symbol(element, element.name, source);
         }
         if (isRole(element)) {
@@ -42,19 +69,23 @@ export class MasDocumentSymbolProvider implements DocumentSymbolProvider {
             return symbol(element, element.name, element.role?.$refText);
         }
         if (isGraph(element)) {
-            const chains = element.statements.map(chain => symbol(chain, chainLabel(chain.$cstNode)));
+            const chains = element.statements.map((chain) => symbol(chain, chainLabel(chain.$cstNode)));
             return symbol(element, 'graph', undefined, chains);
         }
         if (isRubric(element)) {
-            const criteria = element.criteria.map(criterion => symbol(criterion, criterion.name, `weight ${criterion.weight}`));
+            const criteria = element.criteria.map((criterion) =>
+                symbol(criterion, criterion.name, `weight ${criterion.weight}`),
+            );
             return symbol(element, element.name, 'rubric', criteria);
         }
         if (isReward(element)) {
             return symbol(element, element.name, `${element.rubric?.$refText ?? '?'} per ${element.level}`);
         }
         if (isTrain(element)) {
-            const settings = element.settings.map(setting => symbol(setting, setting.key, setting.value?.$cstNode?.text));
-            const references = (['dataset', 'critic'] as const).map(property => referenceSymbol(element, property));
+            const settings = element.settings.map((setting) =>
+                symbol(setting, setting.key, setting.value?.$cstNode?.text),
+            );
+            const references = (['dataset', 'critic'] as const).map((property) => referenceSymbol(element, property));
             return symbol(element, 'train', undefined, [...references, ...settings]);
         }
         return undefined;
@@ -62,7 +93,12 @@ export class MasDocumentSymbolProvider implements DocumentSymbolProvider {
 }
 
 /** A symbol for a node, selected on its name when it has one, else on its first token. */
-function symbol(node: AstNode, name: string | undefined, detail?: string, children?: Array<DocumentSymbol | undefined>): DocumentSymbol | undefined {
+function symbol(
+    node: AstNode,
+    name: string | undefined,
+    detail?: string,
+    children?: Array<DocumentSymbol | undefined>,
+): DocumentSymbol | undefined {
     const cst = node.$cstNode;
     if (!cst || !name) {
         return undefined;
@@ -70,7 +106,11 @@ function symbol(node: AstNode, name: string | undefined, detail?: string, childr
     const nameNode = GrammarUtils.findNodeForProperty(cst, 'name') ?? firstLeaf(cst);
     const kept = children?.filter((child): child is DocumentSymbol => child !== undefined);
     return {
-        name, detail, kind: symbolKindOf(node.$type), range: cst.range, selectionRange: nameNode.range,
+        name,
+        detail,
+        kind: symbolKindOf(node.$type),
+        range: cst.range,
+        selectionRange: nameNode.range,
         children: kept && kept.length > 0 ? kept : undefined,
     };
 }

@@ -28,7 +28,11 @@ const MEMBER_KEYWORDS: Record<string, string[]> = {
  */
 export class MasFormatter extends AbstractFormatter {
     /** The layout is canonical: 2-space indentation whatever the editor's tab settings. */
-    protected override doDocumentFormat(document: LangiumDocument, options: FormattingOptions, range?: Range): TextEdit[] {
+    protected override doDocumentFormat(
+        document: LangiumDocument,
+        options: FormattingOptions,
+        range?: Range,
+    ): TextEdit[] {
         return super.doDocumentFormat(document, { ...options, insertSpaces: true, tabSize: 2 }, range);
     }
 
@@ -47,8 +51,12 @@ export class MasFormatter extends AbstractFormatter {
 
     protected formatFile(file: ast.MasFile, f: NodeFormatter<ast.MasFile>): void {
         const first = isCompositeCstNode(file.$cstNode) ? file.$cstNode.content[0] : undefined;
-        const statements = [...f.keywords('workflow').nodes, ...f.properties('imports').nodes, ...f.properties('elements').nodes];
-        f.cst(statements.filter(node => node !== first)).prepend(BETWEEN_DECLARATIONS);
+        const statements = [
+            ...f.keywords('workflow').nodes,
+            ...f.properties('imports').nodes,
+            ...f.properties('elements').nodes,
+        ];
+        f.cst(statements.filter((node) => node !== first)).prepend(BETWEEN_DECLARATIONS);
         f.property('workflow').prepend(ONE);
     }
 
@@ -63,7 +71,10 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isRubric(node)) {
             this.formatBlock(f, f.properties('criteria'), isEmptyOneLiner(node, node.criteria));
         } else if (ast.isTrain(node)) {
-            const members = f.cst([...f.keywords(...MEMBER_KEYWORDS[node.$type]!).nodes, ...f.properties('settings').nodes]);
+            const members = f.cst([
+                ...f.keywords(...MEMBER_KEYWORDS[node.$type]!).nodes,
+                ...f.properties('settings').nodes,
+            ]);
             this.formatBlock(f, members, isEmptyOneLiner(node, members.nodes));
         }
     }
@@ -95,8 +106,14 @@ export class MasFormatter extends AbstractFormatter {
         f.keywords(',').prepend(NONE);
         // a name that starts its node (`rank: 8`, `question: string`) is placed by what comes before
         const named = f.properties('name', 'path', 'description', 'id', 'type').nodes;
-        f.cst(named.filter(token => token.offset !== node.$cstNode?.offset)).prepend(ONE);
-        if (ast.isMethodCall(node) || ast.isScratchSource(node) || ast.isAdapter(node) || ast.isCallExpression(node) || ast.isListValue(node)) {
+        f.cst(named.filter((token) => token.offset !== node.$cstNode?.offset)).prepend(ONE);
+        if (
+            ast.isMethodCall(node) ||
+            ast.isScratchSource(node) ||
+            ast.isAdapter(node) ||
+            ast.isCallExpression(node) ||
+            ast.isListValue(node)
+        ) {
             f.keywords('(', ')', ']').prepend(NONE);
             f.cst(f.keywords('(', '[', ',').nodes.flatMap(nextToken)).prepend(NONE);
             f.cst(f.keywords(',').nodes.flatMap(nextToken)).prepend(ONE);
@@ -144,8 +161,14 @@ function infixOperatorTokens(node: ast.BinaryExpression): CstNode[] {
     const cst = node.$cstNode;
     const parent = node.$container;
     if (!cst || (ast.isBinaryExpression(parent) && parent.$cstNode === cst)) return [];
-    return CstUtils.streamCst(cst).filter(child => !isCompositeCstNode(child)
-        && GrammarAST.isAssignment(child.grammarSource) && child.grammarSource.feature === 'operators').toArray();
+    return CstUtils.streamCst(cst)
+        .filter(
+            (child) =>
+                !isCompositeCstNode(child) &&
+                GrammarAST.isAssignment(child.grammarSource) &&
+                child.grammarSource.feature === 'operators',
+        )
+        .toArray();
 }
 
 /** The node that follows a token in its parent (comments skipped): the gap to fill is before it. */

@@ -2,8 +2,19 @@ import { CstUtils, type AstNode, type CstNode, type LangiumDocument, type MaybeP
 import { AstNodeHoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import {
-    isAdapter, isContextRef, isEndNode, isHfSource, isMethodCall, isNamedArg, isOutputRef, isReward, isScratchSource, isStartNode, isTaskFieldRef,
-    isTrain, isTrainSetting,
+    isAdapter,
+    isContextRef,
+    isEndNode,
+    isHfSource,
+    isMethodCall,
+    isNamedArg,
+    isOutputRef,
+    isReward,
+    isScratchSource,
+    isStartNode,
+    isTaskFieldRef,
+    isTrain,
+    isTrainSetting,
 } from '../generated/ast.js';
 import { findMethod } from '../catalog/parameters.js';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../catalog/training-catalog.js';
@@ -48,10 +59,12 @@ function catalogMarkdown(leaf: CstNode): string | undefined {
             return methodMarkdown(method, key === 'credit' ? 'credit method' : 'algorithm');
         }
         const setting = settingInfo(key);
-        return setting?.values?.includes(node.name) ? `\`${node.name}\` — value of \`${key}\`\n\n${parameterMarkdown(setting)}` : undefined;
+        return setting?.values?.includes(node.name)
+            ? `\`${node.name}\` — value of \`${key}\`\n\n${parameterMarkdown(setting)}`
+            : undefined;
     }
     if (isNamedArg(node) && isFirstToken) {
-        const parameter = parametersAround(node)?.find(p => p.name === node.name);
+        const parameter = parametersAround(node)?.find((p) => p.name === node.name);
         return parameter && parameterMarkdown(parameter);
     }
     if (isTrainSetting(node) && isFirstToken) {
@@ -69,12 +82,20 @@ function catalogMarkdown(leaf: CstNode): string | undefined {
 /** Words of the language whose meaning is not obvious from the AST node they belong to. */
 function keywordMarkdown(node: AstNode, word: string, isFirstToken: boolean): string | undefined {
     if (isScratchSource(node) && isFirstToken) {
-        return ['**scratch** — a small random-initialised transformer with a character tokenizer: runs on a CPU with no download.',
-            '', 'Parameters:', ...SCRATCH_PARAMETERS.map(p => `- ${parameterMarkdown(p)}`)].join('\n');
+        return [
+            '**scratch** — a small random-initialised transformer with a character tokenizer: runs on a CPU with no download.',
+            '',
+            'Parameters:',
+            ...SCRATCH_PARAMETERS.map((p) => `- ${parameterMarkdown(p)}`),
+        ].join('\n');
     }
     if (isAdapter(node) && isFirstToken && node.kind === 'lora') {
-        return ['**lora** — a LoRA adapter: only low-rank updates of the weights are trained.',
-            '', 'Parameters:', ...LORA_PARAMETERS.map(p => `- ${parameterMarkdown(p)}`)].join('\n');
+        return [
+            '**lora** — a LoRA adapter: only low-rank updates of the weights are trained.',
+            '',
+            'Parameters:',
+            ...LORA_PARAMETERS.map((p) => `- ${parameterMarkdown(p)}`),
+        ].join('\n');
     }
     if (isHfSource(node) && isFirstToken) {
         return '**hf** — any causal language model from Hugging Face transformers (hub id or local directory).';
@@ -109,5 +130,5 @@ const CONTEXT_WORDS: Record<string, string> = {
 const LEVEL_WORDS: Record<string, string> = {
     trajectory: '**per trajectory** — the rubric scores the whole trajectory once; credit methods split it.',
     turn: '**per turn** — the rubric scores every turn (`output`, `agent` and `turn` name the decision).',
-    agent: '**per agent** — the rubric scores each agent\'s last message.',
+    agent: "**per agent** — the rubric scores each agent's last message.",
 };

@@ -1,6 +1,17 @@
 import { CompletionItemKind, SymbolKind } from 'vscode-languageserver';
 import {
-    Agent, Criterion, Dataset, DatasetField, EdgeChain, Graph, Model, Role, Rubric, Reward, Train, TrainSetting,
+    Agent,
+    Criterion,
+    Dataset,
+    DatasetField,
+    EdgeChain,
+    Graph,
+    Model,
+    Role,
+    Rubric,
+    Reward,
+    Train,
+    TrainSetting,
 } from '../generated/ast.js';
 
 /**

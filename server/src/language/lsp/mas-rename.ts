@@ -1,6 +1,12 @@
 import { AstUtils, GrammarAST, type Grammar, type LangiumDocument } from 'langium';
 import { DefaultRenameProvider } from 'langium/lsp';
-import { ErrorCodes, ResponseError, type CancellationToken, type RenameParams, type WorkspaceEdit } from 'vscode-languageserver';
+import {
+    ErrorCodes,
+    ResponseError,
+    type CancellationToken,
+    type RenameParams,
+    type WorkspaceEdit,
+} from 'vscode-languageserver';
 import type { MasServices } from '../mas-module.js';
 
 const IDENTIFIER = /^[_a-zA-Z]\w*$/;
@@ -20,11 +26,19 @@ export class MasRenameProvider extends DefaultRenameProvider {
     constructor(services: MasServices) {
         super(services);
         this.nameKeywords = keywordsOfRule(services.Grammar, 'Name');
-        this.allKeywords = new Set(AstUtils.streamAllContents(services.Grammar)
-            .filter(GrammarAST.isKeyword).map(keyword => keyword.value).filter(value => IDENTIFIER.test(value)));
+        this.allKeywords = new Set(
+            AstUtils.streamAllContents(services.Grammar)
+                .filter(GrammarAST.isKeyword)
+                .map((keyword) => keyword.value)
+                .filter((value) => IDENTIFIER.test(value)),
+        );
     }
 
-    override async rename(document: LangiumDocument, params: RenameParams, cancelToken?: CancellationToken): Promise<WorkspaceEdit | undefined> {
+    override async rename(
+        document: LangiumDocument,
+        params: RenameParams,
+        cancelToken?: CancellationToken,
+    ): Promise<WorkspaceEdit | undefined> {
         const problem = this.nameProblem(params.newName);
         if (problem) {
             throw new ResponseError(ErrorCodes.InvalidParams, problem);
@@ -49,7 +63,7 @@ function keywordsOfRule(grammar: Grammar, ruleName: string): Set<string> {
     const keywords = new Set<string>();
     const visited = new Set<string>();
     const visit = (name: string): void => {
-        const rule = grammar.rules.find(candidate => candidate.name === name);
+        const rule = grammar.rules.find((candidate) => candidate.name === name);
         if (!rule || visited.has(name)) {
             return;
         }
@@ -57,7 +71,11 @@ function keywordsOfRule(grammar: Grammar, ruleName: string): Set<string> {
         for (const element of AstUtils.streamAllContents(rule)) {
             if (GrammarAST.isKeyword(element)) {
                 keywords.add(element.value);
-            } else if (GrammarAST.isRuleCall(element) && element.rule.ref && GrammarAST.isParserRule(element.rule.ref)) {
+            } else if (
+                GrammarAST.isRuleCall(element) &&
+                element.rule.ref &&
+                GrammarAST.isParserRule(element.rule.ref)
+            ) {
                 visit(element.rule.ref.name);
             }
         }

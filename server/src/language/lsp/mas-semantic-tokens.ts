@@ -100,9 +100,9 @@ function templatePieces(template: ast.Template): CstNode[] {
     if (!cst) {
         return [];
     }
-    const holes = new Set(template.holes.map(hole => hole.$cstNode).filter(Boolean));
+    const holes = new Set(template.holes.map((hole) => hole.$cstNode).filter(Boolean));
     const children = isCompositeCstNode(cst) ? cst.content : [cst];
-    return children.filter(child => !holes.has(child) && !child.hidden);
+    return children.filter((child) => !holes.has(child) && !child.hidden);
 }
 
 /** The range of characters [from, to) of a single-line piece boundary (`{{` / `}}` never span lines). */

@@ -8,12 +8,12 @@ const SUM_TOLERANCE = 1e-9;
  * the sum is not positive (nothing sensible to normalise by).
  */
 export function normalizedWeights(rubric: Rubric): number[] | undefined {
-    const weights = rubric.criteria.map(criterion => criterion.weight ?? 0);
+    const weights = rubric.criteria.map((criterion) => criterion.weight ?? 0);
     const sum = weights.reduce((total, weight) => total + weight, 0);
     if (!(sum > 0)) {
         return undefined;
     }
-    return weights.map(weight => weight / sum);
+    return weights.map((weight) => weight / sum);
 }
 
 /** True when the weights already sum to 1, so normalising changes nothing. */

@@ -1,6 +1,17 @@
-import { GrammarUtils, type AstNode, type AstNodeDescription, type LangiumDocument, type ReferenceInfo, type Stream } from 'langium';
 import {
-    DefaultCompletionProvider, findNextFeatures, type CompletionBacktrackingInformation, type CompletionContext, type NextFeature,
+    GrammarUtils,
+    type AstNode,
+    type AstNodeDescription,
+    type LangiumDocument,
+    type ReferenceInfo,
+    type Stream,
+} from 'langium';
+import {
+    DefaultCompletionProvider,
+    findNextFeatures,
+    type CompletionBacktrackingInformation,
+    type CompletionContext,
+    type NextFeature,
 } from 'langium/lsp';
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -23,7 +34,10 @@ interface RequestView {
  * (see completion-window.ts) and creating items only for references that match the typed prefix.
  */
 export class WindowedCompletionProvider extends DefaultCompletionProvider {
-    protected override *buildContexts(document: LangiumDocument, position: Position): IterableIterator<CompletionContext> {
+    protected override *buildContexts(
+        document: LangiumDocument,
+        position: Position,
+    ): IterableIterator<CompletionContext> {
         // Langium's builder calls `backtrackToAnyToken(text, offset)` and `findFeaturesAt(textDocument,
         // offset)`, which do not say which parsed document they are about. They run on a per-request
         // view of this provider that carries the file's top-level nodes; the provider itself keeps no state.
@@ -48,7 +62,10 @@ export class WindowedCompletionProvider extends DefaultCompletionProvider {
             const entry = GrammarUtils.getEntryRule(this.grammar)!;
             return findNextFeatures([[this.buildSyntheticEntryRuleCall(entry)]], parsed.tokens);
         }
-        return findNextFeatures([parsed.elementStack.map(feature => ({ feature }))], parsed.tokens.slice(parsed.tokenIndex));
+        return findNextFeatures(
+            [parsed.elementStack.map((feature) => ({ feature }))],
+            parsed.tokens.slice(parsed.tokenIndex),
+        );
     }
 
     protected override backtrackToAnyToken(text: string, offset: number): CompletionBacktrackingInformation {
@@ -71,10 +88,14 @@ export class WindowedCompletionProvider extends DefaultCompletionProvider {
     }
 
     /** Only the references the typed prefix matches (Langium drops the others after building them), at most {@link MAX_REFERENCE_ITEMS}. */
-    protected override getReferenceCandidates(refInfo: ReferenceInfo, context: CompletionContext): Stream<AstNodeDescription> {
+    protected override getReferenceCandidates(
+        refInfo: ReferenceInfo,
+        context: CompletionContext,
+    ): Stream<AstNodeDescription> {
         const typed = context.textDocument.getText().substring(context.tokenOffset, context.offset);
-        return super.getReferenceCandidates(refInfo, context)
-            .filter(candidate => this.fuzzyMatcher.match(typed, candidate.name))
+        return super
+            .getReferenceCandidates(refInfo, context)
+            .filter((candidate) => this.fuzzyMatcher.match(typed, candidate.name))
             .limit(MAX_REFERENCE_ITEMS);
     }
 }

@@ -1,4 +1,12 @@
-import { createParser, type CstNodeBuilder, LangiumParser, type AstNode, type LangiumCoreServices, type ParseResult, type ParserOptions } from 'langium';
+import {
+    createParser,
+    type CstNodeBuilder,
+    LangiumParser,
+    type AstNode,
+    type LangiumCoreServices,
+    type ParseResult,
+    type ParserOptions,
+} from 'langium';
 import { LinearCstNodeBuilder } from './linear-cst-node-builder.js';
 
 /** Private fields of Langium's parser: the AST stack (reset after an aborted parse) and the CST builder. */
@@ -34,8 +42,12 @@ export class GuardedLangiumParser extends LangiumParser {
             (this as unknown as ParserInternals).stack = [];
             const empty = super.parse<T>('', options);
             empty.lexerErrors.push({
-                offset: 0, length: 0, line: 1, column: 1,
-                message: 'This file is nested too deeply to be parsed; remove the extra brackets or split the expression.',
+                offset: 0,
+                length: 0,
+                line: 1,
+                column: 1,
+                message:
+                    'This file is nested too deeply to be parsed; remove the extra brackets or split the expression.',
             });
             return empty;
         } finally {

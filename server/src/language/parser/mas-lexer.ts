@@ -20,8 +20,9 @@ export class MasLexer extends DefaultLexer {
             length: token.image.length,
             line: token.startLine,
             column: token.startColumn,
-            message: `Nesting deeper than ${MAX_NESTING_DEPTH} levels is not supported; the rest of the file is ignored.`
-                + ' Split the expression into smaller criteria or remove the extra brackets.',
+            message:
+                `Nesting deeper than ${MAX_NESTING_DEPTH} levels is not supported; the rest of the file is ignored.` +
+                ' Split the expression into smaller criteria or remove the extra brackets.',
         });
         result.tokens = result.tokens.slice(0, tooDeep);
         return result;

@@ -1,6 +1,15 @@
 import {
-    AstUtils, DefaultScopeProvider, DocumentCache, EMPTY_SCOPE, MapScope, WorkspaceCache,
-    type AstNode, type LangiumCoreServices, type LangiumDocuments, type ReferenceInfo, type Scope,
+    AstUtils,
+    DefaultScopeProvider,
+    DocumentCache,
+    EMPTY_SCOPE,
+    MapScope,
+    WorkspaceCache,
+    type AstNode,
+    type LangiumCoreServices,
+    type LangiumDocuments,
+    type ReferenceInfo,
+    type Scope,
 } from 'langium';
 import { isTaskFieldRef, type Dataset, type DatasetField } from '../generated/ast.js';
 import { masFileOf, visibleDocuments } from './imports.js';
@@ -41,9 +50,11 @@ export class MasScopeProvider extends DefaultScopeProvider {
     override getScope(context: ReferenceInfo): Scope {
         if (isTaskFieldRef(context.container) && context.property === 'field') {
             const uri = masFileOf(context.container)?.$document?.uri.toString() ?? '';
-            const fields = this.taskFieldsCache.get(uri, () => datasetsInScope(context.container, this.documents)
-                .flatMap((dataset: Dataset) => dataset.fields)
-                .filter((field: DatasetField) => Boolean(field.name)));
+            const fields = this.taskFieldsCache.get(uri, () =>
+                datasetsInScope(context.container, this.documents)
+                    .flatMap((dataset: Dataset) => dataset.fields)
+                    .filter((field: DatasetField) => Boolean(field.name)),
+            );
             return this.createScopeForNodes(fields);
         }
         return this.scopeAt(context.container, this.reflection.getReferenceType(context), context);
@@ -62,8 +73,12 @@ export class MasScopeProvider extends DefaultScopeProvider {
         const byType = this.localScopes.get(holder, () => new Map<string, Scope>());
         let scope = byType.get(referenceType);
         if (!scope) {
-            const outer = holder.$container ? this.scopeAt(holder.$container, referenceType, context) : this.getGlobalScope(referenceType, context);
-            const symbols = localSymbols.getStream(holder).filter(symbol => this.reflection.isSubtype(symbol.type, referenceType));
+            const outer = holder.$container
+                ? this.scopeAt(holder.$container, referenceType, context)
+                : this.getGlobalScope(referenceType, context);
+            const symbols = localSymbols
+                .getStream(holder)
+                .filter((symbol) => this.reflection.isSubtype(symbol.type, referenceType));
             scope = new MapScope(symbols, outer);
             byType.set(referenceType, scope);
         }
@@ -77,8 +92,11 @@ export class MasScopeProvider extends DefaultScopeProvider {
         }
         const document = file.$document;
         return this.globalScopes.get(`${referenceType}|${document.uri.toString()}`, () => {
-            const uris = this.visibleUrisCache.get(document.uri, 'visible', () =>
-                new Set(visibleDocuments(file, this.documents).map(doc => doc.uri.toString())));
+            const uris = this.visibleUrisCache.get(
+                document.uri,
+                'visible',
+                () => new Set(visibleDocuments(file, this.documents).map((doc) => doc.uri.toString())),
+            );
             return new MapScope(this.indexManager.allElements(referenceType, uris));
         });
     }

@@ -8,7 +8,7 @@ export function elementsInScope(node: AstNode, documents: LangiumDocuments): Ele
     if (!file) {
         return [];
     }
-    return visibleDocuments(file, documents).flatMap(doc => {
+    return visibleDocuments(file, documents).flatMap((doc) => {
         const root = doc.parseResult.value;
         return isMasFile(root) ? root.elements : [];
     });
@@ -20,6 +20,9 @@ export function elementsInScope(node: AstNode, documents: LangiumDocuments): Ele
  */
 export function datasetsInScope(node: AstNode, documents: LangiumDocuments): Dataset[] {
     const elements = elementsInScope(node, documents);
-    const chosen = elements.filter(isTrain).map(train => train.dataset?.ref).find(Boolean);
+    const chosen = elements
+        .filter(isTrain)
+        .map((train) => train.dataset?.ref)
+        .find(Boolean);
     return chosen ? [chosen] : elements.filter(isDataset);
 }

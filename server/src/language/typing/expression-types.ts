@@ -1,6 +1,17 @@
 import {
-    isBinaryExpression, isBoolLiteral, isCallExpression, isContextRef, isNumberLiteral, isOutputRef, isRegexLiteral,
-    isStringLiteral, isTaskFieldRef, isUnaryExpression, type BinaryExpression, type CallExpression, type Expression,
+    isBinaryExpression,
+    isBoolLiteral,
+    isCallExpression,
+    isContextRef,
+    isNumberLiteral,
+    isOutputRef,
+    isRegexLiteral,
+    isStringLiteral,
+    isTaskFieldRef,
+    isUnaryExpression,
+    type BinaryExpression,
+    type CallExpression,
+    type Expression,
 } from '../generated/ast.js';
 import { functionSignature, type ValueType } from '../../../../protocol/expression-functions.js';
 
@@ -26,10 +37,18 @@ const ignoreProblems: TypeProblemSink = () => undefined;
  * Infers the type of an expression following protocol/EXPRESSIONS.md, reporting operands of the
  * wrong type and calls with the wrong number of arguments to `report`.
  */
-export function inferExpressionType(node: Expression | undefined, report: TypeProblemSink = ignoreProblems): ExpressionType {
+export function inferExpressionType(
+    node: Expression | undefined,
+    report: TypeProblemSink = ignoreProblems,
+): ExpressionType {
     const type = inferInner(node, report);
     if (type === 'regex' && node) {
-        report({ node, kind: 'type-mismatch', message: 'A regular expression can only be the second argument of `matches`, `extract` or `count`; use a string in quotes here.' });
+        report({
+            node,
+            kind: 'type-mismatch',
+            message:
+                'A regular expression can only be the second argument of `matches`, `extract` or `count`; use a string in quotes here.',
+        });
         return 'unknown';
     }
     return type;
@@ -55,28 +74,42 @@ function inferInner(node: Expression | undefined, report: TypeProblemSink): Expr
 }
 
 /** Checks that an operand has the expected type; returns false (after reporting) when it does not. */
-function expectType(operand: Expression | undefined, expected: ExpressionType, where: string, report: TypeProblemSink): boolean {
+function expectType(
+    operand: Expression | undefined,
+    expected: ExpressionType,
+    where: string,
+    report: TypeProblemSink,
+): boolean {
     const actual = inferExpressionTypeAllowingRegex(operand, expected === 'regex', report);
     if (actual === 'unknown' || actual === expected || !operand) return true;
     report({
-        node: operand, kind: 'type-mismatch',
+        node: operand,
+        kind: 'type-mismatch',
         message: `${where} expects ${describe(expected)} here, but this is ${describe(actual)}; ${conversionHint(actual, expected)}`,
     });
     return false;
 }
 
-function inferExpressionTypeAllowingRegex(node: Expression | undefined, allowRegex: boolean, report: TypeProblemSink): ExpressionType {
+function inferExpressionTypeAllowingRegex(
+    node: Expression | undefined,
+    allowRegex: boolean,
+    report: TypeProblemSink,
+): ExpressionType {
     return allowRegex ? inferInner(node, report) : inferExpressionType(node, report);
 }
 
 function inferBinary(node: BinaryExpression, report: TypeProblemSink): ExpressionType {
     const op = `\`${node.operator}\``;
     switch (node.operator) {
-        case 'and': case 'or':
+        case 'and':
+        case 'or':
             expectType(node.left, 'bool', op, report);
             expectType(node.right, 'bool', op, report);
             return 'bool';
-        case '-': case '*': case '/': case '%':
+        case '-':
+        case '*':
+        case '/':
+        case '%':
             expectType(node.left, 'number', op, report);
             expectType(node.right, 'number', op, report);
             return 'number';
@@ -90,7 +123,8 @@ function inferBinary(node: BinaryExpression, report: TypeProblemSink): Expressio
             return 'bool';
         case '+':
             return sameTypeOperands(node, ['number', 'string'], report) ?? 'unknown';
-        case '==': case '!=':
+        case '==':
+        case '!=':
             sameTypeOperands(node, ['number', 'string', 'bool'], report);
             return 'bool';
         default:
@@ -100,19 +134,31 @@ function inferBinary(node: BinaryExpression, report: TypeProblemSink): Expressio
 }
 
 /** Operators whose operands must share one of `allowed` types (`+`, comparisons); returns that type. */
-function sameTypeOperands(node: BinaryExpression, allowed: readonly ValueType[], report: TypeProblemSink): ExpressionType | undefined {
+function sameTypeOperands(
+    node: BinaryExpression,
+    allowed: readonly ValueType[],
+    report: TypeProblemSink,
+): ExpressionType | undefined {
     const left = inferExpressionType(node.left, report);
     const right = inferExpressionType(node.right, report);
     const op = `\`${node.operator}\``;
-    for (const [side, type] of [[node.left, left], [node.right, right]] as const) {
+    for (const [side, type] of [
+        [node.left, left],
+        [node.right, right],
+    ] as const) {
         if (type !== 'unknown' && !allowed.includes(type as ValueType)) {
-            report({ node: side, kind: 'type-mismatch', message: `${op} works on ${allowed.map(describe).join(' or ')}, but this is ${describe(type)}; convert it first.` });
+            report({
+                node: side,
+                kind: 'type-mismatch',
+                message: `${op} works on ${allowed.map(describe).join(' or ')}, but this is ${describe(type)}; convert it first.`,
+            });
             return undefined;
         }
     }
     if (left !== 'unknown' && right !== 'unknown' && left !== right) {
         report({
-            node: node.right, kind: 'type-mismatch',
+            node: node.right,
+            kind: 'type-mismatch',
             message: `${op} compares values of the same type, but the left side is ${describe(left)} and the right side is ${describe(right)}; ${conversionHint(right, left)}`,
         });
         return undefined;
@@ -125,10 +171,11 @@ function inferCall(node: CallExpression, report: TypeProblemSink): ExpressionTyp
     if (!signature) return 'unknown';
     if (node.args.length !== signature.parameters.length) {
         report({
-            node, kind: 'wrong-arity',
+            node,
+            kind: 'wrong-arity',
             message: `\`${node.function}\` takes ${signature.parameters.length} argument${signature.parameters.length === 1 ? '' : 's'} (${signature.usage}), but ${node.args.length} ${node.args.length === 1 ? 'is' : 'are'} given; write \`${signature.usage}\`.`,
         });
-        node.args.forEach(arg => inferInner(arg, report));
+        node.args.forEach((arg) => inferInner(arg, report));
         return signature.result;
     }
     signature.parameters.forEach((accepted, index) => {
@@ -139,7 +186,11 @@ function inferCall(node: CallExpression, report: TypeProblemSink): ExpressionTyp
         }
         const actual = inferExpressionType(arg, report);
         if (actual !== 'unknown' && !accepted.includes(actual as ValueType)) {
-            report({ node: arg, kind: 'type-mismatch', message: `\`${node.function}\` accepts ${accepted.map(describe).join(', ')}, but this is ${describe(actual)}; write \`${signature.usage}\`.` });
+            report({
+                node: arg,
+                kind: 'type-mismatch',
+                message: `\`${node.function}\` accepts ${accepted.map(describe).join(', ')}, but this is ${describe(actual)}; write \`${signature.usage}\`.`,
+            });
         }
     });
     return signature.result;
@@ -148,18 +199,24 @@ function inferCall(node: CallExpression, report: TypeProblemSink): ExpressionTyp
 /** "a number", "a string", ... for messages. */
 export function describe(type: ExpressionType): string {
     switch (type) {
-        case 'number': return 'a number';
-        case 'string': return 'a string';
-        case 'bool': return 'a bool';
-        case 'regex': return 'a regular expression';
-        default: return 'an unknown value';
+        case 'number':
+            return 'a number';
+        case 'string':
+            return 'a string';
+        case 'bool':
+            return 'a bool';
+        case 'regex':
+            return 'a regular expression';
+        default:
+            return 'an unknown value';
     }
 }
 
 function conversionHint(actual: ExpressionType, expected: ExpressionType): string {
     if (expected === 'number' && actual === 'string') return 'convert it with `number(...)`.';
     if (expected === 'string' && (actual === 'number' || actual === 'bool')) return 'convert it with `string(...)`.';
-    if (expected === 'bool' && actual === 'string') return 'compare it, for example `... contains "text"` or `... == "text"`.';
+    if (expected === 'bool' && actual === 'string')
+        return 'compare it, for example `... contains "text"` or `... == "text"`.';
     if (expected === 'bool' && actual === 'number') return 'compare it, for example `... > 0`.';
     if (expected === 'regex') return 'write a regular expression literal such as `/[0-9]+/`.';
     return `give ${describe(expected)} instead.`;

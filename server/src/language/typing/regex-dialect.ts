@@ -39,9 +39,12 @@ export function regexDialectProblem(source: string): string | undefined {
         const ch = source[i];
         if (ch === '\\') {
             const next = source[i + 1] ?? '';
-            if (next === 'p' || next === 'P') return '`\\p{…}` Unicode property classes are not part of the dialect; list the characters in a class such as `[a-zA-Z]`.';
-            if (next === 'u' && source[i + 2] === '{') return '`\\u{…}` escapes are not part of the dialect; write the character itself or `\\uXXXX`.';
-            if (next === 'k' || (!inClass && /[1-9]/.test(next))) return 'Back-references (`\\1`, `\\k<name>`) are not part of the dialect: they cannot be matched in linear time; capture the part you need with a group and compare it in the expression.';
+            if (next === 'p' || next === 'P')
+                return '`\\p{…}` Unicode property classes are not part of the dialect; list the characters in a class such as `[a-zA-Z]`.';
+            if (next === 'u' && source[i + 2] === '{')
+                return '`\\u{…}` escapes are not part of the dialect; write the character itself or `\\uXXXX`.';
+            if (next === 'k' || (!inClass && /[1-9]/.test(next)))
+                return 'Back-references (`\\1`, `\\k<name>`) are not part of the dialect: they cannot be matched in linear time; capture the part you need with a group and compare it in the expression.';
             i++;
             continue;
         }
@@ -51,15 +54,19 @@ export function regexDialectProblem(source: string): string | undefined {
         }
         if (ch === '[') {
             const empty = source.startsWith('[]', i) || source.startsWith('[^]', i);
-            if (empty) return 'The empty character class `[]` (or `[^]`) is not part of the dialect; use `[\\s\\S]` to match any character.';
+            if (empty)
+                return 'The empty character class `[]` (or `[^]`) is not part of the dialect; use `[\\s\\S]` to match any character.';
             inClass = true;
             continue;
         }
         if (ch === '(' && source[i + 1] === '?' && source[i + 2] !== ':') {
             const kind = source.slice(i + 2, i + 4);
-            if (kind === '<=' || kind === '<!') return 'Lookbehind (`(?<=…)`, `(?<!…)`) is not part of the dialect; match the text and capture the part you need with a group.';
-            if (kind[0] === '=' || kind[0] === '!') return 'Lookahead (`(?=…)`, `(?!…)`) is not part of the dialect: the evaluators match in linear time, as RE2 does, which has no lookaround; match the text itself, or test it in a second criterion (`not (… matches /…/)`).';
-            if (kind[0] === '<') return 'Named groups (`(?<name>…)`) are not part of the dialect; use a plain group `(…)`: `extract` returns group 1.';
+            if (kind === '<=' || kind === '<!')
+                return 'Lookbehind (`(?<=…)`, `(?<!…)`) is not part of the dialect; match the text and capture the part you need with a group.';
+            if (kind[0] === '=' || kind[0] === '!')
+                return 'Lookahead (`(?=…)`, `(?!…)`) is not part of the dialect: the evaluators match in linear time, as RE2 does, which has no lookaround; match the text itself, or test it in a second criterion (`not (… matches /…/)`).';
+            if (kind[0] === '<')
+                return 'Named groups (`(?<name>…)`) are not part of the dialect; use a plain group `(…)`: `extract` returns group 1.';
             return 'Inline flags such as `(?i)` are not part of the dialect; put the flags after the closing slash, for example `/abc/i`.';
         }
     }

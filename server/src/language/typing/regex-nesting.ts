@@ -32,7 +32,7 @@ function repeatingQuantifier(source: string, i: number): number {
 }
 
 function hasPrefixPair(alternatives: string[]): boolean {
-    const starts = alternatives.filter(text => text !== '');
+    const starts = alternatives.filter((text) => text !== '');
     return starts.some((a, i) => starts.some((b, j) => i !== j && b.startsWith(a)));
 }
 
@@ -43,11 +43,21 @@ export function nestedQuantifier(source: string): string | undefined {
     for (let i = 0; i < source.length; i++) {
         const ch = source[i]!;
         const group = open[open.length - 1];
-        if (group?.literal && !(PLAIN.test(ch) && !repeatingQuantifier(source, i + 1) && source[i + 1] !== '?')) group.literal = false;
+        if (group?.literal && !(PLAIN.test(ch) && !repeatingQuantifier(source, i + 1) && source[i + 1] !== '?'))
+            group.literal = false;
         if (group?.literal) group.alternatives[group.alternatives.length - 1] += ch;
-        if (ch === '\\') { i++; continue; }
-        if (inClass) { inClass = ch !== ']'; continue; }
-        if (ch === '[') { inClass = true; continue; }
+        if (ch === '\\') {
+            i++;
+            continue;
+        }
+        if (inClass) {
+            inClass = ch !== ']';
+            continue;
+        }
+        if (ch === '[') {
+            inClass = true;
+            continue;
+        }
         if (ch === '(') {
             open.push({ start: i, repeats: false, alternatives: [''], literal: true });
             if (source[i + 1] === '?' && source[i + 2] === ':') i += 2;
@@ -62,7 +72,8 @@ export function nestedQuantifier(source: string): string | undefined {
             const closed = open.pop();
             if (!closed) continue;
             const quantifier = repeatingQuantifier(source, i + 1);
-            if (quantifier > 0 && (closed.repeats || hasPrefixPair(closed.alternatives))) return source.slice(closed.start, i + 1 + quantifier);
+            if (quantifier > 0 && (closed.repeats || hasPrefixPair(closed.alternatives)))
+                return source.slice(closed.start, i + 1 + quantifier);
             const outer = open[open.length - 1];
             if (outer && (quantifier > 0 || closed.repeats)) outer.repeats = true;
             continue;

@@ -8,7 +8,9 @@ import { report } from './report.js';
 /** A "did you mean" fix that replaces the text of `node.property` with `suggestion`. */
 export function didYouMeanFix(node: AstNode, property: string, suggestion: string | undefined): QuickFix[] {
     const range = GrammarUtils.findNodeForProperty(node.$cstNode, property)?.range;
-    return suggestion && range ? [{ title: `Change to '${suggestion}'`, edits: [{ range, newText: suggestion }], preferred: true }] : [];
+    return suggestion && range
+        ? [{ title: `Change to '${suggestion}'`, edits: [{ range, newText: suggestion }], preferred: true }]
+        : [];
 }
 
 /** ` (did you mean 'x'?)` or nothing. */
@@ -20,33 +22,61 @@ export function didYouMean(suggestion: string | undefined): string {
  * Checks the named arguments of `grpo(...)`, `counterfactual(...)`, `scratch(...)`, `lora(...)`
  * against the catalogue: known names, no repeats, values of the right kind and range, required ones given.
  */
-export function checkArguments(owner: AstNode, what: string, args: readonly NamedArg[], parameters: readonly ParameterInfo[], accept: ValidationAcceptor): void {
-    const known = parameters.map(parameter => parameter.name);
+export function checkArguments(
+    owner: AstNode,
+    what: string,
+    args: readonly NamedArg[],
+    parameters: readonly ParameterInfo[],
+    accept: ValidationAcceptor,
+): void {
+    const known = parameters.map((parameter) => parameter.name);
     const seen = new Set<string>();
     for (const arg of args) {
         if (!arg.name) continue;
         if (seen.has(arg.name)) {
-            report(accept, 'error', IssueCodes.DuplicateParameter, `${what} is given '${arg.name}' more than once; keep one value.`, { node: arg, property: 'name' });
+            report(
+                accept,
+                'error',
+                IssueCodes.DuplicateParameter,
+                `${what} is given '${arg.name}' more than once; keep one value.`,
+                { node: arg, property: 'name' },
+            );
             continue;
         }
         seen.add(arg.name);
-        const parameter = parameters.find(candidate => candidate.name === arg.name);
+        const parameter = parameters.find((candidate) => candidate.name === arg.name);
         if (!parameter) {
             const suggestion = closestName(arg.name, known);
-            const accepted = known.length > 0 ? `it accepts ${known.map(name => `'${name}'`).join(', ')}` : 'it takes no arguments';
-            report(accept, 'error', IssueCodes.UnknownParameter,
+            const accepted =
+                known.length > 0
+                    ? `it accepts ${known.map((name) => `'${name}'`).join(', ')}`
+                    : 'it takes no arguments';
+            report(
+                accept,
+                'error',
+                IssueCodes.UnknownParameter,
                 `${what} has no parameter '${arg.name}': ${accepted}.${didYouMean(suggestion)}`,
-                { node: arg, property: 'name' }, didYouMeanFix(arg, 'name', suggestion));
+                { node: arg, property: 'name' },
+                didYouMeanFix(arg, 'name', suggestion),
+            );
             continue;
         }
         const problem = valueProblem(arg.value, parameter);
         if (problem) {
-            report(accept, 'error', IssueCodes.InvalidParameter, `The parameter '${arg.name}' of ${what} ${problem}`, { node: arg, property: 'value' });
+            report(accept, 'error', IssueCodes.InvalidParameter, `The parameter '${arg.name}' of ${what} ${problem}`, {
+                node: arg,
+                property: 'value',
+            });
         }
     }
-    for (const parameter of parameters.filter(candidate => candidate.required && !seen.has(candidate.name))) {
-        report(accept, 'error', IssueCodes.MissingParameter,
-            `${what} needs the parameter '${parameter.name}' (${parameter.doc}); add \`${parameter.name}: ...\`.`, { node: owner });
+    for (const parameter of parameters.filter((candidate) => candidate.required && !seen.has(candidate.name))) {
+        report(
+            accept,
+            'error',
+            IssueCodes.MissingParameter,
+            `${what} needs the parameter '${parameter.name}' (${parameter.doc}); add \`${parameter.name}: ...\`.`,
+            { node: owner },
+        );
     }
 }
 
@@ -56,24 +86,30 @@ export function valueProblem(value: ArgValue | undefined, parameter: ParameterIn
     switch (parameter.kind) {
         case 'integer':
         case 'number':
-            return isNumberValue(value) ? numberProblem(value.value, parameter) : `must be a ${parameter.kind === 'integer' ? 'whole number' : 'number'}; write one${rangeText(parameter)}.`;
+            return isNumberValue(value)
+                ? numberProblem(value.value, parameter)
+                : `must be a ${parameter.kind === 'integer' ? 'whole number' : 'number'}; write one${rangeText(parameter)}.`;
         case 'integer-list':
             if (!isListValue(value)) return 'must be a list of whole numbers such as `[2, 4]`.';
             if (value.items.length === 0) return 'must list at least one whole number, for example `[2, 4]`.';
-            return value.items.map(item => numberProblem(item, { ...parameter, kind: 'integer' })).find(Boolean);
+            return value.items.map((item) => numberProblem(item, { ...parameter, kind: 'integer' })).find(Boolean);
         case 'identifier': {
             const allowed = parameter.values ?? [];
             const name = isIdValue(value) ? value.value : undefined;
             if (name !== undefined && allowed.includes(name)) return undefined;
-            return `must be one of ${allowed.map(v => `\`${v}\``).join(', ')}.${didYouMean(name ? closestName(name, allowed) : undefined)}`;
+            return `must be one of ${allowed.map((v) => `\`${v}\``).join(', ')}.${didYouMean(name ? closestName(name, allowed) : undefined)}`;
         }
     }
 }
 
 /** Range and integer-ness of a number, as the end of a sentence. */
 export function numberProblem(value: number, parameter: ParameterInfo): string | undefined {
-    if (parameter.kind === 'integer' && !Number.isInteger(value)) return `must be a whole number, not ${value}; write one${rangeText(parameter)}.`;
-    if ((parameter.min !== undefined && value < parameter.min) || (parameter.max !== undefined && value > parameter.max)) {
+    if (parameter.kind === 'integer' && !Number.isInteger(value))
+        return `must be a whole number, not ${value}; write one${rangeText(parameter)}.`;
+    if (
+        (parameter.min !== undefined && value < parameter.min) ||
+        (parameter.max !== undefined && value > parameter.max)
+    ) {
         return `is ${value}, outside the allowed range; use a value${rangeText(parameter)}.`;
     }
     return undefined;

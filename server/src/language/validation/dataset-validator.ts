@@ -25,18 +25,26 @@ export class DatasetValidator {
         const resolved = UriUtils.resolvePath(folder, dataset.path);
         const root = this.workspaceFolderOf(declaring) ?? folder;
         if (isInside(resolved, root)) return;
-        report(accept, 'warning', IssueCodes.DatasetOutsideWorkspace,
+        report(
+            accept,
+            'warning',
+            IssueCodes.DatasetOutsideWorkspace,
             `The dataset path resolves to ${resolved.fsPath}, outside the workspace folder ${root.fsPath}; training would read that file. Copy the data into the workspace and give its path relative to this file, for example "data/tasks.jsonl".`,
-            { node: dataset, property: 'path' });
+            { node: dataset, property: 'path' },
+        );
     }
 
     private workspaceFolderOf(file: URI): URI | undefined {
-        const folders = (this.workspace.workspaceFolders ?? []).map(folder => URI.parse(folder.uri));
-        return folders.filter(folder => isInside(file, folder)).sort((a, b) => b.path.length - a.path.length)[0];
+        const folders = (this.workspace.workspaceFolders ?? []).map((folder) => URI.parse(folder.uri));
+        return folders.filter((folder) => isInside(file, folder)).sort((a, b) => b.path.length - a.path.length)[0];
     }
 }
 
 function isInside(uri: URI, folder: URI): boolean {
     const base = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
-    return uri.scheme === folder.scheme && uri.authority === folder.authority && (uri.path === folder.path || uri.path.startsWith(base));
+    return (
+        uri.scheme === folder.scheme &&
+        uri.authority === folder.authority &&
+        (uri.path === folder.path || uri.path.startsWith(base))
+    );
 }

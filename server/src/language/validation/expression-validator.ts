@@ -1,6 +1,13 @@
 import { AstUtils, type ValidationAcceptor } from 'langium';
 import type { Range } from 'vscode-languageserver';
-import { isBinaryExpression, isContextRef, type Criterion, type EdgeChain, type Expression, type RegexLiteral } from '../generated/ast.js';
+import {
+    isBinaryExpression,
+    isContextRef,
+    type Criterion,
+    type EdgeChain,
+    type Expression,
+    type RegexLiteral,
+} from '../generated/ast.js';
 import { describe, inferExpressionType, type TypeProblem } from '../typing/expression-types.js';
 import { regexCompileError, regexDialectProblem, splitRegex } from '../typing/regex-dialect.js';
 import { nestedQuantifier } from '../typing/regex-nesting.js';
@@ -11,25 +18,37 @@ import { report } from './report.js';
 export class ExpressionValidator {
     checkEdgeCondition(chain: EdgeChain, accept: ValidationAcceptor): void {
         if (!chain.condition) return;
-        const type = inferExpressionType(chain.condition, problem => reportTypeProblem(problem, accept));
+        const type = inferExpressionType(chain.condition, (problem) => reportTypeProblem(problem, accept));
         if (type !== 'bool' && type !== 'unknown') {
-            report(accept, 'error', IssueCodes.ConditionNotBool,
+            report(
+                accept,
+                'error',
+                IssueCodes.ConditionNotBool,
                 `An edge condition must be true or false, but this is ${describe(type)}; compare it, for example \`... contains "DONE"\` or \`... > 0\`.`,
-                { node: chain, property: 'condition' });
+                { node: chain, property: 'condition' },
+            );
         }
         for (const ref of AstUtils.streamAst(chain.condition).filter(isContextRef)) {
-            report(accept, 'error', IssueCodes.ContextRefUnavailable,
+            report(
+                accept,
+                'error',
+                IssueCodes.ContextRefUnavailable,
                 `\`${ref.name}\` names the decision being scored, which only exists in per-turn and per-agent rubrics; in an edge condition read an agent's output instead, for example \`solver.output\`.`,
-                { node: ref });
+                { node: ref },
+            );
         }
     }
 
     checkCriterionType(criterion: Criterion, accept: ValidationAcceptor): void {
-        const type = inferExpressionType(criterion.expression, problem => reportTypeProblem(problem, accept));
+        const type = inferExpressionType(criterion.expression, (problem) => reportTypeProblem(problem, accept));
         if (type === 'string' || type === 'regex') {
-            report(accept, 'error', IssueCodes.CriterionNotScorable,
+            report(
+                accept,
+                'error',
+                IssueCodes.CriterionNotScorable,
                 `The criterion '${criterion.name}' gives ${describe(type)}, but a criterion scores a bool (1 or 0) or a number; compare the text, for example \`... contains "x"\`, or measure it with \`length(...)\`.`,
-                { node: criterion, property: 'expression' });
+                { node: criterion, property: 'expression' },
+            );
         }
     }
 
@@ -38,7 +57,13 @@ export class ExpressionValidator {
         if (!parts) return;
         const dialectProblem = regexDialectProblem(parts.source);
         if (dialectProblem) {
-            report(accept, 'error', IssueCodes.UnsupportedRegex, `${dialectProblem} (The editor and the trainer evaluate rubrics with the same linear-time regex dialect.)`, { node: literal });
+            report(
+                accept,
+                'error',
+                IssueCodes.UnsupportedRegex,
+                `${dialectProblem} (The editor and the trainer evaluate rubrics with the same linear-time regex dialect.)`,
+                { node: literal },
+            );
             return;
         }
         const compileError = regexCompileError(parts.source, parts.flags);
@@ -48,9 +73,13 @@ export class ExpressionValidator {
         }
         const nested = nestedQuantifier(parts.source);
         if (nested) {
-            report(accept, 'warning', IssueCodes.NestedQuantifier,
+            report(
+                accept,
+                'warning',
+                IssueCodes.NestedQuantifier,
                 `\`${nested}\` repeats something that already repeats (or alternatives that start alike): backtracking engines such as Python's \`re\` or JavaScript's RegExp take exponential time on it. MAS matches it in linear time, but write it without the nesting, for example \`(a+)+\` as \`a+\`, \`(a|aa)+\` as \`a+\`.`,
-                { node: literal });
+                { node: literal },
+            );
         }
     }
 }

@@ -16,11 +16,15 @@ export function boundLoopFix(edge: FlatEdge): QuickFix | undefined {
     if (!cst) return undefined;
     const title = `Bound the loop: add \`max ${DEFAULT_LOOP_BOUND}\` to \`${edge.from} -> ${edge.to}\``;
     if (chain.nodes.length === 2) {
-        return { title, edits: [{ range: { start: cst.range.end, end: cst.range.end }, newText: ` max ${DEFAULT_LOOP_BOUND}` }], preferred: true };
+        return {
+            title,
+            edits: [{ range: { start: cst.range.end, end: cst.range.end }, newText: ` max ${DEFAULT_LOOP_BOUND}` }],
+            preferred: true,
+        };
     }
     // Splitting a conditional chain would drop its condition: that chain is an error to fix first.
     if (chain.condition) return undefined;
-    const names = chain.nodes.map(node => node.$cstNode?.text ?? '');
+    const names = chain.nodes.map((node) => node.$cstNode?.text ?? '');
     const segments: string[] = [];
     if (edge.index > 0) segments.push(names.slice(0, edge.index + 1).join(' -> '));
     segments.push(`${names[edge.index]} -> ${names[edge.index + 1]} max ${DEFAULT_LOOP_BOUND}`);

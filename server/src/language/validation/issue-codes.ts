@@ -66,4 +66,4 @@ export const IssueCodes = {
     ConflictingKl: 'conflicting-kl',
 } as const;
 
-export type IssueCode = typeof IssueCodes[keyof typeof IssueCodes];
+export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];

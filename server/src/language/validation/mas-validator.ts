@@ -45,13 +45,35 @@ export class MasValidator {
     register(registry: MasServices['validation']['ValidationRegistry']): void {
         const { names, datasets, declarations, workflow, graph, templates, expressions, rubrics, train } = this;
         // Each group is registered with its own `this`, as Langium binds checks to the object given.
-        registry.register<MasAstType>({ MasFile: names.checkDuplicateDeclarations, Import: names.checkImportResolves, Dataset: names.checkDatasetFields, Rubric: names.checkCriterionNames }, names);
+        registry.register<MasAstType>(
+            {
+                MasFile: names.checkDuplicateDeclarations,
+                Import: names.checkImportResolves,
+                Dataset: names.checkDatasetFields,
+                Rubric: names.checkCriterionNames,
+            },
+            names,
+        );
         registry.register<MasAstType>({ Dataset: datasets.checkDatasetPath }, datasets);
-        registry.register<MasAstType>({ Agent: declarations.checkAgent, Model: declarations.checkModel, ModelBinding: declarations.checkModelBinding }, declarations);
+        registry.register<MasAstType>(
+            {
+                Agent: declarations.checkAgent,
+                Model: declarations.checkModel,
+                ModelBinding: declarations.checkModelBinding,
+            },
+            declarations,
+        );
         registry.register<MasAstType>({ MasFile: workflow.checkWorkflow }, workflow);
         registry.register<MasAstType>({ Graph: graph.checkGraph, EdgeChain: graph.checkEdgeChain }, graph);
         registry.register<MasAstType>({ Agent: templates.checkPromptHoles }, templates);
-        registry.register<MasAstType>({ EdgeChain: expressions.checkEdgeCondition, Criterion: expressions.checkCriterionType, RegexLiteral: expressions.checkRegexLiteral }, expressions);
+        registry.register<MasAstType>(
+            {
+                EdgeChain: expressions.checkEdgeCondition,
+                Criterion: expressions.checkCriterionType,
+                RegexLiteral: expressions.checkRegexLiteral,
+            },
+            expressions,
+        );
         registry.register<MasAstType>({ Rubric: rubrics.checkRubric, Reward: rubrics.checkRewardContext }, rubrics);
         registry.register<MasAstType>({ Train: train.checkTrain }, train);
     }

@@ -7,7 +7,12 @@ import { report } from './report.js';
 
 /** Words for each kind of declaration, for messages. */
 const KIND_WORDS: Record<string, string> = {
-    Agent: 'agent', Role: 'role', Model: 'model', Rubric: 'rubric', Dataset: 'dataset', Reward: 'reward',
+    Agent: 'agent',
+    Role: 'role',
+    Model: 'model',
+    Rubric: 'rubric',
+    Dataset: 'dataset',
+    Reward: 'reward',
 };
 
 type NamedElement = Element & { name: string };
@@ -39,11 +44,15 @@ export class NameValidator {
         for (const element of file.elements.filter(isNamedElement)) {
             const all = declared.get(`${element.$type}:${element.name}`) ?? [];
             if (all.length < 2) continue;
-            const others = all.filter(other => other.element !== element).map(other => other.where);
+            const others = all.filter((other) => other.element !== element).map((other) => other.where);
             const kind = KIND_WORDS[element.$type] ?? 'declaration';
-            report(accept, 'error', IssueCodes.DuplicateName,
+            report(
+                accept,
+                'error',
+                IssueCodes.DuplicateName,
                 `The ${kind} '${element.name}' is declared ${all.length} times (also ${[...new Set(others)].join(' and ')}); rename one of them or remove the extra declaration.`,
-                { node: element, property: 'name' });
+                { node: element, property: 'name' },
+            );
         }
     }
 
@@ -58,25 +67,41 @@ export class NameValidator {
         }
         if (!this.documents.hasDocument(uri)) {
             const shown = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-            report(accept, 'error', IssueCodes.UnresolvedImport,
+            report(
+                accept,
+                'error',
+                IssueCodes.UnresolvedImport,
                 `The imported file ${shown} was not found; check the path (it is relative to this file) or create the file.`,
-                { node: imp, property: 'path' });
+                { node: imp, property: 'path' },
+            );
         }
     }
 
     checkDatasetFields(dataset: Dataset, accept: ValidationAcceptor): void {
-        this.reportRepeatedNames(dataset.fields, accept, IssueCodes.DuplicateField,
-            name => `The dataset '${dataset.name}' declares the field '${name}' more than once; remove or rename the extra one.`);
+        this.reportRepeatedNames(
+            dataset.fields,
+            accept,
+            IssueCodes.DuplicateField,
+            (name) =>
+                `The dataset '${dataset.name}' declares the field '${name}' more than once; remove or rename the extra one.`,
+        );
     }
 
     checkCriterionNames(rubric: Rubric, accept: ValidationAcceptor): void {
-        this.reportRepeatedNames(rubric.criteria, accept, IssueCodes.DuplicateCriterion,
-            name => `The rubric '${rubric.name}' has more than one criterion named '${name}'; give each criterion its own name.`);
+        this.reportRepeatedNames(
+            rubric.criteria,
+            accept,
+            IssueCodes.DuplicateCriterion,
+            (name) =>
+                `The rubric '${rubric.name}' has more than one criterion named '${name}'; give each criterion its own name.`,
+        );
     }
 
     /** Reports every occurrence after the first of a name within one block. */
     private reportRepeatedNames<N extends AstNode & { name: string }>(
-        items: readonly N[], accept: ValidationAcceptor, code: typeof IssueCodes.DuplicateField | typeof IssueCodes.DuplicateCriterion,
+        items: readonly N[],
+        accept: ValidationAcceptor,
+        code: typeof IssueCodes.DuplicateField | typeof IssueCodes.DuplicateCriterion,
         message: (name: string) => string,
     ): void {
         const seen = new Set<string>();

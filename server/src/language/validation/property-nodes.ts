@@ -18,7 +18,13 @@ export function propertyNodes(node: AstNode): Map<string, CstNode[]> {
  * Langium's search stops at a node assigned to the property it looks for and descends into the
  * other nodes of the same AST node; `matchedAbove` holds the properties an ancestor already matched.
  */
-function collect(node: CstNode, element: AstNode, first: boolean, matchedAbove: ReadonlySet<string>, found: Map<string, CstNode[]>): void {
+function collect(
+    node: CstNode,
+    element: AstNode,
+    first: boolean,
+    matchedAbove: ReadonlySet<string>,
+    found: Map<string, CstNode[]>,
+): void {
     let matched = matchedAbove;
     if (!first) {
         const feature = AstUtils.getContainerOfType(node.grammarSource, GrammarAST.isAssignment)?.feature;

@@ -21,8 +21,12 @@ export interface Location {
  * Problems view, used by the CLI) and `data.code` (what quick fixes and `langium/test` key on).
  */
 export function report(
-    accept: ValidationAcceptor, severity: ValidationSeverity, code: IssueCode, message: string,
-    location: Location, fixes?: QuickFix[],
+    accept: ValidationAcceptor,
+    severity: ValidationSeverity,
+    code: IssueCode,
+    message: string,
+    location: Location,
+    fixes?: QuickFix[],
 ): void {
     const data: MasDiagnosticData = fixes && fixes.length > 0 ? { code, fixes } : { code };
     accept(severity, message, { ...location, code, data } as DiagnosticInfo<AstNode>);

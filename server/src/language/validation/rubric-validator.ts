@@ -9,9 +9,13 @@ import { normalizeWeights, weightsSumToOne } from './weights.js';
 export class RubricValidator {
     checkRubric(rubric: Rubric, accept: ValidationAcceptor): void {
         if (rubric.criteria.length === 0) {
-            report(accept, 'error', IssueCodes.EmptyRubric,
+            report(
+                accept,
+                'error',
+                IssueCodes.EmptyRubric,
                 `The rubric '${rubric.name}' has no criteria, so it scores nothing; add one, for example \`criterion correct weight 1: trim(solver.output) == task.answer\`.`,
-                { node: rubric, property: 'name' });
+                { node: rubric, property: 'name' },
+            );
             return;
         }
         let allPositive = true;
@@ -20,17 +24,26 @@ export class RubricValidator {
             if (criterion.weight === undefined) allPositive = false;
             else if (!(criterion.weight > 0)) {
                 allPositive = false;
-                report(accept, 'error', IssueCodes.NonPositiveWeight,
+                report(
+                    accept,
+                    'error',
+                    IssueCodes.NonPositiveWeight,
                     `The weight of the criterion '${criterion.name}' is ${criterion.weight}; weights must be positive (remove the criterion rather than weighting it 0).`,
-                    { node: criterion, property: 'weight' });
+                    { node: criterion, property: 'weight' },
+                );
             }
         }
-        const weights = rubric.criteria.map(criterion => criterion.weight ?? 0);
+        const weights = rubric.criteria.map((criterion) => criterion.weight ?? 0);
         if (allPositive && !weightsSumToOne(weights)) {
             const sum = weights.reduce((total, weight) => total + weight, 0);
-            report(accept, 'warning', IssueCodes.WeightsNotNormalized,
+            report(
+                accept,
+                'warning',
+                IssueCodes.WeightsNotNormalized,
                 `The weights of the rubric '${rubric.name}' sum to ${Number(sum.toFixed(6))}, not 1, which scales the reward and the learning rate with it; normalize them.`,
-                { node: rubric, property: 'name' }, normalizeFix(rubric, weights));
+                { node: rubric, property: 'name' },
+                normalizeFix(rubric, weights),
+            );
         }
     }
 
@@ -38,15 +51,21 @@ export class RubricValidator {
     checkRewardContext(reward: Reward, accept: ValidationAcceptor): void {
         const rubric = reward.rubric?.ref;
         if (!rubric || reward.level !== 'trajectory') return;
-        const refs = rubric.criteria.flatMap(criterion => criterion.expression ? AstUtils.streamAst(criterion.expression).filter(isContextRef).toArray() : []);
+        const refs = rubric.criteria.flatMap((criterion) =>
+            criterion.expression ? AstUtils.streamAst(criterion.expression).filter(isContextRef).toArray() : [],
+        );
         if (refs.length === 0) return;
         const sameDocument = AstUtils.getDocument(rubric) === AstUtils.getDocument(reward);
         const message = (name: string) =>
             `\`${name}\` names the decision being scored, but the rubric '${rubric.name}' is used by the per-trajectory reward '${reward.name}', which scores whole trajectories; use \`per turn\` or \`per agent\`, or read an agent's output such as \`solver.output\`.`;
         if (sameDocument) {
-            for (const ref of refs) report(accept, 'error', IssueCodes.ContextRefUnavailable, message(ref.name), { node: ref });
+            for (const ref of refs)
+                report(accept, 'error', IssueCodes.ContextRefUnavailable, message(ref.name), { node: ref });
         } else {
-            report(accept, 'error', IssueCodes.ContextRefUnavailable, message(refs[0]!.name), { node: reward, property: 'rubric' });
+            report(accept, 'error', IssueCodes.ContextRefUnavailable, message(refs[0]!.name), {
+                node: reward,
+                property: 'rubric',
+            });
         }
     }
 }
@@ -58,5 +77,7 @@ function normalizeFix(rubric: Rubric, weights: readonly number[]): QuickFix[] {
         const range = GrammarUtils.findNodeForProperty(criterion.$cstNode, 'weight')?.range;
         return range ? [{ range, newText: normalized[index]! }] : [];
     });
-    return edits.length === rubric.criteria.length ? [{ title: 'Normalize the weights to sum to 1', edits, preferred: true }] : [];
+    return edits.length === rubric.criteria.length
+        ? [{ title: 'Normalize the weights to sum to 1', edits, preferred: true }]
+        : [];
 }

@@ -18,9 +18,13 @@ export class TemplateValidator {
         if (holes.length === 0 || !context) return;
         for (const hole of holes.filter(isTaskFieldRef)) {
             if (context.datasets.length === 0) {
-                report(accept, 'error', IssueCodes.MissingDataset,
+                report(
+                    accept,
+                    'error',
+                    IssueCodes.MissingDataset,
                     `\`{{task.${hole.field?.$refText ?? ''}}}\` reads a field of the task, but no dataset is declared; add one, for example \`dataset tasks from "data/tasks.jsonl" { ${hole.field?.$refText || 'question'}: string }\`.`,
-                    { node: hole });
+                    { node: hole },
+                );
             }
         }
         const analysis = context.agentGraph;
@@ -29,12 +33,17 @@ export class TemplateValidator {
         for (const hole of holes.filter(isOutputRef)) {
             const writer = hole.agent?.ref?.name;
             if (writer === undefined || analysis.canRunBefore(writer, agent.name)) continue;
-            const why = writer === agent.name
-                ? `'${agent.name}' reads its own output, but it is in no loop, so it has never spoken when it runs`
-                : `'${writer}' cannot have run before '${agent.name}' in the graph`;
-            report(accept, 'error', IssueCodes.OutputNotAvailable,
+            const why =
+                writer === agent.name
+                    ? `'${agent.name}' reads its own output, but it is in no loop, so it has never spoken when it runs`
+                    : `'${writer}' cannot have run before '${agent.name}' in the graph`;
+            report(
+                accept,
+                'error',
+                IssueCodes.OutputNotAvailable,
                 `\`{{${writer}.output}}\` would always be empty: ${why}; read an agent that runs earlier, or add an edge \`${writer} -> ... -> ${agent.name}\`.`,
-                { node: hole });
+                { node: hole },
+            );
         }
     }
 }

@@ -4,7 +4,7 @@ import { isMethodCall, type MethodCall, type Train } from '../generated/ast.js';
 
 /** The `algorithm:` call of a train block, when it is written as one. */
 export function algorithmCall(train: Train): MethodCall | undefined {
-    const value = train.settings.find(setting => setting.key === 'algorithm')?.value;
+    const value = train.settings.find((setting) => setting.key === 'algorithm')?.value;
     return isMethodCall(value) ? value : undefined;
 }
 

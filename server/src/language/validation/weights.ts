@@ -16,15 +16,15 @@ export function weightsSumToOne(weights: readonly number[]): boolean {
  */
 export function normalizeWeights(weights: readonly number[]): string[] | undefined {
     const sum = weights.reduce((total, weight) => total + weight, 0);
-    if (weights.length === 0 || weights.some(weight => !(weight > 0)) || !Number.isFinite(sum)) return undefined;
-    const shares = weights.map(weight => weight / sum);
+    if (weights.length === 0 || weights.some((weight) => !(weight > 0)) || !Number.isFinite(sum)) return undefined;
+    const shares = weights.map((weight) => weight / sum);
     const smallest = Math.min(...shares);
     const decimals = Math.min(MAX_DECIMALS, Math.max(DEFAULT_DECIMALS, Math.ceil(-Math.log10(smallest)) + 2));
     const scale = 10 ** decimals;
-    const units = shares.map(share => Math.round(share * scale));
+    const units = shares.map((share) => Math.round(share * scale));
     const largest = units.indexOf(Math.max(...units));
     units[largest] = units[largest]! + scale - units.reduce((total, unit) => total + unit, 0);
-    return units.map(unit => formatUnits(unit, decimals));
+    return units.map((unit) => formatUnits(unit, decimals));
 }
 
 /** `unit / 10^decimals` as short decimal text ("0.7", "0.3333", "1"), computed on integers to avoid float noise. */

@@ -1,7 +1,17 @@
 import { WorkspaceCache, type AstNode, type LangiumDocuments } from 'langium';
 import {
-    isAgent, isDataset, isGraph, isReward, isTrain,
-    type Agent, type Dataset, type Element, type Graph, type MasFile, type Reward, type Train,
+    isAgent,
+    isDataset,
+    isGraph,
+    isReward,
+    isTrain,
+    type Agent,
+    type Dataset,
+    type Element,
+    type Graph,
+    type MasFile,
+    type Reward,
+    type Train,
 } from '../generated/ast.js';
 import { AgentGraph } from '../graph/graph-analysis.js';
 import { masFileOf } from '../scope/imports.js';
@@ -47,11 +57,20 @@ export class WorkflowContexts {
         const graphs = elements.filter(isGraph);
         const graph = graphs[0];
         return {
-            file, elements, agents, graphs, graph,
+            file,
+            elements,
+            agents,
+            graphs,
+            graph,
             datasets: elements.filter(isDataset),
             rewards: elements.filter(isReward),
             trains: elements.filter(isTrain),
-            agentGraph: graph ? AgentGraph.of(graph, agents.filter(agent => Boolean(agent.name))) : undefined,
+            agentGraph: graph
+                ? AgentGraph.of(
+                      graph,
+                      agents.filter((agent) => Boolean(agent.name)),
+                  )
+                : undefined,
         };
     }
 }

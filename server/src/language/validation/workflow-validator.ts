@@ -17,7 +17,8 @@ export class WorkflowValidator {
         const isWorkflow = file.workflow !== undefined || file.elements.some(isTrain);
         const context = this.contexts.of(file);
         if (!isWorkflow || !context) return;
-        const header: Location | undefined = file.workflow !== undefined ? { node: file, property: 'workflow' } : undefined;
+        const header: Location | undefined =
+            file.workflow !== undefined ? { node: file, property: 'workflow' } : undefined;
         const missing = [
             context.graphs.length === 0 ? 'a `graph { start -> ... -> end }` block' : undefined,
             context.rewards.length === 0 ? 'a `reward <name>: <rubric> per trajectory`' : undefined,
@@ -25,38 +26,87 @@ export class WorkflowValidator {
         ].filter((item): item is string => item !== undefined);
         if (missing.length > 0) {
             const anchor = header ?? { node: file.elements.find(isTrain) ?? file };
-            report(accept, 'error', IssueCodes.IncompleteWorkflow,
-                `This workflow cannot be trained yet: add ${missing.join(', ')} to this file or a file it imports.`, anchor);
+            report(
+                accept,
+                'error',
+                IssueCodes.IncompleteWorkflow,
+                `This workflow cannot be trained yet: add ${missing.join(', ')} to this file or a file it imports.`,
+                anchor,
+            );
         }
-        this.checkSingle(file, context.graphs, 'graph blocks', IssueCodes.MultipleGraphs, 'merge their edges into one `graph { ... }`', accept);
-        this.checkSingle(file, context.rewards, 'rewards', IssueCodes.MultipleRewards, 'keep the one to train on', accept);
-        this.checkSingle(file, context.trains, 'train blocks', IssueCodes.MultipleTrainBlocks, 'merge their settings into one `train { ... }`', accept);
+        this.checkSingle(
+            file,
+            context.graphs,
+            'graph blocks',
+            IssueCodes.MultipleGraphs,
+            'merge their edges into one `graph { ... }`',
+            accept,
+        );
+        this.checkSingle(
+            file,
+            context.rewards,
+            'rewards',
+            IssueCodes.MultipleRewards,
+            'keep the one to train on',
+            accept,
+        );
+        this.checkSingle(
+            file,
+            context.trains,
+            'train blocks',
+            IssueCodes.MultipleTrainBlocks,
+            'merge their settings into one `train { ... }`',
+            accept,
+        );
         this.checkDataset(context, accept);
     }
 
     /** Reports the extra declarations of a kind that may appear once; on the header when they are all imported. */
-    private checkSingle(file: MasFile, items: readonly Element[], what: string, code: IssueCode, remedy: string, accept: ValidationAcceptor): void {
+    private checkSingle(
+        file: MasFile,
+        items: readonly Element[],
+        what: string,
+        code: IssueCode,
+        remedy: string,
+        accept: ValidationAcceptor,
+    ): void {
         if (items.length < 2) return;
         const message = `A workflow has exactly one of its ${what}, but ${items.length} are in scope; ${remedy}.`;
-        const extras = items.slice(1).filter(item => item.$container === file);
+        const extras = items.slice(1).filter((item) => item.$container === file);
         if (extras.length === 0) {
-            report(accept, 'error', code, message, file.workflow !== undefined ? { node: file, property: 'workflow' } : { node: file });
+            report(
+                accept,
+                'error',
+                code,
+                message,
+                file.workflow !== undefined ? { node: file, property: 'workflow' } : { node: file },
+            );
         }
-        for (const extra of extras) report(accept, 'error', code, message, { node: extra, keyword: firstKeyword(extra) });
+        for (const extra of extras)
+            report(accept, 'error', code, message, { node: extra, keyword: firstKeyword(extra) });
     }
 
     private checkDataset(context: WorkflowContext, accept: ValidationAcceptor): void {
         const train = context.trains[0];
         if (!train || train.$container !== context.file || train.dataset) return;
         if (context.datasets.length === 0) {
-            report(accept, 'error', IssueCodes.MissingDataset,
+            report(
+                accept,
+                'error',
+                IssueCodes.MissingDataset,
                 'Training needs tasks, but no dataset is declared; add `dataset tasks from "data/tasks.jsonl" { question: string }` (JSON Lines, one task per line).',
-                { node: train, keyword: 'train' });
+                { node: train, keyword: 'train' },
+            );
         } else if (context.datasets.length > 1) {
-            const names = context.datasets.map(dataset => dataset.name);
-            report(accept, 'error', IssueCodes.AmbiguousDataset,
+            const names = context.datasets.map((dataset) => dataset.name);
+            report(
+                accept,
+                'error',
+                IssueCodes.AmbiguousDataset,
                 `Several datasets are in scope (${names.join(', ')}); say which one to train on with \`dataset: <name>\` in the train block.`,
-                { node: train, keyword: 'train' }, names.map(name => chooseDatasetFix(train, name)).filter((fix): fix is QuickFix => fix !== undefined));
+                { node: train, keyword: 'train' },
+                names.map((name) => chooseDatasetFix(train, name)).filter((fix): fix is QuickFix => fix !== undefined),
+            );
         }
     }
 }
@@ -67,5 +117,10 @@ function firstKeyword(element: Element): string {
 
 function chooseDatasetFix(train: Train, dataset: string): QuickFix | undefined {
     const brace = GrammarUtils.findNodeForKeyword(train.$cstNode, '{')?.range.end;
-    return brace ? { title: `Train on the dataset '${dataset}'`, edits: [{ range: { start: brace, end: brace }, newText: `\n  dataset: ${dataset}` }] } : undefined;
+    return brace
+        ? {
+              title: `Train on the dataset '${dataset}'`,
+              edits: [{ range: { start: brace, end: brace }, newText: `\n  dataset: ${dataset}` }],
+          }
+        : undefined;
 }

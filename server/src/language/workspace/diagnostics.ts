@@ -19,14 +19,16 @@ export function toMasDiagnostic(uri: string, diagnostic: Diagnostic): MasDiagnos
 
 /** Every diagnostic of the documents, in document order, then by position. */
 export function diagnosticsOf(documents: readonly LangiumDocument[]): MasDiagnostic[] {
-    return documents.flatMap(document => {
+    return documents.flatMap((document) => {
         const uri = document.uri.toString();
         return [...(document.diagnostics ?? [])]
-            .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character)
-            .map(diagnostic => toMasDiagnostic(uri, diagnostic));
+            .sort(
+                (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+            )
+            .map((diagnostic) => toMasDiagnostic(uri, diagnostic));
     });
 }
 
 export function errorsOnly(diagnostics: readonly MasDiagnostic[]): MasDiagnostic[] {
-    return diagnostics.filter(d => d.severity === 'error');
+    return diagnostics.filter((d) => d.severity === 'error');
 }

@@ -16,10 +16,13 @@ export async function findMasFiles(paths: readonly string[]): Promise<{ files: s
         const absolute = resolve(path);
         try {
             const info = await stat(absolute);
-            if (info.isDirectory()) files.push(...await walk(absolute, problems));
+            if (info.isDirectory()) files.push(...(await walk(absolute, problems)));
             else files.push(absolute);
         } catch {
-            problems.push({ path, message: `${path} does not exist; pass a .mas file or a folder that contains some.` });
+            problems.push({
+                path,
+                message: `${path} does not exist; pass a .mas file or a folder that contains some.`,
+            });
         }
     }
     return { files: [...new Set(files)], problems };
@@ -37,7 +40,8 @@ async function walk(folder: string, problems: LoadProblem[]): Promise<string[]> 
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
         const path = join(folder, entry.name);
         if (entry.isDirectory()) {
-            if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) found.push(...await walk(path, problems));
+            if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name))
+                found.push(...(await walk(path, problems)));
         } else if (entry.isFile() && entry.name.endsWith('.mas')) {
             found.push(path);
         }

@@ -39,7 +39,8 @@ export async function readMasText(path: string): Promise<{ text: string } | { pr
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') return { problem: `${path} does not exist; check the path.` };
-        if (code === 'EACCES' || code === 'EPERM') return { problem: `${path} cannot be read (permission denied); check its permissions.` };
+        if (code === 'EACCES' || code === 'EPERM')
+            return { problem: `${path} cannot be read (permission denied); check its permissions.` };
         return { problem: `${path} cannot be read (${code ?? (error as Error).message}); check the path.` };
     }
 }
@@ -49,7 +50,10 @@ export async function readMasText(path: string): Promise<{ text: string } | { pr
  * the validator), then builds them all with validation. Fresh services each call unless given:
  * the CLI, benchmarks and tests share this loader, never a module-level workspace.
  */
-export async function loadMasFiles(paths: readonly string[], given?: { shared: LangiumSharedServices; Mas: MasServices }): Promise<LoadedWorkspace> {
+export async function loadMasFiles(
+    paths: readonly string[],
+    given?: { shared: LangiumSharedServices; Mas: MasServices },
+): Promise<LoadedWorkspace> {
     const { shared, Mas } = given ?? createMasServices(NodeFileSystem);
     const documents = shared.workspace.LangiumDocuments;
     const factory = shared.workspace.LangiumDocumentFactory;

@@ -1,6 +1,11 @@
 import {
-    AstUtils, CstUtils, DefaultAstNodeDescriptionProvider,
-    type AstNode, type AstNodeDescription, type DocumentSegment, type LangiumDocument,
+    AstUtils,
+    CstUtils,
+    DefaultAstNodeDescriptionProvider,
+    type AstNode,
+    type AstNodeDescription,
+    type DocumentSegment,
+    type LangiumDocument,
 } from 'langium';
 
 /**
@@ -12,7 +17,11 @@ import {
  * from is kept by the description and an AST is never changed after parsing.
  */
 export class MasAstNodeDescriptionProvider extends DefaultAstNodeDescriptionProvider {
-    override createDescription(node: AstNode, name: string | undefined, document?: LangiumDocument): AstNodeDescription {
+    override createDescription(
+        node: AstNode,
+        name: string | undefined,
+        document?: LangiumDocument,
+    ): AstNodeDescription {
         const documentUri = (document ?? AstUtils.getDocument(node)).uri;
         const givenName = name ?? this.nameProvider.getName(node);
         if (!givenName) {
@@ -29,13 +38,13 @@ export class MasAstNodeDescriptionProvider extends DefaultAstNodeDescriptionProv
             type: node.$type,
             documentUri,
             get path(): string {
-                return path ??= locator.getAstNodePath(node);
+                return (path ??= locator.getAstNodePath(node));
             },
             get selectionSegment(): DocumentSegment | undefined {
-                return selectionSegment ??= CstUtils.toDocumentSegment(node.$cstNode);
+                return (selectionSegment ??= CstUtils.toDocumentSegment(node.$cstNode));
             },
             get nameSegment(): DocumentSegment | undefined {
-                return nameSegment ??= CstUtils.toDocumentSegment(names.getNameNode(node) ?? node.$cstNode);
+                return (nameSegment ??= CstUtils.toDocumentSegment(names.getNameNode(node) ?? node.$cstNode));
             },
         };
     }

@@ -1,4 +1,11 @@
-import { DefaultIndexManager, stream, type AstNodeDescription, type LangiumDocument, type ReferenceDescription, type Stream } from 'langium';
+import {
+    DefaultIndexManager,
+    stream,
+    type AstNodeDescription,
+    type LangiumDocument,
+    type ReferenceDescription,
+    type Stream,
+} from 'langium';
 
 /**
  * Langium's index, with the two lookups that run for every file on every change made
@@ -18,8 +25,8 @@ export class MasIndexManager extends DefaultIndexManager {
             return super.allElements(nodeType);
         }
         return stream(uris)
-            .filter(uri => this.symbolIndex.has(uri))
-            .flatMap(uri => this.getFileDescriptions(uri, nodeType));
+            .filter((uri) => this.symbolIndex.has(uri))
+            .flatMap((uri) => this.getFileDescriptions(uri, nodeType));
     }
 
     /**
@@ -33,7 +40,9 @@ export class MasIndexManager extends DefaultIndexManager {
         }
         let targets = this.targetFiles.get(references);
         if (!targets) {
-            targets = new Set(references.filter(reference => !reference.local).map(reference => reference.targetUri.toString()));
+            targets = new Set(
+                references.filter((reference) => !reference.local).map((reference) => reference.targetUri.toString()),
+            );
             this.targetFiles.set(references, targets);
         }
         for (const changed of changedUris) {
