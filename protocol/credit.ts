@@ -65,7 +65,10 @@ export interface CreditCapabilities {
     rescorable: boolean;
 }
 
-/** One parameter of an estimator as the registry carries it: kind, bounds, allowed values, default. */
+/**
+ * One parameter of an estimator as the registry carries it: kind, inclusive bounds for numbers, allowed identifiers
+ * for `identifier` parameters, default. The catalogue's ParameterInfo adds its hover text to this shape.
+ */
 export interface CreditMethodParameter {
     name: string;
     kind: 'integer' | 'number' | 'integer-list' | 'identifier';

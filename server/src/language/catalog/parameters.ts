@@ -1,16 +1,10 @@
-import type { CreditCapabilities } from '../../../../protocol/credit.js';
+import type { CreditCapabilities, CreditMethodParameter } from '../../../../protocol/credit.js';
 
-/** Describes one named argument of a method call (`grpo(group: 8)`), for validation, hover, completion and compile. */
-export interface ParameterInfo {
-    name: string;
-    kind: 'integer' | 'number' | 'integer-list' | 'identifier';
-    /** Inclusive bounds for numbers. */
-    min?: number;
-    max?: number;
-    /** Allowed identifiers for `identifier` parameters. */
-    values?: readonly string[];
-    default?: number | number[] | string;
-    required?: boolean;
+/**
+ * Describes one named argument of a method call (`grpo(group: 8)`), for validation, hover, completion and compile:
+ * the registry's parameter shape (kind, inclusive bounds for numbers, allowed identifiers, default) and its hover text.
+ */
+export interface ParameterInfo extends CreditMethodParameter {
     doc: string;
 }
 
