@@ -26,9 +26,9 @@ import type { ParameterInfo } from '../catalog/parameters.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersOfCall, settingInfo } from './catalog-docs.js';
 import { findCatalogContext, type CatalogContext } from './completion-context.js';
-import { completionWindow, topLevelNodes } from './completion-window.js';
+import { completionWindow, topLevelNodes } from './completion-parse-range.js';
 import { completionKindOf } from './mas-node-kinds.js';
-import { WindowedCompletionProvider } from './windowed-completion.js';
+import { WindowedCompletionProvider } from './windowed-completion-provider.js';
 
 /**
  * Completion. Keywords and cross-references — including the `{{task.field}}` and

@@ -15,7 +15,7 @@ import {
 } from 'langium/lsp';
 import type { Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { completionWindow, topLevelNodes } from './completion-window.js';
+import { completionWindow, topLevelNodes } from './completion-parse-range.js';
 
 /**
  * The most reference items one completion request returns. The list is marked incomplete (Langium

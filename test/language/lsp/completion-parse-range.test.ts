@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompletionItem, Position } from 'vscode-languageserver';
 import { findCatalogContext, type CatalogContext } from '../../../server/src/language/lsp/completion-context.js';
 import { MasCompletionProvider } from '../../../server/src/language/lsp/mas-completion.js';
-import { MAX_REFERENCE_ITEMS } from '../../../server/src/language/lsp/windowed-completion.js';
+import { MAX_REFERENCE_ITEMS } from '../../../server/src/language/lsp/windowed-completion-provider.js';
 import { createTestServices, DESIGN_EXAMPLE, documentParams } from './lsp-test-helpers.js';
 
 const { services, parse } = createTestServices();
