@@ -5,6 +5,7 @@
 - `weights`: the agent gets its own copy of the model.
 A *unit* is one trainable nn.Module with its own optimizer; several agents may act through one unit.
 """
+
 from __future__ import annotations
 
 import copy
@@ -74,9 +75,15 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
     from transformers import LlamaConfig
 
     return LlamaConfig(
-        vocab_size=tok.vocab_size, hidden_size=src.hidden, intermediate_size=4 * src.hidden,
-        num_hidden_layers=src.layers, num_attention_heads=src.heads, num_key_value_heads=src.heads,
-        max_position_embeddings=src.context, pad_token_id=tok.pad_id, **extra,
+        vocab_size=tok.vocab_size,
+        hidden_size=src.hidden,
+        intermediate_size=4 * src.hidden,
+        num_hidden_layers=src.layers,
+        num_attention_heads=src.heads,
+        num_key_value_heads=src.heads,
+        max_position_embeddings=src.context,
+        pad_token_id=tok.pad_id,
+        **extra,
     )
 
 
@@ -86,7 +93,9 @@ def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
         from transformers import LlamaForCausalLM
 
         tok = CharTokenizer()
-        config = scratch_llama_config(src, tok, eos_token_id=tok.eos_id, bos_token_id=tok.eos_id, tie_word_embeddings=True)
+        config = scratch_llama_config(
+            src, tok, eos_token_id=tok.eos_id, bos_token_id=tok.eos_id, tie_word_embeddings=True
+        )
         return LlamaForCausalLM(config), tok
     if src.kind == "hf":
         return _load_hf(model.name, src.id or "")
@@ -103,11 +112,15 @@ def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:
         module = AutoModelForCausalLM.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        hint = ("the directory does not hold a loadable causal LM and its tokenizer" if local_dir else
-                "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
-                "download it first (huggingface-cli download) or give a local path")
-        raise MasError(f"model `{name}`: cannot load hf \"{model_id}\": {hint} ({reason[:160]})",
-                       EXIT_MODEL_UNAVAILABLE) from None
+        hint = (
+            "the directory does not hold a loadable causal LM and its tokenizer"
+            if local_dir
+            else "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
+            "download it first (huggingface-cli download) or give a local path"
+        )
+        raise MasError(
+            f'model `{name}`: cannot load hf "{model_id}": {hint} ({reason[:160]})', EXIT_MODEL_UNAVAILABLE
+        ) from None
     return module, HfTokenizer(tok)
 
 
@@ -115,12 +128,12 @@ def _lora_config(model: ModelSpec):
     from peft import LoraConfig
 
     a = model.adapter
-    return LoraConfig(r=a.rank, lora_alpha=a.alpha, lora_dropout=a.dropout, target_modules="all-linear",
-                      task_type="CAUSAL_LM")
+    return LoraConfig(
+        r=a.rank, lora_alpha=a.alpha, lora_dropout=a.dropout, target_modules="all-linear", task_type="CAUSAL_LM"
+    )
 
 
-def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy],
-                                                                                       list[Unit]]:
+def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy], list[Unit]]:
     """One base per model; units and adapters per the agents' sharing. Deterministic given the torch seed."""
     from peft import get_peft_model
 
@@ -131,8 +144,11 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
         if not agents:
             continue
         base, tok = build_base(model)
-        context = (model.source.context if model.source.kind == "scratch"
-                   else int(getattr(base.config, "max_position_embeddings", 2048) or 2048))
+        context = (
+            model.source.context
+            if model.source.kind == "scratch"
+            else int(getattr(base.config, "max_position_embeddings", 2048) or 2048)
+        )
         pristine = copy.deepcopy(base) if any(a.sharing == "weights" for a in agents) else None
 
         def make_unit(unit_name: str, module: nn.Module, adapter_names: list[str]) -> Unit:

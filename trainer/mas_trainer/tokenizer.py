@@ -1,5 +1,6 @@
 """Tokenizers behind one small interface: a character tokenizer built in code (scratch models) and a wrapper
 around a transformers tokenizer (hf models)."""
+
 from __future__ import annotations
 
 import string

@@ -1,4 +1,5 @@
 """Evaluation errors and runtime type helpers shared by the expression modules."""
+
 from __future__ import annotations
 
 import re

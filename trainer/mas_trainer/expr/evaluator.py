@@ -2,16 +2,22 @@
 
 Must agree with the TypeScript evaluator on every vector in test/fixtures/expressions/.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .errors import EvalError, Value, is_num as _is_num, type_name as _type_name
-from .regexes import compile_regex, count_matches as _count, extract_match as _extract
 from ..regex import Regex
+from .errors import EvalError, Value
+from .errors import is_num as _is_num
+from .errors import type_name as _type_name
+from .regexes import compile_regex
+from .regexes import count_matches as _count
+from .regexes import extract_match as _extract
 from .values import TRIM_CHARS, to_number, to_string
+
 
 @dataclass
 class EvalContext:
@@ -172,6 +178,7 @@ def _arith(op: str):
         else:
             result = math.fmod(a, b)
         return result if math.isfinite(result) else None
+
     return apply
 
 
@@ -182,6 +189,7 @@ def _equality(negate: bool):
         if _type_name(a) != _type_name(b):
             raise EvalError("type_error", f"comparing {_type_name(a)} with {_type_name(b)}")
         return (a != b) if negate else (a == b)
+
     return apply
 
 
@@ -194,6 +202,7 @@ def _ordering(op: str):
         # Python compares str by code point, as the contract requires (JS compares UTF-16 units; the
         # vectors decide if that ever differs).
         return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
     return apply
 
 
@@ -206,10 +215,19 @@ def _contains(a: Value, b: Value) -> bool:
 
 
 _BINARY = {
-    "+": _arith("+"), "-": _arith("-"), "*": _arith("*"), "/": _arith("/"), "%": _arith("%"),
-    "==": _equality(False), "!=": _equality(True),
-    "<": _ordering("<"), "<=": _ordering("<="), ">": _ordering(">"), ">=": _ordering(">="),
-    "contains": _contains, "matches": None,
+    "+": _arith("+"),
+    "-": _arith("-"),
+    "*": _arith("*"),
+    "/": _arith("/"),
+    "%": _arith("%"),
+    "==": _equality(False),
+    "!=": _equality(True),
+    "<": _ordering("<"),
+    "<=": _ordering("<="),
+    ">": _ordering(">"),
+    ">=": _ordering(">="),
+    "contains": _contains,
+    "matches": None,
 }
 _ARITY = {"extract": 2, "length": 1, "number": 1, "lower": 1, "upper": 1, "trim": 1, "count": 2, "string": 1}
 

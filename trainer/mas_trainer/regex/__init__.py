@@ -6,12 +6,13 @@ of RE2 (re2js is the TypeScript side) in time linear in the input: a forward laz
 where the leftmost-first match ends, a reverse DFA where it starts, and a Pike VM over that span alone
 gives the groups. Inputs longer than MAX_INPUT_CODE_POINTS are cut to that length first.
 """
+
 from __future__ import annotations
 
+from .characters import RegexSyntaxError
 from .count import LiveSets, count_matches
 from .dfa import LazyDfa, kind_of
 from .nfa import compile_program
-from .characters import RegexSyntaxError
 from .parser import parse
 from .pike import submatches
 
@@ -77,8 +78,8 @@ class Regex:
         if self.groups:
             caps = submatches(self._prog, self._start, 2 * (self.groups + 1), text, *span, self._pike_cache)
             if caps[2] >= 0 and caps[3] >= 0:
-                return text[caps[2]:caps[3]]
-        return text[span[0]:span[1]]
+                return text[caps[2] : caps[3]]
+        return text[span[0] : span[1]]
 
     def count(self, text: str) -> int:
         """Non-overlapping matches; after an empty match the scan moves on one code point (JS matchAll)."""

@@ -5,6 +5,7 @@ repetitions unrolled, `x**` squashed) and the compilation (a nullable `x*` becom
 A program is a list of instructions [op, out, arg]; index 0 is FAIL. The reverse program (concatenations
 reversed, no captures) finds where a match starts, as RE2's reverse DFA does.
 """
+
 from __future__ import annotations
 
 FAIL, MATCH, RUNE, ALT, CAP, EMPTY, NOP = range(7)

@@ -1,4 +1,5 @@
 """trainer.log and the optional TensorBoard event files of a run directory."""
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """One step's records in the run directory: `trajectories/<step>.jsonl`, then the `metrics.jsonl` line (the order
 resume relies on: protocol/schemas/run-dir/README.md), both standard JSON (strict_json)."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -18,6 +19,8 @@ def write_step(run_dir: str, step: int, metrics: dict, trajectories: list[dict],
     record, in_metrics = replace_nonfinite(metrics)
     record["nonfinite_values"] = in_metrics + in_trajectories
     if record["nonfinite_values"]:
-        warn(f"step {step}: {in_metrics} value(s) in its metrics.jsonl line and {in_trajectories} in "
-             f"trajectories/{step}.jsonl were NaN or Infinity, written as null (counted in nonfinite_values)")
+        warn(
+            f"step {step}: {in_metrics} value(s) in its metrics.jsonl line and {in_trajectories} in "
+            f"trajectories/{step}.jsonl were NaN or Infinity, written as null (counted in nonfinite_values)"
+        )
     append_line(run_path(run_dir, METRICS), record)
