@@ -12,14 +12,17 @@ import copy
 import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, cast
 
 import torch
 from torch import nn
 
 from .errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
 from .spec import ModelSpec, RunSpec
-from .tokenizer import CharTokenizer, HfTokenizer
+from .tokenizer import CharTokenizer, HfTokenizer, Tokenizer
+
+if TYPE_CHECKING:
+    from peft import PeftModel
 
 
 @dataclass
@@ -28,7 +31,7 @@ class Unit:
 
     name: str
     module: nn.Module
-    tokenizer: object
+    tokenizer: Tokenizer
     has_adapters: bool
     reference: Optional[nn.Module] = None
     agents: list = field(default_factory=list)
@@ -47,12 +50,12 @@ class Policy:
     adapter: Optional[str]
 
     @property
-    def tokenizer(self):
+    def tokenizer(self) -> Tokenizer:
         return self.unit.tokenizer
 
     def activate(self) -> nn.Module:
         if self.adapter is not None:
-            self.unit.module.set_adapter(self.adapter)
+            cast("PeftModel", self.unit.module).set_adapter(self.adapter)  # an adapter implies a peft model
             # peft's set_adapter freezes the other adapters; they must keep learning from their own turns.
             for pname, p in self.unit.module.named_parameters():
                 if "lora_" in pname:
@@ -63,7 +66,7 @@ class Policy:
     def reference_model(self):
         """The KL reference: the base with adapters disabled, or the frozen copy for full-weight training."""
         if self.unit.has_adapters:
-            with self.unit.module.disable_adapter():
+            with cast("PeftModel", self.unit.module).disable_adapter():
                 yield self.unit.module
         else:
             yield self.unit.reference
@@ -87,7 +90,7 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
     )
 
 
-def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
+def build_base(model: ModelSpec) -> tuple[nn.Module, Tokenizer]:
     src = model.source
     if src.kind == "scratch":
         from transformers import LlamaForCausalLM
@@ -102,7 +105,7 @@ def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
     raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", EXIT_BAD_SPEC)
 
 
-def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:
+def _load_hf(name: str, model_id: str) -> tuple[nn.Module, Tokenizer]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     local_dir = os.path.isdir(model_id)
@@ -128,8 +131,14 @@ def _lora_config(model: ModelSpec):
     from peft import LoraConfig
 
     a = model.adapter
+    if a is None:
+        raise ValueError(f"model `{model.name}` has no adapter block: no LoRA config to build")
     return LoraConfig(
-        r=a.rank, lora_alpha=a.alpha, lora_dropout=a.dropout, target_modules="all-linear", task_type="CAUSAL_LM"
+        r=a.rank,
+        lora_alpha=a.alpha,  # pyright: ignore[reportArgumentType]  # peft annotates int; any number works (alpha / r)
+        lora_dropout=a.dropout,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
     )
 
 
@@ -174,6 +183,8 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
                 policies[a.name] = Policy(a.name, unit, adapter)
                 unit.agents.append(a.name)
         for a in (a for a in agents if a.sharing == "weights"):
+            if pristine is None:  # set above whenever an agent has sharing "weights"
+                raise RuntimeError(f"model `{model.name}`: no pristine copy for agent `{a.name}`")
             unit = make_unit(f"{model.name}/{a.name}", copy.deepcopy(pristine), ["default"])
             policies[a.name] = Policy(a.name, unit, "default" if model.adapter is not None else None)
             unit.agents.append(a.name)

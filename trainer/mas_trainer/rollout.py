@@ -123,6 +123,8 @@ class GraphWalker:
         by_agent: dict[str, list[int]] = {}
         for i, s in enumerate(new_states):
             if not s.done:
+                if s.next_agent is None:  # set by start()
+                    raise RuntimeError("rollout: a state was stepped before start()")
                 by_agent.setdefault(s.next_agent, []).append(i)
         for name, indices in by_agent.items():
             agent = self.agents[name]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Protocol, Sequence
 
 from .types import CreditGroup
 
@@ -41,6 +41,12 @@ class MethodInfo:
     rescorable: bool
 
 
+class CreditLearner(Protocol):
+    """What a per-step estimator needs of the critic learner (mas_trainer.critic.CriticLearner)."""
+
+    def credit_and_fit(self, rollouts: list[tuple[list, float, list]], level: str) -> list[list[float]]: ...
+
+
 @dataclass
 class StepInputs:
     """What an estimator computed per training step (not per group) reads: the step's rollouts (RolloutState), their
@@ -49,7 +55,7 @@ class StepInputs:
     states: Sequence
     scores: Sequence
     level: str
-    critic: object = None
+    critic: Optional[CreditLearner] = None
 
 
 StepEstimator = Callable[[StepInputs], list[list[float]]]

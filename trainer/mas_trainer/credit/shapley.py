@@ -24,7 +24,8 @@ EXACT_SHAPLEY_AGENT_LIMIT = 6
 DEFAULT_SAMPLES = 64  # the validator's "sample permutations" quick fix writes the same number
 
 
-def read_shapley(params: dict) -> tuple[int, str, str]:
+def read_shapley(params: dict) -> tuple[int | None, str, str]:
+    """samples is None only for an explicit `samples: null` (the default is a number)."""
     reader = ParamReader(method_of(shapley_credit), params, SHAPLEY_PARAMS)
     samples = reader.positive_int("samples", DEFAULT_SAMPLES)
     mode = reader.choice("mode", ("auto", "exact", "sampled"), "auto")
@@ -81,7 +82,12 @@ def shapley_reruns(
     """The re-run planner of the registry: the coalitions to null for one rollout, and the agent orders drawn from
     `rng` when it samples (None when exact)."""
     samples, mode, _ = read_shapley(params)
-    orders = None if is_exact(len(team), mode) else draw_orders(team, samples, rng)
+    if is_exact(len(team), mode):
+        orders = None
+    elif samples is None:
+        raise ValueError(f"credit `{method_of(shapley_credit)}`: sampled mode needs `samples`, a whole number >= 1")
+    else:
+        orders = draw_orders(team, samples, rng)
     return shapley_coalitions(team, orders), orders
 
 

@@ -39,7 +39,7 @@ def onnx_bytes(module: torch.nn.Module) -> bytes:
         torch.onnx.export(
             module,
             (ids, mask),
-            buffer,
+            buffer,  # pyright: ignore[reportArgumentType]  # torch annotates a path; the exporter also takes a file object
             input_names=[i["name"] for i in INPUTS],
             output_names=[o["name"] for o in OUTPUTS],
             opset_version=OPSET,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Union
+from typing import Any, TypeGuard, Union
 
 Value = Union[float, str, bool, None]  # TS twin: Value (protocol/expression.ts)
 
@@ -16,7 +16,7 @@ class EvalError(Exception):
         self.kind = kind
 
 
-def is_num(v: Any) -> bool:
+def is_num(v: Any) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 

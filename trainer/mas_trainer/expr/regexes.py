@@ -6,7 +6,8 @@ from ..regex import Regex, RegexSyntaxError
 from .errors import EvalError, Value
 
 
-def compile_regex(source: str, flags: str) -> Regex:
+def compile_regex(source: object, flags: object) -> Regex:
+    """source and flags come straight from the expression tree: both are checked here."""
     if (
         not isinstance(source, str)
         or not isinstance(flags, str)
@@ -25,5 +26,5 @@ def count_matches(s: str, pattern: Regex) -> int:
     return pattern.count(s)
 
 
-def extract_match(s: Value, pattern: Regex) -> Value:
+def extract_match(s: str | None, pattern: Regex) -> Value:
     return None if s is None else pattern.extract(s)

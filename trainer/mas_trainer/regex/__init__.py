@@ -37,6 +37,8 @@ class Regex:
         """Where the leftmost-first match at or after pos ends (any match end when first_only), or None."""
         dfa, found = self._forward, None
         state = dfa.state((), kind_of(text[pos - 1] if pos > 0 else None), True)
+        if state is None:
+            raise RuntimeError("regex engine: a searching start state is never dead")
         for i in range(pos, len(text)):
             ch = text[i]
             matched, state = state.next.get(ch) or dfa.step(state, ch)
@@ -52,6 +54,8 @@ class Regex:
         """The leftmost position >= pos where a match ending at `end` starts (one exists)."""
         dfa, found = self._backward, end
         state = dfa.state((self._backward.start,), kind_of(text[end] if end < len(text) else None), False)
+        if state is None:
+            raise RuntimeError("regex engine: a start state with a thread is never dead")
         for i in range(end - 1, pos - 1, -1):
             ch = text[i]
             matched, state = state.next.get(ch) or dfa.step(state, ch)

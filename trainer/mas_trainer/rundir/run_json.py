@@ -13,7 +13,7 @@ import json
 import os
 import platform
 import time
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeGuard
 
 import torch
 
@@ -65,7 +65,7 @@ def write_run_json(run_dir: str, record: dict, warn: Callable[[str], None]) -> N
         warn(f"{RUN_JSON}: {nonfinite} NaN or Infinity value(s) written as null")
 
 
-def _is_int(v) -> bool:
+def _is_int(v) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 

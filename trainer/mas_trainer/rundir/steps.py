@@ -3,7 +3,7 @@ resume relies on: protocol/schemas/run-dir/README.md), both standard JSON (stric
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, cast
 
 from ..strict_json import dumps_lines, replace_nonfinite
 from .files import append_line, atomic_write_bytes
@@ -16,7 +16,8 @@ def write_step(run_dir: str, step: int, metrics: dict, trajectories: list[dict],
     (its own and its trajectories'), and trainer.log gets a warning."""
     text, in_trajectories = dumps_lines(trajectories)
     atomic_write_bytes(trajectory_path(run_dir, step), text.encode("utf-8"))
-    record, in_metrics = replace_nonfinite(metrics)
+    replaced, in_metrics = replace_nonfinite(metrics)
+    record = cast(dict, replaced)  # a copy of the metrics dict
     record["nonfinite_values"] = in_metrics + in_trajectories
     if record["nonfinite_values"]:
         warn(
