@@ -4,6 +4,7 @@ memory. `--tiny` runs the same path with a tiny config (checks the script on a C
 
 Usage: trainer/.venv/bin/python trainer/bench/hf_throughput.py [--tiny] [--steps 3] [--max-tokens 64]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,26 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "tests", "fixtures")
-QWEN2_05B = dict(hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14,
-                 num_key_value_heads=2, vocab_size=151936, max_position_embeddings=32768, tie_word_embeddings=True)
-TINY = dict(hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
-            vocab_size=512, max_position_embeddings=512, tie_word_embeddings=True)
+QWEN2_05B = dict(
+    hidden_size=896,
+    intermediate_size=4864,
+    num_hidden_layers=24,
+    num_attention_heads=14,
+    num_key_value_heads=2,
+    vocab_size=151936,
+    max_position_embeddings=32768,
+    tie_word_embeddings=True,
+)
+TINY = dict(
+    hidden_size=64,
+    intermediate_size=128,
+    num_hidden_layers=2,
+    num_attention_heads=4,
+    num_key_value_heads=2,
+    vocab_size=512,
+    max_position_embeddings=512,
+    tie_word_embeddings=True,
+)
 
 
 def save_random_model(folder: str, shape: dict) -> None:
@@ -32,8 +49,9 @@ def save_random_model(folder: str, shape: dict) -> None:
     vocab.update({f"<{i}>": i for i in range(256, shape["vocab_size"])})
     raw = Tokenizer(models.WordLevel(vocab, unk_token="?"))
     raw.pre_tokenizer = pre_tokenizers.Split("", "isolated")
-    PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="?", eos_token="<256>", pad_token="<257>") \
-        .save_pretrained(folder)
+    PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="?", eos_token="<256>", pad_token="<257>").save_pretrained(
+        folder
+    )
     config = Qwen2Config(**shape, eos_token_id=256, pad_token_id=257)
     dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
     Qwen2ForCausalLM(config).to(dtype).save_pretrained(folder)
@@ -57,26 +75,39 @@ def main(argv: list[str] | None = None) -> int:
         with open(os.path.join(FIXTURES, "lazy-team.spec.json"), encoding="utf-8") as f:
             data = json.load(f)
         data["datasets"][0]["path"] = os.path.abspath(os.path.join(FIXTURES, "lazy-team.jsonl"))
-        data["models"] = [{"name": "tiny", "source": {"kind": "hf", "id": model_dir},
-                           "adapter": {"kind": "lora", "rank": 16, "alpha": 32, "dropout": 0.0}}]
+        data["models"] = [
+            {
+                "name": "tiny",
+                "source": {"kind": "hf", "id": model_dir},
+                "adapter": {"kind": "lora", "rank": 16, "alpha": 32, "dropout": 0.0},
+            }
+        ]
         for agent in data["agents"]:
             agent["max_tokens"] = args.max_tokens
-        data["train"].update(steps=args.steps, batch=args.batch, checkpoint_every=10 ** 6, device="auto", lr=1e-5)
+        data["train"].update(steps=args.steps, batch=args.batch, checkpoint_every=10**6, device="auto", lr=1e-5)
         data["train"]["algorithm"].update(group=args.group, kl=0.01)
         run_dir = os.path.join(workdir, "run")
         Trainer(parse_spec(data), RunOptions(run_dir)).run()
         records = read_records(os.path.join(run_dir, "metrics.jsonl"))
         later = records[1:] or records  # the first step includes warm-up (allocator, kernels)
-        print(json.dumps({
-            "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
-            "shape": "tiny" if args.tiny else "Qwen2-0.5B (random weights)", "group": args.group,
-            "batch": args.batch, "max_tokens": args.max_tokens, "agents": 3, "adapter": "lora r16",
-            "rollout_tokens_per_s": statistics.median(r["rollout_tokens_per_s"] for r in later),
-            "update_tokens_per_s": statistics.median(r["update_tokens_per_s"] for r in later),
-            "rollout_s_per_step": statistics.median(r["rollout_s"] for r in later),
-            "update_s_per_step": statistics.median(r["update_s"] for r in later),
-            "peak_gpu_memory_mb": max((r["gpu_memory_mb"] or 0) for r in records) or None,
-        }))
+        print(
+            json.dumps(
+                {
+                    "device": torch.cuda.get_device_name(0) if torch.cuda.is_available() else "cpu",
+                    "shape": "tiny" if args.tiny else "Qwen2-0.5B (random weights)",
+                    "group": args.group,
+                    "batch": args.batch,
+                    "max_tokens": args.max_tokens,
+                    "agents": 3,
+                    "adapter": "lora r16",
+                    "rollout_tokens_per_s": statistics.median(r["rollout_tokens_per_s"] for r in later),
+                    "update_tokens_per_s": statistics.median(r["update_tokens_per_s"] for r in later),
+                    "rollout_s_per_step": statistics.median(r["rollout_s"] for r in later),
+                    "update_s_per_step": statistics.median(r["update_s"] for r in later),
+                    "peak_gpu_memory_mb": max((r["gpu_memory_mb"] or 0) for r in records) or None,
+                }
+            )
+        )
     return 0
 
 

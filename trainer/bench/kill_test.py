@@ -6,6 +6,7 @@ Usage: trainer/.venv/bin/python trainer/bench/kill_test.py [--kills 50] [--steps
 The spec is examples/signal/signal.mas compiled by out/cli.cjs (the lazy-team test fixture when it cannot be).
 Exit 0 when both checks hold, 1 otherwise. Prints how many kills landed and what each restart found.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,10 @@ def make_spec(workdir: str, steps: int, source: str, batch: int, group: int) -> 
     path = compiled_signal_example(workdir) if source == "signal" else None
     if path is None:
         if source == "signal":
-            print("note: cannot compile examples/signal/signal.mas (build out/cli.cjs with `node esbuild.mjs`); "
-                  "using the lazy-team fixture")
+            print(
+                "note: cannot compile examples/signal/signal.mas (build out/cli.cjs with `node esbuild.mjs`); "
+                "using the lazy-team fixture"
+            )
         path, source = os.path.join(FIXTURES, "lazy-team.spec.json"), "lazy-team"
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
@@ -65,8 +68,11 @@ def trainer_cmd(spec: str, run_dir: str, resume: bool) -> list[str]:
 
 def final_weights(run_dir: str, steps: int) -> dict:
     folder = os.path.join(run_dir, "checkpoints", f"global_step_{steps}")
-    return {name: torch.load(os.path.join(folder, name), weights_only=True)
-            for name in sorted(os.listdir(folder)) if name.startswith("unit-")}
+    return {
+        name: torch.load(os.path.join(folder, name), weights_only=True)
+        for name in sorted(os.listdir(folder))
+        if name.startswith("unit-")
+    }
 
 
 def step_period(run_dir: str) -> float:
@@ -101,8 +107,11 @@ def kill_site(run_dir: str) -> str:
     if text and not text.endswith(b"\n"):
         return "inside a metrics append"
     last = max((json.loads(line)["step"] for line in text.decode().splitlines() if line.strip()), default=0)
-    done = [int(n[len("global_step_"):]) for n in os.listdir(ckpt_root)
-            if n.startswith("global_step_")] if os.path.isdir(ckpt_root) else []
+    done = (
+        [int(n[len("global_step_") :]) for n in os.listdir(ckpt_root) if n.startswith("global_step_")]
+        if os.path.isdir(ckpt_root)
+        else []
+    )
     if last > max(done, default=0):
         return "after a metrics append, before its checkpoint"
     return "inside a step (rollout/update), the trajectories write or resume"
@@ -131,12 +140,17 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--example", choices=("signal", "lazy-team"), default="signal")
     parser.add_argument("--batch", type=int, default=2)
-    parser.add_argument("--tear-every", type=int, default=5,
-                        help="after every N-th kill, also leave a torn metrics line (0: never)")
+    parser.add_argument(
+        "--tear-every", type=int, default=5, help="after every N-th kill, also leave a torn metrics line (0: never)"
+    )
     parser.add_argument("--group", type=int, default=4)
-    parser.add_argument("--max-delay", type=float, default=None,
-                        help="kill within this many seconds after the trainer logs that training (re)started "
-                             "(default: 2 steps of the uninterrupted run, so kills spread over steps on any machine)")
+    parser.add_argument(
+        "--max-delay",
+        type=float,
+        default=None,
+        help="kill within this many seconds after the trainer logs that training (re)started "
+        "(default: 2 steps of the uninterrupted run, so kills spread over steps on any machine)",
+    )
     args = parser.parse_args()
     rng = random.Random(args.seed)
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONWARNINGS="ignore", PYTHONPATH=os.path.dirname(HERE))
@@ -149,8 +163,9 @@ def main() -> int:
         kills = restarts = torn = 0
         sites: dict[str, int] = {}
         while True:
-            proc = subprocess.Popen(trainer_cmd(spec, killed_run, True), env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                trainer_cmd(spec, killed_run, True), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             restarts += 1
             if kills < args.kills:
                 # Start-up (imports) is not worth killing: wait until this process logs that training started.
@@ -186,9 +201,22 @@ def main() -> int:
         repeated = sorted({s for s in steps if steps.count(s) > 1})
         a, b = final_weights(straight, args.steps), final_weights(killed_run, args.steps)
         same = a.keys() == b.keys() and all(torch.equal(a[k][n], b[k][n]) for k in a for n in a[k])
-        print(json.dumps({"example": source, "max_delay_s": round(max_delay, 3), "kills": kills, "restarts": restarts, "steps": args.steps, "lost_steps": lost,
-                          "repeated_steps": repeated, "final_weights_equal": same, "kill_sites": sites,
-                          "injected_torn_appends": torn}))
+        print(
+            json.dumps(
+                {
+                    "example": source,
+                    "max_delay_s": round(max_delay, 3),
+                    "kills": kills,
+                    "restarts": restarts,
+                    "steps": args.steps,
+                    "lost_steps": lost,
+                    "repeated_steps": repeated,
+                    "final_weights_equal": same,
+                    "kill_sites": sites,
+                    "injected_torn_appends": torn,
+                }
+            )
+        )
         if kills < args.kills:
             print(f"only {kills} kills landed before the run finished; raise --steps")
         return 0 if not lost and not repeated and same and kills >= args.kills else 1

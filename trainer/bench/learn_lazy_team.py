@@ -5,6 +5,7 @@ Usage: trainer/.venv/bin/python trainer/bench/learn_lazy_team.py [--seeds 1 2 3]
 Spec: the compiled examples/lazy-team/lazy-team.mas when `node out/cli.cjs` can compile it, else the hand-written
 trainer/tests/fixtures/lazy-team.spec.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,9 +53,12 @@ def run_seed(spec_path: str, seed: int, steps: int, workdir: str) -> dict:
     records = read_records(os.path.join(run_dir, "metrics.jsonl"))
     reached = next((r["step"] for r in records if r["success"] >= 0.9), None)
     return {
-        "seed": seed, "steps_to_90": reached, "wall_s": wall,
+        "seed": seed,
+        "steps_to_90": reached,
+        "wall_s": wall,
         "seconds_to_90": sum(r["rollout_s"] + r["update_s"] for r in records if r["step"] <= reached)
-        if reached else None,
+        if reached
+        else None,
         "final_success": statistics.mean(r["success"] for r in records[-10:]),
         "chance_success": statistics.mean(r["success"] for r in records[:5]),
         "rollout_tokens_per_s": statistics.median(r["rollout_tokens_per_s"] for r in records),
@@ -76,21 +80,33 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     with tempfile.TemporaryDirectory(prefix="mas-bench-") as workdir:
         spec_path, label = _spec_path(args.spec, workdir)
-        print(f"spec: {label}; torch {torch.__version__}, {args.threads} thread(s), CPU; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"spec: {label}; torch {torch.__version__}, {args.threads} thread(s), CPU; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         results = [run_seed(spec_path, seed, args.steps, workdir) for seed in args.seeds]
-    print(f"{'seed':>4} {'chance':>7} {'steps→90%':>9} {'s→90%':>7} {'final':>6} {'rollout tok/s':>13} "
-          f"{'rollout s/step':>14} {'update s/step':>13} {'CPU s/step':>10} {'tok/CPU s':>9}")
+    print(
+        f"{'seed':>4} {'chance':>7} {'steps→90%':>9} {'s→90%':>7} {'final':>6} {'rollout tok/s':>13} "
+        f"{'rollout s/step':>14} {'update s/step':>13} {'CPU s/step':>10} {'tok/CPU s':>9}"
+    )
     for r in results:
-        print(f"{r['seed']:>4} {r['chance_success']:>7.3f} {str(r['steps_to_90']):>9} "
-              f"{(r['seconds_to_90'] or float('nan')):>7.1f} {r['final_success']:>6.3f} "
-              f"{r['rollout_tokens_per_s']:>13.0f} {r['rollout_s_per_step']:>14.4f} {r['update_s_per_step']:>13.4f} "
-              f"{r['cpu_s_per_step']:>10.4f} {r['rollout_tokens_per_cpu_s']:>9.0f}")
+        print(
+            f"{r['seed']:>4} {r['chance_success']:>7.3f} {str(r['steps_to_90']):>9} "
+            f"{(r['seconds_to_90'] or float('nan')):>7.1f} {r['final_success']:>6.3f} "
+            f"{r['rollout_tokens_per_s']:>13.0f} {r['rollout_s_per_step']:>14.4f} {r['update_s_per_step']:>13.4f} "
+            f"{r['cpu_s_per_step']:>10.4f} {r['rollout_tokens_per_cpu_s']:>9.0f}"
+        )
     reached = [r["steps_to_90"] for r in results if r["steps_to_90"] is not None]
-    print(json.dumps({"steps_to_90": [r["steps_to_90"] for r in results],
-                      "median_steps_to_90": statistics.median(reached) if reached else None,
-                      "seeds_reaching_90": f"{len(reached)}/{len(results)}",
-                      "load_average_after": round(os.getloadavg()[0], 1)}))
+    print(
+        json.dumps(
+            {
+                "steps_to_90": [r["steps_to_90"] for r in results],
+                "median_steps_to_90": statistics.median(reached) if reached else None,
+                "seeds_reaching_90": f"{len(reached)}/{len(results)}",
+                "load_average_after": round(os.getloadavg()[0], 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Exit codes: trainer/README.md (mas_trainer/errors.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,10 +26,10 @@ def check_env() -> dict:
     if info["cuda_available"]:
         for i in range(torch.cuda.device_count()):
             props = torch.cuda.get_device_properties(i)
-            info["gpus"].append({"name": props.name, "memory_mb": props.total_memory // 2 ** 20})
+            info["gpus"].append({"name": props.name, "memory_mb": props.total_memory // 2**20})
     try:
-        import transformers
         import peft
+        import transformers
 
         info["transformers"], info["peft"] = transformers.__version__, peft.__version__
     except ImportError:

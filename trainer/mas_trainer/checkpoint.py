@@ -9,6 +9,7 @@ Nothing in a run directory is ever unpickled (DESIGN.md §3): `.pt` files are re
 written by whoever wrote the folder, so it proves completeness, not origin: the safety comes from the loader, and
 from marker names being plain file names of regular files inside the checkpoint folder.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,15 @@ import torch
 
 from .errors import EXIT_RESUME_FAILED, MasError
 from .rundir.files import atomic_write_bytes, fsync_dir
-from .rundir.layout import (CHECKPOINT_FOLDER, CHECKPOINTS, LATEST_CHECKPOINT, TEMP_PREFIX, checkpoint_name,
-                            checkpoint_path, run_path)
+from .rundir.layout import (
+    CHECKPOINT_FOLDER,
+    CHECKPOINTS,
+    LATEST_CHECKPOINT,
+    TEMP_PREFIX,
+    checkpoint_name,
+    checkpoint_path,
+    run_path,
+)
 from .rundir.safe_paths import confine, create_new, is_plain_name, make_dir, open_read, remove_tree
 
 MARKER = "COMPLETE.json"
@@ -106,15 +114,18 @@ def _read_marker(folder: str, step: int) -> dict[str, str]:
         raise ValueError(f"{path} is larger than {MAX_JSON_BYTES} bytes")
     marker = json.loads(text)
     if not isinstance(marker, dict) or type(marker.get("step")) is not int or marker["step"] != step:
-        raise ValueError(f"{path}: `step` must be the folder's step {step}, found "
-                         f"{marker.get('step') if isinstance(marker, dict) else marker!r:.40}")
+        raise ValueError(
+            f"{path}: `step` must be the folder's step {step}, found "
+            f"{marker.get('step') if isinstance(marker, dict) else marker!r:.40}"
+        )
     files = marker.get("files")
     if not isinstance(files, dict) or not files:
         raise ValueError(f"{path}: `files` must map file names to sha256 digests")
     for name, digest in files.items():
         if not is_plain_name(name) or name == MARKER or not name.endswith(LOADERS):
-            raise ValueError(f"{path} names {name!r:.80}, which is not a plain .pt or .json file name inside the "
-                             "checkpoint folder")
+            raise ValueError(
+                f"{path} names {name!r:.80}, which is not a plain .pt or .json file name inside the checkpoint folder"
+            )
         if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
             raise ValueError(f"{path}: the sha256 of {name} is not 64 lowercase hex digits")
     return files
@@ -133,8 +144,9 @@ def _load_file(path: str, digest: str) -> object:
         try:
             return torch.load(f, map_location="cpu", weights_only=True)
         except pickle.UnpicklingError as err:
-            raise ValueError(f"{path} holds more than tensors and plain values, and is never unpickled "
-                             f"({_weights_only_reason(err)})") from None
+            raise ValueError(
+                f"{path} holds more than tensors and plain values, and is never unpickled ({_weights_only_reason(err)})"
+            ) from None
 
 
 def _weights_only_reason(err: Exception) -> str:
@@ -159,9 +171,11 @@ def _load_one(run_dir: str, step: int) -> dict[str, object]:
     return loaded
 
 
-def load_latest(run_dir: str, warn: Callable[[str], None],
-                check: Callable[[int, dict], None] = lambda step, payload: None,
-                ) -> Optional[tuple[int, dict[str, object]]]:
+def load_latest(
+    run_dir: str,
+    warn: Callable[[str], None],
+    check: Callable[[int, dict], None] = lambda step, payload: None,
+) -> Optional[tuple[int, dict[str, object]]]:
     """The newest checkpoint that loads and passes check(step, payload) (which raises ValueError, KeyError or
     TypeError for a malformed one); None when there is none at all; MasError (exit 8) when some exist but none
     loads. Reads only: nothing is deleted or rewritten here."""
@@ -173,10 +187,15 @@ def load_latest(run_dir: str, warn: Callable[[str], None],
             check(step, payload)
             return step, payload
         except Exception as err:  # any unreadable or malformed file means: try the previous checkpoint
-            failures.append(f"{checkpoint_name(step)}: {type(err).__name__ + ': ' if isinstance(err, KeyError) else ''}"
-                            f"{str(err)[:300]}")
+            failures.append(
+                f"{checkpoint_name(step)}: {type(err).__name__ + ': ' if isinstance(err, KeyError) else ''}"
+                f"{str(err)[:300]}"
+            )
             warn(f"checkpoint {checkpoint_name(step)} is unusable, trying the previous one: {err}")
     if steps:
-        raise MasError(f"no checkpoint in {run_path(run_dir, CHECKPOINTS)} loads ({failures[-1]}); remove the run "
-                       "directory or start without --resume in a new one", EXIT_RESUME_FAILED)
+        raise MasError(
+            f"no checkpoint in {run_path(run_dir, CHECKPOINTS)} loads ({failures[-1]}); remove the run "
+            "directory or start without --resume in a new one",
+            EXIT_RESUME_FAILED,
+        )
     return None

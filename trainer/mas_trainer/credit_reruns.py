@@ -11,6 +11,7 @@ Nulled re-runs: the rollout is rewound to the frozen context just before the fir
 walked on with those agents' null behaviour and the rollout's own key (common random numbers: the per-turn seeds
 are those of the original, so an agent whose prompt did not change says the same thing).
 """
+
 from __future__ import annotations
 
 import math
@@ -29,13 +30,17 @@ ScoreFn = Callable[[RolloutState], float]
 def fanout_of(method: str, params: dict, group: int) -> list[int]:
     fanout = [int(n) for n in params.get("fanout") or []]
     if not fanout or math.prod(fanout) != group:
-        raise MasError(f"credit `{method}` needs `fanout` whose product is the GRPO group ({group}), "
-                       f"got {params.get('fanout')!r}; fix train.credit in the .mas file and recompile", EXIT_BAD_SPEC)
+        raise MasError(
+            f"credit `{method}` needs `fanout` whose product is the GRPO group ({group}), "
+            f"got {params.get('fanout')!r}; fix train.credit in the .mas file and recompile",
+            EXIT_BAD_SPEC,
+        )
     return fanout
 
 
-def tree_rollouts(walker: GraphWalker, tasks: Sequence[dict], fanout: list[int], generate: GenerateFn,
-                  first_key: int = 0) -> list[RolloutState]:
+def tree_rollouts(
+    walker: GraphWalker, tasks: Sequence[dict], fanout: list[int], generate: GenerateFn, first_key: int = 0
+) -> list[RolloutState]:
     group = math.prod(fanout)
     nodes = [walker.start(task, key=first_key + t * group) for t, task in enumerate(tasks)]
     for depth, fan in enumerate(fanout):
@@ -64,8 +69,9 @@ def _planning_order(methods: Sequence[str]) -> list[str]:
     return sorted(wanted, key=lambda m: not method_info(m).coalition_reruns)
 
 
-def needed_coalitions(state: RolloutState, methods: Sequence[str], params: dict, rng: random.Random
-                      ) -> list[tuple[str, ...]]:
+def needed_coalitions(
+    state: RolloutState, methods: Sequence[str], params: dict, rng: random.Random
+) -> list[tuple[str, ...]]:
     """Nulled sets to re-run for one rollout; stores the agent orders a sampling planner draws (permutation
     Shapley)."""
     team = _players(state)
@@ -80,8 +86,16 @@ def needed_coalitions(state: RolloutState, methods: Sequence[str], params: dict,
     return list(needed)
 
 
-def run_nulled(walker: GraphWalker, states: Sequence[RolloutState], methods: Sequence[str], params: dict,
-               generate: GenerateFn, score: ScoreFn, seed: int, step: int) -> int:
+def run_nulled(
+    walker: GraphWalker,
+    states: Sequence[RolloutState],
+    methods: Sequence[str],
+    params: dict,
+    generate: GenerateFn,
+    score: ScoreFn,
+    seed: int,
+    step: int,
+) -> int:
     """Fills state.counterfactuals for the nulled re-runs the `methods` need; returns the number of re-runs. `params`:
     those of the training method (a planner reads its own; the others ignore them)."""
     jobs: list[tuple[RolloutState, tuple[str, ...], RolloutState]] = []
@@ -100,9 +114,19 @@ def run_nulled(walker: GraphWalker, states: Sequence[RolloutState], methods: Seq
     return len(jobs)
 
 
-def step_rollouts(walker: GraphWalker, tasks: Sequence[dict], group: int, method: str, params: dict,
-                  recorded: Sequence[str], generate: GenerateFn, score: ScoreFn, seed: int, step: int,
-                  first_key: int = 0) -> list[RolloutState]:
+def step_rollouts(
+    walker: GraphWalker,
+    tasks: Sequence[dict],
+    group: int,
+    method: str,
+    params: dict,
+    recorded: Sequence[str],
+    generate: GenerateFn,
+    score: ScoreFn,
+    seed: int,
+    step: int,
+    first_key: int = 0,
+) -> list[RolloutState]:
     """A step's rollouts, G per task (whole groups, task-major): a tree per task for a method needing tree rollouts
     (counterfactual credit), else independent samples; then the nulled re-runs that the methods trained or recorded
     read (difference, Shapley)."""

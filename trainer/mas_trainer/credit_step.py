@@ -2,6 +2,7 @@
 each method of the registry is computed the way its capabilities say — per task's group, pooled over the whole step
 (across data-parallel processes too, so that N processes compute what one process would), or per step by the critic.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
@@ -18,10 +19,12 @@ Gather = Optional[Callable[[list], list]]
 
 def build_group(states: Sequence[RolloutState], scores: Sequence[Score]) -> CreditGroup:
     """One task's G rollouts as the credit module's input: decisions in turn order, nulled turns excluded."""
-    group = CreditGroup.from_rollouts([
-        ([(t.agent, t.index, r) for t, r in zip(decisions(s), sc.decision_rewards)], sc.reward)
-        for s, sc in zip(states, scores)
-    ])
+    group = CreditGroup.from_rollouts(
+        [
+            ([(t.agent, t.index, r) for t, r in zip(decisions(s), sc.decision_rewards)], sc.reward)
+            for s, sc in zip(states, scores)
+        ]
+    )
     for rollout, state in zip(group.rollouts, states):  # re-runs with agents nulled (difference, shapley)
         rollout.counterfactuals, rollout.permutations = dict(state.counterfactuals), state.permutations
     return group
@@ -29,8 +32,9 @@ def build_group(states: Sequence[RolloutState], scores: Sequence[Score]) -> Cred
 
 def _check_method(method: str) -> None:
     if method not in credit.METHODS:
-        raise MasError(f"credit `{method}` is not computed by this trainer; use one of {', '.join(credit.METHODS)}",
-                       EXIT_BAD_SPEC)
+        raise MasError(
+            f"credit `{method}` is not computed by this trainer; use one of {', '.join(credit.METHODS)}", EXIT_BAD_SPEC
+        )
 
 
 def check_credit(method: str, params: dict) -> None:
@@ -45,17 +49,27 @@ def check_credit(method: str, params: dict) -> None:
         raise MasError(f"{err}; fix train.credit in the .mas file and recompile", EXIT_BAD_SPEC) from None
 
 
-def step_credit(method: str, states: Sequence[RolloutState], scores: Sequence[Score], group_size: int,
-                params: dict, gather: Gather = None, rank: int = 0, *, critic=None, level: str = "trajectory"
-                ) -> list[list[float]]:
+def step_credit(
+    method: str,
+    states: Sequence[RolloutState],
+    scores: Sequence[Score],
+    group_size: int,
+    params: dict,
+    gather: Gather = None,
+    rank: int = 0,
+    *,
+    critic=None,
+    level: str = "trajectory",
+) -> list[list[float]]:
     """Credit per decision for each local rollout of a step; `states` holds whole groups of `group_size`. `critic`
     (a CriticLearner) and the reward `level` are read by the estimators computed per step."""
     _check_method(method)
     entry = credit.registered(method)
     if entry.per_step:
         return entry.estimator(StepInputs(states, scores, level, critic))
-    groups = [build_group(states[i:i + group_size], scores[i:i + group_size])
-              for i in range(0, len(states), group_size)]
+    groups = [
+        build_group(states[i : i + group_size], scores[i : i + group_size]) for i in range(0, len(states), group_size)
+    ]
     n_local, offset = len(groups), 0
     if gather is not None and method_info(method).pools_over_batch:
         # Every process holds the same number of groups (check_batch), so this process's start is rank * count.
@@ -65,7 +79,7 @@ def step_credit(method: str, states: Sequence[RolloutState], scores: Sequence[Sc
         per_group = credit.compute_credit_batch(method, groups, params)
     except ValueError as err:
         raise MasError(f"{err}; fix train.credit in the .mas file and recompile", EXIT_BAD_SPEC) from None
-    local = per_group[offset:offset + n_local]
+    local = per_group[offset : offset + n_local]
     return [list(map(float, rollout)) for group in local for rollout in group]
 
 

@@ -1,4 +1,5 @@
 """Datasets: JSON Lines rows checked against the declared fields; a bad row gives file:line and the field."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ _TYPE_CHECKS = {
 
 def load_dataset(spec: DatasetSpec) -> list[dict]:
     if not os.path.isfile(spec.path):
-        raise DatasetError(f"dataset `{spec.name}` not found at {spec.path}; create it or fix the path "
-                           f"\"{spec.declared_path}\" in the .mas file")
+        raise DatasetError(
+            f"dataset `{spec.name}` not found at {spec.path}; create it or fix the path "
+            f'"{spec.declared_path}" in the .mas file'
+        )
     rows: list[dict] = []
     with open(spec.path, "rb") as f:
         for line_no, raw in enumerate(f, start=1):
@@ -40,8 +43,9 @@ def load_dataset(spec: DatasetSpec) -> list[dict]:
                 if fld.name not in row:
                     raise DatasetError(f"{where}: field `{fld.name}` is missing (declared as {fld.type})")
                 if not _TYPE_CHECKS.get(fld.type, lambda v: True)(row[fld.name]):
-                    raise DatasetError(f"{where}: field `{fld.name}` must be a {fld.type}, got "
-                                       f"{json.dumps(row[fld.name])}")
+                    raise DatasetError(
+                        f"{where}: field `{fld.name}` must be a {fld.type}, got {json.dumps(row[fld.name])}"
+                    )
             rows.append(row)
     if not rows:
         raise DatasetError(f"dataset `{spec.name}` ({spec.path}) has no rows; add JSON Lines rows")

@@ -3,6 +3,7 @@
 Each process runs batch/world tasks (whole GRPO groups, so credit needs no communication); gradients and loss
 sums are all-reduced; rank 0 gathers the rollouts and alone writes the run directory.
 """
+
 from __future__ import annotations
 
 import os

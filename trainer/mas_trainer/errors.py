@@ -1,4 +1,5 @@
 """User-facing errors: one line that says what to do, and a documented exit code (trainer/README.md)."""
+
 from __future__ import annotations
 
 # Exit codes, documented in trainer/README.md. 1 is left for unexpected crashes (a Python traceback).
@@ -23,13 +24,19 @@ class MasError(Exception):
 
 def out_of_memory_error(on_gpu: bool) -> MasError:
     where = "the GPU" if on_gpu else "the machine"
-    return MasError(f"{where} ran out of memory; lower train.batch, algorithm.group or the agents' max_tokens, "
-                    "then run again (with --resume to keep the steps already done)", EXIT_OUT_OF_MEMORY)
+    return MasError(
+        f"{where} ran out of memory; lower train.batch, algorithm.group or the agents' max_tokens, "
+        "then run again (with --resume to keep the steps already done)",
+        EXIT_OUT_OF_MEMORY,
+    )
 
 
 def disk_full_error(reason: str) -> MasError:
-    return MasError(f"the disk holding the run directory is full ({reason}); free some space, then run again with "
-                    "--resume to continue from the last checkpoint", EXIT_DISK_FULL)
+    return MasError(
+        f"the disk holding the run directory is full ({reason}); free some space, then run again with "
+        "--resume to continue from the last checkpoint",
+        EXIT_DISK_FULL,
+    )
 
 
 class SpecError(MasError):

@@ -1,5 +1,6 @@
 """Faults of the machine rather than of the trainer: out of memory (CPU or GPU) and a full disk become the
 documented exit codes 9 and 10 (trainer/README.md) instead of a traceback, wherever they are raised."""
+
 from __future__ import annotations
 
 import errno

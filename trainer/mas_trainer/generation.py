@@ -4,6 +4,7 @@ Own loop rather than `generate()` so each row samples from its own torch.Generat
 rollout, turn): a rollout's tokens do not depend on how rollouts are batched or split across processes, resume
 needs no sampler state, and the recorded log-probs are those of the distribution actually sampled from.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ def row_generator(*key: int) -> torch.Generator:
     """A generator seeded from integers (seed, step, rollout, turn), independent of batching."""
     seed = 0
     for k in key:
-        seed = (seed * 1_000_003 + int(k) + 1) % (2 ** 63 - 1)
+        seed = (seed * 1_000_003 + int(k) + 1) % (2**63 - 1)
     return torch.Generator().manual_seed(seed)
 
 
@@ -34,14 +35,23 @@ def _left_pad(seqs: list[list[int]], pad_id: int, device) -> tuple[torch.Tensor,
     mask = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):
         if s:
-            ids[i, width - len(s):] = torch.tensor(s)
-            mask[i, width - len(s):] = 1
+            ids[i, width - len(s) :] = torch.tensor(s)
+            mask[i, width - len(s) :] = 1
     return ids.to(device), mask.to(device)
 
 
 @torch.no_grad()
-def sample(model, tokenizer, prompts: list[str], max_tokens: int, temperature: float, stop: str | None,
-           generators: list[torch.Generator], context: int, device) -> list[Sample]:
+def sample(
+    model,
+    tokenizer,
+    prompts: list[str],
+    max_tokens: int,
+    temperature: float,
+    stop: str | None,
+    generators: list[torch.Generator],
+    context: int,
+    device,
+) -> list[Sample]:
     """Samples one continuation per prompt; stops at eos, at `stop` (kept in the output) or at max_tokens."""
     budget = max(1, context - max_tokens)
     # An empty prompt still needs one position to predict from: start from eos.
@@ -74,23 +84,25 @@ def sample(model, tokenizer, prompts: list[str], max_tokens: int, temperature: f
         if all(done):
             break
         mask = torch.cat([mask, torch.ones((n, 1), dtype=mask.dtype, device=device)], dim=1)
-        out = model(input_ids=chosen[:, None], attention_mask=mask, position_ids=next_pos,
-                    past_key_values=past, use_cache=True)
+        out = model(
+            input_ids=chosen[:, None], attention_mask=mask, position_ids=next_pos, past_key_values=past, use_cache=True
+        )
         past, logits = out.past_key_values, out.logits[:, -1, :].float()
         next_pos = next_pos + 1
     return [Sample(s, t, lp, tokenizer.decode(t)) for s, t, lp in zip(seqs, tokens, logprobs)]
 
 
-def sequence_logprobs(model, prompt_ids: list[list[int]], output_ids: list[list[int]], temperature: float,
-                      pad_id: int, device) -> tuple[torch.Tensor, torch.Tensor]:
+def sequence_logprobs(
+    model, prompt_ids: list[list[int]], output_ids: list[list[int]], temperature: float, pad_id: int, device
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Log-probs of each output token given its prompt: ([B, T] log-probs, [B, T] mask), right-padded."""
     full = [p + o for p, o in zip(prompt_ids, output_ids)]
     width = max(len(s) for s in full)
     ids = torch.full((len(full), width), pad_id, dtype=torch.long)
     attn = torch.zeros((len(full), width), dtype=torch.long)
     for i, s in enumerate(full):
-        ids[i, :len(s)] = torch.tensor(s)
-        attn[i, :len(s)] = 1
+        ids[i, : len(s)] = torch.tensor(s)
+        attn[i, : len(s)] = 1
     ids, attn = ids.to(device), attn.to(device)
     logits = model(input_ids=ids, attention_mask=attn).logits.float()
     if temperature > 0:
@@ -102,6 +114,6 @@ def sequence_logprobs(model, prompt_ids: list[list[int]], output_ids: list[list[
     for i, (p, o) in enumerate(zip(prompt_ids, output_ids)):
         if o:
             # token at position len(p)+j is predicted by the logits at len(p)+j-1
-            out_logp[i, :len(o)] = logp[i, len(p) - 1:len(p) - 1 + len(o)]
-            out_mask[i, :len(o)] = 1
+            out_logp[i, : len(o)] = logp[i, len(p) - 1 : len(p) - 1 + len(o)]
+            out_mask[i, : len(o)] = 1
     return out_logp, out_mask

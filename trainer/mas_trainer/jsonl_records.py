@@ -4,6 +4,7 @@ TS twin: analysis/run-dir/jsonl-lines.ts. Bytes after the last newline are a tor
 and are dropped; a blank line is skipped; a trailing CR is ignored; a complete line that is not UTF-8, not standard
 JSON (strict_json), too long, or refused by `validate` is corrupt: reported with file:line and skipped.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Builds the per-step metrics record and the trajectory records (schemas: protocol/schemas/run-dir/)."""
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,17 @@ def _pstdev(values: list[float]) -> float:
     return pstdev(values) if all(math.isfinite(v) for v in values) else math.nan
 
 
-def step_metrics(step: int, states: list[RolloutState], scores: list[Score], credit: list[list[float]],
-                 stats: UpdateStats, rollout_s: float, update_s: float, lr: float, device) -> dict:
+def step_metrics(
+    step: int,
+    states: list[RolloutState],
+    scores: list[Score],
+    credit: list[list[float]],
+    stats: UpdateStats,
+    rollout_s: float,
+    update_s: float,
+    lr: float,
+    device,
+) -> dict:
     """TS twin: MetricsRecord (protocol/run-dir.ts)."""
     rewards = [s.reward for s in scores]
     criteria = {name: mean(s.criteria[name] for s in scores) for name in scores[0].criteria} if scores else {}
@@ -30,7 +40,7 @@ def step_metrics(step: int, states: list[RolloutState], scores: list[Score], cre
     generated = sum(len(t.token_ids) for s in states for t in s.turns)
     gpu_mb = None
     if device.type == "cuda":
-        gpu_mb = torch.cuda.max_memory_allocated(device) / 2 ** 20
+        gpu_mb = torch.cuda.max_memory_allocated(device) / 2**20
     return {
         "step": step,
         "time": time.time(),
@@ -53,36 +63,50 @@ def step_metrics(step: int, states: list[RolloutState], scores: list[Score], cre
     }
 
 
-def trajectory_records(step: int, states: list[RolloutState], scores: list[Score],
-                       credits: dict[str, list[list[float]]], group: int) -> list[dict]:
+def trajectory_records(
+    step: int, states: list[RolloutState], scores: list[Score], credits: dict[str, list[list[float]]], group: int
+) -> list[dict]:
     """TS twin: TrajectoryRecord (protocol/run-dir.ts). One per rollout; `parent` is for tree rollouts."""
     records = []
     for i, (state, score) in enumerate(zip(states, scores)):
         decision_turns = [t.index for t in decisions(state)]
-        records.append({
-            "step": step,
-            "rollout": i,
-            "group": i // group,
-            "sample": i % group,
-            "parent": None if state.parent is None else (i // group) * group + state.parent,
-            "branch_turn": state.shared_turns,
-            "task": state.task,
-            "turns": [{
-                "index": t.index, "agent": t.agent, "role": t.role, "model": t.model, "prompt": t.prompt,
-                "output": t.output, "prompt_tokens": len(t.prompt_token_ids), "token_ids": t.token_ids,
-                "logprobs": t.logprobs, "started_at": t.started_at, "duration_ms": t.duration_ms,
-                "nulled": t.nulled,
-            } for t in state.turns],
-            "stop_reason": state.stop_reason,
-            "reward": score.reward,
-            "criteria": score.criteria,
-            "criteria_errors": score.errors,
-            "success": score.success,
-            "decision_turns": decision_turns,
-            "decision_rewards": score.decision_rewards,
-            "credit": {method: values[i] for method, values in credits.items()},
-            **_rerun_fields(state),
-        })
+        records.append(
+            {
+                "step": step,
+                "rollout": i,
+                "group": i // group,
+                "sample": i % group,
+                "parent": None if state.parent is None else (i // group) * group + state.parent,
+                "branch_turn": state.shared_turns,
+                "task": state.task,
+                "turns": [
+                    {
+                        "index": t.index,
+                        "agent": t.agent,
+                        "role": t.role,
+                        "model": t.model,
+                        "prompt": t.prompt,
+                        "output": t.output,
+                        "prompt_tokens": len(t.prompt_token_ids),
+                        "token_ids": t.token_ids,
+                        "logprobs": t.logprobs,
+                        "started_at": t.started_at,
+                        "duration_ms": t.duration_ms,
+                        "nulled": t.nulled,
+                    }
+                    for t in state.turns
+                ],
+                "stop_reason": state.stop_reason,
+                "reward": score.reward,
+                "criteria": score.criteria,
+                "criteria_errors": score.errors,
+                "success": score.success,
+                "decision_turns": decision_turns,
+                "decision_rewards": score.decision_rewards,
+                "credit": {method: values[i] for method, values in credits.items()},
+                **_rerun_fields(state),
+            }
+        )
     return records
 
 

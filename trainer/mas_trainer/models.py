@@ -5,20 +5,24 @@
 - `weights`: the agent gets its own copy of the model.
 A *unit* is one trainable nn.Module with its own optimizer; several agents may act through one unit.
 """
+
 from __future__ import annotations
 
 import copy
 import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, cast
 
 import torch
 from torch import nn
 
 from .errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
 from .spec import ModelSpec, RunSpec
-from .tokenizer import CharTokenizer, HfTokenizer
+from .tokenizer import CharTokenizer, HfTokenizer, Tokenizer
+
+if TYPE_CHECKING:
+    from peft import PeftModel
 
 
 @dataclass
@@ -27,7 +31,7 @@ class Unit:
 
     name: str
     module: nn.Module
-    tokenizer: object
+    tokenizer: Tokenizer
     has_adapters: bool
     reference: Optional[nn.Module] = None
     agents: list = field(default_factory=list)
@@ -46,12 +50,12 @@ class Policy:
     adapter: Optional[str]
 
     @property
-    def tokenizer(self):
+    def tokenizer(self) -> Tokenizer:
         return self.unit.tokenizer
 
     def activate(self) -> nn.Module:
         if self.adapter is not None:
-            self.unit.module.set_adapter(self.adapter)
+            cast("PeftModel", self.unit.module).set_adapter(self.adapter)  # an adapter implies a peft model
             # peft's set_adapter freezes the other adapters; they must keep learning from their own turns.
             for pname, p in self.unit.module.named_parameters():
                 if "lora_" in pname:
@@ -62,7 +66,7 @@ class Policy:
     def reference_model(self):
         """The KL reference: the base with adapters disabled, or the frozen copy for full-weight training."""
         if self.unit.has_adapters:
-            with self.unit.module.disable_adapter():
+            with cast("PeftModel", self.unit.module).disable_adapter():
                 yield self.unit.module
         else:
             yield self.unit.reference
@@ -74,26 +78,34 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
     from transformers import LlamaConfig
 
     return LlamaConfig(
-        vocab_size=tok.vocab_size, hidden_size=src.hidden, intermediate_size=4 * src.hidden,
-        num_hidden_layers=src.layers, num_attention_heads=src.heads, num_key_value_heads=src.heads,
-        max_position_embeddings=src.context, pad_token_id=tok.pad_id, **extra,
+        vocab_size=tok.vocab_size,
+        hidden_size=src.hidden,
+        intermediate_size=4 * src.hidden,
+        num_hidden_layers=src.layers,
+        num_attention_heads=src.heads,
+        num_key_value_heads=src.heads,
+        max_position_embeddings=src.context,
+        pad_token_id=tok.pad_id,
+        **extra,
     )
 
 
-def build_base(model: ModelSpec) -> tuple[nn.Module, object]:
+def build_base(model: ModelSpec) -> tuple[nn.Module, Tokenizer]:
     src = model.source
     if src.kind == "scratch":
         from transformers import LlamaForCausalLM
 
         tok = CharTokenizer()
-        config = scratch_llama_config(src, tok, eos_token_id=tok.eos_id, bos_token_id=tok.eos_id, tie_word_embeddings=True)
+        config = scratch_llama_config(
+            src, tok, eos_token_id=tok.eos_id, bos_token_id=tok.eos_id, tie_word_embeddings=True
+        )
         return LlamaForCausalLM(config), tok
     if src.kind == "hf":
         return _load_hf(model.name, src.id or "")
     raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", EXIT_BAD_SPEC)
 
 
-def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:
+def _load_hf(name: str, model_id: str) -> tuple[nn.Module, Tokenizer]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     local_dir = os.path.isdir(model_id)
@@ -103,11 +115,15 @@ def _load_hf(name: str, model_id: str) -> tuple[nn.Module, object]:
         module = AutoModelForCausalLM.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        hint = ("the directory does not hold a loadable causal LM and its tokenizer" if local_dir else
-                "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
-                "download it first (huggingface-cli download) or give a local path")
-        raise MasError(f"model `{name}`: cannot load hf \"{model_id}\": {hint} ({reason[:160]})",
-                       EXIT_MODEL_UNAVAILABLE) from None
+        hint = (
+            "the directory does not hold a loadable causal LM and its tokenizer"
+            if local_dir
+            else "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
+            "download it first (huggingface-cli download) or give a local path"
+        )
+        raise MasError(
+            f'model `{name}`: cannot load hf "{model_id}": {hint} ({reason[:160]})', EXIT_MODEL_UNAVAILABLE
+        ) from None
     return module, HfTokenizer(tok)
 
 
@@ -115,12 +131,18 @@ def _lora_config(model: ModelSpec):
     from peft import LoraConfig
 
     a = model.adapter
-    return LoraConfig(r=a.rank, lora_alpha=a.alpha, lora_dropout=a.dropout, target_modules="all-linear",
-                      task_type="CAUSAL_LM")
+    if a is None:
+        raise ValueError(f"model `{model.name}` has no adapter block: no LoRA config to build")
+    return LoraConfig(
+        r=a.rank,
+        lora_alpha=a.alpha,  # pyright: ignore[reportArgumentType]  # peft annotates int; any number works (alpha / r)
+        lora_dropout=a.dropout,
+        target_modules="all-linear",
+        task_type="CAUSAL_LM",
+    )
 
 
-def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy],
-                                                                                       list[Unit]]:
+def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy], list[Unit]]:
     """One base per model; units and adapters per the agents' sharing. Deterministic given the torch seed."""
     from peft import get_peft_model
 
@@ -131,8 +153,11 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
         if not agents:
             continue
         base, tok = build_base(model)
-        context = (model.source.context if model.source.kind == "scratch"
-                   else int(getattr(base.config, "max_position_embeddings", 2048) or 2048))
+        context = (
+            model.source.context
+            if model.source.kind == "scratch"
+            else int(getattr(base.config, "max_position_embeddings", 2048) or 2048)
+        )
         pristine = copy.deepcopy(base) if any(a.sharing == "weights" for a in agents) else None
 
         def make_unit(unit_name: str, module: nn.Module, adapter_names: list[str]) -> Unit:
@@ -158,6 +183,8 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
                 policies[a.name] = Policy(a.name, unit, adapter)
                 unit.agents.append(a.name)
         for a in (a for a in agents if a.sharing == "weights"):
+            if pristine is None:  # set above whenever an agent has sharing "weights"
+                raise RuntimeError(f"model `{model.name}`: no pristine copy for agent `{a.name}`")
             unit = make_unit(f"{model.name}/{a.name}", copy.deepcopy(pristine), ["default"])
             policies[a.name] = Policy(a.name, unit, "default" if model.adapter is not None else None)
             unit.agents.append(a.name)

@@ -1,4 +1,5 @@
 """Rubric scoring at the declared reward level (RewardSpec.level) and the success flag used by the figures."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ def decisions(state: RolloutState) -> list:
     return [t for t in state.turns if not t.nulled]
 
 
-def rubric_value(rubric: RubricSpec, evaluator: Evaluator, context: EvalContext,
-                 errors: dict[str, str] | None = None) -> tuple[float, dict[str, float]]:
+def rubric_value(
+    rubric: RubricSpec, evaluator: Evaluator, context: EvalContext, errors: dict[str, str] | None = None
+) -> tuple[float, dict[str, float]]:
     """Σ weight × score; a criterion whose evaluation raises scores 0 and its error kind goes to `errors`
     (EXPRESSIONS.md), the others still count."""
     scores = {}
@@ -53,8 +55,11 @@ def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator
         for t in state.turns:
             outputs[t.agent] = t.output
             if t.index in by_index:
-                ctx = EvalContext(task=state.task, outputs=dict(outputs),
-                                  ctx={"output": t.output, "agent": t.agent, "turn": float(t.index)})
+                ctx = EvalContext(
+                    task=state.task,
+                    outputs=dict(outputs),
+                    ctx={"output": t.output, "agent": t.agent, "turn": float(t.index)},
+                )
                 rewards.append(rubric_value(rubric, evaluator, ctx)[0])
         return Score(sum(rewards), criteria, rewards, success, errors)
     # level == "agent": each agent scored once on its latest output; all its decisions carry that reward,
@@ -62,9 +67,15 @@ def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator
     per_agent: dict[str, float] = {}
     for t in turns:
         if t.agent not in per_agent:
-            ctx = EvalContext(task=state.task, outputs=state.outputs,
-                              ctx={"output": state.outputs.get(t.agent, ""), "agent": t.agent,
-                                   "turn": float(max(x.index for x in turns if x.agent == t.agent))})
+            ctx = EvalContext(
+                task=state.task,
+                outputs=state.outputs,
+                ctx={
+                    "output": state.outputs.get(t.agent, ""),
+                    "agent": t.agent,
+                    "turn": float(max(x.index for x in turns if x.agent == t.agent)),
+                },
+            )
             per_agent[t.agent] = rubric_value(rubric, evaluator, ctx)[0]
     total_agent = sum(per_agent.values()) / len(per_agent) if per_agent else 0.0
     return Score(total_agent, criteria, [per_agent[t.agent] for t in turns], success, errors)

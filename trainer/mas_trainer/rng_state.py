@@ -3,6 +3,7 @@
 numpy's state used to be a pickled ndarray tuple; here every generator's state is lists of ints. check() applies a
 state to fresh generators, so a malformed file is refused (ValueError/TypeError) before the trainer changes anything.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,9 +18,13 @@ def capture() -> dict:
     return {
         "torch": torch.get_rng_state().tolist(),
         "python": {"version": version, "state": list(internal), "gauss_next": gauss},
-        "numpy": {"bit_generator": np_state["bit_generator"], "key": np_state["state"]["key"].tolist(),
-                  "pos": int(np_state["state"]["pos"]), "has_gauss": int(np_state["has_gauss"]),
-                  "gauss": float(np_state["gauss"])},
+        "numpy": {
+            "bit_generator": np_state["bit_generator"],
+            "key": np_state["state"]["key"].tolist(),
+            "pos": int(np_state["state"]["pos"]),
+            "has_gauss": int(np_state["has_gauss"]),
+            "gauss": float(np_state["gauss"]),
+        },
     }
 
 
@@ -47,14 +52,18 @@ def _python_state(state: dict) -> tuple:
 def _numpy_state(state: dict) -> dict:
     np_state = state["numpy"]
     key = _ints(np_state["key"], "rng.numpy.key")
-    if len(key) != 624 or not all(0 <= v < 2 ** 32 for v in key):
+    if len(key) != 624 or not all(0 <= v < 2**32 for v in key):
         raise ValueError("rng.numpy.key is not 624 values of 32 bits")
     pos, has_gauss, gauss = np_state["pos"], np_state["has_gauss"], np_state["gauss"]
     # numpy accepts an out-of-range pos silently and then reads outside the key: check it here
     if type(pos) is not int or not 0 <= pos <= 624 or has_gauss not in (0, 1) or type(gauss) is not float:
         raise ValueError("rng.numpy: pos must be 0..624, has_gauss 0 or 1, gauss a number")
-    return {"bit_generator": np_state["bit_generator"],
-            "state": {"key": np.array(key, dtype=np.uint32), "pos": pos}, "has_gauss": has_gauss, "gauss": gauss}
+    return {
+        "bit_generator": np_state["bit_generator"],
+        "state": {"key": np.array(key, dtype=np.uint32), "pos": pos},
+        "has_gauss": has_gauss,
+        "gauss": gauss,
+    }
 
 
 def check(state: object) -> None:

@@ -6,6 +6,7 @@ state can be copied and resumed. Replay from a frozen context = `rewind(state, k
 agent's message is resampled); nulling an agent = `nulled={name}` (its declared null behaviour replaces generation).
 Generation is injected (`generate`), so the engine itself never touches a model.
 """
+
 from __future__ import annotations
 
 import copy
@@ -65,8 +66,9 @@ class RolloutState:
 
 # generate(agent, prompts, keys) -> list of (prompt_ids, token_ids, logprobs, text), one per prompt; keys are
 # (rollout key, turn index) pairs so sampling can be seeded per rollout and turn
-GenerateFn = Callable[[AgentSpec, list[str], list[tuple[int, int]]],
-                      list[tuple[list[int], list[int], list[float], str]]]
+GenerateFn = Callable[
+    [AgentSpec, list[str], list[tuple[int, int]]], list[tuple[list[int], list[int], list[float], str]]
+]
 
 
 class GraphWalker:
@@ -121,6 +123,8 @@ class GraphWalker:
         by_agent: dict[str, list[int]] = {}
         for i, s in enumerate(new_states):
             if not s.done:
+                if s.next_agent is None:  # set by start()
+                    raise RuntimeError("rollout: a state was stepped before start()")
                 by_agent.setdefault(s.next_agent, []).append(i)
         for name, indices in by_agent.items():
             agent = self.agents[name]
@@ -136,16 +140,40 @@ class GraphWalker:
                 state.visits.append(name)
                 if k in results:
                     prompt_ids, token_ids, logprobs, text = results[k]
-                    self._record(state, agent, prompts[k], text, prompt_ids, token_ids, logprobs, started,
-                                 duration_ms, nulled=False)
+                    self._record(
+                        state,
+                        agent,
+                        prompts[k],
+                        text,
+                        prompt_ids,
+                        token_ids,
+                        logprobs,
+                        started,
+                        duration_ms,
+                        nulled=False,
+                    )
                 else:
                     self._apply_null(state, agent, prompts[k], started)
                 self._advance(state, name)
         return new_states
 
     def _record(self, state, agent, prompt, text, prompt_ids, token_ids, logprobs, started, duration_ms, nulled):
-        state.turns.append(Turn(len(state.turns), agent.name, agent.role, agent.model, prompt, text,
-                                list(prompt_ids), list(token_ids), list(logprobs), started, duration_ms, nulled))
+        state.turns.append(
+            Turn(
+                len(state.turns),
+                agent.name,
+                agent.role,
+                agent.model,
+                prompt,
+                text,
+                list(prompt_ids),
+                list(token_ids),
+                list(logprobs),
+                started,
+                duration_ms,
+                nulled,
+            )
+        )
         state.outputs[agent.name] = text
 
     def _apply_null(self, state: RolloutState, agent: AgentSpec, prompt: str, started: float) -> None:
@@ -155,8 +183,9 @@ class GraphWalker:
         text = agent.null_behaviour.get("text", "") if kind == "text" else ""
         self._record(state, agent, prompt, text, [], [], [], started, 0.0, nulled=True)
 
-    def run(self, tasks: list[dict], generate: GenerateFn, nulled: frozenset = frozenset(),
-            first_key: int = 0) -> list[RolloutState]:
+    def run(
+        self, tasks: list[dict], generate: GenerateFn, nulled: frozenset = frozenset(), first_key: int = 0
+    ) -> list[RolloutState]:
         states = [self.start(t, nulled, first_key + i) for i, t in enumerate(tasks)]
         return self.resume(states, generate)
 

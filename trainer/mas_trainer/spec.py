@@ -1,4 +1,5 @@
 """RunSpec dataclasses: one-to-one twins of protocol/run-spec.ts (snake_case JSON keys)."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from .credit import METHODS as CREDIT_METHODS, method_info
+from .credit import METHODS as CREDIT_METHODS
+from .credit import method_info
 from .errors import SpecError
 from .strict_json import JsonInputError, loads
 
@@ -168,8 +170,9 @@ class RunSpec:  # TS twin: RunSpec
         data["graph"] = {"edges": [{"from": e.pop("from_"), **e} for e in data.pop("edges")]}
         for model in data["models"]:
             src = model["source"]
-            model["source"] = ({"kind": "hf", "id": src["id"]} if src["kind"] == "hf"
-                               else {k: v for k, v in src.items() if k != "id"})
+            model["source"] = (
+                {"kind": "hf", "id": src["id"]} if src["kind"] == "hf" else {k: v for k, v in src.items() if k != "id"}
+            )
         return data
 
 
@@ -181,8 +184,11 @@ def _get(obj: Any, key: str, where: str) -> Any:
 
 def _build(cls, obj: dict, where: str, **override):
     names = [f for f in cls.__dataclass_fields__ if f not in override]
-    required = [f for f, d in cls.__dataclass_fields__.items()
-                if f not in override and d.default is d.default_factory is __import__("dataclasses").MISSING]
+    required = [
+        f
+        for f, d in cls.__dataclass_fields__.items()
+        if f not in override and d.default is d.default_factory is __import__("dataclasses").MISSING
+    ]
     kwargs = {n: obj[n] for n in names if n in obj}
     for n in required:
         if n not in kwargs:
@@ -195,29 +201,52 @@ def parse_spec(data: Any) -> RunSpec:
         raise SpecError("the run spec must be a JSON object; produce it with `mas compile <file.mas>`")
     version = data.get("version")
     if version != RUN_SPEC_VERSION:
-        raise SpecError(f"run spec version {version!r} is not supported (this trainer reads version "
-                        f"{RUN_SPEC_VERSION}); update MAS Studio and the trainer together")
+        raise SpecError(
+            f"run spec version {version!r} is not supported (this trainer reads version "
+            f"{RUN_SPEC_VERSION}); update MAS Studio and the trainer together"
+        )
     train = _get(data, "train", "spec")
     spec = RunSpec(
         version=version,
         workflow=_get(data, "workflow", "spec"),
         source=data.get("source", {}),
-        datasets=[_build(DatasetSpec, d, "datasets[]", fields=[FieldSpec(**f) for f in d.get("fields", [])])
-                  for d in _get(data, "datasets", "spec")],
-        models=[_build(ModelSpec, m, "models[]", source=_build(ModelSource, _get(m, "source", "models[]"), "source"),
-                       adapter=_build(AdapterSpec, m["adapter"], "adapter") if m.get("adapter") else None)
-                for m in _get(data, "models", "spec")],
+        datasets=[
+            _build(DatasetSpec, d, "datasets[]", fields=[FieldSpec(**f) for f in d.get("fields", [])])
+            for d in _get(data, "datasets", "spec")
+        ],
+        models=[
+            _build(
+                ModelSpec,
+                m,
+                "models[]",
+                source=_build(ModelSource, _get(m, "source", "models[]"), "source"),
+                adapter=_build(AdapterSpec, m["adapter"], "adapter") if m.get("adapter") else None,
+            )
+            for m in _get(data, "models", "spec")
+        ],
         roles=[_build(RoleSpec, r, "roles[]") for r in data.get("roles", [])],
         agents=[_build(AgentSpec, a, "agents[]") for a in _get(data, "agents", "spec")],
-        edges=[_build(EdgeSpec, e, "graph.edges[]", from_=_get(e, "from", "graph.edges[]"))
-               for e in _get(_get(data, "graph", "spec"), "edges", "graph")],
-        rubrics=[_build(RubricSpec, r, "rubrics[]", criteria=[_build(CriterionSpec, c, "criteria[]")
-                                                              for c in _get(r, "criteria", "rubrics[]")])
-                 for r in _get(data, "rubrics", "spec")],
+        edges=[
+            _build(EdgeSpec, e, "graph.edges[]", from_=_get(e, "from", "graph.edges[]"))
+            for e in _get(_get(data, "graph", "spec"), "edges", "graph")
+        ],
+        rubrics=[
+            _build(
+                RubricSpec,
+                r,
+                "rubrics[]",
+                criteria=[_build(CriterionSpec, c, "criteria[]") for c in _get(r, "criteria", "rubrics[]")],
+            )
+            for r in _get(data, "rubrics", "spec")
+        ],
         reward=_build(RewardSpec, _get(data, "reward", "spec"), "reward"),
-        train=_build(TrainSpec, train, "train",
-                     algorithm=_build(AlgorithmSpec, _get(train, "algorithm", "train"), "train.algorithm"),
-                     credit=_build(CreditSpec, _get(train, "credit", "train"), "train.credit")),
+        train=_build(
+            TrainSpec,
+            train,
+            "train",
+            algorithm=_build(AlgorithmSpec, _get(train, "algorithm", "train"), "train.algorithm"),
+            credit=_build(CreditSpec, _get(train, "credit", "train"), "train.credit"),
+        ),
     )
     _validate(spec)
     return spec
@@ -252,8 +281,10 @@ def _validate(spec: RunSpec) -> None:
         for n in fanout:
             product *= n
         if product != spec.train.algorithm.group:  # the tree's leaves are the GRPO group
-            raise SpecError(f"the counterfactual fan-out {fanout} makes {product} leaves but the GRPO group is "
-                            f"{spec.train.algorithm.group}; set `group: {product}` or change the fan-out")
+            raise SpecError(
+                f"the counterfactual fan-out {fanout} makes {product} leaves but the GRPO group is "
+                f"{spec.train.algorithm.group}; set `group: {product}` or change the fan-out"
+            )
 
 
 def load_spec(path: str) -> RunSpec:
@@ -264,13 +295,16 @@ def load_spec(path: str) -> RunSpec:
         raise SpecError(f"cannot read the run spec {path}: {err.strerror}; pass a file from `mas compile`")
     if not text.strip():
         source = "stdin" if path == "-" else path
-        raise SpecError(f"the run spec on {source} is empty; if it was piped from `mas compile`, fix the errors "
-                        "that `mas compile` printed")
+        raise SpecError(
+            f"the run spec on {source} is empty; if it was piped from `mas compile`, fix the errors "
+            "that `mas compile` printed"
+        )
     try:
         data = loads(text)  # strict: no NaN / Infinity, nesting bounded (no RecursionError)
     except JsonInputError as err:
-        raise SpecError(f"the run spec {path} is not standard JSON ({err}); "
-                        "produce it with `mas compile <file.mas>`") from None
+        raise SpecError(
+            f"the run spec {path} is not standard JSON ({err}); produce it with `mas compile <file.mas>`"
+        ) from None
     spec = parse_spec(data)
     # Compiled specs carry absolute dataset paths; a hand-written one may be relative to its own folder.
     base = os.getcwd() if path == "-" else os.path.dirname(os.path.abspath(path))

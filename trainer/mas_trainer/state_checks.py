@@ -1,6 +1,7 @@
 """Checks that a state loaded from a checkpoint has the structure of this run's own state before it is applied:
 load_state_dict methods trust their input (an LR scheduler copies every key into itself; a string learning rate fails
 only steps later), and a checkpoint comes from an untrusted run directory (trainer/README.md)."""
+
 from __future__ import annotations
 
 import torch
@@ -8,8 +9,11 @@ import torch
 
 def _same_kind(value, fresh) -> bool:
     if isinstance(fresh, (list, tuple)):
-        return (type(value) is type(fresh) and len(value) == len(fresh)
-                and all(_same_kind(v, f) for v, f in zip(value, fresh)))
+        return (
+            type(value) is type(fresh)
+            and len(value) == len(fresh)
+            and all(_same_kind(v, f) for v, f in zip(value, fresh))
+        )
     return type(value) is type(fresh)
 
 

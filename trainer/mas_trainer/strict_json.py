@@ -6,6 +6,7 @@ accepts; here every non-finite float becomes null and is counted, so the caller 
 Reading: the tokens NaN / Infinity / -Infinity and numbers beyond a double's range (`1e999`) are refused, and so is
 nesting deeper than MAX_DEPTH, found by a scan before json.loads (whose recursion would end in RecursionError).
 """
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,7 @@ def loads(text: str):
     if nesting_depth_exceeds(text):
         raise JsonInputError(f"nested more than {MAX_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float,
-                          parse_int=_double_range_int)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_double_range_int)
     except json.JSONDecodeError as err:
         where = f"column {err.colno}" if err.lineno == 1 else f"line {err.lineno}, column {err.colno}"
         raise JsonInputError(f"not valid JSON ({err.msg} at {where})") from None

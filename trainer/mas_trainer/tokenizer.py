@@ -1,8 +1,24 @@
 """Tokenizers behind one small interface: a character tokenizer built in code (scratch models) and a wrapper
 around a transformers tokenizer (hf models)."""
+
 from __future__ import annotations
 
 import string
+from typing import Protocol
+
+
+class Tokenizer(Protocol):
+    """The interface the trainer uses (CharTokenizer, HfTokenizer)."""
+
+    pad_id: int
+    eos_id: int
+
+    @property
+    def vocab_size(self) -> int: ...
+
+    def encode(self, text: str) -> list[int]: ...
+
+    def decode(self, ids: list[int]) -> str: ...
 
 
 class CharTokenizer:

@@ -1,4 +1,5 @@
 """The training loop: batch of tasks -> G rollouts each -> rubric -> credit -> GRPO update -> run directory."""
+
 from __future__ import annotations
 
 import os
@@ -9,13 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from . import rng_state
 from .checkpoint import load_latest, save_checkpoint
 from .credit_reruns import step_rollouts
 from .credit_step import check_credit, recorded_methods, step_credit
 from .critic.hooks import export_after_checkpoint, make_critic, restore_critic, with_critic_methods
 from .data import load_dataset
-from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .dist import check_batch, init_from_env
+from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_generator, sample
@@ -23,7 +25,6 @@ from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
 from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
 from .rewards import decisions, score_rollout
-from . import rng_state
 from .rollout import GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
 from .rundir.layout import METRICS, TRAJECTORIES, checkpoint_name, run_path
@@ -39,8 +40,11 @@ TRAINER_VERSION = "0.1.0"
 
 def resolve_device(requested: str) -> torch.device:
     if requested == "cuda" and not torch.cuda.is_available():
-        raise MasError("the spec asks for device cuda but no CUDA GPU is visible to PyTorch; set `device: cpu` "
-                       "or `auto`, or install a CUDA build of torch", EXIT_DEVICE_UNAVAILABLE)
+        raise MasError(
+            "the spec asks for device cuda but no CUDA GPU is visible to PyTorch; set `device: cpu` "
+            "or `auto`, or install a CUDA build of torch",
+            EXIT_DEVICE_UNAVAILABLE,
+        )
     if requested == "cpu":
         return torch.device("cpu")
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -51,7 +55,7 @@ def task_order(n_rows: int, seed: int, step: int, batch: int) -> list[int]:
     indices = []
     for k in range(step * batch, (step + 1) * batch):
         epoch, offset = divmod(k, n_rows)
-        perm = np.random.RandomState((seed * 1_000_003 + epoch) % (2 ** 32)).permutation(n_rows)
+        perm = np.random.RandomState((seed * 1_000_003 + epoch) % (2**32)).permutation(n_rows)
         indices.append(int(perm[offset]))
     return indices
 
@@ -74,11 +78,14 @@ class Trainer:
             os.makedirs(self.run_dir, exist_ok=True)
             make_dir(run_path(self.run_dir, TRAJECTORIES))
         except OSError as err:
-            raise fault_error(err) or MasError(f"cannot create the run directory {self.run_dir}: {err.strerror}",
-                                               EXIT_RUN_DIR) from None
+            raise fault_error(err) or MasError(
+                f"cannot create the run directory {self.run_dir}: {err.strerror}", EXIT_RUN_DIR
+            ) from None
         if not options.resume and os.path.exists(run_path(self.run_dir, METRICS)):
-            raise MasError(f"{self.run_dir} already holds a run; pass --resume to continue it or choose a new "
-                           "--run-dir", EXIT_RUN_DIR)
+            raise MasError(
+                f"{self.run_dir} already holds a run; pass --resume to continue it or choose a new --run-dir",
+                EXIT_RUN_DIR,
+            )
         self.device = resolve_device(spec.train.device)
         self.dist = init_from_env(self.device)
         check_batch(spec.train.batch, self.dist)
@@ -110,16 +117,23 @@ class Trainer:
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
-        write_run_json(self.run_dir, run_json_record(self.spec, status, error, self.started_at, self.step,
-                                                     TRAINER_VERSION, str(self.device), self.units), self.log.warning)
+        write_run_json(
+            self.run_dir,
+            run_json_record(
+                self.spec, status, error, self.started_at, self.step, TRAINER_VERSION, str(self.device), self.units
+            ),
+            self.log.warning,
+        )
 
     def _state_payload(self, rng: dict | None = None) -> dict[str, object]:
         payload = {}
         for unit in self.units:
             key = unit_key(unit)
             payload[f"unit-{key}.pt"] = trainable_state(unit)
-            payload[f"optim-{key}.pt"] = {"optimizer": self.optimizers[unit.name].state_dict(),
-                                          "scheduler": self.schedulers[unit.name].state_dict()}
+            payload[f"optim-{key}.pt"] = {
+                "optimizer": self.optimizers[unit.name].state_dict(),
+                "scheduler": self.schedulers[unit.name].state_dict(),
+            }
         payload[TRAINER_STATE] = trainer_state(self.step, rng)  # JSON: nothing in a checkpoint needs unpickling
         if self.critic is not None:
             payload["critic.pt"] = self.critic.state_dict()
@@ -138,8 +152,9 @@ class Trainer:
         if self.dist.is_main:
             remove_temp_files(self.run_dir)
         # Load and check first, delete after: a malformed checkpoint costs no record (exit 8 or an older one).
-        found = load_latest(self.run_dir, self.log.warning,
-                            check_payload(self.units, self.optimizers, self.schedulers, self.critic))
+        found = load_latest(
+            self.run_dir, self.log.warning, check_payload(self.units, self.optimizers, self.schedulers, self.critic)
+        )
         if found is None:
             self.log.warning("--resume: no checkpoint in %s yet, starting at step 0", self.run_dir)
             if self.dist.is_main:
@@ -149,8 +164,11 @@ class Trainer:
         try:
             self._apply_checkpoint(payload)
         except (ValueError, KeyError, TypeError, RuntimeError) as err:  # e.g. an optimizer state of another shape
-            raise MasError(f"checkpoint {checkpoint_name(step)} does not fit this run ({type(err).__name__}: "
-                           f"{str(err)[:200]}); start a new run directory without --resume", EXIT_RESUME_FAILED)
+            raise MasError(
+                f"checkpoint {checkpoint_name(step)} does not fit this run ({type(err).__name__}: "
+                f"{str(err)[:200]}); start a new run directory without --resume",
+                EXIT_RESUME_FAILED,
+            )
         self.step = self.checkpointed_step = step
         self.boundary_rng = rng_state.capture()
         if not self.dist.is_main:
@@ -178,8 +196,17 @@ class Trainer:
         model = policy.activate()
         context = policy.unit.context
         generators = [row_generator(self.spec.train.seed, self.step, rollout, turn) for rollout, turn in keys]
-        samples = sample(model, policy.tokenizer, prompts, agent.max_tokens, agent.temperature, agent.stop,
-                         generators, context, self.device)
+        samples = sample(
+            model,
+            policy.tokenizer,
+            prompts,
+            agent.max_tokens,
+            agent.temperature,
+            agent.stop,
+            generators,
+            context,
+            self.device,
+        )
         return [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in samples]
 
     def _rollouts(self) -> tuple[list, float]:
@@ -187,13 +214,22 @@ class Trainer:
         spec, group = self.spec, self.spec.train.algorithm.group
         tasks = [self.rows[i] for i in task_order(len(self.rows), spec.train.seed, self.step, spec.train.batch)]
         local = spec.train.batch // self.dist.world
-        tasks = tasks[self.dist.rank * local:(self.dist.rank + 1) * local]
+        tasks = tasks[self.dist.rank * local : (self.dist.rank + 1) * local]
         started = time.time()
         with torch.no_grad():
-            states = step_rollouts(self.walker, tasks, group, spec.train.credit.method, spec.train.credit.params,
-                                   self.methods, self._generate,
-                                   lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator).reward,
-                                   spec.train.seed, self.step, first_key=self.dist.rank * local * group)
+            states = step_rollouts(
+                self.walker,
+                tasks,
+                group,
+                spec.train.credit.method,
+                spec.train.credit.params,
+                self.methods,
+                self._generate,
+                lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator).reward,
+                spec.train.seed,
+                self.step,
+                first_key=self.dist.rank * local * group,
+            )
         return states, time.time() - started
 
     def _credit(self, states: list, scores: list) -> dict[str, list[list[float]]]:
@@ -201,32 +237,56 @@ class Trainer:
         across processes where the estimator pools over the batch)."""
         group, credit_spec = self.spec.train.algorithm.group, self.spec.train.credit
         gather = self.dist.gather if self.dist.enabled else None
-        return {m: step_credit(m, states, scores, group, credit_spec.params if m == credit_spec.method else {},
-                               gather, self.dist.rank, critic=self.critic, level=self.spec.reward.level)
-                for m in self.methods}
+        return {
+            m: step_credit(
+                m,
+                states,
+                scores,
+                group,
+                credit_spec.params if m == credit_spec.method else {},
+                gather,
+                self.dist.rank,
+                critic=self.critic,
+                level=self.spec.reward.level,
+            )
+            for m in self.methods
+        }
 
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
         states, rollout_s = self._rollouts()
         scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
         credits = self._credit(states, scores)
-        batch = [Decision(turn.agent, turn.prompt_token_ids, turn.token_ids, turn.logprobs, c,
-                          spec.agent(turn.agent).temperature)
-                 for state, credit in zip(states, credits[spec.train.credit.method])
-                 for turn, c in zip(decisions(state), credit)
-                 if turn.index >= state.shared_turns]  # a tree rollout's shared turns train once, in its parent
+        batch = [
+            Decision(
+                turn.agent, turn.prompt_token_ids, turn.token_ids, turn.logprobs, c, spec.agent(turn.agent).temperature
+            )
+            for state, credit in zip(states, credits[spec.train.credit.method])
+            for turn, c in zip(decisions(state), credit)
+            if turn.index >= state.shared_turns
+        ]  # a tree rollout's shared turns train once, in its parent
         started = time.time()
         self.defer_stop = True  # from here until the step is written, a stop waits (request_stop)
-        stats = update(self.units, self.policies, self.optimizers, self.schedulers, batch,
-                       spec.train.algorithm.clip, spec.train.algorithm.kl, self.device, self.dist)
+        stats = update(
+            self.units,
+            self.policies,
+            self.optimizers,
+            self.schedulers,
+            batch,
+            spec.train.algorithm.clip,
+            spec.train.algorithm.kl,
+            self.device,
+            self.dist,
+        )
         update_s = time.time() - started
         self.step += 1
         if self.dist.enabled:  # rank 0 records every process's rollouts
             states, scores = self.dist.gather(states), self.dist.gather(scores)
             credits = {m: self.dist.gather(v) for m, v in credits.items()}
         lr = self.schedulers[self.units[0].name].get_last_lr()[0] if self.units else spec.train.lr
-        record = step_metrics(self.step, states, scores, credits[spec.train.credit.method], stats, rollout_s,
-                              update_s, lr, self.device)
+        record = step_metrics(
+            self.step, states, scores, credits[spec.train.credit.method], stats, rollout_s, update_s, lr, self.device
+        )
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
@@ -244,8 +304,13 @@ class Trainer:
             if main:
                 self.write_run_json("running")
                 tb = TensorBoardSink(self.run_dir)
-            self.log.info("training %s on %s from step %d to %d", self.spec.workflow, self.device, self.step,
-                          self.spec.train.steps)
+            self.log.info(
+                "training %s on %s from step %d to %d",
+                self.spec.workflow,
+                self.device,
+                self.step,
+                self.spec.train.steps,
+            )
             self._train_steps(main, tb)
             if main:
                 self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
@@ -260,8 +325,10 @@ class Trainer:
         except Exception as err:
             self._fail_on_fault(err)
             # a bug: the traceback, exit 1; run.json must not go on saying `running` for a process that is gone
-            self._record_failure(f"the trainer crashed ({type(err).__name__}: {str(err)[:200]}); the traceback is "
-                                 "in the trainer's output")
+            self._record_failure(
+                f"the trainer crashed ({type(err).__name__}: {str(err)[:200]}); the traceback is "
+                "in the trainer's output"
+            )
             raise
         finally:
             if tb is not None:
@@ -308,8 +375,13 @@ class Trainer:
         # Order matters for resume: trajectories, then metrics, then the checkpoint.
         write_step(self.run_dir, self.step, record, traj, self.log.warning)
         tb.log(self.step, {k: v for k, v in record.items() if isinstance(v, (int, float))})
-        self.log.info("step %d reward %.3f success %.2f loss %.4f", self.step, record["reward_mean"],
-                      record["success"], record["loss"])
+        self.log.info(
+            "step %d reward %.3f success %.2f loss %.4f",
+            self.step,
+            record["reward_mean"],
+            record["success"],
+            record["loss"],
+        )
         every = max(1, self.spec.train.checkpoint_every)
         if self.step % every == 0 or self.step == self.spec.train.steps:
             self.checkpoint()

@@ -1,5 +1,6 @@
 """The policy update: clipped policy-gradient (GRPO) loss on each decision's tokens, weighted by its credit, with
 an optional k3 KL estimate to the reference, one optimizer per unit, gradient clipping, bf16 autocast on GPU."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,11 +38,17 @@ class UpdateStats:
 def _agent_loss(policy: Policy, items: list[Decision], clip: float, kl_coef: float, total_tokens: int, device):
     model = policy.activate()
     with autocast_for(device):
-        new_logp, mask = sequence_logprobs(model, [d.prompt_ids for d in items], [d.token_ids for d in items],
-                                           items[0].temperature, policy.tokenizer.pad_id, device)
+        new_logp, mask = sequence_logprobs(
+            model,
+            [d.prompt_ids for d in items],
+            [d.token_ids for d in items],
+            items[0].temperature,
+            policy.tokenizer.pad_id,
+            device,
+        )
     old = torch.zeros_like(new_logp)
     for i, d in enumerate(items):
-        old[i, :len(d.old_logprobs)] = torch.tensor(d.old_logprobs, device=device)
+        old[i, : len(d.old_logprobs)] = torch.tensor(d.old_logprobs, device=device)
     credit = torch.tensor([d.credit for d in items], device=device)[:, None]
     ratio = torch.exp(new_logp - old)
     surrogate = torch.minimum(ratio * credit, torch.clamp(ratio, 1 - clip, 1 + clip) * credit)
@@ -49,8 +56,14 @@ def _agent_loss(policy: Policy, items: list[Decision], clip: float, kl_coef: flo
     kl = torch.zeros((), device=device)
     if kl_coef > 0:
         with torch.no_grad(), policy.reference_model() as ref, autocast_for(device):
-            ref_logp, _ = sequence_logprobs(ref, [d.prompt_ids for d in items], [d.token_ids for d in items],
-                                            items[0].temperature, policy.tokenizer.pad_id, device)
+            ref_logp, _ = sequence_logprobs(
+                ref,
+                [d.prompt_ids for d in items],
+                [d.token_ids for d in items],
+                items[0].temperature,
+                policy.tokenizer.pad_id,
+                device,
+            )
         log_ratio = ref_logp - new_logp
         k3 = torch.exp(log_ratio) - log_ratio - 1  # unbiased, non-negative KL estimate (Schulman's k3)
         per_token = per_token + kl_coef * k3
@@ -59,9 +72,17 @@ def _agent_loss(policy: Policy, items: list[Decision], clip: float, kl_coef: flo
     return (per_token * mask).sum() / total_tokens, kl
 
 
-def update(units: list[Unit], policies: dict[str, Policy], optimizers: dict, schedulers: dict,
-           decisions: list[Decision], clip: float, kl_coef: float, device,
-           dist_ctx: DistContext | None = None) -> UpdateStats:
+def update(
+    units: list[Unit],
+    policies: dict[str, Policy],
+    optimizers: dict,
+    schedulers: dict,
+    decisions: list[Decision],
+    clip: float,
+    kl_coef: float,
+    device,
+    dist_ctx: DistContext | None = None,
+) -> UpdateStats:
     dist_ctx = dist_ctx or DistContext()
     # Normalise by the global token count so the summed per-process gradients equal one process's gradient.
     total_tokens = max(1, int(dist_ctx.sum(float(sum(len(d.token_ids) for d in decisions)))))
@@ -85,7 +106,7 @@ def update(units: list[Unit], policies: dict[str, Policy], optimizers: dict, sch
                 dist_ctx.all_reduce_(grad)
                 norm_sq += float(grad.float().pow(2).sum())
                 acc.add_(grad)
-            grad_norm[agent] = norm_sq ** 0.5
+            grad_norm[agent] = norm_sq**0.5
         for p, acc in zip(params, accumulated):
             p.grad = acc
         unit_norm[unit.name] = float(torch.nn.utils.clip_grad_norm_(params, MAX_GRAD_NORM))

@@ -1,9 +1,11 @@
 """Shared builders for the trainer tests (tiny specs, fake generation)."""
+
 import copy
 import json
 import os
 
 from conftest import FIXTURES
+
 from mas_trainer.spec import parse_spec
 
 LAZY_TEAM = os.path.join(FIXTURES, "lazy-team.spec.json")

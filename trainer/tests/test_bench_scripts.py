@@ -1,5 +1,6 @@
 """The GPU figure's script (bench/hf_throughput.py) runs its whole path — a random-weight Qwen2 saved and reloaded
 through transformers, LoRA via peft, rollouts and updates — on a CPU with --tiny, so it cannot rot unseen."""
+
 import importlib.util
 import json
 import os

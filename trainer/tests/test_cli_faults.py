@@ -1,14 +1,15 @@
 """Bad input and faults through the command line (`python -m mas_trainer run`): each is one line on stderr that
 says what to do, and an exit code that trainer/README.md lists (the extension maps these codes to messages)."""
+
 import json
 import os
 import re
 
 import pytest
 import torch
-
 from conftest import REPO_ROOT
 from helpers import lazy_team_data
+
 from mas_trainer import errors
 from mas_trainer.__main__ import main
 

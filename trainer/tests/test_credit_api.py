@@ -1,4 +1,5 @@
 """The credit module's contract with the trainer: errors are sentences, the group shape round-trips."""
+
 import pytest
 
 from mas_trainer.credit import KNOWN_METHODS, RERUN_METHODS, CreditGroup, compute_credit
@@ -21,8 +22,9 @@ def test_unknown_param_is_refused(method):
         compute_credit(method, _group(), {"epsilonn": 1e-6})
 
 
-@pytest.mark.parametrize("method,key", [("outcome", "std"), ("agent_normalized", "pooling"),
-                                        ("turn_level", "advantage_pool")])
+@pytest.mark.parametrize(
+    "method,key", [("outcome", "std"), ("agent_normalized", "pooling"), ("turn_level", "advantage_pool")]
+)
 def test_bad_choice_names_the_allowed_values(method, key):
     with pytest.raises(ValueError, match=rf"`{key}` must be one of"):
         compute_credit(method, _group(), {key: "sideways"})

@@ -1,6 +1,7 @@
 """The credit-method registry (mas_trainer/credit/registry.py over methods.json, generated from the catalogue): every
 catalogue method has exactly one registered function with the hooks its capabilities call for, the estimators accept
 exactly the catalogue's parameters and values, and the capability lists are those the trainer always used."""
+
 import re
 
 import pytest
@@ -38,18 +39,37 @@ def test_register_refuses_an_unknown_or_a_second_name():
 
 
 def test_the_capability_lists_are_the_ones_the_trainer_always_used():
-    assert credit.KNOWN_METHODS == ("outcome", "agent_normalized", "turn_level", "counterfactual", "difference",
-                                    "shapley")
+    assert credit.KNOWN_METHODS == (
+        "outcome",
+        "agent_normalized",
+        "turn_level",
+        "counterfactual",
+        "difference",
+        "shapley",
+    )
     assert credit.GROUP_METHODS == ("outcome", "agent_normalized", "turn_level")
     assert credit.RERUN_METHODS == ("counterfactual", "difference", "shapley")
     assert credit.methods_where(lambda i: i.pools_over_batch) == ("turn_level",)
-    assert credit.methods_where(lambda i: i.rescorable) == ("outcome", "agent_normalized", "turn_level",
-                                                           "counterfactual")
-    assert credit.computable_methods("shapley") == ["outcome", "agent_normalized", "turn_level", "shapley",
-                                                    "difference"]
+    assert credit.methods_where(lambda i: i.rescorable) == (
+        "outcome",
+        "agent_normalized",
+        "turn_level",
+        "counterfactual",
+    )
+    assert credit.computable_methods("shapley") == [
+        "outcome",
+        "agent_normalized",
+        "turn_level",
+        "shapley",
+        "difference",
+    ]
     assert credit.computable_methods("critic") == ["outcome", "agent_normalized", "turn_level", "critic"]
-    assert credit.recorded_methods("all", "counterfactual") == ["counterfactual", "outcome", "agent_normalized",
-                                                               "turn_level"]
+    assert credit.recorded_methods("all", "counterfactual") == [
+        "counterfactual",
+        "outcome",
+        "agent_normalized",
+        "turn_level",
+    ]
     assert credit.DEFAULT_METHOD == "outcome"
 
 
@@ -72,8 +92,9 @@ def test_each_estimator_knows_exactly_the_catalogue_parameters(method):
     assert sorted(known) == sorted(p["name"] for p in credit.method_info(method).parameters)
 
 
-@pytest.mark.parametrize("method,param", [(m, p) for m, info in registry.METHODS.items()
-                                          for p in info.parameters if p.get("values")])
+@pytest.mark.parametrize(
+    "method,param", [(m, p) for m, info in registry.METHODS.items() for p in info.parameters if p.get("values")]
+)
 def test_each_choice_allows_exactly_the_catalogue_values(method, param):
     with pytest.raises(ValueError, match=r"must be one of") as caught:
         _check(method, {**_required(method), param["name"]: "zzz_unknown"})

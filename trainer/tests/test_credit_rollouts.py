@@ -1,19 +1,20 @@
 """Tree rollouts (counterfactual), nulled re-runs (difference / Shapley), Shapley's efficiency, and a short training
 run with each of the three estimators on the lazy-team fixture."""
+
 import itertools
 import json
 import math
 import random
 
 import pytest
-
 from helpers import lazy_team, lazy_team_data
+
 from mas_trainer.credit import CreditGroup, MissingRuns, compute_credit
 from mas_trainer.credit.counterfactual import tree_parent
 from mas_trainer.credit.shapley import exact_shapley, sampled_shapley
 from mas_trainer.credit.types import Decision, Rollout
-from mas_trainer.credit_step import build_group
 from mas_trainer.credit_reruns import run_nulled, tree_rollouts
+from mas_trainer.credit_step import build_group
 from mas_trainer.errors import MasError
 from mas_trainer.expr import Evaluator
 from mas_trainer.rewards import score_rollout
@@ -24,15 +25,25 @@ from mas_trainer.trainer import RunOptions, Trainer
 
 def keyed_generate(log):
     """Outputs name the sampling key and turn, so a test can see which rollout key produced each message."""
+
     def generate(agent, prompts, keys):
         log.extend(keys)
         return [([1], [1], [0.0], f"{agent.name[0]}{key}.{turn}") for key, turn in keys]
+
     return generate
 
 
 def test_tree_parents_and_branch_turns():
     assert [tree_parent(i, [2, 4]) for i in range(8)] == [
-        (None, 0), (0, 1), (0, 1), (0, 1), (0, 0), (4, 1), (4, 1), (4, 1)]
+        (None, 0),
+        (0, 1),
+        (0, 1),
+        (0, 1),
+        (0, 0),
+        (4, 1),
+        (4, 1),
+        (4, 1),
+    ]
     assert [tree_parent(i, [2, 2, 2])[0] for i in range(8)] == [None, 0, 0, 2, 0, 4, 4, 6]
 
 
@@ -40,8 +51,9 @@ def test_tree_parents_and_branch_turns():
 def test_tree_rollouts_share_prefixes_and_own_each_node_once(fanout):
     spec = lazy_team()
     log = []
-    leaves = tree_rollouts(GraphWalker(spec), [{"a": "l", "b": "u"}, {"a": "u", "b": "l"}], fanout,
-                           keyed_generate(log), first_key=100)
+    leaves = tree_rollouts(
+        GraphWalker(spec), [{"a": "l", "b": "u"}, {"a": "u", "b": "l"}], fanout, keyed_generate(log), first_key=100
+    )
     group = math.prod(fanout)
     assert len(leaves) == 2 * group
     for i, leaf in enumerate(leaves):
@@ -55,7 +67,7 @@ def test_tree_rollouts_share_prefixes_and_own_each_node_once(fanout):
         assert [t.output for t in leaf.turns[:shared]] == [t.output for t in parent.turns[:shared]]
         assert leaf.turns[shared].output != parent.turns[shared].output  # the branch point resampled
     # one generation per tree node: fanout[0] + fanout[0]*fanout[1] + ... (+ the leaves' later turns)
-    nodes = sum(math.prod(fanout[:d + 1]) for d in range(3))
+    nodes = sum(math.prod(fanout[: d + 1]) for d in range(3))
     assert len(log) == 2 * nodes
     owned = sum(len(leaf.turns) - leaf.shared_turns for leaf in leaves)
     assert owned == 2 * nodes
@@ -65,6 +77,7 @@ def test_tree_rollouts_share_prefixes_and_own_each_node_once(fanout):
 
 def _case_script(first_ok, second_ok):
     """first / second answer in the right case (or not); idle says anything: keyed by the agent only."""
+
     def generate(agent, prompts, keys):
         out = []
         for prompt, _ in zip(prompts, keys):
@@ -73,6 +86,7 @@ def _case_script(first_ok, second_ok):
             letter = "x" if wanted_upper != ok else "X"
             out.append(([1], [1], [0.0], letter))
         return out
+
     return generate
 
 
@@ -80,8 +94,16 @@ def _rerun(spec, methods, params, generate):
     walker, evaluator, rubric = GraphWalker(spec), Evaluator(), spec.rubric(spec.reward.rubric)
     states = walker.run([{"a": "l", "b": "u"}] * 2, generate)
     scores = [score_rollout(s, rubric, spec.reward.level, evaluator) for s in states]
-    n = run_nulled(walker, states, methods, params, generate,
-                   lambda s: score_rollout(s, rubric, spec.reward.level, evaluator).reward, seed=1, step=0)
+    n = run_nulled(
+        walker,
+        states,
+        methods,
+        params,
+        generate,
+        lambda s: score_rollout(s, rubric, spec.reward.level, evaluator).reward,
+        seed=1,
+        step=0,
+    )
     return states, scores, n
 
 
@@ -102,9 +124,16 @@ def test_reruns_apply_the_declared_null_behaviour(kind, expected_turns):
     walker, seen = GraphWalker(spec), []
     gen = _case_script(True, True)
     state = walker.run([{"a": "u", "b": "u"}], gen)[0]
-    run_nulled(walker, [state], ["difference"], {}, gen,
-               lambda s: (seen.append(s), score_rollout(s, spec.rubric("cases"), "trajectory", Evaluator()).reward)[1],
-               seed=0, step=0)
+    run_nulled(
+        walker,
+        [state],
+        ["difference"],
+        {},
+        gen,
+        lambda s: (seen.append(s), score_rollout(s, spec.rubric("cases"), "trajectory", Evaluator()).reward)[1],
+        seed=0,
+        step=0,
+    )
     nulled_first = next(s for s in seen if s.nulled == frozenset({"first"}))
     assert len(nulled_first.turns) == expected_turns
     # "Q" is upper case, so the fixed text still earns first's criterion; empty and skip do not
@@ -119,7 +148,9 @@ def test_shapley_exact_reruns_sum_to_v_n_minus_v_empty():
     credit = compute_credit("shapley", group, {})
     per_agent = dict(zip([t.agent for t in states[0].turns], credit[0]))
     assert per_agent["idle"] == pytest.approx(0.0)
-    assert sum(per_agent.values()) == pytest.approx(scores[0].reward - states[0].counterfactuals[("first", "idle", "second")])
+    assert sum(per_agent.values()) == pytest.approx(
+        scores[0].reward - states[0].counterfactuals[("first", "idle", "second")]
+    )
     assert compute_credit("difference", group, {})[0] == pytest.approx([0.5, 0.0, 0.5])
 
 
@@ -154,8 +185,9 @@ def test_sampled_shapley_through_the_estimator_sums_per_rollout():
     v = _random_game(team, rng)
     orders = [rng.sample(team, 8) for _ in range(10)]
     needed = {tuple(sorted(o[c:])) for o in orders for c in range(8)}
-    rollout = Rollout([Decision(a, j) for j, a in enumerate(team)], v(team),
-                      {k: v(set(team) - set(k)) for k in needed}, orders)
+    rollout = Rollout(
+        [Decision(a, j) for j, a in enumerate(team)], v(team), {k: v(set(team) - set(k)) for k in needed}, orders
+    )
     credit = compute_credit("shapley", CreditGroup([rollout]), {})[0]
     assert sum(credit) == pytest.approx(v(team) - v([]), abs=1e-9)
     with pytest.raises(MissingRuns, match="no re-run with"):
@@ -170,11 +202,15 @@ def test_counterfactual_refuses_a_group_that_is_not_the_tree():
         compute_credit("counterfactual", group, {})
 
 
-@pytest.mark.parametrize("method,params", [("counterfactual", {"fanout": [2, 2]}), ("difference", {}),
-                                           ("shapley", {})])
+@pytest.mark.parametrize("method,params", [("counterfactual", {"fanout": [2, 2]}), ("difference", {}), ("shapley", {})])
 def test_one_training_step_with_each_estimator(tmp_path, method, params):
-    spec = lazy_team(steps=1, batch=2, record_credit="all", credit={"method": method, "params": params},
-                     algorithm={"name": "grpo", "group": 4, "clip": 0.2, "kl": 0.0})
+    spec = lazy_team(
+        steps=1,
+        batch=2,
+        record_credit="all",
+        credit={"method": method, "params": params},
+        algorithm={"name": "grpo", "group": 4, "clip": 0.2, "kl": 0.0},
+    )
     Trainer(spec, RunOptions(str(tmp_path))).run()
     records = [json.loads(line) for line in (tmp_path / "trajectories" / "1.jsonl").read_text().splitlines()]
     assert len(records) == 8
@@ -193,8 +229,12 @@ def test_one_training_step_with_each_estimator(tmp_path, method, params):
 def test_fanout_that_does_not_make_the_group_is_an_error(tmp_path):
     with pytest.raises(MasError, match=r"makes 4 leaves but the GRPO group is 8; set `group: 4`"):
         lazy_team(steps=1, batch=1, credit={"method": "counterfactual", "params": {"fanout": [2, 2]}})
-    spec = lazy_team(steps=1, batch=1, credit={"method": "counterfactual", "params": {"fanout": [2, 2]}},
-                     algorithm={"name": "grpo", "group": 4, "clip": 0.2, "kl": 0.0})
+    spec = lazy_team(
+        steps=1,
+        batch=1,
+        credit={"method": "counterfactual", "params": {"fanout": [2, 2]}},
+        algorithm={"name": "grpo", "group": 4, "clip": 0.2, "kl": 0.0},
+    )
     spec.train.algorithm.group = 8  # changed after the spec was read: the step still refuses it
     with pytest.raises(MasError, match="product is the GRPO group"):
         Trainer(spec, RunOptions(str(tmp_path))).run()

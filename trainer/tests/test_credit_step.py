@@ -1,9 +1,10 @@
 """The trainer's step credit (credit_step.py): every group of a step goes to compute_credit_batch (MARS's turn_level
 pools over the step batch, across data-parallel processes too); bad credit settings stop the run before any model is
 built."""
-import pytest
 
+import pytest
 from helpers import lazy_team
+
 from mas_trainer.credit import CreditGroup, compute_credit, compute_credit_batch
 from mas_trainer.credit_step import build_group, check_credit, step_credit
 from mas_trainer.errors import EXIT_BAD_SPEC, MasError
@@ -22,13 +23,17 @@ def _rollout(agents, reward, turn_rewards=None):
 
 def _step():
     """Two tasks x GROUP rollouts whose reward scales differ, so pooling over the batch changes the credit."""
-    pairs = [_rollout(["a", "b"], 1.0), _rollout(["a", "b", "a"], 0.0),
-             _rollout(["a", "b"], 10.0), _rollout(["b", "a"], 4.0)]
+    pairs = [
+        _rollout(["a", "b"], 1.0),
+        _rollout(["a", "b", "a"], 0.0),
+        _rollout(["a", "b"], 10.0),
+        _rollout(["b", "a"], 4.0),
+    ]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
 def _groups(states, scores):
-    return [build_group(states[i:i + GROUP], scores[i:i + GROUP]) for i in range(0, len(states), GROUP)]
+    return [build_group(states[i : i + GROUP], scores[i : i + GROUP]) for i in range(0, len(states), GROUP)]
 
 
 def _flat(per_group):
@@ -76,12 +81,15 @@ def test_two_processes_get_what_one_process_computes(method):
     assert (alone[0] + alone[1] != whole) == (method == "turn_level")  # so gathering is what makes them agree
 
 
-@pytest.mark.parametrize("method,params,words", [
-    ("turn_level", {"advantage_pool": "sideways"}, "advantage_pool"),
-    ("outcome", {"epsilonn": 1}, "epsilonn"),
-    ("shapley", {"samples": 0}, "samples"),
-    ("counterfactual", {}, "needs `fanout`"),
-])
+@pytest.mark.parametrize(
+    "method,params,words",
+    [
+        ("turn_level", {"advantage_pool": "sideways"}, "advantage_pool"),
+        ("outcome", {"epsilonn": 1}, "epsilonn"),
+        ("shapley", {"samples": 0}, "samples"),
+        ("counterfactual", {}, "needs `fanout`"),
+    ],
+)
 def test_bad_credit_settings_stop_before_any_model_is_built(tmp_path, method, params, words):
     spec = lazy_team()
     spec.train.credit.method, spec.train.credit.params = method, params
@@ -105,11 +113,22 @@ def test_a_training_step_records_batch_pooled_turn_level_credit(tmp_path):
     spec.train.credit.method = "turn_level"
     Trainer(spec, RunOptions(str(tmp_path))).run()
     records = read_records(str(tmp_path / "trajectories" / "1.jsonl"))
-    groups = [CreditGroup.from_rollouts([
-        ([(r["turns"][t]["agent"], t, rw) for t, rw in zip(r["decision_turns"], r["decision_rewards"])], r["reward"])
-        for r in records if r["group"] == g]) for g in range(3)]
+    groups = [
+        CreditGroup.from_rollouts(
+            [
+                (
+                    [(r["turns"][t]["agent"], t, rw) for t, rw in zip(r["decision_turns"], r["decision_rewards"])],
+                    r["reward"],
+                )
+                for r in records
+                if r["group"] == g
+            ]
+        )
+        for g in range(3)
+    ]
     for method in ("turn_level", "outcome", "agent_normalized"):
         assert [r["credit"][method] for r in records] == _flat(compute_credit_batch(method, groups, {})), method
     # this seeded step's rewards are spread enough that pooling matters (else the check above could not fail)
     assert _flat(compute_credit_batch("turn_level", groups, {})) != _flat(
-        [compute_credit("turn_level", g, {}) for g in groups])
+        [compute_credit("turn_level", g, {}) for g in groups]
+    )

@@ -1,4 +1,5 @@
 """Every golden credit vector (test/fixtures/credit/*.json, shared with the TypeScript twin) within 1e-6."""
+
 import json
 import math
 from pathlib import Path

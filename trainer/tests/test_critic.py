@@ -1,4 +1,5 @@
 """`critic` credit: the pure TD-error function (golden vectors), what the critic reads, and that it learns."""
+
 import json
 import math
 from pathlib import Path
@@ -27,8 +28,11 @@ def test_golden_vector(vector):
 
 @pytest.mark.parametrize("vector", [v for v in VECTORS if v["rewards"]], ids=lambda v: v["name"])
 def test_credits_telescope_to_return_minus_first_value(vector):
-    assert math.isclose(sum(critic_credit(vector["rewards"], vector["values"])),
-                        sum(vector["rewards"]) - vector["values"][0], abs_tol=1e-9)
+    assert math.isclose(
+        sum(critic_credit(vector["rewards"], vector["values"])),
+        sum(vector["rewards"]) - vector["values"][0],
+        abs_tol=1e-9,
+    )
 
 
 def test_mismatched_lengths_are_refused():
@@ -65,8 +69,11 @@ def test_critic_lr_param():
 def test_critic_passes_and_normalize_params():
     assert critic_params({}) == {"lr": pytest.approx(1e-4), "passes": 2, "replay": 1, "normalize": "none"}
     assert critic_params({"passes": 8, "normalize": "standardize"})["passes"] == 8
-    for bad, message in [({"passes": 0}, "whole number from 1 to 64"), ({"passes": 2.5}, "whole number"),
-                         ({"normalize": "center"}, "one of none, standardize")]:
+    for bad, message in [
+        ({"passes": 0}, "whole number from 1 to 64"),
+        ({"passes": 2.5}, "whole number"),
+        ({"normalize": "center"}, "one of none, standardize"),
+    ]:
         with pytest.raises(ValueError, match=message):
             critic_params(bad)
 
@@ -81,8 +88,10 @@ def test_standardize_rescales_each_agents_td_errors_within_the_group():
 
 def test_the_learner_standardizes_per_task_group_only_when_asked():
     spec = ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=32), None)
-    rollouts = [([_turn("a", "p>", "x"), _turn("b", "q>", o)], r, [None, None])
-                for o, r in [("y", 1.0), ("n", 0.0), ("y", 0.0), ("n", 1.0)]]
+    rollouts = [
+        ([_turn("a", "p>", "x"), _turn("b", "q>", o)], r, [None, None])
+        for o, r in [("y", 1.0), ("n", 0.0), ("y", 0.0), ("n", 1.0)]
+    ]
     raw = CriticLearner(spec, 0.01, torch.device("cpu"), seed=3).credit_and_fit(rollouts, "trajectory")
     assert raw[0] == [0.0, 1.0]  # V ≡ 0 before training: the plain reward on the last decision
     learner = CriticLearner(spec, 0.01, torch.device("cpu"), seed=3, normalize="standardize", group=2)

@@ -1,18 +1,19 @@
 """The critic in training and as `critic.onnx`: onnxruntime equals PyTorch within 1e-5, the sidecar describes the
 file (sha256, inputs, tokenizer), checkpoints carry the critic, and the trainer's errors say what to fix."""
+
 import hashlib
 import json
 
 import pytest
 import torch
-
 from helpers import lazy_team_data
+
 from mas_trainer.critic.export import export_critic, onnx_bytes
-from mas_trainer.rundir.layout import CRITIC_SIDECAR
 from mas_trainer.critic.learner import CriticLearner
 from mas_trainer.critic.model import encode_batch
 from mas_trainer.errors import EXIT_BAD_SPEC, MasError
 from mas_trainer.rundir import read_records
+from mas_trainer.rundir.layout import CRITIC_SIDECAR
 from mas_trainer.spec import ModelSource, ModelSpec, parse_spec
 from mas_trainer.trainer import RunOptions, Trainer
 
@@ -35,8 +36,9 @@ def _onnx_values(data: bytes, learner: CriticLearner, texts: list[str]):
 
 
 def test_onnxruntime_matches_pytorch_for_a_scratch_critic():
-    learner = _trained_learner(ModelSpec("value", ModelSource("scratch", layers=1, hidden=32, heads=2, context=24),
-                                         None))
+    learner = _trained_learner(
+        ModelSpec("value", ModelSource("scratch", layers=1, hidden=32, heads=2, context=24), None)
+    )
     torch_values = learner.values(TEXTS)
     assert max(abs(v) for v in torch_values) > 1e-3  # the comparison is not between two zero heads
     onnx_values = _onnx_values(onnx_bytes(learner.module), learner, TEXTS)
@@ -50,13 +52,17 @@ def test_onnxruntime_matches_pytorch_for_an_hf_value_head(tmp_path):
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
     # An hf model from a config with random weights, saved locally: no download.
-    vocab = {c: i for i, c in enumerate(["<pad>", "<unk>"] + sorted(set("".join(TEXTS) + "abcdefghijklmnopqrstuvwxyz")))}
+    vocab = {
+        c: i for i, c in enumerate(["<pad>", "<unk>"] + sorted(set("".join(TEXTS) + "abcdefghijklmnopqrstuvwxyz")))
+    }
     inner = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
     inner.pre_tokenizer = pre_tokenizers.Split("", "isolated")
-    PreTrainedTokenizerFast(tokenizer_object=inner, pad_token="<pad>", unk_token="<unk>",
-                            eos_token="<pad>").save_pretrained(tmp_path)
-    GPT2LMHeadModel(GPT2Config(vocab_size=len(vocab), n_embd=32, n_layer=1, n_head=2, n_positions=64)
-                    ).save_pretrained(tmp_path)
+    PreTrainedTokenizerFast(
+        tokenizer_object=inner, pad_token="<pad>", unk_token="<unk>", eos_token="<pad>"
+    ).save_pretrained(tmp_path)
+    GPT2LMHeadModel(GPT2Config(vocab_size=len(vocab), n_embd=32, n_layer=1, n_head=2, n_positions=64)).save_pretrained(
+        tmp_path
+    )
     learner = _trained_learner(ModelSpec("value", ModelSource("hf", id=str(tmp_path)), None))
     assert learner.tokenizer_description["kind"] == "hf"
     texts = [t for t in TEXTS if t]
@@ -65,8 +71,9 @@ def test_onnxruntime_matches_pytorch_for_an_hf_value_head(tmp_path):
 
 
 def test_export_writes_the_file_and_a_sidecar_that_describes_it(tmp_path):
-    learner = _trained_learner(ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=16),
-                                         None))
+    learner = _trained_learner(
+        ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=16), None)
+    )
     sidecar = export_critic(learner, str(tmp_path), step=7)
     data = (tmp_path / "critic.onnx").read_bytes()
     assert json.loads((tmp_path / CRITIC_SIDECAR).read_text()) == sidecar
@@ -79,10 +86,23 @@ def test_export_writes_the_file_and_a_sidecar_that_describes_it(tmp_path):
 
 def _critic_spec(**train):
     data = lazy_team_data()
-    data["models"].append({"name": "value", "source": {"kind": "scratch", "layers": 1, "hidden": 16, "heads": 2,
-                                                       "context": 48, "vocab": "chars"}, "adapter": None})
-    data["train"].update({"steps": 2, "batch": 2, "checkpoint_every": 1, "critic": "value",
-                          "credit": {"method": "critic", "params": {"lr": 0.01}}, **train})
+    data["models"].append(
+        {
+            "name": "value",
+            "source": {"kind": "scratch", "layers": 1, "hidden": 16, "heads": 2, "context": 48, "vocab": "chars"},
+            "adapter": None,
+        }
+    )
+    data["train"].update(
+        {
+            "steps": 2,
+            "batch": 2,
+            "checkpoint_every": 1,
+            "critic": "value",
+            "credit": {"method": "critic", "params": {"lr": 0.01}},
+            **train,
+        }
+    )
     data["train"]["algorithm"]["group"] = 2
     return parse_spec(data)
 
@@ -119,8 +139,9 @@ def test_sidecar_matches_its_json_schema(tmp_path):
 
     with open(f"{REPO_ROOT}/protocol/schemas/run-dir/critic-sidecar.schema.json", encoding="utf-8") as f:
         schema = json.load(f)
-    learner = _trained_learner(ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=16),
-                                         None))
+    learner = _trained_learner(
+        ModelSpec("value", ModelSource("scratch", layers=1, hidden=16, heads=2, context=16), None)
+    )
     sidecar = export_critic(learner, str(tmp_path), step=3)
     jsonschema.Draft7Validator(schema).validate(sidecar)
     assert not jsonschema.Draft7Validator(schema).is_valid({**sidecar, "sha256": "not-a-hash"})

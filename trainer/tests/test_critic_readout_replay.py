@@ -1,4 +1,5 @@
 """The critic's summed readout (a turn's TD credit is the sum over its own tokens) and its replay window."""
+
 import random
 import statistics
 import string
@@ -69,6 +70,7 @@ def test_replay_is_checked():
 
 def _turn(agent: str, prompt: str, output: str):
     from types import SimpleNamespace
+
     return SimpleNamespace(agent=agent, prompt=prompt, output=output, nulled=False)
 
 

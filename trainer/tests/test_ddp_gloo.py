@@ -1,13 +1,14 @@
 """Data-parallel training with torchrun on CPU (gloo, 2 processes) gives the metrics and weights of one process
 with the same global batch (sampling is seeded per rollout, so the split does not change the rollouts)."""
+
 import json
 import os
 import subprocess
 import sys
 
 import torch
-
 from helpers import lazy_team_data
+
 from mas_trainer.rundir import read_records
 
 TRAINER = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,9 +28,27 @@ def test_two_gloo_processes_match_one_process(tmp_path):
     data["train"]["algorithm"].update(group=4, kl=0.05)
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(data))
-    _launch([sys.executable, "-m", "mas_trainer", "run", "--spec", str(spec), "--run-dir", str(tmp_path / "one")], tmp_path)
-    _launch([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "-m",
-             "mas_trainer", "run", "--spec", str(spec), "--run-dir", str(tmp_path / "two")], tmp_path)
+    _launch(
+        [sys.executable, "-m", "mas_trainer", "run", "--spec", str(spec), "--run-dir", str(tmp_path / "one")], tmp_path
+    )
+    _launch(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "-m",
+            "mas_trainer",
+            "run",
+            "--spec",
+            str(spec),
+            "--run-dir",
+            str(tmp_path / "two"),
+        ],
+        tmp_path,
+    )
     one = read_records(str(tmp_path / "one" / "metrics.jsonl"))
     two = read_records(str(tmp_path / "two" / "metrics.jsonl"))
     assert [r["step"] for r in two] == [1, 2, 3]

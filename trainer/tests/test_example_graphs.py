@@ -1,6 +1,7 @@
 """Rollouts on every example graph: each examples/*/*.mas that `mas compile` turns into a RunSpec loads (spec and
 dataset), walks its graph to the end within its loop bounds, scores its rubric and gets credit for every decision.
 Generation is scripted (no model is built), so hf examples run too. Needs out/cli.cjs (`node esbuild.mjs`)."""
+
 import glob
 import math
 import os
@@ -8,9 +9,9 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO_ROOT
 from helpers import scripted_generate
+
 from mas_trainer.credit import GROUP_METHODS
 from mas_trainer.credit_step import step_credit
 from mas_trainer.data import load_dataset

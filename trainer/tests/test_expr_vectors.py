@@ -1,13 +1,13 @@
 """Every conformance vector in test/fixtures/expressions/*.json must pass (shared with the TS evaluator)."""
+
 import glob
 import json
 import os
 
 import pytest
+from conftest import REPO_ROOT
 
 from mas_trainer.expr import EvalContext, EvalError, Evaluator
-
-from conftest import REPO_ROOT
 
 VECTOR_FILES = sorted(glob.glob(os.path.join(REPO_ROOT, "test", "fixtures", "expressions", "*.json")))
 

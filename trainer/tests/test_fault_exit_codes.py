@@ -3,20 +3,25 @@ the real entry point on a tiny run: a full disk (10, `failed`, no `.tmp-*` left)
 including torch's allocator errors that are plain RuntimeErrors (9, `failed`), corrupt metrics.jsonl lines on
 --resume (skipped with file:line, as the editor's reader does), and a run.json of the wrong shape (8, naming the
 field, nothing changed)."""
+
 import errno
 import json
 import os
 
 import pytest
-
 from test_json_policy import run_cli, strict_parse, tiny_run_data
+
 from mas_trainer import errors
 from mas_trainer.__main__ import main
 
 
 def _temp_leftovers(run_dir) -> list[str]:
-    return [os.path.join(root, name) for root, dirs, files in os.walk(run_dir) for name in dirs + files
-            if name.startswith(".tmp-")]
+    return [
+        os.path.join(root, name)
+        for root, dirs, files in os.walk(run_dir)
+        for name in dirs + files
+        if name.startswith(".tmp-")
+    ]
 
 
 def _run_json(tmp_path) -> dict:
@@ -37,8 +42,11 @@ def test_disk_full_while_saving_a_checkpoint(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(checkpoint_module.torch, "save", half_written)
     assert run_cli(tmp_path, tiny_run_data()) == errors.EXIT_DISK_FULL
     err = capsys.readouterr().err
-    assert err.splitlines()[-1].startswith("error: the disk holding the run directory is full") and \
-        "--resume" in err and "Traceback" not in err, err
+    assert (
+        err.splitlines()[-1].startswith("error: the disk holding the run directory is full")
+        and "--resume" in err
+        and "Traceback" not in err
+    ), err
     run = _run_json(tmp_path)
     assert run["status"] == "failed" and "disk" in run["error"]
     assert _temp_leftovers(tmp_path / "run") == []
@@ -62,12 +70,20 @@ def test_disk_full_before_training_starts(tmp_path, capsys, monkeypatch):
     assert "Traceback" not in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("raised,where", [
-    (RuntimeError("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't allocate memory: you tried "
-                  "to allocate 68719476736 bytes. Error code 12 (Cannot allocate memory)"), "the machine"),
-    (MemoryError(), "the machine"),
-    (RuntimeError("CUDA error: out of memory"), "the GPU"),
-])
+@pytest.mark.parametrize(
+    "raised,where",
+    [
+        (
+            RuntimeError(
+                "[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't allocate memory: you tried "
+                "to allocate 68719476736 bytes. Error code 12 (Cannot allocate memory)"
+            ),
+            "the machine",
+        ),
+        (MemoryError(), "the machine"),
+        (RuntimeError("CUDA error: out of memory"), "the GPU"),
+    ],
+)
 def test_out_of_memory_in_the_update(tmp_path, capsys, monkeypatch, raised, where):
     import mas_trainer.trainer as trainer_module
 
@@ -103,8 +119,14 @@ def _stopped_after_three_of_four_steps(tmp_path):
     return tmp_path / "run" / "metrics.jsonl"
 
 
-CORRUPT_LINES = [b"{not json", b'{"step": 2, "loss": NaN}', b"\xff\xfe{}", b'{"step": "2"}', b"[1, 2]",
-                 b'{"no_step": true}']
+CORRUPT_LINES = [
+    b"{not json",
+    b'{"step": 2, "loss": NaN}',
+    b"\xff\xfe{}",
+    b'{"step": "2"}',
+    b"[1, 2]",
+    b'{"no_step": true}',
+]
 
 
 def test_corrupt_metrics_lines_are_skipped_with_a_warning_on_resume(tmp_path, capsys):
@@ -120,14 +142,22 @@ def test_corrupt_metrics_lines_are_skipped_with_a_warning_on_resume(tmp_path, ca
         assert f"{metrics}:{number}: " in err and "the line is skipped" in err, (number, err)
     assert f"{metrics}:{3 + len(CORRUPT_LINES) + 1}: " in err  # "{torn", after step 3
     kept = metrics.read_bytes().splitlines()
-    assert kept[1:1 + len(CORRUPT_LINES)] == CORRUPT_LINES  # the kept history is not rewritten: nothing lost
+    assert kept[1 : 1 + len(CORRUPT_LINES)] == CORRUPT_LINES  # the kept history is not rewritten: nothing lost
     steps = [strict_parse(line.decode())["step"] for line in kept if line not in CORRUPT_LINES]
     assert steps == [1, 2, 3, 4] and _run_json(tmp_path)["status"] == "finished"
 
 
 RUN_JSON_MUTANTS = [
-    ("steps_completed", "abc"), ("started_at", "yesterday"), ("status", "exploded"), ("version", 2),
-    ("error", 5), ("units", {}), ("trainer", None), ("spec", []), ("workflow", None), ("steps_total", -1),
+    ("steps_completed", "abc"),
+    ("started_at", "yesterday"),
+    ("status", "exploded"),
+    ("version", 2),
+    ("error", 5),
+    ("units", {}),
+    ("trainer", None),
+    ("spec", []),
+    ("workflow", None),
+    ("steps_total", -1),
     ("updated_at", True),
 ]
 
@@ -146,8 +176,14 @@ def test_run_json_with_a_field_of_the_wrong_type_is_exit_8_naming_it(tmp_path, c
     assert (metrics.read_bytes(), sorted(os.listdir(tmp_path / "run" / "trajectories"))) == before
 
 
-@pytest.mark.parametrize("text,words", [("[1]", "not a JSON object"), ('{"version": 1}', "field `status` is missing"),
-                                        ('{"version": 1, "started_at": NaN}', "NaN is not a JSON value")])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("[1]", "not a JSON object"),
+        ('{"version": 1}', "field `status` is missing"),
+        ('{"version": 1, "started_at": NaN}', "NaN is not a JSON value"),
+    ],
+)
 def test_run_json_that_is_not_a_run_record_is_exit_8(tmp_path, capsys, text, words):
     _stopped_after_three_of_four_steps(tmp_path)
     (tmp_path / "run" / "run.json").write_text(text)

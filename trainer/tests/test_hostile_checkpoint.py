@@ -1,6 +1,7 @@
 """Issue 14 F1, F8, F12: a run directory's checkpoint is untrusted. Resuming never unpickles (a crafted file runs no
 code), marker names stay inside the checkpoint folder, a malformed checkpoint is refused (exit 8 or an older one)
 before anything is deleted, and trajectory files of steps after the resumed checkpoint are removed."""
+
 import hashlib
 import json
 import os
@@ -9,8 +10,8 @@ import random
 import numpy as np
 import pytest
 import torch
-
 from helpers import lazy_team, lazy_team_data
+
 from mas_trainer.__main__ import main
 from mas_trainer.checkpoint import MARKER
 from mas_trainer.errors import EXIT_RESUME_FAILED, MasError
@@ -49,8 +50,9 @@ def _rewrite_marker(folder, files=None, step=None):
     """Writes COMPLETE.json with correct sha256s, as anyone crafting a checkpoint can."""
     marker = json.loads((folder / MARKER).read_text())
     names = files if files is not None else list(marker["files"])
-    marker["files"] = {n: hashlib.sha256((folder / n).read_bytes()).hexdigest()
-                       if (folder / n).is_file() else "0" * 64 for n in names}
+    marker["files"] = {
+        n: hashlib.sha256((folder / n).read_bytes()).hexdigest() if (folder / n).is_file() else "0" * 64 for n in names
+    }
     if step is not None:
         marker["step"] = step
     (folder / MARKER).write_text(json.dumps(marker))
@@ -137,17 +139,20 @@ def _edit_state(folder, **changes):
     _rewrite_marker(folder)
 
 
-@pytest.mark.parametrize("corrupt", [
-    lambda folder: _rewrite_marker(folder, step="2"),  # COMPLETE.json step a string
-    lambda folder: _edit_state(folder, step="2"),  # trainer_state.json step a string
-    lambda folder: _edit_state(folder, step=7),  # a step that is not the folder's
-    lambda folder: _edit_state(folder, rng={"torch": [1, 2], "python": {}, "numpy": {}}),
-    lambda folder: _rewrite_marker(folder, files=["trainer_state.json", "optim-tiny.pt"]),  # a file missing
-    lambda folder: (folder / "trainer_state.json").unlink(),  # listed but absent
-    lambda folder: (folder / MARKER).write_text('{"step": 2, "files": ['),  # not JSON
-    lambda folder: (folder / MARKER).write_text('[1, 2]'),
-    lambda folder: (folder / MARKER).write_text('[' * 100_000),  # deeper than Python's recursion limit
-])
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda folder: _rewrite_marker(folder, step="2"),  # COMPLETE.json step a string
+        lambda folder: _edit_state(folder, step="2"),  # trainer_state.json step a string
+        lambda folder: _edit_state(folder, step=7),  # a step that is not the folder's
+        lambda folder: _edit_state(folder, rng={"torch": [1, 2], "python": {}, "numpy": {}}),
+        lambda folder: _rewrite_marker(folder, files=["trainer_state.json", "optim-tiny.pt"]),  # a file missing
+        lambda folder: (folder / "trainer_state.json").unlink(),  # listed but absent
+        lambda folder: (folder / MARKER).write_text('{"step": 2, "files": ['),  # not JSON
+        lambda folder: (folder / MARKER).write_text("[1, 2]"),
+        lambda folder: (folder / MARKER).write_text("[" * 100_000),  # deeper than Python's recursion limit
+    ],
+)
 def test_a_malformed_checkpoint_is_exit_8_and_deletes_nothing(tmp_path, corrupt):
     run = tmp_path / "run"
     _train(run, max_steps=3)  # global_step_2 only; step 3's record and trajectory file come after it
@@ -229,21 +234,36 @@ def test_through_the_command_line_a_crafted_checkpoint_is_one_error_line_and_exi
 
 def _critic_trainer(run_dir, resume=False):
     data = lazy_team_data()
-    data["models"].append({"name": "value", "source": {"kind": "scratch", "layers": 1, "hidden": 16, "heads": 2,
-                                                       "context": 48, "vocab": "chars"}, "adapter": None})
-    data["train"].update({"steps": 2, "batch": 2, "checkpoint_every": 1, "critic": "value",
-                          "credit": {"method": "critic", "params": {"lr": 0.01}}})
+    data["models"].append(
+        {
+            "name": "value",
+            "source": {"kind": "scratch", "layers": 1, "hidden": 16, "heads": 2, "context": 48, "vocab": "chars"},
+            "adapter": None,
+        }
+    )
+    data["train"].update(
+        {
+            "steps": 2,
+            "batch": 2,
+            "checkpoint_every": 1,
+            "critic": "value",
+            "credit": {"method": "critic", "params": {"lr": 0.01}},
+        }
+    )
     data["train"]["algorithm"]["group"] = 2
     return Trainer(parse_spec(data), RunOptions(str(run_dir), resume=resume))
 
 
-@pytest.mark.parametrize("edit", [
-    lambda c: c.update(history=[[["a prefix"], [1.0, 2.0]]]),  # prefixes and returns of different lengths
-    lambda c: c.update(history=[[[7], [1.0]]]),  # a prefix that is not text
-    lambda c: c.update(shuffle=(3, (1, 2), None)),
-    lambda c: c["model"].update({next(iter(c["model"])): torch.zeros(1)}),
-    lambda c: c["optimizer"]["param_groups"][0].update(lr="fast"),
-])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda c: c.update(history=[[["a prefix"], [1.0, 2.0]]]),  # prefixes and returns of different lengths
+        lambda c: c.update(history=[[[7], [1.0]]]),  # a prefix that is not text
+        lambda c: c.update(shuffle=(3, (1, 2), None)),
+        lambda c: c["model"].update({next(iter(c["model"])): torch.zeros(1)}),
+        lambda c: c["optimizer"]["param_groups"][0].update(lr="fast"),
+    ],
+)
 def test_a_malformed_critic_state_is_refused_before_anything_changes(tmp_path, edit):
     run = tmp_path / "run"
     _critic_trainer(run).run()

@@ -1,12 +1,13 @@
 """Issue 14 F3: the trainer touches nothing outside its run directory. Each probe plants a link (or a hard link, or
 a FIFO) where the trainer writes; the run is refused (exit 7) and the file or folder outside is unchanged. The
 low-level writers refuse links too, for a link planted after the start-up check."""
+
 import json
 import os
 
 import pytest
-
 from helpers import lazy_team
+
 from mas_trainer.checkpoint import save_checkpoint
 from mas_trainer.errors import EXIT_RUN_DIR, MasError
 from mas_trainer.rundir import append_line, open_logger, remove_temp_files
@@ -109,6 +110,7 @@ def test_a_fifo_where_a_log_goes_is_refused_by_type(tmp_path):
 
 
 # ---- links planted after the start-up check: the writers themselves refuse them ---------------------------------
+
 
 def test_append_line_does_not_follow_a_link(tmp_path, outside):
     os.symlink(outside, tmp_path / "metrics.jsonl")

@@ -1,12 +1,13 @@
 """Issue 14, F6 and F7: the trainer writes only standard JSON (NaN / Infinity become null, counted), refuses them
 in datasets and specs with file:line, and no nesting depth in a spec, run.json or metrics line ends in a
 RecursionError. Through the command line (`python -m mas_trainer run`) where a user would meet it."""
+
 import json
 import math
 
 import pytest
-
 from helpers import lazy_team_data
+
 from mas_trainer import errors, strict_json
 from mas_trainer.__main__ import main
 
@@ -96,8 +97,9 @@ def test_a_diverged_loss_is_written_as_null_and_counted(tmp_path, monkeypatch):
     assert run_cli(tmp_path, tiny_run_data()) == 0
     lines = (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()
     records = [strict_parse(line) for line in lines]
-    assert [(r["loss"], r["kl"], r["grad_norm"], r["nonfinite_values"]) for r in records] == \
-        [(None, None, {"first": None}, 3)] * 2
+    assert [(r["loss"], r["kl"], r["grad_norm"], r["nonfinite_values"]) for r in records] == [
+        (None, None, {"first": None}, 3)
+    ] * 2
     pytest.importorskip("jsonschema")
     from test_run_dir_schemas import _schema, _validator
 
@@ -121,9 +123,16 @@ def test_strict_dumps_replaces_and_counts_every_nonfinite_float():
 
 
 def test_strict_loads_refuses_non_standard_json_and_deep_nesting_without_recursion_error():
-    for text in ('{"n": NaN}', "[Infinity]", "-Infinity", "1e400", "1" + "0" * 400, "-1" + "0" * 5000,
-                 "[" * DEEP + "]" * DEEP,
-                 '{"a":' * DEEP + "1" + "}" * DEEP):
+    for text in (
+        '{"n": NaN}',
+        "[Infinity]",
+        "-Infinity",
+        "1e400",
+        "1" + "0" * 400,
+        "-1" + "0" * 5000,
+        "[" * DEEP + "]" * DEEP,
+        '{"a":' * DEEP + "1" + "}" * DEEP,
+    ):
         with pytest.raises(strict_json.JsonInputError):
             strict_json.loads(text)
     with pytest.raises(strict_json.JsonInputError, match="nested more than 1000"):
@@ -160,8 +169,9 @@ def test_run_json_nested_5000_deep_stops_resume_with_exit_8(tmp_path, capsys):
 
 def test_metrics_line_nested_5000_deep_is_skipped_with_a_warning_on_resume(tmp_path):
     data = tiny_run_data(steps=4)
-    assert main(["run", "--spec", str(_spec(tmp_path, data)), "--run-dir", str(tmp_path / "run"),
-                 "--max-steps", "3"]) == 0
+    assert (
+        main(["run", "--spec", str(_spec(tmp_path, data)), "--run-dir", str(tmp_path / "run"), "--max-steps", "3"]) == 0
+    )
     metrics = tmp_path / "run" / "metrics.jsonl"
     lines = metrics.read_text().splitlines(keepends=True)
     deep = '{"step": 2, "x": ' + "[" * DEEP + "]" * DEEP + "}\n"

@@ -1,5 +1,7 @@
 """The lazy-team example learns with outcome credit on CPU (the figure's claim, in a small deterministic form)."""
+
 from helpers import lazy_team
+
 from mas_trainer.rundir import read_records
 from mas_trainer.trainer import RunOptions, Trainer
 

@@ -1,8 +1,8 @@
 import torch
-
 from helpers import lazy_team_data
-from mas_trainer.models import build_policies, trainable_parameters
+
 from mas_trainer.generation import sample, sequence_logprobs
+from mas_trainer.models import build_policies, trainable_parameters
 from mas_trainer.spec import parse_spec
 from mas_trainer.update import Decision, update
 
@@ -76,8 +76,10 @@ def test_update_raises_logprob_of_positively_credited_output_and_lowers_the_othe
     before_good, before_bad = logp(good), logp(bad)
     optimizers = {units[0].name: torch.optim.SGD(trainable_parameters(units[0]), lr=0.5)}
     schedulers = {units[0].name: torch.optim.lr_scheduler.LambdaLR(optimizers[units[0].name], lambda s: 1.0)}
-    batch = [Decision("first", prompt, good, [before_good], 1.0, 1.0),
-             Decision("first", prompt, bad, [before_bad], -1.0, 1.0)]
+    batch = [
+        Decision("first", prompt, good, [before_good], 1.0, 1.0),
+        Decision("first", prompt, bad, [before_bad], -1.0, 1.0),
+    ]
     stats = update(units, policies, optimizers, schedulers, batch, clip=0.2, kl_coef=0.0, device="cpu")
     assert logp(good) > before_good and logp(bad) < before_bad
     assert stats.grad_norm["first"] > 0 and stats.grad_norm["second"] == 0.0
@@ -91,11 +93,27 @@ def test_kl_term_is_zero_at_the_reference_and_reported():
     out = sample(units[0].module, tok, ["Al>"], 2, 1.0, None, [torch.Generator().manual_seed(0)], 32, "cpu")[0]
     opt = {units[0].name: torch.optim.SGD(trainable_parameters(units[0]), lr=0.1)}
     sched = {units[0].name: torch.optim.lr_scheduler.LambdaLR(opt[units[0].name], lambda s: 1.0)}
-    stats = update(units, policies, opt, sched, [Decision("first", out.prompt_ids, out.token_ids, out.logprobs,
-                                                          1.0, 1.0)], 0.2, 0.1, "cpu")
+    stats = update(
+        units,
+        policies,
+        opt,
+        sched,
+        [Decision("first", out.prompt_ids, out.token_ids, out.logprobs, 1.0, 1.0)],
+        0.2,
+        0.1,
+        "cpu",
+    )
     assert abs(stats.kl) < 1e-6  # policy == reference before the first step
-    stats = update(units, policies, opt, sched, [Decision("first", out.prompt_ids, out.token_ids, out.logprobs,
-                                                          1.0, 1.0)], 0.2, 0.1, "cpu")
+    stats = update(
+        units,
+        policies,
+        opt,
+        sched,
+        [Decision("first", out.prompt_ids, out.token_ids, out.logprobs, 1.0, 1.0)],
+        0.2,
+        0.1,
+        "cpu",
+    )
     assert stats.kl > 0
 
 
@@ -103,9 +121,20 @@ def test_sampled_logprobs_match_the_update_forward():
     torch.manual_seed(0)
     policies, units = build_policies(_spec(["shared"] * 3), torch.device("cpu"), need_reference=False)
     tok = policies["first"].tokenizer
-    outs = sample(units[0].module, tok, ["Al>", "Clu>"], 3, 1.0, None, [torch.Generator().manual_seed(1), torch.Generator().manual_seed(2)], 32, "cpu")
+    outs = sample(
+        units[0].module,
+        tok,
+        ["Al>", "Clu>"],
+        3,
+        1.0,
+        None,
+        [torch.Generator().manual_seed(1), torch.Generator().manual_seed(2)],
+        32,
+        "cpu",
+    )
     with torch.no_grad():
-        lp, mask = sequence_logprobs(units[0].module, [o.prompt_ids for o in outs], [o.token_ids for o in outs],
-                                     1.0, tok.pad_id, "cpu")
+        lp, mask = sequence_logprobs(
+            units[0].module, [o.prompt_ids for o in outs], [o.token_ids for o in outs], 1.0, tok.pad_id, "cpu"
+        )
     for i, o in enumerate(outs):
-        assert torch.allclose(lp[i, :len(o.token_ids)], torch.tensor(o.logprobs), atol=1e-4)
+        assert torch.allclose(lp[i, : len(o.token_ids)], torch.tensor(o.logprobs), atol=1e-4)

@@ -1,5 +1,6 @@
 """Issue 14 F14: every transformers load passes trust_remote_code=False, so a model folder's own Python code never
 runs and transformers never asks interactively whether to run it (that prompt would hang a trainer with no tty)."""
+
 import pytest
 import transformers
 
@@ -16,6 +17,7 @@ def recorded(monkeypatch):
         def load(model_id, **kwargs):
             calls.append((cls_name, kwargs))
             raise OSError("not a model folder")  # stops after the first call; each loader is checked alone below
+
         return load
 
     for name in ("AutoTokenizer", "AutoModel", "AutoModelForCausalLM", "AutoConfig"):
@@ -29,8 +31,11 @@ def test_model_and_tokenizer_loads_refuse_remote_code(recorded, loader, monkeypa
         loader("m", str(tmp_path))
     assert recorded and all(kwargs.get("trust_remote_code") is False for _, kwargs in recorded), recorded
     # the model class is loaded after the tokenizer: let the tokenizer succeed to see the model's arguments too
-    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained",
-                        lambda model_id, **kwargs: recorded.append(("AutoTokenizer", kwargs)) or object())
+    monkeypatch.setattr(
+        transformers.AutoTokenizer,
+        "from_pretrained",
+        lambda model_id, **kwargs: recorded.append(("AutoTokenizer", kwargs)) or object(),
+    )
     recorded.clear()
     with pytest.raises(MasError):
         loader("m", str(tmp_path))

@@ -2,20 +2,24 @@
 
 Answers below were checked against re2js, the TypeScript engine the shared vectors are produced with.
 """
+
 import pytest
 
 from mas_trainer.regex import MAX_INPUT_CODE_POINTS, Regex, RegexSyntaxError, dfa
 
 
-@pytest.mark.parametrize("source,flags,text,expected", [
-    ("(a|ab)(c|bcd)(d*)", "", "abcd", "a"),        # leftmost-first: the first alternative wins, then bcd
-    ("(a*)+$", "", "aab", ""),
-    ("(a*)+", "", "aab", "aa"),
-    ("(\u03c3+)", "i", "x\u03a3\u03c2\u03c3", "\u03a3\u03c2\u03c3"),  # the sigma orbit folds as in RE2
-    ("k", "i", "\u212a", "\u212a"),               # the Kelvin sign is in k's orbit
-    ("\\W", "i", "\u212a", None),                 # RE2 folds \w before negating it
-    ("\\W", "", "\u212a", "\u212a"),
-])
+@pytest.mark.parametrize(
+    "source,flags,text,expected",
+    [
+        ("(a|ab)(c|bcd)(d*)", "", "abcd", "a"),  # leftmost-first: the first alternative wins, then bcd
+        ("(a*)+$", "", "aab", ""),
+        ("(a*)+", "", "aab", "aa"),
+        ("(\u03c3+)", "i", "x\u03a3\u03c2\u03c3", "\u03a3\u03c2\u03c3"),  # the sigma orbit folds as in RE2
+        ("k", "i", "\u212a", "\u212a"),  # the Kelvin sign is in k's orbit
+        ("\\W", "i", "\u212a", None),  # RE2 folds \w before negating it
+        ("\\W", "", "\u212a", "\u212a"),
+    ],
+)
 def test_answers_match_re2(source, flags, text, expected):
     assert Regex(source, flags).extract(text) == expected
 
@@ -52,7 +56,9 @@ def _count_by_searching_again(regex, text):
     return n
 
 
-@pytest.mark.parametrize("source", ["\\d+\\.|\\d", "a*b|a", "\\b\\w", "|a", "(a|ab)(c|bcd)?", "x*", "^|$", "a(?:b|$)", "(?:a{2})+"])
+@pytest.mark.parametrize(
+    "source", ["\\d+\\.|\\d", "a*b|a", "\\b\\w", "|a", "(a|ab)(c|bcd)?", "x*", "^|$", "a(?:b|$)", "(?:a{2})+"]
+)
 def test_count_without_rescanning_gives_the_answers_of_searching_again(source):
     regex = Regex(source, "m")
     for text in ["", "a", "11.1 1.", "aab ab\nabab", "a" * 50 + "b", "\n\n a1_ b"]:

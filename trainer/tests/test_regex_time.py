@@ -5,6 +5,7 @@ expression is timed after one warm-up call (compiling and building the first DFA
 the fastest of three timed calls is compared, so that a busy machine does not fail the test, while a
 backtracking engine would be over the bound by orders of magnitude on every call.
 """
+
 import time
 
 import pytest

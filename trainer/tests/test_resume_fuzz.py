@@ -2,20 +2,21 @@
 (truncation at every offset, byte flips, NaN / Infinity / 1e999, 5 000-deep nesting, huge lines, wrong types,
 `__proto__`-style keys). The readers either accept a mutant or refuse it with the documented error (exit 8 for
 run.json, a skipped line with file:line for metrics); nothing else escapes, and no kept record is lost."""
+
 import json
 import os
 import random
 import shutil
 
 import pytest
-
 from test_json_policy import strict_parse, tiny_run_data
+
 from mas_trainer import errors
 from mas_trainer.__main__ import main
 from mas_trainer.errors import MasError
 from mas_trainer.jsonl_records import metrics_problem, parse_jsonl
-from mas_trainer.rundir.run_json import FIELDS, parse_run_json
 from mas_trainer.rundir import truncate_records
+from mas_trainer.rundir.run_json import FIELDS, parse_run_json
 
 SEED = 14
 DEEP = 5000
@@ -43,7 +44,7 @@ def run_json_mutants(text: str, rng: random.Random) -> list[str]:
     mutants = [data[:cut].decode("utf-8", "replace") for cut in range(len(data))]  # every truncation
     for _ in range(300):  # byte flips
         at = rng.randrange(len(data))
-        mutants.append((data[:at] + bytes([rng.randrange(256)]) + data[at + 1:]).decode("latin-1"))
+        mutants.append((data[:at] + bytes([rng.randrange(256)]) + data[at + 1 :]).decode("latin-1"))
     spans = _number_spans(text)
     for token in ("NaN", "Infinity", "-Infinity", "1e999"):
         for start, end in rng.sample(spans, 10):
@@ -81,11 +82,20 @@ def metrics_mutants(data: bytes, rng: random.Random) -> list[bytes]:
     mutants = [data[:cut] for cut in range(len(data))]
     for _ in range(300):
         at = rng.randrange(len(data))
-        mutants.append(data[:at] + bytes([rng.randrange(256)]) + data[at + 1:])
+        mutants.append(data[:at] + bytes([rng.randrange(256)]) + data[at + 1 :])
     lines = data.splitlines(keepends=True)
-    hostile = [b'{"step": 1, "loss": NaN}\n', b'{"step": 2, "x": ' + b"[" * DEEP + b"]" * DEEP + b"}\n",
-               b'{"step": 2, "pad": "' + b"x" * (1 << 20) + b'"}\n', b'{"step": "2"}\n', b"\xff\xfe\n",
-               b'{"__proto__": {"step": 1}}\n', b'{"step": 1e999}\n', b"\n\r\n", b'{"step": true}\n', b"[]\n"]
+    hostile = [
+        b'{"step": 1, "loss": NaN}\n',
+        b'{"step": 2, "x": ' + b"[" * DEEP + b"]" * DEEP + b"}\n",
+        b'{"step": 2, "pad": "' + b"x" * (1 << 20) + b'"}\n',
+        b'{"step": "2"}\n',
+        b"\xff\xfe\n",
+        b'{"__proto__": {"step": 1}}\n',
+        b'{"step": 1e999}\n',
+        b"\n\r\n",
+        b'{"step": true}\n',
+        b"[]\n",
+    ]
     for line in hostile:
         for at in range(len(lines) + 1):
             mutants.append(b"".join(lines[:at]) + line + b"".join(lines[at:]))

@@ -2,6 +2,7 @@
 real run (pickled payloads, truncations, marker names and fields, trainer-state fields, links, wrong file types).
 For every one: no payload runs, nothing outside the run directory changes, the only outcomes are a resume from a
 checkpoint that passed its checks or a MasError with exit 7 or 8, and a refused resume deletes no record or file."""
+
 import hashlib
 import json
 import os
@@ -9,8 +10,8 @@ import shutil
 
 import pytest
 import torch
-
 from helpers import lazy_team
+
 from mas_trainer.checkpoint import MARKER
 from mas_trainer.errors import EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from mas_trainer.rundir import read_records
@@ -55,6 +56,7 @@ def _pickle(name):
     def mutate(folder, ctx):
         torch.save({"x": _Payload(str(ctx["payload"]))}, folder / name)
         _rehash(folder, name)
+
     return mutate
 
 
@@ -64,6 +66,7 @@ def _truncate(name, fraction, rehash):
         (folder / name).write_bytes(data[: int(len(data) * fraction)])
         if rehash:
             _rehash(folder, name)
+
     return mutate
 
 
@@ -73,6 +76,7 @@ def _marker_name(bad):
         target = bad if not callable(bad) else bad(ctx)
         files[target] = "0" * 64
         _set_marker(folder, files=files)
+
     return mutate
 
 
@@ -82,6 +86,7 @@ def _state(**fields):
         state.update(fields)
         (folder / "trainer_state.json").write_text(json.dumps(state))
         _rehash(folder, "trainer_state.json")
+
     return mutate
 
 
@@ -91,16 +96,19 @@ def _rng(part, value):
         state["rng"][part] = value
         (folder / "trainer_state.json").write_text(json.dumps(state))
         _rehash(folder, "trainer_state.json")
+
     return mutate
 
 
 def _torch_edit(name, edit):
     """Rewrites a .pt file with plain values only (weights_only loads it), as a crafted checkpoint may."""
+
     def mutate(folder, ctx):
         obj = torch.load(folder / name, weights_only=True)
         edit(obj)
         torch.save(obj, folder / name)
         _rehash(folder, name)
+
     return mutate
 
 
@@ -127,6 +135,7 @@ def _link(name):
         shutil.copy(folder / name, copy)
         (folder / name).unlink()
         os.symlink(copy, folder / name)
+
     return mutate
 
 
@@ -137,6 +146,7 @@ def _replace_with(name, kind):
             (folder / name).mkdir()
         else:
             os.mkfifo(folder / name)
+
     return mutate
 
 
@@ -148,25 +158,54 @@ def _folder_link(folder, ctx):
 
 MUTANTS = {
     **{f"pickle-{n}": _pickle(n) for n in (*FILES[:2], "trainer_state.pt", "critic.pt")},
-    **{f"truncate-{n}-{f}-{'rehash' if r else 'stale'}": _truncate(n, f, r)
-       for n in FILES for f in (0.0, 0.1, 0.5, 0.99) for r in (True, False)},
-    **{f"marker-name-{i}": _marker_name(bad) for i, bad in enumerate(
-        ["/etc/passwd", "../x.pt", "../../metrics.jsonl", "sub/unit.pt", "", ".", "..", "a\\b.pt", "x\0.pt",
-         "unit.pkl", "COMPLETE.json", lambda ctx: str(ctx["outside"] / "sentinel.pt")])},
-    **{f"marker-{k}={json.dumps(v)}": (lambda fields: lambda folder, ctx: _set_marker(folder, **fields))({k: v})
-       for k, values in {"step": ["4", 4.0, True, -4, 2, None, [4]],
-                         "files": [None, [], {}, "unit-tiny.pt", {"unit-tiny.pt": 5}]}.items()
-       for v in values},
+    **{
+        f"truncate-{n}-{f}-{'rehash' if r else 'stale'}": _truncate(n, f, r)
+        for n in FILES
+        for f in (0.0, 0.1, 0.5, 0.99)
+        for r in (True, False)
+    },
+    **{
+        f"marker-name-{i}": _marker_name(bad)
+        for i, bad in enumerate(
+            [
+                "/etc/passwd",
+                "../x.pt",
+                "../../metrics.jsonl",
+                "sub/unit.pt",
+                "",
+                ".",
+                "..",
+                "a\\b.pt",
+                "x\0.pt",
+                "unit.pkl",
+                "COMPLETE.json",
+                lambda ctx: str(ctx["outside"] / "sentinel.pt"),
+            ]
+        )
+    },
+    **{
+        f"marker-{k}={json.dumps(v)}": (lambda fields: lambda folder, ctx: _set_marker(folder, **fields))({k: v})
+        for k, values in {
+            "step": ["4", 4.0, True, -4, 2, None, [4]],
+            "files": [None, [], {}, "unit-tiny.pt", {"unit-tiny.pt": 5}],
+        }.items()
+        for v in values
+    },
     "marker-not-json": lambda folder, ctx: (folder / MARKER).write_text('{"step": 4, "files": {'),
     "marker-deep": lambda folder, ctx: (folder / MARKER).write_text("[" * 200_000),
     "marker-missing": lambda folder, ctx: (folder / MARKER).unlink(),
     **{f"state-step={json.dumps(v)}": _state(step=v) for v in ["4", 4.5, 2, None, True]},
     "state-version": _state(version=2),
     "state-no-rng": _state(rng=None),
-    **{f"rng-{part}-{i}": _rng(part, v) for part, values in {
-        "torch": [[], [300] * 5056, "abc"], "python": [{}, {"version": 3, "state": [1], "gauss_next": None}],
-        "numpy": [{}, {"bit_generator": "MT19937", "key": [1] * 624, "pos": 10_000, "has_gauss": 0, "gauss": 0.0}],
-    }.items() for i, v in enumerate(values)},
+    **{
+        f"rng-{part}-{i}": _rng(part, v)
+        for part, values in {
+            "torch": [[], [300] * 5056, "abc"],
+            "python": [{}, {"version": 3, "state": [1], "gauss_next": None}],
+            "numpy": [{}, {"bit_generator": "MT19937", "key": [1] * 624, "pos": 10_000, "has_gauss": 0, "gauss": 0.0}],
+        }.items()
+        for i, v in enumerate(values)
+    },
     **{f"link-{n}": _link(n) for n in (*FILES, MARKER)},
     **{f"{kind}-{n}": _replace_with(n, kind) for n in (*FILES, MARKER) for kind in ("dir", "fifo")},
     "link-folder": _folder_link,
@@ -182,8 +221,11 @@ def base_run(tmp_path_factory):
 
 
 def _tree(path):
-    return sorted((str(p.relative_to(path)), p.read_bytes() if p.is_file() else b"")
-                  for p in path.rglob("*") if not p.is_symlink())
+    return sorted(
+        (str(p.relative_to(path)), p.read_bytes() if p.is_file() else b"")
+        for p in path.rglob("*")
+        if not p.is_symlink()
+    )
 
 
 # Mutants that leave global_step_2 valid when applied to it (they name the step it has)

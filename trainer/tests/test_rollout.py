@@ -1,6 +1,6 @@
 import pytest
-
 from helpers import lazy_team_data, scripted_generate, with_graph
+
 from mas_trainer.rollout import GraphWalker
 from mas_trainer.spec import parse_spec
 
@@ -12,10 +12,12 @@ def _contains(agent, text):
 def _loop_spec(max_loop, max_turns=20):
     data = lazy_team_data()
     # first -> second; second -> first while "AGAIN" (bounded), else end
-    edges = [{"from": "start", "to": "first", "condition": None, "max": None},
-             {"from": "first", "to": "second", "condition": None, "max": None},
-             {"from": "second", "to": "first", "condition": _contains("second", "AGAIN"), "max": max_loop},
-             {"from": "second", "to": "end", "condition": None, "max": None}]
+    edges = [
+        {"from": "start", "to": "first", "condition": None, "max": None},
+        {"from": "first", "to": "second", "condition": None, "max": None},
+        {"from": "second", "to": "first", "condition": _contains("second", "AGAIN"), "max": max_loop},
+        {"from": "second", "to": "end", "condition": None, "max": None},
+    ]
     data = with_graph(data, edges, [a for a in data["agents"] if a["name"] != "idle"])
     data["train"]["max_turns"] = max_turns
     return parse_spec(data)
@@ -88,8 +90,9 @@ def test_reward_levels(level):
     from mas_trainer.rewards import score_rollout
 
     spec = parse_spec(lazy_team_data())
-    state = GraphWalker(spec).run([{"a": "l", "b": "u"}], scripted_generate(
-        lambda a, p, n: {"first": "q", "idle": "??", "second": "Z"}[a]))[0]
+    state = GraphWalker(spec).run(
+        [{"a": "l", "b": "u"}], scripted_generate(lambda a, p, n: {"first": "q", "idle": "??", "second": "Z"}[a])
+    )[0]
     score = score_rollout(state, spec.rubrics[0], level, Evaluator())
     assert score.criteria == {"first_case": 1.0, "second_case": 1.0} and score.success
     if level == "trajectory":
@@ -106,8 +109,9 @@ def test_rewind_replays_past_a_skipped_agent():
     data["agents"][1]["null_behaviour"] = {"kind": "skip"}
     spec = parse_spec(data)
     walker = GraphWalker(spec)
-    done = walker.run([{"a": "l", "b": "u"}], scripted_generate(lambda a, p, n: f"{a}-1"),
-                      nulled=frozenset({"idle"}))[0]
+    done = walker.run([{"a": "l", "b": "u"}], scripted_generate(lambda a, p, n: f"{a}-1"), nulled=frozenset({"idle"}))[
+        0
+    ]
     assert [t.agent for t in done.turns] == ["first", "second"] and done.visits == ["first", "idle", "second"]
     frozen = walker.rewind(done, 1)
     assert frozen.next_agent == "idle" and frozen.outputs == {"first": "first-1"}
@@ -120,8 +124,11 @@ def test_a_criterion_that_raises_scores_zero_and_records_its_error():
     from mas_trainer.rewards import score_rollout
 
     data = lazy_team_data()
-    data["rubrics"][0]["criteria"][1]["expr"] = {"op": "<", "left": {"op": "num", "value": 1},
-                                                 "right": {"op": "str", "value": "x"}}
+    data["rubrics"][0]["criteria"][1]["expr"] = {
+        "op": "<",
+        "left": {"op": "num", "value": 1},
+        "right": {"op": "str", "value": "x"},
+    }
     spec = parse_spec(data)
     state = GraphWalker(spec).run([{"a": "l", "b": "u"}], scripted_generate(lambda a, p, n: "q"))[0]
     score = score_rollout(state, spec.rubrics[0], "trajectory", Evaluator())

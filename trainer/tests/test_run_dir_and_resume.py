@@ -2,14 +2,25 @@ import json
 
 import pytest
 import torch
-
 from helpers import lazy_team
+
 from mas_trainer.errors import EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from mas_trainer.rundir import read_records
 from mas_trainer.trainer import RunOptions, Trainer
 
-STABLE_KEYS = ("step", "reward_mean", "reward_std", "success", "criteria", "credit_mean", "loss", "kl",
-               "grad_norm", "rollout_tokens", "lr")
+STABLE_KEYS = (
+    "step",
+    "reward_mean",
+    "reward_std",
+    "success",
+    "criteria",
+    "credit_mean",
+    "loss",
+    "kl",
+    "grad_norm",
+    "rollout_tokens",
+    "lr",
+)
 
 
 def _train(run_dir, steps=6, max_steps=None, resume=False):
@@ -102,6 +113,7 @@ def test_torn_last_line_is_dropped(tmp_path):
 
 def test_resume_with_per_agent_adapters_and_own_weights(tmp_path):
     from helpers import lazy_team_data
+
     from mas_trainer.spec import parse_spec
 
     def train(run_dir, max_steps=None, resume=False):

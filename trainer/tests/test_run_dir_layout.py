@@ -1,10 +1,12 @@
 """The run-directory layout has one owner (mas_trainer/rundir/layout.py), the twin of RUN_DIR_FILES in
 protocol/run-dir.ts: same keys, same names, same version; and no other trainer module spells a name of it."""
+
 import ast
 import os
 import re
 
 from conftest import REPO_ROOT
+
 from mas_trainer.rundir.layout import RUN_DIR_FILES, RUN_DIR_VERSION
 
 RUN_DIR_TS = os.path.join(REPO_ROOT, "protocol", "run-dir.ts")
@@ -40,8 +42,11 @@ def stray_names(path: str, source: str) -> list[str]:
     """String literals in a module that are exactly a run-directory name (docstrings and messages that mention a
     name inside a sentence are prose, not layout)."""
     names = set(RUN_DIR_FILES.values())
-    return [f"{os.path.relpath(path, REPO_ROOT)}:{node.lineno}: {node.value!r}" for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant) and node.value in names]
+    return [
+        f"{os.path.relpath(path, REPO_ROOT)}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and node.value in names
+    ]
 
 
 def test_no_module_but_the_layout_spells_a_run_directory_name():

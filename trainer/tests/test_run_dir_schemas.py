@@ -1,11 +1,12 @@
 """The records a run writes validate against protocol/schemas/run-dir/*.schema.json (what the editor reads)."""
+
 import json
 import os
 
 import pytest
-
 from conftest import REPO_ROOT
 from helpers import lazy_team
+
 from mas_trainer.rundir import read_records
 from mas_trainer.trainer import RunOptions, Trainer
 
@@ -23,7 +24,8 @@ def _schema(*parts):
 def _validator(schema):
     registry = referencing.Registry().with_resources(
         (s["$id"], referencing.Resource.from_contents(s))
-        for s in (_schema("run-spec.schema.json"), _schema("expression.schema.json")))
+        for s in (_schema("run-spec.schema.json"), _schema("expression.schema.json"))
+    )
     return jsonschema.Draft7Validator(schema, registry=registry)
 
 

@@ -3,12 +3,18 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import lazy_team_data
+
 from mas_trainer.__main__ import main
 from mas_trainer.data import load_dataset
-from mas_trainer.errors import EXIT_BAD_DATASET, EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, DatasetError, MasError, \
-    SpecError
+from mas_trainer.errors import (
+    EXIT_BAD_DATASET,
+    EXIT_BAD_SPEC,
+    EXIT_MODEL_UNAVAILABLE,
+    DatasetError,
+    MasError,
+    SpecError,
+)
 from mas_trainer.models import build_base
 from mas_trainer.spec import ModelSource, ModelSpec, parse_spec
 
@@ -43,9 +49,14 @@ def test_missing_key_names_the_path():
 def test_spec_from_stdin(tmp_path):
     data = lazy_team_data()
     data["train"]["steps"] = 1
-    proc = subprocess.run([sys.executable, "-m", "mas_trainer", "run", "--spec", "-", "--run-dir",
-                           str(tmp_path / "run")], input=json.dumps(data), capture_output=True, text=True,
-                          env={"OMP_NUM_THREADS": "1", "PATH": ""}, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mas_trainer", "run", "--spec", "-", "--run-dir", str(tmp_path / "run")],
+        input=json.dumps(data),
+        capture_output=True,
+        text=True,
+        env={"OMP_NUM_THREADS": "1", "PATH": ""},
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()) == 1
 
@@ -82,11 +93,10 @@ def test_unknown_hf_id_fails_clearly_offline():
 
 
 def test_hf_local_directory_loads(tmp_path):
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
     from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
 
-    GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=64, n_positions=32)).save_pretrained(
-        tmp_path)
+    GPT2LMHeadModel(GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=64, n_positions=32)).save_pretrained(tmp_path)
     raw = Tokenizer(models.WordLevel({chr(97 + i): i for i in range(26)} | {"[UNK]": 26}, unk_token="[UNK]"))
     raw.pre_tokenizer = pre_tokenizers.Split("", "isolated")
     PreTrainedTokenizerFast(tokenizer_object=raw, unk_token="[UNK]", eos_token="[UNK]").save_pretrained(tmp_path)

@@ -1,14 +1,15 @@
 """One source of defaults: what a hand-written RunSpec leaves out of `scratch(...)` or `lora(...)` gets the language
 catalogue's default (model_defaults.json, generated from SCRATCH_PARAMETERS / LORA_PARAMETERS; the TypeScript side
 of the agreement is test/build/model-defaults.test.ts and `npm run check:generated`)."""
+
 import dataclasses
 import json
 import os
 
 import pytest
-
 from conftest import REPO_ROOT
 from helpers import lazy_team_data
+
 from mas_trainer.spec import AdapterSpec, ModelSource, parse_spec
 
 DEFAULTS_FILE = os.path.join(REPO_ROOT, "trainer", "mas_trainer", "model_defaults.json")

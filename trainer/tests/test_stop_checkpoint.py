@@ -1,10 +1,12 @@
 """Stop (SIGTERM, Ctrl-C) checkpoints the last finished step, and a resume after it loses and repeats no step
 (first-hour bug B7: with checkpoint_every 50 a 40-step run stopped by the user could never be resumed)."""
+
 import json
 import os
 import signal
 
 from helpers import lazy_team_data
+
 from mas_trainer import trainer as trainer_module
 from mas_trainer.__main__ import main
 from mas_trainer.trainer import Trainer

@@ -1,4 +1,5 @@
 """turn_level's distinct-value step must not count float64 rounding residues as values (issue 17's TicTacToe case)."""
+
 import pytest
 
 from mas_trainer.credit import CreditGroup, compute_credit
@@ -7,9 +8,11 @@ from mas_trainer.credit.turn_level import distinct_values
 
 def tictactoe_win() -> CreditGroup:
     """One game: player p0 moves at turns 0, 2, 4 and wins on its last move; p1 moves at turns 1, 3."""
-    return CreditGroup.from_rollouts([
-        ([("p0", 0, 0.0), ("p1", 1, 0.0), ("p0", 2, 0.0), ("p1", 3, 0.0), ("p0", 4, 1.0)], 1.0),
-    ])
+    return CreditGroup.from_rollouts(
+        [
+            ([("p0", 0, 0.0), ("p1", 1, 0.0), ("p0", 2, 0.0), ("p1", 3, 0.0), ("p0", 4, 1.0)], 1.0),
+        ]
+    )
 
 
 def test_one_game_win_gives_the_exact_thirds():

@@ -10,6 +10,7 @@ References written from the sources, not from mas_trainer.credit:
            and for sampled orders the same average over the recorded orders.
   difference: R - v(N - {k}).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,8 +18,8 @@ import math
 
 import numpy as np
 
-
 # ---------------------------------------------------------------- counterfactual (C3)
+
 
 def reference_counterfactual(group: dict, p: dict) -> list[list[float]]:
     fanout = list(p["fanout"])
@@ -28,8 +29,8 @@ def reference_counterfactual(group: dict, p: dict) -> list[list[float]]:
     rewards = np.array([r["reward"] for r in rollouts], dtype=float)
     rows = []  # one row per tree node: (depth, prefix, reward); C3 emits one Experience per node
     for depth in range(len(fanout)):
-        for prefix in itertools.product(*[range(f) for f in fanout[:depth + 1]]):
-            under = [i for i, leaf in enumerate(leaves) if leaf[:depth + 1] == prefix]
+        for prefix in itertools.product(*[range(f) for f in fanout[: depth + 1]]):
+            under = [i for i, leaf in enumerate(leaves) if leaf[: depth + 1] == prefix]
             if len(rollouts[under[0]]["decisions"]) <= depth:
                 continue  # that branch ended before this depth: no node
             rows.append((depth, prefix, rewards[under].mean()))
@@ -51,11 +52,14 @@ def reference_counterfactual(group: dict, p: dict) -> list[list[float]]:
             a = (a - a.mean()) / std
         for (prefix, _), value in zip(members, a):
             adv[prefix] = float(value)
-    return [[adv[leaf[:j + 1]] if j < len(fanout) else 0.0 for j in range(len(r["decisions"]))]
-            for leaf, r in zip(leaves, rollouts)]
+    return [
+        [adv[leaf[: j + 1]] if j < len(fanout) else 0.0 for j in range(len(r["decisions"]))]
+        for leaf, r in zip(leaves, rollouts)
+    ]
 
 
 # ---------------------------------------------------------------- nulled re-runs
+
 
 def _players(rollout: dict) -> list[str]:
     return list(dict.fromkeys(d["agent"] for d in rollout["decisions"]))
@@ -98,7 +102,7 @@ def _marginals(rollout: dict, orders) -> dict:
     for order in orders:
         count += 1
         for i, k in enumerate(order):
-            phi[k] += _value(rollout, set(order[:i + 1])) - _value(rollout, set(order[:i]))
+            phi[k] += _value(rollout, set(order[: i + 1])) - _value(rollout, set(order[:i]))
     return {k: v / count for k, v in phi.items()}
 
 
@@ -113,6 +117,7 @@ def reference_shapley(group: dict, p: dict) -> list[list[float]]:
 
 # ---------------------------------------------------------------- the groups
 
+
 def _d(agent: str, turn: int) -> dict:
     return {"agent": agent, "turn": turn, "reward": None}
 
@@ -120,16 +125,23 @@ def _d(agent: str, turn: int) -> dict:
 def _tree(fanout: list[int], agents: list[str], rewards: list[float], short: dict | None = None) -> dict:
     """Leaf rollouts of a tree; `short` maps a leaf index to its number of decisions (a branch that ended early)."""
     short = short or {}
-    return {"rollouts": [{"decisions": [_d(agents[j % len(agents)], j) for j in range(short.get(i, len(agents)))],
-                          "reward": r} for i, r in enumerate(rewards)]}
+    return {
+        "rollouts": [
+            {"decisions": [_d(agents[j % len(agents)], j) for j in range(short.get(i, len(agents)))], "reward": r}
+            for i, r in enumerate(rewards)
+        ]
+    }
 
 
 def _games(rewards: dict, agents: list[str], permutations=None) -> dict:
     """One rollout per entry: v(N) and the value of every nulled set given as 'a,b' -> reward."""
     rollouts = []
     for reward, nulled in rewards:
-        r = {"decisions": [_d(a, j) for j, a in enumerate(agents)], "reward": reward,
-             "counterfactuals": [{"nulled": sorted(k.split(",")), "reward": v} for k, v in nulled.items()]}
+        r = {
+            "decisions": [_d(a, j) for j, a in enumerate(agents)],
+            "reward": reward,
+            "counterfactuals": [{"nulled": sorted(k.split(",")), "reward": v} for k, v in nulled.items()],
+        }
         if permutations is not None:
             r["permutations"] = permutations
         rollouts.append(r)
@@ -158,20 +170,35 @@ RERUN_GROUPS = {
     "tree_all_equal": _tree([2, 2], ["a", "b"], [0.5, 0.5, 0.5, 0.5]),
     "tree_short_branch": _tree([2, 2], ["a", "b", "c"], [1, 1, 0, 0.25], short={0: 1, 1: 1}),
     "tree_longer_than_fanout": _tree([4], ["solver", "verifier", "solver"], [0.2, 0.9, 0.4, 0.4]),
-    "lazy_team": _games([(1.0, _full_game(LAZY, _lazy_v)[1]),
-                         (0.5, {k: v - 0.5 for k, v in _full_game(LAZY, _lazy_v)[1].items()}),
-                         (0.5, _full_game(LAZY, lambda s: 0.5 * ("second" in s))[1])], LAZY),
-    "synergy": _games([_full_game(["a", "b", "c"], _synergy_v),
-                       _full_game(["a", "b", "c"], lambda s: len(s) / 3)], ["a", "b", "c"]),
-    "two_agents": _games([_full_game(["x", "y"], lambda s: 0.25 * len(s) + 0.5 * ({"x", "y"} <= s)),
-                          (0.0, {"x": -0.5, "y": 0.25, "x,y": -1.0})], ["x", "y"]),
+    "lazy_team": _games(
+        [
+            (1.0, _full_game(LAZY, _lazy_v)[1]),
+            (0.5, {k: v - 0.5 for k, v in _full_game(LAZY, _lazy_v)[1].items()}),
+            (0.5, _full_game(LAZY, lambda s: 0.5 * ("second" in s))[1]),
+        ],
+        LAZY,
+    ),
+    "synergy": _games(
+        [_full_game(["a", "b", "c"], _synergy_v), _full_game(["a", "b", "c"], lambda s: len(s) / 3)], ["a", "b", "c"]
+    ),
+    "two_agents": _games(
+        [
+            _full_game(["x", "y"], lambda s: 0.25 * len(s) + 0.5 * ({"x", "y"} <= s)),
+            (0.0, {"x": -0.5, "y": 0.25, "x,y": -1.0}),
+        ],
+        ["x", "y"],
+    ),
 }
 
 
 def _seven_sampled() -> dict:
     orders = [SEVEN, list(reversed(SEVEN)), ["a3", "a0", "a6", "a1", "a5", "a2", "a4"]]
-    rollout = {"decisions": [_d(a, j) for j, a in enumerate(SEVEN)], "reward": _seven_v(set(SEVEN)),
-               "counterfactuals": [], "permutations": orders}
+    rollout = {
+        "decisions": [_d(a, j) for j, a in enumerate(SEVEN)],
+        "reward": _seven_v(set(SEVEN)),
+        "counterfactuals": [],
+        "permutations": orders,
+    }
     needed = {tuple(sorted(o[cut:])) for o in orders for cut in range(len(o))}
     rollout["counterfactuals"] = [{"nulled": list(k), "reward": _seven_v(set(SEVEN) - set(k))} for k in sorted(needed)]
     return {"rollouts": [rollout]}
@@ -202,5 +229,8 @@ RERUN_CASES = {
     ],
 }
 
-RERUN_REFERENCES = {"counterfactual": reference_counterfactual, "difference": reference_difference,
-                    "shapley": reference_shapley}
+RERUN_REFERENCES = {
+    "counterfactual": reference_counterfactual,
+    "difference": reference_difference,
+    "shapley": reference_shapley,
+}

@@ -4,6 +4,7 @@ lazy-team test spec. The TypeScript twin (analysis/credit/from-records.ts) must 
 
 Run from the repository root: trainer/.venv/bin/python trainer/tools/make_credit_records.py
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,9 @@ sys.path.insert(0, str(ROOT / "trainer"))
 sys.path.insert(0, str(ROOT / "trainer" / "tests"))
 
 from helpers import lazy_team  # noqa: E402
-from mas_trainer.credit_step import recorded_methods, step_credit  # noqa: E402
+
 from mas_trainer.credit_reruns import step_rollouts  # noqa: E402
+from mas_trainer.credit_step import recorded_methods, step_credit  # noqa: E402
 from mas_trainer.expr import Evaluator  # noqa: E402
 from mas_trainer.metrics import trajectory_records  # noqa: E402
 from mas_trainer.rewards import score_rollout  # noqa: E402
@@ -45,8 +47,18 @@ def main() -> int:
         spec = lazy_team(record_credit="all", credit={"method": method, "params": params})
         walker, evaluator, rubric = GraphWalker(spec), Evaluator(), spec.rubric(spec.reward.rubric)
         methods = recorded_methods("all", method)
-        states = step_rollouts(walker, TASKS, 8, method, params, methods, seeded_generate,
-                               lambda s: score_rollout(s, rubric, spec.reward.level, evaluator).reward, 1, 0)
+        states = step_rollouts(
+            walker,
+            TASKS,
+            8,
+            method,
+            params,
+            methods,
+            seeded_generate,
+            lambda s: score_rollout(s, rubric, spec.reward.level, evaluator).reward,
+            1,
+            0,
+        )
         scores = [score_rollout(s, rubric, spec.reward.level, evaluator) for s in states]
         credits = {m: step_credit(m, states, scores, 8, params if m == method else {}) for m in methods}
         records = trajectory_records(1, states, scores, credits, 8)

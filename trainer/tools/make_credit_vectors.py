@@ -10,6 +10,7 @@ check our estimators instead of echoing them. Sources (see docs/credit-estimator
 
 Run from the repository root: trainer/.venv/bin/python trainer/tools/make_credit_vectors.py
 """
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from credit_vectors_rerun import RERUN_CASES, RERUN_GROUPS, RERUN_REFERENCES
 
 OUT_DIR = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "credit"
 
 
 # ---------------------------------------------------------------- groups as flat arrays
+
 
 class Flat:
     """All decisions of some groups as parallel arrays; `rollout` is a global rollout number."""
@@ -60,12 +61,13 @@ class Flat:
         for counts in self.shape:
             out.append([])
             for c in counts:
-                out[-1].append([float(v) for v in values[k:k + c]])
+                out[-1].append([float(v) for v in values[k : k + c]])
                 k += c
         return out
 
 
 # ---------------------------------------------------------------- GRPO (DrMAS)
+
 
 def grpo_normalise(values: np.ndarray, pool: np.ndarray, p: dict) -> np.ndarray:
     """core_algos.py: len 1 -> mean 0, std 1; else torch.mean / torch.std (unbiased); (x - mean) / (std + eps)."""
@@ -109,6 +111,7 @@ def reference_agent_normalized(group: dict, p: dict) -> list[list[float]]:
 
 
 # ---------------------------------------------------------------- turn level (MARS)
+
 
 def pool_stats(x: np.ndarray) -> tuple[float, float]:
     """masked_mean / masked_var (Bessel) or x.mean() / x.std(): the same numbers (masked_mean's + 1e-8 on the count
@@ -178,6 +181,7 @@ def reference_turn_level(group: dict, p: dict) -> list[list[float]]:
 
 # ---------------------------------------------------------------- the groups
 
+
 def D(agent: str, turn: int, reward: float | None = None) -> dict:
     return {"agent": agent, "turn": turn, "reward": reward}
 
@@ -195,37 +199,48 @@ GROUPS = {
     "normal": {"rollouts": [alternating(1.0), alternating(0.0), alternating(0.5), alternating(0.25)]},
     "all_equal": {"rollouts": [alternating(0.75), alternating(0.75), alternating(0.75)]},
     "one_rollout": {"rollouts": [alternating(0.8)]},
-    "uneven_turns": {"rollouts": [
-        R(1.0, D("solver", 0), D("verifier", 1), D("solver", 2), D("verifier", 3), D("solver", 4)),
-        R(0.0, D("solver", 0), D("verifier", 1)),
-        R(0.5, D("solver", 0), D("solver", 1), D("solver", 2), D("verifier", 3)),
-        R(0.25, D("solver", 0), D("verifier", 1), D("verifier", 2)),
-    ]},
-    "agent_absent": {"rollouts": [
-        R(1.0, D("planner", 0), D("coder", 1), D("tester", 2)),
-        R(0.0, D("planner", 0), D("coder", 1)),
-        R(0.5, D("planner", 0), D("tester", 1)),
-        R(0.25, D("planner", 0), D("coder", 1), D("tester", 2)),
-        R(0.75, D("planner", 0)),
-    ]},
-    "agent_in_one_rollout": {"rollouts": [
-        R(1.0, D("solver", 0), D("critic", 1)),
-        R(0.0, D("solver", 0)),
-        R(0.5, D("solver", 0)),
-    ]},
-    "per_turn_rewards": {"rollouts": [
-        R(1.75, D("solver", 0, 0.5), D("verifier", 1, 0.25), D("solver", 2, 1.0)),
-        R(0.5, D("solver", 0, 0.0), D("verifier", 1, 0.5)),
-        R(1.25, D("solver", 0, 0.25), D("verifier", 1, 0.0), D("solver", 2, 0.5), D("verifier", 3, 0.5)),
-        R(-0.5, D("solver", 0, -0.5), D("verifier", 1, None)),
-    ]},
-    "per_agent_rewards": {"rollouts": [  # rubric level `agent`: each decision carries its agent's score
-        R(0.75, D("writer", 0, 1.0), D("editor", 1, 0.5), D("writer", 2, 1.0)),
-        R(0.25, D("writer", 0, 0.0), D("editor", 1, 0.5)),
-        R(0.5, D("writer", 0, 0.25), D("editor", 1, 0.75)),
-    ]},
-    "negative_rewards": {"rollouts": [alternating(-1.0, 3), alternating(-0.25, 3), alternating(0.5, 3),
-                                      alternating(-2.0, 3)]},
+    "uneven_turns": {
+        "rollouts": [
+            R(1.0, D("solver", 0), D("verifier", 1), D("solver", 2), D("verifier", 3), D("solver", 4)),
+            R(0.0, D("solver", 0), D("verifier", 1)),
+            R(0.5, D("solver", 0), D("solver", 1), D("solver", 2), D("verifier", 3)),
+            R(0.25, D("solver", 0), D("verifier", 1), D("verifier", 2)),
+        ]
+    },
+    "agent_absent": {
+        "rollouts": [
+            R(1.0, D("planner", 0), D("coder", 1), D("tester", 2)),
+            R(0.0, D("planner", 0), D("coder", 1)),
+            R(0.5, D("planner", 0), D("tester", 1)),
+            R(0.25, D("planner", 0), D("coder", 1), D("tester", 2)),
+            R(0.75, D("planner", 0)),
+        ]
+    },
+    "agent_in_one_rollout": {
+        "rollouts": [
+            R(1.0, D("solver", 0), D("critic", 1)),
+            R(0.0, D("solver", 0)),
+            R(0.5, D("solver", 0)),
+        ]
+    },
+    "per_turn_rewards": {
+        "rollouts": [
+            R(1.75, D("solver", 0, 0.5), D("verifier", 1, 0.25), D("solver", 2, 1.0)),
+            R(0.5, D("solver", 0, 0.0), D("verifier", 1, 0.5)),
+            R(1.25, D("solver", 0, 0.25), D("verifier", 1, 0.0), D("solver", 2, 0.5), D("verifier", 3, 0.5)),
+            R(-0.5, D("solver", 0, -0.5), D("verifier", 1, None)),
+        ]
+    },
+    "per_agent_rewards": {
+        "rollouts": [  # rubric level `agent`: each decision carries its agent's score
+            R(0.75, D("writer", 0, 1.0), D("editor", 1, 0.5), D("writer", 2, 1.0)),
+            R(0.25, D("writer", 0, 0.0), D("editor", 1, 0.5)),
+            R(0.5, D("writer", 0, 0.25), D("editor", 1, 0.75)),
+        ]
+    },
+    "negative_rewards": {
+        "rollouts": [alternating(-1.0, 3), alternating(-0.25, 3), alternating(0.5, 3), alternating(-2.0, 3)]
+    },
     "empty_rollout": {"rollouts": [alternating(1.0), R(5.0), alternating(0.0)]},
 }
 
@@ -252,18 +267,27 @@ CASES = {
         ({"advantage_pool": "distinct"}, ["per_turn_rewards", "uneven_turns", "all_equal"]),
         ({"advantage_pool": "decisions"}, ["per_turn_rewards", "uneven_turns", "agent_absent"]),
         ({"reward_norm": "none", "advantage_norm": "none"}, ["per_turn_rewards", "uneven_turns"]),
-        ({"reward_norm": "mean_std", "advantage_norm": "mean_std", "advantage_pool": "decisions"},
-         ["per_turn_rewards", "negative_rewards"]),
+        (
+            {"reward_norm": "mean_std", "advantage_norm": "mean_std", "advantage_pool": "decisions"},
+            ["per_turn_rewards", "negative_rewards"],
+        ),
     ],
 }
 
-REFERENCES = {"outcome": reference_outcome, "agent_normalized": reference_agent_normalized,
-              "turn_level": reference_turn_level}
+REFERENCES = {
+    "outcome": reference_outcome,
+    "agent_normalized": reference_agent_normalized,
+    "turn_level": reference_turn_level,
+}
 
 BATCH_CASES = [  # MARS pools across the groups of a step: compute_credit_batch
     ("turn_level", {}, ["normal", "per_turn_rewards"]),
     ("turn_level", {}, ["normal", "uneven_turns", "agent_absent"]),
-    ("turn_level", {"reward_norm": "mean_std", "advantage_pool": "decisions"}, ["per_turn_rewards", "per_agent_rewards"]),
+    (
+        "turn_level",
+        {"reward_norm": "mean_std", "advantage_pool": "decisions"},
+        ["per_turn_rewards", "per_agent_rewards"],
+    ),
     ("outcome", {}, ["normal", "negative_rewards"]),
     ("agent_normalized", {}, ["uneven_turns", "agent_absent"]),
 ]
@@ -278,18 +302,36 @@ def main() -> int:
     # Group estimators over GROUPS; estimators that need re-runs over RERUN_GROUPS (rollouts with nulled rewards).
     for all_cases, references, groups in ((CASES, REFERENCES, GROUPS), (RERUN_CASES, RERUN_REFERENCES, RERUN_GROUPS)):
         for method, cases in all_cases.items():
-            vectors = [{"name": case_name(g, params), "method": method, "params": params, "group": groups[g],
-                        "expected": references[method](groups[g], params)}
-                       for params, group_names in cases for g in group_names]
+            vectors = [
+                {
+                    "name": case_name(g, params),
+                    "method": method,
+                    "params": params,
+                    "group": groups[g],
+                    "expected": references[method](groups[g], params),
+                }
+                for params, group_names in cases
+                for g in group_names
+            ]
             (OUT_DIR / f"{method}.json").write_text(json.dumps(vectors, indent=1) + "\n")
             print(f"{method}: {len(vectors)} vectors")
     batch = []
     for method, params, names in BATCH_CASES:
         groups = [GROUPS[n] for n in names]
-        expected = (reference_turn_level_batch(groups, params) if method == "turn_level"
-                    else [REFERENCES[method](g, params) for g in groups])
-        batch.append({"name": case_name("+".join(names), params),
-                      "method": method, "params": params, "groups": groups, "expected": expected})
+        expected = (
+            reference_turn_level_batch(groups, params)
+            if method == "turn_level"
+            else [REFERENCES[method](g, params) for g in groups]
+        )
+        batch.append(
+            {
+                "name": case_name("+".join(names), params),
+                "method": method,
+                "params": params,
+                "groups": groups,
+                "expected": expected,
+            }
+        )
     (OUT_DIR / "batch.json").write_text(json.dumps(batch, indent=1) + "\n")
     print(f"batch: {len(batch)} vectors")
     return 0

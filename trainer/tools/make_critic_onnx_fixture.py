@@ -4,6 +4,7 @@ vitest test (test/analysis/critic-onnx.test.ts) reproduces with the TypeScript t
 
 Run from the repository root: trainer/.venv/bin/python trainer/tools/make_critic_onnx_fixture.py
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,10 @@ def main() -> None:
         json.dump(sidecar, f, indent=1)
     ids, mask = encode_batch(learner.tokenizer, texts, learner.max_length, "cpu")
     expected = {
-        "turns": TURNS, "prefixes": prefixes, "texts": texts,
-        "ids": [row[:int(m.sum())] for row, m in zip(ids.tolist(), mask)],
+        "turns": TURNS,
+        "prefixes": prefixes,
+        "texts": texts,
+        "ids": [row[: int(m.sum())] for row, m in zip(ids.tolist(), mask)],
         "values": learner.values(texts),
     }
     with open(os.path.join(OUT, "expected.json"), "w", encoding="utf-8") as f:

@@ -6,6 +6,7 @@ The first case is also worked by hand in its `note`.
 
 Run from the repository root: trainer/.venv/bin/python trainer/tools/make_critic_vectors.py
 """
+
 from __future__ import annotations
 
 import json
@@ -22,11 +23,14 @@ def reference(rewards: list[float], values: list[float]) -> list[float]:
 
 
 CASES = [
-    {"name": "trajectory_reward_at_the_end", "rewards": [0.0, 0.0, 1.0], "values": [0.5, 0.75, 0.9],
-     "note": "0 + 0.75 - 0.5 = 0.25; 0 + 0.9 - 0.75 = 0.15; 1 + 0 - 0.9 = 0.1 (sum = R - V0 = 0.5)"},
+    {
+        "name": "trajectory_reward_at_the_end",
+        "rewards": [0.0, 0.0, 1.0],
+        "values": [0.5, 0.75, 0.9],
+        "note": "0 + 0.75 - 0.5 = 0.25; 0 + 0.9 - 0.75 = 0.15; 1 + 0 - 0.9 = 0.1 (sum = R - V0 = 0.5)",
+    },
     {"name": "perfect_critic_gives_zero", "rewards": [0.0, 0.0, 1.0], "values": [1.0, 1.0, 1.0]},
-    {"name": "lazy_last_agent_after_a_perfect_prediction", "rewards": [0.0, 0.0, 0.5],
-     "values": [0.25, 0.5, 0.5]},
+    {"name": "lazy_last_agent_after_a_perfect_prediction", "rewards": [0.0, 0.0, 0.5], "values": [0.25, 0.5, 0.5]},
     {"name": "per_turn_rewards", "rewards": [0.2, -0.1, 0.4, 0.0], "values": [0.3, 0.1, 0.6, -0.2]},
     {"name": "single_decision", "rewards": [0.8], "values": [0.3]},
     {"name": "untrained_critic_all_zero", "rewards": [0.0, 1.0], "values": [0.0, 0.0]},

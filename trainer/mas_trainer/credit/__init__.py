@@ -7,6 +7,7 @@ documented param (docs/credit-estimators.md). Names, parameters and capabilities
 catalogue); each estimator module registers its function with `@register`. The TypeScript twin is
 analysis/credit/index.ts; both pass test/fixtures/credit/*.json.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -14,9 +15,22 @@ from typing import Sequence
 # Each estimator module registers its function on import (verl-style `@register("<name>")`).
 from . import agent_normalized, counterfactual, critic, difference, outcome, shapley, turn_level  # noqa: F401
 from .nulled import MissingRuns
-from .registry import (DEFAULT_METHOD, GROUP_METHODS, METHODS, RERUN_METHODS, MethodInfo, StepInputs, check_complete,
-                       computable_methods, group_estimator, method_info, methods_where, recorded_methods, register,
-                       registered)
+from .registry import (
+    DEFAULT_METHOD,
+    GROUP_METHODS,
+    METHODS,
+    RERUN_METHODS,
+    MethodInfo,
+    StepInputs,
+    check_complete,
+    computable_methods,
+    group_estimator,
+    method_info,
+    methods_where,
+    recorded_methods,
+    register,
+    registered,
+)
 from .types import CreditGroup, Decision, Rollout
 
 check_complete()
@@ -40,8 +54,9 @@ def compute_credit(method: str, group: CreditGroup, params: dict | None = None) 
     return group_estimator(method)(group, dict(params or {}))
 
 
-def compute_credit_batch(method: str, groups: Sequence[CreditGroup], params: dict | None = None
-                         ) -> list[list[list[float]]]:
+def compute_credit_batch(
+    method: str, groups: Sequence[CreditGroup], params: dict | None = None
+) -> list[list[list[float]]]:
     """Credit for every group of a training step. Only the estimators that pool over the batch (MARS's `turn_level`
     normalises over the whole step) see the groups together; DrMAS's GRPO estimators normalise within each task's
     group (uid), so for them this is a map."""
@@ -52,6 +67,24 @@ def compute_credit_batch(method: str, groups: Sequence[CreditGroup], params: dic
     return [estimator(group, dict(params or {})) for group in groups]
 
 
-__all__ = ["DEFAULT_METHOD", "GROUP_METHODS", "KNOWN_METHODS", "METHODS", "RERUN_METHODS", "CreditGroup", "Decision",
-           "MethodInfo", "MissingRuns", "Rollout", "StepInputs", "check_params", "computable_methods", "compute_credit",
-           "compute_credit_batch", "method_info", "methods_where", "recorded_methods", "register"]
+__all__ = [
+    "DEFAULT_METHOD",
+    "GROUP_METHODS",
+    "KNOWN_METHODS",
+    "METHODS",
+    "RERUN_METHODS",
+    "CreditGroup",
+    "Decision",
+    "MethodInfo",
+    "MissingRuns",
+    "Rollout",
+    "StepInputs",
+    "check_params",
+    "computable_methods",
+    "compute_credit",
+    "compute_credit_batch",
+    "method_info",
+    "methods_where",
+    "recorded_methods",
+    "register",
+]

@@ -11,6 +11,7 @@ Every row carries the episode reward in their pipeline (agent_system/reward_mana
 score of a decision is its rollout's reward (`reward="rollout"`); `reward="decision"` uses Decision.reward where the
 workflow set one (per-turn / per-agent rubrics) and the rollout reward elsewhere.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -56,8 +57,17 @@ def agent_normalized_credit(group: CreditGroup, params: dict) -> list[list[float
             seen.add((i, d.agent))
             samples[d.agent].append(score)
 
-    pools = {agent: standardise_pool(values, epsilon=options.epsilon, std_kind=options.std_kind,
-                                     scale_by_std=options.scale_by_std, singleton=options.singleton)
-             for agent, values in samples.items()}
-    return [[(score - pools[d.agent][0]) / pools[d.agent][1] for d, score in zip(rollout.decisions, row)]
-            for rollout, row in zip(group.rollouts, scores)]
+    pools = {
+        agent: standardise_pool(
+            values,
+            epsilon=options.epsilon,
+            std_kind=options.std_kind,
+            scale_by_std=options.scale_by_std,
+            singleton=options.singleton,
+        )
+        for agent, values in samples.items()
+    }
+    return [
+        [(score - pools[d.agent][0]) / pools[d.agent][1] for d, score in zip(rollout.decisions, row)]
+        for rollout, row in zip(group.rollouts, scores)
+    ]

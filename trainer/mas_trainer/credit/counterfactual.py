@@ -16,6 +16,7 @@ Here the group holds the G = prod(fanout) leaf rollouts in that prefix order, an
 groups have one node: credit 0, as in C3 with a fan-out of 1. A node exists only where its rollout took a decision
 at that depth (a branch that reached `end` earlier has none). Switches: docs/credit-estimators.md.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,7 +31,7 @@ C3_STD_EPS = 1e-8  # group_mean_std's eps (under the square root) and its clamp_
 
 def leaf_size(fanout: list[int], depth: int) -> int:
     """Leaves under one node at `depth` (C3's _leaf_size)."""
-    return math.prod(fanout[depth + 1:])
+    return math.prod(fanout[depth + 1 :])
 
 
 def _advantages(values: list[float], baseline: str, normalize: bool) -> list[float]:
@@ -62,8 +63,10 @@ def counterfactual_credit(group: CreditGroup, params: dict) -> list[list[float]]
     fanout, baseline, normalize = read_counterfactual(params)
     rollouts = group.rollouts
     if len(rollouts) != math.prod(fanout):
-        raise ValueError(f"credit `counterfactual`: the group has {len(rollouts)} rollouts but the fan-out "
-                         f"{fanout} makes {math.prod(fanout)} leaves; the GRPO group must equal the fan-out product")
+        raise ValueError(
+            f"credit `counterfactual`: the group has {len(rollouts)} rollouts but the fan-out "
+            f"{fanout} makes {math.prod(fanout)} leaves; the GRPO group must equal the fan-out product"
+        )
     rewards = [r.reward for r in rollouts]
     # credit_at[d][node]: the advantage of the node at depth d (None where no such node exists)
     credit_at: list[list[float]] = []
@@ -71,15 +74,17 @@ def counterfactual_credit(group: CreditGroup, params: dict) -> list[list[float]]
         size = leaf_size(fanout, depth)
         n_nodes = len(rollouts) // size
         exists = [len(rollouts[node * size].decisions) > depth for node in range(n_nodes)]
-        value = [sum(rewards[node * size:(node + 1) * size]) / size for node in range(n_nodes)]
+        value = [sum(rewards[node * size : (node + 1) * size]) / size for node in range(n_nodes)]
         level = [0.0] * n_nodes
         for parent in range(n_nodes // fan):
             siblings = [node for node in range(parent * fan, (parent + 1) * fan) if exists[node]]
             for node, adv in zip(siblings, _advantages([value[s] for s in siblings], baseline, normalize)):
                 level[node] = adv
         credit_at.append(level)
-    return [[credit_at[j][i // leaf_size(fanout, j)] if j < len(fanout) else 0.0 for j in range(len(r.decisions))]
-            for i, r in enumerate(rollouts)]
+    return [
+        [credit_at[j][i // leaf_size(fanout, j)] if j < len(fanout) else 0.0 for j in range(len(r.decisions))]
+        for i, r in enumerate(rollouts)
+    ]
 
 
 def tree_parent(index: int, fanout: list[int]) -> tuple[int | None, int]:

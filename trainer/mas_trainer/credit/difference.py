@@ -6,6 +6,7 @@ declared null behaviour (empty message, fixed text or skip) in place of each of 
 sampled again with the same per-turn seeds (common random numbers: an agent whose prompt did not change says the
 same thing). Switch `normalize` (none | center | standardize, per agent over the group): docs/credit-estimators.md.
 """
+
 from __future__ import annotations
 
 from .nulled import NORMALIZE_CHOICES, broadcast, coalition_value, normalise_per_agent
@@ -37,6 +38,11 @@ def difference_credit(group: CreditGroup, params: dict) -> list[list[float]]:
     per_rollout = []
     for i, rollout in enumerate(group.rollouts):
         team = players(rollout)
-        per_rollout.append({k: rollout.reward - coalition_value(rollout, team, frozenset(team) - {k},
-                                                                method_of(difference_credit), i) for k in team})
+        per_rollout.append(
+            {
+                k: rollout.reward
+                - coalition_value(rollout, team, frozenset(team) - {k}, method_of(difference_credit), i)
+                for k in team
+            }
+        )
     return broadcast(group.rollouts, normalise_per_agent(per_rollout, normalize))

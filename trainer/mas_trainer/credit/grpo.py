@@ -4,6 +4,7 @@ Defaults reproduce DrMAS's compute_grpo_outcome_advantage (langfengQ/DrMAS, verl
 commit 19c632bc): epsilon 1e-6, torch.std (unbiased), division by std on (`norm_adv_by_std_in_grpo=True`), and a
 one-element pool normalised with mean 0 and std 1. See docs/credit-estimators.md.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ v(S) is the reward of the rollout re-run with every player outside S nulled (Rol
 rollout's own reward. The normalisation is a MAS Studio switch (no authors' code to follow): the plain estimators
 give raw reward differences (`normalize: none`, the default, DESIGN.md §5).
 """
+
 from __future__ import annotations
 
 import math
@@ -18,14 +19,17 @@ class MissingRuns(ValueError):
     """The group lacks a re-run that the estimator needs (the trainer did not run that coalition)."""
 
 
-def coalition_value(rollout: Rollout, all_players: list[str], included: frozenset[str], method: str,
-                    index: int) -> float:
+def coalition_value(
+    rollout: Rollout, all_players: list[str], included: frozenset[str], method: str, index: int
+) -> float:
     nulled: NulledKey = nulled_key(p for p in all_players if p not in included)
     if not nulled:
         return rollout.reward
     if nulled not in rollout.counterfactuals:
-        raise MissingRuns(f"credit `{method}`: rollout {index} has no re-run with {', '.join(nulled)} nulled; "
-                          "the trainer records these runs only for difference and Shapley credit")
+        raise MissingRuns(
+            f"credit `{method}`: rollout {index} has no re-run with {', '.join(nulled)} nulled; "
+            "the trainer records these runs only for difference and Shapley credit"
+        )
     return rollout.counterfactuals[nulled]
 
 
@@ -49,4 +53,3 @@ def normalise_per_agent(per_rollout: list[dict[str, float]], mode: str) -> list[
 def broadcast(group_rollouts: list[Rollout], per_rollout: list[dict[str, float]]) -> list[list[float]]:
     """An agent's credit on every one of its decisions in the rollout."""
     return [[values[d.agent] for d in r.decisions] for r, values in zip(group_rollouts, per_rollout)]
-

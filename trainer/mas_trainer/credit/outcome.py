@@ -7,6 +7,7 @@ of decisions. Every row there carries the episode reward (agent_system/reward_ma
 trajectory score is the rollout reward R_i. A rollout without decisions has no rows in their batch, so it is left out
 of the statistics here too and gets an empty credit list.
 """
+
 from __future__ import annotations
 
 from .grpo import GRPO_PARAMS, read_grpo_options
@@ -22,6 +23,11 @@ def outcome_credit(group: CreditGroup, params: dict) -> list[list[float]]:
     scored = [r.reward for r in group.rollouts if r.decisions]
     if not scored:
         return [[] for _ in group.rollouts]
-    mu, divisor = standardise_pool(scored, epsilon=options.epsilon, std_kind=options.std_kind,
-                                   scale_by_std=options.scale_by_std, singleton=options.singleton)
+    mu, divisor = standardise_pool(
+        scored,
+        epsilon=options.epsilon,
+        std_kind=options.std_kind,
+        scale_by_std=options.scale_by_std,
+        singleton=options.singleton,
+    )
     return [[(r.reward - mu) / divisor] * len(r.decisions) for r in group.rollouts]

@@ -3,6 +3,7 @@
 Every unknown key or bad value is a ValueError with one sentence naming the estimator, the key and what is allowed,
 so that a typo in a .mas file never silently falls back to a default.
 """
+
 from __future__ import annotations
 
 from typing import Mapping, Optional
@@ -14,8 +15,10 @@ class ParamReader:
         self.params = dict(params or {})
         unknown = sorted(set(self.params) - known)
         if unknown:
-            raise ValueError(f"credit `{method}` has no parameter {', '.join(repr(k) for k in unknown)}; "
-                             f"known: {', '.join(sorted(known)) or 'none'}")
+            raise ValueError(
+                f"credit `{method}` has no parameter {', '.join(repr(k) for k in unknown)}; "
+                f"known: {', '.join(sorted(known)) or 'none'}"
+            )
 
     def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
         value = self.params.get(key, default)
@@ -42,8 +45,12 @@ class ParamReader:
         if key not in self.params:
             raise ValueError(f"credit `{self.method}` needs `{key}`, a list of whole numbers >= 1 (e.g. [2, 4])")
         value = self.params[key]
-        if (not isinstance(value, (list, tuple)) or not value
-                or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or v < 1 for v in value)):
-            raise ValueError(f"credit `{self.method}`: `{key}` must be a non-empty list of whole numbers >= 1, "
-                             f"got {value!r}")
+        if (
+            not isinstance(value, (list, tuple))
+            or not value
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v != int(v) or v < 1 for v in value)
+        ):
+            raise ValueError(
+                f"credit `{self.method}`: `{key}` must be a non-empty list of whole numbers >= 1, got {value!r}"
+            )
         return [int(v) for v in value]

@@ -7,12 +7,13 @@ registered function and every registered name is in the catalogue. Check capabil
 instead of comparing names. TypeScript twin: protocol/credit.ts (methodInfo, creditMethodsWhere) over
 protocol/generated/credit-methods.ts.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Protocol, Sequence
 
 from .types import CreditGroup
 
@@ -28,6 +29,7 @@ ReRunPlanner = Callable[[list, dict, Any], tuple[list, Optional[list]]]
 @dataclass(frozen=True)
 class MethodInfo:
     """One registry entry (TS twin: CreditMethodEntry; capabilities: CreditCapabilities, snake_case here)."""
+
     name: str
     parameters: tuple[dict, ...]
     needs_group: bool
@@ -39,14 +41,21 @@ class MethodInfo:
     rescorable: bool
 
 
+class CreditLearner(Protocol):
+    """What a per-step estimator needs of the critic learner (mas_trainer.critic.CriticLearner)."""
+
+    def credit_and_fit(self, rollouts: list[tuple[list, float, list]], level: str) -> list[list[float]]: ...
+
+
 @dataclass
 class StepInputs:
     """What an estimator computed per training step (not per group) reads: the step's rollouts (RolloutState), their
     scores (rewards.Score), the reward level and the critic learner (mas_trainer.critic.CriticLearner) or None."""
+
     states: Sequence
     scores: Sequence
     level: str
-    critic: object = None
+    critic: Optional[CreditLearner] = None
 
 
 StepEstimator = Callable[[StepInputs], list[list[float]]]
@@ -72,15 +81,23 @@ _REGISTERED: dict[str, Registered] = {}
 _NAMES: dict[Callable, str] = {}
 
 
-def register(name: str, *, per_step: bool = False, pooled: Optional[PooledEstimator] = None,
-             read_params: Optional[ParamsReader] = None, reruns: Optional[ReRunPlanner] = None):
+def register(
+    name: str,
+    *,
+    per_step: bool = False,
+    pooled: Optional[PooledEstimator] = None,
+    read_params: Optional[ParamsReader] = None,
+    reruns: Optional[ReRunPlanner] = None,
+):
     """Registers the decorated function as the estimator of catalogue method `name` (`method_of(fn)` returns it).
     `per_step`: it takes the whole step (StepInputs) rather than one group; `pooled`: the form that credits a step's
     groups together (`pools_over_batch`); `read_params`: checks the params without rollouts (needed where a probe group
     cannot be credited: tree or re-run methods); `reruns`: plans the nulled re-runs (`needs_nulled_reruns`)."""
     if name not in METHODS:
-        raise ValueError(f"@register({name!r}): not a credit method of the catalogue ({', '.join(METHODS)}); add it to "
-                         "server/src/language/catalog/training-catalog.ts and run `npm run generate:credit`")
+        raise ValueError(
+            f"@register({name!r}): not a credit method of the catalogue ({', '.join(METHODS)}); add it to "
+            "server/src/language/catalog/training-catalog.ts and run `npm run generate:credit`"
+        )
     if name in _REGISTERED:
         raise ValueError(f"credit method {name!r} is registered twice")
 
@@ -88,6 +105,7 @@ def register(name: str, *, per_step: bool = False, pooled: Optional[PooledEstima
         _REGISTERED[name] = Registered(fn, per_step, pooled, read_params, reruns)
         _NAMES[fn] = name
         return fn
+
     return decorate
 
 
@@ -102,13 +120,15 @@ def check_complete() -> None:
     for name, entry in _REGISTERED.items():
         info = METHODS[name]
         for hook, wanted, why in (
-                ("per_step", info.needs_critic, "needs_critic"),
-                ("pooled", info.pools_over_batch, "pools_over_batch"),
-                ("reruns", info.needs_nulled_reruns, "needs_nulled_reruns"),
-                ("read_params", info.needs_tree or info.needs_nulled_reruns, "needs_tree or needs_nulled_reruns")):
+            ("per_step", info.needs_critic, "needs_critic"),
+            ("pooled", info.pools_over_batch, "pools_over_batch"),
+            ("reruns", info.needs_nulled_reruns, "needs_nulled_reruns"),
+            ("read_params", info.needs_tree or info.needs_nulled_reruns, "needs_tree or needs_nulled_reruns"),
+        ):
             if bool(getattr(entry, hook)) != wanted:
-                problems.append(f"{name}: `{hook}` {'missing' if wanted else 'given'} but the catalogue says {why} is "
-                                f"{wanted}")
+                problems.append(
+                    f"{name}: `{hook}` {'missing' if wanted else 'given'} but the catalogue says {why} is {wanted}"
+                )
     if problems:
         raise ImportError("the credit registry does not match methods.json: " + "; ".join(problems))
 
@@ -137,8 +157,10 @@ def group_estimator(name: str) -> Estimator:
         raise ValueError(f"unknown credit method {name!r}; this module computes {', '.join(computed)}")
     entry = _REGISTERED[name]
     if entry.per_step:
-        raise ValueError(f"credit `{name}` is computed per training step by the trainer (it needs a critic), not from "
-                         f"a group; this module computes {', '.join(computed)}")
+        raise ValueError(
+            f"credit `{name}` is computed per training step by the trainer (it needs a critic), not from "
+            f"a group; this module computes {', '.join(computed)}"
+        )
     return entry.estimator
 
 

@@ -6,6 +6,7 @@ contribution over `samples` random agent orders (Castro et al. 2009), which the 
 Rollout.permutations. Both sum to v(N) - v(empty) per rollout, exactly for every sampled order too. Players are the
 agents that took a decision in the rollout; each of an agent's decisions carries its value.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,8 @@ EXACT_SHAPLEY_AGENT_LIMIT = 6
 DEFAULT_SAMPLES = 64  # the validator's "sample permutations" quick fix writes the same number
 
 
-def read_shapley(params: dict) -> tuple[int, str, str]:
+def read_shapley(params: dict) -> tuple[int | None, str, str]:
+    """samples is None only for an explicit `samples: null` (the default is a number)."""
     reader = ParamReader(method_of(shapley_credit), params, SHAPLEY_PARAMS)
     samples = reader.positive_int("samples", DEFAULT_SAMPLES)
     mode = reader.choice("mode", ("auto", "exact", "sampled"), "auto")
@@ -62,21 +64,30 @@ def sampled_shapley(team: list[str], orders: list[list[str]], value) -> dict[str
 def _orders(rollout: Rollout, team: list[str], index: int) -> list[list[str]]:
     orders = rollout.permutations
     if not orders:
-        raise MissingRuns(f"credit `shapley`: rollout {index} has {len(team)} agents, more than exact Shapley's "
-                          f"{EXACT_SHAPLEY_AGENT_LIMIT}, but no sampled agent orders")
+        raise MissingRuns(
+            f"credit `shapley`: rollout {index} has {len(team)} agents, more than exact Shapley's "
+            f"{EXACT_SHAPLEY_AGENT_LIMIT}, but no sampled agent orders"
+        )
     for order in orders:
         if sorted(order) != sorted(team):
-            raise ValueError(f"credit `shapley`: rollout {index}'s agent order {order} is not a permutation of its "
-                             f"agents {team}")
+            raise ValueError(
+                f"credit `shapley`: rollout {index}'s agent order {order} is not a permutation of its agents {team}"
+            )
     return orders
 
 
-def shapley_reruns(team: list[str], params: dict, rng: random.Random
-                   ) -> tuple[list[tuple[str, ...]], list[list[str]] | None]:
+def shapley_reruns(
+    team: list[str], params: dict, rng: random.Random
+) -> tuple[list[tuple[str, ...]], list[list[str]] | None]:
     """The re-run planner of the registry: the coalitions to null for one rollout, and the agent orders drawn from
     `rng` when it samples (None when exact)."""
     samples, mode, _ = read_shapley(params)
-    orders = None if is_exact(len(team), mode) else draw_orders(team, samples, rng)
+    if is_exact(len(team), mode):
+        orders = None
+    elif samples is None:
+        raise ValueError(f"credit `{method_of(shapley_credit)}`: sampled mode needs `samples`, a whole number >= 1")
+    else:
+        orders = draw_orders(team, samples, rng)
     return shapley_coalitions(team, orders), orders
 
 
@@ -90,8 +101,11 @@ def shapley_credit(group: CreditGroup, params: dict) -> list[list[float]]:
         def value(included: frozenset, rollout=rollout, team=team, i=i) -> float:
             return coalition_value(rollout, team, included, method_of(shapley_credit), i)
 
-        per_rollout.append(exact_shapley(team, value) if is_exact(len(team), mode)
-                           else sampled_shapley(team, _orders(rollout, team, i), value))
+        per_rollout.append(
+            exact_shapley(team, value)
+            if is_exact(len(team), mode)
+            else sampled_shapley(team, _orders(rollout, team, i), value)
+        )
     return broadcast(group.rollouts, normalise_per_agent(per_rollout, normalize))
 
 

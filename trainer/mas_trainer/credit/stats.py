@@ -1,4 +1,5 @@
 """The group statistics the estimators share, in the exact forms the authors' code uses (float64 here)."""
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,9 @@ def std(values: Sequence[float], kind: str) -> float:
     return math.sqrt(squares / divisor) if divisor > 0 else 0.0
 
 
-def standardise_pool(values: Sequence[float], *, epsilon: float, std_kind: str, scale_by_std: bool,
-                     singleton: str) -> tuple[float, float]:
+def standardise_pool(
+    values: Sequence[float], *, epsilon: float, std_kind: str, scale_by_std: bool, singleton: str
+) -> tuple[float, float]:
     """(mean, divisor) for one GRPO pool, as DrMAS's compute_grpo_outcome_advantage builds them
     (verl/trainer/ppo/core_algos.py): a one-element pool gets mean 0 and std 1 there (`singleton="authors"`, so the
     lone sample keeps its raw score / (1 + eps)); `singleton="zero"` uses the sample itself as mean (credit 0)."""

@@ -23,6 +23,7 @@ adv_estimator reinforce with gamma 1, advantage_norm mean). Functions in roll/ut
 Not reproduced (token-level, needs token counts that a decision does not carry): whiten_rewards and
 whiten_advantages (masked_whiten over every response token of the batch). See docs/credit-estimators.md.
 """
+
 from __future__ import annotations
 
 import math
@@ -107,8 +108,9 @@ def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list
     reader = ParamReader(method_of(turn_level_credit), params, TURN_LEVEL_PARAMS)
     reward_norm = reader.choice("reward_norm", ("mean", "mean_std", "none"), "mean")
     advantage_norm = reader.choice("advantage_norm", ("mean", "mean_std", "none"), "mean")
-    advantage_pool = reader.choice("advantage_pool", ("distinct_with_zero", "distinct", "decisions"),
-                                   "distinct_with_zero")
+    advantage_pool = reader.choice(
+        "advantage_pool", ("distinct_with_zero", "distinct", "decisions"), "distinct_with_zero"
+    )
 
     rewards = _turn_rewards(groups)
     positions_of_agent: dict[str, list[Position]] = defaultdict(list)
@@ -138,8 +140,11 @@ def turn_level_credit_batch(groups: Sequence[CreditGroup], params: dict) -> list
     credit = [[list(row) for row in g] for g in returns]
     for positions in returns_of_agent.values():
         values = [returns[gi][ri][di] for gi, ri, di in positions]
-        pool = values if advantage_pool == "decisions" else distinct_values(
-            values, with_zero=advantage_pool == "distinct_with_zero")
+        pool = (
+            values
+            if advantage_pool == "decisions"
+            else distinct_values(values, with_zero=advantage_pool == "distinct_with_zero")
+        )
         for (gi, ri, di), value in zip(positions, _centre(values, pool, advantage_norm)):
             credit[gi][ri][di] = value
     return credit

@@ -3,6 +3,7 @@
 TypeScript twin: protocol/credit.ts (CreditDecision, CreditRollout, CreditGroup) — the golden vectors in
 test/fixtures/credit/*.json hold groups in exactly this JSON shape.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ NulledKey = tuple[str, ...]
 class Decision:
     """One trainable decision: the agent that took it, its turn index in the rollout, and its own reward when the
     workflow rewards per turn or per agent (None when only the whole trajectory is scored)."""
+
     agent: str
     turn: int
     reward: Optional[float] = None
@@ -28,6 +30,7 @@ class Rollout:
     `counterfactuals`: rewards of re-runs of this rollout with some agents nulled (their declared null behaviour
     replacing their messages from the first nulled turn on), keyed by the sorted nulled names; `permutations`: the
     agent orders sampled for permutation Shapley. Both empty unless the trainer ran them."""
+
     decisions: list[Decision]
     reward: float
     counterfactuals: dict[NulledKey, float] = field(default_factory=dict)
@@ -37,30 +40,48 @@ class Rollout:
 @dataclass
 class CreditGroup:
     """The G rollouts sampled for one task (what GRPO-style estimators normalise over)."""
+
     rollouts: list[Rollout] = field(default_factory=list)
 
     @classmethod
-    def from_rollouts(cls, rollouts: Iterable[tuple[Iterable[tuple[str, int, Optional[float]]], float]]) -> "CreditGroup":
+    def from_rollouts(
+        cls, rollouts: Iterable[tuple[Iterable[tuple[str, int, Optional[float]]], float]]
+    ) -> "CreditGroup":
         """Builds a group from ([(agent, turn, reward | None), ...], rollout reward) pairs (the trainer's shape)."""
-        return cls([Rollout([Decision(a, int(t), None if r is None else float(r)) for a, t, r in decisions],
-                            float(reward))
-                    for decisions, reward in rollouts])
+        return cls(
+            [
+                Rollout([Decision(a, int(t), None if r is None else float(r)) for a, t, r in decisions], float(reward))
+                for decisions, reward in rollouts
+            ]
+        )
 
     @classmethod
     def from_json(cls, data: dict) -> "CreditGroup":
         """Reads the JSON shape of protocol/credit.ts (`reward` of a decision may be absent or null)."""
-        return cls([Rollout([Decision(str(d["agent"]), int(d["turn"]),
-                                      None if d.get("reward") is None else float(d["reward"]))
-                             for d in r["decisions"]], float(r["reward"]),
-                            {nulled_key(c["nulled"]): float(c["reward"]) for c in r.get("counterfactuals") or []},
-                            [[str(a) for a in p] for p in r["permutations"]] if r.get("permutations") else None)
-                    for r in data["rollouts"]])
+        return cls(
+            [
+                Rollout(
+                    [
+                        Decision(
+                            str(d["agent"]), int(d["turn"]), None if d.get("reward") is None else float(d["reward"])
+                        )
+                        for d in r["decisions"]
+                    ],
+                    float(r["reward"]),
+                    {nulled_key(c["nulled"]): float(c["reward"]) for c in r.get("counterfactuals") or []},
+                    [[str(a) for a in p] for p in r["permutations"]] if r.get("permutations") else None,
+                )
+                for r in data["rollouts"]
+            ]
+        )
 
     def to_json(self) -> dict:
         rollouts = []
         for r in self.rollouts:
-            item: dict = {"decisions": [{"agent": d.agent, "turn": d.turn, "reward": d.reward} for d in r.decisions],
-                          "reward": r.reward}
+            item: dict = {
+                "decisions": [{"agent": d.agent, "turn": d.turn, "reward": d.reward} for d in r.decisions],
+                "reward": r.reward,
+            }
             if r.counterfactuals:
                 item["counterfactuals"] = [{"nulled": list(k), "reward": v} for k, v in r.counterfactuals.items()]
             if r.permutations is not None:

@@ -4,6 +4,7 @@ h_t is the transcript just before decision t; after the last decision the episod
 bootstrapping past the end). The credits of a rollout telescope: Σ_t C_t = Σ_t r_t − V(h_0). Golden vectors:
 test/fixtures/credit/critic.json (made by trainer/tools/make_critic_vectors.py).
 """
+
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ Both files are written atomically (temp file + fsync + rename), the model first,
 sha256: a reader that finds a sidecar whose hash does not match the model caught an export in between and reads
 again. Schema of the sidecar: protocol/schemas/run-dir/critic-sidecar.schema.json (TS twin: CriticSidecar).
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,10 @@ from .transcript import TRANSCRIPT_FORMAT
 
 SIDECAR_VERSION = 1  # TS twin: CRITIC_SIDECAR_VERSION (protocol/run-dir.ts)
 OPSET = 17
-INPUTS = [{"name": "input_ids", "dtype": "int64", "shape": ["batch", "sequence"]},
-          {"name": "attention_mask", "dtype": "int64", "shape": ["batch", "sequence"]}]
+INPUTS = [
+    {"name": "input_ids", "dtype": "int64", "shape": ["batch", "sequence"]},
+    {"name": "attention_mask", "dtype": "int64", "shape": ["batch", "sequence"]},
+]
 OUTPUTS = [{"name": "value", "dtype": "float32", "shape": ["batch"]}]
 
 
@@ -33,10 +36,20 @@ def onnx_bytes(module: torch.nn.Module) -> bytes:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
-        torch.onnx.export(module, (ids, mask), buffer, input_names=[i["name"] for i in INPUTS],
-                          output_names=[o["name"] for o in OUTPUTS], opset_version=OPSET, dynamo=False,
-                          dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
-                                        "attention_mask": {0: "batch", 1: "sequence"}, "value": {0: "batch"}})
+        torch.onnx.export(
+            module,
+            (ids, mask),
+            buffer,  # pyright: ignore[reportArgumentType]  # torch annotates a path; the exporter also takes a file object
+            input_names=[i["name"] for i in INPUTS],
+            output_names=[o["name"] for o in OUTPUTS],
+            opset_version=OPSET,
+            dynamo=False,
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "sequence"},
+                "attention_mask": {0: "batch", 1: "sequence"},
+                "value": {0: "batch"},
+            },
+        )
     return buffer.getvalue()
 
 

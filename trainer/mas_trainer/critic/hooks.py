@@ -1,6 +1,7 @@
 """The trainer's side of critic credit (the registry's `needs_critic` methods): build the learner when the spec
 needs one, save and export it at checkpoints. Its credit per step is an estimator of the registry
 (mas_trainer/credit/critic.py). Kept here so trainer.py only calls these few functions."""
+
 from __future__ import annotations
 
 import os
@@ -37,20 +38,32 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
     if not wants_critic(spec, methods):
         return None
     if spec.train.critic is None:
-        raise MasError("`credit: critic` needs a value model: add `critic: <model>` to the train block "
-                       "(a `model` declared in the workflow, e.g. a small scratch model)", EXIT_BAD_SPEC)
+        raise MasError(
+            "`credit: critic` needs a value model: add `critic: <model>` to the train block "
+            "(a `model` declared in the workflow, e.g. a small scratch model)",
+            EXIT_BAD_SPEC,
+        )
     names = {m.name for m in spec.models}
     if spec.train.critic not in names:
-        raise MasError(f"train.critic names unknown model `{spec.train.critic}`; recompile with `mas compile`",
-                       EXIT_BAD_SPEC)
+        raise MasError(
+            f"train.critic names unknown model `{spec.train.critic}`; recompile with `mas compile`", EXIT_BAD_SPEC
+        )
     params = spec.train.credit.params if method_info(spec.train.credit.method).needs_critic else {}
     try:
         checked = critic_params(params)
     except ValueError as err:
         raise MasError(str(err), EXIT_BAD_SPEC) from None
-    return CriticLearner(spec.model(spec.train.critic), checked["lr"], device, spec.train.seed, dist_ctx,
-                         passes=checked["passes"], normalize=checked["normalize"],
-                         group=spec.train.algorithm.group, replay=checked["replay"])
+    return CriticLearner(
+        spec.model(spec.train.critic),
+        checked["lr"],
+        device,
+        spec.train.seed,
+        dist_ctx,
+        passes=checked["passes"],
+        normalize=checked["normalize"],
+        group=spec.train.algorithm.group,
+        replay=checked["replay"],
+    )
 
 
 def export_after_checkpoint(critic: Optional[CriticLearner], run_dir: str, step: int, log) -> None:
@@ -61,8 +74,12 @@ def export_after_checkpoint(critic: Optional[CriticLearner], run_dir: str, step:
     try:
         export_critic(critic, run_dir, step)
     except Exception as err:  # an export failure must not stop training; the checkpoint itself is complete
-        log.warning("critic.onnx not exported at step %d: %s: %s (install onnx to export the critic)", step,
-                    type(err).__name__, str(err)[:200])
+        log.warning(
+            "critic.onnx not exported at step %d: %s: %s (install onnx to export the critic)",
+            step,
+            type(err).__name__,
+            str(err)[:200],
+        )
 
 
 def restore_critic(critic: Optional[CriticLearner], payload: dict, run_dir: str, log) -> None:
@@ -94,6 +111,11 @@ def check_critic_state(critic: Optional[CriticLearner], payload: dict) -> None:
 
 
 def _history_entry(entry: object) -> bool:
-    return (isinstance(entry, list) and len(entry) == 2 and all(isinstance(part, list) for part in entry)
-            and len(entry[0]) == len(entry[1]) and all(isinstance(text, str) for text in entry[0])
-            and all(type(value) in (int, float) for value in entry[1]))
+    return (
+        isinstance(entry, list)
+        and len(entry) == 2
+        and all(isinstance(part, list) for part in entry)
+        and len(entry[0]) == len(entry[1])
+        and all(isinstance(text, str) for text in entry[0])
+        and all(type(value) in (int, float) for value in entry[1])
+    )

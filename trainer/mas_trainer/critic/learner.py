@@ -8,6 +8,7 @@ learn the lazy team's value in 60 steps; refitting the last few steps' prefixes 
 close to the current policies' (bench/learning/RESULTS.md). `normalize: standardize` then standardises each
 agent's credits within each task's group (actor-critic's advantage normalisation; docs/credit-estimators.md).
 """
+
 from __future__ import annotations
 
 import random
@@ -35,8 +36,9 @@ def critic_params(params: dict) -> dict:
     """The checked `critic(...)` parameters: lr, passes, replay, normalize. Errors say what is allowed."""
     unknown = sorted(set(params) - set(KNOWN_PARAMS))
     if unknown:
-        raise ValueError(f"credit `critic` has no parameter {', '.join(map(repr, unknown))}; known: "
-                         f"{', '.join(KNOWN_PARAMS)}")
+        raise ValueError(
+            f"credit `critic` has no parameter {', '.join(map(repr, unknown))}; known: {', '.join(KNOWN_PARAMS)}"
+        )
     lr = params.get("lr", DEFAULT_LR)
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr <= 1:
         raise ValueError(f"credit `critic`: `lr` must be a number in (0, 1], got {lr!r}")
@@ -48,8 +50,9 @@ def critic_params(params: dict) -> dict:
         raise ValueError(f"credit `critic`: `replay` must be a whole number from 1 to {MAX_REPLAY}, got {replay!r}")
     normalize = params.get("normalize", "none")
     if normalize not in NORMALIZE_CHOICES:
-        raise ValueError(f"credit `critic`: `normalize` must be one of {', '.join(NORMALIZE_CHOICES)}, "
-                         f"got {normalize!r}")
+        raise ValueError(
+            f"credit `critic`: `normalize` must be one of {', '.join(NORMALIZE_CHOICES)}, got {normalize!r}"
+        )
     return {"lr": float(lr), "passes": passes, "replay": replay, "normalize": normalize}
 
 
@@ -58,9 +61,18 @@ def critic_lr(params: dict) -> float:
 
 
 class CriticLearner:
-    def __init__(self, model: ModelSpec, lr: float, device: torch.device, seed: int,
-                 dist_ctx: DistContext | None = None, passes: int | None = None, normalize: str = "none",
-                 group: int = 0, replay: int = DEFAULT_REPLAY) -> None:
+    def __init__(
+        self,
+        model: ModelSpec,
+        lr: float,
+        device: torch.device,
+        seed: int,
+        dist_ctx: DistContext | None = None,
+        passes: int | None = None,
+        normalize: str = "none",
+        group: int = 0,
+        replay: int = DEFAULT_REPLAY,
+    ) -> None:
         # Its own generator state, so adding a critic does not change the policies' initialisation.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed + 7919)
@@ -82,8 +94,9 @@ class CriticLearner:
         out: list[float] = []
         with torch.no_grad():
             for start in range(0, len(texts), VALUE_CHUNK):
-                ids, mask = encode_batch(self.tokenizer, texts[start:start + VALUE_CHUNK], self.max_length,
-                                         self.device)
+                ids, mask = encode_batch(
+                    self.tokenizer, texts[start : start + VALUE_CHUNK], self.max_length, self.device
+                )
                 out.extend(float(v) for v in self.module(ids, mask))
         return out
 
@@ -96,7 +109,7 @@ class CriticLearner:
             self.shuffle.shuffle(order)
             losses = []
             for start in range(0, len(order), MINIBATCH):
-                chosen = order[start:start + MINIBATCH]
+                chosen = order[start : start + MINIBATCH]
                 ids, mask = encode_batch(self.tokenizer, [texts[i] for i in chosen], self.max_length, self.device)
                 target = torch.tensor([targets[i] for i in chosen], dtype=torch.float32, device=self.device)
                 loss = torch.nn.functional.mse_loss(self.module(ids, mask), target)
@@ -115,9 +128,11 @@ class CriticLearner:
 
     def fit_with_replay(self, texts: list[str], targets: list[float]) -> float:
         """Adds one step's (prefixes, returns) to the replay window (the last `replay` steps) and fits the window."""
-        self.history = (self.history + [(texts, targets)])[-self.replay:]
-        return self.fit([x for step_texts, _ in self.history for x in step_texts],
-                        [y for _, step_targets in self.history for y in step_targets])
+        self.history = (self.history + [(texts, targets)])[-self.replay :]
+        return self.fit(
+            [x for step_texts, _ in self.history for x in step_texts],
+            [y for _, step_targets in self.history for y in step_targets],
+        )
 
     def credit_and_fit(self, rollouts: list[tuple[list, float, list]], level: str) -> list[list[float]]:
         """rollouts: (turns, rollout reward, per-decision rewards or None) each. Credit with the current critic,
@@ -128,7 +143,7 @@ class CriticLearner:
         credits, agents, texts, targets, at = [], [], [], [], 0
         for (turns, reward, per_decision), ps in zip(rollouts, prefixes):
             rewards = decision_rewards(reward, per_decision, level)
-            credits.append(critic_credit(rewards, values[at:at + len(ps)]))
+            credits.append(critic_credit(rewards, values[at : at + len(ps)]))
             agents.append([t.agent for t in turns if not t.nulled])
             texts.extend(ps)
             targets.extend(decision_returns(rewards))
@@ -138,17 +153,23 @@ class CriticLearner:
         if self.normalize == "none":
             return credits
         size = self.group if self.group > 0 else len(credits)
-        return [c for i in range(0, len(credits), size)
-                for c in normalise_per_agent(credits[i:i + size], agents[i:i + size])]
+        return [
+            c
+            for i in range(0, len(credits), size)
+            for c in normalise_per_agent(credits[i : i + size], agents[i : i + size])
+        ]
 
     def state_dict(self) -> dict:
-        return {"model": {k: v.detach().cpu() for k, v in self.module.state_dict().items()},
-                "optimizer": self.optimizer.state_dict(), "shuffle": self.shuffle.getstate(),
-                "history": [[list(texts), list(targets)] for texts, targets in self.history]}
+        return {
+            "model": {k: v.detach().cpu() for k, v in self.module.state_dict().items()},
+            "optimizer": self.optimizer.state_dict(),
+            "shuffle": self.shuffle.getstate(),
+            "history": [[list(texts), list(targets)] for texts, targets in self.history],
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.module.load_state_dict(state["model"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.shuffle.setstate(state["shuffle"])
         # A checkpoint from before `replay` existed has no history: the replay window then refills from here.
-        self.history = [(list(texts), list(targets)) for texts, targets in state.get("history", [])][-self.replay:]
+        self.history = [(list(texts), list(targets)) for texts, targets in state.get("history", [])][-self.replay :]

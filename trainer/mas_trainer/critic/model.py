@@ -13,6 +13,7 @@ the character tokenizer; `hf` critics put the head on the named model's backbone
 like the policies). The head starts at zero, so V ≡ 0 before training and early credit is the plain reward.
 Attention is `eager` so the module exports to ONNX with the TorchScript exporter.
 """
+
 from __future__ import annotations
 
 import string
@@ -51,7 +52,12 @@ def build_value_model(model: ModelSpec) -> tuple[ValueModel, object, int, dict]:
 
         tok = CharTokenizer()
         config = scratch_llama_config(src, tok, attn_implementation="eager")
-        return ValueModel(LlamaModel(config), src.hidden), tok, src.context, char_tokenizer_description(tok, src.context)
+        return (
+            ValueModel(LlamaModel(config), src.hidden),
+            tok,
+            src.context,
+            char_tokenizer_description(tok, src.context),
+        )
     if src.kind == "hf":
         return _hf_value_model(model.name, src.id or "")
     raise MasError(f"critic model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", 3)
@@ -62,19 +68,31 @@ def _hf_value_model(name: str, model_id: str) -> tuple[ValueModel, object, int, 
 
     try:
         tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
-        backbone = AutoModel.from_pretrained(model_id, local_files_only=True, trust_remote_code=False,
-                                             attn_implementation="eager")
+        backbone = AutoModel.from_pretrained(
+            model_id, local_files_only=True, trust_remote_code=False, attn_implementation="eager"
+        )
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise MasError(f"critic model `{name}`: cannot load hf \"{model_id}\" from local files ({reason[:160]}); "
-                       "download it first or give a local directory", EXIT_MODEL_UNAVAILABLE) from None
+        raise MasError(
+            f'critic model `{name}`: cannot load hf "{model_id}" from local files ({reason[:160]}); '
+            "download it first or give a local directory",
+            EXIT_MODEL_UNAVAILABLE,
+        ) from None
     hidden = int(backbone.config.hidden_size)
     limit = int(getattr(backbone.config, "max_position_embeddings", HF_MAX_LENGTH) or HF_MAX_LENGTH)
     max_length = min(limit, HF_MAX_LENGTH)
     wrapped = HfTokenizer(tok)
-    description = {"kind": "hf", "model": model_id, "vocab_size": wrapped.vocab_size, "pad_id": wrapped.pad_id,
-                   "add_special_tokens": False, "max_length": max_length, "truncation": "left", "padding": "right",
-                   "empty_text": "one pad_id with mask 1"}
+    description = {
+        "kind": "hf",
+        "model": model_id,
+        "vocab_size": wrapped.vocab_size,
+        "pad_id": wrapped.pad_id,
+        "add_special_tokens": False,
+        "max_length": max_length,
+        "truncation": "left",
+        "padding": "right",
+        "empty_text": "one pad_id with mask 1",
+    }
     return ValueModel(backbone, hidden), wrapped, max_length, description
 
 
@@ -82,9 +100,19 @@ def char_tokenizer_description(tok: CharTokenizer, max_length: int) -> dict:
     """Everything the editor needs to rebuild the ids in TypeScript: id = 3 + index in `alphabet`, one id per
     Unicode code point, anything else `unk_id`; keep the last `max_length` ids; pad on the right with `pad_id`."""
     assert "".join(tok.chars) == string.printable[:95] + "\n"
-    return {"kind": "chars", "alphabet": "".join(tok.chars), "offset": 3, "pad_id": tok.PAD, "eos_id": tok.EOS,
-            "unk_id": tok.UNK, "vocab_size": tok.vocab_size, "max_length": max_length, "truncation": "left",
-            "padding": "right", "empty_text": "one pad_id with mask 1"}
+    return {
+        "kind": "chars",
+        "alphabet": "".join(tok.chars),
+        "offset": 3,
+        "pad_id": tok.PAD,
+        "eos_id": tok.EOS,
+        "unk_id": tok.UNK,
+        "vocab_size": tok.vocab_size,
+        "max_length": max_length,
+        "truncation": "left",
+        "padding": "right",
+        "empty_text": "one pad_id with mask 1",
+    }
 
 
 def encode_batch(tokenizer, texts: list[str], max_length: int, device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -94,6 +122,6 @@ def encode_batch(tokenizer, texts: list[str], max_length: int, device) -> tuple[
     ids = torch.full((len(seqs), width), tokenizer.pad_id, dtype=torch.long)
     mask = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s, dtype=torch.long)
-        mask[i, :len(s)] = 1
+        ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        mask[i, : len(s)] = 1
     return ids.to(device), mask.to(device)

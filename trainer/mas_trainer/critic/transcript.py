@@ -6,6 +6,7 @@ protocol/run-dir.ts documents it so the editor rebuilds the same strings from tr
   then the next decision:  "<agent>> <prompt>"
 Earlier nulled turns are included (they are part of what later agents saw); only decisions get a value.
 """
+
 from __future__ import annotations
 
 TRANSCRIPT_FORMAT = "mas-prefix-v1"

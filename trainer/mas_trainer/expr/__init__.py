@@ -5,9 +5,18 @@ language's regexes on the linear-time engine (mas_trainer.regex, a package of it
 expression language and has its own vectors), errors.py holds EvalError and the runtime type helpers. Must agree with
 the TypeScript evaluator on every vector in test/fixtures/expressions/.
 """
+
 from .errors import EvalError, Value
 from .evaluator import EvalContext, Evaluator, criterion_score
 from .values import js_number_to_string, to_number, to_string
 
-__all__ = ["EvalContext", "EvalError", "Evaluator", "Value", "criterion_score", "js_number_to_string", "to_number",
-           "to_string"]
+__all__ = [
+    "EvalContext",
+    "EvalError",
+    "Evaluator",
+    "Value",
+    "criterion_score",
+    "js_number_to_string",
+    "to_number",
+    "to_string",
+]

@@ -1,8 +1,9 @@
 """Evaluation errors and runtime type helpers shared by the expression modules."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Union
+from typing import Any, TypeGuard, Union
 
 Value = Union[float, str, bool, None]  # TS twin: Value (protocol/expression.ts)
 
@@ -15,7 +16,7 @@ class EvalError(Exception):
         self.kind = kind
 
 
-def is_num(v: Any) -> bool:
+def is_num(v: Any) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 

@@ -2,16 +2,23 @@
 
 Must agree with the TypeScript evaluator on every vector in test/fixtures/expressions/.
 """
+
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeGuard
 
-from .errors import EvalError, Value, is_num as _is_num, type_name as _type_name
-from .regexes import compile_regex, count_matches as _count, extract_match as _extract
 from ..regex import Regex
+from .errors import EvalError, Value
+from .errors import is_num as _is_num
+from .errors import type_name as _type_name
+from .regexes import compile_regex
+from .regexes import count_matches as _count
+from .regexes import extract_match as _extract
 from .values import TRIM_CHARS, to_number, to_string
+
 
 @dataclass
 class EvalContext:
@@ -22,20 +29,22 @@ class EvalContext:
     ctx: Mapping[str, Value] = field(default_factory=dict)
 
 
-def _is_str(v: Any) -> bool:
+def _is_str(v: Any) -> TypeGuard[str]:
     return isinstance(v, str)
 
 
-def _check_str(v: Value, what: str) -> None:
+def _check_str(v: Value, what: str) -> str | None:
+    """v itself, once checked to be a string or null."""
     if v is not None and not _is_str(v):
         raise EvalError("type_error", f"{what} needs a string, got {_type_name(v)}")
+    return v
 
 
 class Evaluator:
     """Evaluates expression trees; caches compiled regexes across calls (one per trainer, not global)."""
 
     def __init__(self) -> None:
-        self._regex_cache: dict[tuple[str, str], Regex] = {}
+        self._regex_cache: dict[tuple[Any, Any], Regex] = {}  # key unchecked: compile_regex checks it
 
     def evaluate(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
         value = self._eval(expr, context)
@@ -119,8 +128,8 @@ class Evaluator:
 
     def _matches(self, left: Value, right_expr: Any) -> bool:
         pattern = self._regex_arg(right_expr)
-        _check_str(left, "matches")
-        return left is not None and pattern.search(left)
+        s = _check_str(left, "matches")
+        return s is not None and pattern.search(s)
 
     def _call(self, fn: Any, args: list, context: EvalContext) -> Value:
         if fn not in _ARITY:
@@ -130,25 +139,25 @@ class Evaluator:
         if fn in ("extract", "count"):
             s = self._value(args[0], context)
             pattern = self._regex_arg(args[1])
-            _check_str(s, fn)
+            checked = _check_str(s, fn)
             if fn == "extract":
-                return _extract(s, pattern)
-            return 0.0 if s is None else float(_count(s, pattern))
+                return _extract(checked, pattern)
+            return 0.0 if checked is None else float(_count(checked, pattern))
         v = self._value(args[0], context)
         if fn == "number":
             return to_number(v)
         if fn == "string":
             return to_string(v)
-        _check_str(v, fn)
-        if v is None:
+        text = _check_str(v, fn)
+        if text is None:
             return None
         if fn == "length":
-            return float(len(v))
+            return float(len(text))
         if fn == "lower":
-            return v.lower()
+            return text.lower()
         if fn == "upper":
-            return v.upper()
-        return v.strip(TRIM_CHARS)
+            return text.upper()
+        return text.strip(TRIM_CHARS)
 
 
 def _arith(op: str):
@@ -172,6 +181,7 @@ def _arith(op: str):
         else:
             result = math.fmod(a, b)
         return result if math.isfinite(result) else None
+
     return apply
 
 
@@ -182,34 +192,49 @@ def _equality(negate: bool):
         if _type_name(a) != _type_name(b):
             raise EvalError("type_error", f"comparing {_type_name(a)} with {_type_name(b)}")
         return (a != b) if negate else (a == b)
+
     return apply
 
 
 def _ordering(op: str):
+    compare = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}[op]
+
     def apply(a: Value, b: Value) -> bool:
         if a is None or b is None:
             return False
-        if not ((_is_num(a) and _is_num(b)) or (_is_str(a) and _is_str(b))):
-            raise EvalError("type_error", f"{op} of {_type_name(a)} and {_type_name(b)}")
         # Python compares str by code point, as the contract requires (JS compares UTF-16 units; the
         # vectors decide if that ever differs).
-        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+        if _is_num(a) and _is_num(b):
+            return compare(a, b)
+        if _is_str(a) and _is_str(b):
+            return compare(a, b)
+        raise EvalError("type_error", f"{op} of {_type_name(a)} and {_type_name(b)}")
+
     return apply
 
 
 def _contains(a: Value, b: Value) -> bool:
-    _check_str(a, "contains")
-    _check_str(b, "contains")
-    if a is None or b is None:
+    haystack = _check_str(a, "contains")
+    needle = _check_str(b, "contains")
+    if haystack is None or needle is None:
         return False
-    return b in a
+    return needle in haystack
 
 
 _BINARY = {
-    "+": _arith("+"), "-": _arith("-"), "*": _arith("*"), "/": _arith("/"), "%": _arith("%"),
-    "==": _equality(False), "!=": _equality(True),
-    "<": _ordering("<"), "<=": _ordering("<="), ">": _ordering(">"), ">=": _ordering(">="),
-    "contains": _contains, "matches": None,
+    "+": _arith("+"),
+    "-": _arith("-"),
+    "*": _arith("*"),
+    "/": _arith("/"),
+    "%": _arith("%"),
+    "==": _equality(False),
+    "!=": _equality(True),
+    "<": _ordering("<"),
+    "<=": _ordering("<="),
+    ">": _ordering(">"),
+    ">=": _ordering(">="),
+    "contains": _contains,
+    "matches": None,
 }
 _ARITY = {"extract": 2, "length": 1, "number": 1, "lower": 1, "upper": 1, "trim": 1, "count": 2, "string": 1}
 

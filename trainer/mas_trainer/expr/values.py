@@ -1,4 +1,5 @@
 """Value conversions of the expression language: number(), string() and JS number formatting."""
+
 from __future__ import annotations
 
 import math
@@ -14,7 +15,7 @@ def js_number_to_string(x: float) -> str:
     """Number.prototype.toString for finite doubles."""
     if x == 0:
         return "0"
-    if x == int(x) and abs(x) < 2 ** 53:  # exact integers; larger ones use shortest digits + zeros, like JS
+    if x == int(x) and abs(x) < 2**53:  # exact integers; larger ones use shortest digits + zeros, like JS
         return str(int(x))
     r = repr(float(x))  # shortest round-trip digits
     mantissa, _, exp_text = r.partition("e")

@@ -6,12 +6,13 @@ of RE2 (re2js is the TypeScript side) in time linear in the input: a forward laz
 where the leftmost-first match ends, a reverse DFA where it starts, and a Pike VM over that span alone
 gives the groups. Inputs longer than MAX_INPUT_CODE_POINTS are cut to that length first.
 """
+
 from __future__ import annotations
 
+from .characters import RegexSyntaxError
 from .count import LiveSets, count_matches
 from .dfa import LazyDfa, kind_of
 from .nfa import compile_program
-from .characters import RegexSyntaxError
 from .parser import parse
 from .pike import submatches
 
@@ -36,6 +37,8 @@ class Regex:
         """Where the leftmost-first match at or after pos ends (any match end when first_only), or None."""
         dfa, found = self._forward, None
         state = dfa.state((), kind_of(text[pos - 1] if pos > 0 else None), True)
+        if state is None:
+            raise RuntimeError("regex engine: a searching start state is never dead")
         for i in range(pos, len(text)):
             ch = text[i]
             matched, state = state.next.get(ch) or dfa.step(state, ch)
@@ -51,6 +54,8 @@ class Regex:
         """The leftmost position >= pos where a match ending at `end` starts (one exists)."""
         dfa, found = self._backward, end
         state = dfa.state((self._backward.start,), kind_of(text[end] if end < len(text) else None), False)
+        if state is None:
+            raise RuntimeError("regex engine: a start state with a thread is never dead")
         for i in range(end - 1, pos - 1, -1):
             ch = text[i]
             matched, state = state.next.get(ch) or dfa.step(state, ch)
@@ -77,8 +82,8 @@ class Regex:
         if self.groups:
             caps = submatches(self._prog, self._start, 2 * (self.groups + 1), text, *span, self._pike_cache)
             if caps[2] >= 0 and caps[3] >= 0:
-                return text[caps[2]:caps[3]]
-        return text[span[0]:span[1]]
+                return text[caps[2] : caps[3]]
+        return text[span[0] : span[1]]
 
     def count(self, text: str) -> int:
         """Non-overlapping matches; after an empty match the scan moves on one code point (JS matchAll)."""

@@ -2,6 +2,7 @@
 
 Twin of translateEscape() in analysis/expression/regex-dialect.ts (see parser.py for the whole dialect).
 """
+
 from __future__ import annotations
 
 from . import charset as cs
@@ -53,7 +54,7 @@ class CharacterParsing:
                 raise self.fail("`\\0` may not be followed by a digit")
             return 0
         if ch in ("x", "u"):
-            digits = self.src[self.pos:self.pos + (2 if ch == "x" else 4)]
+            digits = self.src[self.pos : self.pos + (2 if ch == "x" else 4)]
             if len(digits) != (2 if ch == "x" else 4) or any(d not in _HEX for d in digits):
                 raise self.fail(f"\\{ch} needs exactly {2 if ch == 'x' else 4} hex digits")
             self.pos += len(digits)

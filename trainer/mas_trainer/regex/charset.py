@@ -4,6 +4,7 @@ Case folding follows RE2's simple case folding (what `re2js`, the TypeScript eng
 a character matches every member of its fold orbit (k, K and the Kelvin sign K). The orbits come from
 Python's one-character `lower()`/`upper()` mappings, computed once per process on first use.
 """
+
 from __future__ import annotations
 
 import bisect

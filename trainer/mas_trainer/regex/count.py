@@ -8,6 +8,7 @@ each scan stops where its match ends and the whole count reads the input a bound
 Dropping a dead thread changes no answer: it never matches, and it can only keep other threads out of an
 instruction that is dead at that position too.
 """
+
 from __future__ import annotations
 
 from .charset import contains
@@ -70,8 +71,9 @@ class LiveSets:
             self.cache.clear()
             self.interned.clear()
         code_point = ord(ch)
-        targets = [self.match_pc] + [pc for pc in self.runes
-                                     if after >> self.prog[pc][1] & 1 and contains(self.prog[pc][2], code_point)]
+        targets = [self.match_pc] + [
+            pc for pc in self.runes if after >> self.prog[pc][1] & 1 and contains(self.prog[pc][2], code_point)
+        ]
         fresh = self._backwards(targets, left, kind_of(ch))
         found = self.cache[key] = (after, self.interned.setdefault(fresh, fresh))
         return found

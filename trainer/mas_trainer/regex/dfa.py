@@ -5,6 +5,7 @@ before it was (for `^`, `$`, `\\b`). In leftmost-first mode a thread reaching MA
 lower priority, as RE2's DFA does, so the last position where a match is seen is where the leftmost-first
 match ends. In longest mode (used backwards, to find where that match starts) nothing is cut.
 """
+
 from __future__ import annotations
 
 from itertools import chain
@@ -134,7 +135,7 @@ class LazyDfa:
         reached = list(dict.fromkeys(chain.from_iterable(map(self._closures(left, right).__getitem__, seeds))))
         matched = self.match_pc in reached
         if matched and self.leftmost_first:
-            reached = reached[:reached.index(self.match_pc)]  # threads of lower priority than a match are cut
+            reached = reached[: reached.index(self.match_pc)]  # threads of lower priority than a match are cut
         following: tuple = ()
         if ch is not None:
             accepting = self._matching_runes(ch)

@@ -5,10 +5,12 @@ repetitions unrolled, `x**` squashed) and the compilation (a nullable `x*` becom
 A program is a list of instructions [op, out, arg]; index 0 is FAIL. The reverse program (concatenations
 reversed, no captures) finds where a match starts, as RE2's reverse DFA does.
 """
+
 from __future__ import annotations
 
 FAIL, MATCH, RUNE, ALT, CAP, EMPTY, NOP = range(7)
-_EMPTY, _NONE = ("empty",), ("none",)
+_EMPTY: tuple = ("empty",)  # nodes are tuples of varied shapes: ("cat", [subs]), ("star", sub, greedy), ...
+_NONE: tuple = ("none",)
 
 
 def _concat(subs):
@@ -158,6 +160,8 @@ class _Compiler:
             for sub in subs:
                 f = self.compile(sub)
                 frag = f if frag is None else self.cat(frag, f) if kind == "cat" else self.alt(frag, f)
+            if frag is None:  # simplify() leaves no empty cat or alt
+                raise RuntimeError(f"regex compiler: an empty {kind} node")
             return frag
         if kind == "quests":  # ("quests", innermost x?, x, n, greedy): (x(x(x?)?)?) with n more levels
             frag = self.compile(node[1])

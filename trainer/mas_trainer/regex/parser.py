@@ -5,6 +5,7 @@ JavaScript (`u` flag), valid RE2 and free of lookaround, named groups, inline fl
 Nodes are tuples: ("set", ranges), ("assert", kind), ("cat", [nodes]), ("alt", [nodes]), ("cap", index, node),
 ("star" | "plus" | "quest", node, greedy), ("repeat", node, min, max, greedy) with max -1 for unbounded, ("empty",).
 """
+
 from __future__ import annotations
 
 from . import charset as cs
@@ -87,7 +88,7 @@ class _Parser(CharacterParsing):
         if ch != "{":
             return atom
         end = self.src.find("}", self.pos)
-        body = self.src[self.pos + 1:end] if end > 0 else ""
+        body = self.src[self.pos + 1 : end] if end > 0 else ""
         low, comma, high = body.partition(",")
         if not low.isdigit() or not low.isascii() or (high and not (high.isdigit() and high.isascii())):
             raise self.fail("`{` must start a quantifier such as {2}, {2,} or {2,5}")
@@ -119,8 +120,15 @@ def _repeat_is_valid(node, budget: int) -> bool:
             return False
         if most > 0:
             budget //= most
-    children = node[1] if node[0] in ("cat", "alt") else [node[2]] if node[0] == "cap" else \
-        [node[1]] if node[0] in ("star", "plus", "quest", "repeat") else []
+    children = (
+        node[1]
+        if node[0] in ("cat", "alt")
+        else [node[2]]
+        if node[0] == "cap"
+        else [node[1]]
+        if node[0] in ("star", "plus", "quest", "repeat")
+        else []
+    )
     return all(_repeat_is_valid(child, budget) for child in children)
 
 

@@ -6,6 +6,7 @@ Like the DFA, the walk between two positions is cached: for the same thread inst
 character it is the same, only the capture positions differ, so a step replays "thread i moves on and
 sets these slots" instead of walking the program again.
 """
+
 from __future__ import annotations
 
 from .charset import contains
@@ -83,4 +84,3 @@ def submatches(prog, start_pc: int, slots: int, text: str, start: int, end: int,
     if match is None:
         raise AssertionError("the span given to submatches() is not a match")
     return list(_apply(caps[match[0]], match[1], end))
-

@@ -10,10 +10,29 @@ logs.py       trainer.log and the optional TensorBoard event files
 
 Checkpoint folders are checkpoint.py's (their names come from layout.py); the critic's files, critic/export.py's.
 """
+
+from .files import (
+    append_line,
+    atomic_write_bytes,
+    atomic_write_json,
+    fsync_dir,
+    read_records,
+    remove_temp_files,
+    truncate_records,
+)
 from .layout import RUN_DIR_FILES, RUN_DIR_VERSION
-from .files import (append_line, atomic_write_bytes, atomic_write_json, fsync_dir, read_records, remove_temp_files,
-                    truncate_records)
 from .logs import TensorBoardSink, open_logger
 
-__all__ = ["RUN_DIR_FILES", "RUN_DIR_VERSION", "TensorBoardSink", "append_line", "atomic_write_bytes",
-           "atomic_write_json", "fsync_dir", "open_logger", "read_records", "remove_temp_files", "truncate_records"]
+__all__ = [
+    "RUN_DIR_FILES",
+    "RUN_DIR_VERSION",
+    "TensorBoardSink",
+    "append_line",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "fsync_dir",
+    "open_logger",
+    "read_records",
+    "remove_temp_files",
+    "truncate_records",
+]

@@ -1,6 +1,7 @@
 """Writing and reading the run directory's files (DESIGN.md §3): atomic whole-file writes, line-atomic appends,
 JSON Lines read and truncated as the editor reads them. Record formats: protocol/schemas/run-dir/*.schema.json and
 protocol/run-dir.ts."""
+
 from __future__ import annotations
 
 import logging
@@ -106,9 +107,11 @@ def truncate_records(path: str, keep, warn: Optional[Callable[[str], None]] = No
         return 0
     lines = parse_jsonl(data, validate)
     report_corrupt(path, lines, warn or logging.getLogger(__name__).warning)
-    kept_through = max((i for i, line in enumerate(lines) if line.problem is None and keep(line.record)),
-                       default=-1)
-    out = [line.raw + b"\n" for i, line in enumerate(lines) if i <= kept_through and
-           (line.problem is not None or keep(line.record))]
+    kept_through = max((i for i, line in enumerate(lines) if line.problem is None and keep(line.record)), default=-1)
+    out = [
+        line.raw + b"\n"
+        for i, line in enumerate(lines)
+        if i <= kept_through and (line.problem is not None or keep(line.record))
+    ]
     atomic_write_bytes(path, b"".join(out))
     return sum(1 for line in lines if line.problem is None and not keep(line.record))

@@ -3,6 +3,7 @@
 Every file or folder name the trainer writes in a run directory comes from here, so the layout has one owner on the
 Python side. TS twin: RUN_DIR_FILES in protocol/run-dir.ts (tests/test_run_dir_layout.py checks they agree).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """trainer.log and the optional TensorBoard event files of a run directory."""
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,11 @@ class _RunLogHandler(logging.StreamHandler):
         super().__init__(os.fdopen(open_append(path), "a", encoding="utf-8"))
 
     def close(self) -> None:
-        with self.lock:
+        self.acquire()  # self.lock, which logging.Handler.__init__ creates
+        try:
             self.stream.close()
+        finally:
+            self.release()
         super().close()
 
 

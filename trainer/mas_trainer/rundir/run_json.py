@@ -6,13 +6,14 @@ field instead of a TypeError deep inside the trainer.
 jsonschema is a test-only dependency; this checks the top-level fields by hand, and the tests check that the JSON
 Schema refuses every file refused here.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import platform
 import time
-from typing import Callable, Optional
+from typing import Callable, Optional, TypeGuard
 
 import torch
 
@@ -25,16 +26,33 @@ MAX_RUN_JSON_BYTES = 64 * 1024 * 1024  # far above any real run.json (the RunSpe
 STATUSES = ("running", "finished", "stopped", "failed")
 
 
-def run_json_record(spec, status: str, error: Optional[str], started_at: float, steps_completed: int,
-                    trainer_version: str, device: str, units: list) -> dict:
+def run_json_record(
+    spec,
+    status: str,
+    error: Optional[str],
+    started_at: float,
+    steps_completed: int,
+    trainer_version: str,
+    device: str,
+    units: list,
+) -> dict:
     """The run.json of a run now (TS twin: RunJson in protocol/run-dir.ts); `spec` a spec.RunSpec, `units` the
     trainable modules (models.Unit)."""
     return {
-        "version": RUN_DIR_VERSION, "status": status, "error": error, "workflow": spec.workflow,
-        "started_at": started_at, "updated_at": time.time(), "steps_completed": steps_completed,
+        "version": RUN_DIR_VERSION,
+        "status": status,
+        "error": error,
+        "workflow": spec.workflow,
+        "started_at": started_at,
+        "updated_at": time.time(),
+        "steps_completed": steps_completed,
         "steps_total": spec.train.steps,
-        "trainer": {"version": trainer_version, "python": platform.python_version(), "torch": torch.__version__,
-                    "device": device},
+        "trainer": {
+            "version": trainer_version,
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "device": device,
+        },
         "units": [{"name": u.name, "agents": u.agents, "adapters": u.has_adapters} for u in units],
         "spec": spec.to_json(),
     }
@@ -47,7 +65,7 @@ def write_run_json(run_dir: str, record: dict, warn: Callable[[str], None]) -> N
         warn(f"{RUN_JSON}: {nonfinite} NaN or Infinity value(s) written as null")
 
 
-def _is_int(v) -> bool:
+def _is_int(v) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
@@ -80,8 +98,11 @@ def _shown(value) -> str:
 
 
 def _refuse(path: str, problem: str) -> MasError:
-    return MasError(f"{path}: {problem}; --resume cannot trust this run directory. Restore run.json, or delete it "
-                    "and resume again (the trainer writes a new one)", EXIT_RESUME_FAILED)
+    return MasError(
+        f"{path}: {problem}; --resume cannot trust this run directory. Restore run.json, or delete it "
+        "and resume again (the trainer writes a new one)",
+        EXIT_RESUME_FAILED,
+    )
 
 
 def check_run_json(value, path: str) -> dict:

@@ -6,6 +6,7 @@ delete anything outside. So: the entries the trainer manages are checked before 
 created and appended with O_NOFOLLOW, folders are made with mkdir (which never follows a link), and every delete
 looks at the entry itself (lstat) and confines its target by realpath. Errors are exit 7 (run directory unusable).
 """
+
 from __future__ import annotations
 
 import errno
@@ -14,6 +15,7 @@ import shutil
 import stat
 
 from ..errors import EXIT_RUN_DIR, MasError
+
 # The entries the trainer writes at the top of a run directory (layout.py, twin of RUN_DIR_FILES). APPENDED_FILES
 # are appended in place; the other files are replaced by rename, which replaces a link or hard link instead of
 # writing through it (tempfile.mkstemp creates the temp file with O_EXCL | O_NOFOLLOW).
@@ -29,8 +31,13 @@ class UnsafeRunDir(MasError):
 
 def is_plain_name(name: object) -> bool:
     """A file name that stays in its folder: not empty, not . or .., no separator, no NUL."""
-    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
-            and "\0" not in name)
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+    )
 
 
 def _lstat(path: str):
@@ -54,8 +61,10 @@ def check_run_dir(run_dir: str) -> None:
         if st is not None and not stat.S_ISREG(st.st_mode):
             raise UnsafeRunDir(f"{path} is not a regular file (a folder, FIFO or device): remove it")
         if st is not None and name in APPENDED_FILES and st.st_nlink > 1:
-            raise UnsafeRunDir(f"{path} has other hard links, so appending to it would change a file elsewhere: "
-                               "replace it with a copy (cp it to a new name, then move the copy over it)")
+            raise UnsafeRunDir(
+                f"{path} has other hard links, so appending to it would change a file elsewhere: "
+                "replace it with a copy (cp it to a new name, then move the copy over it)"
+            )
     for name in TOP_LEVEL_FOLDERS:
         folder = os.path.join(run_dir, name)
         st = _lstat(folder)
@@ -86,14 +95,17 @@ def _open_checked(path: str, flags: int, single_link: bool = False) -> int:
         fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise UnsafeRunDir(f"{path} is a symbolic link; the trainer follows no link in a run directory: "
-                               f"{_FIX}") from None
+            raise UnsafeRunDir(
+                f"{path} is a symbolic link; the trainer follows no link in a run directory: {_FIX}"
+            ) from None
         raise
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode) or (single_link and st.st_nlink > 1):
         os.close(fd)
-        raise UnsafeRunDir(f"{path} is not a regular file{' with a single link' if single_link else ''}; the trainer "
-                           "reads and writes only its own files: remove it")
+        raise UnsafeRunDir(
+            f"{path} is not a regular file{' with a single link' if single_link else ''}; the trainer "
+            "reads and writes only its own files: remove it"
+        )
     return fd
 
 
@@ -117,8 +129,9 @@ def confine(run_dir: str, path: str) -> str:
     """path, once checked to resolve inside run_dir (realpath); UnsafeRunDir otherwise."""
     root = os.path.realpath(run_dir)
     if not os.path.realpath(path).startswith(root + os.sep):
-        raise UnsafeRunDir(f"{path} resolves outside the run directory {run_dir}; the trainer touches nothing "
-                           f"outside it: {_FIX}")
+        raise UnsafeRunDir(
+            f"{path} resolves outside the run directory {run_dir}; the trainer touches nothing outside it: {_FIX}"
+        )
     return path
 
 

@@ -3,6 +3,7 @@
 Called only after the checkpoint loaded and passed its checks (trainer.Trainer.restore, resume.py), so a bad
 checkpoint never costs a record. Write order and why it makes this safe: protocol/schemas/run-dir/README.md.
 """
+
 from __future__ import annotations
 
 import os
