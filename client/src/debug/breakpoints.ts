@@ -65,7 +65,8 @@ export class BreakpointTable {
         const entry: AgentBreakpoint = { agent: declaration.agent };
         if (b.condition?.trim()) {
             try {
-                entry.condition = await compileTurnExpression(b.condition, this.compile);
+                const agents = declarations.map((d) => d.agent);
+                entry.condition = await compileTurnExpression(b.condition, this.compile, agents);
                 entry.conditionText = b.condition;
             } catch (error) {
                 return { verified: false, line: declaration.line, message: `Condition: ${(error as Error).message}` };

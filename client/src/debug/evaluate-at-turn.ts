@@ -8,10 +8,36 @@ import { CONDITION_NAMES, turnBindings } from './turn-context.js';
 /** `mas/compileExpression` through the language client: the language server owns the expression grammar. */
 export type CompileExpression = (params: CompileExpressionParams) => Promise<CompileExpressionResult>;
 
-/** Compiles a condition / console expression; the bare names are the debugger's turn variables. Throws with the column. */
-export async function compileTurnExpression(text: string, compile: CompileExpression): Promise<OpenExpr> {
+/** The agents whose `<agent>.output` the expression reads. */
+function outputAgents(node: unknown, into: Set<string>): Set<string> {
+    if (Array.isArray(node)) for (const item of node) outputAgents(item, into);
+    else if (typeof node === 'object' && node !== null) {
+        const fields = node as Record<string, unknown>;
+        if (fields['op'] === 'output' && typeof fields['agent'] === 'string') into.add(fields['agent']);
+        for (const value of Object.values(fields)) outputAgents(value, into);
+    }
+    return into;
+}
+
+/**
+ * Compiles a condition / console expression; the bare names are the debugger's turn variables. Throws with the
+ * column, and, given the workflow's agents, for `<agent>.output` of an agent it does not declare: the evaluator reads
+ * an agent that has not spoken yet as "", which made a typo such as `foo.output` silently "" (first-hour bug B8).
+ */
+export async function compileTurnExpression(
+    text: string,
+    compile: CompileExpression,
+    agents: readonly string[] = [],
+): Promise<OpenExpr> {
     const result = await compile({ text, names: [...CONDITION_NAMES] });
     if ('error' in result) throw new Error(`${result.error} (column ${result.column + 1})`);
+    const unknown =
+        agents.length > 0 ? [...outputAgents(result.expr, new Set())].filter((agent) => !agents.includes(agent)) : [];
+    if (unknown.length > 0) {
+        throw new Error(
+            `unknown agent '${unknown[0]}' in ${unknown[0]}.output; the workflow's agents are ${agents.join(', ')}`,
+        );
+    }
     return result.expr;
 }
 
@@ -27,6 +53,7 @@ export async function evaluateAtTurn(
     record: TrajectoryRecord,
     turn: number,
     method: string,
+    agents: readonly string[] = [],
 ): Promise<Value> {
-    return evaluateCompiledAtTurn(await compileTurnExpression(text, compile), record, turn, method);
+    return evaluateCompiledAtTurn(await compileTurnExpression(text, compile, agents), record, turn, method);
 }

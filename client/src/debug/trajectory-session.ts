@@ -196,6 +196,7 @@ export class TrajectoryDebugSession extends DebugSession {
                 record,
                 this.turn,
                 this.method,
+                this.run?.spec.agents.map((a) => a.name) ?? [],
             );
             response.body = { result: JSON.stringify(value), variablesReference: 0 };
             this.sendResponse(response);

@@ -119,11 +119,15 @@ describe('mas-trajectory debug adapter', () => {
             breakpoints: [
                 { line: firstLine, condition: 'credit <' },
                 { line: firstLine, condition: 'bogus > 1' },
+                { line: firstLine, condition: 'foo.output == ""' },
             ],
         });
-        expect(bad.body.breakpoints.map((b) => b.verified)).toEqual([false, false]);
+        expect(bad.body.breakpoints.map((b) => b.verified)).toEqual([false, false, false]);
         expect(bad.body.breakpoints[0]!.message).toMatch(/ends where a value is expected/);
         expect(bad.body.breakpoints[1]!.message).toMatch(/unknown name 'bogus'/);
+        expect(bad.body.breakpoints[2]!.message).toBe(
+            "Condition: unknown agent 'foo' in foo.output; the workflow's agents are first, second, lazy",
+        );
     });
 
     it('shows the message, prompt, rubric scores and credit per estimator; evaluates expressions', async () => {
@@ -151,6 +155,18 @@ describe('mas-trajectory debug adapter', () => {
         expect(evaluated.body.result).toBe('"d/first"');
         const failed = await dap.request('evaluate', { expression: 'nope.output ==', context: 'repl' });
         expect(failed.success).toBe(false);
+        // An agent the workflow does not declare is an error, not "" (first-hour bug B8); a declared one that has not
+        // spoken yet still reads "".
+        const typo = await dap.request('evaluate', { expression: 'foo.output', context: 'repl' });
+        expect([typo.success, typo.message]).toEqual([
+            false,
+            "unknown agent 'foo' in foo.output; the workflow's agents are first, second, lazy",
+        ]);
+        const silent = await dap.request<DebugProtocol.EvaluateResponse>('evaluate', {
+            expression: 'lazy.output',
+            context: 'repl',
+        });
+        expect(silent.body.result).toBe('""');
     });
 
     it('without a language server a condition is unverified and an evaluation fails, both saying why', async () => {
