@@ -97,8 +97,12 @@ export interface WhatIfResult {
     turn: number;
     before: { reward: number; criteria: CriterionRow[] };
     after: { reward: number; criteria: CriterionRow[] };
-    /** Critic credit per decision before/after; `error` says why it could not be recomputed. */
-    critic: { before: number[]; after: number[] } | { error: string } | null;
+    /**
+     * Critic credit per decision before/after, from the run's one `critic.onnx`: the critic as exported at
+     * `criticStep` (the newest checkpoint), not as it was at `step` (first-hour bug B9: this was not said);
+     * `error` says why it could not be recomputed.
+     */
+    critic: { before: number[]; after: number[]; criticStep: number } | { error: string } | null;
 }
 
 export interface RescoreRow {

@@ -225,6 +225,23 @@ describe.skipIf(chromiumMissing !== undefined)(
             expect(rows.find((r) => r.startsWith('second_part'))).toBe('second_part0.0001.000');
         });
 
+        it("says which critic a what-if used: the run's latest export, not the one of the step on screen (first-hour bug B9)", async () => {
+            const critic = {
+                available: async () => true,
+                credit: async () => [0.1, 0.2, 0.3],
+                exportedStep: async () => 80,
+            };
+            const { view, delivered, controller } = await openRun(FIXTURE_RUN, { critic });
+            await controller.follow(2, 5, 1, false);
+            await delivered('trajectory/rollout', 2);
+            await view.page.locator('#whatif-run').click();
+            await delivered('trajectory/whatIf', 1);
+            expect(await text(view, '.critic-step')).toEqual([
+                "Critic credit from the run's latest critic.onnx, exported at step 80: not from the critic as it was at step 2.",
+            ]);
+            expect(await view.page.locator('.critic-table tbody tr').count()).toBe(3);
+        });
+
         it('draws a counterfactual group as a tree from the parent ids', async () => {
             const root = path.join(scratch, 'tree');
             cpSync(FIXTURE_RUN, root, { recursive: true });

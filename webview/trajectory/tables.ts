@@ -137,7 +137,12 @@ export function whatIfView(result: WhatIfResult): HTMLElement {
             }),
         );
     else if (result.critic) {
-        const { before, after } = result.critic;
+        const { before, after, criticStep } = result.critic;
+        const which =
+            criticStep === result.step
+                ? `Critic credit from critic.onnx, exported at step ${criticStep} (this step).`
+                : `Critic credit from the run's latest critic.onnx, exported at step ${criticStep}: not from the critic as it was at step ${result.step}.`;
+        parts.push(element('p', { className: 'hint critic-step', text: which }));
         parts.push(
             table(
                 ['decision', 'critic before', 'critic after'],

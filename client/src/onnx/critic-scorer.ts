@@ -47,19 +47,26 @@ export class OnnxCriticScorer implements CriticScorer {
         return criticCredit(criticRewards(level, record.reward, record.decision_rewards), Array.from(values));
     }
 
-    /** V(h_t) before every decision of the transcript. */
-    async values(root: string, turns: TrajectoryRecord['turns']): Promise<Float32Array> {
+    /** The training step at which critic.onnx was exported (its sidecar's `step`). */
+    async exportedStep(root: string): Promise<number> {
+        return (await this.sidecar(root)).step;
+    }
+
+    /** The checked sidecar of the run's critic.onnx (its model file read to check the hash). */
+    private async sidecar(root: string): Promise<ReturnType<typeof checkSidecar>> {
         const modelPath = await resolveInRunDir(root, RUN_DIR_FILES.critic);
         const sidecarPath = await resolveInRunDir(root, RUN_DIR_FILES.criticSidecar);
-        let sidecar;
         try {
-            sidecar = checkSidecar(
-                parseBoundedJson(await readRegularFile(sidecarPath)),
-                await readRegularFile(modelPath),
-            );
+            return checkSidecar(parseBoundedJson(await readRegularFile(sidecarPath)), await readRegularFile(modelPath));
         } catch (error) {
             throw new Error(`${sidecarPath}: ${(error as Error).message}`);
         }
+    }
+
+    /** V(h_t) before every decision of the transcript. */
+    async values(root: string, turns: TrajectoryRecord['turns']): Promise<Float32Array> {
+        const modelPath = await resolveInRunDir(root, RUN_DIR_FILES.critic);
+        const sidecar = await this.sidecar(root);
         const batch = encodePrefixes(sidecar, turns);
         return this.infer({
             model: modelPath,

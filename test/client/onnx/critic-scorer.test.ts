@@ -110,6 +110,11 @@ describe('what-if critic (onnxruntime-node in a worker)', () => {
             expect(critic.after).toHaveLength(3);
             // Credit of decision 0 is r + V(h_1) − V(h_0); h_1 contains the edited message, so it moves.
             expect(critic.after[0]).not.toBeCloseTo(critic.before[0]!, 9);
+            // Which critic it was: the one exported at the sidecar's step, said beside step 1's what-if (bug B9).
+            const exported = (
+                JSON.parse(readFileSync(path.join(run.root, 'critic.onnx.json'), 'utf8')) as { step: number }
+            ).step;
+            expect(critic.criticStep).toBe(exported);
         } finally {
             await scorer.dispose();
         }

@@ -12,6 +12,8 @@ import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../
 export interface CriticScorer {
     available(root: string): Promise<boolean>;
     credit(root: string, record: TrajectoryRecord, level: RewardSpec['level']): Promise<number[]>;
+    /** The training step at which critic.onnx was exported. */
+    exportedStep(root: string): Promise<number>;
 }
 
 export interface ControllerOptions {
@@ -139,6 +141,7 @@ export class TrajectoryController {
                     before: await this.options.critic.credit(this.options.root, record, level),
                     // Recorded rewards stay: the what-if changes what the critic reads, the rubric part is shown above.
                     after: await this.options.critic.credit(this.options.root, { ...record, turns: edited }, level),
+                    criticStep: await this.options.critic.exportedStep(this.options.root),
                 };
             } catch (error) {
                 critic = { error: error instanceof Error ? error.message : String(error) };
