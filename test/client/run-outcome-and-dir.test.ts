@@ -3,7 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeOutcome, EXIT_ADVICE, findCause } from '../../client/src/training/run-outcome.js';
+import {
+    describeOutcome,
+    describeUnstartedRun,
+    EXIT_ADVICE,
+    findCause,
+} from '../../client/src/training/run-outcome.js';
 import {
     createRunDir,
     launchBelongsTo,
@@ -213,5 +218,20 @@ describe('run directory', () => {
             '--run-dir=/w/-x',
             '--resume',
         ]);
+    });
+});
+
+describe('Open Run… on a run without run.json (first-hour bug B6)', () => {
+    it('names the cause of a failed start from process.log, says "starting" while the trainer lives', () => {
+        const log =
+            'launch: python -I …\nerror: dataset /w/data/missing.jsonl not found; fix the dataset path in team.mas\n';
+        expect(describeUnstartedRun('/w/runs/a', false, log)).toBe(
+            'failed to start: dataset /w/data/missing.jsonl not found; fix the dataset path in team.mas',
+        );
+        expect(describeUnstartedRun('/w/runs/a', true, log)).toBe('starting');
+        expect(describeUnstartedRun('/w/runs/a', false, '')).toBe('no run.json yet (the trainer wrote nothing)');
+        const crash =
+            'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nRuntimeError: CUDA error\n';
+        expect(describeUnstartedRun('/w/runs/a', false, crash)).toBe('failed to start: RuntimeError: CUDA error');
     });
 });

@@ -92,6 +92,17 @@ export function findCause(
     return undefined;
 }
 
+/**
+ * How Open Run… describes a run directory without run.json: its trainer is still starting, or it failed before
+ * writing anything, named by the cause in process.log (first-hour bug B6: a failed start — a missing dataset, no
+ * CUDA, a model not cached — was listed as "no run.json yet").
+ */
+export function describeUnstartedRun(runDir: string, alive: boolean, processLog: string): string {
+    if (alive) return 'starting';
+    const cause = findCause({ runDir, processLog, trainerLog: '' });
+    return cause ? `failed to start: ${clip(cause.text, 160)}` : 'no run.json yet (the trainer wrote nothing)';
+}
+
 function clip(text: string, max = 300): string {
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

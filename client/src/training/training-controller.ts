@@ -14,6 +14,8 @@ import { runDirProblem, workspaceRunDirs } from '../runs/run-directory.js';
 import { pickRunDirectory } from '../runs/run-picker.js';
 import type { AttachedTrainers } from './attached-trainers.js';
 import { createRunDir, runSourceFile, writeSpec } from './run-dir.js';
+import { readLogFrom } from './run-files.js';
+import { describeUnstartedRun } from './run-outcome.js';
 import { trainerRunArgs } from './trainer-args.js';
 import { readRunStatus, TrainerAttachment, type AttachmentOptions } from './trainer-attachment.js';
 import { UntrustedWorkspaceError, type TrustSource } from './trust.js';
@@ -230,7 +232,11 @@ export class TrainingController {
                                 : run?.status;
                         const detail = run
                             ? `${status} · ${run.steps_completed}/${run.steps_total} steps`
-                            : 'no run.json yet';
+                            : describeUnstartedRun(
+                                  dir,
+                                  TrainerAttachment.trainerAlive(dir),
+                                  readLogFrom(path.join(dir, LAUNCH_FILES.processLog), 0, 64 << 10).text,
+                              );
                         return { label: path.basename(dir), description: detail, runDir: dir };
                     }),
             }));
