@@ -3,7 +3,7 @@ import { agentSummary, LAZY_SHARE_THRESHOLD, separatesAgents } from '../../../an
 import type { RolloutEntry, StepEntry } from '../../../analysis/run-dir/run-index.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { creditMethods, summarizeRun } from '../../../analysis/run-dir/view-model.js';
-import { FIXTURE_RUN } from './fixture-run.js';
+import { copyFixtureRun, copyFixtureRunWithShapley, FIXTURE_RUN } from './fixture-run.js';
 
 const AGENTS = ['first', 'second', 'lazy'];
 
@@ -101,6 +101,27 @@ describe('per-agent run summary', () => {
         expect(shares(0).every((s) => Math.abs(s! - 1 / 3) < 1e-12)).toBe(true);
         expect(summary.rows[1]!.cells[1]!.mean).toBeCloseTo(-0.4, 12);
         expect(summary.rows[2]!.cells[1]!.decisions).toBe(12);
+    });
+
+    it('flags the lazy agent of a run that records shapley and difference beside outcome (through the index)', async () => {
+        const scratch = copyFixtureRun();
+        try {
+            const root = copyFixtureRunWithShapley(`${scratch.root}-shapley`);
+            const summary = summarizeRun(await new RunDirService().index(root), false).agentSummary;
+            expect(summary.separating).toEqual(['shapley', 'difference']);
+            expect(summary.rows.map((r) => r.lazy)).toEqual([
+                undefined,
+                undefined,
+                'lazy: 0 % of the credit under shapley, difference',
+            ]);
+            const shapley = summary.methods.indexOf('shapley');
+            expect(summary.rows.map((r) => r.cells[shapley]!.share)).toEqual([0.5, 0.5, 0]);
+            expect(summary.note).toBe(
+                'lazy is flagged lazy: under 5 % of the credit under each of shapley and difference.',
+            );
+        } finally {
+            scratch.dispose();
+        }
     });
 
     it('needs every separating estimator to agree, two acting agents, and some credit', () => {
