@@ -1,7 +1,7 @@
 import { methodInfo } from '../../protocol/credit.js';
 import type { AgentCreditCell, AgentSummary, AgentSummaryRow } from '../../protocol/trajectory-messages.js';
 import { MAX_AGENTS_PER_RUN } from './limits.js';
-import type { RolloutEntry, StepEntry } from './run-index.js';
+import type { StepEntry } from './run-index.js';
 
 /** An agent whose share of the credit is below this under every separating estimator is flagged lazy (5 %). */
 export const LAZY_SHARE_THRESHOLD = 0.05;
@@ -13,43 +13,54 @@ interface Totals {
     count: number;
 }
 
-/** method → agent → totals, for one step file (agents in the order met). */
-type StepTotals = Map<string, Map<string, Totals>>;
+/** One step file's totals: per method, per agent of `agents` (in the order met), Σ|credit|, Σcredit and count. */
+interface StepTotals {
+    agents: string[];
+    methods: Map<string, { abs: number[]; sum: number[]; count: number[] }>;
+}
 
 /**
- * Per-step totals, kept as long as the step entry lives: a refreshed index reuses the entries of unchanged step
- * files, so following a live run sums only the new steps' decisions, and the run's summary is a merge of one small
- * table per step (at most MAX_AGENTS_PER_RUN agents × the step's methods), never a second pass over old decisions.
- * The step aggregates (aggregate.ts) cannot stand in: they keep signed sums per agent × turn, and a share needs |credit|.
+ * Per-step totals, kept as long as the step entry lives: the run's summary is a merge of one small table per step (at
+ * most MAX_AGENTS_PER_RUN agents × the step's methods). Summarising the same index again (a refresh in-process reuses
+ * the entries of unchanged step files) sums only the new steps' decisions; an index that crossed a worker boundary is
+ * a fresh copy and costs one pass over its indexed credit — never a re-read of the records. The step aggregates
+ * (aggregate.ts) cannot stand in: they keep signed sums per agent × turn, and a share needs |credit|.
  */
 const cache = new WeakMap<StepEntry, StepTotals>();
 
-function addRollout(totals: StepTotals, r: RolloutEntry): void {
-    for (const method of Object.keys(r.credit)) {
-        const values = r.credit[method]!;
-        let byAgent = totals.get(method);
-        if (!byAgent) totals.set(method, (byAgent = new Map()));
-        for (let j = 0; j < r.decisionTurns.length && j < values.length; j++) {
-            const agent = r.agents[r.decisionTurns[j]!];
-            const value = values[j]!;
-            if (agent === undefined || !Number.isFinite(value)) continue;
-            const t = byAgent.get(agent);
-            if (t) {
-                t.abs += Math.abs(value);
-                t.sum += value;
-                t.count += 1;
-            } else byAgent.set(agent, { abs: Math.abs(value), sum: value, count: 1 });
+function stepTotals(step: StepEntry): StepTotals {
+    const cached = cache.get(step);
+    if (cached) return cached;
+    const totals: StepTotals = { agents: [], methods: new Map() };
+    const column = new Map<string, number>();
+    const rows: number[] = [];
+    for (const r of step.rollouts) {
+        // The acting agent's column per decision, looked up once per rollout, not once per method.
+        rows.length = 0;
+        for (const turn of r.decisionTurns) {
+            const agent = r.agents[turn];
+            let k = agent === undefined ? -1 : column.get(agent);
+            if (k === undefined) {
+                column.set(agent!, (k = totals.agents.length));
+                totals.agents.push(agent!);
+            }
+            rows.push(k);
+        }
+        for (const method of Object.keys(r.credit)) {
+            const values = r.credit[method]!;
+            let t = totals.methods.get(method);
+            if (!t) totals.methods.set(method, (t = { abs: [], sum: [], count: [] }));
+            for (let j = 0; j < rows.length && j < values.length; j++) {
+                const k = rows[j]!,
+                    value = values[j]!;
+                if (k < 0 || !Number.isFinite(value)) continue;
+                t.abs[k] = (t.abs[k] ?? 0) + Math.abs(value);
+                t.sum[k] = (t.sum[k] ?? 0) + value;
+                t.count[k] = (t.count[k] ?? 0) + 1;
+            }
         }
     }
-}
-
-function stepTotals(step: StepEntry): StepTotals {
-    let totals = cache.get(step);
-    if (!totals) {
-        totals = new Map();
-        for (const r of step.rollouts) addRollout(totals, r);
-        cache.set(step, totals);
-    }
+    cache.set(step, totals);
     return totals;
 }
 
@@ -101,10 +112,14 @@ export function agentSummary(
     const rows: string[] = [...new Set(agents)].slice(0, MAX_AGENTS_PER_RUN);
     const known = new Set(rows);
     for (const step of steps) {
-        for (const [method, byAgent] of stepTotals(step)) {
+        const totals = stepTotals(step);
+        for (const [method, t] of totals.methods) {
             const into = merged.get(method);
             if (!into) continue;
-            for (const [agent, t] of byAgent) {
+            for (let k = 0; k < totals.agents.length; k++) {
+                const count = t.count[k];
+                if (!count) continue;
+                const agent = totals.agents[k]!;
                 if (!known.has(agent)) {
                     if (rows.length >= MAX_AGENTS_PER_RUN) continue;
                     known.add(agent);
@@ -112,10 +127,10 @@ export function agentSummary(
                 }
                 const m = into.get(agent);
                 if (m) {
-                    m.abs += t.abs;
-                    m.sum += t.sum;
-                    m.count += t.count;
-                } else into.set(agent, { ...t });
+                    m.abs += t.abs[k]!;
+                    m.sum += t.sum[k]!;
+                    m.count += count;
+                } else into.set(agent, { abs: t.abs[k]!, sum: t.sum[k]!, count });
             }
         }
     }
