@@ -37,6 +37,44 @@ export interface RunSummary {
     hasCritic: boolean;
     /** Agents whose model uses the character tokenizer (`vocab: chars`): their token ids decode to characters. */
     charAgents: string[];
+    /** Each agent's share of the credit over the run per recorded estimator, and the lazy agent flagged. */
+    agentSummary: AgentSummary;
+}
+
+/** One agent under one estimator, over the whole run (or the report's steps). */
+export interface AgentCreditCell {
+    /** Its decisions credited by this estimator. */
+    decisions: number;
+    /** Σ|credit| of its decisions ÷ Σ|credit| of every agent's; null when it did not act or all credit is 0. */
+    share: number | null;
+    /** Mean credit of its decisions; null when it did not act. */
+    mean: number | null;
+}
+
+export interface AgentSummaryRow {
+    agent: string;
+    /** One cell per `AgentSummary.methods` entry, in that order. */
+    cells: AgentCreditCell[];
+    /** The flag's sentence (`lazy: 0 % of the credit under shapley, difference`); absent when not flagged. */
+    lazy?: string;
+}
+
+/**
+ * Per-agent run summary (analysis/run-dir/agent-summary.ts): an agent is flagged lazy when, under every recorded
+ * estimator that separates agents by their counterfactual contribution (tree rollouts or nulled re-runs in the
+ * credit registry: counterfactual, difference, shapley), its share of the credit is below `threshold` while at least
+ * two agents act.
+ */
+export interface AgentSummary {
+    /** The recorded estimators, the training one first (the columns). */
+    methods: string[];
+    /** Those of `methods` that separate agents by counterfactual contribution (the ones the flag reads). */
+    separating: string[];
+    /** Share under which an agent is flagged (0.05 = 5 %). */
+    threshold: number;
+    rows: AgentSummaryRow[];
+    /** One sentence: who is flagged and why, or why nobody can be. */
+    note: string;
 }
 
 /** An agents × columns grid of credits (NaN = the agent did not act there), drawn with a diverging scale. */

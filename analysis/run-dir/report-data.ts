@@ -1,6 +1,7 @@
 import type { EncodedGrid, EncodedRolloutView, ReportData, ReportStep } from '../../protocol/report-data.js';
 import { REPORT_DATA_VERSION } from '../../protocol/report-data.js';
 import type { HeatmapGrid, RolloutView } from '../../protocol/trajectory-messages.js';
+import { agentSummary } from './agent-summary.js';
 import { aggregateOf, mergeAggregates } from './aggregate.js';
 import type { RunIndex } from './run-index.js';
 import type { RunReader } from './service.js';
@@ -84,7 +85,13 @@ export async function buildReportData(
         parts.push(json);
     }
     const chosenSteps = new Set(chosen.map((s) => s.step));
-    const run = { ...summary, root: summary.name, steps: summary.steps.filter((s) => chosenSteps.has(s.step)) };
+    const run = {
+        ...summary,
+        root: summary.name,
+        steps: summary.steps.filter((s) => chosenSteps.has(s.step)),
+        // Over the report's steps, like the rest of its summary.
+        agentSummary: options.steps ? agentSummary(chosen, agents, methods) : summary.agentSummary,
+    };
     const data: ReportData = { version: REPORT_DATA_VERSION, run, steps, staticNote: STATIC_NOTE };
     // Assembled from the per-step strings so a large run is stringified once.
     const head = JSON.stringify({ version: data.version, run, staticNote: STATIC_NOTE });

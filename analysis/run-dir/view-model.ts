@@ -8,6 +8,7 @@ import type {
     RolloutView,
     RunSummary,
 } from '../../protocol/trajectory-messages.js';
+import { agentSummary } from './agent-summary.js';
 import { rolloutHeatmap } from './heatmap.js';
 import { ownValue } from './own-key.js';
 import { spearman } from './rank.js';
@@ -43,15 +44,18 @@ function charAgents(index: RunIndex): string[] {
 
 export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
     const name = index.root.split(/[\\/]/).filter(Boolean).pop() ?? index.root;
+    const agents = declaredAgents(index);
+    const methods = creditMethods(index);
     return {
         root: index.root,
         name,
         workflow: index.run.workflow,
         status: index.run.status,
-        agents: declaredAgents(index),
-        creditMethods: creditMethods(index),
+        agents,
+        creditMethods: methods,
         hasCritic,
         charAgents: charAgents(index),
+        agentSummary: agentSummary(index.steps, agents, methods),
         issues: index.issues.map(formatIssue),
         steps: index.steps.map((s) => ({
             step: s.step,

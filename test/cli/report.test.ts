@@ -7,7 +7,7 @@ import { RunDirService } from '../../analysis/run-dir/service.js';
 import { rolloutView } from '../../analysis/run-dir/view-model.js';
 import { escapeJsonForHtml } from '../../server/src/cli/report/report-html.js';
 import { parseStepRange } from '../../server/src/cli/report-command.js';
-import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
+import { copyFixtureRunWithShapley, FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 import { readStepLines, recordWithAgents, writeStepLines } from '../analysis/run-dir/hostile-run.js';
 import {
     buildReportBundles,
@@ -112,6 +112,26 @@ describe('mas report', () => {
         expect(outside.stderr).toBe(
             `mas report: ${FIXTURE_RUN} has no step in 7-9 (its steps: 1-3); choose a range it has.\n`,
         );
+    });
+
+    it("embeds the per-agent run summary over the report's steps, the lazy agent flagged", async () => {
+        const root = copyFixtureRunWithShapley(path.join(scratch, 'shapley-run'));
+        expect((await masReport(scratch, bundles, root, '--steps', '2-3', '-o', 'shapley.html')).code).toBe(0);
+        const summary = embeddedData(read('shapley.html')).run.agentSummary;
+        expect(summary.separating).toEqual(['shapley', 'difference']);
+        // Two steps of 12 rollouts: 24 decisions per agent under each estimator, not the run's 36.
+        expect(summary.rows.map((r) => r.cells.map((c) => c.decisions))).toEqual(
+            Array.from({ length: 3 }, () => [24, 24, 24, 24, 24]),
+        );
+        expect(summary.rows.map((r) => r.lazy ?? null)).toEqual([
+            null,
+            null,
+            'lazy: 0 % of the credit under shapley, difference',
+        ]);
+        expect((await masReport(scratch, bundles, FIXTURE_RUN, '-o', 'plain.html')).code).toBe(0);
+        const plain = embeddedData(read('plain.html')).run.agentSummary;
+        expect(plain.rows.map((r) => r.cells[0]!.decisions)).toEqual([36, 36, 36]);
+        expect(plain.note).toContain('`record_credit: all`');
     });
 
     it('answers a bad run directory, bad options and a missing build with one line and exit 2 (1 for a damaged run)', async () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
+import { copyFixtureRunWithShapley, FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 import { readStepLines, writeStepLines } from '../analysis/run-dir/hostile-run.js';
 import { buildReportBundles, hostileRun, masReport, scratchDir } from '../cli/report-helpers.js';
 import { ARTIFACTS, CHROMIUM, chromiumMissing } from './browser-harness.js';
@@ -122,6 +122,31 @@ describe.skipIf(chromiumMissing !== undefined)(
                 .evaluate((e) => getComputedStyle(e).display)
                 .then((d) => expect(d).toBe('none'));
             await page.screenshot({ path: path.join(ARTIFACTS, 'report-fixture.png'), fullPage: true });
+            expect(await violations(page)).toEqual([]);
+            expect(requests).toEqual([]);
+            expect(errors).toEqual([]);
+        });
+
+        it('shows the per-agent run summary at the top of the report, the lazy agent flagged', async () => {
+            const root = copyFixtureRunWithShapley(path.join(scratch, 'shapley-run'));
+            expect((await masReport(scratch, bundles, root, '-o', 'shapley.html')).code).toBe(0);
+            const { page, errors, requests } = await openReport(path.join(scratch, 'shapley.html'));
+            await page.locator('.agent-summary-table tbody tr').nth(2).waitFor();
+            expect(await page.locator('section.panel').first().locator('.agent-summary-table').count()).toBe(1);
+            expect(await page.locator('.agent-summary-table tbody td:first-child').allTextContents()).toEqual([
+                'first',
+                'second',
+                'lazy',
+            ]);
+            const lazyRow = page.locator('.agent-summary-table tbody tr.lazy-agent');
+            expect(await lazyRow.count()).toBe(1);
+            expect(await lazyRow.locator('td').last().textContent()).toBe(
+                'lazy: 0 % of the credit under shapley, difference',
+            );
+            expect(await page.locator('.agent-summary-note').textContent()).toBe(
+                'lazy is flagged lazy: under 5 % of the credit under each of shapley and difference.',
+            );
+            await page.screenshot({ path: path.join(ARTIFACTS, 'report-agent-summary.png'), fullPage: true });
             expect(await violations(page)).toEqual([]);
             expect(requests).toEqual([]);
             expect(errors).toEqual([]);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDirService } from '../../analysis/run-dir/service.js';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
-import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
+import { copyFixtureRunWithShapley, FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 import { chromiumMissing, WebviewHarness, type ViewPage } from './browser-harness.js';
 import { hostilePayloads } from './hostile-payloads.js';
 import { connectHost } from './trajectory-host.js';
@@ -131,9 +131,46 @@ describe.skipIf(chromiumMissing !== undefined)(
             ]);
             expect(await page.locator('.agreement-table tbody tr').count()).toBe(3);
             expect(await page.locator('.group-table tbody tr').count()).toBe(4);
+            // The per-agent run summary at the top: outcome-family credit only, so nobody is flagged and it says why.
+            expect(await text(view, '.agent-summary-table tbody td:first-child')).toEqual(['first', 'second', 'lazy']);
+            expect(await page.locator('.agent-summary-table .lazy-agent').count()).toBe(0);
+            expect(await page.locator('.agent-summary-note').textContent()).toContain('`record_credit: all`');
             expect(await WebviewHarness.violations(view)).toEqual([]);
             expect(view.errors).toEqual([]);
             await view.screenshot('trajectory-fixture');
+        });
+
+        it('puts the per-agent run summary at the top and flags the agent shapley and difference give 0', async () => {
+            const root = copyFixtureRunWithShapley(path.join(scratch, 'shapley-run'));
+            const { view } = await openRun(root);
+            const page = view.page;
+            // Above the navigation: the first panel of the page.
+            expect(await page.locator('section.panel').first().locator('.agent-summary-table').count()).toBe(1);
+            expect(await text(view, '.agent-summary-table thead th')).toEqual([
+                'agent',
+                'outcome: share · mean',
+                'agent_normalized: share · mean',
+                'turn_level: share · mean',
+                'shapley *: share · mean',
+                'difference *: share · mean',
+                'flag',
+            ]);
+            const lazyRow = page.locator('.agent-summary-table tbody tr.lazy-agent');
+            expect(await lazyRow.count()).toBe(1);
+            expect(await lazyRow.locator('td').first().textContent()).toBe('lazy');
+            expect(await lazyRow.locator('td').last().textContent()).toBe(
+                'lazy: 0 % of the credit under shapley, difference',
+            );
+            expect(await lazyRow.locator('td').nth(4).textContent()).toMatch(/^0 % · 0\.000$/);
+            expect(await text(view, '.agent-summary-table tbody tr:first-child td:nth-child(5)')).toEqual([
+                expect.stringMatching(/^50 % · /) as unknown as string,
+            ]);
+            expect(await page.locator('.agent-summary-note').textContent()).toBe(
+                'lazy is flagged lazy: under 5 % of the credit under each of shapley and difference.',
+            );
+            expect(await WebviewHarness.violations(view)).toEqual([]);
+            expect(view.errors).toEqual([]);
+            await view.screenshot('trajectory-agent-summary');
         });
 
         it('steps through turns in the view alone and tells the host; opens another rollout from the group', async () => {

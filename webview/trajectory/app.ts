@@ -12,6 +12,7 @@ import { ownValue } from '../common/own-key.js';
 import type { HostConnection } from '../common/vscode-api.js';
 import { Navigator } from './nav.js';
 import {
+    agentSummaryView,
     agreementList,
     estimatorsTable,
     groupTable,
@@ -68,6 +69,7 @@ export class TrajectoryApp {
         label: 'agents × turns credit',
     });
     private readonly stepHeatmap = new HeatmapCanvas({ label: 'step mean credit, agents × turn index' });
+    private readonly agents = section('Agents over the run: share of the credit per estimator');
     private readonly estimators = section('Estimators side by side');
     private readonly rubric = section('Rubric');
     private readonly group = section('Group');
@@ -77,6 +79,7 @@ export class TrajectoryApp {
         root: HTMLElement,
         private readonly host: Host,
     ) {
+        this.agents.root.classList.add('agent-summary-panel');
         this.methodSelect.setAttribute('aria-label', 'credit method');
         this.methodSelect.addEventListener('change', () => this.setMethod(this.methodSelect.value));
         this.editor.setAttribute('aria-label', 'edit message');
@@ -132,6 +135,7 @@ export class TrajectoryApp {
         root.replaceChildren(
             this.header,
             this.notices,
+            this.agents.root,
             this.nav.element,
             stepper,
             element(
@@ -210,6 +214,7 @@ export class TrajectoryApp {
         for (const issue of run.issues.slice(0, 20)) this.notice('warning', issue);
         if (run.issues.length > 20)
             this.notice('warning', `… and ${run.issues.length - 20} more corrupt lines (see the MAS Studio log).`);
+        this.agents.body.replaceChildren(agentSummaryView(run.agentSummary));
         void this.nav.setRun(run);
         const state = this.host.restoredState();
         const restored = state?.root === run.root ? state : undefined;

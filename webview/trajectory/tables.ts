@@ -1,5 +1,6 @@
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
 import type {
+    AgentSummary,
     Agreement,
     CriterionRow,
     GroupMember,
@@ -40,6 +41,57 @@ export function estimatorsTable(record: TrajectoryRecord, methods: string[]): HT
         ...methods.map((m) => fmt(ownValue(record.credit, m)?.[j])),
     ]);
     return table(['turn', 'agent', ...methods], rows, 'data-table estimators-table');
+}
+
+/** A mean credit to 3 decimals, without the `-0.000` of a tiny negative mean. */
+function signed(value: number | null): string {
+    const text = fmt(value);
+    return text === '-0.000' ? '0.000' : text;
+}
+
+/** A share of the credit as a percentage (`–` when the agent did not act or every credit is 0). */
+function share(value: number | null): string {
+    return value === null ? '–' : `${Number((value * 100).toFixed(1))} %`;
+}
+
+/**
+ * The per-agent run summary: agents × recorded estimators, each cell the agent's share of the absolute credit over
+ * the run and its mean credit; the estimators the lazy flag reads are marked, flagged agents say so in their row.
+ */
+export function agentSummaryView(summary: AgentSummary): HTMLElement {
+    const separating = new Set(summary.separating);
+    const headers = [
+        'agent',
+        ...summary.methods.map((m) => `${m}${separating.has(m) ? ' *' : ''}: share · mean`),
+        'flag',
+    ];
+    const body = table(
+        headers,
+        summary.rows.map((row) => [
+            row.agent,
+            ...row.cells.map((c) => (c.decisions === 0 ? '–' : `${share(c.share)} · ${signed(c.mean)}`)),
+            row.lazy ?? '',
+        ]),
+        'data-table agent-summary-table',
+    );
+    body.querySelectorAll('tbody tr').forEach((tr, i) => {
+        if (summary.rows[i]?.lazy !== undefined) tr.classList.add('lazy-agent');
+    });
+    return element(
+        'div',
+        { className: 'agent-summary' },
+        body,
+        element('p', {
+            className: summary.rows.some((r) => r.lazy) ? 'agent-summary-note flagged' : 'agent-summary-note hint',
+            text: summary.note,
+        }),
+        separating.size > 0
+            ? element('p', {
+                  className: 'hint',
+                  text: `* separates agents by their counterfactual contribution; an agent under ${Number((summary.threshold * 100).toFixed(1))} % of the credit under each of these is flagged lazy.`,
+              })
+            : element('span'),
+    );
 }
 
 export function agreementList(agreement: Agreement[]): HTMLElement {

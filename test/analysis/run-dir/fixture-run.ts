@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,4 +12,26 @@ export function copyFixtureRun(): { root: string; dispose: () => void } {
     const root = path.join(parent, 'run');
     cpSync(FIXTURE_RUN, root, { recursive: true });
     return { root, dispose: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of the fixture run at `root` whose every record also carries `shapley` and `difference` credit, as a run
+ * trained with `credit: shapley` and `record_credit: all` would: the lazy agent (third decision) gets exactly 0 under
+ * both, the other two split the rest.
+ */
+export function copyFixtureRunWithShapley(root: string): string {
+    cpSync(FIXTURE_RUN, root, { recursive: true });
+    for (const step of [1, 2, 3]) {
+        const file = path.join(root, 'trajectories', `${step}.jsonl`);
+        const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+        const withShapley = lines.map((line) => {
+            const record = JSON.parse(line) as { reward: number; credit: Record<string, number[]> };
+            const r = record.reward;
+            record.credit['shapley'] = [0.25 + r / 2, 0.25 + r / 2, 0];
+            record.credit['difference'] = [0.5 + r, 0.5 + r, 0];
+            return JSON.stringify(record);
+        });
+        writeFileSync(file, withShapley.join('\n') + '\n');
+    }
+    return root;
 }
