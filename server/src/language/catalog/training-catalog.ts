@@ -56,6 +56,20 @@ const GRPO_SWITCHES: readonly ParameterInfo[] = [
         default: 'authors',
         doc: 'A one-element group: `authors` uses mean 0 and std 1 (credit = R), `zero` gives 0.',
     },
+    {
+        name: 'baseline',
+        kind: 'identifier',
+        values: ['group_mean', 'rloo'],
+        default: 'group_mean',
+        doc: 'What is subtracted: the group mean (GRPO, Dr. MAS) or the mean of the other samples (`rloo`, MAGRPO). MAGRPO keeps the std around the full group mean, so `rloo` credit = n/(n−1) × `group_mean` credit. MAGRPO = `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` (C3 repository, compute_magrpo).',
+    },
+    {
+        name: 'epsilon_form',
+        kind: 'identifier',
+        values: ['outside', 'in_sqrt'],
+        default: 'outside',
+        doc: 'Where ε goes: `outside` divides by std + ε (Dr. MAS), `in_sqrt` by √(var + ε) (MAGRPO, ε = 1e-8).',
+    },
 ];
 
 /** The optional normalisation of difference and Shapley credits (trainer/mas_trainer/credit/nulled.py). */
