@@ -34,7 +34,14 @@ export const ALGORITHMS: readonly MethodInfo[] = [
 /** Credit-assignment estimators of `train { credit: ... }` (DESIGN.md §5). */
 /** Switches of the GRPO-family estimators; defaults reproduce the authors' code (DrMAS compute_grpo_outcome_advantage). */
 const GRPO_SWITCHES: readonly ParameterInfo[] = [
-    { name: 'epsilon', kind: 'number', min: 0, max: 1, default: 1e-6, doc: 'ε added to the std (authors: 1e-6).' },
+    {
+        name: 'epsilon',
+        kind: 'number',
+        min: 0,
+        max: 1,
+        default: 1e-6,
+        doc: 'ε added to the std (Dr. MAS: 1e-6); see `epsilon_form` (MAGRPO: 1e-8 inside the square root).',
+    },
     {
         name: 'std',
         kind: 'identifier',
@@ -103,7 +110,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
         name: 'outcome',
         summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
         formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)',
-        source: 'Shao et al. 2024 (GRPO)',
+        source: 'Shao et al. 2024 (GRPO); defaults = Dr. MAS (langfengQ/DrMAS); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` = MAGRPO joint-action (EIT-EAST-Lab/C3)',
         parameters: GRPO_SWITCHES,
         capabilities: caps('needsGroup', 'rescorable'),
     },
@@ -111,7 +118,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
         name: 'agent_normalized',
         summary: "Dr. MAS: normalise with the mean and std of agent k's own actions within the group.",
         formula: 'A_{i,k} = (R_i − mean_{G,k} R) / (std_{G,k} R + ε)',
-        source: 'Dr. MAS (langfengQ/DrMAS)',
+        source: 'Dr. MAS (langfengQ/DrMAS); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` = MAGRPO per-role (EIT-EAST-Lab/C3)',
         parameters: [
             ...GRPO_SWITCHES,
             {
