@@ -1,5 +1,5 @@
 import { CreditMethod, type CreditGroup, type CreditParams, type GroupCredit } from '../../protocol/credit.js';
-import { GRPO_PARAMS, readGrpoOptions, GrpoPool } from './grpo.js';
+import { GRPO_PARAMS, GrpoPool, readGrpoOptions } from './grpo.js';
 import { ParamReader } from './params.js';
 
 /**
