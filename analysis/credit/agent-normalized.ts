@@ -6,7 +6,7 @@ import {
     type CreditRollout,
     type GroupCredit,
 } from '../../protocol/credit.js';
-import { GRPO_PARAMS, mean, readGrpoOptions, standardisePool } from './grpo.js';
+import { GRPO_PARAMS, GrpoPool, mean, readGrpoOptions } from './grpo.js';
 import { ParamReader } from './params.js';
 
 /**
@@ -15,7 +15,8 @@ import { ParamReader } from './params.js';
  * per-trajectory averaging, so every decision of k is one sample (`pooling: decision`, default): a rollout where k
  * acted three times weighs three times. `pooling: rollout` is DESIGN.md §5's plainer reading (one sample per rollout
  * in which k acted). Every row carries the episode reward there (`reward: rollout`, default); `reward: decision` uses
- * a decision's own reward where the workflow set one. Twin of trainer/mas_trainer/credit/agent_normalized.py.
+ * a decision's own reward where the workflow set one. `baseline: rloo, std: population, epsilon: 1e-8,
+ * epsilon_form: in_sqrt` is MAGRPO's per-role advantage (C3, compute_magrpo by (question, role)). Twin of trainer/mas_trainer/credit/agent_normalized.py.
  */
 export function agentNormalizedCredit(group: CreditGroup, params: CreditParams): GroupCredit {
     const reader = new ParamReader(CreditMethod.agent_normalized, params, [...GRPO_PARAMS, 'pooling', 'reward']);
@@ -50,11 +51,8 @@ export function agentNormalizedCredit(group: CreditGroup, params: CreditParams):
             else samples.set(d.agent, [scores[i]![j]!]);
         });
     });
-    const pools = new Map([...samples].map(([agent, values]) => [agent, standardisePool(values, options)]));
+    const pools = new Map([...samples].map(([agent, values]) => [agent, new GrpoPool(values, options)]));
     return group.rollouts.map((rollout, i) =>
-        rollout.decisions.map((d, j) => {
-            const pool = pools.get(d.agent)!;
-            return (scores[i]![j]! - pool.mean) / pool.divisor;
-        }),
+        rollout.decisions.map((d, j) => pools.get(d.agent)!.credit(scores[i]![j]!)),
     );
 }

@@ -29,6 +29,9 @@ function expectClose(actual: unknown, expected: unknown, path = 'credit'): void 
 
 const groupVectors = KNOWN_METHODS.flatMap((method) => load<CreditVector>(`${method}.json`));
 const batchVectors = load<CreditBatchVector>('batch.json');
+/** MAGRPO's baselines (`baseline: group_mean | rloo`, `epsilon_form: in_sqrt`), computed by C3's own code
+ *  (trainer/tools/make_magrpo_vectors.py). */
+const magrpoVectors = load<CreditVector>('magrpo.json');
 
 describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.py)', () => {
     it('covers every method with uniquely named vectors', () => {
@@ -41,6 +44,17 @@ describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.p
 
     it.each(groupVectors.map((v) => [`${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
         expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
+    });
+
+    it.each(magrpoVectors.map((v) => [`magrpo ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
+    });
+
+    it('has MAGRPO vectors for both baselines of outcome and agent_normalized', () => {
+        const kinds = new Set(magrpoVectors.map((v) => `${v.method}/${String(v.params.baseline)}`));
+        expect(kinds).toEqual(
+            new Set(['outcome/group_mean', 'outcome/rloo', 'agent_normalized/group_mean', 'agent_normalized/rloo']),
+        );
     });
 
     it.each(batchVectors.map((v) => [`batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {

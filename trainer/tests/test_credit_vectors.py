@@ -17,6 +17,9 @@ def _load(name: str) -> list[dict]:
 
 
 GROUP_VECTORS = [v for method in KNOWN_METHODS for v in _load(f"{method}.json")]
+# MAGRPO's baselines (`baseline: group_mean | rloo`, `epsilon_form: in_sqrt`), computed by C3's own code
+# (trainer/tools/make_magrpo_vectors.py).
+MAGRPO_VECTORS = _load("magrpo.json")
 BATCH_VECTORS = _load("batch.json")
 
 
@@ -37,6 +40,18 @@ def test_every_method_has_vectors():
 def test_group_vector(vector):
     credit = compute_credit(vector["method"], CreditGroup.from_json(vector["group"]), vector["params"])
     _assert_close(credit, vector["expected"])
+
+
+@pytest.mark.parametrize("vector", MAGRPO_VECTORS, ids=lambda v: f"magrpo {v['method']}:{v['name']}")
+def test_magrpo_vector(vector):
+    credit = compute_credit(vector["method"], CreditGroup.from_json(vector["group"]), vector["params"])
+    _assert_close(credit, vector["expected"])
+
+
+def test_magrpo_vectors_cover_both_baselines_and_methods():
+    assert {(v["method"], v["params"]["baseline"]) for v in MAGRPO_VECTORS} == {
+        (m, b) for m in ("outcome", "agent_normalized") for b in ("group_mean", "rloo")
+    }
 
 
 @pytest.mark.parametrize("vector", BATCH_VECTORS, ids=lambda v: f"{v['method']}:{v['name']}")

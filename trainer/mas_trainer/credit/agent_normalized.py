@@ -10,6 +10,9 @@ reading of DESIGN.md §5: one sample per rollout in which k acted (the mean of k
 Every row carries the episode reward in their pipeline (agent_system/reward_manager/episode.py), so the default
 score of a decision is its rollout's reward (`reward="rollout"`); `reward="decision"` uses Decision.reward where the
 workflow set one (per-turn / per-agent rubrics) and the rollout reward elsewhere.
+
+`baseline="rloo"` with `std="population"`, `epsilon=1e-8`, `epsilon_form="in_sqrt"` is MAGRPO's per-role advantage
+(EIT-EAST-Lab/C3, c3/algorithms/magrpo.py `compute_magrpo` grouped by (question, role), `magrpo_adv_unit=per_role`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections import defaultdict
 from .grpo import GRPO_PARAMS, read_grpo_options
 from .params import ParamReader
 from .registry import method_of, register
-from .stats import mean, standardise_pool
+from .stats import GrpoPool, mean
 from .types import CreditGroup, Decision, Rollout
 
 
@@ -57,17 +60,8 @@ def agent_normalized_credit(group: CreditGroup, params: dict) -> list[list[float
             seen.add((i, d.agent))
             samples[d.agent].append(score)
 
-    pools = {
-        agent: standardise_pool(
-            values,
-            epsilon=options.epsilon,
-            std_kind=options.std_kind,
-            scale_by_std=options.scale_by_std,
-            singleton=options.singleton,
-        )
-        for agent, values in samples.items()
-    }
+    pools = {agent: GrpoPool(values, **options.pool_kwargs()) for agent, values in samples.items()}
     return [
-        [(score - pools[d.agent][0]) / pools[d.agent][1] for d, score in zip(rollout.decisions, row)]
+        [pools[d.agent].credit(score) for d, score in zip(rollout.decisions, row)]
         for rollout, row in zip(group.rollouts, scores)
     ]

@@ -6,6 +6,10 @@ into one score per trajectory (`traj2avg`), so each rollout counts once in the g
 of decisions. Every row there carries the episode reward (agent_system/reward_manager/episode.py), hence the
 trajectory score is the rollout reward R_i. A rollout without decisions has no rows in their batch, so it is left out
 of the statistics here too and gets an empty credit list.
+
+`baseline="rloo"` with `std="population"`, `epsilon=1e-8`, `epsilon_form="in_sqrt"` is MAGRPO's joint-action
+advantage (EIT-EAST-Lab/C3, experience_maker.py `_compute_marl_advantages_and_returns`): one advantage per
+trajectory, shared by every role, leave-one-out mean over the question's trajectories.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from .grpo import GRPO_PARAMS, read_grpo_options
 from .params import ParamReader
 from .registry import method_of, register
-from .stats import standardise_pool
+from .stats import GrpoPool
 from .types import CreditGroup
 
 
@@ -23,11 +27,5 @@ def outcome_credit(group: CreditGroup, params: dict) -> list[list[float]]:
     scored = [r.reward for r in group.rollouts if r.decisions]
     if not scored:
         return [[] for _ in group.rollouts]
-    mu, divisor = standardise_pool(
-        scored,
-        epsilon=options.epsilon,
-        std_kind=options.std_kind,
-        scale_by_std=options.scale_by_std,
-        singleton=options.singleton,
-    )
-    return [[(r.reward - mu) / divisor] * len(r.decisions) for r in group.rollouts]
+    pool = GrpoPool(scored, **options.pool_kwargs())
+    return [[pool.credit(r.reward)] * len(r.decisions) for r in group.rollouts]

@@ -18,14 +18,43 @@ def std(values: Sequence[float], kind: str) -> float:
     return math.sqrt(squares / divisor) if divisor > 0 else 0.0
 
 
-def standardise_pool(
-    values: Sequence[float], *, epsilon: float, std_kind: str, scale_by_std: bool, singleton: str
-) -> tuple[float, float]:
-    """(mean, divisor) for one GRPO pool, as DrMAS's compute_grpo_outcome_advantage builds them
-    (verl/trainer/ppo/core_algos.py): a one-element pool gets mean 0 and std 1 there (`singleton="authors"`, so the
-    lone sample keeps its raw score / (1 + eps)); `singleton="zero"` uses the sample itself as mean (credit 0)."""
-    if len(values) == 1:
-        mu, sd = (0.0, 1.0) if singleton == "authors" else (values[0], 0.0)
-    else:
-        mu, sd = mean(values), std(values, std_kind)
-    return mu, (sd + epsilon) if scale_by_std else 1.0
+class GrpoPool:
+    """One GRPO pool: `credit(x) = (x - baseline(x)) / divisor`.
+
+    * `baseline="group_mean"`: the pool mean. `"rloo"`: the mean of the *other* samples, (sum - x) / (n - 1), as
+      MAGRPO's compute_magrpo and its joint-action block (EIT-EAST-Lab/C3). MAGRPO's variance rule is kept in rloo
+      mode: the std is still taken around the full pool mean, so rloo credit = n/(n-1) x group-mean credit.
+    * divisor: `std + eps` (`epsilon_form="outside"`, DrMAS) or `sqrt(std**2 + eps)` (`"in_sqrt"`, MAGRPO's
+      `sqrt(var + 1e-8)`); 1 when `scale_by_std` is off.
+    * A one-element pool: `singleton="authors"` uses mean 0 and std 1 (DrMAS; the lone sample keeps score /
+      (1 + eps)); `"zero"` gives credit 0 (also MAGRPO's group_mean result). No leave-one-out mean exists there.
+    """
+
+    def __init__(
+        self,
+        values: Sequence[float],
+        *,
+        epsilon: float,
+        std_kind: str,
+        scale_by_std: bool,
+        singleton: str,
+        baseline: str = "group_mean",
+        epsilon_form: str = "outside",
+    ):
+        self.size = len(values)
+        self.total = sum(values)
+        self.rloo = baseline == "rloo" and self.size > 1
+        if self.size == 1:
+            self.mean, sd = (0.0, 1.0) if singleton == "authors" else (values[0], 0.0)
+        else:
+            self.mean, sd = mean(values), std(values, std_kind)
+        if not scale_by_std:
+            self.divisor = 1.0
+        elif epsilon_form == "in_sqrt":
+            self.divisor = math.sqrt(sd * sd + epsilon)
+        else:
+            self.divisor = sd + epsilon
+
+    def credit(self, x: float) -> float:
+        base = (self.total - x) / (self.size - 1) if self.rloo else self.mean
+        return (x - base) / self.divisor

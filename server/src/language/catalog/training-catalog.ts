@@ -34,7 +34,14 @@ export const ALGORITHMS: readonly MethodInfo[] = [
 /** Credit-assignment estimators of `train { credit: ... }` (DESIGN.md §5). */
 /** Switches of the GRPO-family estimators; defaults reproduce the authors' code (DrMAS compute_grpo_outcome_advantage). */
 const GRPO_SWITCHES: readonly ParameterInfo[] = [
-    { name: 'epsilon', kind: 'number', min: 0, max: 1, default: 1e-6, doc: 'ε added to the std (authors: 1e-6).' },
+    {
+        name: 'epsilon',
+        kind: 'number',
+        min: 0,
+        max: 1,
+        default: 1e-6,
+        doc: 'ε added to the std (Dr. MAS: 1e-6); see `epsilon_form` (MAGRPO: 1e-8 inside the square root).',
+    },
     {
         name: 'std',
         kind: 'identifier',
@@ -55,6 +62,20 @@ const GRPO_SWITCHES: readonly ParameterInfo[] = [
         values: ['authors', 'zero'],
         default: 'authors',
         doc: 'A one-element group: `authors` uses mean 0 and std 1 (credit = R), `zero` gives 0.',
+    },
+    {
+        name: 'baseline',
+        kind: 'identifier',
+        values: ['group_mean', 'rloo'],
+        default: 'group_mean',
+        doc: 'What is subtracted: the group mean (GRPO, Dr. MAS) or the mean of the other samples (`rloo`, MAGRPO). MAGRPO keeps the std around the full group mean, so `rloo` credit = n/(n−1) × `group_mean` credit. MAGRPO = `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` (C3 repository, compute_magrpo).',
+    },
+    {
+        name: 'epsilon_form',
+        kind: 'identifier',
+        values: ['outside', 'in_sqrt'],
+        default: 'outside',
+        doc: 'Where ε goes: `outside` divides by std + ε (Dr. MAS), `in_sqrt` by √(var + ε) (MAGRPO, ε = 1e-8).',
     },
 ];
 
@@ -89,7 +110,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
         name: 'outcome',
         summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
         formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)',
-        source: 'Shao et al. 2024 (GRPO)',
+        source: 'Shao et al. 2024 (GRPO); defaults = Dr. MAS (langfengQ/DrMAS); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` = MAGRPO joint-action (EIT-EAST-Lab/C3)',
         parameters: GRPO_SWITCHES,
         capabilities: caps('needsGroup', 'rescorable'),
     },
@@ -97,7 +118,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
         name: 'agent_normalized',
         summary: "Dr. MAS: normalise with the mean and std of agent k's own actions within the group.",
         formula: 'A_{i,k} = (R_i − mean_{G,k} R) / (std_{G,k} R + ε)',
-        source: 'Dr. MAS (langfengQ/DrMAS)',
+        source: 'Dr. MAS (langfengQ/DrMAS); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` = MAGRPO per-role (EIT-EAST-Lab/C3)',
         parameters: [
             ...GRPO_SWITCHES,
             {
