@@ -22,7 +22,7 @@ export function agentNormalizedCredit(group: CreditGroup, params: CreditParams):
     const reader = new ParamReader(CreditMethod.agent_normalized, params, [...GRPO_PARAMS, 'pooling', 'reward']);
     const options = readGrpoOptions(reader);
     const pooling = reader.choice('pooling', ['decision', 'rollout'] as const, 'decision');
-    const rewardSource = reader.choice('reward', ['rollout', 'decision'] as const, 'rollout');
+    const rewardSource = reader.choice('reward', ['decision', 'rollout'] as const, 'decision'); // Dr. MAS: each row's own score
 
     const decisionScore = (d: CreditDecision, r: CreditRollout): number =>
         rewardSource === 'decision' && d.reward !== undefined && d.reward !== null ? d.reward : r.reward;

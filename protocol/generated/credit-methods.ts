@@ -51,7 +51,7 @@ export const CREDIT_METHOD_REGISTRY: readonly (CreditMethodEntry & { name: Credi
             { name: 'baseline', kind: 'identifier', values: ['group_mean', 'rloo'], default: 'group_mean' },
             { name: 'epsilon_form', kind: 'identifier', values: ['outside', 'in_sqrt'], default: 'outside' },
             { name: 'pooling', kind: 'identifier', values: ['decision', 'rollout'], default: 'decision' },
-            { name: 'reward', kind: 'identifier', values: ['rollout', 'decision'], default: 'rollout' },
+            { name: 'reward', kind: 'identifier', values: ['decision', 'rollout'], default: 'decision' },
         ],
         capabilities: { needsGroup: true, needsTree: false, needsNulledReruns: false, coalitionReruns: false, needsCritic: false, poolsOverBatch: false, rescorable: true },
     },

@@ -90,7 +90,7 @@ def reference_outcome(group: dict, p: dict) -> list[list[float]]:
 def reference_agent_normalized(group: dict, p: dict) -> list[list[float]]:
     flat = Flat([group])
     score = flat.rollout_reward.copy()
-    if p.get("reward", "rollout") == "decision":
+    if p.get("reward", "decision") == "decision":  # Dr. MAS's default: each row's own summed score
         has = ~np.isnan(flat.decision_reward)
         score[has] = flat.decision_reward[has]
     if p.get("pooling", "decision") == "rollout":
@@ -255,7 +255,7 @@ CASES = {
     "agent_normalized": [
         ({}, list(GROUPS)),
         ({"pooling": "rollout"}, ["uneven_turns", "agent_absent", "per_turn_rewards", "normal"]),
-        ({"reward": "decision"}, ["per_turn_rewards", "per_agent_rewards", "normal"]),
+        ({"reward": "rollout"}, ["per_turn_rewards", "per_agent_rewards", "normal"]),
         ({"pooling": "rollout", "reward": "decision"}, ["per_turn_rewards", "per_agent_rewards"]),
         ({"singleton": "zero"}, ["agent_in_one_rollout", "one_rollout"]),
         ({"std": "population", "scale": "none"}, ["uneven_turns"]),

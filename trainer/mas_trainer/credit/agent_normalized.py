@@ -37,7 +37,7 @@ def agent_normalized_credit(group: CreditGroup, params: dict) -> list[list[float
     reader = ParamReader(method_of(agent_normalized_credit), params, GRPO_PARAMS | {"pooling", "reward"})
     options = read_grpo_options(reader)
     pooling = reader.choice("pooling", ("decision", "rollout"), "decision")
-    reward_source = reader.choice("reward", ("rollout", "decision"), "rollout")
+    reward_source = reader.choice("reward", ("decision", "rollout"), "decision")  # Dr. MAS: each row's own score
 
     scores = [[_decision_score(d, r, reward_source) for d in r.decisions] for r in group.rollouts]
     if pooling == "rollout":

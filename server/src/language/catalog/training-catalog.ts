@@ -131,9 +131,9 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
             {
                 name: 'reward',
                 kind: 'identifier',
-                values: ['rollout', 'decision'],
-                default: 'rollout',
-                doc: "Which reward is normalised: the rollout's (authors) or the decision's own turn/agent reward.",
+                values: ['decision', 'rollout'],
+                default: 'decision',
+                doc: "Which reward is normalised: `decision` (default, Dr. MAS's behaviour: each row's own summed score — the decision's turn/agent reward, the rollout's where a decision has none) or `rollout` (the rollout's reward for every decision).",
             },
         ],
         capabilities: caps('needsGroup', 'rescorable'),
