@@ -52,7 +52,8 @@ FUNCTIONS = (
 )
 PADDING = 2
 
-MARS_GROUPS = {name: g for name, g in GROUPS.items() if name not in ("agent_absent", "empty_rollout")} | {
+# agent_absent has three agents; MARS separates two players.
+MARS_GROUPS = {name: g for name, g in GROUPS.items() if name != "agent_absent"} | {
     # The one-game TicTacToe win of issue 17: player 0 moves three times and wins (+1 on its last move).
     "tictactoe_win": {
         "rollouts": [
