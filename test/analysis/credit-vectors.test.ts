@@ -35,6 +35,7 @@ const magrpoVectors = load<CreditVector>('magrpo.json');
 /** MARS's switches (`preset: mars_paper`, whiten_rewards, whiten_advantages, gamma), computed by MARS's own code
  *  (trainer/tools/make_mars_vectors.py). */
 const marsVectors = load<CreditVector>('mars.json');
+const marsBatchVectors = load<CreditBatchVector>('mars-batch.json');
 
 describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.py)', () => {
     it('covers every method with uniquely named vectors', () => {
@@ -62,6 +63,10 @@ describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.p
 
     it.each(marsVectors.map((v) => [`mars ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
         expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
+    });
+
+    it.each(marsBatchVectors.map((v) => [`mars batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCreditBatch(vector.method, vector.groups, vector.params), vector.expected);
     });
 
     it('has MARS vectors for every turn_level switch', () => {

@@ -24,6 +24,7 @@ BATCH_VECTORS = _load("batch.json")
 # MARS's switches (`preset: mars_paper`, whiten_rewards, whiten_advantages, gamma), computed by MARS's own code
 # (trainer/tools/make_mars_vectors.py).
 MARS_VECTORS = _load("mars.json")
+MARS_BATCH_VECTORS = _load("mars-batch.json")
 
 
 def _assert_close(actual, expected, path="credit"):
@@ -61,6 +62,12 @@ def test_magrpo_vectors_cover_both_baselines_and_methods():
 def test_mars_vector(vector):
     credit = compute_credit(vector["method"], CreditGroup.from_json(vector["group"]), vector["params"])
     _assert_close(credit, vector["expected"])
+
+
+@pytest.mark.parametrize("vector", MARS_BATCH_VECTORS, ids=lambda v: f"mars batch {v['method']}:{v['name']}")
+def test_mars_batch_vector(vector):
+    groups = [CreditGroup.from_json(g) for g in vector["groups"]]
+    _assert_close(compute_credit_batch(vector["method"], groups, vector["params"]), vector["expected"])
 
 
 def test_mars_vectors_cover_every_switch():

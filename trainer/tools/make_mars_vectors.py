@@ -37,6 +37,12 @@ from make_credit_vectors import GROUPS, D, R, case_name
 MARS_COMMIT = "5979f75c8fa5354356a461805ed0a984cf3b2dfd"
 DEFAULT_MARS_GIT_DIR = "/work/.mirror/thu-nics+MARS/repo"
 OUT = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "credit" / "mars.json"
+# Multi-group steps: MARS pools the whole batch, so the groups' rollouts are one list of rows there.
+BATCH_OUT = OUT.with_name("mars-batch.json")
+BATCHES = {
+    "normal+per_turn_rewards": ("normal", "per_turn_rewards"),
+    "uneven_turns+negative_rewards+all_equal": ("uneven_turns", "negative_rewards", "all_equal"),
+}
 FUNCTIONS = (
     "compute_clip_fraction",
     "masked_mean",
@@ -155,7 +161,24 @@ def main() -> int:
                 }
             )
     OUT.write_text(json.dumps(vectors, indent=1) + "\n")
-    print(f"mars: {len(vectors)} vectors from thu-nics/MARS@{MARS_COMMIT[:8]}")
+    batches = []
+    for params in CASES:
+        for name, members in BATCHES.items():
+            groups = [MARS_GROUPS[m] for m in members]
+            flat = run_mars(fns, {"rollouts": [r for g in groups for r in g["rollouts"]]}, params)
+            starts = [sum(len(g["rollouts"]) for g in groups[:k]) for k in range(len(groups))]
+            expected = [flat[at : at + len(g["rollouts"])] for at, g in zip(starts, groups)]
+            batches.append(
+                {
+                    "name": case_name(name, params),
+                    "method": "turn_level",
+                    "params": params,
+                    "groups": groups,
+                    "expected": expected,
+                }
+            )
+    BATCH_OUT.write_text(json.dumps(batches, indent=1) + "\n")
+    print(f"mars: {len(vectors)} vectors, {len(batches)} batch vectors from thu-nics/MARS@{MARS_COMMIT[:8]}")
     return 0
 
 
