@@ -10,11 +10,55 @@ import { ParamReader } from './params.js';
  * 3. compute_reinforce_return with gamma 1: a decision gets the sum over that agent's decisions at or after it;
  * 4. normalize_unique_values per agent over the batch: centred on the mean of the DISTINCT values, with the 0 that
  *    every row's right padding adds (`advantage_pool: distinct_with_zero`); one distinct value gives zeros.
- * The token-level whitenings (whiten_rewards, whiten_advantages) are not reproduced. docs/credit-estimators.md has
- * the details; twin of trainer/mas_trainer/credit/turn_level.py (same operation order, so bit-identical sums).
+ * 5. whiten_rewards / whiten_advantages (masked_whiten over every response token of the batch, all players pooled):
+ *    each decision counts as ONE response token, so MARS is reproduced exactly when responses are one token long;
+ *    `gamma` discounts compute_reinforce_return over the agent's turns.
+ * `preset: mars_paper` = MARS's self-play configs (both whitenings on, gamma 1, mean normalisations) with
+ * `advantage_pool: float32_distinct` (returns rounded to float32 and compared exactly, as torch.unique does in
+ * MARS); `preset: ours` (default) keeps the residue-proof DISTINCT_TOLERANCE comparison. Explicit params override.
+ * docs/credit-estimators.md has the details; twin of trainer/mas_trainer/credit/turn_level.py (same operation
+ * order, so bit-identical sums).
  */
-export const TURN_LEVEL_PARAMS = ['reward_norm', 'advantage_norm', 'advantage_pool'] as const;
+export const TURN_LEVEL_PARAMS = [
+    'reward_norm',
+    'advantage_norm',
+    'advantage_pool',
+    'whiten_rewards',
+    'whiten_advantages',
+    'gamma',
+    'preset',
+] as const;
 const NORM_EPS = 1e-6;
+/** masked_whiten's `rsqrt(var + 1e-8)`. */
+const WHITEN_EPS = 1e-8;
+type Pool = 'distinct_with_zero' | 'distinct' | 'decisions' | 'float32_distinct';
+interface Preset {
+    reward_norm: Mode;
+    advantage_norm: Mode;
+    advantage_pool: Pool;
+    whiten_rewards: 'off' | 'on';
+    whiten_advantages: 'off' | 'on';
+    gamma: number;
+}
+/** Defaults per preset; twin: PRESETS in trainer/mas_trainer/credit/turn_level.py. */
+export const PRESETS: Record<'ours' | 'mars_paper', Preset> = {
+    ours: {
+        reward_norm: 'mean',
+        advantage_norm: 'mean',
+        advantage_pool: 'distinct_with_zero',
+        whiten_rewards: 'off',
+        whiten_advantages: 'off',
+        gamma: 1,
+    },
+    mars_paper: {
+        reward_norm: 'mean',
+        advantage_norm: 'mean',
+        advantage_pool: 'float32_distinct',
+        whiten_rewards: 'on',
+        whiten_advantages: 'on',
+        gamma: 1,
+    },
+};
 /**
  * Returns closer than this (relative to the pool's largest magnitude, at least 1) are one distinct value: float64
  * sums of normalised rewards leave residues of ~1e-16, which must not count as values of their own. Twin:
@@ -50,6 +94,20 @@ function centre(values: readonly number[], pool: readonly number[], mode: Mode):
     return values.map((v) => (v - mu) / (sd + NORM_EPS));
 }
 
+/** torch.unique on MARS's float32 tensor: values rounded to float32, compared exactly, plus the padding's 0. */
+export function float32DistinctValues(values: readonly number[]): number[] {
+    return [...new Set([...values.map((v) => Math.fround(v)), 0])].sort((a, b) => a - b);
+}
+
+/** masked_whiten over all response tokens (one per decision); a single token reads as no spread. */
+function whiten(values: readonly number[]): number[] {
+    const n = values.length;
+    if (n === 0) return [];
+    const mu = sum(values) / n;
+    const variance = n > 1 ? sum(values.map((v) => (v - mu) ** 2)) / (n - 1) : 0;
+    return values.map((v) => (v - mu) / Math.sqrt(variance + WHITEN_EPS));
+}
+
 /**
  * The sorted distinct values (torch.unique), where values within DISTINCT_TOLERANCE of the previous kept value are
  * rounding residues of it and count once; `withZero` adds the padding's 0 unless a value is that close to 0.
@@ -74,13 +132,19 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 /** MARS pools both normalisations over the whole batch: pass every group of a step. Result: [group][rollout][decision]. */
 export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: CreditParams): GroupCredit[] {
     const reader = new ParamReader(CreditMethod.turn_level, params, TURN_LEVEL_PARAMS);
-    const rewardNorm = reader.choice('reward_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
-    const advantageNorm = reader.choice('advantage_norm', ['mean', 'mean_std', 'none'] as const, 'mean');
+    const preset = PRESETS[reader.choice('preset', ['ours', 'mars_paper'] as const, 'ours')];
+    const rewardNorm = reader.choice('reward_norm', ['mean', 'mean_std', 'none'] as const, preset.reward_norm);
+    const advantageNorm = reader.choice('advantage_norm', ['mean', 'mean_std', 'none'] as const, preset.advantage_norm);
     const advantagePool = reader.choice(
         'advantage_pool',
-        ['distinct_with_zero', 'distinct', 'decisions'] as const,
-        'distinct_with_zero',
+        ['distinct_with_zero', 'distinct', 'decisions', 'float32_distinct'] as const,
+        preset.advantage_pool,
     );
+    const whitenRewards = reader.choice('whiten_rewards', ['off', 'on'] as const, preset.whiten_rewards) === 'on';
+    const whitenAdvantages =
+        reader.choice('whiten_advantages', ['off', 'on'] as const, preset.whiten_advantages) === 'on';
+    const gamma = reader.nonNegativeNumber('gamma', preset.gamma);
+    if (gamma > 1) throw new Error(`credit \`turn_level\`: \`gamma\` must be between 0 and 1, got ${gamma}`);
 
     // Decisions are numbered across the batch (rollout by rollout) and kept in flat arrays: per-decision tuples and
     // nested arrays made a batch of 1 000 000 decisions spend most of its time in garbage collection.
@@ -129,7 +193,15 @@ export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: Cre
         });
     }
 
-    // 3. Reverse cumulative sum along each agent's own decisions of a rollout (gamma 1).
+    if (whitenRewards) {
+        // Every response token is whitened, reward position or not; decisions are numbered in batch order.
+        const whitened = whiten(Array.from(normalised));
+        whitened.forEach((v, at) => {
+            normalised[at] = v;
+        });
+    }
+
+    // 3. Discounted reverse cumulative sum along each agent's own decisions of a rollout.
     const returns = new Float64Array(total);
     groups.forEach((group, gi) =>
         group.rollouts.forEach((rollout, ri) => {
@@ -137,7 +209,7 @@ export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: Cre
             const running = new Map<string, number>();
             for (let di = rollout.decisions.length - 1; di >= 0; di--) {
                 const agent = rollout.decisions[di]!.agent;
-                const value = normalised[at + di]! + (running.get(agent) ?? 0);
+                const value = normalised[at + di]! + gamma * (running.get(agent) ?? 0);
                 running.set(agent, value);
                 returns[at + di] = value;
             }
@@ -156,10 +228,20 @@ export function turnLevelCreditBatch(groups: readonly CreditGroup[], params: Cre
     for (const positions of decisionsOfAgent.values()) {
         const values = positions.map((at) => returns[at]!);
         const pool =
-            advantagePool === 'decisions' ? values : distinctValues(values, advantagePool === 'distinct_with_zero');
+            advantagePool === 'decisions'
+                ? values
+                : advantagePool === 'float32_distinct'
+                  ? float32DistinctValues(values)
+                  : distinctValues(values, advantagePool === 'distinct_with_zero');
         const centred = centre(values, pool, advantageNorm);
         positions.forEach((at, k) => {
             credit[at] = centred[k]!;
+        });
+    }
+    if (whitenAdvantages) {
+        const whitened = whiten(Array.from(credit));
+        whitened.forEach((v, at) => {
+            credit[at] = v;
         });
     }
     return groups.map((group, gi) =>

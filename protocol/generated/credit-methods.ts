@@ -60,7 +60,11 @@ export const CREDIT_METHOD_REGISTRY: readonly (CreditMethodEntry & { name: Credi
         parameters: [
             { name: 'reward_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean' },
             { name: 'advantage_norm', kind: 'identifier', values: ['mean', 'mean_std', 'none'], default: 'mean' },
-            { name: 'advantage_pool', kind: 'identifier', values: ['distinct_with_zero', 'distinct', 'decisions'], default: 'distinct_with_zero' },
+            { name: 'advantage_pool', kind: 'identifier', values: ['distinct_with_zero', 'distinct', 'decisions', 'float32_distinct'], default: 'distinct_with_zero' },
+            { name: 'whiten_rewards', kind: 'identifier', values: ['off', 'on'], default: 'off' },
+            { name: 'whiten_advantages', kind: 'identifier', values: ['off', 'on'], default: 'off' },
+            { name: 'gamma', kind: 'number', min: 0, max: 1, default: 1 },
+            { name: 'preset', kind: 'identifier', values: ['ours', 'mars_paper'], default: 'ours' },
         ],
         capabilities: { needsGroup: true, needsTree: false, needsNulledReruns: false, coalitionReruns: false, needsCritic: false, poolsOverBatch: true, rescorable: true },
     },

@@ -32,6 +32,10 @@ const batchVectors = load<CreditBatchVector>('batch.json');
 /** MAGRPO's baselines (`baseline: group_mean | rloo`, `epsilon_form: in_sqrt`), computed by C3's own code
  *  (trainer/tools/make_magrpo_vectors.py). */
 const magrpoVectors = load<CreditVector>('magrpo.json');
+/** MARS's switches (`preset: mars_paper`, whiten_rewards, whiten_advantages, gamma), computed by MARS's own code
+ *  (trainer/tools/make_mars_vectors.py). */
+const marsVectors = load<CreditVector>('mars.json');
+const marsBatchVectors = load<CreditBatchVector>('mars-batch.json');
 
 describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.py)', () => {
     it('covers every method with uniquely named vectors', () => {
@@ -55,6 +59,19 @@ describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.p
         expect(kinds).toEqual(
             new Set(['outcome/group_mean', 'outcome/rloo', 'agent_normalized/group_mean', 'agent_normalized/rloo']),
         );
+    });
+
+    it.each(marsVectors.map((v) => [`mars ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
+    });
+
+    it.each(marsBatchVectors.map((v) => [`mars batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCreditBatch(vector.method, vector.groups, vector.params), vector.expected);
+    });
+
+    it('has MARS vectors for every turn_level switch', () => {
+        const switched = new Set(marsVectors.flatMap((v) => Object.keys(v.params)));
+        expect(switched).toEqual(new Set(['preset', 'gamma', 'advantage_norm', 'whiten_rewards', 'whiten_advantages']));
     });
 
     it.each(batchVectors.map((v) => [`batch ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {

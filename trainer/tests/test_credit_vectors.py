@@ -21,6 +21,10 @@ GROUP_VECTORS = [v for method in KNOWN_METHODS for v in _load(f"{method}.json")]
 # (trainer/tools/make_magrpo_vectors.py).
 MAGRPO_VECTORS = _load("magrpo.json")
 BATCH_VECTORS = _load("batch.json")
+# MARS's switches (`preset: mars_paper`, whiten_rewards, whiten_advantages, gamma), computed by MARS's own code
+# (trainer/tools/make_mars_vectors.py).
+MARS_VECTORS = _load("mars.json")
+MARS_BATCH_VECTORS = _load("mars-batch.json")
 
 
 def _assert_close(actual, expected, path="credit"):
@@ -52,6 +56,24 @@ def test_magrpo_vectors_cover_both_baselines_and_methods():
     assert {(v["method"], v["params"]["baseline"]) for v in MAGRPO_VECTORS} == {
         (m, b) for m in ("outcome", "agent_normalized") for b in ("group_mean", "rloo")
     }
+
+
+@pytest.mark.parametrize("vector", MARS_VECTORS, ids=lambda v: f"mars {v['method']}:{v['name']}")
+def test_mars_vector(vector):
+    credit = compute_credit(vector["method"], CreditGroup.from_json(vector["group"]), vector["params"])
+    _assert_close(credit, vector["expected"])
+
+
+@pytest.mark.parametrize("vector", MARS_BATCH_VECTORS, ids=lambda v: f"mars batch {v['method']}:{v['name']}")
+def test_mars_batch_vector(vector):
+    groups = [CreditGroup.from_json(g) for g in vector["groups"]]
+    _assert_close(compute_credit_batch(vector["method"], groups, vector["params"]), vector["expected"])
+
+
+def test_mars_vectors_cover_every_switch():
+    switched = {key for v in MARS_VECTORS for key in v["params"]}
+    assert switched == {"preset", "gamma", "advantage_norm", "whiten_rewards", "whiten_advantages"}
+    assert any(v["name"] == "tictactoe_win/preset=mars_paper" for v in MARS_VECTORS)
 
 
 @pytest.mark.parametrize("vector", BATCH_VECTORS, ids=lambda v: f"{v['method']}:{v['name']}")

@@ -205,6 +205,17 @@ describe('semantic checks', () => {
             ).toEqual(['invalid-parameter']);
         });
 
+        it("checks turn_level's MARS switches against the catalogue", async () => {
+            const marsPaper = '  credit: turn_level(preset: mars_paper, gamma: 0.9, whiten_rewards: off)\n';
+            expect(await problemsWith('  credit: outcome\n', marsPaper)).toEqual([]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: turn_level(gamma: 1.5)\n')).toEqual([
+                'invalid-parameter',
+            ]);
+            expect(await problemsWith('  credit: outcome\n', '  credit: turn_level(preset: mars)\n')).toEqual([
+                'invalid-parameter',
+            ]);
+        });
+
         it('checks the kind and range of plain settings', async () => {
             expect(await problemsWith('  credit: outcome\n', '  credit: outcome\n  steps: 2.5\n')).toEqual([
                 'invalid-setting',

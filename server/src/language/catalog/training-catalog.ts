@@ -141,7 +141,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
     {
         name: 'turn_level',
         summary:
-            "MARS: per-turn rewards normalised per agent; a turn gets the sum of its agent's normalised rewards from that turn on, centred per agent.",
+            "MARS: per-turn rewards normalised per agent; a turn gets the sum of its agent's normalised rewards from that turn on, centred per agent. `preset: mars_paper` equals MARS's paper configuration.",
         formula:
             'Â_{k,t} = Σ_{t′ ≥ t} r̃_{k,t′},  r̃ = r − mean_k r (MARS default; `reward_norm: mean_std` also divides by std_k r + ε); then centred per agent',
         source: 'MARS (thu-nics/MARS)',
@@ -163,9 +163,38 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
             {
                 name: 'advantage_pool',
                 kind: 'identifier',
-                values: ['distinct_with_zero', 'distinct', 'decisions'],
+                values: ['distinct_with_zero', 'distinct', 'decisions', 'float32_distinct'],
                 default: 'distinct_with_zero',
-                doc: "Which values the advantage mean is taken over; the authors' code pools distinct values plus 0.",
+                doc: "Which values the advantage mean is taken over; the authors' code pools distinct values plus 0, compared in float32 (`float32_distinct`, set by `preset: mars_paper`); `distinct_with_zero` merges float64 rounding residues.",
+            },
+            {
+                name: 'whiten_rewards',
+                kind: 'identifier',
+                values: ['off', 'on'],
+                default: 'off',
+                doc: "MARS's masked_whiten of the normalised rewards over the step's decisions, each decision counted as one response token (MARS whitens per token; on in its paper configs).",
+            },
+            {
+                name: 'whiten_advantages',
+                kind: 'identifier',
+                values: ['off', 'on'],
+                default: 'off',
+                doc: "MARS's masked_whiten of the centred advantages over the step's decisions, each decision counted as one response token (on in its paper configs).",
+            },
+            {
+                name: 'gamma',
+                kind: 'number',
+                min: 0,
+                max: 1,
+                default: 1,
+                doc: "Discount of the summed rewards over the agent's later turns (MARS: gamma 1).",
+            },
+            {
+                name: 'preset',
+                kind: 'identifier',
+                values: ['ours', 'mars_paper'],
+                default: 'ours',
+                doc: "`mars_paper` equals MARS's self-play configuration (thu-nics/MARS@5979f75c: mean normalisations, both whitenings on, gamma 1, distinct values compared in float32), exact when each decision is one response token; `ours` keeps the residue-proof distinct step and no whitening. Explicit parameters override the preset.",
             },
         ],
         capabilities: caps('needsGroup', 'poolsOverBatch', 'rescorable'),
