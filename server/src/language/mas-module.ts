@@ -14,6 +14,7 @@ import { createGuardedLangiumParser } from './parser/guarded-parser.js';
 import { MasLexer } from './parser/mas-lexer.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
+import { MasDocumentValidator } from './validation/mas-document-validator.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
 import { MasAstNodeDescriptionProvider } from './workspace/mas-ast-descriptions.js';
 import { MasDocumentBuilder } from './workspace/mas-document-builder.js';
@@ -56,6 +57,7 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         AstNodeDescriptionProvider: (services) => new MasAstNodeDescriptionProvider(services),
     },
     validation: {
+        DocumentValidator: (services) => new MasDocumentValidator(services),
         MasValidator: (services) => new MasValidator(services),
     },
     lsp: {
