@@ -12,6 +12,7 @@ import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module
 import { MasTokenBuilder } from './mas-token-builder.js';
 import { createGuardedLangiumParser } from './parser/guarded-parser.js';
 import { MasLexer } from './parser/mas-lexer.js';
+import { MasParserErrorMessageProvider } from './parser/mas-parser-messages.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasDocumentValidator } from './validation/mas-document-validator.js';
@@ -46,6 +47,7 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         ValueConverter: () => new MasValueConverter(),
         Lexer: (services) => new MasLexer(services),
         LangiumParser: (services) => createGuardedLangiumParser(services),
+        ParserErrorMessageProvider: () => new MasParserErrorMessageProvider(),
     },
     documentation: {
         CommentProvider: (services) => new MasCommentProvider(services),
