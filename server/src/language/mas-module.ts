@@ -12,7 +12,7 @@ import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module
 import { MasTokenBuilder } from './mas-token-builder.js';
 import { createGuardedLangiumParser } from './parser/guarded-parser.js';
 import { MasLexer } from './parser/mas-lexer.js';
-import { MasParserErrorMessageProvider } from './parser/mas-parser-messages.js';
+import { MasLexerErrorMessageProvider, MasParserErrorMessageProvider } from './parser/mas-parser-messages.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasDocumentValidator } from './validation/mas-document-validator.js';
@@ -48,6 +48,7 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         Lexer: (services) => new MasLexer(services),
         LangiumParser: (services) => createGuardedLangiumParser(services),
         ParserErrorMessageProvider: () => new MasParserErrorMessageProvider(),
+        LexerErrorMessageProvider: () => new MasLexerErrorMessageProvider(),
     },
     documentation: {
         CommentProvider: (services) => new MasCommentProvider(services),

@@ -10,10 +10,10 @@ const valid = readFileSync(join(import.meta.dirname, '../../fixtures/invalid/lin
     'Solver',
 );
 
-async function parseMessages(text: string): Promise<string[]> {
+async function parseMessages(text: string, code = 'parsing-error'): Promise<string[]> {
     const document = await validate(text);
     return (document.diagnostics ?? [])
-        .filter((diagnostic) => diagnosticCode(diagnostic) === 'parsing-error')
+        .filter((diagnostic) => diagnosticCode(diagnostic) === code)
         .map((diagnostic) => diagnostic.message);
 }
 
@@ -23,6 +23,9 @@ describe('parse errors say what to add and where', () => {
         expect(messages).toEqual([
             'A `{{` in this prompt is not closed: add `}}` after `question` on line 14, before the closing quote.',
         ]);
+        const lexing = await parseMessages(valid.replace('{{task.question}}', '{{task.question'), 'lexing-error');
+        expect(lexing).toHaveLength(1);
+        expect(lexing[0]).toContain("close the prompt's last `{{` hole with `}}`");
     });
 
     it.each([

@@ -1,4 +1,4 @@
-import { LangiumParserErrorMessageProvider } from 'langium';
+import { DefaultLexerErrorMessageProvider, LangiumParserErrorMessageProvider } from 'langium';
 import type { IToken, TokenType } from 'chevrotain';
 
 /** Closing brackets the parser may be missing, and the bracket each one closes. */
@@ -39,4 +39,24 @@ function describeAfter(previous: IToken | undefined): string {
 
 function isEndOfFile(token: IToken): boolean {
     return token.tokenType?.name === 'EOF' || token.image === '';
+}
+
+/**
+ * A lone `"` is what the lexer sees of an unclosed string, and of the closing quote of a prompt whose
+ * last `{{` hole is not closed: say both. Other characters keep Chevrotain's wording, whose
+ * "unexpected character" prefix the expression compiler (compile/compile-expression-text.ts) relies on.
+ */
+export class MasLexerErrorMessageProvider extends DefaultLexerErrorMessageProvider {
+    override buildUnexpectedCharactersMessage(
+        fullText: string,
+        startOffset: number,
+        length: number,
+        line?: number,
+        column?: number,
+    ): string {
+        if (fullText[startOffset] === '"') {
+            return 'unexpected character `"`: this quote has no partner; close the string it starts, or, if it ends a prompt, close the prompt\'s last `{{` hole with `}}`.';
+        }
+        return super.buildUnexpectedCharactersMessage(fullText, startOffset, length, line, column);
+    }
 }
