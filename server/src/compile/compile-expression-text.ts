@@ -67,7 +67,8 @@ function syntaxError(
     if (token.image === '' || Number.isNaN(token.startOffset)) {
         const expected =
             error.name === 'MismatchedTokenException'
-                ? /Expecting token of type '(.+?)'/.exec(error.message)?.[1]
+                ? // Langium's wording, or the .mas wording for missing brackets (parser/mas-parser-messages.ts).
+                  /^(?:Expecting token of type '|Missing `)(.+?)['`]/.exec(error.message)?.[1]
                 : undefined;
         return {
             error: `the expression ends where ${expected ? `'${expected}'` : 'a value'} is expected`,

@@ -12,8 +12,10 @@ import { MasGeneratedModule, MasGeneratedSharedModule } from './generated/module
 import { MasTokenBuilder } from './mas-token-builder.js';
 import { createGuardedLangiumParser } from './parser/guarded-parser.js';
 import { MasLexer } from './parser/mas-lexer.js';
+import { MasLexerErrorMessageProvider, MasParserErrorMessageProvider } from './parser/mas-parser-messages.js';
 import { MasValueConverter } from './mas-value-converter.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
+import { MasDocumentValidator } from './validation/mas-document-validator.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
 import { MasAstNodeDescriptionProvider } from './workspace/mas-ast-descriptions.js';
 import { MasDocumentBuilder } from './workspace/mas-document-builder.js';
@@ -45,6 +47,8 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         ValueConverter: () => new MasValueConverter(),
         Lexer: (services) => new MasLexer(services),
         LangiumParser: (services) => createGuardedLangiumParser(services),
+        ParserErrorMessageProvider: () => new MasParserErrorMessageProvider(),
+        LexerErrorMessageProvider: () => new MasLexerErrorMessageProvider(),
     },
     documentation: {
         CommentProvider: (services) => new MasCommentProvider(services),
@@ -56,6 +60,7 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         AstNodeDescriptionProvider: (services) => new MasAstNodeDescriptionProvider(services),
     },
     validation: {
+        DocumentValidator: (services) => new MasDocumentValidator(services),
         MasValidator: (services) => new MasValidator(services),
     },
     lsp: {

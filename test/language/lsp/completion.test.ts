@@ -164,3 +164,20 @@ describe('completion from the training catalogue', () => {
         expect(await labelsAt(HEADER + 'train { dataset: ')).toEqual(['train']);
     });
 });
+
+describe('the agent snippet', () => {
+    it("fills in the file's roles, models and first dataset field where a declaration may start", async () => {
+        const text = HEADER.replace('model base', 'model tiny') + 'role Checker "Checks"\n<|>';
+        const snippet = (await completeAt(text)).find((item) => item.label === 'agent …');
+        expect(snippet?.insertText).toContain('agent ${1:solver}: ${2|Planner,Checker|} {');
+        expect(snippet?.insertText).toContain('  model: ${3|tiny|}');
+        expect(snippet?.insertText).toContain('{{task.question\\}\\}');
+        expect(snippet?.insertText).not.toContain('base');
+    });
+
+    it('is not offered at a value position', async () => {
+        const labels = await labelsAt(HEADER + 'agent solver: Planner { model: <|> }');
+        expect(labels).not.toContain('agent …');
+        expect(labels).toContain('base');
+    });
+});

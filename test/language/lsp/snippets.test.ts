@@ -70,11 +70,11 @@ const CONTEXT: Record<string, (text: string) => string> = {
 };
 
 describe('snippets', () => {
+    // The agent snippet is served by the language server (lsp/declaration-snippets.ts): it fills in the file's names.
     it('cover the workflow skeleton and every kind of declaration', () => {
         expect(Object.keys(snippets)).toEqual(
             expect.arrayContaining([
                 'Workflow skeleton',
-                'Agent',
                 'Model from Hugging Face',
                 'Model from scratch',
                 'Graph',
@@ -106,7 +106,6 @@ describe('snippets', () => {
         expect(expandDefaults(snippets['Criterion']!.body.join('\n'))).toBe(
             'criterion format weight 0.2: solver.output matches /\\\\boxed\\{/',
         );
-        expect(expandDefaults(snippets['Agent']!.body.join('\n'))).toContain('prompt: "{{task.question}}"');
     });
 
     it('expands the workflow skeleton to a workflow with its references resolved', async () => {

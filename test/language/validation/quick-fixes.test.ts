@@ -58,9 +58,9 @@ describe('quick fixes', () => {
     });
 
     it('creates a missing role at the end of the file', async () => {
-        const result = await fix(fixture('linking-error'), 'linking-error');
+        const result = await fix(fixture('linking-error'), 'linking-error', /Create the role/);
         expect(result.text.endsWith('\nrole Solvr "Describe what a Solvr does"\n')).toBe(true);
-        expect(result.titles).toEqual(["Create the role 'Solvr'"]);
+        expect(result.titles).toEqual(["Change to 'Solver'", "Create the role 'Solvr'"]);
         expect(result.problems).toEqual([]);
     });
 
@@ -158,6 +158,13 @@ describe('quick fixes', () => {
     it('adds an unconditional fallback edge to an agent that can get stuck', async () => {
         const result = await fix(fixture('agent-may-get-stuck'), 'agent-may-get-stuck');
         expect(result.text).toContain('  solver -> end when solver.output contains "DONE"\n  solver -> end\n');
+        expect(result.problems).toEqual([]);
+    });
+
+    it('adds `agent -> end` to the graph for an agent that can never finish', async () => {
+        const result = await fix(fixture('dead-end-agent'), 'dead-end-agent');
+        expect(result.titles).toEqual(['Add the edge `helper -> end`']);
+        expect(result.text).toContain('  start -> solver -> end\n  solver -> helper\n  helper -> end\n}');
         expect(result.problems).toEqual([]);
     });
 

@@ -21,14 +21,7 @@ import { datasetsInScope } from '../scope/workflow-queries.js';
 import { inferExpressionType } from '../typing/expression-types.js';
 import { isMasDiagnosticData, type FixEdit, type QuickFix } from '../validation/diagnostic-data.js';
 import { IssueCodes } from '../validation/issue-codes.js';
-
-/** What Langium puts in the `data` of a linking error (DocumentValidator.processLinkingErrors). */
-interface LinkingErrorData {
-    code: typeof IssueCodes.LinkingError;
-    containerType: string;
-    property: string;
-    refText: string;
-}
+import type { LinkingErrorData } from '../validation/mas-document-validator.js';
 
 function isLinkingErrorData(data: unknown): data is LinkingErrorData {
     return (
@@ -69,8 +62,27 @@ export class MasCodeActionProvider implements CodeActionProvider {
     }
 
     private linkingFixes(document: LangiumDocument, diagnostic: Diagnostic, data: LinkingErrorData): CodeAction[] {
+        const uri = document.textDocument.uri;
+        const rename = data.suggestion ? [toCodeAction(renameFix(diagnostic, data.suggestion), diagnostic, uri)] : [];
+        return [...rename, ...this.declarationFixes(document, diagnostic, data, rename.length === 0)];
+    }
+
+    /** "Create role X", "declare field f": preferred only when no near name suggests a typo. */
+    private declarationFixes(
+        document: LangiumDocument,
+        diagnostic: Diagnostic,
+        data: LinkingErrorData,
+        preferred: boolean,
+    ): CodeAction[] {
+        const withPreference = (fix: QuickFix): QuickFix => ({ ...fix, preferred });
         if (data.containerType === 'Agent' && data.property === 'role') {
-            return [toCodeAction(createRoleFix(document, data.refText), diagnostic, document.textDocument.uri)];
+            return [
+                toCodeAction(
+                    withPreference(createRoleFix(document, data.refText)),
+                    diagnostic,
+                    document.textDocument.uri,
+                ),
+            ];
         }
         if (data.containerType === 'TaskFieldRef' && data.property === 'field') {
             const ref = nodeAt(document, diagnostic, isTaskFieldRef);
@@ -79,10 +91,20 @@ export class MasCodeActionProvider implements CodeActionProvider {
             return datasetsInScope(ref, this.documents)
                 .map((dataset) => declareFieldFix(dataset, data.refText, type))
                 .filter((fix): fix is QuickFix => fix !== undefined)
+                .map(withPreference)
                 .map((fix) => toCodeAction(fix, diagnostic, document.textDocument.uri));
         }
         return [];
     }
+}
+
+/** "Change to 'solver'": replaces the unresolved name (the diagnostic's range) with the closest one in scope. */
+function renameFix(diagnostic: Diagnostic, suggestion: string): QuickFix {
+    return {
+        title: `Change to '${suggestion}'`,
+        edits: [{ range: diagnostic.range, newText: suggestion }],
+        preferred: true,
+    };
 }
 
 /** "Create role X": appends `role X "..."` to the end of the file. */

@@ -27,6 +27,8 @@ import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersOfCall, settingInfo } from './catalog-docs.js';
 import { findCatalogContext, type CatalogContext } from './completion-context.js';
 import { completionWindow, topLevelNodes } from './completion-parse-range.js';
+import { agentSnippet } from './declaration-snippets.js';
+import type { MasFile } from '../generated/ast.js';
 import { completionKindOf } from './mas-node-kinds.js';
 import { WindowedCompletionProvider } from './windowed-completion-provider.js';
 
@@ -138,6 +140,9 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
                 sortText: '0',
             });
             return;
+        }
+        if (rule?.name === 'Agent' && keyword.value === 'agent') {
+            acceptor(context, agentSnippet(context.document.parseResult.value as MasFile));
         }
         const setting = rule?.name === 'TrainSetting' ? settingInfo(keyword.value) : undefined;
         if (!setting) {

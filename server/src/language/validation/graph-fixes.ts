@@ -1,5 +1,5 @@
 import type { CstNode } from 'langium';
-import type { EdgeChain } from '../generated/ast.js';
+import type { EdgeChain, Graph } from '../generated/ast.js';
 import type { FlatEdge } from '../graph/graph-analysis.js';
 import type { QuickFix } from './diagnostic-data.js';
 
@@ -34,11 +34,26 @@ export function boundLoopFix(edge: FlatEdge): QuickFix | undefined {
 
 /** "Add `a -> end`" after the last edge leaving `a`, on its own line with the same indentation. */
 export function fallbackEdgeFix(agent: string, lastChain: EdgeChain): QuickFix | undefined {
-    const cst = lastChain.$cstNode;
+    return edgeToEndAfter(agent, lastChain, `Add the fallback edge \`${agent} -> end\``, false);
+}
+
+/**
+ * "Add `a -> end`" for an agent that can never finish: after the last edge leaving it, or else after
+ * the graph's last edge, so that the new edge sits with the others.
+ */
+export function edgeToEndFix(agent: string, graph: Graph, edges: readonly FlatEdge[]): QuickFix | undefined {
+    const leaving = edges.filter((edge) => edge.from === agent && edge.chain.$container === graph);
+    const anchor = leaving[leaving.length - 1]?.chain ?? graph.statements[graph.statements.length - 1];
+    return anchor ? edgeToEndAfter(agent, anchor, `Add the edge \`${agent} -> end\``, true) : undefined;
+}
+
+function edgeToEndAfter(agent: string, chain: EdgeChain, title: string, preferred: boolean): QuickFix | undefined {
+    const cst = chain.$cstNode;
     if (!cst) return undefined;
     return {
-        title: `Add the fallback edge \`${agent} -> end\``,
+        title,
         edits: [{ range: { start: cst.range.end, end: cst.range.end }, newText: `\n${indentOf(cst)}${agent} -> end` }],
+        ...(preferred ? { preferred } : {}),
     };
 }
 

@@ -1,7 +1,7 @@
 import { AstUtils, type AstNode, type ValidationAcceptor } from 'langium';
 import { isEndNode, isOutputRef, isStartNode, type EdgeChain, type Graph } from '../generated/ast.js';
 import { END, START, nodeName, type AgentGraph, type FlatEdge } from '../graph/graph-analysis.js';
-import { boundLoopFix, fallbackEdgeFix } from './graph-fixes.js';
+import { boundLoopFix, edgeToEndFix, fallbackEdgeFix } from './graph-fixes.js';
 import { IssueCodes } from './issue-codes.js';
 import { report } from './report.js';
 import type { WorkflowContext, WorkflowContexts } from './workflow-context.js';
@@ -58,12 +58,14 @@ export class GraphValidator {
                     location,
                 );
             } else if (!toEnd.has(agent.name)) {
+                const fix = edgeToEndFix(agent.name, graph, analysis.edges);
                 report(
                     accept,
                     'error',
                     IssueCodes.DeadEndAgent,
                     `The agent '${agent.name}' can never reach \`end\`, so a trajectory through it never finishes; add an edge such as \`${agent.name} -> end\`.`,
                     location,
+                    fix ? [fix] : [],
                 );
             }
         }
