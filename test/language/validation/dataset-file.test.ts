@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { URI, type LangiumDocument } from 'langium';
 import { NodeFileSystem } from 'langium/node';
 import type { CreateFile } from 'vscode-languageserver';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMasServices } from '../../../server/src/language/mas-module.js';
 import type { MasFile } from '../../../server/src/language/generated/ast.js';
 import { diagnosticCode } from './validation-helpers.js';
@@ -73,5 +73,23 @@ describe('dataset-file-missing (on the real file system)', () => {
         const document = await validate('../../../../no/such/file.jsonl');
         expect(missing(document)).toEqual([]);
         expect(document.diagnostics?.map(diagnosticCode)).toContain('dataset-outside-workspace');
+    });
+
+    it('clears once the file is created (a watched-file event rebuilds the .mas files that read it)', async () => {
+        // On disk, as the rebuild reads it again (an editor's open document would come from its buffer).
+        writeFileSync(join(folder, 'main.mas'), fixture.replace('"data/missing.jsonl"', '"data/tasks.jsonl"'));
+        const document = await shared.workspace.LangiumDocuments.getOrCreateDocument(
+            URI.file(join(folder, 'main.mas')),
+        );
+        await shared.workspace.DocumentBuilder.build([document], { validation: true });
+        const current = () => shared.workspace.LangiumDocuments.getDocument(document.uri)!;
+        expect(missing(current())).toHaveLength(1);
+        mkdirSync(join(folder, 'data'));
+        writeFileSync(join(folder, 'data', 'tasks.jsonl'), '');
+        shared.lsp.DocumentUpdateHandler.didChangeWatchedFiles?.({
+            changes: [{ uri: URI.file(join(folder, 'data', 'tasks.jsonl')).toString(), type: 1 }],
+        });
+        await vi.waitUntil(() => current().state >= 6 && missing(current()).length === 0, { timeout: 5000 });
+        shared.workspace.LangiumDocuments.deleteDocument(document.uri);
     });
 });
