@@ -38,7 +38,7 @@ describe('dataset-file-missing (on the real file system)', () => {
     it('flags a path that resolves to no file, naming the file, and offers to create it empty', async () => {
         const document = await validate('data/tasks.jsonl');
         const [diagnostic] = missing(document);
-        expect(diagnostic?.severity).toBe(1);
+        expect(diagnostic?.severity).toBe(2);
         expect(diagnostic?.message).toContain(join(folder, 'data', 'tasks.jsonl'));
         const actions = await Mas.lsp.CodeActionProvider!.getCodeActions(document, {
             textDocument: { uri: document.textDocument.uri },

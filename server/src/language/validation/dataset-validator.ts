@@ -43,6 +43,8 @@ export class DatasetValidator {
      * A dataset file that does not exist fails the run only after the trainer has started, so it is flagged
      * here (only inside the workspace: whether a file outside it exists is none of the editor's business).
      * Reading whether it exists is harmless in an untrusted workspace; the fix that creates it is the user's act.
+     * A warning, not an error: `mas compile` may produce a spec for a machine where the data lives (or a script
+     * writes it before training); "Start Training" refuses it in its pre-flight (client/src/training/preflight.ts).
      */
     private checkDatasetFileExists(dataset: Dataset, resolved: URI, accept: ValidationAcceptor): void {
         const state = fileState(this.files, resolved);
@@ -51,7 +53,7 @@ export class DatasetValidator {
         if (state === 'directory') {
             report(
                 accept,
-                'error',
+                'warning',
                 IssueCodes.DatasetFileMissing,
                 `The dataset path resolves to the folder ${resolved.fsPath}; give the path of a JSON Lines file (one task per line).`,
                 location,
@@ -60,7 +62,7 @@ export class DatasetValidator {
         }
         report(
             accept,
-            'error',
+            'warning',
             IssueCodes.DatasetFileMissing,
             `The dataset file ${resolved.fsPath} does not exist; training would fail when it loads the tasks. Create it (one JSON object per line) or correct the path, which is relative to this file.`,
             location,
