@@ -100,10 +100,16 @@ function pathKind(file: string): 'file' | 'directory' | 'other' | 'missing' {
     }
 }
 
-/** The range of `cuda` in the first `device: cuda` of a .mas text, as offsets; undefined when it is not there. */
+/**
+ * The range of `cuda` in the first `device: cuda` of a .mas text that is not commented out (a `//` before it on
+ * its line), as offsets; undefined when there is none.
+ */
 export function cudaDeviceOffsets(text: string): { start: number; end: number } | undefined {
-    const match = /\bdevice\s*:\s*(cuda)\b/.exec(text);
-    if (!match) return undefined;
-    const start = match.index + match[0].length - 'cuda'.length;
-    return { start, end: start + 'cuda'.length };
+    for (const match of text.matchAll(/\bdevice\s*:\s*cuda\b/g)) {
+        const lineStart = text.lastIndexOf('\n', match.index) + 1;
+        if (text.slice(lineStart, match.index).includes('//')) continue;
+        const start = match.index + match[0].length - 'cuda'.length;
+        return { start, end: start + 'cuda'.length };
+    }
+    return undefined;
 }
