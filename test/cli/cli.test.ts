@@ -8,7 +8,7 @@ import { BROKEN_TEAM, folderWith, mas, VALID_TEAM } from './cli-helpers.js';
 
 describe('mas check', () => {
     it('passes a clean folder, searching it recursively', async () => {
-        const dir = folderWith({ 'team.mas': VALID_TEAM, 'notes.txt': 'not a workflow' });
+        const dir = folderWith({ 'team.mas': VALID_TEAM, 'tasks.jsonl': '', 'notes.txt': 'not a workflow' });
         mkdirSync(join(dir, 'nested'));
         const result = await mas(dir, 'check', '.');
         expect(result).toMatchObject({ code: 0, stdout: '' });

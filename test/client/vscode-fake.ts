@@ -1,5 +1,6 @@
 // A small stand-in for the `vscode` module, enough to drive the extension's commands in vitest:
 // records messages, status bar text and log lines, and answers dialogs with scripted choices.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 type Listener = (...args: unknown[]) => void;
@@ -37,6 +38,49 @@ export class Range {
     ) {}
 }
 
+/** Replacements in files on disk (the fake has no open buffers: applyEdit writes the file). */
+export class WorkspaceEdit {
+    readonly replacements: { uri: Uri; range: Range; text: string }[] = [];
+    replace(uri: Uri, range: Range, text: string): void {
+        this.replacements.push({ uri, range, text });
+    }
+}
+
+/** A document read from disk (empty when the file does not exist), with the offset ↔ position mapping. */
+function fakeDocument(uri: Uri) {
+    const text = existsSync(uri.fsPath) ? readFileSync(uri.fsPath, 'utf8') : '';
+    return {
+        uri,
+        languageId: 'mas',
+        isDirty: false,
+        save: async () => true,
+        getText: () => text,
+        positionAt: (offset: number) => {
+            const before = text.slice(0, offset).split('\n');
+            return { line: before.length - 1, character: before.at(-1)!.length };
+        },
+    };
+}
+
+function offsetOf(text: string, line: number, character: number): number {
+    return (
+        text
+            .split('\n')
+            .slice(0, line)
+            .reduce((sum, l) => sum + l.length + 1, 0) + character
+    );
+}
+
+function applyToDisk(edit: WorkspaceEdit): boolean {
+    for (const { uri, range, text } of edit.replacements) {
+        const old = readFileSync(uri.fsPath, 'utf8');
+        const start = offsetOf(old, range.startLine, range.startCharacter);
+        const end = offsetOf(old, range.endLine, range.endCharacter);
+        writeFileSync(uri.fsPath, old.slice(0, start) + text + old.slice(end));
+    }
+    return true;
+}
+
 export const ProgressLocation = { Notification: 15 };
 export const StatusBarAlignment = { Left: 1, Right: 2 };
 export const ConfigurationTarget = { Global: 1 };
@@ -56,6 +100,7 @@ export function createVscodeFake() {
     const logs: string[] = [];
     const shownDocuments: { uri: Uri; selection?: Range }[] = [];
     const settings = new Map<string, unknown>();
+    const clipboard: string[] = [];
     const state = {
         isTrusted: true,
         workspaceFolders: [] as { uri: Uri }[],
@@ -84,6 +129,7 @@ export function createVscodeFake() {
     const vscode = {
         Uri,
         Range,
+        WorkspaceEdit,
         ProgressLocation,
         StatusBarAlignment,
         ConfigurationTarget,
@@ -139,7 +185,8 @@ export function createVscodeFake() {
             },
             getWorkspaceFolder: (uri: Uri) =>
                 state.workspaceFolders.find((f) => uri.fsPath.startsWith(f.uri.fsPath + path.sep)),
-            openTextDocument: async (uri: Uri) => ({ uri, languageId: 'mas', isDirty: false, save: async () => true }),
+            openTextDocument: async (uri: Uri) => fakeDocument(uri),
+            applyEdit: async (edit: WorkspaceEdit) => applyToDisk(edit),
             getConfiguration: () => ({
                 inspect: (key: string) => ({ globalValue: settings.get(key) }),
                 update: async (key: string, value: unknown) => {
@@ -160,10 +207,23 @@ export function createVscodeFake() {
             },
         },
         extensions: { getExtension: () => undefined },
+        env: { clipboard: { writeText: async (text: string) => void clipboard.push(text) } },
     };
     /** The next message shown (waits on the extension actually showing it). */
     const nextMessage = (): Promise<Message> => new Promise((resolve) => messageListeners.push(resolve));
-    return { vscode, state, messages, nextMessage, commands, executed, statusItems, logs, shownDocuments, settings };
+    return {
+        vscode,
+        state,
+        messages,
+        nextMessage,
+        commands,
+        executed,
+        statusItems,
+        logs,
+        shownDocuments,
+        settings,
+        clipboard,
+    };
 }
 
 export type VscodeFake = ReturnType<typeof createVscodeFake>;

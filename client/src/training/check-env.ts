@@ -22,6 +22,8 @@ export interface EnvProblem {
     level: ProblemLevel;
     message: string;
     fix: string;
+    /** `no-cuda`: a warning only worth showing when the workflow asks for CUDA (scratch models run on the CPU). */
+    code?: 'no-cuda';
 }
 
 export interface EnvCheck {
@@ -99,6 +101,7 @@ export function adviseReport(python: string, report: EnvReport): EnvProblem[] {
     if (!report.cuda_available) {
         problems.push({
             level: 'warning',
+            code: 'no-cuda',
             message: `No CUDA GPU is visible to torch ${report.torch}: training runs on the CPU (fine for scratch models, slow for real ones).`,
             fix: report.torch.includes('+cpu')
                 ? `This torch is a CPU-only build: install a CUDA build (${pip} torch --index-url https://download.pytorch.org/whl/cu124) and check nvidia-smi.`

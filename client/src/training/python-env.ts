@@ -3,11 +3,12 @@
  * check-env (cached per interpreter until the setting changes), and the "Select Python Interpreter" /
  * "Check Trainer Environment" commands. The order and the advice live in training/ (tested without VS Code).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../../../protocol/commands.js';
 import { describeEnv, runCheckEnv, type EnvCheck } from './check-env.js';
+import { cudaDeviceOffsets } from './preflight.js';
 import { resolvePython, venvPython, type ResolvedPython } from './python-resolve.js';
 import { trainerEnv } from './trainer-args.js';
 import type { TrustSource } from './trust.js';
@@ -90,19 +91,23 @@ export class PythonEnvironment implements vscode.Disposable {
             { location: vscode.ProgressLocation.Notification, title: 'MAS: checking the trainer environment…' },
             () => this.check(resource, true),
         );
-        await this.report(check, true);
+        await this.report(check, true, workflowAsksForCuda(resource));
         return check;
     }
 
-    /** Shows problems (or, when `always`, the all-clear); offers the fix actions. */
-    async report(check: EnvCheck, always: boolean): Promise<void> {
+    /**
+     * Shows problems (or, when `always`, the all-clear); offers the fix actions. The no-CUDA warning only when
+     * the workflow asks for CUDA: on a CPU machine it was shown on every check although scratch models run there.
+     */
+    async report(check: EnvCheck, always: boolean, wantsCuda = false): Promise<void> {
         const facts = describeEnv({ ...check, problems: [] }).join(' · ');
-        const first = check.problems[0];
+        const problems = check.problems.filter((p) => wantsCuda || p.code !== 'no-cuda');
+        const first = problems[0];
         if (!first) {
             if (always) void vscode.window.showInformationMessage(`MAS: trainer environment OK — ${facts}`);
             return;
         }
-        const text = `MAS: ${first.message} ${first.fix}${check.problems.length > 1 ? ` (+${check.problems.length - 1} more in the log)` : ''}`;
+        const text = `MAS: ${first.message} ${first.fix}${problems.length > 1 ? ` (+${problems.length - 1} more in the log)` : ''}`;
         const select = 'Select Interpreter';
         const showLog = 'Show Log';
         const show = first.level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
@@ -151,5 +156,15 @@ export class PythonEnvironment implements vscode.Disposable {
 
     dispose(): void {
         this.subscription.dispose();
+    }
+}
+
+/** Whether the .mas file (the active editor's, when the check runs from one) sets `device: cuda`. */
+function workflowAsksForCuda(resource: vscode.Uri | undefined): boolean {
+    if (resource?.scheme !== 'file' || !resource.fsPath.endsWith('.mas')) return false;
+    try {
+        return cudaDeviceOffsets(readFileSync(resource.fsPath, 'utf8')) !== undefined;
+    } catch {
+        return false;
     }
 }

@@ -13,6 +13,8 @@ import type { PythonEnvironment } from './python-env.js';
 import { runDirProblem, workspaceRunDirs } from '../runs/run-directory.js';
 import { pickRunDirectory } from '../runs/run-picker.js';
 import type { AttachedTrainers } from './attached-trainers.js';
+import { preflight } from './preflight.js';
+import { refusePreflight } from './preflight-refusal.js';
 import { createRunDir, runSourceFile, writeSpec } from './run-dir.js';
 import { readLogFrom } from './run-files.js';
 import { describeUnstartedRun } from './run-outcome.js';
@@ -113,13 +115,21 @@ export class TrainingController {
                 const check = await this.deps.python.check(uri);
                 if (!check.ok) {
                     // Not awaited: the report resolves when its toast is dismissed, and the progress toast must not wait.
-                    void this.deps.python.report(check, false);
+                    void this.deps.python.report(check, false, compiled.spec.train.device === 'cuda');
                     return {
                         started: false as const,
                         reason: check.problems[0]?.message ?? 'environment check failed',
                     };
                 }
                 if (token.isCancellationRequested) return { started: false as const, reason: 'cancelled' };
+
+                // Before any run directory exists: a refusal here leaves nothing behind (first-hour bug B6).
+                const problems = preflight(compiled.spec, {
+                    cudaAvailable: check.report?.cuda_available,
+                    env: this.deps.python.env(),
+                });
+                if (problems.length > 0)
+                    return refusePreflight(uri, problems, (line) => this.deps.trainers.log.info(line));
 
                 progress.report({ message: 'launching the trainer…' });
                 const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);

@@ -18,6 +18,7 @@ import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasDocumentValidator } from './validation/mas-document-validator.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
 import { MasAstNodeDescriptionProvider } from './workspace/mas-ast-descriptions.js';
+import { watchDatasetFiles } from './workspace/dataset-file-watcher.js';
 import { MasDocumentBuilder } from './workspace/mas-document-builder.js';
 import { MasIndexManager } from './workspace/mas-index-manager.js';
 import { MasCommentProvider } from './lsp/mas-comment-provider.js';
@@ -96,6 +97,7 @@ export function createMasServices(context: DefaultSharedModuleContext): {
     const Mas = inject(createDefaultModule({ shared }), MasGeneratedModule, MasModule);
     shared.ServiceRegistry.register(Mas);
     registerValidationChecks(Mas);
+    watchDatasetFiles(shared);
     if (!context.connection) {
         // No language client will announce the configuration: build as if it had.
         shared.workspace.ConfigurationProvider.initialized({});

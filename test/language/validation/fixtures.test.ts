@@ -2,13 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IssueCodes } from '../../../server/src/language/validation/issue-codes.js';
+import { everythingButMissing } from './fake-file-system.js';
 import { createValidationServices, problemCodes } from './validation-helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/invalid');
 const fixtureFiles = readdirSync(FIXTURES)
     .filter((name) => name.endsWith('.mas'))
     .sort();
-const { validate } = createValidationServices();
+const { validate } = createValidationServices(everythingButMissing);
 
 describe('test/fixtures/invalid: each file gives exactly the diagnostic code it is named after', () => {
     it.each(fixtureFiles)('%s', async (file) => {

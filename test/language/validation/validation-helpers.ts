@@ -1,11 +1,16 @@
-import { EmptyFileSystem, TextDocument, URI, type LangiumDocument } from 'langium';
+import { EmptyFileSystem, TextDocument, URI, type FileSystemProvider, type LangiumDocument } from 'langium';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { createMasServices } from '../../../server/src/language/mas-module.js';
 import type { MasFile } from '../../../server/src/language/generated/ast.js';
 
-/** Fresh services per test file: documents of one test never leak into another's scope. */
-export function createValidationServices() {
-    const { Mas, shared } = createMasServices(EmptyFileSystem);
+/**
+ * Fresh services per test file: documents of one test never leak into another's scope. Without a file
+ * system (the default) checks that stat files (dataset paths) cannot tell and stay silent.
+ */
+export function createValidationServices(
+    fileSystem: { fileSystemProvider: () => FileSystemProvider } = EmptyFileSystem,
+) {
+    const { Mas, shared } = createMasServices(fileSystem);
     let counter = 0;
 
     /**

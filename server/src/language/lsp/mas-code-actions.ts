@@ -14,6 +14,7 @@ import {
     type Command,
     type Diagnostic,
     type TextEdit,
+    type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { isBinaryExpression, isTaskFieldRef, type Dataset, type TaskFieldRef } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
@@ -178,6 +179,21 @@ function toCodeAction(fix: QuickFix, diagnostic: Diagnostic, defaultUri: string)
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         ...(fix.preferred ? { isPreferred: true } : {}),
-        edit: { changes },
+        edit: workspaceEdit(changes, fix.createFiles ?? []),
+    };
+}
+
+/** Text edits as `changes`; with files to create, everything as ordered `documentChanges` (creates first). */
+function workspaceEdit(changes: Record<string, TextEdit[]>, createFiles: string[]): WorkspaceEdit {
+    if (createFiles.length === 0) return { changes };
+    return {
+        documentChanges: [
+            ...createFiles.map((uri) => ({
+                kind: 'create' as const,
+                uri,
+                options: { overwrite: false, ignoreIfExists: true },
+            })),
+            ...Object.entries(changes).map(([uri, edits]) => ({ textDocument: { uri, version: null }, edits })),
+        ],
     };
 }

@@ -12,6 +12,8 @@ export interface FixEdit {
 export interface QuickFix {
     title: string;
     edits: FixEdit[];
+    /** Files (URIs) the fix creates, empty (a WorkspaceEdit `CreateFile`); never overwrites one that exists. */
+    createFiles?: string[];
     /** The fix to offer first (`isPreferred` in LSP). */
     preferred?: boolean;
 }

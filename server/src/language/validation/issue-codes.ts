@@ -26,6 +26,7 @@ export const IssueCodes = {
     MissingDataset: 'missing-dataset',
     AmbiguousDataset: 'ambiguous-dataset',
     DatasetOutsideWorkspace: 'dataset-outside-workspace',
+    DatasetFileMissing: 'dataset-file-missing',
     // The graph
     StartWithoutEdge: 'start-without-edge',
     EdgeIntoStart: 'edge-into-start',
