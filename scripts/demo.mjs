@@ -87,6 +87,8 @@ if (haveTrainer && existsSync(venvPython)) {
     console.log(
         `\ndemo: ${metrics.length} steps, success ${success(first)} at step ${first?.step} -> ${success(last)} at step ${last?.step}`,
     );
+    const run = JSON.parse(readFileSync(`${RUN_DIR}/run.json`, 'utf8'));
+    if (typeof run.stopped_early === 'string') console.log(`demo: stopped early: ${run.stopped_early}`);
     const lastSteps = metrics.slice(-SUMMARY_STEPS).map((m) => m.step);
     console.log(
         `demo: each agent's share of |credit| over steps ${lastSteps[0]}–${lastSteps.at(-1)} (the reward ignores "lazy"):`,
