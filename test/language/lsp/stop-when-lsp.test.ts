@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TextDocument } from 'langium';
 import { createTestServices, DESIGN_EXAMPLE, documentParams } from './lsp-test-helpers.js';
 
 const { services, parse } = createTestServices();
@@ -50,5 +51,21 @@ describe('stop_when in the editor', () => {
         const items = await completionAt(DESIGN_EXAMPLE.replace('  seed: 7\n', '  seed: 7\n  <|>\n'));
         const item = items.find((candidate) => candidate.label === 'stop_when');
         expect(item?.documentation).toMatchObject({ value: expect.stringContaining('for 10 steps') });
+    });
+});
+
+describe('stop_when formatting', () => {
+    it('puts stop_when on its own line with one space between its words', async () => {
+        const text = WITH_STOP.replace(
+            '  seed: 7\n  stop_when: success >= 0.99 for 10 steps\n',
+            '  seed: 7   stop_when:success>=-0.5   for 10    steps\n',
+        );
+        const document = await parse(text);
+        const edits = await services.lsp.Formatter!.formatDocument(document, {
+            ...documentParams(document),
+            options: { tabSize: 2, insertSpaces: true },
+        });
+        const formatted = TextDocument.applyEdits(document.textDocument, edits);
+        expect(formatted).toContain('\n  seed: 7\n  stop_when: success >= -0.5 for 10 steps\n}');
     });
 });
