@@ -6,6 +6,7 @@ import os
 
 import pytest
 from helpers import lazy_team_data
+from test_run_dir_schemas import _schema, _validator
 
 from mas_trainer import trainer as trainer_module
 from mas_trainer.__main__ import main
@@ -54,6 +55,7 @@ def test_a_condition_that_holds_for_its_steps_ends_the_run_finished_and_checkpoi
     assert (run["status"], run["steps_completed"], run["steps_total"]) == ("finished", 6, 8)
     assert run["stopped_early"] == "success >= 0.99 for 3 steps at step 6"
     assert run["error"] is None
+    _validator(_schema("run-dir", "run.schema.json")).validate(run)  # stopped_early and spec.train.stop_when
     assert "global_step_6" in os.listdir(run_dir / "checkpoints")
     log = (run_dir / "trainer.log").read_text()
     assert "stopped early: success >= 0.99 for 3 steps at step 6" in log
