@@ -376,6 +376,7 @@ class Trainer:
             if main:
                 self._write_step(record, traj, tb)
             self.boundary_rng = rng_state.capture()
+            # every rank holds the same gathered record, so under torch.distributed all ranks stop at the same step
             if self.early_stop.observe(record):
                 self._stop_early(main)  # a Stop arriving meanwhile is moot: the run ends finished after this step
                 return
