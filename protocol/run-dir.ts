@@ -31,6 +31,11 @@ export interface RunJson {
     /** `stopped`: ended early and resumable; a killed trainer leaves `running`. */
     status: 'running' | 'finished' | 'stopped' | 'failed';
     error: string | null;
+    /**
+     * Set when `stop_when` ended a `finished` run before `steps_total`: the condition and the step, as the log says
+     * it (`success >= 0.99 for 10 steps at step 57`). Absent otherwise.
+     */
+    stopped_early?: string;
     workflow: string;
     /** Unix seconds. */
     started_at: number;

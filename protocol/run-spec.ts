@@ -124,4 +124,17 @@ export interface TrainSpec {
     checkpoint_every: number;
     /** Critic model name, when one is declared (`train { critic: ... }`). */
     critic: string | null;
+    /** Early stopping (`train { stop_when: success >= 0.99 for 10 steps }`); null or absent: run all `steps`. */
+    stop_when?: StopWhenSpec | null;
+}
+
+/**
+ * The run ends (status `finished`, exit 0) after the step at which `metric op threshold` has held for `steps`
+ * consecutive steps. `metric`: `success`, `reward_mean`, or a criterion of the reward rubric (its per-step mean).
+ */
+export interface StopWhenSpec {
+    metric: string;
+    op: '>=' | '<=' | '>' | '<';
+    threshold: number;
+    steps: number;
 }

@@ -9,7 +9,8 @@ const SPEC = 'runs/demo-lazy-team.spec.json';
 const RUN_DIR = 'runs/demo-lazy-team';
 /**
  * Steps to 90 % success with the example's `shapley` credit: 50, 46 and 58 for seeds 1–3 (with `outcome`: 77, 72, 74;
- * trainer/bench/learn_lazy_team.py).
+ * trainer/bench/learn_lazy_team.py). The example's `stop_when: success >= 0.95 for 10 steps` ends a full run near
+ * step 91 (seed 1, CPU); the demo stops before that, at 70 (`stopped`, resumable), when the credit already separates.
  */
 const DEMO_STEPS = 70;
 /** Steps at the end of the run whose recorded credit the summary averages. */
@@ -87,6 +88,8 @@ if (haveTrainer && existsSync(venvPython)) {
     console.log(
         `\ndemo: ${metrics.length} steps, success ${success(first)} at step ${first?.step} -> ${success(last)} at step ${last?.step}`,
     );
+    const run = JSON.parse(readFileSync(`${RUN_DIR}/run.json`, 'utf8'));
+    if (typeof run.stopped_early === 'string') console.log(`demo: stopped early: ${run.stopped_early}`);
     const lastSteps = metrics.slice(-SUMMARY_STEPS).map((m) => m.step);
     console.log(
         `demo: each agent's share of |credit| over steps ${lastSteps[0]}–${lastSteps.at(-1)} (the reward ignores "lazy"):`,

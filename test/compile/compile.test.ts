@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFile } from '../../server/src/compile/compile-file.js';
 import type { RunSpec } from '../../protocol/run-spec.js';
+import { runSpecValidator } from './run-spec-schema.js';
 
 const INPUTS = join(import.meta.dirname, 'inputs');
 
@@ -134,6 +135,7 @@ describe('compiler', () => {
             record_credit: 'none',
             checkpoint_every: 50,
             critic: null,
+            stop_when: null,
         });
         const signal = await compiled(join(INPUTS, 'signal.mas'));
         expect(signal.train).toMatchObject({
@@ -254,6 +256,21 @@ train { credit: difference  critic: judge }`;
             ['end', null, 'contains'],
             ['a', 2, null],
         ]);
+    });
+
+    it('compiles stop_when to the condition the trainer watches, valid against the schema', async () => {
+        const text = readFileSync(join(INPUTS, 'signal.mas'), 'utf8').replace(
+            /train \{/,
+            'train {\n  stop_when: reward_mean > -0.25 for 4 steps',
+        );
+        expect(text).toContain('stop_when');
+        const spec = await compiled(tempFile('signal-stop.mas', text));
+        expect(spec.train.stop_when).toEqual({ metric: 'reward_mean', op: '>', threshold: -0.25, steps: 4 });
+        const validate = runSpecValidator();
+        expect(validate(spec), JSON.stringify(validate.errors)).toBe(true);
+        expect(validate({ ...spec, train: { ...spec.train, stop_when: { ...spec.train.stop_when, steps: 0 } } })).toBe(
+            false,
+        );
     });
 
     it('reports a missing file as a problem, not an exception', async () => {

@@ -126,6 +126,20 @@ class CreditSpec:  # TS twin: TrainSpec.credit
 
 
 @dataclass
+class StopWhenSpec:  # TS twin: StopWhenSpec
+    """End the run after the step at which `metric op threshold` has held for `steps` consecutive steps."""
+
+    metric: str  # success | reward_mean | a criterion of the reward rubric
+    op: str  # >= | <= | > | <
+    threshold: float
+    steps: int
+
+
+STOP_WHEN_OPS = (">=", "<=", ">", "<")
+STOP_WHEN_METRICS = ("success", "reward_mean")
+
+
+@dataclass
 class TrainSpec:  # TS twin: TrainSpec
     dataset: str
     algorithm: AlgorithmSpec
@@ -139,6 +153,7 @@ class TrainSpec:  # TS twin: TrainSpec
     record_credit: Union[str, list]
     checkpoint_every: int
     critic: Optional[str]
+    stop_when: Optional[StopWhenSpec] = None
 
 
 @dataclass
@@ -246,6 +261,7 @@ def parse_spec(data: Any) -> RunSpec:
             "train",
             algorithm=_build(AlgorithmSpec, _get(train, "algorithm", "train"), "train.algorithm"),
             credit=_build(CreditSpec, _get(train, "credit", "train"), "train.credit"),
+            stop_when=_build(StopWhenSpec, train["stop_when"], "train.stop_when") if train.get("stop_when") else None,
         ),
     )
     _validate(spec)
@@ -275,6 +291,7 @@ def _validate(spec: RunSpec) -> None:
         raise SpecError("train needs group >= 1, batch >= 1 and steps >= 0")
     if spec.train.credit.method not in CREDIT_METHODS:
         raise SpecError(f"unknown credit method `{spec.train.credit.method}`")
+    _validate_stop_when(spec)
     fanout = spec.train.credit.params.get("fanout") if method_info(spec.train.credit.method).needs_tree else None
     if isinstance(fanout, list) and all(isinstance(n, int) and n >= 1 for n in fanout):
         product = 1
@@ -285,6 +302,20 @@ def _validate(spec: RunSpec) -> None:
                 f"the counterfactual fan-out {fanout} makes {product} leaves but the GRPO group is "
                 f"{spec.train.algorithm.group}; set `group: {product}` or change the fan-out"
             )
+
+
+def _validate_stop_when(spec: RunSpec) -> None:
+    cond = spec.train.stop_when
+    if cond is None:
+        return
+    metrics = [*STOP_WHEN_METRICS, *(c.name for c in spec.rubric(spec.reward.rubric).criteria)]
+    if cond.metric not in metrics:
+        raise SpecError(f"stop_when reads `{cond.metric}`, which no step records; use one of {', '.join(metrics)}")
+    if cond.op not in STOP_WHEN_OPS:
+        raise SpecError(f"stop_when has unknown comparison `{cond.op}`; use one of {', '.join(STOP_WHEN_OPS)}")
+    threshold_ok = isinstance(cond.threshold, (int, float)) and not isinstance(cond.threshold, bool)
+    if not threshold_ok or not isinstance(cond.steps, int) or isinstance(cond.steps, bool) or cond.steps < 1:
+        raise SpecError("stop_when needs a number threshold and a whole number of steps >= 1")
 
 
 def load_spec(path: str) -> RunSpec:

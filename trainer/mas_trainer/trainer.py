@@ -17,6 +17,7 @@ from .credit_step import check_credit, recorded_methods, step_credit
 from .critic.hooks import export_after_checkpoint, make_critic, restore_critic, with_critic_methods
 from .data import load_dataset
 from .dist import check_batch, init_from_env
+from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
@@ -27,6 +28,7 @@ from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
 from .rewards import decisions, score_rollout
 from .rollout import GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
+from .rundir.files import read_records
 from .rundir.layout import METRICS, TRAJECTORIES, checkpoint_name, run_path
 from .rundir.run_json import read_previous_run, run_json_record, write_run_json
 from .rundir.safe_paths import check_run_dir, make_dir
@@ -111,19 +113,20 @@ class Trainer:
         self.boundary_rng = rng_state.capture()
         self.defer_stop = False
         self.stop_requested = False
+        self.early_stop = EarlyStop(spec.train.stop_when)
+        self.stopped_early: str | None = None  # `success >= 0.99 for 10 steps at step 57` once stop_when ended the run
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
         self.critic = make_critic(spec, self.device, self.dist, self.methods)
         self.methods = with_critic_methods(self.methods, self.critic)
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
-        write_run_json(
-            self.run_dir,
-            run_json_record(
-                self.spec, status, error, self.started_at, self.step, TRAINER_VERSION, str(self.device), self.units
-            ),
-            self.log.warning,
+        record = run_json_record(
+            self.spec, status, error, self.started_at, self.step, TRAINER_VERSION, str(self.device), self.units
         )
+        if self.stopped_early is not None:
+            record["stopped_early"] = self.stopped_early
+        write_run_json(self.run_dir, record, self.log.warning)
 
     def _state_payload(self, rng: dict | None = None) -> dict[str, object]:
         payload = {}
@@ -171,6 +174,11 @@ class Trainer:
             )
         self.step = self.checkpointed_step = step
         self.boundary_rng = rng_state.capture()
+        # The stop_when streak of the steps this resume keeps (records after the checkpoint are redone).
+        kept = read_records(run_path(self.run_dir, METRICS), self.log.warning)
+        self.early_stop.replay(
+            r for r in kept if isinstance(r, dict) and isinstance(r.get("step"), int) and r["step"] <= step
+        )
         if not self.dist.is_main:
             return
         # Steps logged after this checkpoint are redone: drop their records so none is repeated.
@@ -313,7 +321,8 @@ class Trainer:
             )
             self._train_steps(main, tb)
             if main:
-                self.write_run_json("finished" if self.step >= self.spec.train.steps else "stopped")
+                done = self.step >= self.spec.train.steps or self.stopped_early is not None
+                self.write_run_json("finished" if done else "stopped")
         except MasError as err:  # the editor reads run.json: a stopped run must not stay "running"
             self._record_failure(str(err))
             raise
@@ -367,9 +376,22 @@ class Trainer:
             if main:
                 self._write_step(record, traj, tb)
             self.boundary_rng = rng_state.capture()
+            # every rank holds the same gathered record, so under torch.distributed all ranks stop at the same step
+            if self.early_stop.observe(record):
+                self._stop_early(main)  # a Stop arriving meanwhile is moot: the run ends finished after this step
+                return
             self.defer_stop = False
             if self.stop_requested:
                 raise KeyboardInterrupt
+
+    def _stop_early(self, main: bool) -> None:
+        """stop_when held for its steps: checkpoint this step (unless it already is) and say why the run ends."""
+        assert self.spec.train.stop_when is not None
+        self.stopped_early = f"{describe(self.spec.train.stop_when)} at step {self.step}"
+        if main and self.step > self.checkpointed_step:
+            self.checkpoint()
+        self.defer_stop = False
+        self.log.info("stopped early: %s", self.stopped_early)
 
     def _write_step(self, record: dict, traj: list, tb) -> None:
         # Order matters for resume: trajectories, then metrics, then the checkpoint.

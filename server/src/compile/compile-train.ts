@@ -1,4 +1,4 @@
-import type { CreditMethod, TrainSpec } from '../../../protocol/run-spec.js';
+import type { CreditMethod, StopWhenSpec, TrainSpec } from '../../../protocol/run-spec.js';
 import { isMethodCall, type Train } from '../language/generated/ast.js';
 import { ALGORITHMS, CREDIT_METHODS, TRAIN_SETTINGS } from '../language/catalog/training-catalog.js';
 import { findMethod } from '../language/catalog/parameters.js';
@@ -44,7 +44,15 @@ export function compileTrain(train: Train, dataset: string): TrainSpec {
         record_credit: methodSetting(train, 'record_credit').name as TrainSpec['record_credit'],
         checkpoint_every: numberSetting(train, 'checkpoint_every', TRAIN_SETTINGS),
         critic: train.critic?.ref?.name ?? null,
+        stop_when: compileStopWhen(train),
     };
+}
+
+/** `stop_when: success >= 0.99 for 10 steps`, or null (the validator allows one at most). */
+function compileStopWhen(train: Train): StopWhenSpec | null {
+    const condition = train.stopWhen[0];
+    if (!condition) return null;
+    return { metric: condition.metric, op: condition.op, threshold: condition.threshold, steps: condition.steps };
 }
 
 /** The default sampling temperature of agents without their own (`train { temperature: ... }`). */

@@ -411,3 +411,16 @@ export const LORA_PARAMETERS: readonly ParameterInfo[] = [
 
 /** Number of agents above which exact Shapley credit (2^n coalitions per rollout) is too slow. */
 export const EXACT_SHAPLEY_AGENT_LIMIT = 6;
+
+/** Metrics of `train { stop_when: ... }` that every step's metrics record holds (besides the rubric's criteria). */
+export const STOP_WHEN_METRICS: readonly { name: string; doc: string }[] = [
+    { name: 'success', doc: 'Share of the step’s rollouts that the rubric counts as a success (0–1).' },
+    { name: 'reward_mean', doc: 'Mean team reward over the step’s rollouts.' },
+];
+
+/** Hover and completion text of `stop_when`. */
+export const STOP_WHEN_DOC =
+    '**stop_when** — early stopping: `stop_when: success >= 0.99 for 10 steps` ends the run once the condition has ' +
+    'held for that many steps in a row. The metric is `success`, `reward_mean` or a criterion of the reward’s ' +
+    'rubric (its per-step mean); the comparison is `>=`, `<=`, `>` or `<`. The trainer then checkpoints, marks ' +
+    'the run `finished` with `stopped_early` in run.json, and exits 0.';

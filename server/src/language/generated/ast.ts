@@ -59,6 +59,7 @@ export type MasKeywordNames =
     | "end"
     | "extract"
     | "false"
+    | "for"
     | "from"
     | "graph"
     | "hf"
@@ -92,6 +93,7 @@ export type MasKeywordNames =
     | "start"
     | "steps"
     | "stop"
+    | "stop_when"
     | "string"
     | "task"
     | "temperature"
@@ -734,6 +736,12 @@ export function isSettingValue(item: unknown): item is SettingValue {
     return reflection.isInstance(item, SettingValue.$type);
 }
 
+export type SignedNumber = number;
+
+export function isSignedNumber(item: unknown): item is SignedNumber {
+    return typeof item === 'number';
+}
+
 export interface StartNode extends langium.AstNode {
     readonly $container: EdgeChain;
     readonly $type: 'StartNode';
@@ -747,6 +755,27 @@ export const StartNode = {
 
 export function isStartNode(item: unknown): item is StartNode {
     return reflection.isInstance(item, StartNode.$type);
+}
+
+export interface StopWhen extends langium.AstNode {
+    readonly $container: Train;
+    readonly $type: 'StopWhen';
+    metric: string;
+    op: '<' | '<=' | '>' | '>=';
+    steps: number;
+    threshold: number;
+}
+
+export const StopWhen = {
+    $type: 'StopWhen',
+    metric: 'metric',
+    op: 'op',
+    steps: 'steps',
+    threshold: 'threshold'
+} as const;
+
+export function isStopWhen(item: unknown): item is StopWhen {
+    return reflection.isInstance(item, StopWhen.$type);
 }
 
 export interface StringLiteral extends langium.AstNode {
@@ -812,13 +841,15 @@ export interface Train extends langium.AstNode {
     critic?: langium.Reference<Model>;
     dataset?: langium.Reference<Dataset>;
     settings: Array<TrainSetting>;
+    stopWhen: Array<StopWhen>;
 }
 
 export const Train = {
     $type: 'Train',
     critic: 'critic',
     dataset: 'dataset',
-    settings: 'settings'
+    settings: 'settings',
+    stopWhen: 'stopWhen'
 } as const;
 
 export function isTrain(item: unknown): item is Train {
@@ -900,6 +931,7 @@ export type MasAstType = {
     ScratchSource: ScratchSource
     SettingValue: SettingValue
     StartNode: StartNode
+    StopWhen: StopWhen
     StringLiteral: StringLiteral
     TaskFieldRef: TaskFieldRef
     Template: Template
@@ -1357,6 +1389,24 @@ export class MasAstReflection extends langium.AbstractAstReflection {
             },
             superTypes: [NodeRef.$type]
         },
+        StopWhen: {
+            name: StopWhen.$type,
+            properties: {
+                metric: {
+                    name: StopWhen.metric
+                },
+                op: {
+                    name: StopWhen.op
+                },
+                steps: {
+                    name: StopWhen.steps
+                },
+                threshold: {
+                    name: StopWhen.threshold
+                }
+            },
+            superTypes: []
+        },
         StringLiteral: {
             name: StringLiteral.$type,
             properties: {
@@ -1409,6 +1459,10 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 },
                 settings: {
                     name: Train.settings,
+                    defaultValue: []
+                },
+                stopWhen: {
+                    name: Train.stopWhen,
                     defaultValue: []
                 }
             },

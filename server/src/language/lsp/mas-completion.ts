@@ -23,6 +23,8 @@ import {
     type Range,
 } from 'vscode-languageserver';
 import type { ParameterInfo } from '../catalog/parameters.js';
+import { STOP_WHEN_DOC, STOP_WHEN_METRICS } from '../catalog/training-catalog.js';
+import { isReward, type MasFile } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersOfCall, settingInfo } from './catalog-docs.js';
 import { findCatalogContext, type CatalogContext } from './completion-context.js';
@@ -60,7 +62,12 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
             return CompletionList.create([], false);
         }
         const context = mayBeCatalogContext(text, offset) ? this.catalogContext(document, text, offset) : undefined;
-        const catalogItems = context ? this.catalogItems(context) : undefined;
+        const catalogItems =
+            context?.kind === 'setting-value' && context.setting === 'stop_when'
+                ? stopWhenMetricItems(document)
+                : context
+                  ? this.catalogItems(context)
+                  : undefined;
         if (context && catalogItems) {
             const range: Range = { start: document.textDocument.positionAt(context.wordStart), end: params.position };
             const items = catalogItems.map((item) => ({
@@ -143,6 +150,17 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
         }
         if (rule?.name === 'Agent' && keyword.value === 'agent') {
             acceptor(context, agentSnippet(context.document.parseResult.value as MasFile));
+            return;
+        }
+        if (rule?.name === 'StopWhen' && keyword.value === 'stop_when') {
+            acceptor(context, {
+                label: keyword.value,
+                kind: CompletionItemKind.Property,
+                detail: 'train setting: early stopping',
+                documentation: { kind: 'markdown', value: STOP_WHEN_DOC },
+                sortText: '1',
+            });
+            return;
         }
         const setting = rule?.name === 'TrainSetting' ? settingInfo(keyword.value) : undefined;
         if (!setting) {
@@ -198,6 +216,28 @@ function valueItems(parameter: ParameterInfo | undefined): CompletionItem[] | un
         detail: `${parameter.name}${value === parameter.default ? ' (default)' : ''}`,
         documentation: { kind: 'markdown', value: parameterMarkdown(parameter) },
     }));
+}
+
+/** `stop_when: |`: the metrics every step records, then the criteria of the file's reward rubric. */
+function stopWhenMetricItems(document: LangiumDocument): CompletionItem[] {
+    const file = document.parseResult.value as MasFile;
+    const rubric = file.elements?.find(isReward)?.rubric.ref;
+    const criteria = (rubric?.criteria ?? []).filter((criterion) => criterion.name);
+    return [
+        ...STOP_WHEN_METRICS.map((metric, index) => ({
+            label: metric.name,
+            kind: CompletionItemKind.Value,
+            detail: 'stop_when metric',
+            documentation: { kind: 'markdown' as const, value: `${metric.doc}\n\n${STOP_WHEN_DOC}` },
+            sortText: String(index).padStart(3, '0'),
+        })),
+        ...criteria.map((criterion) => ({
+            label: criterion.name,
+            kind: CompletionItemKind.Field,
+            detail: `stop_when metric: criterion of ${rubric!.name} (per-step mean)`,
+            sortText: `1${criterion.name}`,
+        })),
+    ];
 }
 
 /** Keywords that read like references in templates and expressions, with what they refer to. */

@@ -73,7 +73,7 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isTrain(node)) {
             const members = f.cst([
                 ...f.keywords(...MEMBER_KEYWORDS[node.$type]!).nodes,
-                ...f.properties('settings').nodes,
+                ...f.properties('settings', 'stopWhen').nodes,
             ]);
             this.formatBlock(f, members, isEmptyOneLiner(node, members.nodes));
         }
@@ -147,6 +147,10 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isReward(node)) {
             f.keyword('per').prepend(ONE);
             f.property('level').prepend(ONE);
+        } else if (ast.isStopWhen(node)) {
+            // `stop_when: success >= 0.99 for 10 steps`, one space between the words
+            f.properties('op', 'threshold', 'steps').prepend(ONE);
+            f.keywords('for', 'steps').prepend(ONE);
         }
     }
 }

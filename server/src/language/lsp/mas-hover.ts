@@ -12,12 +12,14 @@ import {
     isReward,
     isScratchSource,
     isStartNode,
+    isStopWhen,
     isTaskFieldRef,
     isTrain,
     isTrainSetting,
+    type StopWhen,
 } from '../generated/ast.js';
 import { findMethod } from '../catalog/parameters.js';
-import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../catalog/training-catalog.js';
+import { LORA_PARAMETERS, SCRATCH_PARAMETERS, STOP_WHEN_DOC, STOP_WHEN_METRICS } from '../catalog/training-catalog.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersAround, settingInfo } from './catalog-docs.js';
 import { declarationMarkdown } from './hover-content.js';
@@ -71,12 +73,24 @@ function catalogMarkdown(leaf: CstNode): string | undefined {
         const setting = settingInfo(node.key);
         return setting && `**${setting.name}** — train setting\n\n${parameterMarkdown(setting)}`;
     }
+    if (isStopWhen(node)) {
+        return stopWhenMarkdown(node, leaf.text, isFirstToken);
+    }
     if (isTrain(node) && (leaf.text === 'dataset' || leaf.text === 'critic')) {
         return leaf.text === 'dataset'
             ? '**dataset** — the data set whose rows are the training tasks (`task.<field>` reads them).'
             : '**critic** — the model that learns the value function of `critic` credit.';
     }
     return keywordMarkdown(node, leaf.text, isFirstToken);
+}
+
+/** `stop_when` itself, or its metric: what the trainer compares each step. */
+function stopWhenMarkdown(node: StopWhen, word: string, isFirstToken: boolean): string | undefined {
+    if (isFirstToken) return STOP_WHEN_DOC;
+    if (word !== node.metric) return undefined;
+    const metric = STOP_WHEN_METRICS.find((candidate) => candidate.name === word);
+    if (metric) return `**${metric.name}** — stop_when metric\n\n${metric.doc}`;
+    return `**${word}** — stop_when metric: the per-step mean score of the reward rubric's criterion \`${word}\`.`;
 }
 
 /** Words of the language whose meaning is not obvious from the AST node they belong to. */

@@ -65,6 +65,7 @@ export const IssueCodes = {
     ExactShapleyTooLarge: 'exact-shapley-too-large',
     MissingCritic: 'missing-critic',
     ConflictingKl: 'conflicting-kl',
+    InvalidStopCondition: 'invalid-stop-condition',
 } as const;
 
 export type IssueCode = (typeof IssueCodes)[keyof typeof IssueCodes];
