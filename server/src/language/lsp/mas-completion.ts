@@ -30,7 +30,6 @@ import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersOfCall,
 import { findCatalogContext, type CatalogContext } from './completion-context.js';
 import { completionWindow, topLevelNodes } from './completion-parse-range.js';
 import { agentSnippet } from './declaration-snippets.js';
-import type { MasFile } from '../generated/ast.js';
 import { completionKindOf } from './mas-node-kinds.js';
 import { WindowedCompletionProvider } from './windowed-completion-provider.js';
 
@@ -150,7 +149,6 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
         }
         if (rule?.name === 'Agent' && keyword.value === 'agent') {
             acceptor(context, agentSnippet(context.document.parseResult.value as MasFile));
-            return;
         }
         if (rule?.name === 'StopWhen' && keyword.value === 'stop_when') {
             acceptor(context, {
