@@ -117,7 +117,17 @@ describe('check-env advice', () => {
             level: 'error',
             message: expect.stringContaining('too old'),
         });
-        expect(adviseReport('py', { ...report, peft: undefined })[0]?.fix).toContain('transformers peft');
+        expect(adviseReport('py', { ...report, peft: undefined })[0]?.fix).toContain('peft');
+        // Each missing package is named, and one pip command installs them all (the check named only torch before).
+        const packages = { transformers: '4.44.0', peft: '0.12.0', safetensors: '0.4.0', numpy: null, onnx: null };
+        expect(adviseReport('py', { ...report, packages })).toEqual([
+            expect.objectContaining({
+                level: 'error',
+                message:
+                    "The trainer's packages numpy, onnx are not installed for py (needed for every model, also scratch ones).",
+                fix: '"py" -m pip install numpy onnx',
+            }),
+        ]);
         const cpu = adviseReport('py', { ...report, torch: '2.4.0+cpu', cuda_available: false, gpus: [] });
         expect(cpu).toMatchObject([{ level: 'warning', fix: expect.stringContaining('CUDA build') }]);
     });

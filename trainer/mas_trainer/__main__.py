@@ -6,6 +6,7 @@ Exit codes: trainer/README.md (mas_trainer/errors.py).
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import platform
 import signal
 import sys
@@ -34,7 +35,24 @@ def check_env() -> dict:
         info["transformers"], info["peft"] = transformers.__version__, peft.__version__
     except ImportError:
         pass
+    info["packages"] = package_versions()
     return info
+
+
+# Every runtime dependency of trainer/pyproject.toml besides torch (reported on its own, with CUDA): the editor names
+# each one that is missing instead of only torch (first-hour finding: the check named torch but not numpy or onnx).
+TRAINER_PACKAGES = ("transformers", "peft", "safetensors", "numpy", "onnx")
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed version of each trainer package, None where it is missing (read from metadata, nothing imported)."""
+    versions: dict[str, str | None] = {}
+    for name in TRAINER_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -108,6 +108,9 @@ def test_check_env_prints_json(capsys):
     assert main(["check-env"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["torch"] and "cuda_available" in info and isinstance(info["gpus"], list)
+    # Every runtime dependency besides torch is reported, so the editor can name each missing one (issue 15).
+    assert list(info["packages"]) == ["transformers", "peft", "safetensors", "numpy", "onnx"]
+    assert all(isinstance(v, str) for v in info["packages"].values()), info["packages"]
 
 
 def test_cuda_requested_but_absent_is_a_clear_error(monkeypatch):

@@ -14,6 +14,8 @@ export interface EnvReport {
     gpus: { name: string; memory_mb: number }[];
     transformers?: string;
     peft?: string;
+    /** Each trainer package besides torch: its version, or null when it is missing (older trainers omit it). */
+    packages?: Record<string, string | null>;
 }
 
 export type ProblemLevel = 'error' | 'warning';
@@ -62,7 +64,17 @@ function isReport(value: unknown): value is EnvReport {
         typeof v['python'] === 'string' &&
         (v['torch'] === null || typeof v['torch'] === 'string') &&
         typeof v['cuda_available'] === 'boolean' &&
-        Array.isArray(v['gpus'])
+        Array.isArray(v['gpus']) &&
+        (v['packages'] === undefined || isPackageMap(v['packages']))
+    );
+}
+
+function isPackageMap(value: unknown): value is Record<string, string | null> {
+    return (
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.values(value).every((v) => v === null || typeof v === 'string')
     );
 }
 
@@ -70,6 +82,12 @@ function versionBelow(version: string, minimum: [number, number]): boolean {
     const [major, minor] = version.split('.').map((p) => Number.parseInt(p, 10));
     if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) return false;
     return major < minimum[0] || (major === minimum[0] && minor < minimum[1]);
+}
+
+/** The trainer packages the report says are missing: every null in `packages`, or (older trainers) transformers / peft. */
+function missingPackages(report: EnvReport): string[] {
+    if (report.packages) return Object.keys(report.packages).filter((name) => report.packages![name] === null);
+    return (['transformers', 'peft'] as const).filter((name) => report[name] === undefined);
 }
 
 /** Problems of a parsed report, most blocking first. */
@@ -91,11 +109,12 @@ export function adviseReport(python: string, report: EnvReport): EnvProblem[] {
         });
         return problems;
     }
-    if (report.transformers === undefined || report.peft === undefined) {
+    const missing = missingPackages(report);
+    if (missing.length > 0) {
         problems.push({
             level: 'error',
-            message: 'transformers or peft is not installed (needed for every model, also scratch ones).',
-            fix: `${pip} transformers peft safetensors`,
+            message: `The trainer's package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed for ${python} (needed for every model, also scratch ones).`,
+            fix: `${pip} ${missing.join(' ')}`,
         });
     }
     if (!report.cuda_available) {
@@ -121,7 +140,7 @@ export function adviseFailure(
             {
                 level: 'error',
                 message: `No Python interpreter at "${python}" (${failure.code}).`,
-                fix: 'Run "MAS: Select Python Interpreter", set mas.trainer.pythonPath, or create trainer/.venv (sh trainer/setup-venv.sh).',
+                fix: 'Run "MAS: Select Python Interpreter" or set mas.trainer.pythonPath to a Python 3.10+ that has the trainer\'s packages (pip install torch transformers peft safetensors numpy onnx, e.g. in a venv).',
             },
         ];
     }
