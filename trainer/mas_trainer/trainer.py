@@ -370,7 +370,8 @@ class Trainer:
         while self.step < self.spec.train.steps:
             if self.options.max_steps is not None and done_here >= self.options.max_steps:
                 break
-            self.boundary_rng = rng_state.capture()
+            # boundary_rng already holds this step boundary's state: captured at the end of the previous step, or by
+            # __init__ / restore before the first one.
             record, traj = self.train_step()  # sets defer_stop before its update
             done_here += 1
             if main:
