@@ -1,27 +1,19 @@
 // What-if and re-score evaluate rubric expressions (user regexes over model output): the controller asks the run
 // reader's worker for them, with a deadline per call, and never loads the evaluator on the extension host's thread.
 import * as esbuild from 'esbuild';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDirWorkerClient } from '../../analysis/run-dir/worker-client.js';
 import { TrajectoryController } from '../../client/src/views/trajectory/controller.js';
 import type { TrajectoryToView } from '../../protocol/trajectory-messages.js';
+import { buildRunDirWorker } from '../analysis/run-dir/build-worker.js';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 
 let dir: string;
 let stuckWorkerFile: string;
 beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'mas-scoring-'));
-    await esbuild.build({
-        entryPoints: ['analysis/run-dir/worker.ts'],
-        outfile: path.join(dir, 'run-dir-worker.cjs'),
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        logLevel: 'error',
-    });
+    ({ dir } = await buildRunDirWorker('mas-scoring-'));
     // The real worker, plus a listener that runs first and never returns from a what-if of the output 'SPIN' (or a
     // re-score of a rubric from 'SPIN'): the
     // thread is stuck as in a regex that backtracks for ever (which the test cannot rely on once regexes are linear).

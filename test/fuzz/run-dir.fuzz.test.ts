@@ -1,11 +1,9 @@
-import * as esbuild from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData } from '../../analysis/run-dir/report-data.js';
 import { creditMethods } from '../../analysis/run-dir/view-model.js';
 import { RunDirWorkerClient } from '../../analysis/run-dir/worker-client.js';
+import { buildRunDirWorker } from '../analysis/run-dir/build-worker.js';
 import { copyFixtureRun } from '../analysis/run-dir/fixture-run.js';
 import { wholeRunGrid } from '../analysis/run-dir/hostile-run.js';
 import { mutantSeed, Prng } from './prng.js';
@@ -30,16 +28,7 @@ const UNEXPECTED =
 let dir: string;
 let workerFile: string;
 beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'mas-run-fuzz-'));
-    workerFile = path.join(dir, 'run-dir-worker.cjs');
-    await esbuild.build({
-        entryPoints: ['analysis/run-dir/worker.ts'],
-        outfile: workerFile,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        logLevel: 'error',
-    });
+    ({ dir, workerFile } = await buildRunDirWorker('mas-run-fuzz-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

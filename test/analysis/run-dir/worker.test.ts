@@ -1,27 +1,17 @@
-import * as esbuild from 'esbuild';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { RunDirWorkerClient } from '../../../analysis/run-dir/worker-client.js';
+import { buildRunDirWorker } from './build-worker.js';
 import { copyFixtureRun, FIXTURE_RUN } from './fixture-run.js';
 
 // The extension loads out/run-dir-worker.cjs; build the same entry here so the test runs the real worker code.
 let dir: string;
 let workerFile: string;
 beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'mas-worker-'));
-    workerFile = path.join(dir, 'run-dir-worker.cjs');
-    await esbuild.build({
-        entryPoints: ['analysis/run-dir/worker.ts'],
-        outfile: workerFile,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        logLevel: 'error',
-    });
+    ({ dir, workerFile } = await buildRunDirWorker('mas-worker-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
