@@ -111,6 +111,11 @@ export interface RolloutView {
     heatmaps: Record<string, HeatmapGrid>;
     /** Estimators compared over the decisions of the whole step (one rollout alone often has ties only). */
     agreement: Agreement[];
+    /**
+     * Set by a `mas report` written without `--tokens`: the turns' token ids and log-probabilities were left out
+     * (their arrays are empty); these are their lengths, per turn.
+     */
+    tokenCounts?: number[];
 }
 
 export interface GroupMember extends RolloutSummary {

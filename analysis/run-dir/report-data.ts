@@ -1,8 +1,15 @@
-import type { EncodedGrid, EncodedRolloutView, ReportData, ReportStep } from '../../protocol/report-data.js';
+import type {
+    EncodedGrid,
+    EncodedRolloutView,
+    ReportData,
+    ReportSource,
+    ReportStep,
+} from '../../protocol/report-data.js';
 import { REPORT_DATA_VERSION } from '../../protocol/report-data.js';
 import type { HeatmapGrid, RolloutView } from '../../protocol/trajectory-messages.js';
 import { agentSummary } from './agent-summary.js';
 import { aggregateOf, mergeAggregates } from './aggregate.js';
+import { reportHeader, reportMetrics } from './report-header.js';
 import type { RunIndex } from './run-index.js';
 import type { RunReader } from './service.js';
 import { agreement, creditMethods, declaredAgents, groupView, rolloutView, summarizeRun } from './view-model.js';
@@ -26,19 +33,42 @@ export interface ReportOptions {
     steps?: { from: number; to: number };
     /** Cap on the embedded JSON in bytes (UTF-16 length, close to UTF-8 for this data). */
     maxBytes: number;
+    /** Keep each turn's token ids and log-probabilities (`--tokens`); left out by default. */
+    tokens?: boolean;
+    /** The workflow's source, or why it is left out (report-source.ts decides); left out when absent. */
+    source?: ReportSource;
 }
+
+/** 6 significant digits: a heatmap cell is a colour and a 4-decimal tooltip, not data to compute with. */
+const displayValue = (v: number): number => Number(v.toPrecision(6));
 
 export function encodeGrid(grid: HeatmapGrid): EncodedGrid {
-    return { ...grid, values: Array.from(grid.values, (v) => (Number.isNaN(v) ? null : v)) };
+    return {
+        ...grid,
+        extent: displayValue(grid.extent),
+        values: Array.from(grid.values, (v) => (Number.isNaN(v) ? null : displayValue(v))),
+    };
 }
 
-function encodeRollout(view: RolloutView): EncodedRolloutView {
+/** The rollout without its turns' token arrays, their lengths kept in `tokenCounts`. */
+function withoutTokens(view: RolloutView): RolloutView {
+    const turns = view.record.turns;
+    return {
+        ...view,
+        record: { ...view.record, turns: turns.map((t) => ({ ...t, token_ids: [], logprobs: [] })) },
+        tokenCounts: turns.map((t) => t.token_ids.length),
+    };
+}
+
+function encodeRollout(full: RolloutView, tokens: boolean): EncodedRolloutView {
+    const view = tokens ? full : withoutTokens(full);
     const heatmaps = Object.fromEntries(Object.entries(view.heatmaps).map(([m, g]) => [m, encodeGrid(g)]));
     const rubric = view.rubric && {
         name: view.rubric.name,
         criteria: view.rubric.criteria.map((c) => ({ ...c, weight: Number.isNaN(c.weight) ? null : c.weight })),
     };
-    return { ...view, heatmaps, rubric };
+    const { agreement: _sameForTheStep, ...rest } = view;
+    return { ...rest, heatmaps, rubric };
 }
 
 export const STATIC_NOTE =
@@ -57,6 +87,7 @@ export async function buildReportData(
     const chosen = index.steps.filter(
         (s) => !options.steps || (s.step >= options.steps.from && s.step <= options.steps.to),
     );
+    const tokens = options.tokens ?? false;
     const methods = creditMethods(index);
     const agents = declaredAgents(index);
     const summary = summarizeRun(index, false);
@@ -71,9 +102,10 @@ export async function buildReportData(
         const step: ReportStep = {
             step: stepEntry.step,
             rollouts: records.map((record) =>
-                encodeRollout(rolloutView(index, record, { methods, agreement: stepAgreement })),
+                encodeRollout(rolloutView(index, record, { methods, agreement: stepAgreement }), tokens),
             ),
             groups: groups.map((g) => groupView(index, stepEntry.step, g)),
+            agreement: stepAgreement,
             heatmaps: Object.fromEntries(
                 methods.map((m) => [m, encodeGrid(mergeAggregates([aggregateOf(stepEntry.aggregates, m)], agents))]),
             ),
@@ -92,9 +124,19 @@ export async function buildReportData(
         // Over the report's steps, like the rest of its summary.
         agentSummary: options.steps ? agentSummary(chosen, agents, methods) : summary.agentSummary,
     };
-    const data: ReportData = { version: REPORT_DATA_VERSION, run, steps, staticNote: STATIC_NOTE };
+    const metrics = reportMetrics(index);
+    const fixed = {
+        version: REPORT_DATA_VERSION,
+        header: reportHeader(index, metrics),
+        metrics,
+        source: options.source ?? { file: 'unknown', omitted: 'not requested' },
+        tokens,
+        run,
+        staticNote: STATIC_NOTE,
+    } as const;
+    const data: ReportData = { ...fixed, steps };
     // Assembled from the per-step strings so a large run is stringified once.
-    const head = JSON.stringify({ version: data.version, run, staticNote: STATIC_NOTE });
+    const head = JSON.stringify(fixed);
     const json = `${head.slice(0, -1)},"steps":[${parts.join(',')}]}`;
     if (json.length > options.maxBytes)
         throw new ReportTooLargeError(json.length, options.maxBytes, steps.at(-2)?.step);

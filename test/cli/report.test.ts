@@ -41,7 +41,7 @@ describe('mas report', () => {
     });
 
     it('writes one self-contained file: hashed inline scripts under default-src none, every step as inert JSON', async () => {
-        const result = await masReport(scratch, bundles, FIXTURE_RUN, '-o', 'fixture.html');
+        const result = await masReport(scratch, bundles, FIXTURE_RUN, '-o', 'fixture.html', '--tokens');
         expect(result).toMatchObject({ code: 0, stdout: '' });
         expect(result.stderr).toMatch(/^mas report: wrote fixture\.html \(\d+\.\d+ MB\)\n$/);
         const html = read('fixture.html');
@@ -64,7 +64,7 @@ describe('mas report', () => {
         const index = await reader.index(FIXTURE_RUN);
         const hostView = rolloutView(index, await reader.rollout(FIXTURE_RUN, 2, 5));
         const embedded = data.steps[1]!.rollouts.find((r) => r.record.rollout === 5)!;
-        expect(embedded.agreement).toEqual(hostView.agreement);
+        expect(data.steps[1]!.agreement).toEqual(hostView.agreement);
         expect(embedded.record).toEqual(hostView.record);
         expect(embedded.heatmaps['outcome']).toEqual(encodeGrid(hostView.heatmaps['outcome']!));
         // Shared files carry no local path of the author's machine.

@@ -110,6 +110,12 @@ describe.skipIf(chromiumMissing !== undefined)(
                 'second_part',
                 'total',
             ]);
+            // The title block: workflow and run name, the facts, both curves drawn by uPlot, the token-arrays note.
+            expect(await page.locator('.report-header h1').textContent()).toBe('LazyTeam — lazy-team-3steps');
+            expect(await page.locator('.report-facts dt').allTextContents()).toContain('credit');
+            expect(await page.locator('.report-chart canvas').count()).toBe(2);
+            expect(await page.locator('.report-header').textContent()).toContain('mas report --tokens');
+            expect(await page.locator('.turn-tokens').first().textContent()).toMatch(/^[1-9]\d* tok$/);
             // Stepping is answered by the report's shim, as the host would: the next turn, then another rollout.
             await page.locator('#next-turn').click();
             await page.locator('.turn-label', { hasText: 'turn 2 / 3' }).waitFor();

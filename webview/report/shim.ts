@@ -1,3 +1,4 @@
+import 'uplot/dist/uPlot.min.css';
 import './report.css';
 import {
     REPORT_DATA_ELEMENT,
@@ -14,6 +15,7 @@ import type {
     TrajectoryToView,
 } from '../../protocol/trajectory-messages.js';
 import { ownValue } from '../common/own-key.js';
+import { reportHeader } from './header.js';
 
 /**
  * Stands in for `acquireVsCodeApi` in a `mas report` page (out/webview/report-shim.js, inlined before the view):
@@ -26,13 +28,13 @@ const decodeGrid = (grid: EncodedGrid): HeatmapGrid => ({
     values: Float64Array.from(grid.values, (v) => (v === null ? NaN : v)),
 });
 
-function decodeRollout(view: EncodedRolloutView): RolloutView {
+function decodeRollout(view: EncodedRolloutView, step: ReportStep): RolloutView {
     const heatmaps = Object.fromEntries(Object.entries(view.heatmaps).map(([m, g]) => [m, decodeGrid(g)]));
     const rubric = view.rubric && {
         name: view.rubric.name,
         criteria: view.rubric.criteria.map((c) => ({ ...c, weight: c.weight ?? NaN })),
     };
-    return { ...view, heatmaps, rubric };
+    return { ...view, heatmaps, rubric, agreement: step.agreement };
 }
 
 function readData(): ReportData | string {
@@ -65,8 +67,8 @@ function answer(
             return { type: 'trajectory/run', run: data.run };
         case 'trajectory/openRollout': {
             const view = step?.rollouts.find((r) => r.record.rollout === message.rollout);
-            return view
-                ? { type: 'trajectory/rollout', view: decodeRollout(view) }
+            return view && step
+                ? { type: 'trajectory/rollout', view: decodeRollout(view, step) }
                 : notice('error', `Step ${message.step}, rollout ${message.rollout} is not in this report.`);
         }
         case 'trajectory/openGroup': {
@@ -107,6 +109,9 @@ function install(): void {
             postMessage: (message: TrajectoryToHost) => {
                 if (message.type === 'ready' && document.body) {
                     followColourScheme();
+                    // The title block goes above the view once the body (and its theme class) exists.
+                    if (typeof data !== 'string' && !document.querySelector('.report-header'))
+                        document.body.prepend(reportHeader(data));
                     matchMedia('(prefers-color-scheme: light)').addEventListener('change', followColourScheme);
                 }
                 const reply = answer(data, steps, message);

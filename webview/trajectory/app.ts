@@ -243,7 +243,7 @@ export class TrajectoryApp {
         this.rollout = view;
         const record = view.record;
         void this.nav.show({ step: view.step, group: record.group, rollout: record.rollout });
-        this.timeline.setRollout(record, this.method);
+        this.timeline.setRollout(record, this.method, view.tokenCounts);
         this.estimators.body.replaceChildren(
             estimatorsTable(record, Object.keys(view.heatmaps)),
             element('h3', { text: 'Agreement over this step (rank correlation)' }),
@@ -315,18 +315,24 @@ export class TrajectoryApp {
         this.turnLabel.textContent = `turn ${this.turn + 1} / ${record.turns.length}${this.debugging ? ' (debugger)' : ''}`;
         const decision = record.decision_turns.indexOf(this.turn);
         const credit = decision >= 0 ? ownValue(record.credit, this.method)?.[decision] : undefined;
+        const omitted = this.rollout?.tokenCounts?.[this.turn];
         this.turnInfo.replaceChildren(
             element('span', { className: 'turn-agent', text: turn.agent }),
             element('span', { className: 'turn-role', text: ` (${turn.role})` }),
             element('span', {
                 className: 'hint',
-                text: ` · ${turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}`,
+                text: ` · ${omitted ?? turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}`,
             }),
         );
         this.output.setText(turn.output);
         this.prompt.setText(turn.prompt);
         this.tokens.replaceChildren(
-            tokenHeatmap(turn, credit, this.tokenMode, this.run?.charAgents.includes(turn.agent) ?? false),
+            omitted !== undefined
+                ? element('p', {
+                      className: 'hint',
+                      text: 'Token ids and log-probabilities are left out of this report; write it with `mas report --tokens` for the token view.',
+                  })
+                : tokenHeatmap(turn, credit, this.tokenMode, this.run?.charAgents.includes(turn.agent) ?? false),
         );
         // A multi-megabyte message is shown (virtualised) but not copied into the editor, which would stall the page.
         const editable = turn.output.length <= MAX_EDITABLE;

@@ -15,6 +15,7 @@ export class Timeline {
     readonly element: HTMLElement;
     private readonly list: VirtualList;
     private record: TrajectoryRecord | undefined;
+    private tokenCounts: readonly number[] | undefined;
     private method = '';
     private selected = 0;
     /** Scale of the credit swatches, computed once per rollout and method (rows render on every scroll frame). */
@@ -35,8 +36,10 @@ export class Timeline {
         this.element = this.list.element;
     }
 
-    setRollout(record: TrajectoryRecord, method: string): void {
+    /** `tokenCounts`: the turns' lengths when their token arrays were left out (a report without --tokens). */
+    setRollout(record: TrajectoryRecord, method: string, tokenCounts?: readonly number[]): void {
         this.record = record;
+        this.tokenCounts = tokenCounts;
         this.decisionOf = new Int32Array(record.turns.length).fill(-1);
         record.decision_turns.forEach((turn, j) => {
             if (turn >= 0 && turn < record.turns.length) this.decisionOf[turn] = j;
@@ -91,7 +94,10 @@ export class Timeline {
                 className: 'turn-text',
                 text: clip(turn.output.slice(0, 200).replace(/\s+/g, ' '), 120),
             }),
-            element('span', { className: 'turn-tokens', text: `${turn.token_ids.length} tok` }),
+            element('span', {
+                className: 'turn-tokens',
+                text: `${this.tokenCounts?.[i] ?? turn.token_ids.length} tok`,
+            }),
         );
         row.addEventListener('click', () => this.onSelect(i));
         return row;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { buildReportData, formatMb, ReportTooLargeError } from '../../../analysis/run-dir/report-data.js';
+import { reportSource } from '../../../analysis/run-dir/report-source.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT, writeOutputFile, type CliIo } from './io.js';
@@ -38,12 +39,20 @@ function parseMaxMb(text: string): number {
 }
 
 /**
- * `mas report <run-dir> [-o report.html] [--steps a-b] [--max-mb N]`: one self-contained HTML file with the
- * trajectory view of the run, for sharing without VS Code (works from file://, no server, strict CSP).
+ * `mas report <run-dir> [-o report.html] [--steps a-b] [--max-mb N] [--tokens] [--source file.mas]`: one
+ * self-contained HTML file — a title block, the run's curves, its `.mas` source, then the trajectory view — for
+ * sharing without VS Code (works from file://, no server, strict CSP). Token ids and log-probabilities, most of a
+ * run's bytes, are left out unless `--tokens`.
  */
 export async function reportCommand(argv: readonly string[], io: CliIo): Promise<number> {
     const { positionals, flags } = parseArgs('report', argv, {
-        flags: { '--output': 'value', '--steps': 'value', '--max-mb': 'value' },
+        flags: {
+            '--output': 'value',
+            '--steps': 'value',
+            '--max-mb': 'value',
+            '--tokens': 'switch',
+            '--source': 'value',
+        },
         aliases: { '-o': '--output' },
     });
     if (positionals.length !== 1) {
@@ -83,8 +92,16 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
             );
             return EXIT.usage;
         }
+        const given = flags.get('--source');
+        const recorded = index.run.spec?.source;
+        const source = await reportSource(
+            recorded && { ...recorded, file: resolve(io.cwd, recorded.file) },
+            typeof given === 'string' ? resolve(io.cwd, given) : undefined,
+        );
         const { data, json } = await buildReportData(reader, index, {
             maxBytes: maxMb * 1_000_000,
+            tokens: flags.get('--tokens') === true,
+            source,
             ...(steps ? { steps } : {}),
         });
         html = reportHtml(assets, json);
