@@ -27,6 +27,11 @@ export interface DashboardRunInfo {
     stepsCompleted: number;
     stepsTotal: number | null;
     error: string | null;
+    /**
+     * The run's settings as `name -> value` text (`train.lr`, `train.credit`, `model.base.adapter`…), from run.json's
+     * spec, so the view can list what differs between the run and its comparison. Empty before run.json is read.
+     */
+    config: Record<string, string>;
 }
 
 export type DashboardToView =
@@ -46,7 +51,14 @@ export type DashboardToHost =
     /** The user wants to pick a run directory for a slot. */
     | { type: 'dashboard/pickRun'; slot: DashboardSlot }
     /** The user removed the comparison run. */
-    | { type: 'dashboard/clearCompare' };
+    | { type: 'dashboard/clearCompare' }
+    /**
+     * Save a file the view made: the metrics as CSV (text) or a chart as PNG (base64). The host asks where, checks
+     * the content (size, PNG signature) and writes only where the user chose.
+     */
+    | { type: 'dashboard/export'; format: 'csv' | 'png'; name: string; content: string }
+    /** Open the primary run's TensorBoard event files in TensorBoard. */
+    | { type: 'dashboard/openTensorBoard' };
 
 /** What the dashboard keeps in `setState` so the panel serializer can restore it after a reload. */
 export interface DashboardState {
@@ -55,6 +67,10 @@ export interface DashboardState {
     compareRunDir: string | null;
     /** Series labels the user has hidden. */
     hidden: string[];
+    /** EMA smoothing weight of the lines, 0 (none) to 0.99; absent: 0. */
+    smoothing?: number;
+    /** Absent: step. */
+    xAxis?: 'step' | 'time';
 }
 
 // ---- Workflow graph view -----------------------------------------------------------------------------

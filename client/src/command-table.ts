@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
-import { pickTrajectoryRun } from './runs/run-picker.js';
+import { pickRunDirectory, pickTrajectoryRun } from './runs/run-picker.js';
+import { openTensorBoard } from './views/dashboard/tensorboard.js';
 import type { Training } from './training/training.js';
 import { toPath, workflowTarget } from './training/training-controller.js';
 
@@ -53,6 +54,12 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
                 return unavailable('MAS: open a .mas workflow (or use the "Show graph" code lens) to see its graph.');
             views.showGraph(uri);
             return { graph: uri.toString() };
+        },
+        openTensorBoard: async (arg) => {
+            const runDir = toPath(arg) ?? (await pickRunDirectory({ openLabel: 'Open in TensorBoard' }));
+            if (!runDir) return undefined;
+            const result = await openTensorBoard(training.python, runDir);
+            return 'unavailable' in result ? unavailable(result.unavailable) : result;
         },
         showTrajectories: async (target) => {
             const root =

@@ -15,7 +15,7 @@ const record = (step: number, extra: Partial<MetricsRecord> = {}): MetricsRecord
     reward_mean: step / 100,
     ...extra,
 });
-const info = (slot: 'primary' | 'compare', name: string): DashboardRunInfo => ({
+const info = (slot: 'primary' | 'compare', name: string, config: Record<string, string> = {}): DashboardRunInfo => ({
     slot,
     name,
     runDir: `/runs/${slot}`,
@@ -23,6 +23,7 @@ const info = (slot: 'primary' | 'compare', name: string): DashboardRunInfo => ({
     stepsCompleted: 0,
     stepsTotal: 200,
     error: null,
+    config,
 });
 
 const harness = new WebviewHarness();
@@ -137,6 +138,69 @@ describe.skipIf(chromiumMissing !== undefined)(
             await page.waitForFunction(
                 () => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '3',
             );
+            await page.close();
+        });
+
+        it('smooths lines with the raw values behind, switches to wall-clock minutes, lists differing settings, exports', async () => {
+            const view = await openReady();
+            await view.send({
+                type: 'dashboard/run',
+                run: info('primary', 'a', { 'train.lr': '0.001', 'train.seed': '1', 'train.credit': 'outcome' }),
+            });
+            const records = [1, 2, 3, 4].map((s) => record(s, { time: 1000 + 60 * s, reward_mean: s % 2 }));
+            await view.send({ type: 'dashboard/metrics', slot: 'primary', records });
+            await view.send({
+                type: 'dashboard/run',
+                run: info('compare', 'b', { 'train.lr': '0.001', 'train.seed': '2', 'train.credit': 'shapley' }),
+            });
+            const page = view.page;
+            // Only the settings that differ, by name.
+            expect(await page.locator('.config-diff tbody td:first-child').allTextContents()).toEqual([
+                'train.credit',
+                'train.seed',
+            ]);
+            await view.send({ type: 'dashboard/clear', slot: 'compare' });
+            await renderedSteps(view, 4);
+            await page.locator('#smoothing').fill('0.6');
+            await page.waitForFunction(
+                () => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '4',
+            );
+            expect(
+                await page.locator('section[data-chart="reward"] .u-legend .u-series .u-label').allTextContents(),
+            ).toEqual([
+                'step',
+                'reward_mean',
+                'reward_mean (raw)',
+                'reward_mean ± reward_std (upper)',
+                'reward_mean ± reward_std (lower)',
+            ]);
+            await page.selectOption('#x-axis', 'time');
+            await page.waitForFunction(
+                () =>
+                    (document.querySelector('section[data-chart="reward"]') as HTMLElement).dataset['xAxis'] === 'time',
+            );
+            await view.screenshot('dashboard-smoothed-time');
+            const saved = (await view.state()) as { smoothing: number; xAxis: string };
+            expect([saved.smoothing, saved.xAxis]).toEqual([0.6, 'time']);
+
+            await page.click('#export-csv');
+            await page.locator('section[data-chart="reward"] .export-png').click();
+            await page.click('#open-tensorboard');
+            const intents = (await view.posted()).filter((m) => m.type !== 'ready') as {
+                type: string;
+                format?: string;
+                name?: string;
+                content?: string;
+            }[];
+            expect(intents.map((m) => [m.type, m.format, m.name])).toEqual([
+                ['dashboard/export', 'csv', 'a.metrics.csv'],
+                ['dashboard/export', 'png', 'a.reward.png'],
+                ['dashboard/openTensorBoard', undefined, undefined],
+            ]);
+            const csv = intents[0]!.content!.split('\r\n');
+            expect(csv[0]!.split(',').slice(0, 4)).toEqual(['run', 'step', 'time', 'reward_mean']);
+            expect(csv[1]!.split(',').slice(0, 4)).toEqual(['a', '1', '1060', '1']);
+            expect(Buffer.from(intents[1]!.content!, 'base64').subarray(1, 4).toString()).toBe('PNG');
             await page.close();
         });
 

@@ -3,7 +3,14 @@ import { parseCssColour } from '../common/diverging-scale.js';
 import { element } from '../common/dom.js';
 import { seriesColour, themeColours } from '../common/theme.js';
 import { axisValues, STEP_INCREMENTS, valueRange } from './axis-format.js';
-import { buildChartData, seriesSignature, type ChartData, type ChartDef, type Runs } from './charts-model.js';
+import {
+    buildChartData,
+    seriesSignature,
+    type ChartData,
+    type ChartDef,
+    type ChartOptions,
+    type Runs,
+} from './charts-model.js';
 
 const CHART_HEIGHT = 180;
 
@@ -23,30 +30,41 @@ export class ChartView {
     private readonly empty: HTMLElement;
     private plot: uPlot | undefined;
     private signature = '';
+    private xAxis: ChartOptions['xAxis'] = 'step';
 
     constructor(
         private readonly def: ChartDef,
         private readonly hidden: Set<string>,
         private readonly onHiddenChange: () => void,
+        onExportPng: (chart: ChartView) => void,
     ) {
         this.plotHost = element('div', { className: 'plot' });
         this.empty = element('p', { className: 'empty', text: def.emptyText });
+        const exportButton = element('vscode-button', {
+            className: 'export-png',
+            text: 'PNG',
+            title: `Save "${def.title}" as a PNG image`,
+            attrs: { secondary: '' },
+        });
+        exportButton.addEventListener('click', () => onExportPng(this));
         this.root = element(
             'section',
             { className: 'chart', attrs: { 'data-chart': def.id } },
-            element('h2', { text: def.title }),
+            element('div', { className: 'chart-title' }, element('h2', { text: def.title }), exportButton),
             this.empty,
             this.plotHost,
         );
     }
 
-    /** Redraws from the runs; `force` rebuilds the plot (theme or width change). */
-    update(runs: Runs, width: number, force = false): void {
-        const chart = buildChartData(this.def, runs);
+    /** Redraws from the runs; `force` rebuilds the plot (theme, width or axis change). */
+    update(runs: Runs, width: number, options: ChartOptions, force = false): void {
+        const chart = buildChartData(this.def, runs, options);
+        this.xAxis = options.xAxis;
+        this.root.dataset['xAxis'] = options.xAxis;
         this.root.dataset['series'] = String(chart.series.length);
         this.root.dataset['points'] = String(chart.data[0].length);
         this.empty.hidden = chart.series.length > 0;
-        const signature = seriesSignature(chart);
+        const signature = `${options.xAxis}:${seriesSignature(chart)}`;
         if (chart.series.length === 0) {
             this.destroy();
             return;
@@ -58,6 +76,33 @@ export class ChartView {
         } else {
             this.plot.setData(chart.data);
         }
+    }
+
+    /**
+     * The chart as a PNG (base64, no data: prefix) with its title on the theme's background, or undefined when
+     * nothing is drawn. The canvas holds only what uPlot painted from numbers: no page content can leak into it.
+     */
+    png(): string | undefined {
+        const source = this.plot?.ctx.canvas;
+        if (!source) return undefined;
+        const theme = themeColours();
+        const titleHeight = 28;
+        const canvas = document.createElement('canvas');
+        canvas.width = source.width;
+        canvas.height = source.height + titleHeight;
+        const ctx = canvas.getContext('2d');
+        if (!ctx) return undefined;
+        ctx.fillStyle = theme.background;
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+        ctx.fillStyle = theme.foreground;
+        ctx.font = '14px sans-serif';
+        ctx.fillText(this.def.title, 8, 19);
+        ctx.drawImage(source, 0, titleHeight);
+        return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+    }
+
+    get id(): string {
+        return this.def.id;
     }
 
     resize(width: number): void {
@@ -88,7 +133,9 @@ export class ChartView {
             cursor: { drag: { x: true, y: false } },
             scales: { x: { time: false }, y: { range: valueRange } },
             axes: [
-                { ...axis, label: 'step', incrs: [...STEP_INCREMENTS] },
+                this.xAxis === 'step'
+                    ? { ...axis, label: 'step', incrs: [...STEP_INCREMENTS] }
+                    : { ...axis, label: 'minutes since the run started' },
                 { ...axis, values: axisValues(navigator.language) },
             ],
             // A std band: the area between its two edges, in the mean's colour, faint (the edges draw no line).
@@ -100,8 +147,8 @@ export class ChartView {
                 { label: 'step' },
                 ...chart.series.map((s): uPlot.Series => ({
                     label: s.label,
-                    stroke: seriesColour(s.colour),
-                    width: s.band ? 0 : 1.5,
+                    stroke: s.raw ? withAlpha(seriesColour(s.colour), 0.3) : seriesColour(s.colour),
+                    width: s.band ? 0 : s.raw ? 1 : 1.5,
                     spanGaps: true,
                     show: !this.hidden.has(this.hiddenKey(s.label)),
                     ...(s.slot === 'compare' ? { dash: [6, 4] } : {}),

@@ -79,6 +79,52 @@ export interface SeriesDef {
     colour: number;
     /** An edge of a mean ± std band (drawn as a filled area, not a line). */
     band?: 'upper' | 'lower';
+    /** The unsmoothed values drawn faintly behind a smoothed line. */
+    raw?: boolean;
+}
+
+/** How the charts read the runs: the x axis, and TensorBoard-style EMA smoothing (0 = none, < 1). */
+export interface ChartOptions {
+    xAxis: 'step' | 'time';
+    smoothing: number;
+}
+
+export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', smoothing: 0 };
+
+/**
+ * Exponential moving average as TensorBoard draws it: `s = w·s + (1−w)·v`, debiased by `1 − w^k` so the first
+ * points are not pulled towards 0; gaps (null) stay gaps and do not count.
+ */
+export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
+    if (weight <= 0) return [...values];
+    let last = 0;
+    let k = 0;
+    return values.map((v) => {
+        if (v === null || !Number.isFinite(v)) return null;
+        last = last * weight + (1 - weight) * v;
+        k++;
+        return last / (1 - weight ** k);
+    });
+}
+
+/**
+ * A run's x values on the chosen axis and, for each, the row of its columns: steps, or minutes since the run's first
+ * record (`time`). Rows without a time, or whose time does not increase, are left out on the time axis.
+ */
+export function runAxis(run: RunSeries, axis: ChartOptions['xAxis']): { x: number[]; rows: number[] } {
+    if (axis === 'step') return { x: run.steps, rows: run.steps.map((_, i) => i) };
+    const time = run.column('time') ?? [];
+    const x: number[] = [];
+    const rows: number[] = [];
+    const start = time.find((t) => t !== null);
+    time.forEach((t, i) => {
+        if (t === null || start === undefined || start === null) return;
+        const minutes = (t - start) / 60;
+        if (x.length > 0 && minutes <= x[x.length - 1]!) return;
+        x.push(minutes);
+        rows.push(i);
+    });
+    return { x, rows };
 }
 
 export interface ChartData {
@@ -103,11 +149,18 @@ function hasValue(column: readonly (number | null)[] | undefined, zeroIsAbsent =
     return column?.some((v) => v !== null && !(zeroIsAbsent && v === 0)) ?? false;
 }
 
-/** mean + sign × std per step (null where either is missing). */
-function bandEdge(run: RunSeries, band: { mean: string; std: string }, sign: 1 | -1): (number | null)[] | undefined {
-    const mean = run.column(band.mean),
-        std = run.column(band.std);
-    if (!mean || !std) return undefined;
+/** mean + sign × std per step (null where either is missing), both smoothed like the lines. */
+function bandEdge(
+    run: RunSeries,
+    band: { mean: string; std: string },
+    sign: 1 | -1,
+    smooth: (column: readonly (number | null)[]) => (number | null)[],
+): (number | null)[] | undefined {
+    const rawMean = run.column(band.mean),
+        rawStd = run.column(band.std);
+    if (!rawMean || !rawStd) return undefined;
+    const mean = smooth(rawMean),
+        std = smooth(rawStd);
     return mean.map((m, i) => (m === null || std[i] === null || std[i] === undefined ? null : m + sign * std[i]!));
 }
 
@@ -125,61 +178,71 @@ export function mergeSteps(a: readonly number[], b: readonly number[]): number[]
     return out;
 }
 
-/** A run's column laid on the merged x axis (null where the run has no such step). */
-function align(x: readonly number[], run: RunSeries, column: readonly (number | null)[]): (number | null)[] {
-    if (x === run.steps) return column as (number | null)[];
+/** A run's column laid on the merged x axis (null where the run has no point there). */
+function align(
+    x: readonly number[],
+    axis: { x: readonly number[]; rows: readonly number[] },
+    column: readonly (number | null)[],
+): (number | null)[] {
     const out = new Array<number | null>(x.length).fill(null);
     let j = 0;
-    for (let i = 0; i < x.length && j < run.steps.length; i++) {
-        if (x[i] === run.steps[j]) out[i] = column[j++] ?? null;
+    for (let i = 0; i < x.length && j < axis.x.length; i++) {
+        if (x[i] === axis.x[j]) out[i] = column[axis.rows[j++]!] ?? null;
     }
     return out;
 }
 
 /**
  * The series and aligned data of one chart. Columns with no value in either run are left out (a CPU run has
- * no GPU memory); the comparison run's series follow the primary's with the same colour index.
+ * no GPU memory); the comparison run's series follow the primary's with the same colour index. With smoothing, each
+ * line is the EMA of its values and the raw values follow it as a faint series of their own.
  */
-export function buildChartData(def: ChartDef, runs: Runs): ChartData {
+export function buildChartData(def: ChartDef, runs: Runs, options: ChartOptions = DEFAULT_CHART_OPTIONS): ChartData {
     const slots = (['primary', 'compare'] as const).filter((slot) => runs[slot] !== undefined);
     const keys = columnKeys(def, runs).filter((key) =>
         slots.some((slot) => hasValue(runs[slot]!.column(key), def.zeroIsAbsent)),
     );
     const prefix = Array.isArray(def.columns) ? '' : (def.columns as { prefix: string }).prefix;
-    const primary = runs.primary;
-    const compare = runs.compare;
-    const x = primary && compare ? mergeSteps(primary.steps, compare.steps) : ((primary ?? compare)?.steps ?? []);
+    const axes = Object.fromEntries(slots.map((slot) => [slot, runAxis(runs[slot]!, options.xAxis)]));
+    const primary = axes['primary'];
+    const compare = axes['compare'];
+    const x = primary && compare ? mergeSteps(primary.x, compare.x) : ((primary ?? compare)?.x ?? []);
+    const smooth = (column: readonly (number | null)[]) => emaSmooth(column, options.smoothing);
     const series: SeriesDef[] = [];
     const ys: (number | null)[][] = [];
     keys.forEach((key, colour) => {
         for (const slot of slots) {
-            const run = runs[slot]!;
-            const column = run.column(key);
+            const column = runs[slot]!.column(key);
             const name = key.slice(prefix.length);
-            series.push({ key, slot, colour, label: slot === 'compare' ? `${name} (compare)` : name });
-            ys.push(column ? align(x, run, column) : new Array<number | null>(x.length).fill(null));
+            const label = slot === 'compare' ? `${name} (compare)` : name;
+            series.push({ key, slot, colour, label });
+            ys.push(column ? align(x, axes[slot]!, smooth(column)) : new Array<number | null>(x.length).fill(null));
+            if (options.smoothing > 0 && column) {
+                series.push({ key, slot, colour, label: `${label} (raw)`, raw: true });
+                ys.push(align(x, axes[slot]!, column));
+            }
         }
     });
     const bands: [number, number][] = [];
     if (def.band) {
         for (const slot of slots) {
             const run = runs[slot]!;
-            const upper = bandEdge(run, def.band, 1),
-                lower = bandEdge(run, def.band, -1);
+            const upper = bandEdge(run, def.band, 1, smooth),
+                lower = bandEdge(run, def.band, -1, smooth);
             if (!upper || !lower || !hasValue(upper)) continue;
             const colour = keys.indexOf(def.band.mean);
             const name = `${def.band.mean.slice(prefix.length)} ± ${def.band.std.slice(prefix.length)}${slot === 'compare' ? ' (compare)' : ''}`;
             series.push({ key: def.band.std, slot, colour, label: `${name} (upper)`, band: 'upper' });
-            ys.push(align(x, run, upper));
+            ys.push(align(x, axes[slot]!, upper));
             series.push({ key: def.band.std, slot, colour, label: `${name} (lower)`, band: 'lower' });
-            ys.push(align(x, run, lower));
+            ys.push(align(x, axes[slot]!, lower));
             bands.push([series.length - 1, series.length]); // uPlot indices: x is series 0
         }
     }
-    return { series, data: [x as number[], ...ys], bands };
+    return { series, data: [x, ...ys], bands };
 }
 
 /** A key that changes when the chart's series change, so the chart is rebuilt only then. */
 export function seriesSignature(chart: ChartData): string {
-    return JSON.stringify(chart.series.map((s) => [s.key, s.slot, s.band ?? null]));
+    return JSON.stringify(chart.series.map((s) => [s.key, s.slot, s.band ?? null, s.raw ?? false]));
 }

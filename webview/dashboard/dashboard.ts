@@ -8,8 +8,12 @@ import type {
 import { clip, element } from '../common/dom.js';
 import type { HostConnection } from '../common/vscode-api.js';
 import { ChartView } from './chart-view.js';
-import { CHARTS, type Runs } from './charts-model.js';
+import { CHARTS, DEFAULT_CHART_OPTIONS, type ChartOptions, type Runs } from './charts-model.js';
+import { configDiff } from './config-diff.js';
+import { runsCsv } from './export-csv.js';
 import { RunSeries } from './run-series.js';
+
+const MAX_SMOOTHING = 0.99;
 
 const MAX_NOTICES = 20;
 
@@ -23,6 +27,8 @@ export class Dashboard {
     private readonly hidden: Set<string>;
     private readonly charts: ChartView[];
     private readonly header = element('div', { className: 'runs' });
+    private readonly diff = element('div', { className: 'config-diff' });
+    private readonly options: ChartOptions;
     private readonly notices = element('ul', { className: 'notices', attrs: { 'aria-live': 'polite' } });
     private readonly grid = element('div', { className: 'charts' });
     private frame: number | undefined;
@@ -36,9 +42,21 @@ export class Dashboard {
     ) {
         const restored = host.restoredState();
         this.hidden = new Set(restored?.hidden ?? []);
-        this.charts = CHARTS.map((def) => new ChartView(def, this.hidden, () => this.save()));
+        this.options = {
+            smoothing: restored?.smoothing ?? DEFAULT_CHART_OPTIONS.smoothing,
+            xAxis: restored?.xAxis ?? DEFAULT_CHART_OPTIONS.xAxis,
+        };
+        this.charts = CHARTS.map(
+            (def) =>
+                new ChartView(
+                    def,
+                    this.hidden,
+                    () => this.save(),
+                    (chart) => this.exportPng(chart),
+                ),
+        );
         this.grid.append(...this.charts.map((c) => c.root));
-        root.replaceChildren(this.toolbar(), this.header, this.notices, this.grid);
+        root.replaceChildren(this.toolbar(), this.chartControls(), this.header, this.diff, this.notices, this.grid);
         this.renderHeader();
         new ResizeObserver(() => this.onResize()).observe(this.grid);
     }
@@ -89,7 +107,7 @@ export class Dashboard {
         this.frame = undefined;
         if (this.headerStale) this.renderHeader();
         const width = this.chartWidth();
-        for (const chart of this.charts) chart.update(this.runs, width, force);
+        for (const chart of this.charts) chart.update(this.runs, width, this.options, force);
         document.body.dataset['renderedSteps'] = String(this.runs.primary?.length ?? 0);
     }
 
@@ -121,6 +139,72 @@ export class Dashboard {
             button('Open Run…', 'open-run', { type: 'dashboard/pickRun', slot: 'primary' }),
             button('Compare With…', 'compare-run', { type: 'dashboard/pickRun', slot: 'compare' }),
             button('Remove Comparison', 'clear-compare', { type: 'dashboard/clearCompare' }),
+            button('Open in TensorBoard', 'open-tensorboard', { type: 'dashboard/openTensorBoard' }),
+            this.csvButton(),
+        );
+    }
+
+    private csvButton(): HTMLElement {
+        const node = element('vscode-button', { text: 'Export CSV', attrs: { id: 'export-csv', secondary: '' } });
+        node.addEventListener('click', () => {
+            const names = { primary: this.infos.primary?.name, compare: this.infos.compare?.name };
+            const content = runsCsv(this.runs, names);
+            const name = `${this.infos.primary?.name ?? 'metrics'}.metrics.csv`;
+            this.host.post({ type: 'dashboard/export', format: 'csv', name, content });
+        });
+        return node;
+    }
+
+    private exportPng(chart: ChartView): void {
+        const content = chart.png();
+        if (!content) {
+            this.notice('info', 'That chart has nothing drawn yet.');
+            return;
+        }
+        const name = `${this.infos.primary?.name ?? 'run'}.${chart.id}.png`;
+        this.host.post({ type: 'dashboard/export', format: 'png', name, content });
+    }
+
+    /** Smoothing (as TensorBoard's slider) and the x axis: steps or wall-clock minutes. */
+    private chartControls(): HTMLElement {
+        const slider = element('input', {
+            attrs: {
+                id: 'smoothing',
+                type: 'range',
+                min: '0',
+                max: String(MAX_SMOOTHING),
+                step: '0.01',
+                'aria-label': 'Smoothing',
+            },
+        });
+        slider.value = String(this.options.smoothing);
+        const value = element('span', { className: 'smoothing-value', text: this.options.smoothing.toFixed(2) });
+        slider.addEventListener('input', () => {
+            const weight = Math.min(MAX_SMOOTHING, Math.max(0, Number(slider.value) || 0));
+            this.options.smoothing = weight;
+            value.textContent = weight.toFixed(2);
+            this.save();
+            this.scheduleRedraw();
+        });
+        const axis = element('select', { attrs: { id: 'x-axis', 'aria-label': 'X axis' } });
+        axis.append(
+            element('option', { text: 'step', attrs: { value: 'step' } }),
+            element('option', { text: 'wall clock (minutes)', attrs: { value: 'time' } }),
+        );
+        axis.value = this.options.xAxis;
+        axis.addEventListener('change', () => {
+            this.options.xAxis = axis.value === 'time' ? 'time' : 'step';
+            this.save();
+            this.redraw(true);
+        });
+        return element(
+            'div',
+            { className: 'chart-controls' },
+            element('label', { text: 'Smoothing ', attrs: { for: 'smoothing' } }),
+            slider,
+            value,
+            element('label', { text: 'X axis ', attrs: { for: 'x-axis' } }),
+            axis,
         );
     }
 
@@ -149,8 +233,52 @@ export class Dashboard {
             );
         });
         this.header.replaceChildren(...rows.filter((r): r is HTMLElement => r !== undefined));
+        this.renderDiff();
         const clear = document.getElementById('clear-compare');
         if (clear) clear.toggleAttribute('disabled', !this.infos.compare);
+    }
+
+    /** What differs between the run and its comparison: the first thing to check when two curves part. */
+    private renderDiff(): void {
+        const primary = this.infos.primary,
+            compare = this.infos.compare;
+        if (!primary || !compare) {
+            this.diff.replaceChildren();
+            return;
+        }
+        const rows = configDiff(primary.config, compare.config);
+        if (rows.length === 0) {
+            this.diff.replaceChildren(element('p', { className: 'hint', text: 'Both runs have the same settings.' }));
+            return;
+        }
+        const cell = (text: string) => element('td', { text: clip(text, 200), title: text });
+        this.diff.replaceChildren(
+            element(
+                'details',
+                { attrs: { open: '' } },
+                element('summary', { text: `Settings that differ (${rows.length})` }),
+                element(
+                    'table',
+                    {},
+                    element(
+                        'thead',
+                        {},
+                        element(
+                            'tr',
+                            {},
+                            element('th', { text: 'setting' }),
+                            element('th', { text: clip(primary.name, 60) }),
+                            element('th', { text: `${clip(compare.name, 60)} (compare)` }),
+                        ),
+                    ),
+                    element(
+                        'tbody',
+                        {},
+                        ...rows.map((r) => element('tr', {}, cell(r.key), cell(r.primary), cell(r.compare))),
+                    ),
+                ),
+            ),
+        );
     }
 
     private notice(severity: string, text: string): void {
@@ -164,6 +292,8 @@ export class Dashboard {
             primaryRunDir: this.infos.primary?.runDir ?? null,
             compareRunDir: this.infos.compare?.runDir ?? null,
             hidden: [...this.hidden],
+            smoothing: this.options.smoothing,
+            xAxis: this.options.xAxis,
         });
     }
 }

@@ -18,6 +18,11 @@ function parseState(value: unknown): DashboardState | undefined {
         primaryRunDir: path(state.primaryRunDir),
         compareRunDir: path(state.compareRunDir),
         hidden,
+        smoothing:
+            typeof state.smoothing === 'number' && state.smoothing >= 0 && state.smoothing <= 0.99
+                ? state.smoothing
+                : 0,
+        xAxis: state.xAxis === 'time' ? 'time' : 'step',
     };
 }
 

@@ -54,6 +54,7 @@ export class RunSeries {
 }
 
 const SCALARS = [
+    'time',
     'reward_mean',
     'reward_std',
     'success',

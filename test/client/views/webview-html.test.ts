@@ -64,7 +64,22 @@ describe('messages from webviews', () => {
     it('restores only well-formed state', () => {
         expect(
             parseDashboardState({ view: 'dashboard', primaryRunDir: '/r', compareRunDir: 3, hidden: ['a', 1] }),
-        ).toEqual({ view: 'dashboard', primaryRunDir: '/r', compareRunDir: null, hidden: ['a'] });
+        ).toEqual({
+            view: 'dashboard',
+            primaryRunDir: '/r',
+            compareRunDir: null,
+            hidden: ['a'],
+            smoothing: 0,
+            xAxis: 'step',
+        });
+        expect(parseDashboardState({ view: 'dashboard', hidden: [], smoothing: 0.5, xAxis: 'time' })).toMatchObject({
+            smoothing: 0.5,
+            xAxis: 'time',
+        });
+        expect(parseDashboardState({ view: 'dashboard', hidden: [], smoothing: 7, xAxis: 'wall' })).toMatchObject({
+            smoothing: 0,
+            xAxis: 'step',
+        });
         expect(parseDashboardState({ view: 'graph' })).toBeUndefined();
         expect(parseGraphState({ view: 'graph', uri: 'file:///a.mas' })).toEqual({
             view: 'graph',

@@ -13,6 +13,29 @@ import type {
 
 const SLOTS: readonly string[] = ['primary', 'compare'];
 
+/** The largest file the dashboard may ask the host to save (a CSV of a long run is a few MB). */
+export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
+
+/** A suggested file name: a plain base name with the format's extension, whatever the view sent. */
+export function exportFileName(name: string, format: 'csv' | 'png'): string {
+    const base = name
+        .replace(/[^\w.-]+/g, '_')
+        .replace(/^\.+/, '')
+        .slice(0, 120);
+    const stem = base.replace(/\.(csv|png)$/i, '') || 'export';
+    return `${stem}.${format}`;
+}
+
+/** The message's export, or undefined when it is not a well-formed CSV text or base64 PNG within the size cap. */
+function parseExport(message: Record<string, unknown>): DashboardToHost | undefined {
+    const { format, name, content } = message;
+    if ((format !== 'csv' && format !== 'png') || typeof name !== 'string' || typeof content !== 'string')
+        return undefined;
+    if (content.length > MAX_EXPORT_CHARS) return undefined;
+    if (format === 'png' && !/^[A-Za-z0-9+/]+={0,2}$/.test(content)) return undefined;
+    return { type: 'dashboard/export', format, name: exportFileName(name, format), content };
+}
+
 function record(value: unknown): Record<string, unknown> | undefined {
     return typeof value === 'object' && value !== null && !Array.isArray(value)
         ? (value as Record<string, unknown>)
@@ -27,6 +50,10 @@ export function parseDashboardToHost(value: unknown): DashboardToHost | undefine
             return { type: 'ready' };
         case 'dashboard/clearCompare':
             return { type: 'dashboard/clearCompare' };
+        case 'dashboard/openTensorBoard':
+            return { type: 'dashboard/openTensorBoard' };
+        case 'dashboard/export':
+            return parseExport(message);
         case 'dashboard/pickRun': {
             const slot = message['slot'];
             return typeof slot === 'string' && SLOTS.includes(slot)
@@ -66,6 +93,11 @@ export function parseDashboardState(value: unknown): DashboardState | undefined 
         primaryRunDir: path(state['primaryRunDir']),
         compareRunDir: path(state['compareRunDir']),
         hidden,
+        smoothing:
+            typeof state['smoothing'] === 'number' && state['smoothing'] >= 0 && state['smoothing'] <= 0.99
+                ? state['smoothing']
+                : 0,
+        xAxis: state['xAxis'] === 'time' ? 'time' : 'step',
     };
 }
 

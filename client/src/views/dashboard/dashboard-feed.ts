@@ -4,6 +4,7 @@
  * are not kept here (the view holds them), so following a 100 000-step run costs the host almost nothing;
  * when the view reloads, `resend` reads the files again from the start.
  */
+import { runConfig } from '../../../../analysis/run-dir/run-config.js';
 import { basename } from 'node:path';
 import type { RunJson } from '../../../../protocol/run-dir.js';
 import type {
@@ -84,6 +85,7 @@ export class DashboardFeed {
             stepsCompleted: 0,
             stepsTotal: null,
             error: null,
+            config: {},
         };
         this.post({ type: 'dashboard/run', run: { ...info } });
         const subscription = this.followers.follow(runDir, {
@@ -144,4 +146,5 @@ function applyRunJson(info: DashboardRunInfo, run: RunJson | undefined, error: s
         typeof run.steps_completed === 'number' ? run.steps_completed : 0,
     );
     info.error = typeof run.error === 'string' ? run.error : null;
+    info.config = runConfig(run.spec);
 }

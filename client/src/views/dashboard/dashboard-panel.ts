@@ -6,7 +6,9 @@ import type {
     DashboardToHost,
     DashboardToView,
 } from '../../../../protocol/webview-messages.js';
+import { COMMAND_IDS } from '../../../../protocol/commands.js';
 import { DashboardFeed } from './dashboard-feed.js';
+import { saveExport } from './dashboard-export.js';
 import { parseDashboardToHost } from '../common/messages.js';
 import { PanelHost } from '../common/panel-host.js';
 import { runDirProblem } from '../../runs/run-directory.js';
@@ -82,6 +84,14 @@ export class DashboardPanel implements vscode.Disposable {
     private async onMessage(message: Exclude<DashboardToHost, { type: 'ready' }>): Promise<void> {
         if (message.type === 'dashboard/clearCompare') {
             this.feed.clear('compare');
+            return;
+        }
+        if (message.type === 'dashboard/export') {
+            await saveExport(message, this.feed.runDir('primary'));
+            return;
+        }
+        if (message.type === 'dashboard/openTensorBoard') {
+            await vscode.commands.executeCommand(COMMAND_IDS.openTensorBoard, this.feed.runDir('primary'));
             return;
         }
         const dir = await pickRunDirectory({
