@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable
 
+from .code_tests import code_tests
 from .json_checks import json_schema, json_valid
 from .math_equal import math_equal
 from .text import exact, f1
@@ -62,6 +63,14 @@ BUILTINS: dict[str, Builtin] = {
         "bool",
         "True when `got` is standard JSON that the JSON Schema `schema` (a JSON string) accepts; `format` is not "
         "asserted and $ref never leaves the schema. An invalid schema scores null.",
+    ),
+    "code_tests": Builtin(
+        code_tests,
+        [("code", "string"), ("tests", "string")],
+        "number",
+        "The fraction of the top-level `assert` statements in `tests` that pass after `code` runs, in a sandbox (own "
+        "temporary directory, timeout, CPU/memory/file/process limits, no network, no inherited environment). Code "
+        "that raises or times out scores 0; tests that do not parse or hold no assert score null.",
     ),
 }
 
