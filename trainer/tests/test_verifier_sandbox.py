@@ -62,9 +62,25 @@ def test_fork_bomb_is_refused():
     assert_next_call_works()
 
 
+@pytest.mark.parametrize(
+    "tests",
+    [
+        "import os\nassert os.fork() >= 0",
+        "import threading\nassert threading.Thread(target=print).start() is None",
+        "import os\nassert os.execv('/bin/true', ['true'])",
+        "import os, signal\nassert os.kill(os.getppid(), 0) is None",
+    ],
+)
+def test_seccomp_refuses_processes_and_signals_without_the_audit_hook(tests):
+    outcome = run_tests("", tests, FAST, hooks=False)
+    if not outcome.seccomp:
+        pytest.skip("no seccomp filter on this architecture (the audit hook and the rlimits remain)")
+    assert outcome.finished and outcome.passed == 0
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="the kernel exempts root from RLIMIT_NPROC (docs/security.md)")
-def test_fork_is_refused_by_the_kernel_without_the_audit_hook():
-    outcome = run_tests("", "import os\nassert os.fork() >= 0", FAST, hooks=False)
+def test_fork_is_refused_by_rlimit_nproc_without_hook_or_seccomp():
+    outcome = run_tests("", "import os\nassert os.fork() >= 0", FAST, hooks=False, seccomp=False)
     assert outcome.finished and outcome.passed == 0
 
 
@@ -122,6 +138,8 @@ def test_opening_a_socket_is_refused():
         assert outcome.passed == 1 and _nobody_connected(server)  # the import failed, the connection never happened
         tests = f"import _socket\ns = _socket.socket()\ns.connect(('127.0.0.1', {port}))\nassert s"
         assert run_tests("", tests, FAST).passed == 0 and _nobody_connected(server)
+        tests = f"import socket\nassert socket.create_connection(('127.0.0.1', {port}), timeout=1)"
+        assert run_tests("", tests, FAST, hooks=False).passed == 0 and _nobody_connected(server)  # seccomp
     assert_next_call_works()
 
 
@@ -129,7 +147,7 @@ def test_network_namespace_holds_without_the_audit_hook():
     with _listener() as server:
         port = server.getsockname()[1]
         tests = f"import socket\nassert socket.create_connection(('127.0.0.1', {port}), timeout=1)"
-        outcome = run_tests("", tests, FAST, hooks=False)
+        outcome = run_tests("", tests, FAST, hooks=False, seccomp=False)
         if not outcome.network_namespace:
             pytest.skip("this kernel allows no network namespace here (the audit hook alone refuses sockets)")
         assert outcome.passed == 0 and _nobody_connected(server)
@@ -167,6 +185,14 @@ def test_raising_its_own_limits_is_refused():
     assert run_tests("", tests, FAST).passed == 1
     tests = "import resource\nassert resource.getrlimit(resource.RLIMIT_AS)[0] == 512 << 20"
     assert run_tests("", tests, FAST).passed == 1
+
+
+def test_the_kernel_refuses_raising_a_limit_without_hook_or_seccomp():
+    tests = "import resource\nresource.setrlimit(resource.RLIMIT_AS, (-1, -1))\nassert resource.getrlimit(9)[0] == -1"
+    outcome = run_tests("", tests, FAST, hooks=False, seccomp=False)
+    if os.geteuid() == 0 and not outcome.user_namespace:
+        pytest.skip("root without a user namespace may raise its hard limits (the audit hook refuses it)")
+    assert outcome.finished and outcome.passed == 0
 
 
 def test_ctypes_is_refused():

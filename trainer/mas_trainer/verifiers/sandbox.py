@@ -2,21 +2,24 @@
 
 What contains the child (docs/security.md, "Generated code runs in a sandbox"):
 - its own interpreter, `python -I -S -B`: no PYTHON* variables, no site-packages, no user site, the working
-  directory not on sys.path; its own fresh temporary directory as the working directory, deleted afterwards;
-- a minimal environment (PATH, HOME and TMPDIR only): nothing of the trainer's, so no API key; reading /proc and
-  /sys is refused (another process's environ is there);
-- kernel limits: a wall-clock timeout, after which its whole process group (its own session) is killed, RLIMIT_CPU,
-  RLIMIT_AS (memory), RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_NPROC = 0 (no process or thread: a fork bomb cannot start,
-  except as root, which RLIMIT_NPROC exempts), no core files; it is killed when its parent dies (PR_SET_PDEATHSIG);
-- a fresh network namespace (no interface but a down loopback) where the kernel allows unshare(2): as root, or with
-  unprivileged user namespaces; SandboxOutcome.network_namespace says whether this run had one;
+  directory not on sys.path; its own fresh temporary directory (mode 700) as the working directory, deleted after;
+- a minimal environment (PATH, HOME, TMPDIR, LC_ALL only): nothing of the trainer's, so no API key; opening
+  anything under /proc or /sys is refused (another process's environ is there);
+- kernel limits: a wall-clock timeout, after which its whole process group (it leads its own session) is killed;
+  RLIMIT_CPU, RLIMIT_AS (memory), RLIMIT_FSIZE, RLIMIT_NOFILE, RLIMIT_NPROC = 0 (binding for every user but root),
+  no core files; it is killed when its parent dies (PR_SET_PDEATHSIG);
+- a seccomp filter (x86-64 and AArch64; root included): fork, clone (processes and threads), exec, socket, kill,
+  tkill/tgkill, pidfd_send_signal and ptrace fail with EPERM;
+- a fresh user and network namespace where unshare(2) allows it (no network interface but a down loopback; in the
+  user namespace not even root can raise a hard limit); root where user namespaces are off gets the network one;
+  SandboxOutcome says which of these layers a run had;
 - an audit hook (PEP 578) installed before the generated code runs: no socket, subprocess, fork, exec, ctypes,
   os.kill, setrlimit or setuid; no write, rename or delete outside its directory.
-What does not: the audit hook is not a security boundary on its own (PEP 578 says so; code that finds a route the
-hook does not see, e.g. a file descriptor opened relative to another directory, gets past it) — the kernel limits
-above are. Reading files the process may read is allowed (it has no network or output channel to send them on, but
-as root or as the user it can read what they can). The generated code runs in the same interpreter as the test
-loop, so it can tamper with how its own tests are counted (the score is a reward signal, not a proof).
+What does not: writes outside the directory are refused only by the audit hook, which is not a security boundary on
+its own (PEP 578 says so: code that finds a route it does not see, e.g. a descriptor opened relative to another
+directory, gets past it); the kernel's file permissions are the user's (or root's). Reading files the process may
+read is allowed (it has no network or channel to send them on). The generated code runs in the same interpreter as
+the test loop, so it can tamper with how its own tests are counted: the score is a reward signal, not a proof.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ class SandboxOutcome:
     finished: bool  # every test ran (no timeout, crash or exit on the way)
     timed_out: bool
     network_namespace: bool  # this run had its own, empty network namespace
+    seccomp: bool  # this run had the seccomp filter (no fork, thread, exec, socket, kill: root included)
+    user_namespace: bool  # this run had its own user namespace (no raising a hard limit: root included)
     code_failed: bool  # the generated code raised or did not compile: every test fails
 
 
@@ -114,7 +119,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 def _parse_report(data: bytes, total: int, timed_out: bool) -> SandboxOutcome:
     lines = data.decode("ascii", "replace").splitlines()
     started = bool(lines) and lines[0].startswith("S ")
-    netns = started and lines[0] == "S 1"
+    flags = lines[0].split()[1:] if started else []
     passed: set[int] = set()
     for line in lines[1:]:
         kind, _, index = line.partition(" ")
@@ -126,14 +131,19 @@ def _parse_report(data: bytes, total: int, timed_out: bool) -> SandboxOutcome:
         started=started,
         finished="D" in lines,
         timed_out=timed_out,
-        network_namespace=netns,
+        network_namespace=flags[:1] == ["1"],
+        seccomp=flags[1:2] == ["1"],
+        user_namespace=flags[2:3] == ["1"],
         code_failed="C" in lines,
     )
 
 
-def run_tests(code: str, tests: str, limits: Optional[SandboxLimits] = None, hooks: bool = True) -> SandboxOutcome:
+def run_tests(
+    code: str, tests: str, limits: Optional[SandboxLimits] = None, hooks: bool = True, seccomp: bool = True
+) -> SandboxOutcome:
     """Runs `code`, then each statement of `tests`, in a new sandboxed interpreter; see the module doc. `hooks=False`
-    leaves the audit hook out (only the tests of the kernel-side limits use it). RuntimeError when the sandbox itself
+    / `seccomp=False` leave the audit hook / the seccomp filter out (only the tests of the other layers do).
+    RuntimeError when the sandbox itself
     could not start (no interpreter, no temporary directory), never for anything the code does."""
     limits = limits or SandboxLimits()
     if len(code) > MAX_SOURCE_CHARS:
@@ -145,7 +155,14 @@ def run_tests(code: str, tests: str, limits: Optional[SandboxLimits] = None, hoo
     directory = tempfile.mkdtemp(prefix="mas-sandbox-")
     try:
         os.chmod(directory, 0o700)
-        job = {"parent": os.getpid(), "limits": asdict(limits), "hooks": hooks, "code": code, "tests": statements}
+        job = {
+            "parent": os.getpid(),
+            "limits": asdict(limits),
+            "hooks": hooks,
+            "seccomp": seccomp,
+            "code": code,
+            "tests": statements,
+        }
         proc = subprocess.Popen(
             [sys.executable, "-I", "-S", "-B", "-c", child_source],
             stdin=subprocess.PIPE,
