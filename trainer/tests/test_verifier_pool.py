@@ -39,6 +39,9 @@ USER_FILE = textwrap.dedent(
     def nan(text):
         return float("nan")
 
+    def huge(text):
+        return "x" * 50_000_000
+
     def number_for_bool(text):
         return 1
 
@@ -60,7 +63,7 @@ USER_FILE = textwrap.dedent(
 )
 
 ONE_STRING = [("text", "string")]
-NUMBER_VERIFIERS = ["length", "raises", "hangs", "spins", "string", "nan", "loud", "hog", "dies", "exits"]
+NUMBER_VERIFIERS = ["length", "raises", "hangs", "spins", "string", "nan", "huge", "loud", "hog", "dies", "exits"]
 
 
 def decls(path):
@@ -125,6 +128,7 @@ def test_values(pool, name, args, value):
         ("exits", "exception", "SystemExit"),
         ("string", "bad_return", "returned str '0.5'"),
         ("nan", "bad_return", "returned float nan"),
+        ("huge", "bad_return", "returned str 'xxx"),
         ("number_for_bool", "bad_return", "bool declared"),
         ("hog", "memory", "MemoryError"),
         ("dies", "crashed", "exit code 3"),
@@ -135,6 +139,7 @@ def test_values(pool, name, args, value):
 def test_failures_are_null_with_their_kind_and_the_next_call_works(pool, name, error, detail):
     result = pool.call(name, ("input",))
     assert result.value is None and result.error == error and detail in result.detail, result
+    assert len(result.detail) <= 300
     works(pool)
 
 

@@ -14,6 +14,7 @@ import json
 import math
 import numbers
 import os
+import reprlib
 import resource
 import sys
 from typing import Callable
@@ -21,6 +22,8 @@ from typing import Callable
 from .types import VerifierDecl, short_detail
 
 MAX_CAPTURED_CHARS = 4096  # what a verifier prints is kept up to here (for the detail of its error) and dropped after
+_SHORT = reprlib.Repr()  # repr of a wrong return value, cut while it is built (a 1 GB string is not copied)
+_SHORT.maxstring = _SHORT.maxother = 120
 
 
 class BoundedText(io.TextIOBase):
@@ -88,7 +91,7 @@ def score(value: object, returns: str) -> tuple[float | None, str | None, str]:
     if returns == "bool":
         if type(value).__name__ in ("bool", "bool_"):  # Python's bool or numpy's
             return (1.0 if value else 0.0), None, ""
-        return None, "bad_return", short_detail(f"returned {type(value).__name__} {value!r:.120} (bool declared)")
+        return None, "bad_return", short_detail(f"returned {type(value).__name__} {_SHORT.repr(value)} (bool declared)")
     if isinstance(value, numbers.Real):
         number = float(value)
         if math.isfinite(number):
