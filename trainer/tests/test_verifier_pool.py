@@ -208,3 +208,16 @@ def test_a_file_that_raises_on_import_is_a_spec_error(tmp_path):
 def test_bad_declarations_are_spec_errors_before_any_worker_starts(decl, message):
     with pytest.raises(SpecError, match=message):
         VerifierPool([decl])
+
+
+def test_a_file_that_exhausts_the_memory_limit_on_import_is_a_spec_error(tmp_path):
+    path = tmp_path / "v.py"
+    path.write_text("BIG = bytearray(4 << 30)\n\ndef f(x):\n    return 1\n")
+    with pytest.raises(SpecError, match="ran out of memory under the worker's limit"):
+        VerifierPool([VerifierDecl("v", ONE_STRING, "number", str(path), "f")], workers=1, memory_mb=512)
+
+
+@pytest.mark.parametrize("settings", [{"workers": 0}, {"timeout_s": 0.0}, {"memory_mb": 8}])
+def test_bad_pool_settings_are_spec_errors(settings):
+    with pytest.raises(SpecError, match="verifier settings"):
+        VerifierPool([VerifierDecl("v", ONE_STRING, "bool", None, "exact")], **settings)

@@ -103,8 +103,11 @@ class VerifierPool:
 
     def __init__(self, decls: list[VerifierDecl], workers: int = 2, timeout_s: float = 10.0, memory_mb: int = 1024):
         check_decls(decls)
-        if workers < 1 or timeout_s <= 0 or memory_mb < 64:
-            raise ValueError("VerifierPool: workers >= 1, timeout_s > 0 and memory_mb >= 64")
+        if workers < 1 or not timeout_s > 0 or memory_mb < 64:
+            raise SpecError(
+                f"verifier settings: workers must be >= 1, the timeout > 0 s and the memory limit >= 64 MB "
+                f"(got {workers}, {timeout_s}, {memory_mb})"
+            )
         self.decls = {d.name: d for d in decls}
         self.workers, self.timeout_s, self.memory_mb = workers, timeout_s, memory_mb
         self._context = multiprocessing.get_context("spawn")

@@ -77,6 +77,8 @@ def load_function(decl: VerifierDecl, index: int) -> Callable[..., object]:
         spec.loader.exec_module(module)
     except FileNotFoundError:
         raise LookupError(f"verifier {decl.name}: {decl.file} does not exist") from None
+    except MemoryError:
+        raise
     except BaseException as err:  # noqa: BLE001 — the user's module body may raise anything, SystemExit included
         raise LookupError(f"verifier {decl.name}: importing {decl.file} raised {type(err).__name__}: {err}") from None
     fn = getattr(module, decl.function, None)
@@ -128,8 +130,12 @@ def worker_main(conn, decls: list[VerifierDecl], memory_mb: int) -> None:
     try:
         for index, decl in enumerate(decls):
             functions[decl.name] = (load_function(decl, index), decl.returns)
-    except (LookupError, MemoryError) as err:
+    except LookupError as err:
         conn.send_bytes(json.dumps({"ready": False, "detail": str(err)[:2000]}).encode())
+        return
+    except MemoryError:
+        why = f"loading the verifiers ran out of memory under the worker's limit ({memory_mb} MB); raise it"
+        conn.send_bytes(json.dumps({"ready": False, "detail": why}).encode())
         return
     conn.send_bytes(json.dumps({"ready": True}).encode())
     while True:
