@@ -3,8 +3,10 @@ raises, hangs, returns the wrong type, runs out of memory, dies or prints megaby
 error kind, is counted, and the next call works. The pool never raises for a call."""
 
 import os
+import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -221,3 +223,50 @@ def test_a_file_that_exhausts_the_memory_limit_on_import_is_a_spec_error(tmp_pat
 def test_bad_pool_settings_are_spec_errors(settings):
     with pytest.raises(SpecError, match="verifier settings"):
         VerifierPool([VerifierDecl("v", ONE_STRING, "bool", None, "exact")], **settings)
+
+
+SPINNER = "def spins(marker):\n    open(marker, 'w').close()\n    while True:\n        pass\n"
+ORPHAN_SCRIPT = """
+import os, sys, threading
+sys.path.insert(0, {root!r})
+from mas_trainer.verifiers import VerifierDecl, VerifierPool
+decl = VerifierDecl("spins", [("marker", "string")], "number", {path!r}, "spins")
+pool = VerifierPool([decl], workers=1, timeout_s=600)
+print(pool._all[0].process.pid, flush=True)
+threading.Thread(target=pool.call, args=("spins", ({marker!r},)), daemon=True).start()
+sys.stdin.readline()
+os.kill(os.getpid(), 9)  # the trainer dies without closing anything
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+def _poll(condition) -> bool:
+    # Waits for an event; nothing measures how long it took (the bound only keeps a broken build from hanging).
+    for _ in range(1200):
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_workers_end_when_the_trainer_is_killed_mid_call(tmp_path):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    (tmp_path / "spin.py").write_text(SPINNER)
+    marker = tmp_path / "spinning"
+    script = ORPHAN_SCRIPT.format(root=root, path=str(tmp_path / "spin.py"), marker=str(marker))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())
+    assert _poll(marker.exists)  # the worker is inside the verifier's endless loop
+    proc.stdin.write("\n")
+    proc.stdin.flush()
+    assert proc.wait() == -9
+    if not _poll(lambda: _gone(worker)):
+        os.kill(worker, 9)
+        pytest.fail("the worker outlived the trainer")
