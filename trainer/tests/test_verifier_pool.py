@@ -232,7 +232,7 @@ sys.path.insert(0, {root!r})
 from mas_trainer.verifiers import VerifierDecl, VerifierPool
 decl = VerifierDecl("spins", [("marker", "string")], "number", {path!r}, "spins")
 pool = VerifierPool([decl], workers=1, timeout_s=600)
-print(pool._all[0].process.pid, flush=True)
+print(pool._all[0].process.pid, pool._all[0].tmp, flush=True)
 threading.Thread(target=pool.call, args=("spins", ({marker!r},)), daemon=True).start()
 sys.stdin.readline()
 os.kill(os.getpid(), 9)  # the trainer dies without closing anything
@@ -262,7 +262,8 @@ def test_workers_end_when_the_trainer_is_killed_mid_call(tmp_path):
     marker = tmp_path / "spinning"
     script = ORPHAN_SCRIPT.format(root=root, path=str(tmp_path / "spin.py"), marker=str(marker))
     proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    worker = int(proc.stdout.readline())
+    pid, folder = proc.stdout.readline().split()
+    worker = int(pid)
     assert _poll(marker.exists)  # the worker is inside the verifier's endless loop
     proc.stdin.write("\n")
     proc.stdin.flush()
@@ -270,3 +271,15 @@ def test_workers_end_when_the_trainer_is_killed_mid_call(tmp_path):
     if not _poll(lambda: _gone(worker)):
         os.kill(worker, 9)
         pytest.fail("the worker outlived the trainer")
+    assert not os.path.exists(folder)  # and took its temporary files with it
+
+
+def test_a_worker_killed_mid_code_tests_leaves_no_temporary_files(user_file):
+    path, _ = user_file
+    with VerifierPool(decls(path), workers=1, timeout_s=2.0) as small:
+        folder = small._all[0].tmp
+        result = small.call("tests", ("while True:\n    pass", "assert True"))  # the sandbox allows 5 s: killed first
+        assert result.error == "timeout" and not os.path.exists(folder)
+        replacement = small._all[0].tmp
+        assert small.call("tests", ("x = 1", "assert x == 1")).value == 1.0
+    assert not os.path.exists(replacement)

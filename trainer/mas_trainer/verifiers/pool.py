@@ -10,7 +10,9 @@ import json
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -43,8 +45,11 @@ class _Worker:
     """One worker process and the trainer's end of its pipe; used by one thread at a time."""
 
     def __init__(self, context, decls: list[VerifierDecl], memory_mb: int):
+        # The worker's temporary files (code_tests' sandbox directories included) go here, removed with the worker:
+        # a worker killed mid-call leaves nothing in /tmp.
+        self.tmp = tempfile.mkdtemp(prefix="mas-verifier-worker-")
         self.conn, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=worker_main, args=(child, decls, memory_mb), daemon=True)
+        self.process = context.Process(target=worker_main, args=(child, decls, memory_mb, self.tmp), daemon=True)
         self.process.start()
         child.close()
 
@@ -90,12 +95,14 @@ class _Worker:
             pass
         self.process.join(5.0)
         self.conn.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def close(self) -> None:
         self.conn.close()  # the worker's recv sees EOF and returns
         self.process.join(2.0)
         if self.process.is_alive():
             self.kill()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class VerifierPool:

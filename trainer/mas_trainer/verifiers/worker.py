@@ -16,7 +16,9 @@ import numbers
 import os
 import reprlib
 import resource
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from typing import Callable
@@ -121,25 +123,28 @@ def run_call(fn: Callable[..., object], returns: str, args: list, sink: BoundedT
     return {"value": number, "error": error, "detail": detail}
 
 
-def exit_with_parent(period_s: float = 0.5) -> None:
+def exit_with_parent(tmp: str, period_s: float = 0.5) -> None:
     """A daemon thread that ends the worker once the trainer is gone (reparented: a SIGKILLed trainer closes no
     pipe a spinning verifier would notice). A thread rather than PR_SET_PDEATHSIG, which fires when the *thread*
-    that started the worker exits, and the pool starts replacements from its callers' threads."""
+    that started the worker exits, and the pool starts replacements from its callers' threads. Removes `tmp` first:
+    the pool that would have is gone."""
     parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(period_s)
+        shutil.rmtree(tmp, ignore_errors=True)
         os._exit(0)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def worker_main(conn, decls: list[VerifierDecl], memory_mb: int) -> None:
+def worker_main(conn, decls: list[VerifierDecl], memory_mb: int, tmp: str) -> None:
     """The worker's loop: own session (the pool kills its whole group on a timeout), ends with the trainer, quiet
     stdio, the memory limit, the functions loaded, then one call per message until the pool closes the connection."""
     os.setsid()
-    exit_with_parent()
+    exit_with_parent(tmp)
+    tempfile.tempdir = os.environ["TMPDIR"] = tmp  # the pool removes it with the worker
     sink = silence_stdio()
     limit = memory_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
