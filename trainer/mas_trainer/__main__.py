@@ -41,7 +41,7 @@ def check_env() -> dict:
 
 # Every runtime dependency of trainer/pyproject.toml besides torch (reported on its own, with CUDA): the editor names
 # each one that is missing instead of only torch (first-hour finding: the check named torch but not numpy or onnx).
-TRAINER_PACKAGES = ("transformers", "peft", "safetensors", "numpy", "onnx")
+TRAINER_PACKAGES = ("transformers", "peft", "safetensors", "numpy", "onnx", "sympy", "jsonschema")
 
 
 def package_versions() -> dict[str, str | None]:

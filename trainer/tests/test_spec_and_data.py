@@ -109,7 +109,7 @@ def test_check_env_prints_json(capsys):
     info = json.loads(capsys.readouterr().out)
     assert info["torch"] and "cuda_available" in info and isinstance(info["gpus"], list)
     # Every runtime dependency besides torch is reported, so the editor can name each missing one (issue 15).
-    assert list(info["packages"]) == ["transformers", "peft", "safetensors", "numpy", "onnx"]
+    assert list(info["packages"]) == ["transformers", "peft", "safetensors", "numpy", "onnx", "sympy", "jsonschema"]
     assert all(isinstance(v, str) for v in info["packages"].values()), info["packages"]
 
 
