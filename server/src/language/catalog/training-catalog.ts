@@ -202,10 +202,10 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
     {
         name: 'counterfactual',
         summary:
-            "C3: tree rollouts with a fan-out per agent in graph order; a node's credit is its value against its siblings' (same frozen context), leave-one-out, standardised within the siblings.",
+            "C3: tree rollouts with a fan-out per agent in graph order; a node's credit is its value against its siblings' (same frozen context), leave-one-out, standardised within the siblings. `variant: value_assisted` (C3's paper default, needs `critic: <model>`) mixes the siblings' critic Q into the baseline.",
         formula:
-            'V(n) = mean of leaf rewards under n;  A(n) = V(n) − mean_{s ∈ siblings(n), s ≠ n} V(s);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
-        source: 'C3 (EIT-EAST-Lab/C3, reward-only credit)',
+            'V(n) = mean of leaf rewards under n;  A(n) = V(n) − [(1−α)·mean_{s ≠ n} V(s) + α·mean_{s ≠ n} Q(s)]  (reward_only: α = 0);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
+        source: 'C3 (EIT-EAST-Lab/C3@628185b, c3/credit/c3/provider.py)',
         parameters: [
             {
                 name: 'fanout',
@@ -228,6 +228,28 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
                 values: ['siblings', 'none'],
                 default: 'siblings',
                 doc: "Standardise the credits within each sibling group (C3's default) or keep them raw (`--no_advantage_std_norm`).",
+            },
+            {
+                name: 'variant',
+                kind: 'identifier',
+                values: ['reward_only', 'value_assisted'],
+                default: 'reward_only',
+                doc: "`value_assisted` is C3's paper default (EIT-EAST-Lab/C3@628185b `--c3_credit_variant value_assisted`): the baseline mixes the siblings' rewards with their Q from the train block's `critic: <model>`, scored on the transcript through each sibling's turn. `reward_only` (our default: it needs no critic) is C3's reward-only ablation.",
+            },
+            {
+                name: 'alpha',
+                kind: 'number',
+                min: 0,
+                max: 1,
+                default: 1,
+                doc: "Weight of the critic's Q in the `value_assisted` baseline (C3's `--c3_va_alpha`, default 1: the baseline is the siblings' Q alone; 0 is `reward_only`).",
+            },
+            {
+                name: 'no_replay',
+                kind: 'identifier',
+                values: ['off', 'on'],
+                default: 'off',
+                doc: "C3's no-replay ablation (`--c3_no_replay`): `on` compares a node with every node of its depth in the tree instead of its siblings only, i.e. the baseline no longer holds the earlier turns fixed.",
             },
         ],
         capabilities: caps('needsGroup', 'needsTree', 'rescorable'),
