@@ -91,6 +91,11 @@ def read_counterfactual(params: dict) -> CounterfactualParams:
     )
 
 
+def reads_q(method: str, params: dict) -> bool:
+    """Whether crediting with `method(params)` needs the critic's Q per decision (value-assisted C3 credit)."""
+    return method == method_of(counterfactual_credit) and params.get("variant") == "value_assisted"
+
+
 def _node_q(rollout: Rollout, depth: int, leaf: int) -> float:
     q = rollout.decisions[depth].q
     if q is None:
