@@ -87,9 +87,7 @@ def step_credit(
     if reads_q(method, params):
         if critic is None:  # make_critic refuses a spec without `critic: <model>` before this
             raise MasError(VALUE_ASSISTED_NEEDS_CRITIC, EXIT_BAD_SPEC)
-        fill_q(
-            groups, [[s.turns for s in states[i : i + group_size]] for i in range(0, len(states), group_size)], critic
-        )
+        fill_q(groups, [states[i : i + group_size] for i in range(0, len(states), group_size)], critic)
     try:
         per_group = credit.compute_credit_batch(method, groups, params)
     except ValueError as err:

@@ -7,7 +7,7 @@ import json
 import pytest
 from helpers import lazy_team_data
 
-from mas_trainer.credit import compute_credit
+from mas_trainer.credit import CreditGroup, compute_credit
 from mas_trainer.credit_step import build_group, step_credit
 from mas_trainer.critic.q_values import q_prefixes
 from mas_trainer.errors import EXIT_BAD_SPEC, MasError
@@ -59,6 +59,7 @@ def test_step_credit_reads_the_critics_q_of_each_decision_then_fits_it():
     for rollout, q in zip(group.rollouts, (0.75, 0.25)):
         rollout.decisions[0].q = rollout.decisions[1].q = q
     assert credit == compute_credit("counterfactual", group, VALUE_ASSISTED)
+    assert [s.decision_q for s in states] == [[0.75, 0.75], [0.25, 0.25]]  # for the trajectory records
     [(texts, targets)] = critic.fitted  # fitted once, after the values were read, on every leaf's prefixes
     assert texts == [t for s in states for t in q_prefixes(s.turns)] and targets == [1.0, 1.0, 0.0, 0.0]
 
@@ -110,3 +111,27 @@ def test_one_value_assisted_training_step_fits_the_critic_on_c3_prefixes(tmp_pat
     assert targets == [r["reward"] for r in records for _ in r["decision_turns"]]
     assert all(t.endswith("\n") for t in texts)
     assert texts[0] == texts[len(records[0]["decision_turns"])]  # leaves 0 and 1 share the first turn
+    # the records carry the Q each decision was credited with: the credit is recomputable from them
+    group = CreditGroup.from_json(
+        {
+            "rollouts": [
+                {
+                    "decisions": [
+                        {
+                            "agent": next(x["agent"] for x in r["turns"] if x["index"] == t),
+                            "turn": t,
+                            "reward": w,
+                            "q": q,
+                        }
+                        for t, w, q in zip(r["decision_turns"], r["decision_rewards"], r["decision_q"])
+                    ],
+                    "reward": r["reward"],
+                }
+                for r in sorted(records, key=lambda r: r["sample"])
+            ]
+        }
+    )
+    params = trainer.spec.train.credit.params
+    assert compute_credit("counterfactual", group, params) == [
+        r["credit"]["counterfactual"] for r in sorted(records, key=lambda r: r["sample"])
+    ]

@@ -37,16 +37,17 @@ def q_prefixes(turns) -> list[str]:
     return out
 
 
-def fill_q(groups: Sequence[CreditGroup], turns_per_group: Sequence[Sequence], critic: QLearner) -> None:
-    """Sets Decision.q of every decision from the critic (one value pass over the distinct prefixes: a tree's
-    leaves share their ancestors' prefixes), then fits the critic on each leaf's prefixes and its reward."""
-    prefixes = [[q_prefixes(turns) for turns in group_turns] for group_turns in turns_per_group]
+def fill_q(groups: Sequence[CreditGroup], states_per_group: Sequence[Sequence], critic: QLearner) -> None:
+    """Sets Decision.q of every decision, and `decision_q` of its RolloutState (for the trajectory record), from the
+    critic (one value pass over the distinct prefixes: a tree's leaves share their ancestors' prefixes), then fits
+    the critic on each leaf's prefixes and its reward."""
+    prefixes = [[q_prefixes(state.turns) for state in group_states] for group_states in states_per_group]
     distinct = sorted({text for group in prefixes for rollout in group for text in rollout})
     values = dict(zip(distinct, critic.values(distinct))) if distinct else {}
     texts: list[str] = []
     targets: list[float] = []
-    for group, group_prefixes in zip(groups, prefixes):
-        for rollout, rollout_prefixes in zip(group.rollouts, group_prefixes):
+    for group, group_states, group_prefixes in zip(groups, states_per_group, prefixes):
+        for rollout, state, rollout_prefixes in zip(group.rollouts, group_states, group_prefixes):
             if len(rollout.decisions) != len(rollout_prefixes):
                 raise ValueError(
                     f"Q filling: a rollout has {len(rollout.decisions)} decisions but {len(rollout_prefixes)} "
@@ -56,5 +57,6 @@ def fill_q(groups: Sequence[CreditGroup], turns_per_group: Sequence[Sequence], c
                 decision.q = values[text]
                 texts.append(text)
                 targets.append(rollout.reward)
+            state.decision_q = [values[text] for text in rollout_prefixes]
     if texts:
         critic.fit_with_replay(texts, targets)
