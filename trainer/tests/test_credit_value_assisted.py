@@ -33,12 +33,14 @@ class ListedCritic:
     """Values by prefix text; records what it was fitted on."""
 
     def __init__(self, values):
-        self.table, self.fitted = values, []
+        self.table, self.fitted, self.calls = values, [], []
 
     def values(self, texts):
+        self.calls.append("values")
         return [self.table(t) for t in texts]
 
     def fit_with_replay(self, texts, targets):
+        self.calls.append("fit")
         self.fitted.append((texts, targets))
         return 0.0
 
@@ -60,7 +62,8 @@ def test_step_credit_reads_the_critics_q_of_each_decision_then_fits_it():
         rollout.decisions[0].q = rollout.decisions[1].q = q
     assert credit == compute_credit("counterfactual", group, VALUE_ASSISTED)
     assert [s.decision_q for s in states] == [[0.75, 0.75], [0.25, 0.25]]  # for the trajectory records
-    [(texts, targets)] = critic.fitted  # fitted once, after the values were read, on every leaf's prefixes
+    assert critic.calls == ["values", "fit"]  # credit from the critic before it sees this step, as in C3
+    [(texts, targets)] = critic.fitted  # on every leaf's prefixes
     assert texts == [t for s in states for t in q_prefixes(s.turns)] and targets == [1.0, 1.0, 0.0, 0.0]
 
 
