@@ -150,6 +150,12 @@ describe('quick fixes', () => {
         expect(await codeActions(await validate(twoModels), 'missing-critic')).toEqual([]);
     });
 
+    it('turns an alpha without value-assisted credit into value-assisted credit', async () => {
+        const result = await fix(fixture('alpha-without-value-assisted'), 'alpha-without-value-assisted');
+        expect(result.text).toContain('credit: counterfactual(variant: value_assisted, fanout: [4], alpha: 0.5)');
+        expect(result.problems).toEqual([]);
+    });
+
     it('switches exact Shapley to sampled Shapley', async () => {
         const result = await fix(fixture('exact-shapley-too-large'), 'exact-shapley-too-large');
         expect(result.text).toContain('credit: shapley(samples: 64)');

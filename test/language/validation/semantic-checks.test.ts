@@ -195,7 +195,13 @@ describe('semantic checks', () => {
             expect(await problemsWith('  credit: outcome\n', credit(', variant: reward_only, no_replay: on'))).toEqual(
                 [],
             );
-            expect(await problemsWith('  credit: outcome\n', credit(', alpha: 1.5'))).toEqual(['invalid-parameter']);
+            expect(await problemsWith('  credit: outcome\n', credit(', alpha: 1.5'))).toEqual([
+                'invalid-parameter',
+                'alpha-without-value-assisted',
+            ]);
+            expect(await problemsWith('  credit: outcome\n', credit(', variant: reward_only, alpha: 0.5'))).toEqual([
+                'alpha-without-value-assisted',
+            ]);
         });
 
         it("checks the critic's passes, replay and normalize against the catalogue", async () => {

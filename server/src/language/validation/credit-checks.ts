@@ -123,6 +123,28 @@ export function checkCreditConsistency(train: Train, agentCount: number, accept:
         credit.args.some(
             (arg) => arg.name === 'variant' && isIdValue(arg.value) && arg.value.value === 'value_assisted',
         );
+    const alphaArg = credit.args.find((arg) => arg.name === 'alpha');
+    if (needs?.needsTree && alphaArg && !valueAssisted) {
+        // The trainer would silently run reward-only credit: say so where the user expected the critic to count.
+        const hasVariant = credit.args.some((arg) => arg.name === 'variant');
+        const open = hasVariant ? undefined : GrammarUtils.findNodeForKeyword(credit.$cstNode, '(')?.range.end;
+        report(
+            accept,
+            'warning',
+            IssueCodes.AlphaWithoutValueAssisted,
+            "`alpha` weighs the critic's Q in C3's baseline, which only `variant: value_assisted` reads; with `reward_only` (the default) it changes nothing. Add `variant: value_assisted` (with `critic: <model>`) or remove `alpha`.",
+            { node: alphaArg, property: 'name' },
+            open
+                ? [
+                      {
+                          title: 'Use value-assisted C3 credit: add `variant: value_assisted`',
+                          edits: [{ range: { start: open, end: open }, newText: 'variant: value_assisted, ' }],
+                          preferred: true,
+                      },
+                  ]
+                : [],
+        );
+    }
     if ((needs?.needsCritic || valueAssisted) && !train.critic) {
         const fix = addCriticFix(train);
         report(
