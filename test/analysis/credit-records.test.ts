@@ -7,6 +7,8 @@ import { computeCredit } from '../../analysis/credit/index.js';
 import { exactShapley, sampledShapley } from '../../analysis/credit/shapley.js';
 import type { CreditParams } from '../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { RubricSpec } from '../../protocol/run-spec.js';
+import { rescoreRun } from '../../analysis/run-dir/rescore.js';
 
 /** Records written by the trainer's own pipeline (trainer/tools/make_credit_records.py): file name -> training
  *  method and params. The value-assisted run's records carry the critic's Q per decision (`decision_q`). */
@@ -86,6 +88,26 @@ describe('credit recomputed from recorded rollouts (TypeScript twin of the train
         expect(() =>
             recomputeCredit('counterfactual', withoutQ, { fanout: [2, 2, 2], variant: 'value_assisted' }),
         ).toThrow("needs the critic's Q of every tree node");
+    });
+
+    it('re-scores a value-assisted run with its own rubric back to the recorded credit (the recorded Q is kept)', () => {
+        const spec = JSON.parse(
+            readFileSync(join(import.meta.dirname, '../../trainer/tests/fixtures/lazy-team.spec.json'), 'utf8'),
+        ) as { rubrics: RubricSpec[] };
+        const params = { fanout: [2, 2, 2], variant: 'value_assisted' };
+        const result = rescoreRun([records('counterfactual-value_assisted')], {
+            rubric: spec.rubrics[0]!,
+            level: 'trajectory',
+            method: 'counterfactual',
+            params,
+            source: 'x',
+        });
+        expect(result.method).toBe('counterfactual');
+        expect(result.rows.every((row) => row.before === row.after)).toBe(true);
+        for (const row of result.rows) {
+            expect(row.creditAfter.length).toBe(row.creditBefore.length);
+            row.creditBefore.forEach((v, j) => expect(Math.abs(row.creditAfter[j]! - v)).toBeLessThanOrEqual(1e-9));
+        }
     });
 
     it('says which decision turn is missing', () => {
