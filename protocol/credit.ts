@@ -20,6 +20,9 @@ export interface CreditDecision {
     agent: string;
     turn: number;
     reward?: number | null;
+    /** The critic's value of the transcript through this decision, its output included (C3's Q of a tree node's
+     *  prefix), read by `counterfactual(variant: value_assisted)`; absent when no critic scored it. */
+    q?: number | null;
 }
 
 /** One rollout: its decisions in the order they were taken, and its total reward. */

@@ -139,6 +139,9 @@ export interface TrajectoryRecord {
     counterfactuals?: { nulled: string[]; reward: number }[];
     /** Permutation Shapley: the agent orders sampled for this rollout. */
     permutations?: string[][];
+    /** Value-assisted C3 credit: the critic's Q of each decision's transcript, its output included (aligned with
+     *  `decision_turns`; absent for other credit). */
+    decision_q?: number[];
 }
 
 /**

@@ -14,12 +14,14 @@ export type CreditRecord = Pick<
     | 'decision_rewards'
     | 'counterfactuals'
     | 'permutations'
+    | 'decision_q'
 >;
 
 /**
  * A step's trajectory records as the credit estimators' input: one group per `group`, rollouts in `sample` order
  * (for tree rollouts: the leaves in prefix order, as counterfactual credit expects), decisions from
- * `decision_turns`, re-runs from `counterfactuals` / `permutations`. Throws when a decision turn is missing.
+ * `decision_turns` (with value-assisted C3's Q from `decision_q`), re-runs from `counterfactuals` / `permutations`.
+ * Throws when a decision turn is missing.
  */
 export function creditGroupsFromRecords(records: readonly CreditRecord[]): {
     groups: CreditGroup[];
@@ -40,7 +42,8 @@ export function creditGroupsFromRecords(records: readonly CreditRecord[]): {
                 const agent = record.turns.find((t) => t.index === turn)?.agent;
                 if (agent === undefined)
                     throw new Error(`rollout ${record.rollout}: decision turn ${turn} is not among its turns`);
-                return { agent, turn, reward: record.decision_rewards[j] ?? null };
+                const q = record.decision_q?.[j];
+                return { agent, turn, reward: record.decision_rewards[j] ?? null, ...(q === undefined ? {} : { q }) };
             }),
             reward: record.reward,
             ...(record.counterfactuals ? { counterfactuals: record.counterfactuals } : {}),

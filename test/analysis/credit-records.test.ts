@@ -7,12 +7,16 @@ import { computeCredit } from '../../analysis/credit/index.js';
 import { exactShapley, sampledShapley } from '../../analysis/credit/shapley.js';
 import type { CreditParams } from '../../protocol/credit.js';
 import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { RubricSpec } from '../../protocol/run-spec.js';
+import { rescoreRun } from '../../analysis/run-dir/rescore.js';
 
-/** Records written by the trainer's own pipeline (trainer/tools/make_credit_records.py), and the training params. */
-const CASES: Record<string, CreditParams> = {
-    counterfactual: { fanout: [2, 2, 2] },
-    shapley: {},
-    difference: { normalize: 'standardize' },
+/** Records written by the trainer's own pipeline (trainer/tools/make_credit_records.py): file name -> training
+ *  method and params. The value-assisted run's records carry the critic's Q per decision (`decision_q`). */
+const CASES: Record<string, [string, CreditParams]> = {
+    counterfactual: ['counterfactual', { fanout: [2, 2, 2] }],
+    'counterfactual-value_assisted': ['counterfactual', { fanout: [2, 2, 2], variant: 'value_assisted' }],
+    shapley: ['shapley', {}],
+    difference: ['difference', { normalize: 'standardize' }],
 };
 
 function records(method: string): TrajectoryRecord[] {
@@ -23,10 +27,10 @@ function records(method: string): TrajectoryRecord[] {
 }
 
 describe('credit recomputed from recorded rollouts (TypeScript twin of the trainer)', () => {
-    for (const [trained, params] of Object.entries(CASES)) {
-        const step = records(trained);
+    for (const [file, [trained, params]] of Object.entries(CASES)) {
+        const step = records(file);
         const methods = Object.keys(step[0]!.credit);
-        it.each(methods.map((m) => [m]))(`${trained} run: %s matches the recorded credit`, (method) => {
+        it.each(methods.map((m) => [m]))(`${file} run: %s matches the recorded credit`, (method) => {
             const credit = recomputeCredit(method, step, method === trained ? params : {});
             for (const record of step) {
                 const recorded = record.credit[method]!;
@@ -68,6 +72,41 @@ describe('credit recomputed from recorded rollouts (TypeScript twin of the train
             );
             const empty = record.counterfactuals!.find((c) => c.nulled.length === agents.length)!.reward;
             expect(Math.abs(perAgent.reduce((s, v) => s + v, 0) - (record.reward - empty))).toBeLessThanOrEqual(1e-12);
+        }
+    });
+
+    it("recomputes value-assisted C3 credit from the recorded Q, which changes it from reward-only's", () => {
+        const step = records('counterfactual-value_assisted');
+        expect(step.every((r) => r.decision_q?.length === r.decision_turns.length)).toBe(true);
+        const rewardOnly = recomputeCredit('counterfactual', step, { fanout: [2, 2, 2] });
+        expect(
+            step.some((r) =>
+                r.credit['counterfactual']!.some((v, j) => Math.abs(v - rewardOnly.get(r.rollout)![j]!) > 1e-6),
+            ),
+        ).toBe(true);
+        const withoutQ = step.map(({ decision_q: _q, ...rest }) => rest);
+        expect(() =>
+            recomputeCredit('counterfactual', withoutQ, { fanout: [2, 2, 2], variant: 'value_assisted' }),
+        ).toThrow("needs the critic's Q of every tree node");
+    });
+
+    it('re-scores a value-assisted run with its own rubric back to the recorded credit (the recorded Q is kept)', () => {
+        const spec = JSON.parse(
+            readFileSync(join(import.meta.dirname, '../../trainer/tests/fixtures/lazy-team.spec.json'), 'utf8'),
+        ) as { rubrics: RubricSpec[] };
+        const params = { fanout: [2, 2, 2], variant: 'value_assisted' };
+        const result = rescoreRun([records('counterfactual-value_assisted')], {
+            rubric: spec.rubrics[0]!,
+            level: 'trajectory',
+            method: 'counterfactual',
+            params,
+            source: 'x',
+        });
+        expect(result.method).toBe('counterfactual');
+        expect(result.rows.every((row) => row.before === row.after)).toBe(true);
+        for (const row of result.rows) {
+            expect(row.creditAfter.length).toBe(row.creditBefore.length);
+            row.creditBefore.forEach((v, j) => expect(Math.abs(row.creditAfter[j]! - v)).toBeLessThanOrEqual(1e-9));
         }
     });
 

@@ -35,6 +35,9 @@ const magrpoVectors = load<CreditVector>('magrpo.json');
 /** MARS's switches (`preset: mars_paper`, whiten_rewards, whiten_advantages, gamma), computed by MARS's own code
  *  (trainer/tools/make_mars_vectors.py). */
 const marsVectors = load<CreditVector>('mars.json');
+/** C3's counterfactual switches (`variant: value_assisted`, alpha, no_replay), computed by C3's own credit code on
+ *  prefix trees with given Q per node (trainer/tools/make_c3_vectors.py). */
+const c3Vectors = load<CreditVector>('c3.json');
 const marsBatchVectors = load<CreditBatchVector>('mars-batch.json');
 
 describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.py)', () => {
@@ -59,6 +62,19 @@ describe('credit golden vectors (shared with trainer/tests/test_credit_vectors.p
         expect(kinds).toEqual(
             new Set(['outcome/group_mean', 'outcome/rloo', 'agent_normalized/group_mean', 'agent_normalized/rloo']),
         );
+    });
+
+    it.each(c3Vectors.map((v) => [`c3 ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
+        expectClose(computeCredit(vector.method, vector.group, vector.params), vector.expected);
+    });
+
+    it('has C3 value_assisted vectors for alpha 0 and 1, lone nodes and several sibling counts', () => {
+        const assisted = c3Vectors.filter((v) => v.params.variant === 'value_assisted');
+        expect(assisted.length).toBeGreaterThanOrEqual(20);
+        const alphas = new Set(assisted.map((v) => v.params.alpha));
+        expect(alphas.has(0) && alphas.has(1)).toBe(true);
+        const fanouts = new Set(assisted.flatMap((v) => v.params.fanout as number[]));
+        for (const n of [1, 2, 3, 4]) expect(fanouts.has(n)).toBe(true);
     });
 
     it.each(marsVectors.map((v) => [`mars ${v.method}:${v.name}`, v] as const))('%s', (_name, vector) => {
@@ -91,6 +107,28 @@ describe('credit API errors', () => {
     it.each(KNOWN_METHODS.map((m) => [m]))('refuses an unknown param of %s', (method) => {
         expect(() => computeCredit(method, group, { epsilonn: 1e-6 })).toThrow(
             `credit \`${method}\` has no parameter 'epsilonn'`,
+        );
+    });
+
+    const tree = (q: (number | null)[]): CreditGroup => ({
+        rollouts: q.map((v, i) => ({ decisions: [{ agent: 'a', turn: 0, q: v }], reward: i === 0 ? 1 : 0 })),
+    });
+
+    it('refuses value_assisted credit without the Q of a node, naming it and the fix', () => {
+        expect(() =>
+            computeCredit('counterfactual', tree([0.5, null]), { fanout: [2], variant: 'value_assisted' }),
+        ).toThrow(/decision 0 of rollout 1 has none; .* `critic: <model>`/);
+    });
+
+    it('uses the siblings Q in value_assisted and ignores it in reward_only', () => {
+        const raw = { fanout: [2], normalize: 'none' };
+        expect(computeCredit('counterfactual', tree([0.75, 0.25]), { ...raw, variant: 'value_assisted' })).toEqual([
+            [0.75],
+            [-0.75],
+        ]);
+        expect(computeCredit('counterfactual', tree([0.75, 0.25]), raw)).toEqual([[1], [-1]]);
+        expect(() => computeCredit('counterfactual', tree([0.5, 0.5]), { fanout: [2], alpha: 2 })).toThrow(
+            '`alpha` must be between 0 and 1',
         );
     });
 

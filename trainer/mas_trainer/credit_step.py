@@ -9,9 +9,17 @@ from typing import Callable, Optional, Sequence
 
 from . import credit
 from .credit import CreditGroup, StepInputs, method_info, recorded_methods
+from .credit.counterfactual import reads_q
+from .critic.q_values import fill_q
 from .errors import EXIT_BAD_SPEC, MasError
 from .rewards import Score, decisions
 from .rollout import RolloutState
+
+VALUE_ASSISTED_NEEDS_CRITIC = (
+    "`counterfactual(variant: value_assisted)` takes each tree node's Q from a critic: add `critic: <model>` to the "
+    "train block (a `model` of the workflow; C3 starts its critic from the policy's base model) or use "
+    "`variant: reward_only`, then recompile"
+)
 
 # Concatenates every process's list in rank order (DistContext.gather); None in a single process.
 Gather = Optional[Callable[[list], list]]
@@ -62,7 +70,8 @@ def step_credit(
     level: str = "trajectory",
 ) -> list[list[float]]:
     """Credit per decision for each local rollout of a step; `states` holds whole groups of `group_size`. `critic`
-    (a CriticLearner) and the reward `level` are read by the estimators computed per step."""
+    (a CriticLearner) and the reward `level` are read by the estimators computed per step; the critic also gives
+    value-assisted C3 credit its Q per decision (and is fitted on those prefixes, critic/q_values.py)."""
     _check_method(method)
     entry = credit.registered(method)
     if entry.per_step:
@@ -75,6 +84,10 @@ def step_credit(
         # Every process holds the same number of groups (check_batch), so this process's start is rank * count.
         offset = rank * n_local
         groups = gather(groups)
+    if reads_q(method, params):
+        if critic is None:  # make_critic refuses a spec without `critic: <model>` before this
+            raise MasError(VALUE_ASSISTED_NEEDS_CRITIC, EXIT_BAD_SPEC)
+        fill_q(groups, [states[i : i + group_size] for i in range(0, len(states), group_size)], critic)
     try:
         per_group = credit.compute_credit_batch(method, groups, params)
     except ValueError as err:

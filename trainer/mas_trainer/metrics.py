@@ -111,10 +111,13 @@ def trajectory_records(
 
 
 def _rerun_fields(state: RolloutState) -> dict:
-    """Difference / Shapley re-runs, recorded so that analysis/credit can recompute those credits."""
+    """Difference / Shapley re-runs and value-assisted C3's Q, recorded so that analysis/credit can recompute those
+    credits."""
     fields: dict = {}
     if state.counterfactuals:
         fields["counterfactuals"] = [{"nulled": list(k), "reward": v} for k, v in state.counterfactuals.items()]
     if state.permutations is not None:
         fields["permutations"] = [list(p) for p in state.permutations]
+    if state.decision_q is not None:  # value-assisted C3 credit: recomputable from the record
+        fields["decision_q"] = list(state.decision_q)
     return fields

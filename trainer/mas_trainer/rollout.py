@@ -55,6 +55,8 @@ class RolloutState:
     # agent orders drawn for permutation Shapley. Filled by credit_reruns.run_nulled.
     counterfactuals: dict = field(default_factory=dict)
     permutations: Optional[list] = None
+    # Value-assisted C3 credit: the critic's Q of each decision's prefix, output included (critic/q_values.py).
+    decision_q: Optional[list] = None
 
     @property
     def done(self) -> bool:

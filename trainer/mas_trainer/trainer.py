@@ -14,7 +14,13 @@ from . import rng_state
 from .checkpoint import load_latest, save_checkpoint
 from .credit_reruns import step_rollouts
 from .credit_step import check_credit, recorded_methods, step_credit
-from .critic.hooks import export_after_checkpoint, make_critic, restore_critic, with_critic_methods
+from .critic.hooks import (
+    check_critic_named,
+    export_after_checkpoint,
+    make_critic,
+    restore_critic,
+    with_critic_methods,
+)
 from .data import load_dataset
 from .dist import check_batch, init_from_env
 from .early_stop import EarlyStop, describe
@@ -74,6 +80,7 @@ class Trainer:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
         check_credit(spec.train.credit.method, spec.train.credit.params)  # a critic's: by make_critic below
+        check_critic_named(spec)
         if os.path.isdir(self.run_dir):
             check_run_dir(self.run_dir)  # links, hard links, FIFOs where the trainer writes: exit 7 before any write
         try:
@@ -117,7 +124,7 @@ class Trainer:
         self.stopped_early: str | None = None  # `success >= 0.99 for 10 steps at step 57` once stop_when ended the run
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
         self.critic = make_critic(spec, self.device, self.dist, self.methods)
-        self.methods = with_critic_methods(self.methods, self.critic)
+        self.methods = with_critic_methods(spec, self.methods, self.critic)
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:

@@ -24,6 +24,9 @@ BATCH_VECTORS = _load("batch.json")
 # MARS's switches (`preset: mars_paper`, whiten_rewards, whiten_advantages, gamma), computed by MARS's own code
 # (trainer/tools/make_mars_vectors.py).
 MARS_VECTORS = _load("mars.json")
+# C3's counterfactual switches (`variant: value_assisted`, alpha, no_replay), computed by C3's own credit code on
+# prefix trees with given Q per node (trainer/tools/make_c3_vectors.py).
+C3_VECTORS = _load("c3.json")
 MARS_BATCH_VECTORS = _load("mars-batch.json")
 
 
@@ -56,6 +59,21 @@ def test_magrpo_vectors_cover_both_baselines_and_methods():
     assert {(v["method"], v["params"]["baseline"]) for v in MAGRPO_VECTORS} == {
         (m, b) for m in ("outcome", "agent_normalized") for b in ("group_mean", "rloo")
     }
+
+
+@pytest.mark.parametrize("vector", C3_VECTORS, ids=lambda v: f"c3 {v['method']}:{v['name']}")
+def test_c3_vector(vector):
+    credit = compute_credit(vector["method"], CreditGroup.from_json(vector["group"]), vector["params"])
+    _assert_close(credit, vector["expected"])
+
+
+def test_c3_vectors_cover_value_assisted():
+    assisted = [v for v in C3_VECTORS if v["params"].get("variant") == "value_assisted"]
+    assert len(assisted) >= 20
+    assert {0.0, 1.0} <= {v["params"]["alpha"] for v in assisted}
+    fanouts = [v["params"]["fanout"] for v in assisted]
+    assert {n for f in fanouts for n in f} >= {1, 2, 3, 4}  # lone nodes (fan-out 1) and several sibling counts
+    assert {"no_replay", "baseline", "normalize"} <= {k for v in C3_VECTORS for k in v["params"]}
 
 
 @pytest.mark.parametrize("vector", MARS_VECTORS, ids=lambda v: f"mars {v['method']}:{v['name']}")

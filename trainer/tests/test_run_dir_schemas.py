@@ -55,3 +55,13 @@ def test_hand_written_fixture_spec_is_a_valid_run_spec():
 
     with open(LAZY_TEAM, encoding="utf-8") as f:
         _validator(_schema("run-spec.schema.json")).validate(json.load(f))
+
+
+def test_value_assisted_records_with_decision_q_match_the_schema():
+    """The records of a value-assisted C3 run (decision_q) from the trainer's pipeline (make_credit_records.py)."""
+    validator = _validator(_schema("run-dir", "trajectory-record.schema.json"))
+    path = os.path.join(REPO_ROOT, "test", "fixtures", "credit", "records-counterfactual-value_assisted.jsonl")
+    records = read_records(path)
+    assert records and all(len(r["decision_q"]) == len(r["decision_turns"]) for r in records)
+    for record in records:
+        validator.validate(record)

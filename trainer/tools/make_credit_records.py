@@ -27,7 +27,23 @@ from mas_trainer.rollout import GraphWalker  # noqa: E402
 
 OUT = ROOT / "test" / "fixtures" / "credit"
 TASKS = [{"a": "l", "b": "u"}, {"a": "u", "b": "u"}, {"a": "u", "b": "l"}]
-CASES = {"counterfactual": {"fanout": [2, 2, 2]}, "shapley": {}, "difference": {"normalize": "standardize"}}
+# file name -> (training method, its params); the value-assisted case reads Q from PrefixCritic
+CASES = {
+    "counterfactual": ("counterfactual", {"fanout": [2, 2, 2]}),
+    "counterfactual-value_assisted": ("counterfactual", {"fanout": [2, 2, 2], "variant": "value_assisted"}),
+    "shapley": ("shapley", {}),
+    "difference": ("difference", {"normalize": "standardize"}),
+}
+
+
+class PrefixCritic:
+    """A deterministic stand-in for the critic: Q = the share of upper-case outputs in the prefix so far."""
+
+    def values(self, texts):
+        return [sum(c.isupper() for c in t) / max(1, t.count("\n")) for t in texts]
+
+    def fit_with_replay(self, texts, targets):
+        return 0.0
 
 
 def seeded_generate(agent, prompts, keys):
@@ -43,7 +59,7 @@ def seeded_generate(agent, prompts, keys):
 
 
 def main() -> int:
-    for method, params in CASES.items():
+    for name, (method, params) in CASES.items():
         spec = lazy_team(record_credit="all", credit={"method": method, "params": params})
         walker, evaluator, rubric = GraphWalker(spec), Evaluator(), spec.rubric(spec.reward.rubric)
         methods = recorded_methods("all", method)
@@ -60,12 +76,13 @@ def main() -> int:
             0,
         )
         scores = [score_rollout(s, rubric, spec.reward.level, evaluator) for s in states]
-        credits = {m: step_credit(m, states, scores, 8, params if m == method else {}) for m in methods}
+        critic = PrefixCritic() if params.get("variant") == "value_assisted" else None
+        credits = {m: step_credit(m, states, scores, 8, params if m == method else {}, critic=critic) for m in methods}
         records = trajectory_records(1, states, scores, credits, 8)
         for r in records:
             for t in r["turns"]:
                 t["started_at"], t["duration_ms"] = 0.0, 0.0  # stable fixture
-        path = OUT / f"records-{method}.jsonl"
+        path = OUT / f"records-{name}.jsonl"
         path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records))
         print(f"{path.relative_to(ROOT)}: {len(records)} records, credit {', '.join(methods)}")
     return 0

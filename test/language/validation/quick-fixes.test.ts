@@ -132,6 +132,30 @@ describe('quick fixes', () => {
         expect(otherArgs.text).toContain('algorithm: grpo(group: 2, clip: 0.1)');
     });
 
+    it('adds `critic: <model>` when the file declares exactly one model, for critic and value-assisted C3 credit', async () => {
+        const critic = await fix(fixture('missing-critic'), 'missing-critic');
+        expect(critic.text).toContain('train {\n  critic: base\n');
+        expect(critic.problems).toEqual([]);
+        const valueAssisted = fixture('missing-critic').replace(
+            '  credit: critic\n',
+            '  credit: counterfactual(fanout: [4], variant: value_assisted, alpha: 0.5)\n',
+        );
+        const assisted = await fix(valueAssisted, 'missing-critic');
+        expect(assisted.text).toContain('train {\n  critic: base\n');
+        expect(assisted.problems).toEqual([]);
+        const twoModels = valueAssisted.replace(
+            'model base {',
+            'model other {\n  from: scratch(layers: 1)\n}\n\nmodel base {',
+        );
+        expect(await codeActions(await validate(twoModels), 'missing-critic')).toEqual([]);
+    });
+
+    it('turns an alpha without value-assisted credit into value-assisted credit', async () => {
+        const result = await fix(fixture('alpha-without-value-assisted'), 'alpha-without-value-assisted');
+        expect(result.text).toContain('credit: counterfactual(variant: value_assisted, fanout: [4], alpha: 0.5)');
+        expect(result.problems).toEqual([]);
+    });
+
     it('switches exact Shapley to sampled Shapley', async () => {
         const result = await fix(fixture('exact-shapley-too-large'), 'exact-shapley-too-large');
         expect(result.text).toContain('credit: shapley(samples: 64)');

@@ -184,6 +184,26 @@ describe('semantic checks', () => {
             expect(await problemsWith('  credit: outcome\n', '  credit: critic\n  critic: base\n')).toEqual([]);
         });
 
+        it("needs a critic for C3's value-assisted credit only", async () => {
+            const credit = (args: string) => `  credit: counterfactual(fanout: [4]${args})\n`;
+            expect(await problemsWith('  credit: outcome\n', credit(', variant: value_assisted'))).toEqual([
+                'missing-critic',
+            ]);
+            expect(
+                await problemsWith('  credit: outcome\n', credit(', variant: value_assisted') + '  critic: base\n'),
+            ).toEqual([]);
+            expect(await problemsWith('  credit: outcome\n', credit(', variant: reward_only, no_replay: on'))).toEqual(
+                [],
+            );
+            expect(await problemsWith('  credit: outcome\n', credit(', alpha: 1.5'))).toEqual([
+                'invalid-parameter',
+                'alpha-without-value-assisted',
+            ]);
+            expect(await problemsWith('  credit: outcome\n', credit(', variant: reward_only, alpha: 0.5'))).toEqual([
+                'alpha-without-value-assisted',
+            ]);
+        });
+
         it("checks the critic's passes, replay and normalize against the catalogue", async () => {
             expect(
                 await problemsWith(

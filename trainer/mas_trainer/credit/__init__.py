@@ -1,7 +1,8 @@
 """Credit estimators: one credit per decision per rollout, for the G rollouts of one task or a whole training step.
 
-`outcome` (GRPO), `agent_normalized` (Dr. MAS), `turn_level` (MARS) and `counterfactual` (C3, reward-only)
-reproduce their authors' released code by default; `difference` and `shapley` read re-runs with agents nulled;
+`outcome` (GRPO), `agent_normalized` (Dr. MAS), `turn_level` (MARS) and `counterfactual` (C3: reward-only by default,
+`variant: value_assisted` with the critic's Q per decision) reproduce their authors' released code, each switch
+naming the paper it matches; `difference` and `shapley` read re-runs with agents nulled;
 `critic` runs the learned value model per step. Every departure DESIGN.md §5's plainer form would make is a
 documented param (docs/credit-estimators.md). Names, parameters and capabilities: registry.py (generated from the
 catalogue); each estimator module registers its function with `@register`. The TypeScript twin is

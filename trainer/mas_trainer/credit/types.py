@@ -16,11 +16,14 @@ NulledKey = tuple[str, ...]
 @dataclass
 class Decision:
     """One trainable decision: the agent that took it, its turn index in the rollout, and its own reward when the
-    workflow rewards per turn or per agent (None when only the whole trajectory is scored)."""
+    workflow rewards per turn or per agent (None when only the whole trajectory is scored). `q`: the critic's value
+    of the transcript through this decision, its output included (C3's Q of a tree node's prefix), which
+    `counterfactual(variant: value_assisted)` reads; None when no critic scored it."""
 
     agent: str
     turn: int
     reward: Optional[float] = None
+    q: Optional[float] = None
 
 
 @dataclass
@@ -57,13 +60,16 @@ class CreditGroup:
 
     @classmethod
     def from_json(cls, data: dict) -> "CreditGroup":
-        """Reads the JSON shape of protocol/credit.ts (`reward` of a decision may be absent or null)."""
+        """Reads the JSON shape of protocol/credit.ts (`reward` and `q` of a decision may be absent or null)."""
         return cls(
             [
                 Rollout(
                     [
                         Decision(
-                            str(d["agent"]), int(d["turn"]), None if d.get("reward") is None else float(d["reward"])
+                            str(d["agent"]),
+                            int(d["turn"]),
+                            None if d.get("reward") is None else float(d["reward"]),
+                            None if d.get("q") is None else float(d["q"]),
                         )
                         for d in r["decisions"]
                     ],
@@ -79,7 +85,10 @@ class CreditGroup:
         rollouts = []
         for r in self.rollouts:
             item: dict = {
-                "decisions": [{"agent": d.agent, "turn": d.turn, "reward": d.reward} for d in r.decisions],
+                "decisions": [
+                    {"agent": d.agent, "turn": d.turn, "reward": d.reward, **({} if d.q is None else {"q": d.q})}
+                    for d in r.decisions
+                ],
                 "reward": r.reward,
             }
             if r.counterfactuals:

@@ -9,6 +9,8 @@ import random
 from typing import Optional
 
 from ..credit import method_info, methods_where
+from ..credit.counterfactual import reads_q
+from ..credit_step import VALUE_ASSISTED_NEEDS_CRITIC
 from ..errors import EXIT_BAD_SPEC, MasError
 from ..state_checks import check_module_state, check_optimizer
 from .learner import CriticLearner, critic_params
@@ -19,8 +21,24 @@ CHECKPOINT_FILE = "critic.pt"
 CRITIC_METHODS = methods_where(lambda info: info.needs_critic)
 
 
-def wants_critic(spec, methods: list[str]) -> bool:
+def wants_critic_credit(spec, methods: list[str]) -> bool:
+    """Critic credit (the `needs_critic` methods) trains or is recorded."""
     return any(m in CRITIC_METHODS for m in methods) or (spec.train.critic is not None and _records_all(spec))
+
+
+def wants_q(spec) -> bool:
+    """The training credit reads the critic's Q per decision (value-assisted C3 credit)."""
+    return reads_q(spec.train.credit.method, spec.train.credit.params)
+
+
+def check_critic_named(spec) -> None:
+    """Refuses value-assisted C3 credit without `critic: <model>` before the run directory is made."""
+    if wants_q(spec) and spec.train.critic is None:
+        raise MasError(VALUE_ASSISTED_NEEDS_CRITIC, EXIT_BAD_SPEC)
+
+
+def wants_critic(spec, methods: list[str]) -> bool:
+    return wants_critic_credit(spec, methods) or wants_q(spec)
 
 
 def _records_all(spec) -> bool:
@@ -28,9 +46,12 @@ def _records_all(spec) -> bool:
     return rc == "all" or (isinstance(rc, list) and any(m in CRITIC_METHODS for m in rc))
 
 
-def with_critic_methods(methods: list[str], critic: Optional[CriticLearner]) -> list[str]:
-    """The methods to compute each step: those asked for, and the critic's when a critic was built."""
-    return methods + [m for m in CRITIC_METHODS if critic is not None and m not in methods]
+def with_critic_methods(spec, methods: list[str], critic: Optional[CriticLearner]) -> list[str]:
+    """The methods to compute each step: those asked for, and the critic's when a critic was built for critic
+    credit (one built only for value-assisted C3's Q is fitted on C3's prefixes alone, critic/q_values.py)."""
+    if critic is None or not wants_critic_credit(spec, methods):
+        return methods
+    return methods + [m for m in CRITIC_METHODS if m not in methods]
 
 
 def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLearner]:
@@ -38,6 +59,8 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
     if not wants_critic(spec, methods):
         return None
     if spec.train.critic is None:
+        if not wants_critic_credit(spec, methods):
+            raise MasError(VALUE_ASSISTED_NEEDS_CRITIC, EXIT_BAD_SPEC)
         raise MasError(
             "`credit: critic` needs a value model: add `critic: <model>` to the train block "
             "(a `model` declared in the workflow, e.g. a small scratch model)",

@@ -68,7 +68,7 @@ const GRPO_SWITCHES: readonly ParameterInfo[] = [
         kind: 'identifier',
         values: ['group_mean', 'rloo'],
         default: 'group_mean',
-        doc: 'What is subtracted: the group mean (GRPO, Dr. MAS) or the mean of the other samples (`rloo`, MAGRPO). MAGRPO keeps the std around the full group mean, so `rloo` credit = n/(n−1) × `group_mean` credit. MAGRPO = `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` (C3 repository, compute_magrpo).',
+        doc: 'What is subtracted: the group mean (GRPO, Dr. MAS) or the mean of the other samples (`rloo`, MAGRPO). MAGRPO keeps the std around the full group mean, so `rloo` credit = n/(n−1) × `group_mean` credit. MAGRPO = `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt, singleton: zero` (EIT-EAST-Lab/C3@628185b, compute_magrpo).',
     },
     {
         name: 'epsilon_form',
@@ -110,7 +110,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
         name: 'outcome',
         summary: 'GRPO outcome advantage: the same credit for every agent and turn of a rollout.',
         formula: 'A_i = (R_i − mean_G R) / (std_G R + ε)',
-        source: 'Shao et al. 2024 (GRPO); defaults = Dr. MAS (langfengQ/DrMAS); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` = MAGRPO joint-action (EIT-EAST-Lab/C3)',
+        source: 'Shao et al. 2024 (GRPO); defaults = Dr. MAS (langfengQ/DrMAS@19c632bc); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt, singleton: zero` = MAGRPO joint-action (EIT-EAST-Lab/C3@628185b)',
         parameters: GRPO_SWITCHES,
         capabilities: caps('needsGroup', 'rescorable'),
     },
@@ -118,7 +118,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
         name: 'agent_normalized',
         summary: "Dr. MAS: normalise with the mean and std of agent k's own actions within the group.",
         formula: 'A_{i,k} = (R_i − mean_{G,k} R) / (std_{G,k} R + ε)',
-        source: 'Dr. MAS (langfengQ/DrMAS); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt` = MAGRPO per-role (EIT-EAST-Lab/C3)',
+        source: 'Dr. MAS (langfengQ/DrMAS@19c632bc); `baseline: rloo, std: population, epsilon: 1e-8, epsilon_form: in_sqrt, singleton: zero` = MAGRPO per-role (EIT-EAST-Lab/C3@628185b)',
         parameters: [
             ...GRPO_SWITCHES,
             {
@@ -144,7 +144,7 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
             "MARS: per-turn rewards normalised per agent; a turn gets the sum of its agent's normalised rewards from that turn on, centred per agent. `preset: mars_paper` equals MARS's paper configuration.",
         formula:
             'Â_{k,t} = Σ_{t′ ≥ t} r̃_{k,t′},  r̃ = r − mean_k r (MARS default; `reward_norm: mean_std` also divides by std_k r + ε); then centred per agent',
-        source: 'MARS (thu-nics/MARS)',
+        source: 'MARS (thu-nics/MARS@5979f75c); `preset: mars_paper` = its self-play configuration',
         parameters: [
             {
                 name: 'reward_norm',
@@ -202,10 +202,10 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
     {
         name: 'counterfactual',
         summary:
-            "C3: tree rollouts with a fan-out per agent in graph order; a node's credit is its value against its siblings' (same frozen context), leave-one-out, standardised within the siblings.",
+            "C3: tree rollouts with a fan-out per agent in graph order; a node's credit is its value against its siblings' (same frozen context), leave-one-out, standardised within the siblings. `variant: value_assisted` (C3's paper default, needs `critic: <model>`) mixes the siblings' critic Q into the baseline.",
         formula:
-            'V(n) = mean of leaf rewards under n;  A(n) = V(n) − mean_{s ∈ siblings(n), s ≠ n} V(s);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
-        source: 'C3 (EIT-EAST-Lab/C3, reward-only credit)',
+            'V(n) = mean of leaf rewards under n;  A(n) = V(n) − [(1−α)·mean_{s ≠ n} V(s) + α·mean_{s ≠ n} Q(s)]  (reward_only: α = 0);  C(n) = (A(n) − mean_sib A) / √(var_sib A + 1e-8)',
+        source: 'C3 (EIT-EAST-Lab/C3@628185b, c3/credit/c3/provider.py); `variant: value_assisted` = its paper default, `reward_only` its reward-only ablation',
         parameters: [
             {
                 name: 'fanout',
@@ -228,6 +228,28 @@ export const CREDIT_METHODS: readonly CreditMethodInfo[] = [
                 values: ['siblings', 'none'],
                 default: 'siblings',
                 doc: "Standardise the credits within each sibling group (C3's default) or keep them raw (`--no_advantage_std_norm`).",
+            },
+            {
+                name: 'variant',
+                kind: 'identifier',
+                values: ['reward_only', 'value_assisted'],
+                default: 'reward_only',
+                doc: "`value_assisted` is C3's paper default (EIT-EAST-Lab/C3@628185b `--c3_credit_variant value_assisted`): the baseline mixes the siblings' rewards with their Q from the train block's `critic: <model>`, scored on the transcript through each sibling's turn. `reward_only` (our default: it needs no critic) is C3's reward-only ablation.",
+            },
+            {
+                name: 'alpha',
+                kind: 'number',
+                min: 0,
+                max: 1,
+                default: 1,
+                doc: "Weight of the critic's Q in the `value_assisted` baseline (C3's `--c3_va_alpha`, default 1: the baseline is the siblings' Q alone; 0 is `reward_only`).",
+            },
+            {
+                name: 'no_replay',
+                kind: 'identifier',
+                values: ['off', 'on'],
+                default: 'off',
+                doc: "C3's no-replay ablation (`--c3_no_replay`): `on` compares a node with every node of its depth in the tree instead of its siblings only, i.e. the baseline no longer holds the earlier turns fixed.",
             },
         ],
         capabilities: caps('needsGroup', 'needsTree', 'rescorable'),

@@ -1,5 +1,14 @@
-import { GrammarUtils, type ValidationAcceptor } from 'langium';
-import { isIdValue, isListValue, isMethodCall, isNumberValue, type MethodCall, type Train } from '../generated/ast.js';
+import { AstUtils, GrammarUtils, type ValidationAcceptor } from 'langium';
+import {
+    isIdValue,
+    isListValue,
+    isMasFile,
+    isMethodCall,
+    isModel,
+    isNumberValue,
+    type MethodCall,
+    type Train,
+} from '../generated/ast.js';
 import { methodInfo } from '../../../../protocol/credit.js';
 import { ALGORITHMS, EXACT_SHAPLEY_AGENT_LIMIT } from '../catalog/training-catalog.js';
 import type { QuickFix } from './diagnostic-data.js';
@@ -23,7 +32,8 @@ function groupSize(train: Train): number {
 
 /**
  * Settings that only make sense together: GRPO's group against the credit method's needs
- * (counterfactual fan-out, exact Shapley's cost, a critic model) and the two ways to give `kl`.
+ * (counterfactual fan-out, exact Shapley's cost, a critic model for critic or value-assisted C3 credit) and the two
+ * ways to give `kl`.
  */
 export function checkCreditConsistency(train: Train, agentCount: number, accept: ValidationAcceptor): void {
     const algorithm = algorithmCall(train);
@@ -108,15 +118,60 @@ export function checkCreditConsistency(train: Train, agentCount: number, accept:
                 : [],
         );
     }
-    if (needs?.needsCritic && !train.critic) {
+    const valueAssisted =
+        needs?.needsTree === true &&
+        credit.args.some(
+            (arg) => arg.name === 'variant' && isIdValue(arg.value) && arg.value.value === 'value_assisted',
+        );
+    const alphaArg = credit.args.find((arg) => arg.name === 'alpha');
+    if (needs?.needsTree && alphaArg && !valueAssisted) {
+        // The trainer would silently run reward-only credit: say so where the user expected the critic to count.
+        const hasVariant = credit.args.some((arg) => arg.name === 'variant');
+        const open = hasVariant ? undefined : GrammarUtils.findNodeForKeyword(credit.$cstNode, '(')?.range.end;
+        report(
+            accept,
+            'warning',
+            IssueCodes.AlphaWithoutValueAssisted,
+            "`alpha` weighs the critic's Q in C3's baseline, which only `variant: value_assisted` reads; with `reward_only` (the default) it changes nothing. Add `variant: value_assisted` (with `critic: <model>`) or remove `alpha`.",
+            { node: alphaArg, property: 'name' },
+            open
+                ? [
+                      {
+                          title: 'Use value-assisted C3 credit: add `variant: value_assisted`',
+                          edits: [{ range: { start: open, end: open }, newText: 'variant: value_assisted, ' }],
+                          preferred: true,
+                      },
+                  ]
+                : [],
+        );
+    }
+    if ((needs?.needsCritic || valueAssisted) && !train.critic) {
+        const fix = addCriticFix(train);
         report(
             accept,
             'error',
             IssueCodes.MissingCritic,
-            '`critic` credit learns a value model, but the train block names none; add `critic: <model>` (a model declared with `model`).',
+            valueAssisted
+                ? "`counterfactual(variant: value_assisted)` (C3's paper default) takes each tree node's Q from a critic, but the train block names none; add `critic: <model>` (a model declared with `model`; C3 starts its critic from the policy's base model) or use `variant: reward_only`."
+                : '`critic` credit learns a value model, but the train block names none; add `critic: <model>` (a model declared with `model`).',
             { node: creditSetting, property: 'value' },
+            fix ? [fix] : [],
         );
     }
+}
+
+/** "Add `critic: <model>`" when the file declares exactly one model (then there is no choice to make). */
+function addCriticFix(train: Train): QuickFix | undefined {
+    const file = AstUtils.getContainerOfType(train, isMasFile);
+    const models = file?.elements.filter(isModel) ?? [];
+    const start = trainBodyStart(train);
+    if (models.length !== 1 || !start) return undefined;
+    const name = models[0]!.name;
+    return {
+        title: `Add \`critic: ${name}\` to the train block`,
+        edits: [{ range: { start, end: start }, newText: `\n  critic: ${name}` }],
+        preferred: true,
+    };
 }
 
 function checkKl(train: Train, algorithm: MethodCall | undefined, accept: ValidationAcceptor): void {

@@ -64,6 +64,7 @@ export const IssueCodes = {
     FanoutTooShort: 'fanout-too-short',
     ExactShapleyTooLarge: 'exact-shapley-too-large',
     MissingCritic: 'missing-critic',
+    AlphaWithoutValueAssisted: 'alpha-without-value-assisted',
     ConflictingKl: 'conflicting-kl',
     InvalidStopCondition: 'invalid-stop-condition',
 } as const;
