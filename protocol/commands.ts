@@ -12,6 +12,7 @@ export const COMMAND_IDS = {
     showTrajectories: 'mas.trajectory.show',
     selectPython: 'mas.trainer.selectPython',
     checkEnv: 'mas.trainer.checkEnv',
+    setupEnv: 'mas.trainer.setupEnv',
     openTensorBoard: 'mas.tensorboard.open',
 } as const;
 

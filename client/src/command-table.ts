@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
 import { pickRunDirectory, pickTrajectoryRun } from './runs/run-picker.js';
 import { openTensorBoard } from './views/dashboard/tensorboard.js';
+import { setUpTrainerEnvironment } from './training/env-setup-command.js';
 import type { Training } from './training/training.js';
 import { toPath, workflowTarget } from './training/training-controller.js';
 
@@ -42,6 +43,21 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
                     'MAS: checking the trainer environment runs Python, which is disabled in an untrusted workspace. Trust the workspace to use it.',
                 );
             return training.python.showCheck(vscode.window.activeTextEditor?.document.uri);
+        },
+        setupEnv: async () => {
+            const result = await setUpTrainerEnvironment({
+                trainerRoot: training.python.trainerRoot,
+                storageDir: training.storageDir,
+                log: training.log,
+                useInterpreter: (python) => training.python.useInterpreter(python),
+            });
+            if (result.error) {
+                const showLog = 'Show Log';
+                void vscode.window.showErrorMessage(result.error, showLog).then((choice) => {
+                    if (choice === showLog) training.log.show(true);
+                });
+            }
+            return result;
         },
         showDashboard: async (arg) => {
             const runDir = toPath(arg) ?? training.trainers.running[training.trainers.running.length - 1]?.runDir;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../../../protocol/commands.js';
 import { describeEnv, runCheckEnv, type EnvCheck } from './check-env.js';
+import { discoverHere } from './env-setup-command.js';
 import { cudaDeviceOffsets } from './preflight.js';
 import { resolvePython, venvPython, type ResolvedPython } from './python-resolve.js';
 import { trainerEnv } from './trainer-args.js';
@@ -116,28 +117,33 @@ export class PythonEnvironment implements vscode.Disposable {
         if (choice === showLog) this.log.show(true);
     }
 
-    /** "MAS: Select Python Interpreter": candidates + browse; writes the user (machine-scope) setting. */
+    /**
+     * "MAS: Select Python Interpreter": the Python extension's interpreter, the environments found on this machine
+     * (workspace venvs, virtualenvwrapper, conda, pyenv, system: interpreter-discovery.ts), browse, or set up a new
+     * one; writes the user (machine-scope) setting.
+     */
     async selectInterpreter(): Promise<string | undefined> {
         const candidates = new Map<string, string>();
         const fromExtension = await pythonFromExtension(vscode.window.activeTextEditor?.document.uri).catch(
             () => undefined,
         );
         if (fromExtension) candidates.set(fromExtension, "Python extension's interpreter");
-        for (const root of [
-            ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-            this.extensionPath,
-        ]) {
-            const venv = venvPython(root, process.platform);
-            if (existsSync(venv)) candidates.set(venv, 'trainer/.venv');
-        }
+        for (const found of discoverHere()) if (!candidates.has(found.path)) candidates.set(found.path, found.detail);
+        const own = venvPython(this.extensionPath, process.platform);
+        if (existsSync(own) && !candidates.has(own)) candidates.set(own, "the extension's trainer/.venv");
         candidates.set(process.platform === 'win32' ? 'python' : 'python3', 'first on PATH');
         const browse = { label: '$(folder-opened) Browse…', description: 'pick an interpreter file' };
+        const setUp = { label: '$(add) Set Up a New Environment…', description: 'a venv with the trainer installed' };
         const items = [...candidates].map(([label, description]) => ({ label, description }));
-        const picked = await vscode.window.showQuickPick([...items, browse], {
+        const picked = await vscode.window.showQuickPick([...items, setUp, browse], {
             title: 'MAS: Python interpreter for the trainer',
             placeHolder: 'The trainer needs Python 3.10+ with torch, transformers and peft',
         });
         if (!picked) return undefined;
+        if (picked === setUp) {
+            const result = (await vscode.commands.executeCommand(COMMAND_IDS.setupEnv)) as { python?: string };
+            return result?.python;
+        }
         let chosen = picked.label;
         if (picked === browse) {
             const files = await vscode.window.showOpenDialog({
@@ -148,10 +154,15 @@ export class PythonEnvironment implements vscode.Disposable {
             if (!files?.[0]) return undefined;
             chosen = files[0].fsPath;
         }
-        await vscode.workspace.getConfiguration().update(PYTHON_SETTING, chosen, vscode.ConfigurationTarget.Global);
-        this.log.info(`${PYTHON_SETTING} set to ${chosen}`);
-        if (vscode.workspace.isTrusted) await this.showCheck();
+        await this.useInterpreter(chosen);
         return chosen;
+    }
+
+    /** Points the trainer at `python` (the user's machine-scope setting) and checks it when the workspace allows. */
+    async useInterpreter(python: string): Promise<void> {
+        await vscode.workspace.getConfiguration().update(PYTHON_SETTING, python, vscode.ConfigurationTarget.Global);
+        this.log.info(`${PYTHON_SETTING} set to ${python}`);
+        if (vscode.workspace.isTrusted) await this.showCheck();
     }
 
     dispose(): void {

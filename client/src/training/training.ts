@@ -17,6 +17,7 @@ export class Training {
     readonly python: PythonEnvironment;
     readonly trainers: AttachedTrainers;
     readonly controller: TrainingController;
+    private readonly extension: vscode.ExtensionContext;
 
     /** `followers`: shared with the dashboard; by default the training side's own. */
     constructor(
@@ -26,6 +27,7 @@ export class Training {
         followers?: RunFollowers,
     ) {
         const trust: TrustSource = { isTrusted: () => vscode.workspace.isTrusted };
+        this.extension = extension;
         this.log = scope.push(vscode.window.createOutputChannel('MAS Trainer', { log: true }));
         this.python = scope.push(new PythonEnvironment(extension.extensionUri.fsPath, trust, this.log));
         this.trainers = scope.push(
@@ -45,6 +47,11 @@ export class Training {
             ...(followers ? { attachmentOptions: { followers } } : {}),
         });
         scope.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.reattach()));
+    }
+
+    /** The extension's global storage: where "Set Up Trainer Environment" puts an environment for every workspace. */
+    get storageDir(): string {
+        return this.extension.globalStorageUri.fsPath;
     }
 
     /** Follows runs still alive from an earlier window; never throws (activation must go on). */
