@@ -67,6 +67,9 @@ function agentMarkdown(agent: Agent): string {
     if (agent.temperature !== undefined) {
         lines.push(`- temperature: ${agent.temperature}`);
     }
+    if (agent.topP !== undefined) lines.push(`- top_p: ${agent.topP}`);
+    if (agent.topK !== undefined) lines.push(`- top_k: ${agent.topK}`);
+    if (agent.system !== undefined) lines.push(`- system message: ${JSON.stringify(agent.system)}`);
     lines.push(`- when nulled (difference / Shapley credit): ${nullText(agent)}`);
     if (agent.prompt) {
         lines.push('', 'Prompt:', '```', promptPreview(agent.prompt), '```');
@@ -113,6 +116,13 @@ function modelMarkdown(model: Model): string {
         lines.push('- source: not set');
     }
     lines.push(`- adapter: ${adapterText(model.adapter)}`);
+    const scratch = isScratchSource(source);
+    lines.push(
+        `- prompts: ${scratch ? 'raw text' : (model.format ?? 'chat when the tokenizer has a chat template, else raw')}`,
+    );
+    if (model.dtype) lines.push(`- dtype: ${model.dtype}`);
+    if (model.attention) lines.push(`- attention: ${model.attention}`);
+    if (model.gradientCheckpointing === 'true') lines.push('- gradient checkpointing: on');
     return lines.join('\n');
 }
 
