@@ -103,8 +103,9 @@ def enable_gradient_checkpointing(module: nn.Module, with_adapters: bool) -> Non
     if enable is None:
         return
     enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    if with_adapters and hasattr(module, "enable_input_require_grads"):
-        module.enable_input_require_grads()
+    require_input_grads = getattr(module, "enable_input_require_grads", None) if with_adapters else None
+    if callable(require_input_grads):
+        require_input_grads()
     config = getattr(module, "config", None)
     if config is not None:
         config.use_cache = False
