@@ -330,6 +330,11 @@ def _validate_model_settings(m: ModelSpec) -> None:
         if value not in allowed:
             words = ", ".join(str(w) for w in allowed if w is not None)
             raise SpecError(f"model `{m.name}` has unknown {key} {value!r}; use one of {words}")
+    if m.format == "chat" and m.source.kind == "scratch":
+        raise SpecError(
+            f"model `{m.name}` has `format: chat` but a `scratch` model has no chat template; write `format: raw` "
+            "or leave `format` out"
+        )
     if not isinstance(m.gradient_checkpointing, bool):
         raise SpecError(f"model `{m.name}`: gradient_checkpointing must be true or false")
 
