@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TextDocument } from 'langium';
 import { describe, expect, it } from 'vitest';
 import { createTestServices, documentParams } from './lsp/lsp-test-helpers.js';
 import {
@@ -177,5 +178,27 @@ describe('model and agent settings: completion', () => {
         expect(await labels('format: ')).toEqual(['chat', 'raw']);
         expect(await labels('attention: ')).toEqual(['sdpa', 'eager', 'flash_attention_2']);
         expect(await labels('gradient_checkpointing: ')).toEqual(['true', 'false']);
+    });
+});
+
+describe('model and agent settings: formatting', () => {
+    it('puts each setting of a multi-line block on its own line, and keeps one-line blocks on one line', async () => {
+        const text = `model m {
+  from: hf "x"   dtype:bf16 attention :  eager
+gradient_checkpointing: true format: chat
+}
+role R "Answers"
+agent a: R { model: m  prompt: "q"  system:"Be brief."  top_p:0.9 top_k: 40 }
+`;
+        const document = await lsp.parse(text);
+        const edits = await lsp.services.lsp.Formatter!.formatDocument(document, {
+            ...documentParams(document),
+            options: { tabSize: 2, insertSpaces: true },
+        });
+        const formatted = TextDocument.applyEdits(document.textDocument, edits);
+        expect(formatted).toContain(
+            'model m {\n  from: hf "x"\n  dtype: bf16\n  attention: eager\n  gradient_checkpointing: true\n  format: chat\n}',
+        );
+        expect(formatted).toContain('agent a: R { model: m  prompt: "q"  system: "Be brief."  top_p: 0.9  top_k: 40 }');
     });
 });
