@@ -54,7 +54,8 @@ export interface ModelSpec {
      * null (default): chat when the tokenizer has a chat template, raw otherwise. `scratch` models are raw.
      */
     format?: 'chat' | 'raw' | null;
-    /** The precision the weights load in; `auto` (default): bf16 on a GPU that supports it, fp32 elsewhere. */
+    /** The precision the weights load in; `auto` (default): bf16 for a LoRA model's frozen base on a GPU that supports
+     *  it, fp32 elsewhere (trained full weights stay fp32 under bf16 autocast). */
     dtype?: 'auto' | 'bf16' | 'fp16' | 'fp32';
     /** transformers' `attn_implementation`; null (default): transformers' choice. */
     attention?: 'sdpa' | 'eager' | 'flash_attention_2' | null;

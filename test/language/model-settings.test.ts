@@ -134,7 +134,9 @@ describe('model and agent settings: hover', () => {
 
     it('documents each setting keyword', async () => {
         expect(await hoverAt(text, 'format:')).toContain('apply_chat_template');
-        expect(await hoverAt(text, 'dtype:')).toMatch(/\*\*dtype\*\* — model setting[\s\S]*`auto`: bf16 on a GPU/);
+        expect(await hoverAt(text, 'dtype:')).toMatch(
+            /\*\*dtype\*\* — model setting[\s\S]*`auto`: bf16 for the frozen base/,
+        );
         expect(await hoverAt(text, 'attention:')).toContain('flash-attn');
         expect(await hoverAt(text, 'gradient_checkpointing')).toContain('Recompute activations');
         expect(await hoverAt(text, 'system:')).toContain('role’s description');

@@ -20,13 +20,14 @@ TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model",
 WEIGHT_PATTERNS = ("*.safetensors", "model.safetensors.index.json", "pytorch_model*.bin")
 
 
-def resolve_dtype(setting: str, device: Optional[torch.device]) -> torch.dtype:
-    """`auto`: bf16 on a GPU that supports it, fp32 elsewhere (bf16 matmuls are slow on CPUs, and fp16 training needs
-    a loss scaler the trainer does not run). An explicit setting is taken as written."""
+def resolve_dtype(setting: str, device: Optional[torch.device], frozen_base: bool = True) -> torch.dtype:
+    """`auto`: bf16 for a frozen base (LoRA) on a GPU that supports it, fp32 elsewhere: bf16 matmuls are slow on CPUs,
+    trained full weights keep fp32 master copies (the update runs under bf16 autocast on a GPU: models.autocast_for),
+    and fp16 training needs a loss scaler the trainer does not run. An explicit setting is taken as written."""
     if setting in DTYPES:
         return DTYPES[setting]
     on_gpu = device is not None and torch.device(device).type == "cuda"
-    return torch.bfloat16 if on_gpu and torch.cuda.is_bf16_supported() else torch.float32
+    return torch.bfloat16 if frozen_base and on_gpu and torch.cuda.is_bf16_supported() else torch.float32
 
 
 def check_attention(name: str, attention: Optional[str], device: Optional[torch.device]) -> None:

@@ -107,7 +107,9 @@ def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple
             enable_gradient_checkpointing(module, model.adapter is not None)
         return module, tok
     if src.kind == "hf":
-        module, tok = _load_hf(model.name, src.id or "", model.dtype, model.attention, device)
+        module, tok = _load_hf(
+            model.name, src.id or "", model.dtype, model.attention, device, frozen_base=model.adapter is not None
+        )
         if model.gradient_checkpointing:
             enable_gradient_checkpointing(module, model.adapter is not None)
         return module, tok
@@ -120,6 +122,7 @@ def _load_hf(
     dtype: str = "auto",
     attention: Optional[str] = None,
     device: Optional[torch.device] = None,
+    frozen_base: bool = True,
 ) -> tuple[nn.Module, Tokenizer]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -138,7 +141,7 @@ def _load_hf(
             model_id,
             local_files_only=True,
             trust_remote_code=False,
-            dtype=resolve_dtype(dtype, device),
+            dtype=resolve_dtype(dtype, device, frozen_base),
             **extra,
         )
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case

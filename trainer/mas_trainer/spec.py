@@ -68,7 +68,7 @@ class ModelSpec:  # TS twin: ModelSpec
     source: ModelSource
     adapter: Optional[AdapterSpec]
     format: Optional[str] = None  # chat | raw; None: chat when the tokenizer has a chat template, raw otherwise
-    dtype: str = "auto"  # auto: bf16 on a GPU that supports it, fp32 elsewhere
+    dtype: str = "auto"  # auto: bf16 for a LoRA model's frozen base on a GPU that supports it, fp32 elsewhere
     attention: Optional[str] = None  # transformers' attn_implementation; None: transformers' choice
     gradient_checkpointing: bool = False
 

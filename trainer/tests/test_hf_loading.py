@@ -68,6 +68,14 @@ def test_dtype_auto_is_fp32_on_the_cpu_and_an_explicit_dtype_is_taken():
     assert resolve_dtype("fp16", None) == torch.float16
 
 
+def test_dtype_auto_on_a_bf16_gpu_is_bf16_for_a_frozen_base_and_fp32_for_trained_full_weights(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
+    gpu = torch.device("cuda")
+    assert resolve_dtype("auto", gpu, frozen_base=True) == torch.bfloat16
+    assert resolve_dtype("auto", gpu, frozen_base=False) == torch.float32
+    assert resolve_dtype("bf16", gpu, frozen_base=False) == torch.bfloat16  # as written
+
+
 def test_dtype_and_attention_reach_the_loaded_model(tiny_qwen3_dir):
     module, _ = build_base(hf_model(tiny_qwen3_dir, dtype="bf16", attention="eager"), CPU)
     assert next(module.parameters()).dtype == torch.bfloat16

@@ -28,9 +28,10 @@ export const MODEL_SETTINGS: readonly ParameterInfo[] = [
         values: MODEL_DTYPES,
         default: 'auto',
         doc:
-            'The precision the weights are loaded in. `auto`: bf16 on a GPU that supports it, fp32 elsewhere ' +
-            '(bf16 is slow on CPUs, and fp16 training needs a loss scaler). `fp16` may overflow in training; prefer ' +
-            '`bf16`. `scratch` models are fp32.',
+            'The precision the weights are loaded in. `auto`: bf16 for the frozen base of a LoRA model on a GPU that ' +
+            'supports it; fp32 elsewhere (bf16 is slow on CPUs, trained full weights keep fp32 master copies under ' +
+            'bf16 autocast, and fp16 training needs a loss scaler). `fp16` may overflow in training; prefer `bf16`. ' +
+            '`scratch` models are fp32.',
     },
     {
         name: 'attention',
