@@ -1,13 +1,14 @@
 """Loading an `hf` model as ModelSpec says (issue 13 item 2): dtype, attention implementation, gradient checkpointing;
 and a model folder that cannot be loaded exits 5 with a message naming the folder and what is missing."""
 
+import json
 import os
 import shutil
 
 import pytest
 import torch
 
-from mas_trainer.errors import EXIT_MODEL_UNAVAILABLE, MasError
+from mas_trainer.errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
 from mas_trainer.model_loading import resolve_dtype
 from mas_trainer.models import build_base, build_policies
 from mas_trainer.spec import AdapterSpec, ModelSource, ModelSpec
@@ -102,3 +103,32 @@ def test_gradient_checkpointing_with_lora_still_trains_the_adapter(tiny_qwen3_di
     grads = [p.grad for n, p in module.named_parameters() if "lora_" in n and p.requires_grad]
     assert grads and all(g is not None for g in grads)
     assert any(g.abs().sum() > 0 for g in grads)
+
+
+def test_through_the_command_line_a_missing_folder_and_chat_without_a_template_are_one_line_errors(
+    tiny_qwen3_dir, tmp_path, capsys
+):
+    from helpers import lazy_team_data
+    from test_cli_faults import _assert_one_line, _run
+
+    data = lazy_team_data()
+    missing = str(tmp_path / "no-such-model")
+    data["models"][0]["source"] = {"kind": "hf", "id": missing}
+    _assert_one_line(*_run(tmp_path, capsys, data), EXIT_MODEL_UNAVAILABLE, missing, "does not exist")
+
+    bare = str(tmp_path / "no-template")
+    shutil.copytree(tiny_qwen3_dir, bare)
+    for name in os.listdir(bare):  # the template lives in tokenizer_config.json or chat_template.jinja
+        if name == "chat_template.jinja":
+            os.remove(os.path.join(bare, name))
+    config_path = os.path.join(bare, "tokenizer_config.json")
+    with open(config_path, encoding="utf-8") as f:
+        config = json.load(f)
+    config.pop("chat_template", None)
+    with open(config_path, "w", encoding="utf-8") as f:
+        json.dump(config, f)
+    data["models"][0]["source"] = {"kind": "hf", "id": bare}
+    data["models"][0]["format"] = "chat"
+    second = tmp_path / "second"
+    second.mkdir()
+    _assert_one_line(*_run(second, capsys, data), EXIT_BAD_SPEC, "no chat template", "format: raw")
