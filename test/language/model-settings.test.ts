@@ -104,6 +104,14 @@ describe('model and agent settings: validation', () => {
         expect(problemCodes(await validate(workflow('', system)))).toEqual([]);
     });
 
+    it('flags flash_attention_2 only when the run is on the CPU', async () => {
+        const flash = workflow('  attention: flash_attention_2\n');
+        const on = (device: string) => flash.replace('  credit: outcome\n', `  credit: outcome\n  device: ${device}\n`);
+        expect(problemCodes(await validate(on('cpu')))).toEqual(['attention-needs-gpu']);
+        expect(problemCodes(await validate(on('cuda')))).toEqual([]);
+        expect(problemCodes(await validate(on('auto')))).toEqual([]);
+    });
+
     it('keeps the new keywords usable as names and dataset fields', async () => {
         const text = workflow('')
             .replace('{ question: string  answer: number }', '{ question: string  answer: number  format: string }')

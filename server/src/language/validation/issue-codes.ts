@@ -21,6 +21,7 @@ export const IssueCodes = {
     InvalidModelSetting: 'invalid-model-setting',
     SettingNotForScratch: 'setting-not-for-scratch',
     SystemMessageIgnored: 'system-message-ignored',
+    AttentionNeedsGpu: 'attention-needs-gpu',
     // The workflow as a whole
     IncompleteWorkflow: 'incomplete-workflow',
     MultipleGraphs: 'multiple-graphs',
