@@ -2,7 +2,8 @@
 
 `chat`: the tokenizer's own chat template renders [system, user] with the generation prompt added, as TRL and verl
 do; the system message is the agent's `system`, else its role's description, and is left out when empty; the user
-message is the agent's rendered prompt template. `raw`: the prompt text as it is. Default: chat when the tokenizer
+message is the agent's rendered prompt template (with no system message, a template may add its own default, as
+Qwen2.5's does). `raw`: the prompt text as it is. Default: chat when the tokenizer
 has a chat template, raw otherwise; `scratch` models (character tokenizer, no template) are raw.
 
 No template keyword is passed beyond `add_generation_prompt`: a template's own defaults apply (Qwen3's template
