@@ -72,24 +72,24 @@ def missing_parts(folder: str) -> list[str]:
     return missing
 
 
-def folder_error(name: str, model_id: str) -> Optional[MasError]:
+def folder_error(name: str, model_id: str, kind: str = "model") -> Optional[MasError]:
     """The exit-5 error for a model folder that does not exist or lacks a part; None when it looks complete."""
     folder = os.path.expanduser(model_id)
     if not os.path.exists(folder):
         return MasError(
-            f'model `{name}`: the folder "{model_id}" does not exist; give the path of a downloaded model folder '
+            f'{kind} `{name}`: the folder "{model_id}" does not exist; give the path of a downloaded model folder '
             '(for example `hf download Qwen/Qwen2.5-0.5B-Instruct --local-dir models/qwen`) in `from: hf "..."`',
             EXIT_MODEL_UNAVAILABLE,
         )
     if not os.path.isdir(folder):
         return MasError(
-            f'model `{name}`: "{model_id}" is a file, not a model folder; give the folder that holds config.json',
+            f'{kind} `{name}`: "{model_id}" is a file, not a model folder; give the folder that holds config.json',
             EXIT_MODEL_UNAVAILABLE,
         )
     missing = missing_parts(folder)
     if missing:
         return MasError(
-            f'model `{name}`: the folder "{model_id}" has no {" and no ".join(missing)}; download the complete model '
+            f'{kind} `{name}`: the folder "{model_id}" has no {" and no ".join(missing)}; download the complete model '
             "into it (hf download <id> --local-dir <folder>)",
             EXIT_MODEL_UNAVAILABLE,
         )

@@ -132,3 +132,16 @@ def test_through_the_command_line_a_missing_folder_and_chat_without_a_template_a
     second = tmp_path / "second"
     second.mkdir()
     _assert_one_line(*_run(second, capsys, data), EXIT_BAD_SPEC, "no chat template", "format: raw")
+
+
+def test_a_critic_model_folder_without_weights_is_named_too(tiny_qwen3_dir, tmp_path):
+    from mas_trainer.critic.model import build_value_model
+
+    folder = str(tmp_path / "critic")
+    shutil.copytree(tiny_qwen3_dir, folder)
+    os.remove(os.path.join(folder, "model.safetensors"))
+    with pytest.raises(MasError) as caught:
+        build_value_model(hf_model(folder))
+    assert caught.value.exit_code == EXIT_MODEL_UNAVAILABLE
+    assert str(caught.value).startswith("critic model `base`") and folder in str(caught.value)
+    assert "no weights" in str(caught.value)
