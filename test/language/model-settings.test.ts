@@ -155,6 +155,7 @@ describe('model and agent settings: hover', () => {
     it('documents a value with the setting it belongs to, and leaves the declaration hover alone', async () => {
         expect(await hoverAt(text, ' bf16\n')).toMatch(/^`bf16` — value of `dtype`/);
         expect(await hoverAt(text, 'base {')).toMatch(/\*\*model\*\* `base`[\s\S]*- prompts: chat\n- dtype: bf16/);
+        expect(await hoverAt(text, 'Solver "')).toContain('system message of its agents’ chat prompts');
         expect(await hoverAt(text, 'solver: Solver')).toMatch(
             /- top_p: 0.9\n- top_k: 40\n- system message: "Be brief."/,
         );

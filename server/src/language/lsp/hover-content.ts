@@ -23,7 +23,10 @@ import { normalizedWeights } from './rubric-weights.js';
 /** Markdown shown when hovering a declaration or a reference to it. */
 export function declarationMarkdown(node: AstNode): string | undefined {
     if (isRole(node)) {
-        return [`**role** \`${node.name}\``, node.description].filter(Boolean).join('\n\n');
+        const system = node.description
+            ? '_The system message of its agents’ chat prompts, unless an agent sets `system:`._'
+            : undefined;
+        return [`**role** \`${node.name}\``, node.description, system].filter(Boolean).join('\n\n');
     }
     if (isAgent(node)) {
         return agentMarkdown(node);
