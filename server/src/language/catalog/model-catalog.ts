@@ -20,7 +20,8 @@ export const MODEL_SETTINGS: readonly ParameterInfo[] = [
             '`chat`: each prompt goes through the tokenizer’s chat template (`apply_chat_template`, generation prompt ' +
             'added): a system message (the agent’s `system:`, else its role’s description) and the rendered prompt as ' +
             'the user message. `raw`: the prompt text is tokenized as it is. Default: `chat` when the tokenizer has a ' +
-            'chat template, `raw` otherwise; `scratch` models are always `raw`.',
+            'chat template, `raw` otherwise; `scratch` models are always `raw`. Base (non-instruct) models often ship a ' +
+            'chat template too: write `format: raw` to prompt them with plain text.',
     },
     {
         name: 'dtype',
