@@ -92,8 +92,8 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
 
 
 def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple[nn.Module, Tokenizer]:
-    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 on a capable GPU) and whether
-    `attention: flash_attention_2` can run."""
+    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 for a LoRA base on a capable GPU)
+    and whether `attention: flash_attention_2` can run."""
     src = model.source
     if src.kind == "scratch":
         from transformers import LlamaForCausalLM
