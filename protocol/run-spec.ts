@@ -47,6 +47,20 @@ export interface ModelSpec {
     name: string;
     source: ModelSource;
     adapter: null | { kind: 'lora'; rank: number; alpha: number; dropout: number };
+    /**
+     * The settings below are always written by `mas compile`; a spec from an older compiler may lack them, and the
+     * trainer then uses the default given here.
+     * How prompts are tokenized: `chat` through the tokenizer's chat template, `raw` as plain text;
+     * null (default): chat when the tokenizer has a chat template, raw otherwise. `scratch` models are raw.
+     */
+    format?: 'chat' | 'raw' | null;
+    /** The precision the weights load in; `auto` (default): bf16 for a LoRA model's frozen base on a GPU that supports
+     *  it, fp32 elsewhere (trained full weights stay fp32 under bf16 autocast). */
+    dtype?: 'auto' | 'bf16' | 'fp16' | 'fp32';
+    /** transformers' `attn_implementation`; null (default): transformers' choice. */
+    attention?: 'sdpa' | 'eager' | 'flash_attention_2' | null;
+    /** Recompute activations in the backward pass (default false). */
+    gradient_checkpointing?: boolean;
 }
 
 export interface RoleSpec {
@@ -66,6 +80,15 @@ export interface AgentSpec {
     prompt: TemplatePart[];
     max_tokens: number;
     temperature: number;
+    /** Nucleus sampling threshold, 0 < top_p ≤ 1 (default 1: every token). Absent in older specs: the default. */
+    top_p?: number;
+    /** Sample among the top_k most likely tokens (default 0: every token). Absent in older specs: the default. */
+    top_k?: number;
+    /**
+     * The system message of a chat model's prompts (`format: chat`); null (default): the role's description (an empty
+     * description: no system message). Raw prompts ignore it.
+     */
+    system?: string | null;
     stop: string | null;
     /** What the agent says when an estimator nulls it (difference / Shapley credit). */
     null_behaviour: { kind: 'empty' } | { kind: 'skip' } | { kind: 'text'; text: string };

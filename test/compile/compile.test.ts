@@ -44,6 +44,10 @@ describe('compiler', () => {
                 name: 'base',
                 source: { kind: 'hf', id: 'Qwen/Qwen2.5-0.5B-Instruct' },
                 adapter: { kind: 'lora', rank: 16, alpha: 32, dropout: 0 },
+                format: null,
+                dtype: 'auto',
+                attention: null,
+                gradient_checkpointing: false,
             },
         ]);
         expect(spec.agents.map((a) => a.name)).toEqual(['planner', 'solver', 'verifier']);
@@ -54,6 +58,9 @@ describe('compiler', () => {
             sharing: 'shared',
             max_tokens: 128,
             temperature: 0.8,
+            top_p: 1,
+            top_k: 0,
+            system: null,
             stop: null,
             null_behaviour: { kind: 'empty' },
         });
@@ -152,6 +159,10 @@ describe('compiler', () => {
             name: 'tiny',
             source: { kind: 'scratch', layers: 1, hidden: 32, heads: 4, context: 512, vocab: 'chars' },
             adapter: null,
+            format: null,
+            dtype: 'auto',
+            attention: null,
+            gradient_checkpointing: false,
         });
         expect(signal.agents[1]).toMatchObject({
             sharing: 'weights',
@@ -226,6 +237,40 @@ train { }`,
         expect(outcome.diagnostics[0]!.message).toContain('dataset: <name>');
     });
 
+    it('compiles the loading, prompting and sampling settings of models and agents', async () => {
+        const spec = await compiled(
+            tempFile(
+                'settings.mas',
+                `dataset d from "d.jsonl" { q: string }
+model m { from: hf "x"  format: chat  dtype: bf16  attention: eager  gradient_checkpointing: true }
+model raw { from: hf "y"  format: raw }
+role R "Answers"
+agent a: R { model: m  prompt: "{{task.q}}"  system: "Be brief."  top_p: 0.9  top_k: 40 }
+agent b: R { model: raw  prompt: "{{a.output}}" }
+graph { start -> a -> b -> end }
+rubric r { criterion c weight 1: b.output contains "y" }
+reward w: r per trajectory
+train { credit: outcome }`,
+            ),
+        );
+        expect(
+            spec.models.map(({ format, dtype, attention, gradient_checkpointing }) => ({
+                format,
+                dtype,
+                attention,
+                gradient_checkpointing,
+            })),
+        ).toEqual([
+            { format: 'chat', dtype: 'bf16', attention: 'eager', gradient_checkpointing: true },
+            { format: 'raw', dtype: 'auto', attention: null, gradient_checkpointing: false },
+        ]);
+        expect(spec.agents.map(({ system, top_p, top_k }) => ({ system, top_p, top_k }))).toEqual([
+            { system: 'Be brief.', top_p: 0.9, top_k: 40 },
+            { system: null, top_p: 1, top_k: 0 },
+        ]);
+        expect(runSpecValidator()(spec)).toBe(true);
+    });
+
     it('refuses `when`/`max` on a chain of several edges, and names the critic model', async () => {
         const body = (graph: string) => `dataset d from "d.jsonl" { q: string }
 model m { from: hf "x" }
@@ -249,7 +294,15 @@ train { credit: difference  critic: judge }`;
         );
         expect(spec.train.critic).toBe('judge');
         expect(spec.train.credit).toEqual({ method: 'difference', params: { normalize: 'none' } });
-        expect(spec.models[1]).toEqual({ name: 'judge', source: { kind: 'hf', id: 'y' }, adapter: null });
+        expect(spec.models[1]).toEqual({
+            name: 'judge',
+            source: { kind: 'hf', id: 'y' },
+            adapter: null,
+            format: null,
+            dtype: 'auto',
+            attention: null,
+            gradient_checkpointing: false,
+        });
         expect(spec.graph.edges.map((e) => [e.to, e.max, e.condition?.op ?? null])).toEqual([
             ['a', null, null],
             ['b', null, null],

@@ -121,6 +121,30 @@ describe('RunSpec JSON Schema', () => {
                     s.train.credit.method = 'magic';
                 },
             ],
+            [
+                'unknown dtype',
+                (s) => {
+                    s.models[0].dtype = 'int4';
+                },
+            ],
+            [
+                'unknown format',
+                (s) => {
+                    s.models[0].format = 'chatml';
+                },
+            ],
+            [
+                'top_p of 0',
+                (s) => {
+                    s.agents[0].top_p = 0;
+                },
+            ],
+            [
+                'negative top_k',
+                (s) => {
+                    s.agents[0].top_k = -1;
+                },
+            ],
         ];
         for (const [label, breakIt] of broken) {
             const copy = structuredClone(spec);

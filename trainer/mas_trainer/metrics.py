@@ -93,6 +93,7 @@ def trajectory_records(
                         "started_at": t.started_at,
                         "duration_ms": t.duration_ms,
                         "nulled": t.nulled,
+                        **({} if t.messages is None else {"messages": t.messages}),
                     }
                     for t in state.turns
                 ],

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from .errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
+from .model_loading import check_attention, enable_gradient_checkpointing, folder_error, looks_like_path, resolve_dtype
 from .spec import ModelSpec, RunSpec
 from .tokenizer import CharTokenizer, HfTokenizer, Tokenizer
 
@@ -90,7 +91,9 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
     )
 
 
-def build_base(model: ModelSpec) -> tuple[nn.Module, Tokenizer]:
+def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple[nn.Module, Tokenizer]:
+    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 for a LoRA base on a capable GPU)
+    and whether `attention: flash_attention_2` can run."""
     src = model.source
     if src.kind == "scratch":
         from transformers import LlamaForCausalLM
@@ -99,27 +102,55 @@ def build_base(model: ModelSpec) -> tuple[nn.Module, Tokenizer]:
         config = scratch_llama_config(
             src, tok, eos_token_id=tok.eos_id, bos_token_id=tok.eos_id, tie_word_embeddings=True
         )
-        return LlamaForCausalLM(config), tok
+        module = LlamaForCausalLM(config)
+        if model.gradient_checkpointing:
+            enable_gradient_checkpointing(module, model.adapter is not None)
+        return module, tok
     if src.kind == "hf":
-        return _load_hf(model.name, src.id or "")
+        module, tok = _load_hf(
+            model.name, src.id or "", model.dtype, model.attention, device, frozen_base=model.adapter is not None
+        )
+        if model.gradient_checkpointing:
+            enable_gradient_checkpointing(module, model.adapter is not None)
+        return module, tok
     raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", EXIT_BAD_SPEC)
 
 
-def _load_hf(name: str, model_id: str) -> tuple[nn.Module, Tokenizer]:
+def _load_hf(
+    name: str,
+    model_id: str,
+    dtype: str = "auto",
+    attention: Optional[str] = None,
+    device: Optional[torch.device] = None,
+    frozen_base: bool = True,
+) -> tuple[nn.Module, Tokenizer]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    check_attention(name, attention, device)
+    # A folder that is missing or incomplete gets a message that names what is missing (transformers would fall
+    # back on other files, or fail with a message about something else).
+    incomplete = folder_error(name, model_id) if looks_like_path(model_id) else None
+    if incomplete is not None:
+        raise incomplete
     local_dir = os.path.isdir(model_id)
+    extra = {"attn_implementation": attention} if attention else {}
     try:
         # Offline by design: a hub id only works if it is already in the local cache.
         tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
-        module = AutoModelForCausalLM.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
+        module = AutoModelForCausalLM.from_pretrained(
+            model_id,
+            local_files_only=True,
+            trust_remote_code=False,
+            dtype=resolve_dtype(dtype, device, frozen_base),
+            **extra,
+        )
     except Exception as err:  # transformers raises OSError/ValueError/HF errors depending on the case
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         hint = (
             "the directory does not hold a loadable causal LM and its tokenizer"
             if local_dir
-            else "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
-            "download it first (huggingface-cli download) or give a local path"
+            else f"it is neither a folder (relative to {os.getcwd()}) nor in the Hugging Face cache, and the trainer "
+            "never downloads; download it first (hf download <id>) or give the path of a model folder"
         )
         raise MasError(
             f'model `{name}`: cannot load hf "{model_id}": {hint} ({reason[:160]})', EXIT_MODEL_UNAVAILABLE
@@ -152,7 +183,7 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
         agents = [a for a in spec.agents if a.model == model.name]
         if not agents:
             continue
-        base, tok = build_base(model)
+        base, tok = build_base(model, device)
         context = (
             model.source.context
             if model.source.kind == "scratch"

@@ -4,7 +4,8 @@ credit estimators: credit_reruns.py).
 `RolloutState` holds everything a trajectory depends on (task, latest outputs, turns, edge uses, next agent), so a
 state can be copied and resumed. Replay from a frozen context = `rewind(state, k)` then keep stepping (the k-th
 agent's message is resampled); nulling an agent = `nulled={name}` (its declared null behaviour replaces generation).
-Generation is injected (`generate`), so the engine itself never touches a model.
+Generation is injected (`generate`), so the engine itself never touches a model. Prompt formats (chat.py) are given
+per agent: a chat model's turn records the rendered text as `prompt` and the messages it came from.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from .chat import RAW, Messages, PromptFormat
 from .expr import EvalContext, Evaluator
 from .spec import AgentSpec, RunSpec
 
@@ -34,6 +36,7 @@ class Turn:  # TS twin: TurnRecord (protocol/run-dir.ts)
     started_at: float
     duration_ms: float
     nulled: bool = False  # produced by the null behaviour, not by the policy: not a trainable decision
+    messages: Optional[Messages] = None  # chat models: [system,] user; `prompt` is then their rendered text
 
 
 @dataclass
@@ -74,8 +77,14 @@ GenerateFn = Callable[
 
 
 class GraphWalker:
-    def __init__(self, spec: RunSpec, evaluator: Optional[Evaluator] = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        evaluator: Optional[Evaluator] = None,
+        formats: Optional[dict[str, PromptFormat]] = None,
+    ) -> None:
         self.spec = spec
+        self.formats = formats or {}  # agent -> prompt format; raw when absent
         self.agents = {a.name: a for a in spec.agents}
         self.evaluator = evaluator or Evaluator()
         self.edges_from: dict[str, list[int]] = {}
@@ -130,7 +139,9 @@ class GraphWalker:
                 by_agent.setdefault(s.next_agent, []).append(i)
         for name, indices in by_agent.items():
             agent = self.agents[name]
-            prompts = [self.render(agent, new_states[i]) for i in indices]
+            prompt_format = self.formats.get(name, RAW)
+            rendered = [prompt_format.render(self.render(agent, new_states[i])) for i in indices]
+            prompts = [text for text, _ in rendered]
             live = [k for k, i in enumerate(indices) if name not in new_states[i].nulled]
             started = time.time()
             keys = [(new_states[indices[k]].key, len(new_states[indices[k]].turns)) for k in live]
@@ -153,13 +164,16 @@ class GraphWalker:
                         started,
                         duration_ms,
                         nulled=False,
+                        messages=rendered[k][1],
                     )
                 else:
-                    self._apply_null(state, agent, prompts[k], started)
+                    self._apply_null(state, agent, prompts[k], started, rendered[k][1])
                 self._advance(state, name)
         return new_states
 
-    def _record(self, state, agent, prompt, text, prompt_ids, token_ids, logprobs, started, duration_ms, nulled):
+    def _record(
+        self, state, agent, prompt, text, prompt_ids, token_ids, logprobs, started, duration_ms, nulled, messages=None
+    ):
         state.turns.append(
             Turn(
                 len(state.turns),
@@ -174,16 +188,19 @@ class GraphWalker:
                 started,
                 duration_ms,
                 nulled,
+                messages,
             )
         )
         state.outputs[agent.name] = text
 
-    def _apply_null(self, state: RolloutState, agent: AgentSpec, prompt: str, started: float) -> None:
+    def _apply_null(
+        self, state: RolloutState, agent: AgentSpec, prompt: str, started: float, messages: Optional[Messages] = None
+    ) -> None:
         kind = agent.null_behaviour.get("kind", "empty")
         if kind == "skip":
             return  # the agent does not speak: no turn, outputs unchanged, the walk goes on
         text = agent.null_behaviour.get("text", "") if kind == "text" else ""
-        self._record(state, agent, prompt, text, [], [], [], started, 0.0, nulled=True)
+        self._record(state, agent, prompt, text, [], [], [], started, 0.0, nulled=True, messages=messages)
 
     def run(
         self, tasks: list[dict], generate: GenerateFn, nulled: frozenset = frozenset(), first_key: int = 0

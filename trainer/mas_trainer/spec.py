@@ -57,11 +57,20 @@ class AdapterSpec:  # TS twin: ModelSpec.adapter
     dropout: float = float(LORA_DEFAULTS["dropout"])
 
 
+MODEL_FORMATS = ("chat", "raw")  # TS twin: MODEL_FORMATS (server/src/language/catalog/model-catalog.ts)
+MODEL_DTYPES = ("auto", "bf16", "fp16", "fp32")  # TS twin: MODEL_DTYPES
+MODEL_ATTENTIONS = ("sdpa", "eager", "flash_attention_2")  # TS twin: MODEL_ATTENTIONS
+
+
 @dataclass
 class ModelSpec:  # TS twin: ModelSpec
     name: str
     source: ModelSource
     adapter: Optional[AdapterSpec]
+    format: Optional[str] = None  # chat | raw; None: chat when the tokenizer has a chat template, raw otherwise
+    dtype: str = "auto"  # auto: bf16 for a LoRA model's frozen base on a GPU that supports it, fp32 elsewhere
+    attention: Optional[str] = None  # transformers' attn_implementation; None: transformers' choice
+    gradient_checkpointing: bool = False
 
 
 @dataclass
@@ -81,6 +90,7 @@ class AgentSpec:  # TS twin: AgentSpec
     temperature: float
     stop: Optional[str]
     null_behaviour: dict
+    system: Optional[str] = None  # the chat system message; None: the role's description (empty: none)
 
 
 @dataclass
@@ -278,6 +288,13 @@ def _validate(spec: RunSpec) -> None:
             raise SpecError(f"agent `{a.name}` has unknown sharing `{a.sharing}`")
         if a.sharing == "adapter" and spec.model(a.model).adapter is None:
             raise SpecError(f"agent `{a.name}` wants its own adapter but model `{a.model}` declares none")
+    for m in spec.models:
+        _validate_model_settings(m)
+    for a in spec.agents:
+        if a.system is not None and not isinstance(a.system, str):
+            raise SpecError(
+                f"agent `{a.name}` has a `system` message that is not a string; recompile with `mas compile`"
+            )
     for e in spec.edges:
         if e.from_ not in agents | {"start"} or e.to not in agents | {"end"}:
             raise SpecError(f"graph edge {e.from_} -> {e.to} names an unknown agent")
@@ -302,6 +319,24 @@ def _validate(spec: RunSpec) -> None:
                 f"the counterfactual fan-out {fanout} makes {product} leaves but the GRPO group is "
                 f"{spec.train.algorithm.group}; set `group: {product}` or change the fan-out"
             )
+
+
+def _validate_model_settings(m: ModelSpec) -> None:
+    for key, value, allowed in (
+        ("format", m.format, (None, *MODEL_FORMATS)),
+        ("dtype", m.dtype, MODEL_DTYPES),
+        ("attention", m.attention, (None, *MODEL_ATTENTIONS)),
+    ):
+        if value not in allowed:
+            words = ", ".join(str(w) for w in allowed if w is not None)
+            raise SpecError(f"model `{m.name}` has unknown {key} {value!r}; use one of {words}")
+    if m.format == "chat" and m.source.kind == "scratch":
+        raise SpecError(
+            f"model `{m.name}` has `format: chat` but a `scratch` model has no chat template; write `format: raw` "
+            "or leave `format` out"
+        )
+    if not isinstance(m.gradient_checkpointing, bool):
+        raise SpecError(f"model `{m.name}`: gradient_checkpointing must be true or false")
 
 
 def _validate_stop_when(spec: RunSpec) -> None:

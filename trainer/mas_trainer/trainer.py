@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from . import rng_state
+from .chat import prompt_formats
 from .checkpoint import load_latest, save_checkpoint
 from .credit_reruns import step_rollouts
 from .credit_step import check_credit, recorded_methods, step_credit
@@ -101,11 +102,12 @@ class Trainer:
         self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
         self.rows = load_dataset(next(d for d in spec.datasets if d.name == spec.train.dataset))
         self.evaluator = Evaluator()
-        self.walker = GraphWalker(spec, self.evaluator)
         self.rubric = spec.rubric(spec.reward.rubric)
         torch.manual_seed(spec.train.seed)
         random.seed(spec.train.seed)
         self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
+        tokenizers = {name: policy.tokenizer for name, policy in self.policies.items()}
+        self.walker = GraphWalker(spec, self.evaluator, prompt_formats(spec, tokenizers))
         self.optimizers, self.schedulers = {}, {}
         for unit in self.units:
             opt = torch.optim.AdamW(trainable_parameters(unit), lr=spec.train.lr, weight_decay=0.0)

@@ -27,6 +27,8 @@ def recorded(monkeypatch):
 
 @pytest.mark.parametrize("loader", [_load_hf, _hf_value_model])
 def test_model_and_tokenizer_loads_refuse_remote_code(recorded, loader, monkeypatch, tmp_path):
+    for name in ("config.json", "tokenizer.json", "model.safetensors"):  # a complete-looking folder reaches the loads
+        (tmp_path / name).write_text("{}")
     with pytest.raises(MasError):
         loader("m", str(tmp_path))
     assert recorded and all(kwargs.get("trust_remote_code") is False for _, kwargs in recorded), recorded

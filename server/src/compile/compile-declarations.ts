@@ -25,7 +25,16 @@ export function compileModel(model: Model): ModelSpec {
         model.adapter?.kind === 'lora'
             ? ({ kind: 'lora', ...withDefaults(model.adapter.args, LORA_PARAMETERS) } as ModelSpec['adapter'])
             : null;
-    return { name: model.name, source, adapter };
+    return {
+        name: model.name,
+        source,
+        adapter,
+        // The validator has checked the words (model-setting-checks.ts); absent settings get their defaults here.
+        format: (model.format as ModelSpec['format']) ?? null,
+        dtype: (model.dtype as ModelSpec['dtype']) ?? 'auto',
+        attention: (model.attention as ModelSpec['attention']) ?? null,
+        gradient_checkpointing: model.gradientCheckpointing === 'true',
+    };
 }
 
 export function compileRole(role: Role): RoleSpec {
@@ -46,6 +55,9 @@ export function compileAgent(agent: Agent, defaultTemperature: number): AgentSpe
         prompt: compileTemplate(agent.prompt),
         max_tokens: agent.maxTokens ?? DEFAULT_MAX_TOKENS,
         temperature: agent.temperature ?? defaultTemperature,
+        top_p: agent.topP ?? 1,
+        top_k: agent.topK ?? 0,
+        system: agent.system ?? null,
         stop: agent.stop ?? null,
         null_behaviour:
             behaviour?.text !== undefined

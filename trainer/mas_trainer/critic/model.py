@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from ..errors import EXIT_MODEL_UNAVAILABLE, MasError
+from ..model_loading import folder_error, looks_like_path
 from ..models import scratch_llama_config
 from ..spec import ModelSpec
 from ..tokenizer import CharTokenizer, HfTokenizer
@@ -66,6 +67,9 @@ def build_value_model(model: ModelSpec) -> tuple[ValueModel, object, int, dict]:
 def _hf_value_model(name: str, model_id: str) -> tuple[ValueModel, object, int, dict]:
     from transformers import AutoModel, AutoTokenizer
 
+    incomplete = folder_error(name, model_id, kind="critic model") if looks_like_path(model_id) else None
+    if incomplete is not None:  # a missing or incomplete folder: say what is missing, as for the policies' models
+        raise incomplete
     try:
         tok = AutoTokenizer.from_pretrained(model_id, local_files_only=True, trust_remote_code=False)
         backbone = AutoModel.from_pretrained(

@@ -45,6 +45,7 @@ export type MasKeywordNames =
     | "agent"
     | "algorithm"
     | "and"
+    | "attention"
     | "batch"
     | "bool"
     | "checkpoint_every"
@@ -55,12 +56,15 @@ export type MasKeywordNames =
     | "critic"
     | "dataset"
     | "device"
+    | "dtype"
     | "empty"
     | "end"
     | "extract"
     | "false"
     | "for"
+    | "format"
     | "from"
+    | "gradient_checkpointing"
     | "graph"
     | "hf"
     | "import"
@@ -95,8 +99,11 @@ export type MasKeywordNames =
     | "stop"
     | "stop_when"
     | "string"
+    | "system"
     | "task"
     | "temperature"
+    | "top_k"
+    | "top_p"
     | "train"
     | "trajectory"
     | "trim"
@@ -139,7 +146,10 @@ export interface Agent extends langium.AstNode {
     prompt?: Template;
     role: langium.Reference<Role>;
     stop?: string;
+    system?: string;
     temperature?: number;
+    topK?: number;
+    topP?: number;
 }
 
 export const Agent = {
@@ -151,7 +161,10 @@ export const Agent = {
     prompt: 'prompt',
     role: 'role',
     stop: 'stop',
-    temperature: 'temperature'
+    system: 'system',
+    temperature: 'temperature',
+    topK: 'topK',
+    topP: 'topP'
 } as const;
 
 export function isAgent(item: unknown): item is Agent {
@@ -496,6 +509,10 @@ export interface Model extends langium.AstNode {
     readonly $container: MasFile;
     readonly $type: 'Model';
     adapter?: Adapter;
+    attention?: string;
+    dtype?: string;
+    format?: string;
+    gradientCheckpointing?: 'false' | 'true';
     name: string;
     source?: ModelSource;
 }
@@ -503,6 +520,10 @@ export interface Model extends langium.AstNode {
 export const Model = {
     $type: 'Model',
     adapter: 'adapter',
+    attention: 'attention',
+    dtype: 'dtype',
+    format: 'format',
+    gradientCheckpointing: 'gradientCheckpointing',
     name: 'name',
     source: 'source'
 } as const;
@@ -538,10 +559,10 @@ export function isModelSource(item: unknown): item is ModelSource {
     return reflection.isInstance(item, ModelSource.$type);
 }
 
-export type Name = 'algorithm' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'from' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'seed' | 'steps' | 'stop' | 'temperature' | 'train' | 'weight' | string;
+export type Name = 'algorithm' | 'attention' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'format' | 'from' | 'gradient_checkpointing' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'top_k' | 'top_p' | 'train' | 'weight' | string;
 
 export function isName(item: unknown): item is Name {
-    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 export interface NamedArg extends langium.AstNode {
@@ -981,8 +1002,17 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 stop: {
                     name: Agent.stop
                 },
+                system: {
+                    name: Agent.system
+                },
                 temperature: {
                     name: Agent.temperature
+                },
+                topK: {
+                    name: Agent.topK
+                },
+                topP: {
+                    name: Agent.topP
                 }
             },
             superTypes: [Element.$type]
@@ -1221,6 +1251,18 @@ export class MasAstReflection extends langium.AbstractAstReflection {
             properties: {
                 adapter: {
                     name: Model.adapter
+                },
+                attention: {
+                    name: Model.attention
+                },
+                dtype: {
+                    name: Model.dtype
+                },
+                format: {
+                    name: Model.format
+                },
+                gradientCheckpointing: {
+                    name: Model.gradientCheckpointing
                 },
                 name: {
                     name: Model.name

@@ -6,8 +6,8 @@ import type { IToken } from 'chevrotain';
  * `grpo(gr`) the text rarely parses.
  */
 export type CatalogContext =
-    /** `train { credit: |` — a value of a train setting. */
-    | { kind: 'setting-value'; setting: string; wordStart: number }
+    /** `train { credit: |` — a value of a train setting (`block: 'model'`: of a model block, `model m { dtype: |`). */
+    | { kind: 'setting-value'; setting: string; block?: 'model' | 'agent'; wordStart: number }
     /** `grpo(|`, `lora(rank: 8, |` — an argument name of a call. */
     | { kind: 'argument-name'; call: string; setting?: string; given: string[]; wordStart: number }
     /** `scratch(vocab: |` — an argument value. */
@@ -37,6 +37,10 @@ export function findCatalogContext(tokensBeforeCursor: readonly IToken[], offset
         }
         if (tokens[opener]!.image === '{' && tokens[opener - 1]?.image === 'train') {
             return { kind: 'setting-value', setting: key, wordStart };
+        }
+        const block = tokens[opener]!.image === '{' ? blockAt(tokens, opener) : undefined;
+        if (block) {
+            return { kind: 'setting-value', setting: key, block, wordStart };
         }
         const call = callAt(tokens, opener);
         return call ? { kind: 'argument-value', ...call, argument: key, wordStart } : undefined;
@@ -73,6 +77,13 @@ function findOpener(tokens: readonly IToken[], from: number): number | undefined
             }
         }
     }
+    return undefined;
+}
+
+/** `model m {` or `agent a: Role {` at `opener`: which declaration's block the brace opens. */
+function blockAt(tokens: readonly IToken[], opener: number): 'model' | 'agent' | undefined {
+    if (tokens[opener - 2]?.image === 'model') return 'model';
+    if (tokens[opener - 4]?.image === 'agent' && tokens[opener - 2]?.image === ':') return 'agent';
     return undefined;
 }
 

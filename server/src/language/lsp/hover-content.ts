@@ -23,7 +23,10 @@ import { normalizedWeights } from './rubric-weights.js';
 /** Markdown shown when hovering a declaration or a reference to it. */
 export function declarationMarkdown(node: AstNode): string | undefined {
     if (isRole(node)) {
-        return [`**role** \`${node.name}\``, node.description].filter(Boolean).join('\n\n');
+        const system = node.description
+            ? '_The system message of its agents’ chat prompts, unless an agent sets `system:`._'
+            : undefined;
+        return [`**role** \`${node.name}\``, node.description, system].filter(Boolean).join('\n\n');
     }
     if (isAgent(node)) {
         return agentMarkdown(node);
@@ -67,6 +70,9 @@ function agentMarkdown(agent: Agent): string {
     if (agent.temperature !== undefined) {
         lines.push(`- temperature: ${agent.temperature}`);
     }
+    if (agent.topP !== undefined) lines.push(`- top_p: ${agent.topP}`);
+    if (agent.topK !== undefined) lines.push(`- top_k: ${agent.topK}`);
+    if (agent.system !== undefined) lines.push(`- system message: ${JSON.stringify(agent.system)}`);
     lines.push(`- when nulled (difference / Shapley credit): ${nullText(agent)}`);
     if (agent.prompt) {
         lines.push('', 'Prompt:', '```', promptPreview(agent.prompt), '```');
@@ -113,6 +119,13 @@ function modelMarkdown(model: Model): string {
         lines.push('- source: not set');
     }
     lines.push(`- adapter: ${adapterText(model.adapter)}`);
+    const scratch = isScratchSource(source);
+    lines.push(
+        `- prompts: ${scratch ? 'raw text' : (model.format ?? 'chat when the tokenizer has a chat template, else raw')}`,
+    );
+    if (model.dtype) lines.push(`- dtype: ${model.dtype}`);
+    if (model.attention) lines.push(`- attention: ${model.attention}`);
+    if (model.gradientCheckpointing === 'true') lines.push('- gradient checkpointing: on');
     return lines.join('\n');
 }
 

@@ -24,6 +24,7 @@ import {
 } from 'vscode-languageserver';
 import type { ParameterInfo } from '../catalog/parameters.js';
 import { STOP_WHEN_DOC, STOP_WHEN_METRICS } from '../catalog/training-catalog.js';
+import { agentSettingInfo, modelSettingInfo } from '../catalog/model-catalog.js';
 import { isReward, type MasFile } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersOfCall, settingInfo } from './catalog-docs.js';
@@ -96,6 +97,10 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
     protected catalogItems(context: CatalogContext): CompletionItem[] | undefined {
         switch (context.kind) {
             case 'setting-value': {
+                if (context.block) {
+                    const info = context.block === 'model' ? modelSettingInfo(context.setting) : undefined;
+                    return valueItems(info);
+                }
                 const methods = methodsForSetting(context.setting);
                 if (methods.length > 0) {
                     return methods.map((method, index) => ({
@@ -160,6 +165,18 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
             });
             return;
         }
+        const property = declarationSetting(rule?.name, keyword.value);
+        if (property) {
+            acceptor(context, {
+                label: keyword.value,
+                kind: CompletionItemKind.Property,
+                detail: `${rule?.name === 'Model' ? 'model' : 'agent'} setting`,
+                documentation: { kind: 'markdown', value: parameterMarkdown(property) },
+                insertText: `${keyword.value}: `,
+                sortText: '1',
+            });
+            return;
+        }
         const setting = rule?.name === 'TrainSetting' ? settingInfo(keyword.value) : undefined;
         if (!setting) {
             super.completionForKeyword(context, keyword, acceptor);
@@ -201,6 +218,13 @@ export class MasCompletionProvider extends WindowedCompletionProvider {
             kind: completionKindOf(description.type),
         };
     }
+}
+
+/** The catalogue entry of a property keyword of a model or agent block (`dtype`, `top_p`), if it has one. */
+function declarationSetting(rule: string | undefined, keyword: string): ParameterInfo | undefined {
+    if (rule === 'Model') return modelSettingInfo(keyword);
+    if (rule === 'Agent') return agentSettingInfo(keyword);
+    return undefined;
 }
 
 /** Completion items for the identifier values of a parameter (`device: cuda`, `vocab: chars`). */

@@ -10,8 +10,8 @@ const NONE = Formatting.noSpace();
 
 /** The keywords that start a member inside the braces of agents, models and train blocks. */
 const MEMBER_KEYWORDS: Record<string, string[]> = {
-    [ast.Agent.$type]: ['model', 'prompt', 'max_tokens', 'temperature', 'stop', 'null'],
-    [ast.Model.$type]: ['from', 'adapter'],
+    [ast.Agent.$type]: ['model', 'prompt', 'system', 'max_tokens', 'temperature', 'top_p', 'top_k', 'stop', 'null'],
+    [ast.Model.$type]: ['from', 'adapter', 'format', 'dtype', 'attention', 'gradient_checkpointing'],
     [ast.Train.$type]: ['dataset', 'critic'],
 };
 

@@ -1,7 +1,17 @@
-import { CstUtils, type AstNode, type CstNode, type LangiumDocument, type MaybePromise } from 'langium';
+import {
+    CstUtils,
+    GrammarAST,
+    GrammarUtils,
+    type AstNode,
+    type CstNode,
+    type LangiumDocument,
+    type MaybePromise,
+} from 'langium';
 import { AstNodeHoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import {
+    isAgent,
+    isModel,
     isAdapter,
     isContextRef,
     isEndNode,
@@ -16,9 +26,12 @@ import {
     isTaskFieldRef,
     isTrain,
     isTrainSetting,
+    type Agent,
+    type Model,
     type StopWhen,
 } from '../generated/ast.js';
 import { findMethod } from '../catalog/parameters.js';
+import { agentSettingInfo, modelSettingInfo } from '../catalog/model-catalog.js';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS, STOP_WHEN_DOC, STOP_WHEN_METRICS } from '../catalog/training-catalog.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersAround, settingInfo } from './catalog-docs.js';
@@ -81,6 +94,9 @@ function catalogMarkdown(leaf: CstNode): string | undefined {
             ? '**dataset** — the data set whose rows are the training tasks (`task.<field>` reads them).'
             : '**critic** — the model that learns the value function of `critic` credit.';
     }
+    if (isModel(node) || isAgent(node)) {
+        return declarationSettingMarkdown(node, leaf);
+    }
     return keywordMarkdown(node, leaf.text, isFirstToken);
 }
 
@@ -132,6 +148,25 @@ function keywordMarkdown(node: AstNode, word: string, isFirstToken: boolean): st
         return '**task** — the current row of the training data set; `task.<field>` reads one of its fields.';
     }
     return undefined;
+}
+
+/**
+ * A setting keyword of a model or agent block (`dtype`, `top_p`) or a word value of a model setting (`bf16`).
+ * Declaration names are left to the declaration hover.
+ */
+function declarationSettingMarkdown(node: Model | Agent, leaf: CstNode): string | undefined {
+    const word = leaf.text;
+    if (GrammarAST.isKeyword(leaf.grammarSource)) {
+        const setting = isModel(node) ? modelSettingInfo(word) : agentSettingInfo(word);
+        const what = isModel(node) ? 'model' : 'agent';
+        return setting && `**${setting.name}** — ${what} setting\n\n${parameterMarkdown(setting)}`;
+    }
+    if (!isModel(node)) return undefined;
+    const owner = (['format', 'dtype', 'attention'] as const).find(
+        (key) => node[key] === word && GrammarUtils.findNodeForProperty(node.$cstNode, key)?.offset === leaf.offset,
+    );
+    const info = owner && modelSettingInfo(owner);
+    return info && `\`${word}\` — value of \`${owner}\`\n\n${parameterMarkdown(info)}`;
 }
 
 /** The decision being scored, in per-turn and per-agent rewards and debugger conditions. */

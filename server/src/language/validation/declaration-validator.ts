@@ -9,6 +9,7 @@ import {
 } from '../generated/ast.js';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../catalog/training-catalog.js';
 import { checkArguments } from './argument-checks.js';
+import { checkAgentSamplingSettings, checkModelSettings } from './model-setting-checks.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
 import { propertyNodes } from './property-nodes.js';
@@ -20,10 +21,20 @@ const AGENT_PROPERTIES: Record<string, string> = {
     prompt: 'prompt',
     maxTokens: 'max_tokens',
     temperature: 'temperature',
+    topP: 'top_p',
+    topK: 'top_k',
+    system: 'system',
     stop: 'stop',
     nullBehaviour: 'null',
 };
-const MODEL_PROPERTIES: Record<string, string> = { source: 'from', adapter: 'adapter' };
+const MODEL_PROPERTIES: Record<string, string> = {
+    source: 'from',
+    adapter: 'adapter',
+    format: 'format',
+    dtype: 'dtype',
+    attention: 'attention',
+    gradientCheckpointing: 'gradient_checkpointing',
+};
 
 /** The adapter the "add a LoRA adapter" fix writes: the catalogue's defaults. */
 const DEFAULT_LORA = `lora(rank: ${LORA_PARAMETERS.find((p) => p.name === 'rank')?.default ?? 8}, alpha: ${LORA_PARAMETERS.find((p) => p.name === 'alpha')?.default ?? 16})`;
@@ -93,6 +104,7 @@ export class DeclarationValidator {
                 { node: agent, property: 'temperature' },
             );
         }
+        checkAgentSamplingSettings(agent, accept);
     }
 
     checkModel(model: Model, accept: ValidationAcceptor): void {
@@ -122,6 +134,7 @@ export class DeclarationValidator {
         if (model.adapter?.kind === 'lora') {
             checkArguments(model.adapter, '`lora(...)`', model.adapter.args, LORA_PARAMETERS, accept);
         }
+        checkModelSettings(model, accept);
     }
 
     /** Attention heads split the hidden size evenly: `hidden` must be a multiple of `heads`. */

@@ -18,6 +18,10 @@ export const IssueCodes = {
     ScratchHeadsMismatch: 'scratch-heads-mismatch',
     AdapterWithoutLora: 'adapter-without-lora',
     WeightsDuplicated: 'weights-duplicated',
+    InvalidModelSetting: 'invalid-model-setting',
+    SettingNotForScratch: 'setting-not-for-scratch',
+    SystemMessageIgnored: 'system-message-ignored',
+    AttentionNeedsGpu: 'attention-needs-gpu',
     // The workflow as a whole
     IncompleteWorkflow: 'incomplete-workflow',
     MultipleGraphs: 'multiple-graphs',

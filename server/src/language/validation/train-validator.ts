@@ -8,6 +8,7 @@ import { IssueCodes, type IssueCode } from './issue-codes.js';
 import { report } from './report.js';
 import { checkCreditConsistency } from './credit-checks.js';
 import { checkStopWhen } from './stop-when-checks.js';
+import { checkAttentionDevice } from './attention-device-checks.js';
 import type { WorkflowContexts } from './workflow-context.js';
 
 /** The `train` block: known settings with values of the right kind and range, consistent with each other. */
@@ -37,6 +38,7 @@ export class TrainValidator {
         }
         checkCreditConsistency(train, this.contexts.of(train)?.agents.length ?? 0, accept);
         checkStopWhen(train, this.contexts.of(train), accept);
+        checkAttentionDevice(train, this.contexts.of(train), accept);
     }
 
     /** `algorithm:` and `credit:` name a catalogue method, with that method's arguments. */
