@@ -105,6 +105,10 @@ export interface TurnRecord {
     duration_ms: number;
     /** Produced by the agent's null behaviour (difference / Shapley credit), not a trainable decision. */
     nulled: boolean;
+    /** Chat models (format: chat): the messages the prompt was rendered from, in order (system, then user); absent for
+     *  raw prompts. `prompt` is then the rendered text (chat template applied, generation prompt included) and `output`
+     *  the assistant's reply, whose tokens are `token_ids`. */
+    messages?: { role: 'system' | 'user'; content: string }[];
 }
 
 /** One line of `trajectories/<step>.jsonl` per rollout (Python: metrics.trajectory_records). */
