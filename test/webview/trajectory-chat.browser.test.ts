@@ -55,7 +55,10 @@ describe.skipIf(chromiumMissing !== undefined)(
             );
             // The token strip covers the assistant's reply only (one sampled token here), and says so.
             expect(await page.locator('.token-box .token').count()).toBe(1);
-            expect(await page.locator('.token-heatmap > .hint').textContent()).toMatch(/^the assistant's tokens: /);
+            expect(await page.locator('.token-box.chat-tokens').count()).toBe(1);
+            expect(await page.locator('.token-box').evaluate((e) => getComputedStyle(e, '::before').content)).toContain(
+                "The assistant's tokens",
+            );
             expect(await page.locator('.chat-note').isVisible()).toBe(false);
             await view.screenshot('trajectory-chat');
 
@@ -69,7 +72,7 @@ describe.skipIf(chromiumMissing !== undefined)(
             expect(await page.locator('details.chat-template').isVisible()).toBe(false);
             expect(await text(view, '.turn-messages .text-label')).toEqual(['Message', 'Rendered prompt']);
             expect((await lines(view, '.raw-prompt .text-view'))[0]).toContain('<|im_start|>system');
-            expect(await page.locator('.token-heatmap > .hint').textContent()).toMatch(/^credit of this decision/);
+            expect(await page.locator('.token-box.chat-tokens').count()).toBe(0);
 
             expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
             expect(await page.locator('img').count()).toBe(0);

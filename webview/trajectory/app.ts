@@ -321,13 +321,11 @@ export class TrajectoryApp {
                 text: ` · ${turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}`,
             }),
         );
-        const chat = this.rollout?.chat?.[this.turn];
-        this.text.show(turn, chat);
+        this.text.show(turn, this.rollout?.chat?.[this.turn]);
         this.tokens.replaceChildren(
-            tokenHeatmap(turn, credit, this.tokenMode, this.run?.charAgents.includes(turn.agent) ?? false, {
-                chat: chat !== undefined && chat !== null && 'messages' in chat,
-            }),
+            tokenHeatmap(turn, credit, this.tokenMode, this.run?.charAgents.includes(turn.agent) ?? false),
         );
+        this.tokens.classList.toggle('chat-tokens', this.text.isChat);
         // A multi-megabyte message is shown (virtualised) but not copied into the editor, which would stall the page.
         const editable = turn.output.length <= MAX_EDITABLE;
         this.editor.value = editable ? turn.output : '';

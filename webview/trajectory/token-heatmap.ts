@@ -37,7 +37,6 @@ export function tokenHeatmap(
     credit: number | undefined,
     mode: TokenMode,
     charTokenizer = false,
-    options: { chat?: boolean } = {},
 ): HTMLElement {
     const ids = turn.token_ids;
     const texts = tokenTexts(turn, charTokenizer);
@@ -62,13 +61,10 @@ export function tokenHeatmap(
         spans.push(element('span', { className: 'hint', text: ` … ${ids.length - MAX_TOKENS} more tokens` }));
     if (ids.length === 0)
         spans.push(element('span', { className: 'hint', text: 'no tokens (a nulled or empty turn)' }));
-    // A chat turn's tokens are the assistant's reply only: the template and the messages were never sampled.
-    const whose = options.chat ? "the assistant's tokens: " : '';
     const note =
-        whose +
-        (mode === 'credit'
+        mode === 'credit'
             ? 'credit of this decision, the same for each of its tokens'
-            : 'log-probability of each token (darker red = less likely)');
+            : 'log-probability of each token (darker red = less likely)';
     return element(
         'div',
         { className: 'token-heatmap' },

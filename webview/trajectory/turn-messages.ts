@@ -37,8 +37,12 @@ export class TurnMessages {
         );
     }
 
+    /** Whether the turn shown is a chat turn (its token strip is the assistant's reply only). */
+    isChat = false;
+
     show(turn: TurnRecord, chat: TurnChat | null | undefined): void {
         const messages = chat && 'messages' in chat ? chat.messages : undefined;
+        this.isChat = messages !== undefined;
         this.note.textContent = chat && 'ignored' in chat ? chat.ignored : '';
         this.note.hidden = !(chat && 'ignored' in chat);
         this.element.classList.toggle('chat', messages !== undefined);
