@@ -35,19 +35,23 @@ def check_env() -> dict:
         info["transformers"], info["peft"] = transformers.__version__, peft.__version__
     except ImportError:
         pass
-    info["packages"] = package_versions()
+    info["packages"] = package_versions(TRAINER_PACKAGES)
+    info["optional"] = package_versions(OPTIONAL_PACKAGES)
     return info
 
 
 # Every runtime dependency of trainer/pyproject.toml besides torch (reported on its own, with CUDA): the editor names
 # each one that is missing instead of only torch (first-hour finding: the check named torch but not numpy or onnx).
 TRAINER_PACKAGES = ("transformers", "peft", "safetensors", "numpy", "onnx")
+# Optional extras a run works without (pyproject's `tensorboard` extra): reported apart so the editor advises, never
+# refuses. TS twin: FEATURE_PACKAGES (client/src/training/trainer-requirements.ts).
+OPTIONAL_PACKAGES = ("tensorboard",)
 
 
-def package_versions() -> dict[str, str | None]:
-    """Installed version of each trainer package, None where it is missing (read from metadata, nothing imported)."""
+def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Installed version of each package, None where it is missing (read from metadata, nothing imported)."""
     versions: dict[str, str | None] = {}
-    for name in TRAINER_PACKAGES:
+    for name in names:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
