@@ -12,6 +12,7 @@ export const COMMAND_IDS = {
     showTrajectories: 'mas.trajectory.show',
     selectPython: 'mas.trainer.selectPython',
     checkEnv: 'mas.trainer.checkEnv',
+    refreshRuns: 'mas.runs.refresh',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

@@ -1,0 +1,99 @@
+/**
+ * The Runs view (activity bar, MAS Studio): every run directory under the workspace's runs/ folders, and any run
+ * this window follows from elsewhere, with its state (run-state.ts, the same line as Open Run…'s picker). Rows are
+ * the run directories' Uris, so the inline actions are the ordinary commands (dashboard, trajectories, stop), which
+ * take a run directory Uri. Refreshed when a run.json / launch.json under runs/ changes (a trainer rewrites run.json
+ * every step) and when a followed trainer makes progress, starts or ends.
+ */
+import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../../protocol/commands.js';
+import { workspaceRunDirs } from './run-directory.js';
+import { readRunState, runContextValue, RUNS_VIEW_ID, type RunState, type RunStateKind } from './run-state.js';
+
+export { RUN_CONTEXT_VALUES, RUNS_VIEW_ID } from './run-state.js';
+
+const ICONS: Record<RunStateKind, { id: string; color?: string }> = {
+    running: { id: 'sync~spin', color: 'charts.blue' },
+    starting: { id: 'loading~spin' },
+    complete: { id: 'pass', color: 'testing.iconPassed' },
+    stopped: { id: 'debug-stop' },
+    interrupted: { id: 'debug-pause', color: 'charts.yellow' },
+    failed: { id: 'error', color: 'testing.iconFailed' },
+};
+
+const MAX_DESCRIPTION = 80;
+
+/** What the view lists: the workspace folders whose runs/ it reads, the runs followed, which trainers live. */
+export interface RunsSource {
+    folders(): string[];
+    /** Run directories this window follows (a run opened from outside the workspace included). */
+    followed(): string[];
+    alive(runDir: string): boolean;
+}
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>, vscode.Disposable {
+    private readonly changed = new vscode.EventEmitter<void>();
+    readonly onDidChangeTreeData = this.changed.event;
+    /** The states read by the last getChildren, by run directory: getTreeItem draws from them. */
+    private states = new Map<string, RunState>();
+
+    constructor(private readonly source: RunsSource) {}
+
+    refresh(): void {
+        this.changed.fire();
+    }
+
+    /** The runs, newest first in each runs/ folder, then the followed runs from elsewhere; reads each run.json once. */
+    getChildren(element?: vscode.Uri): vscode.Uri[] {
+        if (element) return [];
+        const dirs = [...new Set([...workspaceRunDirs(this.source.folders()), ...this.source.followed()])];
+        const alive = (dir: string) => this.source.alive(dir);
+        this.states = new Map(dirs.map((dir) => [dir, readRunState(dir, alive)]));
+        return dirs.map((dir) => vscode.Uri.file(dir));
+    }
+
+    getTreeItem(uri: vscode.Uri): vscode.TreeItem {
+        const state = this.states.get(uri.fsPath) ?? readRunState(uri.fsPath, (dir) => this.source.alive(dir));
+        const item = new vscode.TreeItem(state.name, vscode.TreeItemCollapsibleState.None);
+        item.id = state.runDir;
+        item.description =
+            state.detail.length > MAX_DESCRIPTION ? `${state.detail.slice(0, MAX_DESCRIPTION - 1)}…` : state.detail;
+        item.tooltip = [state.runDir, state.workflow ? `workflow ${state.workflow}` : '', state.detail]
+            .filter(Boolean)
+            .join('\n');
+        const icon = ICONS[state.kind];
+        item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
+        item.contextValue = runContextValue(state.kind);
+        item.command = { title: 'Open Dashboard', command: COMMAND_IDS.showDashboard, arguments: [uri] };
+        return item;
+    }
+
+    dispose(): void {
+        this.changed.dispose();
+    }
+}
+
+/** The view, its provider and what refreshes it; everything returned is to be disposed with the extension. */
+export function registerRunsView(
+    source: RunsSource,
+    followedChanged: (listener: () => void) => { dispose(): void },
+): { provider: RunsTreeProvider; disposables: vscode.Disposable[] } {
+    const provider = new RunsTreeProvider(source);
+    const view = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: provider });
+    // run.json is rewritten atomically each step (a create of the new file), launch.json when a run is launched.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/runs/*/{run.json,launch.json}');
+    const refresh = () => provider.refresh();
+    return {
+        provider,
+        disposables: [
+            provider,
+            view,
+            watcher,
+            watcher.onDidCreate(refresh),
+            watcher.onDidChange(refresh),
+            watcher.onDidDelete(refresh),
+            vscode.workspace.onDidChangeWorkspaceFolders(refresh),
+            followedChanged(refresh),
+        ],
+    };
+}

@@ -1,0 +1,181 @@
+// The Runs view's data provider over a fake set of run directories (vscode-fake's TreeItem / ThemeIcon): every run
+// under runs/ and the followed ones from elsewhere, each with its state and step, the row's context value (which
+// package.json's inline actions match) and its click command; refreshed by run.json / launch.json changes and by
+// followed trainers.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { VscodeFake } from '../vscode-fake.js';
+import { tempDir } from '../helpers.js';
+
+const fake = vi.hoisted(() => ({ current: undefined as VscodeFake | undefined }));
+vi.mock('vscode', async () => {
+    const { createVscodeFake } = await import('../vscode-fake.js');
+    fake.current = createVscodeFake();
+    return fake.current.vscode;
+});
+
+const { COMMAND_IDS } = await import('../../../protocol/commands.js');
+const { RunsTreeProvider, registerRunsView, RUN_CONTEXT_VALUES, RUNS_VIEW_ID } =
+    await import('../../../client/src/runs/runs-view.js');
+const { readRunState } = await import('../../../client/src/runs/run-state.js');
+type Item = import('../vscode-fake.js').TreeItem;
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function runJson(status: string, done: number, total: number, credit = 'outcome'): object {
+    return {
+        version: 1,
+        status,
+        error: status === 'failed' ? 'boom' : null,
+        workflow: 'LazyTeam',
+        started_at: 0,
+        updated_at: 0,
+        steps_completed: done,
+        steps_total: total,
+        spec: { train: { credit: { method: credit, params: {} } } },
+    };
+}
+
+/** A workspace with six run directories in every state, a folder that is no run, and a run outside it. */
+function fakeRuns() {
+    const tmp = tempDir('mas-runs-view-');
+    cleanups.push(tmp.cleanup);
+    const ws = path.join(tmp.dir, 'ws');
+    const runs = path.join(ws, 'runs');
+    const run = (name: string, files: Record<string, unknown>) => {
+        const dir = path.join(runs, name);
+        mkdirSync(dir, { recursive: true });
+        for (const [file, value] of Object.entries(files))
+            writeFileSync(path.join(dir, file), typeof value === 'string' ? value : JSON.stringify(value));
+        return dir;
+    };
+    const dirs = {
+        complete: run('lazy-20260101-000001', { 'run.json': runJson('finished', 40, 40, 'shapley') }),
+        running: run('lazy-20260101-000002', { 'run.json': runJson('running', 12, 40) }),
+        interrupted: run('lazy-20260101-000003', { 'run.json': runJson('running', 7, 40) }),
+        stopped: run('lazy-20260101-000004', { 'run.json': runJson('stopped', 20, 40) }),
+        failed: run('lazy-20260101-000005', { 'run.json': runJson('failed', 1, 40) }),
+        neverStarted: run('lazy-20260101-000006', {
+            'launch.json': '{}',
+            'process.log': 'Traceback (most recent call last):\nRuntimeError: CUDA error\n',
+        }),
+        // A hostile run.json (fields of the wrong type) is shown as a run that wrote nothing usable, never a crash.
+        hostile: run('lazy-20260101-000007', { 'run.json': '{"status": 7, "workflow": {"__proto__": 1}}' }),
+    };
+    mkdirSync(path.join(runs, 'notes')); // no run.json / metrics.jsonl / launch.json: not a run
+    const elsewhere = path.join(tmp.dir, 'copied-run');
+    mkdirSync(elsewhere);
+    writeFileSync(path.join(elsewhere, 'run.json'), JSON.stringify(runJson('running', 3, 10)));
+    const alive = new Set([dirs.running, elsewhere]);
+    return {
+        ws,
+        dirs,
+        elsewhere,
+        source: { folders: () => [ws], followed: () => [elsewhere], alive: (d: string) => alive.has(d) },
+    };
+}
+
+const row = (provider: InstanceType<typeof RunsTreeProvider>, dir: string) =>
+    provider.getTreeItem(fake.current!.vscode.Uri.file(dir) as never) as unknown as Item;
+
+describe('Runs view', () => {
+    it("lists every run of the workspace's runs/ (newest first) and the followed runs from elsewhere", () => {
+        const { dirs, elsewhere, source } = fakeRuns();
+        const provider = new RunsTreeProvider(source);
+        const children = provider.getChildren().map((u) => u.fsPath);
+        expect(children).toEqual([
+            dirs.hostile,
+            dirs.neverStarted,
+            dirs.failed,
+            dirs.stopped,
+            dirs.interrupted,
+            dirs.running,
+            dirs.complete,
+            elsewhere,
+        ]);
+        expect(provider.getChildren(children[0] as never)).toEqual([]);
+    });
+
+    it('shows each run with its state, step n/N and credit method; the row context values the manifest matches', () => {
+        const { dirs, elsewhere, source } = fakeRuns();
+        const provider = new RunsTreeProvider(source);
+        provider.getChildren();
+        const shown = (dir: string) => {
+            const item = row(provider, dir);
+            return [item.label, item.description, item.contextValue, item.iconPath?.id];
+        };
+        expect(shown(dirs.complete)).toEqual([
+            'lazy-20260101-000001',
+            'complete · step 40/40 · shapley',
+            'masRun.complete',
+            'pass',
+        ]);
+        expect(shown(dirs.running)).toEqual([
+            'lazy-20260101-000002',
+            'running · step 12/40 · outcome',
+            'masRun.running',
+            'sync~spin',
+        ]);
+        // run.json says running but no trainer is alive: killed, resumable.
+        expect(shown(dirs.interrupted)).toEqual([
+            'lazy-20260101-000003',
+            'interrupted · step 7/40 · outcome',
+            'masRun.interrupted',
+            'debug-pause',
+        ]);
+        expect(shown(dirs.stopped)[1]).toBe('stopped · step 20/40 · outcome');
+        expect(shown(dirs.failed)[2]).toBe('masRun.failed');
+        expect(shown(dirs.neverStarted)).toEqual([
+            'lazy-20260101-000006',
+            'failed to start: RuntimeError: CUDA error',
+            'masRun.failed',
+            'error',
+        ]);
+        expect(shown(dirs.hostile)[2]).toBe('masRun.failed');
+        expect(shown(elsewhere)).toEqual([
+            'copied-run',
+            'running · step 3/10 · outcome',
+            'masRun.running',
+            'sync~spin',
+        ]);
+        for (const dir of Object.values(dirs)) expect(RUN_CONTEXT_VALUES).toContain(row(provider, dir).contextValue);
+        // A click opens the run's dashboard; the row's argument is the run directory's Uri, as every command takes.
+        const click = row(provider, dirs.running).command!;
+        expect(click.command).toBe(COMMAND_IDS.showDashboard);
+        expect((click.arguments![0] as { fsPath: string }).fsPath).toBe(dirs.running);
+        expect(row(provider, dirs.running).tooltip).toBe(
+            `${dirs.running}\nworkflow LazyTeam\nrunning · step 12/40 · outcome`,
+        );
+    });
+
+    it('the Open Run… picker and the view describe a run with the same line', () => {
+        const { dirs, source } = fakeRuns();
+        const provider = new RunsTreeProvider(source);
+        provider.getChildren();
+        expect(readRunState(dirs.stopped, source.alive).detail).toBe(row(provider, dirs.stopped).description);
+    });
+
+    it('refreshes when a run.json or launch.json under runs/ changes, and when a followed trainer changes', () => {
+        const { source } = fakeRuns();
+        let followedListener: (() => void) | undefined;
+        const { provider, disposables } = registerRunsView(source, (listener) => {
+            followedListener = listener;
+            return { dispose: () => (followedListener = undefined) };
+        });
+        expect(fake.current!.treeViews.get(RUNS_VIEW_ID)).toBe(provider);
+        const watcher = fake.current!.watchers.at(-1)!;
+        expect(watcher.pattern).toBe('**/runs/*/{run.json,launch.json}');
+        let refreshed = 0;
+        provider.onDidChangeTreeData(() => refreshed++);
+        watcher.fire('create');
+        watcher.fire('change');
+        watcher.fire('delete');
+        followedListener!();
+        expect(refreshed).toBe(4);
+        disposables.forEach((d) => d.dispose());
+        expect(followedListener).toBeUndefined();
+        expect(fake.current!.treeViews.has(RUNS_VIEW_ID)).toBe(false);
+    });
+});
