@@ -52,6 +52,16 @@ function creditMethod(spec: unknown): string | undefined {
     return typeof method === 'string' ? method : undefined;
 }
 
+/** `updated_at − started_at` as `42 s`, `12 min`, `3.5 h`; undefined when run.json's times are not numbers. */
+export function duration(startedAt: unknown, updatedAt: unknown): string | undefined {
+    if (typeof startedAt !== 'number' || typeof updatedAt !== 'number') return undefined;
+    const seconds = updatedAt - startedAt;
+    if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+    if (seconds < 90) return `${Math.round(seconds)} s`;
+    if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+    return `${(seconds / 3600).toFixed(1)} h`;
+}
+
 /** The state of one run directory; `alive` says whether launch.json names a live trainer of it. */
 export function readRunState(runDir: string, alive: (runDir: string) => boolean): RunState {
     const name = path.basename(runDir);
@@ -71,7 +81,8 @@ export function readRunState(runDir: string, alive: (runDir: string) => boolean)
               ? KIND_OF_STATUS[run.status]!
               : 'failed';
     const credit = creditMethod(run.spec);
-    const detail = [kind, `step ${run.steps_completed}/${run.steps_total}`, ...(credit ? [credit] : [])].join(' · ');
+    const took = duration(run.started_at, run.updated_at);
+    const detail = [kind, `step ${run.steps_completed}/${run.steps_total}`, credit, took].filter(Boolean).join(' · ');
     return {
         runDir,
         name,

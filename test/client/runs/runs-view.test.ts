@@ -18,7 +18,7 @@ vi.mock('vscode', async () => {
 const { COMMAND_IDS } = await import('../../../protocol/commands.js');
 const { RunsTreeProvider, registerRunsView, RUN_CONTEXT_VALUES, RUNS_VIEW_ID } =
     await import('../../../client/src/runs/runs-view.js');
-const { readRunState } = await import('../../../client/src/runs/run-state.js');
+const { duration, readRunState } = await import('../../../client/src/runs/run-state.js');
 type Item = import('../vscode-fake.js').TreeItem;
 
 const cleanups: (() => void)[] = [];
@@ -30,8 +30,8 @@ function runJson(status: string, done: number, total: number, credit = 'outcome'
         status,
         error: status === 'failed' ? 'boom' : null,
         workflow: 'LazyTeam',
-        started_at: 0,
-        updated_at: 0,
+        started_at: 1_000,
+        updated_at: 1_000 + done * 30,
         steps_completed: done,
         steps_total: total,
         spec: { train: { credit: { method: credit, params: {} } } },
@@ -108,24 +108,24 @@ describe('Runs view', () => {
         };
         expect(shown(dirs.complete)).toEqual([
             'lazy-20260101-000001',
-            'complete · step 40/40 · shapley',
+            'complete · step 40/40 · shapley · 20 min',
             'masRun.complete',
             'pass',
         ]);
         expect(shown(dirs.running)).toEqual([
             'lazy-20260101-000002',
-            'running · step 12/40 · outcome',
+            'running · step 12/40 · outcome · 6 min',
             'masRun.running',
             'sync~spin',
         ]);
         // run.json says running but no trainer is alive: killed, resumable.
         expect(shown(dirs.interrupted)).toEqual([
             'lazy-20260101-000003',
-            'interrupted · step 7/40 · outcome',
+            'interrupted · step 7/40 · outcome · 4 min',
             'masRun.interrupted',
             'debug-pause',
         ]);
-        expect(shown(dirs.stopped)[1]).toBe('stopped · step 20/40 · outcome');
+        expect(shown(dirs.stopped)[1]).toBe('stopped · step 20/40 · outcome · 10 min');
         expect(shown(dirs.failed)[2]).toBe('masRun.failed');
         expect(shown(dirs.neverStarted)).toEqual([
             'lazy-20260101-000006',
@@ -136,7 +136,7 @@ describe('Runs view', () => {
         expect(shown(dirs.hostile)[2]).toBe('masRun.failed');
         expect(shown(elsewhere)).toEqual([
             'copied-run',
-            'running · step 3/10 · outcome',
+            'running · step 3/10 · outcome · 2 min',
             'masRun.running',
             'sync~spin',
         ]);
@@ -146,8 +146,17 @@ describe('Runs view', () => {
         expect(click.command).toBe(COMMAND_IDS.showDashboard);
         expect((click.arguments![0] as { fsPath: string }).fsPath).toBe(dirs.running);
         expect(row(provider, dirs.running).tooltip).toBe(
-            `${dirs.running}\nworkflow LazyTeam\nrunning · step 12/40 · outcome`,
+            `${dirs.running}\nworkflow LazyTeam\nrunning · step 12/40 · outcome · 6 min`,
         );
+    });
+
+    it('says how long a run took from run.json, and nothing when its times are not numbers', () => {
+        expect(duration(0, 42)).toBe('42 s');
+        expect(duration(0, 90 * 60 - 1)).toBe('90 min');
+        expect(duration(0, 3.5 * 3600)).toBe('3.5 h');
+        expect(duration('0', 10)).toBeUndefined();
+        expect(duration(10, 0)).toBeUndefined();
+        expect(duration(0, Infinity)).toBeUndefined();
     });
 
     it('the Open Run… picker and the view describe a run with the same line', () => {
