@@ -139,6 +139,13 @@ describe('package.json contributions', () => {
         expect(inline(COMMAND_IDS.showTrajectories)).toBeDefined();
     });
 
+    it("the extension's icon is a 128×128 PNG (scripts/make-icon.py draws it)", () => {
+        const { icon } = JSON.parse(readFileSync('package.json', 'utf8')) as { icon: string };
+        const png = readFileSync(icon);
+        expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+        expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([128, 128]); // IHDR width, height
+    });
+
     it('Stop Training is in the palette only while a run is followed', () => {
         expect(c.menus['commandPalette']).toContainEqual({
             command: COMMAND_IDS.stopTraining,
