@@ -7,12 +7,12 @@ export const COMMAND_IDS = {
     startTraining: 'mas.training.start',
     stopTraining: 'mas.training.stop',
     openRun: 'mas.run.open',
+    refreshRuns: 'mas.runs.refresh',
     showGraph: 'mas.graph.show',
     showDashboard: 'mas.dashboard.show',
     showTrajectories: 'mas.trajectory.show',
     selectPython: 'mas.trainer.selectPython',
     checkEnv: 'mas.trainer.checkEnv',
-    refreshRuns: 'mas.runs.refresh',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

@@ -43,9 +43,6 @@ def check_env() -> dict:
 # Every runtime dependency of trainer/pyproject.toml besides torch (reported on its own, with CUDA): the editor names
 # each one that is missing instead of only torch (first-hour finding: the check named torch but not numpy or onnx).
 TRAINER_PACKAGES = ("transformers", "peft", "safetensors", "numpy", "onnx")
-# Optional extras a run works without (pyproject's `tensorboard` extra): reported apart so the editor advises, never
-# refuses. TS twin: FEATURE_PACKAGES (client/src/training/trainer-requirements.ts).
-OPTIONAL_PACKAGES = ("tensorboard",)
 
 
 def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
@@ -57,6 +54,11 @@ def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+# Optional extras a run works without (pyproject's `tensorboard` extra): reported apart so the editor advises, never
+# refuses. TS twin: FEATURE_PACKAGES (client/src/training/trainer-requirements.ts).
+OPTIONAL_PACKAGES = ("tensorboard",)
 
 
 def _parser() -> argparse.ArgumentParser:
