@@ -74,6 +74,7 @@ export class MasContext implements vscode.Disposable {
                 folders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
                 followed: () => trainers.running.map((t) => t.runDir),
                 alive: (runDir) => TrainerAttachment.trainerAlive(runDir),
+                index: (runDir) => reader.index(runDir),
             },
             (listener) => trainers.onDidChange.on(listener),
         );

@@ -157,7 +157,7 @@ describe('MAS commands', () => {
         };
         const { runDir } = (await run(COMMAND_IDS.startTraining, masFile())) as { runDir: string };
         expect(refreshed).toBeGreaterThan(0); // the followed trainer was added
-        const rows = provider.getChildren();
+        const rows = provider.runs();
         expect(rows.map((u) => u.fsPath)).toEqual([runDir]);
         const item = provider.getTreeItem(rows[0]!) as unknown as { contextValue: string; description: string };
         expect(item.contextValue).toBe('masRun.running');
@@ -167,7 +167,7 @@ describe('MAS commands', () => {
         expect(await run(COMMAND_IDS.stopTraining, rows[0])).toEqual({ stopped: [runDir] });
         expect((await stopped).text).toContain('was stopped');
         expect(refreshed).toBeGreaterThan(before); // the trainer ended: the row is redrawn
-        provider.getChildren();
+        provider.runs();
         expect((provider.getTreeItem(rows[0]!) as unknown as { contextValue: string }).contextValue).not.toBe(
             'masRun.running',
         );

@@ -6,7 +6,10 @@
  * every step) and when a followed trainer makes progress, starts or ends.
  */
 import * as vscode from 'vscode';
+import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
+import { summarizeRun } from '../../../analysis/run-dir/view-model.js';
 import { COMMAND_IDS } from '../../../protocol/commands.js';
+import type { AgentSummary } from '../../../protocol/trajectory-messages.js';
 import { workspaceRunDirs } from './run-directory.js';
 import { readRunState, runContextValue, RUNS_VIEW_ID, type RunState, type RunStateKind } from './run-state.js';
 
@@ -29,9 +32,40 @@ export interface RunsSource {
     /** Run directories this window follows (a run opened from outside the workspace included). */
     followed(): string[];
     alive(runDir: string): boolean;
+    /** The run's index, from the run reader's worker (a run's agent summary is read from it when its row opens). */
+    index?(runDir: string): Promise<RunIndex>;
 }
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>, vscode.Disposable {
+/** A row under a run: one agent's share of the credit (the lazy one flagged), or the summary's note. */
+export interface RunDetail {
+    runDir: string;
+    label: string;
+    description: string;
+    flagged: boolean;
+}
+
+type Node = vscode.Uri | RunDetail;
+const isRun = (node: Node): node is vscode.Uri => node instanceof vscode.Uri;
+
+/** The agent rows of a run's summary: each agent's share under the first separating estimator (or the training
+ *  one), the lazy agents flagged with their sentence; then the note (who is flagged and why, or what to record). */
+export function summaryRows(runDir: string, summary: AgentSummary): RunDetail[] {
+    const method = summary.separating[0] ?? summary.methods[0];
+    const column = method === undefined ? -1 : summary.methods.indexOf(method);
+    const rows = summary.rows.map((row): RunDetail => {
+        const share = row.cells[column]?.share;
+        const shown = share === null || share === undefined ? '–' : `${Number((share * 100).toFixed(1))} %`;
+        return {
+            runDir,
+            label: row.agent,
+            description: row.lazy ?? `${shown} of the credit under ${method ?? '–'}`,
+            flagged: row.lazy !== undefined,
+        };
+    });
+    return [...rows, { runDir, label: 'summary', description: summary.note, flagged: false }];
+}
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
     private readonly changed = new vscode.EventEmitter<void>();
     readonly onDidChangeTreeData = this.changed.event;
     /** The states read by the last getChildren, by run directory: getTreeItem draws from them. */
@@ -43,18 +77,50 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<vscode.Uri>, vs
         this.changed.fire();
     }
 
-    /** The runs, newest first in each runs/ folder, then the followed runs from elsewhere; reads each run.json once. */
-    getChildren(element?: vscode.Uri): vscode.Uri[] {
-        if (element) return [];
+    /** The runs (newest first in each runs/ folder, then the followed runs from elsewhere), or a run's summary rows. */
+    getChildren(element?: Node): Node[] | Promise<Node[]> {
+        if (element) return isRun(element) ? this.details(element.fsPath) : [];
+        return this.runs();
+    }
+
+    /** The top level: the run directories' Uris; reads each run.json once. */
+    runs(): vscode.Uri[] {
         const dirs = [...new Set([...workspaceRunDirs(this.source.folders()), ...this.source.followed()])];
         const alive = (dir: string) => this.source.alive(dir);
         this.states = new Map(dirs.map((dir) => [dir, readRunState(dir, alive)]));
         return dirs.map((dir) => vscode.Uri.file(dir));
     }
 
-    getTreeItem(uri: vscode.Uri): vscode.TreeItem {
+    /** A run's agent summary, read when its row is opened; a run the reader refuses says why. */
+    private async details(runDir: string): Promise<RunDetail[]> {
+        if (!this.source.index) return [];
+        try {
+            return summaryRows(runDir, summarizeRun(await this.source.index(runDir), false).agentSummary);
+        } catch (error) {
+            return [{ runDir, label: 'unreadable', description: (error as Error).message, flagged: true }];
+        }
+    }
+
+    getTreeItem(node: Node): vscode.TreeItem {
+        if (!isRun(node)) {
+            const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+            item.description = node.description;
+            item.tooltip = `${node.label}: ${node.description}`;
+            item.iconPath = new vscode.ThemeIcon(
+                node.flagged ? 'warning' : node.label === 'summary' ? 'info' : 'person',
+                node.flagged ? new vscode.ThemeColor('list.warningForeground') : undefined,
+            );
+            item.contextValue = 'masRunDetail';
+            return item;
+        }
+        const uri = node;
         const state = this.states.get(uri.fsPath) ?? readRunState(uri.fsPath, (dir) => this.source.alive(dir));
-        const item = new vscode.TreeItem(state.name, vscode.TreeItemCollapsibleState.None);
+        // Runs with records open onto their agent summary (the lazy agent flagged); a run that never started has none.
+        const hasRecords = this.source.index !== undefined && state.stepsCompleted !== undefined;
+        const item = new vscode.TreeItem(
+            state.name,
+            hasRecords ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
         item.id = state.runDir;
         item.description =
             state.detail.length > MAX_DESCRIPTION ? `${state.detail.slice(0, MAX_DESCRIPTION - 1)}…` : state.detail;

@@ -2,10 +2,12 @@
 // under runs/ and the followed ones from elsewhere, each with its state and step, the row's context value (which
 // package.json's inline actions match) and its click command; refreshed by run.json / launch.json changes and by
 // followed trainers.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VscodeFake } from '../vscode-fake.js';
+import { RunDirService } from '../../../analysis/run-dir/service.js';
+import { copyFixtureRunWithShapley, FIXTURE_RUN } from '../../analysis/run-dir/fixture-run.js';
 import { tempDir } from '../helpers.js';
 
 const fake = vi.hoisted(() => ({ current: undefined as VscodeFake | undefined }));
@@ -81,10 +83,10 @@ const row = (provider: InstanceType<typeof RunsTreeProvider>, dir: string) =>
     provider.getTreeItem(fake.current!.vscode.Uri.file(dir) as never) as unknown as Item;
 
 describe('Runs view', () => {
-    it("lists every run of the workspace's runs/ (newest first) and the followed runs from elsewhere", () => {
+    it("lists every run of the workspace's runs/ (newest first) and the followed runs from elsewhere", async () => {
         const { dirs, elsewhere, source } = fakeRuns();
         const provider = new RunsTreeProvider(source);
-        const children = provider.getChildren().map((u) => u.fsPath);
+        const children = provider.runs().map((u) => u.fsPath);
         expect(children).toEqual([
             dirs.hostile,
             dirs.neverStarted,
@@ -95,13 +97,15 @@ describe('Runs view', () => {
             dirs.complete,
             elsewhere,
         ]);
-        expect(provider.getChildren(children[0] as never)).toEqual([]);
+        // Without a run reader, a run row opens onto nothing (and is not drawn expandable).
+        expect(await provider.getChildren(provider.runs()[0])).toEqual([]);
+        expect(row(provider, dirs.complete).collapsibleState).toBe(0);
     });
 
     it('shows each run with its state, step n/N and credit method; the row context values the manifest matches', () => {
         const { dirs, elsewhere, source } = fakeRuns();
         const provider = new RunsTreeProvider(source);
-        provider.getChildren();
+        provider.runs();
         const shown = (dir: string) => {
             const item = row(provider, dir);
             return [item.label, item.description, item.contextValue, item.iconPath?.id];
@@ -159,10 +163,59 @@ describe('Runs view', () => {
         expect(duration(0, Infinity)).toBeUndefined();
     });
 
+    it("opens a run onto its agent summary: each agent's share, the lazy agent flagged; an unreadable run says why", async () => {
+        const tmp = tempDir('mas-runs-summary-');
+        cleanups.push(tmp.cleanup);
+        const runs = path.join(tmp.dir, 'runs');
+        mkdirSync(runs);
+        const shapley = copyFixtureRunWithShapley(path.join(runs, 'lazy-team-shapley'));
+        const outcomeOnly = path.join(runs, 'lazy-team-outcome');
+        cpSync(FIXTURE_RUN, outcomeOnly, { recursive: true });
+        const broken = path.join(runs, 'lazy-team-broken');
+        mkdirSync(broken);
+        writeFileSync(path.join(broken, 'run.json'), JSON.stringify(runJson('finished', 3, 3)));
+        const reader = new RunDirService();
+        const provider = new RunsTreeProvider({
+            folders: () => [tmp.dir],
+            followed: () => [],
+            alive: () => false,
+            index: (dir) => reader.index(dir),
+        });
+        const [shapleyUri, outcomeUri, brokenUri] = provider.runs(); // newest name first
+        expect(shapleyUri!.fsPath).toBe(shapley);
+        expect(row(provider, shapley).collapsibleState).toBe(1);
+        const details = (await provider.getChildren(shapleyUri)) as {
+            label: string;
+            description: string;
+            flagged: boolean;
+        }[];
+        expect(details.map((d) => [d.label, d.description, d.flagged])).toEqual([
+            ['first', '50 % of the credit under shapley', false],
+            ['second', '50 % of the credit under shapley', false],
+            ['lazy', 'lazy: 0 % of the credit under shapley, difference', true],
+            ['summary', 'lazy is flagged lazy: under 5 % of the credit under each of shapley and difference.', false],
+        ]);
+        const lazyItem = provider.getTreeItem(details[2] as never) as unknown as Item;
+        expect([lazyItem.iconPath?.id, lazyItem.contextValue]).toEqual(['warning', 'masRunDetail']);
+        // Only outcome-family credit recorded: nobody is flagged, and the note says what to record.
+        const outcome = (await provider.getChildren(outcomeUri)) as {
+            label: string;
+            description: string;
+            flagged: boolean;
+        }[];
+        expect(outcome.some((d) => d.flagged)).toBe(false);
+        expect(outcome.at(-1)!.description).toMatch(/^No agent is flagged: .*`credit: shapley`/);
+        const unreadable = (await provider.getChildren(brokenUri)) as { label: string; description: string }[];
+        expect(unreadable).toHaveLength(1);
+        expect(unreadable[0]!.label).toBe('unreadable');
+        expect(unreadable[0]!.description).toContain('run.json');
+        await reader.dispose();
+    });
+
     it('the Open Run… picker and the view describe a run with the same line', () => {
         const { dirs, source } = fakeRuns();
         const provider = new RunsTreeProvider(source);
-        provider.getChildren();
+        provider.runs();
         expect(readRunState(dirs.stopped, source.alive).detail).toBe(row(provider, dirs.stopped).description);
     });
 
