@@ -111,6 +111,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
                 node.flagged ? new vscode.ThemeColor('list.warningForeground') : undefined,
             );
             item.contextValue = 'masRunDetail';
+            // The same summary heads the trajectory view, with the rollouts that make it.
+            item.command = {
+                title: 'Show Trajectories and Credit',
+                command: COMMAND_IDS.showTrajectories,
+                arguments: [vscode.Uri.file(node.runDir)],
+            };
             return item;
         }
         const uri = node;

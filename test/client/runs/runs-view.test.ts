@@ -197,6 +197,8 @@ describe('Runs view', () => {
         ]);
         const lazyItem = provider.getTreeItem(details[2] as never) as unknown as Item;
         expect([lazyItem.iconPath?.id, lazyItem.contextValue]).toEqual(['warning', 'masRunDetail']);
+        expect(lazyItem.command!.command).toBe(COMMAND_IDS.showTrajectories);
+        expect((lazyItem.command!.arguments![0] as { fsPath: string }).fsPath).toBe(shapley);
         // Only outcome-family credit recorded: nobody is flagged, and the note says what to record.
         const outcome = (await provider.getChildren(outcomeUri)) as {
             label: string;
