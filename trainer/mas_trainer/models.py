@@ -118,8 +118,8 @@ def _load_hf(name: str, model_id: str) -> tuple[nn.Module, Tokenizer]:
         hint = (
             "the directory does not hold a loadable causal LM and its tokenizer"
             if local_dir
-            else "it is neither a local directory nor in the Hugging Face cache, and the trainer never downloads; "
-            f"download it first (hf download {model_id}) or give a local path"
+            else f"it is neither a folder (relative to {os.getcwd()}) nor in the Hugging Face cache, and the trainer "
+            "never downloads; download it first (hf download <id>) or give the path of a model folder"
         )
         raise MasError(
             f'model `{name}`: cannot load hf "{model_id}": {hint} ({reason[:160]})', EXIT_MODEL_UNAVAILABLE

@@ -90,8 +90,8 @@ def test_unknown_hf_id_fails_clearly_offline():
         build_base(model)
     assert caught.value.exit_code == EXIT_MODEL_UNAVAILABLE
     assert "never downloads" in str(caught.value) and "\n" not in str(caught.value)
-    # `hf download <id>`: the command to run, with the id (huggingface-cli is deprecated).
-    assert "hf download nobody/" in str(caught.value) and "huggingface-cli" not in str(caught.value)
+    # `hf download <id>` (huggingface-cli is deprecated); the id is named in the same line.
+    assert "hf download <id>" in str(caught.value) and "huggingface-cli" not in str(caught.value)
 
 
 def test_hf_local_directory_loads(tmp_path):
