@@ -7,8 +7,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunSpec } from '../../../protocol/run-spec.js';
 import { hfDownloadCommand } from './trainer-requirements.js';
+import type { RunSpec } from '../../../protocol/run-spec.js';
 
 export type PreflightAction = 'use-auto-device' | 'copy-download-command';
 
