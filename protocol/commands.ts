@@ -7,6 +7,7 @@ export const COMMAND_IDS = {
     startTraining: 'mas.training.start',
     stopTraining: 'mas.training.stop',
     openRun: 'mas.run.open',
+    refreshRuns: 'mas.runs.refresh',
     showGraph: 'mas.graph.show',
     showDashboard: 'mas.dashboard.show',
     showTrajectories: 'mas.trajectory.show',

@@ -1,4 +1,4 @@
-import type { TrajectoryRecord } from './run-dir.js';
+import type { TrajectoryRecord, TurnRecord } from './run-dir.js';
 
 /**
  * Messages between the extension host and the trajectory view (webview/trajectory). Same handshake as the other
@@ -103,9 +103,18 @@ export interface Agreement {
     decisions: number;
 }
 
+/**
+ * A chat turn's messages as the host checked them (analysis/run-dir/chat-messages.ts), or why they were ignored (the
+ * turn is then shown raw). The view reads a turn's messages only from here, never from the record.
+ */
+export type TurnChat = { messages: NonNullable<TurnRecord['messages']> } | { ignored: string };
+
 export interface RolloutView {
     step: number;
+    /** The record as read; a chat turn's `messages` are moved to `chat`. */
     record: TrajectoryRecord;
+    /** One entry per turn of `record` (null: a raw turn); absent when no turn of the rollout is a chat turn. */
+    chat?: (TurnChat | null)[];
     rubric: { name: string; criteria: CriterionRow[] } | null;
     /** Per credit method: the rollout's agents × turns grid. */
     heatmaps: Record<string, HeatmapGrid>;

@@ -19,3 +19,6 @@ export const MAX_CREDIT_METHODS = 64;
  * 4 Mi cells = 32 MiB; a real rollout (10 agents, 50 turns, 7 methods) needs 3 500.
  */
 export const MAX_ROLLOUT_GRID_CELLS = 1 << 22;
+
+/** Chat messages of one turn (TurnRecord.messages): a chat prompt is a system and a user message; more is refused. */
+export const MAX_CHAT_MESSAGES_PER_TURN = 16;

@@ -1,5 +1,5 @@
 import { CreditMethod } from '../../protocol/credit.js';
-import type { TrajectoryRecord } from '../../protocol/run-dir.js';
+import type { TrajectoryRecord, TurnRecord } from '../../protocol/run-dir.js';
 import type { RubricSpec } from '../../protocol/run-spec.js';
 import type {
     Agreement,
@@ -9,6 +9,7 @@ import type {
     RunSummary,
 } from '../../protocol/trajectory-messages.js';
 import { agentSummary } from './agent-summary.js';
+import { rolloutChat } from './chat-messages.js';
 import { rolloutHeatmap } from './heatmap.js';
 import { ownValue } from './own-key.js';
 import { spearman } from './rank.js';
@@ -103,6 +104,12 @@ export function agreement(entries: readonly RolloutEntry[], methods: readonly st
     return pairs;
 }
 
+function withoutMessages(turn: TurnRecord): TurnRecord {
+    const copy = { ...turn };
+    delete copy.messages;
+    return copy;
+}
+
 /**
  * `known`: the run's methods and the step's agreement when the caller already has them (they are the same for every
  * rollout of a step; recomputing both per rollout is quadratic in the run's size when a whole run is viewed).
@@ -116,9 +123,12 @@ export function rolloutView(
     const agents = declaredAgents(index);
     const rubric = rewardRubric(index);
     const stepEntries = index.steps.find((s) => s.step === record.step)?.rollouts ?? [];
+    // Checked once here; the view reads messages only from `chat` (the record's copy is unchecked file content).
+    const chat = rolloutChat(record.turns);
     return {
         step: record.step,
-        record,
+        record: chat ? { ...record, turns: record.turns.map(withoutMessages) } : record,
+        ...(chat ? { chat } : {}),
         rubric: { name: rubric?.name ?? index.run.spec.reward.rubric, criteria: recordedCriteria(record, rubric) },
         heatmaps: Object.fromEntries(methods.map((m) => [m, rolloutHeatmap(record, m, agents)])),
         agreement: known?.agreement ?? agreement(stepEntries, methods),

@@ -31,8 +31,13 @@ export function unavailable(reason: string): Unavailable {
     return { unavailable: reason };
 }
 
-export function commandTable(training: Training, views: CommandViews): CommandTable {
+/** `runs`: the Runs view (absent where a test drives the commands without it). */
+export function commandTable(training: Training, views: CommandViews, runs?: { refresh(): void }): CommandTable {
     return {
+        refreshRuns: async () => {
+            runs?.refresh();
+            return { refreshed: runs !== undefined };
+        },
         startTraining: (arg) => training.controller.start(arg),
         stopTraining: (arg) => training.controller.stop(arg),
         openRun: (arg) => training.controller.openRun(arg),

@@ -25,6 +25,8 @@ import { MasPanels } from './views/index.js';
 import { RunFollowers } from './runs/run-followers.js';
 import { DisposableScope } from './scope.js';
 import { pickTrajectoryRun } from './runs/run-picker.js';
+import { registerRunsView } from './runs/runs-view.js';
+import { TrainerAttachment } from './training/trainer-attachment.js';
 import { Training } from './training/training.js';
 
 export class MasContext implements vscode.Disposable {
@@ -66,7 +68,18 @@ export class MasContext implements vscode.Disposable {
                 compileExpression: (params) => this.compileExpression(params),
             }),
         );
-        scope.pushAll(registerCommandTable(commandTable(this.training, this.panels), this.training.log));
+        const trainers = this.training.trainers;
+        const runs = registerRunsView(
+            {
+                folders: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+                followed: () => trainers.running.map((t) => t.runDir),
+                alive: (runDir) => TrainerAttachment.trainerAlive(runDir),
+                index: (runDir) => reader.index(runDir),
+            },
+            (listener) => trainers.onDidChange.on(listener),
+        );
+        scope.pushAll(runs.disposables);
+        scope.pushAll(registerCommandTable(commandTable(this.training, this.panels, runs.provider), this.training.log));
         // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
         setImmediate(() => this.training.reattach());
         this.startLanguageClientOnDemand();

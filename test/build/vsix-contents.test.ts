@@ -18,6 +18,7 @@ const ALLOWED: RegExp[] = [
     /^extension\/out\/webview\/[\w./-]+\.(?:js|css)$/, // webview bundles
     /^extension\/(?:syntaxes|snippets)\/[\w.-]+\.json$/,
     /^extension\/media\/[\w./-]+\.(?:svg|png|css|js)$/,
+    /^extension\/media\/walkthrough\/[\w.-]+\.md$/, // the getting-started walkthrough's pages
     /^extension\/trainer\/(?:pyproject\.toml|README\.md|mas_trainer\/[\w/]+\.py)$/,
     /^extension\/trainer\/mas_trainer\/credit\/methods\.json$/, // the generated credit-method registry
     /^extension\/trainer\/mas_trainer\/model_defaults\.json$/, // the generated model defaults
@@ -30,6 +31,7 @@ const ALLOWED: RegExp[] = [
 
 const REQUIRED = [
     'extension/package.json',
+    'extension/media/mas-studio.svg', // the activity-bar container's icon
     'extension/out/client.cjs',
     'extension/out/server.cjs',
     'extension/syntaxes/mas.tmLanguage.json',

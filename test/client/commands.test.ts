@@ -133,6 +133,46 @@ describe('MAS commands', () => {
         expect((await stopped).text).toContain('was stopped');
     });
 
+    it("the Runs view shows a started run as running, and its row's Stop (the row's Uri) stops it", async () => {
+        const { registerRunsView } = await import('../../client/src/runs/runs-view.js');
+        const { TrainerAttachment } = await import('../../client/src/training/trainer-attachment.js');
+        const { provider, disposables } = registerRunsView(
+            {
+                folders: () => [workspace],
+                followed: () => feature.trainers.running.map((t) => t.runDir),
+                alive: (dir) => TrainerAttachment.trainerAlive(dir),
+            },
+            (listener) => feature.trainers.onDidChange.on(listener),
+        );
+        cleanups.push(() => disposables.forEach((d) => d.dispose()));
+        let refreshed = 0;
+        provider.onDidChangeTreeData(() => refreshed++);
+        compiled = {
+            spec: {
+                version: 1,
+                workflow: 'lazy-team',
+                train: { steps: 10 },
+                fake: { mode: 'wait', steps: 1 },
+            } as never,
+        };
+        const { runDir } = (await run(COMMAND_IDS.startTraining, masFile())) as { runDir: string };
+        expect(refreshed).toBeGreaterThan(0); // the followed trainer was added
+        const rows = provider.runs();
+        expect(rows.map((u) => u.fsPath)).toEqual([runDir]);
+        const item = provider.getTreeItem(rows[0]!) as unknown as { contextValue: string; description: string };
+        expect(item.contextValue).toBe('masRun.running');
+        expect(item.description).toMatch(/^running · step [01]\/10/);
+        const stopped = vs.nextMessage();
+        const before = refreshed;
+        expect(await run(COMMAND_IDS.stopTraining, rows[0])).toEqual({ stopped: [runDir] });
+        expect((await stopped).text).toContain('was stopped');
+        expect(refreshed).toBeGreaterThan(before); // the trainer ended: the row is redrawn
+        provider.runs();
+        expect((provider.getTreeItem(rows[0]!) as unknown as { contextValue: string }).contextValue).not.toBe(
+            'masRun.running',
+        );
+    });
+
     it('a failed environment check ends the start at once, while its error toast is still open (first-hour bug B5)', async () => {
         process.env['MAS_FAKE_NO_TORCH'] = '1';
         cleanups.push(() => delete process.env['MAS_FAKE_NO_TORCH']);

@@ -102,10 +102,11 @@ describe('Start Training pre-flight: refused before any run directory exists', (
         vs.state.answer = (m) => (m.actions.includes('Copy Download Command') ? 'Copy Download Command' : undefined);
         const result = await start();
         expect(result.reason).toContain(`not in the Hugging Face cache ${hubCache}`);
-        expect(result.reason).toContain('Download it first: huggingface-cli download Qwen/Qwen2.5-0.5B-Instruct');
+        expect(result.reason).toContain('Download it first: hf download Qwen/Qwen2.5-0.5B-Instruct');
         expect(existsSync(runsDir())).toBe(false);
         await vi.waitUntil(() => vs.clipboard.length > 0);
-        expect(vs.clipboard).toEqual(['huggingface-cli download Qwen/Qwen2.5-0.5B-Instruct']);
+        // `hf download`: huggingface-cli is deprecated (issue 13 item 7).
+        expect(vs.clipboard).toEqual(['hf download Qwen/Qwen2.5-0.5B-Instruct']);
 
         mkdirSync(path.join(hubCache, 'models--Qwen--Qwen2.5-0.5B-Instruct', 'snapshots', 'abc123'), {
             recursive: true,

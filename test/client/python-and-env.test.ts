@@ -11,6 +11,7 @@ import {
     runCheckEnv,
     type EnvReport,
 } from '../../client/src/training/check-env.js';
+import { hfDownloadCommand, TORCH_CUDA_INDEX } from '../../client/src/training/trainer-requirements.js';
 import {
     PythonSettingError,
     resolvePython,
@@ -118,18 +119,59 @@ describe('check-env advice', () => {
             message: expect.stringContaining('too old'),
         });
         expect(adviseReport('py', { ...report, peft: undefined })[0]?.fix).toContain('peft');
-        // Each missing package is named, and one pip command installs them all (the check named only torch before).
-        const packages = { transformers: '4.44.0', peft: '0.12.0', safetensors: '0.4.0', numpy: null, onnx: null };
-        expect(adviseReport('py', { ...report, packages })).toEqual([
+        // Each missing package every run needs is named, and one pip command installs them all (the check named
+        // only torch before).
+        const packages = { transformers: '4.44.0', peft: null, safetensors: '0.4.0', numpy: null, onnx: '1.16' };
+        expect(adviseReport('py', { ...report, packages, optional: { tensorboard: '2.17' } })).toEqual([
             expect.objectContaining({
                 level: 'error',
                 message:
-                    "The trainer's packages numpy, onnx are not installed for py (needed for every model, also scratch ones).",
-                fix: '"py" -m pip install numpy onnx',
+                    "The trainer's packages peft, numpy are not installed for py (needed for every model, also scratch ones).",
+                fix: '"py" -m pip install peft numpy',
             }),
         ]);
         const cpu = adviseReport('py', { ...report, torch: '2.4.0+cpu', cuda_available: false, gpus: [] });
         expect(cpu).toMatchObject([{ level: 'warning', fix: expect.stringContaining('CUDA build') }]);
+    });
+
+    it('advises what the trainer really needs: onnx for the critic export, tensorboard, a current CUDA index (issue 13 item 7)', () => {
+        const packages = { transformers: '4.44.0', peft: '0.12.0', safetensors: '0.4.0', numpy: '2.0', onnx: null };
+        // Neither blocks training: each is a warning that says what a run loses without it.
+        expect(adviseReport('py', { ...report, packages, optional: { tensorboard: null } })).toEqual([
+            {
+                level: 'warning',
+                code: 'missing-feature',
+                message:
+                    'onnx is not installed for py: a run with `credit: critic` cannot export critic.onnx, which the editor reads for what-if critic credit.',
+                fix: '"py" -m pip install onnx',
+            },
+            {
+                level: 'warning',
+                code: 'missing-feature',
+                message:
+                    "tensorboard is not installed for py: runs write no TensorBoard event files to their tensorboard/ folder (metrics.jsonl and the dashboard don't need it).",
+                fix: '"py" -m pip install tensorboard',
+            },
+        ]);
+        // An older trainer that does not report optional packages: no tensorboard advice, nothing refused.
+        expect(adviseReport('py', { ...report, packages: { ...packages, onnx: '1.16' } })).toEqual([]);
+        // One CUDA wheel index, a current one, in every piece of advice that installs torch.
+        expect(TORCH_CUDA_INDEX).toMatch(/^https:\/\/download\.pytorch\.org\/whl\/cu12[89]$/);
+        const cpuBuild = adviseReport('py', { ...report, torch: '2.4.0+cpu', cuda_available: false, gpus: [] });
+        expect(cpuBuild[0]!.fix).toContain(`"py" -m pip install --upgrade torch --index-url ${TORCH_CUDA_INDEX}`);
+        expect(adviseReport('py', { ...report, torch: null })[0]!.fix).toContain(`--index-url ${TORCH_CUDA_INDEX}`);
+        expect(adviseReport('py', { ...report, cuda_available: false, gpus: [] })[0]!.fix).toContain(TORCH_CUDA_INDEX);
+        // The report's lines name every package, optional ones included.
+        const lines = describeEnv({
+            python: 'py',
+            report: { ...report, packages, optional: { tensorboard: null } },
+            problems: [],
+            ok: true,
+        });
+        expect(lines[1]).toBe(
+            'torch: 2.4.0+cu124; transformers: 4.44.0; peft: 0.12.0; safetensors: 0.4.0; numpy: 2.0; onnx: missing; tensorboard: missing',
+        );
+        expect(hfDownloadCommand('Qwen/Qwen3-0.6B')).toBe('hf download Qwen/Qwen3-0.6B');
     });
 
     it('a missing interpreter or a missing trainer package is named with its fix', () => {

@@ -81,6 +81,47 @@ function applyToDisk(edit: WorkspaceEdit): boolean {
     return true;
 }
 
+/** vscode.EventEmitter's shape: `event` subscribes, `fire` calls every listener. */
+export class EventEmitter<T> {
+    private listeners: ((value: T) => void)[] = [];
+    readonly event = (listener: (value: T) => void) => {
+        this.listeners.push(listener);
+        return { dispose: () => void (this.listeners = this.listeners.filter((l) => l !== listener)) };
+    };
+    fire(value: T): void {
+        for (const l of [...this.listeners]) l(value);
+    }
+    dispose(): void {
+        this.listeners = [];
+    }
+}
+
+export class ThemeColor {
+    constructor(readonly id: string) {}
+}
+
+export class ThemeIcon {
+    constructor(
+        readonly id: string,
+        readonly color?: ThemeColor,
+    ) {}
+}
+
+export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 };
+
+export class TreeItem {
+    id?: string;
+    description?: string;
+    tooltip?: string;
+    iconPath?: ThemeIcon;
+    contextValue?: string;
+    command?: { title: string; command: string; arguments?: unknown[] };
+    constructor(
+        readonly label: string,
+        readonly collapsibleState: number,
+    ) {}
+}
+
 export const ProgressLocation = { Notification: 15 };
 export const StatusBarAlignment = { Left: 1, Right: 2 };
 export const ConfigurationTarget = { Global: 1 };
@@ -125,11 +166,33 @@ export function createVscodeFake() {
         dispose: () => undefined,
     });
     const event = () => (_l: Listener) => ({ dispose: () => undefined });
+    /** Tree views the extension created (id → its provider), and its file watchers' patterns and listeners. */
+    const treeViews = new Map<string, unknown>();
+    const watchers: { pattern: string; fire: (kind: 'create' | 'change' | 'delete') => void }[] = [];
+    const createFileSystemWatcher = (pattern: string) => {
+        const emitters = {
+            create: new EventEmitter<unknown>(),
+            change: new EventEmitter<unknown>(),
+            delete: new EventEmitter<unknown>(),
+        };
+        watchers.push({ pattern, fire: (kind) => emitters[kind].fire(undefined) });
+        return {
+            onDidCreate: emitters.create.event,
+            onDidChange: emitters.change.event,
+            onDidDelete: emitters.delete.event,
+            dispose: () => undefined,
+        };
+    };
 
     const vscode = {
         Uri,
         Range,
         WorkspaceEdit,
+        EventEmitter,
+        ThemeColor,
+        ThemeIcon,
+        TreeItem,
+        TreeItemCollapsibleState,
         ProgressLocation,
         StatusBarAlignment,
         ConfigurationTarget,
@@ -175,6 +238,10 @@ export function createVscodeFake() {
             showTextDocument: async (uri: Uri, options?: { selection?: Range }) => {
                 shownDocuments.push({ uri, selection: options?.selection });
             },
+            createTreeView: (id: string, options: { treeDataProvider: unknown }) => {
+                treeViews.set(id, options.treeDataProvider);
+                return { dispose: () => void treeViews.delete(id) };
+            },
         },
         workspace: {
             get isTrusted() {
@@ -195,6 +262,8 @@ export function createVscodeFake() {
             }),
             onDidChangeConfiguration: event(),
             onDidGrantWorkspaceTrust: event(),
+            onDidChangeWorkspaceFolders: event(),
+            createFileSystemWatcher,
         },
         commands: {
             registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
@@ -223,6 +292,8 @@ export function createVscodeFake() {
         shownDocuments,
         settings,
         clipboard,
+        treeViews,
+        watchers,
     };
 }
 

@@ -35,7 +35,8 @@ def check_env() -> dict:
         info["transformers"], info["peft"] = transformers.__version__, peft.__version__
     except ImportError:
         pass
-    info["packages"] = package_versions()
+    info["packages"] = package_versions(TRAINER_PACKAGES)
+    info["optional"] = package_versions(OPTIONAL_PACKAGES)
     return info
 
 
@@ -44,15 +45,20 @@ def check_env() -> dict:
 TRAINER_PACKAGES = ("transformers", "peft", "safetensors", "numpy", "onnx", "sympy", "jsonschema")
 
 
-def package_versions() -> dict[str, str | None]:
-    """Installed version of each trainer package, None where it is missing (read from metadata, nothing imported)."""
+def package_versions(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Installed version of each package, None where it is missing (read from metadata, nothing imported)."""
     versions: dict[str, str | None] = {}
-    for name in TRAINER_PACKAGES:
+    for name in names:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     return versions
+
+
+# Optional extras a run works without (pyproject's `tensorboard` extra): reported apart so the editor advises, never
+# refuses. TS twin: FEATURE_PACKAGES (client/src/training/trainer-requirements.ts).
+OPTIONAL_PACKAGES = ("tensorboard",)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -90,6 +90,8 @@ def test_unknown_hf_id_fails_clearly_offline():
         build_base(model)
     assert caught.value.exit_code == EXIT_MODEL_UNAVAILABLE
     assert "never downloads" in str(caught.value) and "\n" not in str(caught.value)
+    # `hf download <id>` (huggingface-cli is deprecated); the id is named in the same line.
+    assert "hf download <id>" in str(caught.value) and "huggingface-cli" not in str(caught.value)
 
 
 def test_hf_local_directory_loads(tmp_path):
@@ -111,6 +113,9 @@ def test_check_env_prints_json(capsys):
     # Every runtime dependency besides torch is reported, so the editor can name each missing one (issue 15).
     assert list(info["packages"]) == ["transformers", "peft", "safetensors", "numpy", "onnx", "sympy", "jsonschema"]
     assert all(isinstance(v, str) for v in info["packages"].values()), info["packages"]
+    # Optional packages the editor advises on (tensorboard: event files), reported apart: they never block a run.
+    assert list(info["optional"]) == ["tensorboard"]
+    assert all(v is None or isinstance(v, str) for v in info["optional"].values()), info["optional"]
 
 
 def test_cuda_requested_but_absent_is_a_clear_error(monkeypatch):

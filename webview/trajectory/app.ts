@@ -21,9 +21,9 @@ import {
     rubricTable,
     whatIfView,
 } from './tables.js';
-import { TextView } from './text-view.js';
 import { Timeline } from './timeline.js';
 import { tokenHeatmap, type TokenMode } from './token-heatmap.js';
+import { TurnMessages } from './turn-messages.js';
 
 const MAX_EDITABLE = 200_000;
 
@@ -58,8 +58,7 @@ export class TrajectoryApp {
     private readonly methodSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
     private readonly turnLabel = element('span', { className: 'turn-label', attrs: { 'aria-live': 'polite' } });
     private readonly timeline = new Timeline((t) => this.focus(t, true));
-    private readonly prompt = new TextView('Rendered prompt');
-    private readonly output = new TextView('Message');
+    private readonly text = new TurnMessages();
     private readonly tokens = element('div', { className: 'token-box' });
     private readonly turnInfo = element('div', { className: 'turn-info' });
     private readonly editor = document.createElement('vscode-textarea') as HTMLElement & { value: string };
@@ -110,8 +109,7 @@ export class TrajectoryApp {
         const message = section(
             'Turn',
             this.turnInfo,
-            this.output.element,
-            this.prompt.element,
+            this.text.element,
             modeToggle,
             this.tokens,
             element(
@@ -324,8 +322,7 @@ export class TrajectoryApp {
                 text: ` · ${omitted ?? turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}`,
             }),
         );
-        this.output.setText(turn.output);
-        this.prompt.setText(turn.prompt);
+        this.text.show(turn, this.rollout?.chat?.[this.turn]);
         this.tokens.replaceChildren(
             omitted !== undefined
                 ? element('p', {
@@ -334,6 +331,7 @@ export class TrajectoryApp {
                   })
                 : tokenHeatmap(turn, credit, this.tokenMode, this.run?.charAgents.includes(turn.agent) ?? false),
         );
+        this.tokens.classList.toggle('chat-tokens', this.text.isChat);
         // A multi-megabyte message is shown (virtualised) but not copied into the editor, which would stall the page.
         const editable = turn.output.length <= MAX_EDITABLE;
         this.editor.value = editable ? turn.output : '';

@@ -13,18 +13,20 @@ export class TextView {
     private lines: string[] = [];
     private readonly list: VirtualList;
 
+    private readonly label: HTMLElement;
+
     constructor(label: string) {
         this.list = new VirtualList(
             LINE_HEIGHT,
             (i) => element('div', { className: 'text-line', text: this.lines[i] ?? '' }),
             'text-view',
         );
-        this.element = element(
-            'div',
-            { className: 'text-block' },
-            element('div', { className: 'text-label', text: label }),
-            this.list.element,
-        );
+        this.label = element('div', { className: 'text-label', text: label });
+        this.element = element('div', { className: 'text-block' }, this.label, this.list.element);
+    }
+
+    setLabel(label: string): void {
+        this.label.textContent = label;
     }
 
     setText(text: string): void {

@@ -1,4 +1,5 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { turnChat } from '../../../analysis/run-dir/chat-messages.js';
 import type { RunJson, TrajectoryRecord } from '../../../protocol/run-dir.js';
 import { findAgentDeclarations } from './mas-source.js';
 
@@ -12,7 +13,14 @@ export const VARIABLE_SCOPES = [
 
 const MAX_VALUE = 100_000;
 
-function variable(name: string, value: unknown): DebugProtocol.Variable {
+/**
+ * Children of the Turn scope's `messages` (a chat turn): the list, then message i at MESSAGE_BASE + i (role, content).
+ * Above the scopes' references; a reference is only meaningful until the next stop, as DAP says.
+ */
+const MESSAGES_REFERENCE = 6;
+const MESSAGE_BASE = 100;
+
+function variable(name: string, value: unknown, variablesReference = 0): DebugProtocol.Variable {
     let text =
         typeof value === 'string'
             ? JSON.stringify(value)
@@ -20,7 +28,25 @@ function variable(name: string, value: unknown): DebugProtocol.Variable {
               ? 'null'
               : String(value);
     if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE)}… (${text.length} characters)`;
-    return { name, value: text, variablesReference: 0 };
+    return { name, value: text, variablesReference };
+}
+
+/** The Turn scope's `messages` entry: expandable for a chat turn, the reason for ignored messages, none when raw. */
+function messagesVariable(turn: unknown): DebugProtocol.Variable[] {
+    const chat = turnChat(turn);
+    if (!chat) return [];
+    if ('ignored' in chat) return [variable('messages', chat.ignored)];
+    const roles = chat.messages.map((m) => m.role).join(', ');
+    return [variable('messages', `${chat.messages.length} (${roles}) → the assistant's message`, MESSAGES_REFERENCE)];
+}
+
+function messageVariables(turn: unknown, reference: number): DebugProtocol.Variable[] {
+    const chat = turnChat(turn);
+    if (!chat || !('messages' in chat)) return [];
+    if (reference === MESSAGES_REFERENCE)
+        return chat.messages.map((m, i) => variable(`[${i}]`, `${m.role}: ${m.content}`, MESSAGE_BASE + i));
+    const message = chat.messages[reference - MESSAGE_BASE];
+    return message ? [variable('role', message.role), variable('content', message.content)] : [];
 }
 
 /** Line (1-based) of an agent's declaration in the .mas text, if declared there. */
@@ -28,7 +54,10 @@ export function agentDeclarationLine(text: string, agent: string): number | unde
     return findAgentDeclarations(text).find((d) => d.agent === agent)?.line;
 }
 
-/** The variables view at a turn: the message and rendered prompt, credit per estimator, rubric scores, task. */
+/**
+ * The variables view at a turn: the message and rendered prompt (and, for a chat turn, the messages it was rendered
+ * from), credit per estimator, rubric scores, task.
+ */
 export function variablesFor(
     reference: number,
     record: TrajectoryRecord,
@@ -46,6 +75,7 @@ export function variablesFor(
                 variable('role', current.role),
                 variable('turn', turn),
                 variable('message', current.output),
+                ...messagesVariable(current),
                 variable('prompt', current.prompt),
                 variable('tokens', current.token_ids.length),
                 variable('mean logprob', lp.length ? lp.reduce((s, v) => s + v, 0) / lp.length : null),
@@ -77,6 +107,6 @@ export function variablesFor(
             return Object.entries(outputs).map(([agent, output]) => variable(`${agent}.output`, output));
         }
         default:
-            return [];
+            return messageVariables(current, reference);
     }
 }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../../../protocol/commands.js';
+import { Emitter } from './emitter.js';
 import type { RunOutcome } from './run-outcome.js';
 import { statusText } from './run-progress.js';
 import type { TrainerAttachment } from './trainer-attachment.js';
@@ -18,6 +19,8 @@ export class AttachedTrainers implements vscode.Disposable {
         { trainer: TrainerAttachment; subscriptions: { dispose(): void }[]; command: vscode.Command }
     >();
     private current: TrainerAttachment | undefined;
+    /** A followed trainer was added, made progress or ended (the Runs view redraws its row). */
+    readonly onDidChange = new Emitter<void>();
 
     constructor(
         readonly log: vscode.LogOutputChannel,
@@ -41,6 +44,7 @@ export class AttachedTrainers implements vscode.Disposable {
         const subscriptions = [
             trainer.onProgress.on(() => {
                 if (trainer === this.current) this.render();
+                this.onDidChange.fire();
             }),
             trainer.onLog.on((lines) => {
                 for (const line of lines) this.log.appendLine(line);
@@ -54,6 +58,7 @@ export class AttachedTrainers implements vscode.Disposable {
         this.current = trainer;
         this.render();
         this.onChange();
+        this.onDidChange.fire();
     }
 
     private render(): void {
@@ -79,6 +84,7 @@ export class AttachedTrainers implements vscode.Disposable {
         if (this.current === trainer) this.current = this.running[this.running.length - 1];
         this.render();
         this.onChange();
+        this.onDidChange.fire();
     }
 
     private async ended(trainer: TrainerAttachment, outcome: RunOutcome): Promise<void> {
@@ -111,6 +117,7 @@ export class AttachedTrainers implements vscode.Disposable {
             trainer.dispose();
         }
         this.followed.clear();
+        this.onDidChange.clear();
         this.item.dispose();
     }
 }

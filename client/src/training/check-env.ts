@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { checkEnvArgs } from './trainer-args.js';
+import { FEATURE_PACKAGES, TORCH_CUDA_INDEX } from './trainer-requirements.js';
 import { assertTrusted, type TrustSource } from './trust.js';
 
 /** What check-env prints (trainer/mas_trainer/__main__.py: check_env). */
@@ -16,6 +17,8 @@ export interface EnvReport {
     peft?: string;
     /** Each trainer package besides torch: its version, or null when it is missing (older trainers omit it). */
     packages?: Record<string, string | null>;
+    /** Optional packages (tensorboard): version or null (older trainers omit it). */
+    optional?: Record<string, string | null>;
 }
 
 export type ProblemLevel = 'error' | 'warning';
@@ -24,8 +27,11 @@ export interface EnvProblem {
     level: ProblemLevel;
     message: string;
     fix: string;
-    /** `no-cuda`: a warning only worth showing when the workflow asks for CUDA (scratch models run on the CPU). */
-    code?: 'no-cuda';
+    /**
+     * `no-cuda`: a warning only worth showing when the workflow asks for CUDA (scratch models run on the CPU).
+     * `missing-feature`: a package only some runs need is missing (FEATURE_PACKAGES says what is lost).
+     */
+    code?: 'no-cuda' | 'missing-feature';
 }
 
 export interface EnvCheck {
@@ -65,7 +71,8 @@ function isReport(value: unknown): value is EnvReport {
         (v['torch'] === null || typeof v['torch'] === 'string') &&
         typeof v['cuda_available'] === 'boolean' &&
         Array.isArray(v['gpus']) &&
-        (v['packages'] === undefined || isPackageMap(v['packages']))
+        (v['packages'] === undefined || isPackageMap(v['packages'])) &&
+        (v['optional'] === undefined || isPackageMap(v['optional']))
     );
 }
 
@@ -84,9 +91,11 @@ function versionBelow(version: string, minimum: [number, number]): boolean {
     return major < minimum[0] || (major === minimum[0] && minor < minimum[1]);
 }
 
-/** The trainer packages the report says are missing: every null in `packages`, or (older trainers) transformers / peft. */
+/** The packages the report says are missing: every null in `packages` and `optional`, or (older trainers) transformers / peft. */
 function missingPackages(report: EnvReport): string[] {
-    if (report.packages) return Object.keys(report.packages).filter((name) => report.packages![name] === null);
+    const absent = (map: Record<string, string | null> | undefined) =>
+        Object.keys(map ?? {}).filter((name) => map![name] === null);
+    if (report.packages) return [...absent(report.packages), ...absent(report.optional)];
     return (['transformers', 'peft'] as const).filter((name) => report[name] === undefined);
 }
 
@@ -105,16 +114,25 @@ export function adviseReport(python: string, report: EnvReport): EnvProblem[] {
         problems.push({
             level: 'error',
             message: `PyTorch is not installed for ${python} (the trainer runs it isolated, with -I: packages from pip install --user or PYTHONPATH are not seen).`,
-            fix: `${pip} torch in the interpreter's own environment, e.g. a venv (see pytorch.org for the CUDA build that matches your driver), or select an interpreter that has it.`,
+            fix: `${pip} torch in the interpreter's own environment, e.g. a venv (for a GPU: ${pip} torch --index-url ${TORCH_CUDA_INDEX}, or the index pytorch.org gives for your driver), or select an interpreter that has it.`,
         });
         return problems;
     }
-    const missing = missingPackages(report);
+    const absent = missingPackages(report);
+    const missing = absent.filter((name) => !Object.hasOwn(FEATURE_PACKAGES, name));
     if (missing.length > 0) {
         problems.push({
             level: 'error',
             message: `The trainer's package${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed for ${python} (needed for every model, also scratch ones).`,
             fix: `${pip} ${missing.join(' ')}`,
+        });
+    }
+    for (const name of absent.filter((n) => Object.hasOwn(FEATURE_PACKAGES, n))) {
+        problems.push({
+            level: 'warning',
+            code: 'missing-feature',
+            message: `${name} is not installed for ${python}: ${FEATURE_PACKAGES[name]!}.`,
+            fix: `${pip} ${name}`,
         });
     }
     if (!report.cuda_available) {
@@ -123,8 +141,8 @@ export function adviseReport(python: string, report: EnvReport): EnvProblem[] {
             code: 'no-cuda',
             message: `No CUDA GPU is visible to torch ${report.torch}: training runs on the CPU (fine for scratch models, slow for real ones).`,
             fix: report.torch.includes('+cpu')
-                ? `This torch is a CPU-only build: install a CUDA build (${pip} torch --index-url https://download.pytorch.org/whl/cu124) and check nvidia-smi.`
-                : 'Check that nvidia-smi sees the GPU and that torch was built for your CUDA version.',
+                ? `This torch is a CPU-only build: install a CUDA build (${pip} --upgrade torch --index-url ${TORCH_CUDA_INDEX}; pytorch.org lists the index for your driver) and check nvidia-smi.`
+                : `Check that nvidia-smi sees the GPU and that torch was built for your driver's CUDA version (CUDA builds: ${pip} --upgrade torch --index-url ${TORCH_CUDA_INDEX}).`,
         });
     }
     return problems;
@@ -140,7 +158,7 @@ export function adviseFailure(
             {
                 level: 'error',
                 message: `No Python interpreter at "${python}" (${failure.code}).`,
-                fix: 'Run "MAS: Select Python Interpreter" or set mas.trainer.pythonPath to a Python 3.10+ that has the trainer\'s packages (pip install torch transformers peft safetensors numpy onnx, e.g. in a venv).',
+                fix: 'Run "MAS: Select Python Interpreter" or set mas.trainer.pythonPath to a Python 3.10+ that has the trainer\'s packages (pip install torch transformers peft safetensors numpy onnx tensorboard, e.g. in a venv).',
             },
         ];
     }
@@ -236,8 +254,15 @@ export function describeEnv(check: EnvCheck): string[] {
     const lines = [`Python: ${check.python}${check.report ? ` (${check.report.python})` : ''}`];
     if (check.report) {
         const r = check.report;
+        const others = {
+            ...(r.packages ?? { transformers: r.transformers ?? null, peft: r.peft ?? null }),
+            ...r.optional,
+        };
         lines.push(
-            `torch: ${r.torch ?? 'missing'}; transformers: ${r.transformers ?? 'missing'}; peft: ${r.peft ?? 'missing'}`,
+            [
+                `torch: ${r.torch ?? 'missing'}`,
+                ...Object.entries(others).map(([n, v]) => `${n}: ${v ?? 'missing'}`),
+            ].join('; '),
         );
         lines.push(
             r.cuda_available

@@ -7,6 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hfDownloadCommand } from './trainer-requirements.js';
 import type { RunSpec } from '../../../protocol/run-spec.js';
 
 export type PreflightAction = 'use-auto-device' | 'copy-download-command';
@@ -58,7 +59,7 @@ export function preflight(spec: Partial<RunSpec>, context: PreflightContext): Pr
             continue;
         }
         if (isCached(cache, id)) continue;
-        const command = `huggingface-cli download ${id}`;
+        const command = hfDownloadCommand(id);
         problems.push({
             message: `the model ${model.name} (${id}) is not in the Hugging Face cache ${cache}, and the trainer never downloads. Download it first: ${command}`,
             action: 'copy-download-command',

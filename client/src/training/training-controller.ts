@@ -12,12 +12,11 @@ import type { CompileResult, MasDiagnostic } from '../../../protocol/lsp.js';
 import type { PythonEnvironment } from './python-env.js';
 import { runDirProblem, workspaceRunDirs } from '../runs/run-directory.js';
 import { pickRunDirectory } from '../runs/run-picker.js';
+import { readRunState } from '../runs/run-state.js';
 import type { AttachedTrainers } from './attached-trainers.js';
 import { preflight } from './preflight.js';
 import { refusePreflight } from './preflight-refusal.js';
 import { createRunDir, runSourceFile, writeSpec } from './run-dir.js';
-import { readLogFrom } from './run-files.js';
-import { describeUnstartedRun } from './run-outcome.js';
 import { trainerRunArgs } from './trainer-args.js';
 import { readRunStatus, TrainerAttachment, type AttachmentOptions } from './trainer-attachment.js';
 import { UntrustedWorkspaceError, type TrustSource } from './trust.js';
@@ -232,22 +231,11 @@ export class TrainingController {
             toPath(arg) ??
             (await pickRunDirectory({
                 openLabel: 'Open Run',
+                // The Runs view's description of each run (a killed trainer's "running" reads "interrupted").
                 known: () =>
                     this.knownRuns().map((dir) => {
-                        const run = readRunStatus(dir);
-                        // A killed trainer leaves status "running": say what is true now.
-                        const status =
-                            run?.status === 'running' && !TrainerAttachment.trainerAlive(dir)
-                                ? 'interrupted'
-                                : run?.status;
-                        const detail = run
-                            ? `${status} · ${run.steps_completed}/${run.steps_total} steps`
-                            : describeUnstartedRun(
-                                  dir,
-                                  TrainerAttachment.trainerAlive(dir),
-                                  readLogFrom(path.join(dir, LAUNCH_FILES.processLog), 0, 64 << 10).text,
-                              );
-                        return { label: path.basename(dir), description: detail, runDir: dir };
+                        const state = readRunState(dir, (d) => TrainerAttachment.trainerAlive(d));
+                        return { label: state.name, description: state.detail, runDir: dir };
                     }),
             }));
         if (!runDir) return { following: false };

@@ -3,12 +3,15 @@ import { EmptyFileSystem } from 'langium';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { TrajectoryDebugSession, TURN_EVENT } from '../../../client/src/debug/trajectory-session.js';
 import type { CompileExpressionParams } from '../../../protocol/lsp.js';
 import { handleCompileExpressionRequest } from '../../../server/src/handlers/lsp-requests.js';
 import { createMasServices } from '../../../server/src/language/mas-module.js';
+import { chatFixtureRun } from '../../analysis/run-dir/chat-fixture.js';
 import { DapDriver } from './dap-driver.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
@@ -19,6 +22,8 @@ const masLines = async () => (await readFile(MAS, 'utf8')).split('\n');
 const { Mas } = createMasServices(EmptyFileSystem);
 const compileExpression = async (params: CompileExpressionParams) => handleCompileExpressionRequest(params, Mas);
 const lineOf = async (text: string) => (await masLines()).findIndex((l) => l.includes(text)) + 1;
+const scratch = mkdtempSync(path.join(tmpdir(), 'mas-dap-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Starts a session on step 1, rollout `rollout` of the fixture run, with breakpoints set before launch. */
 async function start(
@@ -28,6 +33,7 @@ async function start(
         stopOnEntry?: boolean;
         method?: string;
         compile?: typeof compileExpression;
+        runDir?: string;
     } = {},
 ) {
     const session = new TrajectoryDebugSession({
@@ -44,7 +50,7 @@ async function start(
     });
     const stopped = dap.nextEvent('stopped');
     const launched = dap.request('launch', {
-        runDir: RUN,
+        runDir: options.runDir ?? RUN,
         step: 1,
         rollout: options.rollout ?? 0,
         stopOnEntry: options.stopOnEntry ?? true,
@@ -167,6 +173,41 @@ describe('mas-trajectory debug adapter', () => {
             context: 'repl',
         });
         expect(silent.body.result).toBe('""');
+    });
+
+    it("shows a chat turn's messages (role, content) under Turn, and says why malformed ones are ignored", async () => {
+        const runDir = chatFixtureRun(path.join(scratch, 'run'));
+        const children = async (dap: DapDriver, reference: number) =>
+            (await dap.request<DebugProtocol.VariablesResponse>('variables', { variablesReference: reference })).body
+                .variables;
+        const { dap } = await start({ runDir });
+        const turn = await children(dap, 1);
+        const messages = turn.find((v) => v.name === 'messages')!;
+        expect(turn.map((v) => v.name).slice(3, 6)).toEqual(['message', 'messages', 'prompt']);
+        expect(messages.value).toBe(`"2 (system, user) → the assistant's message"`);
+        const list = await children(dap, messages.variablesReference);
+        expect(list.map((v) => [v.name, v.value])).toEqual([
+            ['[0]', '"system: You are First."'],
+            ['[1]', '"user: First part for d:"'],
+        ]);
+        const user = await children(dap, list[1]!.variablesReference);
+        expect(user.map((v) => [v.name, v.value])).toEqual([
+            ['role', '"user"'],
+            ['content', '"First part for d:"'],
+        ]);
+        // The evaluation dialect has no lists (protocol/EXPRESSIONS.md): messages are variables, not an expression.
+        const evaluated = await dap.request('evaluate', { expression: 'first.messages', context: 'repl' });
+        expect(evaluated.success).toBe(false);
+
+        const raw = await start({ runDir, rollout: 1 });
+        const ignored = (await children(raw.dap, 1)).find((v) => v.name === 'messages')!;
+        expect([ignored.value, ignored.variablesReference]).toEqual([
+            `"chat messages ignored: messages[1].role is not 'system' or 'user'; showing the raw prompt"`,
+            0,
+        ]);
+        // A raw run's turn has no messages entry at all.
+        const plain = await start();
+        expect((await children(plain.dap, 1)).some((v) => v.name === 'messages')).toBe(false);
     });
 
     it('without a language server a condition is unverified and an evaluation fails, both saying why', async () => {
