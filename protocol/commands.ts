@@ -15,6 +15,9 @@ export const COMMAND_IDS = {
     checkEnv: 'mas.trainer.checkEnv',
     setupEnv: 'mas.trainer.setupEnv',
     openTensorBoard: 'mas.tensorboard.open',
+    exportReport: 'mas.report.export',
+    revealRun: 'mas.run.reveal',
+    deleteRun: 'mas.run.delete',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
+import { deleteRun, exportRunReport, type RunActionDeps } from './runs/run-actions.js';
 import { pickRunDirectory, pickTrajectoryRun } from './runs/run-picker.js';
 import { openTensorBoard } from './views/dashboard/tensorboard.js';
 import { setUpTrainerEnvironment } from './training/env-setup-command.js';
@@ -31,9 +32,43 @@ export function unavailable(reason: string): Unavailable {
     return { unavailable: reason };
 }
 
-/** `runs`: the Runs view (absent where a test drives the commands without it). */
-export function commandTable(training: Training, views: CommandViews, runs?: { refresh(): void }): CommandTable {
+/** The run directory a command got (a Runs view row, a Uri, a path) or the one the user picks. */
+async function runArgument(arg: unknown, openLabel: string): Promise<string | undefined> {
+    return toPath(arg) ?? (await pickRunDirectory({ openLabel }));
+}
+
+/**
+ * `runs`: the Runs view; `actions`: what report export and delete need (both absent where a test drives the commands
+ * without them).
+ */
+export function commandTable(
+    training: Training,
+    views: CommandViews,
+    runs?: { refresh(): void },
+    actions?: RunActionDeps,
+): CommandTable {
     return {
+        exportReport: async (arg) => {
+            if (!actions) return unavailable('MAS: the run reader is not available in this window.');
+            const runDir = await runArgument(arg, 'Export Report');
+            if (!runDir) return undefined;
+            const result = await exportRunReport(actions, runDir);
+            if (result.error) void vscode.window.showErrorMessage(result.error);
+            return result;
+        },
+        revealRun: async (arg) => {
+            const runDir = await runArgument(arg, 'Reveal');
+            if (runDir) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(runDir));
+            return runDir ? { revealed: runDir } : undefined;
+        },
+        deleteRun: async (arg) => {
+            const runDir = toPath(arg);
+            if (!runDir || !actions) return unavailable('MAS: choose the run to delete in the Runs view.');
+            const result = await deleteRun(actions, runDir);
+            if (result.error) return unavailable(result.error);
+            if (result.deleted) runs?.refresh();
+            return result;
+        },
         refreshRuns: async () => {
             runs?.refresh();
             return { refreshed: runs !== undefined };

@@ -79,7 +79,14 @@ export class MasContext implements vscode.Disposable {
             (listener) => trainers.onDidChange.on(listener),
         );
         scope.pushAll(runs.disposables);
-        scope.pushAll(registerCommandTable(commandTable(this.training, this.panels, runs.provider), this.training.log));
+        const actions = {
+            reader,
+            webviewDir: out('webview'),
+            running: () => trainers.running.map((t) => t.runDir),
+        };
+        scope.pushAll(
+            registerCommandTable(commandTable(this.training, this.panels, runs.provider, actions), this.training.log),
+        );
         // Trainers started by an earlier window keep running (detached): follow them again, off the activation path.
         setImmediate(() => this.training.reattach());
         this.startLanguageClientOnDemand();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeGrid } from '../../analysis/run-dir/report-data.js';
 import { RunDirService } from '../../analysis/run-dir/service.js';
 import { rolloutView } from '../../analysis/run-dir/view-model.js';
-import { escapeJsonForHtml } from '../../server/src/cli/report/report-html.js';
+import { escapeJsonForHtml } from '../../analysis/run-dir/report/report-html.js';
 import { parseStepRange } from '../../server/src/cli/report-command.js';
 import { copyFixtureRunWithShapley, FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 import { readStepLines, recordWithAgents, writeStepLines } from '../analysis/run-dir/hostile-run.js';

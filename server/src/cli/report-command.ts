@@ -5,8 +5,8 @@ import { reportSource } from '../../../analysis/run-dir/report-source.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT, writeOutputFile, type CliIo } from './io.js';
-import { loadReportAssets } from './report/assets.js';
-import { reportHtml } from './report/report-html.js';
+import { loadReportAssets } from '../../../analysis/run-dir/report/assets.js';
+import { reportHtml } from '../../../analysis/run-dir/report/report-html.js';
 
 /** Default cap on the embedded data: a file that still opens quickly in a browser and fits in an e-mail link share. */
 export const DEFAULT_MAX_MB = 50;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { REPORT_DATA_ELEMENT } from '../../../../protocol/report-data.js';
+import { REPORT_DATA_ELEMENT } from '../../../protocol/report-data.js';
 
 /** The built browser code a report inlines: the trajectory view and the shim that stands in for VS Code. */
 export interface ReportAssets {
