@@ -21,7 +21,7 @@ from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
-from .generation import row_generator, sample
+from .generation import row_key, sample, sampling_params
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
 from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
@@ -202,17 +202,13 @@ class Trainer:
     def _generate(self, agent, prompts, keys):
         policy = self.policies[agent.name]
         model = policy.activate()
-        context = policy.unit.context
-        generators = [row_generator(self.spec.train.seed, self.step, rollout, turn) for rollout, turn in keys]
         samples = sample(
             model,
             policy.tokenizer,
             prompts,
-            agent.max_tokens,
-            agent.temperature,
-            agent.stop,
-            generators,
-            context,
+            sampling_params(agent),
+            [row_key(self.spec.train.seed, self.step, rollout, turn) for rollout, turn in keys],
+            policy.unit.context,
             self.device,
         )
         return [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in samples]
