@@ -66,6 +66,10 @@ export interface AgentSpec {
     prompt: TemplatePart[];
     max_tokens: number;
     temperature: number;
+    /** Nucleus sampling: the smallest set of most likely tokens whose mass reaches top_p; absent or 1 is off. */
+    top_p?: number;
+    /** Sample among the top_k most likely tokens; absent or 0 is off. */
+    top_k?: number;
     stop: string | null;
     /** What the agent says when an estimator nulls it (difference / Shapley credit). */
     null_behaviour: { kind: 'empty' } | { kind: 'skip' } | { kind: 'text'; text: string };
