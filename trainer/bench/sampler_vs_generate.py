@@ -68,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model-dir", default=None)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    from tiny_qwen3 import build_tiny_qwen3
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from mas_trainer.tokenizer import HfTokenizer
-    from tiny_qwen3 import build_tiny_qwen3
 
     with tempfile.TemporaryDirectory(prefix="mas-sampler-bench-") as workdir:
         folder = args.model_dir or build_tiny_qwen3(os.path.join(workdir, "tiny-qwen3"))
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     context = int(model.config.max_position_embeddings)
     runs: dict[str, list[float]] = {"ours": [], "generate": []}
     with torch.no_grad():
-        _ours(model, tok, prompts, 2, context), _generate(model, tok, prompts, 2)  # warm-up
+        _ours(model, tok, prompts, 2, context)  # warm-up (allocator, first calls)
+        _generate(model, tok, prompts, 2)
         for _ in range(args.repeats):
             for name in ("ours", "generate"):
                 started = time.perf_counter()
