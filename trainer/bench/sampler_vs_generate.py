@@ -25,22 +25,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))  # tiny_qwen3.py
 
 
-def _prompts(tok, rows: int, prompt_tokens: int) -> list[list[int]]:
+def bench_prompts(tok, rows: int, prompt_tokens: int) -> list[list[int]]:
     text = " ".join(f"Question {i}: what is {i} plus {2 * i}? Think step by step." for i in range(200))
     ids = tok.encode(text)
     return [ids[r * 7 : r * 7 + prompt_tokens] for r in range(rows)]  # same length, different content per row
 
 
-def _ours(model, tok, prompts, max_tokens: int, context: int) -> int:
+def sampler_tokens(model, tok, prompts, max_tokens: int, context: int, device="cpu") -> int:
+    """Runs the trainer's sampler; returns the number of tokens it generated."""
     from mas_trainer.generation import SamplingParams, row_key, sample
 
     keys = [row_key(1, 0, i, 0) for i in range(len(prompts))]
-    out = sample(model, tok, prompts, SamplingParams(max_tokens, temperature=1.0), keys, context, "cpu")
+    out = sample(model, tok, prompts, SamplingParams(max_tokens, temperature=1.0), keys, context, device)
     return sum(len(s.token_ids) for s in out)
 
 
-def _generate(model, tok, prompts, max_tokens: int) -> int:
-    ids = torch.tensor(prompts)
+def generate_tokens(model, tok, prompts, max_tokens: int, device="cpu") -> int:
+    """Runs transformers' generate with the same sampling; returns the tokens it generated up to each row's eos."""
+    ids = torch.tensor(prompts, device=device)
     out = model.generate(
         input_ids=ids,
         attention_mask=torch.ones_like(ids),
@@ -77,19 +79,19 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.model_dir or build_tiny_qwen3(os.path.join(workdir, "tiny-qwen3"))
         model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
         tok = HfTokenizer(AutoTokenizer.from_pretrained(folder))
-    prompts = _prompts(tok, args.rows, args.prompt_tokens)
+    prompts = bench_prompts(tok, args.rows, args.prompt_tokens)
     context = int(model.config.max_position_embeddings)
     runs: dict[str, list[float]] = {"ours": [], "generate": []}
     with torch.no_grad():
-        _ours(model, tok, prompts, 2, context)  # warm-up (allocator, first calls)
-        _generate(model, tok, prompts, 2)
+        sampler_tokens(model, tok, prompts, 2, context)  # warm-up (allocator, first calls)
+        generate_tokens(model, tok, prompts, 2)
         for _ in range(args.repeats):
             for name in ("ours", "generate"):
                 started = time.perf_counter()
                 if name == "ours":
-                    tokens = _ours(model, tok, prompts, args.max_tokens, context)
+                    tokens = sampler_tokens(model, tok, prompts, args.max_tokens, context)
                 else:
-                    tokens = _generate(model, tok, prompts, args.max_tokens)
+                    tokens = generate_tokens(model, tok, prompts, args.max_tokens)
                 runs[name].append(tokens / (time.perf_counter() - started))
     ours, theirs = statistics.median(runs["ours"]), statistics.median(runs["generate"])
     print(
