@@ -81,6 +81,7 @@ class _Batch:
     def __init__(self, rows: list[int], params: list[SamplingParams], keys: list[int], adapters, device) -> None:
         n_tokens = max(p.max_tokens for p in params)
         self.rows = rows
+        self.params = params
         self.temperature = torch.tensor([p.temperature for p in params], dtype=torch.float32, device=device)
         self.top_p = torch.tensor([p.top_p for p in params], dtype=torch.float32, device=device)
         self.top_k = torch.tensor([p.top_k for p in params], dtype=torch.long, device=device)
@@ -90,10 +91,19 @@ class _Batch:
     def keep(self, live: list[int], device) -> None:
         index = torch.tensor(live, dtype=torch.long, device=device)
         self.rows = [self.rows[i] for i in live]
+        self.params = [self.params[i] for i in live]
         self.temperature, self.top_p, self.top_k = self.temperature[index], self.top_p[index], self.top_k[index]
         self.noise = self.noise[index]
         if self.adapters is not None:
             self.adapters = [self.adapters[i] for i in live]
+
+    def choose(self, logits: torch.Tensor, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+        # top-k / top-p flags from the host-side params: no device sync to find out whether any row restricts
+        k_max = max(p.top_k for p in self.params)
+        nucleus = any(p.top_p < 1 for p in self.params)
+        return choose_tokens(
+            logits, self.temperature, self.top_k, self.top_p, self.noise[:, step], k_max=k_max, nucleus=nucleus
+        )
 
     def forward_kwargs(self) -> dict:
         return {} if self.adapters is None else {"adapter_names": list(self.adapters)}
@@ -147,7 +157,7 @@ def sample(
     done = [False] * n
     next_pos = positions[:, -1:] + 1
     for step in range(max(p.max_tokens for p in per_row)):
-        chosen, chosen_logp = choose_tokens(logits, batch.temperature, batch.top_k, batch.top_p, batch.noise[:, step])
+        chosen, chosen_logp = batch.choose(logits, step)
         # The one device->host copy of the step: ids (exact in float64) and log-probs of every live row.
         picked = torch.stack([chosen.to(torch.float64), chosen_logp.to(torch.float64)]).cpu().tolist()
         for row, token, logp in zip(batch.rows, picked[0], picked[1]):

@@ -43,19 +43,28 @@ def row_uniforms(row_keys: torch.Tensor, n_tokens: int) -> torch.Tensor:
     return _shr(bits, 11).to(torch.float64) * 2.0**-53
 
 
-def keep_mask(scaled: torch.Tensor, top_k: torch.Tensor, top_p: torch.Tensor) -> torch.Tensor | None:
+def keep_mask(
+    scaled: torch.Tensor,
+    top_k: torch.Tensor,
+    top_p: torch.Tensor,
+    k_max: int | None = None,
+    nucleus: bool | None = None,
+) -> torch.Tensor | None:
     """[B, V] bool: the tokens each row may sample (top-k, then the nucleus of what is left); None when no row
-    restricts. top_k 0 and top_p 1 mean off. Ties at a threshold are kept, as in transformers' warpers."""
-    use_k, use_p = bool((top_k > 0).any()), bool((top_p < 1).any())
-    if not (use_k or use_p):
-        return None
+    restricts. top_k 0 and top_p 1 mean off. Ties at a threshold are kept, as in transformers' warpers.
+    `k_max` (the largest top_k) and `nucleus` (some top_p < 1), when the caller knows them on the host, spare the
+    device syncs of reading them from the tensors."""
     vocab = scaled.shape[-1]
+    k_max = int(top_k.max()) if k_max is None else k_max
+    nucleus = bool((top_p < 1).any()) if nucleus is None else nucleus
+    if k_max <= 0 and not nucleus:
+        return None
     threshold = torch.full_like(scaled[:, 0], float("-inf"))
-    if use_k:
+    if k_max > 0:
         k = top_k.clamp(min=0, max=vocab)
-        kth = torch.topk(scaled, int(k.max()), dim=-1).values.gather(1, (k - 1).clamp(min=0)[:, None]).squeeze(1)
+        kth = torch.topk(scaled, min(k_max, vocab), dim=-1).values.gather(1, (k - 1).clamp(min=0)[:, None]).squeeze(1)
         threshold = torch.where(k > 0, kth, threshold)
-    if use_p:
+    if nucleus:
         restricted = scaled.masked_fill(scaled < threshold[:, None], float("-inf"))
         ordered = torch.sort(restricted, dim=-1, descending=True).values
         probs = torch.softmax(ordered, dim=-1)
@@ -67,20 +76,26 @@ def keep_mask(scaled: torch.Tensor, top_k: torch.Tensor, top_p: torch.Tensor) ->
 
 
 def choose_tokens(
-    logits: torch.Tensor, temperature: torch.Tensor, top_k: torch.Tensor, top_p: torch.Tensor, u: torch.Tensor
+    logits: torch.Tensor,
+    temperature: torch.Tensor,
+    top_k: torch.Tensor,
+    top_p: torch.Tensor,
+    u: torch.Tensor,
+    k_max: int | None = None,
+    nucleus: bool | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """The next token of each row and its log-prob under the full tempered distribution softmax(logits / T).
 
     logits [B, V] float; temperature, top_p [B] float; top_k [B] long; u [B] float64 uniforms. Temperature 0 is
     greedy (log-prob under softmax(logits)). The recorded log-prob ignores top-k / top-p, as verl records it: it is
-    what the update recomputes from the same logits.
+    what the update recomputes from the same logits. k_max / nucleus: see keep_mask.
     """
     greedy = temperature <= 0
     scaled = logits.float() / torch.where(greedy, torch.ones_like(temperature), temperature)[:, None]
     top = scaled.max(-1, keepdim=True).values
     weights = torch.exp(scaled - top)  # unnormalised probabilities, one exp pass serves sampling and log-probs
     log_total = weights.sum(-1).log()
-    keep = keep_mask(scaled, top_k, top_p)
+    keep = keep_mask(scaled, top_k, top_p, k_max, nucleus)
     if keep is not None:
         weights = weights * keep
     cdf = weights.to(torch.float64).cumsum(-1)
