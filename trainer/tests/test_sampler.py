@@ -113,19 +113,42 @@ def test_prefill_computes_logits_at_the_last_position_only_through_peft():
     assert seen == [1, 1, 1]  # prefill, then two decode steps: one position per row each
 
 
-def test_prefill_keeps_one_position_on_the_hf_qwen3(tiny_qwen3_dir):
+def _qwen3(folder, adapters=()):
+    from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from mas_trainer.tokenizer import HfTokenizer
 
-    model = AutoModelForCausalLM.from_pretrained(tiny_qwen3_dir).eval()
-    tok = HfTokenizer(AutoTokenizer.from_pretrained(tiny_qwen3_dir))
+    model = AutoModelForCausalLM.from_pretrained(folder)
+    if adapters:
+        config = LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", task_type="CAUSAL_LM")
+        model = get_peft_model(model, config, adapter_name=adapters[0])
+        for name in adapters[1:]:
+            model.add_adapter(name, config)
+    return model.eval(), HfTokenizer(AutoTokenizer.from_pretrained(folder))
+
+
+def test_prefill_keeps_one_position_on_the_hf_qwen3_through_peft(tiny_qwen3_dir):
+    model, tok = _qwen3(tiny_qwen3_dir, ("agent",))
     seen, handle = _lm_head_positions(model)
     try:
         out = sample(model, tok, ["The quick brown fox jumps", "Hello"], SamplingParams(2), [1, 2], 4096, "cpu")
     finally:
         handle.remove()
-    assert seen[0] == 1 and len(out[0].token_ids) == 2
+    assert seen == [1, 1] and len(out[0].token_ids) == 2
+
+
+def test_greedy_rows_match_transformers_greedy_generate(tiny_qwen3_dir):
+    model, tok = _qwen3(tiny_qwen3_dir)
+    prompts = ["The quick brown fox jumps over the lazy dog", "Hi"]  # different lengths: left padding
+    ours = sample(model, tok, prompts, SamplingParams(6, temperature=0.0), [1, 2], 4096, "cpu")
+    for prompt, row in zip(prompts, ours):
+        ids = torch.tensor([tok.encode(prompt)])
+        with torch.no_grad():
+            ref = model.generate(
+                input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False, max_new_tokens=6, min_new_tokens=6
+            )
+        assert row.token_ids == ref[0, ids.shape[1] :].tolist()
 
 
 def test_a_row_gets_the_same_tokens_alone_or_in_a_batch():
@@ -216,18 +239,8 @@ def test_mixed_adapters_in_one_batch_scratch():
 
 
 def test_mixed_adapters_in_one_batch_qwen3(tiny_qwen3_dir):
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from mas_trainer.tokenizer import HfTokenizer
-
-    base = AutoModelForCausalLM.from_pretrained(tiny_qwen3_dir)
-    config = LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", task_type="CAUSAL_LM")
-    model = get_peft_model(base, config, adapter_name="planner")
-    model.add_adapter("solver", config)
-    model.eval()
+    model, tok = _qwen3(tiny_qwen3_dir, ("planner", "solver"))
     _randomise_lora(model, scale=2.0)
-    tok = HfTokenizer(AutoTokenizer.from_pretrained(tiny_qwen3_dir))
     _mixed_adapter_rows(model, tok, ["planner", "solver"], 4096)
 
 
