@@ -208,7 +208,13 @@ def test_eos_and_per_row_budgets_end_rows_without_changing_the_others():
     prompts, keys = [f"Q{i}>" for i in range(8)], list(range(8))
     long = sample(model, tok, prompts, SamplingParams(10), keys, 64, "cpu")
     mixed = [SamplingParams(2 if i % 2 else 10) for i in range(8)]
-    short = sample(model, tok, prompts, mixed, keys, 64, "cpu")  # half the rows finish after 2 tokens
+    rows_seen = []
+    handle = model.get_output_embeddings().register_forward_hook(lambda m, a, out: rows_seen.append(a[0].shape[0]))
+    try:
+        short = sample(model, tok, prompts, mixed, keys, 64, "cpu")  # half the rows finish after 2 tokens
+    finally:
+        handle.remove()
+    assert rows_seen[:2] == [8, 8] and set(rows_seen[2:]) == {4}  # finished rows left the batch
     for i in range(8):
         expected = long[i].token_ids[: mixed[i].max_tokens]
         assert short[i].token_ids == expected
