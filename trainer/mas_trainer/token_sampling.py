@@ -92,14 +92,14 @@ def choose_tokens(
     """
     greedy = temperature <= 0
     scaled = logits.float() / torch.where(greedy, torch.ones_like(temperature), temperature)[:, None]
-    top = scaled.max(-1, keepdim=True).values
-    weights = torch.exp(scaled - top)  # unnormalised probabilities, one exp pass serves sampling and log-probs
+    top, top_index = scaled.max(-1)  # one pass: the softmax's stabiliser and the greedy choice
+    weights = torch.exp(scaled - top[:, None])  # unnormalised probabilities: one exp serves sampling and log-probs
     log_total = weights.sum(-1).log()
     keep = keep_mask(scaled, top_k, top_p, k_max, nucleus)
     if keep is not None:
         weights = weights * keep
     cdf = weights.to(torch.float64).cumsum(-1)
     drawn = torch.searchsorted(cdf, (u * cdf[:, -1])[:, None], right=True).squeeze(1)
-    chosen = torch.where(greedy, scaled.argmax(-1), drawn.clamp(max=logits.shape[-1] - 1))
-    logp = scaled.gather(1, chosen[:, None]).squeeze(1) - top.squeeze(1) - log_total
+    chosen = torch.where(greedy, top_index, drawn.clamp(max=logits.shape[-1] - 1))
+    logp = scaled.gather(1, chosen[:, None]).squeeze(1) - top - log_total
     return chosen, logp
