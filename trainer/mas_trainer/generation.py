@@ -8,6 +8,7 @@ token of the chosen ids and their log-probs, for all rows); rows of different ad
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
@@ -73,6 +74,13 @@ def _stopped(tokenizer, tokens: list[int], stop: str) -> bool:
         if len(tail) >= need or width >= len(tokens):
             return stop in tail
         width *= 2
+
+
+def _last_position_only(model) -> dict:
+    """`logits_to_keep=1` where the model's forward takes it (transformers' causal LMs do; peft passes it through),
+    so the prefill computes logits at the last position only; nothing for a model that does not know it."""
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return {"logits_to_keep": 1} if "logits_to_keep" in inspect.signature(inner.forward).parameters else {}
 
 
 class _Batch:
@@ -148,7 +156,7 @@ def sample(
         attention_mask=mask,
         position_ids=positions,
         use_cache=True,
-        logits_to_keep=1,
+        **_last_position_only(model),
         **batch.forward_kwargs(),
     )
     past, logits = out.past_key_values, out.logits[:, -1, :]

@@ -269,3 +269,28 @@ def test_top_p_and_top_k_are_read_from_the_spec():
     spec = parse_spec(data)
     assert (spec.agents[0].top_p, spec.agents[0].top_k) == (0.9, 40)
     assert (spec.agents[1].top_p, spec.agents[1].top_k) == (1.0, 0)
+
+
+class _NoLogitsToKeep(torch.nn.Module):
+    """A causal LM whose forward does not take `logits_to_keep` (the prefill must then keep every position)."""
+
+    def __init__(self, inner) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, input_ids, attention_mask, position_ids, use_cache, past_key_values=None):
+        return self.inner(
+            input_ids=input_ids,
+            attention_mask=attention_mask,
+            position_ids=position_ids,
+            past_key_values=past_key_values,
+            use_cache=use_cache,
+        )
+
+
+def test_a_model_without_logits_to_keep_samples_the_same_tokens():
+    policies, unit = _scratch()
+    model, tok = policies["first"].activate(), unit.tokenizer
+    direct = sample(model, tok, ["Al>", "Clue>"], SamplingParams(5), [1, 2], 64, "cpu")
+    wrapped = sample(_NoLogitsToKeep(model), tok, ["Al>", "Clue>"], SamplingParams(5), [1, 2], 64, "cpu")
+    assert [s.token_ids for s in wrapped] == [s.token_ids for s in direct]
