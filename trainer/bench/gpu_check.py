@@ -19,6 +19,7 @@ Usage: trainer/bench/gpu_check.sh [--tiny] [--shapes qwen3-0.6b,qwen3-1.7b] [--m
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -108,6 +109,7 @@ def rollout_figures(folder: str, args, device: torch.device) -> dict:
                     n = generate_tokens(model, tok, prompts, args.max_tokens, device)
                 _sync(device)
                 runs[name].append(n / (time.perf_counter() - started))
+    syncs = count_syncs(functools.partial(sampler_tokens, model, tok, prompts, 8, context, device), device)
     weight_bytes = sum(p.numel() * p.element_size() for p in model.parameters())
     bound = rows * args.bandwidth_tbs * 1e12 / weight_bytes
     ours, theirs = statistics.median(runs["sampler"]), statistics.median(runs["generate"])
@@ -125,7 +127,25 @@ def rollout_figures(folder: str, args, device: torch.device) -> dict:
         "sampler_vs_generate": round(ours / theirs, 2),
         "hbm_bound_tokens_per_s": round(bound, 1),
         "sampler_fraction_of_hbm_bound": round(ours / bound, 4),
+        "sampler_host_syncs_for_8_tokens": syncs,
     }
+
+
+def count_syncs(run, device: torch.device):
+    """Device->host synchronisations of `run`, as torch's sync debug mode reports them (CUDA only; None on a CPU):
+    the sampler should show one per token (the chosen ids and log-probs) plus a few at its start."""
+    if device.type != "cuda":
+        return None
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught, torch.no_grad():
+        warnings.simplefilter("always")
+        torch.cuda.set_sync_debug_mode("warn")
+        try:
+            run()
+        finally:
+            torch.cuda.set_sync_debug_mode("default")
+    return sum("synchroniz" in str(w.message) for w in caught)
 
 
 def main(argv: list[str] | None = None) -> int:
