@@ -203,31 +203,31 @@ class Trainer:
         return self._generate_many([(agent, prompts, keys)])[0]
 
     def _generate_many(self, requests):
-        """Samples each request's rows (agent, prompts, (rollout, turn) keys). Requests of agents with their own
-        adapters on one base run in one batch (peft mixed adapters); a row's tokens are the same either way."""
+        """Samples each request's rows (agent, prompts, (rollout, turn) keys). The requests of agents on one unit run
+        in one batch: the same weights, or their own adapters on one base (peft mixed adapters); a row's tokens are
+        the same either way."""
         by_unit: dict[str, list[int]] = {}
         for i, (agent, _, _) in enumerate(requests):
             by_unit.setdefault(self.policies[agent.name].unit.name, []).append(i)
         results: list = [None] * len(requests)
         for indices in by_unit.values():
             mixed = len({self.policies[requests[i][0].name].adapter for i in indices}) > 1  # only with adapters
-            for group in [indices] if mixed else [[i] for i in indices]:
-                rows = [(requests[i][0], p, k) for i in group for p, k in zip(requests[i][1], requests[i][2])]
-                policy = self.policies[rows[0][0].name]
-                samples = sample(
-                    policy.unit.module if mixed else policy.activate(),
-                    policy.tokenizer,
-                    [prompt for _, prompt, _ in rows],
-                    [sampling_params(agent) for agent, _, _ in rows],
-                    [row_key(self.spec.train.seed, self.step, rollout, turn) for _, _, (rollout, turn) in rows],
-                    policy.unit.context,
-                    self.device,
-                    # peft's name for "no adapter" is __base__ (not reached: a unit's agents all have adapters or none)
-                    adapter_names=[self.policies[a.name].adapter or "__base__" for a, _, _ in rows] if mixed else None,
-                )
-                for i in group:
-                    taken, samples = samples[: len(requests[i][1])], samples[len(requests[i][1]) :]
-                    results[i] = [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in taken]
+            rows = [(requests[i][0], p, k) for i in indices for p, k in zip(requests[i][1], requests[i][2])]
+            policy = self.policies[rows[0][0].name]
+            samples = sample(
+                policy.unit.module if mixed else policy.activate(),
+                policy.tokenizer,
+                [prompt for _, prompt, _ in rows],
+                [sampling_params(agent) for agent, _, _ in rows],
+                [row_key(self.spec.train.seed, self.step, rollout, turn) for _, _, (rollout, turn) in rows],
+                policy.unit.context,
+                self.device,
+                # peft's name for "no adapter" is __base__ (not reached: a unit's agents all have adapters or none)
+                adapter_names=[self.policies[a.name].adapter or "__base__" for a, _, _ in rows] if mixed else None,
+            )
+            for i in indices:
+                taken, samples = samples[: len(requests[i][1])], samples[len(requests[i][1]) :]
+                results[i] = [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in taken]
         return results
 
     def _rollouts(self) -> tuple[list, float]:

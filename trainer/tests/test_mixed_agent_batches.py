@@ -71,3 +71,20 @@ def test_agents_with_own_adapters_share_a_forward_and_keep_their_tokens(tmp_path
             assert torch.allclose(torch.tensor(a[2]), torch.tensor(b[2]), atol=1e-5)
     outputs = {tuple(r[1]) for joint in together for r in joint}
     assert len(outputs) > 1
+
+
+def test_agents_sharing_one_model_share_a_forward(tmp_path):
+    data = lazy_team_data()  # every agent `shared` on one scratch model, no adapter
+    torch.manual_seed(0)
+    trainer = Trainer(parse_spec(data), RunOptions(str(tmp_path / "run")))
+    agents = {a.name: a for a in trainer.spec.agents}
+    requests = [(agents["first"], ["Al>", "Au>"], [(0, 0), (1, 0)]), (agents["second"], ["Bu>"], [(2, 1)])]
+    rows_seen = []
+    head = trainer.units[0].module.get_output_embeddings()
+    handle = head.register_forward_hook(lambda m, args, out: rows_seen.append(args[0].shape[0]))
+    try:
+        together = trainer._generate_many(requests)
+        apart = [trainer._generate(*request) for request in requests]
+    finally:
+        handle.remove()
+    assert rows_seen[0] == 3 and [[r[1] for r in x] for x in together] == [[r[1] for r in x] for x in apart]
