@@ -57,6 +57,27 @@ def save_random_model(folder: str, shape: dict) -> None:
     Qwen2ForCausalLM(config).to(dtype).save_pretrained(folder)
 
 
+def lazy_team_hf_spec(model_dir: str, max_tokens: int, steps: int, batch: int, group: int, prefix: str = "") -> dict:
+    """The lazy-team fixture's three agents on one `hf` model with a LoRA r16 adapter, GRPO with KL 0.01; `prefix`
+    goes before every agent's prompt (a longer, few-shot-like prompt)."""
+    with open(os.path.join(FIXTURES, "lazy-team.spec.json"), encoding="utf-8") as f:
+        data = json.load(f)
+    data["datasets"][0]["path"] = os.path.abspath(os.path.join(FIXTURES, "lazy-team.jsonl"))
+    data["models"] = [
+        {
+            "name": "tiny",
+            "source": {"kind": "hf", "id": model_dir},
+            "adapter": {"kind": "lora", "rank": 16, "alpha": 32, "dropout": 0.0},
+        }
+    ]
+    for agent in data["agents"]:
+        agent["max_tokens"] = max_tokens
+        agent["prompt"] = ([{"text": prefix}] if prefix else []) + agent["prompt"]
+    data["train"].update(steps=steps, batch=batch, checkpoint_every=10**6, device="auto", lr=1e-5)
+    data["train"]["algorithm"].update(group=group, kl=0.01)
+    return data
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tiny", action="store_true")
@@ -72,20 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mas-hf-") as workdir:
         model_dir = os.path.join(workdir, "qwen2-shaped")
         save_random_model(model_dir, TINY if args.tiny else QWEN2_05B)
-        with open(os.path.join(FIXTURES, "lazy-team.spec.json"), encoding="utf-8") as f:
-            data = json.load(f)
-        data["datasets"][0]["path"] = os.path.abspath(os.path.join(FIXTURES, "lazy-team.jsonl"))
-        data["models"] = [
-            {
-                "name": "tiny",
-                "source": {"kind": "hf", "id": model_dir},
-                "adapter": {"kind": "lora", "rank": 16, "alpha": 32, "dropout": 0.0},
-            }
-        ]
-        for agent in data["agents"]:
-            agent["max_tokens"] = args.max_tokens
-        data["train"].update(steps=args.steps, batch=args.batch, checkpoint_every=10**6, device="auto", lr=1e-5)
-        data["train"]["algorithm"].update(group=args.group, kl=0.01)
+        data = lazy_team_hf_spec(model_dir, args.max_tokens, args.steps, args.batch, args.group)
         run_dir = os.path.join(workdir, "run")
         Trainer(parse_spec(data), RunOptions(run_dir)).run()
         records = read_records(os.path.join(run_dir, "metrics.jsonl"))

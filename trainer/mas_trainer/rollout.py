@@ -74,6 +74,35 @@ class RolloutState:
 GenerateFn = Callable[
     [AgentSpec, list[str], list[tuple[int, int]]], list[tuple[list[int], list[int], list[float], str]]
 ]
+GenerateRequest = tuple[AgentSpec, list[str], list[tuple[int, int]]]
+
+
+@dataclass
+class BatchedGenerate:
+    """A GenerateFn that can also run the turns of several agents at once (`many(requests)` -> one result list per
+    request), e.g. agents with their own adapters on one base in one forward. A plain GenerateFn is called once per
+    agent instead."""
+
+    one: GenerateFn
+    many: Callable[[list[GenerateRequest]], list[list[tuple[list[int], list[int], list[float], str]]]]
+
+    def __call__(self, agent: AgentSpec, prompts: list[str], keys: list[tuple[int, int]]):
+        return self.one(agent, prompts, keys)
+
+
+def _generate_all(generate: GenerateFn, requests: list[GenerateRequest]) -> list[tuple[list, float, float]]:
+    """(results, started, duration_ms) per request: the turns of one batched call share its time."""
+    if isinstance(generate, BatchedGenerate):
+        started = time.time()
+        results = generate.many(requests)
+        duration_ms = (time.time() - started) * 1000.0
+        return [(r, started, duration_ms) for r in results]
+    timed = []
+    for agent, prompts, keys in requests:
+        started = time.time()
+        results = generate(agent, prompts, keys)
+        timed.append((results, started, (time.time() - started) * 1000.0))
+    return timed
 
 
 class GraphWalker:
@@ -137,17 +166,22 @@ class GraphWalker:
                 if s.next_agent is None:  # set by start()
                     raise RuntimeError("rollout: a state was stepped before start()")
                 by_agent.setdefault(s.next_agent, []).append(i)
+        rendered, requests = {}, []
         for name, indices in by_agent.items():
             agent = self.agents[name]
             prompt_format = self.formats.get(name, RAW)
             rendered = [prompt_format.render(self.render(agent, new_states[i])) for i in indices]
             prompts = [text for text, _ in rendered]
             live = [k for k, i in enumerate(indices) if name not in new_states[i].nulled]
-            started = time.time()
             keys = [(new_states[indices[k]].key, len(new_states[indices[k]].turns)) for k in live]
-            generated = generate(agent, [prompts[k] for k in live], keys) if live else []
-            duration_ms = (time.time() - started) * 1000.0
-            results = dict(zip(live, generated))
+            rendered[name] = (prompts, live)
+            if live:
+                requests.append((agent, [prompts[k] for k in live], keys))
+        generated = dict(zip((agent.name for agent, _, _ in requests), _generate_all(generate, requests)))
+        for name, indices in by_agent.items():
+            agent, (prompts, live) = self.agents[name], rendered[name]
+            outputs, started, duration_ms = generated.get(name, ([], time.time(), 0.0))
+            results = dict(zip(live, outputs))
             for k, i in enumerate(indices):
                 state = new_states[i]
                 state.visits.append(name)

@@ -90,6 +90,8 @@ class AgentSpec:  # TS twin: AgentSpec
     temperature: float
     stop: Optional[str]
     null_behaviour: dict
+    top_p: float = 1.0  # nucleus sampling; 1 is off
+    top_k: int = 0  # sample among the k most likely tokens; 0 is off
     system: Optional[str] = None  # the chat system message; None: the role's description (empty: none)
 
 
@@ -278,6 +280,14 @@ def parse_spec(data: Any) -> RunSpec:
     return spec
 
 
+def _validate_sampling(a: AgentSpec) -> None:
+    top_p, top_k = a.top_p, a.top_k
+    if isinstance(top_p, bool) or not isinstance(top_p, (int, float)) or not 0 < top_p <= 1:
+        raise SpecError(f"agent `{a.name}` has top_p {top_p!r}; use a number in (0, 1] (1 turns nucleus sampling off)")
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 0:
+        raise SpecError(f"agent `{a.name}` has top_k {top_k!r}; use a whole number >= 0 (0 turns top-k off)")
+
+
 def _validate(spec: RunSpec) -> None:
     models = {m.name for m in spec.models}
     agents = {a.name for a in spec.agents}
@@ -295,6 +305,7 @@ def _validate(spec: RunSpec) -> None:
             raise SpecError(
                 f"agent `{a.name}` has a `system` message that is not a string; recompile with `mas compile`"
             )
+        _validate_sampling(a)
     for e in spec.edges:
         if e.from_ not in agents | {"start"} or e.to not in agents | {"end"}:
             raise SpecError(f"graph edge {e.from_} -> {e.to} names an unknown agent")

@@ -28,12 +28,12 @@ from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
-from .generation import row_generator, sample
+from .generation import row_key, sample, sampling_params
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
 from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
 from .rewards import decisions, score_rollout
-from .rollout import GraphWalker
+from .rollout import BatchedGenerate, GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
 from .rundir.files import read_records
 from .rundir.layout import METRICS, TRAJECTORIES, checkpoint_name, run_path
@@ -209,22 +209,35 @@ class Trainer:
 
     # ---- one step -----------------------------------------------------------------------------------
     def _generate(self, agent, prompts, keys):
-        policy = self.policies[agent.name]
-        model = policy.activate()
-        context = policy.unit.context
-        generators = [row_generator(self.spec.train.seed, self.step, rollout, turn) for rollout, turn in keys]
-        samples = sample(
-            model,
-            policy.tokenizer,
-            prompts,
-            agent.max_tokens,
-            agent.temperature,
-            agent.stop,
-            generators,
-            context,
-            self.device,
-        )
-        return [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in samples]
+        return self._generate_many([(agent, prompts, keys)])[0]
+
+    def _generate_many(self, requests):
+        """Samples each request's rows (agent, prompts, (rollout, turn) keys). The requests of agents on one unit run
+        in one batch: the same weights, or their own adapters on one base (peft mixed adapters); a row's tokens are
+        the same either way."""
+        by_unit: dict[str, list[int]] = {}
+        for i, (agent, _, _) in enumerate(requests):
+            by_unit.setdefault(self.policies[agent.name].unit.name, []).append(i)
+        results: list = [None] * len(requests)
+        for indices in by_unit.values():
+            mixed = len({self.policies[requests[i][0].name].adapter for i in indices}) > 1  # only with adapters
+            rows = [(requests[i][0], p, k) for i in indices for p, k in zip(requests[i][1], requests[i][2])]
+            policy = self.policies[rows[0][0].name]
+            samples = sample(
+                policy.unit.module if mixed else policy.activate(),
+                policy.tokenizer,
+                [prompt for _, prompt, _ in rows],
+                [sampling_params(agent) for agent, _, _ in rows],
+                [row_key(self.spec.train.seed, self.step, rollout, turn) for _, _, (rollout, turn) in rows],
+                policy.unit.context,
+                self.device,
+                # peft's name for "no adapter" is __base__ (not reached: a unit's agents all have adapters or none)
+                adapter_names=[self.policies[a.name].adapter or "__base__" for a, _, _ in rows] if mixed else None,
+            )
+            for i in indices:
+                taken, samples = samples[: len(requests[i][1])], samples[len(requests[i][1]) :]
+                results[i] = [(s.prompt_ids, s.token_ids, s.logprobs, s.text) for s in taken]
+        return results
 
     def _rollouts(self) -> tuple[list, float]:
         """This process's share of the step's tasks (whole groups), each run G times over the graph."""
@@ -241,7 +254,7 @@ class Trainer:
                 spec.train.credit.method,
                 spec.train.credit.params,
                 self.methods,
-                self._generate,
+                BatchedGenerate(self._generate, self._generate_many),
                 lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator).reward,
                 spec.train.seed,
                 self.step,

@@ -1,7 +1,7 @@
 import torch
 from helpers import lazy_team_data
 
-from mas_trainer.generation import sample, sequence_logprobs
+from mas_trainer.generation import SamplingParams, sample, sequence_logprobs
 from mas_trainer.models import build_policies, trainable_parameters
 from mas_trainer.spec import parse_spec
 from mas_trainer.update import Decision, update
@@ -90,7 +90,7 @@ def test_kl_term_is_zero_at_the_reference_and_reported():
     spec = _spec(["shared"] * 3)
     policies, units = build_policies(spec, torch.device("cpu"), need_reference=True)
     tok = policies["first"].tokenizer
-    out = sample(units[0].module, tok, ["Al>"], 2, 1.0, None, [torch.Generator().manual_seed(0)], 32, "cpu")[0]
+    out = sample(units[0].module, tok, ["Al>"], SamplingParams(2), [0], 32, "cpu")[0]
     opt = {units[0].name: torch.optim.SGD(trainable_parameters(units[0]), lr=0.1)}
     sched = {units[0].name: torch.optim.lr_scheduler.LambdaLR(opt[units[0].name], lambda s: 1.0)}
     stats = update(
@@ -125,10 +125,8 @@ def test_sampled_logprobs_match_the_update_forward():
         units[0].module,
         tok,
         ["Al>", "Clu>"],
-        3,
-        1.0,
-        None,
-        [torch.Generator().manual_seed(1), torch.Generator().manual_seed(2)],
+        SamplingParams(3),
+        [1, 2],
         32,
         "cpu",
     )
