@@ -166,20 +166,21 @@ class GraphWalker:
                 if s.next_agent is None:  # set by start()
                     raise RuntimeError("rollout: a state was stepped before start()")
                 by_agent.setdefault(s.next_agent, []).append(i)
-        rendered, requests = {}, []
+        prepared, requests = {}, []
         for name, indices in by_agent.items():
             agent = self.agents[name]
             prompt_format = self.formats.get(name, RAW)
             rendered = [prompt_format.render(self.render(agent, new_states[i])) for i in indices]
             prompts = [text for text, _ in rendered]
+            messages = [m for _, m in rendered]
             live = [k for k, i in enumerate(indices) if name not in new_states[i].nulled]
             keys = [(new_states[indices[k]].key, len(new_states[indices[k]].turns)) for k in live]
-            rendered[name] = (prompts, live)
+            prepared[name] = (prompts, messages, live)
             if live:
                 requests.append((agent, [prompts[k] for k in live], keys))
         generated = dict(zip((agent.name for agent, _, _ in requests), _generate_all(generate, requests)))
         for name, indices in by_agent.items():
-            agent, (prompts, live) = self.agents[name], rendered[name]
+            agent, (prompts, messages, live) = self.agents[name], prepared[name]
             outputs, started, duration_ms = generated.get(name, ([], time.time(), 0.0))
             results = dict(zip(live, outputs))
             for k, i in enumerate(indices):
@@ -198,10 +199,10 @@ class GraphWalker:
                         started,
                         duration_ms,
                         nulled=False,
-                        messages=rendered[k][1],
+                        messages=messages[k],
                     )
                 else:
-                    self._apply_null(state, agent, prompts[k], started, rendered[k][1])
+                    self._apply_null(state, agent, prompts[k], started, messages[k])
                 self._advance(state, name)
         return new_states
 
