@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 
 from .dist import DistContext
-from .generation import sequence_logprobs
+from .logprobs import sequence_logprobs
 from .models import Policy, Unit, autocast_for, trainable_parameters
 
 MAX_GRAD_NORM = 1.0
