@@ -969,6 +969,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 {
                   "$type": "Keyword",
                   "value": "temperature"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "micro_batch_tokens"
                 }
               ]
             }
@@ -4131,6 +4135,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "SimpleType",
                 "stringType": "temperature"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "micro_batch_tokens"
               }
             ]
           },
