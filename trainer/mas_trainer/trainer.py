@@ -425,7 +425,7 @@ class Trainer:
 
     def _fail_on_fault(self, err: Exception) -> None:
         """Out of memory or a full disk: record it and raise the documented error; anything else returns."""
-        error = fault_error(err)
+        error = fault_error(err, self.micro_batch_tokens)
         if error is None:
             return
         self.log.error("%s: %s", type(err).__name__, err)
