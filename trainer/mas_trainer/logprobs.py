@@ -41,7 +41,8 @@ def output_layout(
 class _SelectiveLogSoftmax(torch.autograd.Function):
     """log_softmax(logits / temperature)[target] per position, computed and differentiated a few rows at a time.
     Saves only the head's own logits (and the [B, T] logsumexp): the gradient is (onehot - softmax) / temperature,
-    rebuilt chunk by chunk in backward."""
+    rebuilt chunk by chunk in backward, in place in the gradient's own memory when the logits are fp32 (the CPU
+    case: no temporary of the chunk's size, four passes over it)."""
 
     @staticmethod
     def forward(ctx, logits: torch.Tensor, targets: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -49,9 +50,11 @@ class _SelectiveLogSoftmax(torch.autograd.Function):
         lse = torch.empty_like(out)
         for start in range(0, logits.shape[0], LOGSOFTMAX_ROWS):
             rows = slice(start, start + LOGSOFTMAX_ROWS)
-            scaled = logits[rows].float() / temperature
-            lse[rows] = torch.logsumexp(scaled, dim=-1)
-            out[rows] = scaled.gather(-1, targets[rows, :, None]).squeeze(-1) - lse[rows]
+            chunk = logits[rows]
+            if chunk.dtype != torch.float32 or temperature != 1.0:
+                chunk = chunk.float() / temperature
+            lse[rows] = torch.logsumexp(chunk, dim=-1)
+            out[rows] = chunk.gather(-1, targets[rows, :, None]).squeeze(-1) - lse[rows]
         ctx.save_for_backward(logits, targets, lse)
         ctx.temperature = temperature
         return out
@@ -62,13 +65,22 @@ class _SelectiveLogSoftmax(torch.autograd.Function):
         logits, targets, lse = ctx.saved_tensors
         temperature = ctx.temperature
         grad_logits = torch.empty_like(logits)
+        in_place = logits.dtype == torch.float32
         for start in range(0, logits.shape[0], LOGSOFTMAX_ROWS):
             rows = slice(start, start + LOGSOFTMAX_ROWS)
-            g = grad_out[rows].float()
-            softmax = torch.exp(logits[rows].float() / temperature - lse[rows, :, None])
-            chunk = softmax.mul_(-g[:, :, None])
-            chunk.scatter_add_(-1, targets[rows, :, None], g[:, :, None])
-            grad_logits[rows] = chunk.div_(temperature).to(grad_logits.dtype)
+            g = grad_out[rows].float()[:, :, None]
+            chunk = logits[rows]
+            buf = grad_logits[rows] if in_place else torch.empty(chunk.shape, device=chunk.device)
+            if temperature != 1.0:
+                torch.div(chunk, temperature, out=buf)
+                buf.sub_(lse[rows, :, None])
+            else:
+                torch.sub(chunk, lse[rows, :, None], out=buf)
+            buf.exp_().mul_(-g).scatter_add_(-1, targets[rows, :, None], g)  # (onehot - softmax) * g
+            if temperature != 1.0:
+                buf.div_(temperature)
+            if not in_place:
+                grad_logits[rows] = buf.to(grad_logits.dtype)
         return grad_logits, None, None
 
 
