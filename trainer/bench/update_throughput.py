@@ -6,12 +6,14 @@ prompt of ~300 tokens, batch 2 × group 8 rollouts (one decision per agent each:
 tokens, GRPO credit from seeded random rewards. BEFORE runs the trainer of commit 49e8cd6 (`git archive` into a
 temporary folder), AFTER this checkout's; each in its own process (PYTHONPATH), which reports its update tokens/s
 and its peak RSS (ru_maxrss: the update dominates it). Then the peak RSS of one update as the prompt grows
-(128 → 2048 tokens; BEFORE only up to --sweep-before-max, where its [B, T, V] logits still fit).
+(128 → 2048 tokens, batch 1 × group 4 by default; BEFORE only up to --sweep-before-max, where its [B, T, V] logits
+still fit).
 Nothing is asserted: the figures are printed, the last line as JSON.
 
 Usage (from the repository root):
   nice -n 10 trainer/.venv/bin/python trainer/bench/update_throughput.py [--batch 2 --group 8 --prompt-tokens 300]
-      [--output-tokens 24] [--sweep 128,256,512,1024,2048] [--sweep-before-max 512] [--no-before] [--threads 1]
+      [--output-tokens 24] [--sweep 128,256,512,1024,2048] [--sweep-batch 1 --sweep-group 4]
+      [--sweep-before-max 512] [--no-before] [--threads 1]
 """
 
 from __future__ import annotations
@@ -190,6 +192,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--micro-batch-tokens", type=int, default=None, help="AFTER's budget; default: the CPU default")
     p.add_argument("--sweep", default="128,256,512,1024,2048", help="prompt lengths for the memory sweep; '' skips")
     p.add_argument("--sweep-before-max", type=int, default=512, help="longest prompt BEFORE is swept at")
+    p.add_argument("--sweep-batch", type=int, default=1, help="tasks of each sweep point (BEFORE's cost grows fast)")
+    p.add_argument("--sweep-group", type=int, default=4)
     p.add_argument("--no-before", action="store_true", help="measure this checkout only")
     p.add_argument("--before-ref", default=BEFORE_COMMIT)
     p.add_argument("--memory-limit-gb", type=float, default=14.0, help="address-space cap of each measured process")
@@ -240,14 +244,11 @@ def main(argv: list[str] | None = None) -> int:
                 )
         sweep = []
         for length in [int(x) for x in a.sweep.split(",") if x.strip()]:
-            point: dict = {"prompt_tokens": length}
-            point["after_peak_rss_mb"] = measure(TRAINER, dict(cfg, prompt_tokens=length), a.memory_limit_gb).get(
-                "peak_rss_mb"
-            )
+            point_cfg = dict(cfg, prompt_tokens=length, batch=a.sweep_batch, group=a.sweep_group)
+            point: dict = {"prompt_tokens": length, "decisions": 2 * a.sweep_batch * a.sweep_group}
+            point["after_peak_rss_mb"] = measure(TRAINER, point_cfg, a.memory_limit_gb).get("peak_rss_mb")
             if before_path is not None and length <= a.sweep_before_max:
-                point["before_peak_rss_mb"] = measure(
-                    before_path, dict(cfg, prompt_tokens=length), a.memory_limit_gb
-                ).get("peak_rss_mb")
+                point["before_peak_rss_mb"] = measure(before_path, point_cfg, a.memory_limit_gb).get("peak_rss_mb")
             print("SWEEP ", json.dumps(point))
             sweep.append(point)
         figures["sweep"] = sweep

@@ -31,7 +31,7 @@ def test_update_throughput_runs_tiny(capsys, tiny_qwen3_dir):
     before/after comparison itself (git archive of an old commit) is the same path with another PYTHONPATH."""
     bench = _load("update_throughput")
     argv = ["--no-before", "--batch", "1", "--group", "2", "--prompt-tokens", "40", "--output-tokens", "3"]
-    assert bench.main([*argv, "--sweep", "64", "--model-dir", tiny_qwen3_dir]) == 0
+    assert bench.main([*argv, "--sweep", "64", "--sweep-group", "2", "--model-dir", tiny_qwen3_dir]) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     after = figures["after"]
     assert "error" not in after, after
