@@ -128,3 +128,29 @@ def test_an_empty_prompt_is_refused():
     model, pad_id = _scratch_model()
     with pytest.raises(ValueError, match="prompt token"):
         sequence_logprobs(model, [[]], [[5]], 1.0, pad_id, "cpu")
+
+
+def test_the_tiny_qwen3_with_lora_adapters_keeps_its_head_to_the_outputs(tiny_qwen3_dir):
+    """The hf path as the trainer builds it (peft LoRA on every linear layer of the Qwen3): same values as the
+    full-logits method, and the head sees rows × longest output positions only."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    base = AutoModelForCausalLM.from_pretrained(tiny_qwen3_dir, local_files_only=True)
+    model: Any = get_peft_model(base, LoraConfig(r=4, lora_alpha=8, target_modules="all-linear", task_type="CAUSAL_LM"))
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.3)
+    pad_id, vocab = base.config.pad_token_id, base.config.vocab_size
+    _check_matches_full_logits(model, pad_id, vocab, 1.0)
+    seen: list[int] = []
+    handle = model.get_output_embeddings().register_forward_hook(
+        lambda _m, args, _out: seen.append(args[0].shape[0] * args[0].shape[1])
+    )
+    try:
+        for prompt_len in (8, 300):
+            sequence_logprobs(model, [[11] * prompt_len, [12] * 3], [[13, 14], [15, 16, 17, 18]], 1.0, pad_id, "cpu")
+            assert seen[-1] == 2 * 4
+    finally:
+        handle.remove()
