@@ -42,7 +42,11 @@ export interface RunJson {
     updated_at: number;
     steps_completed: number;
     steps_total: number;
-    trainer: { version: string; python: string; torch: string; device: string };
+    /**
+     * `micro_batch_tokens`: the padded tokens per forward of the update, the KL reference and the critic — the spec's
+     * `train { micro_batch_tokens }` or the device's default (trainer/README.md); absent in runs written before it.
+     */
+    trainer: { version: string; python: string; torch: string; device: string; micro_batch_tokens?: number };
     /** Trainable modules (one optimizer each) and the agents acting through them. */
     units: { name: string; agents: string[]; adapters: boolean }[];
     spec: RunSpec;
@@ -80,6 +84,13 @@ export interface MetricsRecord {
     lr: number;
     /** Peak allocated CUDA memory in MiB; null on CPU. */
     gpu_memory_mb: number | null;
+    /**
+     * Share of the step's GRPO groups whose rewards are all equal (0 to 1): their credit is 0 and they teach nothing.
+     * Near 1, learning stalls: the tasks are all too easy or all too hard for the team. Absent in older runs.
+     */
+    frac_zero_std?: number;
+    /** The token budget per forward the update ran with (run.json `trainer.micro_batch_tokens`). Absent in older runs. */
+    micro_batch_tokens?: number;
     /**
      * How many NaN / ±Infinity values of this step were written as null, in this line and in its
      * trajectories/<step>.jsonl; absent in runs written before the trainer counted them.

@@ -149,6 +149,12 @@ export interface TrainSpec {
     critic: string | null;
     /** Early stopping (`train { stop_when: success >= 0.99 for 10 steps }`); null or absent: run all `steps`. */
     stop_when?: StopWhenSpec | null;
+    /**
+     * Padded prompt + output tokens per forward of the update, the KL reference and the critic (micro-batches whose
+     * gradients accumulate). Null or absent: the trainer chooses it from the device's memory and records the value in
+     * run.json (`trainer.micro_batch_tokens`) and metrics.jsonl.
+     */
+    micro_batch_tokens?: number | null;
 }
 
 /**

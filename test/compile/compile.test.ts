@@ -143,6 +143,7 @@ describe('compiler', () => {
             checkpoint_every: 50,
             critic: null,
             stop_when: null,
+            micro_batch_tokens: null, // left out: the trainer chooses it from the device's memory
         });
         const signal = await compiled(join(INPUTS, 'signal.mas'));
         expect(signal.train).toMatchObject({
@@ -268,6 +269,24 @@ train { credit: outcome }`,
             { system: 'Be brief.', top_p: 0.9, top_k: 40 },
             { system: null, top_p: 1, top_k: 0 },
         ]);
+        expect(runSpecValidator()(spec)).toBe(true);
+    });
+
+    it('carries micro_batch_tokens into the RunSpec when the train block sets it', async () => {
+        const spec = await compiled(
+            tempFile(
+                'budget.mas',
+                `dataset d from "d.jsonl" { q: string }
+model m { from: hf "x" }
+role R
+agent a: R { model: m prompt: "{{task.q}}" }
+graph { start -> a -> end }
+rubric r { criterion c weight 1: a.output contains "y" }
+reward w: r per turn
+train { micro_batch_tokens: 4096 }`,
+            ),
+        );
+        expect(spec.train.micro_batch_tokens).toBe(4096);
         expect(runSpecValidator()(spec)).toBe(true);
     });
 

@@ -64,6 +64,7 @@ describe.skipIf(chromiumMissing !== undefined)(
                 loss: '1',
                 kl: '0',
                 grad: '2',
+                'zero-std': '0', // records written before the trainer recorded frac_zero_std
                 throughput: '2',
                 time: '2',
                 gpu: '0',

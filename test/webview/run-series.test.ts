@@ -117,6 +117,14 @@ describe('chart data', () => {
         expect(buildChartData(chart('loss'), { primary: run }).series).toHaveLength(1); // other charts keep zeros
     });
 
+    it('draws frac_zero_std, the share of GRPO groups that teach nothing, when the run records it', () => {
+        const run = new RunSeries();
+        for (const r of realRecords) run.append(r); // written before the trainer recorded it
+        expect(buildChartData(chart('zero-std'), { primary: run }).series).toEqual([]);
+        run.append(record(4, { frac_zero_std: 0.75 }));
+        expect(buildChartData(chart('zero-std'), { primary: run }).data[1]).toEqual([null, null, null, 0.75]);
+    });
+
     it('leaves out a column no run has a value for (GPU memory on CPU)', () => {
         const run = new RunSeries();
         for (const r of realRecords) run.append(r);

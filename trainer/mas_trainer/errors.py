@@ -22,10 +22,14 @@ class MasError(Exception):
         self.exit_code = exit_code
 
 
-def out_of_memory_error(on_gpu: bool) -> MasError:
+def out_of_memory_error(on_gpu: bool, micro_batch_tokens: int | None = None) -> MasError:
+    """Exit 9 with what to change, cheapest first: the tokens of one forward (the update's peak), activation
+    checkpointing, then less work per step. `micro_batch_tokens`: the budget the run used, when known."""
     where = "the GPU" if on_gpu else "the machine"
+    now = f" (this run used {micro_batch_tokens})" if micro_batch_tokens is not None else ""
     return MasError(
-        f"{where} ran out of memory; lower train.batch, algorithm.group or the agents' max_tokens, "
+        f"{where} ran out of memory; lower `micro_batch_tokens` in the train block{now}, set "
+        "`gradient_checkpointing: true` on the model, or use a smaller `group`, `batch` or agents' `max_tokens`, "
         "then run again (with --resume to keep the steps already done)",
         EXIT_OUT_OF_MEMORY,
     )

@@ -29,27 +29,28 @@ def _causes(err: BaseException) -> Iterator[BaseException]:
         current = current.__cause__ or current.__context__
 
 
-def _one(err: BaseException) -> Optional[MasError]:
+def _one(err: BaseException, budget: Optional[int]) -> Optional[MasError]:
     if isinstance(err, MemoryError):
-        return out_of_memory_error(on_gpu=False)
+        return out_of_memory_error(False, budget)
     if isinstance(err, OSError) and err.errno in DISK_FULL_ERRNOS:
         return disk_full_error(err.strerror or os.strerror(err.errno))
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(err, torch.cuda.OutOfMemoryError):
-        return out_of_memory_error(on_gpu=True)
+        return out_of_memory_error(True, budget)
     if isinstance(err, RuntimeError):
         message = str(err)
         if CPU_ALLOCATOR_FAILED in message:
-            return out_of_memory_error(on_gpu=False)
+            return out_of_memory_error(False, budget)
         if "out of memory" in message.lower():  # "CUDA out of memory", "CUDA error: out of memory", HIP, MPS
-            return out_of_memory_error(on_gpu="cpu" not in message.lower())
+            return out_of_memory_error("cpu" not in message.lower(), budget)
     return None
 
 
-def fault_error(err: BaseException) -> Optional[MasError]:
-    """The user-facing error for an out-of-memory or disk-full fault; None for anything else (a bug: traceback)."""
+def fault_error(err: BaseException, micro_batch_tokens: Optional[int] = None) -> Optional[MasError]:
+    """The user-facing error for an out-of-memory or disk-full fault; None for anything else (a bug: traceback).
+    `micro_batch_tokens`: the run's token budget per forward, named in the out-of-memory advice when known."""
     for cause in _causes(err):
-        found = _one(cause)
+        found = _one(cause, micro_batch_tokens)
         if found is not None:
             return found
     return None

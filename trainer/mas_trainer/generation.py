@@ -1,4 +1,4 @@
-"""Batched sampling with a KV cache and per-token log-probabilities, plus the log-prob forward used by the update.
+"""Batched sampling with a KV cache and per-token log-probabilities (the update's log-prob forward: logprobs.py).
 
 Own loop rather than `generate()`: each row draws from counter-based noise keyed by (seed, step, rollout, turn,
 token index) (token_sampling.py), so a rollout's tokens do not depend on how rollouts are batched or split across
@@ -200,30 +200,3 @@ def sample(
         past, logits = out.past_key_values, out.logits[:, -1, :]
         next_pos = next_pos + 1
     return [Sample(s, t, lp, tokenizer.decode(t)) for s, t, lp in zip(seqs, tokens, logprobs)]
-
-
-def sequence_logprobs(
-    model, prompt_ids: list[list[int]], output_ids: list[list[int]], temperature: float, pad_id: int, device
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Log-probs of each output token given its prompt: ([B, T] log-probs, [B, T] mask), right-padded."""
-    full = [p + o for p, o in zip(prompt_ids, output_ids)]
-    width = max(len(s) for s in full)
-    ids = torch.full((len(full), width), pad_id, dtype=torch.long)
-    attn = torch.zeros((len(full), width), dtype=torch.long)
-    for i, s in enumerate(full):
-        ids[i, : len(s)] = torch.tensor(s)
-        attn[i, : len(s)] = 1
-    ids, attn = ids.to(device), attn.to(device)
-    logits = model(input_ids=ids, attention_mask=attn).logits.float()
-    if temperature > 0:
-        logits = logits / temperature
-    logp = F.log_softmax(logits[:, :-1], dim=-1).gather(2, ids[:, 1:, None]).squeeze(2)
-    t_out = max(len(o) for o in output_ids)
-    out_logp = torch.zeros((len(full), t_out), device=device)
-    out_mask = torch.zeros((len(full), t_out), device=device)
-    for i, (p, o) in enumerate(zip(prompt_ids, output_ids)):
-        if o:
-            # token at position len(p)+j is predicted by the logits at len(p)+j-1
-            out_logp[i, : len(o)] = logp[i, len(p) - 1 : len(p) - 1 + len(o)]
-            out_mask[i, : len(o)] = 1
-    return out_logp, out_mask

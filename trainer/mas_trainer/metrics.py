@@ -19,18 +19,30 @@ def _pstdev(values: list[float]) -> float:
     return pstdev(values) if all(math.isfinite(v) for v in values) else math.nan
 
 
+def frac_zero_std(rewards: list[float], group: int) -> float:
+    """Share of the step's GRPO groups (consecutive runs of `group` rollouts of one task) whose rewards are all equal:
+    their group-normalised credit is 0, so they teach nothing (the first thing to check when learning stalls)."""
+    groups = [rewards[i : i + group] for i in range(0, len(rewards), max(1, group))]
+    if not groups:
+        return 0.0
+    return sum(1 for g in groups if all(r == g[0] for r in g)) / len(groups)
+
+
 def step_metrics(
     step: int,
     states: list[RolloutState],
     scores: list[Score],
     credit: list[list[float]],
     stats: UpdateStats,
-    rollout_s: float,
-    update_s: float,
+    timings: tuple[float, float],
     lr: float,
     device,
+    group: int,
+    micro_batch_tokens: int,
 ) -> dict:
-    """TS twin: MetricsRecord (protocol/run-dir.ts)."""
+    """TS twin: MetricsRecord (protocol/run-dir.ts). `timings`: the step's rollout and update seconds; `group`: the
+    GRPO group size; `micro_batch_tokens`: the token budget per forward the update ran with."""
+    rollout_s, update_s = timings
     rewards = [s.reward for s in scores]
     criteria = {name: mean(s.criteria[name] for s in scores) for name in scores[0].criteria} if scores else {}
     per_agent: dict[str, list[float]] = {}
@@ -60,6 +72,8 @@ def step_metrics(
         "update_s": update_s,
         "lr": lr,
         "gpu_memory_mb": gpu_mb,
+        "frac_zero_std": frac_zero_std(rewards, group),
+        "micro_batch_tokens": micro_batch_tokens,
     }
 
 

@@ -166,6 +166,9 @@ class TrainSpec:  # TS twin: TrainSpec
     checkpoint_every: int
     critic: Optional[str]
     stop_when: Optional[StopWhenSpec] = None
+    # Padded prompt + output tokens per forward of the update, the KL reference and the critic; None: chosen from the
+    # device's memory (mas_trainer/memory_budget.py), and the chosen value recorded in run.json and metrics.jsonl.
+    micro_batch_tokens: Optional[int] = None
 
 
 @dataclass
@@ -320,6 +323,9 @@ def _validate(spec: RunSpec) -> None:
     if spec.train.credit.method not in CREDIT_METHODS:
         raise SpecError(f"unknown credit method `{spec.train.credit.method}`")
     _validate_stop_when(spec)
+    budget = spec.train.micro_batch_tokens
+    if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or budget < 1):
+        raise SpecError(f"train.micro_batch_tokens must be a whole number >= 1 or absent, got {budget!r}")
     fanout = spec.train.credit.params.get("fanout") if method_info(spec.train.credit.method).needs_tree else None
     if isinstance(fanout, list) and all(isinstance(n, int) and n >= 1 for n in fanout):
         product = 1

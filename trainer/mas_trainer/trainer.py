@@ -29,6 +29,7 @@ from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, M
 from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_key, sample, sampling_params
+from .memory_budget import resolve_micro_batch_tokens
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
 from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
@@ -97,6 +98,8 @@ class Trainer:
                 EXIT_RUN_DIR,
             )
         self.device = resolve_device(spec.train.device)
+        # The spec's token budget per forward, or the device's default; recorded in run.json and every metrics line.
+        self.micro_batch_tokens = resolve_micro_batch_tokens(spec.train.micro_batch_tokens, self.device)
         self.dist = init_from_env(self.device)
         check_batch(spec.train.batch, self.dist)
         self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
@@ -125,7 +128,7 @@ class Trainer:
         self.early_stop = EarlyStop(spec.train.stop_when)
         self.stopped_early: str | None = None  # `success >= 0.99 for 10 steps at step 57` once stop_when ended the run
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
-        self.critic = make_critic(spec, self.device, self.dist, self.methods)
+        self.critic = make_critic(spec, self.device, self.dist, self.methods, self.micro_batch_tokens)
         self.methods = with_critic_methods(spec, self.methods, self.critic)
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
@@ -133,6 +136,7 @@ class Trainer:
         record = run_json_record(
             self.spec, status, error, self.started_at, self.step, TRAINER_VERSION, str(self.device), self.units
         )
+        record["trainer"]["micro_batch_tokens"] = self.micro_batch_tokens
         if self.stopped_early is not None:
             record["stopped_early"] = self.stopped_early
         write_run_json(self.run_dir, record, self.log.warning)
@@ -307,6 +311,7 @@ class Trainer:
             spec.train.algorithm.kl,
             self.device,
             self.dist,
+            micro_batch_tokens=self.micro_batch_tokens,
         )
         update_s = time.time() - started
         self.step += 1
@@ -315,7 +320,16 @@ class Trainer:
             credits = {m: self.dist.gather(v) for m, v in credits.items()}
         lr = self.schedulers[self.units[0].name].get_last_lr()[0] if self.units else spec.train.lr
         record = step_metrics(
-            self.step, states, scores, credits[spec.train.credit.method], stats, rollout_s, update_s, lr, self.device
+            self.step,
+            states,
+            scores,
+            credits[spec.train.credit.method],
+            stats,
+            (rollout_s, update_s),
+            lr,
+            self.device,
+            spec.train.algorithm.group,
+            self.micro_batch_tokens,
         )
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
@@ -433,7 +447,7 @@ class Trainer:
 
     def _fail_on_fault(self, err: Exception) -> None:
         """Out of memory or a full disk: record it and raise the documented error; anything else returns."""
-        error = fault_error(err)
+        error = fault_error(err, self.micro_batch_tokens)
         if error is None:
             return
         self.log.error("%s: %s", type(err).__name__, err)

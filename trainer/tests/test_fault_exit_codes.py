@@ -94,6 +94,9 @@ def test_out_of_memory_in_the_update(tmp_path, capsys, monkeypatch, raised, wher
     assert run_cli(tmp_path, tiny_run_data()) == errors.EXIT_OUT_OF_MEMORY
     err = capsys.readouterr().err
     assert f"error: {where} ran out of memory" in err and "Traceback" not in err, err
+    # the advice: the update's token budget (with the value this run used), activation checkpointing, less work
+    assert "lower `micro_batch_tokens` in the train block (this run used 2048)" in err, err
+    assert "`gradient_checkpointing: true`" in err and "smaller `group`, `batch`" in err, err
     run = _run_json(tmp_path)
     assert run["status"] == "failed" and "out of memory" in run["error"]
     assert _temp_leftovers(tmp_path / "run") == []

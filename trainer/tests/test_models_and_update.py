@@ -1,7 +1,8 @@
 import torch
 from helpers import lazy_team_data
 
-from mas_trainer.generation import SamplingParams, sample, sequence_logprobs
+from mas_trainer.generation import SamplingParams, sample
+from mas_trainer.logprobs import sequence_logprobs
 from mas_trainer.models import build_policies, trainable_parameters
 from mas_trainer.spec import parse_spec
 from mas_trainer.update import Decision, update

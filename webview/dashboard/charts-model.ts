@@ -50,6 +50,12 @@ export const CHARTS: readonly ChartDef[] = [
         emptyText: 'No gradient norms yet.',
     },
     {
+        id: 'zero-std',
+        title: 'Groups with equal rewards (frac_zero_std: no learning signal)',
+        columns: ['frac_zero_std'],
+        emptyText: 'No frac_zero_std: the run was written before the trainer recorded it.',
+    },
+    {
         id: 'throughput',
         title: 'Tokens per second',
         columns: ['rollout_tokens_per_s', 'update_tokens_per_s'],

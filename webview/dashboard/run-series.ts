@@ -68,6 +68,7 @@ const SCALARS = [
     'update_s',
     'lr',
     'gpu_memory_mb',
+    'frac_zero_std',
 ] as const satisfies readonly (keyof MetricsRecord)[];
 
 const MAPS = ['criteria', 'credit_mean', 'grad_norm'] as const satisfies readonly (keyof MetricsRecord)[];

@@ -1,5 +1,5 @@
 import type { CreditMethod, StopWhenSpec, TrainSpec } from '../../../protocol/run-spec.js';
-import { isMethodCall, type Train } from '../language/generated/ast.js';
+import { isMethodCall, isNumberValue, type Train } from '../language/generated/ast.js';
 import { ALGORITHMS, CREDIT_METHODS, TRAIN_SETTINGS } from '../language/catalog/training-catalog.js';
 import { findMethod } from '../language/catalog/parameters.js';
 import { catalogueDefault, numberSetting, setting, withDefaults } from '../language/catalog/defaults.js';
@@ -45,7 +45,14 @@ export function compileTrain(train: Train, dataset: string): TrainSpec {
         checkpoint_every: numberSetting(train, 'checkpoint_every', TRAIN_SETTINGS),
         critic: train.critic?.ref?.name ?? null,
         stop_when: compileStopWhen(train),
+        micro_batch_tokens: optionalNumber(train, 'micro_batch_tokens'),
     };
+}
+
+/** A setting the catalogue gives no default (the trainer chooses one): its number, or null when left out. */
+function optionalNumber(train: Train, key: string): number | null {
+    const value = setting(train, key);
+    return value && isNumberValue(value) ? value.value : null;
 }
 
 /** `stop_when: success >= 0.99 for 10 steps`, or null (the validator allows one at most). */

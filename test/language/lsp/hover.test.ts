@@ -87,6 +87,9 @@ describe('hover on catalogue words', () => {
     it('shows the doc of train setting keys', async () => {
         expect(await hoverOn(DESIGN_EXAMPLE, 'steps: 200')).toContain('Optimisation steps');
         expect(await hoverOn(DESIGN_EXAMPLE, 'credit: counter')).toContain('split across agents');
+        const budget = await hoverOn('train { micro_batch_tokens: 4096 }', 'micro_batch_tokens');
+        expect(budget).toContain('micro-batches');
+        expect(budget).toContain("chooses it from the device's memory");
     });
 
     it('explains scratch models and device values', async () => {

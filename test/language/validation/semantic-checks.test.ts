@@ -248,6 +248,18 @@ describe('semantic checks', () => {
             ).toEqual([]);
         });
 
+        it('takes a positive whole micro_batch_tokens', async () => {
+            expect(
+                await problemsWith('  credit: outcome\n', '  credit: outcome\n  micro_batch_tokens: 4096\n'),
+            ).toEqual([]);
+            for (const bad of ['0', '2.5', '-8', 'auto']) {
+                expect(
+                    await problemsWith('  credit: outcome\n', `  credit: outcome\n  micro_batch_tokens: ${bad}\n`),
+                    bad,
+                ).not.toEqual([]);
+            }
+        });
+
         it('checks scratch and LoRA parameters against the catalogue', async () => {
             expect(await problemsWith('vocab: chars', 'vocab: words')).toEqual(['invalid-parameter']);
             expect(

@@ -54,8 +54,11 @@ def with_critic_methods(spec, methods: list[str], critic: Optional[CriticLearner
     return methods + [m for m in CRITIC_METHODS if m not in methods]
 
 
-def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLearner]:
-    """A CriticLearner when critic credit trains or is recorded; None otherwise. Errors say what to fix."""
+def make_critic(
+    spec, device, dist_ctx, methods: list[str], micro_batch_tokens: Optional[int] = None
+) -> Optional[CriticLearner]:
+    """A CriticLearner when critic credit trains or is recorded; None otherwise. Errors say what to fix.
+    `micro_batch_tokens`: the padded tokens of one of its forwards (the trainer's resolved budget)."""
     if not wants_critic(spec, methods):
         return None
     if spec.train.critic is None:
@@ -86,6 +89,7 @@ def make_critic(spec, device, dist_ctx, methods: list[str]) -> Optional[CriticLe
         normalize=checked["normalize"],
         group=spec.train.algorithm.group,
         replay=checked["replay"],
+        micro_batch_tokens=micro_batch_tokens,
     )
 
 

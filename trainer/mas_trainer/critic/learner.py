@@ -16,9 +16,10 @@ import random
 import torch
 
 from ..dist import DistContext
+from ..memory_budget import token_budget_groups
 from ..spec import ModelSpec
 from .credit import critic_credit, decision_returns, decision_rewards, normalise_per_agent
-from .model import build_value_model, encode_batch
+from .model import build_value_model, encode_texts, pad_batch
 from .transcript import decision_prefixes
 
 DEFAULT_LR = 1e-4  # the language catalogue's default for `critic(lr: ...)`
@@ -72,12 +73,14 @@ class CriticLearner:
         normalize: str = "none",
         group: int = 0,
         replay: int = DEFAULT_REPLAY,
+        micro_batch_tokens: int | None = None,
     ) -> None:
         # Its own generator state, so adding a critic does not change the policies' initialisation.
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed + 7919)
             self.module, self.tokenizer, self.max_length, self.tokenizer_description = build_value_model(model)
         self.model_spec = model
+        self.pad_id = int(getattr(self.tokenizer, "pad_id"))  # build_value_model's tokenizers all have one
         self.device = device
         self.module.to(device).eval()
         self.optimizer = torch.optim.AdamW(self.module.parameters(), lr=lr, weight_decay=0.0)
@@ -89,20 +92,37 @@ class CriticLearner:
         self.group = group  # rollouts per task group (consecutive); 0: the whole batch is one pool
         self.replay = replay
         self.history: list[tuple[list[str], list[float]]] = []  # the last `replay` steps' (prefixes, returns)
+        self.micro_batch_tokens = (
+            micro_batch_tokens  # padded tokens per forward (train.micro_batch_tokens); None: no cap
+        )
 
     def values(self, texts: list[str]) -> list[float]:
         out: list[float] = []
         with torch.no_grad():
             for start in range(0, len(texts), VALUE_CHUNK):
-                ids, mask = encode_batch(
-                    self.tokenizer, texts[start : start + VALUE_CHUNK], self.max_length, self.device
-                )
-                out.extend(float(v) for v in self.module(ids, mask))
+                seqs = encode_texts(self.tokenizer, texts[start : start + VALUE_CHUNK], self.max_length)
+                for group in token_budget_groups([len(s) for s in seqs], self.micro_batch_tokens):
+                    ids, mask = pad_batch([seqs[i] for i in group], self.pad_id, self.device)
+                    out.extend(float(v) for v in self.module(ids, mask))
         return out
+
+    def accumulate_gradient(self, seqs: list[list[int]], targets: list[float]) -> float:
+        """The gradient of the mean squared error over one minibatch, summed from micro-batches under the token
+        budget (each micro-batch's summed error over the minibatch size: the one-forward gradient); returns the loss."""
+        self.optimizer.zero_grad(set_to_none=True)
+        total = 0.0
+        for group in token_budget_groups([len(s) for s in seqs], self.micro_batch_tokens):
+            ids, mask = pad_batch([seqs[i] for i in group], self.pad_id, self.device)
+            target = torch.tensor([targets[i] for i in group], dtype=torch.float32, device=self.device)
+            loss = torch.nn.functional.mse_loss(self.module(ids, mask), target, reduction="sum") / len(seqs)
+            loss.backward()
+            total += float(loss.detach())
+        return total
 
     def fit(self, texts: list[str], targets: list[float]) -> float:
         """Regresses V(text) on targets; returns the mean loss of the last pass."""
         order = list(range(len(texts)))
+        seqs = encode_texts(self.tokenizer, texts, self.max_length)  # once for every pass
         self.module.train()
         losses: list[float] = []
         for _ in range(self.passes or PASSES):
@@ -110,18 +130,14 @@ class CriticLearner:
             losses = []
             for start in range(0, len(order), MINIBATCH):
                 chosen = order[start : start + MINIBATCH]
-                ids, mask = encode_batch(self.tokenizer, [texts[i] for i in chosen], self.max_length, self.device)
-                target = torch.tensor([targets[i] for i in chosen], dtype=torch.float32, device=self.device)
-                loss = torch.nn.functional.mse_loss(self.module(ids, mask), target)
-                self.optimizer.zero_grad(set_to_none=True)
-                loss.backward()
+                loss = self.accumulate_gradient([seqs[i] for i in chosen], [targets[i] for i in chosen])
                 if self.dist.enabled:  # every process fits its own share; average so the copies stay equal
                     for p in self.module.parameters():
                         if p.grad is not None:
                             self.dist.all_reduce_(p.grad).div_(self.dist.world)
                 torch.nn.utils.clip_grad_norm_(self.module.parameters(), 1.0)
                 self.optimizer.step()
-                losses.append(float(loss.detach()))
+                losses.append(loss)
         self.module.eval()
         self.last_loss = sum(losses) / len(losses) if losses else None
         return self.last_loss or 0.0

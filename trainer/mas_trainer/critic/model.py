@@ -121,9 +121,17 @@ def char_tokenizer_description(tok: CharTokenizer, max_length: int) -> dict:
 
 def encode_batch(tokenizer, texts: list[str], max_length: int, device) -> tuple[torch.Tensor, torch.Tensor]:
     """Left-truncated (the newest part of a transcript matters most), right-padded ids and mask."""
-    seqs = [(tokenizer.encode(t) or [tokenizer.pad_id])[-max_length:] for t in texts]
+    return pad_batch(encode_texts(tokenizer, texts, max_length), tokenizer.pad_id, device)
+
+
+def encode_texts(tokenizer, texts: list[str], max_length: int) -> list[list[int]]:
+    """Each text's ids, left-truncated to max_length; an empty text is one pad token."""
+    return [(tokenizer.encode(t) or [tokenizer.pad_id])[-max_length:] for t in texts]
+
+
+def pad_batch(seqs: list[list[int]], pad_id: int, device) -> tuple[torch.Tensor, torch.Tensor]:
     width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), tokenizer.pad_id, dtype=torch.long)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
     mask = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):
         ids[i, : len(s)] = torch.tensor(s, dtype=torch.long)

@@ -393,6 +393,18 @@ export const TRAIN_SETTINGS: readonly ParameterInfo[] = [
         default: 1,
         doc: 'Default sampling temperature of agents without their own.',
     },
+    {
+        name: 'micro_batch_tokens',
+        kind: 'integer',
+        min: 1,
+        max: 100_000_000,
+        doc:
+            "Token budget of one forward pass of the update, the KL reference and the critic: each agent's decisions " +
+            'are split into micro-batches of at most this many padded prompt + output tokens (at least one decision ' +
+            'each), whose gradients add up to the one-batch gradient. Lower it when training runs out of memory. ' +
+            "Left out, the trainer chooses it from the device's memory (2048 on a CPU; 256 per GiB of a CUDA GPU) and " +
+            'records the value in run.json.',
+    },
 ];
 
 /** Arguments of `scratch(...)` models. */

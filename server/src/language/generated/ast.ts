@@ -77,6 +77,7 @@ export type MasKeywordNames =
     | "max"
     | "max_tokens"
     | "max_turns"
+    | "micro_batch_tokens"
     | "model"
     | "none"
     | "not"
@@ -880,7 +881,7 @@ export function isTrain(item: unknown): item is Train {
 export interface TrainSetting extends langium.AstNode {
     readonly $container: Train;
     readonly $type: 'TrainSetting';
-    key: 'algorithm' | 'batch' | 'checkpoint_every' | 'credit' | 'device' | 'kl' | 'lr' | 'max_turns' | 'record_credit' | 'seed' | 'steps' | 'temperature';
+    key: 'algorithm' | 'batch' | 'checkpoint_every' | 'credit' | 'device' | 'kl' | 'lr' | 'max_turns' | 'micro_batch_tokens' | 'record_credit' | 'seed' | 'steps' | 'temperature';
     value: SettingValue;
 }
 

@@ -1075,6 +1075,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 {
                   "$type": "Keyword",
                   "value": "temperature"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "micro_batch_tokens"
                 }
               ]
             }
@@ -4412,6 +4416,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "SimpleType",
                 "stringType": "temperature"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "micro_batch_tokens"
               }
             ]
           },
