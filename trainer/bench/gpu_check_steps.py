@@ -63,9 +63,9 @@ def train_figures(spec_data: dict, workdir: str, device: torch.device, n_matmul:
     timer = PhaseTimer(device)
     score_rollouts_per_step: list[float] = []
 
-    def update_counting_tokens(units, policies, optimizers, schedulers, decisions, *rest):
+    def update_counting_tokens(units, policies, optimizers, schedulers, decisions, *rest, **options):
         timer.update_tokens.append(sum(len(d.prompt_ids) + len(d.token_ids) for d in decisions))
-        return original_update(units, policies, optimizers, schedulers, decisions, *rest)
+        return original_update(units, policies, optimizers, schedulers, decisions, *rest, **options)
 
     class TimedTrainer(Trainer):
         def _rollouts(self):

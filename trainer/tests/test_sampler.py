@@ -7,7 +7,8 @@ import pytest
 import torch
 from helpers import lazy_team_data
 
-from mas_trainer.generation import SamplingParams, row_key, sample, sequence_logprobs
+from mas_trainer.generation import SamplingParams, row_key, sample
+from mas_trainer.logprobs import sequence_logprobs
 from mas_trainer.models import build_policies
 from mas_trainer.spec import parse_spec
 from mas_trainer.token_sampling import choose_tokens, keep_mask, row_uniforms, splitmix64
