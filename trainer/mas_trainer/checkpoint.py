@@ -231,23 +231,49 @@ def _weights_only_reason(err: Exception) -> str:
     return reason.replace("WeightsUnpickler error:", "").strip()[:200]
 
 
-def _load_one(run_dir: str, step: int) -> dict[str, object]:
+def _checked_folder(run_dir: str, step: int) -> str:
     folder = checkpoint_path(run_dir, step)
     if not stat.S_ISDIR(os.lstat(folder).st_mode):
         raise ValueError(f"{folder} is not a folder (a link or a file)")
     confine(run_dir, folder)
-    loaded = {}
+    return folder
+
+
+def _checked_path(folder: str, name: str) -> str:
+    """The file's path, once every folder on the way is a real folder (open_read refuses a link as the file)."""
+    parts = name.split("/")
+    for depth in range(1, len(parts)):
+        sub = os.path.join(folder, *parts[:depth])
+        if not os.path.lexists(sub) or not stat.S_ISDIR(os.lstat(sub).st_mode):
+            raise ValueError(f"{sub} is not a folder (missing, a link or a file)")
+    path = os.path.join(folder, *parts)
+    if not os.path.lexists(path):
+        raise ValueError(f"{path} is missing")
+    return path
+
+
+def _load_one(run_dir: str, step: int) -> dict[str, object]:
+    folder = _checked_folder(run_dir, step)
+    return {
+        name: _load_file(_checked_path(folder, name), name, digest)
+        for name, digest in _read_marker(folder, step).items()
+    }
+
+
+def read_verified(run_dir: str, step: int, wanted: Callable[[str], bool]) -> dict[str, bytes]:
+    """The bytes of the checkpoint's files whose marker name satisfies wanted(name), each checked against its
+    sha256 (export.py: copies, parses nothing). ValueError when the checkpoint is incomplete or a file was changed."""
+    folder = _checked_folder(run_dir, step)
+    files = {}
     for name, digest in _read_marker(folder, step).items():
-        parts = name.split("/")
-        for depth in range(1, len(parts)):  # open_read refuses a link as the file; a linked folder is refused here
-            sub = os.path.join(folder, *parts[:depth])
-            if not os.path.lexists(sub) or not stat.S_ISDIR(os.lstat(sub).st_mode):
-                raise ValueError(f"{sub} is not a folder (missing, a link or a file)")
-        path = os.path.join(folder, *parts)
-        if not os.path.lexists(path):
-            raise ValueError(f"{path} is missing")
-        loaded[name] = _load_file(path, name, digest)
-    return loaded
+        if not wanted(name):
+            continue
+        with os.fdopen(open_read(_checked_path(folder, name)), "rb") as f:
+            data = f.read()
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ValueError(f"{os.path.join(folder, name)} does not match its recorded sha256")
+        files[name] = data
+    return files
 
 
 def load_latest(

@@ -127,3 +127,22 @@ def apply_unit_files(unit, payload: dict) -> None:
             for key, value in payload[path].items():
                 target = params[keys[key]]
                 target.copy_(value.to(device=target.device, dtype=target.dtype))
+
+
+def agent_unit(spec, agent) -> tuple[str, str | None]:
+    """The unit an agent acts through and its adapter there (None: full weights), as models.build_policies builds
+    them: `sharing: weights` gets its own unit `<model>/<agent>`; `shared` uses the model's `default` adapter and
+    `adapter` its own, named after the agent."""
+    model = spec.model(agent.model)
+    if agent.sharing == "weights":
+        return f"{model.name}/{agent.name}", None if model.adapter is None else "default"
+    if model.adapter is None:
+        return model.name, None
+    return model.name, "default" if agent.sharing == "shared" else agent.name
+
+
+def agent_folder(spec, agent) -> str:
+    """The agent's model or adapter folder inside a checkpoint folder (relative, `/`-separated)."""
+    unit, adapter = agent_unit(spec, agent)
+    folder = f"{CHECKPOINT_POLICY}/{unit.replace('/', '__')}"
+    return folder if adapter is None else f"{folder}/{adapter}"
