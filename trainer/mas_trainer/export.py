@@ -84,8 +84,8 @@ def _readme(spec: RunSpec, agent, step: int, kind: str, run_dir: str) -> str:
     lines = [
         f"# {agent.name}",
         "",
-        f"Agent `{agent.name}` of the workflow `{spec.workflow}` (model `{model.name}`: {base}), trained by MAS Studio;",
-        f"weights of step {step} of the run {os.path.abspath(run_dir)}.",
+        f"Agent `{agent.name}` of the workflow `{spec.workflow}` (model `{model.name}`: {base}),",
+        f"trained by MAS Studio; weights of step {step} of the run {os.path.abspath(run_dir)}.",
         "",
     ]
     if kind == "adapter":
