@@ -10,7 +10,7 @@ import torch
 from helpers import lazy_team_data
 
 from mas_trainer.__main__ import main
-from mas_trainer.errors import EXIT_BAD_ARGS, EXIT_RESUME_FAILED, EXIT_RUN_DIR
+from mas_trainer.errors import EXIT_BAD_ARGS, EXIT_MODEL_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from mas_trainer.spec import parse_spec
 from mas_trainer.trainer import RunOptions, Trainer
 
@@ -137,3 +137,56 @@ def test_a_tampered_or_linked_checkpoint_is_not_exported(tmp_path, capsys, tampe
     else:  # a link in a run directory is exit 7 everywhere (trainer/README.md)
         assert code == EXIT_RUN_DIR and "symbolic link" in err and "model.safetensors" in err
     assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+def test_a_run_starts_from_an_exported_adapter_with_its_rank_and_weights(tmp_path, capsys, tiny_qwen3_dir):
+    """lora(from: ...): the exported `idle` adapter becomes the new run's adapter (rank 4 from its folder, not the
+    spec's 8), the new agent's logits are the exporting agent's, and training goes on from there."""
+    first = _qwen_trainer(tmp_path / "run", tiny_qwen3_dir)
+    torch.manual_seed(3)
+    with torch.no_grad():
+        for unit in first.units:
+            for name, p in unit.module.named_parameters():
+                if "lora_" in name:
+                    p.normal_(0.0, 0.2)
+    first.step = 1
+    first.write_run_json("stopped")
+    first.checkpoint()
+    assert _export(capsys, tmp_path / "run", "--out", tmp_path / "out")[0] == 0
+    data = lazy_team_data()
+    adapter = {"kind": "lora", "rank": 8, "alpha": 16, "dropout": 0.0, "from": str(tmp_path / "out" / "idle")}
+    data["models"] = [{"name": "qwen", "source": {"kind": "hf", "id": tiny_qwen3_dir}, "adapter": adapter}]
+    for agent, sharing in zip(data["agents"], ["shared", "adapter", "shared"]):
+        agent.update(model="qwen", sharing=sharing)
+    data["train"].update({"steps": 1, "checkpoint_every": 1, "batch": 2})
+    data["train"]["algorithm"]["group"] = 2
+    second = Trainer(parse_spec(data), RunOptions(str(tmp_path / "second")))
+    ids = torch.tensor([first.policies["idle"].tokenizer.encode("Solve 12 + 30.")])
+    with torch.no_grad():
+        expected = first.policies["idle"].activate().eval()(ids).logits
+        for agent in ("first", "idle"):  # the shared `default` adapter and the agent's own both start from it
+            got = second.policies[agent].activate().eval()(ids).logits
+            assert torch.allclose(got, expected, atol=1e-5, rtol=0), agent
+    lora_a = [p for n, p in second.units[0].module.named_parameters() if "lora_A" in n]
+    assert lora_a and all(p.shape[0] == 4 for p in lora_a)
+    before = {n: p.detach().clone() for n, p in second.units[0].module.named_parameters() if "lora_" in n}
+    second.run()
+    after = dict(second.units[0].module.named_parameters())
+    assert any(not torch.equal(after[n], p) for n, p in before.items())  # it trains from there
+
+
+@pytest.mark.parametrize("contents", [[], ["adapter_config.json"]])
+def test_a_missing_or_incomplete_adapter_folder_is_exit_5_naming_it(tmp_path, tiny_qwen3_dir, contents):
+    folder = tmp_path / "adapter"
+    folder.mkdir()
+    for name in contents:
+        (folder / name).write_text("{}")
+    data = lazy_team_data()
+    adapter = {"kind": "lora", "rank": 8, "alpha": 16, "dropout": 0.0, "from": str(folder)}
+    data["models"] = [{"name": "qwen", "source": {"kind": "hf", "id": tiny_qwen3_dir}, "adapter": adapter}]
+    for agent in data["agents"]:
+        agent["model"] = "qwen"
+    with pytest.raises(MasError) as caught:
+        Trainer(parse_spec(data), RunOptions(str(tmp_path / "run")))
+    assert caught.value.exit_code == EXIT_MODEL_UNAVAILABLE
+    assert str(folder) in str(caught.value) and "adapter_model.safetensors" in str(caught.value)

@@ -153,7 +153,11 @@ describe('completion from the training catalogue', () => {
     it('offers the arguments of counterfactual, scratch and lora', async () => {
         expect(await labelsAt(HEADER + 'train { credit: counterfactual(')).toEqual(['fanout', 'baseline', 'normalize']);
         expect(await labelsAt('model m { from: scratch(')).toEqual(['layers', 'hidden', 'heads', 'context', 'vocab']);
-        expect(await labelsAt('model m { from: hf "x"  adapter: lora(rank: 8, <|>) }')).toEqual(['alpha', 'dropout']);
+        expect(await labelsAt('model m { from: hf "x"  adapter: lora(rank: 8, <|>) }')).toEqual([
+            'alpha',
+            'dropout',
+            'from',
+        ]);
     });
 
     it('offers identifier argument values', async () => {
