@@ -12,6 +12,7 @@ export const COMMAND_IDS = {
     showTrajectories: 'mas.trajectory.show',
     selectPython: 'mas.trainer.selectPython',
     checkEnv: 'mas.trainer.checkEnv',
+    exportAgents: 'mas.exportAgents',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

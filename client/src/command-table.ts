@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
+import { exportAgents } from './runs/export-command.js';
 import { pickTrajectoryRun } from './runs/run-picker.js';
 import type { Training } from './training/training.js';
 import { toPath, workflowTarget } from './training/training-controller.js';
@@ -42,6 +43,8 @@ export function commandTable(training: Training, views: CommandViews): CommandTa
                 );
             return training.python.showCheck(vscode.window.activeTextEditor?.document.uri);
         },
+        exportAgents: (arg) =>
+            exportAgents({ python: training.python, trust: { isTrusted: () => vscode.workspace.isTrusted } }, arg),
         showDashboard: async (arg) => {
             const runDir = toPath(arg) ?? training.trainers.running[training.trainers.running.length - 1]?.runDir;
             views.showDashboard(runDir);
