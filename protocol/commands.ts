@@ -12,7 +12,7 @@ export const COMMAND_IDS = {
     showTrajectories: 'mas.trajectory.show',
     selectPython: 'mas.trainer.selectPython',
     checkEnv: 'mas.trainer.checkEnv',
-    exportAgents: 'mas.exportAgents',
+    exportAgents: 'mas.run.exportAgents',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

@@ -1,5 +1,5 @@
 /**
- * "MAS: Export Trained Agents…" (mas.exportAgents): a run (the one run picker), a step (the newest complete
+ * "MAS: Export Trained Agents…" (mas.run.exportAgents): a run (the one run picker), a step (the newest complete
  * checkpoint first), an output folder, then the trainer's `export` with progress and cancel
  * (training/export-agents.ts); the result offers to reveal the folder. Runs Python: trusted workspaces only.
  */
