@@ -190,3 +190,34 @@ def test_a_missing_or_incomplete_adapter_folder_is_exit_5_naming_it(tmp_path, ti
         Trainer(parse_spec(data), RunOptions(str(tmp_path / "run")))
     assert caught.value.exit_code == EXIT_MODEL_UNAVAILABLE
     assert str(folder) in str(caught.value) and "adapter_model.safetensors" in str(caught.value)
+
+
+def test_a_full_weight_hf_agent_exports_as_a_model_folder_with_its_tokenizer(tmp_path, capsys, tiny_qwen3_dir):
+    """`adapter: none` on an hf model: config.json + model.safetensors + the tokenizer files (chat template
+    included), loaded by AutoModelForCausalLM / AutoTokenizer with the trainer's logits."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    data = lazy_team_data()
+    data["models"] = [{"name": "qwen", "source": {"kind": "hf", "id": tiny_qwen3_dir}, "adapter": None}]
+    for agent in data["agents"]:
+        agent["model"] = "qwen"
+    trainer = Trainer(parse_spec(data), RunOptions(str(tmp_path / "run")))
+    torch.manual_seed(5)
+    with torch.no_grad():
+        for p in trainer.units[0].module.parameters():
+            p.add_(torch.randn_like(p) * 0.01)  # trained weights, not the base's
+    trainer.step = 1
+    trainer.write_run_json("stopped")
+    trainer.checkpoint()
+    code, line = _export(capsys, tmp_path / "run", "--out", tmp_path / "out")
+    assert code == 0, line
+    folder = tmp_path / "out" / "first"
+    tok = AutoTokenizer.from_pretrained(folder)
+    assert len(tok) == len(AutoTokenizer.from_pretrained(tiny_qwen3_dir)) and tok.chat_template
+    ids = torch.tensor([tok.encode("Solve 12 + 30.", add_special_tokens=False)])
+    with torch.no_grad():
+        expected = trainer.policies["first"].activate().eval()(ids).logits
+        got = AutoModelForCausalLM.from_pretrained(folder).eval()(ids).logits
+        base = AutoModelForCausalLM.from_pretrained(tiny_qwen3_dir).eval()(ids).logits
+    assert torch.allclose(got, expected, atol=1e-5, rtol=0)
+    assert (got - base).abs().max() > 1e-3
