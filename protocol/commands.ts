@@ -18,6 +18,7 @@ export const COMMAND_IDS = {
     exportReport: 'mas.report.export',
     revealRun: 'mas.run.reveal',
     deleteRun: 'mas.run.delete',
+    exportAgents: 'mas.run.exportAgents',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

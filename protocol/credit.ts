@@ -74,7 +74,8 @@ export interface CreditCapabilities {
  */
 export interface CreditMethodParameter {
     name: string;
-    kind: 'integer' | 'number' | 'integer-list' | 'identifier';
+    /** `path`: a quoted folder, relative to the .mas file (`lora(from: "adapters/solver")`); optional, no default. */
+    kind: 'integer' | 'number' | 'integer-list' | 'identifier' | 'path';
     min?: number;
     max?: number;
     values?: readonly string[];

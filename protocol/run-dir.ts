@@ -25,6 +25,25 @@ export const RUN_DIR_FILES = {
     criticSidecar: 'critic.onnx.json',
 } as const;
 
+/** Python twin: CHECKPOINT_FORMAT (trainer/mas_trainer/rundir/layout.py); 1 (no `format` in the marker): pickled weights. */
+export const CHECKPOINT_FORMAT = 2 as const;
+
+/**
+ * Inside each `checkpoints/global_step_<n>/` folder (Python twin: CHECKPOINT_FILES in trainer/mas_trainer/rundir/layout.py).
+ * `policyDir/<unit>/` is a Hugging Face model folder (full weights: `modelConfig`, `modelWeights`, the tokenizer files);
+ * `policyDir/<unit>/<adapter>/` a PEFT adapter folder (`adapterConfig`, `adapterWeights`). A checkpoint is complete when
+ * its `marker` exists: `{ step, format, files: { <path inside the folder>: <sha256> } }`.
+ */
+export const CHECKPOINT_FILES = {
+    marker: 'COMPLETE.json',
+    trainerState: 'trainer_state.json',
+    policyDir: 'policy',
+    modelConfig: 'config.json',
+    modelWeights: 'model.safetensors',
+    adapterConfig: 'adapter_config.json',
+    adapterWeights: 'adapter_model.safetensors',
+} as const;
+
 /** `run.json` (Python: rundir/run_json.py run_json_record). */
 export interface RunJson {
     version: typeof RUN_DIR_VERSION;

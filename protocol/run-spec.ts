@@ -46,7 +46,11 @@ export type ModelSource =
 export interface ModelSpec {
     name: string;
     source: ModelSource;
-    adapter: null | { kind: 'lora'; rank: number; alpha: number; dropout: number };
+    /**
+     * `from`: `lora(from: "...")` resolved against the .mas file's folder, a PEFT adapter folder to start from (its
+     * rank and alpha then come from its adapter_config.json); absent for a new adapter. Python twin: AdapterSpec.from_path.
+     */
+    adapter: null | { kind: 'lora'; rank: number; alpha: number; dropout: number; from?: string };
     /**
      * The settings below are always written by `mas compile`; a spec from an older compiler may lack them, and the
      * trainer then uses the default given here.

@@ -64,8 +64,9 @@ function entryLines(m) {
 
 const union = (names) => (names.length ? names.map((n) => `'${n}'`).join(' | ') : 'never');
 
-/** `{ name: default }` of a catalogue parameter list (every entry of these lists has a default). */
+/** `{ name: default }` of a catalogue parameter list (every entry but an optional `path`, `lora(from:)`, has one). */
 function defaultsOf(parameters, what) {
+    parameters = parameters.filter((p) => p.kind !== 'path');
     const missing = parameters.filter((p) => p.default === undefined).map((p) => p.name);
     if (missing.length) throw new Error(`the catalogue's ${what} parameters ${missing.join(', ')} have no default`);
     return Object.fromEntries(parameters.map((p) => [p.name, p.default]));

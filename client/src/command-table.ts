@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
+import { exportAgents } from './runs/export-command.js';
 import { deleteRun, exportRunReport, type RunActionDeps } from './runs/run-actions.js';
 import { pickRunDirectory, pickTrajectoryRun } from './runs/run-picker.js';
 import { openTensorBoard } from './views/dashboard/tensorboard.js';
@@ -99,6 +100,8 @@ export function commandTable(
             }
             return result;
         },
+        exportAgents: (arg) =>
+            exportAgents({ python: training.python, trust: { isTrusted: () => vscode.workspace.isTrusted } }, arg),
         showDashboard: async (arg) => {
             const runDir = toPath(arg) ?? training.trainers.running[training.trainers.running.length - 1]?.runDir;
             views.showDashboard(runDir);

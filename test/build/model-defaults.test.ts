@@ -12,7 +12,7 @@ const generated = JSON.parse(readFileSync('trainer/mas_trainer/model_defaults.js
 >;
 
 const defaults = (parameters: readonly ParameterInfo[]) =>
-    Object.fromEntries(parameters.map((p) => [p.name, p.default]));
+    Object.fromEntries(parameters.filter((p) => p.kind !== 'path').map((p) => [p.name, p.default]));
 
 describe("the trainer's model defaults", () => {
     it("are the catalogue's scratch(...) defaults", () => {

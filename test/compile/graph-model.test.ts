@@ -50,6 +50,17 @@ describe('graph model', () => {
         });
     });
 
+    it('names a LoRA started from an adapter folder by the folder, not by a rank it does not use', async () => {
+        const dir = folderWith({
+            'g.mas': `model m { from: hf "x"  adapter: lora(from: "adapters/solver") }
+role R
+agent a: R { model: m }
+graph { start -> a -> end }`,
+        });
+        const model = await graphOf(join(dir, 'g.mas'));
+        expect((model.nodes.find((n) => n.id === 'agent:a') as AgentNode).adapter).toBe('lora(from adapters/solver)');
+    });
+
     it('numbers repeated edges, marks unreachable agents and attaches diagnostics to what they touch', async () => {
         const dir = folderWith({
             'g.mas': `model m { from: hf "x" }

@@ -67,11 +67,15 @@ def trainer_cmd(spec: str, run_dir: str, resume: bool) -> list[str]:
 
 
 def final_weights(run_dir: str, steps: int) -> dict:
+    """Every weights file (safetensors) of the final checkpoint, by its path inside the checkpoint folder."""
+    from safetensors.torch import load_file
+
     folder = os.path.join(run_dir, "checkpoints", f"global_step_{steps}")
     return {
-        name: torch.load(os.path.join(folder, name), weights_only=True)
-        for name in sorted(os.listdir(folder))
-        if name.startswith("unit-")
+        os.path.relpath(os.path.join(root, name), folder): load_file(os.path.join(root, name))
+        for root, _, names in sorted(os.walk(folder))
+        for name in sorted(names)
+        if name.endswith(".safetensors")
     }
 
 
@@ -200,7 +204,7 @@ def main() -> int:
         lost = sorted(set(expected) - set(steps))
         repeated = sorted({s for s in steps if steps.count(s) > 1})
         a, b = final_weights(straight, args.steps), final_weights(killed_run, args.steps)
-        same = a.keys() == b.keys() and all(torch.equal(a[k][n], b[k][n]) for k in a for n in a[k])
+        same = bool(a) and a.keys() == b.keys() and all(torch.equal(a[k][n], b[k][n]) for k in a for n in a[k])
         print(
             json.dumps(
                 {

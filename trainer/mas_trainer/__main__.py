@@ -1,4 +1,5 @@
-"""Command line: `python -m mas_trainer run --spec spec.json|- --run-dir DIR [--resume]` and `check-env`.
+"""Command line: `python -m mas_trainer run --spec spec.json|- --run-dir DIR [--resume]`, `check-env` and
+`export RUN_DIR [--step N] --out DIR [--force]`.
 
 Exit codes: trainer/README.md (mas_trainer/errors.py).
 """
@@ -70,7 +71,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true", help="continue from the newest complete checkpoint")
     run.add_argument("--max-steps", type=int, default=None, help="stop after this many steps in this process")
     sub.add_parser("check-env", help="print Python, torch and GPU facts as JSON")
+    export = sub.add_parser("export", help="write each agent's trained weights as a PEFT adapter or HF model folder")
+    export.add_argument("run_dir", help="the run directory (runs/<name>)")
+    export.add_argument("--step", type=int, default=None, help="the checkpoint's step (default: the newest)")
+    export.add_argument("--out", required=True, help="the folder to write, one subfolder per agent")
+    export.add_argument("--force", action="store_true", help="replace the agents' folders in a non-empty --out")
     return parser
+
+
+def _export(args) -> int:
+    from .export import export_run
+
+    step, exported = export_run(args.run_dir, args.out, args.step, args.force)
+    for item in exported:
+        print(f"{item.agent}: {item.kind} folder {item.folder}", file=sys.stderr)
+    agents = [{"agent": e.agent, "kind": e.kind, "folder": e.folder} for e in exported]
+    print(dumps({"step": step, "out": args.out, "agents": agents})[0])  # the last line: the editor reads it
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-env":
             print(dumps(check_env())[0])
             return 0
+        if args.command == "export":
+            return _export(args)
         from .spec import load_spec
         from .trainer import RunOptions, Trainer
 

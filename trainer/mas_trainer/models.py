@@ -19,6 +19,7 @@ from torch import nn
 
 from .errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
 from .model_loading import check_attention, enable_gradient_checkpointing, folder_error, looks_like_path, resolve_dtype
+from .lora_start import attach_adapters
 from .spec import ModelSpec, RunSpec
 from .tokenizer import CharTokenizer, HfTokenizer, Tokenizer
 
@@ -175,8 +176,6 @@ def _lora_config(model: ModelSpec):
 
 def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy], list[Unit]]:
     """One base per model; units and adapters per the agents' sharing. Deterministic given the torch seed."""
-    from peft import get_peft_model
-
     policies: dict[str, Policy] = {}
     units: list[Unit] = []
     for model in spec.models:
@@ -192,10 +191,8 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
         pristine = copy.deepcopy(base) if any(a.sharing == "weights" for a in agents) else None
 
         def make_unit(unit_name: str, module: nn.Module, adapter_names: list[str]) -> Unit:
-            if model.adapter is not None:
-                module = get_peft_model(module, _lora_config(model), adapter_name=adapter_names[0])
-                for extra in adapter_names[1:]:
-                    module.add_adapter(extra, _lora_config(model))
+            if model.adapter is not None:  # new adapters, or started from lora(from: ...)
+                module = attach_adapters(module, model, adapter_names, _lora_config)
             module.to(device)
             reference = None
             if model.adapter is None and need_reference:

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from typing import Callable
 
-import torch
-
 from . import rng_state
 from .critic.hooks import check_critic_state
+from .policy_files import check_unit_files, unit_key
+from .rundir.layout import CHECKPOINT_FILES
 from .state_checks import check_like, check_optimizer
 
-TRAINER_STATE = "trainer_state.json"
+TRAINER_STATE = CHECKPOINT_FILES["trainerState"]
 TRAINER_STATE_VERSION = 1
 
 
-def unit_key(unit) -> str:
-    return unit.name.replace("/", "__")
+def optim_file(unit) -> str:
+    """Optimizer and LR-schedule state: torch.save of tensors and plain values, loaded with weights_only=True."""
+    return f"optim-{unit_key(unit)}.pt"
 
 
 def trainer_state(step: int, rng: dict | None = None) -> dict:
@@ -49,28 +50,14 @@ def check_payload(units, optimizers: dict, schedulers: dict, critic=None) -> Cal
             )
         rng_state.check(state.get("rng"))
         for unit in units:
-            _check_unit(unit, payload)
-            optim = payload[f"optim-{unit_key(unit)}.pt"]
-            check_like(optim["scheduler"], schedulers[unit.name].state_dict(), f"optim-{unit_key(unit)}.pt scheduler")
-            check_optimizer(optim["optimizer"], optimizers[unit.name], f"optim-{unit_key(unit)}.pt optimizer")
+            check_unit_files(unit, payload)
+            optim = payload.get(optim_file(unit))
+            if not isinstance(optim, dict) or not isinstance(optim.get("optimizer"), dict):
+                raise ValueError(f"{optim_file(unit)} is missing or does not hold `optimizer` and `scheduler` states")
+            if not isinstance(optim.get("scheduler"), dict):
+                raise ValueError(f"{optim_file(unit)} must hold `optimizer` and `scheduler` states")
+            check_like(optim["scheduler"], schedulers[unit.name].state_dict(), f"{optim_file(unit)} scheduler")
+            check_optimizer(optim["optimizer"], optimizers[unit.name], f"{optim_file(unit)} optimizer")
         check_critic_state(critic, payload)
 
     return check
-
-
-def _check_unit(unit, payload: dict) -> None:
-    key = unit_key(unit)
-    weights, optim = payload.get(f"unit-{key}.pt"), payload.get(f"optim-{key}.pt")
-    if not isinstance(weights, dict) or not isinstance(optim, dict):
-        raise ValueError(f"unit-{key}.pt or optim-{key}.pt is missing or not a dictionary")
-    params = dict(unit.module.named_parameters())
-    if set(weights) != set(unit.trainable):
-        raise ValueError(
-            f"unit-{key}.pt holds other parameters than the model `{unit.name}` trains "
-            "(was the workflow changed since this run started?)"
-        )
-    for name, value in weights.items():
-        if not isinstance(value, torch.Tensor) or value.shape != params[name].shape:
-            raise ValueError(f"unit-{key}.pt: {name} is not a tensor of shape {tuple(params[name].shape)}")
-    if not isinstance(optim.get("optimizer"), dict) or not isinstance(optim.get("scheduler"), dict):
-        raise ValueError(f"optim-{key}.pt must hold `optimizer` and `scheduler` states")

@@ -55,6 +55,9 @@ class AdapterSpec:  # TS twin: ModelSpec.adapter
     rank: int
     alpha: float
     dropout: float = float(LORA_DEFAULTS["dropout"])
+    # `lora(from: "...")`: a PEFT adapter folder to start from (JSON name `from`); its rank and alpha then come from
+    # its adapter_config.json. None: a new adapter.
+    from_path: Optional[str] = None
 
 
 MODEL_FORMATS = ("chat", "raw")  # TS twin: MODEL_FORMATS (server/src/language/catalog/model-catalog.ts)
@@ -226,6 +229,13 @@ def _build(cls, obj: dict, where: str, **override):
     return cls(**kwargs, **override)
 
 
+def _adapter(obj: dict) -> AdapterSpec:
+    start = obj.get("from") if isinstance(obj, dict) else None
+    if start is not None and (not isinstance(start, str) or not start):
+        raise SpecError("adapter.from must be the folder of a PEFT adapter; recompile with `mas compile`")
+    return _build(AdapterSpec, obj, "adapter", from_path=start)
+
+
 def parse_spec(data: Any) -> RunSpec:
     if not isinstance(data, dict):
         raise SpecError("the run spec must be a JSON object; produce it with `mas compile <file.mas>`")
@@ -250,7 +260,7 @@ def parse_spec(data: Any) -> RunSpec:
                 m,
                 "models[]",
                 source=_build(ModelSource, _get(m, "source", "models[]"), "source"),
-                adapter=_build(AdapterSpec, m["adapter"], "adapter") if m.get("adapter") else None,
+                adapter=_adapter(m["adapter"]) if m.get("adapter") else None,
             )
             for m in _get(data, "models", "spec")
         ],

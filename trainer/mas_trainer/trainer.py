@@ -31,8 +31,9 @@ from .faults import fault_error, remove_partial_writes
 from .generation import row_key, sample, sampling_params
 from .memory_budget import resolve_micro_batch_tokens
 from .metrics import step_metrics, trajectory_records
-from .models import build_policies, trainable_parameters, trainable_state
-from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
+from .models import build_policies, trainable_parameters
+from .policy_files import apply_unit_files, unit_files
+from .resume import TRAINER_STATE, check_payload, optim_file, trainer_state
 from .rewards import decisions, score_rollout
 from .rollout import BatchedGenerate, GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
@@ -144,9 +145,8 @@ class Trainer:
     def _state_payload(self, rng: dict | None = None) -> dict[str, object]:
         payload = {}
         for unit in self.units:
-            key = unit_key(unit)
-            payload[f"unit-{key}.pt"] = trainable_state(unit)
-            payload[f"optim-{key}.pt"] = {
+            payload.update(unit_files(unit))  # safetensors in the layout of their source (policy_files.py)
+            payload[optim_file(unit)] = {
                 "optimizer": self.optimizers[unit.name].state_dict(),
                 "scheduler": self.schedulers[unit.name].state_dict(),
             }
@@ -200,12 +200,8 @@ class Trainer:
 
     def _apply_checkpoint(self, payload: dict) -> None:
         for unit in self.units:
-            key = unit_key(unit)
-            params = dict(unit.module.named_parameters())
-            with torch.no_grad():
-                for name, value in payload[f"unit-{key}.pt"].items():
-                    params[name].copy_(value.to(params[name].device))
-            state = payload[f"optim-{key}.pt"]
+            apply_unit_files(unit, payload)
+            state = payload[optim_file(unit)]
             self.optimizers[unit.name].load_state_dict(state["optimizer"])
             self.schedulers[unit.name].load_state_dict(state["scheduler"])
         restore_critic(self.critic, payload, self.run_dir, self.log)

@@ -8,6 +8,7 @@ import sys
 
 import torch
 from helpers import lazy_team_data
+from safetensors.torch import load_file
 
 from mas_trainer.rundir import read_records
 
@@ -69,7 +70,7 @@ def test_two_gloo_processes_match_one_process(tmp_path):
 
     def weights(run):
         folder = tmp_path / run / "checkpoints" / "global_step_3"
-        return torch.load(folder / "unit-tiny.pt", weights_only=True)
+        return load_file(folder / "policy" / "tiny" / "model.safetensors")
 
     w1, w2 = weights("one"), weights("two")
     assert all(torch.allclose(w1[n], w2[n], atol=1e-5) for n in w1)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 from helpers import lazy_team, lazy_team_data
+from safetensors.torch import load_file
 
 from mas_trainer.__main__ import main
 from mas_trainer.checkpoint import MARKER
@@ -18,6 +19,8 @@ from mas_trainer.errors import EXIT_RESUME_FAILED, MasError
 from mas_trainer.rundir import read_records
 from mas_trainer.spec import parse_spec
 from mas_trainer.trainer import RunOptions, Trainer
+
+WEIGHTS = "policy/tiny/model.safetensors"
 
 
 class _MakesADirectory:
@@ -96,7 +99,10 @@ def test_a_crafted_only_checkpoint_is_exit_8_and_deletes_nothing(tmp_path):
     assert _snapshot(run) == before
 
 
-@pytest.mark.parametrize("name", ["/etc/passwd", "../x.pt", "../../metrics.jsonl", "sub/unit.pt", "..", "x.pkl"])
+@pytest.mark.parametrize(
+    "name",
+    ["/etc/passwd", "../x.pt", "../../metrics.jsonl", "sub/unit.pt", "..", "x.pkl", "policy/../../x.pt", "policy/a.pt"],
+)
 def test_marker_names_outside_the_folder_are_refused_without_reading_them(tmp_path, name, monkeypatch):
     run = tmp_path / "run"
     _train(run, max_steps=2)
@@ -112,7 +118,7 @@ def test_marker_names_outside_the_folder_are_refused_without_reading_them(tmp_pa
     with pytest.raises(MasError) as caught:
         trainer.restore()
     assert caught.value.exit_code == EXIT_RESUME_FAILED
-    assert "not a plain .pt or .json file name" in str(caught.value)
+    assert "not a file name of the checkpoint layout" in str(caught.value)
     target = os.path.normpath(os.path.join(folder, name))
     assert target not in [os.path.normpath(p) for p in opened]
     assert not any(p.endswith("passwd") for p in opened)
@@ -122,14 +128,32 @@ def test_a_linked_checkpoint_file_is_refused(tmp_path):
     run = tmp_path / "run"
     _train(run, max_steps=4)
     folder = _folder(run, 4)
-    outside = tmp_path / "outside.pt"
-    os.replace(folder / "unit-tiny.pt", outside)
-    os.symlink(outside, folder / "unit-tiny.pt")
+    outside = tmp_path / "outside.safetensors"
+    os.replace(folder / WEIGHTS, outside)
+    os.symlink(outside, folder / WEIGHTS)
     warnings = []
     trainer = _trainer(run, resume=True)
     trainer.log.warning = warnings.append
     trainer.restore()
     assert trainer.step == 2 and any("symbolic link" in w for w in warnings), warnings
+
+
+def test_a_linked_model_folder_is_refused_without_reading_through_it(tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    _train(run, max_steps=4)
+    folder = _folder(run, 4)
+    outside = tmp_path / "outside-tiny"
+    os.replace(folder / "policy" / "tiny", outside)
+    os.symlink(outside, folder / "policy" / "tiny")
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    warnings = []
+    trainer = _trainer(run, resume=True)
+    trainer.log.warning = warnings.append
+    trainer.restore()
+    assert trainer.step == 2 and any("policy/tiny is not a folder" in w for w in warnings), warnings
+    assert not any("global_step_4/policy" in p for p in opened), opened
 
 
 def _edit_state(folder, **changes):
@@ -146,7 +170,8 @@ def _edit_state(folder, **changes):
         lambda folder: _edit_state(folder, step="2"),  # trainer_state.json step a string
         lambda folder: _edit_state(folder, step=7),  # a step that is not the folder's
         lambda folder: _edit_state(folder, rng={"torch": [1, 2], "python": {}, "numpy": {}}),
-        lambda folder: _rewrite_marker(folder, files=["trainer_state.json", "optim-tiny.pt"]),  # a file missing
+        lambda folder: _rewrite_marker(folder, files=["trainer_state.json", "optim-tiny.pt"]),  # weights missing
+        lambda folder: _rewrite_marker(folder, files=["trainer_state.json", WEIGHTS]),  # optimizer missing
         lambda folder: (folder / "trainer_state.json").unlink(),  # listed but absent
         lambda folder: (folder / MARKER).write_text('{"step": 2, "files": ['),  # not JSON
         lambda folder: (folder / MARKER).write_text("[1, 2]"),
@@ -210,11 +235,24 @@ def test_checkpoint_files_load_with_weights_only(tmp_path):
     run = tmp_path / "run"
     _train(run, max_steps=2)
     folder = _folder(run, 2)
-    names = sorted(os.listdir(folder))
-    assert names == sorted(["COMPLETE.json", "optim-tiny.pt", "trainer_state.json", "unit-tiny.pt"])
+    names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    assert names == sorted(
+        [
+            "COMPLETE.json",
+            "optim-tiny.pt",
+            "trainer_state.json",
+            "policy/tiny/config.json",
+            "policy/tiny/model.safetensors",
+            "policy/tiny/tokenizer.json",
+            "policy/tiny/tokenizer_config.json",
+        ]
+    )
     for name in names:
         if name.endswith(".pt"):
             torch.load(folder / name, weights_only=True)
+    assert set(load_file(folder / WEIGHTS)) == set(
+        dict(_trainer(tmp_path / "fresh").units[0].module.named_parameters())
+    )
 
 
 def test_through_the_command_line_a_crafted_checkpoint_is_one_error_line_and_exit_8(tmp_path, capsys):

@@ -11,13 +11,15 @@ import shutil
 import pytest
 import torch
 from helpers import lazy_team
+from safetensors.torch import load_file, save_file
 
 from mas_trainer.checkpoint import MARKER
 from mas_trainer.errors import EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from mas_trainer.rundir import read_records
 from mas_trainer.trainer import RunOptions, Trainer
 
-FILES = ("unit-tiny.pt", "optim-tiny.pt", "trainer_state.json")
+WEIGHTS = "policy/tiny/model.safetensors"
+FILES = (WEIGHTS, "optim-tiny.pt", "trainer_state.json", "policy/tiny/config.json")
 
 
 class _Payload:
@@ -112,6 +114,27 @@ def _torch_edit(name, edit):
     return mutate
 
 
+def _safetensors_edit(edit):
+    """Rewrites the unit's weights as a valid safetensors file with other contents, as a crafted checkpoint may."""
+
+    def mutate(folder, ctx):
+        weights = load_file(folder / WEIGHTS)
+        edit(weights)
+        save_file(weights, folder / WEIGHTS)
+        _rehash(folder, WEIGHTS)
+
+    return mutate
+
+
+def _old_format(folder, ctx):
+    """A checkpoint as the previous trainer wrote it: no `format`, weights pickled in unit-<unit>.pt."""
+    torch.save({"x": _Payload(str(ctx["payload"]))}, folder / "unit-tiny.pt")
+    marker = _marker(folder)
+    del marker["format"]
+    marker["files"] = {"unit-tiny.pt": hashlib.sha256((folder / "unit-tiny.pt").read_bytes()).hexdigest()}
+    (folder / MARKER).write_text(json.dumps(marker))
+
+
 def _first_state(optim):
     return next(iter(optim["optimizer"]["state"].values()))
 
@@ -123,15 +146,19 @@ TORCH_EDITS = {
     "optimizer-no-groups": ("optim-tiny.pt", lambda o: o["optimizer"].update(param_groups=[])),
     "optimizer-state-shape": ("optim-tiny.pt", lambda o: _first_state(o).update(exp_avg=torch.zeros(1))),
     "optimizer-state-index": ("optim-tiny.pt", lambda o: o["optimizer"]["state"].update({10_000: {}})),
-    "unit-extra-parameter": ("unit-tiny.pt", lambda u: u.update(evil=torch.zeros(1))),
-    "unit-shape": ("unit-tiny.pt", lambda u: u.update({next(iter(u)): torch.zeros(1)})),
-    "unit-not-a-tensor": ("unit-tiny.pt", lambda u: u.update({next(iter(u)): [1.0]})),
+}
+
+SAFETENSORS_EDITS = {
+    "weights-extra-tensor": lambda w: w.update(evil=torch.zeros(1)),
+    "weights-missing-tensor": lambda w: w.pop(next(iter(w))),
+    "weights-shape": lambda w: w.update({next(iter(w)): torch.zeros(1)}),
+    "weights-integer": lambda w: w.update({k: v.to(torch.int64) for k, v in list(w.items())[:1]}),
 }
 
 
 def _link(name):
     def mutate(folder, ctx):
-        copy = ctx["outside"] / f"copy-{name}"
+        copy = ctx["outside"] / f"copy-{name.replace('/', '_')}"
         shutil.copy(folder / name, copy)
         (folder / name).unlink()
         os.symlink(copy, folder / name)
@@ -148,6 +175,13 @@ def _replace_with(name, kind):
             os.mkfifo(folder / name)
 
     return mutate
+
+
+def _policy_link(folder, ctx):
+    """policy/tiny/ moved outside and linked back: its files must not be read through the link."""
+    moved = ctx["outside"] / "tiny"
+    shutil.move(str(folder / "policy" / "tiny"), moved)
+    os.symlink(moved, folder / "policy" / "tiny")
 
 
 def _folder_link(folder, ctx):
@@ -172,6 +206,11 @@ MUTANTS = {
                 "../x.pt",
                 "../../metrics.jsonl",
                 "sub/unit.pt",
+                "policy/../x.json",
+                "policy/tiny/x.pt",
+                "policy/a/b/c/model.safetensors",
+                "policy/tiny/run.sh",
+                "policy",
                 "",
                 ".",
                 "..",
@@ -188,6 +227,7 @@ MUTANTS = {
         for k, values in {
             "step": ["4", 4.0, True, -4, 2, None, [4]],
             "files": [None, [], {}, "unit-tiny.pt", {"unit-tiny.pt": 5}],
+            "format": [1, 3, "2", 2.0, None, True],
         }.items()
         for v in values
     },
@@ -209,7 +249,10 @@ MUTANTS = {
     **{f"link-{n}": _link(n) for n in (*FILES, MARKER)},
     **{f"{kind}-{n}": _replace_with(n, kind) for n in (*FILES, MARKER) for kind in ("dir", "fifo")},
     "link-folder": _folder_link,
+    "link-policy-folder": _policy_link,
+    "old-format-pickled-weights": _old_format,
     **{f"edit-{k}": _torch_edit(*v) for k, v in TORCH_EDITS.items()},
+    **{f"edit-{k}": _safetensors_edit(v) for k, v in SAFETENSORS_EDITS.items()},
 }
 
 
@@ -262,4 +305,4 @@ def test_resume_mutant(mutant, which, base_run, tmp_path):
 
 
 def test_there_are_enough_mutants():
-    assert len(MUTANTS) >= 90, len(MUTANTS)
+    assert len(MUTANTS) >= 110, len(MUTANTS)

@@ -7,17 +7,17 @@ import re
 
 from conftest import REPO_ROOT
 
-from mas_trainer.rundir.layout import RUN_DIR_FILES, RUN_DIR_VERSION
+from mas_trainer.rundir.layout import CHECKPOINT_FILES, CHECKPOINT_FORMAT, RUN_DIR_FILES, RUN_DIR_VERSION
 
 RUN_DIR_TS = os.path.join(REPO_ROOT, "protocol", "run-dir.ts")
 PACKAGE = os.path.join(REPO_ROOT, "trainer", "mas_trainer")
 LAYOUT = os.path.join(PACKAGE, "rundir", "layout.py")
 
 
-def ts_run_dir_files(text: str) -> dict:
+def ts_run_dir_files(text: str, const: str = "RUN_DIR_FILES") -> dict:
     """`export const RUN_DIR_FILES = { key: 'name', ... } as const;` read textually: one `key: 'name',` per line."""
-    block = re.search(r"export const RUN_DIR_FILES = \{(.*?)\} as const;", text, re.S)
-    assert block, "protocol/run-dir.ts no longer declares RUN_DIR_FILES as an object literal"
+    block = re.search(rf"export const {const} = \{{(.*?)\}} as const;", text, re.S)
+    assert block, f"protocol/run-dir.ts no longer declares {const} as an object literal"
     entries = [line.strip() for line in block.group(1).splitlines() if line.strip()]
     pairs = [re.fullmatch(r"(\w+): '([^']+)',?", entry) for entry in entries]
     assert all(pairs), f"unexpected RUN_DIR_FILES entries: {[e for e, p in zip(entries, pairs) if not p]}"
@@ -30,6 +30,13 @@ def test_the_python_layout_is_the_twin_of_run_dir_files():
     assert ts_run_dir_files(text) == RUN_DIR_FILES
     assert list(ts_run_dir_files(text)) == list(RUN_DIR_FILES)  # same order: a diff reads one to one
     assert re.search(rf"export const RUN_DIR_VERSION = {RUN_DIR_VERSION} as const;", text)
+
+
+def test_the_checkpoint_layout_is_the_twin_of_checkpoint_files():
+    with open(RUN_DIR_TS, encoding="utf-8") as f:
+        text = f.read()
+    assert list(ts_run_dir_files(text, "CHECKPOINT_FILES").items()) == list(CHECKPOINT_FILES.items())
+    assert re.search(rf"export const CHECKPOINT_FORMAT = {CHECKPOINT_FORMAT} as const;", text)
 
 
 def test_the_reader_notices_a_changed_name():

@@ -31,8 +31,10 @@ def test_the_scratch_source_defaults_are_the_catalogues():
 
 
 def test_the_lora_defaults_are_the_catalogues_where_the_trainer_has_one():
-    """rank and alpha stay required (compiled specs always carry them); dropout falls back."""
+    """rank and alpha stay required (compiled specs always carry them); dropout falls back; `from` (from_path) has no
+    catalogue default: left out, the adapter is a new one."""
     defaults = dataclass_defaults(AdapterSpec)
+    assert defaults.pop("from_path") is None and "from" not in catalogue_defaults()["lora"]
     assert defaults and all(defaults[k] == catalogue_defaults()["lora"][k] for k in defaults)
 
 

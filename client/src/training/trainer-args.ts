@@ -48,6 +48,24 @@ export function trainerRunArgs(input: RunArgsInput): string[] {
     return args;
 }
 
+export interface ExportArgsInput {
+    runDir: string;
+    out: string;
+    trainerRoot: string;
+    /** The checkpoint's step; the newest complete one when left out. */
+    step?: number;
+    /** Replace the agents' folders in a non-empty `out`. */
+    force?: boolean;
+}
+
+/** `<isolated bootstrap> export --out=DIR [--step=N] [--force] -- RUN_DIR` (`--`: a run directory named `-x` stays one). */
+export function trainerExportArgs(input: ExportArgsInput): string[] {
+    const args = [...trainerInvocation(input.trainerRoot), 'export', `--out=${path.resolve(input.out)}`];
+    if (input.step !== undefined) args.push(`--step=${input.step}`);
+    if (input.force) args.push('--force');
+    return [...args, '--', path.resolve(input.runDir)];
+}
+
 export function checkEnvArgs(trainerRoot: string): string[] {
     return [...trainerInvocation(trainerRoot), 'check-env'];
 }

@@ -21,10 +21,12 @@ export function compileModel(model: Model): ModelSpec {
     const source: ModelSpec['source'] = isHfSource(model.source)
         ? { kind: 'hf', id: model.source.id }
         : ({ kind: 'scratch', ...withDefaults(model.source.args, SCRATCH_PARAMETERS) } as ModelSpec['source']);
-    const adapter: ModelSpec['adapter'] =
-        model.adapter?.kind === 'lora'
-            ? ({ kind: 'lora', ...withDefaults(model.adapter.args, LORA_PARAMETERS) } as ModelSpec['adapter'])
-            : null;
+    const lora = model.adapter?.kind === 'lora' ? withDefaults(model.adapter.args, LORA_PARAMETERS) : undefined;
+    if (typeof lora?.['from'] === 'string') {
+        // like a dataset's path: relative to the file that declares the model, absolute in the spec
+        lora['from'] = resolve(dirname(AstUtils.getDocument(model).uri.fsPath), lora['from']);
+    }
+    const adapter: ModelSpec['adapter'] = lora ? ({ kind: 'lora', ...lora } as ModelSpec['adapter']) : null;
     return {
         name: model.name,
         source,

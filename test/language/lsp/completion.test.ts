@@ -160,7 +160,11 @@ describe('completion from the training catalogue', () => {
             'no_replay',
         ]);
         expect(await labelsAt('model m { from: scratch(')).toEqual(['layers', 'hidden', 'heads', 'context', 'vocab']);
-        expect(await labelsAt('model m { from: hf "x"  adapter: lora(rank: 8, <|>) }')).toEqual(['alpha', 'dropout']);
+        expect(await labelsAt('model m { from: hf "x"  adapter: lora(rank: 8, <|>) }')).toEqual([
+            'alpha',
+            'dropout',
+            'from',
+        ]);
     });
 
     it('offers identifier argument values', async () => {

@@ -92,6 +92,13 @@ describe('hover on catalogue words', () => {
         expect(budget).toContain("chooses it from the device's memory");
     });
 
+    it('says that lora(from: ...) takes rank and alpha from the adapter folder', async () => {
+        const text = 'model m { from: hf "x"  adapter: lora(from: "adapters/solver") }';
+        expect(await hoverOn(text, 'lora')).toMatch(/`from` \(path\): Start from an existing PEFT adapter/);
+        expect(await hoverOn(text, 'lora')).toContain('rank, alpha and target modules then come from the folder');
+        expect(await hoverOn(text, 'from:', 2)).toContain('rank, alpha and target modules then come from the folder');
+    });
+
     it('explains scratch models and device values', async () => {
         expect(await hoverOn('model m { from: scratch(layers: 2) }', 'scratch')).toContain('character tokenizer');
         expect(await hoverOn('train { device: cuda }', 'cuda')).toContain('`auto` uses CUDA when available');

@@ -35,6 +35,22 @@ RUN_DIR_FILES = dict(
     criticSidecar=CRITIC_SIDECAR,
 )
 
+# Inside each checkpoints/global_step_<n>/ folder (checkpoint.py, policy_files.py; protocol/schemas/run-dir/README.md).
+# TS twin: CHECKPOINT_FILES and CHECKPOINT_FORMAT (protocol/run-dir.ts), same keys in the same order.
+CHECKPOINT_FORMAT = 2  # 1 (no `format` in COMPLETE.json): pickled unit-<unit>.pt weights, refused on resume
+CHECKPOINT_FILES = dict(
+    marker="COMPLETE.json",
+    trainerState="trainer_state.json",
+    # policy/<unit>/: an HF model folder (full weights); policy/<unit>/<adapter>/: a PEFT adapter folder
+    policyDir="policy",
+    modelConfig="config.json",
+    modelWeights="model.safetensors",
+    adapterConfig="adapter_config.json",
+    adapterWeights="adapter_model.safetensors",
+)
+CHECKPOINT_MARKER = CHECKPOINT_FILES["marker"]
+CHECKPOINT_POLICY = CHECKPOINT_FILES["policyDir"]
+
 # The top-level entries by kind, for the link checks of safe_paths (a folder's key ends in `Dir`).
 TOP_LEVEL_FILES = tuple(name for key, name in RUN_DIR_FILES.items() if not key.endswith("Dir"))
 TOP_LEVEL_FOLDERS = tuple(name for key, name in RUN_DIR_FILES.items() if key.endswith("Dir"))

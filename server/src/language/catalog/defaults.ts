@@ -1,5 +1,5 @@
 import type { ArgValue, NamedArg, SettingValue, Train } from '../generated/ast.js';
-import { isIdValue, isListValue, isMethodCall, isNumberValue } from '../generated/ast.js';
+import { isIdValue, isListValue, isMethodCall, isNumberValue, isStringValue } from '../generated/ast.js';
 import type { ParameterInfo } from './parameters.js';
 
 /**
@@ -16,6 +16,7 @@ export type ParamValue = number | number[] | string;
 export function argValue(value: ArgValue | SettingValue): ParamValue | undefined {
     if (isNumberValue(value)) return value.value;
     if (isIdValue(value)) return value.value;
+    if (isStringValue(value)) return value.value;
     if (isListValue(value)) return [...value.items];
     if (isMethodCall(value)) return value.name;
     return undefined;

@@ -441,7 +441,20 @@ export const LORA_PARAMETERS: readonly ParameterInfo[] = [
         doc: 'LoRA scaling α (the update is scaled by α/r).',
     },
     { name: 'dropout', kind: 'number', min: 0, max: 1, default: 0, doc: 'Dropout on the LoRA input.' },
+    {
+        name: 'from',
+        kind: 'path',
+        doc:
+            'Start from an existing PEFT adapter: a folder (relative to this file) holding `adapter_config.json` and ' +
+            '`adapter_model.safetensors`, such as one `MAS: Export Trained Agents…` wrote. Its rank, alpha and target ' +
+            'modules then come from the folder, not from `rank` and `alpha`.',
+    },
 ];
+
+/** The parameters of a catalogue list that have a default (a `path` such as `lora(from: ...)` has none). */
+export function withDefaultValue(parameters: readonly ParameterInfo[]): readonly ParameterInfo[] {
+    return parameters.filter((parameter) => parameter.default !== undefined);
+}
 
 /** Number of agents above which exact Shapley credit (2^n coalitions per rollout) is too slow. */
 export const EXACT_SHAPLEY_AGENT_LIMIT = 6;

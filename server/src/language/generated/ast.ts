@@ -187,7 +187,7 @@ export function isAgentNode(item: unknown): item is AgentNode {
     return reflection.isInstance(item, AgentNode.$type);
 }
 
-export type ArgValue = IdValue | ListValue | NumberValue;
+export type ArgValue = IdValue | ListValue | NumberValue | StringValue;
 
 export const ArgValue = {
     $type: 'ArgValue'
@@ -815,6 +815,21 @@ export function isStringLiteral(item: unknown): item is StringLiteral {
     return reflection.isInstance(item, StringLiteral.$type);
 }
 
+export interface StringValue extends langium.AstNode {
+    readonly $container: NamedArg;
+    readonly $type: 'StringValue';
+    value: string;
+}
+
+export const StringValue = {
+    $type: 'StringValue',
+    value: 'value'
+} as const;
+
+export function isStringValue(item: unknown): item is StringValue {
+    return reflection.isInstance(item, StringValue.$type);
+}
+
 export interface TaskFieldRef extends langium.AstNode {
     readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | Template | UnaryExpression;
     readonly $type: 'TaskFieldRef';
@@ -955,6 +970,7 @@ export type MasAstType = {
     StartNode: StartNode
     StopWhen: StopWhen
     StringLiteral: StringLiteral
+    StringValue: StringValue
     TaskFieldRef: TaskFieldRef
     Template: Template
     TemplateHole: TemplateHole
@@ -1458,6 +1474,15 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [Literal.$type]
+        },
+        StringValue: {
+            name: StringValue.$type,
+            properties: {
+                value: {
+                    name: StringValue.value
+                }
+            },
+            superTypes: [ArgValue.$type]
         },
         TaskFieldRef: {
             name: TaskFieldRef.$type,

@@ -37,7 +37,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@46"
+                    "$ref": "#/rules@47"
                   },
                   "arguments": []
                 }
@@ -142,28 +142,28 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@48"
+              "$ref": "#/rules@49"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@53"
+              "$ref": "#/rules@54"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@56"
+              "$ref": "#/rules@57"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@58"
+              "$ref": "#/rules@59"
             },
             "arguments": []
           },
@@ -314,7 +314,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -388,7 +388,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -445,7 +445,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -865,7 +865,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -932,7 +932,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                       "terminal": {
                         "$type": "RuleCall",
                         "rule": {
-                          "$ref": "#/rules@46"
+                          "$ref": "#/rules@47"
                         },
                         "arguments": []
                       },
@@ -965,7 +965,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                       "terminal": {
                         "$type": "RuleCall",
                         "rule": {
-                          "$ref": "#/rules@46"
+                          "$ref": "#/rules@47"
                         },
                         "arguments": []
                       },
@@ -1129,7 +1129,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -1242,14 +1242,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@29"
+              "$ref": "#/rules@30"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@32"
+              "$ref": "#/rules@33"
             },
             "arguments": []
           }
@@ -1370,7 +1370,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -1409,13 +1409,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@29"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@30"
             },
             "arguments": []
@@ -1423,11 +1416,47 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@32"
+              "$ref": "#/rules@31"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@33"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@29"
             },
             "arguments": []
           }
         ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "StringValue",
+      "returnType": {
+        "$ref": "#/interfaces@29"
+      },
+      "definition": {
+        "$type": "Assignment",
+        "feature": "value",
+        "operator": "=",
+        "terminal": {
+          "$type": "RuleCall",
+          "rule": {
+            "$ref": "#/rules@6"
+          },
+          "arguments": []
+        }
       },
       "entry": false,
       "fragment": false,
@@ -1468,7 +1497,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "terminal": {
           "$type": "RuleCall",
           "rule": {
-            "$ref": "#/rules@31"
+            "$ref": "#/rules@32"
           },
           "arguments": []
         }
@@ -1487,7 +1516,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@47"
+              "$ref": "#/rules@48"
             },
             "arguments": []
           },
@@ -1613,7 +1642,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "definition": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@34"
+          "$ref": "#/rules@35"
         },
         "arguments": []
       },
@@ -1627,12 +1656,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "call": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@35"
+          "$ref": "#/rules@36"
         },
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@29"
+        "$ref": "#/interfaces@30"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1674,7 +1703,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@30"
+                  "$ref": "#/interfaces@31"
                 }
               },
               {
@@ -1693,7 +1722,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@35"
+                    "$ref": "#/rules@36"
                   },
                   "arguments": []
                 }
@@ -1703,7 +1732,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@36"
+              "$ref": "#/rules@37"
             },
             "arguments": []
           }
@@ -1725,7 +1754,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@37"
+              "$ref": "#/rules@38"
             },
             "arguments": []
           },
@@ -1735,7 +1764,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@29"
+                  "$ref": "#/interfaces@30"
                 },
                 "feature": "left",
                 "operator": "="
@@ -1789,7 +1818,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@37"
+                    "$ref": "#/rules@38"
                   },
                   "arguments": []
                 }
@@ -1809,12 +1838,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "call": {
         "$type": "RuleCall",
         "rule": {
-          "$ref": "#/rules@38"
+          "$ref": "#/rules@39"
         },
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@29"
+        "$ref": "#/interfaces@30"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1868,7 +1897,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@30"
+                  "$ref": "#/interfaces@31"
                 }
               },
               {
@@ -1887,7 +1916,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@38"
+                    "$ref": "#/rules@39"
                   },
                   "arguments": []
                 }
@@ -1897,7 +1926,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@39"
+              "$ref": "#/rules@40"
             },
             "arguments": []
           }
@@ -1926,7 +1955,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@33"
+                  "$ref": "#/rules@34"
                 },
                 "arguments": []
               },
@@ -1939,13 +1968,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@40"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@41"
             },
             "arguments": []
@@ -1954,6 +1976,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@42"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@43"
             },
             "arguments": []
           }
@@ -1978,7 +2007,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@31"
+                  "$ref": "#/interfaces@32"
                 }
               },
               {
@@ -2001,7 +2030,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@32"
+                  "$ref": "#/interfaces@33"
                 }
               },
               {
@@ -2024,7 +2053,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@33"
+                  "$ref": "#/interfaces@34"
                 }
               },
               {
@@ -2053,7 +2082,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@34"
+                  "$ref": "#/interfaces@35"
                 }
               },
               {
@@ -2080,7 +2109,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "CallExpression",
       "returnType": {
-        "$ref": "#/interfaces@35"
+        "$ref": "#/interfaces@36"
       },
       "definition": {
         "$type": "Group",
@@ -2141,7 +2170,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@33"
+                    "$ref": "#/rules@34"
                   },
                   "arguments": []
                 }
@@ -2160,7 +2189,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@33"
+                        "$ref": "#/rules@34"
                       },
                       "arguments": []
                     }
@@ -2193,13 +2222,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
-            },
-            "arguments": []
-          },
-          {
-            "$type": "RuleCall",
-            "rule": {
               "$ref": "#/rules@44"
             },
             "arguments": []
@@ -2208,6 +2230,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "RuleCall",
             "rule": {
               "$ref": "#/rules@45"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@46"
             },
             "arguments": []
           }
@@ -2221,7 +2250,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TaskFieldRef",
       "returnType": {
-        "$ref": "#/interfaces@36"
+        "$ref": "#/interfaces@37"
       },
       "definition": {
         "$type": "Group",
@@ -2246,7 +2275,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@47"
+                  "$ref": "#/rules@48"
                 },
                 "arguments": []
               },
@@ -2264,7 +2293,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "OutputRef",
       "returnType": {
-        "$ref": "#/interfaces@37"
+        "$ref": "#/interfaces@38"
       },
       "definition": {
         "$type": "Group",
@@ -2281,7 +2310,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@46"
+                  "$ref": "#/rules@47"
                 },
                 "arguments": []
               },
@@ -2307,7 +2336,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ContextRef",
       "returnType": {
-        "$ref": "#/interfaces@38"
+        "$ref": "#/interfaces@39"
       },
       "definition": {
         "$type": "Assignment",
@@ -2473,7 +2502,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@46"
+              "$ref": "#/rules@47"
             },
             "arguments": []
           },
@@ -2527,7 +2556,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -2548,7 +2577,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@46"
+                  "$ref": "#/rules@47"
                 },
                 "arguments": []
               },
@@ -2581,7 +2610,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@49"
+                        "$ref": "#/rules@50"
                       },
                       "arguments": []
                     }
@@ -2606,7 +2635,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@51"
+                        "$ref": "#/rules@52"
                       },
                       "arguments": []
                     }
@@ -2781,7 +2810,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@50"
+                        "$ref": "#/rules@51"
                       },
                       "arguments": []
                     }
@@ -2822,7 +2851,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@46"
+                  "$ref": "#/rules@47"
                 },
                 "arguments": []
               },
@@ -2952,7 +2981,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@52"
+                    "$ref": "#/rules@53"
                   },
                   "arguments": []
                 }
@@ -2979,7 +3008,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@52"
+                        "$ref": "#/rules@53"
                       },
                       "arguments": []
                     }
@@ -3019,14 +3048,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@43"
+              "$ref": "#/rules@44"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
+              "$ref": "#/rules@45"
             },
             "arguments": []
           }
@@ -3060,7 +3089,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@54"
+                "$ref": "#/rules@55"
               },
               "arguments": []
             },
@@ -3092,7 +3121,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@55"
+                "$ref": "#/rules@56"
               },
               "arguments": []
             }
@@ -3111,7 +3140,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@55"
+                    "$ref": "#/rules@56"
                   },
                   "arguments": []
                 }
@@ -3133,7 +3162,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@33"
+                    "$ref": "#/rules@34"
                   },
                   "arguments": []
                 }
@@ -3239,7 +3268,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@46"
+                      "$ref": "#/rules@47"
                     },
                     "arguments": []
                   },
@@ -3275,7 +3304,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -3291,7 +3320,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@57"
+                "$ref": "#/rules@58"
               },
               "arguments": []
             },
@@ -3327,7 +3356,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -3359,7 +3388,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@33"
+                "$ref": "#/rules@34"
               },
               "arguments": []
             }
@@ -3390,7 +3419,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@46"
+                "$ref": "#/rules@47"
               },
               "arguments": []
             }
@@ -3411,7 +3440,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@46"
+                  "$ref": "#/rules@47"
                 },
                 "arguments": []
               },
@@ -4558,6 +4587,22 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
     },
     {
       "$type": "Interface",
+      "name": "StringValue",
+      "attributes": [
+        {
+          "$type": "TypeAttribute",
+          "name": "value",
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "string"
+          },
+          "isOptional": false
+        }
+      ],
+      "superTypes": []
+    },
+    {
+      "$type": "Interface",
       "name": "BinaryExpression",
       "attributes": [
         {
@@ -4989,13 +5034,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@36"
+              "$ref": "#/interfaces@37"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@37"
+              "$ref": "#/interfaces@38"
             }
           }
         ]
@@ -5078,6 +5123,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "typeRef": {
               "$ref": "#/interfaces@28"
             }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@29"
+            }
           }
         ]
       }
@@ -5091,13 +5142,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@29"
+              "$ref": "#/interfaces@30"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@30"
+              "$ref": "#/interfaces@31"
             }
           },
           {
@@ -5109,7 +5160,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@35"
+              "$ref": "#/interfaces@36"
             }
           },
           {
@@ -5130,12 +5181,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@31"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@32"
             }
           },
@@ -5150,6 +5195,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "typeRef": {
               "$ref": "#/interfaces@34"
             }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@35"
+            }
           }
         ]
       }
@@ -5163,12 +5214,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@36"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@37"
             }
           },
@@ -5176,6 +5221,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@38"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@39"
             }
           }
         ]

@@ -46,7 +46,12 @@ function agentNode(agent: Agent, reachable: boolean): AgentNode {
         model: model?.name ?? null,
         modelSource: !model?.source ? null : isHfSource(model.source) ? model.source.id : 'scratch',
         sharing: agent.model?.separate ?? 'shared',
-        adapter: lora ? `lora(rank ${lora['rank']})` : null,
+        // lora(from: ...): rank and alpha come from the adapter folder, so the folder is what identifies it
+        adapter: !lora
+            ? null
+            : typeof lora['from'] === 'string'
+              ? `lora(from ${lora['from']})`
+              : `lora(rank ${lora['rank']})`,
         reachable,
         source: location(agent),
     };

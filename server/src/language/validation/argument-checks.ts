@@ -1,5 +1,12 @@
 import { GrammarUtils, type AstNode, type ValidationAcceptor } from 'langium';
-import { isIdValue, isListValue, isNumberValue, type ArgValue, type NamedArg } from '../generated/ast.js';
+import {
+    isIdValue,
+    isListValue,
+    isNumberValue,
+    isStringValue,
+    type ArgValue,
+    type NamedArg,
+} from '../generated/ast.js';
 import { closestName, type ParameterInfo } from '../catalog/parameters.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
@@ -99,6 +106,11 @@ export function valueProblem(value: ArgValue | undefined, parameter: ParameterIn
             if (name !== undefined && allowed.includes(name)) return undefined;
             return `must be one of ${allowed.map((v) => `\`${v}\``).join(', ')}.${didYouMean(name ? closestName(name, allowed) : undefined)}`;
         }
+        case 'path':
+            if (!isStringValue(value)) return 'must be a quoted folder path such as `"adapters/solver"`.';
+            return value.value.trim()
+                ? undefined
+                : 'is empty; write the folder of an adapter such as `"adapters/solver"`.';
     }
 }
 

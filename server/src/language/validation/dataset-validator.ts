@@ -89,7 +89,7 @@ function isInside(uri: URI, folder: URI): boolean {
  * `unknown` where the provider cannot tell (no file system: tests, the browser), so that a missing
  * file system never turns every dataset into an error; a missing file or parent folder reads `missing`.
  */
-function fileState(files: FileSystemProvider, uri: URI): 'file' | 'directory' | 'missing' | 'unknown' {
+export function fileState(files: FileSystemProvider, uri: URI): 'file' | 'directory' | 'missing' | 'unknown' {
     try {
         const node = files.statSync(uri);
         return node.isFile ? 'file' : node.isDirectory ? 'directory' : 'unknown';

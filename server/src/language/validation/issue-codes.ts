@@ -31,6 +31,7 @@ export const IssueCodes = {
     AmbiguousDataset: 'ambiguous-dataset',
     DatasetOutsideWorkspace: 'dataset-outside-workspace',
     DatasetFileMissing: 'dataset-file-missing',
+    AdapterFolderMissing: 'adapter-folder-missing',
     // The graph
     StartWithoutEdge: 'start-without-edge',
     EdgeIntoStart: 'edge-into-start',

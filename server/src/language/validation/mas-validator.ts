@@ -1,5 +1,6 @@
 import type { MasAstType } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
+import { AdapterFolderValidator } from './adapter-folder-validator.js';
 import { DatasetValidator } from './dataset-validator.js';
 import { DeclarationValidator } from './declaration-validator.js';
 import { ExpressionValidator } from './expression-validator.js';
@@ -24,6 +25,7 @@ export function registerValidationChecks(services: MasServices): void {
 export class MasValidator {
     readonly names: NameValidator;
     readonly datasets: DatasetValidator;
+    readonly adapterFolders: AdapterFolderValidator;
     readonly declarations = new DeclarationValidator();
     readonly workflow: WorkflowValidator;
     readonly graph: GraphValidator;
@@ -36,6 +38,7 @@ export class MasValidator {
         const contexts = new WorkflowContexts(services);
         this.names = new NameValidator(services);
         this.datasets = new DatasetValidator(services);
+        this.adapterFolders = new AdapterFolderValidator(services);
         this.workflow = new WorkflowValidator(contexts);
         this.graph = new GraphValidator(contexts);
         this.templates = new TemplateValidator(contexts);
@@ -55,6 +58,7 @@ export class MasValidator {
             names,
         );
         registry.register<MasAstType>({ Dataset: datasets.checkDatasetPath }, datasets);
+        registry.register<MasAstType>({ Model: this.adapterFolders.checkAdapterFolder }, this.adapterFolders);
         registry.register<MasAstType>(
             {
                 Agent: declarations.checkAgent,
