@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
 import torch
-import torch.nn.functional as F
 
 from .token_sampling import choose_tokens, row_uniforms
 

@@ -18,8 +18,8 @@ import torch
 from torch import nn
 
 from .errors import EXIT_BAD_SPEC, EXIT_MODEL_UNAVAILABLE, MasError
-from .model_loading import check_attention, enable_gradient_checkpointing, folder_error, looks_like_path, resolve_dtype
 from .lora_start import attach_adapters
+from .model_loading import check_attention, enable_gradient_checkpointing, folder_error, looks_like_path, resolve_dtype
 from .spec import ModelSpec, RunSpec
 from .tokenizer import CharTokenizer, HfTokenizer, Tokenizer
 

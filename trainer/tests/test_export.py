@@ -160,6 +160,9 @@ def test_a_run_starts_from_an_exported_adapter_with_its_rank_and_weights(tmp_pat
         agent.update(model="qwen", sharing=sharing)
     data["train"].update({"steps": 1, "checkpoint_every": 1, "batch": 2})
     data["train"]["algorithm"]["group"] = 2
+    # A KL term: with 2 rollouts per task the rewards may tie (credit 0, whose forward the update skips), and the
+    # loaded adapter differs from the base, so the KL gradient alone shows the adapter is trainable.
+    data["train"]["algorithm"]["kl"] = 0.1
     second = Trainer(parse_spec(data), RunOptions(str(tmp_path / "second")))
     ids = torch.tensor([first.policies["idle"].tokenizer.encode("Solve 12 + 30.")])
     with torch.no_grad():

@@ -45,14 +45,27 @@ def test_the_reader_notices_a_changed_name():
     assert ts_run_dir_files(text) == {"run": "run.json", "log": "other.log"} != RUN_DIR_FILES
 
 
+def _package_names(tree: ast.AST) -> set[int]:
+    """ids of the string constants of module-level `*_PACKAGES = (...)` tuples: pip distribution names (the
+    `tensorboard` package), which may coincide with a run-directory name without being a path."""
+    ids: set[int] = set()
+    for node in getattr(tree, "body", []):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
+            if all(isinstance(t, ast.Name) and t.id.endswith("_PACKAGES") for t in node.targets):
+                ids.update(id(e) for e in node.value.elts)
+    return ids
+
+
 def stray_names(path: str, source: str) -> list[str]:
     """String literals in a module that are exactly a run-directory name (docstrings and messages that mention a
-    name inside a sentence are prose, not layout)."""
+    name inside a sentence are prose, not layout; pip package names in `*_PACKAGES` tuples are not paths)."""
     names = set(RUN_DIR_FILES.values())
+    tree = ast.parse(source)
+    packages = _package_names(tree)
     return [
         f"{os.path.relpath(path, REPO_ROOT)}:{node.lineno}: {node.value!r}"
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Constant) and node.value in names
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in names and id(node) not in packages
     ]
 
 
@@ -70,3 +83,7 @@ def test_no_module_but_the_layout_spells_a_run_directory_name():
 def test_the_stray_name_check_fires():
     assert stray_names("x.py", 'path = os.path.join(run_dir, "metrics.jsonl")') != []
     assert stray_names("x.py", '"""Writes metrics.jsonl."""\nwarn(f"{n} in metrics.jsonl")') == []
+    # a pip package list may name `tensorboard`; the same word as a path still fires
+    assert stray_names("x.py", 'OPTIONAL_PACKAGES = ("tensorboard",)') == []
+    assert stray_names("x.py", 'EXTRAS = ("tensorboard",)') != []
+    assert stray_names("x.py", 'OPTIONAL_PACKAGES = ("x",)\nd = os.path.join(r, "tensorboard")') != []
