@@ -371,6 +371,30 @@ export const TRAIN_SETTINGS: readonly ParameterInfo[] = [
         default: 1,
         doc: 'Default sampling temperature of agents without their own.',
     },
+    {
+        name: 'verifier_timeout',
+        kind: 'number',
+        min: 0.1,
+        max: 3600,
+        default: 10,
+        doc: 'Seconds one verifier call may run; a call that takes longer is stopped and its criterion scores null.',
+    },
+    {
+        name: 'verifier_memory',
+        kind: 'integer',
+        min: 64,
+        max: 1_048_576,
+        default: 1024,
+        doc: 'Memory limit of a verifier worker process, in MiB; a call that needs more scores null.',
+    },
+    {
+        name: 'verifier_workers',
+        kind: 'integer',
+        min: 1,
+        max: 64,
+        default: 2,
+        doc: 'Worker processes that run verifier calls in parallel.',
+    },
 ];
 
 /** Arguments of `scratch(...)` models. */
