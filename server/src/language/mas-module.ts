@@ -27,6 +27,7 @@ import { MasCommentProvider } from './lsp/mas-comment-provider.js';
 import { MasCodeActionProvider } from './lsp/mas-code-actions.js';
 import { MasCodeLensProvider } from './lsp/mas-code-lens.js';
 import { MasCompletionProvider } from './lsp/mas-completion.js';
+import { MasDefinitionProvider } from './lsp/mas-definition.js';
 import { MasDocumentSymbolProvider } from './lsp/mas-document-symbols.js';
 import { MasFormatter } from './lsp/mas-formatter.js';
 import { MasHoverProvider } from './lsp/mas-hover.js';
@@ -78,6 +79,7 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         CodeActionProvider: (services) => new MasCodeActionProvider(services),
         CodeLensProvider: (services) => new MasCodeLensProvider(services),
         CompletionProvider: (services) => new MasCompletionProvider(services),
+        DefinitionProvider: (services) => new MasDefinitionProvider(services),
         DocumentSymbolProvider: () => new MasDocumentSymbolProvider(),
         Formatter: () => new MasFormatter(),
         HoverProvider: (services) => new MasHoverProvider(services),
