@@ -43,6 +43,9 @@ export function compileTrain(train: Train, dataset: string): TrainSpec {
         max_turns: numberSetting(train, 'max_turns', TRAIN_SETTINGS),
         record_credit: methodSetting(train, 'record_credit').name as TrainSpec['record_credit'],
         checkpoint_every: numberSetting(train, 'checkpoint_every', TRAIN_SETTINGS),
+        verifier_timeout: numberSetting(train, 'verifier_timeout', TRAIN_SETTINGS),
+        verifier_memory: numberSetting(train, 'verifier_memory', TRAIN_SETTINGS),
+        verifier_workers: numberSetting(train, 'verifier_workers', TRAIN_SETTINGS),
         critic: train.critic?.ref?.name ?? null,
         stop_when: compileStopWhen(train),
     };

@@ -8,6 +8,7 @@ import {
     type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { MasServices } from '../mas-module.js';
+import { isVerifier } from '../generated/ast.js';
 import { isBuiltinVerifier } from '../scope/builtin-verifiers.js';
 
 const IDENTIFIER = /^[_a-zA-Z]\w*$/;
@@ -61,7 +62,7 @@ export class MasRenameProvider extends DefaultRenameProvider {
         const offset = document.textDocument.offsetAt(params.position);
         const leaf = CstUtils.findDeclarationNodeAtOffset(root, offset, this.grammarConfig.nameRegexp);
         const builtin = leaf && this.references.findDeclarations(leaf).find(isBuiltinVerifier);
-        return builtin?.name;
+        return builtin && isVerifier(builtin) ? builtin.name : undefined;
     }
 
     /** Why `name` cannot be used as a name, or undefined when it can. */

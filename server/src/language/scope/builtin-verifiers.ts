@@ -43,13 +43,15 @@ export class BuiltinVerifiers {
 }
 
 /** True for the declaration of a built-in verifier (it has no file to check, rename or open). */
-export function isBuiltinVerifier(node: AstNode): node is Verifier {
+export function isBuiltinVerifier(node: AstNode): boolean {
     return isVerifier(node) && AstUtils.getDocument(node).uri.scheme === BUILTIN_SCHEME;
 }
 
 /** The catalogue entry of a built-in verifier's declaration. */
 export function builtinSignature(node: Verifier): VerifierSignature | undefined {
-    return isBuiltinVerifier(node) ? BUILTIN_VERIFIERS.find((entry) => entry.name === node.name) : undefined;
+    return isVerifier(node) && isBuiltinVerifier(node)
+        ? BUILTIN_VERIFIERS.find((entry) => entry.name === node.name)
+        : undefined;
 }
 
 /** The catalogue as .mas text; the `from` string is never read (nothing validates this document). */
