@@ -16,7 +16,7 @@ class Score:
     criteria: dict[str, float]  # criterion scores over the final transcript (metrics, trajectory records)
     decision_rewards: list[Optional[float]]  # one per trainable decision: None at trajectory level
     success: bool  # every criterion fully met (score >= 1) on the final transcript
-    errors: dict[str, str]  # criterion -> error kind, for criteria whose evaluation raised (they score 0)
+    errors: dict[str, str]  # criterion -> error kind: its evaluation raised (it scores 0) or a verifier failed
 
 
 def decisions(state: RolloutState) -> list:
@@ -28,15 +28,20 @@ def rubric_value(
     rubric: RubricSpec, evaluator: Evaluator, context: EvalContext, errors: dict[str, str] | None = None
 ) -> tuple[float, dict[str, float]]:
     """Σ weight × score; a criterion whose evaluation raises scores 0 and its error kind goes to `errors`
-    (EXPRESSIONS.md), the others still count."""
+    (EXPRESSIONS.md), the others still count. A criterion in which a verifier call failed is scored by the null
+    rules (the call gave null) and marked `verifier_error`."""
     scores = {}
     for c in rubric.criteria:
+        nulls = evaluator.verifier_nulls
         try:
             scores[c.name] = criterion_score(evaluator.evaluate(c.expr, context))
         except EvalError as err:
             scores[c.name] = 0.0
             if errors is not None:
                 errors[c.name] = err.kind
+            continue
+        if errors is not None and evaluator.verifier_nulls > nulls:
+            errors[c.name] = "verifier_error"  # a verifier call failed and gave null (EXPRESSIONS.md, `verifier`)
     return sum(c.weight * scores[c.name] for c in rubric.criteria), scores
 
 

@@ -6,6 +6,7 @@ import os
 import random
 import time
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import torch
@@ -19,7 +20,7 @@ from .data import load_dataset
 from .dist import check_batch, init_from_env
 from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
-from .expr import Evaluator
+from .expr import EvalContext, Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_generator, sample
 from .metrics import step_metrics, trajectory_records
@@ -36,6 +37,7 @@ from .rundir.steps import write_step
 from .rundir.truncate import drop_steps_after
 from .spec import RunSpec
 from .update import Decision, update
+from .verifier_calls import Pool, verifier_calls_for
 
 TRAINER_VERSION = "0.1.0"
 
@@ -70,7 +72,7 @@ class RunOptions:
 
 
 class Trainer:
-    def __init__(self, spec: RunSpec, options: RunOptions) -> None:
+    def __init__(self, spec: RunSpec, options: RunOptions, verifier_pool: Optional[Pool] = None) -> None:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
         check_credit(spec.train.credit.method, spec.train.credit.params)  # a critic's: by make_critic below
@@ -93,7 +95,9 @@ class Trainer:
         check_batch(spec.train.batch, self.dist)
         self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
         self.rows = load_dataset(next(d for d in spec.datasets if d.name == spec.train.dataset))
-        self.evaluator = Evaluator()
+        # Verifier calls run in a worker pool (tests inject a fake one); a missing verifier file is exit 3 here.
+        self.verifiers = verifier_calls_for(spec, self.log, verifier_pool)
+        self.evaluator = Evaluator(self.verifiers)
         self.walker = GraphWalker(spec, self.evaluator)
         self.rubric = spec.rubric(spec.reward.rubric)
         torch.manual_seed(spec.train.seed)
@@ -263,6 +267,9 @@ class Trainer:
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
         states, rollout_s = self._rollouts()
+        if self.verifiers is not None:  # the final transcripts' verifier calls, on all workers at once
+            finals = [EvalContext(task=s.task, outputs=s.outputs) for s in states]
+            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], finals)
         scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
         credits = self._credit(states, scores)
         batch = [
@@ -295,6 +302,8 @@ class Trainer:
         record = step_metrics(
             self.step, states, scores, credits[spec.train.credit.method], stats, rollout_s, update_s, lr, self.device
         )
+        if self.verifiers is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
+            record["verifier_errors"] = self.verifiers.end_step()
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
@@ -342,6 +351,8 @@ class Trainer:
         finally:
             if tb is not None:
                 tb.close()
+            if self.verifiers is not None:
+                self.verifiers.close()
         self.dist.barrier()
 
     def request_stop(self) -> None:

@@ -52,6 +52,7 @@ class Evaluator:
     def __init__(self, verifiers: Optional[VerifierHook] = None) -> None:
         self._regex_cache: dict[tuple[Any, Any], Regex] = {}  # key unchecked: compile_regex checks it
         self._verifiers = verifiers
+        self.verifier_nulls = 0  # verifier calls that gave null (a failure): rewards.py marks their criteria
 
     def evaluate(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
         value = self._eval(expr, context)
@@ -113,7 +114,10 @@ class Evaluator:
         if self._verifiers is None:
             raise EvalError("needs_trainer", f"the verifier {name!r} is Python code that only the trainer runs")
         args = [self._value(arg, context) for arg in expr.get("args", [])]
-        return self._verifiers(str(name), args)
+        value = self._verifiers(str(name), args)
+        if value is None:
+            self.verifier_nulls += 1
+        return value
 
     @staticmethod
     def _unary(op: str, v: Value) -> Value:
