@@ -1,6 +1,6 @@
 /**
  * The built-in verifiers of the trainer's library (`mas_trainer.verifiers`): the TypeScript twin of
- * trainer/mas_trainer/verifiers/builtins.json, which the trainer reads (test/language/verifier-builtins.test.ts
+ * trainer/mas_trainer/verifiers/builtins.json, which the trainer reads (test/language/verifiers/verifier-builtins.test.ts
  * checks that the two list the same names and signatures). A criterion calls one like a declared verifier, with
  * no declaration: `math_equal(solver.output, task.answer)`. Their names are plain identifiers, unlike the
  * expression functions (protocol/expression-functions.ts), which are keywords of the grammar: the two can
@@ -29,7 +29,7 @@ export const BUILTIN_VERIFIERS: readonly VerifierSignature[] = [
             { name: 'want', type: 'string' },
         ],
         returns: 'bool',
-        doc: 'Whether two math answers are equal: the last `\\boxed{...}` of each (else the text), compared as numbers, fractions, decimals, LaTeX `\\frac`, with thousands separators, or symbolically.',
+        doc: 'True when the last \\boxed{...} answer in `got` (or all of `got` when it has none) is the same number as `want`: fractions, decimals, LaTeX \\frac / \\dfrac / \\sqrt / \\pi, thousands separators (1,234) and signs are read exactly; a trailing % is dropped (50\\% equals 50). Pass a number field as string(task.answer). Answers that are not numbers are compared as whitespace-free text.',
     },
     {
         name: 'exact',
@@ -38,7 +38,7 @@ export const BUILTIN_VERIFIERS: readonly VerifierSignature[] = [
             { name: 'want', type: 'string' },
         ],
         returns: 'bool',
-        doc: 'Whether the two texts are equal once surrounding whitespace is trimmed.',
+        doc: 'True when the texts are equal after trimming and collapsing every run of whitespace to one space; case and punctuation count.',
     },
     {
         name: 'f1',
@@ -47,22 +47,22 @@ export const BUILTIN_VERIFIERS: readonly VerifierSignature[] = [
             { name: 'want', type: 'string' },
         ],
         returns: 'number',
-        doc: 'Token-overlap F1 between the two texts (0 to 1), as in SQuAD.',
+        doc: 'SQuAD-style token F1 between `got` and `want` (0 to 1): lower case, punctuation and the articles a/an/the removed, tokens counted with multiplicity.',
     },
     {
         name: 'json_valid',
-        params: [{ name: 'text', type: 'string' }],
+        params: [{ name: 'got', type: 'string' }],
         returns: 'bool',
-        doc: 'Whether the text is valid JSON.',
+        doc: 'True when all of `got` is standard JSON (no NaN/Infinity, nesting at most 1000 deep; no Markdown fence).',
     },
     {
         name: 'json_schema',
         params: [
-            { name: 'text', type: 'string' },
+            { name: 'got', type: 'string' },
             { name: 'schema', type: 'string' },
         ],
         returns: 'bool',
-        doc: 'Whether the text is JSON valid against the JSON Schema given as text.',
+        doc: 'True when `got` is standard JSON that the JSON Schema `schema` (a JSON string) accepts; `format` is not asserted and $ref never leaves the schema. An invalid schema scores null.',
     },
     {
         name: 'code_tests',
@@ -71,7 +71,7 @@ export const BUILTIN_VERIFIERS: readonly VerifierSignature[] = [
             { name: 'tests', type: 'string' },
         ],
         returns: 'number',
-        doc: 'Runs the Python test snippet against the generated code in a sandbox (own temp dir, timeout, CPU and memory limits, no network) and gives the fraction of tests passed.',
+        doc: 'The fraction of the top-level `assert` statements in `tests` that pass after `code` runs, in a sandbox (own temporary directory, timeout, CPU/memory/file/process limits, no network, no inherited environment). Code that raises or times out scores 0; tests that do not parse or hold no assert score null.',
     },
 ];
 

@@ -222,3 +222,24 @@ def test_the_same_run_with_the_real_pool(tmp_path):
     metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert sum(m["verifier_errors"]["upper"] for m in metrics) > 0
     assert "verifier upper failed (exception" in (run_dir / "trainer.log").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(
+    not os.path.isdir(os.path.join(os.path.dirname(__file__), "..", "mas_trainer", "verifiers")),
+    reason="the verifier pool (mas_trainer.verifiers) is not in this tree yet",
+)
+def test_a_built_in_verifier_needs_no_declaration(tmp_path):
+    data = verifier_spec_data(tmp_path)
+    data["verifiers"] = []
+    data["rubrics"][0]["criteria"][0]["expr"] = {
+        "op": "verifier",
+        "name": "f1",
+        "args": [{"op": "output", "agent": "first"}, {"op": "str", "value": "a b"}],
+    }
+    data["train"].update(steps=1, verifier_workers=1, verifier_timeout=20)
+    run_dir = tmp_path / "run"
+    Trainer(parse_spec(data), RunOptions(str(run_dir))).run()
+    (metrics,) = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    assert metrics["verifier_errors"] == {"f1": 0}
+    records = [json.loads(line) for line in (run_dir / "trajectories" / "1.jsonl").read_text().splitlines()]
+    assert all(0.0 <= r["criteria"]["first_case"] <= 1.0 and not r["criteria_errors"] for r in records)

@@ -40,7 +40,7 @@ describe('verifiers in the editor', () => {
     it('hovers a built-in verifier with its documentation', async () => {
         const markdown = await hoverAt(TEXT, 'f1(solver', 1);
         expect(markdown).toContain('**built-in verifier** `f1(got: string, want: string) -> number`');
-        expect(markdown).toContain('Token-overlap F1');
+        expect(markdown).toContain('SQuAD-style token F1');
     });
 
     it('completes declared and built-in verifiers where an expression starts', async () => {
