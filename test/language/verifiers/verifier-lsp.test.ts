@@ -1,4 +1,6 @@
 import { TextDocument } from 'langium';
+import { highlightHelper } from 'langium/test';
+import { SemanticTokenTypes, type DocumentSymbol } from 'vscode-languageserver';
 import { describe, expect, it } from 'vitest';
 import { createTestServices, documentParams } from '../lsp/lsp-test-helpers.js';
 import { workflowWith } from './verifier-workflow.js';
@@ -102,5 +104,41 @@ describe('verifiers in the editor', () => {
         const declared = await definition('equal(solver', 2);
         expect(declared?.[0]?.targetUri).toBe(document.textDocument.uri);
         expect(await definition('f1(solver', 1)).toEqual([]);
+    });
+
+    it('lists a verifier in the outline and colours declarations and calls as functions', async () => {
+        const document = await parse(TEXT);
+        const symbols = (await services.lsp.DocumentSymbolProvider!.getSymbols(
+            document,
+            documentParams(document),
+        )) as DocumentSymbol[];
+        const verifier = symbols[0]!.children!.find((s) => s.name === 'equal');
+        expect(verifier?.detail).toBe('verifier from verifiers.py');
+        const { tokens } = await highlightHelper(services)(TEXT);
+        const at = (needle: string) => {
+            const offset = offsetOf(TEXT, needle, 0);
+            return tokens.find((t) => t.offset === offset);
+        };
+        expect(at('equal(got')?.tokenType).toBe(SemanticTokenTypes.function);
+        expect(at('equal(solver')?.tokenType).toBe(SemanticTokenTypes.function);
+        expect(at('f1(solver')?.tokenType).toBe(SemanticTokenTypes.function);
+    });
+
+    it('formats a verifier declaration without changing it, twice the same', async () => {
+        const format = async (text: string) => {
+            const document = await parse(text);
+            const edits = await services.lsp.Formatter!.formatDocument(document, {
+                ...documentParams(document),
+                options: { tabSize: 2, insertSpaces: true },
+            });
+            return TextDocument.applyEdits(document.textDocument, edits);
+        };
+        const messy = TEXT.replace(
+            EQUAL,
+            'verifier   equal( got:string,want : number )->bool from "verifiers.py"   function math_equal',
+        );
+        const once = await format(messy);
+        expect(once).toContain(EQUAL);
+        expect(await format(once)).toBe(once);
     });
 });
