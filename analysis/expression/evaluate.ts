@@ -101,10 +101,10 @@ class Evaluator {
             case 'call':
                 return this.call(node as { fn: FunctionName; args: Expr[] });
             case 'verifier':
-                // Python code from the workspace: only the trainer runs it (re-scoring through it: `mas rescore`).
+                // Python code (the workspace's, or the trainer's library): only the trainer runs it, in its worker pool.
                 throw new ExpressionError(
                     'needs_trainer',
-                    `The verifier "${String((node as { name?: unknown }).name)}" is Python code that only the trainer runs; re-score with the trainer to score this criterion.`,
+                    `The verifier "${String((node as { name?: unknown }).name)}" is Python code that only the trainer runs: the editor cannot evaluate it, so this criterion scores 0 here (needs the trainer).`,
                 );
             default:
                 throw new ExpressionError(
