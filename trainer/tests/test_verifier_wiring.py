@@ -43,6 +43,7 @@ class InProcessPool:
         self.function = runpy.run_path(file)[function]
         self.errors: dict[str, int] = {}
         self.calls: list[tuple[str, tuple]] = []
+        self.batches: list[list[tuple[str, tuple]]] = []
         self.closed = False
 
     def call(self, name, args):
@@ -55,6 +56,7 @@ class InProcessPool:
         return FakeResult(float(value), None)
 
     def call_many(self, calls):
+        self.batches.append(list(calls))
         return [self.call(name, args) for name, args in calls]
 
     def error_counts(self):
@@ -94,6 +96,11 @@ def test_a_tiny_run_scores_counts_and_logs_verifier_failures_and_goes_on(tmp_pat
     metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert [m["step"] for m in metrics] == [1, 2]
     assert pool.closed
+    # A step's final transcripts go to the pool in one batch (all workers at once), each distinct input once; with
+    # `outcome` credit at trajectory level nothing is left to call one by one.
+    assert len(pool.batches) == 2
+    assert all(len(batch) == len(set(batch)) for batch in pool.batches)
+    assert len(pool.calls) == sum(len(batch) for batch in pool.batches)
     # Per step, not cumulative: the two steps' counts add up to the pool's total.
     assert sum(m["verifier_errors"]["upper"] for m in metrics) == pool.errors["upper"]
 
