@@ -1,4 +1,5 @@
 import { URI } from 'langium';
+import type { CodeAction } from 'vscode-languageserver';
 import { describe, expect, it } from 'vitest';
 import { handleWorkspaceTrust } from '../../../server/src/handlers/workspace-trust.js';
 import type { MasFile } from '../../../server/src/language/generated/ast.js';
@@ -31,6 +32,15 @@ describe('workspace trust and verifiers (mas/workspaceTrust)', () => {
             expect.stringMatching(/verifier 'other'/),
         ]);
         expect(untrusted()[0]!.severity).toBe(2);
+        const document2 = shared.workspace.LangiumDocuments.getDocument(document.uri)!;
+        const actions = (await services.lsp.CodeActionProvider!.getCodeActions(document2, {
+            textDocument: { uri: document2.textDocument.uri },
+            range: untrusted()[0]!.range,
+            context: { diagnostics: [untrusted()[0]!], triggerKind: 1 },
+        })) as CodeAction[];
+        expect(actions.map((a) => [a.title, a.command?.command])).toEqual([
+            ['Manage Workspace Trust', 'workbench.trust.manage'],
+        ]);
 
         await handleWorkspaceTrust({ trusted: true }, services, shared);
         expect(untrusted()).toEqual([]);

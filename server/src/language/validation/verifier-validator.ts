@@ -69,6 +69,13 @@ export class VerifierValidator {
             IssueCodes.VerifierUntrusted,
             `This workspace is not trusted, so the verifier '${verifier.name}' will not run: it is Python code from "${verifier.file}". Training and re-scoring with this rubric refuse to start until you trust the workspace (command "Workspaces: Manage Workspace Trust").`,
             { node: verifier, keyword: 'verifier' },
+            [
+                {
+                    title: 'Manage Workspace Trust',
+                    edits: [],
+                    command: { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' },
+                },
+            ],
         );
     }
 
