@@ -20,13 +20,13 @@ from .data import load_dataset
 from .dist import check_batch, init_from_env
 from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
-from .expr import EvalContext, Evaluator
+from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_generator, sample
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters, trainable_state
 from .resume import TRAINER_STATE, check_payload, trainer_state, unit_key
-from .rewards import decisions, score_rollout
+from .rewards import decisions, score_rollout, scoring_contexts
 from .rollout import GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
 from .rundir.files import read_records
@@ -267,9 +267,9 @@ class Trainer:
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
         states, rollout_s = self._rollouts()
-        if self.verifiers is not None:  # the final transcripts' verifier calls, on all workers at once
-            finals = [EvalContext(task=s.task, outputs=s.outputs) for s in states]
-            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], finals)
+        if self.verifiers is not None:  # the step's verifier calls, on all workers at once
+            contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
+            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], contexts)
         scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
         credits = self._credit(states, scores)
         batch = [

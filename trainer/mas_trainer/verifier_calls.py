@@ -96,6 +96,8 @@ class VerifierCalls:
                         args = [evaluator.evaluate(arg, context) for arg in node.get("args", [])]
                     except EvalError:
                         continue
+                    if any(arg is None for arg in args):
+                        continue  # a null argument gives null without a call
                     calls.append((str(node.get("name")), tuple(args)))
         unique = list(dict.fromkeys((name, _key(list(args))) for name, args in calls))
         by_key = {(name, _key(list(args))): args for name, args in calls}

@@ -171,8 +171,11 @@ def test_the_evaluator_hook_null_rules_and_verifier_error():
     evaluator = Evaluator(hook)
     call = {"op": "verifier", "name": "v", "args": [{"op": "task", "field": "a"}]}
     assert evaluator.evaluate(call, EvalContext(task={"a": "yes"})) == 1.0
-    assert evaluator.evaluate({"op": "*", "left": call, "right": {"op": "num", "value": 2}}, EvalContext()) is None
+    product = {"op": "*", "left": call, "right": {"op": "num", "value": 2}}
+    assert evaluator.evaluate(product, EvalContext(task={"a": "maybe"})) is None  # a failed call: null
     assert evaluator.verifier_nulls == 1
+    # A null argument gives null without a call (and is no failure).
+    assert evaluator.evaluate(call, EvalContext(task={})) is None and evaluator.verifier_nulls == 1
     with pytest.raises(EvalError) as raised:
         Evaluator().evaluate(call, EvalContext())
     assert raised.value.kind == "needs_trainer"
@@ -250,3 +253,23 @@ def test_a_built_in_verifier_needs_no_declaration(tmp_path):
     assert metrics["verifier_errors"] == {"f1": 0}
     records = [json.loads(line) for line in (run_dir / "trajectories" / "1.jsonl").read_text().splitlines()]
     assert all(0.0 <= r["criteria"]["first_case"] <= 1.0 and not r["criteria_errors"] for r in records)
+
+
+def test_per_turn_rewards_batch_every_decision_s_calls(tmp_path):
+    data = verifier_spec_data(tmp_path)
+    data["reward"]["level"] = "turn"
+    data["rubrics"][0]["criteria"][0]["expr"] = {
+        "op": "verifier",
+        "name": "upper",
+        "args": [{"op": "ctx", "name": "output"}],
+    }
+    data["train"]["steps"] = 1
+    pool = InProcessPool(data["verifiers"][0]["file"], "starts_upper")
+    Trainer(parse_spec(data), RunOptions(str(tmp_path / "run")), verifier_pool=pool).run()
+    assert len(pool.batches) == 1 and pool.batches[0]
+    assert len(pool.calls) == len(pool.batches[0])  # every decision's context was in the batch
+    # the final transcript has no decision: `output` is null there, so the verifier is not called on it
+    assert all(args[0] is not None for _, args in pool.batches[0])
+    records = [json.loads(line) for line in (tmp_path / "run" / "trajectories" / "1.jsonl").read_text().splitlines()]
+    outputs = {json.dumps([t["output"]]) for r in records for t in r["turns"]}
+    assert {json.dumps(list(args)) for _, args in pool.batches[0]} == outputs

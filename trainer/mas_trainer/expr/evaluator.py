@@ -109,11 +109,14 @@ class Evaluator:
 
     def _verifier(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
         """A Python verifier: `needs_trainer` before any argument is evaluated when no hook runs verifiers here,
-        else its arguments left to right, then the hook's value (TS twin: analysis/expression/evaluate.ts)."""
+        else its arguments left to right; null when one of them is null (no call), else the hook's value (TS twin:
+        analysis/expression/evaluate.ts)."""
         name = expr.get("name")
         if self._verifiers is None:
             raise EvalError("needs_trainer", f"the verifier {name!r} is Python code that only the trainer runs")
         args = [self._value(arg, context) for arg in expr.get("args", [])]
+        if any(arg is None for arg in args):
+            return None  # a missing value in, a missing value out: the verifier is not called (EXPRESSIONS.md)
         value = self._verifiers(str(name), args)
         if value is None:
             self.verifier_nulls += 1
