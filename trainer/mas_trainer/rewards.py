@@ -101,7 +101,7 @@ def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator
         return Score(total, criteria, [None] * len(turns), success, errors)
     if level == "turn":
         rewards = [rubric_value(rubric, evaluator, ctx)[0] for ctx in turn_contexts(state)]
-        return Score(sum(rewards), criteria, rewards, success, errors)
+        return Score(sum(rewards), criteria, list[Optional[float]](rewards), success, errors)
     # level == "agent": each agent scored once on its latest output; all its decisions carry that reward,
     # and the rollout's total is the mean over the agents that spoke.
     per_agent = {agent: rubric_value(rubric, evaluator, ctx)[0] for agent, ctx in agent_contexts(state).items()}
