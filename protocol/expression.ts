@@ -21,7 +21,12 @@ export type Expr =
     | { op: 'ctx'; name: ContextName }
     | { op: UnaryOp; arg: Expr }
     | { op: BinaryOp; left: Expr; right: Expr }
-    | { op: 'call'; fn: FunctionName; args: Expr[] };
+    | { op: 'call'; fn: FunctionName; args: Expr[] }
+    /**
+     * A Python verifier: one of the RunSpec's `verifiers` by name, else a built-in of the trainer's library
+     * (protocol/verifier-builtins.ts). Only the trainer evaluates it; analysis/ gives the `needs_trainer` error.
+     */
+    | { op: 'verifier'; name: string; args: Expr[] };
 
 export type ContextName = 'output' | 'agent' | 'turn';
 export type UnaryOp = 'not' | 'neg';
@@ -38,8 +43,12 @@ export interface EvalContext {
     ctx?: Partial<Record<ContextName, Value>>;
 }
 
-/** Error kinds both evaluators raise, by name, for malformed trees or ill-typed operands. */
-export type EvalErrorKind = 'unknown_op' | 'arity' | 'type_error' | 'bad_regex';
+/**
+ * Error kinds both evaluators raise, by name, for malformed trees or ill-typed operands; `needs_trainer` for a
+ * verifier node where no verifier runs (analysis/ always). `verifier_error` is never raised: a criterion's record
+ * carries it when a verifier call in it failed (exception, timeout, wrong type), which made that call's value null.
+ */
+export type EvalErrorKind = 'unknown_op' | 'arity' | 'type_error' | 'bad_regex' | 'needs_trainer' | 'verifier_error';
 
 /** One conformance vector: `test/fixtures/expressions/*.json` hold arrays of these. */
 export interface ExpressionVector {

@@ -1,6 +1,6 @@
 // The one class of the JSON-RPC library, from its dependency-free module: the client bundle loads the
 // language-client library lazily, and this keeps that so.
-import { RequestType } from 'vscode-jsonrpc/lib/common/messages.js';
+import { NotificationType, RequestType } from 'vscode-jsonrpc/lib/common/messages.js';
 import type { Expr } from './expression.js';
 import type { GraphModel } from './graph-model.js';
 import type { RunSpec } from './run-spec.js';
@@ -84,3 +84,17 @@ export type CompileExpressionResult = { expr: OpenExpr } | { error: string; colu
 export const COMPILE_EXPRESSION_REQUEST = new RequestType<CompileExpressionParams, CompileExpressionResult, void>(
     COMPILE_EXPRESSION_METHOD,
 );
+
+/**
+ * `mas/workspaceTrust` (client → server notification): whether VS Code trusts the workspace, sent when the server
+ * starts and again when trust is granted. The server reads it for `verifier-untrusted` (verifiers are workspace
+ * code and never run in an untrusted workspace) and revalidates the open documents when it changes. A server
+ * that never hears it (the CLI, tests) reports nothing about trust.
+ */
+export const WORKSPACE_TRUST_METHOD = 'mas/workspaceTrust' as const;
+
+export interface WorkspaceTrustParams {
+    trusted: boolean;
+}
+
+export const WORKSPACE_TRUST_NOTIFICATION = new NotificationType<WorkspaceTrustParams>(WORKSPACE_TRUST_METHOD);

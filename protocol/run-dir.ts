@@ -115,6 +115,12 @@ export interface MetricsRecord {
      * trajectories/<step>.jsonl; absent in runs written before the trainer counted them.
      */
     nonfinite_values?: number;
+    /**
+     * Verifier -> calls of this step that failed (an exception, a timeout, the memory limit, a wrong return type) and
+     * so gave null (protocol/EXPRESSIONS.md, `verifier`); each distinct failure is logged once in trainer.log with its
+     * input. Present when the spec calls verifiers (every verifier of the pool listed, 0 when none failed).
+     */
+    verifier_errors?: Record<string, number>;
 }
 
 /** One turn of a trajectory (Python: rollout.Turn). */

@@ -26,6 +26,22 @@ export interface RunSpec {
     rubrics: RubricSpec[];
     reward: RewardSpec;
     train: TrainSpec;
+    /**
+     * The declared verifiers that the rubrics call, by name (a built-in called without a declaration is not
+     * listed: the trainer has it). Absent in specs written before verifiers existed: read as `[]`.
+     */
+    verifiers?: VerifierSpec[];
+}
+
+/** A Python function that scores outputs (`verifier name(p: type) -> type from "file.py" function fn`). */
+export interface VerifierSpec {
+    name: string;
+    params: { name: string; type: FieldType }[];
+    returns: 'number' | 'bool';
+    /** Absolute path of the Python file, resolved against the .mas file that declares the verifier. */
+    file: string;
+    /** The Python function's name (the verifier's own unless `function` gave another). */
+    function: string;
 }
 
 export type FieldType = 'string' | 'number' | 'bool';
@@ -151,6 +167,12 @@ export interface TrainSpec {
     checkpoint_every: number;
     /** Critic model name, when one is declared (`train { critic: ... }`). */
     critic: string | null;
+    /** Seconds one verifier call may run; absent in older specs (then 10). */
+    verifier_timeout?: number;
+    /** Memory limit of a verifier worker process, MiB; absent in older specs (then 1024). */
+    verifier_memory?: number;
+    /** Verifier worker processes; absent in older specs (then 2). */
+    verifier_workers?: number;
     /** Early stopping (`train { stop_when: success >= 0.99 for 10 steps }`); null or absent: run all `steps`. */
     stop_when?: StopWhenSpec | null;
     /**

@@ -8,7 +8,7 @@ export { ExpressionError } from './errors.js';
 
 /**
  * Evaluates an expression tree with the semantics of protocol/EXPRESSIONS.md. Throws
- * `ExpressionError` (kind `unknown_op`, `arity`, `type_error` or `bad_regex`) exactly where the
+ * `ExpressionError` (kind `unknown_op`, `arity`, `type_error`, `bad_regex` or `needs_trainer`) exactly where the
  * contract raises; the Python evaluator must agree on every conformance vector.
  */
 export function evaluate(expr: Expr, context: EvalContext): Value {
@@ -100,6 +100,12 @@ class Evaluator {
             }
             case 'call':
                 return this.call(node as { fn: FunctionName; args: Expr[] });
+            case 'verifier':
+                // Python code (the workspace's, or the trainer's library): only the trainer runs it, in its worker pool.
+                throw new ExpressionError(
+                    'needs_trainer',
+                    `The verifier "${String((node as { name?: unknown }).name)}" is Python code that only the trainer runs: the editor cannot evaluate it, so this criterion scores 0 here (needs the trainer).`,
+                );
             default:
                 throw new ExpressionError(
                     'unknown_op',

@@ -13,6 +13,7 @@ import {
     COMPILE_EXPRESSION_REQUEST,
     COMPILE_REQUEST,
     GRAPH_REQUEST,
+    WORKSPACE_TRUST_NOTIFICATION,
     type CompileExpressionParams,
     type CompileExpressionResult,
     type CompileResult,
@@ -176,6 +177,13 @@ export class MasContext implements vscode.Disposable {
             },
         });
         await client.start();
+        // The server marks verifier declarations while the workspace is untrusted (they never run there).
+        const announceTrust = () =>
+            void client
+                .sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: vscode.workspace.isTrusted })
+                .catch(() => undefined);
+        announceTrust();
+        this.clientScope.push(vscode.workspace.onDidGrantWorkspaceTrust(announceTrust));
     }
 
     async dispose(): Promise<void> {

@@ -141,6 +141,9 @@ describe('compiler', () => {
             max_turns: 32,
             record_credit: 'none',
             checkpoint_every: 50,
+            verifier_timeout: 10,
+            verifier_memory: 1024,
+            verifier_workers: 2,
             critic: null,
             stop_when: null,
             micro_batch_tokens: null, // left out: the trainer chooses it from the device's memory

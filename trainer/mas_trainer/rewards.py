@@ -16,7 +16,7 @@ class Score:
     criteria: dict[str, float]  # criterion scores over the final transcript (metrics, trajectory records)
     decision_rewards: list[Optional[float]]  # one per trainable decision: None at trajectory level
     success: bool  # every criterion fully met (score >= 1) on the final transcript
-    errors: dict[str, str]  # criterion -> error kind, for criteria whose evaluation raised (they score 0)
+    errors: dict[str, str]  # criterion -> error kind: its evaluation raised (it scores 0) or a verifier failed
 
 
 def decisions(state: RolloutState) -> list:
@@ -28,16 +28,67 @@ def rubric_value(
     rubric: RubricSpec, evaluator: Evaluator, context: EvalContext, errors: dict[str, str] | None = None
 ) -> tuple[float, dict[str, float]]:
     """Σ weight × score; a criterion whose evaluation raises scores 0 and its error kind goes to `errors`
-    (EXPRESSIONS.md), the others still count."""
+    (EXPRESSIONS.md), the others still count. A criterion in which a verifier call failed is scored by the null
+    rules (the call gave null) and marked `verifier_error`."""
     scores = {}
     for c in rubric.criteria:
+        nulls = evaluator.verifier_nulls
         try:
             scores[c.name] = criterion_score(evaluator.evaluate(c.expr, context))
         except EvalError as err:
             scores[c.name] = 0.0
             if errors is not None:
                 errors[c.name] = err.kind
+            continue
+        if errors is not None and evaluator.verifier_nulls > nulls:
+            errors[c.name] = "verifier_error"  # a verifier call failed and gave null (EXPRESSIONS.md, `verifier`)
     return sum(c.weight * scores[c.name] for c in rubric.criteria), scores
+
+
+def turn_contexts(state: RolloutState) -> list[EvalContext]:
+    """Per-turn rewards: each decision on the transcript as it stood right after it, with ctx = that decision."""
+    contexts, outputs = [], {}
+    by_index = {t.index for t in decisions(state)}
+    for t in state.turns:
+        outputs[t.agent] = t.output
+        if t.index in by_index:
+            contexts.append(
+                EvalContext(
+                    task=state.task,
+                    outputs=dict(outputs),
+                    ctx={"output": t.output, "agent": t.agent, "turn": float(t.index)},
+                )
+            )
+    return contexts
+
+
+def agent_contexts(state: RolloutState) -> dict[str, EvalContext]:
+    """Per-agent rewards: each agent that made a decision, on its latest output, in the order it first spoke."""
+    turns = decisions(state)
+    contexts: dict[str, EvalContext] = {}
+    for t in turns:
+        if t.agent not in contexts:
+            contexts[t.agent] = EvalContext(
+                task=state.task,
+                outputs=state.outputs,
+                ctx={
+                    "output": state.outputs.get(t.agent, ""),
+                    "agent": t.agent,
+                    "turn": float(max(x.index for x in turns if x.agent == t.agent)),
+                },
+            )
+    return contexts
+
+
+def scoring_contexts(state: RolloutState, level: str) -> list[EvalContext]:
+    """Every context score_rollout evaluates the rubric on (the final transcript first): what the trainer hands the
+    verifier pool ahead of scoring."""
+    final = [EvalContext(task=state.task, outputs=state.outputs)]
+    if level == "turn":
+        return final + turn_contexts(state)
+    if level == "agent":
+        return final + list(agent_contexts(state).values())
+    return final
 
 
 def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator: Evaluator) -> Score:
@@ -49,33 +100,10 @@ def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator
     if level == "trajectory":
         return Score(total, criteria, [None] * len(turns), success, errors)
     if level == "turn":
-        # Each decision is scored on the transcript as it stood right after it, with ctx = that decision.
-        rewards, outputs = [], {}
-        by_index = {t.index for t in turns}
-        for t in state.turns:
-            outputs[t.agent] = t.output
-            if t.index in by_index:
-                ctx = EvalContext(
-                    task=state.task,
-                    outputs=dict(outputs),
-                    ctx={"output": t.output, "agent": t.agent, "turn": float(t.index)},
-                )
-                rewards.append(rubric_value(rubric, evaluator, ctx)[0])
-        return Score(sum(rewards), criteria, rewards, success, errors)
+        rewards = [rubric_value(rubric, evaluator, ctx)[0] for ctx in turn_contexts(state)]
+        return Score(sum(rewards), criteria, list[Optional[float]](rewards), success, errors)
     # level == "agent": each agent scored once on its latest output; all its decisions carry that reward,
     # and the rollout's total is the mean over the agents that spoke.
-    per_agent: dict[str, float] = {}
-    for t in turns:
-        if t.agent not in per_agent:
-            ctx = EvalContext(
-                task=state.task,
-                outputs=state.outputs,
-                ctx={
-                    "output": state.outputs.get(t.agent, ""),
-                    "agent": t.agent,
-                    "turn": float(max(x.index for x in turns if x.agent == t.agent)),
-                },
-            )
-            per_agent[t.agent] = rubric_value(rubric, evaluator, ctx)[0]
+    per_agent = {agent: rubric_value(rubric, evaluator, ctx)[0] for agent, ctx in agent_contexts(state).items()}
     total_agent = sum(per_agent.values()) / len(per_agent) if per_agent else 0.0
     return Score(total_agent, criteria, [per_agent[t.agent] for t in turns], success, errors)

@@ -13,6 +13,7 @@ from .credit import METHODS as CREDIT_METHODS
 from .credit import method_info
 from .errors import SpecError
 from .strict_json import JsonInputError, loads
+from .verifier_spec import VerifierSpec, parse_verifiers
 
 RUN_SPEC_VERSION = 1  # TS twin: RUN_SPEC_VERSION
 
@@ -172,6 +173,9 @@ class TrainSpec:  # TS twin: TrainSpec
     # Padded prompt + output tokens per forward of the update, the KL reference and the critic; None: chosen from the
     # device's memory (mas_trainer/memory_budget.py), and the chosen value recorded in run.json and metrics.jsonl.
     micro_batch_tokens: Optional[int] = None
+    verifier_timeout: float = 10.0  # seconds per verifier call (catalogue default; absent in older specs)
+    verifier_memory: int = 1024  # MiB per verifier worker
+    verifier_workers: int = 2
 
 
 @dataclass
@@ -187,6 +191,7 @@ class RunSpec:  # TS twin: RunSpec
     rubrics: list[RubricSpec]
     reward: RewardSpec
     train: TrainSpec
+    verifiers: list[VerifierSpec] = field(default_factory=list)
 
     def agent(self, name: str) -> AgentSpec:
         return next(a for a in self.agents if a.name == name)
@@ -288,6 +293,7 @@ def parse_spec(data: Any) -> RunSpec:
             credit=_build(CreditSpec, _get(train, "credit", "train"), "train.credit"),
             stop_when=_build(StopWhenSpec, train["stop_when"], "train.stop_when") if train.get("stop_when") else None,
         ),
+        verifiers=parse_verifiers(data.get("verifiers")),
     )
     _validate(spec)
     return spec
@@ -336,6 +342,7 @@ def _validate(spec: RunSpec) -> None:
     budget = spec.train.micro_batch_tokens
     if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or budget < 1):
         raise SpecError(f"train.micro_batch_tokens must be a whole number >= 1 or absent, got {budget!r}")
+    _validate_verifier_settings(spec.train)
     fanout = spec.train.credit.params.get("fanout") if method_info(spec.train.credit.method).needs_tree else None
     if isinstance(fanout, list) and all(isinstance(n, int) and n >= 1 for n in fanout):
         product = 1
@@ -380,6 +387,18 @@ def _validate_stop_when(spec: RunSpec) -> None:
         raise SpecError("stop_when needs a number threshold and a whole number of steps >= 1")
 
 
+def _validate_verifier_settings(train: TrainSpec) -> None:
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if not number(train.verifier_timeout) or not train.verifier_timeout > 0:
+        raise SpecError("train.verifier_timeout must be a number of seconds > 0")
+    for key in ("verifier_memory", "verifier_workers"):
+        value = getattr(train, key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise SpecError(f"train.{key} must be a whole number >= 1")
+
+
 def load_spec(path: str) -> RunSpec:
     """Reads a RunSpec from a file, or from stdin when path is `-`."""
     try:
@@ -404,4 +423,7 @@ def load_spec(path: str) -> RunSpec:
     for d in spec.datasets:
         if not os.path.isabs(d.path):
             d.path = os.path.join(base, d.path)
+    for v in spec.verifiers:
+        if not os.path.isabs(v.file):
+            v.file = os.path.join(base, v.file)
     return spec

@@ -6,6 +6,7 @@ import os
 import random
 import time
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import torch
@@ -34,7 +35,7 @@ from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters
 from .policy_files import apply_unit_files, unit_files
 from .resume import TRAINER_STATE, check_payload, optim_file, trainer_state
-from .rewards import decisions, score_rollout
+from .rewards import decisions, score_rollout, scoring_contexts
 from .rollout import BatchedGenerate, GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
 from .rundir.files import read_records
@@ -45,6 +46,7 @@ from .rundir.steps import write_step
 from .rundir.truncate import drop_steps_after
 from .spec import RunSpec
 from .update import Decision, update
+from .verifier_calls import Pool, verifier_calls_for
 
 TRAINER_VERSION = "0.1.0"
 
@@ -79,7 +81,7 @@ class RunOptions:
 
 
 class Trainer:
-    def __init__(self, spec: RunSpec, options: RunOptions) -> None:
+    def __init__(self, spec: RunSpec, options: RunOptions, verifier_pool: Optional[Pool] = None) -> None:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
         check_credit(spec.train.credit.method, spec.train.credit.params)  # a critic's: by make_critic below
@@ -105,7 +107,9 @@ class Trainer:
         check_batch(spec.train.batch, self.dist)
         self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
         self.rows = load_dataset(next(d for d in spec.datasets if d.name == spec.train.dataset))
-        self.evaluator = Evaluator()
+        # Verifier calls run in a worker pool (tests inject a fake one); a missing verifier file is exit 3 here.
+        self.verifiers = verifier_calls_for(spec, self.log, verifier_pool)
+        self.evaluator = Evaluator(self.verifiers)
         self.rubric = spec.rubric(spec.reward.rubric)
         torch.manual_seed(spec.train.seed)
         random.seed(spec.train.seed)
@@ -285,6 +289,9 @@ class Trainer:
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
         states, rollout_s = self._rollouts()
+        if self.verifiers is not None:  # the step's verifier calls, on all workers at once
+            contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
+            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], contexts)
         scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
         credits = self._credit(states, scores)
         batch = [
@@ -327,6 +334,8 @@ class Trainer:
             spec.train.algorithm.group,
             self.micro_batch_tokens,
         )
+        if self.verifiers is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
+            record["verifier_errors"] = self.verifiers.end_step()
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
@@ -374,6 +383,8 @@ class Trainer:
         finally:
             if tb is not None:
                 tb.close()
+            if self.verifiers is not None:
+                self.verifiers.close()
         self.dist.barrier()
 
     def request_stop(self) -> None:

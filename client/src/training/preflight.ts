@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hfDownloadCommand } from './trainer-requirements.js';
 import type { RunSpec } from '../../../protocol/run-spec.js';
+import { verifierTrustRefusal, workspaceVerifiersOf } from './verifier-trust.js';
 
 export type PreflightAction = 'use-auto-device' | 'copy-download-command';
 
@@ -20,6 +21,8 @@ export interface PreflightProblem {
 }
 
 export interface PreflightContext {
+    /** Workspace trust; absent counts as trusted (Start Training has refused an untrusted workspace already). */
+    trusted?: boolean;
     /** From the environment check; undefined when it could not tell (then `device: cuda` is not refused). */
     cudaAvailable: boolean | undefined;
     /** The trainer's environment (HF_HOME, HF_HUB_CACHE … as the trainer will see them). */
@@ -27,9 +30,9 @@ export interface PreflightContext {
     homeDir?: string;
 }
 
-/** Problems in the order the trainer would meet them: datasets, device, models. Empty: go ahead. */
+/** Problems in the order the trainer would meet them: verifiers, datasets, device, models. Empty: go ahead. */
 export function preflight(spec: Partial<RunSpec>, context: PreflightContext): PreflightProblem[] {
-    const problems: PreflightProblem[] = [];
+    const problems: PreflightProblem[] = verifierProblems(spec, context.trusted ?? true);
     for (const dataset of spec.datasets ?? []) {
         const kind = pathKind(dataset.path);
         if (kind === 'file') continue;
@@ -67,6 +70,19 @@ export function preflight(spec: Partial<RunSpec>, context: PreflightContext): Pr
         });
     }
     return problems;
+}
+
+/** User verifiers in an untrusted workspace (never run), and verifier files that are gone (the trainer's exit 3). */
+function verifierProblems(spec: Partial<RunSpec>, trusted: boolean): PreflightProblem[] {
+    const rubric = spec.rubrics?.find((r) => r.name === spec.reward?.rubric);
+    const called = rubric ? workspaceVerifiersOf(rubric, spec.verifiers) : [];
+    const refusal = verifierTrustRefusal('training', called, trusted);
+    if (refusal) return [{ message: refusal }];
+    return (spec.verifiers ?? [])
+        .filter((verifier) => pathKind(verifier.file) !== 'file')
+        .map((verifier) => ({
+            message: `the file ${verifier.file} of verifier ${verifier.name} does not exist or is not a file. Create it with a \`def ${verifier.function}(...)\` (the quick fix on the path does) or correct the path, which is relative to the .mas file.`,
+        }));
 }
 
 /** huggingface_hub's cache folder: HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub. */

@@ -124,6 +124,7 @@ export class TrainingController {
 
                 // Before any run directory exists: a refusal here leaves nothing behind (first-hour bug B6).
                 const problems = preflight(compiled.spec, {
+                    trusted: this.deps.trust.isTrusted(),
                     cudaAvailable: check.report?.cuda_available,
                     env: this.deps.python.env(),
                 });

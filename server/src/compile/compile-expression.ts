@@ -11,6 +11,7 @@ import {
     isStringLiteral,
     isTaskFieldRef,
     isUnaryExpression,
+    isVerifierCall,
     type Expression,
     type OutputRef,
     type TaskFieldRef,
@@ -75,6 +76,9 @@ export function compileExpression(node: Expression, naming: ExpressionNaming = L
     if (isCallExpression(node)) return { op: 'call', fn: node.function, args: node.args.map(compile) };
     if (isTaskFieldRef(node) || isOutputRef(node)) return compileReference(node, naming);
     if (isContextRef(node)) return { op: 'ctx', name: node.name };
+    if (isVerifierCall(node)) {
+        return { op: 'verifier', name: naming.reference(node.verifier, 'verifier'), args: node.args.map(compile) };
+    }
     throw new CompileInvariantError(
         `The expression node ${(node as { $type?: string } | undefined)?.$type ?? 'undefined'} cannot be compiled.`,
     );

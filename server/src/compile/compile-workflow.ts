@@ -22,6 +22,7 @@ import { AgentGraph, flattenEdges } from '../language/graph/graph-analysis.js';
 import { compileAgent, compileDataset, compileModel, compileRole } from './compile-declarations.js';
 import { compileExpression, CompileInvariantError } from './compile-expression.js';
 import { compileTrain, defaultTemperature } from './compile-train.js';
+import { compileVerifiers } from './compile-verifiers.js';
 
 /** The compiler's answer: the spec, or the error diagnostics that stopped it. */
 export type CompileOutcome = { ok: true; spec: RunSpec } | { ok: false; diagnostics: MasDiagnostic[] };
@@ -206,6 +207,7 @@ function compileElements(
         })),
         reward: { name: reward.name, rubric: rubric.name, level: reward.level },
         train: compileTrain(train, dataset.name),
+        verifiers: compileVerifiers(elements.filter(isRubric)),
     };
     return { ok: true, spec };
 }

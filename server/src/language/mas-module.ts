@@ -14,6 +14,7 @@ import { createGuardedLangiumParser } from './parser/guarded-parser.js';
 import { MasLexer } from './parser/mas-lexer.js';
 import { MasLexerErrorMessageProvider, MasParserErrorMessageProvider } from './parser/mas-parser-messages.js';
 import { MasValueConverter } from './mas-value-converter.js';
+import { BuiltinVerifiers } from './scope/builtin-verifiers.js';
 import { MasScopeProvider } from './scope/mas-scope-provider.js';
 import { MasDocumentValidator } from './validation/mas-document-validator.js';
 import { MasValidator, registerValidationChecks } from './validation/mas-validator.js';
@@ -21,10 +22,12 @@ import { MasAstNodeDescriptionProvider } from './workspace/mas-ast-descriptions.
 import { watchDatasetFiles } from './workspace/dataset-file-watcher.js';
 import { MasDocumentBuilder } from './workspace/mas-document-builder.js';
 import { MasIndexManager } from './workspace/mas-index-manager.js';
+import { WorkspaceTrust } from './workspace/workspace-trust.js';
 import { MasCommentProvider } from './lsp/mas-comment-provider.js';
 import { MasCodeActionProvider } from './lsp/mas-code-actions.js';
 import { MasCodeLensProvider } from './lsp/mas-code-lens.js';
 import { MasCompletionProvider } from './lsp/mas-completion.js';
+import { MasDefinitionProvider } from './lsp/mas-definition.js';
 import { MasDocumentSymbolProvider } from './lsp/mas-document-symbols.js';
 import { MasFormatter } from './lsp/mas-formatter.js';
 import { MasHoverProvider } from './lsp/mas-hover.js';
@@ -34,8 +37,14 @@ import { MasSemanticTokenProvider } from './lsp/mas-semantic-tokens.js';
 
 /** Services the .mas language adds to Langium's. */
 export type MasAddedServices = {
+    references: {
+        BuiltinVerifiers: BuiltinVerifiers;
+    };
     validation: {
         MasValidator: MasValidator;
+    };
+    workspace: {
+        WorkspaceTrust: WorkspaceTrust;
     };
 };
 
@@ -56,9 +65,11 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
     },
     references: {
         ScopeProvider: (services) => new MasScopeProvider(services),
+        BuiltinVerifiers: (services) => new BuiltinVerifiers(services),
     },
     workspace: {
         AstNodeDescriptionProvider: (services) => new MasAstNodeDescriptionProvider(services),
+        WorkspaceTrust: () => new WorkspaceTrust(),
     },
     validation: {
         DocumentValidator: (services) => new MasDocumentValidator(services),
@@ -68,6 +79,7 @@ export const MasModule: Module<MasServices, PartialLangiumServices & MasAddedSer
         CodeActionProvider: (services) => new MasCodeActionProvider(services),
         CodeLensProvider: (services) => new MasCodeLensProvider(services),
         CompletionProvider: (services) => new MasCompletionProvider(services),
+        DefinitionProvider: (services) => new MasDefinitionProvider(services),
         DocumentSymbolProvider: () => new MasDocumentSymbolProvider(),
         Formatter: () => new MasFormatter(),
         HoverProvider: (services) => new MasHoverProvider(services),

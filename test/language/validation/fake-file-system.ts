@@ -3,7 +3,8 @@ import { EmptyFileSystemProvider, type FileSystemNode, type FileSystemProvider, 
 /**
  * A file system where every path is a file except those whose name contains `missing` (they fail as
  * Node's `fs.statSync` does, with ENOENT): the fixtures name their datasets freely, and the one fixture
- * about a missing dataset file names it `missing.jsonl`.
+ * about a missing dataset file names it `missing.jsonl`. Files cannot be read (checks that read them stay
+ * silent), except `nodef.py`, a Python file that defines only `other`, for the fixture about a missing `def`.
  */
 export class EverythingButMissingFileSystem extends EmptyFileSystemProvider implements FileSystemProvider {
     override statSync(uri: URI): FileSystemNode {
@@ -13,6 +14,11 @@ export class EverythingButMissingFileSystem extends EmptyFileSystemProvider impl
             });
         }
         return { isFile: true, isDirectory: false, uri };
+    }
+
+    override readBinarySync(uri?: URI): Uint8Array {
+        if (uri?.path.endsWith('/nodef.py')) return new TextEncoder().encode('def other(text):\n    return True\n');
+        return super.readBinarySync();
     }
 }
 

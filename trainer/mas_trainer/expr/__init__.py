@@ -7,7 +7,7 @@ the TypeScript evaluator on every vector in test/fixtures/expressions/.
 """
 
 from .errors import EvalError, Value
-from .evaluator import EvalContext, Evaluator, criterion_score
+from .evaluator import EvalContext, Evaluator, VerifierHook, criterion_score
 from .values import js_number_to_string, to_number, to_string
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "EvalError",
     "Evaluator",
     "Value",
+    "VerifierHook",
     "criterion_score",
     "js_number_to_string",
     "to_number",

@@ -9,7 +9,8 @@ Value = Union[float, str, bool, None]  # TS twin: Value (protocol/expression.ts)
 
 
 class EvalError(Exception):
-    """kind is one of protocol EvalErrorKind: unknown_op, arity, type_error, bad_regex."""
+    """kind is one of protocol EvalErrorKind: unknown_op, arity, type_error, bad_regex, needs_trainer (a verifier
+    node where no verifier hook runs: analysis/ always, the trainer's evaluator never)."""
 
     def __init__(self, kind: str, message: str = ""):
         super().__init__(f"{kind}: {message}" if message else kind)

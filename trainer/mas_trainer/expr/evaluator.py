@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import operator
 from dataclasses import dataclass, field
-from typing import Any, Mapping, TypeGuard
+from typing import Any, Callable, Mapping, Optional, TypeGuard
 
 from ..regex import Regex
 from .errors import EvalError, Value
@@ -40,11 +40,19 @@ def _check_str(v: Value, what: str) -> str | None:
     return v
 
 
+# Runs a verifier call (protocol/expression.ts `op: verifier`): the verifier's name and its evaluated arguments in,
+# its value out (None when the call failed: the null rules of EXPRESSIONS.md then apply). The trainer passes one
+# backed by its worker pool (mas_trainer/verifier_calls.py); without one, a verifier node is `needs_trainer`.
+VerifierHook = Callable[[str, list], Value]
+
+
 class Evaluator:
     """Evaluates expression trees; caches compiled regexes across calls (one per trainer, not global)."""
 
-    def __init__(self) -> None:
+    def __init__(self, verifiers: Optional[VerifierHook] = None) -> None:
         self._regex_cache: dict[tuple[Any, Any], Regex] = {}  # key unchecked: compile_regex checks it
+        self._verifiers = verifiers
+        self.verifier_nulls = 0  # verifier calls that gave null (a failure): rewards.py marks their criteria
 
     def evaluate(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
         value = self._eval(expr, context)
@@ -95,7 +103,24 @@ class Evaluator:
             return _BINARY[op](left, self._value(expr["right"], context))
         if op == "call":
             return self._call(expr.get("fn"), expr.get("args", []), context)
+        if op == "verifier":
+            return self._verifier(expr, context)
         raise EvalError("unknown_op", f"unknown op {op!r}")
+
+    def _verifier(self, expr: Mapping[str, Any], context: EvalContext) -> Value:
+        """A Python verifier: `needs_trainer` before any argument is evaluated when no hook runs verifiers here,
+        else its arguments left to right; null when one of them is null (no call), else the hook's value (TS twin:
+        analysis/expression/evaluate.ts)."""
+        name = expr.get("name")
+        if self._verifiers is None:
+            raise EvalError("needs_trainer", f"the verifier {name!r} is Python code that only the trainer runs")
+        args = [self._value(arg, context) for arg in expr.get("args", [])]
+        if any(arg is None for arg in args):
+            return None  # a missing value in, a missing value out: the verifier is not called (EXPRESSIONS.md)
+        value = self._verifiers(str(name), args)
+        if value is None:
+            self.verifier_nulls += 1
+        return value
 
     @staticmethod
     def _unary(op: str, v: Value) -> Value:

@@ -4,6 +4,7 @@ import type { RescoreSettings } from '../../../../analysis/run-dir/rescore.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import { resolveWorkflowSource } from '../../../../analysis/run-dir/workflow-source.js';
 import type { CompileResult } from '../../../../protocol/lsp.js';
+import { verifierTrustRefusal, workspaceVerifiersOf } from '../../training/verifier-trust.js';
 
 /** The .mas file a run came from, as this workspace has it (analysis/run-dir/workflow-source.ts says how it is found). */
 export function workflowFile(index: RunIndex): { uri: vscode.Uri; outsideWorkspace: boolean } {
@@ -41,6 +42,12 @@ export async function currentRubric(
         result.spec.rubrics.find((r) => r.name === name);
     if (!rubric)
         throw new Error(`${uri.fsPath} has no rubric '${name}' any more; re-scoring needs the reward's rubric.`);
+    const refusal = verifierTrustRefusal(
+        'Re-scoring',
+        workspaceVerifiersOf(rubric, result.spec.verifiers),
+        vscode.workspace.isTrusted,
+    );
+    if (refusal) throw new Error(refusal);
     // A file outside the workspace is named in full, so the user sees which copy scored the run.
     const source = outsideWorkspace
         ? `${uri.fsPath} (outside the workspace)`

@@ -405,6 +405,30 @@ export const TRAIN_SETTINGS: readonly ParameterInfo[] = [
             "Left out, the trainer chooses it from the device's memory (2048 on a CPU; 256 per GiB of a CUDA GPU) and " +
             'records the value in run.json.',
     },
+    {
+        name: 'verifier_timeout',
+        kind: 'number',
+        min: 0.1,
+        max: 3600,
+        default: 10,
+        doc: 'Seconds one verifier call may run; a call that takes longer is stopped and its criterion scores null.',
+    },
+    {
+        name: 'verifier_memory',
+        kind: 'integer',
+        min: 64,
+        max: 1_048_576,
+        default: 1024,
+        doc: 'Memory limit of a verifier worker process, in MiB; a call that needs more scores null.',
+    },
+    {
+        name: 'verifier_workers',
+        kind: 'integer',
+        min: 1,
+        max: 64,
+        default: 2,
+        doc: 'Worker processes that run verifier calls in parallel.',
+    },
 ];
 
 /** Arguments of `scratch(...)` models. */

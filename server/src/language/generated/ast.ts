@@ -64,6 +64,7 @@ export type MasKeywordNames =
     | "for"
     | "format"
     | "from"
+    | "function"
     | "gradient_checkpointing"
     | "graph"
     | "hf"
@@ -111,6 +112,10 @@ export type MasKeywordNames =
     | "true"
     | "turn"
     | "upper"
+    | "verifier"
+    | "verifier_memory"
+    | "verifier_timeout"
+    | "verifier_workers"
     | "weight"
     | "weights"
     | "when"
@@ -204,7 +209,7 @@ export function isArgWord(item: unknown): item is ArgWord {
 }
 
 export interface BinaryExpression extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'BinaryExpression';
     left: Expression;
     operator: '!=' | '%' | '*' | '+' | '-' | '/' | '<' | '<=' | '==' | '>' | '>=' | 'and' | 'contains' | 'matches' | 'or';
@@ -223,7 +228,7 @@ export function isBinaryExpression(item: unknown): item is BinaryExpression {
 }
 
 export interface BoolLiteral extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'BoolLiteral';
     value: 'false' | 'true';
 }
@@ -238,7 +243,7 @@ export function isBoolLiteral(item: unknown): item is BoolLiteral {
 }
 
 export interface CallExpression extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'CallExpression';
     args: Array<Expression>;
     function: 'count' | 'extract' | 'length' | 'lower' | 'number' | 'string' | 'trim' | 'upper';
@@ -255,7 +260,7 @@ export function isCallExpression(item: unknown): item is CallExpression {
 }
 
 export interface ContextRef extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'ContextRef';
     name: 'agent' | 'output' | 'turn';
 }
@@ -343,7 +348,7 @@ export function isEdgeChain(item: unknown): item is EdgeChain {
     return reflection.isInstance(item, EdgeChain.$type);
 }
 
-export type Element = Agent | Dataset | Graph | Model | Reward | Role | Rubric | Train;
+export type Element = Agent | Dataset | Graph | Model | Reward | Role | Rubric | Train | Verifier;
 
 export const Element = {
     $type: 'Element'
@@ -368,7 +373,7 @@ export function isEndNode(item: unknown): item is EndNode {
     return reflection.isInstance(item, EndNode.$type);
 }
 
-export type Expression = BinaryExpression | CallExpression | Literal | Reference | UnaryExpression;
+export type Expression = BinaryExpression | CallExpression | Literal | Reference | UnaryExpression | VerifierCall;
 
 export const Expression = {
     $type: 'Expression'
@@ -560,10 +565,10 @@ export function isModelSource(item: unknown): item is ModelSource {
     return reflection.isInstance(item, ModelSource.$type);
 }
 
-export type Name = 'algorithm' | 'attention' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'format' | 'from' | 'gradient_checkpointing' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'top_k' | 'top_p' | 'train' | 'weight' | string;
+export type Name = 'algorithm' | 'attention' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'format' | 'from' | 'function' | 'gradient_checkpointing' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'top_k' | 'top_p' | 'train' | 'verifier' | 'weight' | string;
 
 export function isName(item: unknown): item is Name {
-    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || item === 'verifier' || item === 'function' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 export interface NamedArg extends langium.AstNode {
@@ -611,7 +616,7 @@ export function isNullBehaviour(item: unknown): item is NullBehaviour {
 }
 
 export interface NumberLiteral extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'NumberLiteral';
     value: number;
 }
@@ -641,7 +646,7 @@ export function isNumberValue(item: unknown): item is NumberValue {
 }
 
 export interface OutputRef extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | Template | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | Template | UnaryExpression | VerifierCall;
     readonly $type: 'OutputRef';
     agent: langium.Reference<Agent>;
 }
@@ -666,7 +671,7 @@ export function isReference(item: unknown): item is Reference {
 }
 
 export interface RegexLiteral extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'RegexLiteral';
     value: string;
 }
@@ -801,7 +806,7 @@ export function isStopWhen(item: unknown): item is StopWhen {
 }
 
 export interface StringLiteral extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'StringLiteral';
     value: string;
 }
@@ -831,7 +836,7 @@ export function isStringValue(item: unknown): item is StringValue {
 }
 
 export interface TaskFieldRef extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | Template | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | Template | UnaryExpression | VerifierCall;
     readonly $type: 'TaskFieldRef';
     field: langium.Reference<DatasetField>;
 }
@@ -896,7 +901,7 @@ export function isTrain(item: unknown): item is Train {
 export interface TrainSetting extends langium.AstNode {
     readonly $container: Train;
     readonly $type: 'TrainSetting';
-    key: 'algorithm' | 'batch' | 'checkpoint_every' | 'credit' | 'device' | 'kl' | 'lr' | 'max_turns' | 'micro_batch_tokens' | 'record_credit' | 'seed' | 'steps' | 'temperature';
+    key: 'algorithm' | 'batch' | 'checkpoint_every' | 'credit' | 'device' | 'kl' | 'lr' | 'max_turns' | 'micro_batch_tokens' | 'record_credit' | 'seed' | 'steps' | 'temperature' | 'verifier_memory' | 'verifier_timeout' | 'verifier_workers';
     value: SettingValue;
 }
 
@@ -911,7 +916,7 @@ export function isTrainSetting(item: unknown): item is TrainSetting {
 }
 
 export interface UnaryExpression extends langium.AstNode {
-    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression;
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
     readonly $type: 'UnaryExpression';
     operand: Expression;
     operator: '-' | 'not';
@@ -925,6 +930,63 @@ export const UnaryExpression = {
 
 export function isUnaryExpression(item: unknown): item is UnaryExpression {
     return reflection.isInstance(item, UnaryExpression.$type);
+}
+
+export interface Verifier extends langium.AstNode {
+    readonly $container: MasFile;
+    readonly $type: 'Verifier';
+    file: string;
+    function?: string;
+    name: string;
+    params: Array<VerifierParam>;
+    returns: 'bool' | 'number';
+}
+
+export const Verifier = {
+    $type: 'Verifier',
+    file: 'file',
+    function: 'function',
+    name: 'name',
+    params: 'params',
+    returns: 'returns'
+} as const;
+
+export function isVerifier(item: unknown): item is Verifier {
+    return reflection.isInstance(item, Verifier.$type);
+}
+
+export interface VerifierCall extends langium.AstNode {
+    readonly $container: BinaryExpression | CallExpression | Criterion | EdgeChain | UnaryExpression | VerifierCall;
+    readonly $type: 'VerifierCall';
+    args: Array<Expression>;
+    verifier: langium.Reference<Verifier>;
+}
+
+export const VerifierCall = {
+    $type: 'VerifierCall',
+    args: 'args',
+    verifier: 'verifier'
+} as const;
+
+export function isVerifierCall(item: unknown): item is VerifierCall {
+    return reflection.isInstance(item, VerifierCall.$type);
+}
+
+export interface VerifierParam extends langium.AstNode {
+    readonly $container: Verifier;
+    readonly $type: 'VerifierParam';
+    name: string;
+    type: 'bool' | 'number' | 'string';
+}
+
+export const VerifierParam = {
+    $type: 'VerifierParam',
+    name: 'name',
+    type: 'type'
+} as const;
+
+export function isVerifierParam(item: unknown): item is VerifierParam {
+    return reflection.isInstance(item, VerifierParam.$type);
 }
 
 export type MasAstType = {
@@ -977,6 +1039,9 @@ export type MasAstType = {
     Train: Train
     TrainSetting: TrainSetting
     UnaryExpression: UnaryExpression
+    Verifier: Verifier
+    VerifierCall: VerifierCall
+    VerifierParam: VerifierParam
 }
 
 export class MasAstReflection extends langium.AbstractAstReflection {
@@ -1559,6 +1624,54 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [Expression.$type]
+        },
+        Verifier: {
+            name: Verifier.$type,
+            properties: {
+                file: {
+                    name: Verifier.file
+                },
+                function: {
+                    name: Verifier.function
+                },
+                name: {
+                    name: Verifier.name
+                },
+                params: {
+                    name: Verifier.params,
+                    defaultValue: []
+                },
+                returns: {
+                    name: Verifier.returns
+                }
+            },
+            superTypes: [Element.$type]
+        },
+        VerifierCall: {
+            name: VerifierCall.$type,
+            properties: {
+                args: {
+                    name: VerifierCall.args,
+                    defaultValue: []
+                },
+                verifier: {
+                    name: VerifierCall.verifier,
+                    referenceType: Verifier.$type
+                }
+            },
+            superTypes: [Expression.$type]
+        },
+        VerifierParam: {
+            name: VerifierParam.$type,
+            properties: {
+                name: {
+                    name: VerifierParam.name
+                },
+                type: {
+                    name: VerifierParam.type
+                }
+            },
+            superTypes: []
         }
     } as const satisfies langium.AstMetaData
 }

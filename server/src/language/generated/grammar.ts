@@ -37,7 +37,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@47"
+                    "$ref": "#/rules@48"
                   },
                   "arguments": []
                 }
@@ -142,28 +142,35 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@49"
+              "$ref": "#/rules@50"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@54"
+              "$ref": "#/rules@55"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@57"
+              "$ref": "#/rules@58"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@59"
+              "$ref": "#/rules@60"
+            },
+            "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@62"
             },
             "arguments": []
           },
@@ -314,7 +321,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -388,7 +395,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@48"
+                "$ref": "#/rules@49"
               },
               "arguments": []
             }
@@ -445,7 +452,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -865,7 +872,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -893,7 +900,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Train",
       "returnType": {
-        "$ref": "#/interfaces@21"
+        "$ref": "#/interfaces@23"
       },
       "definition": {
         "$type": "Group",
@@ -932,7 +939,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                       "terminal": {
                         "$type": "RuleCall",
                         "rule": {
-                          "$ref": "#/rules@47"
+                          "$ref": "#/rules@48"
                         },
                         "arguments": []
                       },
@@ -965,7 +972,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                       "terminal": {
                         "$type": "RuleCall",
                         "rule": {
-                          "$ref": "#/rules@47"
+                          "$ref": "#/rules@48"
                         },
                         "arguments": []
                       },
@@ -1016,7 +1023,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TrainSetting",
       "returnType": {
-        "$ref": "#/interfaces@23"
+        "$ref": "#/interfaces@25"
       },
       "definition": {
         "$type": "Group",
@@ -1079,6 +1086,18 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 {
                   "$type": "Keyword",
                   "value": "micro_batch_tokens"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "verifier_timeout"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "verifier_memory"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "verifier_workers"
                 }
               ]
             }
@@ -1109,7 +1128,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "StopWhen",
       "returnType": {
-        "$ref": "#/interfaces@22"
+        "$ref": "#/interfaces@24"
       },
       "definition": {
         "$type": "Group",
@@ -1129,7 +1148,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@48"
+                "$ref": "#/rules@49"
               },
               "arguments": []
             }
@@ -1263,7 +1282,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "MethodCall",
       "returnType": {
-        "$ref": "#/interfaces@24"
+        "$ref": "#/interfaces@26"
       },
       "definition": {
         "$type": "Group",
@@ -1358,7 +1377,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "NamedArg",
       "returnType": {
-        "$ref": "#/interfaces@25"
+        "$ref": "#/interfaces@27"
       },
       "definition": {
         "$type": "Group",
@@ -1370,7 +1389,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@48"
+                "$ref": "#/rules@49"
               },
               "arguments": []
             }
@@ -1444,7 +1463,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "StringValue",
       "returnType": {
-        "$ref": "#/interfaces@29"
+        "$ref": "#/interfaces@31"
       },
       "definition": {
         "$type": "Assignment",
@@ -1466,7 +1485,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "NumberValue",
       "returnType": {
-        "$ref": "#/interfaces@26"
+        "$ref": "#/interfaces@28"
       },
       "definition": {
         "$type": "Assignment",
@@ -1488,7 +1507,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "IdValue",
       "returnType": {
-        "$ref": "#/interfaces@27"
+        "$ref": "#/interfaces@29"
       },
       "definition": {
         "$type": "Assignment",
@@ -1516,7 +1535,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@48"
+              "$ref": "#/rules@49"
             },
             "arguments": []
           },
@@ -1574,7 +1593,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ListValue",
       "returnType": {
-        "$ref": "#/interfaces@28"
+        "$ref": "#/interfaces@30"
       },
       "definition": {
         "$type": "Group",
@@ -1661,7 +1680,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@30"
+        "$ref": "#/interfaces@32"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1703,7 +1722,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@31"
+                  "$ref": "#/interfaces@33"
                 }
               },
               {
@@ -1764,7 +1783,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@30"
+                  "$ref": "#/interfaces@32"
                 },
                 "feature": "left",
                 "operator": "="
@@ -1843,7 +1862,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@30"
+        "$ref": "#/interfaces@32"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1897,7 +1916,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@31"
+                  "$ref": "#/interfaces@33"
                 }
               },
               {
@@ -1985,6 +2004,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "$ref": "#/rules@43"
             },
             "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@44"
+            },
+            "arguments": []
           }
         ]
       },
@@ -2007,7 +2033,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@32"
+                  "$ref": "#/interfaces@34"
                 }
               },
               {
@@ -2030,7 +2056,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@33"
+                  "$ref": "#/interfaces@35"
                 }
               },
               {
@@ -2053,7 +2079,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@34"
+                  "$ref": "#/interfaces@36"
                 }
               },
               {
@@ -2082,7 +2108,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@35"
+                  "$ref": "#/interfaces@37"
                 }
               },
               {
@@ -2109,7 +2135,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "CallExpression",
       "returnType": {
-        "$ref": "#/interfaces@36"
+        "$ref": "#/interfaces@38"
       },
       "definition": {
         "$type": "Group",
@@ -2212,6 +2238,89 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
     },
     {
       "$type": "ParserRule",
+      "name": "VerifierCall",
+      "returnType": {
+        "$ref": "#/interfaces@39"
+      },
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Assignment",
+            "feature": "verifier",
+            "operator": "=",
+            "terminal": {
+              "$type": "CrossReference",
+              "type": {
+                "$ref": "#/interfaces@20"
+              },
+              "terminal": {
+                "$type": "RuleCall",
+                "rule": {
+                  "$ref": "#/rules@48"
+                },
+                "arguments": []
+              },
+              "deprecatedSyntax": false,
+              "isMulti": false
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "("
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "args",
+                "operator": "+=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@34"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": ","
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "args",
+                    "operator": "+=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@34"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ],
+                "cardinality": "*"
+              }
+            ],
+            "cardinality": "?"
+          },
+          {
+            "$type": "Keyword",
+            "value": ")"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
       "name": "Reference",
       "returnType": {
         "$ref": "#/types@8"
@@ -2219,13 +2328,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "definition": {
         "$type": "Alternatives",
         "elements": [
-          {
-            "$type": "RuleCall",
-            "rule": {
-              "$ref": "#/rules@44"
-            },
-            "arguments": []
-          },
           {
             "$type": "RuleCall",
             "rule": {
@@ -2239,6 +2341,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "$ref": "#/rules@46"
             },
             "arguments": []
+          },
+          {
+            "$type": "RuleCall",
+            "rule": {
+              "$ref": "#/rules@47"
+            },
+            "arguments": []
           }
         ]
       },
@@ -2250,7 +2359,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TaskFieldRef",
       "returnType": {
-        "$ref": "#/interfaces@37"
+        "$ref": "#/interfaces@40"
       },
       "definition": {
         "$type": "Group",
@@ -2275,7 +2384,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@48"
+                  "$ref": "#/rules@49"
                 },
                 "arguments": []
               },
@@ -2293,7 +2402,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "OutputRef",
       "returnType": {
-        "$ref": "#/interfaces@38"
+        "$ref": "#/interfaces@41"
       },
       "definition": {
         "$type": "Group",
@@ -2310,7 +2419,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@47"
+                  "$ref": "#/rules@48"
                 },
                 "arguments": []
               },
@@ -2336,7 +2445,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ContextRef",
       "returnType": {
-        "$ref": "#/interfaces@39"
+        "$ref": "#/interfaces@42"
       },
       "definition": {
         "$type": "Assignment",
@@ -2485,6 +2594,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "Keyword",
             "value": "top_k"
+          },
+          {
+            "$type": "Keyword",
+            "value": "verifier"
+          },
+          {
+            "$type": "Keyword",
+            "value": "function"
           }
         ]
       },
@@ -2502,7 +2619,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@47"
+              "$ref": "#/rules@48"
             },
             "arguments": []
           },
@@ -2556,7 +2673,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -2577,7 +2694,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@47"
+                  "$ref": "#/rules@48"
                 },
                 "arguments": []
               },
@@ -2610,7 +2727,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@50"
+                        "$ref": "#/rules@51"
                       },
                       "arguments": []
                     }
@@ -2635,7 +2752,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@52"
+                        "$ref": "#/rules@53"
                       },
                       "arguments": []
                     }
@@ -2810,7 +2927,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@51"
+                        "$ref": "#/rules@52"
                       },
                       "arguments": []
                     }
@@ -2851,7 +2968,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@47"
+                  "$ref": "#/rules@48"
                 },
                 "arguments": []
               },
@@ -2981,7 +3098,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@53"
+                    "$ref": "#/rules@54"
                   },
                   "arguments": []
                 }
@@ -3008,7 +3125,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@53"
+                        "$ref": "#/rules@54"
                       },
                       "arguments": []
                     }
@@ -3048,14 +3165,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@44"
+              "$ref": "#/rules@45"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@45"
+              "$ref": "#/rules@46"
             },
             "arguments": []
           }
@@ -3089,7 +3206,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@55"
+                "$ref": "#/rules@56"
               },
               "arguments": []
             },
@@ -3121,7 +3238,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@56"
+                "$ref": "#/rules@57"
               },
               "arguments": []
             }
@@ -3140,7 +3257,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@56"
+                    "$ref": "#/rules@57"
                   },
                   "arguments": []
                 }
@@ -3268,7 +3385,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                   "terminal": {
                     "$type": "RuleCall",
                     "rule": {
-                      "$ref": "#/rules@47"
+                      "$ref": "#/rules@48"
                     },
                     "arguments": []
                   },
@@ -3304,7 +3421,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -3320,7 +3437,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@58"
+                "$ref": "#/rules@59"
               },
               "arguments": []
             },
@@ -3356,7 +3473,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@48"
+                "$ref": "#/rules@49"
               },
               "arguments": []
             }
@@ -3401,9 +3518,201 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
     },
     {
       "$type": "ParserRule",
-      "name": "Reward",
+      "name": "Verifier",
       "returnType": {
         "$ref": "#/interfaces@20"
+      },
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Keyword",
+            "value": "verifier"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "name",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@48"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "("
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Assignment",
+                "feature": "params",
+                "operator": "+=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@61"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": ","
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "params",
+                    "operator": "+=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@61"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ],
+                "cardinality": "*"
+              }
+            ],
+            "cardinality": "?"
+          },
+          {
+            "$type": "Keyword",
+            "value": ")"
+          },
+          {
+            "$type": "Keyword",
+            "value": "->"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "returns",
+            "operator": "=",
+            "terminal": {
+              "$type": "Alternatives",
+              "elements": [
+                {
+                  "$type": "Keyword",
+                  "value": "number"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "bool"
+                }
+              ]
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": "from"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "file",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@6"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "function"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "function",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@12"
+                  },
+                  "arguments": []
+                }
+              }
+            ],
+            "cardinality": "?"
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "VerifierParam",
+      "returnType": {
+        "$ref": "#/interfaces@21"
+      },
+      "definition": {
+        "$type": "Group",
+        "elements": [
+          {
+            "$type": "Assignment",
+            "feature": "name",
+            "operator": "=",
+            "terminal": {
+              "$type": "RuleCall",
+              "rule": {
+                "$ref": "#/rules@49"
+              },
+              "arguments": []
+            }
+          },
+          {
+            "$type": "Keyword",
+            "value": ":"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "type",
+            "operator": "=",
+            "terminal": {
+              "$type": "Alternatives",
+              "elements": [
+                {
+                  "$type": "Keyword",
+                  "value": "string"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "number"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "bool"
+                }
+              ]
+            }
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "Reward",
+      "returnType": {
+        "$ref": "#/interfaces@22"
       },
       "definition": {
         "$type": "Group",
@@ -3419,7 +3728,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "RuleCall",
               "rule": {
-                "$ref": "#/rules@47"
+                "$ref": "#/rules@48"
               },
               "arguments": []
             }
@@ -3440,7 +3749,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               "terminal": {
                 "$type": "RuleCall",
                 "rule": {
-                  "$ref": "#/rules@47"
+                  "$ref": "#/rules@48"
                 },
                 "arguments": []
               },
@@ -3730,7 +4039,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@25"
+                "$ref": "#/interfaces@27"
               }
             }
           },
@@ -3769,7 +4078,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@25"
+                "$ref": "#/interfaces@27"
               }
             }
           },
@@ -4212,6 +4521,110 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
     },
     {
       "$type": "Interface",
+      "name": "Verifier",
+      "attributes": [
+        {
+          "$type": "TypeAttribute",
+          "name": "name",
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "string"
+          },
+          "isOptional": false
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "params",
+          "type": {
+            "$type": "ArrayType",
+            "elementType": {
+              "$type": "SimpleType",
+              "typeRef": {
+                "$ref": "#/interfaces@21"
+              }
+            }
+          },
+          "isOptional": false
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "returns",
+          "type": {
+            "$type": "UnionType",
+            "types": [
+              {
+                "$type": "SimpleType",
+                "stringType": "number"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "bool"
+              }
+            ]
+          },
+          "isOptional": false
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "file",
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "string"
+          },
+          "isOptional": false
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "function",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "string"
+          }
+        }
+      ],
+      "superTypes": []
+    },
+    {
+      "$type": "Interface",
+      "name": "VerifierParam",
+      "attributes": [
+        {
+          "$type": "TypeAttribute",
+          "name": "name",
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "string"
+          },
+          "isOptional": false
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "type",
+          "type": {
+            "$type": "UnionType",
+            "types": [
+              {
+                "$type": "SimpleType",
+                "stringType": "string"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "number"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "bool"
+              }
+            ]
+          },
+          "isOptional": false
+        }
+      ],
+      "superTypes": []
+    },
+    {
+      "$type": "Interface",
       "name": "Reward",
       "attributes": [
         {
@@ -4275,7 +4688,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@23"
+                "$ref": "#/interfaces@25"
               }
             }
           },
@@ -4319,7 +4732,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@22"
+                "$ref": "#/interfaces@24"
               }
             }
           },
@@ -4449,6 +4862,18 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "SimpleType",
                 "stringType": "micro_batch_tokens"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "verifier_timeout"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "verifier_memory"
+              },
+              {
+                "$type": "SimpleType",
+                "stringType": "verifier_workers"
               }
             ]
           },
@@ -4489,7 +4914,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@25"
+                "$ref": "#/interfaces@27"
               }
             }
           },
@@ -4874,6 +5299,42 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
     },
     {
       "$type": "Interface",
+      "name": "VerifierCall",
+      "attributes": [
+        {
+          "$type": "TypeAttribute",
+          "name": "verifier",
+          "type": {
+            "$type": "ReferenceType",
+            "referenceType": {
+              "$type": "SimpleType",
+              "typeRef": {
+                "$ref": "#/interfaces@20"
+              }
+            },
+            "isMulti": false
+          },
+          "isOptional": false
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "args",
+          "type": {
+            "$type": "ArrayType",
+            "elementType": {
+              "$type": "SimpleType",
+              "typeRef": {
+                "$ref": "#/types@6"
+              }
+            }
+          },
+          "isOptional": false
+        }
+      ],
+      "superTypes": []
+    },
+    {
+      "$type": "Interface",
       "name": "TaskFieldRef",
       "attributes": [
         {
@@ -4998,7 +5459,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@21"
+              "$ref": "#/interfaces@22"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@23"
             }
           }
         ]
@@ -5034,13 +5501,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@37"
+              "$ref": "#/interfaces@40"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@38"
+              "$ref": "#/interfaces@41"
             }
           }
         ]
@@ -5082,12 +5549,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@24"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@26"
             }
           },
@@ -5095,6 +5556,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@28"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@30"
             }
           }
         ]
@@ -5109,18 +5576,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@26"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
-              "$ref": "#/interfaces@27"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@28"
             }
           },
@@ -5128,6 +5583,18 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@29"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@30"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@31"
             }
           }
         ]
@@ -5142,13 +5609,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@30"
+              "$ref": "#/interfaces@32"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@31"
+              "$ref": "#/interfaces@33"
             }
           },
           {
@@ -5160,7 +5627,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@36"
+              "$ref": "#/interfaces@38"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@39"
             }
           },
           {
@@ -5181,18 +5654,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@32"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
-              "$ref": "#/interfaces@33"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@34"
             }
           },
@@ -5200,6 +5661,18 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@35"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@36"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@37"
             }
           }
         ]
@@ -5214,19 +5687,19 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@37"
+              "$ref": "#/interfaces@40"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@38"
+              "$ref": "#/interfaces@41"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@39"
+              "$ref": "#/interfaces@42"
             }
           }
         ]

@@ -10,6 +10,7 @@ import {
     isRole,
     isRubric,
     isScratchSource,
+    isVerifier,
     type Adapter,
     type Agent,
     type Criterion,
@@ -19,6 +20,7 @@ import {
     type Template,
 } from '../generated/ast.js';
 import { normalizedWeights } from './rubric-weights.js';
+import { verifierMarkdown } from './verifier-hover.js';
 
 /** Markdown shown when hovering a declaration or a reference to it. */
 export function declarationMarkdown(node: AstNode): string | undefined {
@@ -47,6 +49,9 @@ export function declarationMarkdown(node: AstNode): string | undefined {
     if (isRubric(node)) {
         const weights = node.criteria.map((criterion) => `\`${criterion.name}\` ${criterion.weight}`).join(', ');
         return `**rubric** \`${node.name}\` — ${node.criteria.length} criteria${weights ? `: ${weights}` : ''}`;
+    }
+    if (isVerifier(node)) {
+        return verifierMarkdown(node);
     }
     if (isReward(node)) {
         return `**reward** \`${node.name}\`: rubric \`${node.rubric?.$refText ?? '?'}\`, scored per ${node.level}`;

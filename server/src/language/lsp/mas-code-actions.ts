@@ -179,6 +179,7 @@ function toCodeAction(fix: QuickFix, diagnostic: Diagnostic, defaultUri: string)
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         ...(fix.preferred ? { isPreferred: true } : {}),
+        ...(fix.command ? { command: fix.command } : {}),
         edit: workspaceEdit(changes, fix.createFiles ?? []),
     };
 }

@@ -18,6 +18,7 @@ import {
     isRole,
     isRubric,
     isTrain,
+    isVerifier,
     type Element,
     type MasFile,
     type Train,
@@ -80,6 +81,9 @@ export class MasDocumentSymbolProvider implements DocumentSymbolProvider {
         }
         if (isReward(element)) {
             return symbol(element, element.name, `${element.rubric?.$refText ?? '?'} per ${element.level}`);
+        }
+        if (isVerifier(element)) {
+            return symbol(element, element.name, `verifier from ${element.file ?? '?'}`);
         }
         if (isTrain(element)) {
             const settings = element.settings.map((setting) =>

@@ -112,6 +112,8 @@ export class MasFormatter extends AbstractFormatter {
             ast.isScratchSource(node) ||
             ast.isAdapter(node) ||
             ast.isCallExpression(node) ||
+            ast.isVerifierCall(node) ||
+            ast.isVerifier(node) ||
             ast.isListValue(node)
         ) {
             f.keywords('(', ')', ']').prepend(NONE);
@@ -147,6 +149,10 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isReward(node)) {
             f.keyword('per').prepend(ONE);
             f.property('level').prepend(ONE);
+        } else if (ast.isVerifier(node)) {
+            // `verifier equal(got: string) -> bool from "v.py" function math_equal`
+            f.keywords('->', 'from', 'function').prepend(ONE);
+            f.properties('returns', 'file', 'function').prepend(ONE);
         } else if (ast.isStopWhen(node)) {
             // `stop_when: success >= 0.99 for 10 steps`, one space between the words
             f.properties('op', 'threshold', 'steps').prepend(ONE);

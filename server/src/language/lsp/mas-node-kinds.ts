@@ -12,6 +12,7 @@ import {
     Reward,
     Train,
     TrainSetting,
+    Verifier,
 } from '../generated/ast.js';
 
 /**
@@ -31,6 +32,7 @@ const KINDS: Record<string, [SymbolKind, CompletionItemKind]> = {
     [Reward.$type]: [SymbolKind.Event, CompletionItemKind.Event],
     [Train.$type]: [SymbolKind.Package, CompletionItemKind.Module],
     [TrainSetting.$type]: [SymbolKind.Property, CompletionItemKind.Property],
+    [Verifier.$type]: [SymbolKind.Function, CompletionItemKind.Function],
 };
 
 export function symbolKindOf(type: string): SymbolKind {

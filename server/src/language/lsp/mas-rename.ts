@@ -1,4 +1,4 @@
-import { AstUtils, GrammarAST, type Grammar, type LangiumDocument } from 'langium';
+import { AstUtils, CstUtils, GrammarAST, type Grammar, type LangiumDocument } from 'langium';
 import { DefaultRenameProvider } from 'langium/lsp';
 import {
     ErrorCodes,
@@ -8,6 +8,8 @@ import {
     type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { MasServices } from '../mas-module.js';
+import { isVerifier } from '../generated/ast.js';
+import { isBuiltinVerifier } from '../scope/builtin-verifiers.js';
 
 const IDENTIFIER = /^[_a-zA-Z]\w*$/;
 
@@ -43,7 +45,24 @@ export class MasRenameProvider extends DefaultRenameProvider {
         if (problem) {
             throw new ResponseError(ErrorCodes.InvalidParams, problem);
         }
+        const builtin = this.builtinAt(document, params);
+        if (builtin) {
+            throw new ResponseError(
+                ErrorCodes.InvalidParams,
+                `'${builtin}' is a built-in verifier of the trainer's library and cannot be renamed; declare your own \`verifier\` to call a Python function by another name.`,
+            );
+        }
         return super.rename(document, params, cancelToken);
+    }
+
+    /** The name of the built-in verifier under the cursor, if that is what it names. */
+    private builtinAt(document: LangiumDocument, params: RenameParams): string | undefined {
+        const root = document.parseResult.value.$cstNode;
+        if (!root) return undefined;
+        const offset = document.textDocument.offsetAt(params.position);
+        const leaf = CstUtils.findDeclarationNodeAtOffset(root, offset, this.grammarConfig.nameRegexp);
+        const builtin = leaf && this.references.findDeclarations(leaf).find(isBuiltinVerifier);
+        return builtin && isVerifier(builtin) ? builtin.name : undefined;
     }
 
     /** Why `name` cannot be used as a name, or undefined when it can. */

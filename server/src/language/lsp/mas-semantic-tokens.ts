@@ -3,6 +3,7 @@ import { AbstractSemanticTokenProvider, type SemanticTokenAcceptor } from 'langi
 import { SemanticTokenModifiers, SemanticTokenTypes } from 'vscode-languageserver';
 import * as ast from '../generated/ast.js';
 import { findMethod } from '../catalog/parameters.js';
+import { isBuiltinVerifier } from '../scope/builtin-verifiers.js';
 import { methodsForSetting, settingInfo } from './catalog-docs.js';
 
 const DECLARATION = SemanticTokenModifiers.declaration;
@@ -18,6 +19,8 @@ const DECLARATION_TYPES: Record<string, SemanticTokenTypes> = {
     [ast.Rubric.$type]: SemanticTokenTypes.function,
     [ast.Criterion.$type]: SemanticTokenTypes.property,
     [ast.Reward.$type]: SemanticTokenTypes.event,
+    [ast.Verifier.$type]: SemanticTokenTypes.function,
+    [ast.VerifierParam.$type]: SemanticTokenTypes.parameter,
 };
 
 /**
@@ -51,6 +54,14 @@ export class MasSemanticTokenProvider extends AbstractSemanticTokenProvider {
             acceptor({ node, property: 'name', type: SemanticTokenTypes.variable, modifier: BUILT_IN });
         } else if (ast.isReward(node)) {
             acceptor({ node, property: 'rubric', type: SemanticTokenTypes.function });
+        } else if (ast.isVerifierCall(node)) {
+            const builtin = node.verifier?.ref && isBuiltinVerifier(node.verifier.ref);
+            acceptor({
+                node,
+                property: 'verifier',
+                type: SemanticTokenTypes.function,
+                modifier: builtin ? BUILT_IN : [],
+            });
         } else if (ast.isTrain(node)) {
             acceptor({ node, property: 'dataset', type: SemanticTokenTypes.struct });
             acceptor({ node, property: 'critic', type: SemanticTokenTypes.class });

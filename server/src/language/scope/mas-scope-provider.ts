@@ -6,19 +6,20 @@ import {
     MapScope,
     WorkspaceCache,
     type AstNode,
-    type LangiumCoreServices,
     type LangiumDocuments,
     type ReferenceInfo,
     type Scope,
 } from 'langium';
-import { isTaskFieldRef, type Dataset, type DatasetField } from '../generated/ast.js';
+import { isTaskFieldRef, Verifier, type Dataset, type DatasetField } from '../generated/ast.js';
+import type { MasServices } from '../mas-module.js';
+import type { BuiltinVerifiers } from './builtin-verifiers.js';
 import { masFileOf, visibleDocuments } from './imports.js';
 import { datasetsInScope } from './workflow-queries.js';
 
 /**
  * Names resolve within a file and the files it imports (not the whole workspace: two example
  * workflows may both declare an agent `solver`). `task.<field>` resolves against the fields of
- * the data sets in scope.
+ * the data sets in scope. Verifier calls also see the built-in verifiers, behind the declared ones.
  */
 export class MasScopeProvider extends DefaultScopeProvider {
     private readonly documents: LangiumDocuments;
@@ -37,9 +38,11 @@ export class MasScopeProvider extends DefaultScopeProvider {
      * every reference, which makes linking a file quadratic in its number of declarations.
      */
     private readonly localScopes: WorkspaceCache<AstNode, Map<string, Scope>>;
+    private readonly builtinVerifiers: BuiltinVerifiers;
 
-    constructor(services: LangiumCoreServices) {
+    constructor(services: MasServices) {
         super(services);
+        this.builtinVerifiers = services.references.BuiltinVerifiers;
         this.documents = services.shared.workspace.LangiumDocuments;
         this.visibleUrisCache = new DocumentCache(services.shared);
         this.taskFieldsCache = new WorkspaceCache(services.shared);
@@ -97,7 +100,9 @@ export class MasScopeProvider extends DefaultScopeProvider {
                 'visible',
                 () => new Set(visibleDocuments(file, this.documents).map((doc) => doc.uri.toString())),
             );
-            return new MapScope(this.indexManager.allElements(referenceType, uris));
+            const builtins =
+                referenceType === Verifier.$type ? new MapScope(this.builtinVerifiers.descriptions()) : EMPTY_SCOPE;
+            return new MapScope(this.indexManager.allElements(referenceType, uris), builtins);
         });
     }
 }

@@ -9,11 +9,13 @@ import {
     isStringLiteral,
     isTaskFieldRef,
     isUnaryExpression,
+    isVerifierCall,
     type BinaryExpression,
     type CallExpression,
     type Expression,
 } from '../generated/ast.js';
 import { functionSignature, type ValueType } from '../../../../protocol/expression-functions.js';
+import { inferVerifierCall } from './verifier-call-types.js';
 
 /**
  * The static type of an expression. `unknown` stands for "already wrong or unresolved": it is
@@ -70,6 +72,7 @@ function inferInner(node: Expression | undefined, report: TypeProblemSink): Expr
     }
     if (isBinaryExpression(node)) return inferBinary(node, report);
     if (isCallExpression(node)) return inferCall(node, report);
+    if (isVerifierCall(node)) return inferVerifierCall(node, report, expectType, (arg) => inferInner(arg, report));
     return 'unknown';
 }
 

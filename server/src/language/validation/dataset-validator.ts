@@ -71,12 +71,17 @@ export class DatasetValidator {
     }
 
     private workspaceFolderOf(file: URI): URI | undefined {
-        const folders = (this.workspace.workspaceFolders ?? []).map((folder) => URI.parse(folder.uri));
-        return folders.filter((folder) => isInside(file, folder)).sort((a, b) => b.path.length - a.path.length)[0];
+        return workspaceFolderOf(this.workspace, file);
     }
 }
 
-function isInside(uri: URI, folder: URI): boolean {
+/** The innermost workspace folder that holds `file`, if the editor named any. */
+export function workspaceFolderOf(workspace: WorkspaceManager, file: URI): URI | undefined {
+    const folders = (workspace.workspaceFolders ?? []).map((folder) => URI.parse(folder.uri));
+    return folders.filter((folder) => isInside(file, folder)).sort((a, b) => b.path.length - a.path.length)[0];
+}
+
+export function isInside(uri: URI, folder: URI): boolean {
     const base = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
     return (
         uri.scheme === folder.scheme &&

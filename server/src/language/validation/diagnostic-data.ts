@@ -16,6 +16,8 @@ export interface QuickFix {
     createFiles?: string[];
     /** The fix to offer first (`isPreferred` in LSP). */
     preferred?: boolean;
+    /** An editor command the fix runs after its edits (`workbench.trust.manage`), for fixes that are no text edit. */
+    command?: { title: string; command: string };
 }
 
 /**

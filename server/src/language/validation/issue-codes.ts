@@ -55,6 +55,12 @@ export const IssueCodes = {
     NonPositiveWeight: 'non-positive-weight',
     WeightsNotNormalized: 'weights-not-normalized',
     ContextRefUnavailable: 'context-ref-unavailable',
+    // Verifiers
+    VerifierFileMissing: 'verifier-file-missing',
+    VerifierFunctionMissing: 'verifier-function-missing',
+    VerifierOutsideWorkspace: 'verifier-outside-workspace',
+    VerifierInCondition: 'verifier-in-condition',
+    VerifierUntrusted: 'verifier-untrusted',
     // Training settings and method arguments
     UnknownAlgorithm: 'unknown-algorithm',
     UnknownCredit: 'unknown-credit',

@@ -9,6 +9,7 @@ import { NameValidator } from './name-validator.js';
 import { RubricValidator } from './rubric-validator.js';
 import { TemplateValidator } from './template-validator.js';
 import { TrainValidator } from './train-validator.js';
+import { VerifierValidator } from './verifier-validator.js';
 import { WorkflowContexts } from './workflow-context.js';
 import { WorkflowValidator } from './workflow-validator.js';
 
@@ -33,6 +34,7 @@ export class MasValidator {
     readonly expressions = new ExpressionValidator();
     readonly rubrics = new RubricValidator();
     readonly train: TrainValidator;
+    readonly verifiers: VerifierValidator;
 
     constructor(services: MasServices) {
         const contexts = new WorkflowContexts(services);
@@ -43,10 +45,12 @@ export class MasValidator {
         this.graph = new GraphValidator(contexts);
         this.templates = new TemplateValidator(contexts);
         this.train = new TrainValidator(contexts);
+        this.verifiers = new VerifierValidator(services);
     }
 
     register(registry: MasServices['validation']['ValidationRegistry']): void {
-        const { names, datasets, declarations, workflow, graph, templates, expressions, rubrics, train } = this;
+        const { names, datasets, declarations, workflow, graph, templates, expressions, rubrics, train, verifiers } =
+            this;
         // Each group is registered with its own `this`, as Langium binds checks to the object given.
         registry.register<MasAstType>(
             {
@@ -80,5 +84,9 @@ export class MasValidator {
         );
         registry.register<MasAstType>({ Rubric: rubrics.checkRubric, Reward: rubrics.checkRewardContext }, rubrics);
         registry.register<MasAstType>({ Train: train.checkTrain }, train);
+        registry.register<MasAstType>(
+            { Verifier: verifiers.checkVerifier, VerifierCall: verifiers.checkVerifierCall },
+            verifiers,
+        );
     }
 }

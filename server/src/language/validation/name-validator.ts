@@ -13,6 +13,7 @@ const KIND_WORDS: Record<string, string> = {
     Rubric: 'rubric',
     Dataset: 'dataset',
     Reward: 'reward',
+    Verifier: 'verifier',
 };
 
 type NamedElement = Element & { name: string };
