@@ -132,7 +132,17 @@ describe('compiler', () => {
         expect(math.train).toEqual({
             dataset: 'arith',
             algorithm: { name: 'grpo', group: 8, clip: 0.2, kl: 0.01 },
-            credit: { method: 'counterfactual', params: { fanout: [2, 2, 2], baseline: 'loo', normalize: 'siblings' } },
+            credit: {
+                method: 'counterfactual',
+                params: {
+                    fanout: [2, 2, 2],
+                    baseline: 'loo',
+                    normalize: 'siblings',
+                    variant: 'reward_only',
+                    alpha: 1,
+                    no_replay: 'off',
+                },
+            },
             steps: 200,
             batch: 16,
             lr: 2e-5,
