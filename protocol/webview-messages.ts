@@ -58,7 +58,9 @@ export type DashboardToHost =
      */
     | { type: 'dashboard/export'; format: 'csv' | 'png'; name: string; content: string }
     /** Open the primary run's TensorBoard event files in TensorBoard. */
-    | { type: 'dashboard/openTensorBoard' };
+    | { type: 'dashboard/openTensorBoard' }
+    /** The user clicked a chart at this step (step axis): open the run's trajectories there. */
+    | { type: 'dashboard/openStep'; step: number };
 
 /** What the dashboard keeps in `setState` so the panel serializer can restore it after a reload. */
 export interface DashboardState {

@@ -51,4 +51,29 @@ describe('TrajectoryController and the debugger', () => {
         await controller.handle({ type: 'ready' }); // and a reloaded view is not told a debugger is there
         expect(posted.map((m) => m.type)).toEqual(['trajectory/run']);
     });
+
+    it('opens a step from the dashboard at its first rollout, also when the view is still loading', async () => {
+        const posted: TrajectoryToView[] = [];
+        const controller = new TrajectoryController({
+            reader: new RunDirService(),
+            root: RUN,
+            post: (m) => posted.push(m),
+        });
+        await controller.openStep(2);
+        const focus = { type: 'trajectory/focus', step: 2, rollout: 0, turn: 0, debugging: false };
+        expect(posted).toEqual([focus]);
+        posted.length = 0;
+        await controller.handle({ type: 'ready' }); // the loading view dropped it: sent again, once
+        expect(posted.map((m) => m.type)).toEqual(['trajectory/run', 'trajectory/focus']);
+        expect(posted[1]).toEqual(focus);
+        posted.length = 0;
+        await controller.handle({ type: 'ready' });
+        expect(posted.map((m) => m.type)).toEqual(['trajectory/run']);
+        await controller.openStep(99);
+        expect(posted.at(-1)).toEqual({
+            type: 'trajectory/notice',
+            severity: 'info',
+            message: 'Step 99 has no recorded trajectories in this run.',
+        });
+    });
 });

@@ -205,6 +205,26 @@ describe.skipIf(chromiumMissing !== undefined)(
             await page.close();
         });
 
+        it('a click on a chart at a step asks the host to open that step’s trajectories', async () => {
+            const view = await openReady();
+            await view.send({ type: 'dashboard/run', run: info('primary', 'a') });
+            await view.send({ type: 'dashboard/metrics', slot: 'primary', records: [1, 2, 3].map((s) => record(s)) });
+            await renderedSteps(view, 3);
+            const over = view.page.locator('section[data-chart="reward"] .u-over');
+            const box = (await over.boundingBox())!;
+            // The cursor snaps to the nearest step: the right edge is step 3.
+            await view.page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+            await view.page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+            await view.page.waitForFunction(() =>
+                (window as unknown as { __posted: { type: string }[] }).__posted.some(
+                    (m) => m.type === 'dashboard/openStep',
+                ),
+            );
+            const opened = (await view.posted()).filter((m) => m.type === 'dashboard/openStep');
+            expect(opened).toEqual([{ type: 'dashboard/openStep', step: 3 }]);
+            await view.page.close();
+        });
+
         it('keeps hidden series across a reload through the saved state', async () => {
             const view = await openReady();
             await view.send({ type: 'dashboard/run', run: info('primary', 'a') });

@@ -37,6 +37,7 @@ export class ChartView {
         private readonly hidden: Set<string>,
         private readonly onHiddenChange: () => void,
         onExportPng: (chart: ChartView) => void,
+        private readonly onOpenStep: (step: number) => void = () => undefined,
     ) {
         this.plotHost = element('div', { className: 'plot' });
         this.empty = element('p', { className: 'empty', text: def.emptyText });
@@ -155,6 +156,15 @@ export class ChartView {
                 })),
             ],
             hooks: {
+                // A click (not a drag-zoom) on the step axis opens that step's trajectories.
+                ready: [
+                    (plot) =>
+                        plot.over.addEventListener('click', () => {
+                            const index = plot.cursor.idx;
+                            const step = index === null || index === undefined ? undefined : plot.data[0][index];
+                            if (this.xAxis === 'step' && typeof step === 'number') this.onOpenStep(step);
+                        }),
+                ],
                 setSeries: [
                     (plot, index) => {
                         if (index === null) return;

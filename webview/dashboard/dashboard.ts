@@ -53,6 +53,7 @@ export class Dashboard {
                     this.hidden,
                     () => this.save(),
                     (chart) => this.exportPng(chart),
+                    (step) => this.host.post({ type: 'dashboard/openStep', step }),
                 ),
         );
         this.grid.append(...this.charts.map((c) => c.root));

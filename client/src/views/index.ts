@@ -137,6 +137,7 @@ export class MasPanels implements vscode.Disposable {
             extensionUri: this.ctx.extension.extensionUri,
             log: (m) => this.log(m),
             followers: this.ctx.followers,
+            openStep: (runDir, step) => this.trajectories?.openStep(runDir, step),
             onDispose: () => {
                 this.dashboard = undefined;
             },

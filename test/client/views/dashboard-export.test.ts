@@ -35,6 +35,12 @@ describe('dashboard exports', () => {
         expect(parseDashboardToHost({ type: 'dashboard/openTensorBoard', extra: 1 })).toEqual({
             type: 'dashboard/openTensorBoard',
         });
+        expect(parseDashboardToHost({ type: 'dashboard/openStep', step: 12 })).toEqual({
+            type: 'dashboard/openStep',
+            step: 12,
+        });
+        for (const step of [-1, 1.5, '3', Number.MAX_VALUE])
+            expect(parseDashboardToHost({ type: 'dashboard/openStep', step })).toBeUndefined();
     });
 
     it('writes a PNG only when the bytes carry the PNG signature', () => {

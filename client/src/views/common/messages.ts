@@ -52,6 +52,12 @@ export function parseDashboardToHost(value: unknown): DashboardToHost | undefine
             return { type: 'dashboard/clearCompare' };
         case 'dashboard/openTensorBoard':
             return { type: 'dashboard/openTensorBoard' };
+        case 'dashboard/openStep': {
+            const step = message['step'];
+            return typeof step === 'number' && Number.isSafeInteger(step) && step >= 0
+                ? { type: 'dashboard/openStep', step }
+                : undefined;
+        }
         case 'dashboard/export':
             return parseExport(message);
         case 'dashboard/pickRun': {

@@ -22,6 +22,8 @@ export interface DashboardDeps {
     log(message: string): void;
     /** The run followers shared with the followed trainers (one per run directory). */
     followers: RunFollowers;
+    /** Opens the run's trajectory view at a step (a click on a chart). */
+    openStep(runDir: string, step: number): void;
     onDispose(): void;
 }
 
@@ -29,7 +31,11 @@ export class DashboardPanel implements vscode.Disposable {
     private readonly host: PanelHost<DashboardToView, DashboardToHost>;
     readonly feed: DashboardFeed;
 
-    constructor(panel: vscode.WebviewPanel, deps: DashboardDeps, restored?: DashboardState) {
+    constructor(
+        panel: vscode.WebviewPanel,
+        private readonly deps: DashboardDeps,
+        restored?: DashboardState,
+    ) {
         this.feed = new DashboardFeed((message) => this.host.post(message), {}, deps.followers);
         this.host = new PanelHost<DashboardToView, DashboardToHost>(panel, deps.extensionUri, {
             bundle: 'dashboard',
@@ -88,6 +94,11 @@ export class DashboardPanel implements vscode.Disposable {
         }
         if (message.type === 'dashboard/export') {
             await saveExport(message, this.feed.runDir('primary'));
+            return;
+        }
+        if (message.type === 'dashboard/openStep') {
+            const runDir = this.feed.runDir('primary');
+            if (runDir) this.deps.openStep(runDir, message.step);
             return;
         }
         if (message.type === 'dashboard/openTensorBoard') {

@@ -38,6 +38,8 @@ export class TrajectoryController {
     private index: RunIndex | undefined;
     /** Where the debugger last stopped: sent again after every `ready` (a view that is still loading drops messages). */
     private debuggerFocus: Extract<TrajectoryToView, { type: 'trajectory/focus' }> | undefined;
+    /** A step opened from the dashboard while the view may still be loading: sent again once, after `ready`. */
+    private openedStep: Extract<TrajectoryToView, { type: 'trajectory/focus' }> | undefined;
 
     constructor(private readonly options: ControllerOptions) {}
 
@@ -62,6 +64,25 @@ export class TrajectoryController {
         this.options.post(focus);
     }
 
+    /**
+     * Moves the view to the first rollout of `step` (a click on a dashboard chart); a step with no recorded
+     * trajectories says so instead.
+     */
+    async openStep(step: number): Promise<void> {
+        const entry = (await this.currentIndex()).steps.find((s) => s.step === step);
+        const first = entry?.rollouts[0];
+        if (!first) {
+            this.options.post({
+                type: 'trajectory/notice',
+                severity: 'info',
+                message: `Step ${step} has no recorded trajectories in this run.`,
+            });
+            return;
+        }
+        await this.follow(step, first.rollout, 0, false);
+        this.openedStep = { type: 'trajectory/focus', step, rollout: first.rollout, turn: 0, debugging: false };
+    }
+
     /** The debug session ended: the view stays at its turn but no longer says "(debugger)" (first-hour bug B13). */
     debugEnded(): void {
         if (!this.debuggerFocus) return;
@@ -82,7 +103,9 @@ export class TrajectoryController {
                 this.index = await this.options.reader.index(this.options.root);
                 const hasCritic = (await this.options.critic?.available(this.options.root)) ?? false;
                 post({ type: 'trajectory/run', run: summarizeRun(this.index, hasCritic) });
-                if (this.debuggerFocus) post(this.debuggerFocus);
+                const again = this.debuggerFocus ?? this.openedStep;
+                this.openedStep = undefined;
+                if (again) post(again);
                 return;
             }
             case 'trajectory/openRollout': {

@@ -61,6 +61,13 @@ export class TrajectoryPanels implements vscode.Disposable {
         void view.controller.follow(body.step, body.rollout, body.turn, true);
     }
 
+    /** Opens (or reveals) the run's view at the first rollout of `step` (a click on a dashboard chart). */
+    openStep(root: string, step: number): void {
+        const view = this.panels.get(root) ?? this.show(root);
+        view.reveal();
+        void view.controller.openStep(step);
+    }
+
     /** The debug session on `runDir` ended. */
     debugEnded(runDir: string): void {
         this.panels.get(runDir)?.controller.debugEnded();
