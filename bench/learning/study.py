@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tasks import METHODS, REPO, TASKS, Task, example_path  # noqa: E402
+from tasks import LABELS, REPO, TASKS, VARIANTS, Task, example_path  # noqa: E402
 
 RESULTS = os.environ.get("MAS_STUDY_RESULTS") or os.path.join(REPO, "bench", "results", "learning")
 CLI = os.path.join(REPO, "out", "cli.cjs")
@@ -36,7 +36,13 @@ def compile_spec(task: Task, folder: str) -> str:
     return out
 
 
-def credit_params(task: Task, method: str, n_agents: int) -> dict:
+def credit_params(task: Task, label: str, n_agents: int) -> dict:
+    """The credit params of a study label (a catalogue method, or a VARIANTS label with its extra params)."""
+    method, extra = VARIANTS.get(label, (label, {}))
+    return {**_method_params(task, method, n_agents), **extra}
+
+
+def _method_params(task: Task, method: str, n_agents: int) -> dict:
     if method == "counterfactual" and task.fanout:
         return {"fanout": list(task.fanout)}
     if method == "shapley" and n_agents >= 5:  # exact needs 2^n - 1 re-runs per rollout: too slow for 2 cores
@@ -58,7 +64,7 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
     task = TASKS[task_name]
     spec = load_spec(spec_path)
     spec.train.seed, spec.train.steps, spec.train.checkpoint_every = seed, steps, steps
-    spec.train.credit.method = method
+    spec.train.credit.method = VARIANTS.get(method, (method, {}))[0]
     if task.group:
         spec.train.algorithm.group = task.group
     spec.train.credit.params = credit_params(task, method, len(spec.agents))
@@ -73,7 +79,7 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
             if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
                 handler.setLevel(logging.WARNING)  # one line per step per run would drown the study's output
         trainer.run()
-        figures = run_figures(task, method, run_dir)
+        figures = run_figures(task, spec.train.credit.method, run_dir)
     return {"task": task_name, "method": method, "seed": seed, "steps": steps, "params": spec.train.credit.params,
             "wall_s": time.time() - started, **figures}
 
@@ -96,7 +102,7 @@ def done(task: str, method: str, seed: int, steps: int, n_agents: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", nargs="+", default=list(TASKS))
-    parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument("--methods", nargs="+", default=list(LABELS))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--steps-scale", type=float, default=1.0)
     parser.add_argument("--jobs", type=int, default=2)
