@@ -44,7 +44,7 @@ TASKS = {
     "fixer": Task("fixer", "examples/lazy-team/fixer.mas", 60, fanout=(4, 2)),
     # Sequential collaboration (issue 17): the planner's route decides whether any solver output can score. C3's
     # tree branches 4 ways at the planner and 2 at the solver, so each plan is judged on the mean of two solves.
-    "relay": Task("relay", "examples/relay/relay.mas", 60, fanout=(4, 2)),
+    "relay": Task("relay", "examples/relay/relay.mas", 100, fanout=(4, 2)),
     "card": Task("card", "examples/card-game/tiny-hanabi.mas", 120, fanout=(2, 4)),
     "lewis": Task("lewis", "examples/signal/lewis.mas", 120, fanout=(2, 4)),
 }
