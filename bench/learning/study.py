@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tasks import LABELS, REPO, TASKS, VARIANTS, Task, example_path  # noqa: E402
+from tasks import CRITIC_SETTINGS, LABELS, REPO, TASKS, TUNED_CRITIC, VARIANTS, Task, example_path  # noqa: E402
 
 RESULTS = os.environ.get("MAS_STUDY_RESULTS") or os.path.join(REPO, "bench", "results", "learning")
 CLI = os.path.join(REPO, "out", "cli.cjs")
@@ -48,7 +48,7 @@ def _method_params(task: Task, method: str, n_agents: int) -> dict:
     if method == "shapley" and n_agents >= 5:  # exact needs 2^n - 1 re-runs per rollout: too slow for 2 cores
         return {"samples": 8, "mode": "sampled"}
     if method == "critic":  # chosen on lazy-2 from lr 0.003 / 0.01, replay 8 / 16, passes 1 / 2 (RESULTS.md)
-        return {"lr": 0.003, "replay": 16, "passes": 1}
+        return dict(CRITIC_SETTINGS)
     return {}
 
 
@@ -56,10 +56,8 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
     import torch
 
     torch.set_num_threads(1)
-    from mas_trainer.errors import MasError
+    import mas_trainer.critic.hooks as hooks
     from mas_trainer.spec import load_spec
-    from mas_trainer.trainer import RunOptions, Trainer
-    from figures import run_figures
 
     task = TASKS[task_name]
     spec = load_spec(spec_path)
@@ -69,6 +67,22 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
         spec.train.algorithm.group = task.group
     spec.train.credit.params = credit_params(task, method, len(spec.agents))
     spec.train.record_credit = "none"
+    read_critic_params = hooks.critic_params
+    if method in TUNED_CRITIC:  # study-only: the trainer has no way to set a value-assisted run's critic (tasks.py)
+        hooks.critic_params = lambda params: read_critic_params({**CRITIC_SETTINGS, **params})
+    try:
+        result = _train(task, method, seed, spec, steps)
+        return {**result, "critic_settings": CRITIC_SETTINGS} if method in TUNED_CRITIC else result
+    finally:  # pool workers run several jobs: the next one must see the trainer's own settings
+        hooks.critic_params = read_critic_params
+
+
+def _train(task: Task, method: str, seed: int, spec, steps: int) -> dict:
+    from mas_trainer.errors import MasError
+    from mas_trainer.trainer import RunOptions, Trainer
+    from figures import run_figures
+
+    task_name = task.name
     with tempfile.TemporaryDirectory(prefix=f"mas-study-{task_name}-{method}-") as run_dir:
         started = time.time()
         try:

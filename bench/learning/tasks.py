@@ -10,8 +10,16 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 with open(os.path.join(REPO, "trainer", "mas_trainer", "credit", "methods.json"), encoding="utf-8") as _f:
     METHODS: tuple[str, ...] = tuple(m["name"] for m in json.load(_f)["methods"])
 # Study labels that train a catalogue estimator with extra credit params: C3's paper default (value-assisted
-# credit, alpha 1, Q from the example's `critic: value` model with the trainer's default critic settings).
-VARIANTS: dict[str, tuple[str, dict]] = {"counterfactual_va": ("counterfactual", {"variant": "value_assisted"})}
+# credit, alpha 1, Q from the example's `critic: value` model). `counterfactual_va` keeps the trainer's critic
+# settings (a value-assisted run cannot set them: `critic(lr, passes, replay)` is read only when the training credit
+# is `critic`, so its Q critic runs at lr 1e-4, replay 1); `counterfactual_va_tuned` is a study-only try that gives
+# the Q critic the settings the study uses for `critic` credit (CRITIC_SETTINGS; patched in by study.py).
+CRITIC_SETTINGS = {"lr": 0.003, "replay": 16, "passes": 1}  # chosen on lazy-2 (RESULTS.md)
+VARIANTS: dict[str, tuple[str, dict]] = {
+    "counterfactual_va": ("counterfactual", {"variant": "value_assisted"}),
+    "counterfactual_va_tuned": ("counterfactual", {"variant": "value_assisted"}),
+}
+TUNED_CRITIC = {"counterfactual_va_tuned"}
 LABELS: tuple[str, ...] = METHODS + tuple(VARIANTS)
 THRESHOLD = 0.9  # of the optimum: a run "reaches" it when the 5-step moving mean of the reward does
 WINDOW = 5
