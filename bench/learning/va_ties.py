@@ -6,7 +6,8 @@ the critic's Q alone. This prints, per block of steps, the share of the solver's
 answers differ, and how often that credit favoured the answer in the plan's case (the one that would pay).
 
 Usage: trainer/.venv/bin/python bench/learning/va_ties.py RUN_DIR   (a relay run with counterfactual credit and
-fan-out [4, 2]; `node out/cli.cjs compile examples/relay/relay.mas` + `python -m mas_trainer run` writes one)
+fan-out [4, 2]: add `variant: value_assisted` to examples/relay/relay.mas's credit, then `node out/cli.cjs compile`
+it and `python -m mas_trainer run --spec ... --run-dir RUN_DIR`)
 """
 from __future__ import annotations
 
