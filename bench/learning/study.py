@@ -103,12 +103,14 @@ def result_path(task: str, method: str, seed: int) -> str:
 
 
 def done(task: str, method: str, seed: int, steps: int, n_agents: int) -> bool:
-    """A stored result counts only if it ran as long as this study asks, with the credit params it asks for."""
+    """A stored result counts only if it ran as long as this study asks, with the credit params (and, for the
+    tuned-critic label, the critic settings) it asks for."""
     params = credit_params(TASKS[task], method, n_agents)
     try:
         with open(result_path(task, method, seed), encoding="utf-8") as f:
             stored = json.load(f)
-        return stored.get("steps") == steps and stored.get("params") == params
+        tuned_ok = method not in TUNED_CRITIC or stored.get("critic_settings") == CRITIC_SETTINGS
+        return stored.get("steps") == steps and stored.get("params") == params and tuned_ok
     except (OSError, ValueError):
         return False
 
