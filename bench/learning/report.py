@@ -15,7 +15,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from figures import learning_phase_spike, moving_mean  # noqa: E402
-from tasks import METHODS, REPO, TASKS  # noqa: E402
+from tasks import LABELS, REPO, TASKS  # noqa: E402
 
 SPIKE_SHOWN_UP_TO = 1000.0
 RESULTS = os.environ.get("MAS_STUDY_RESULTS") or os.path.join(REPO, "bench", "results", "learning")
@@ -42,7 +42,7 @@ def rows(runs: dict) -> list[list[str]]:
     out = []
     for task in TASKS:
         base = runs.get((task, "outcome"))
-        for method in METHODS:
+        for method in LABELS:
             rs = runs.get((task, method))
             if not rs:
                 continue
@@ -96,7 +96,7 @@ def plot(runs: dict, path: str) -> str | None:
     for ax in axes.flat[len(names):]:
         ax.set_visible(False)
     for ax, task in zip(axes.flat, names):
-        for k, method in enumerate(METHODS):
+        for k, method in enumerate(LABELS):
             rs = runs.get((task, method))
             if not rs:
                 continue

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from tasks import METHODS, REPO, TASKS, Task, example_path  # noqa: E402
+from tasks import CRITIC_SETTINGS, LABELS, REPO, TASKS, TUNED_CRITIC, VARIANTS, Task, example_path  # noqa: E402
 
 RESULTS = os.environ.get("MAS_STUDY_RESULTS") or os.path.join(REPO, "bench", "results", "learning")
 CLI = os.path.join(REPO, "out", "cli.cjs")
@@ -36,13 +36,19 @@ def compile_spec(task: Task, folder: str) -> str:
     return out
 
 
-def credit_params(task: Task, method: str, n_agents: int) -> dict:
+def credit_params(task: Task, label: str, n_agents: int) -> dict:
+    """The credit params of a study label (a catalogue method, or a VARIANTS label with its extra params)."""
+    method, extra = VARIANTS.get(label, (label, {}))
+    return {**_method_params(task, method, n_agents), **extra}
+
+
+def _method_params(task: Task, method: str, n_agents: int) -> dict:
     if method == "counterfactual" and task.fanout:
         return {"fanout": list(task.fanout)}
     if method == "shapley" and n_agents >= 5:  # exact needs 2^n - 1 re-runs per rollout: too slow for 2 cores
         return {"samples": 8, "mode": "sampled"}
     if method == "critic":  # chosen on lazy-2 from lr 0.003 / 0.01, replay 8 / 16, passes 1 / 2 (RESULTS.md)
-        return {"lr": 0.003, "replay": 16, "passes": 1}
+        return dict(CRITIC_SETTINGS)
     return {}
 
 
@@ -50,19 +56,33 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
     import torch
 
     torch.set_num_threads(1)
-    from mas_trainer.errors import MasError
+    import mas_trainer.critic.hooks as hooks
     from mas_trainer.spec import load_spec
-    from mas_trainer.trainer import RunOptions, Trainer
-    from figures import run_figures
 
     task = TASKS[task_name]
     spec = load_spec(spec_path)
     spec.train.seed, spec.train.steps, spec.train.checkpoint_every = seed, steps, steps
-    spec.train.credit.method = method
+    spec.train.credit.method = VARIANTS.get(method, (method, {}))[0]
     if task.group:
         spec.train.algorithm.group = task.group
     spec.train.credit.params = credit_params(task, method, len(spec.agents))
     spec.train.record_credit = "none"
+    read_critic_params = hooks.critic_params
+    if method in TUNED_CRITIC:  # study-only: the trainer has no way to set a value-assisted run's critic (tasks.py)
+        hooks.critic_params = lambda params: read_critic_params({**CRITIC_SETTINGS, **params})
+    try:
+        result = _train(task, method, seed, spec, steps)
+        return {**result, "critic_settings": CRITIC_SETTINGS} if method in TUNED_CRITIC else result
+    finally:  # pool workers run several jobs: the next one must see the trainer's own settings
+        hooks.critic_params = read_critic_params
+
+
+def _train(task: Task, method: str, seed: int, spec, steps: int) -> dict:
+    from mas_trainer.errors import MasError
+    from mas_trainer.trainer import RunOptions, Trainer
+    from figures import run_figures
+
+    task_name = task.name
     with tempfile.TemporaryDirectory(prefix=f"mas-study-{task_name}-{method}-") as run_dir:
         started = time.time()
         try:
@@ -73,7 +93,7 @@ def run_one(task_name: str, method: str, seed: int, spec_path: str, steps: int) 
             if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
                 handler.setLevel(logging.WARNING)  # one line per step per run would drown the study's output
         trainer.run()
-        figures = run_figures(task, method, run_dir)
+        figures = run_figures(task, spec.train.credit.method, run_dir)
     return {"task": task_name, "method": method, "seed": seed, "steps": steps, "params": spec.train.credit.params,
             "wall_s": time.time() - started, **figures}
 
@@ -83,12 +103,14 @@ def result_path(task: str, method: str, seed: int) -> str:
 
 
 def done(task: str, method: str, seed: int, steps: int, n_agents: int) -> bool:
-    """A stored result counts only if it ran as long as this study asks, with the credit params it asks for."""
+    """A stored result counts only if it ran as long as this study asks, with the credit params (and, for the
+    tuned-critic label, the critic settings) it asks for."""
     params = credit_params(TASKS[task], method, n_agents)
     try:
         with open(result_path(task, method, seed), encoding="utf-8") as f:
             stored = json.load(f)
-        return stored.get("steps") == steps and stored.get("params") == params
+        tuned_ok = method not in TUNED_CRITIC or stored.get("critic_settings") == CRITIC_SETTINGS
+        return stored.get("steps") == steps and stored.get("params") == params and tuned_ok
     except (OSError, ValueError):
         return False
 
@@ -96,7 +118,8 @@ def done(task: str, method: str, seed: int, steps: int, n_agents: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", nargs="+", default=list(TASKS))
-    parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    # The tuned-critic try runs only when named: it is a study-only patch and the slowest label.
+    parser.add_argument("--methods", nargs="+", default=[m for m in LABELS if m not in TUNED_CRITIC])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--steps-scale", type=float, default=1.0)
     parser.add_argument("--jobs", type=int, default=2)

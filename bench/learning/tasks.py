@@ -9,6 +9,18 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # Every credit method, in catalogue order: the registry generated from the catalogue (npm run generate:credit).
 with open(os.path.join(REPO, "trainer", "mas_trainer", "credit", "methods.json"), encoding="utf-8") as _f:
     METHODS: tuple[str, ...] = tuple(m["name"] for m in json.load(_f)["methods"])
+# Study labels that train a catalogue estimator with extra credit params: C3's paper default (value-assisted
+# credit, alpha 1, Q from the example's `critic: value` model). `counterfactual_va` keeps the trainer's critic
+# settings (a value-assisted run cannot set them: `critic(lr, passes, replay)` is read only when the training credit
+# is `critic`, so its Q critic runs at lr 1e-4, replay 1); `counterfactual_va_tuned` is a study-only try that gives
+# the Q critic the settings the study uses for `critic` credit (CRITIC_SETTINGS; patched in by study.py).
+CRITIC_SETTINGS = {"lr": 0.003, "replay": 16, "passes": 1}  # chosen on lazy-2 (RESULTS.md)
+VARIANTS: dict[str, tuple[str, dict]] = {
+    "counterfactual_va": ("counterfactual", {"variant": "value_assisted"}),
+    "counterfactual_va_tuned": ("counterfactual", {"variant": "value_assisted"}),
+}
+TUNED_CRITIC = {"counterfactual_va_tuned"}
+LABELS: tuple[str, ...] = METHODS + tuple(VARIANTS)
 THRESHOLD = 0.9  # of the optimum: a run "reaches" it when the 5-step moving mean of the reward does
 WINDOW = 5
 
@@ -38,6 +50,9 @@ TASKS = {
     "lazy-8": Task("lazy-8", "examples/lazy-team/team-8.mas", 60, lazy_agent="lazy",
                    fanout=(2, 2, 2, 1, 1, 1, 1, 1, 1)),
     "fixer": Task("fixer", "examples/lazy-team/fixer.mas", 60, fanout=(4, 2)),
+    # Sequential collaboration (issue 17): the planner's route decides whether any solver output can score. C3's
+    # tree branches 4 ways at the planner and 2 at the solver, so each plan is judged on the mean of two solves.
+    "relay": Task("relay", "examples/relay/relay.mas", 100, fanout=(4, 2)),
     "card": Task("card", "examples/card-game/tiny-hanabi.mas", 120, fanout=(2, 4)),
     "lewis": Task("lewis", "examples/signal/lewis.mas", 120, fanout=(2, 4)),
 }
