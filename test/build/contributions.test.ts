@@ -37,6 +37,7 @@ const BUILT_IN_KEYS = new Set([
     'explorerResourceIsFolder',
     'view',
     'viewItem',
+    'isWorkspaceTrusted',
 ]);
 /** VS Code commands the welcome content and the walkthrough link to. */
 const BUILT_IN_COMMANDS = new Set(['workbench.action.files.openFile', 'workbench.action.openWalkthrough']);
