@@ -213,3 +213,19 @@ agent a: R { model: m  prompt: "q"  system:"Be brief."  top_p:0.9 top_k: 40 }
         expect(formatted).toContain('agent a: R { model: m  prompt: "q"  system: "Be brief."  top_p: 0.9  top_k: 40 }');
     });
 });
+
+describe('model and agent settings: broken input', () => {
+    it('an agent whose model binding lost its name (`model: adapter separate`) gets parse errors, not a validator crash', async () => {
+        const text = [
+            'model m { from: hf "x"  attention: eager }',
+            'role R',
+            'agent a: R { model: adapter separate',
+            'train { device: cpu }',
+            '',
+        ].join('\n');
+        const diagnostics = (await validate(text)).diagnostics ?? [];
+        // Langium reports a validator that throws as a diagnostic whose message starts like this.
+        expect(diagnostics.filter((d) => d.message.includes('An error occurred during validation'))).toEqual([]);
+        expect(diagnostics.some((d) => diagnosticCode(d) === 'parsing-error' || d.severity === 1)).toBe(true);
+    });
+});

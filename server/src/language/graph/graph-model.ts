@@ -35,7 +35,7 @@ function edgeLocation(edge: FlatEdge): SourceLocation | null {
 }
 
 function agentNode(agent: Agent, reachable: boolean): AgentNode {
-    const model = agent.model?.model.ref;
+    const model = agent.model?.model?.ref; // a broken parse can leave the binding without its reference
     const lora = model?.adapter?.kind === 'lora' ? withDefaults(model.adapter.args, LORA_PARAMETERS) : undefined;
     return {
         id: `agent:${agent.name}`,

@@ -18,7 +18,7 @@ export function checkAttentionDevice(
     if (!setting || device !== 'cpu' || !context) return;
     const models = new Set<Model>();
     for (const agent of context.agents) {
-        const model = agent.model?.model.ref;
+        const model = agent.model?.model?.ref; // a broken parse can leave the binding without its reference
         if (model?.attention === 'flash_attention_2') models.add(model);
     }
     for (const model of models) {

@@ -71,7 +71,7 @@ export function checkAgentSamplingSettings(agent: Agent, accept: ValidationAccep
             { node: agent, property: 'topK' },
         );
     }
-    const model = agent.model?.model.ref;
+    const model = agent.model?.model?.ref; // a broken parse can leave the binding without its reference
     if (agent.system === undefined || !model) return;
     const raw = isScratchSource(model.source)
         ? 'a `scratch` model (raw text)'
