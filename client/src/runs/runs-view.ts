@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { RunIndex } from '../../../analysis/run-dir/run-index.js';
+import { reportHeader, reportMetrics } from '../../../analysis/run-dir/report-header.js';
 import { summarizeRun } from '../../../analysis/run-dir/view-model.js';
 import { COMMAND_IDS } from '../../../protocol/commands.js';
 import type { AgentSummary } from '../../../protocol/trajectory-messages.js';
@@ -42,6 +43,8 @@ export interface RunDetail {
     label: string;
     description: string;
     flagged: boolean;
+    /** A codicon other than the agent's (the reward row). */
+    icon?: string;
 }
 
 type Node = vscode.Uri | RunDetail;
@@ -63,6 +66,16 @@ export function summaryRows(runDir: string, summary: AgentSummary): RunDetail[] 
         };
     });
     return [...rows, { runDir, label: 'summary', description: summary.note, flagged: false }];
+}
+
+/** The run's final and best mean reward (metrics.jsonl), the first thing to compare between runs. */
+export function rewardRow(runDir: string, index: RunIndex): RunDetail {
+    const { final, best } = reportHeader(index, reportMetrics(index));
+    const value = (v: number | null) => (v === null ? '–' : v.toFixed(3));
+    const description = final
+        ? `final ${value(final.reward)} (step ${final.step}) · best ${best ? `${value(best.reward)} (step ${best.step})` : '–'}`
+        : 'no step finished yet';
+    return { runDir, label: 'reward', description, flagged: false, icon: 'graph-line' };
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -95,7 +108,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     private async details(runDir: string): Promise<RunDetail[]> {
         if (!this.source.index) return [];
         try {
-            return summaryRows(runDir, summarizeRun(await this.source.index(runDir), false).agentSummary);
+            const index = await this.source.index(runDir);
+            return [rewardRow(runDir, index), ...summaryRows(runDir, summarizeRun(index, false).agentSummary)];
         } catch (error) {
             return [{ runDir, label: 'unreadable', description: (error as Error).message, flagged: true }];
         }
@@ -107,7 +121,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
             item.description = node.description;
             item.tooltip = `${node.label}: ${node.description}`;
             item.iconPath = new vscode.ThemeIcon(
-                node.flagged ? 'warning' : node.label === 'summary' ? 'info' : 'person',
+                node.flagged ? 'warning' : (node.icon ?? (node.label === 'summary' ? 'info' : 'person')),
                 node.flagged ? new vscode.ThemeColor('list.warningForeground') : undefined,
             );
             item.contextValue = 'masRunDetail';

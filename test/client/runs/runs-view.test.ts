@@ -190,12 +190,16 @@ describe('Runs view', () => {
             flagged: boolean;
         }[];
         expect(details.map((d) => [d.label, d.description, d.flagged])).toEqual([
+            // metrics.jsonl of the fixture: mean reward 0.042, 0, 0
+            ['reward', 'final 0.000 (step 3) · best 0.042 (step 1)', false],
             ['first', '50 % of the credit under shapley', false],
             ['second', '50 % of the credit under shapley', false],
             ['lazy', 'lazy: 0 % of the credit under shapley, difference', true],
             ['summary', 'lazy is flagged lazy: under 5 % of the credit under each of shapley and difference.', false],
         ]);
-        const lazyItem = provider.getTreeItem(details[2] as never) as unknown as Item;
+        const rewardItem = provider.getTreeItem(details[0] as never) as unknown as Item;
+        expect(rewardItem.iconPath?.id).toBe('graph-line');
+        const lazyItem = provider.getTreeItem(details[3] as never) as unknown as Item;
         expect([lazyItem.iconPath?.id, lazyItem.contextValue]).toEqual(['warning', 'masRunDetail']);
         expect(lazyItem.command!.command).toBe(COMMAND_IDS.showTrajectories);
         expect((lazyItem.command!.arguments![0] as { fsPath: string }).fsPath).toBe(shapley);
