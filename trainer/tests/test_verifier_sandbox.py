@@ -49,6 +49,13 @@ def test_infinite_loop_times_out_and_scores_zero():
     assert_next_call_works()
 
 
+def test_running_out_of_cpu_time_before_the_wall_clock_is_a_timeout_too():
+    # An idle machine reaches RLIMIT_CPU (SIGXCPU) before the wall-clock deadline: the same budget, the same report.
+    outcome = run_tests("while True:\n    pass", "assert True", SandboxLimits(timeout_s=30.0, cpu_s=1))
+    assert outcome.timed_out and outcome.passed == 0 and outcome.started
+    assert_next_call_works()
+
+
 def test_infinite_loop_in_one_test_keeps_the_tests_before_it():
     outcome = run_tests(ADD, "assert add(1, 1) == 2\nwhile True: pass\nassert True", FAST)
     assert outcome.timed_out and (outcome.passed, outcome.total) == (1, 2)

@@ -132,9 +132,9 @@ describe('graph panel host', () => {
         panel.send('<script>');
         await flush();
         expect(vs.shown.map((s) => [s.uri.toString(), s.selection?.start.line, s.selection?.start.character])).toEqual([
-            [mathTeam.uri, 21, 0],
+            [mathTeam.uri, 25, 0],
         ]);
-        expect(vs.revealedRanges.at(-1)?.end.line).toBe(25);
+        expect(vs.revealedRanges.at(-1)?.end.line).toBe(30);
         expect(logs.filter((l) => l.startsWith('Ignored an unexpected message'))).toHaveLength(2);
     });
 

@@ -116,6 +116,14 @@ def _kill_group(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
+def _killed_by_cpu_limit(proc: subprocess.Popen) -> bool:
+    try:
+        code = proc.wait(timeout=1.0)  # its output has ended: it is exiting
+    except subprocess.TimeoutExpired:
+        return False
+    return code == -signal.SIGXCPU
+
+
 def _parse_report(data: bytes, total: int, timed_out: bool) -> SandboxOutcome:
     lines = data.decode("ascii", "replace").splitlines()
     started = bool(lines) and lines[0].startswith("S ")
@@ -182,6 +190,9 @@ def run_tests(
             except BrokenPipeError:
                 pass
             data, timed_out = _read_report(proc, deadline)
+            # Out of CPU time (RLIMIT_CPU's SIGXCPU) is the same budget as the wall clock, reached first on an idle
+            # machine: report it as a timeout too.
+            timed_out = timed_out or _killed_by_cpu_limit(proc)
         finally:
             _kill_group(proc)
             if proc.stdout is not None:
