@@ -18,6 +18,7 @@ export const COMMAND_IDS = {
     exportReport: 'mas.report.export',
     revealRun: 'mas.run.reveal',
     deleteRun: 'mas.run.delete',
+    debugRun: 'mas.run.debug',
     exportAgents: 'mas.run.exportAgents',
 } as const;
 

@@ -15,6 +15,31 @@ export interface TrajectoryLaunchArgs extends DebugProtocol.LaunchRequestArgumen
     stopOnEntry?: boolean;
 }
 
+/** A whole launch.json entry of the `mas-trajectory` debugger. */
+export interface TrajectoryLaunchConfig extends TrajectoryLaunchArgs {
+    type: 'mas-trajectory';
+    request: 'launch';
+    name: string;
+}
+
+/** The launch configuration that steps through one rollout of a run (the Runs view's "Debug a Rollout"). */
+export function rolloutLaunchConfig(
+    runDir: string,
+    name: string,
+    step?: number,
+    rollout?: number,
+): TrajectoryLaunchConfig {
+    return {
+        type: 'mas-trajectory',
+        request: 'launch',
+        name: `Debug ${name}`,
+        runDir,
+        ...(step === undefined ? {} : { step }),
+        ...(rollout === undefined ? {} : { rollout }),
+        stopOnEntry: true,
+    };
+}
+
 const index = (v: unknown) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
 
 /** Launch arguments come from a user's launch.json: checked, with a message that says what to fix. */
