@@ -5,7 +5,6 @@ The trainer takes its verifier pool by injection; these tests pass an in-process
 (mas_trainer.verifiers.VerifierPool), so that they test the wiring and not the pool (tested on its own)."""
 
 import json
-import os
 import runpy
 from dataclasses import dataclass
 from typing import Optional
@@ -225,10 +224,6 @@ def test_the_spec_reads_verifiers_and_their_settings(tmp_path):
         parse_spec(data)
 
 
-@pytest.mark.skipif(
-    not os.path.isdir(os.path.join(os.path.dirname(__file__), "..", "mas_trainer", "verifiers")),
-    reason="the verifier pool (mas_trainer.verifiers) is not in this tree yet",
-)
 def test_the_same_run_with_the_real_pool(tmp_path):
     data = verifier_spec_data(tmp_path)
     data["train"].update(verifier_workers=1, verifier_timeout=20)
@@ -239,10 +234,6 @@ def test_the_same_run_with_the_real_pool(tmp_path):
     assert "verifier upper failed (exception" in (run_dir / "trainer.log").read_text(encoding="utf-8")
 
 
-@pytest.mark.skipif(
-    not os.path.isdir(os.path.join(os.path.dirname(__file__), "..", "mas_trainer", "verifiers")),
-    reason="the verifier pool (mas_trainer.verifiers) is not in this tree yet",
-)
 def test_a_built_in_verifier_needs_no_declaration(tmp_path):
     data = verifier_spec_data(tmp_path)
     data["verifiers"] = []
