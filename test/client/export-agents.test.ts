@@ -1,25 +1,12 @@
 // "MAS: Export Trained Agents…" at the process boundary (issue 13 item 6): the complete checkpoints offered, and the
 // real trainer's `export` run as training runs it (trainer/.venv, isolated -I), its result, refusal and cancel.
-import { spawnSync } from 'node:child_process';
-import {
-    existsSync,
-    mkdirSync,
-    readdirSync,
-    readFileSync,
-    rmdirSync,
-    symlinkSync,
-    unlinkSync,
-    writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeCheckpoints, runExport } from '../../client/src/training/export-agents.js';
-import { trainerEnv, trainerExportArgs, trainerRunArgs } from '../../client/src/training/trainer-args.js';
+import { trainerEnv, trainerExportArgs } from '../../client/src/training/trainer-args.js';
 import { tempDir, trusted, untrusted } from './helpers.js';
-
-const venvPython = path.resolve('trainer/.venv/bin/python');
-const trainerRoot = path.resolve('trainer');
-const fixtures = path.resolve('trainer/tests/fixtures');
+import { trainerRoot, trainLazyRun, venvPython } from './trained-run.js';
 
 describe.skipIf(!existsSync(venvPython))('exporting the agents of a run with the real trainer', () => {
     const tmp = tempDir('mas-export-');
@@ -33,22 +20,7 @@ describe.skipIf(!existsSync(venvPython))('exporting the agents of a run with the
         out,
     });
 
-    beforeAll(() => {
-        const spec = JSON.parse(readFileSync(path.join(fixtures, 'lazy-team.spec.json'), 'utf8')) as {
-            datasets: { path: string }[];
-            train: Record<string, unknown> & { algorithm: Record<string, unknown> };
-        };
-        spec.datasets[0]!.path = path.join(fixtures, 'lazy-team.jsonl');
-        Object.assign(spec.train, { steps: 2, checkpoint_every: 2, batch: 2 });
-        spec.train.algorithm['group'] = 2;
-        const specFile = path.join(tmp.dir, 'spec.json');
-        writeFileSync(specFile, JSON.stringify(spec));
-        const trained = spawnSync(venvPython, trainerRunArgs({ specFile, runDir, trainerRoot }), {
-            env: trainerEnv(process.env),
-            encoding: 'utf8',
-        });
-        expect(trained.status, trained.stderr).toBe(0);
-    }, 120_000);
+    beforeAll(() => trainLazyRun(tmp.dir, runDir, 2), 120_000);
     afterAll(() => tmp.cleanup());
 
     it('offers only complete checkpoints, newest first, and never a linked folder', async () => {

@@ -1,12 +1,12 @@
 // The command "MAS: Export Trained Agents…" driven through the stand-in `vscode` module with the real trainer: the
 // run's complete checkpoints offered newest first, the picked step exported into the picked folder, "Reveal" in the
 // result toast, and the refusals (untrusted workspace, a run without a checkpoint, a cancelled pick).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trainerEnv, trainerRunArgs } from '../../client/src/training/trainer-args.js';
+import { trainerEnv } from '../../client/src/training/trainer-args.js';
 import { tempDir, trusted, untrusted } from './helpers.js';
+import { trainerRoot, trainLazyRun, venvPython } from './trained-run.js';
 import type { VscodeFake } from './vscode-fake.js';
 
 const fake = vi.hoisted(() => ({ current: undefined as VscodeFake | undefined }));
@@ -19,32 +19,13 @@ vi.mock('vscode', async () => {
 const { exportAgents } = await import('../../client/src/runs/export-command.js');
 const { Uri } = await import('./vscode-fake.js');
 
-const venvPython = path.resolve('trainer/.venv/bin/python');
-const trainerRoot = path.resolve('trainer');
-const fixtures = path.resolve('trainer/tests/fixtures');
-
 describe.skipIf(!existsSync(venvPython))('MAS: Export Trained Agents…', () => {
     const tmp = tempDir('mas-export-command-');
     const runDir = path.join(tmp.dir, 'runs', 'lazy');
     const python = { resolve: async () => ({ command: venvPython }), env: () => trainerEnv(process.env), trainerRoot };
     const deps = { python: python as never, trust: trusted };
 
-    beforeAll(() => {
-        const spec = JSON.parse(readFileSync(path.join(fixtures, 'lazy-team.spec.json'), 'utf8')) as {
-            datasets: { path: string }[];
-            train: Record<string, unknown> & { algorithm: Record<string, unknown> };
-        };
-        spec.datasets[0]!.path = path.join(fixtures, 'lazy-team.jsonl');
-        Object.assign(spec.train, { steps: 4, checkpoint_every: 2, batch: 2 });
-        spec.train.algorithm['group'] = 2;
-        const specFile = path.join(tmp.dir, 'spec.json');
-        writeFileSync(specFile, JSON.stringify(spec));
-        const trained = spawnSync(venvPython, trainerRunArgs({ specFile, runDir, trainerRoot }), {
-            env: trainerEnv(process.env),
-            encoding: 'utf8',
-        });
-        expect(trained.status, trained.stderr).toBe(0);
-    }, 120_000);
+    beforeAll(() => trainLazyRun(tmp.dir, runDir, 4), 120_000);
     afterAll(() => tmp.cleanup());
 
     it('exports the picked checkpoint into the picked folder and offers Reveal', async () => {
