@@ -228,4 +228,11 @@ describe('model and agent settings: broken input', () => {
         expect(diagnostics.filter((d) => d.message.includes('An error occurred during validation'))).toEqual([]);
         expect(diagnostics.some((d) => diagnosticCode(d) === 'parsing-error' || d.severity === 1)).toBe(true);
     });
+
+    it('a reward that lost its rubric name beside a stop_when gets parse errors, not a validator crash', async () => {
+        const text = 'reward w: per trajectory\ntrain { stop_when: success >= 0.9 for 2 steps }\n';
+        const diagnostics = (await validate(text)).diagnostics ?? [];
+        expect(diagnostics.filter((d) => d.message.includes('An error occurred during validation'))).toEqual([]);
+        expect(diagnostics.length).toBeGreaterThan(0);
+    });
 });

@@ -243,7 +243,7 @@ function valueItems(parameter: ParameterInfo | undefined): CompletionItem[] | un
 /** `stop_when: |`: the metrics every step records, then the criteria of the file's reward rubric. */
 function stopWhenMetricItems(document: LangiumDocument): CompletionItem[] {
     const file = document.parseResult.value as MasFile;
-    const rubric = file.elements?.find(isReward)?.rubric.ref;
+    const rubric = file.elements?.find(isReward)?.rubric?.ref; // a half-typed reward has no rubric reference yet
     const criteria = (rubric?.criteria ?? []).filter((criterion) => criterion.name);
     return [
         ...STOP_WHEN_METRICS.map((metric, index) => ({

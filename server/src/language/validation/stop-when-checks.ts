@@ -9,7 +9,7 @@ import type { WorkflowContext } from './workflow-context.js';
 
 /** The metrics a `stop_when` may read: what the trainer writes per step, and the reward rubric's criteria. */
 export function stopWhenMetrics(context: WorkflowContext | undefined): string[] {
-    const rubric = context?.rewards[0]?.rubric.ref;
+    const rubric = context?.rewards[0]?.rubric?.ref; // a half-typed reward has no rubric reference yet
     const criteria = rubric?.criteria.map((criterion) => criterion.name).filter(Boolean) ?? [];
     return [...STOP_WHEN_METRICS.map((metric) => metric.name), ...criteria];
 }
