@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
 import type { CompileResult } from '../../../../protocol/lsp.js';
 import { gotoTurnInDebugger } from '../../debug/register.js';
+import { debugRollout } from '../../debug/rollout-debug.js';
 import type { TurnEventBody } from '../../debug/trajectory-session.js';
 import type { OnnxCriticScorer } from '../../onnx/critic-scorer.js';
 import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './trajectory-panel.js';
@@ -47,6 +48,7 @@ export class TrajectoryPanels implements vscode.Disposable {
                 critic: this.critic,
                 loadRubric: (index) => currentRubric((uri) => this.ctx.compile(uri), index),
                 onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
+                onDebugRollout: (step, rollout) => debugRollout(root, step, rollout),
                 log: (line) => this.ctx.output.appendLine(line),
             },
             () => this.panels.delete(root),
