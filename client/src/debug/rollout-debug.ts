@@ -70,6 +70,13 @@ async function saveLaunchEntry(
  * it only launches.
  */
 export async function debugRollout(runDir: string, step?: number, rollout?: number): Promise<RolloutDebugResult> {
+    // Restricted Mode disables debugging: say so, and leave the untrusted workspace's launch.json alone.
+    if (!vscode.workspace.isTrusted)
+        return {
+            debugging: null,
+            launchJson: { refused: 'the workspace is not trusted' },
+            error: 'MAS: debugging is disabled in an untrusted workspace (Restricted Mode); trust the workspace to step through a rollout, or step through it in the trajectory view.',
+        };
     const folder =
         vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runDir)) ?? vscode.workspace.workspaceFolders?.[0];
     const config = rolloutLaunchConfig(runDir, path.basename(runDir), step, rollout);

@@ -23,6 +23,7 @@ export function createLaunchFake(Uri: { file(p: string): { fsPath: string } }) {
         launchJson: new Map<string, unknown>(),
         /** What startDebugging answers (false: VS Code did not start a session). */
         startResult: true,
+        isTrusted: true,
         /** A `launch` update fails (a read-only .vscode folder). */
         updateError: undefined as string | undefined,
     };
@@ -44,6 +45,9 @@ export function createLaunchFake(Uri: { file(p: string): { fsPath: string } }) {
         state.folders = paths.map((p, index) => ({ uri: Uri.file(p), name: path.basename(p), index }));
     };
     const workspace = {
+        get isTrusted() {
+            return state.isTrusted;
+        },
         get workspaceFolders() {
             return state.folders.length ? state.folders : undefined;
         },

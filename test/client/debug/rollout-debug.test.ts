@@ -56,6 +56,7 @@ beforeEach(() => {
     launch.state.launchJson.clear();
     launch.state.startResult = true;
     launch.state.updateError = undefined;
+    launch.state.isTrusted = true;
     workspace = mkdtempSync(path.join(tmpdir(), 'mas-debug-ws-'));
     run = path.join(workspace, 'runs', 'demo');
     cpSync(FIXTURE_RUN, run, { recursive: true });
@@ -161,6 +162,16 @@ describe('Debug this rollout', () => {
         });
         expect(pickRunDirectory).toHaveBeenCalledTimes(1);
         expect(launch.quickPicks).toHaveLength(1);
+    });
+
+    it('in an untrusted workspace (debugging disabled) it says so and writes nothing', async () => {
+        const panel = await openView();
+        launch.state.isTrusted = false;
+        const notice = panel.nextPost((m) => m.type === 'trajectory/notice');
+        panel.send({ type: 'trajectory/debugRollout', step: 2, rollout: 1 });
+        expect((await notice)['message']).toMatch(/^MAS: debugging is disabled in an untrusted workspace/);
+        expect(launch.started).toEqual([]);
+        expect(launch.updates).toEqual([]);
     });
 
     it('in a window with no folder it only launches', async () => {
