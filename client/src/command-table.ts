@@ -22,6 +22,8 @@ export interface CommandViews {
     showDashboard(runDir: string | undefined): unknown;
     showGraph(document: vscode.Uri): unknown;
     showTrajectories(root: string): unknown;
+    /** "Debug this Rollout" from the trajectory view's context menu: `context` is its `data-vscode-context`. */
+    debugRolloutInView(context: unknown): Promise<unknown>;
 }
 
 /** A command's outcome when it cannot run: shown to the user and returned to the caller. */
@@ -63,6 +65,7 @@ export function commandTable(
             if (!runDir) return undefined;
             return debugRollout(runDir);
         },
+        debugRolloutInView: (context) => views.debugRolloutInView(context),
         revealRun: async (arg) => {
             const runDir = await runArgument(arg, 'Reveal');
             if (runDir) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(runDir));

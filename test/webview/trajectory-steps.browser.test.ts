@@ -160,6 +160,12 @@ describe.skipIf(chromiumMissing !== undefined)(
             await host.delivered('trajectory/rollout', 1);
             await view.page.locator('.group-table a[data-rollout="2"]').click();
             await host.delivered('trajectory/rollout', 2);
+            // Right-clicking a rollout in VS Code offers "Debug this Rollout" (package.json webview/context) with this.
+            expect(
+                JSON.parse(
+                    (await view.page.locator('.group-table a[data-rollout="1"]').getAttribute('data-vscode-context'))!,
+                ),
+            ).toEqual({ webviewSection: 'rollout', runDir: FIXTURE_RUN, step: 3, rollout: 1 });
             await view.page.locator('#debug-rollout').click();
             await host.delivered('trajectory/notice', 1);
             expect(asked).toEqual([[3, 2]]);

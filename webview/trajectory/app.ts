@@ -276,6 +276,11 @@ export class TrajectoryApp {
             groupTable(view, open),
             ...(view.tree ? [element('h3', { text: 'Tree' }), groupTree(view, open)] : []),
         );
+        // VS Code's context menu on a rollout ("Debug this Rollout", package.json webview/context) reads this.
+        for (const link of this.group.body.querySelectorAll<HTMLElement>('a[data-rollout]')) {
+            const context = { webviewSection: 'rollout', runDir: this.run?.root, step: view.step };
+            link.dataset['vscodeContext'] = JSON.stringify({ ...context, rollout: Number(link.dataset['rollout']) });
+        }
     }
 
     private setMethod(method: string): void {

@@ -1,7 +1,7 @@
 // "Debug this rollout" (trajectory view) and "Debug a Rollout" (Runs view) start the mas-trajectory debugger through
 // one launcher (client/src/debug/rollout-debug.ts), which also saves the configuration in launch.json through VS
 // Code's configuration API, once per identical entry; the saved entry then launches without any question.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -95,7 +95,7 @@ async function openView() {
     const loaded = panel.nextPost((m) => m.type === 'trajectory/run');
     panel.send({ type: 'ready' });
     await loaded;
-    return panel;
+    return Object.assign(panel, { views: panels });
 }
 
 describe('Debug this rollout', () => {
@@ -204,6 +204,35 @@ describe('Debug this rollout', () => {
         });
         expect(launch.warnings).toHaveLength(2);
         expect(launch.started).toHaveLength(4);
+    });
+});
+
+describe("Debug this Rollout (the trajectory view's context menu)", () => {
+    it('debugs the right-clicked rollout of an open view through the same launcher; anything else is refused', async () => {
+        const { views } = await openView();
+        const context = { webview: 'mas.trajectory', webviewSection: 'rollout', runDir: run, step: 2, rollout: 1 };
+        expect(await views.debugFromContext(context)).toEqual({ debugging: run, launchJson: 'added' });
+        expect(launch.started).toEqual([{ folder: workspace, config: { ...savedEntry(2, 1), runDir: run } }]);
+        expect(launch.state.launchJson.get(workspace)).toEqual([savedEntry(2, 1)]);
+        // The context comes from the page: a run no view of this window shows, or a bad number, starts nothing.
+        const refused = { unavailable: 'MAS: right-click a rollout in an open trajectory view to debug it.' };
+        expect(await views.debugFromContext({ ...context, runDir: workspace })).toEqual(refused);
+        expect(await views.debugFromContext({ ...context, step: '2' })).toEqual(refused);
+        expect(await views.debugFromContext(undefined)).toEqual(refused);
+        expect(launch.started).toHaveLength(1);
+    });
+
+    it("is contributed to the trajectory view's rollout context menu only, not to the palette", () => {
+        const menus = (
+            JSON.parse(readFileSync('package.json', 'utf8')) as {
+                contributes: { menus: Record<string, { command: string; when?: string }[]> };
+            }
+        ).contributes.menus;
+        expect(menus['webview/context']).toContainEqual({
+            command: 'mas.trajectory.debugRollout',
+            when: "webviewId == 'mas.trajectory' && webviewSection == 'rollout'",
+        });
+        expect(menus['commandPalette']).toContainEqual({ command: 'mas.trajectory.debugRollout', when: 'false' });
     });
 });
 
