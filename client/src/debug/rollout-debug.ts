@@ -55,7 +55,12 @@ async function saveLaunchEntry(
     entry: TrajectoryLaunchConfig,
 ): Promise<LaunchJsonOutcome> {
     const launch = vscode.workspace.getConfiguration('launch', folder.uri);
-    const configurations: unknown = launch.get('configurations') ?? [];
+    // The folder's own launch.json only: `get` would merge in user-level launch settings, which must not be copied in.
+    // (In a single-folder window VS Code may report the folder's file as the workspace value.)
+    const inspected = launch.inspect<unknown>('configurations');
+    const single = (vscode.workspace.workspaceFolders?.length ?? 0) <= 1;
+    const configurations: unknown =
+        inspected?.workspaceFolderValue ?? (single ? inspected?.workspaceValue : undefined) ?? [];
     // A hand-edited launch.json may hold anything here: never overwrite what cannot be extended.
     if (!Array.isArray(configurations))
         return { refused: '"configurations" in launch.json is not a list; the entry was not saved.' };

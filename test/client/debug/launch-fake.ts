@@ -24,6 +24,8 @@ export function createLaunchFake(Uri: { file(p: string): { fsPath: string } }) {
         /** What startDebugging answers (false: VS Code did not start a session). */
         startResult: true,
         isTrusted: true,
+        /** `launch.configurations` in the user's settings.json (applies to every folder without its own). */
+        userLaunch: undefined as unknown,
         /** A `launch` update fails (a read-only .vscode folder). */
         updateError: undefined as string | undefined,
     };
@@ -56,7 +58,13 @@ export function createLaunchFake(Uri: { file(p: string): { fsPath: string } }) {
         getConfiguration: (section: string, scope?: { fsPath: string }) => {
             if (section !== 'launch' || !scope) throw new Error(`launch-fake: unexpected section ${section}`);
             return {
-                get: (key: string) => (key === 'configurations' ? state.launchJson.get(scope.fsPath) : undefined),
+                // Like VS Code's: `get` falls back to the user's settings, `inspect` tells the levels apart.
+                get: (key: string) =>
+                    key === 'configurations' ? (state.launchJson.get(scope.fsPath) ?? state.userLaunch) : undefined,
+                inspect: (key: string) =>
+                    key === 'configurations'
+                        ? { globalValue: state.userLaunch, workspaceFolderValue: state.launchJson.get(scope.fsPath) }
+                        : undefined,
                 update: async (key: string, value: unknown, target: number) => {
                     if (state.updateError) throw new Error(state.updateError);
                     updates.push({ folder: scope.fsPath, key, target });

@@ -57,6 +57,7 @@ beforeEach(() => {
     launch.state.startResult = true;
     launch.state.updateError = undefined;
     launch.state.isTrusted = true;
+    launch.state.userLaunch = undefined;
     workspace = mkdtempSync(path.join(tmpdir(), 'mas-debug-ws-'));
     run = path.join(workspace, 'runs', 'demo');
     cpSync(FIXTURE_RUN, run, { recursive: true });
@@ -172,6 +173,12 @@ describe('Debug this rollout', () => {
         expect((await notice)['message']).toMatch(/^MAS: debugging is disabled in an untrusted workspace/);
         expect(launch.started).toEqual([]);
         expect(launch.updates).toEqual([]);
+    });
+
+    it("adds to the folder's own launch.json only, never copying the user's launch settings into it", async () => {
+        launch.state.userLaunch = [{ type: 'node', request: 'launch', name: 'user-level' }];
+        await debugRollout(run, 1, 0);
+        expect(launch.state.launchJson.get(workspace)).toEqual([savedEntry(1, 0)]);
     });
 
     it('in a window with no folder it only launches', async () => {
