@@ -112,6 +112,11 @@ export class MasPanels implements vscode.Disposable {
         this.trajectories?.show(root);
     }
 
+    /** "Debug this Rollout" from a trajectory view's context menu (its `data-vscode-context`). */
+    async debugRolloutInView(context: unknown): Promise<unknown> {
+        return (await this.trajectories?.debugFromContext(context)) ?? { unavailable: 'no trajectory view is open' };
+    }
+
     /** The debugger stopped on a turn: the run's trajectory view follows it. */
     followTurn(body: TurnEventBody): void {
         this.trajectories?.follow(body);

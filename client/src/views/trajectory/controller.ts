@@ -25,6 +25,8 @@ export interface ControllerOptions {
     loadRubric?: (index: RunIndex) => Promise<Omit<RescoreSettings, 'method' | 'params'>>;
     /** The user stepped in the view. */
     onFocus?: (step: number, rollout: number, turn: number) => void;
+    /** "Debug this rollout": start the debugger there (client/src/debug/rollout-debug.ts); says why it could not. */
+    onDebugRollout?: (step: number, rollout: number) => Promise<{ error?: string }>;
     log?: (line: string) => void;
 }
 
@@ -133,6 +135,13 @@ export class TrajectoryController {
             case 'trajectory/focusTurn':
                 this.options.onFocus?.(message.step, message.rollout, message.turn);
                 return;
+            case 'trajectory/debugRollout': {
+                const result = this.options.onDebugRollout
+                    ? await this.options.onDebugRollout(message.step, message.rollout)
+                    : { error: 'Debugging a rollout needs the MAS Studio extension in VS Code.' };
+                if (result.error) post({ type: 'trajectory/notice', severity: 'warning', message: result.error });
+                return;
+            }
             case 'trajectory/whatIf':
                 post({
                     type: 'trajectory/whatIf',

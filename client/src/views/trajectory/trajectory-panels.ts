@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
 import type { CompileResult } from '../../../../protocol/lsp.js';
 import { gotoTurnInDebugger } from '../../debug/register.js';
+import { debugRollout, type RolloutDebugResult } from '../../debug/rollout-debug.js';
 import type { TurnEventBody } from '../../debug/trajectory-session.js';
 import type { OnnxCriticScorer } from '../../onnx/critic-scorer.js';
 import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './trajectory-panel.js';
@@ -47,6 +48,7 @@ export class TrajectoryPanels implements vscode.Disposable {
                 critic: this.critic,
                 loadRubric: (index) => currentRubric((uri) => this.ctx.compile(uri), index),
                 onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
+                onDebugRollout: (step, rollout) => debugRollout(root, step, rollout),
                 log: (line) => this.ctx.output.appendLine(line),
             },
             () => this.panels.delete(root),
@@ -66,6 +68,24 @@ export class TrajectoryPanels implements vscode.Disposable {
         const view = this.panels.get(root) ?? this.show(root);
         view.reveal();
         void view.controller.openStep(step);
+    }
+
+    /**
+     * "Debug this Rollout" from a view's context menu. The context comes from the page (untrusted): it names a run
+     * only by the root of a view this window opened, and whole step and rollout numbers.
+     */
+    async debugFromContext(context: unknown): Promise<RolloutDebugResult | { unavailable: string }> {
+        const c = (typeof context === 'object' && context !== null ? context : {}) as Record<string, unknown>;
+        const root = c['runDir'];
+        const index = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+        if (typeof root !== 'string' || !this.panels.has(root) || !index(c['step']) || !index(c['rollout'])) {
+            const reason = 'MAS: right-click a rollout in an open trajectory view to debug it.';
+            void vscode.window.showWarningMessage(reason);
+            return { unavailable: reason };
+        }
+        const result = await debugRollout(root, c['step'], c['rollout']);
+        if (result.error) void vscode.window.showWarningMessage(result.error);
+        return result;
     }
 
     /** The debug session on `runDir` ended. */
