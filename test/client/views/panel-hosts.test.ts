@@ -214,26 +214,41 @@ describe('dashboard panel host', () => {
         const other = runDir(4);
         vs.state.openDialogAnswer = [Uri.file(other)];
         const compare = panel.nextPost(
-            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare',
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare-1',
         );
         panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
         expect(await compare).toMatchObject({ run: { runDir: other } });
+        // Each Compare With… adds one more run through the same picker.
+        const third = runDir(3);
+        vs.state.openDialogAnswer = [Uri.file(third)];
+        const second = panel.nextPost(
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare-2',
+        );
+        panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
+        expect(await second).toMatchObject({ run: { runDir: third } });
+        panel.send({ type: 'dashboard/removeRun', slot: 'compare-1' });
+        expect(panel.posted.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare-1' });
+        expect(panels.showDashboard().feed.state().compareRunDirs).toEqual([third]);
         panel.send({ type: 'dashboard/clearCompare' });
-        expect(panel.posted.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare' });
+        expect(panel.posted.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare-2' });
     });
 
     it('is restored from its saved state, following only folders that are still runs', async () => {
         const { vs } = setup();
         const { FakePanel } = await import('./panel-fake.js');
         const dir = runDir(2);
+        const other = runDir(3);
         const restored = new FakePanel('mas.dashboard', 'x');
         await vs.serializers.get('mas.dashboard')!.deserializeWebviewPanel(restored, {
             view: 'dashboard',
             primaryRunDir: dir,
-            compareRunDir: '/nowhere/at/all',
+            compareRunDirs: ['/nowhere/at/all', other],
             hidden: [],
         });
         restored.send({ type: 'ready' });
-        expect(restored.ofType('dashboard/run').map((m) => (m['run'] as { slot: string }).slot)).toEqual(['primary']);
+        expect(restored.ofType('dashboard/run').map((m) => (m['run'] as { slot: string }).slot)).toEqual([
+            'primary',
+            'compare-1',
+        ]);
     });
 });

@@ -1,11 +1,6 @@
 /** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardFeed. */
 import * as vscode from 'vscode';
-import type {
-    DashboardSlot,
-    DashboardState,
-    DashboardToHost,
-    DashboardToView,
-} from '../../../../protocol/webview-messages.js';
+import type { DashboardState, DashboardToHost, DashboardToView } from '../../../../protocol/webview-messages.js';
 import { COMMAND_IDS } from '../../../../protocol/commands.js';
 import { DashboardFeed } from './dashboard-feed.js';
 import { saveExport } from './dashboard-export.js';
@@ -50,12 +45,9 @@ export class DashboardPanel implements vscode.Disposable {
             log: deps.log,
         });
         // Restored after a window reload: only folders that still look like runs are followed again.
-        for (const [slot, dir] of [
-            ['primary', restored?.primaryRunDir],
-            ['compare', restored?.compareRunDir],
-        ] as const) {
-            if (dir && !runDirProblem(dir)) this.feed.setRun(slot, dir);
-        }
+        const primary = restored?.primaryRunDir;
+        if (primary && !runDirProblem(primary)) this.feed.setRun('primary', primary);
+        for (const dir of restored?.compareRunDirs ?? []) if (!runDirProblem(dir)) this.feed.addCompare(dir);
     }
 
     static create(deps: DashboardDeps): DashboardPanel {
@@ -71,11 +63,20 @@ export class DashboardPanel implements vscode.Disposable {
         return this.host.panel;
     }
 
-    /** Shows a run in the primary slot; returns the problem instead when the folder is not a run. */
-    showRun(runDir: string, slot: DashboardSlot = 'primary'): string | undefined {
+    /**
+     * Shows a run as the main run (`primary`) or overlays it as one more comparison run (`compare`); returns the
+     * problem instead when the folder is not a run or no more runs can be overlaid.
+     */
+    showRun(runDir: string, slot: 'primary' | 'compare' = 'primary'): string | undefined {
         const problem = runDirProblem(runDir);
         if (problem) return problem;
-        if (this.feed.runDir(slot) !== runDir) this.feed.setRun(slot, runDir);
+        if (slot === 'compare') {
+            const added = this.feed.addCompare(runDir);
+            return 'refused' in added ? `MAS: ${added.refused}` : undefined;
+        }
+        // A run is drawn once: the new main run stops being one of the comparisons.
+        for (const other of this.feed.compareSlots()) if (this.feed.runDir(other) === runDir) this.feed.clear(other);
+        if (this.feed.runDir('primary') !== runDir) this.feed.setRun('primary', runDir);
         return undefined;
     }
 
@@ -89,7 +90,11 @@ export class DashboardPanel implements vscode.Disposable {
 
     private async onMessage(message: Exclude<DashboardToHost, { type: 'ready' }>): Promise<void> {
         if (message.type === 'dashboard/clearCompare') {
-            this.feed.clear('compare');
+            this.feed.clearCompares();
+            return;
+        }
+        if (message.type === 'dashboard/removeRun') {
+            this.feed.clear(message.slot);
             return;
         }
         if (message.type === 'dashboard/export') {
