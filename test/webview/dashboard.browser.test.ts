@@ -344,6 +344,35 @@ describe.skipIf(chromiumMissing !== undefined)(
             await view.page.close();
         });
 
+        it('with comparison runs, a click opens the main run’s step, never one only a comparison run has', async () => {
+            const view = await openReady();
+            await view.send({ type: 'dashboard/run', run: info('primary', 'a') });
+            await view.send({ type: 'dashboard/metrics', slot: 'primary', records: [1, 2, 3].map((s) => record(s)) });
+            await view.send({ type: 'dashboard/run', run: info('compare-1', 'b') });
+            await view.send({ type: 'dashboard/metrics', slot: 'compare-1', records: [5, 9].map((s) => record(s)) });
+            await view.send({ type: 'dashboard/run', run: info('compare-2', 'c') });
+            await view.send({ type: 'dashboard/metrics', slot: 'compare-2', records: [2, 4].map((s) => record(s)) });
+            const page = view.page;
+            await page.waitForFunction(
+                () => document.querySelector('section[data-chart="loss"]')?.getAttribute('data-points') === '6',
+            );
+            const box = (await page.locator('section[data-chart="loss"] .u-over').boundingBox())!;
+            const y = box.y + box.height / 2;
+            // Right edge: step 9 (comparison run b only); left edge: step 1 (the main run).
+            for (const x of [box.x + box.width - 2, box.x + 2]) {
+                await page.mouse.move(x, y);
+                await page.mouse.click(x, y);
+            }
+            await page.waitForFunction(() =>
+                (window as unknown as { __posted: { type: string }[] }).__posted.some(
+                    (m) => m.type === 'dashboard/openStep',
+                ),
+            );
+            const opened = (await view.posted()).filter((m) => m.type === 'dashboard/openStep');
+            expect(opened).toEqual([{ type: 'dashboard/openStep', step: 1 }]);
+            await page.close();
+        });
+
         it('keeps hidden series across a reload through the saved state', async () => {
             const view = await openReady();
             await view.send({ type: 'dashboard/run', run: info('primary', 'a') });

@@ -53,7 +53,7 @@ export class Dashboard {
                     this.hidden,
                     () => this.save(),
                     (chart) => this.exportPng(chart),
-                    (step) => this.host.post({ type: 'dashboard/openStep', step }),
+                    (step) => this.openStep(step),
                 ),
         );
         this.grid.append(...this.charts.map((c) => c.root));
@@ -154,6 +154,14 @@ export class Dashboard {
             this.host.post({ type: 'dashboard/export', format: 'csv', name, content });
         });
         return node;
+    }
+
+    /**
+     * A click on the step axis opens the main run's trajectories there; a step only a comparison run has (the axis
+     * is the runs' merged steps) opens nothing, rather than a step the main run never recorded.
+     */
+    private openStep(step: number): void {
+        if (this.runs.primary?.series.steps.includes(step)) this.host.post({ type: 'dashboard/openStep', step });
     }
 
     private exportPng(chart: ChartView): void {
