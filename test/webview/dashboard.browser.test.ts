@@ -412,18 +412,29 @@ describe.skipIf(chromiumMissing !== undefined)(
                 severity: 'warning',
                 message: `metrics.jsonl:2: ${evil}`,
             });
+            // A comparison run whose run.json settings are markup: the diff table shows them as text.
+            await view.send({
+                type: 'dashboard/run',
+                run: { ...info('compare-1', evil, { [evil]: evil, 'train.credit.method': evil }), runDir: evil },
+            });
             await renderedSteps(view, 1);
             const page = view.page;
+            await page.waitForFunction(() => document.querySelectorAll('.config-diff tbody tr').length === 2);
+            expect(await page.locator('.config-diff tbody tr').first().locator('td').allTextContents()).toEqual([
+                evil,
+                '–',
+                evil,
+            ]);
             expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
             expect(await page.locator('#app img, #app script, #app a').count()).toBe(0);
             // Shown as text, clipped (the full name is in the tooltip).
-            expect(await page.locator('.run-name').textContent()).toBe(`${evil.slice(0, 47)}…`);
-            expect(await page.locator('.run-name').getAttribute('title')).toBe(
+            expect(await page.locator('.run-primary .run-name').textContent()).toBe(`${evil.slice(0, 47)}…`);
+            expect(await page.locator('.run-primary .run-name').getAttribute('title')).toBe(
                 `${evil}\n${'x'.repeat(1998 - evil.length)}…`,
             );
             expect(
                 await page.locator('section[data-chart="criteria"] .u-legend .u-series .u-label').nth(1).textContent(),
-            ).toBe(evil);
+            ).toBe(`${evil} · ${evil.slice(0, 47)}…`);
             expect(await page.locator('.notice').first().textContent()).toBe(`metrics.jsonl:2: ${evil}`);
             expect(await WebviewHarness.violations(view)).toEqual([]);
             expect(view.errors).toEqual([]);

@@ -150,6 +150,31 @@ describe('DashboardFeed', () => {
         expect(s.state()).toMatchObject({ primaryRunDir: a, compareRunDirs: [] });
     });
 
+    it('follows every comparison run live while it trains: lines appended to any of them arrive in its slot', async () => {
+        const [a, b, c] = [runDir(), runDir(), runDir()];
+        for (const dir of [a, b, c]) writeFileSync(join(dir, 'metrics.jsonl'), line(1));
+        const inbox = new Inbox();
+        const s = session(inbox);
+        s.setRun('primary', a);
+        s.addCompare(b);
+        s.addCompare(c);
+        const fromC = inbox.next((m) => m.type === 'dashboard/metrics' && m.slot === 'compare-2');
+        appendFileSync(join(c, 'metrics.jsonl'), line(2) + line(3));
+        expect(await fromC).toMatchObject({ records: [{ step: 2 }, { step: 3 }] });
+        const fromB = inbox.next((m) => m.type === 'dashboard/metrics' && m.slot === 'compare-1');
+        appendFileSync(join(b, 'metrics.jsonl'), line(2));
+        expect(await fromB).toMatchObject({ records: [{ step: 2 }] });
+        expect(inbox.steps('compare-1')).toEqual([1, 2]);
+        expect(inbox.steps('compare-2')).toEqual([1, 2, 3]);
+        // A removed run is no longer followed: its next line reaches no slot.
+        s.clear('compare-1');
+        appendFileSync(join(b, 'metrics.jsonl'), line(3));
+        const fromA = inbox.next((m) => m.type === 'dashboard/metrics' && m.slot === 'primary');
+        appendFileSync(join(a, 'metrics.jsonl'), line(2));
+        await fromA;
+        expect(inbox.steps('compare-1')).toEqual([1, 2]);
+    });
+
     it('refuses more than MAX_COMPARE_RUNS comparison runs with a message that says what to do', () => {
         const inbox = new Inbox();
         const s = session(inbox);
