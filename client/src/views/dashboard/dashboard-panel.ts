@@ -6,7 +6,9 @@ import { DashboardFeed } from './dashboard-feed.js';
 import { saveExport } from './dashboard-export.js';
 import { parseDashboardToHost } from '../common/messages.js';
 import { PanelHost } from '../common/panel-host.js';
-import { runDirProblem } from '../../runs/run-directory.js';
+import { runDirProblem, workspaceRunDirs } from '../../runs/run-directory.js';
+import { readRunState } from '../../runs/run-state.js';
+import { TrainerAttachment } from '../../training/trainer-attachment.js';
 import type { RunFollowers } from '../../runs/run-followers.js';
 import { pickRunDirectory } from '../../runs/run-picker.js';
 
@@ -88,6 +90,21 @@ export class DashboardPanel implements vscode.Disposable {
         this.host.dispose();
     }
 
+    /** The workspace's runs not shown yet, described as the Runs view and Open Run… describe them. */
+    private knownRuns(): { label: string; description: string; runDir: string }[] {
+        const shown = new Set(
+            [this.feed.runDir('primary'), ...this.feed.compareSlots().map((slot) => this.feed.runDir(slot))].filter(
+                (dir): dir is string => dir !== undefined,
+            ),
+        );
+        return workspaceRunDirs((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))
+            .filter((dir) => !shown.has(dir))
+            .map((dir) => {
+                const state = readRunState(dir, (d) => TrainerAttachment.trainerAlive(d));
+                return { label: state.name, description: state.detail, runDir: dir };
+            });
+    }
+
     private async onMessage(message: Exclude<DashboardToHost, { type: 'ready' }>): Promise<void> {
         if (message.type === 'dashboard/clearCompare') {
             this.feed.clearCompares();
@@ -112,6 +129,8 @@ export class DashboardPanel implements vscode.Disposable {
         }
         const dir = await pickRunDirectory({
             openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run',
+            ...(message.slot === 'compare' ? { title: 'MAS: compare with which run?' } : {}),
+            known: () => this.knownRuns(),
         });
         if (!dir) return;
         const problem = this.showRun(dir, message.slot);
