@@ -1,5 +1,8 @@
 import type { DashboardSlot } from '../../protocol/webview-messages.js';
 import type { RunSeries } from './run-series.js';
+import { align, emaSmooth, mergeSteps, runAxis } from './chart-axis.js';
+
+export { emaSmooth, mergeSteps, runAxis } from './chart-axis.js';
 
 /** One chart of the dashboard: a title and the columns it draws (fixed, or every key of a map metric). */
 export interface ChartDef {
@@ -102,42 +105,6 @@ export interface ChartOptions {
 
 export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', smoothing: 0 };
 
-/**
- * Exponential moving average as TensorBoard draws it: `s = w·s + (1−w)·v`, debiased by `1 − w^k` so the first
- * points are not pulled towards 0; gaps (null) stay gaps and do not count.
- */
-export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
-    if (weight <= 0) return [...values];
-    let last = 0;
-    let k = 0;
-    return values.map((v) => {
-        if (v === null || !Number.isFinite(v)) return null;
-        last = last * weight + (1 - weight) * v;
-        k++;
-        return last / (1 - weight ** k);
-    });
-}
-
-/**
- * A run's x values on the chosen axis and, for each, the row of its columns: steps, or minutes since the run's first
- * record (`time`). Rows without a time, or whose time does not increase, are left out on the time axis.
- */
-export function runAxis(run: RunSeries, axis: ChartOptions['xAxis']): { x: number[]; rows: number[] } {
-    if (axis === 'step') return { x: run.steps, rows: run.steps.map((_, i) => i) };
-    const time = run.column('time') ?? [];
-    const x: number[] = [];
-    const rows: number[] = [];
-    const start = time.find((t) => t !== null);
-    time.forEach((t, i) => {
-        if (t === null || start === undefined || start === null) return;
-        const minutes = (t - start) / 60;
-        if (x.length > 0 && minutes <= x[x.length - 1]!) return;
-        x.push(minutes);
-        rows.push(i);
-    });
-    return { x, rows };
-}
-
 export interface ChartData {
     series: SeriesDef[];
     /** uPlot's aligned data: x (steps) first, then one array per series. */
@@ -192,34 +159,6 @@ function bandEdge(
     const mean = smooth(rawMean),
         std = smooth(rawStd);
     return mean.map((m, i) => (m === null || std[i] === null || std[i] === undefined ? null : m + sign * std[i]!));
-}
-
-/** Merged ascending x values of two strictly increasing step lists. */
-export function mergeSteps(a: readonly number[], b: readonly number[]): number[] {
-    const out: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-        const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-        if (i < a.length && a[i] === x) i++;
-        if (j < b.length && b[j] === x) j++;
-        out.push(x);
-    }
-    return out;
-}
-
-/** A run's column laid on the merged x axis (null where the run has no point there). */
-function align(
-    x: readonly number[],
-    axis: { x: readonly number[]; rows: readonly number[] },
-    column: readonly (number | null)[],
-): (number | null)[] {
-    const out = new Array<number | null>(x.length).fill(null);
-    let j = 0;
-    for (let i = 0; i < x.length && j < axis.x.length; i++) {
-        if (x[i] === axis.x[j]) out[i] = column[axis.rows[j++]!] ?? null;
-    }
-    return out;
 }
 
 /**
