@@ -64,6 +64,23 @@ describe('RunSeries', () => {
     });
 });
 
+describe('RunSeries.smoothed', () => {
+    it('is the EMA of the column, kept between redraws and computed again after an append or a resume rewrite', () => {
+        const run = new RunSeries();
+        for (const step of [1, 2]) run.append(record(step, { loss: step === 1 ? 1 : 0 }));
+        const first = run.smoothed('loss', 0.5);
+        expect(first).toEqual([1, 1 / 3]);
+        expect(run.smoothed('loss', 0.5)).toBe(first); // nothing changed: the same array
+        expect(run.smoothed('loss', 0)).toBe(run.column('loss'));
+        run.append(record(3, { loss: 0 }));
+        expect(run.smoothed('loss', 0.5)).toEqual([1, 1 / 3, 1 / 7]);
+        run.append(record(2, { loss: 1 })); // the trainer rewrote its tail from step 2 on resume
+        expect(run.smoothed('loss', 0.5)).toEqual([1, 1]);
+        expect(run.smoothed('loss', 0.9)).toEqual([1, 1]);
+        expect(run.smoothed('nothing', 0.5)).toBeUndefined();
+    });
+});
+
 describe('chart data', () => {
     it('merges two step lists into one ascending axis without duplicates', () => {
         expect(mergeSteps([1, 2, 4, 8], [2, 3, 8, 9])).toEqual([1, 2, 3, 4, 8, 9]);

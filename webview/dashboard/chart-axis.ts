@@ -11,12 +11,12 @@ import type { RunSeries } from './run-series.js';
 export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
     if (weight <= 0) return [...values];
     let last = 0;
-    let k = 0;
+    let decay = 1; // weight ** k, kept as a running product: Math.pow per point was most of a redraw's time
     return values.map((v) => {
         if (v === null || !Number.isFinite(v)) return null;
         last = last * weight + (1 - weight) * v;
-        k++;
-        return last / (1 - weight ** k);
+        decay *= weight;
+        return last / (1 - decay);
     });
 }
 

@@ -1,6 +1,6 @@
 import type { DashboardSlot } from '../../protocol/webview-messages.js';
 import type { RunSeries } from './run-series.js';
-import { align, emaSmooth, mergeSteps, runAxis } from './chart-axis.js';
+import { align, mergeSteps, runAxis } from './chart-axis.js';
 
 export { emaSmooth, mergeSteps, runAxis } from './chart-axis.js';
 
@@ -151,13 +151,11 @@ function bandEdge(
     run: RunSeries,
     band: { mean: string; std: string },
     sign: 1 | -1,
-    smooth: (column: readonly (number | null)[]) => (number | null)[],
+    weight: number,
 ): (number | null)[] | undefined {
-    const rawMean = run.column(band.mean),
-        rawStd = run.column(band.std);
-    if (!rawMean || !rawStd) return undefined;
-    const mean = smooth(rawMean),
-        std = smooth(rawStd);
+    const mean = run.smoothed(band.mean, weight),
+        std = run.smoothed(band.std, weight);
+    if (!mean || !std) return undefined;
     return mean.map((m, i) => (m === null || std[i] === null || std[i] === undefined ? null : m + sign * std[i]!));
 }
 
@@ -175,7 +173,6 @@ export function buildChartData(def: ChartDef, runs: Runs, options: ChartOptions 
     const comparing = runs.length > 1;
     const axes = runs.map((run) => runAxis(run.series, options.xAxis));
     const x = axes.reduce<number[]>((merged, axis) => mergeSteps(merged, axis.x), []);
-    const smooth = (column: readonly (number | null)[]) => emaSmooth(column, options.smoothing);
     const named = (name: string, run: ShownRun) => (comparing ? `${name} · ${run.label}` : name);
     const series: SeriesDef[] = [];
     const ys: (number | null)[][] = [];
@@ -186,7 +183,8 @@ export function buildChartData(def: ChartDef, runs: Runs, options: ChartOptions 
             const dash = comparing && keyIndex > 0 ? KEY_DASHES[(keyIndex - 1) % KEY_DASHES.length] : undefined;
             const style = { key, slot: run.slot, colour: comparing ? run.colour : keyIndex, ...(dash ? { dash } : {}) };
             series.push({ ...style, label });
-            ys.push(column ? align(x, axes[r]!, smooth(column)) : new Array<number | null>(x.length).fill(null));
+            const smoothed = run.series.smoothed(key, options.smoothing);
+            ys.push(smoothed ? align(x, axes[r]!, smoothed) : new Array<number | null>(x.length).fill(null));
             if (options.smoothing > 0 && column) {
                 series.push({ ...style, label: `${label} (raw)`, raw: true });
                 ys.push(align(x, axes[r]!, column));
@@ -197,8 +195,8 @@ export function buildChartData(def: ChartDef, runs: Runs, options: ChartOptions 
     if (def.band) {
         const band = def.band;
         runs.forEach((run, r) => {
-            const upper = bandEdge(run.series, band, 1, smooth),
-                lower = bandEdge(run.series, band, -1, smooth);
+            const upper = bandEdge(run.series, band, 1, options.smoothing),
+                lower = bandEdge(run.series, band, -1, options.smoothing);
             if (!upper || !lower || !hasValue(upper)) return;
             const colour = comparing ? run.colour : keys.indexOf(band.mean);
             const name = named(`${band.mean.slice(prefix.length)} ± ${band.std.slice(prefix.length)}`, run);
