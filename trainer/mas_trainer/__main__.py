@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import os
 import platform
 import signal
 import sys
@@ -97,6 +98,10 @@ def _rescore(args) -> int:
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         rescore(spec, options, Stream())
+    except BrokenPipeError:  # the reader went away (closed its end): a cancel, the pool already shut down
+        sys.stdout = open(os.devnull, "w")  # nothing more reaches a closed pipe, not even at interpreter exit
+        print("stopped: the reader of the output went away", file=sys.stderr)
+        return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
     return 0

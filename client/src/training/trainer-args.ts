@@ -66,6 +66,20 @@ export function trainerExportArgs(input: ExportArgsInput): string[] {
     return [...args, '--', path.resolve(input.runDir)];
 }
 
+export interface RescoreArgsInput {
+    trainerRoot: string;
+    runDirs: readonly string[];
+    /** `A..B`, `A..`, `..B` or `N`; every recorded step when left out. */
+    steps?: string;
+}
+
+/** `<isolated bootstrap> rescore --spec=- [--steps=A..B] -- RUN_DIR...`: the RunSpec comes on stdin (no temp file). */
+export function trainerRescoreArgs(input: RescoreArgsInput): string[] {
+    const args = [...trainerInvocation(input.trainerRoot), 'rescore', '--spec=-'];
+    if (input.steps !== undefined) args.push(`--steps=${input.steps}`);
+    return [...args, '--', ...input.runDirs.map((dir) => path.resolve(dir))];
+}
+
 export function checkEnvArgs(trainerRoot: string): string[] {
     return [...trainerInvocation(trainerRoot), 'check-env'];
 }
