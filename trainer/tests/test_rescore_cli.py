@@ -148,6 +148,29 @@ def test_a_linked_trajectories_folder_is_refused(trained, tmp_path):
     assert rescore_lines([str(linked), "--spec", str(spec_file)]) == (EXIT_RUN_DIR, [])
 
 
+def test_the_verifier_s_folder_gets_no_bytecode_cache(trained, tmp_path):
+    """The workspace holding a verifier file stays as it was (a process that may write bytecode, as a user's is)."""
+    _tmp, run_dir, spec_file = trained
+    data = json.loads(spec_file.read_text())
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    shutil.copy(data["verifiers"][0]["file"], workspace / "checks.py")
+    data["verifiers"][0]["file"] = str(workspace / "checks.py")
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(data), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "mas_trainer", "rescore", str(run_dir), "--spec", str(spec), "--steps", "1"],
+        cwd=TRAINER_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(os.listdir(workspace)) == ["checks.py"]
+
+
 HANGING_VERIFIER = """
 import os, time
 
