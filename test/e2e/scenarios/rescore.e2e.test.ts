@@ -56,16 +56,17 @@ describe('re-scoring with a Python verifier in the installed extension', () => {
         await workbench.waitReady();
         await workbench.openFile('lazy-team.mas');
         await workbench.editor().locator('.codelens-decoration', { hasText: 'Train' }).first().waitFor(); // the server is up
+        // The trajectory view's picker is the folder dialog, opened in runs/: into the run's folder, then open it.
         await workbench.runCommand('MAS: Show Trajectories and Credit');
         await page.locator('.quick-input-widget .monaco-list-row', { hasText: RUN_NAME }).first().waitFor();
         await page.keyboard.type(RUN_NAME);
-        await page
-            .locator('.quick-input-widget .quick-input-list .monaco-list-row.focused', { hasText: RUN_NAME })
-            .waitFor();
         await page.keyboard.press('Enter');
+        await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'trajectories' }).first().waitFor();
+        await page.locator('.quick-input-widget .monaco-button', { hasText: 'Open run' }).click();
         const view = webview(page);
         const button = view.locator('#rescore-run');
         await button.waitFor();
+        await workbench.runCommand('View: Toggle Primary Side Bar Visibility'); // room for the result's table
         await button.click();
         const result = view.locator('.rescore-result');
         await result.waitFor({ timeout: 120_000 });
@@ -76,6 +77,8 @@ describe('re-scoring with a Python verifier in the installed extension', () => {
         await expect.poll(() => view.locator('.rescore-table tbody tr').count()).toBe(36);
         const moves = await view.locator('.rescore-table tbody tr td:last-child').allTextContents();
         expect(moves.some((m) => m !== '=')).toBe(true);
+        // The result where the screenshot sees it: scrolled to the re-score section.
+        await view.locator('.rescore-note').scrollIntoViewIfNeeded();
         await workbench.screenshot('21-rescore-python-verifier');
     }, 240_000);
 });
