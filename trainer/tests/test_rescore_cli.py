@@ -5,6 +5,7 @@ pool at once, and hostile trajectory lines skipped with file:line while the othe
 import io
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -18,6 +19,7 @@ from test_verifier_wiring import InProcessPool, verifier_spec_data
 from mas_trainer.__main__ import main
 from mas_trainer.errors import EXIT_BAD_ARGS, EXIT_RUN_DIR
 from mas_trainer.rescore import parse_steps
+from mas_trainer.rescore.stream import RESCORE_STREAM_VERSION
 from mas_trainer.spec import parse_spec
 from mas_trainer.trainer import RunOptions, Trainer
 
@@ -219,3 +221,17 @@ def test_sigterm_cancels_at_once_and_ends_the_workers(trained, tmp_path):
     for pid in map(int, seen.split()):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_the_stream_version_and_line_types_match_the_typescript_twin():
+    text = open(os.path.join(TRAINER_ROOT, "..", "protocol", "rescore-stream.ts"), encoding="utf-8").read()
+    assert re.search(rf"export const RESCORE_STREAM_VERSION = {RESCORE_STREAM_VERSION} as const;", text)
+    for kind, fields in {
+        "start": ("version", "runs", "rollouts"),
+        "progress": ("done", "total"),
+        "rollout": ("run", "step", "rollout", "reward", "criteria", "errors", "decision_rewards"),
+        "done": ("rollouts", "verifier_errors", "skipped_lines"),
+    }.items():
+        block = re.search(rf"type: '{kind}';(.*?)\n}}", text, re.S)
+        assert block, kind
+        assert [f for f in fields if not re.search(rf"\n    {f}: ", block.group(1))] == [], kind
