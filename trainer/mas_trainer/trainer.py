@@ -27,7 +27,6 @@ from .data import load_dataset
 from .dist import check_batch, init_from_env
 from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
-from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_key, sample, sampling_params
 from .memory_budget import resolve_micro_batch_tokens
@@ -35,7 +34,7 @@ from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters
 from .policy_files import apply_unit_files, unit_files
 from .resume import TRAINER_STATE, check_payload, optim_file, trainer_state
-from .rewards import decisions, score_rollout, scoring_contexts
+from .rewards import decisions, score_rollout
 from .rollout import BatchedGenerate, GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
 from .rundir.files import read_records
@@ -44,9 +43,10 @@ from .rundir.run_json import read_previous_run, run_json_record, write_run_json
 from .rundir.safe_paths import check_run_dir, make_dir
 from .rundir.steps import write_step
 from .rundir.truncate import drop_steps_after
+from .scoring_setup import make_scoring
 from .spec import RunSpec
 from .update import Decision, update
-from .verifier_calls import Pool, verifier_calls_for
+from .verifier_calls import Pool
 
 TRAINER_VERSION = "0.1.0"
 
@@ -107,10 +107,10 @@ class Trainer:
         check_batch(spec.train.batch, self.dist)
         self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
         self.rows = load_dataset(next(d for d in spec.datasets if d.name == spec.train.dataset))
-        # Verifier calls run in a worker pool (tests inject a fake one); a missing verifier file is exit 3 here.
-        self.verifiers = verifier_calls_for(spec, self.log, verifier_pool)
-        self.evaluator = Evaluator(self.verifiers)
-        self.rubric = spec.rubric(spec.reward.rubric)
+        # The reward, built as `rescore` builds it (scoring_setup): verifier calls run in a worker pool (tests inject
+        # a fake one); a missing verifier file is exit 3 here.
+        self.scoring = make_scoring(spec, self.log, verifier_pool)
+        self.evaluator = self.scoring.evaluator
         torch.manual_seed(spec.train.seed)
         random.seed(spec.train.seed)
         self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
@@ -259,7 +259,7 @@ class Trainer:
                 spec.train.credit.params,
                 self.methods,
                 BatchedGenerate(self._generate, self._generate_many),
-                lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator).reward,
+                lambda s: score_rollout(s, self.scoring.rubric, self.scoring.level, self.evaluator).reward,
                 spec.train.seed,
                 self.step,
                 first_key=self.dist.rank * local * group,
@@ -289,10 +289,7 @@ class Trainer:
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
         states, rollout_s = self._rollouts()
-        if self.verifiers is not None:  # the step's verifier calls, on all workers at once
-            contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
-            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], contexts)
-        scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
+        scores = self.scoring.score(states)  # the step's verifier calls first, on all workers at once
         credits = self._credit(states, scores)
         batch = [
             Decision(
@@ -334,8 +331,9 @@ class Trainer:
             spec.train.algorithm.group,
             self.micro_batch_tokens,
         )
-        if self.verifiers is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
-            record["verifier_errors"] = self.verifiers.end_step()
+        verifier_errors = self.scoring.end_batch()
+        if verifier_errors is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
+            record["verifier_errors"] = verifier_errors
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
@@ -383,8 +381,7 @@ class Trainer:
         finally:
             if tb is not None:
                 tb.close()
-            if self.verifiers is not None:
-                self.verifiers.close()
+            self.scoring.close()
         self.dist.barrier()
 
     def request_stop(self) -> None:

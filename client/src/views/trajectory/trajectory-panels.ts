@@ -2,18 +2,22 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
 import type { CompileResult } from '../../../../protocol/lsp.js';
+import type { RunSpec } from '../../../../protocol/run-spec.js';
 import { gotoTurnInDebugger } from '../../debug/register.js';
 import { debugRollout, type RolloutDebugResult } from '../../debug/rollout-debug.js';
 import type { TurnEventBody } from '../../debug/trajectory-session.js';
 import type { OnnxCriticScorer } from '../../onnx/critic-scorer.js';
 import { TRAJECTORY_VIEW_TYPE, TrajectoryPanel } from './trajectory-panel.js';
 import { currentRubric } from './rubric-source.js';
+import { rescoreWithTrainer, type TrainerPython } from './trainer-rescore-progress.js';
 
 /** What the trajectory views need from the extension (MasContext has all of it). */
 export interface TrajectoryHostContext {
     extension: vscode.ExtensionContext;
     output: vscode.OutputChannel;
     compile(uri: string): Promise<CompileResult>;
+    /** The trainer's interpreter, for re-scoring rubrics that call Python verifiers (absent in some tests). */
+    readonly training?: { readonly python: TrainerPython };
 }
 
 /** The open trajectory views, one per run directory. */
@@ -39,6 +43,7 @@ export class TrajectoryPanels implements vscode.Disposable {
                 `Trajectories: ${path.basename(root)}`,
                 vscode.ViewColumn.Beside,
             );
+        const training = this.ctx.training;
         const view = new TrajectoryPanel(
             panel,
             root,
@@ -47,6 +52,14 @@ export class TrajectoryPanels implements vscode.Disposable {
                 reader: this.reader,
                 critic: this.critic,
                 loadRubric: (index) => currentRubric((uri) => this.ctx.compile(uri), index),
+                ...(training
+                    ? {
+                          trainerRescore: (runDir: string, spec: RunSpec) =>
+                              rescoreWithTrainer(training.python, runDir, spec, (line) =>
+                                  this.ctx.output.appendLine(line),
+                              ),
+                      }
+                    : {}),
                 onFocus: (_step, _rollout, turn) => void gotoTurnInDebugger(root, turn),
                 onDebugRollout: (step, rollout) => debugRollout(root, step, rollout),
                 log: (line) => this.ctx.output.appendLine(line),
