@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -283,3 +284,28 @@ def test_a_worker_killed_mid_code_tests_leaves_no_temporary_files(user_file):
         replacement = small._all[0].tmp
         assert small.call("tests", ("x = 1", "assert x == 1")).value == 1.0
     assert not os.path.exists(replacement)
+
+
+SLEEPER = (
+    "import os, time\n\ndef sleeps(marker):\n    open(marker + str(os.getpid()), 'w').close()\n"
+    "    time.sleep(600)\n    return 1\n"
+)
+
+
+@pytest.mark.parametrize("attempt", range(6))
+def test_a_cancel_with_every_worker_mid_call_kills_them_all_and_raises_nothing(tmp_path, attempt):
+    # The cancel (rescore's SIGTERM) used to close each worker's pipe from the main thread while the call's own thread,
+    # woken by the kill, closed it too: one close failed with EBADF, the other workers were never killed, and the
+    # process hung at exit on calls with a 600 s timeout (seen in 1 of 5 runs of the rescore SIGTERM test).
+    (tmp_path / "sleep.py").write_text(SLEEPER)
+    decl = VerifierDecl("sleeps", [("marker", "string")], "number", str(tmp_path / "sleep.py"), "sleeps")
+    marker = str(tmp_path / "in-call-")
+    pool = VerifierPool([decl], workers=2, timeout_s=600)
+    pids = [w.process.pid for w in pool._all]
+    calls = threading.Thread(target=pool.call_many, args=([("sleeps", (marker,))] * 2,), daemon=True)
+    calls.start()
+    assert _poll(lambda: len([n for n in os.listdir(tmp_path) if n.startswith("in-call-")]) == 2)
+    pool.close(kill=True)  # raised OSError (EBADF) before the fix
+    calls.join(60)
+    assert not calls.is_alive()
+    assert all(_gone(pid) for pid in pids)

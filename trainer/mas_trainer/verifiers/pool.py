@@ -52,6 +52,9 @@ class _Worker:
         self.process = context.Process(target=worker_main, args=(child, decls, memory_mb, self.tmp), daemon=True)
         self.process.start()
         child.close()
+        # The call's thread and a cancel (pool.close(kill=True), on the main thread) may both end this worker: the
+        # pipe is closed once, under this lock, never while the other is inside close (that close failed with EBADF).
+        self._close_lock = threading.Lock()
 
     def wait_ready(self) -> Optional[str]:
         """None once the worker has loaded every function, else why it could not."""
@@ -87,22 +90,32 @@ class _Worker:
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         return f"the worker died ({how}); it was replaced"
 
-    def kill(self) -> None:
+    def signal_kill(self) -> None:
+        """Kills the process group and touches nothing else: a call in flight sees EOF and its thread cleans up."""
         # The worker leads its own session: its group holds whatever it started (a verifier's subprocesses).
+        if self.process.exitcode is not None:
+            return  # reaped: its pid may belong to another process now
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError, TypeError):
             pass
+
+    def kill(self) -> None:
+        self.signal_kill()
         self.process.join(5.0)
-        self.conn.close()
+        self._close_pipe()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def close(self) -> None:
-        self.conn.close()  # the worker's recv sees EOF and returns
+        self._close_pipe()  # the worker's recv sees EOF and returns
         self.process.join(2.0)
         if self.process.is_alive():
             self.kill()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _close_pipe(self) -> None:
+        with self._close_lock:
+            self.conn.close()  # a no-op once closed
 
 
 class VerifierPool:
@@ -192,7 +205,7 @@ class VerifierPool:
             workers = list(self._all)
         if kill:
             for worker in workers:
-                worker.kill()
+                worker.signal_kill()  # the calls' threads see EOF now and end their workers themselves
         self._executor.shutdown(wait=True, cancel_futures=kill)
         for worker in workers:
             worker.close()
