@@ -97,6 +97,7 @@ class AgentSpec:  # TS twin: AgentSpec
     top_p: float = 1.0  # nucleus sampling; 1 is off
     top_k: int = 0  # sample among the k most likely tokens; 0 is off
     system: Optional[str] = None  # the chat system message; None: the role's description (empty: none)
+    frozen: bool = False  # never trained: acts in rollouts, no training credit; absent in older specs: False
 
 
 @dataclass
@@ -325,6 +326,8 @@ def _validate(spec: RunSpec) -> None:
                 f"agent `{a.name}` has a `system` message that is not a string; recompile with `mas compile`"
             )
         _validate_sampling(a)
+        if not isinstance(a.frozen, bool):
+            raise SpecError(f"agent `{a.name}`: frozen must be true or false; recompile with `mas compile`")
     for e in spec.edges:
         if e.from_ not in agents | {"start"} or e.to not in agents | {"end"}:
             raise SpecError(f"graph edge {e.from_} -> {e.to} names an unknown agent")

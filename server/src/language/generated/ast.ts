@@ -64,6 +64,7 @@ export type MasKeywordNames =
     | "for"
     | "format"
     | "from"
+    | "frozen"
     | "function"
     | "gradient_checkpointing"
     | "graph"
@@ -541,12 +542,14 @@ export function isModel(item: unknown): item is Model {
 export interface ModelBinding extends langium.AstNode {
     readonly $container: Agent;
     readonly $type: 'ModelBinding';
+    frozen: boolean;
     model: langium.Reference<Model>;
     separate?: 'adapter' | 'weights';
 }
 
 export const ModelBinding = {
     $type: 'ModelBinding',
+    frozen: 'frozen',
     model: 'model',
     separate: 'separate'
 } as const;
@@ -1358,6 +1361,10 @@ export class MasAstReflection extends langium.AbstractAstReflection {
         ModelBinding: {
             name: ModelBinding.$type,
             properties: {
+                frozen: {
+                    name: ModelBinding.frozen,
+                    defaultValue: false
+                },
                 model: {
                     name: ModelBinding.model,
                     referenceType: Model.$type

@@ -3003,6 +3003,16 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               }
             ],
             "cardinality": "?"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "frozen",
+            "operator": "?=",
+            "terminal": {
+              "$type": "Keyword",
+              "value": "frozen"
+            },
+            "cardinality": "?"
           }
         ]
       },
@@ -4266,6 +4276,15 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               }
             ]
           }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "frozen",
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "boolean"
+          },
+          "isOptional": false
         }
       ],
       "superTypes": []

@@ -1,0 +1,120 @@
+"""Frozen agents (`model: m frozen`): they act in rollouts, are never trained, get no training credit and no
+optimizer state; their turns are recorded with `frozen: true` (issue 16, item 4)."""
+
+import copy
+import json
+
+import pytest
+import torch
+from helpers import lazy_team_data
+
+from mas_trainer.errors import MasError
+from mas_trainer.models import build_policies
+from mas_trainer.spec import parse_spec
+from mas_trainer.trainer import RunOptions, Trainer
+
+LORA = {"kind": "lora", "rank": 4, "alpha": 8, "dropout": 0.0}
+
+
+def _team(frozen=("idle",), own_model=(), adapter=None, **train):
+    """The lazy team with some agents frozen; agents in `own_model` act on a second scratch model of their own."""
+    data = lazy_team_data()
+    data["models"][0]["adapter"] = adapter
+    if own_model:
+        other = copy.deepcopy(data["models"][0])
+        other["name"] = "other"
+        data["models"].append(other)
+    for agent in data["agents"]:
+        agent["frozen"] = agent["name"] in frozen
+        if agent["name"] in own_model:
+            agent["model"] = "other"
+    data["train"].update({"steps": 2, "batch": 2, "group": 2, **train})
+    data["train"]["algorithm"]["group"] = 2
+    return parse_spec(data)
+
+
+def _state(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {n: p.detach().clone() for n, p in module.state_dict().items()}
+
+
+def test_an_older_spec_without_the_field_reads_every_agent_as_trained():
+    data = lazy_team_data()
+    assert all("frozen" not in a for a in data["agents"])
+    assert [a.frozen for a in parse_spec(data).agents] == [False, False, False]
+
+
+def test_a_frozen_field_that_is_not_a_boolean_is_refused():
+    data = lazy_team_data()
+    data["agents"][1]["frozen"] = "yes"
+    with pytest.raises(MasError, match="frozen must be true or false"):
+        parse_spec(data)
+
+
+def test_a_frozen_agent_on_its_own_model_keeps_bit_identical_weights_and_gets_no_optimizer(tmp_path):
+    torch.manual_seed(0)
+    trainer = Trainer(_team(frozen=("idle",), own_model=("idle",)), RunOptions(str(tmp_path / "run")))
+    frozen_module = trainer.policies["idle"].unit.module
+    trained_module = trainer.policies["first"].unit.module
+    frozen_before, trained_before = _state(frozen_module), _state(trained_module)
+    trainer.run()
+    assert trainer.step == 2
+    # no unit, optimizer, scheduler or checkpoint file for the model only the frozen agent uses
+    assert [u.name for u in trainer.units] == ["tiny"] and set(trainer.optimizers) == {"tiny"}
+    assert not any(p.requires_grad for p in frozen_module.parameters())
+    after = _state(frozen_module)
+    assert all(torch.equal(frozen_before[n], after[n]) for n in frozen_before)
+    # the others trained: their weights moved
+    assert any(not torch.equal(trained_before[n], t) for n, t in _state(trained_module).items())
+    checkpoint = tmp_path / "run" / "checkpoints" / "global_step_2"
+    assert not any("other" in str(p.relative_to(checkpoint)) for p in checkpoint.rglob("*"))
+    metrics = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert all(set(m["grad_norm"]) == {"first", "second"} for m in metrics)
+    assert all("idle" not in m["credit_mean"] for m in metrics)
+
+
+def test_a_frozen_agent_sharing_full_weights_acts_with_an_untrained_copy(tmp_path):
+    torch.manual_seed(0)
+    trainer = Trainer(_team(frozen=("idle",)), RunOptions(str(tmp_path / "run")))
+    frozen_module = trainer.policies["idle"].unit.module
+    assert frozen_module is not trainer.policies["first"].unit.module
+    before = _state(frozen_module)
+    assert all(torch.equal(before[n], t) for n, t in _state(trainer.policies["first"].unit.module).items())
+    trainer.run()
+    assert [u.agents for u in trainer.units] == [["first", "second"]]
+    assert all(torch.equal(before[n], t) for n, t in _state(frozen_module).items())
+    records = [json.loads(line) for line in (tmp_path / "run" / "trajectories" / "2.jsonl").read_text().splitlines()]
+    for record in records:
+        turns = record["turns"]
+        assert [t.get("frozen", False) for t in turns] == [t["agent"] == "idle" for t in turns]
+        assert any(t["agent"] == "idle" for t in turns)
+
+
+def test_a_frozen_agent_on_a_lora_model_acts_with_the_adapter_disabled():
+    torch.manual_seed(0)
+    policies, units = build_policies(_team(frozen=("idle",), adapter=LORA), torch.device("cpu"), False)
+    assert len(units) == 1 and units[0].agents == ["first", "second"]
+    frozen = policies["idle"]
+    assert frozen.unit is units[0] and frozen.adapter is None and frozen.frozen
+    assert set(units[0].module.peft_config) == {"default"}  # no adapter is made for the frozen agent
+
+
+def test_frozen_agent_samples_match_the_base_with_adapters_disabled(tmp_path):
+    torch.manual_seed(0)
+    trainer = Trainer(_team(frozen=("idle",), adapter=LORA), RunOptions(str(tmp_path / "run")))
+    module = trainer.units[0].module
+    with torch.no_grad():  # a non-trivial adapter: acting through it would change the samples
+        for n, p in module.named_parameters():
+            if "lora_B" in n:
+                p.normal_(0, 2.0)
+    idle, first = trainer.spec.agent("idle"), trainer.spec.agent("first")
+    prompts, keys = ["Cll>", "Cuu>"], [(0, 1), (1, 1)]
+    acted = trainer._generate_many([(idle, prompts, keys)])[0]
+    mixed = trainer._generate_many([(idle, prompts, keys), (first, prompts, keys)])[0]
+    trainer.policies["idle"].frozen = False  # as if it acted through the shared adapter
+    trainer.policies["idle"].adapter = "default"
+    adapted = trainer._generate_many([(idle, prompts, keys)])[0]
+    with module.disable_adapter():
+        trainer.policies["idle"].adapter = None
+        base = trainer._generate_many([(idle, prompts, keys)])[0]
+    assert [r[1] for r in acted] == [r[1] for r in base] == [r[1] for r in mixed]
+    assert [r[2] for r in acted] != [r[2] for r in adapted]
