@@ -7,6 +7,7 @@ import json
 import pytest
 import torch
 from helpers import lazy_team_data
+from test_run_dir_schemas import _schema, _validator
 
 from mas_trainer.errors import MasError
 from mas_trainer.models import build_policies
@@ -83,7 +84,10 @@ def test_a_frozen_agent_sharing_full_weights_acts_with_an_untrained_copy(tmp_pat
     assert [u.agents for u in trainer.units] == [["first", "second"]]
     assert all(torch.equal(before[n], t) for n, t in _state(frozen_module).items())
     records = [json.loads(line) for line in (tmp_path / "run" / "trajectories" / "2.jsonl").read_text().splitlines()]
+    trajectory_schema = _validator(_schema("run-dir", "trajectory-record.schema.json"))
+    _validator(_schema("run-dir", "run.schema.json")).validate(json.loads((tmp_path / "run" / "run.json").read_text()))
     for record in records:
+        trajectory_schema.validate(record)
         turns = record["turns"]
         assert [t.get("frozen", False) for t in turns] == [t["agent"] == "idle" for t in turns]
         assert any(t["agent"] == "idle" for t in turns)
