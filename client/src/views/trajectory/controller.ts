@@ -3,7 +3,13 @@ import { withOutput } from '../../../../analysis/run-dir/edited-turns.js';
 import type { RescoreSettings } from '../../../../analysis/run-dir/rescore.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
-import { declaredAgents, groupView, rolloutView, summarizeRun } from '../../../../analysis/run-dir/view-model.js';
+import {
+    declaredAgents,
+    frozenAgents,
+    groupView,
+    rolloutView,
+    summarizeRun,
+} from '../../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../../protocol/run-dir.js';
 import type { RewardSpec } from '../../../../protocol/run-spec.js';
 import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../../protocol/trajectory-messages.js';
@@ -126,7 +132,11 @@ export class TrajectoryController {
                     type: 'trajectory/stepHeatmap',
                     step: message.step,
                     method: message.method,
-                    grid: mergeAggregates([step?.aggregates[message.method]], declaredAgents(index)),
+                    grid: mergeAggregates(
+                        [step?.aggregates[message.method]],
+                        declaredAgents(index),
+                        frozenAgents(index),
+                    ),
                 });
                 return;
             }
