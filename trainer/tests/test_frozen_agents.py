@@ -122,3 +122,39 @@ def test_frozen_agent_samples_match_the_base_with_adapters_disabled(tmp_path):
         base = trainer._generate_many([(idle, prompts, keys)])[0]
     assert [r[1] for r in acted] == [r[1] for r in base] == [r[1] for r in mixed]
     assert [r[2] for r in acted] != [r[2] for r in adapted]
+
+
+def test_difference_credit_still_nulls_the_frozen_agent_and_records_the_rerun(tmp_path):
+    torch.manual_seed(0)
+    spec = _team(frozen=("idle",), steps=1, record_credit="all")
+    spec.train.credit.method = "difference"
+    trainer = Trainer(spec, RunOptions(str(tmp_path / "run")))
+    trainer.run()
+    records = [json.loads(line) for line in (tmp_path / "run" / "trajectories" / "1.jsonl").read_text().splitlines()]
+    for record in records:
+        nulled = [run["nulled"] for run in record["counterfactuals"]]
+        assert ["idle"] in nulled and ["first"] in nulled and ["second"] in nulled
+        # the frozen agent's turn is a decision the estimators see (it is part of the team) ...
+        idle_turn = next(t["index"] for t in record["turns"] if t["agent"] == "idle")
+        assert idle_turn in record["decision_turns"]
+        assert len(record["credit"]["difference"]) == len(record["decision_turns"])
+    # ... but never trained on: no unit, no grad norm, no mean credit for it
+    metrics = json.loads((tmp_path / "run" / "metrics.jsonl").read_text().splitlines()[0])
+    assert set(metrics["grad_norm"]) == {"first", "second"} and "idle" not in metrics["credit_mean"]
+
+
+def test_the_update_gets_no_decision_of_a_frozen_agent(tmp_path, monkeypatch):
+    import mas_trainer.trainer as trainer_module
+
+    seen = []
+    real_update = trainer_module.update
+
+    def spy(units, policies, optimizers, schedulers, decisions, *args, **kwargs):
+        seen.append([d.agent for d in decisions])
+        return real_update(units, policies, optimizers, schedulers, decisions, *args, **kwargs)
+
+    monkeypatch.setattr(trainer_module, "update", spy)
+    torch.manual_seed(0)
+    Trainer(_team(frozen=("idle",), steps=1, adapter=LORA), RunOptions(str(tmp_path / "run"))).run()
+    # the token count that normalises the loss is that of the trained agents' decisions only
+    assert seen and all(agents and set(agents) <= {"first", "second"} for agents in seen)
