@@ -10,6 +10,7 @@ from helpers import lazy_team_data
 from test_run_dir_schemas import _schema, _validator
 
 from mas_trainer.errors import MasError
+from mas_trainer.export import export_run
 from mas_trainer.models import build_policies
 from mas_trainer.spec import parse_spec
 from mas_trainer.trainer import RunOptions, Trainer
@@ -71,6 +72,10 @@ def test_a_frozen_agent_on_its_own_model_keeps_bit_identical_weights_and_gets_no
     metrics = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert all(set(m["grad_norm"]) == {"first", "second"} for m in metrics)
     assert all("idle" not in m["credit_mean"] for m in metrics)
+    # export writes the trained agents only: a frozen agent has no weights of its own in a checkpoint
+    step, exported = export_run(str(tmp_path / "run"), str(tmp_path / "out"))
+    assert step == 2 and sorted(e.agent for e in exported) == ["first", "second"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["first", "second"]
 
 
 def test_a_frozen_agent_sharing_full_weights_acts_with_an_untrained_copy(tmp_path):
