@@ -316,7 +316,8 @@ def _validate(spec: RunSpec) -> None:
             raise SpecError(f"agent `{a.name}` uses unknown model `{a.model}`; recompile with `mas compile`")
         if a.sharing not in ("shared", "adapter", "weights"):
             raise SpecError(f"agent `{a.name}` has unknown sharing `{a.sharing}`")
-        if a.sharing == "adapter" and spec.model(a.model).adapter is None:
+        # A frozen agent's sharing is ignored (it acts with adapters disabled): the editor only warns about it.
+        if a.sharing == "adapter" and not a.frozen and spec.model(a.model).adapter is None:
             raise SpecError(f"agent `{a.name}` wants its own adapter but model `{a.model}` declares none")
     for m in spec.models:
         _validate_model_settings(m)

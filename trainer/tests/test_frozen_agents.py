@@ -163,3 +163,15 @@ def test_the_update_gets_no_decision_of_a_frozen_agent(tmp_path, monkeypatch):
     Trainer(_team(frozen=("idle",), steps=1, adapter=LORA), RunOptions(str(tmp_path / "run"))).run()
     # the token count that normalises the loss is that of the trained agents' decisions only
     assert seen and all(agents and set(agents) <= {"first", "second"} for agents in seen)
+
+
+@pytest.mark.parametrize("sharing", ["adapter", "weights"])
+def test_a_frozen_agents_separate_sharing_is_ignored(sharing):
+    """The editor only warns about `adapter separate` on a frozen agent (even on a model without LoRA): the spec loads
+    and the agent acts like any frozen agent."""
+    data = lazy_team_data()
+    data["agents"][1].update(frozen=True, sharing=sharing)
+    torch.manual_seed(0)
+    policies, units = build_policies(parse_spec(data), torch.device("cpu"), False)
+    assert [u.agents for u in units] == [["first", "second"]]
+    assert policies["idle"].frozen and policies["idle"].unit not in units
