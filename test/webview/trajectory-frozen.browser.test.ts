@@ -37,6 +37,13 @@ describe.skipIf(chromiumMissing !== undefined)(
                 'frozen: never trained, no training credit',
             ]);
             expect(await page.locator('.agent-summary-table .lazy-agent').count()).toBe(0);
+            // The turn list marks the frozen agent's turn, with no credit swatch.
+            const frozenTurn = page.locator('.timeline .turn-row.frozen');
+            expect(await frozenTurn.count()).toBe(1);
+            expect(await frozenTurn.locator('.turn-agent').textContent()).toBe('lazy');
+            expect(await frozenTurn.locator('.swatch').getAttribute('title')).toBe(
+                'frozen: never trained, no training credit',
+            );
             // The rollout heatmap: the frozen row (the third) is one flat grey, the others carry the colour scale.
             const rows = await page.evaluate(() => {
                 const canvas = document.querySelector('.heatmap canvas') as HTMLCanvasElement;
