@@ -22,7 +22,9 @@ describe('debugger variables of a frozen agent', () => {
             turns: record.turns.map((t) => (t.agent === 'lazy' ? { ...t, frozen: true } : t)),
         };
         expect(values(1, flagged, lazyTurn, run)['frozen']).toBe('true');
-        expect(values(2, flagged, lazyTurn, run)['outcome']).toMatch(/^"frozen: never trained on \(the estimator gave /);
+        expect(values(2, flagged, lazyTurn, run)['outcome']).toMatch(
+            /^"frozen: never trained on \(the estimator gave /,
+        );
         const declared = {
             ...run,
             spec: { ...run.spec, agents: run.spec.agents.map((a) => ({ ...a, frozen: a.name === 'lazy' })) },
