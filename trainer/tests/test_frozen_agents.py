@@ -175,3 +175,21 @@ def test_a_frozen_agents_separate_sharing_is_ignored(sharing):
     policies, units = build_policies(parse_spec(data), torch.device("cpu"), False)
     assert [u.agents for u in units] == [["first", "second"]]
     assert policies["idle"].frozen and policies["idle"].unit not in units
+
+
+def test_a_run_with_a_frozen_agent_resumes_to_the_same_weights(tmp_path):
+    def team():
+        return _team(frozen=("idle",), own_model=("idle",), checkpoint_every=1)
+
+    torch.manual_seed(0)
+    straight = Trainer(team(), RunOptions(str(tmp_path / "straight")))
+    straight.run()
+    torch.manual_seed(0)
+    Trainer(team(), RunOptions(str(tmp_path / "resumed"), max_steps=1)).run()
+    torch.manual_seed(0)
+    resumed = Trainer(team(), RunOptions(str(tmp_path / "resumed"), resume=True))
+    resumed.run()
+    assert resumed.step == straight.step == 2
+    for agent in ("first", "idle"):
+        a, b = _state(straight.policies[agent].unit.module), _state(resumed.policies[agent].unit.module)
+        assert all(torch.equal(a[n], b[n]) for n in a), agent
