@@ -46,7 +46,10 @@ export class FrozenAgentValidator {
             accept,
             'error',
             IssueCodes.AllAgentsFrozen,
-            `Every agent of this workflow is frozen (${context.agents.map((a) => a.name).join(', ')}), so training has nothing to update; remove \`frozen\` from the agents to train.`,
+            `Every agent of this workflow is frozen (${context.agents
+                .map((a) => a.name)
+                .filter(Boolean)
+                .join(', ')}), so training has nothing to update; remove \`frozen\` from the agents to train.`,
             { node: train, keyword: 'train' },
             context.agents.map(unfreezeFix).filter((fix): fix is QuickFix => fix !== undefined),
         );
