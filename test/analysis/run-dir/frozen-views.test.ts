@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentSummary } from '../../../analysis/run-dir/agent-summary.js';
 import { mergeAggregates } from '../../../analysis/run-dir/aggregate.js';
+import { buildReportData } from '../../../analysis/run-dir/report-data.js';
 import { rolloutHeatmap } from '../../../analysis/run-dir/heatmap.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
 import { frozenAgents, rolloutView, summarizeRun } from '../../../analysis/run-dir/view-model.js';
@@ -109,5 +110,24 @@ describe('frozen agents in the views', () => {
         expect(step.frozen).toEqual(['lazy']);
         expect(step.values[step.rows.indexOf('lazy') * step.columns.length + 2]).toBeNaN();
         expect(step.values[0]).not.toBeNaN();
+    });
+
+    it('carries the greyed-out rows into the HTML report: summary, rollout and step heatmaps, for any step range', async () => {
+        const root = freezeAgent(copyFixtureRunWithShapley(path.join(scratch, 'report-run')), 'lazy');
+        const service = new RunDirService();
+        const index = await service.index(root);
+        for (const steps of [undefined, { from: 2, to: 3 }]) {
+            const { data } = await buildReportData(service, index, {
+                maxBytes: 50_000_000,
+                ...(steps ? { steps } : {}),
+            });
+            expect(data.run.agentSummary.rows.find((r) => r.agent === 'lazy')?.frozen).toBe(true);
+            for (const step of data.steps) {
+                for (const grid of Object.values(step.heatmaps)) expect(grid.frozen).toEqual(['lazy']);
+                for (const rollout of step.rollouts)
+                    for (const grid of Object.values(rollout.heatmaps)) expect(grid.frozen).toEqual(['lazy']);
+            }
+        }
+        await service.dispose();
     });
 });
