@@ -21,6 +21,15 @@ describe('frozen agents', () => {
         expect([user?.model?.frozen, helper?.model?.frozen]).toEqual([true, false]);
     });
 
+    it('keeps `frozen` usable as a dataset field and criterion name (`task.frozen`)', async () => {
+        const text = fixture('all-agents-frozen')
+            .replace('{ question: string }', '{ question: string  frozen: bool }')
+            .replace('model: base frozen  prompt: "{{user', 'model: base  prompt: "{{user')
+            .replace('criterion polite weight 1:', 'criterion frozen weight 1: task.frozen and');
+        const document = await validate(text);
+        expect(problemCodes(document)).toEqual([]);
+    });
+
     it('removes `adapter separate` from a frozen agent, leaving it frozen', async () => {
         const document = await validate(fixture('frozen-separate-pointless'));
         const diagnostic = document.diagnostics?.find(

@@ -384,10 +384,10 @@ export function isExpression(item: unknown): item is Expression {
     return reflection.isInstance(item, Expression.$type);
 }
 
-export type FieldName = 'adapter' | 'agent' | 'max' | 'null' | 'output' | 'turn' | Name;
+export type FieldName = 'adapter' | 'agent' | 'frozen' | 'max' | 'null' | 'output' | 'turn' | Name;
 
 export function isFieldName(item: unknown): item is FieldName {
-    return isName(item) || item === 'output' || item === 'agent' || item === 'turn' || item === 'max' || item === 'null' || item === 'adapter';
+    return isName(item) || item === 'output' || item === 'agent' || item === 'turn' || item === 'max' || item === 'null' || item === 'adapter' || item === 'frozen';
 }
 
 export interface Graph extends langium.AstNode {

@@ -2646,6 +2646,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "Keyword",
             "value": "adapter"
+          },
+          {
+            "$type": "Keyword",
+            "value": "frozen"
           }
         ]
       },
