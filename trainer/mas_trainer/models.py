@@ -93,9 +93,11 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
     )
 
 
-def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple[nn.Module, Tokenizer]:
-    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 for a LoRA base on a capable GPU)
-    and whether `attention: flash_attention_2` can run."""
+def build_base(
+    model: ModelSpec, device: Optional[torch.device] = None, frozen: bool = False
+) -> tuple[nn.Module, Tokenizer]:
+    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 for a LoRA base, or a model only
+    frozen agents use (`frozen`), on a capable GPU) and whether `attention: flash_attention_2` can run."""
     src = model.source
     if src.kind == "scratch":
         from transformers import LlamaForCausalLM
@@ -110,9 +112,14 @@ def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple
         return module, tok
     if src.kind == "hf":
         module, tok = _load_hf(
-            model.name, src.id or "", model.dtype, model.attention, device, frozen_base=model.adapter is not None
+            model.name,
+            src.id or "",
+            model.dtype,
+            model.attention,
+            device,
+            frozen_base=model.adapter is not None or frozen,
         )
-        if model.gradient_checkpointing:
+        if model.gradient_checkpointing and not frozen:  # a model no agent trains runs no backward
             enable_gradient_checkpointing(module, model.adapter is not None)
         return module, tok
     raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", EXIT_BAD_SPEC)
@@ -186,7 +193,7 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
         if not agents:
             continue
         trained = [a for a in agents if not a.frozen]
-        base, tok = build_base(model, device)
+        base, tok = build_base(model, device, frozen=not trained)
         context = (
             model.source.context
             if model.source.kind == "scratch"

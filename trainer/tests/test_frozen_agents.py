@@ -193,3 +193,27 @@ def test_a_run_with_a_frozen_agent_resumes_to_the_same_weights(tmp_path):
     for agent in ("first", "idle"):
         a, b = _state(straight.policies[agent].unit.module), _state(resumed.policies[agent].unit.module)
         assert all(torch.equal(a[n], b[n]) for n in a), agent
+
+
+def test_a_model_only_frozen_agents_use_loads_as_a_frozen_base(monkeypatch):
+    """`dtype: auto` gives a frozen base bf16 on a capable GPU: a full-weights model that no agent trains is one."""
+    import mas_trainer.models as models
+
+    seen = {}
+    scratch = parse_spec(lazy_team_data()).models[0]
+
+    def fake_load(name, model_id, dtype="auto", attention=None, device=None, frozen_base=True):
+        seen[name] = frozen_base
+        return models.build_base(scratch)
+
+    monkeypatch.setattr(models, "_load_hf", fake_load)
+    data = lazy_team_data()
+    judge = copy.deepcopy(data["models"][0])
+    judge.update(name="judge", source={"kind": "hf", "id": "some/judge"}, adapter=None)
+    trained = copy.deepcopy(judge)
+    trained.update(name="trained", source={"kind": "hf", "id": "some/policy"})
+    data["models"] = [judge, trained]
+    for agent in data["agents"]:
+        agent.update(model="judge" if agent["name"] == "idle" else "trained", frozen=agent["name"] == "idle")
+    build_policies(parse_spec(data), torch.device("cpu"), False)
+    assert seen == {"judge": True, "trained": False}
