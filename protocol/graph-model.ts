@@ -43,6 +43,8 @@ export interface AgentNode {
     sharing: 'shared' | 'adapter' | 'weights';
     /** `lora(rank r)` when the model has a LoRA adapter, else null. */
     adapter: string | null;
+    /** Declared `frozen`: acts, never trained (drawn greyed, dashed). Absent: trained. */
+    frozen?: boolean;
     /** False when no path from `start` reaches the agent. */
     reachable: boolean;
     source: SourceLocation | null;

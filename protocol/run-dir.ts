@@ -145,6 +145,9 @@ export interface TurnRecord {
      *  raw prompts. `prompt` is then the rendered text (chat template applied, generation prompt included) and `output`
      *  the assistant's reply, whose tokens are `token_ids`. */
     messages?: { role: 'system' | 'user'; content: string }[];
+    /** The agent is frozen (`model: m frozen`): it acted but is never trained and its turns get no training credit.
+     *  Absent: false (trained agents, and runs written before frozen agents existed). */
+    frozen?: boolean;
 }
 
 /** One line of `trajectories/<step>.jsonl` per rollout (Python: metrics.trajectory_records). */

@@ -112,6 +112,8 @@ export interface AgentSpec {
     stop: string | null;
     /** What the agent says when an estimator nulls it (difference / Shapley credit). */
     null_behaviour: { kind: 'empty' } | { kind: 'skip' } | { kind: 'text'; text: string };
+    /** Never trained: acts in rollouts, gets no training credit (declared `frozen`, or on an API model). */
+    frozen: boolean;
 }
 
 export interface EdgeSpec {

@@ -61,6 +61,9 @@ export interface AgentSummaryRow {
     cells: AgentCreditCell[];
     /** The flag's sentence (`lazy: 0 % of the credit under shapley, difference`); absent when not flagged. */
     lazy?: string;
+    /** A frozen agent (`model: m frozen`): never trained, so it gets no training credit; its cells are empty, it is
+     *  left out of the shares and never flagged. Absent: a trained agent. */
+    frozen?: boolean;
 }
 
 /**
@@ -90,6 +93,9 @@ export interface HeatmapGrid {
     values: Float64Array;
     /** Largest |value|, the scale's half-range (0 when all cells are empty or 0). */
     extent: number;
+    /** Rows that are frozen agents: drawn greyed out and labelled `frozen`, with no colour scale (their cells are
+     *  NaN: they get no training credit). Absent: none. */
+    frozen?: string[];
 }
 
 export interface CriterionRow {

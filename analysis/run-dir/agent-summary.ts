@@ -101,12 +101,15 @@ function flagText(shares: readonly { method: string; share: number }[]): string 
  *
  * `agents`: the declared agents (rows first, in this order; agents seen only in records follow, in the order met).
  * `methods`: the recorded estimators, the training one first (creditMethods in view-model.ts).
+ * `frozen`: the frozen agents (`model: m frozen`); they get no training credit, so their cells stay empty, the shares
+ * are those of the trained agents, and they are never flagged.
  */
 export function agentSummary(
     steps: readonly StepEntry[],
     agents: readonly string[],
     methods: readonly string[],
     threshold = LAZY_SHARE_THRESHOLD,
+    frozen: ReadonlySet<string> = new Set(),
 ): AgentSummary {
     const merged = new Map<string, Map<string, Totals>>(methods.map((m) => [m, new Map()]));
     const rows: string[] = [...new Set(agents)].slice(0, MAX_AGENTS_PER_RUN);
@@ -120,6 +123,7 @@ export function agentSummary(
                 const count = t.count[k];
                 if (!count) continue;
                 const agent = totals.agents[k]!;
+                if (frozen.has(agent)) continue; // no training credit: not in the shares, never flagged
                 if (!known.has(agent)) {
                     if (rows.length >= MAX_AGENTS_PER_RUN) continue;
                     known.add(agent);
@@ -150,7 +154,11 @@ export function agentSummary(
         return { method, total, acting, cells };
     });
     const separating = columns.filter((c) => separatesAgents(c.method) && c.acting > 0);
-    const summaryRows: AgentSummaryRow[] = rows.map((agent, i) => ({ agent, cells: columns.map((c) => c.cells[i]!) }));
+    const summaryRows: AgentSummaryRow[] = rows.map((agent, i) => ({
+        agent,
+        cells: columns.map((c) => c.cells[i]!),
+        ...(frozen.has(agent) ? { frozen: true } : {}),
+    }));
     const base = { methods: [...methods], separating: separating.map((c) => c.method), threshold, rows: summaryRows };
 
     if (separating.length === 0) {

@@ -1,3 +1,4 @@
+import { withFrozen } from './heatmap.js';
 import type { HeatmapGrid } from '../../protocol/trajectory-messages.js';
 import type { AgentTable } from './agent-table.js';
 import { agentRows } from './heatmap.js';
@@ -85,6 +86,7 @@ export class AggregateBuilder {
 export function mergeAggregates(
     parts: readonly (StepAggregate | undefined)[],
     declared: readonly string[],
+    frozen: ReadonlySet<string> = new Set(),
 ): HeatmapGrid {
     // Saved aggregates come from a cache file: anything not shaped like one is left out rather than trusted.
     const present = parts.filter(
@@ -111,10 +113,12 @@ export function mergeAggregates(
             counts[row * width + turn] += cells[k + 3]!;
         }
     }
-    const values = sums.map((s, i) => (counts[i] ? s / counts[i]! : NaN));
+    // A frozen agent's row stays empty: it gets no training credit (withFrozen lists it for the greyed-out row).
+    const frozenRow = rows.map((r) => frozen.has(r));
+    const values = sums.map((s, i) => (counts[i] && !frozenRow[Math.floor(i / width)] ? s / counts[i]! : NaN));
     let extent = 0;
     for (const v of values) if (!Number.isNaN(v)) extent = Math.max(extent, Math.abs(v));
-    return { rows, columns: Array.from({ length: width }, (_, i) => String(i)), values, extent };
+    return withFrozen({ rows, columns: Array.from({ length: width }, (_, i) => String(i)), values, extent }, frozen);
 }
 
 /** The aggregate of one method, if the step has one (an own key: `toString` is not a method unless recorded). */

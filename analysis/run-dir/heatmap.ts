@@ -21,8 +21,17 @@ export function agentRows(declared: readonly string[], seen: Iterable<string>): 
     return rows;
 }
 
-/** The agents × turns grid of one rollout under one credit method; NaN where the agent did not decide. */
-export function rolloutHeatmap(record: TrajectoryRecord, method: string, declared: readonly string[]): HeatmapGrid {
+/**
+ * The agents × turns grid of one rollout under one credit method; NaN where the agent did not decide. Frozen agents
+ * (`frozen`, from the spec, and any turn recorded with `frozen: true`) keep NaN cells and are listed in `frozen`: they
+ * get no training credit, so the view greys their rows out instead of colouring them.
+ */
+export function rolloutHeatmap(
+    record: TrajectoryRecord,
+    method: string,
+    declared: readonly string[],
+    frozen: ReadonlySet<string> = new Set(),
+): HeatmapGrid {
     const rows = agentRows(
         declared,
         record.turns.map((t) => t.agent),
@@ -31,11 +40,19 @@ export function rolloutHeatmap(record: TrajectoryRecord, method: string, declare
     const values = new Float64Array(rows.length * columns.length).fill(NaN);
     const credit = ownValue(record.credit, method) ?? [];
     const rowOf = new Map(rows.map((r, i) => [r, i]));
+    const frozenAgents = new Set(frozen);
+    for (const t of record.turns) if (t.frozen === true) frozenAgents.add(t.agent);
     record.decision_turns.forEach((turn, j) => {
         const agent = record.turns[turn]?.agent;
         const value = credit[j];
-        if (agent === undefined || value === undefined) return;
+        if (agent === undefined || value === undefined || frozenAgents.has(agent)) return;
         values[rowOf.get(agent)! * columns.length + turn] = value;
     });
-    return { rows, columns, values, extent: extentOf(values) };
+    return withFrozen({ rows, columns, values, extent: extentOf(values) }, frozenAgents);
+}
+
+/** The grid with its frozen rows listed (none: unchanged, no `frozen` key). */
+export function withFrozen(grid: HeatmapGrid, frozen: ReadonlySet<string>): HeatmapGrid {
+    const rows = grid.rows.filter((r) => frozen.has(r));
+    return rows.length > 0 ? { ...grid, frozen: rows } : grid;
 }

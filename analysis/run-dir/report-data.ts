@@ -7,12 +7,20 @@ import type {
 } from '../../protocol/report-data.js';
 import { REPORT_DATA_VERSION } from '../../protocol/report-data.js';
 import type { HeatmapGrid, RolloutView } from '../../protocol/trajectory-messages.js';
-import { agentSummary } from './agent-summary.js';
+import { agentSummary, LAZY_SHARE_THRESHOLD } from './agent-summary.js';
 import { aggregateOf, mergeAggregates } from './aggregate.js';
 import { reportHeader, reportMetrics } from './report-header.js';
 import type { RunIndex } from './run-index.js';
 import type { RunReader } from './service.js';
-import { agreement, creditMethods, declaredAgents, groupView, rolloutView, summarizeRun } from './view-model.js';
+import {
+    agreement,
+    creditMethods,
+    declaredAgents,
+    frozenAgents,
+    groupView,
+    rolloutView,
+    summarizeRun,
+} from './view-model.js';
 
 /** The report would exceed the size cap: says by how much, and which steps fit. */
 export class ReportTooLargeError extends Error {
@@ -90,6 +98,7 @@ export async function buildReportData(
     const tokens = options.tokens ?? false;
     const methods = creditMethods(index);
     const agents = declaredAgents(index);
+    const frozen = frozenAgents(index);
     const summary = summarizeRun(index, false);
     const steps: ReportStep[] = [];
     const parts: string[] = [];
@@ -107,7 +116,10 @@ export async function buildReportData(
             groups: groups.map((g) => groupView(index, stepEntry.step, g)),
             agreement: stepAgreement,
             heatmaps: Object.fromEntries(
-                methods.map((m) => [m, encodeGrid(mergeAggregates([aggregateOf(stepEntry.aggregates, m)], agents))]),
+                methods.map((m) => [
+                    m,
+                    encodeGrid(mergeAggregates([aggregateOf(stepEntry.aggregates, m)], agents, frozen)),
+                ]),
             ),
         };
         const json = JSON.stringify(step);
@@ -122,7 +134,9 @@ export async function buildReportData(
         root: summary.name,
         steps: summary.steps.filter((s) => chosenSteps.has(s.step)),
         // Over the report's steps, like the rest of its summary.
-        agentSummary: options.steps ? agentSummary(chosen, agents, methods) : summary.agentSummary,
+        agentSummary: options.steps
+            ? agentSummary(chosen, agents, methods, LAZY_SHARE_THRESHOLD, frozen)
+            : summary.agentSummary,
     };
     const metrics = reportMetrics(index);
     const fixed = {

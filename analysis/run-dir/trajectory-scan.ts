@@ -34,7 +34,7 @@ const TOP_KEYS = [
     'task',
     'criteria',
 ] as const;
-const TURN_KEYS = ['agent', 'prompt', 'output', 'token_ids', 'logprobs'] as const;
+const TURN_KEYS = ['agent', 'prompt', 'output', 'token_ids', 'logprobs', 'frozen'] as const;
 const TOP = TOP_KEYS.map((k) => encoder.encode(k));
 const TURN = TURN_KEYS.map((k) => encoder.encode(k));
 
@@ -254,7 +254,8 @@ export class TrajectoryLineScanner {
                     prompt = false,
                     output = false,
                     tokenIds = false,
-                    logprobs = false;
+                    logprobs = false,
+                    frozenOk = true;
                 if (this.enter(j))
                     do {
                         this.key(j);
@@ -266,6 +267,7 @@ export class TrajectoryLineScanner {
                             else if (which === 2) output = c === 0x22;
                             else if (which === 3) tokenIds = c === 0x5b;
                             else if (which === 4) logprobs = c === 0x5b;
+                            else if (which === 5) frozenOk = c === 0x74 || c === 0x66; // true / false
                             j.skipValue();
                         }
                     } while (this.more(j));
@@ -273,6 +275,7 @@ export class TrajectoryLineScanner {
                 else if (!output) problem ??= `turns[${at}].output is not a string`;
                 else if (!prompt) problem ??= `turns[${at}].prompt is not a string`;
                 else if (!tokenIds || !logprobs) problem ??= `turns[${at}] lacks token_ids/logprobs arrays`;
+                else if (!frozenOk) problem ??= `turns[${at}].frozen is not true or false`;
                 agents.push(agent ?? '');
             }
             const c = j.peek();

@@ -13,6 +13,8 @@ function checkTurn(turn: unknown, at: number): Check {
     if (typeof turn['prompt'] !== 'string') return { ok: false, error: `turns[${at}].prompt is not a string` };
     if (!Array.isArray(turn['token_ids']) || !Array.isArray(turn['logprobs']))
         return { ok: false, error: `turns[${at}] lacks token_ids/logprobs arrays` };
+    if (Object.hasOwn(turn, 'frozen') && typeof turn['frozen'] !== 'boolean')
+        return { ok: false, error: `turns[${at}].frozen is not true or false` };
     return { ok: true };
 }
 

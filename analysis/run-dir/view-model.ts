@@ -8,7 +8,7 @@ import type {
     RolloutView,
     RunSummary,
 } from '../../protocol/trajectory-messages.js';
-import { agentSummary } from './agent-summary.js';
+import { agentSummary, LAZY_SHARE_THRESHOLD } from './agent-summary.js';
 import { rolloutChat } from './chat-messages.js';
 import { rolloutHeatmap } from './heatmap.js';
 import { ownValue } from './own-key.js';
@@ -31,6 +31,12 @@ export function rewardRubric(index: RunIndex): RubricSpec | undefined {
 
 export function declaredAgents(index: RunIndex): string[] {
     return index.run.spec.agents.map((a) => a.name);
+}
+
+/** The agents the spec declares frozen (`model: m frozen`): their rows are greyed out, they get no training credit. */
+export function frozenAgents(index: RunIndex): Set<string> {
+    // run.json is untrusted: only a literal `true` counts.
+    return new Set(index.run.spec.agents.filter((a) => (a as { frozen?: unknown }).frozen === true).map((a) => a.name));
 }
 
 /** Agents whose model is a scratch model with the character vocabulary (the token strip decodes their ids). */
@@ -56,7 +62,7 @@ export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
         creditMethods: methods,
         hasCritic,
         charAgents: charAgents(index),
-        agentSummary: agentSummary(index.steps, agents, methods),
+        agentSummary: agentSummary(index.steps, agents, methods, LAZY_SHARE_THRESHOLD, frozenAgents(index)),
         issues: index.issues.map(formatIssue),
         steps: index.steps.map((s) => ({
             step: s.step,
@@ -123,6 +129,7 @@ export function rolloutView(
 ): RolloutView {
     const methods = known?.methods ?? creditMethods(index);
     const agents = declaredAgents(index);
+    const frozen = frozenAgents(index);
     const rubric = rewardRubric(index);
     const stepEntries = index.steps.find((s) => s.step === record.step)?.rollouts ?? [];
     // Checked once here; the view reads messages only from `chat` (the record's copy is unchecked file content).
@@ -132,7 +139,7 @@ export function rolloutView(
         record: chat ? { ...record, turns: record.turns.map(withoutMessages) } : record,
         ...(chat ? { chat } : {}),
         rubric: { name: rubric?.name ?? index.run.spec.reward.rubric, criteria: recordedCriteria(record, rubric) },
-        heatmaps: Object.fromEntries(methods.map((m) => [m, rolloutHeatmap(record, m, agents)])),
+        heatmaps: Object.fromEntries(methods.map((m) => [m, rolloutHeatmap(record, m, agents, frozen)])),
         agreement: known?.agreement ?? agreement(stepEntries, methods),
     };
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraphModel } from '../../server/src/language/graph/graph-model.js';
@@ -36,6 +37,23 @@ describe('graph model', () => {
         expect(verifier.source!.uri).toMatch(/math-team\.mas$/);
         expect(verifier.source!.range.start.line).toBe(12);
         expect(model.markers).toEqual([]);
+    });
+
+    it('marks a frozen agent, and only it', async () => {
+        const dir = folderWith({
+            'chat.mas': readFileSync(join(import.meta.dirname, 'inputs/math-team.mas'), 'utf8').replace(
+                /(agent planner: Planner \{ *model: base)/,
+                '$1 frozen',
+            ),
+            'common.mas': readFileSync(join(import.meta.dirname, 'inputs/common.mas'), 'utf8'),
+        });
+        const model = await graphOf(join(dir, 'chat.mas'));
+        const agents = model.nodes.filter((n): n is AgentNode => n.kind === 'agent');
+        expect(agents.map((a) => [a.label, a.frozen ?? false])).toEqual([
+            ['planner', true],
+            ['solver', false],
+            ['verifier', false],
+        ]);
     });
 
     it('gives edges stable ids, their condition text, bound and cycle membership', async () => {

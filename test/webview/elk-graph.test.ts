@@ -35,6 +35,8 @@ describe('graph model → ELK graph', () => {
         expect(sharingText({ ...solver, model: null, sharing: 'weights', adapter: null })).toBe(
             'no model · own weights',
         );
+        expect(sharingText({ ...verifier, frozen: true })).toBe('base · frozen · adapter off');
+        expect(sharingText({ ...solver, adapter: null, frozen: true })).toBe('base · frozen');
     });
 
     it('drops an edge to an unknown node with a reason instead of letting ELK fail', () => {

@@ -148,7 +148,8 @@ def export_run(run_dir: str, out: str, step: int | None = None, force: bool = Fa
             raise MasError(
                 f"the run.json of {run_dir} names an agent {agent.name!r:.60}, not a folder name", EXIT_RUN_DIR
             )
-    folders = {a.name: agent_folder(spec, a) for a in spec.agents}
+    trained = [a for a in spec.agents if not a.frozen]  # a frozen agent has no weights of its own in a checkpoint
+    folders = {a.name: agent_folder(spec, a) for a in trained}
     try:
         files = read_verified(
             run_dir, step, lambda name: any(os.path.dirname(name) == folder for folder in folders.values())
@@ -161,7 +162,7 @@ def export_run(run_dir: str, out: str, step: int | None = None, force: bool = Fa
         ) from None
     os.makedirs(out, exist_ok=True)
     exported = []
-    for agent in spec.agents:
+    for agent in trained:
         folder = folders[agent.name]
         names = {n.rsplit("/", 1)[1]: data for n, data in files.items() if os.path.dirname(n) == folder}
         kind = "model" if agent_unit(spec, agent)[1] is None else "adapter"

@@ -48,7 +48,8 @@ def step_metrics(
     per_agent: dict[str, list[float]] = {}
     for state, c in zip(states, credit):
         for turn, value in zip(decisions(state), c):
-            per_agent.setdefault(turn.agent, []).append(value)
+            if not turn.frozen:  # a frozen agent gets no training credit: not in the training metrics
+                per_agent.setdefault(turn.agent, []).append(value)
     generated = sum(len(t.token_ids) for s in states for t in s.turns)
     gpu_mb = None
     if device.type == "cuda":
@@ -108,6 +109,7 @@ def trajectory_records(
                         "duration_ms": t.duration_ms,
                         "nulled": t.nulled,
                         **({} if t.messages is None else {"messages": t.messages}),
+                        **({"frozen": True} if t.frozen else {}),
                     }
                     for t in state.turns
                 ],

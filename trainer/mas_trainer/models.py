@@ -50,6 +50,7 @@ class Policy:
     agent: str
     unit: Unit
     adapter: Optional[str]
+    frozen: bool = False  # acts with every adapter disabled and is never in an update (frozen_policies)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -92,9 +93,11 @@ def scratch_llama_config(src, tok: CharTokenizer, **extra):
     )
 
 
-def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple[nn.Module, Tokenizer]:
-    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 for a LoRA base on a capable GPU)
-    and whether `attention: flash_attention_2` can run."""
+def build_base(
+    model: ModelSpec, device: Optional[torch.device] = None, frozen: bool = False
+) -> tuple[nn.Module, Tokenizer]:
+    """The model's weights and tokenizer; `device` decides `dtype: auto` (bf16 for a LoRA base, or a model only
+    frozen agents use (`frozen`), on a capable GPU) and whether `attention: flash_attention_2` can run."""
     src = model.source
     if src.kind == "scratch":
         from transformers import LlamaForCausalLM
@@ -109,9 +112,14 @@ def build_base(model: ModelSpec, device: Optional[torch.device] = None) -> tuple
         return module, tok
     if src.kind == "hf":
         module, tok = _load_hf(
-            model.name, src.id or "", model.dtype, model.attention, device, frozen_base=model.adapter is not None
+            model.name,
+            src.id or "",
+            model.dtype,
+            model.attention,
+            device,
+            frozen_base=model.adapter is not None or frozen,
         )
-        if model.gradient_checkpointing:
+        if model.gradient_checkpointing and not frozen:  # a model no agent trains runs no backward
             enable_gradient_checkpointing(module, model.adapter is not None)
         return module, tok
     raise MasError(f"model `{model.name}` has unknown source kind `{src.kind}`; use hf or scratch", EXIT_BAD_SPEC)
@@ -175,20 +183,26 @@ def _lora_config(model: ModelSpec):
 
 
 def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) -> tuple[dict[str, Policy], list[Unit]]:
-    """One base per model; units and adapters per the agents' sharing. Deterministic given the torch seed."""
+    """One base per model; units and adapters per the agents' sharing. Deterministic given the torch seed.
+    Returns the trained units only: a frozen agent acts through a unit that no optimizer, update or checkpoint sees
+    (frozen_policies)."""
     policies: dict[str, Policy] = {}
     units: list[Unit] = []
     for model in spec.models:
         agents = [a for a in spec.agents if a.model == model.name]
         if not agents:
             continue
-        base, tok = build_base(model, device)
+        trained = [a for a in agents if not a.frozen]
+        base, tok = build_base(model, device, frozen=not trained)
         context = (
             model.source.context
             if model.source.kind == "scratch"
             else int(getattr(base.config, "max_position_embeddings", 2048) or 2048)
         )
-        pristine = copy.deepcopy(base) if any(a.sharing == "weights" for a in agents) else None
+        # Frozen agents on full weights that other agents train act through a copy of the initial weights.
+        frozen_copy = bool(trained) and model.adapter is None and len(trained) < len(agents)
+        wants_pristine = frozen_copy or any(a.sharing == "weights" for a in trained)
+        pristine = copy.deepcopy(base) if wants_pristine else None
 
         def make_unit(unit_name: str, module: nn.Module, adapter_names: list[str]) -> Unit:
             if model.adapter is not None:  # new adapters, or started from lora(from: ...)
@@ -201,21 +215,23 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
             units.append(unit)
             return unit
 
-        main_agents = [a for a in agents if a.sharing in ("shared", "adapter")]
+        main_agents = [a for a in trained if a.sharing in ("shared", "adapter")]
+        main_unit = None
         if main_agents:
             own = [a.name for a in main_agents if a.sharing == "adapter"]
             adapters = (["default"] if any(a.sharing == "shared" for a in main_agents) else []) + own
-            unit = make_unit(model.name, base, adapters)
+            main_unit = make_unit(model.name, base, adapters)
             for a in main_agents:
                 adapter = None if model.adapter is None else ("default" if a.sharing == "shared" else a.name)
-                policies[a.name] = Policy(a.name, unit, adapter)
-                unit.agents.append(a.name)
-        for a in (a for a in agents if a.sharing == "weights"):
+                policies[a.name] = Policy(a.name, main_unit, adapter)
+                main_unit.agents.append(a.name)
+        for a in (a for a in trained if a.sharing == "weights"):
             if pristine is None:  # set above whenever an agent has sharing "weights"
                 raise RuntimeError(f"model `{model.name}`: no pristine copy for agent `{a.name}`")
             unit = make_unit(f"{model.name}/{a.name}", copy.deepcopy(pristine), ["default"])
             policies[a.name] = Policy(a.name, unit, "default" if model.adapter is not None else None)
             unit.agents.append(a.name)
+        policies.update(frozen_policies(model, agents, base, pristine, main_unit, tok, context, device))
     for unit in units:
         if unit.has_adapters:
             # peft's set_adapter leaves only the active adapter trainable; every adapter must learn.
@@ -223,6 +239,24 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
                 p.requires_grad_("lora_" in pname)
         unit.trainable = [n for n, p in unit.module.named_parameters() if p.requires_grad]
     return policies, units
+
+
+def frozen_policies(model: ModelSpec, agents, base, pristine, main_unit, tok, context, device) -> dict[str, Policy]:
+    """How the model's frozen agents act (their `adapter separate` / `weights separate` change nothing: they never
+    train). On a LoRA model: the base with every adapter disabled, the trained agents' unit when there is one. On full
+    weights that other agents train: one untrained copy of the initial weights shared by the frozen agents; on a
+    model only frozen agents use: its weights as loaded. The unit of a frozen-only model has no adapters, no
+    trainable parameters and is never in the trained units (no optimizer state, no checkpoint files)."""
+    frozen = [a for a in agents if a.frozen]
+    if not frozen:
+        return {}
+    if main_unit is not None and main_unit.has_adapters:
+        return {a.name: Policy(a.name, main_unit, None, frozen=True) for a in frozen}
+    # `base` is trained in place when the model's main unit exists (full weights here): then the pristine copy.
+    module = pristine if main_unit is not None and pristine is not None else base
+    module = module.to(device).eval().requires_grad_(False)
+    unit = Unit(f"{model.name}/frozen", module, tok, False, None, agents=[a.name for a in frozen], context=context)
+    return {a.name: Policy(a.name, unit, None, frozen=True) for a in frozen}
 
 
 def trainable_parameters(unit: Unit) -> list[nn.Parameter]:

@@ -37,6 +37,7 @@ class Turn:  # TS twin: TurnRecord (protocol/run-dir.ts)
     duration_ms: float
     nulled: bool = False  # produced by the null behaviour, not by the policy: not a trainable decision
     messages: Optional[Messages] = None  # chat models: [system,] user; `prompt` is then their rendered text
+    frozen: bool = False  # the agent is declared frozen: acts, is never trained (its credit is never used)
 
 
 @dataclass
@@ -224,6 +225,7 @@ class GraphWalker:
                 duration_ms,
                 nulled,
                 messages,
+                agent.frozen,
             )
         )
         state.outputs[agent.name] = text

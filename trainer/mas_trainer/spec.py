@@ -97,6 +97,7 @@ class AgentSpec:  # TS twin: AgentSpec
     top_p: float = 1.0  # nucleus sampling; 1 is off
     top_k: int = 0  # sample among the k most likely tokens; 0 is off
     system: Optional[str] = None  # the chat system message; None: the role's description (empty: none)
+    frozen: bool = False  # never trained: acts in rollouts, no training credit; absent in older specs: False
 
 
 @dataclass
@@ -315,7 +316,8 @@ def _validate(spec: RunSpec) -> None:
             raise SpecError(f"agent `{a.name}` uses unknown model `{a.model}`; recompile with `mas compile`")
         if a.sharing not in ("shared", "adapter", "weights"):
             raise SpecError(f"agent `{a.name}` has unknown sharing `{a.sharing}`")
-        if a.sharing == "adapter" and spec.model(a.model).adapter is None:
+        # A frozen agent's sharing is ignored (it acts with adapters disabled): the editor only warns about it.
+        if a.sharing == "adapter" and not a.frozen and spec.model(a.model).adapter is None:
             raise SpecError(f"agent `{a.name}` wants its own adapter but model `{a.model}` declares none")
     for m in spec.models:
         _validate_model_settings(m)
@@ -325,6 +327,8 @@ def _validate(spec: RunSpec) -> None:
                 f"agent `{a.name}` has a `system` message that is not a string; recompile with `mas compile`"
             )
         _validate_sampling(a)
+        if not isinstance(a.frozen, bool):
+            raise SpecError(f"agent `{a.name}`: frozen must be true or false; recompile with `mas compile`")
     for e in spec.edges:
         if e.from_ not in agents | {"start"} or e.to not in agents | {"end"}:
             raise SpecError(f"graph edge {e.from_} -> {e.to} names an unknown agent")

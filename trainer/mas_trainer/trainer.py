@@ -224,9 +224,11 @@ class Trainer:
             by_unit.setdefault(self.policies[agent.name].unit.name, []).append(i)
         results: list = [None] * len(requests)
         for indices in by_unit.values():
-            mixed = len({self.policies[requests[i][0].name].adapter for i in indices}) > 1  # only with adapters
+            group = [self.policies[requests[i][0].name] for i in indices]
+            # Several adapters, or a frozen agent (adapters disabled: peft's __base__) on a unit with adapters.
+            mixed = len({p.adapter for p in group}) > 1 or any(p.frozen and p.unit.has_adapters for p in group)
             rows = [(requests[i][0], p, k) for i in indices for p, k in zip(requests[i][1], requests[i][2])]
-            policy = self.policies[rows[0][0].name]
+            policy = group[0]
             samples = sample(
                 policy.unit.module if mixed else policy.activate(),
                 policy.tokenizer,
@@ -235,7 +237,7 @@ class Trainer:
                 [row_key(self.spec.train.seed, self.step, rollout, turn) for _, _, (rollout, turn) in rows],
                 policy.unit.context,
                 self.device,
-                # peft's name for "no adapter" is __base__ (not reached: a unit's agents all have adapters or none)
+                # peft's name for "no adapter" is __base__: frozen agents on a LoRA model act with the base weights
                 adapter_names=[self.policies[a.name].adapter or "__base__" for a, _, _ in rows] if mixed else None,
             )
             for i in indices:
@@ -297,8 +299,8 @@ class Trainer:
             )
             for state, credit in zip(states, credits[spec.train.credit.method])
             for turn, c in zip(decisions(state), credit)
-            if turn.index >= state.shared_turns
-        ]  # a tree rollout's shared turns train once, in its parent
+            if turn.index >= state.shared_turns and not turn.frozen
+        ]  # a tree rollout's shared turns train once, in its parent; a frozen agent's turns never train
         started = time.time()
         self.defer_stop = True  # from here until the step is written, a stop waits (request_stop)
         stats = update(

@@ -9,7 +9,12 @@ export interface HeatmapData {
     values: Float64Array;
     /** Half-range of the scale (centred on 0). */
     extent: number;
+    /** Rows of frozen agents: greyed out and labelled `frozen`, outside the colour scale. */
+    frozen?: readonly string[];
 }
+
+/** Alpha of the grey that covers a frozen agent's row (over the editor background). */
+const FROZEN_ALPHA = 0x55;
 
 const LABEL_WIDTH = 96;
 const HEADER_HEIGHT = 18;
@@ -30,6 +35,8 @@ export class HeatmapCanvas {
     private drag: { x: number; y: number; vx: number; vy: number } | undefined;
     /** The column outlined as "current" (the selected turn), if any. */
     private currentColumn: number | undefined;
+    /** Names of the frozen agents' rows (HeatmapData.frozen). */
+    private frozenRows = new Set<string>();
 
     constructor(
         private readonly options: {
@@ -53,6 +60,9 @@ export class HeatmapCanvas {
     setData(data: HeatmapData): void {
         this.data = data;
         this.view = { x: 0, y: 0, w: Math.max(1, data.columns.length), h: Math.max(1, data.rows.length) };
+        this.frozenRows = new Set(data.frozen ?? []);
+        if (this.frozenRows.size > 0) this.canvas.setAttribute('data-frozen-rows', [...this.frozenRows].join('\n'));
+        else this.canvas.removeAttribute('data-frozen-rows');
         this.image = this.paintImage(data);
         this.renderLegend(data.extent);
         this.draw();
@@ -104,7 +114,12 @@ export class HeatmapCanvas {
         const rowH = plotH / this.view.h;
         if (rowH >= 10) {
             for (let r = Math.floor(this.view.y); r < Math.min(data.rows.length, this.view.y + this.view.h); r++) {
-                ctx.fillText(clipText(data.rows[r]!, 14), 4, HEADER_HEIGHT + (r - this.view.y + 0.5) * rowH);
+                const y = HEADER_HEIGHT + (r - this.view.y + 0.5) * rowH;
+                if (this.frozenRows.has(data.rows[r]!)) {
+                    this.drawFrozenLabel(ctx, data.rows[r]!, y);
+                    continue;
+                }
+                ctx.fillText(clipText(data.rows[r]!, 14), 4, y);
             }
         }
         const colW = plotW / this.view.w;
@@ -117,6 +132,16 @@ export class HeatmapCanvas {
                 );
             }
         }
+    }
+
+    /** A frozen agent's label: its name and `frozen`, in the disabled colour. */
+    private drawFrozenLabel(ctx: CanvasRenderingContext2D, name: string, y: number): void {
+        ctx.save();
+        ctx.fillStyle = cssVariable('--vscode-disabledForeground', '#888888');
+        ctx.fillText(clipText(name, 8), 4, y);
+        ctx.textAlign = 'right';
+        ctx.fillText('frozen', LABEL_WIDTH - 4, y);
+        ctx.restore();
     }
 
     private drawCurrentColumn(ctx: CanvasRenderingContext2D, data: HeatmapData, plotW: number, plotH: number): void {
@@ -158,9 +183,12 @@ export class HeatmapCanvas {
         const words = new Uint32Array(pixels.data.buffer); // ImageData is RGBA bytes; little-endian words on every browser VS Code runs on
         const values = data.values;
         const scale = 255 / colourExtent(data.extent);
+        const grey = frozenGrey();
+        for (let r = 0; r < rows; r++)
+            if (this.frozenRows.has(data.rows[r]!)) words.fill(grey, r * cols, (r + 1) * cols); // no colour scale
         for (let i = 0; i < values.length; i++) {
             const v = values[i]!;
-            if (v !== v) continue; // NaN stays transparent (ImageData starts zeroed)
+            if (v !== v) continue; // NaN stays transparent (ImageData starts zeroed), or grey on a frozen row
             const k = Math.round(v * scale);
             words[i] = table[(k > 255 ? 255 : k < -255 ? -255 : k) + 255]!;
         }
@@ -207,7 +235,7 @@ export class HeatmapCanvas {
         const cell = this.cellAt(event.offsetX, event.offsetY);
         this.canvas.title =
             cell && this.data
-                ? `${this.data.rows[cell.row]} · ${this.data.columns[cell.column]}: ${Number.isNaN(cell.value) ? 'no decision' : cell.value.toFixed(4)}`
+                ? `${this.data.rows[cell.row]} · ${this.data.columns[cell.column]}: ${this.frozenRows.has(this.data.rows[cell.row]!) ? 'frozen (never trained, no training credit)' : Number.isNaN(cell.value) ? 'no decision' : cell.value.toFixed(4)}`
                 : '';
         if (!this.drag || !this.data || event.buttons === 0) return;
         const cellW = (this.canvas.width - LABEL_WIDTH) / this.view.w,
@@ -232,6 +260,12 @@ export class HeatmapCanvas {
         const cell = this.cellAt(event.offsetX, event.offsetY);
         if (cell) this.options.onCell?.(cell.row, cell.column);
     }
+}
+
+/** The grey of a frozen row as an ImageData word (RGBA bytes, little-endian): the disabled foreground, translucent. */
+function frozenGrey(): number {
+    const [r, g, b] = parseCssColour(cssVariable('--vscode-disabledForeground', '#888888'), [136, 136, 136]);
+    return ((FROZEN_ALPHA << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
 function neutralColour(): Rgb {

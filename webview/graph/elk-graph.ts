@@ -43,6 +43,9 @@ function clipText(text: string, max: number): string {
 /** How an agent's model is used: the sharing mode and the adapter, in words. */
 export function sharingText(node: AgentNode): string {
     const model = node.model ?? 'no model';
+    // A frozen agent never trains: no sharing mode matters, and on a LoRA model it acts with the adapter disabled.
+    if (node.frozen === true)
+        return [model, 'frozen', node.adapter === null ? null : 'adapter off'].filter(Boolean).join(' · ');
     const mode = node.sharing === 'adapter' ? 'own adapter' : node.sharing === 'weights' ? 'own weights' : 'shared';
     return [model, mode, node.adapter].filter((part) => part !== null && part !== '').join(' · ');
 }

@@ -92,6 +92,7 @@ function drawNode(
             `node-${node.kind}`,
             agent && !agent.reachable && 'unreachable',
             agent && `sharing-${agent.sharing}`,
+            agent?.frozen === true && 'frozen',
             severity && `marker-${severity}`,
         ),
         'data-id': node.id,

@@ -330,7 +330,7 @@ export class TrajectoryApp {
             element('span', { className: 'turn-role', text: ` (${turn.role})` }),
             element('span', {
                 className: 'hint',
-                text: ` · ${omitted ?? turn.token_ids.length} tokens · ${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}${turn.nulled ? ' · nulled' : ''}`,
+                text: ` · ${omitted ?? turn.token_ids.length} tokens · ${turn.frozen === true ? 'frozen: never trained, no training credit' : `${this.method} credit ${credit === undefined ? '–' : credit.toFixed(4)}`}${turn.nulled ? ' · nulled' : ''}`,
             }),
         );
         this.text.show(turn, this.rollout?.chat?.[this.turn]);

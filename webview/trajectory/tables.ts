@@ -67,15 +67,20 @@ export function agentSummaryView(summary: AgentSummary): HTMLElement {
     ];
     const body = table(
         headers,
-        summary.rows.map((row) => [
-            row.agent,
-            ...row.cells.map((c) => (c.decisions === 0 ? '–' : `${share(c.share)} · ${signed(c.mean)}`)),
-            row.lazy ?? '',
-        ]),
+        summary.rows.map((row) =>
+            row.frozen
+                ? [row.agent, ...row.cells.map(() => 'frozen'), 'frozen: never trained, no training credit']
+                : [
+                      row.agent,
+                      ...row.cells.map((c) => (c.decisions === 0 ? '–' : `${share(c.share)} · ${signed(c.mean)}`)),
+                      row.lazy ?? '',
+                  ],
+        ),
         'data-table agent-summary-table',
     );
     body.querySelectorAll('tbody tr').forEach((tr, i) => {
         if (summary.rows[i]?.lazy !== undefined) tr.classList.add('lazy-agent');
+        if (summary.rows[i]?.frozen) tr.classList.add('frozen-agent');
     });
     return element(
         'div',

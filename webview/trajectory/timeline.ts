@@ -73,17 +73,22 @@ export class Timeline {
     private row(i: number): HTMLElement {
         const turn = this.record!.turns[i]!;
         const decision = this.decisionOf[i] ?? -1;
-        const credit = decision >= 0 ? ownValue(this.record!.credit, this.method)?.[decision] : undefined;
+        const frozen = turn.frozen === true; // a frozen agent: never trained, so no credit colour
+        const credit = decision >= 0 && !frozen ? ownValue(this.record!.credit, this.method)?.[decision] : undefined;
         const swatch = element('span', {
             className: 'swatch',
-            title: credit === undefined ? 'no decision' : `credit ${credit.toFixed(4)}`,
+            title: frozen
+                ? 'frozen: never trained, no training credit'
+                : credit === undefined
+                  ? 'no decision'
+                  : `credit ${credit.toFixed(4)}`,
         });
         swatch.style.background =
             credit === undefined ? 'transparent' : divergingCss(credit, this.extent, this.neutral);
         const row = element(
             'div',
             {
-                className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}`,
+                className: `turn-row${i === this.selected ? ' selected' : ''}${turn.nulled ? ' nulled' : ''}${frozen ? ' frozen' : ''}`,
                 attrs: { 'data-turn': String(i) },
             },
             swatch,

@@ -67,6 +67,7 @@ export function variablesFor(
     const current = record.turns[turn];
     if (!current) return [];
     const decision = record.decision_turns.indexOf(turn);
+    const frozen = isFrozenTurn(current, run);
     switch (reference) {
         case 1: {
             const lp = current.logprobs;
@@ -80,12 +81,20 @@ export function variablesFor(
                 variable('tokens', current.token_ids.length),
                 variable('mean logprob', lp.length ? lp.reduce((s, v) => s + v, 0) / lp.length : null),
                 variable('nulled', current.nulled),
+                variable('frozen', frozen),
                 variable('model', current.model),
             ];
         }
         case 2:
             return Object.entries(record.credit).map(([method, credits]) =>
-                variable(method, decision >= 0 ? (credits[decision] ?? null) : 'no decision (nulled turn)'),
+                variable(
+                    method,
+                    decision < 0
+                        ? 'no decision (nulled turn)'
+                        : frozen
+                          ? `frozen: never trained on (the estimator gave ${String(credits[decision] ?? null)})`
+                          : (credits[decision] ?? null),
+                ),
             );
         case 3: {
             const rubric = run.spec.rubrics.find((r) => r.name === run.spec.reward.rubric);
@@ -109,4 +118,15 @@ export function variablesFor(
         default:
             return messageVariables(current, reference);
     }
+}
+
+/** A frozen agent's turn: flagged in the record, or the agent declared `frozen` in the run's spec (run.json is
+ *  untrusted: only a literal `true` counts). */
+function isFrozenTurn(turn: TrajectoryRecord['turns'][number], run: RunJson): boolean {
+    if (turn.frozen === true) return true;
+    const agents: unknown = run.spec.agents;
+    return (
+        Array.isArray(agents) &&
+        agents.some((a: { name?: unknown; frozen?: unknown }) => a?.name === turn.agent && a.frozen === true)
+    );
 }

@@ -61,7 +61,9 @@ export function summaryRows(runDir: string, summary: AgentSummary): RunDetail[] 
         return {
             runDir,
             label: row.agent,
-            description: row.lazy ?? `${shown} of the credit under ${method ?? '–'}`,
+            description: row.frozen
+                ? 'frozen: never trained, no training credit'
+                : (row.lazy ?? `${shown} of the credit under ${method ?? '–'}`),
             flagged: row.lazy !== undefined,
         };
     });

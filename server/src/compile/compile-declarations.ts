@@ -67,5 +67,6 @@ export function compileAgent(agent: Agent, defaultTemperature: number): AgentSpe
                 : behaviour?.kind === 'skip'
                   ? { kind: 'skip' }
                   : { kind: 'empty' },
+        frozen: agent.model?.frozen ?? false,
     };
 }

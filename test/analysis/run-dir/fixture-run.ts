@@ -35,3 +35,25 @@ export function copyFixtureRunWithShapley(root: string): string {
     }
     return root;
 }
+
+/**
+ * Marks `agent` frozen in a run directory at `root` (a copy): in run.json's spec, and `frozen: true` on its turns, as
+ * the trainer writes a run with `model: m frozen`.
+ */
+export function freezeAgent(root: string, agent: string): string {
+    const runJson = path.join(root, 'run.json');
+    const run = JSON.parse(readFileSync(runJson, 'utf8')) as { spec: { agents: { name: string; frozen?: boolean }[] } };
+    for (const a of run.spec.agents) a.frozen = a.name === agent;
+    writeFileSync(runJson, JSON.stringify(run, null, 1));
+    for (const step of [1, 2, 3]) {
+        const file = path.join(root, 'trajectories', `${step}.jsonl`);
+        const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+        const frozen = lines.map((line) => {
+            const record = JSON.parse(line) as { turns: { agent: string; frozen?: boolean }[] };
+            for (const t of record.turns) if (t.agent === agent) t.frozen = true;
+            return JSON.stringify(record);
+        });
+        writeFileSync(file, frozen.join('\n') + '\n');
+    }
+    return root;
+}

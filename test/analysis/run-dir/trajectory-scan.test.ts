@@ -118,6 +118,21 @@ describe('byte-level trajectory line scanner', () => {
         });
     });
 
+    it("reads a turn's optional `frozen` flag as validateTrajectory does: true / false kept, anything else refused", () => {
+        const record = JSON.parse(fixtureLines[0]!) as { turns: Record<string, unknown>[] };
+        const withFrozen = (value: unknown) =>
+            JSON.stringify({ ...record, turns: record.turns.map((t, i) => (i === 0 ? { ...t, frozen: value } : t)) });
+        for (const value of [true, false]) {
+            expect(reference(withFrozen(value)).ok).toBe(true);
+            expect(scan(withFrozen(value))).toEqual(reference(withFrozen(value)));
+        }
+        for (const value of ['yes', 1, null, [], {}]) {
+            const error = 'turns[0].frozen is not true or false';
+            expect(validateTrajectory(JSON.parse(withFrozen(value)))).toEqual({ ok: false, error });
+            expect(scan(withFrozen(value))).toEqual({ ok: false, error });
+        }
+    });
+
     it('reads a step file truncated at every byte: complete records kept, the torn tail dropped silently', async () => {
         const run = copyFixtureRun();
         cleanups.push(run.dispose);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VscodeFake } from '../vscode-fake.js';
 import { RunDirService } from '../../../analysis/run-dir/service.js';
-import { copyFixtureRunWithShapley, FIXTURE_RUN } from '../../analysis/run-dir/fixture-run.js';
+import { copyFixtureRunWithShapley, FIXTURE_RUN, freezeAgent } from '../../analysis/run-dir/fixture-run.js';
 import { tempDir } from '../helpers.js';
 
 const fake = vi.hoisted(() => ({ current: undefined as VscodeFake | undefined }));
@@ -215,6 +215,34 @@ describe('Runs view', () => {
         expect(unreadable).toHaveLength(1);
         expect(unreadable[0]!.label).toBe('unreadable');
         expect(unreadable[0]!.description).toContain('run.json');
+        await reader.dispose();
+    });
+
+    it('says a frozen agent is frozen in the run summary, and flags nobody for it', async () => {
+        const tmp = tempDir('mas-runs-frozen-');
+        cleanups.push(tmp.cleanup);
+        const runs = path.join(tmp.dir, 'runs');
+        mkdirSync(runs);
+        const frozen = freezeAgent(copyFixtureRunWithShapley(path.join(runs, 'lazy-team-frozen')), 'lazy');
+        const reader = new RunDirService();
+        const provider = new RunsTreeProvider({
+            folders: () => [tmp.dir],
+            followed: () => [],
+            alive: () => false,
+            index: (dir) => reader.index(dir),
+        });
+        const details = (await provider.getChildren(provider.runs()[0])) as {
+            label: string;
+            description: string;
+            flagged: boolean;
+        }[];
+        expect(details.filter((d) => d.label !== 'reward').map((d) => [d.label, d.description, d.flagged])).toEqual([
+            ['first', '50 % of the credit under shapley', false],
+            ['second', '50 % of the credit under shapley', false],
+            ['lazy', 'frozen: never trained, no training credit', false],
+            ['summary', 'No agent is flagged: none gets under 5 % of the credit under each of shapley and difference.', false],
+        ]);
+        expect(frozen).toBe(provider.runs()[0]!.fsPath);
         await reader.dispose();
     });
 

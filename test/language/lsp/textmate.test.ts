@@ -90,5 +90,6 @@ describe('TextMate grammar', () => {
         expect(scopesOf('train', 'counterfactual')).toContain('support.constant.training.mas');
         expect(scopesOf('train', 'fanout')).toContain('variable.other.property.setting.mas');
         expect(scopesOf('train', '2e-5')).toContain('constant.numeric.mas');
+        expect(scopesOf('agent', 'frozen')).toContain('support.constant.training.mas');
     });
 });

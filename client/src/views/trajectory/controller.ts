@@ -5,7 +5,13 @@ import type { TrainerScores } from '../../../../analysis/run-dir/rescore-stream.
 import { rubricNeedsTrainer } from '../../../../analysis/run-dir/rubric-needs-trainer.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
-import { declaredAgents, groupView, rolloutView, summarizeRun } from '../../../../analysis/run-dir/view-model.js';
+import {
+    declaredAgents,
+    frozenAgents,
+    groupView,
+    rolloutView,
+    summarizeRun,
+} from '../../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../../protocol/run-dir.js';
 import type { RewardSpec, RunSpec } from '../../../../protocol/run-spec.js';
 import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../../protocol/trajectory-messages.js';
@@ -138,7 +144,11 @@ export class TrajectoryController {
                     type: 'trajectory/stepHeatmap',
                     step: message.step,
                     method: message.method,
-                    grid: mergeAggregates([step?.aggregates[message.method]], declaredAgents(index)),
+                    grid: mergeAggregates(
+                        [step?.aggregates[message.method]],
+                        declaredAgents(index),
+                        frozenAgents(index),
+                    ),
                 });
                 return;
             }

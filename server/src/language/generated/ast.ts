@@ -64,6 +64,7 @@ export type MasKeywordNames =
     | "for"
     | "format"
     | "from"
+    | "frozen"
     | "function"
     | "gradient_checkpointing"
     | "graph"
@@ -383,10 +384,10 @@ export function isExpression(item: unknown): item is Expression {
     return reflection.isInstance(item, Expression.$type);
 }
 
-export type FieldName = 'adapter' | 'agent' | 'max' | 'null' | 'output' | 'turn' | Name;
+export type FieldName = 'adapter' | 'agent' | 'frozen' | 'max' | 'null' | 'output' | 'turn' | Name;
 
 export function isFieldName(item: unknown): item is FieldName {
-    return isName(item) || item === 'output' || item === 'agent' || item === 'turn' || item === 'max' || item === 'null' || item === 'adapter';
+    return isName(item) || item === 'output' || item === 'agent' || item === 'turn' || item === 'max' || item === 'null' || item === 'adapter' || item === 'frozen';
 }
 
 export interface Graph extends langium.AstNode {
@@ -541,12 +542,14 @@ export function isModel(item: unknown): item is Model {
 export interface ModelBinding extends langium.AstNode {
     readonly $container: Agent;
     readonly $type: 'ModelBinding';
+    frozen: boolean;
     model: langium.Reference<Model>;
     separate?: 'adapter' | 'weights';
 }
 
 export const ModelBinding = {
     $type: 'ModelBinding',
+    frozen: 'frozen',
     model: 'model',
     separate: 'separate'
 } as const;
@@ -1358,6 +1361,10 @@ export class MasAstReflection extends langium.AbstractAstReflection {
         ModelBinding: {
             name: ModelBinding.$type,
             properties: {
+                frozen: {
+                    name: ModelBinding.frozen,
+                    defaultValue: false
+                },
                 model: {
                     name: ModelBinding.model,
                     referenceType: Model.$type

@@ -2650,6 +2650,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "Keyword",
             "value": "adapter"
+          },
+          {
+            "$type": "Keyword",
+            "value": "frozen"
           }
         ]
       },
@@ -3006,6 +3010,16 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "value": "separate"
               }
             ],
+            "cardinality": "?"
+          },
+          {
+            "$type": "Assignment",
+            "feature": "frozen",
+            "operator": "?=",
+            "terminal": {
+              "$type": "Keyword",
+              "value": "frozen"
+            },
             "cardinality": "?"
           }
         ]
@@ -4270,6 +4284,15 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               }
             ]
           }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "frozen",
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "boolean"
+          },
+          "isOptional": false
         }
       ],
       "superTypes": []

@@ -52,6 +52,7 @@ function agentNode(agent: Agent, reachable: boolean): AgentNode {
             : typeof lora['from'] === 'string'
               ? `lora(from ${lora['from']})`
               : `lora(rank ${lora['rank']})`,
+        ...(agent.model?.frozen ? { frozen: true } : {}),
         reachable,
         source: location(agent),
     };

@@ -59,6 +59,19 @@ export function declarationMarkdown(node: AstNode): string | undefined {
     return undefined;
 }
 
+const FROZEN_SUMMARY = 'acts in rollouts, never trained, no training credit';
+
+/** The hover of the `frozen` keyword (`model: base frozen`). */
+export const FROZEN_DOC = [
+    `**frozen** — the agent ${FROZEN_SUMMARY}.`,
+    '',
+    '- On a LoRA model it acts with the adapter disabled (the base weights); no adapter is made for it.',
+    '- On full weights that other agents train, the trainer gives it an untrained copy of the initial weights.',
+    '- A model used only by frozen agents gets no optimizer state and no checkpoint files.',
+    '- Credit estimators still see it as part of the team: difference and Shapley credit can null it, and its',
+    '  turns are recorded (with `frozen: true`), greyed out in the heatmaps.',
+].join('\n');
+
 function agentMarkdown(agent: Agent): string {
     const lines = [`**agent** \`${agent.name}\` — role \`${agent.role?.$refText ?? '?'}\``];
     const description = agent.role?.ref?.description;
@@ -68,6 +81,7 @@ function agentMarkdown(agent: Agent): string {
     const binding = agent.model;
     if (binding) {
         lines.push('', `- model: \`${binding.model?.$refText ?? '?'}\``, `- weights: ${sharingText(binding.separate)}`);
+        if (binding.frozen) lines.push(`- frozen: ${FROZEN_SUMMARY}`);
     }
     if (agent.maxTokens !== undefined) {
         lines.push(`- max_tokens: ${agent.maxTokens}`);

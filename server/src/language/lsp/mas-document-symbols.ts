@@ -67,7 +67,8 @@ export class MasDocumentSymbolProvider implements DocumentSymbolProvider {
             return symbol(element, element.name, element.description);
         }
         if (isAgent(element)) {
-            return symbol(element, element.name, element.role?.$refText);
+            const role = element.role?.$refText;
+            return symbol(element, element.name, element.model?.frozen ? `${role ?? '?'} (frozen)` : role);
         }
         if (isGraph(element)) {
             const chains = element.statements.map((chain) => symbol(chain, chainLabel(chain.$cstNode)));

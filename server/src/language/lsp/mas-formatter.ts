@@ -144,6 +144,7 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isModelBinding(node)) {
             f.property('separate').prepend(ONE);
             f.keyword('separate').prepend(ONE);
+            f.keyword('frozen').prepend(ONE);
         } else if (ast.isDataset(node)) {
             f.keyword('from').prepend(ONE);
         } else if (ast.isReward(node)) {

@@ -17,6 +17,7 @@ import {
     isEndNode,
     isHfSource,
     isMethodCall,
+    isModelBinding,
     isNamedArg,
     isOutputRef,
     isReward,
@@ -35,7 +36,7 @@ import { agentSettingInfo, modelSettingInfo } from '../catalog/model-catalog.js'
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS, STOP_WHEN_DOC, STOP_WHEN_METRICS } from '../catalog/training-catalog.js';
 import type { MasServices } from '../mas-module.js';
 import { methodMarkdown, methodsForSetting, parameterMarkdown, parametersAround, settingInfo } from './catalog-docs.js';
-import { declarationMarkdown } from './hover-content.js';
+import { declarationMarkdown, FROZEN_DOC } from './hover-content.js';
 
 /**
  * Hover documentation. Declarations and references (also inside `{{...}}` template holes) show
@@ -143,6 +144,9 @@ function keywordMarkdown(node: AstNode, word: string, isFirstToken: boolean): st
     }
     if (isReward(node) && word === node.level) {
         return LEVEL_WORDS[node.level];
+    }
+    if (isModelBinding(node) && word === 'frozen') {
+        return FROZEN_DOC;
     }
     if (isTaskFieldRef(node) && word === 'task') {
         return '**task** — the current row of the training data set; `task.<field>` reads one of its fields.';

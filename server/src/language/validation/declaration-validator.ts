@@ -166,7 +166,8 @@ export class DeclarationValidator {
 
     checkModelBinding(binding: ModelBinding, accept: ValidationAcceptor): void {
         const model = binding.model?.ref;
-        if (!model || !binding.separate) return;
+        // A frozen agent's `... separate` is pointless whatever the model: frozen-checks.ts says so instead.
+        if (!model || !binding.separate || binding.frozen) return;
         const hasLora = model.adapter?.kind === 'lora';
         const separateRange = GrammarUtils.findNodeForProperty(binding.$cstNode, 'separate')?.range;
         if (binding.separate === 'adapter' && !hasLora) {

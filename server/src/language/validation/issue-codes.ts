@@ -22,6 +22,8 @@ export const IssueCodes = {
     SettingNotForScratch: 'setting-not-for-scratch',
     SystemMessageIgnored: 'system-message-ignored',
     AttentionNeedsGpu: 'attention-needs-gpu',
+    FrozenSeparatePointless: 'frozen-separate-pointless',
+    AllAgentsFrozen: 'all-agents-frozen',
     // The workflow as a whole
     IncompleteWorkflow: 'incomplete-workflow',
     MultipleGraphs: 'multiple-graphs',

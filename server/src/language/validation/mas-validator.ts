@@ -4,6 +4,7 @@ import { AdapterFolderValidator } from './adapter-folder-validator.js';
 import { DatasetValidator } from './dataset-validator.js';
 import { DeclarationValidator } from './declaration-validator.js';
 import { ExpressionValidator } from './expression-validator.js';
+import { FrozenAgentValidator } from './frozen-checks.js';
 import { GraphValidator } from './graph-validator.js';
 import { NameValidator } from './name-validator.js';
 import { RubricValidator } from './rubric-validator.js';
@@ -35,6 +36,7 @@ export class MasValidator {
     readonly rubrics = new RubricValidator();
     readonly train: TrainValidator;
     readonly verifiers: VerifierValidator;
+    readonly frozen: FrozenAgentValidator;
 
     constructor(services: MasServices) {
         const contexts = new WorkflowContexts(services);
@@ -46,6 +48,7 @@ export class MasValidator {
         this.templates = new TemplateValidator(contexts);
         this.train = new TrainValidator(contexts);
         this.verifiers = new VerifierValidator(services);
+        this.frozen = new FrozenAgentValidator(contexts);
     }
 
     register(registry: MasServices['validation']['ValidationRegistry']): void {
@@ -87,6 +90,10 @@ export class MasValidator {
         registry.register<MasAstType>(
             { Verifier: verifiers.checkVerifier, VerifierCall: verifiers.checkVerifierCall },
             verifiers,
+        );
+        registry.register<MasAstType>(
+            { ModelBinding: this.frozen.checkFrozenBinding, MasFile: this.frozen.checkTeamTrains },
+            this.frozen,
         );
     }
 }
