@@ -6,7 +6,7 @@ import os
 import random
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
 import numpy as np
 import torch
@@ -30,6 +30,8 @@ from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, M
 from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_key, sample, sampling_params
+from .judge_backends import ChatBackend
+from .judges import make_judge_runner
 from .memory_budget import resolve_micro_batch_tokens
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters
@@ -81,7 +83,13 @@ class RunOptions:
 
 
 class Trainer:
-    def __init__(self, spec: RunSpec, options: RunOptions, verifier_pool: Optional[Pool] = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        options: RunOptions,
+        verifier_pool: Optional[Pool] = None,
+        judge_backends: Optional[Mapping[str, ChatBackend]] = None,
+    ) -> None:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
         check_credit(spec.train.credit.method, spec.train.credit.params)  # a critic's: by make_critic below
@@ -116,6 +124,9 @@ class Trainer:
         self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
         tokenizers = {name: policy.tokenizer for name, policy in self.policies.items()}
         self.walker = GraphWalker(spec, self.evaluator, prompt_formats(spec, tokenizers))
+        # Judge criteria: frozen models (a LoRA model's base shared with its agents, adapters off), answers cached in
+        # the run directory; built after the policies so a scratch judge does not shift the policies' random init.
+        self.judges = make_judge_runner(spec, self.run_dir, self.device, self.log, self.policies, judge_backends)
         self.optimizers, self.schedulers = {}, {}
         for unit in self.units:
             opt = torch.optim.AdamW(trainable_parameters(unit), lr=spec.train.lr, weight_decay=0.0)
@@ -259,7 +270,7 @@ class Trainer:
                 spec.train.credit.params,
                 self.methods,
                 BatchedGenerate(self._generate, self._generate_many),
-                lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator).reward,
+                lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator, self.judges).reward,
                 spec.train.seed,
                 self.step,
                 first_key=self.dist.rank * local * group,
@@ -291,8 +302,12 @@ class Trainer:
         states, rollout_s = self._rollouts()
         if self.verifiers is not None:  # the step's verifier calls, on all workers at once
             contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
-            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], contexts)
-        scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator) for s in states]
+            exprs = [c.expr for c in self.rubric.criteria if c.expr is not None]
+            self.verifiers.prefetch(self.evaluator, exprs, contexts)
+        if self.judges is not None:  # the step's judge prompts, one batch per judge model (cache first)
+            contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
+            self.judges.prefetch(self.rubric.criteria, contexts)
+        scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator, self.judges) for s in states]
         credits = self._credit(states, scores)
         batch = [
             Decision(
@@ -336,6 +351,8 @@ class Trainer:
         )
         if self.verifiers is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
             record["verifier_errors"] = self.verifiers.end_step()
+        if self.judges is not None:  # this process's judge failures per judged criterion
+            record["judge_errors"] = self.judges.end_step()
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
