@@ -79,7 +79,7 @@ def runner_for(spec, run_dir, **kwargs):
 
 
 def style_judge(spec):
-    judge = style_judge(spec)
+    judge = spec.rubrics[0].criteria[-1].judge
     assert judge is not None
     return judge
 
