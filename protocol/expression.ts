@@ -50,13 +50,7 @@ export interface EvalContext {
  * `judge_error` likewise: a judge criterion whose model failed or answered without a score in its scale (it scored null).
  */
 export type EvalErrorKind =
-    | 'unknown_op'
-    | 'arity'
-    | 'type_error'
-    | 'bad_regex'
-    | 'needs_trainer'
-    | 'verifier_error'
-    | 'judge_error';
+    'unknown_op' | 'arity' | 'type_error' | 'bad_regex' | 'needs_trainer' | 'verifier_error' | 'judge_error';
 
 /** One conformance vector: `test/fixtures/expressions/*.json` hold arrays of these. */
 export interface ExpressionVector {
