@@ -163,14 +163,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@60"
+              "$ref": "#/rules@61"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@62"
+              "$ref": "#/rules@63"
             },
             "arguments": []
           },
@@ -900,7 +900,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Train",
       "returnType": {
-        "$ref": "#/interfaces@23"
+        "$ref": "#/interfaces@24"
       },
       "definition": {
         "$type": "Group",
@@ -1023,7 +1023,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TrainSetting",
       "returnType": {
-        "$ref": "#/interfaces@25"
+        "$ref": "#/interfaces@26"
       },
       "definition": {
         "$type": "Group",
@@ -1128,7 +1128,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "StopWhen",
       "returnType": {
-        "$ref": "#/interfaces@24"
+        "$ref": "#/interfaces@25"
       },
       "definition": {
         "$type": "Group",
@@ -1282,7 +1282,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "MethodCall",
       "returnType": {
-        "$ref": "#/interfaces@26"
+        "$ref": "#/interfaces@27"
       },
       "definition": {
         "$type": "Group",
@@ -1377,7 +1377,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "NamedArg",
       "returnType": {
-        "$ref": "#/interfaces@27"
+        "$ref": "#/interfaces@28"
       },
       "definition": {
         "$type": "Group",
@@ -1463,7 +1463,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "StringValue",
       "returnType": {
-        "$ref": "#/interfaces@31"
+        "$ref": "#/interfaces@32"
       },
       "definition": {
         "$type": "Assignment",
@@ -1485,7 +1485,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "NumberValue",
       "returnType": {
-        "$ref": "#/interfaces@28"
+        "$ref": "#/interfaces@29"
       },
       "definition": {
         "$type": "Assignment",
@@ -1507,7 +1507,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "IdValue",
       "returnType": {
-        "$ref": "#/interfaces@29"
+        "$ref": "#/interfaces@30"
       },
       "definition": {
         "$type": "Assignment",
@@ -1593,7 +1593,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ListValue",
       "returnType": {
-        "$ref": "#/interfaces@30"
+        "$ref": "#/interfaces@31"
       },
       "definition": {
         "$type": "Group",
@@ -1680,7 +1680,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@32"
+        "$ref": "#/interfaces@33"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1722,7 +1722,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@33"
+                  "$ref": "#/interfaces@34"
                 }
               },
               {
@@ -1783,7 +1783,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@32"
+                  "$ref": "#/interfaces@33"
                 },
                 "feature": "left",
                 "operator": "="
@@ -1862,7 +1862,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@32"
+        "$ref": "#/interfaces@33"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1916,7 +1916,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@33"
+                  "$ref": "#/interfaces@34"
                 }
               },
               {
@@ -2033,7 +2033,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@34"
+                  "$ref": "#/interfaces@35"
                 }
               },
               {
@@ -2056,7 +2056,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@35"
+                  "$ref": "#/interfaces@36"
                 }
               },
               {
@@ -2079,7 +2079,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@36"
+                  "$ref": "#/interfaces@37"
                 }
               },
               {
@@ -2108,7 +2108,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@37"
+                  "$ref": "#/interfaces@38"
                 }
               },
               {
@@ -2135,7 +2135,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "CallExpression",
       "returnType": {
-        "$ref": "#/interfaces@38"
+        "$ref": "#/interfaces@39"
       },
       "definition": {
         "$type": "Group",
@@ -2240,7 +2240,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "VerifierCall",
       "returnType": {
-        "$ref": "#/interfaces@39"
+        "$ref": "#/interfaces@40"
       },
       "definition": {
         "$type": "Group",
@@ -2252,7 +2252,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/interfaces@20"
+                "$ref": "#/interfaces@21"
               },
               "terminal": {
                 "$type": "RuleCall",
@@ -2359,7 +2359,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TaskFieldRef",
       "returnType": {
-        "$ref": "#/interfaces@40"
+        "$ref": "#/interfaces@41"
       },
       "definition": {
         "$type": "Group",
@@ -2402,7 +2402,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "OutputRef",
       "returnType": {
-        "$ref": "#/interfaces@41"
+        "$ref": "#/interfaces@42"
       },
       "definition": {
         "$type": "Group",
@@ -2445,7 +2445,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ContextRef",
       "returnType": {
-        "$ref": "#/interfaces@42"
+        "$ref": "#/interfaces@43"
       },
       "definition": {
         "$type": "Assignment",
@@ -2602,6 +2602,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "Keyword",
             "value": "function"
+          },
+          {
+            "$type": "Keyword",
+            "value": "judge"
+          },
+          {
+            "$type": "Keyword",
+            "value": "scale"
           }
         ]
       },
@@ -3460,55 +3468,287 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "$ref": "#/interfaces@19"
       },
       "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "criterion"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "name",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@49"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Keyword",
+                "value": "weight"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "weight",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@11"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Keyword",
+                "value": ":"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "expression",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@34"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "judge"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "name",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@49"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Keyword",
+                "value": "weight"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "weight",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@11"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "judge",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@60"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "JudgeBody",
+      "returnType": {
+        "$ref": "#/interfaces@20"
+      },
+      "definition": {
         "$type": "Group",
         "elements": [
           {
             "$type": "Keyword",
-            "value": "criterion"
+            "value": "{"
           },
           {
-            "$type": "Assignment",
-            "feature": "name",
-            "operator": "=",
-            "terminal": {
-              "$type": "RuleCall",
-              "rule": {
-                "$ref": "#/rules@49"
+            "$type": "Alternatives",
+            "elements": [
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "model"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "model",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "CrossReference",
+                      "type": {
+                        "$ref": "#/interfaces@4"
+                      },
+                      "terminal": {
+                        "$type": "RuleCall",
+                        "rule": {
+                          "$ref": "#/rules@48"
+                        },
+                        "arguments": []
+                      },
+                      "deprecatedSyntax": false,
+                      "isMulti": false
+                    }
+                  }
+                ]
               },
-              "arguments": []
-            }
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "prompt"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "prompt",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@53"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "scale"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "low",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ".."
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "high",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "max_tokens"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "maxTokens",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "temperature"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "temperature",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              }
+            ],
+            "cardinality": "*"
           },
           {
             "$type": "Keyword",
-            "value": "weight"
-          },
-          {
-            "$type": "Assignment",
-            "feature": "weight",
-            "operator": "=",
-            "terminal": {
-              "$type": "RuleCall",
-              "rule": {
-                "$ref": "#/rules@11"
-              },
-              "arguments": []
-            }
-          },
-          {
-            "$type": "Keyword",
-            "value": ":"
-          },
-          {
-            "$type": "Assignment",
-            "feature": "expression",
-            "operator": "=",
-            "terminal": {
-              "$type": "RuleCall",
-              "rule": {
-                "$ref": "#/rules@34"
-              },
-              "arguments": []
-            }
+            "value": "}"
           }
         ]
       },
@@ -3520,7 +3760,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Verifier",
       "returnType": {
-        "$ref": "#/interfaces@20"
+        "$ref": "#/interfaces@21"
       },
       "definition": {
         "$type": "Group",
@@ -3555,7 +3795,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@61"
+                    "$ref": "#/rules@62"
                   },
                   "arguments": []
                 }
@@ -3574,7 +3814,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@61"
+                        "$ref": "#/rules@62"
                       },
                       "arguments": []
                     }
@@ -3659,7 +3899,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "VerifierParam",
       "returnType": {
-        "$ref": "#/interfaces@21"
+        "$ref": "#/interfaces@22"
       },
       "definition": {
         "$type": "Group",
@@ -3712,7 +3952,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Reward",
       "returnType": {
-        "$ref": "#/interfaces@22"
+        "$ref": "#/interfaces@23"
       },
       "definition": {
         "$type": "Group",
@@ -4039,7 +4279,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@27"
+                "$ref": "#/interfaces@28"
               }
             }
           },
@@ -4078,7 +4318,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@27"
+                "$ref": "#/interfaces@28"
               }
             }
           },
@@ -4508,13 +4748,93 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         {
           "$type": "TypeAttribute",
           "name": "expression",
+          "isOptional": true,
           "type": {
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/types@6"
             }
-          },
-          "isOptional": false
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "judge",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@20"
+            }
+          }
+        }
+      ],
+      "superTypes": []
+    },
+    {
+      "$type": "Interface",
+      "name": "JudgeBody",
+      "attributes": [
+        {
+          "$type": "TypeAttribute",
+          "name": "model",
+          "isOptional": true,
+          "type": {
+            "$type": "ReferenceType",
+            "referenceType": {
+              "$type": "SimpleType",
+              "typeRef": {
+                "$ref": "#/interfaces@4"
+              }
+            },
+            "isMulti": false
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "prompt",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@12"
+            }
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "low",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "high",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "maxTokens",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "temperature",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
         }
       ],
       "superTypes": []
@@ -4540,7 +4860,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@21"
+                "$ref": "#/interfaces@22"
               }
             }
           },
@@ -4688,7 +5008,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@25"
+                "$ref": "#/interfaces@26"
               }
             }
           },
@@ -4732,7 +5052,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@24"
+                "$ref": "#/interfaces@25"
               }
             }
           },
@@ -4914,7 +5234,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@27"
+                "$ref": "#/interfaces@28"
               }
             }
           },
@@ -5309,7 +5629,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "referenceType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@20"
+                "$ref": "#/interfaces@21"
               }
             },
             "isMulti": false
@@ -5453,19 +5773,19 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@20"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
-              "$ref": "#/interfaces@22"
+              "$ref": "#/interfaces@21"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@23"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@24"
             }
           }
         ]
@@ -5501,13 +5821,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@40"
+              "$ref": "#/interfaces@41"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@41"
+              "$ref": "#/interfaces@42"
             }
           }
         ]
@@ -5549,19 +5869,19 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@26"
+              "$ref": "#/interfaces@27"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@28"
+              "$ref": "#/interfaces@29"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@30"
+              "$ref": "#/interfaces@31"
             }
           }
         ]
@@ -5573,12 +5893,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "type": {
         "$type": "UnionType",
         "types": [
-          {
-            "$type": "SimpleType",
-            "typeRef": {
-              "$ref": "#/interfaces@28"
-            }
-          },
           {
             "$type": "SimpleType",
             "typeRef": {
@@ -5596,6 +5910,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "typeRef": {
               "$ref": "#/interfaces@31"
             }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@32"
+            }
           }
         ]
       }
@@ -5609,13 +5929,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@32"
+              "$ref": "#/interfaces@33"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@33"
+              "$ref": "#/interfaces@34"
             }
           },
           {
@@ -5627,13 +5947,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@38"
+              "$ref": "#/interfaces@39"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@39"
+              "$ref": "#/interfaces@40"
             }
           },
           {
@@ -5654,12 +5974,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@34"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@35"
             }
           },
@@ -5674,6 +5988,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "typeRef": {
               "$ref": "#/interfaces@37"
             }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@38"
+            }
           }
         ]
       }
@@ -5687,12 +6007,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@40"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@41"
             }
           },
@@ -5700,6 +6014,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@42"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@43"
             }
           }
         ]

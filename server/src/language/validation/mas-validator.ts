@@ -9,6 +9,7 @@ import { NameValidator } from './name-validator.js';
 import { RubricValidator } from './rubric-validator.js';
 import { TemplateValidator } from './template-validator.js';
 import { TrainValidator } from './train-validator.js';
+import { JudgeValidator } from './judge-validator.js';
 import { VerifierValidator } from './verifier-validator.js';
 import { WorkflowContexts } from './workflow-context.js';
 import { WorkflowValidator } from './workflow-validator.js';
@@ -35,6 +36,7 @@ export class MasValidator {
     readonly rubrics = new RubricValidator();
     readonly train: TrainValidator;
     readonly verifiers: VerifierValidator;
+    readonly judges: JudgeValidator;
 
     constructor(services: MasServices) {
         const contexts = new WorkflowContexts(services);
@@ -46,6 +48,7 @@ export class MasValidator {
         this.templates = new TemplateValidator(contexts);
         this.train = new TrainValidator(contexts);
         this.verifiers = new VerifierValidator(services);
+        this.judges = new JudgeValidator(services, contexts);
     }
 
     register(registry: MasServices['validation']['ValidationRegistry']): void {
@@ -88,5 +91,6 @@ export class MasValidator {
             { Verifier: verifiers.checkVerifier, VerifierCall: verifiers.checkVerifierCall },
             verifiers,
         );
+        registry.register<MasAstType>({ JudgeBody: this.judges.checkJudge }, this.judges);
     }
 }
