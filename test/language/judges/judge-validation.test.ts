@@ -106,10 +106,10 @@ describe('judge criteria', () => {
                 temperature: 0.5,
             },
         });
-        const validate = runSpecValidator();
-        expect(validate(result.spec), JSON.stringify(validate.errors)).toBe(true);
+        const schema = runSpecValidator();
+        expect(schema(result.spec), JSON.stringify(schema.errors)).toBe(true);
         const both = structuredClone(result.spec);
         Object.assign(both.rubrics[0]!.criteria[1]!, { expr: { op: 'bool', value: true } });
-        expect(validate(both)).toBe(false); // a criterion is an expression or a judge, never both
+        expect(schema(both)).toBe(false); // a criterion is an expression or a judge, never both
     });
 });
