@@ -1,9 +1,7 @@
 import type { CriterionSpec, JudgeSpec } from '../../../protocol/run-spec.js';
+import { JUDGE_DEFAULTS } from '../language/catalog/judge-catalog.js';
 import type { Criterion, JudgeBody } from '../language/generated/ast.js';
 import { compileExpression, compileTemplate, CompileInvariantError } from './compile-expression.js';
-
-/** A judge's defaults when the .mas file leaves them out (hover text and docs/judges.md say the same). */
-export const JUDGE_DEFAULTS = { low: 1, high: 10, maxTokens: 16, temperature: 0 } as const;
 
 /** A criterion: its expression, or its judge (validation has checked that the judge names a model and a prompt). */
 export function compileCriterion(criterion: Criterion): CriterionSpec {
