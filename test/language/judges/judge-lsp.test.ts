@@ -39,6 +39,15 @@ async function renameAt(at: string, inside: number, newName: string): Promise<st
     return TextDocument.applyEdits(document.textDocument, edit?.changes?.[document.textDocument.uri] ?? []);
 }
 
+async function format(text: string): Promise<string> {
+    const document = await parse(text);
+    const edits = await services.lsp.Formatter!.formatDocument(document, {
+        ...documentParams(document),
+        options: { tabSize: 2, insertSpaces: true },
+    });
+    return TextDocument.applyEdits(document.textDocument, edits);
+}
+
 async function completionLabels(text: string, at: string, inside: number): Promise<string[]> {
     const document = await parse(text);
     const list = await services.lsp.CompletionProvider!.getCompletion(document, {
@@ -75,5 +84,22 @@ describe('judges in the editor', () => {
         expect(model).toContain('{ model: grader  prompt:');
         const agent = await renameAt('agent solver', 7, 'worker');
         expect(agent).toContain('"Rate {{worker.output}} from 1 to 5"');
+    });
+
+    it('formats a judge on one line or as a block, the scale written `lo..hi`', async () => {
+        const messy = TEXT.replace(
+            '  judge style weight 0.3 { model: critic  prompt: "Rate {{solver.output}} from 1 to 5"  scale: 1..5 }',
+            '  judge   style weight 0.3 {model:critic prompt:"Rate {{solver.output}} from 1 to 5" scale : 1 .. 5}',
+        );
+        expect(await format(messy)).toContain(
+            '  judge style weight 0.3 { model: critic  prompt: "Rate {{solver.output}} from 1 to 5"  scale: 1..5 }',
+        );
+        const block = TEXT.replace(
+            'weight 0.3 { model: critic  prompt',
+            'weight 0.3 {\nmodel: critic\n prompt',
+        ).replace('scale: 1..5 }', 'scale: 1 ..5\n}');
+        expect(await format(block)).toContain(
+            '  judge style weight 0.3 {\n    model: critic\n    prompt: "Rate {{solver.output}} from 1 to 5"\n    scale: 1..5\n  }',
+        );
     });
 });
