@@ -13,7 +13,7 @@ import hashlib
 import os
 from contextlib import nullcontext
 from dataclasses import asdict
-from typing import Any, Mapping, Optional, Protocol
+from typing import Any, Callable, Mapping, Optional, Protocol
 
 import torch
 
@@ -64,6 +64,27 @@ class LocalChatModel:
         return answers
 
 
+class LazyBackend:
+    """A backend built on its first call: re-scoring a run whose answers are all cached loads no model."""
+
+    def __init__(self, build: Callable[[], ChatBackend]) -> None:
+        self._build, self._backend = build, None
+
+    @property
+    def loaded(self) -> bool:
+        return self._backend is not None
+
+    def get(self) -> ChatBackend:
+        if self._backend is None:
+            self._backend = self._build()
+        return self._backend
+
+    def chat(
+        self, batch: list[Messages], *, max_tokens: int, temperature: float, stop: Optional[list[str]] = None
+    ) -> list[str]:
+        return self.get().chat(batch, max_tokens=max_tokens, temperature=temperature, stop=stop)
+
+
 def model_identity(spec: RunSpec, model: ModelSpec) -> str:
     """What the cache key says about who answered: the source (and the seed for a random `scratch` model)."""
     src = model.source
@@ -107,7 +128,10 @@ def make_backend(
         return LocalChatModel(unit.module, unit.tokenizer, unit.context, device, use_template, disable_adapter=True)
     from .models import build_base
 
-    module, tokenizer = build_base(model, device)
+    # The judge's random init (a scratch model) is a function of the seed alone, and leaves the training RNG as it was.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(spec.train.seed)
+        module, tokenizer = build_base(model, device)
     module.to(device).eval().requires_grad_(False)
     context = (
         model.source.context

@@ -19,7 +19,7 @@ import os
 from typing import Any, Mapping, Optional
 
 from .expr import EvalContext
-from .judge_backends import ChatBackend, make_backend, model_identity
+from .judge_backends import ChatBackend, LazyBackend, make_backend, model_identity
 from .judge_cache import JudgeCache, cache_key
 from .judge_parse import normalise, parse_score
 from .judge_spec import JudgeSpec, judged_criteria
@@ -151,7 +151,8 @@ def make_judge_runner(
     given = dict(backends or {})
     models = list(dict.fromkeys(c.judge.model for _, c in judged))
     for name in models:
-        if name not in given:
-            given[name] = make_backend(spec, spec.model(name), device, policies, environ)
+        if name not in given:  # built on first use: a fully cached re-score loads no model
+            model = spec.model(name)
+            given[name] = LazyBackend(lambda m=model: make_backend(spec, m, device, policies, environ))
     cache = JudgeCache(run_dir, log) if run_dir is not None else None
     return JudgeRunner(spec, given, cache, log)

@@ -13,7 +13,7 @@ from helpers import lazy_team_data
 
 from mas_trainer.errors import SpecError
 from mas_trainer.expr import EvalContext, Evaluator
-from mas_trainer.judge_backends import LocalChatModel, make_backend
+from mas_trainer.judge_backends import LazyBackend, LocalChatModel, make_backend
 from mas_trainer.judge_cache import CACHE_DIR, CACHE_FILE, JudgeCache, cache_key
 from mas_trainer.judge_parse import MAX_SCANNED, parse_score
 from mas_trainer.judges import make_judge_runner, render_prompt
@@ -144,6 +144,21 @@ def test_second_scoring_is_answered_from_the_disk_cache(tmp_path):
     assert again.score("style", style_judge(spec), contexts[0]) == pytest.approx(6 / 9)
 
 
+def test_a_fully_cached_rescore_loads_no_model(tmp_path):
+    spec = parse_spec(judged_data())
+    contexts = [EvalContext(task={"a": "l", "b": "l"}, outputs={"first": str(i)}) for i in range(3)]
+    first = runner_for(spec, str(tmp_path))
+    first.prefetch(spec.rubrics[0].criteria, contexts)
+    built = first.backends["critic"]
+    assert first.calls == 3 and isinstance(built, LazyBackend) and built.loaded  # the scratch judge answered
+    again = runner_for(spec, str(tmp_path))
+    again.prefetch(spec.rubrics[0].criteria, contexts)
+    scores = [again.score("style", style_judge(spec), c) for c in contexts]
+    unused = again.backends["critic"]
+    assert again.calls == 0 and isinstance(unused, LazyBackend) and not unused.loaded
+    assert scores == [first.score("style", style_judge(spec), c) for c in contexts]
+
+
 def test_cache_key_changes_with_each_part():
     base: list[Any] = ["style", "hf:x", "prompt", "out", 4, 0.0]
     keys = {cache_key(*base)}
@@ -240,9 +255,9 @@ def test_api_backend_is_built_through_api_models(monkeypatch):
     spec.model("critic").source.kind = "openai"
     spec.model("critic").source.id = "qwen3-8b"
     runner = runner_for(spec, None)
-    assert made["name"] == "critic" and made["source"]["kind"] == "openai"
     context = EvalContext(outputs={"first": "x"})
     assert runner.score("style", style_judge(spec), context) == pytest.approx(5 / 9)
+    assert made["name"] == "critic" and made["source"]["kind"] == "openai"
 
 
 def test_render_prompt_fills_task_and_output_holes():
@@ -258,7 +273,9 @@ def test_lazy_team_trains_two_steps_with_a_frozen_scratch_judge(tmp_path):
     run_dir = str(tmp_path / "run")
     trainer = Trainer(spec, RunOptions(run_dir))
     assert trainer.judges is not None
-    critic = trainer.judges.backends["critic"]
+    lazy = trainer.judges.backends["critic"]
+    assert isinstance(lazy, LazyBackend) and not lazy.loaded
+    critic = lazy.get()
     assert isinstance(critic, LocalChatModel)
     before = [p.detach().clone() for p in critic.module.parameters()]
     trainer.run()
@@ -270,3 +287,20 @@ def test_lazy_team_trains_two_steps_with_a_frozen_scratch_judge(tmp_path):
     records = read_records(os.path.join(run_dir, "trajectories", "1.jsonl"))
     assert records and all("style" in r["criteria"] for r in records)
     assert os.path.isfile(os.path.join(run_dir, CACHE_DIR, CACHE_FILE))
+
+
+def test_judge_rescore_bench_runs_small_and_the_second_pass_calls_no_model(capsys, tiny_qwen3_dir):
+    """trainer/bench/judge_rescore.py's whole path, small: a recorded lazy-team run re-scored twice by a judge."""
+    import importlib.util
+
+    from conftest import REPO_ROOT
+
+    path = os.path.join(REPO_ROOT, "trainer", "bench", "judge_rescore.py")
+    module_spec = importlib.util.spec_from_file_location("bench_judge_rescore", path)
+    assert module_spec is not None and module_spec.loader is not None
+    bench = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(bench)
+    assert bench.main(["--steps", "1", "--judge-model-dir", tiny_qwen3_dir]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["rollouts"] == 16 and figures["first_calls"] > 0 and figures["second_calls"] == 0
+    assert figures["second_loaded_model"] is False

@@ -9,7 +9,7 @@ import torch
 from conftest import REPO_ROOT
 from test_example_graphs import _compile
 
-from mas_trainer.judge_backends import LocalChatModel
+from mas_trainer.judge_backends import LazyBackend, LocalChatModel
 from mas_trainer.judge_cache import CACHE_DIR, CACHE_FILE, JudgeCache
 from mas_trainer.rundir import read_records
 from mas_trainer.trainer import RunOptions, Trainer
@@ -36,7 +36,9 @@ def test_math_team_judged_trains_two_steps_with_math_equal_and_a_frozen_judge(ti
     run_dir = str(tmp_path / "run")
     trainer = Trainer(spec, RunOptions(run_dir))
     assert trainer.judges is not None
-    grader = trainer.judges.backends["grader"]
+    lazy = trainer.judges.backends["grader"]
+    assert isinstance(lazy, LazyBackend)
+    grader = lazy.get()
     assert isinstance(grader, LocalChatModel) and not grader.disable_adapter
     before = [p.detach().clone() for p in grader.module.parameters()]
     trainer.run()
@@ -62,7 +64,9 @@ def test_a_judge_on_the_agents_lora_model_uses_the_base_weights(tiny_qwen3_dir, 
             c.judge.model = "base"
     trainer = Trainer(spec, RunOptions(str(tmp_path / "run")))
     assert trainer.judges is not None
-    judge = trainer.judges.backends["base"]
+    lazy = trainer.judges.backends["base"]
+    assert isinstance(lazy, LazyBackend)
+    judge = lazy.get()
     assert isinstance(judge, LocalChatModel) and judge.disable_adapter
     assert judge.module is trainer.units[0].module  # no second copy of the model
     trainer.run()
