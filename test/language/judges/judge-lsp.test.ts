@@ -2,7 +2,9 @@
 // model and of an agent reaching the judge.
 import { TextDocument } from 'langium';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { createTestServices, documentParams } from '../lsp/lsp-test-helpers.js';
+import { MiniTokenizer, type Grammar } from '../lsp/mini-textmate.js';
 import { workflowWith } from '../verifiers/verifier-workflow.js';
 
 const { services, parse } = createTestServices();
@@ -101,5 +103,13 @@ describe('judges in the editor', () => {
         expect(await format(block)).toContain(
             '  judge style weight 0.3 {\n    model: critic\n    prompt: "Rate {{solver.output}} from 1 to 5"\n    scale: 1..5\n  }',
         );
+    });
+
+    it('colours `judge <name>` like a criterion in the TextMate grammar', () => {
+        const grammar = JSON.parse(readFileSync('syntaxes/mas.tmLanguage.json', 'utf8')) as Grammar;
+        const [tokens] = new MiniTokenizer(grammar).tokenizeLines(['  judge style weight 0.3 { model: critic }']);
+        const scopesOf = (text: string) => tokens!.find((token) => token.text === text)?.scopes ?? [];
+        expect(scopesOf('judge')).toContain('storage.type.judge.mas');
+        expect(scopesOf('style')).toContain('variable.other.property.criterion.mas');
     });
 });
