@@ -287,6 +287,15 @@ def test_lazy_team_trains_two_steps_with_a_frozen_scratch_judge(tmp_path):
     records = read_records(os.path.join(run_dir, "trajectories", "1.jsonl"))
     assert records and all("style" in r["criteria"] for r in records)
     assert os.path.isfile(os.path.join(run_dir, CACHE_DIR, CACHE_FILE))
+    # run.json (the spec with its judge), the metrics lines (judge_errors) and the records (judge_error) are valid
+    from test_run_dir_schemas import _schema, _validator
+
+    with open(os.path.join(run_dir, "run.json"), encoding="utf-8") as f:
+        _validator(_schema("run-dir", "run.schema.json")).validate(json.load(f))
+    for m in metrics:
+        _validator(_schema("run-dir", "metrics-record.schema.json")).validate(m)
+    for r in records:
+        _validator(_schema("run-dir", "trajectory-record.schema.json")).validate(r)
 
 
 def test_judge_rescore_bench_runs_small_and_the_second_pass_calls_no_model(capsys, tiny_qwen3_dir):
