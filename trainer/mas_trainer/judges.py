@@ -115,6 +115,11 @@ class JudgeRunner:
             return None
         return normalise(value, lo, hi)
 
+    def use_run_dir(self, run_dir: Optional[str]) -> None:
+        """Caches answers in another run directory from now on (re-scoring several runs with one set of models)."""
+        self.cache = JudgeCache(run_dir, self.log) if run_dir is not None else None
+        self.answers.clear()  # what another run's cache held is not this run's to reuse unasked
+
     def end_step(self) -> dict[str, int]:
         """The step's judge failures per judged criterion (metrics `judge_errors`), then reset."""
         counts, self._errors = self._errors, dict.fromkeys(self._judged, 0)

@@ -159,6 +159,20 @@ def test_a_fully_cached_rescore_loads_no_model(tmp_path):
     assert scores == [first.score("style", style_judge(spec), c) for c in contexts]
 
 
+def test_one_runner_rescoring_two_runs_caches_each_in_its_own_run_dir(tmp_path):
+    spec = parse_spec(judged_data())
+    fake = FakeChat(lambda p: "4")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    runner = runner_for(spec, str(tmp_path / "a"), backends={"critic": fake})
+    context = EvalContext(outputs={"first": "x"})
+    runner.prefetch(spec.rubrics[0].criteria, [context])
+    runner.use_run_dir(str(tmp_path / "b"))
+    runner.prefetch(spec.rubrics[0].criteria, [context])
+    assert runner.calls == 2  # run b had no answer cached yet: asked again, and cached there
+    assert JudgeCache(str(tmp_path / "a")).answers == JudgeCache(str(tmp_path / "b")).answers != {}
+
+
 def test_cache_key_changes_with_each_part():
     base: list[Any] = ["style", "hf:x", "prompt", "out", 4, 0.0]
     keys = {cache_key(*base)}
