@@ -20,6 +20,8 @@ export const COMMAND_IDS = {
     deleteRun: 'mas.run.delete',
     debugRun: 'mas.run.debug',
     exportAgents: 'mas.run.exportAgents',
+    /** The trajectory view's context menu on a rollout (`webview/context`); not in the palette. */
+    debugRolloutInView: 'mas.trajectory.debugRollout',
 } as const;
 
 export type CommandName = keyof typeof COMMAND_IDS;

@@ -177,7 +177,9 @@ export interface TrainSpec {
     device: 'auto' | 'cpu' | 'cuda';
     /** Global limit on turns per trajectory, whatever the loop bounds. */
     max_turns: number;
-    /** Estimators recorded beside the training one: `all`, or a list of method names. */
+    /** Estimators recorded beside the training one: `all`, `none`, or a list of method names. A `.mas` train block
+     *  without `record_credit` compiles to the cheap ones for a team of at most 4 agents, else `none`
+     *  (server/src/language/catalog/record-credit.ts). */
     record_credit: 'all' | 'none' | CreditMethod[];
     checkpoint_every: number;
     /** Critic model name, when one is declared (`train { critic: ... }`). */

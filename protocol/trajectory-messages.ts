@@ -19,6 +19,10 @@ export interface RolloutSummary {
 export interface StepSummary {
     step: number;
     rollouts: RolloutSummary[];
+    /** Mean reward of the step's rollouts (NaN when it has none): the step list shows it per step. */
+    meanReward: number;
+    /** Share of the step's rollouts that succeeded, 0–1 (NaN when it has none). */
+    successRate: number;
 }
 
 export interface RunSummary {
@@ -205,7 +209,9 @@ export type TrajectoryToHost =
     | { type: 'trajectory/focusTurn'; step: number; rollout: number; turn: number }
     | { type: 'trajectory/whatIf'; step: number; rollout: number; turn: number; output: string }
     /** Re-score the run with the rubric currently in the workflow's .mas file. */
-    | { type: 'trajectory/rescore' };
+    | { type: 'trajectory/rescore' }
+    /** "Debug this rollout": start the mas-trajectory debugger on this run, step and rollout. */
+    | { type: 'trajectory/debugRollout'; step: number; rollout: number };
 
 /** What the view keeps in `setState` to come back where it was after a reload. */
 export interface TrajectoryState {

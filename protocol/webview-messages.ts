@@ -15,8 +15,14 @@ export interface ReadyMessage {
 
 // ---- Training dashboard ------------------------------------------------------------------------------
 
-/** The main run and the one overlaid for comparison. */
-export type DashboardSlot = 'primary' | 'compare';
+/**
+ * The main run, or one of the runs overlaid for comparison (`compare-1`, `compare-2`…: the host numbers them as they
+ * are added and never reuses a number while the panel lives, so a late message for a removed run matches nothing).
+ */
+export type DashboardSlot = 'primary' | `compare-${number}`;
+
+/** At most this many comparison runs are overlaid at once (the palette has 8 colours; past 7 the lines get crowded). */
+export const MAX_COMPARE_RUNS = 7;
 
 export interface DashboardRunInfo {
     slot: DashboardSlot;
@@ -48,10 +54,12 @@ export type DashboardToView =
 
 export type DashboardToHost =
     | ReadyMessage
-    /** The user wants to pick a run directory for a slot. */
-    | { type: 'dashboard/pickRun'; slot: DashboardSlot }
-    /** The user removed the comparison run. */
+    /** The user wants to pick the main run (`primary`) or one more comparison run (`compare`). */
+    | { type: 'dashboard/pickRun'; slot: 'primary' | 'compare' }
+    /** The user removed every comparison run. */
     | { type: 'dashboard/clearCompare' }
+    /** The user removed one comparison run. */
+    | { type: 'dashboard/removeRun'; slot: DashboardSlot }
     /**
      * Save a file the view made: the metrics as CSV (text) or a chart as PNG (base64). The host asks where, checks
      * the content (size, PNG signature) and writes only where the user chose.
@@ -66,7 +74,8 @@ export type DashboardToHost =
 export interface DashboardState {
     view: 'dashboard';
     primaryRunDir: string | null;
-    compareRunDir: string | null;
+    /** The comparison runs in the order they were added. (States saved before several runs had `compareRunDir`.) */
+    compareRunDirs: string[];
     /** Series labels the user has hidden. */
     hidden: string[];
     /** EMA smoothing weight of the lines, 0 (none) to 0.99; absent: 0. */

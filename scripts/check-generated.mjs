@@ -1,11 +1,13 @@
 // Fails when the committed Langium output (server/src/language/generated) is stale: regenerates into a
 // temporary copy of the config and compares file by file. Then the same for the credit-method registry generated
-// from the catalogue, with the model defaults (scripts/generate-credit-methods.mjs).
+// from the catalogue, with the model defaults (scripts/generate-credit-methods.mjs), and for the README's table of
+// diagnostic codes copied from docs/diagnostic-codes.md (scripts/sync-readme-codes.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { staleFiles } from './generate-credit-methods.mjs';
+import { syncReadmeCodes } from './sync-readme-codes.mjs';
 
 const config = JSON.parse(readFileSync('langium-config.json', 'utf8'));
 const committed = resolve(config.out ?? 'server/src/language/generated');
@@ -64,3 +66,6 @@ if (staleRegistry.length > 0) {
     process.exit(1);
 }
 console.log(`check:generated: the credit-method registry and the model defaults match the catalogue.`);
+
+if ((await syncReadmeCodes({ check: true })) !== 0) process.exit(1);
+console.log('check:generated: the README lists the diagnostic codes of docs/diagnostic-codes.md.');

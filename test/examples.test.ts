@@ -25,8 +25,8 @@ describe('examples', async () => {
     );
     await shared.workspace.DocumentBuilder.build(documents, { validation: true });
 
-    it('has the six example folders', () => {
-        for (const name of ['signal', 'lazy-team', 'relay', 'math-team', 'malt', 'common']) {
+    it('has the seven example folders', () => {
+        for (const name of ['signal', 'lazy-team', 'relay', 'math-team', 'malt', 'code-team', 'common']) {
             expect(files.some((f) => f.includes(`${name}/`))).toBe(true);
         }
     });

@@ -5,7 +5,9 @@ import type { RescoreResult, RescoreRow } from '../../protocol/trajectory-messag
 import { recomputeCredit } from '../credit/from-records.js';
 import { ownValue } from './own-key.js';
 import { spearman } from './rank.js';
-import { scoreRollout, type RolloutScore } from './score-rollout.js';
+import type { TrainerScores } from './rescore-stream.js';
+import { rubricNeedsTrainer } from './rubric-needs-trainer.js';
+import { scoreRollout } from './score-rollout.js';
 
 export interface RescoreSettings {
     rubric: RubricSpec;
@@ -15,6 +17,18 @@ export interface RescoreSettings {
     params: Record<string, unknown>;
     /** Where the rubric came from (the .mas file), shown with the result. */
     source: string;
+    /**
+     * The rollouts as the trainer's `rescore` scored them (a rubric calling Python verifiers, or criteria without an
+     * expression): used instead of the TypeScript evaluator, which cannot run them. Run 0 of the stream.
+     */
+    trainer?: TrainerScores;
+}
+
+/** What re-scoring needs of a rollout's new score. */
+interface NewScore {
+    reward: number;
+    /** One per trainable decision (turns not nulled, in order); null at trajectory level. */
+    decisionRewards: (number | null)[];
 }
 
 /** The RunSpec params the estimators read: numbers, strings and number lists (counterfactual's `fanout`). */
@@ -30,7 +44,7 @@ function scalarParams(params: Record<string, unknown>): CreditParams {
 }
 
 /** Per-decision rewards in `decision_turns` order (tree branches leave their copied prefix out of it). */
-function alignedDecisionRewards(record: TrajectoryRecord, score: RolloutScore): (number | null)[] {
+function alignedDecisionRewards(record: TrajectoryRecord, score: NewScore): (number | null)[] {
     const byTurn = new Map(
         record.turns.filter((t) => !t.nulled).map((t, j) => [t.index, score.decisionRewards[j] ?? null]),
     );
@@ -86,11 +100,47 @@ function recomputable(
     };
 }
 
+/** The trainer's score of each record; an error naming the first record it did not score. */
+function trainerScores(records: readonly TrajectoryRecord[], trainer: TrainerScores): Map<TrajectoryRecord, NewScore> {
+    const byKey = new Map(
+        trainer.rollouts
+            .filter((r) => r.run === 0)
+            .map((r) => [`${r.step}/${r.rollout}`, { reward: r.reward ?? 0, decisionRewards: r.decision_rewards }]),
+    );
+    return new Map(
+        records.map((r) => {
+            const score = byKey.get(`${r.step}/${r.rollout}`);
+            if (!score)
+                throw new Error(
+                    `the trainer did not score step ${r.step} rollout ${r.rollout} (a line it could not read: see its messages in the "MAS Studio" output); nothing was re-scored.`,
+                );
+            return [r, score];
+        }),
+    );
+}
+
+function trainerNote(trainer: TrainerScores): string {
+    const failed = Object.entries(trainer.verifierErrors).filter(([, n]) => n > 0);
+    const errors = failed.length
+        ? ` Failed verifier calls (their criteria scored null): ${failed.map(([name, n]) => `${name} ${n}`).join(', ')}.`
+        : '';
+    const skipped = trainer.skippedLines ? ` ${trainer.skippedLines} unreadable trajectory line(s) were skipped.` : '';
+    return `Scored by the trainer's Python (the rubric calls verifiers).${errors}${skipped}`;
+}
+
 export function rescoreRun(steps: readonly (readonly TrajectoryRecord[])[], requested: RescoreSettings): RescoreResult {
-    const { method, params, note } = recomputable(steps, requested);
+    const { method, params, note: methodNote } = recomputable(steps, requested);
     const settings = { ...requested, method, params };
     const records = steps.flat();
-    const scores = new Map(records.map((r) => [r, scoreRollout(r.task, r.turns, settings.rubric, settings.level)]));
+    if (!settings.trainer && rubricNeedsTrainer(settings.rubric))
+        throw new Error(
+            `the rubric '${settings.rubric.name}' calls Python verifiers (or criteria without an expression), which only the trainer's Python can score.`,
+        );
+    const scores: Map<TrajectoryRecord, NewScore> = settings.trainer
+        ? trainerScores(records, settings.trainer)
+        : new Map(records.map((r) => [r, scoreRollout(r.task, r.turns, settings.rubric, settings.level)]));
+    const notes = [methodNote, settings.trainer ? trainerNote(settings.trainer) : undefined].filter(Boolean);
+    const note = notes.length ? notes.join(' ') : undefined;
     const before: [string, number][] = [],
         after: [string, number][] = [];
     const recomputed = new Map<TrajectoryRecord, number[]>();

@@ -60,6 +60,8 @@ export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
         issues: index.issues.map(formatIssue),
         steps: index.steps.map((s) => ({
             step: s.step,
+            meanReward: s.rollouts.reduce((sum, r) => sum + r.reward, 0) / s.rollouts.length,
+            successRate: s.rollouts.filter((r) => r.success).length / s.rollouts.length,
             rollouts: s.rollouts.map((r) => ({
                 rollout: r.rollout,
                 group: r.group,

@@ -3,11 +3,10 @@
  * at activation, before the language server is up, so none ever fails with "command not found". Each returns a
  * value (for tests driving a real VS Code) and says why when it cannot act.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandName } from '../../protocol/commands.js';
 import { exportAgents } from './runs/export-command.js';
-import { rolloutLaunchConfig } from './debug/launch-args.js';
+import { debugRollout } from './debug/rollout-debug.js';
 import { deleteRun, exportRunReport, type RunActionDeps } from './runs/run-actions.js';
 import { pickRunDirectory, pickTrajectoryRun } from './runs/run-picker.js';
 import { openTensorBoard } from './views/dashboard/tensorboard.js';
@@ -23,6 +22,8 @@ export interface CommandViews {
     showDashboard(runDir: string | undefined): unknown;
     showGraph(document: vscode.Uri): unknown;
     showTrajectories(root: string): unknown;
+    /** "Debug this Rollout" from the trajectory view's context menu: `context` is its `data-vscode-context`. */
+    debugRolloutInView(context: unknown): Promise<unknown>;
 }
 
 /** A command's outcome when it cannot run: shown to the user and returned to the caller. */
@@ -62,11 +63,9 @@ export function commandTable(
         debugRun: async (arg) => {
             const runDir = await runArgument(arg, 'Debug');
             if (!runDir) return undefined;
-            const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(runDir));
-            const config = rolloutLaunchConfig(runDir, path.basename(runDir));
-            const started = await vscode.debug.startDebugging(folder, config);
-            return { debugging: started ? runDir : null };
+            return debugRollout(runDir);
         },
+        debugRolloutInView: (context) => views.debugRolloutInView(context),
         revealRun: async (arg) => {
             const runDir = await runArgument(arg, 'Reveal');
             if (runDir) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(runDir));

@@ -38,6 +38,9 @@ const BUILT_IN_KEYS = new Set([
     'view',
     'viewItem',
     'isWorkspaceTrusted',
+    // webview/context: the webview's viewType, and the section its `data-vscode-context` names.
+    'webviewId',
+    'webviewSection',
 ]);
 /** VS Code commands the welcome content and the walkthrough link to. */
 const BUILT_IN_COMMANDS = new Set(['workbench.action.files.openFile', 'workbench.action.openWalkthrough']);

@@ -149,7 +149,7 @@ describe('compiler', () => {
             seed: 7,
             device: 'auto',
             max_turns: 32,
-            record_credit: 'none',
+            record_credit: ['outcome', 'agent_normalized', 'turn_level'], // left out, 3 agents: the cheap estimators
             checkpoint_every: 50,
             verifier_timeout: 10,
             verifier_memory: 1024,

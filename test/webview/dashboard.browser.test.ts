@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsRecord } from '../../protocol/run-dir.js';
-import type { DashboardRunInfo } from '../../protocol/webview-messages.js';
+import type { DashboardRunInfo, DashboardSlot } from '../../protocol/webview-messages.js';
 import { chromiumMissing, WebviewHarness, type ViewPage } from './browser-harness.js';
 
 /** Three real lines written by `python -m mas_trainer run` on examples/signal (CPU). */
@@ -15,7 +15,7 @@ const record = (step: number, extra: Partial<MetricsRecord> = {}): MetricsRecord
     reward_mean: step / 100,
     ...extra,
 });
-const info = (slot: 'primary' | 'compare', name: string, config: Record<string, string> = {}): DashboardRunInfo => ({
+const info = (slot: DashboardSlot, name: string, config: Record<string, string> = {}): DashboardRunInfo => ({
     slot,
     name,
     runDir: `/runs/${slot}`,
@@ -90,7 +90,7 @@ describe.skipIf(chromiumMissing !== undefined)(
             expect(await view.state()).toMatchObject({
                 view: 'dashboard',
                 primaryRunDir: '/runs/primary',
-                compareRunDir: null,
+                compareRunDirs: [],
             });
             await view.screenshot('dashboard-one-run');
             expect(await WebviewHarness.violations(view)).toEqual([]);
@@ -98,14 +98,14 @@ describe.skipIf(chromiumMissing !== undefined)(
             await page.close();
         });
 
-        it('overlays a comparison run as dashed series on the merged steps, and the controls post intents', async () => {
+        it('overlays a comparison run in its own colour on the merged steps, and the controls post intents', async () => {
             const view = await openReady();
             await view.send({ type: 'dashboard/run', run: info('primary', 'a') });
             await view.send({ type: 'dashboard/metrics', slot: 'primary', records: [1, 2, 3].map((s) => record(s)) });
-            await view.send({ type: 'dashboard/run', run: info('compare', 'b') });
+            await view.send({ type: 'dashboard/run', run: info('compare-1', 'b') });
             await view.send({
                 type: 'dashboard/metrics',
-                slot: 'compare',
+                slot: 'compare-1',
                 records: [2, 4, 6].map((s) => record(s, { reward_mean: 1 })),
             });
             const page = view.page;
@@ -117,12 +117,12 @@ describe.skipIf(chromiumMissing !== undefined)(
                 await page.locator('section[data-chart="reward"] .u-legend .u-series .u-label').allTextContents(),
             ).toEqual([
                 'step',
-                'reward_mean',
-                'reward_mean (compare)',
-                'reward_mean ± reward_std (upper)',
-                'reward_mean ± reward_std (lower)',
-                'reward_mean ± reward_std (compare) (upper)',
-                'reward_mean ± reward_std (compare) (lower)',
+                'reward_mean · a',
+                'reward_mean · b',
+                'reward_mean ± reward_std · a (upper)',
+                'reward_mean ± reward_std · a (lower)',
+                'reward_mean ± reward_std · b (upper)',
+                'reward_mean ± reward_std · b (lower)',
             ]);
             await view.screenshot('dashboard-compare');
 
@@ -135,10 +135,129 @@ describe.skipIf(chromiumMissing !== undefined)(
                 { type: 'dashboard/clearCompare' },
                 { type: 'dashboard/pickRun', slot: 'primary' },
             ]);
-            await view.send({ type: 'dashboard/clear', slot: 'compare' });
+            await view.send({ type: 'dashboard/clear', slot: 'compare-1' });
             await page.waitForFunction(
                 () => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '3',
             );
+            await page.close();
+        });
+
+        it('draws three comparison runs in their own colours with a legend, a diff table with a column per run, and removes one', async () => {
+            const view = await openReady();
+            const page = view.page;
+            const runs = [
+                { slot: 'primary', name: 'lazy-outcome', credit: 'outcome', seed: '1', offset: 0 },
+                { slot: 'compare-1', name: 'lazy-shapley', credit: 'shapley', seed: '1', offset: 0.1 },
+                { slot: 'compare-2', name: 'lazy-difference', credit: 'difference', seed: '1', offset: 0.2 },
+                { slot: 'compare-3', name: 'lazy-shapley-seed2', credit: 'shapley', seed: '2', offset: 0.3 },
+            ] as const;
+            for (const run of runs) {
+                const config = {
+                    'train.lr': '0.001',
+                    'train.seed': run.seed,
+                    'train.credit.method': run.credit,
+                    ...(run.slot === 'compare-3' ? { 'model.base.source.id': `Qwen/${'x'.repeat(400)}` } : {}),
+                };
+                await view.send({
+                    type: 'dashboard/run',
+                    run: { ...info(run.slot, run.name, config), runDir: `/runs/${run.name}` },
+                });
+                await view.send({
+                    type: 'dashboard/metrics',
+                    slot: run.slot,
+                    records: [1, 2, 3].map((s) => record(s, { reward_mean: s / 10 + run.offset })),
+                });
+            }
+            await page.waitForFunction(
+                () => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '12',
+            );
+            // The run legend: one row per run with its name and credit method, a remove button on each comparison.
+            expect(await page.locator('.runs .run .run-name').allTextContents()).toEqual(runs.map((r) => r.name));
+            expect(await page.locator('.runs .run .run-credit').allTextContents()).toEqual(
+                runs.map((r) => `credit: ${r.credit}`),
+            );
+            expect(await page.locator('.runs .run-compare .remove-run').count()).toBe(3);
+            expect(await page.locator('.runs .run-primary .remove-run').count()).toBe(0);
+            const swatches = await page
+                .locator('.runs .run-swatch')
+                .evaluateAll((nodes) => nodes.map((n) => getComputedStyle(n).backgroundColor));
+            expect(new Set(swatches).size).toBe(4);
+            // Every chart's legend names each run with its credit method.
+            expect(
+                await page.locator('section[data-chart="reward"] .u-legend .u-series .u-label').allTextContents(),
+            ).toEqual([
+                'step',
+                ...runs.map((r) => `reward_mean · ${r.name} (${r.credit})`),
+                ...runs.flatMap((r) => [
+                    `reward_mean ± reward_std · ${r.name} (${r.credit}) (upper)`,
+                    `reward_mean ± reward_std · ${r.name} (${r.credit}) (lower)`,
+                ]),
+            ]);
+            // The line of each run in the swatch's colour (uPlot draws the legend marker with the series stroke).
+            const markers = await page
+                .locator('section[data-chart="reward"] .u-legend .u-series .u-marker')
+                .evaluateAll((nodes) => nodes.slice(1, 5).map((n) => getComputedStyle(n).borderColor));
+            expect(markers).toEqual(swatches);
+
+            // The diff: a column per run, only the settings that differ, long values clipped with the full text as tooltip.
+            expect(await page.locator('.config-diff thead th').allTextContents()).toEqual([
+                'setting',
+                ...runs.map((r) => r.name),
+            ]);
+            expect(await page.locator('.config-diff tbody td:first-child').allTextContents()).toEqual([
+                'model.base.source.id',
+                'train.credit.method',
+                'train.seed',
+            ]);
+            expect(await page.locator('.config-diff tbody tr:nth-child(2) td').allTextContents()).toEqual([
+                'train.credit.method',
+                ...runs.map((r) => r.credit),
+            ]);
+            const long = page.locator('.config-diff tbody tr:first-child td').nth(4);
+            expect(((await long.textContent()) ?? '').length).toBeLessThanOrEqual(120);
+            expect(await long.getAttribute('title')).toBe(`Qwen/${'x'.repeat(400)}`);
+            await view.screenshot('dashboard-compare-three');
+
+            // Removing the second comparison run: the button asks the host, whose clear removes it everywhere.
+            await page.locator('.runs .run[data-slot="compare-2"] .remove-run').click();
+            const posted = (await view.posted()).filter((m) => m.type === 'dashboard/removeRun');
+            expect(posted).toEqual([{ type: 'dashboard/removeRun', slot: 'compare-2' }]);
+            await view.send({ type: 'dashboard/clear', slot: 'compare-2' });
+            await page.waitForFunction(
+                () => document.querySelector('section[data-chart="reward"]')?.getAttribute('data-series') === '9',
+            );
+            expect(await page.locator('.runs .run .run-name').allTextContents()).toEqual([
+                'lazy-outcome',
+                'lazy-shapley',
+                'lazy-shapley-seed2',
+            ]);
+            expect(await page.locator('.config-diff thead th').allTextContents()).toEqual([
+                'setting',
+                'lazy-outcome',
+                'lazy-shapley',
+                'lazy-shapley-seed2',
+            ]);
+            // The others keep their colours.
+            const after = await page
+                .locator('.runs .run-swatch')
+                .evaluateAll((nodes) => nodes.map((n) => getComputedStyle(n).backgroundColor));
+            expect(after).toEqual([swatches[0], swatches[1], swatches[3]]);
+            expect(await view.state()).toMatchObject({
+                primaryRunDir: '/runs/lazy-outcome',
+                compareRunDirs: ['/runs/lazy-shapley', '/runs/lazy-shapley-seed2'],
+            });
+
+            // CSV: every shown run's rows, named in the run column.
+            await page.click('#export-csv');
+            const csv = (await view.posted()).find((m) => m.type === 'dashboard/export')!['content'] as string;
+            const rows = csv.trim().split('\r\n').slice(1);
+            expect(rows.map((r) => r.split(',')[0])).toEqual([
+                ...Array<string>(3).fill('lazy-outcome'),
+                ...Array<string>(3).fill('lazy-shapley'),
+                ...Array<string>(3).fill('lazy-shapley-seed2'),
+            ]);
+            expect(await WebviewHarness.violations(view)).toEqual([]);
+            expect(view.errors).toEqual([]);
             await page.close();
         });
 
@@ -152,7 +271,7 @@ describe.skipIf(chromiumMissing !== undefined)(
             await view.send({ type: 'dashboard/metrics', slot: 'primary', records });
             await view.send({
                 type: 'dashboard/run',
-                run: info('compare', 'b', { 'train.lr': '0.001', 'train.seed': '2', 'train.credit': 'shapley' }),
+                run: info('compare-1', 'b', { 'train.lr': '0.001', 'train.seed': '2', 'train.credit': 'shapley' }),
             });
             const page = view.page;
             // Only the settings that differ, by name.
@@ -160,7 +279,7 @@ describe.skipIf(chromiumMissing !== undefined)(
                 'train.credit',
                 'train.seed',
             ]);
-            await view.send({ type: 'dashboard/clear', slot: 'compare' });
+            await view.send({ type: 'dashboard/clear', slot: 'compare-1' });
             await renderedSteps(view, 4);
             await page.locator('#smoothing').fill('0.6');
             await page.waitForFunction(
@@ -225,6 +344,35 @@ describe.skipIf(chromiumMissing !== undefined)(
             await view.page.close();
         });
 
+        it('with comparison runs, a click opens the main run’s step, never one only a comparison run has', async () => {
+            const view = await openReady();
+            await view.send({ type: 'dashboard/run', run: info('primary', 'a') });
+            await view.send({ type: 'dashboard/metrics', slot: 'primary', records: [1, 2, 3].map((s) => record(s)) });
+            await view.send({ type: 'dashboard/run', run: info('compare-1', 'b') });
+            await view.send({ type: 'dashboard/metrics', slot: 'compare-1', records: [5, 9].map((s) => record(s)) });
+            await view.send({ type: 'dashboard/run', run: info('compare-2', 'c') });
+            await view.send({ type: 'dashboard/metrics', slot: 'compare-2', records: [2, 4].map((s) => record(s)) });
+            const page = view.page;
+            await page.waitForFunction(
+                () => document.querySelector('section[data-chart="loss"]')?.getAttribute('data-points') === '6',
+            );
+            const box = (await page.locator('section[data-chart="loss"] .u-over').boundingBox())!;
+            const y = box.y + box.height / 2;
+            // Right edge: step 9 (comparison run b only); left edge: step 1 (the main run).
+            for (const x of [box.x + box.width - 2, box.x + 2]) {
+                await page.mouse.move(x, y);
+                await page.mouse.click(x, y);
+            }
+            await page.waitForFunction(() =>
+                (window as unknown as { __posted: { type: string }[] }).__posted.some(
+                    (m) => m.type === 'dashboard/openStep',
+                ),
+            );
+            const opened = (await view.posted()).filter((m) => m.type === 'dashboard/openStep');
+            expect(opened).toEqual([{ type: 'dashboard/openStep', step: 1 }]);
+            await page.close();
+        });
+
         it('keeps hidden series across a reload through the saved state', async () => {
             const view = await openReady();
             await view.send({ type: 'dashboard/run', run: info('primary', 'a') });
@@ -264,14 +412,29 @@ describe.skipIf(chromiumMissing !== undefined)(
                 severity: 'warning',
                 message: `metrics.jsonl:2: ${evil}`,
             });
+            // A comparison run whose run.json settings are markup: the diff table shows them as text.
+            await view.send({
+                type: 'dashboard/run',
+                run: { ...info('compare-1', evil, { [evil]: evil, 'train.credit.method': evil }), runDir: evil },
+            });
             await renderedSteps(view, 1);
             const page = view.page;
+            await page.waitForFunction(() => document.querySelectorAll('.config-diff tbody tr').length === 2);
+            expect(await page.locator('.config-diff tbody tr').first().locator('td').allTextContents()).toEqual([
+                evil,
+                '–',
+                evil,
+            ]);
             expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
             expect(await page.locator('#app img, #app script, #app a').count()).toBe(0);
-            expect(await page.locator('.run-name').textContent()).toBe(evil);
+            // Shown as text, clipped (the full name is in the tooltip).
+            expect(await page.locator('.run-primary .run-name').textContent()).toBe(`${evil.slice(0, 47)}…`);
+            expect(await page.locator('.run-primary .run-name').getAttribute('title')).toBe(
+                `${evil}\n${'x'.repeat(1998 - evil.length)}…`,
+            );
             expect(
                 await page.locator('section[data-chart="criteria"] .u-legend .u-series .u-label').nth(1).textContent(),
-            ).toBe(evil);
+            ).toBe(`${evil} · ${evil.slice(0, 47)}…`);
             expect(await page.locator('.notice').first().textContent()).toBe(`metrics.jsonl:2: ${evil}`);
             expect(await WebviewHarness.violations(view)).toEqual([]);
             expect(view.errors).toEqual([]);

@@ -127,6 +127,8 @@ describe.skipIf(chromiumMissing !== undefined)(
                 .locator('.whatif-editor')
                 .evaluate((e) => getComputedStyle(e).display)
                 .then((d) => expect(d).toBe('none'));
+            // Debugging needs VS Code: the report hides the button (the shim answers the message with a note).
+            expect(await page.locator('#debug-rollout').evaluate((e) => getComputedStyle(e).display)).toBe('none');
             await page.screenshot({ path: path.join(ARTIFACTS, 'report-fixture.png'), fullPage: true });
             expect(await violations(page)).toEqual([]);
             expect(requests).toEqual([]);

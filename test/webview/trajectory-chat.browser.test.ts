@@ -33,7 +33,15 @@ describe.skipIf(chromiumMissing !== undefined)(
 
         it('shows a chat turn as system, user and assistant messages; the template on demand; bad messages raw with the reason', async () => {
             const root = chatFixtureRun(path.join(scratch, 'run'), (role) => `${HOSTILE}You are ${role}.`);
-            const view = await harness.open('trajectory');
+            // The chat turns are in step 1; the view opens at the latest step unless it comes back to one.
+            const view = await harness.open('trajectory', {
+                view: 'trajectory',
+                root,
+                step: 1,
+                rollout: 0,
+                turn: 0,
+                method: null,
+            });
             const { delivered } = await connectHost(view, new RunDirService(), root);
             await delivered('trajectory/rollout', 1);
             await delivered('trajectory/group', 1);

@@ -14,7 +14,7 @@ export async function connectHost(
     view: ViewPage,
     reader: RunReader,
     root: string,
-    extra: Pick<ControllerOptions, 'critic' | 'loadRubric'> = {},
+    extra: Pick<ControllerOptions, 'critic' | 'loadRubric' | 'onDebugRollout'> = {},
 ): Promise<{
     controller: TrajectoryController;
     delivered: (type: TrajectoryToView['type'], count: number) => Promise<void>;

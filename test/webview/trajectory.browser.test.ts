@@ -210,7 +210,8 @@ describe.skipIf(chromiumMissing !== undefined)(
             );
             expect(await rolloutPicker(view)).toEqual({ value: '2', shown: expect.stringMatching(/^rollout 2 /) });
             const state = (await view.state()) as { rollout: number; step: number };
-            expect([state.step, state.rollout]).toEqual([1, 2]);
+            // The view opened at the run's latest step (3), and the group table moved within it.
+            expect([state.step, state.rollout]).toEqual([3, 2]);
         });
 
         it('comes back where it was after a reload, and a heatmap cell click moves to that turn', async () => {
@@ -282,7 +283,8 @@ describe.skipIf(chromiumMissing !== undefined)(
         it('draws a counterfactual group as a tree from the parent ids', async () => {
             const root = path.join(scratch, 'tree');
             cpSync(FIXTURE_RUN, root, { recursive: true });
-            const file = path.join(root, 'trajectories/1.jsonl');
+            // Step 3: the view opens at the run's latest step.
+            const file = path.join(root, 'trajectories/3.jsonl');
             const lines = readFileSync(file, 'utf8')
                 .trim()
                 .split('\n')

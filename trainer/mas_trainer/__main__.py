@@ -1,5 +1,5 @@
-"""Command line: `python -m mas_trainer run --spec spec.json|- --run-dir DIR [--resume]`, `check-env` and
-`export RUN_DIR [--step N] --out DIR [--force]`.
+"""Command line: `python -m mas_trainer run --spec spec.json|- --run-dir DIR [--resume]`, `check-env`,
+`export RUN_DIR [--step N] --out DIR [--force]` and `rescore RUN_DIR [RUN_DIR ...] --spec spec.json|- [--steps A..B]`.
 
 Exit codes: trainer/README.md (mas_trainer/errors.py).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import os
 import platform
 import signal
 import sys
@@ -76,7 +77,34 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--step", type=int, default=None, help="the checkpoint's step (default: the newest)")
     export.add_argument("--out", required=True, help="the folder to write, one subfolder per agent")
     export.add_argument("--force", action="store_true", help="replace the agents' folders in a non-empty --out")
+    rescore = sub.add_parser("rescore", help="score recorded rollouts with a spec's reward; JSON Lines on stdout")
+    rescore.add_argument("run_dirs", nargs="+", metavar="RUN_DIR", help="run directories (runs/<name>), read only")
+    rescore.add_argument("--spec", required=True, help="the RunSpec whose reward scores them, or - for stdin")
+    rescore.add_argument("--steps", default=None, help="the steps to re-score: A..B, A.., ..B or N (default: all)")
     return parser
+
+
+def _rescore(args) -> int:
+    from .rescore import RescoreOptions, parse_steps, rescore
+    from .rescore.stream import Stream
+    from .spec import load_spec
+
+    options = RescoreOptions(args.run_dirs, parse_steps(args.steps))
+    spec = load_spec(args.spec)
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt  # the editor's cancel: end now, the worker pool shut down on the way out
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        rescore(spec, options, Stream())
+    except BrokenPipeError:  # the reader went away (closed its end): a cancel, the pool already shut down
+        sys.stdout = open(os.devnull, "w")  # nothing more reaches a closed pipe, not even at interpreter exit
+        print("stopped: the reader of the output went away", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
 
 
 def _export(args) -> int:
@@ -102,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "export":
             return _export(args)
+        if args.command == "rescore":
+            return _rescore(args)
         from .spec import load_spec
         from .trainer import RunOptions, Trainer
 
@@ -120,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:  # a stop the user asked for (Ctrl-C, the editor's Stop) is not an error
-        print("stopped; continue with --resume", file=sys.stderr)
+        print("stopped" if args.command == "rescore" else "stopped; continue with --resume", file=sys.stderr)
         return 130
     except Exception as err:  # out of memory or a full disk outside the training loop (building a model, a log)
         error = fault_error(err)

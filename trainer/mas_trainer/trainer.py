@@ -27,17 +27,16 @@ from .data import load_dataset
 from .dist import check_batch, init_from_env
 from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
-from .expr import Evaluator
 from .faults import fault_error, remove_partial_writes
 from .generation import row_key, sample, sampling_params
 from .judge_backends import ChatBackend
-from .judges import make_judge_runner
+from .judges import JudgeRunner, make_judge_runner
 from .memory_budget import resolve_micro_batch_tokens
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters
 from .policy_files import apply_unit_files, unit_files
 from .resume import TRAINER_STATE, check_payload, optim_file, trainer_state
-from .rewards import decisions, score_rollout, scoring_contexts
+from .rewards import decisions, score_rollout
 from .rollout import BatchedGenerate, GraphWalker
 from .rundir import TensorBoardSink, open_logger, remove_temp_files
 from .rundir.files import read_records
@@ -46,9 +45,10 @@ from .rundir.run_json import read_previous_run, run_json_record, write_run_json
 from .rundir.safe_paths import check_run_dir, make_dir
 from .rundir.steps import write_step
 from .rundir.truncate import drop_steps_after
+from .scoring_setup import make_scoring
 from .spec import RunSpec
 from .update import Decision, update
-from .verifier_calls import Pool, verifier_calls_for
+from .verifier_calls import Pool
 
 TRAINER_VERSION = "0.1.0"
 
@@ -115,10 +115,10 @@ class Trainer:
         check_batch(spec.train.batch, self.dist)
         self.log = open_logger(self.run_dir, "trainer", write_file=self.dist.is_main)
         self.rows = load_dataset(next(d for d in spec.datasets if d.name == spec.train.dataset))
-        # Verifier calls run in a worker pool (tests inject a fake one); a missing verifier file is exit 3 here.
-        self.verifiers = verifier_calls_for(spec, self.log, verifier_pool)
-        self.evaluator = Evaluator(self.verifiers)
-        self.rubric = spec.rubric(spec.reward.rubric)
+        # The reward, built as `rescore` builds it (scoring_setup): verifier calls run in a worker pool (tests inject
+        # a fake one); a missing verifier file is exit 3 here.
+        self.scoring = make_scoring(spec, self.log, verifier_pool)
+        self.evaluator = self.scoring.evaluator
         torch.manual_seed(spec.train.seed)
         random.seed(spec.train.seed)
         self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
@@ -126,7 +126,9 @@ class Trainer:
         self.walker = GraphWalker(spec, self.evaluator, prompt_formats(spec, tokenizers))
         # Judge criteria: frozen models (a LoRA model's base shared with its agents, adapters off), answers cached in
         # the run directory; built after the policies so a scratch judge does not shift the policies' random init.
-        self.judges = make_judge_runner(spec, self.run_dir, self.device, self.log, self.policies, judge_backends)
+        self.scoring.judges = make_judge_runner(
+            spec, self.run_dir, self.device, self.log, self.policies, judge_backends
+        )
         self.optimizers, self.schedulers = {}, {}
         for unit in self.units:
             opt = torch.optim.AdamW(trainable_parameters(unit), lr=spec.train.lr, weight_decay=0.0)
@@ -146,6 +148,11 @@ class Trainer:
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
         self.critic = make_critic(spec, self.device, self.dist, self.methods, self.micro_batch_tokens)
         self.methods = with_critic_methods(spec, self.methods, self.critic)
+
+    @property
+    def judges(self) -> Optional[JudgeRunner]:
+        """The judge criteria's runner (None without judges)."""
+        return self.scoring.judges
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
@@ -270,7 +277,11 @@ class Trainer:
                 spec.train.credit.params,
                 self.methods,
                 BatchedGenerate(self._generate, self._generate_many),
-                lambda s: score_rollout(s, self.rubric, spec.reward.level, self.evaluator, self.judges).reward,
+                lambda s: (
+                    score_rollout(
+                        s, self.scoring.rubric, self.scoring.level, self.evaluator, self.scoring.judges
+                    ).reward
+                ),
                 spec.train.seed,
                 self.step,
                 first_key=self.dist.rank * local * group,
@@ -300,14 +311,7 @@ class Trainer:
     def train_step(self) -> tuple[dict, list[dict]]:
         spec = self.spec
         states, rollout_s = self._rollouts()
-        if self.verifiers is not None:  # the step's verifier calls, on all workers at once
-            contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
-            exprs = [c.expr for c in self.rubric.criteria if c.expr is not None]
-            self.verifiers.prefetch(self.evaluator, exprs, contexts)
-        if self.judges is not None:  # the step's judge prompts, one batch per judge model (cache first)
-            contexts = [ctx for s in states for ctx in scoring_contexts(s, spec.reward.level)]
-            self.judges.prefetch(self.rubric.criteria, contexts)
-        scores = [score_rollout(s, self.rubric, spec.reward.level, self.evaluator, self.judges) for s in states]
+        scores = self.scoring.score(states)  # the step's verifier calls first, on all workers at once
         credits = self._credit(states, scores)
         batch = [
             Decision(
@@ -349,10 +353,11 @@ class Trainer:
             spec.train.algorithm.group,
             self.micro_batch_tokens,
         )
-        if self.verifiers is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
-            record["verifier_errors"] = self.verifiers.end_step()
-        if self.judges is not None:  # this process's judge failures per judged criterion
-            record["judge_errors"] = self.judges.end_step()
+        verifier_errors = self.scoring.end_batch()
+        if verifier_errors is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
+            record["verifier_errors"] = verifier_errors
+        if self.scoring.judges is not None:  # this process's judge failures per judged criterion
+            record["judge_errors"] = self.scoring.judges.end_step()
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:
@@ -400,8 +405,7 @@ class Trainer:
         finally:
             if tb is not None:
                 tb.close()
-            if self.verifiers is not None:
-                self.verifiers.close()
+            self.scoring.close()
         self.dist.barrier()
 
     def request_stop(self) -> None:

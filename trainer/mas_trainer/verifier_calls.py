@@ -28,7 +28,7 @@ class Pool(Protocol):
     def call(self, name: str, args: tuple) -> Any: ...
     def call_many(self, calls: list[tuple[str, tuple]]) -> list: ...
     def error_counts(self) -> dict[str, int]: ...
-    def close(self) -> None: ...
+    def close(self, kill: bool = False) -> None: ...
 
 
 def _library():
@@ -114,8 +114,12 @@ class VerifierCalls:
         self._counted = dict(counts)
         return step
 
-    def close(self) -> None:
-        self.pool.close()
+    def close(self, kill: bool = False) -> None:
+        """`kill`: a cancel, calls in flight are not waited for (VerifierPool.close)."""
+        if kill:
+            self.pool.close(kill=True)
+        else:
+            self.pool.close()  # injected test pools take no argument
 
     def _note(self, name: str, args: list, result: Any) -> None:
         if result.value is not None or result.error is None:

@@ -22,7 +22,7 @@ function withAlpha(colour: string, alpha: number): string {
 
 /**
  * One dashboard chart: a uPlot instance, rebuilt only when its set of series changes (a new criterion,
- * a comparison run), otherwise fed with `setData`. Comparison series are dashed in the primary's colour.
+ * a comparison run), otherwise fed with `setData`. With comparison runs, each run has its colour (charts-model).
  */
 export class ChartView {
     readonly root: HTMLElement;
@@ -152,7 +152,7 @@ export class ChartView {
                     width: s.band ? 0 : s.raw ? 1 : 1.5,
                     spanGaps: true,
                     show: !this.hidden.has(this.hiddenKey(s.label)),
-                    ...(s.slot === 'compare' ? { dash: [6, 4] } : {}),
+                    ...(s.dash ? { dash: s.dash } : {}),
                 })),
             ],
             hooks: {

@@ -1,5 +1,8 @@
 import type { DashboardSlot } from '../../protocol/webview-messages.js';
 import type { RunSeries } from './run-series.js';
+import { align, mergeSteps, runAxis } from './chart-axis.js';
+
+export { emaSmooth, mergeSteps, runAxis } from './chart-axis.js';
 
 /** One chart of the dashboard: a title and the columns it draws (fixed, or every key of a map metric). */
 export interface ChartDef {
@@ -79,10 +82,15 @@ export interface SeriesDef {
     /** Column key in the run (`reward_mean`, `criteria/answer`). */
     key: string;
     slot: DashboardSlot;
-    /** Legend label: the key without its group prefix, marked for the comparison run. */
+    /** Legend label: the key without its group prefix, followed by the run's label when runs are compared. */
     label: string;
-    /** Index of the key in the chart, so a run and its comparison share a colour. */
+    /**
+     * Palette index: the key's index in the chart when one run is shown; the run's own colour when runs are compared
+     * (so every chart draws a run in the same colour).
+     */
     colour: number;
+    /** Dash pattern telling the keys of one run apart when the colour says the run; absent: a solid line. */
+    dash?: number[];
     /** An edge of a mean ± std band (drawn as a filled area, not a line). */
     band?: 'upper' | 'lower';
     /** The unsmoothed values drawn faintly behind a smoothed line. */
@@ -97,42 +105,6 @@ export interface ChartOptions {
 
 export const DEFAULT_CHART_OPTIONS: ChartOptions = { xAxis: 'step', smoothing: 0 };
 
-/**
- * Exponential moving average as TensorBoard draws it: `s = w·s + (1−w)·v`, debiased by `1 − w^k` so the first
- * points are not pulled towards 0; gaps (null) stay gaps and do not count.
- */
-export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
-    if (weight <= 0) return [...values];
-    let last = 0;
-    let k = 0;
-    return values.map((v) => {
-        if (v === null || !Number.isFinite(v)) return null;
-        last = last * weight + (1 - weight) * v;
-        k++;
-        return last / (1 - weight ** k);
-    });
-}
-
-/**
- * A run's x values on the chosen axis and, for each, the row of its columns: steps, or minutes since the run's first
- * record (`time`). Rows without a time, or whose time does not increase, are left out on the time axis.
- */
-export function runAxis(run: RunSeries, axis: ChartOptions['xAxis']): { x: number[]; rows: number[] } {
-    if (axis === 'step') return { x: run.steps, rows: run.steps.map((_, i) => i) };
-    const time = run.column('time') ?? [];
-    const x: number[] = [];
-    const rows: number[] = [];
-    const start = time.find((t) => t !== null);
-    time.forEach((t, i) => {
-        if (t === null || start === undefined || start === null) return;
-        const minutes = (t - start) / 60;
-        if (x.length > 0 && minutes <= x[x.length - 1]!) return;
-        x.push(minutes);
-        rows.push(i);
-    });
-    return { x, rows };
-}
-
 export interface ChartData {
     series: SeriesDef[];
     /** uPlot's aligned data: x (steps) first, then one array per series. */
@@ -141,13 +113,32 @@ export interface ChartData {
     bands: [number, number][];
 }
 
-export type Runs = Partial<Record<DashboardSlot, RunSeries>>;
+/** A run the dashboard draws: its records, its palette colour and the label its legend entries carry. */
+export interface ShownRun {
+    slot: DashboardSlot;
+    series: RunSeries;
+    /** Palette index, fixed while the run is shown (the primary is 0). */
+    colour: number;
+    /** Unique among the shown runs: the run's name and credit method (`lazy-team (shapley)`). */
+    label: string;
+}
+
+/** The runs drawn, the primary (when there is one) first. */
+export type Runs = readonly ShownRun[];
+
+/** Dash patterns for the 2nd, 3rd… key of a chart when colours mean runs (the first key is solid). */
+const KEY_DASHES: readonly number[][] = [
+    [6, 4],
+    [2, 3],
+    [10, 3, 2, 3],
+    [1, 6],
+];
 
 function columnKeys(def: ChartDef, runs: Runs): string[] {
     if (Array.isArray(def.columns)) return [...def.columns];
     const { prefix } = def.columns as { prefix: string };
     const keys = new Set<string>();
-    for (const run of [runs.primary, runs.compare]) for (const key of run?.keys(prefix) ?? []) keys.add(key);
+    for (const run of runs) for (const key of run.series.keys(prefix)) keys.add(key);
     return [...keys];
 }
 
@@ -160,95 +151,66 @@ function bandEdge(
     run: RunSeries,
     band: { mean: string; std: string },
     sign: 1 | -1,
-    smooth: (column: readonly (number | null)[]) => (number | null)[],
+    weight: number,
 ): (number | null)[] | undefined {
-    const rawMean = run.column(band.mean),
-        rawStd = run.column(band.std);
-    if (!rawMean || !rawStd) return undefined;
-    const mean = smooth(rawMean),
-        std = smooth(rawStd);
+    const mean = run.smoothed(band.mean, weight),
+        std = run.smoothed(band.std, weight);
+    if (!mean || !std) return undefined;
     return mean.map((m, i) => (m === null || std[i] === null || std[i] === undefined ? null : m + sign * std[i]!));
 }
 
-/** Merged ascending x values of two strictly increasing step lists. */
-export function mergeSteps(a: readonly number[], b: readonly number[]): number[] {
-    const out: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < a.length || j < b.length) {
-        const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i]! : b[j]!;
-        if (i < a.length && a[i] === x) i++;
-        if (j < b.length && b[j] === x) j++;
-        out.push(x);
-    }
-    return out;
-}
-
-/** A run's column laid on the merged x axis (null where the run has no point there). */
-function align(
-    x: readonly number[],
-    axis: { x: readonly number[]; rows: readonly number[] },
-    column: readonly (number | null)[],
-): (number | null)[] {
-    const out = new Array<number | null>(x.length).fill(null);
-    let j = 0;
-    for (let i = 0; i < x.length && j < axis.x.length; i++) {
-        if (x[i] === axis.x[j]) out[i] = column[axis.rows[j++]!] ?? null;
-    }
-    return out;
-}
-
 /**
- * The series and aligned data of one chart. Columns with no value in either run are left out (a CPU run has
- * no GPU memory); the comparison run's series follow the primary's with the same colour index. With smoothing, each
- * line is the EMA of its values and the raw values follow it as a faint series of their own.
+ * The series and aligned data of one chart. Columns with no value in any run are left out (a CPU run has no GPU
+ * memory). One run: a colour per key. Several runs: a colour per run (its own on every chart), keys told apart by
+ * their dash pattern, and every legend entry names its run. With smoothing, each line is the EMA of its values and the
+ * raw values follow it as a faint series of their own.
  */
 export function buildChartData(def: ChartDef, runs: Runs, options: ChartOptions = DEFAULT_CHART_OPTIONS): ChartData {
-    const slots = (['primary', 'compare'] as const).filter((slot) => runs[slot] !== undefined);
     const keys = columnKeys(def, runs).filter((key) =>
-        slots.some((slot) => hasValue(runs[slot]!.column(key), def.zeroIsAbsent)),
+        runs.some((run) => hasValue(run.series.column(key), def.zeroIsAbsent)),
     );
     const prefix = Array.isArray(def.columns) ? '' : (def.columns as { prefix: string }).prefix;
-    const axes = Object.fromEntries(slots.map((slot) => [slot, runAxis(runs[slot]!, options.xAxis)]));
-    const primary = axes['primary'];
-    const compare = axes['compare'];
-    const x = primary && compare ? mergeSteps(primary.x, compare.x) : ((primary ?? compare)?.x ?? []);
-    const smooth = (column: readonly (number | null)[]) => emaSmooth(column, options.smoothing);
+    const comparing = runs.length > 1;
+    const axes = runs.map((run) => runAxis(run.series, options.xAxis));
+    const x = axes.reduce<number[]>((merged, axis) => mergeSteps(merged, axis.x), []);
+    const named = (name: string, run: ShownRun) => (comparing ? `${name} · ${run.label}` : name);
     const series: SeriesDef[] = [];
     const ys: (number | null)[][] = [];
-    keys.forEach((key, colour) => {
-        for (const slot of slots) {
-            const column = runs[slot]!.column(key);
-            const name = key.slice(prefix.length);
-            const label = slot === 'compare' ? `${name} (compare)` : name;
-            series.push({ key, slot, colour, label });
-            ys.push(column ? align(x, axes[slot]!, smooth(column)) : new Array<number | null>(x.length).fill(null));
+    keys.forEach((key, keyIndex) => {
+        runs.forEach((run, r) => {
+            const column = run.series.column(key);
+            const label = named(key.slice(prefix.length), run);
+            const dash = comparing && keyIndex > 0 ? KEY_DASHES[(keyIndex - 1) % KEY_DASHES.length] : undefined;
+            const style = { key, slot: run.slot, colour: comparing ? run.colour : keyIndex, ...(dash ? { dash } : {}) };
+            series.push({ ...style, label });
+            const smoothed = run.series.smoothed(key, options.smoothing);
+            ys.push(smoothed ? align(x, axes[r]!, smoothed) : new Array<number | null>(x.length).fill(null));
             if (options.smoothing > 0 && column) {
-                series.push({ key, slot, colour, label: `${label} (raw)`, raw: true });
-                ys.push(align(x, axes[slot]!, column));
+                series.push({ ...style, label: `${label} (raw)`, raw: true });
+                ys.push(align(x, axes[r]!, column));
             }
-        }
+        });
     });
     const bands: [number, number][] = [];
     if (def.band) {
-        for (const slot of slots) {
-            const run = runs[slot]!;
-            const upper = bandEdge(run, def.band, 1, smooth),
-                lower = bandEdge(run, def.band, -1, smooth);
-            if (!upper || !lower || !hasValue(upper)) continue;
-            const colour = keys.indexOf(def.band.mean);
-            const name = `${def.band.mean.slice(prefix.length)} ± ${def.band.std.slice(prefix.length)}${slot === 'compare' ? ' (compare)' : ''}`;
-            series.push({ key: def.band.std, slot, colour, label: `${name} (upper)`, band: 'upper' });
-            ys.push(align(x, axes[slot]!, upper));
-            series.push({ key: def.band.std, slot, colour, label: `${name} (lower)`, band: 'lower' });
-            ys.push(align(x, axes[slot]!, lower));
+        const band = def.band;
+        runs.forEach((run, r) => {
+            const upper = bandEdge(run.series, band, 1, options.smoothing),
+                lower = bandEdge(run.series, band, -1, options.smoothing);
+            if (!upper || !lower || !hasValue(upper)) return;
+            const colour = comparing ? run.colour : keys.indexOf(band.mean);
+            const name = named(`${band.mean.slice(prefix.length)} ± ${band.std.slice(prefix.length)}`, run);
+            series.push({ key: band.std, slot: run.slot, colour, label: `${name} (upper)`, band: 'upper' });
+            ys.push(align(x, axes[r]!, upper));
+            series.push({ key: band.std, slot: run.slot, colour, label: `${name} (lower)`, band: 'lower' });
+            ys.push(align(x, axes[r]!, lower));
             bands.push([series.length - 1, series.length]); // uPlot indices: x is series 0
-        }
+        });
     }
     return { series, data: [x, ...ys], bands };
 }
 
-/** A key that changes when the chart's series change, so the chart is rebuilt only then. */
+/** A key that changes when the chart's series change (labels and colours included), so the chart is rebuilt only then. */
 export function seriesSignature(chart: ChartData): string {
-    return JSON.stringify(chart.series.map((s) => [s.key, s.slot, s.band ?? null, s.raw ?? false]));
+    return JSON.stringify(chart.series.map((s) => [s.key, s.slot, s.label, s.colour, s.band ?? null, s.raw ?? false]));
 }

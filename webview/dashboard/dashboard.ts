@@ -1,29 +1,29 @@
-import type {
-    DashboardRunInfo,
-    DashboardSlot,
-    DashboardState,
-    DashboardToHost,
-    DashboardToView,
+import {
+    MAX_COMPARE_RUNS,
+    type DashboardSlot,
+    type DashboardState,
+    type DashboardToHost,
+    type DashboardToView,
 } from '../../protocol/webview-messages.js';
 import { clip, element } from '../common/dom.js';
 import type { HostConnection } from '../common/vscode-api.js';
 import { ChartView } from './chart-view.js';
-import { CHARTS, DEFAULT_CHART_OPTIONS, type ChartOptions, type Runs } from './charts-model.js';
-import { configDiff } from './config-diff.js';
+import { CHARTS, DEFAULT_CHART_OPTIONS, type ChartOptions } from './charts-model.js';
 import { runsCsv } from './export-csv.js';
-import { RunSeries } from './run-series.js';
+import { diffTable, runRows } from './run-header.js';
+import { ShownRuns } from './shown-runs.js';
 
 const MAX_SMOOTHING = 0.99;
 
 const MAX_NOTICES = 20;
 
 /**
- * The dashboard page: run headers with their controls, notices, and one chart per metric group. Records
- * arrive in batches; the charts redraw at most once per animation frame however fast lines are written.
+ * The dashboard page: the run legend with its controls, the settings that differ, notices, and one chart per metric
+ * group drawing the main run and every comparison run. Records arrive in batches; the charts redraw at most once per
+ * animation frame however fast lines are written.
  */
 export class Dashboard {
-    private readonly runs: Runs = {};
-    private readonly infos: Partial<Record<DashboardSlot, DashboardRunInfo>> = {};
+    private readonly runs = new ShownRuns();
     private readonly hidden: Set<string>;
     private readonly charts: ChartView[];
     private readonly header = element('div', { className: 'runs' });
@@ -53,7 +53,7 @@ export class Dashboard {
                     this.hidden,
                     () => this.save(),
                     (chart) => this.exportPng(chart),
-                    (step) => this.host.post({ type: 'dashboard/openStep', step }),
+                    (step) => this.openStep(step),
                 ),
         );
         this.grid.append(...this.charts.map((c) => c.root));
@@ -65,41 +65,40 @@ export class Dashboard {
     handle(message: DashboardToView): void {
         switch (message.type) {
             case 'dashboard/run':
-                this.infos[message.run.slot] = message.run;
-                this.runs[message.run.slot] = new RunSeries();
+                this.runs.reset(message.run);
                 this.renderHeader();
                 this.save();
                 this.scheduleRedraw();
                 break;
             case 'dashboard/status':
-                if (!this.runs[message.run.slot]) return;
-                this.infos[message.run.slot] = message.run;
+                if (!this.runs.update(message.run)) return;
                 this.renderHeader();
+                // The credit method names the run in every legend: the charts relabel once run.json is read.
+                this.scheduleRedraw();
                 break;
             case 'dashboard/clear':
-                delete this.infos[message.slot];
-                delete this.runs[message.slot];
+                this.runs.remove(message.slot);
                 this.renderHeader();
                 this.save();
                 this.scheduleRedraw();
                 break;
             case 'dashboard/metrics': {
-                const run = this.runs[message.slot];
-                if (!run) return;
+                const entry = this.runs.get(message.slot);
+                if (!entry) return;
+                const run = entry.series;
                 for (const record of message.records) run.append(record);
-                const info = this.infos[message.slot];
                 const last = run.steps[run.steps.length - 1];
-                if (info && last !== undefined) info.stepsCompleted = Math.max(info.stepsCompleted, last);
+                if (last !== undefined) entry.info.stepsCompleted = Math.max(entry.info.stepsCompleted, last);
                 this.headerStale = true;
                 this.scheduleRedraw();
                 break;
             }
-            case 'dashboard/notice':
-                this.notice(
-                    message.severity,
-                    `${message.slot === 'compare' ? 'Comparison run: ' : ''}${message.message}`,
-                );
+            case 'dashboard/notice': {
+                const entry = message.slot === 'primary' ? undefined : this.runs.get(message.slot);
+                const prefix = entry ? `Comparison run ${clip(entry.info.name, 60)}: ` : '';
+                this.notice(message.severity, `${prefix}${message.message}`);
                 break;
+            }
         }
     }
 
@@ -108,8 +107,9 @@ export class Dashboard {
         this.frame = undefined;
         if (this.headerStale) this.renderHeader();
         const width = this.chartWidth();
-        for (const chart of this.charts) chart.update(this.runs, width, this.options, force);
-        document.body.dataset['renderedSteps'] = String(this.runs.primary?.length ?? 0);
+        const shown = this.runs.shown();
+        for (const chart of this.charts) chart.update(shown, width, this.options, force);
+        document.body.dataset['renderedSteps'] = String(this.runs.primary?.series.length ?? 0);
     }
 
     private scheduleRedraw(): void {
@@ -139,7 +139,7 @@ export class Dashboard {
             { className: 'toolbar' },
             button('Open Run…', 'open-run', { type: 'dashboard/pickRun', slot: 'primary' }),
             button('Compare With…', 'compare-run', { type: 'dashboard/pickRun', slot: 'compare' }),
-            button('Remove Comparison', 'clear-compare', { type: 'dashboard/clearCompare' }),
+            button('Remove All Comparisons', 'clear-compare', { type: 'dashboard/clearCompare' }),
             button('Open in TensorBoard', 'open-tensorboard', { type: 'dashboard/openTensorBoard' }),
             this.csvButton(),
         );
@@ -148,12 +148,20 @@ export class Dashboard {
     private csvButton(): HTMLElement {
         const node = element('vscode-button', { text: 'Export CSV', attrs: { id: 'export-csv', secondary: '' } });
         node.addEventListener('click', () => {
-            const names = { primary: this.infos.primary?.name, compare: this.infos.compare?.name };
-            const content = runsCsv(this.runs, names);
-            const name = `${this.infos.primary?.name ?? 'metrics'}.metrics.csv`;
+            const names = this.runs.names();
+            const content = runsCsv(this.runs.all().map((entry, i) => ({ name: names[i]!, series: entry.series })));
+            const name = `${this.runs.primary?.info.name ?? 'metrics'}.metrics.csv`;
             this.host.post({ type: 'dashboard/export', format: 'csv', name, content });
         });
         return node;
+    }
+
+    /**
+     * A click on the step axis opens the main run's trajectories there; a step only a comparison run has (the axis
+     * is the runs' merged steps) opens nothing, rather than a step the main run never recorded.
+     */
+    private openStep(step: number): void {
+        if (this.runs.primary?.series.steps.includes(step)) this.host.post({ type: 'dashboard/openStep', step });
     }
 
     private exportPng(chart: ChartView): void {
@@ -162,7 +170,7 @@ export class Dashboard {
             this.notice('info', 'That chart has nothing drawn yet.');
             return;
         }
-        const name = `${this.infos.primary?.name ?? 'run'}.${chart.id}.png`;
+        const name = `${this.runs.primary?.info.name ?? 'run'}.${chart.id}.png`;
         this.host.post({ type: 'dashboard/export', format: 'png', name, content });
     }
 
@@ -211,74 +219,23 @@ export class Dashboard {
 
     private renderHeader(): void {
         this.headerStale = false;
-        const rows = (['primary', 'compare'] as const).map((slot): HTMLElement | undefined => {
-            const info = this.infos[slot];
-            if (!info)
-                return slot === 'primary'
-                    ? element('p', {
-                          className: 'hint',
-                          text: 'No run open. Start a training run or open a run directory.',
-                      })
-                    : undefined;
-            const total = info.stepsTotal === null ? '' : ` / ${info.stepsTotal}`;
-            return element(
-                'div',
-                { className: `run run-${slot}`, attrs: { 'data-slot': slot } },
-                element('span', { className: 'run-kind', text: slot === 'primary' ? 'Run' : 'Compare (dashed)' }),
-                element('span', { className: 'run-name', text: clip(info.name, 120), title: info.runDir }),
-                element('vscode-badge', { className: `status status-${info.status}`, text: info.status }),
-                element('span', { className: 'run-steps', text: `step ${info.stepsCompleted}${total}` }),
-                ...(info.error
-                    ? [element('span', { className: 'run-error', text: clip(info.error, 500), title: info.error })]
-                    : []),
-            );
-        });
-        this.header.replaceChildren(...rows.filter((r): r is HTMLElement => r !== undefined));
-        this.renderDiff();
-        const clear = document.getElementById('clear-compare');
-        if (clear) clear.toggleAttribute('disabled', !this.infos.compare);
-    }
-
-    /** What differs between the run and its comparison: the first thing to check when two curves part. */
-    private renderDiff(): void {
-        const primary = this.infos.primary,
-            compare = this.infos.compare;
-        if (!primary || !compare) {
-            this.diff.replaceChildren();
-            return;
-        }
-        const rows = configDiff(primary.config, compare.config);
-        if (rows.length === 0) {
-            this.diff.replaceChildren(element('p', { className: 'hint', text: 'Both runs have the same settings.' }));
-            return;
-        }
-        const cell = (text: string) => element('td', { text: clip(text, 200), title: text });
-        this.diff.replaceChildren(
-            element(
-                'details',
-                { attrs: { open: '' } },
-                element('summary', { text: `Settings that differ (${rows.length})` }),
-                element(
-                    'table',
-                    {},
-                    element(
-                        'thead',
-                        {},
-                        element(
-                            'tr',
-                            {},
-                            element('th', { text: 'setting' }),
-                            element('th', { text: clip(primary.name, 60) }),
-                            element('th', { text: `${clip(compare.name, 60)} (compare)` }),
-                        ),
-                    ),
-                    element(
-                        'tbody',
-                        {},
-                        ...rows.map((r) => element('tr', {}, cell(r.key), cell(r.primary), cell(r.compare))),
-                    ),
-                ),
-            ),
+        const entries = this.runs.all();
+        const names = this.runs.names();
+        const rows = runRows(entries, names, (slot: DashboardSlot) =>
+            this.host.post({ type: 'dashboard/removeRun', slot }),
+        );
+        const hint = this.runs.primary
+            ? []
+            : [element('p', { className: 'hint', text: 'No run open. Start a training run or open a run directory.' })];
+        this.header.replaceChildren(...hint, ...rows);
+        this.diff.replaceChildren(...diffTable(entries, names));
+        const compares = this.runs.compares().length;
+        document.getElementById('clear-compare')?.toggleAttribute('disabled', compares === 0);
+        const add = document.getElementById('compare-run');
+        add?.toggleAttribute('disabled', compares >= MAX_COMPARE_RUNS);
+        add?.setAttribute(
+            'title',
+            compares >= MAX_COMPARE_RUNS ? `At most ${MAX_COMPARE_RUNS} comparison runs` : 'Overlay one more run',
         );
     }
 
@@ -290,8 +247,8 @@ export class Dashboard {
     private save(): void {
         this.host.saveState({
             view: 'dashboard',
-            primaryRunDir: this.infos.primary?.runDir ?? null,
-            compareRunDir: this.infos.compare?.runDir ?? null,
+            primaryRunDir: this.runs.primary?.info.runDir ?? null,
+            compareRunDirs: this.runs.compares().map((entry) => entry.info.runDir),
             hidden: [...this.hidden],
             smoothing: this.options.smoothing,
             xAxis: this.options.xAxis,

@@ -1,4 +1,3 @@
-import type { DashboardSlot } from '../../protocol/webview-messages.js';
 import type { RunSeries } from './run-series.js';
 
 /**
@@ -14,21 +13,22 @@ const csvNumber = (value: number | null | undefined): string =>
     value === null || value === undefined || !Number.isFinite(value) ? '' : String(value);
 
 /**
- * Every metric of the shown runs, one row per run and step, as the dashboard holds them (map metrics flattened to
- * `criteria/<name>` columns); an empty cell is a value the step does not have. Columns: run, step, then every
- * column any run has, in first-seen order.
+ * Every metric of the shown runs (the main run first, then each comparison run), one row per run and step, as the
+ * dashboard holds them (map metrics flattened to `criteria/<name>` columns); an empty cell is a value the step does
+ * not have. Columns: run (its name), step, then every column any run has, in first-seen order.
  */
-export function runsCsv(
-    runs: Partial<Record<DashboardSlot, RunSeries>>,
-    names: Partial<Record<DashboardSlot, string>>,
-) {
-    const slots = (['primary', 'compare'] as const).filter((slot) => runs[slot] !== undefined);
+export function runsCsv(runs: readonly { name: string; series: RunSeries }[]): string {
     const keys: string[] = [];
-    for (const slot of slots) for (const key of runs[slot]!.keys()) if (!keys.includes(key)) keys.push(key);
+    const seen = new Set<string>();
+    for (const { series } of runs)
+        for (const key of series.keys())
+            if (!seen.has(key)) {
+                seen.add(key);
+                keys.push(key);
+            }
     const lines = [['run', 'step', ...keys].map(csvText).join(',')];
-    for (const slot of slots) {
-        const run = runs[slot]!;
-        const name = csvText(names[slot] ?? slot);
+    for (const { name: runName, series: run } of runs) {
+        const name = csvText(runName);
         run.steps.forEach((step, i) => {
             lines.push([name, String(step), ...keys.map((key) => csvNumber(run.column(key)?.[i]))].join(','));
         });

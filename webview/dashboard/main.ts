@@ -16,7 +16,9 @@ function parseState(value: unknown): DashboardState | undefined {
     return {
         view: 'dashboard',
         primaryRunDir: path(state.primaryRunDir),
-        compareRunDir: path(state.compareRunDir),
+        compareRunDirs: Array.isArray(state.compareRunDirs)
+            ? state.compareRunDirs.filter((d): d is string => typeof d === 'string')
+            : [],
         hidden,
         smoothing:
             typeof state.smoothing === 'number' && state.smoothing >= 0 && state.smoothing <= 0.99

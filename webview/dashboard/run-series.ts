@@ -1,4 +1,5 @@
 import type { MetricsRecord } from '../../protocol/run-dir.js';
+import { emaSmooth } from './chart-axis.js';
 
 /**
  * The columns of one run's metrics, one value per step, built incrementally as records arrive. Map-valued
@@ -9,6 +10,12 @@ import type { MetricsRecord } from '../../protocol/run-dir.js';
 export class RunSeries {
     readonly steps: number[] = [];
     private readonly columns = new Map<string, (number | null)[]>();
+    /** Bumped by every change, so a smoothed column is computed again only after its run changed. */
+    private revision = 0;
+    private readonly smoothedColumns = new Map<
+        string,
+        { revision: number; weight: number; values: readonly (number | null)[] }
+    >();
 
     get length(): number {
         return this.steps.length;
@@ -16,6 +23,20 @@ export class RunSeries {
 
     column(key: string): readonly (number | null)[] | undefined {
         return this.columns.get(key);
+    }
+
+    /**
+     * The column smoothed with TensorBoard's EMA of `weight` (the column itself at 0). Kept until the run changes:
+     * a redraw caused by one live run does not smooth the other runs' columns again.
+     */
+    smoothed(key: string, weight: number): readonly (number | null)[] | undefined {
+        const column = this.columns.get(key);
+        if (!column || weight <= 0) return column;
+        const kept = this.smoothedColumns.get(key);
+        if (kept && kept.revision === this.revision && kept.weight === weight) return kept.values;
+        const values = emaSmooth(column, weight);
+        this.smoothedColumns.set(key, { revision: this.revision, weight, values });
+        return values;
     }
 
     /** Column keys starting with `prefix`, in the order they first appeared. */
@@ -29,6 +50,7 @@ export class RunSeries {
      */
     append(record: MetricsRecord): void {
         if (typeof record.step !== 'number' || !Number.isFinite(record.step)) return;
+        this.revision++;
         const last = this.steps[this.steps.length - 1];
         if (last !== undefined && record.step <= last) this.truncateFrom(record.step);
         const row = flatten(record);

@@ -85,6 +85,7 @@ function answer(
             return undefined;
         case 'trajectory/whatIf':
         case 'trajectory/rescore':
+        case 'trajectory/debugRollout':
             return notice('info', data.staticNote);
     }
 }

@@ -54,7 +54,10 @@ export class TrajectoryApp {
     private debugging = false;
     private readonly header = element('div', { className: 'run-header' });
     private readonly notices = element('ul', { className: 'notices', attrs: { 'aria-live': 'polite' } });
-    private readonly nav = new Navigator((s) => this.open(s.step, s.rollout, 0));
+    private readonly nav = new Navigator(
+        (s) => this.open(s.step, s.rollout, 0),
+        (s) => this.host.post({ type: 'trajectory/debugRollout', step: s.step, rollout: s.rollout }),
+    );
     private readonly methodSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
     private readonly turnLabel = element('span', { className: 'turn-label', attrs: { 'aria-live': 'polite' } });
     private readonly timeline = new Timeline((t) => this.focus(t, true));
@@ -213,7 +216,7 @@ export class TrajectoryApp {
         if (run.issues.length > 20)
             this.notice('warning', `… and ${run.issues.length - 20} more corrupt lines (see the MAS Studio log).`);
         this.agents.body.replaceChildren(agentSummaryView(run.agentSummary));
-        void this.nav.setRun(run);
+        this.nav.setRun(run);
         const state = this.host.restoredState();
         const restored = state?.root === run.root ? state : undefined;
         this.method =
@@ -224,10 +227,13 @@ export class TrajectoryApp {
             ...run.creditMethods.map((m) => element('vscode-option' as 'option', { text: m, attrs: { value: m } })),
         );
         this.methodSelect.value = this.method;
-        const first = run.steps.find((s) => s.rollouts.length > 0);
+        // The latest recorded step first: what a user opening a run (often still training) wants to see.
+        const latest = run.steps
+            .filter((s) => s.rollouts.length > 0)
+            .reduce<(typeof run.steps)[number] | undefined>((a, s) => (a && a.step > s.step ? a : s), undefined);
         if (restored?.step != null && restored.rollout != null)
             this.open(restored.step, restored.rollout, restored.turn);
-        else if (first) this.open(first.step, first.rollouts[0]!.rollout, 0);
+        else if (latest) this.open(latest.step, latest.rollouts[0]!.rollout, 0);
         else this.notice('info', 'This run has no recorded trajectories yet; they appear after the first step.');
     }
 
@@ -270,6 +276,11 @@ export class TrajectoryApp {
             groupTable(view, open),
             ...(view.tree ? [element('h3', { text: 'Tree' }), groupTree(view, open)] : []),
         );
+        // VS Code's context menu on a rollout ("Debug this Rollout", package.json webview/context) reads this.
+        for (const link of this.group.body.querySelectorAll<HTMLElement>('a[data-rollout]')) {
+            const context = { webviewSection: 'rollout', runDir: this.run?.root, step: view.step };
+            link.dataset['vscodeContext'] = JSON.stringify({ ...context, rollout: Number(link.dataset['rollout']) });
+        }
     }
 
     private setMethod(method: string): void {

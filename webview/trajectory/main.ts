@@ -2,6 +2,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './trajectory.css';
 import type { TrajectoryState, TrajectoryToHost, TrajectoryToView } from '../../protocol/trajectory-messages.js';
 import { onThemeChange } from '../common/theme.js';

@@ -1,5 +1,6 @@
 import type { RunSummary } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
+import { StepList } from './step-list.js';
 
 export interface NavSelection {
     step: number;
@@ -43,7 +44,10 @@ class Picker {
     }
 }
 
-/** Run → step → group → rollout pickers. Calls `onPick` with the new selection (the rollout to open). */
+/**
+ * Step list → group → rollout pickers, and "Debug this rollout". Calls `onPick` with the new selection (the rollout
+ * to open) and `onDebug` with the rollout on screen.
+ */
 export class Navigator {
     readonly element: HTMLElement;
     private readonly step;
@@ -52,21 +56,34 @@ export class Navigator {
     private run: RunSummary | undefined;
     private current: NavSelection | undefined;
 
-    constructor(private readonly onPick: (selection: NavSelection) => void) {
-        this.step = new Picker('Step', (v) => this.pick(Number(v), undefined, undefined));
+    constructor(
+        private readonly onPick: (selection: NavSelection) => void,
+        onDebug: (selection: NavSelection) => void,
+    ) {
+        this.step = new StepList((step) => this.pick(step, undefined, undefined));
         this.group = new Picker('Group', (v) => this.pick(this.current?.step ?? 0, Number(v), undefined));
         this.rollout = new Picker('Rollout', (v) =>
             this.pick(this.current?.step ?? 0, this.current?.group ?? 0, Number(v)),
         );
-        this.element = element('div', { className: 'nav' }, this.step.root, this.group.root, this.rollout.root);
+        const debug = element('vscode-button' as 'button', {
+            text: 'Debug this rollout',
+            title: 'Step through this rollout in the debugger (and save it as a launch configuration)',
+            attrs: { id: 'debug-rollout' },
+        });
+        debug.addEventListener('click', () => {
+            if (this.current) onDebug(this.current);
+        });
+        this.element = element(
+            'div',
+            { className: 'nav' },
+            this.step.element,
+            element('div', { className: 'nav-pickers' }, this.group.root, this.rollout.root, debug),
+        );
     }
 
-    setRun(run: RunSummary): Promise<void> {
+    setRun(run: RunSummary): void {
         this.run = run;
-        return this.step.setOptions(
-            run.steps.map((s) => ({ value: String(s.step), label: `step ${s.step}` })),
-            String(run.steps[0]?.step ?? ''),
-        );
+        this.step.setSteps(run.steps);
     }
 
     /**
@@ -77,7 +94,7 @@ export class Navigator {
         this.current = selection;
         const step = this.run?.steps.find((s) => s.step === selection.step);
         if (!step) return;
-        this.step.value = String(selection.step);
+        this.step.select(selection.step);
         const groups = [...new Set(step.rollouts.map((r) => r.group))].sort((a, b) => a - b);
         await Promise.all([
             this.group.setOptions(

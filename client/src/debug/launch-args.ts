@@ -22,7 +22,10 @@ export interface TrajectoryLaunchConfig extends TrajectoryLaunchArgs {
     name: string;
 }
 
-/** The launch configuration that steps through one rollout of a run (the Runs view's "Debug a Rollout"). */
+/**
+ * The launch configuration that steps through one rollout of a run (client/src/debug/rollout-debug.ts); its name says
+ * which, so the entries it saves in launch.json are told apart in Run and Debug.
+ */
 export function rolloutLaunchConfig(
     runDir: string,
     name: string,
@@ -32,7 +35,7 @@ export function rolloutLaunchConfig(
     return {
         type: 'mas-trajectory',
         request: 'launch',
-        name: `Debug ${name}`,
+        name: `Debug ${name}${step === undefined ? '' : ` · step ${step}`}${rollout === undefined ? '' : ` · rollout ${rollout}`}`,
         runDir,
         ...(step === undefined ? {} : { step }),
         ...(rollout === undefined ? {} : { rollout }),

@@ -10,17 +10,11 @@
  * ignores: process.log stays current when the process dies, and any text reaches it as UTF-8.
  */
 import * as path from 'node:path';
+import { TRAINER_BOOTSTRAP, TRAINER_ISOLATED_FLAGS, TRAINER_MODULE } from '../../../protocol/trainer-invocation.js';
 
-export const TRAINER_MODULE = 'mas_trainer';
+export { TRAINER_BOOTSTRAP, TRAINER_MODULE } from '../../../protocol/trainer-invocation.js';
 
-/** argv[1] is the trainer's folder (taken off argv), the rest are mas_trainer's own arguments. */
-export const TRAINER_BOOTSTRAP = [
-    'import runpy, sys',
-    'sys.path.insert(0, sys.argv.pop(1))',
-    `runpy.run_module('${TRAINER_MODULE}', run_name='__main__', alter_sys=True)`,
-].join('; ');
-
-const ISOLATED_FLAGS = ['-I', '-u', '-X', 'utf8'];
+const ISOLATED_FLAGS = TRAINER_ISOLATED_FLAGS;
 
 /** The interpreter arguments that run the trainer at `trainerRoot` (a folder holding mas_trainer/) isolated. */
 export function trainerInvocation(trainerRoot: string): string[] {
@@ -64,6 +58,20 @@ export function trainerExportArgs(input: ExportArgsInput): string[] {
     if (input.step !== undefined) args.push(`--step=${input.step}`);
     if (input.force) args.push('--force');
     return [...args, '--', path.resolve(input.runDir)];
+}
+
+export interface RescoreArgsInput {
+    trainerRoot: string;
+    runDirs: readonly string[];
+    /** `A..B`, `A..`, `..B` or `N`; every recorded step when left out. */
+    steps?: string;
+}
+
+/** `<isolated bootstrap> rescore --spec=- [--steps=A..B] -- RUN_DIR...`: the RunSpec comes on stdin (no temp file). */
+export function trainerRescoreArgs(input: RescoreArgsInput): string[] {
+    const args = [...trainerInvocation(input.trainerRoot), 'rescore', '--spec=-'];
+    if (input.steps !== undefined) args.push(`--steps=${input.steps}`);
+    return [...args, '--', ...input.runDirs.map((dir) => path.resolve(dir))];
 }
 
 export function checkEnvArgs(trainerRoot: string): string[] {

@@ -12,6 +12,7 @@ import type { RunFollowers } from '../runs/run-followers.js';
 import type { DisposableScope } from '../scope.js';
 import { TRAJECTORY_VIEW_TYPE } from './trajectory/trajectory-panel.js';
 import { TrajectoryPanels } from './trajectory/trajectory-panels.js';
+import type { TrainerPython } from './trajectory/trainer-rescore-progress.js';
 import { DASHBOARD_VIEW_TYPE, DashboardPanel, type DashboardDeps } from './dashboard/dashboard-panel.js';
 import { GRAPH_VIEW_TYPE, GraphPanel, type GraphDeps } from './graph/graph-panel.js';
 import { parseDashboardState, parseGraphState } from './common/messages.js';
@@ -29,6 +30,8 @@ export interface PanelContext {
     readonly followers: RunFollowers;
     /** `mas/compile` through the language client, for the trajectory view's rubric. */
     compile(uri: string): Promise<CompileResult>;
+    /** The trainer's side: its interpreter re-scores rubrics that call Python verifiers. */
+    readonly training?: { readonly python: TrainerPython };
 }
 
 /** The trajectory view's workers, shared with the debugger; absent where a test needs only the other panels. */
@@ -110,6 +113,11 @@ export class MasPanels implements vscode.Disposable {
     /** Opens (or reveals) the trajectory view of the run directory `root`. */
     showTrajectories(root: string): void {
         this.trajectories?.show(root);
+    }
+
+    /** "Debug this Rollout" from a trajectory view's context menu (its `data-vscode-context`). */
+    async debugRolloutInView(context: unknown): Promise<unknown> {
+        return (await this.trajectories?.debugFromContext(context)) ?? { unavailable: 'no trajectory view is open' };
     }
 
     /** The debugger stopped on a turn: the run's trajectory view follows it. */

@@ -10,6 +10,8 @@ runCli(process.argv.slice(2), {
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
     // Bundled to out/cli.cjs, where import.meta.url names that file: the webview bundles are beside it.
     webviewDir: fileURLToPath(new URL('./webview/', import.meta.url)),
+    // The package's trainer/ beside out/: `mas rescore` runs it as the extension does.
+    trainerRoot: fileURLToPath(new URL('../trainer/', import.meta.url)),
 }).then(
     (code) => {
         process.exitCode = code;

@@ -9,6 +9,8 @@ export interface CliIo {
     writeFile(path: string, text: string): Promise<void>;
     /** Folder of the built webview bundles (out/webview/) that `mas report` inlines; absent: the report says to build. */
     webviewDir?: string;
+    /** The trainer's folder (holding mas_trainer/) that `mas rescore` runs; absent: ./trainer. */
+    trainerRoot?: string;
 }
 
 /** Exit codes: 0 success, 1 the input has errors, 2 usage or path problem, 3 a bug in mas itself. */

@@ -3,6 +3,7 @@ import { checkCommand } from './check-command.js';
 import { compileCommand } from './compile-command.js';
 import { graphCommand } from './graph-command.js';
 import { reportCommand } from './report-command.js';
+import { rescoreCommand } from './rescore-command.js';
 import { EXIT, type CliIo } from './io.js';
 
 export type { CliIo } from './io.js';
@@ -15,8 +16,12 @@ Commands:
   mas graph <file> [--format json|dot]      print the agent graph
   mas report <run-dir> [-o file.html] [--steps a-b] [--max-mb N]
                                             one self-contained HTML file with the run's trajectory view
+  mas rescore <run-dir>... --mas <file> [--steps A..B] [--python PATH]
+                                            re-score recorded rollouts with the workflow's reward through the
+                                            trainer's Python (verifiers included): mean reward, criteria, ranks
 
-Exit codes: 0 success, 1 errors in the input, 2 usage or path problem.
+Exit codes: 0 success, 1 errors in the input, 2 usage or path problem; mas rescore: the trainer's own exit code
+when it fails (trainer/README.md; 130 cancelled).
 `;
 
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
@@ -24,6 +29,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
     compile: compileCommand,
     graph: graphCommand,
     report: reportCommand,
+    rescore: rescoreCommand,
 };
 
 /** Runs `mas` in-process and returns its exit code; the thin entry `cli.ts` wires it to the real process. */
@@ -40,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const run = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) {
         io.stderr(
-            `mas: unknown command "${command}"; the commands are check, compile, graph and report (mas --help shows how to use them).\n`,
+            `mas: unknown command "${command}"; the commands are check, compile, graph, report and rescore (mas --help shows how to use them).\n`,
         );
         return EXIT.usage;
     }

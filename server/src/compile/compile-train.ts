@@ -3,6 +3,7 @@ import { isMethodCall, isNumberValue, type Train } from '../language/generated/a
 import { ALGORITHMS, CREDIT_METHODS, TRAIN_SETTINGS } from '../language/catalog/training-catalog.js';
 import { findMethod } from '../language/catalog/parameters.js';
 import { catalogueDefault, numberSetting, setting, withDefaults } from '../language/catalog/defaults.js';
+import { defaultRecordCredit } from '../language/catalog/record-credit.js';
 import { CompileInvariantError } from './compile-expression.js';
 
 function methodSetting(train: Train, key: string): { name: string; args: Parameters<typeof withDefaults>[0] } {
@@ -11,8 +12,9 @@ function methodSetting(train: Train, key: string): { name: string; args: Paramet
     return { name: catalogueDefault(TRAIN_SETTINGS, key) as string, args: [] };
 }
 
-/** The `train` block with every default of the catalogue filled in. `dataset` is chosen by the caller. */
-export function compileTrain(train: Train, dataset: string): TrainSpec {
+/** The `train` block with every default of the catalogue filled in. `dataset` is chosen by the caller; `agentCount`
+ *  (the workflow's agents) decides what a block without `record_credit` records (defaultRecordCredit). */
+export function compileTrain(train: Train, dataset: string, agentCount: number): TrainSpec {
     const algorithm = methodSetting(train, 'algorithm');
     const algorithmInfo = findMethod(ALGORITHMS, algorithm.name);
     if (!algorithmInfo || algorithm.name !== 'grpo') {
@@ -41,7 +43,9 @@ export function compileTrain(train: Train, dataset: string): TrainSpec {
         seed: numberSetting(train, 'seed', TRAIN_SETTINGS),
         device: methodSetting(train, 'device').name as TrainSpec['device'],
         max_turns: numberSetting(train, 'max_turns', TRAIN_SETTINGS),
-        record_credit: methodSetting(train, 'record_credit').name as TrainSpec['record_credit'],
+        record_credit: setting(train, 'record_credit')
+            ? (methodSetting(train, 'record_credit').name as TrainSpec['record_credit'])
+            : defaultRecordCredit(agentCount),
         checkpoint_every: numberSetting(train, 'checkpoint_every', TRAIN_SETTINGS),
         verifier_timeout: numberSetting(train, 'verifier_timeout', TRAIN_SETTINGS),
         verifier_memory: numberSetting(train, 'verifier_memory', TRAIN_SETTINGS),

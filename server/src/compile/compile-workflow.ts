@@ -203,7 +203,7 @@ function compileElements(
             criteria: r.criteria.map(compileCriterion),
         })),
         reward: { name: reward.name, rubric: rubric.name, level: reward.level },
-        train: compileTrain(train, dataset.name),
+        train: compileTrain(train, dataset.name, order.length),
         verifiers: compileVerifiers(elements.filter(isRubric)),
     };
     return { ok: true, spec };

@@ -17,7 +17,7 @@ describe('Debug a Rollout', () => {
         expect(config).toEqual({
             type: 'mas-trajectory',
             request: 'launch',
-            name: 'Debug demo',
+            name: 'Debug demo · step 3 · rollout 5',
             runDir: '/w/runs/demo',
             step: 3,
             rollout: 5,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DashboardFeed } from '../../../client/src/views/dashboard/dashboard-feed.js';
-import type { DashboardToView } from '../../../protocol/webview-messages.js';
+import { RunFollowers } from '../../../client/src/runs/run-followers.js';
+import { MAX_COMPARE_RUNS, type DashboardToView } from '../../../protocol/webview-messages.js';
 
 const fixtureRunJson = JSON.parse(
     readFileSync(new URL('../../fixtures/runs/lazy-team-3steps/run.json', import.meta.url), 'utf8'),
@@ -114,23 +115,76 @@ describe('DashboardFeed', () => {
         expect(since).toEqual([4]);
     });
 
-    it('follows a comparison run beside the primary and resends both when the view reloads', () => {
-        const a = runDir();
-        const b = runDir();
+    it('follows several comparison runs beside the primary, resends all when the view reloads, removes one', () => {
+        const [a, b, c, d] = [runDir(), runDir(), runDir(), runDir()];
         writeFileSync(join(a, 'metrics.jsonl'), line(1));
         mkdirSync(join(b, 'x'));
         writeFileSync(join(b, 'metrics.jsonl'), line(5) + line(6));
+        writeFileSync(join(c, 'metrics.jsonl'), line(7));
+        writeFileSync(join(d, 'metrics.jsonl'), line(8) + line(9));
         const inbox = new Inbox();
         const s = session(inbox);
         s.setRun('primary', a);
-        s.setRun('compare', b);
-        expect(inbox.steps('compare')).toEqual([5, 6]);
+        expect([b, c, d].map((dir) => s.addCompare(dir))).toEqual([
+            { slot: 'compare-1' },
+            { slot: 'compare-2' },
+            { slot: 'compare-3' },
+        ]);
+        expect(s.addCompare(c)).toEqual({ slot: 'compare-2' }); // a run is drawn once
+        expect(s.addCompare(a)).toEqual({ slot: 'primary' });
+        expect(inbox.steps('compare-1')).toEqual([5, 6]);
+        expect(inbox.steps('compare-3')).toEqual([8, 9]);
         inbox.messages.length = 0;
         s.resend();
         expect(inbox.steps('primary')).toEqual([1]);
-        expect(inbox.steps('compare')).toEqual([5, 6]);
-        expect(s.state()).toEqual({ view: 'dashboard', primaryRunDir: a, compareRunDir: b, hidden: [] });
-        s.clear('compare');
-        expect(inbox.messages.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare' });
+        expect(inbox.steps('compare-1')).toEqual([5, 6]);
+        expect(inbox.steps('compare-2')).toEqual([7]);
+        expect(s.state()).toEqual({ view: 'dashboard', primaryRunDir: a, compareRunDirs: [b, c, d], hidden: [] });
+
+        s.clear('compare-2');
+        expect(inbox.messages.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare-2' });
+        expect(s.state().compareRunDirs).toEqual([b, d]);
+        // A new comparison gets a new slot: a late message for the removed run can never land on it.
+        expect(s.addCompare(c)).toEqual({ slot: 'compare-4' });
+        s.clearCompares();
+        expect(s.compareSlots()).toEqual([]);
+        expect(s.state()).toMatchObject({ primaryRunDir: a, compareRunDirs: [] });
+    });
+
+    it('follows every comparison run live while it trains: lines appended to any of them arrive in its slot', async () => {
+        const [a, b, c] = [runDir(), runDir(), runDir()];
+        for (const dir of [a, b, c]) writeFileSync(join(dir, 'metrics.jsonl'), line(1));
+        const inbox = new Inbox();
+        const followers = new RunFollowers({ pollMs: 50 });
+        const s = new DashboardFeed(inbox.post, {}, followers);
+        sessions.push(s);
+        s.setRun('primary', a);
+        s.addCompare(b);
+        s.addCompare(c);
+        const fromC = inbox.next((m) => m.type === 'dashboard/metrics' && m.slot === 'compare-2');
+        appendFileSync(join(c, 'metrics.jsonl'), line(2) + line(3));
+        expect(await fromC).toMatchObject({ records: [{ step: 2 }, { step: 3 }] });
+        const fromB = inbox.next((m) => m.type === 'dashboard/metrics' && m.slot === 'compare-1');
+        appendFileSync(join(b, 'metrics.jsonl'), line(2));
+        expect(await fromB).toMatchObject({ records: [{ step: 2 }] });
+        expect(inbox.steps('compare-1')).toEqual([1, 2]);
+        expect(inbox.steps('compare-2')).toEqual([1, 2, 3]);
+        // A removed run is no longer followed: its follower stops (none else holds it); the others go on.
+        expect(followers.size).toBe(3);
+        s.clear('compare-1');
+        expect(followers.size).toBe(2);
+        const fromA = inbox.next((m) => m.type === 'dashboard/metrics' && m.slot === 'primary');
+        appendFileSync(join(a, 'metrics.jsonl'), line(2));
+        expect(await fromA).toMatchObject({ records: [{ step: 2 }] });
+    });
+
+    it('refuses more than MAX_COMPARE_RUNS comparison runs with a message that says what to do', () => {
+        const inbox = new Inbox();
+        const s = session(inbox);
+        const dirs = Array.from({ length: MAX_COMPARE_RUNS + 1 }, () => runDir());
+        for (const dir of dirs.slice(0, MAX_COMPARE_RUNS)) expect(s.addCompare(dir)).toHaveProperty('slot');
+        const refused = s.addCompare(dirs[MAX_COMPARE_RUNS]!);
+        expect(refused).toEqual({ refused: expect.stringContaining('remove one') as unknown });
+        expect(s.compareSlots()).toHaveLength(MAX_COMPARE_RUNS);
     });
 });

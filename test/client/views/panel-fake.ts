@@ -131,7 +131,15 @@ export function createPanelFake() {
     const diagnostics = new Emitter<{ uris: Uri[] }>();
     const shown: { uri: Uri; selection?: Range }[] = [];
     const revealedRanges: Range[] = [];
-    const state = { openDialogAnswer: undefined as Uri[] | undefined, errors: [] as string[] };
+    type PickItem = { label: string; runDir?: string };
+    const state = {
+        openDialogAnswer: undefined as Uri[] | undefined,
+        errors: [] as string[],
+        /** The labels of every quick pick shown, in order. */
+        quickPicks: [] as string[][],
+        /** Chooses from a quick pick; by default "Browse…", so the folder dialog answers. */
+        quickPickAnswer: (items: PickItem[]): PickItem | undefined => items.find((i) => i.label.includes('Browse')),
+    };
     const vscode = {
         Uri,
         Range,
@@ -156,6 +164,10 @@ export function createPanelFake() {
                 return { revealRange: (range: Range) => revealedRanges.push(range) };
             },
             showOpenDialog: async () => state.openDialogAnswer,
+            showQuickPick: async (items: PickItem[]) => {
+                state.quickPicks.push(items.map((i) => i.label));
+                return state.quickPickAnswer(items);
+            },
             showErrorMessage: async (text: string) => {
                 state.errors.push(text);
                 return undefined;

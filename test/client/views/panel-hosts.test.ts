@@ -1,6 +1,6 @@
 // The panel hosts driven through a stand-in `vscode` module (panel-fake.ts): page and resource limits, the ready
 // handshake, debounced graph requests, stale answers, reveal by id, restore through serializers, run pickers.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -214,26 +214,75 @@ describe('dashboard panel host', () => {
         const other = runDir(4);
         vs.state.openDialogAnswer = [Uri.file(other)];
         const compare = panel.nextPost(
-            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare',
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare-1',
         );
         panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
         expect(await compare).toMatchObject({ run: { runDir: other } });
+        // Each Compare With… adds one more run through the same picker.
+        const third = runDir(3);
+        vs.state.openDialogAnswer = [Uri.file(third)];
+        const second = panel.nextPost(
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare-2',
+        );
+        panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
+        expect(await second).toMatchObject({ run: { runDir: third } });
+        panel.send({ type: 'dashboard/removeRun', slot: 'compare-1' });
+        expect(panel.posted.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare-1' });
+        expect(panels.showDashboard().feed.state().compareRunDirs).toEqual([third]);
         panel.send({ type: 'dashboard/clearCompare' });
-        expect(panel.posted.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare' });
+        expect(panel.posted.at(-1)).toEqual({ type: 'dashboard/clear', slot: 'compare-2' });
+    });
+
+    it('offers the workspace’s runs not shown yet in the one run picker, and adds the chosen one', async () => {
+        const { panels, vs } = setup();
+        const workspace = mkdtempSync(join(tmpdir(), 'mas-ws-'));
+        cleanups.push(() => rmSync(workspace, { recursive: true, force: true }));
+        const [a, b, c] = ['2026-01-01-a', '2026-01-02-b', '2026-01-03-c'].map((name) => {
+            const dir = join(workspace, 'runs', name);
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(join(dir, 'metrics.jsonl'), `${metricsLine}\n`);
+            return dir;
+        });
+        vs.vscode.workspace.workspaceFolders = [{ uri: Uri.file(workspace) }];
+        cleanups.push(() => void (vs.vscode.workspace.workspaceFolders = []));
+        panels.showDashboard(a);
+        const panel = vs.panels.at(-1)!;
+        panel.send({ type: 'ready' });
+        vs.state.quickPicks.length = 0;
+        const browse = vs.state.quickPickAnswer;
+        cleanups.push(() => void (vs.state.quickPickAnswer = browse));
+        vs.state.quickPickAnswer = (items) => items.find((i) => i.runDir === c);
+        const added = panel.nextPost(
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare-1',
+        );
+        panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
+        expect(await added).toMatchObject({ run: { runDir: c } });
+        panel.send({ type: 'dashboard/pickRun', slot: 'compare' });
+        await flush();
+        const [first, second] = vs.state.quickPicks.map((labels) => labels.slice(0, -1).sort());
+        expect(first).toEqual(['2026-01-02-b', '2026-01-03-c']); // the main run is not offered
+        expect(second).toEqual(['2026-01-02-b']); // nor a run already compared
+        expect(vs.state.quickPicks[0]!.at(-1)).toMatch(/Browse/);
+        expect(vs.state.quickPicks[1]).toContain('2026-01-02-b');
+        expect(b.endsWith('2026-01-02-b')).toBe(true);
     });
 
     it('is restored from its saved state, following only folders that are still runs', async () => {
         const { vs } = setup();
         const { FakePanel } = await import('./panel-fake.js');
         const dir = runDir(2);
+        const other = runDir(3);
         const restored = new FakePanel('mas.dashboard', 'x');
         await vs.serializers.get('mas.dashboard')!.deserializeWebviewPanel(restored, {
             view: 'dashboard',
             primaryRunDir: dir,
-            compareRunDir: '/nowhere/at/all',
+            compareRunDirs: ['/nowhere/at/all', other],
             hidden: [],
         });
         restored.send({ type: 'ready' });
-        expect(restored.ofType('dashboard/run').map((m) => (m['run'] as { slot: string }).slot)).toEqual(['primary']);
+        expect(restored.ofType('dashboard/run').map((m) => (m['run'] as { slot: string }).slot)).toEqual([
+            'primary',
+            'compare-1',
+        ]);
     });
 });

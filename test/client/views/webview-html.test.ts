@@ -52,6 +52,13 @@ describe('messages from webviews', () => {
             slot: 'compare',
         });
         expect(parseDashboardToHost({ type: 'dashboard/pickRun', slot: '../etc' })).toBeUndefined();
+        expect(parseDashboardToHost({ type: 'dashboard/pickRun', slot: 'compare-1' })).toBeUndefined();
+        expect(parseDashboardToHost({ type: 'dashboard/removeRun', slot: 'compare-12' })).toEqual({
+            type: 'dashboard/removeRun',
+            slot: 'compare-12',
+        });
+        for (const slot of ['primary', 'compare-', 'compare-0', 'compare-1x', 'compare-1e3', 7, 'compare-1234567890'])
+            expect(parseDashboardToHost({ type: 'dashboard/removeRun', slot })).toBeUndefined();
         expect(parseDashboardToHost('ready')).toBeUndefined();
         expect(parseGraphToHost({ type: 'graph/reveal', id: 'agent:solver' })).toEqual({
             type: 'graph/reveal',
@@ -67,11 +74,20 @@ describe('messages from webviews', () => {
         ).toEqual({
             view: 'dashboard',
             primaryRunDir: '/r',
-            compareRunDir: null,
+            compareRunDirs: [],
             hidden: ['a'],
             smoothing: 0,
             xAxis: 'step',
         });
+        // A state saved before several comparison runs; then a list with junk, duplicates and too many entries.
+        expect(parseDashboardState({ view: 'dashboard', compareRunDir: '/b', hidden: [] })).toMatchObject({
+            compareRunDirs: ['/b'],
+        });
+        const many = Array.from({ length: 100 }, (_, i) => `/r${i}`);
+        expect(
+            parseDashboardState({ view: 'dashboard', compareRunDirs: ['/b', 4, '', '/b', ...many], hidden: [] })
+                ?.compareRunDirs,
+        ).toEqual(['/b', ...many.slice(0, 31)]);
         expect(parseDashboardState({ view: 'dashboard', hidden: [], smoothing: 0.5, xAxis: 'time' })).toMatchObject({
             smoothing: 0.5,
             xAxis: 'time',

@@ -143,6 +143,10 @@ describe('completion from the training catalogue', () => {
         expect(await labelsAt(HEADER + 'train { steps: 10\n device: ')).toEqual(['auto', 'cpu', 'cuda']);
     });
 
+    it('offers both record_credit values, `none` included (a keyword elsewhere, `adapter: none`)', async () => {
+        expect(await labelsAt(HEADER + 'train { record_credit: ')).toEqual(['all', 'none']);
+    });
+
     it('offers the argument names of grpo with their docs, leaving out those already given', async () => {
         const items = await completeAt(HEADER + 'train { algorithm: grpo(group: 8, ');
         expect(items.map((item) => item.label)).toEqual(['clip', 'kl']);

@@ -84,6 +84,12 @@ describe('hover on catalogue words', () => {
         expect(await hoverOn(DESIGN_EXAMPLE, 'rank: 16')).toContain('LoRA rank');
     });
 
+    it('shows what record_credit records when it is left out (small teams: the cheap estimators)', async () => {
+        const markdown = await hoverOn('train { record_credit: none }', 'record_credit');
+        expect(markdown).toContain('Left out, a team of at most 4 agents records the cheap ones');
+        expect(markdown).not.toContain('default `none`');
+    });
+
     it('shows the doc of train setting keys', async () => {
         expect(await hoverOn(DESIGN_EXAMPLE, 'steps: 200')).toContain('Optimisation steps');
         expect(await hoverOn(DESIGN_EXAMPLE, 'credit: counter')).toContain('split across agents');

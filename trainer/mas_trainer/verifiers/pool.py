@@ -182,13 +182,18 @@ class VerifierPool:
         with self._lock:
             return {name: self._errors.get(name, 0) for name in [*self.decls, *self._errors]}
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """Ends the workers once their calls are done; `kill` (a cancel: Ctrl-C, SIGTERM) kills them first, so that
+        a call in flight ends now (as a crash nobody reads) instead of at its timeout, and queued calls never start."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             workers = list(self._all)
-        self._executor.shutdown(wait=True)
+        if kill:
+            for worker in workers:
+                worker.kill()
+        self._executor.shutdown(wait=True, cancel_futures=kill)
         for worker in workers:
             worker.close()
         self._idle.put(None)

@@ -145,6 +145,7 @@ def worker_main(conn, decls: list[VerifierDecl], memory_mb: int, tmp: str) -> No
     os.setsid()
     exit_with_parent(tmp)
     tempfile.tempdir = os.environ["TMPDIR"] = tmp  # the pool removes it with the worker
+    sys.dont_write_bytecode = True  # importing a user's verifier file leaves no __pycache__/ in their workspace
     sink = silence_stdio()
     limit = memory_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -11,7 +11,15 @@ import type {
  * renders content from run files and documents, so the host treats both as untrusted input.
  */
 
-const SLOTS: readonly string[] = ['primary', 'compare'];
+const PICK_SLOTS: readonly string[] = ['primary', 'compare'];
+
+/** A slot name the host may have given a run: `primary` or `compare-<n>`. */
+export function isDashboardSlot(value: unknown): value is DashboardSlot {
+    return typeof value === 'string' && (value === 'primary' || /^compare-[1-9]\d{0,8}$/.test(value));
+}
+
+/** At most this many comparison runs come back from a restored state (more than the view can overlay is junk). */
+const MAX_RESTORED_COMPARE_RUNS = 32;
 
 /** The largest file the dashboard may ask the host to save (a CSV of a long run is a few MB). */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
@@ -62,9 +70,13 @@ export function parseDashboardToHost(value: unknown): DashboardToHost | undefine
             return parseExport(message);
         case 'dashboard/pickRun': {
             const slot = message['slot'];
-            return typeof slot === 'string' && SLOTS.includes(slot)
-                ? { type: 'dashboard/pickRun', slot: slot as DashboardSlot }
+            return typeof slot === 'string' && PICK_SLOTS.includes(slot)
+                ? { type: 'dashboard/pickRun', slot: slot as 'primary' | 'compare' }
                 : undefined;
+        }
+        case 'dashboard/removeRun': {
+            const slot = message['slot'];
+            return isDashboardSlot(slot) && slot !== 'primary' ? { type: 'dashboard/removeRun', slot } : undefined;
         }
         default:
             return undefined;
@@ -94,10 +106,16 @@ export function parseDashboardState(value: unknown): DashboardState | undefined 
     const hidden = Array.isArray(state['hidden'])
         ? state['hidden'].filter((h): h is string => typeof h === 'string')
         : [];
+    // States saved before several comparison runs hold one `compareRunDir`.
+    const compares = Array.isArray(state['compareRunDirs']) ? state['compareRunDirs'] : [state['compareRunDir']];
+    const compareRunDirs = [...new Set(compares.map(path).filter((dir): dir is string => dir !== null))].slice(
+        0,
+        MAX_RESTORED_COMPARE_RUNS,
+    );
     return {
         view: 'dashboard',
         primaryRunDir: path(state['primaryRunDir']),
-        compareRunDir: path(state['compareRunDir']),
+        compareRunDirs,
         hidden,
         smoothing:
             typeof state['smoothing'] === 'number' && state['smoothing'] >= 0 && state['smoothing'] <= 0.99

@@ -1,17 +1,14 @@
 /** The training dashboard panel: a PanelHost for the `dashboard` bundle driven by a DashboardFeed. */
 import * as vscode from 'vscode';
-import type {
-    DashboardSlot,
-    DashboardState,
-    DashboardToHost,
-    DashboardToView,
-} from '../../../../protocol/webview-messages.js';
+import type { DashboardState, DashboardToHost, DashboardToView } from '../../../../protocol/webview-messages.js';
 import { COMMAND_IDS } from '../../../../protocol/commands.js';
 import { DashboardFeed } from './dashboard-feed.js';
 import { saveExport } from './dashboard-export.js';
 import { parseDashboardToHost } from '../common/messages.js';
 import { PanelHost } from '../common/panel-host.js';
-import { runDirProblem } from '../../runs/run-directory.js';
+import { runDirProblem, workspaceRunDirs } from '../../runs/run-directory.js';
+import { readRunState } from '../../runs/run-state.js';
+import { TrainerAttachment } from '../../training/trainer-attachment.js';
 import type { RunFollowers } from '../../runs/run-followers.js';
 import { pickRunDirectory } from '../../runs/run-picker.js';
 
@@ -50,12 +47,9 @@ export class DashboardPanel implements vscode.Disposable {
             log: deps.log,
         });
         // Restored after a window reload: only folders that still look like runs are followed again.
-        for (const [slot, dir] of [
-            ['primary', restored?.primaryRunDir],
-            ['compare', restored?.compareRunDir],
-        ] as const) {
-            if (dir && !runDirProblem(dir)) this.feed.setRun(slot, dir);
-        }
+        const primary = restored?.primaryRunDir;
+        if (primary && !runDirProblem(primary)) this.feed.setRun('primary', primary);
+        for (const dir of restored?.compareRunDirs ?? []) if (!runDirProblem(dir)) this.feed.addCompare(dir);
     }
 
     static create(deps: DashboardDeps): DashboardPanel {
@@ -71,11 +65,20 @@ export class DashboardPanel implements vscode.Disposable {
         return this.host.panel;
     }
 
-    /** Shows a run in the primary slot; returns the problem instead when the folder is not a run. */
-    showRun(runDir: string, slot: DashboardSlot = 'primary'): string | undefined {
+    /**
+     * Shows a run as the main run (`primary`) or overlays it as one more comparison run (`compare`); returns the
+     * problem instead when the folder is not a run or no more runs can be overlaid.
+     */
+    showRun(runDir: string, slot: 'primary' | 'compare' = 'primary'): string | undefined {
         const problem = runDirProblem(runDir);
         if (problem) return problem;
-        if (this.feed.runDir(slot) !== runDir) this.feed.setRun(slot, runDir);
+        if (slot === 'compare') {
+            const added = this.feed.addCompare(runDir);
+            return 'refused' in added ? `MAS: ${added.refused}` : undefined;
+        }
+        // A run is drawn once: the new main run stops being one of the comparisons.
+        for (const other of this.feed.compareSlots()) if (this.feed.runDir(other) === runDir) this.feed.clear(other);
+        if (this.feed.runDir('primary') !== runDir) this.feed.setRun('primary', runDir);
         return undefined;
     }
 
@@ -87,9 +90,28 @@ export class DashboardPanel implements vscode.Disposable {
         this.host.dispose();
     }
 
+    /** The workspace's runs not shown yet, described as the Runs view and Open Run… describe them. */
+    private knownRuns(): { label: string; description: string; runDir: string }[] {
+        const shown = new Set(
+            [this.feed.runDir('primary'), ...this.feed.compareSlots().map((slot) => this.feed.runDir(slot))].filter(
+                (dir): dir is string => dir !== undefined,
+            ),
+        );
+        return workspaceRunDirs((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))
+            .filter((dir) => !shown.has(dir))
+            .map((dir) => {
+                const state = readRunState(dir, (d) => TrainerAttachment.trainerAlive(d));
+                return { label: state.name, description: state.detail, runDir: dir };
+            });
+    }
+
     private async onMessage(message: Exclude<DashboardToHost, { type: 'ready' }>): Promise<void> {
         if (message.type === 'dashboard/clearCompare') {
-            this.feed.clear('compare');
+            this.feed.clearCompares();
+            return;
+        }
+        if (message.type === 'dashboard/removeRun') {
+            this.feed.clear(message.slot);
             return;
         }
         if (message.type === 'dashboard/export') {
@@ -107,6 +129,8 @@ export class DashboardPanel implements vscode.Disposable {
         }
         const dir = await pickRunDirectory({
             openLabel: message.slot === 'compare' ? 'Compare With This Run' : 'Open Run',
+            ...(message.slot === 'compare' ? { title: 'MAS: compare with which run?' } : {}),
+            known: () => this.knownRuns(),
         });
         if (!dir) return;
         const problem = this.showRun(dir, message.slot);

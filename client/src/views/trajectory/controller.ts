@@ -1,11 +1,13 @@
 import { mergeAggregates } from '../../../../analysis/run-dir/aggregate.js';
 import { withOutput } from '../../../../analysis/run-dir/edited-turns.js';
 import type { RescoreSettings } from '../../../../analysis/run-dir/rescore.js';
+import type { TrainerScores } from '../../../../analysis/run-dir/rescore-stream.js';
+import { rubricNeedsTrainer } from '../../../../analysis/run-dir/rubric-needs-trainer.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
 import { declaredAgents, groupView, rolloutView, summarizeRun } from '../../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../../protocol/run-dir.js';
-import type { RewardSpec } from '../../../../protocol/run-spec.js';
+import type { RewardSpec, RunSpec } from '../../../../protocol/run-spec.js';
 import type { TrajectoryToHost, TrajectoryToView, WhatIfResult } from '../../../../protocol/trajectory-messages.js';
 
 /** Critic credit for a transcript (client/src/onnx): per decision, or a reason it is unavailable. */
@@ -16,15 +18,25 @@ export interface CriticScorer {
     exportedStep(root: string): Promise<number>;
 }
 
+/** The rubric to re-score with, where it came from, and the compiled workflow it belongs to (for the trainer). */
+export type RubricSource = Omit<RescoreSettings, 'method' | 'params' | 'trainer'> & { spec?: RunSpec };
+
 export interface ControllerOptions {
     reader: RunReader;
     root: string;
     post: (message: TrajectoryToView) => void;
     critic?: CriticScorer;
     /** The rubric of the workflow's .mas file as it is now (compiled by the language server). */
-    loadRubric?: (index: RunIndex) => Promise<Omit<RescoreSettings, 'method' | 'params'>>;
+    loadRubric?: (index: RunIndex) => Promise<RubricSource>;
+    /**
+     * Scores the run's rollouts with `spec`'s reward through the trainer's `rescore` (the configured Python, with
+     * progress and cancel): for a rubric the editor cannot score itself (Python verifiers). Rejects when cancelled.
+     */
+    trainerRescore?: (root: string, spec: RunSpec) => Promise<TrainerScores>;
     /** The user stepped in the view. */
     onFocus?: (step: number, rollout: number, turn: number) => void;
+    /** "Debug this rollout": start the debugger there (client/src/debug/rollout-debug.ts); says why it could not. */
+    onDebugRollout?: (step: number, rollout: number) => Promise<{ error?: string }>;
     log?: (line: string) => void;
 }
 
@@ -133,6 +145,13 @@ export class TrajectoryController {
             case 'trajectory/focusTurn':
                 this.options.onFocus?.(message.step, message.rollout, message.turn);
                 return;
+            case 'trajectory/debugRollout': {
+                const result = this.options.onDebugRollout
+                    ? await this.options.onDebugRollout(message.step, message.rollout)
+                    : { error: 'Debugging a rollout needs the MAS Studio extension in VS Code.' };
+                if (result.error) post({ type: 'trajectory/notice', severity: 'warning', message: result.error });
+                return;
+            }
             case 'trajectory/whatIf':
                 post({
                     type: 'trajectory/whatIf',
@@ -179,11 +198,24 @@ export class TrajectoryController {
                 "Re-scoring needs the workflow's .mas file open in a workspace with the language server running.",
             );
         const index = await this.currentIndex();
-        const source = await this.options.loadRubric(index);
+        const { spec, ...source } = await this.options.loadRubric(index);
         const { method, params } = index.run.spec.train.credit;
+        let trainer: TrainerScores | undefined;
+        if (rubricNeedsTrainer(source.rubric)) {
+            if (!this.options.trainerRescore || !spec)
+                throw new Error(
+                    `The rubric '${source.rubric.name}' calls Python verifiers, which only the trainer's Python can run; re-score it in VS Code with a trainer interpreter set up ("MAS: Select Python Interpreter"), or with \`mas rescore\`.`,
+                );
+            trainer = await this.options.trainerRescore(this.options.root, spec);
+        }
         this.options.post({
             type: 'trajectory/rescore',
-            result: await this.options.reader.rescore(this.options.root, { ...source, method, params }),
+            result: await this.options.reader.rescore(this.options.root, {
+                ...source,
+                method,
+                params,
+                ...(trainer ? { trainer } : {}),
+            }),
         });
     }
 }

@@ -15,6 +15,7 @@ export function parseTrajectoryToHost(value: unknown): TrajectoryToHost | undefi
         case 'trajectory/rescore':
             return { type: 'trajectory/rescore' };
         case 'trajectory/openRollout':
+        case 'trajectory/debugRollout':
             return isIndex(m['step']) && isIndex(m['rollout'])
                 ? { type: m['type'], step: m['step'], rollout: m['rollout'] }
                 : undefined;

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { RescoreSettings } from '../../../../analysis/run-dir/rescore.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import { resolveWorkflowSource } from '../../../../analysis/run-dir/workflow-source.js';
 import type { CompileResult } from '../../../../protocol/lsp.js';
 import { judgeTrustRefusal, verifierTrustRefusal, workspaceVerifiersOf } from '../../training/verifier-trust.js';
+import type { RubricSource } from './controller.js';
 
 /** The .mas file a run came from, as this workspace has it (analysis/run-dir/workflow-source.ts says how it is found). */
 export function workflowFile(index: RunIndex): { uri: vscode.Uri; outsideWorkspace: boolean } {
@@ -26,7 +26,7 @@ export function workflowFile(index: RunIndex): { uri: vscode.Uri; outsideWorkspa
 export async function currentRubric(
     compile: (uri: string) => Promise<CompileResult>,
     index: RunIndex,
-): Promise<Omit<RescoreSettings, 'method' | 'params'>> {
+): Promise<RubricSource> {
     const { uri, outsideWorkspace } = workflowFile(index);
     await vscode.workspace.openTextDocument(uri); // the server compiles documents it has loaded
     const result = await compile(uri.toString());
@@ -54,5 +54,7 @@ export async function currentRubric(
     const source = outsideWorkspace
         ? `${uri.fsPath} (outside the workspace)`
         : vscode.workspace.asRelativePath(uri, false);
-    return { rubric, level: result.spec.reward.level, source };
+    // The trainer scores the spec's reward rubric: the one chosen here, also when it was found by the run's name.
+    const spec = { ...result.spec, reward: { ...result.spec.reward, rubric: rubric.name } };
+    return { rubric, level: result.spec.reward.level, source, spec };
 }

@@ -374,8 +374,12 @@ export const TRAIN_SETTINGS: readonly ParameterInfo[] = [
         name: 'record_credit',
         kind: 'identifier',
         values: ['all', 'none'],
-        default: 'none',
-        doc: 'Record every estimator beside the training one (`all`).',
+        doc:
+            'The estimators recorded beside the training one, for the trajectory view and the run summary: `all` ' +
+            'records every one the rollouts allow (the group ones; with `shapley`, also `difference`), `none` only ' +
+            'the training one. Left out, a team of at most 4 agents records the cheap ones — `outcome`, ' +
+            '`agent_normalized`, `turn_level`: computed from the sampled group, no re-runs, no critic — and a ' +
+            'larger team none.',
     },
     {
         name: 'checkpoint_every',

@@ -1304,6 +1304,10 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 {
                   "$type": "Keyword",
                   "value": "critic"
+                },
+                {
+                  "$type": "Keyword",
+                  "value": "none"
                 }
               ]
             }
