@@ -39,6 +39,7 @@ class JudgeCache:
     """Answers by key, loaded once from the run directory and appended to as new answers come."""
 
     def __init__(self, run_dir: str, log=None) -> None:
+        self.run_dir = run_dir
         self.folder = os.path.join(run_dir, CACHE_DIR)
         self.path = os.path.join(self.folder, CACHE_FILE)
         self.log = log

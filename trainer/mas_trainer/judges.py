@@ -115,6 +115,11 @@ class JudgeRunner:
             return None
         return normalise(value, lo, hi)
 
+    @property
+    def cache_run_dir(self) -> Optional[str]:
+        """The run directory whose judge-cache/ holds this runner's answers (None: no disk cache)."""
+        return self.cache.run_dir if self.cache is not None else None
+
     def use_run_dir(self, run_dir: Optional[str]) -> None:
         """Caches answers in another run directory from now on (re-scoring several runs with one set of models)."""
         self.cache = JudgeCache(run_dir, self.log) if run_dir is not None else None

@@ -168,6 +168,7 @@ def test_one_runner_rescoring_two_runs_caches_each_in_its_own_run_dir(tmp_path):
     context = EvalContext(outputs={"first": "x"})
     runner.prefetch(spec.rubrics[0].criteria, [context])
     runner.use_run_dir(str(tmp_path / "b"))
+    assert runner.cache_run_dir == str(tmp_path / "b")
     runner.prefetch(spec.rubrics[0].criteria, [context])
     assert runner.calls == 2  # run b had no answer cached yet: asked again, and cached there
     assert JudgeCache(str(tmp_path / "a")).answers == JudgeCache(str(tmp_path / "b")).answers != {}
