@@ -234,6 +234,13 @@ def test_bad_judges_are_spec_errors(change, message):
         parse_spec(judged_data(judge))
 
 
+def test_a_judge_on_an_api_model_that_agents_use_is_allowed():
+    judge = dict(JUDGE, model="tiny")
+    data = judged_data(judge)
+    data["models"][0]["source"] = {"kind": "openai", "id": "qwen3-8b"}  # served elsewhere: never trained
+    assert style_judge(parse_spec(data)).model == "tiny"
+
+
 def test_a_criterion_with_both_expr_and_judge_is_refused():
     data = judged_data()
     data["rubrics"][0]["criteria"][-1]["expr"] = {"op": "bool", "value": True}

@@ -112,4 +112,19 @@ describe('judges in the editor', () => {
         expect(scopesOf('judge')).toContain('storage.type.judge.mas');
         expect(scopesOf('style')).toContain('variable.other.property.criterion.mas');
     });
+
+    it('lists a judge criterion in the outline of its rubric', async () => {
+        const document = await parse(TEXT);
+        type Symbol = { name: string; detail?: string; children?: Symbol[] };
+        const symbols = (await services.lsp.DocumentSymbolProvider!.getSymbols(
+            document,
+            documentParams(document),
+        )) as Symbol[];
+        const all = (list: Symbol[]): Symbol[] => list.flatMap((s) => [s, ...all(s.children ?? [])]);
+        const rubric = all(symbols).find((symbol) => symbol.name === 'correctness');
+        expect(rubric?.children?.map((child) => [child.name, child.detail])).toEqual([
+            ['answer', 'weight 0.7'],
+            ['style', 'judge, weight 0.3'],
+        ]);
+    });
 });

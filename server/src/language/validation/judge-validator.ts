@@ -1,5 +1,5 @@
 import { GrammarUtils, type ValidationAcceptor } from 'langium';
-import { isCriterion, type JudgeBody, type Model } from '../generated/ast.js';
+import { isCriterion, isHfSource, isScratchSource, type JudgeBody, type Model } from '../generated/ast.js';
 import type { MasServices } from '../mas-module.js';
 import type { WorkspaceTrust } from '../workspace/workspace-trust.js';
 import { checkRepeatedProperties } from './declaration-validator.js';
@@ -107,6 +107,8 @@ export class JudgeValidator {
     private checkTrainedModel(judge: JudgeBody, what: string, accept: ValidationAcceptor): void {
         const model = judge.model?.ref;
         if (!model || (model.adapter && model.adapter.kind !== 'none')) return;
+        // Only hf and scratch weights are trained; a model served elsewhere (an API model) never moves.
+        if (!isHfSource(model.source) && !isScratchSource(model.source)) return;
         const trainer = this.contexts.of(judge)?.agents.find((agent) => agent.model?.model?.ref === model);
         if (!trainer) return;
         report(
