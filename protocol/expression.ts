@@ -47,8 +47,10 @@ export interface EvalContext {
  * Error kinds both evaluators raise, by name, for malformed trees or ill-typed operands; `needs_trainer` for a
  * verifier node where no verifier runs (analysis/ always). `verifier_error` is never raised: a criterion's record
  * carries it when a verifier call in it failed (exception, timeout, wrong type), which made that call's value null.
+ * `judge_error` likewise: a judge criterion whose model failed or answered without a score in its scale (it scored null).
  */
-export type EvalErrorKind = 'unknown_op' | 'arity' | 'type_error' | 'bad_regex' | 'needs_trainer' | 'verifier_error';
+export type EvalErrorKind =
+    'unknown_op' | 'arity' | 'type_error' | 'bad_regex' | 'needs_trainer' | 'verifier_error' | 'judge_error';
 
 /** One conformance vector: `test/fixtures/expressions/*.json` hold arrays of these. */
 export interface ExpressionVector {

@@ -12,7 +12,10 @@ import type { RunSpec } from './run-spec.js';
 /** Python twin: RUN_DIR_VERSION (trainer/mas_trainer/rundir/layout.py). */
 export const RUN_DIR_VERSION = 1 as const;
 
-/** Python twin: RUN_DIR_FILES (trainer/mas_trainer/rundir/layout.py; trainer/tests/test_run_dir_layout.py compares them). */
+/**
+ * Python twin: RUN_DIR_FILES (trainer/mas_trainer/rundir/layout.py; trainer/tests/test_run_dir_layout.py compares them).
+ * judgeCacheDir: judge answers cached by (judge, model, prompt, output) in judge-cache/answers.jsonl (judge_cache.py).
+ */
 export const RUN_DIR_FILES = {
     run: 'run.json',
     metrics: 'metrics.jsonl',
@@ -23,6 +26,7 @@ export const RUN_DIR_FILES = {
     tensorboardDir: 'tensorboard',
     critic: 'critic.onnx',
     criticSidecar: 'critic.onnx.json',
+    judgeCacheDir: 'judge-cache',
 } as const;
 
 /** Python twin: CHECKPOINT_FORMAT (trainer/mas_trainer/rundir/layout.py); 1 (no `format` in the marker): pickled weights. */
@@ -121,6 +125,12 @@ export interface MetricsRecord {
      * input. Present when the spec calls verifiers (every verifier of the pool listed, 0 when none failed).
      */
     verifier_errors?: Record<string, number>;
+    /**
+     * Judged criterion -> scorings of this step where the judge model failed or answered without a score in its
+     * scale (the criterion then scores null; trainer/mas_trainer/judges.py); each distinct failure is logged once with
+     * its prompt and answer. Present when the reward rubric has judge criteria (each listed, 0 when none failed).
+     */
+    judge_errors?: Record<string, number>;
 }
 
 /** One turn of a trajectory (Python: rollout.Turn). */

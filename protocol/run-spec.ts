@@ -132,10 +132,25 @@ export interface GraphSpec {
     edges: EdgeSpec[];
 }
 
-export interface CriterionSpec {
-    name: string;
-    weight: number;
-    expr: Expr;
+/** A criterion is an expression or a judge model's score: exactly one of `expr` and `judge`. */
+export type CriterionSpec = { name: string; weight: number } & (
+    { expr: Expr; judge?: never } | { judge: JudgeSpec; expr?: never }
+);
+
+/**
+ * `judge style weight 0.3 { model: m  prompt: "..."  scale: 1..10 }`: a criterion scored by a frozen model. The prompt
+ * (same holes as an agent's) is the user message; the first number of the answer inside `scale` is the score, normalised
+ * to 0..1; no such number, or a failed call: null (scores 0, `judge_error`). Python twin: JudgeSpec (judge_spec.py).
+ */
+export interface JudgeSpec {
+    /** A model of `models` (hf, scratch, or an API model); never one an agent trains with full weights. */
+    model: string;
+    prompt: TemplatePart[];
+    /** [lo, hi], lo < hi. */
+    scale: [number, number];
+    max_tokens: number;
+    /** Sampling temperature; absent or 0: greedy. */
+    temperature?: number;
 }
 
 export interface RubricSpec {

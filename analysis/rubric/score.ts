@@ -36,6 +36,12 @@ export function criterionScore(value: Value): number {
 export function scoreRubric(rubric: RubricSpec, context: EvalContext): RubricScore {
     const criteria = rubric.criteria.map((criterion): CriterionScore => {
         const base = { name: criterion.name, weight: criterion.weight };
+        if (criterion.expr === undefined) {
+            // A judge criterion asks a model, which only the trainer runs (its `rescore` command), like a verifier.
+            const judge = criterion.judge?.model ?? '?';
+            const message = `the criterion '${criterion.name}' is scored by the judge model '${judge}', which only the trainer runs`;
+            return { ...base, score: 0, error: { kind: 'needs_trainer', message } };
+        }
         const result = tryEvaluate(criterion.expr, context);
         if (!result.ok) return { ...base, score: 0, error: { kind: result.error.kind, message: result.error.message } };
         try {

@@ -18,7 +18,7 @@ agent a: R { model: m }
 rubric r { criterion c weight 1: ${source} }`);
     expect(document.parseResult.parserErrors.map((e) => e.message)).toEqual([]);
     const rubric = document.parseResult.value.elements.find(isRubric)!;
-    return compileExpression(rubric.criteria[0]!.expression);
+    return compileExpression(rubric.criteria[0]!.expression!);
 }
 
 const num = (value: number): Expr => ({ op: 'num', value });

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .expr import EvalContext, EvalError, Evaluator, criterion_score
+from .judges import JudgeRunner
 from .rollout import RolloutState
 from .spec import RubricSpec
 
@@ -25,13 +26,24 @@ def decisions(state: RolloutState) -> list:
 
 
 def rubric_value(
-    rubric: RubricSpec, evaluator: Evaluator, context: EvalContext, errors: dict[str, str] | None = None
+    rubric: RubricSpec,
+    evaluator: Evaluator,
+    context: EvalContext,
+    errors: dict[str, str] | None = None,
+    judges: Optional[JudgeRunner] = None,
 ) -> tuple[float, dict[str, float]]:
     """Σ weight × score; a criterion whose evaluation raises scores 0 and its error kind goes to `errors`
     (EXPRESSIONS.md), the others still count. A criterion in which a verifier call failed is scored by the null
-    rules (the call gave null) and marked `verifier_error`."""
+    rules (the call gave null) and marked `verifier_error`; a judge criterion whose judge gave no score likewise
+    scores null (0) and is marked `judge_error` (judges.py). Without a judge runner a judge is `needs_trainer`."""
     scores = {}
     for c in rubric.criteria:
+        if c.expr is None:  # a judge criterion (spec.parse_criterion: exactly one of expr and judge)
+            value = judges.score(c.name, c.judge, context) if judges is not None and c.judge is not None else None
+            scores[c.name] = criterion_score(value)
+            if value is None and errors is not None:
+                errors[c.name] = "judge_error" if judges is not None else "needs_trainer"
+            continue
         nulls = evaluator.verifier_nulls
         try:
             scores[c.name] = criterion_score(evaluator.evaluate(c.expr, context))
@@ -91,19 +103,23 @@ def scoring_contexts(state: RolloutState, level: str) -> list[EvalContext]:
     return final
 
 
-def score_rollout(state: RolloutState, rubric: RubricSpec, level: str, evaluator: Evaluator) -> Score:
+def score_rollout(
+    state: RolloutState, rubric: RubricSpec, level: str, evaluator: Evaluator, judges: Optional[JudgeRunner] = None
+) -> Score:
     final = EvalContext(task=state.task, outputs=state.outputs)
     errors: dict[str, str] = {}
-    total, criteria = rubric_value(rubric, evaluator, final, errors)
+    total, criteria = rubric_value(rubric, evaluator, final, errors, judges)
     success = all(v >= 1.0 for v in criteria.values())
     turns = decisions(state)
     if level == "trajectory":
         return Score(total, criteria, [None] * len(turns), success, errors)
     if level == "turn":
-        rewards = [rubric_value(rubric, evaluator, ctx)[0] for ctx in turn_contexts(state)]
+        rewards = [rubric_value(rubric, evaluator, ctx, judges=judges)[0] for ctx in turn_contexts(state)]
         return Score(sum(rewards), criteria, list[Optional[float]](rewards), success, errors)
     # level == "agent": each agent scored once on its latest output; all its decisions carry that reward,
     # and the rollout's total is the mean over the agents that spoke.
-    per_agent = {agent: rubric_value(rubric, evaluator, ctx)[0] for agent, ctx in agent_contexts(state).items()}
+    per_agent = {
+        agent: rubric_value(rubric, evaluator, ctx, judges=judges)[0] for agent, ctx in agent_contexts(state).items()
+    }
     total_agent = sum(per_agent.values()) / len(per_agent) if per_agent else 0.0
     return Score(total_agent, criteria, [per_agent[t.agent] for t in turns], success, errors)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .expr import Evaluator
+from .judges import JudgeRunner
 from .rewards import Score, score_rollout, scoring_contexts
 from .rollout import RolloutState
 from .spec import RubricSpec, RunSpec
@@ -26,13 +27,17 @@ class Scoring:
     rubric: RubricSpec  # the reward's rubric
     level: str  # RewardSpec.level: trajectory | turn | agent
     verifiers: Optional[VerifierCalls]  # None when the spec calls no verifier
+    judges: Optional[JudgeRunner] = None  # judge criteria's runner (make_judge_runner), set once the models exist
 
     def score(self, states: list[RolloutState]) -> list[Score]:
         """Scores a batch of rollouts; their verifier calls first run on all workers at once (prefetch)."""
+        contexts = [ctx for s in states for ctx in scoring_contexts(s, self.level)]
         if self.verifiers is not None:
-            contexts = [ctx for s in states for ctx in scoring_contexts(s, self.level)]
-            self.verifiers.prefetch(self.evaluator, [c.expr for c in self.rubric.criteria], contexts)
-        return [score_rollout(s, self.rubric, self.level, self.evaluator) for s in states]
+            exprs = [c.expr for c in self.rubric.criteria if c.expr is not None]
+            self.verifiers.prefetch(self.evaluator, exprs, contexts)
+        if self.judges is not None:  # the batch's judge prompts, one batch per judge model (cache first)
+            self.judges.prefetch(self.rubric.criteria, contexts)
+        return [score_rollout(s, self.rubric, self.level, self.evaluator, self.judges) for s in states]
 
     def end_batch(self) -> Optional[dict[str, int]]:
         """The batch's failed verifier calls per verifier (metrics `verifier_errors`); None without verifiers."""

@@ -12,6 +12,7 @@ from typing import Any, Optional, Union
 from .credit import METHODS as CREDIT_METHODS
 from .credit import method_info
 from .errors import SpecError
+from .judge_spec import JudgeSpec, check_judges, parse_judge
 from .strict_json import JsonInputError, loads
 from .verifier_spec import VerifierSpec, parse_verifiers
 
@@ -112,7 +113,8 @@ class EdgeSpec:  # TS twin: EdgeSpec
 class CriterionSpec:  # TS twin: CriterionSpec
     name: str
     weight: float
-    expr: dict
+    expr: Optional[dict] = None  # exactly one of expr and judge (judge_spec.py checks)
+    judge: Optional[JudgeSpec] = None
 
 
 @dataclass
@@ -212,6 +214,11 @@ class RunSpec:  # TS twin: RunSpec
             model["source"] = (
                 {"kind": "hf", "id": src["id"]} if src["kind"] == "hf" else {k: v for k, v in src.items() if k != "id"}
             )
+        for rubric in data["rubrics"]:  # a criterion carries `expr` or `judge`, not the other as null
+            for c in rubric["criteria"]:
+                for key in ("expr", "judge"):
+                    if c.get(key) is None:
+                        c.pop(key, None)
         return data
 
 
@@ -240,6 +247,17 @@ def _adapter(obj: dict) -> AdapterSpec:
     if start is not None and (not isinstance(start, str) or not start):
         raise SpecError("adapter.from must be the folder of a PEFT adapter; recompile with `mas compile`")
     return _build(AdapterSpec, obj, "adapter", from_path=start)
+
+
+def parse_criterion(c: Any) -> CriterionSpec:
+    """A criterion: an expression (`expr`) or a judge (`judge`), never both, never neither."""
+    if not isinstance(c, dict) or ("expr" in c) == ("judge" in c):
+        raise SpecError(
+            "each rubric criterion needs exactly one of `expr` and `judge`; recompile it with `mas compile`"
+        )
+    if "judge" in c:
+        return _build(CriterionSpec, c, "criteria[]", judge=parse_judge(c["judge"], str(c.get("name"))))
+    return _build(CriterionSpec, c, "criteria[]")
 
 
 def parse_spec(data: Any) -> RunSpec:
@@ -281,7 +299,7 @@ def parse_spec(data: Any) -> RunSpec:
                 RubricSpec,
                 r,
                 "rubrics[]",
-                criteria=[_build(CriterionSpec, c, "criteria[]") for c in _get(r, "criteria", "rubrics[]")],
+                criteria=[parse_criterion(c) for c in _get(r, "criteria", "rubrics[]")],
             )
             for r in _get(data, "rubrics", "spec")
         ],
@@ -347,6 +365,7 @@ def _validate(spec: RunSpec) -> None:
     if budget is not None and (not isinstance(budget, int) or isinstance(budget, bool) or budget < 1):
         raise SpecError(f"train.micro_batch_tokens must be a whole number >= 1 or absent, got {budget!r}")
     _validate_verifier_settings(spec.train)
+    check_judges(spec)
     fanout = spec.train.credit.params.get("fanout") if method_info(spec.train.credit.method).needs_tree else None
     if isinstance(fanout, list) and all(isinstance(n, int) and n >= 1 for n in fanout):
         product = 1

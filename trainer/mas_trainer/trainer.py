@@ -6,7 +6,7 @@ import os
 import random
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import Mapping, Optional
 
 import numpy as np
 import torch
@@ -29,6 +29,8 @@ from .early_stop import EarlyStop, describe
 from .errors import EXIT_DEVICE_UNAVAILABLE, EXIT_RESUME_FAILED, EXIT_RUN_DIR, MasError
 from .faults import fault_error, remove_partial_writes
 from .generation import row_key, sample, sampling_params
+from .judge_backends import ChatBackend
+from .judges import JudgeRunner, make_judge_runner
 from .memory_budget import resolve_micro_batch_tokens
 from .metrics import step_metrics, trajectory_records
 from .models import build_policies, trainable_parameters
@@ -81,7 +83,13 @@ class RunOptions:
 
 
 class Trainer:
-    def __init__(self, spec: RunSpec, options: RunOptions, verifier_pool: Optional[Pool] = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        options: RunOptions,
+        verifier_pool: Optional[Pool] = None,
+        judge_backends: Optional[Mapping[str, ChatBackend]] = None,
+    ) -> None:
         self.spec, self.options = spec, options
         self.run_dir = options.run_dir
         check_credit(spec.train.credit.method, spec.train.credit.params)  # a critic's: by make_critic below
@@ -116,6 +124,11 @@ class Trainer:
         self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
         tokenizers = {name: policy.tokenizer for name, policy in self.policies.items()}
         self.walker = GraphWalker(spec, self.evaluator, prompt_formats(spec, tokenizers))
+        # Judge criteria: frozen models (a LoRA model's base shared with its agents, adapters off), answers cached in
+        # the run directory; built after the policies so a scratch judge does not shift the policies' random init.
+        self.scoring.judges = make_judge_runner(
+            spec, self.run_dir, self.device, self.log, self.policies, judge_backends
+        )
         self.optimizers, self.schedulers = {}, {}
         for unit in self.units:
             opt = torch.optim.AdamW(trainable_parameters(unit), lr=spec.train.lr, weight_decay=0.0)
@@ -135,6 +148,11 @@ class Trainer:
         self.methods = recorded_methods(spec.train.record_credit, spec.train.credit.method)
         self.critic = make_critic(spec, self.device, self.dist, self.methods, self.micro_batch_tokens)
         self.methods = with_critic_methods(spec, self.methods, self.critic)
+
+    @property
+    def judges(self) -> Optional[JudgeRunner]:
+        """The judge criteria's runner (None without judges)."""
+        return self.scoring.judges
 
     # ---- run.json and checkpoints -------------------------------------------------------------------
     def write_run_json(self, status: str, error: str | None = None) -> None:
@@ -261,7 +279,11 @@ class Trainer:
                 spec.train.credit.params,
                 self.methods,
                 BatchedGenerate(self._generate, self._generate_many),
-                lambda s: score_rollout(s, self.scoring.rubric, self.scoring.level, self.evaluator).reward,
+                lambda s: (
+                    score_rollout(
+                        s, self.scoring.rubric, self.scoring.level, self.evaluator, self.scoring.judges
+                    ).reward
+                ),
                 spec.train.seed,
                 self.step,
                 first_key=self.dist.rank * local * group,
@@ -336,6 +358,8 @@ class Trainer:
         verifier_errors = self.scoring.end_batch()
         if verifier_errors is not None:  # this process's failed calls per verifier (rank 0's under torch.distributed)
             record["verifier_errors"] = verifier_errors
+        if self.scoring.judges is not None:  # this process's judge failures per judged criterion
+            record["judge_errors"] = self.scoring.judges.end_step()
         return record, trajectory_records(self.step, states, scores, credits, spec.train.algorithm.group)
 
     def run(self) -> None:

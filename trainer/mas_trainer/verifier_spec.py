@@ -80,7 +80,9 @@ def verifier_calls(expr: Any) -> Iterator[Mapping[str, Any]]:
 
 def used_verifiers(spec) -> list[str]:
     """Names of the verifiers the spec's rubrics and edge conditions call, in order of first use."""
-    exprs = [c.expr for r in spec.rubrics for c in r.criteria] + [e.condition for e in spec.edges if e.condition]
+    exprs = [c.expr for r in spec.rubrics for c in r.criteria if c.expr is not None] + [
+        e.condition for e in spec.edges if e.condition
+    ]
     names: list[str] = []
     for expr in exprs:
         for node in verifier_calls(expr):

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hfDownloadCommand } from './trainer-requirements.js';
 import type { RunSpec } from '../../../protocol/run-spec.js';
-import { verifierTrustRefusal, workspaceVerifiersOf } from './verifier-trust.js';
+import { judgeTrustRefusal, verifierTrustRefusal, workspaceVerifiersOf } from './verifier-trust.js';
 
 export type PreflightAction = 'use-auto-device' | 'copy-download-command';
 
@@ -76,7 +76,8 @@ export function preflight(spec: Partial<RunSpec>, context: PreflightContext): Pr
 function verifierProblems(spec: Partial<RunSpec>, trusted: boolean): PreflightProblem[] {
     const rubric = spec.rubrics?.find((r) => r.name === spec.reward?.rubric);
     const called = rubric ? workspaceVerifiersOf(rubric, spec.verifiers) : [];
-    const refusal = verifierTrustRefusal('training', called, trusted);
+    const refusal =
+        verifierTrustRefusal('training', called, trusted) ?? (rubric && judgeTrustRefusal('training', rubric, trusted));
     if (refusal) return [{ message: refusal }];
     return (spec.verifiers ?? [])
         .filter((verifier) => pathKind(verifier.file) !== 'file')

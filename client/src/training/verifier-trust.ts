@@ -44,3 +44,14 @@ export function verifierTrustRefusal(
     const list = verifiers.map((v) => `${v.name} (${v.file})`).join(', ');
     return `${action} would run the workflow's Python verifier${verifiers.length === 1 ? '' : 's'} ${list}, and this workspace is not trusted. Trust it ("Workspaces: Manage Workspace Trust") if you trust that code.`;
 }
+
+/**
+ * Judge criteria send workspace data (their prompts, with the run's outputs) to a model that the trainer loads or
+ * calls: the same rule as verifiers applies, so that nothing is loaded or called for an untrusted workspace.
+ */
+export function judgeTrustRefusal(action: string, rubric: RubricSpec, trusted: boolean): string | undefined {
+    const judged = rubric.criteria.filter((criterion) => criterion.judge !== undefined);
+    if (trusted || judged.length === 0) return undefined;
+    const list = judged.map((c) => `${c.name} (model ${c.judge?.model ?? '?'})`).join(', ');
+    return `${action} would ask the judge model${judged.length === 1 ? '' : 's'} of ${list} with prompts from this workspace, and this workspace is not trusted. Trust it ("Workspaces: Manage Workspace Trust") if you trust its models and prompts.`;
+}

@@ -16,6 +16,7 @@ import {
     type Element,
     type MasFile,
 } from '../language/generated/ast.js';
+import { compileCriterion } from './compile-judge.js';
 import { visibleDocuments } from '../language/scope/imports.js';
 import { diagnosticsOf, errorsOnly } from '../language/workspace/diagnostics.js';
 import { AgentGraph, flattenEdges } from '../language/graph/graph-analysis.js';
@@ -199,11 +200,7 @@ function compileElements(
         graph: { edges },
         rubrics: elements.filter(isRubric).map((r) => ({
             name: r.name,
-            criteria: r.criteria.map((c) => ({
-                name: c.name,
-                weight: c.weight,
-                expr: compileExpression(c.expression),
-            })),
+            criteria: r.criteria.map(compileCriterion),
         })),
         reward: { name: reward.name, rubric: rubric.name, level: reward.level },
         train: compileTrain(train, dataset.name, order.length),

@@ -11,7 +11,10 @@ const fixtureFiles = readdirSync(FIXTURES)
     .sort();
 const { validate, services } = createValidationServices(everythingButMissing);
 /** Codes that depend on the editor's state rather than the text: the test sets that state for their fixture. */
-const EDITOR_STATE: Record<string, { trusted: boolean }> = { 'verifier-untrusted': { trusted: false } };
+const EDITOR_STATE: Record<string, { trusted: boolean }> = {
+    'verifier-untrusted': { trusted: false },
+    'judge-untrusted': { trusted: false },
+};
 
 describe('test/fixtures/invalid: each file gives exactly the diagnostic code it is named after', () => {
     it.each(fixtureFiles)('%s', async (file) => {

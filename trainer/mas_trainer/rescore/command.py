@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..errors import EXIT_BAD_ARGS, EXIT_RUN_DIR, MasError
+from ..judges import make_judge_runner
 from ..scoring_setup import make_scoring
 from ..spec import RunSpec
 from .records import read_step, recorded_steps
@@ -83,12 +84,18 @@ def rescore(spec: RunSpec, options: RescoreOptions, stream: Stream, verifier_poo
                 batches.append((i, records))
     total = sum(len(records) for _, records in batches)
     scoring = make_scoring(spec, log, verifier_pool)  # exit 3 for an unknown verifier or a missing file
+    import torch
+
+    device = "cuda" if spec.train.device != "cpu" and torch.cuda.is_available() else "cpu"
+    scoring.judges = make_judge_runner(spec, None, device, log)  # models load on first use; answers cached per run
     errors: dict[str, int] = {}
     done = 0
     try:
         stream.start(list(options.run_dirs), total)
         stream.progress(0, total)
         for run, records in batches:
+            if scoring.judges is not None and scoring.judges.cache_run_dir != options.run_dirs[run]:
+                scoring.judges.use_run_dir(options.run_dirs[run])  # that run's judge-cache/
             scores = scoring.score([r.state for r in records])
             for record, score in zip(records, scores):
                 stream.rollout(run, record.step, record.rollout, score)

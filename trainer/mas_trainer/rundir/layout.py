@@ -20,6 +20,7 @@ TRAINER_LOG = "trainer.log"
 TENSORBOARD = "tensorboard"
 CRITIC = "critic.onnx"
 CRITIC_SIDECAR = "critic.onnx.json"
+JUDGE_CACHE = "judge-cache"  # judge_cache.py: answers.jsonl
 
 # TS twin: RUN_DIR_FILES (protocol/run-dir.ts): the same keys (keyword arguments, as they are identifiers there), in
 # the same order.
@@ -33,6 +34,7 @@ RUN_DIR_FILES = dict(
     tensorboardDir=TENSORBOARD,
     critic=CRITIC,
     criticSidecar=CRITIC_SIDECAR,
+    judgeCacheDir=JUDGE_CACHE,
 )
 
 # Inside each checkpoints/global_step_<n>/ folder (checkpoint.py, policy_files.py; protocol/schemas/run-dir/README.md).

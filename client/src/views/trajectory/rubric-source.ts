@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import { resolveWorkflowSource } from '../../../../analysis/run-dir/workflow-source.js';
 import type { CompileResult } from '../../../../protocol/lsp.js';
-import { verifierTrustRefusal, workspaceVerifiersOf } from '../../training/verifier-trust.js';
+import { judgeTrustRefusal, verifierTrustRefusal, workspaceVerifiersOf } from '../../training/verifier-trust.js';
 import type { RubricSource } from './controller.js';
 
 /** The .mas file a run came from, as this workspace has it (analysis/run-dir/workflow-source.ts says how it is found). */
@@ -48,6 +48,8 @@ export async function currentRubric(
         vscode.workspace.isTrusted,
     );
     if (refusal) throw new Error(refusal);
+    const judgeRefusal = judgeTrustRefusal('Re-scoring', rubric, vscode.workspace.isTrusted);
+    if (judgeRefusal) throw new Error(judgeRefusal);
     // A file outside the workspace is named in full, so the user sees which copy scored the run.
     const source = outsideWorkspace
         ? `${uri.fsPath} (outside the workspace)`

@@ -32,6 +32,7 @@ export type MasKeywordNames =
     | "-"
     | "->"
     | "."
+    | ".."
     | "/"
     | ":"
     | "<"
@@ -70,6 +71,7 @@ export type MasKeywordNames =
     | "graph"
     | "hf"
     | "import"
+    | "judge"
     | "kl"
     | "length"
     | "lora"
@@ -93,6 +95,7 @@ export type MasKeywordNames =
     | "reward"
     | "role"
     | "rubric"
+    | "scale"
     | "scratch"
     | "seed"
     | "separate"
@@ -278,7 +281,8 @@ export function isContextRef(item: unknown): item is ContextRef {
 export interface Criterion extends langium.AstNode {
     readonly $container: Rubric;
     readonly $type: 'Criterion';
-    expression: Expression;
+    expression?: Expression;
+    judge?: JudgeBody;
     name: string;
     weight: number;
 }
@@ -286,6 +290,7 @@ export interface Criterion extends langium.AstNode {
 export const Criterion = {
     $type: 'Criterion',
     expression: 'expression',
+    judge: 'judge',
     name: 'name',
     weight: 'weight'
 } as const;
@@ -450,6 +455,31 @@ export function isImport(item: unknown): item is Import {
     return reflection.isInstance(item, Import.$type);
 }
 
+export interface JudgeBody extends langium.AstNode {
+    readonly $container: Criterion;
+    readonly $type: 'JudgeBody';
+    high?: number;
+    low?: number;
+    maxTokens?: number;
+    model?: langium.Reference<Model>;
+    prompt?: Template;
+    temperature?: number;
+}
+
+export const JudgeBody = {
+    $type: 'JudgeBody',
+    high: 'high',
+    low: 'low',
+    maxTokens: 'maxTokens',
+    model: 'model',
+    prompt: 'prompt',
+    temperature: 'temperature'
+} as const;
+
+export function isJudgeBody(item: unknown): item is JudgeBody {
+    return reflection.isInstance(item, JudgeBody.$type);
+}
+
 export interface ListValue extends langium.AstNode {
     readonly $container: NamedArg | TrainSetting;
     readonly $type: 'ListValue';
@@ -568,10 +598,10 @@ export function isModelSource(item: unknown): item is ModelSource {
     return reflection.isInstance(item, ModelSource.$type);
 }
 
-export type Name = 'algorithm' | 'attention' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'format' | 'from' | 'function' | 'gradient_checkpointing' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'top_k' | 'top_p' | 'train' | 'verifier' | 'weight' | string;
+export type Name = 'algorithm' | 'attention' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'format' | 'from' | 'function' | 'gradient_checkpointing' | 'judge' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'scale' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'top_k' | 'top_p' | 'train' | 'verifier' | 'weight' | string;
 
 export function isName(item: unknown): item is Name {
-    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || item === 'verifier' || item === 'function' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || item === 'verifier' || item === 'function' || item === 'judge' || item === 'scale' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 export interface NamedArg extends langium.AstNode {
@@ -854,7 +884,7 @@ export function isTaskFieldRef(item: unknown): item is TaskFieldRef {
 }
 
 export interface Template extends langium.AstNode {
-    readonly $container: Agent;
+    readonly $container: Agent | JudgeBody;
     readonly $type: 'Template';
     holes: Array<TemplateHole>;
     parts: Array<string>;
@@ -1012,6 +1042,7 @@ export type MasAstType = {
     HfSource: HfSource
     IdValue: IdValue
     Import: Import
+    JudgeBody: JudgeBody
     ListValue: ListValue
     Literal: Literal
     MasFile: MasFile
@@ -1170,6 +1201,9 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 expression: {
                     name: Criterion.expression
                 },
+                judge: {
+                    name: Criterion.judge
+                },
                 name: {
                     name: Criterion.name
                 },
@@ -1277,6 +1311,31 @@ export class MasAstReflection extends langium.AbstractAstReflection {
             properties: {
                 path: {
                     name: Import.path
+                }
+            },
+            superTypes: []
+        },
+        JudgeBody: {
+            name: JudgeBody.$type,
+            properties: {
+                high: {
+                    name: JudgeBody.high
+                },
+                low: {
+                    name: JudgeBody.low
+                },
+                maxTokens: {
+                    name: JudgeBody.maxTokens
+                },
+                model: {
+                    name: JudgeBody.model,
+                    referenceType: Model.$type
+                },
+                prompt: {
+                    name: JudgeBody.prompt
+                },
+                temperature: {
+                    name: JudgeBody.temperature
                 }
             },
             superTypes: []

@@ -163,14 +163,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@60"
+              "$ref": "#/rules@61"
             },
             "arguments": []
           },
           {
             "$type": "RuleCall",
             "rule": {
-              "$ref": "#/rules@62"
+              "$ref": "#/rules@63"
             },
             "arguments": []
           },
@@ -900,7 +900,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Train",
       "returnType": {
-        "$ref": "#/interfaces@23"
+        "$ref": "#/interfaces@24"
       },
       "definition": {
         "$type": "Group",
@@ -1023,7 +1023,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TrainSetting",
       "returnType": {
-        "$ref": "#/interfaces@25"
+        "$ref": "#/interfaces@26"
       },
       "definition": {
         "$type": "Group",
@@ -1128,7 +1128,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "StopWhen",
       "returnType": {
-        "$ref": "#/interfaces@24"
+        "$ref": "#/interfaces@25"
       },
       "definition": {
         "$type": "Group",
@@ -1282,7 +1282,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "MethodCall",
       "returnType": {
-        "$ref": "#/interfaces@26"
+        "$ref": "#/interfaces@27"
       },
       "definition": {
         "$type": "Group",
@@ -1381,7 +1381,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "NamedArg",
       "returnType": {
-        "$ref": "#/interfaces@27"
+        "$ref": "#/interfaces@28"
       },
       "definition": {
         "$type": "Group",
@@ -1467,7 +1467,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "StringValue",
       "returnType": {
-        "$ref": "#/interfaces@31"
+        "$ref": "#/interfaces@32"
       },
       "definition": {
         "$type": "Assignment",
@@ -1489,7 +1489,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "NumberValue",
       "returnType": {
-        "$ref": "#/interfaces@28"
+        "$ref": "#/interfaces@29"
       },
       "definition": {
         "$type": "Assignment",
@@ -1511,7 +1511,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "IdValue",
       "returnType": {
-        "$ref": "#/interfaces@29"
+        "$ref": "#/interfaces@30"
       },
       "definition": {
         "$type": "Assignment",
@@ -1597,7 +1597,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ListValue",
       "returnType": {
-        "$ref": "#/interfaces@30"
+        "$ref": "#/interfaces@31"
       },
       "definition": {
         "$type": "Group",
@@ -1684,7 +1684,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@32"
+        "$ref": "#/interfaces@33"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1726,7 +1726,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@33"
+                  "$ref": "#/interfaces@34"
                 }
               },
               {
@@ -1787,7 +1787,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@32"
+                  "$ref": "#/interfaces@33"
                 },
                 "feature": "left",
                 "operator": "="
@@ -1866,7 +1866,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "arguments": []
       },
       "returnType": {
-        "$ref": "#/interfaces@32"
+        "$ref": "#/interfaces@33"
       },
       "operators": {
         "$type": "InfixRuleOperators",
@@ -1920,7 +1920,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@33"
+                  "$ref": "#/interfaces@34"
                 }
               },
               {
@@ -2037,7 +2037,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@34"
+                  "$ref": "#/interfaces@35"
                 }
               },
               {
@@ -2060,7 +2060,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@35"
+                  "$ref": "#/interfaces@36"
                 }
               },
               {
@@ -2083,7 +2083,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@36"
+                  "$ref": "#/interfaces@37"
                 }
               },
               {
@@ -2112,7 +2112,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
               {
                 "$type": "Action",
                 "type": {
-                  "$ref": "#/interfaces@37"
+                  "$ref": "#/interfaces@38"
                 }
               },
               {
@@ -2139,7 +2139,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "CallExpression",
       "returnType": {
-        "$ref": "#/interfaces@38"
+        "$ref": "#/interfaces@39"
       },
       "definition": {
         "$type": "Group",
@@ -2244,7 +2244,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "VerifierCall",
       "returnType": {
-        "$ref": "#/interfaces@39"
+        "$ref": "#/interfaces@40"
       },
       "definition": {
         "$type": "Group",
@@ -2256,7 +2256,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "terminal": {
               "$type": "CrossReference",
               "type": {
-                "$ref": "#/interfaces@20"
+                "$ref": "#/interfaces@21"
               },
               "terminal": {
                 "$type": "RuleCall",
@@ -2363,7 +2363,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "TaskFieldRef",
       "returnType": {
-        "$ref": "#/interfaces@40"
+        "$ref": "#/interfaces@41"
       },
       "definition": {
         "$type": "Group",
@@ -2406,7 +2406,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "OutputRef",
       "returnType": {
-        "$ref": "#/interfaces@41"
+        "$ref": "#/interfaces@42"
       },
       "definition": {
         "$type": "Group",
@@ -2449,7 +2449,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "ContextRef",
       "returnType": {
-        "$ref": "#/interfaces@42"
+        "$ref": "#/interfaces@43"
       },
       "definition": {
         "$type": "Assignment",
@@ -2606,6 +2606,14 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "Keyword",
             "value": "function"
+          },
+          {
+            "$type": "Keyword",
+            "value": "judge"
+          },
+          {
+            "$type": "Keyword",
+            "value": "scale"
           }
         ]
       },
@@ -3478,55 +3486,287 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         "$ref": "#/interfaces@19"
       },
       "definition": {
+        "$type": "Alternatives",
+        "elements": [
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "criterion"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "name",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@49"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Keyword",
+                "value": "weight"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "weight",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@11"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Keyword",
+                "value": ":"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "expression",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@34"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          },
+          {
+            "$type": "Group",
+            "elements": [
+              {
+                "$type": "Keyword",
+                "value": "judge"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "name",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@49"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Keyword",
+                "value": "weight"
+              },
+              {
+                "$type": "Assignment",
+                "feature": "weight",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@11"
+                  },
+                  "arguments": []
+                }
+              },
+              {
+                "$type": "Assignment",
+                "feature": "judge",
+                "operator": "=",
+                "terminal": {
+                  "$type": "RuleCall",
+                  "rule": {
+                    "$ref": "#/rules@60"
+                  },
+                  "arguments": []
+                }
+              }
+            ]
+          }
+        ]
+      },
+      "entry": false,
+      "fragment": false,
+      "parameters": []
+    },
+    {
+      "$type": "ParserRule",
+      "name": "JudgeBody",
+      "returnType": {
+        "$ref": "#/interfaces@20"
+      },
+      "definition": {
         "$type": "Group",
         "elements": [
           {
             "$type": "Keyword",
-            "value": "criterion"
+            "value": "{"
           },
           {
-            "$type": "Assignment",
-            "feature": "name",
-            "operator": "=",
-            "terminal": {
-              "$type": "RuleCall",
-              "rule": {
-                "$ref": "#/rules@49"
+            "$type": "Alternatives",
+            "elements": [
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "model"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "model",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "CrossReference",
+                      "type": {
+                        "$ref": "#/interfaces@4"
+                      },
+                      "terminal": {
+                        "$type": "RuleCall",
+                        "rule": {
+                          "$ref": "#/rules@48"
+                        },
+                        "arguments": []
+                      },
+                      "deprecatedSyntax": false,
+                      "isMulti": false
+                    }
+                  }
+                ]
               },
-              "arguments": []
-            }
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "prompt"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "prompt",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@53"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "scale"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "low",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ".."
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "high",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "max_tokens"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "maxTokens",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              },
+              {
+                "$type": "Group",
+                "elements": [
+                  {
+                    "$type": "Keyword",
+                    "value": "temperature"
+                  },
+                  {
+                    "$type": "Keyword",
+                    "value": ":"
+                  },
+                  {
+                    "$type": "Assignment",
+                    "feature": "temperature",
+                    "operator": "=",
+                    "terminal": {
+                      "$type": "RuleCall",
+                      "rule": {
+                        "$ref": "#/rules@11"
+                      },
+                      "arguments": []
+                    }
+                  }
+                ]
+              }
+            ],
+            "cardinality": "*"
           },
           {
             "$type": "Keyword",
-            "value": "weight"
-          },
-          {
-            "$type": "Assignment",
-            "feature": "weight",
-            "operator": "=",
-            "terminal": {
-              "$type": "RuleCall",
-              "rule": {
-                "$ref": "#/rules@11"
-              },
-              "arguments": []
-            }
-          },
-          {
-            "$type": "Keyword",
-            "value": ":"
-          },
-          {
-            "$type": "Assignment",
-            "feature": "expression",
-            "operator": "=",
-            "terminal": {
-              "$type": "RuleCall",
-              "rule": {
-                "$ref": "#/rules@34"
-              },
-              "arguments": []
-            }
+            "value": "}"
           }
         ]
       },
@@ -3538,7 +3778,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Verifier",
       "returnType": {
-        "$ref": "#/interfaces@20"
+        "$ref": "#/interfaces@21"
       },
       "definition": {
         "$type": "Group",
@@ -3573,7 +3813,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                 "terminal": {
                   "$type": "RuleCall",
                   "rule": {
-                    "$ref": "#/rules@61"
+                    "$ref": "#/rules@62"
                   },
                   "arguments": []
                 }
@@ -3592,7 +3832,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
                     "terminal": {
                       "$type": "RuleCall",
                       "rule": {
-                        "$ref": "#/rules@61"
+                        "$ref": "#/rules@62"
                       },
                       "arguments": []
                     }
@@ -3677,7 +3917,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "VerifierParam",
       "returnType": {
-        "$ref": "#/interfaces@21"
+        "$ref": "#/interfaces@22"
       },
       "definition": {
         "$type": "Group",
@@ -3730,7 +3970,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "$type": "ParserRule",
       "name": "Reward",
       "returnType": {
-        "$ref": "#/interfaces@22"
+        "$ref": "#/interfaces@23"
       },
       "definition": {
         "$type": "Group",
@@ -4057,7 +4297,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@27"
+                "$ref": "#/interfaces@28"
               }
             }
           },
@@ -4096,7 +4336,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@27"
+                "$ref": "#/interfaces@28"
               }
             }
           },
@@ -4535,13 +4775,93 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
         {
           "$type": "TypeAttribute",
           "name": "expression",
+          "isOptional": true,
           "type": {
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/types@6"
             }
-          },
-          "isOptional": false
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "judge",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@20"
+            }
+          }
+        }
+      ],
+      "superTypes": []
+    },
+    {
+      "$type": "Interface",
+      "name": "JudgeBody",
+      "attributes": [
+        {
+          "$type": "TypeAttribute",
+          "name": "model",
+          "isOptional": true,
+          "type": {
+            "$type": "ReferenceType",
+            "referenceType": {
+              "$type": "SimpleType",
+              "typeRef": {
+                "$ref": "#/interfaces@4"
+              }
+            },
+            "isMulti": false
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "prompt",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@12"
+            }
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "low",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "high",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "maxTokens",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
+        },
+        {
+          "$type": "TypeAttribute",
+          "name": "temperature",
+          "isOptional": true,
+          "type": {
+            "$type": "SimpleType",
+            "primitiveType": "number"
+          }
         }
       ],
       "superTypes": []
@@ -4567,7 +4887,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@21"
+                "$ref": "#/interfaces@22"
               }
             }
           },
@@ -4715,7 +5035,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@25"
+                "$ref": "#/interfaces@26"
               }
             }
           },
@@ -4759,7 +5079,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@24"
+                "$ref": "#/interfaces@25"
               }
             }
           },
@@ -4941,7 +5261,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "elementType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@27"
+                "$ref": "#/interfaces@28"
               }
             }
           },
@@ -5336,7 +5656,7 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "referenceType": {
               "$type": "SimpleType",
               "typeRef": {
-                "$ref": "#/interfaces@20"
+                "$ref": "#/interfaces@21"
               }
             },
             "isMulti": false
@@ -5480,19 +5800,19 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@20"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
-              "$ref": "#/interfaces@22"
+              "$ref": "#/interfaces@21"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@23"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@24"
             }
           }
         ]
@@ -5528,13 +5848,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@40"
+              "$ref": "#/interfaces@41"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@41"
+              "$ref": "#/interfaces@42"
             }
           }
         ]
@@ -5576,19 +5896,19 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@26"
+              "$ref": "#/interfaces@27"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@28"
+              "$ref": "#/interfaces@29"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@30"
+              "$ref": "#/interfaces@31"
             }
           }
         ]
@@ -5600,12 +5920,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
       "type": {
         "$type": "UnionType",
         "types": [
-          {
-            "$type": "SimpleType",
-            "typeRef": {
-              "$ref": "#/interfaces@28"
-            }
-          },
           {
             "$type": "SimpleType",
             "typeRef": {
@@ -5623,6 +5937,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "typeRef": {
               "$ref": "#/interfaces@31"
             }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@32"
+            }
           }
         ]
       }
@@ -5636,13 +5956,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@32"
+              "$ref": "#/interfaces@33"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@33"
+              "$ref": "#/interfaces@34"
             }
           },
           {
@@ -5654,13 +5974,13 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@38"
+              "$ref": "#/interfaces@39"
             }
           },
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@39"
+              "$ref": "#/interfaces@40"
             }
           },
           {
@@ -5681,12 +6001,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@34"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@35"
             }
           },
@@ -5701,6 +6015,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "typeRef": {
               "$ref": "#/interfaces@37"
             }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@38"
+            }
           }
         ]
       }
@@ -5714,12 +6034,6 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
           {
             "$type": "SimpleType",
             "typeRef": {
-              "$ref": "#/interfaces@40"
-            }
-          },
-          {
-            "$type": "SimpleType",
-            "typeRef": {
               "$ref": "#/interfaces@41"
             }
           },
@@ -5727,6 +6041,12 @@ export const MasGrammar = (): Grammar => loadedMasGrammar ?? (loadedMasGrammar =
             "$type": "SimpleType",
             "typeRef": {
               "$ref": "#/interfaces@42"
+            }
+          },
+          {
+            "$type": "SimpleType",
+            "typeRef": {
+              "$ref": "#/interfaces@43"
             }
           }
         ]

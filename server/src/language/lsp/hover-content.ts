@@ -1,4 +1,5 @@
 import { AstUtils, type AstNode } from 'langium';
+import { JUDGE_DEFAULTS } from '../catalog/judge-catalog.js';
 import {
     isAgent,
     isCriterion,
@@ -14,6 +15,7 @@ import {
     type Adapter,
     type Agent,
     type Criterion,
+    type JudgeBody,
     type Dataset,
     type Model,
     type NamedArg,
@@ -170,16 +172,28 @@ function criterionMarkdown(criterion: Criterion): string {
     const index = rubric.criteria.indexOf(criterion);
     const normalized = weights?.[index];
     const lines = [
-        `**criterion** \`${criterion.name}\` of rubric \`${rubric.name}\``,
+        `**${criterion.judge ? 'judge' : 'criterion'}** \`${criterion.name}\` of rubric \`${rubric.name}\``,
         '',
         `- weight: ${criterion.weight}`,
     ];
+    if (criterion.judge) lines.push(...judgeLines(criterion.judge));
     if (normalized !== undefined) {
         lines.push(
             `- normalized weight: ${formatWeight(normalized)} (weights sum to ${formatWeight(weightSum(rubric.criteria))})`,
         );
     }
     return lines.join('\n');
+}
+
+/** What a judge criterion asks, and how its answer becomes a score. */
+function judgeLines(judge: JudgeBody): string[] {
+    const low = judge.low ?? JUDGE_DEFAULTS.low;
+    const high = judge.high ?? JUDGE_DEFAULTS.high;
+    return [
+        `- asks model \`${judge.model?.$refText ?? '?'}\` (frozen), at most ${judge.maxTokens ?? JUDGE_DEFAULTS.maxTokens} tokens, temperature ${judge.temperature ?? JUDGE_DEFAULTS.temperature}`,
+        `- score: the first number of the answer in ${low}..${high}, as (x − ${low}) / (${high} − ${low}); none: null (0, counted in \`judge_errors\`)`,
+        '- answers are cached in the run directory (`judge-cache/`): re-scoring asks again only for new prompts',
+    ];
 }
 
 function weightSum(criteria: readonly Criterion[]): number {

@@ -76,7 +76,7 @@ export class MasDocumentSymbolProvider implements DocumentSymbolProvider {
         }
         if (isRubric(element)) {
             const criteria = element.criteria.map((criterion) =>
-                symbol(criterion, criterion.name, `weight ${criterion.weight}`),
+                symbol(criterion, criterion.name, `${criterion.judge ? 'judge, ' : ''}weight ${criterion.weight}`),
             );
             return symbol(element, element.name, 'rubric', criteria);
         }

@@ -13,6 +13,7 @@ const MEMBER_KEYWORDS: Record<string, string[]> = {
     [ast.Agent.$type]: ['model', 'prompt', 'system', 'max_tokens', 'temperature', 'top_p', 'top_k', 'stop', 'null'],
     [ast.Model.$type]: ['from', 'adapter', 'format', 'dtype', 'attention', 'gradient_checkpointing'],
     [ast.Train.$type]: ['dataset', 'critic'],
+    [ast.JudgeBody.$type]: ['model', 'prompt', 'scale', 'max_tokens', 'temperature'],
 };
 
 /**
@@ -70,6 +71,8 @@ export class MasFormatter extends AbstractFormatter {
             this.formatBlock(f, f.properties('statements'), isEmptyOneLiner(node, node.statements));
         } else if (ast.isRubric(node)) {
             this.formatBlock(f, f.properties('criteria'), isEmptyOneLiner(node, node.criteria));
+        } else if (ast.isJudgeBody(node)) {
+            this.formatBlock(f, f.keywords(...MEMBER_KEYWORDS[node.$type]!), isWrittenOnOneLine(node));
         } else if (ast.isTrain(node)) {
             const members = f.cst([
                 ...f.keywords(...MEMBER_KEYWORDS[node.$type]!).nodes,
@@ -130,6 +133,9 @@ export class MasFormatter extends AbstractFormatter {
         } else if (ast.isCriterion(node)) {
             f.keyword('weight').prepend(ONE);
             f.property('weight').prepend(ONE);
+        } else if (ast.isJudgeBody(node)) {
+            f.keyword('..').prepend(NONE); // `scale: 1..10`
+            f.property('high').prepend(NONE);
         } else if (ast.isBinaryExpression(node)) {
             f.property('operator').prepend(ONE);
             f.property('right').prepend(ONE);

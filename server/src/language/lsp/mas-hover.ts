@@ -16,6 +16,7 @@ import {
     isContextRef,
     isEndNode,
     isHfSource,
+    isJudgeBody,
     isMethodCall,
     isModelBinding,
     isNamedArg,
@@ -97,6 +98,9 @@ function catalogMarkdown(leaf: CstNode): string | undefined {
     }
     if (isModel(node) || isAgent(node)) {
         return declarationSettingMarkdown(node, leaf);
+    }
+    if (isJudgeBody(node) && GrammarAST.isKeyword(leaf.grammarSource)) {
+        return JUDGE_WORDS[leaf.text];
     }
     return keywordMarkdown(node, leaf.text, isFirstToken);
 }
@@ -184,4 +188,13 @@ const LEVEL_WORDS: Record<string, string> = {
     trajectory: '**per trajectory** — the rubric scores the whole trajectory once; credit methods split it.',
     turn: '**per turn** — the rubric scores every turn (`output`, `agent` and `turn` name the decision).',
     agent: "**per agent** — the rubric scores each agent's last message.",
+};
+
+/** The settings of a judge criterion's block. */
+const JUDGE_WORDS: Record<string, string> = {
+    model: '**model** — the frozen model the judge asks: a model no agent trains with full weights (a LoRA model is asked with its adapters off).',
+    prompt: "**prompt** — the judge's user message, with `{{task.field}}` and `{{agent.output}}` holes like an agent's prompt.",
+    scale: '**scale** — `lo..hi`: the score is the first number of the answer in this range, normalised to 0..1; no such number scores null.',
+    max_tokens: '**max_tokens** — the longest answer the judge may write (default 16): a score needs few tokens.',
+    temperature: '**temperature** — sampling temperature of the judge (default 0: greedy).',
 };

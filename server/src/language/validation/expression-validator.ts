@@ -40,6 +40,7 @@ export class ExpressionValidator {
     }
 
     checkCriterionType(criterion: Criterion, accept: ValidationAcceptor): void {
+        if (!criterion.expression) return; // a judge criterion: judge-validator.ts
         const type = inferExpressionType(criterion.expression, (problem) => reportTypeProblem(problem, accept));
         if (type === 'string' || type === 'regex') {
             report(

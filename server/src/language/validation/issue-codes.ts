@@ -63,6 +63,12 @@ export const IssueCodes = {
     VerifierOutsideWorkspace: 'verifier-outside-workspace',
     VerifierInCondition: 'verifier-in-condition',
     VerifierUntrusted: 'verifier-untrusted',
+    // Judge criteria
+    JudgeEmptyPrompt: 'judge-empty-prompt',
+    JudgeScale: 'judge-scale',
+    JudgeSetting: 'judge-setting',
+    JudgeTrainedModel: 'judge-trained-model',
+    JudgeUntrusted: 'judge-untrusted',
     // Training settings and method arguments
     UnknownAlgorithm: 'unknown-algorithm',
     UnknownCredit: 'unknown-credit',

@@ -10,6 +10,7 @@ import { NameValidator } from './name-validator.js';
 import { RubricValidator } from './rubric-validator.js';
 import { TemplateValidator } from './template-validator.js';
 import { TrainValidator } from './train-validator.js';
+import { JudgeValidator } from './judge-validator.js';
 import { VerifierValidator } from './verifier-validator.js';
 import { WorkflowContexts } from './workflow-context.js';
 import { WorkflowValidator } from './workflow-validator.js';
@@ -37,6 +38,7 @@ export class MasValidator {
     readonly train: TrainValidator;
     readonly verifiers: VerifierValidator;
     readonly frozen: FrozenAgentValidator;
+    readonly judges: JudgeValidator;
 
     constructor(services: MasServices) {
         const contexts = new WorkflowContexts(services);
@@ -49,6 +51,7 @@ export class MasValidator {
         this.train = new TrainValidator(contexts);
         this.verifiers = new VerifierValidator(services);
         this.frozen = new FrozenAgentValidator(contexts);
+        this.judges = new JudgeValidator(services, contexts);
     }
 
     register(registry: MasServices['validation']['ValidationRegistry']): void {
@@ -95,5 +98,6 @@ export class MasValidator {
             { ModelBinding: this.frozen.checkFrozenBinding, MasFile: this.frozen.checkTeamTrains },
             this.frozen,
         );
+        registry.register<MasAstType>({ JudgeBody: this.judges.checkJudge }, this.judges);
     }
 }
