@@ -77,7 +77,11 @@ def check_judges(spec) -> None:
         if model is None:
             raise SpecError(f"{where} is judged by unknown model `{c.judge.model}`; declare it with `model`")
         trainable = model.source.kind in ("hf", "scratch")  # an API model's weights never move
-        full = [a.name for a in spec.agents if a.model == model.name and model.adapter is None and trainable]
+        full = [
+            a.name
+            for a in spec.agents
+            if a.model == model.name and model.adapter is None and trainable and not a.frozen
+        ]
         if full:
             raise SpecError(
                 f"{where} is judged by model `{model.name}`, which agent `{full[0]}` trains with full weights: "

@@ -234,6 +234,13 @@ def test_bad_judges_are_spec_errors(change, message):
         parse_spec(judged_data(judge))
 
 
+def test_a_judge_on_a_full_weights_model_that_only_frozen_agents_use_is_allowed():
+    data = judged_data(dict(JUDGE, model="tiny"))
+    for agent in data["agents"]:
+        agent["frozen"] = True  # never trained: the judge scores with the weights as loaded
+    assert parse_spec(data).rubrics[0].criteria[-1].judge.model == "tiny"
+
+
 def test_a_judge_on_an_api_model_that_agents_use_is_allowed():
     judge = dict(JUDGE, model="tiny")
     data = judged_data(judge)

@@ -66,6 +66,14 @@ describe('judge criteria', () => {
         ]);
     });
 
+    it('allows a model on which only frozen agents act (its weights never change)', async () => {
+        const { validate } = createValidationServices();
+        const text = workflowWith(CRITIC, judge('model: base  prompt: "Rate {{solver.output}}"'));
+        const frozen = text.replace(/model: base\b(?!_)/, 'model: base frozen');
+        expect(frozen).not.toBe(text);
+        expect(problemCodes(await validate(frozen))).not.toContain('judge-trained-model');
+    });
+
     it('allows a LoRA model that agents train (the judge uses its base weights)', async () => {
         const { validate } = createValidationServices();
         const text = workflowWith(CRITIC, judge('model: base  prompt: "Rate {{solver.output}}"')).replace(

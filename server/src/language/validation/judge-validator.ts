@@ -109,7 +109,10 @@ export class JudgeValidator {
         if (!model || (model.adapter && model.adapter.kind !== 'none')) return;
         // Only hf and scratch weights are trained; a model served elsewhere (an API model) never moves.
         if (!isHfSource(model.source) && !isScratchSource(model.source)) return;
-        const trainer = this.contexts.of(judge)?.agents.find((agent) => agent.model?.model?.ref === model);
+        // A frozen agent never trains its model's weights (a model only frozen agents use stays as loaded).
+        const trainer = this.contexts
+            .of(judge)
+            ?.agents.find((agent) => agent.model?.model?.ref === model && !agent.model.frozen);
         if (!trainer) return;
         report(
             accept,
