@@ -59,9 +59,10 @@ def test_dataset_line_that_is_not_utf8_is_exit_4_naming_file_and_line(tmp_path, 
 
 
 def test_a_nan_reward_is_written_as_null_and_counted(tmp_path, monkeypatch):
+    import mas_trainer.scoring_setup as scoring_module
     import mas_trainer.trainer as trainer_module
 
-    real_score = trainer_module.score_rollout
+    real_score = scoring_module.score_rollout
 
     def nan_reward(*args, **kwargs):  # a broken verifier (rubric expressions never give NaN)
         score = real_score(*args, **kwargs)
@@ -69,6 +70,8 @@ def test_a_nan_reward_is_written_as_null_and_counted(tmp_path, monkeypatch):
         score.criteria = {name: float("inf") for name in score.criteria}
         return score
 
+    # the step's scores (scoring_setup, shared with rescore) and the nulled re-runs' rewards (trainer)
+    monkeypatch.setattr(scoring_module, "score_rollout", nan_reward)
     monkeypatch.setattr(trainer_module, "score_rollout", nan_reward)
     # one step: NaN credit makes the update NaN, and a NaN policy cannot sample a second step
     assert run_cli(tmp_path, tiny_run_data(steps=1)) == 0
