@@ -347,6 +347,8 @@ def _validate(spec: RunSpec) -> None:
     for a in spec.agents:
         if a.model not in models:
             raise SpecError(f"agent `{a.name}` uses unknown model `{a.model}`; recompile with `mas compile`")
+        if spec.model(a.model).source.kind == "openai":
+            a.frozen = True  # an API model is never trained, whatever a hand-written spec says
         if a.sharing not in ("shared", "adapter", "weights"):
             raise SpecError(f"agent `{a.name}` has unknown sharing `{a.sharing}`")
         # A frozen agent's sharing is ignored (it acts with adapters disabled): the editor only warns about it.
