@@ -88,6 +88,13 @@ describe('API models: validation', () => {
     });
 });
 
+describe('API models: a team on API models only', () => {
+    it('trains nothing: all-agents-frozen', async () => {
+        const text = team().replace('agent solver: R { model: m', 'agent solver: R { model: gpt');
+        expect(problemCodes(await validate(text))).toEqual(['all-agents-frozen']);
+    });
+});
+
 describe('API models: compile', () => {
     it('compiles the source with its defaults, freezes its agents, and writes the key variable name only', async () => {
         const dir = mkdtempSync(join(tmpdir(), 'mas-api-model-'));
