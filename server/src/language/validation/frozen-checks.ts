@@ -42,7 +42,8 @@ export class FrozenAgentValidator {
         const train = context?.trains[0];
         if (!context || !train || train.$container !== file || context.agents.length === 0) return;
         // an agent on an API model (`from: openai ...`) is always frozen
-        const frozen = (agent: Agent) => agent.model?.frozen === true || isOpenAiSource(agent.model?.model?.ref?.source);
+        const frozen = (agent: Agent) =>
+            agent.model?.frozen === true || isOpenAiSource(agent.model?.model?.ref?.source);
         if (!context.agents.every(frozen)) return;
         report(
             accept,
