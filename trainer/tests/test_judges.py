@@ -244,7 +244,15 @@ def test_a_judge_on_a_full_weights_model_that_only_frozen_agents_use_is_allowed(
 def test_a_judge_on_an_api_model_that_agents_use_is_allowed():
     judge = dict(JUDGE, model="tiny")
     data = judged_data(judge)
-    data["models"][0]["source"] = {"kind": "openai", "id": "qwen3-8b"}  # served elsewhere: never trained
+    data["models"][0]["source"] = {  # served elsewhere: never trained (the RunSpec's openai source)
+        "kind": "openai",
+        "url": "http://127.0.0.1:8000/v1",
+        "model": "qwen3-8b",
+        "key_env": None,
+        "timeout": 60,
+        "retries": 2,
+        "concurrency": 4,
+    }
     assert style_judge(parse_spec(data)).model == "tiny"
 
 
