@@ -169,8 +169,12 @@ describe('the walkthrough, from an empty profile to the exported report', () => 
         // code-server's file dialog is a quick input holding a path: type the example's.
         const input = page.locator('.quick-input-widget input');
         await input.waitFor();
-        await input.fill(join(session.workspace, 'lazy-team', WORKFLOW));
-        await page.keyboard.press('Enter');
+        // code-server's file dialog re-lists a folder as its path is typed and drops a typed file name: type the
+        // folder, then pick the file in its list (a click accepts it).
+        await input.fill(`${join(session.workspace, 'lazy-team')}/`);
+        await page
+            .locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^\\s*${WORKFLOW}\\s*$`) })
+            .click();
         await page.locator('.tab', { hasText: WORKFLOW }).waitFor();
         await workbench.editor().locator('.codelens-decoration', { hasText: 'Train' }).first().waitFor(); // the language server is up
         await workbench.screenshot('23-walkthrough-example-open');
