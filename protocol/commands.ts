@@ -10,6 +10,8 @@ export const COMMAND_IDS = {
     refreshRuns: 'mas.runs.refresh',
     showGraph: 'mas.graph.show',
     showDashboard: 'mas.dashboard.show',
+    /** A Runs view row's "Compare in Dashboard": overlays the run on the dashboard's run (view/item/context). */
+    compareInDashboard: 'mas.dashboard.compare',
     showTrajectories: 'mas.trajectory.show',
     selectPython: 'mas.trainer.selectPython',
     checkEnv: 'mas.trainer.checkEnv',

@@ -20,6 +20,8 @@ export type CommandTable = Record<CommandName, CommandHandler>;
 /** The views the commands open (client/src/views/). */
 export interface CommandViews {
     showDashboard(runDir: string | undefined): unknown;
+    /** Adds the run as a comparison run of the dashboard's run; with no dashboard run, shows it as the main run. */
+    compareInDashboard(runDir: string): unknown;
     showGraph(document: vscode.Uri): unknown;
     showTrajectories(root: string): unknown;
     /** "Debug this Rollout" from the trajectory view's context menu: `context` is its `data-vscode-context`. */
@@ -115,6 +117,11 @@ export function commandTable(
             const runDir = toPath(arg) ?? training.trainers.running[training.trainers.running.length - 1]?.runDir;
             views.showDashboard(runDir);
             return { dashboard: runDir ?? null };
+        },
+        compareInDashboard: async (arg) => {
+            const runDir = await runArgument(arg, 'Compare in Dashboard');
+            if (!runDir) return undefined;
+            return views.compareInDashboard(runDir);
         },
         showGraph: async (arg) => {
             const uri = workflowTarget(arg);

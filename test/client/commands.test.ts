@@ -59,6 +59,7 @@ beforeEach(() => {
     shown = [];
     const views = {
         showDashboard: (dir: string | undefined) => shown.push(['dashboard', dir]),
+        compareInDashboard: (dir: string) => shown.push(['compare', dir]),
         showGraph: (uri: { fsPath: string }) => shown.push(['graph', uri.fsPath]),
         showTrajectories: (root: string) => shown.push(['trajectories', root]),
     };
@@ -289,10 +290,13 @@ describe('MAS commands', () => {
         await run(COMMAND_IDS.showDashboard, '/w/runs/lazy-team-1');
         await run(COMMAND_IDS.showGraph, masFile());
         await run(COMMAND_IDS.showTrajectories, '/w/runs/lazy-team-1');
+        // A Runs view row passes its run as a file Uri (runs-view.ts).
+        await run(COMMAND_IDS.compareInDashboard, Uri.file('/w/runs/lazy-team-2'));
         expect(shown).toEqual([
             ['dashboard', '/w/runs/lazy-team-1'],
             ['graph', path.join(workspace, 'team.mas')],
             ['trajectories', '/w/runs/lazy-team-1'],
+            ['compare', '/w/runs/lazy-team-2'],
         ]);
     });
 

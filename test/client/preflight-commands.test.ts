@@ -76,6 +76,36 @@ describe('Start Training pre-flight: refused before any run directory exists', (
         expect(existsSync(runsDir())).toBe(false);
     });
 
+    it("a verifier file that does not exist: the language's verifier-file-missing message, no run directory", async () => {
+        const file = path.join(workspace, 'verifiers.py');
+        spec['verifiers'] = [{ name: 'correct', params: [], returns: 'bool', file, function: 'check_answer' }];
+        const result = await start();
+        expect(result.started).toBe(false);
+        expect(result.reason).toContain(
+            `verifier correct: The verifier file ${file} does not exist; create it with a \`def check_answer(...)\``,
+        );
+        expect(existsSync(runsDir())).toBe(false);
+    });
+
+    it("a verifier file without the def: the language's verifier-function-missing message, no run directory", async () => {
+        const file = path.join(workspace, 'verifiers.py');
+        // Neither an indented def nor an async def counts: the same textual check as the language server.
+        writeFileSync(
+            file,
+            'import math\n\ndef check_answr(x):\n    return True\n\nclass C:\n    def check_answer(self): ...\n',
+        );
+        spec['verifiers'] = [{ name: 'correct', params: [], returns: 'bool', file, function: 'check_answer' }];
+        const result = await start();
+        expect(result.started).toBe(false);
+        expect(result.reason).toContain(
+            `verifier correct: ${file} has no top-level \`def check_answer(...)\` (it defines \`check_answr\`)`,
+        );
+        expect(existsSync(runsDir())).toBe(false);
+
+        writeFileSync(file, 'def check_answer(x):\n    return True\n');
+        expect((await start()).started).toBe(true);
+    });
+
     it('a dataset path that is a folder is not a regular file', async () => {
         mkdirSync(path.join(workspace, 'data'));
         spec['datasets'] = [{ name: 'tasks', path: path.join(workspace, 'data'), declared_path: 'data', fields: [] }];

@@ -2,13 +2,20 @@
  * Pre-flight of "MAS: Start Training": what the compiled RunSpec needs from this machine, checked before a run
  * directory is created or the trainer spawned. Each of these used to fail only after the trainer had started
  * (a missing dataset 26 s in), leaving a run directory behind (first-hour bug B6). Reads only: the spec and the
- * workspace are untrusted, so nothing here writes, runs or follows more than a stat of the paths they name.
+ * workspace are untrusted, so nothing here writes or runs; it stats the paths they name and reads the text of
+ * verifier files (bounded) for the language server's own `def` check.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hfDownloadCommand } from './trainer-requirements.js';
-import type { RunSpec } from '../../../protocol/run-spec.js';
+import type { RunSpec, VerifierSpec } from '../../../protocol/run-spec.js';
+import {
+    MAX_CHECKED_VERIFIER_BYTES,
+    pythonFunctionNames,
+    verifierFileMissingMessage,
+    verifierFunctionMissingMessage,
+} from '../../../protocol/verifier-files.js';
 import { judgeTrustRefusal, verifierTrustRefusal, workspaceVerifiersOf } from './verifier-trust.js';
 
 export type PreflightAction = 'use-auto-device' | 'copy-download-command';
@@ -79,11 +86,34 @@ function verifierProblems(spec: Partial<RunSpec>, trusted: boolean): PreflightPr
     const refusal =
         verifierTrustRefusal('training', called, trusted) ?? (rubric && judgeTrustRefusal('training', rubric, trusted));
     if (refusal) return [{ message: refusal }];
-    return (spec.verifiers ?? [])
-        .filter((verifier) => pathKind(verifier.file) !== 'file')
-        .map((verifier) => ({
-            message: `the file ${verifier.file} of verifier ${verifier.name} does not exist or is not a file. Create it with a \`def ${verifier.function}(...)\` (the quick fix on the path does) or correct the path, which is relative to the .mas file.`,
-        }));
+    return (spec.verifiers ?? []).flatMap((verifier) => {
+        const message = verifierFileProblem(verifier);
+        return message ? [{ message: `verifier ${verifier.name}: ${message}` }] : [];
+    });
+}
+
+/**
+ * The language server's `verifier-file-missing` / `verifier-function-missing` message for the compiled (resolved)
+ * file, or undefined when the file has the function; the trainer would exit 3 on either, after the run directory.
+ */
+function verifierFileProblem(verifier: VerifierSpec): string | undefined {
+    const kind = pathKind(verifier.file);
+    if (kind === 'missing' || kind === 'directory') {
+        return verifierFileMissingMessage(verifier.file, kind, verifier.function);
+    }
+    if (kind === 'other')
+        return `The verifier file ${verifier.file} is not a regular file; give the path of a Python file.`;
+    let text: string;
+    try {
+        if (statSync(verifier.file).size > MAX_CHECKED_VERIFIER_BYTES) return undefined;
+        text = readFileSync(verifier.file, 'utf8');
+    } catch {
+        return undefined;
+    }
+    const defined = pythonFunctionNames(text);
+    return defined.includes(verifier.function)
+        ? undefined
+        : verifierFunctionMissingMessage(verifier.file, verifier.function, defined);
 }
 
 /** huggingface_hub's cache folder: HF_HUB_CACHE, else $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub. */

@@ -99,6 +99,26 @@ export class MasPanels implements vscode.Disposable {
         return dashboard;
     }
 
+    /**
+     * "Compare in Dashboard" on a Runs view row: the run is overlaid on the run the dashboard shows (one more
+     * comparison run, as Compare With… adds one); with no dashboard, or one showing no run, the dashboard opens on it.
+     * Throws with the reason when the folder is not a run or no more runs can be overlaid.
+     */
+    compareInDashboard(runDir: string): { primary: string | null; compare: string[] } {
+        const open = this.dashboard;
+        let dashboard: DashboardPanel;
+        if (open?.feed.runDir('primary')) {
+            const problem = open.showRun(runDir, 'compare');
+            if (problem) throw new Error(problem);
+            open.reveal();
+            dashboard = open;
+        } else {
+            dashboard = this.showDashboard(runDir);
+        }
+        const state = dashboard.feed.state();
+        return { primary: state.primaryRunDir, compare: state.compareRunDirs };
+    }
+
     /** Opens (or reveals) the graph view following the document `uri`. */
     showGraph(uri: vscode.Uri): GraphPanel {
         if (this.graph) {

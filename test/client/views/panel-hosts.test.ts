@@ -267,6 +267,37 @@ describe('dashboard panel host', () => {
         expect(b.endsWith('2026-01-02-b')).toBe(true);
     });
 
+    it('Compare in Dashboard (a Runs view row): opens the dashboard on the run, then overlays each further run on it', async () => {
+        const { panels, vs } = setup();
+        const [a, b, c] = [runDir(2), runDir(3), runDir(4)];
+        const before = vs.panels.length;
+        expect(panels.compareInDashboard(a)).toEqual({ primary: a, compare: [] }); // no dashboard yet: it opens on a
+        expect(vs.panels).toHaveLength(before + 1);
+        const panel = vs.panels.at(-1)!;
+        panel.send({ type: 'ready' });
+        const added = panel.nextPost(
+            (m) => m.type === 'dashboard/run' && (m['run'] as { slot: string }).slot === 'compare-1',
+        );
+        expect(panels.compareInDashboard(b)).toEqual({ primary: a, compare: [b] });
+        expect(await added).toMatchObject({ run: { runDir: b } });
+        expect(panels.compareInDashboard(c)).toEqual({ primary: a, compare: [b, c] });
+        // A run already shown is not drawn twice, the main run included; the same panel throughout.
+        expect(panels.compareInDashboard(b)).toEqual({ primary: a, compare: [b, c] });
+        expect(panels.compareInDashboard(a)).toEqual({ primary: a, compare: [b, c] });
+        expect(vs.panels).toHaveLength(before + 1);
+        expect(() => panels.compareInDashboard(tmpdir())).toThrow(/not a run directory/);
+        expect(panels.showDashboard().feed.state().compareRunDirs).toEqual([b, c]);
+    });
+
+    it('Compare in Dashboard on an empty dashboard shows the run as its main run, not as a comparison', () => {
+        const { panels, vs } = setup();
+        const before = vs.panels.length;
+        panels.showDashboard();
+        const a = runDir(2);
+        expect(panels.compareInDashboard(a)).toEqual({ primary: a, compare: [] });
+        expect(vs.panels).toHaveLength(before + 1);
+    });
+
     it('is restored from its saved state, following only folders that are still runs', async () => {
         const { vs } = setup();
         const { FakePanel } = await import('./panel-fake.js');

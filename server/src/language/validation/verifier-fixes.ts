@@ -9,14 +9,6 @@ export function pythonFunctionOf(verifier: Verifier): string {
     return verifier.function ?? verifier.name;
 }
 
-/**
- * The names of a Python file's top-level functions, read textually (`def name(` at the start of a line). An
- * `async def` is left out on purpose: the worker calls the function and needs its value, not a coroutine.
- */
-export function pythonFunctionNames(text: string): string[] {
-    return [...text.matchAll(/^def[ \t]+([A-Za-z_]\w*)[ \t]*\(/gm)].map((match) => match[1]!);
-}
-
 /** A function that states the contract and fails until it is written (the trainer then scores the criterion null). */
 export function pythonStub(verifier: Verifier): string {
     const params = verifier.params.map((param) => `${param.name}`).join(', ');

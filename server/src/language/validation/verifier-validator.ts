@@ -6,10 +6,13 @@ import type { WorkspaceTrust } from '../workspace/workspace-trust.js';
 import { fileState, isInside, workspaceFolderOf } from './dataset-validator.js';
 import { IssueCodes } from './issue-codes.js';
 import { report } from './report.js';
-import { functionFixes, missingFileFix, pythonFunctionNames, pythonFunctionOf } from './verifier-fixes.js';
-
-/** Python files larger than this are not read for the `def` check (a generated file is not a verifier module). */
-const MAX_CHECKED_BYTES = 2_000_000;
+import { functionFixes, missingFileFix, pythonFunctionOf } from './verifier-fixes.js';
+import {
+    MAX_CHECKED_VERIFIER_BYTES,
+    pythonFunctionNames,
+    verifierFileMissingMessage,
+    verifierFunctionMissingMessage,
+} from '../../../../protocol/verifier-files.js';
 
 /**
  * Verifier declarations: the Python file resolves relative to the declaring .mas file and exists, it defines the
@@ -103,9 +106,7 @@ export class VerifierValidator {
                 accept,
                 'error',
                 IssueCodes.VerifierFileMissing,
-                state === 'directory'
-                    ? `The verifier file resolves to the folder ${resolved.fsPath}; give the path of a Python file, relative to this .mas file.`
-                    : `The verifier file ${resolved.fsPath} does not exist; create it with a \`def ${pythonFunctionOf(verifier)}(...)\` or correct the path, which is relative to this .mas file.`,
+                verifierFileMissingMessage(resolved.fsPath, state, pythonFunctionOf(verifier)),
                 location,
                 state === 'missing' ? [missingFileFix(verifier, resolved)] : [],
             );
@@ -118,7 +119,7 @@ export class VerifierValidator {
         let text: string;
         try {
             const bytes = this.files.readBinarySync(resolved);
-            if (bytes.byteLength > MAX_CHECKED_BYTES) return;
+            if (bytes.byteLength > MAX_CHECKED_VERIFIER_BYTES) return;
             text = new TextDecoder().decode(bytes);
         } catch {
             return;
@@ -130,7 +131,7 @@ export class VerifierValidator {
             accept,
             'error',
             IssueCodes.VerifierFunctionMissing,
-            `${resolved.fsPath} has no top-level \`def ${wanted}(...)\`${defined.length > 0 ? ` (it defines ${defined.map((name) => `\`${name}\``).join(', ')})` : ''}; add the function, or name the one to call with \`function <name>\` after the file.`,
+            verifierFunctionMissingMessage(resolved.fsPath, wanted, defined),
             verifier.function ? { node: verifier, property: 'function' } : { node: verifier, property: 'file' },
             functionFixes(verifier, wanted, defined, resolved, text),
         );
