@@ -83,6 +83,11 @@ function answer(
         }
         case 'trajectory/focusTurn':
             return undefined;
+        case 'trajectory/stepRollouts': {
+            // The report embeds every step's rollouts in its run summary: answered from there, as the host would.
+            const summary = data.run.steps.find((s) => s.step === message.step);
+            return { type: 'trajectory/stepRollouts', step: message.step, rollouts: summary?.rollouts ?? null };
+        }
         case 'trajectory/whatIf':
         case 'trajectory/rescore':
         case 'trajectory/debugRollout':
