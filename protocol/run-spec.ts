@@ -57,7 +57,21 @@ export interface DatasetSpec {
 
 export type ModelSource =
     | { kind: 'hf'; id: string }
-    | { kind: 'scratch'; layers: number; hidden: number; heads: number; context: number; vocab: 'chars' };
+    | { kind: 'scratch'; layers: number; hidden: number; heads: number; context: number; vocab: 'chars' }
+    /** `from: openai "<url>" name "<model>"`: an OpenAI-compatible chat endpoint; agents on it are always frozen.
+     *  `key_env` names the environment variable holding the key (read at run time; the key is never in the spec).
+     *  Python twin: mas_trainer/api_models.py. */
+    | {
+          kind: 'openai';
+          url: string;
+          model: string;
+          key_env: string | null;
+          /** Seconds per call. */
+          timeout: number;
+          retries: number;
+          /** Calls in flight at once. */
+          concurrency: number;
+      };
 
 export interface ModelSpec {
     name: string;

@@ -24,6 +24,10 @@ export class Uri {
     static joinPath(base: Uri, ...parts: string[]): Uri {
         return new Uri(base.scheme, path.join(base.fsPath, ...parts));
     }
+    /** The real Uri's path component (for a file URI: the path with forward slashes). */
+    get path(): string {
+        return this.fsPath;
+    }
     toString(): string {
         return `${this.scheme}://${encodeURI(this.fsPath)}`;
     }

@@ -56,6 +56,24 @@ describe('graph model', () => {
         ]);
     });
 
+    it('marks an agent on an API model frozen and names its endpoint', async () => {
+        const dir = folderWith({
+            'chat.mas':
+                readFileSync(join(import.meta.dirname, 'inputs/math-team.mas'), 'utf8').replace(
+                    /(agent planner: Planner \{ *model: )base/,
+                    '$1gpt',
+                ) + '\nmodel gpt { from: openai "http://127.0.0.1:8000/v1" name "qwen3-8b" }\n',
+            'common.mas': readFileSync(join(import.meta.dirname, 'inputs/common.mas'), 'utf8'),
+        });
+        const model = await graphOf(join(dir, 'chat.mas'));
+        const agents = model.nodes.filter((n): n is AgentNode => n.kind === 'agent');
+        expect(agents.map((a) => [a.label, a.frozen ?? false, a.modelSource])).toEqual([
+            ['planner', true, 'qwen3-8b @ http://127.0.0.1:8000/v1'],
+            ['solver', false, 'Qwen/Qwen2.5-0.5B-Instruct'],
+            ['verifier', false, 'Qwen/Qwen2.5-0.5B-Instruct'],
+        ]);
+    });
+
     it('gives edges stable ids, their condition text, bound and cycle membership', async () => {
         const model = await graphOf(join(import.meta.dirname, 'inputs/math-team.mas'));
         const loop = model.edges.find((e) => e.id === 'edge:agent:verifier->agent:solver#0')!;

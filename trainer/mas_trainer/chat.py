@@ -28,23 +28,30 @@ class PromptFormat:
 
     system: str = ""
     template_tokenizer: Any = None  # a transformers tokenizer with a chat template; None: raw prompts
+    # An API model (api_models.py): the endpoint applies its own template; the prompt is the user message itself.
+    api: bool = False
 
     @property
     def is_chat(self) -> bool:
-        return self.template_tokenizer is not None
+        return self.template_tokenizer is not None or self.api
 
     def render(self, user: str) -> tuple[str, Optional[Messages]]:
         """(the text the model is prompted with, the messages it was rendered from; None for raw prompts)."""
+        if self.api:
+            return user, chat_messages(self.system, user)
         if self.template_tokenizer is None:
             return user, None
-        messages = ([{"role": "system", "content": self.system}] if self.system else []) + [
-            {"role": "user", "content": user}
-        ]
+        messages = chat_messages(self.system, user)
         text = self.template_tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return str(text), messages
 
 
 RAW = PromptFormat()
+
+
+def chat_messages(system: str, user: str) -> Messages:
+    """[system, user], the system message left out when empty."""
+    return ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
 
 
 def chat_template_tokenizer(tokenizer) -> Any:
@@ -77,4 +84,8 @@ def prompt_format(spec: RunSpec, agent: AgentSpec, tokenizer) -> PromptFormat:
 
 def prompt_formats(spec: RunSpec, tokenizers: dict[str, Any]) -> dict[str, PromptFormat]:
     """Agent name -> its prompt format, from each agent's tokenizer (agents without one prompt raw)."""
-    return {a.name: prompt_format(spec, a, tokenizers[a.name]) for a in spec.agents if a.name in tokenizers}
+    formats = {a.name: prompt_format(spec, a, tokenizers[a.name]) for a in spec.agents if a.name in tokenizers}
+    for a in spec.agents:  # agents on an API model send the messages themselves
+        if spec.model(a.model).source.kind == "openai":
+            formats[a.name] = PromptFormat(system=system_message(spec, a), api=True)
+    return formats

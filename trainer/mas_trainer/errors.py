@@ -12,6 +12,7 @@ EXIT_RUN_DIR = 7
 EXIT_RESUME_FAILED = 8
 EXIT_OUT_OF_MEMORY = 9
 EXIT_DISK_FULL = 10
+EXIT_API_MODEL = 11  # an API model's endpoint failed after its retries (api_models.py)
 
 
 class MasError(Exception):

@@ -97,7 +97,7 @@ def model_identity(spec: RunSpec, model: ModelSpec) -> str:
 
 
 def _api_model(model: ModelSpec, environ: Mapping[str, str]) -> ChatBackend:
-    from .api_models import ApiModel  # pyright: ignore  # added by the API-models work (issue 16 item 5)
+    from .api_models import ApiModel  # imported here: only a judge on an API model needs the openai SDK
 
     source = {k: v for k, v in asdict(model.source).items() if v is not None}
     return ApiModel(model.name, source, environ=environ)

@@ -190,7 +190,7 @@ def build_policies(spec: RunSpec, device: torch.device, need_reference: bool) ->
     units: list[Unit] = []
     for model in spec.models:
         agents = [a for a in spec.agents if a.model == model.name]
-        if not agents:
+        if not agents or model.source.kind == "openai":  # an API model's agents act through ApiModel (trainer)
             continue
         trained = [a for a in agents if not a.frozen]
         base, tok = build_base(model, device, frozen=not trained)

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from .api_models import API_DEFAULTS
 from .credit import METHODS as CREDIT_METHODS
 from .credit import method_info
 from .errors import SpecError
@@ -41,7 +42,7 @@ class DatasetSpec:  # TS twin: DatasetSpec
 
 
 @dataclass
-class ModelSource:  # TS twin: ModelSource ({kind:'hf', id} | {kind:'scratch', ...})
+class ModelSource:  # TS twin: ModelSource ({kind:'hf', id} | {kind:'scratch', ...} | {kind:'openai', ...})
     kind: str
     id: Optional[str] = None
     layers: int = SCRATCH_DEFAULTS["layers"]
@@ -49,6 +50,18 @@ class ModelSource:  # TS twin: ModelSource ({kind:'hf', id} | {kind:'scratch', .
     heads: int = SCRATCH_DEFAULTS["heads"]
     context: int = SCRATCH_DEFAULTS["context"]
     vocab: str = SCRATCH_DEFAULTS["vocab"]
+    # kind 'openai' (api_models.py): the endpoint, the served model's name, the env var holding the key (never the
+    # key itself), seconds per call, retries, calls in flight.
+    url: Optional[str] = None
+    model: Optional[str] = None
+    key_env: Optional[str] = None
+    timeout: Optional[float] = None
+    retries: Optional[int] = None
+    concurrency: Optional[int] = None
+
+
+OPENAI_SOURCE_KEYS = ("kind", "url", "model", "key_env", "timeout", "retries", "concurrency")
+SCRATCH_SOURCE_KEYS = ("kind", "layers", "hidden", "heads", "context", "vocab")
 
 
 @dataclass
@@ -211,9 +224,11 @@ class RunSpec:  # TS twin: RunSpec
         data["graph"] = {"edges": [{"from": e.pop("from_"), **e} for e in data.pop("edges")]}
         for model in data["models"]:
             src = model["source"]
-            model["source"] = (
-                {"kind": "hf", "id": src["id"]} if src["kind"] == "hf" else {k: v for k, v in src.items() if k != "id"}
-            )
+            if src["kind"] == "hf":
+                model["source"] = {"kind": "hf", "id": src["id"]}
+            else:
+                keys = OPENAI_SOURCE_KEYS if src["kind"] == "openai" else SCRATCH_SOURCE_KEYS
+                model["source"] = {k: src[k] for k in keys}
         for rubric in data["rubrics"]:  # a criterion carries `expr` or `judge`, not the other as null
             for c in rubric["criteria"]:
                 for key in ("expr", "judge"):
@@ -332,6 +347,8 @@ def _validate(spec: RunSpec) -> None:
     for a in spec.agents:
         if a.model not in models:
             raise SpecError(f"agent `{a.name}` uses unknown model `{a.model}`; recompile with `mas compile`")
+        if spec.model(a.model).source.kind == "openai":
+            a.frozen = True  # an API model is never trained, whatever a hand-written spec says
         if a.sharing not in ("shared", "adapter", "weights"):
             raise SpecError(f"agent `{a.name}` has unknown sharing `{a.sharing}`")
         # A frozen agent's sharing is ignored (it acts with adapters disabled): the editor only warns about it.
@@ -394,6 +411,32 @@ def _validate_model_settings(m: ModelSpec) -> None:
         )
     if not isinstance(m.gradient_checkpointing, bool):
         raise SpecError(f"model `{m.name}`: gradient_checkpointing must be true or false")
+    if m.source.kind == "openai":
+        _validate_openai_source(m)
+
+
+def _validate_openai_source(m: ModelSpec) -> None:
+    """The shape only; ApiModel checks the values again when it is built (a hand-written spec is hostile too)."""
+    src = m.source
+    if not isinstance(src.url, str) or not src.url.startswith(("http://", "https://")):
+        raise SpecError(f"model `{m.name}`: an openai source needs an http(s) `url`; recompile with `mas compile`")
+    if not isinstance(src.model, str) or not src.model:
+        raise SpecError(f"model `{m.name}`: an openai source needs the served `model` name")
+    if src.key_env is not None and not isinstance(src.key_env, str):
+        raise SpecError(f"model `{m.name}`: `key_env` must be an environment variable name or null")
+    for key, low in (("timeout", 0), ("retries", 0), ("concurrency", 1)):
+        value = getattr(src, key)
+        if value is None:
+            setattr(src, key, API_DEFAULTS[key])
+        elif (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or value < low
+            or (key == "timeout" and value == 0)
+        ):
+            raise SpecError(
+                f"model `{m.name}`: `{key}` must be a number >= {low}" + (" (and > 0)" if key == "timeout" else "")
+            )
 
 
 def _validate_stop_when(spec: RunSpec) -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from . import rng_state
+from .api_agents import api_generate, build_api_models
 from .chat import prompt_formats
 from .checkpoint import load_latest, save_checkpoint
 from .credit_reruns import step_rollouts
@@ -123,6 +124,7 @@ class Trainer:
         random.seed(spec.train.seed)
         self.policies, self.units = build_policies(spec, self.device, need_reference=spec.train.algorithm.kl > 0)
         tokenizers = {name: policy.tokenizer for name, policy in self.policies.items()}
+        self.api_models = build_api_models(spec)  # agents on API models: no local weights, always frozen
         self.walker = GraphWalker(spec, self.evaluator, prompt_formats(spec, tokenizers))
         # Judge criteria: frozen models (a LoRA model's base shared with its agents, adapters off), answers cached in
         # the run directory; built after the policies so a scratch judge does not shift the policies' random init.
@@ -238,9 +240,12 @@ class Trainer:
         in one batch: the same weights, or their own adapters on one base (peft mixed adapters); a row's tokens are
         the same either way."""
         by_unit: dict[str, list[int]] = {}
-        for i, (agent, _, _) in enumerate(requests):
-            by_unit.setdefault(self.policies[agent.name].unit.name, []).append(i)
         results: list = [None] * len(requests)
+        for i, (agent, prompts, _) in enumerate(requests):
+            if agent.model in self.api_models:
+                results[i] = api_generate(self.spec, self.api_models[agent.model], agent, prompts)
+            else:
+                by_unit.setdefault(self.policies[agent.name].unit.name, []).append(i)
         for indices in by_unit.values():
             group = [self.policies[requests[i][0].name] for i in indices]
             # Several adapters, or a frozen agent (adapters disabled: peft's __base__) on a unit with adapters.

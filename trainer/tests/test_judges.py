@@ -244,7 +244,15 @@ def test_a_judge_on_a_full_weights_model_that_only_frozen_agents_use_is_allowed(
 def test_a_judge_on_an_api_model_that_agents_use_is_allowed():
     judge = dict(JUDGE, model="tiny")
     data = judged_data(judge)
-    data["models"][0]["source"] = {"kind": "openai", "id": "qwen3-8b"}  # served elsewhere: never trained
+    data["models"][0]["source"] = {  # served elsewhere: never trained (the RunSpec's openai source)
+        "kind": "openai",
+        "url": "http://127.0.0.1:8000/v1",
+        "model": "qwen3-8b",
+        "key_env": None,
+        "timeout": 60,
+        "retries": 2,
+        "concurrency": 4,
+    }
     assert style_judge(parse_spec(data)).model == "tiny"
 
 
@@ -287,6 +295,24 @@ def test_api_backend_is_built_through_api_models(monkeypatch):
     context = EvalContext(outputs={"first": "x"})
     assert runner.score("style", style_judge(spec), context) == pytest.approx(5 / 9)
     assert made["name"] == "critic" and made["source"]["kind"] == "openai"
+
+
+def test_a_judge_on_an_api_model_asks_the_endpoint_with_the_key_and_caches_the_answer(tmp_path):
+    from fake_openai_server import FakeOpenAi
+
+    with FakeOpenAi("ok") as server:  # answers "echo: <the prompt>": the output "7" is the first number in 1..10
+        source = {"kind": "openai", "url": server.url, "model": "judge-8b", "key_env": "MAS_JUDGE_KEY"}
+        spec = parse_spec(judged_data(critic_source=source))
+        environ = {"MAS_JUDGE_KEY": "sk-judge-secret"}
+        context = EvalContext(task={"a": "l", "b": "l"}, outputs={"first": "7"})
+        for _ in range(2):  # the second runner reads the disk cache: no second call
+            runner = make_judge_runner(spec, str(tmp_path), torch.device("cpu"), LOG, environ=environ)
+            assert runner is not None
+            runner.prefetch(spec.rubrics[0].criteria, [context])
+            assert runner.score("style", style_judge(spec), context) == pytest.approx(6 / 9)
+        assert server.calls == 1 and server.auth == ["Bearer sk-judge-secret"]
+        assert server.requests[0]["model"] == "judge-8b"
+    assert "sk-judge-secret" not in (tmp_path / CACHE_DIR / CACHE_FILE).read_text()
 
 
 def test_render_prompt_fills_task_and_output_holes():

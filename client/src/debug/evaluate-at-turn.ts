@@ -19,6 +19,17 @@ function outputAgents(node: unknown, into: Set<string>): Set<string> {
     return into;
 }
 
+/** The first verifier the expression calls (`{ op: 'verifier', name }`), if any. */
+function firstVerifier(node: unknown): string | undefined {
+    if (Array.isArray(node)) return node.map(firstVerifier).find((name) => name !== undefined);
+    if (typeof node !== 'object' || node === null) return undefined;
+    const fields = node as Record<string, unknown>;
+    if (fields['op'] === 'verifier') return String(fields['name']);
+    return Object.values(fields)
+        .map(firstVerifier)
+        .find((name) => name !== undefined);
+}
+
 /**
  * Compiles a condition / console expression; the bare names are the debugger's turn variables. Throws with the
  * column, and, given the workflow's agents, for `<agent>.output` of an agent it does not declare: the evaluator reads
@@ -31,6 +42,13 @@ export async function compileTurnExpression(
 ): Promise<OpenExpr> {
     const result = await compile({ text, names: [...CONDITION_NAMES] });
     if ('error' in result) throw new Error(`${result.error} (column ${result.column + 1})`);
+    // Verifiers are Python (or model-judged) code that only the trainer runs; refuse them here, naming the verifier,
+    // rather than let the evaluator fail on every stop.
+    const verifier = firstVerifier(result.expr);
+    if (verifier !== undefined)
+        throw new Error(
+            `verifier calls run in the trainer; they cannot be evaluated in the debugger ('${verifier}(...)')`,
+        );
     const unknown =
         agents.length > 0 ? [...outputAgents(result.expr, new Set())].filter((agent) => !agents.includes(agent)) : [];
     if (unknown.length > 0) {

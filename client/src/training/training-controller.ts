@@ -47,7 +47,19 @@ export function workflowTarget(arg: unknown): vscode.Uri | undefined {
     const given = toUri(arg);
     if (given) return given;
     const active = vscode.window.activeTextEditor?.document;
-    return active?.languageId === 'mas' ? active.uri : undefined;
+    if (active?.languageId === 'mas') return active.uri;
+    // A walkthrough, a dashboard or another webview is in front (no active text editor; the walkthrough's Train
+    // button started nothing): the .mas file shown beside it, else the first .mas tab, the active group's first.
+    const visible = vscode.window.visibleTextEditors?.find((e) => e.document.languageId === 'mas');
+    if (visible) return visible.document.uri;
+    const groups = vscode.window.tabGroups;
+    for (const group of groups ? [groups.activeTabGroup, ...groups.all] : []) {
+        for (const tab of group?.tabs ?? []) {
+            const uri = (tab.input as { uri?: unknown } | undefined)?.uri;
+            if (uri instanceof vscode.Uri && uri.path.endsWith('.mas')) return uri;
+        }
+    }
+    return undefined;
 }
 
 function firstProblem(diagnostics: MasDiagnostic[]): string {

@@ -1,9 +1,16 @@
 import { dirname, resolve } from 'node:path';
 import { AstUtils } from 'langium';
 import type { AgentSpec, DatasetSpec, ModelSpec, RoleSpec } from '../../../protocol/run-spec.js';
-import { isHfSource, type Agent, type Dataset, type Model, type Role } from '../language/generated/ast.js';
+import {
+    isHfSource,
+    isOpenAiSource,
+    type Agent,
+    type Dataset,
+    type Model,
+    type Role,
+} from '../language/generated/ast.js';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../language/catalog/training-catalog.js';
-import { DEFAULT_MAX_TOKENS, withDefaults } from '../language/catalog/defaults.js';
+import { API_MODEL_DEFAULTS, DEFAULT_MAX_TOKENS, withDefaults } from '../language/catalog/defaults.js';
 import { compileTemplate, CompileInvariantError } from './compile-expression.js';
 
 export function compileDataset(dataset: Dataset): DatasetSpec {
@@ -20,7 +27,18 @@ export function compileModel(model: Model): ModelSpec {
     if (!model.source) throw new CompileInvariantError(`The model "${model.name}" has no \`from:\`.`);
     const source: ModelSpec['source'] = isHfSource(model.source)
         ? { kind: 'hf', id: model.source.id }
-        : ({ kind: 'scratch', ...withDefaults(model.source.args, SCRATCH_PARAMETERS) } as ModelSpec['source']);
+        : isOpenAiSource(model.source)
+          ? {
+                kind: 'openai',
+                url: model.source.url,
+                model: model.source.modelName,
+                // the variable's name only: the key is read by the trainer at run time and never compiled
+                key_env: model.keyEnv ?? null,
+                timeout: model.timeout ?? API_MODEL_DEFAULTS.timeout,
+                retries: model.retries ?? API_MODEL_DEFAULTS.retries,
+                concurrency: model.concurrency ?? API_MODEL_DEFAULTS.concurrency,
+            }
+          : ({ kind: 'scratch', ...withDefaults(model.source.args, SCRATCH_PARAMETERS) } as ModelSpec['source']);
     const lora = model.adapter?.kind === 'lora' ? withDefaults(model.adapter.args, LORA_PARAMETERS) : undefined;
     if (typeof lora?.['from'] === 'string') {
         // like a dataset's path: relative to the file that declares the model, absolute in the spec
@@ -67,6 +85,7 @@ export function compileAgent(agent: Agent, defaultTemperature: number): AgentSpe
                 : behaviour?.kind === 'skip'
                   ? { kind: 'skip' }
                   : { kind: 'empty' },
-        frozen: agent.model?.frozen ?? false,
+        // an API model is never trained: its agents are frozen whether declared so or not
+        frozen: (agent.model?.frozen ?? false) || isOpenAiSource(model.source),
     };
 }

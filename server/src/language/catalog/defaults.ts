@@ -10,6 +10,10 @@ import type { ParameterInfo } from './parameters.js';
 /** Agents without `max_tokens` generate at most this many tokens per turn. */
 export const DEFAULT_MAX_TOKENS = 64;
 
+/** An API model's settings when left out: seconds per call, retries, calls in flight.
+ *  Python twin: API_DEFAULTS in trainer/mas_trainer/api_models.py. */
+export const API_MODEL_DEFAULTS = { timeout: 60, retries: 2, concurrency: 4 } as const;
+
 export type ParamValue = number | number[] | string;
 
 /** A literal argument or setting value as plain JSON. */

@@ -50,6 +50,7 @@ export type MasKeywordNames =
     | "batch"
     | "bool"
     | "checkpoint_every"
+    | "concurrency"
     | "contains"
     | "count"
     | "credit"
@@ -60,6 +61,7 @@ export type MasKeywordNames =
     | "dtype"
     | "empty"
     | "end"
+    | "env"
     | "extract"
     | "false"
     | "for"
@@ -72,6 +74,7 @@ export type MasKeywordNames =
     | "hf"
     | "import"
     | "judge"
+    | "key"
     | "kl"
     | "length"
     | "lora"
@@ -83,15 +86,18 @@ export type MasKeywordNames =
     | "max_turns"
     | "micro_batch_tokens"
     | "model"
+    | "name"
     | "none"
     | "not"
     | "null"
     | "number"
+    | "openai"
     | "or"
     | "output"
     | "per"
     | "prompt"
     | "record_credit"
+    | "retries"
     | "reward"
     | "role"
     | "rubric"
@@ -108,6 +114,7 @@ export type MasKeywordNames =
     | "system"
     | "task"
     | "temperature"
+    | "timeout"
     | "top_k"
     | "top_p"
     | "train"
@@ -547,22 +554,30 @@ export interface Model extends langium.AstNode {
     readonly $type: 'Model';
     adapter?: Adapter;
     attention?: string;
+    concurrency?: number;
     dtype?: string;
     format?: string;
     gradientCheckpointing?: 'false' | 'true';
+    keyEnv?: string;
     name: string;
+    retries?: number;
     source?: ModelSource;
+    timeout?: number;
 }
 
 export const Model = {
     $type: 'Model',
     adapter: 'adapter',
     attention: 'attention',
+    concurrency: 'concurrency',
     dtype: 'dtype',
     format: 'format',
     gradientCheckpointing: 'gradientCheckpointing',
+    keyEnv: 'keyEnv',
     name: 'name',
-    source: 'source'
+    retries: 'retries',
+    source: 'source',
+    timeout: 'timeout'
 } as const;
 
 export function isModel(item: unknown): item is Model {
@@ -588,7 +603,7 @@ export function isModelBinding(item: unknown): item is ModelBinding {
     return reflection.isInstance(item, ModelBinding.$type);
 }
 
-export type ModelSource = HfSource | ScratchSource;
+export type ModelSource = HfSource | OpenAiSource | ScratchSource;
 
 export const ModelSource = {
     $type: 'ModelSource'
@@ -598,10 +613,10 @@ export function isModelSource(item: unknown): item is ModelSource {
     return reflection.isInstance(item, ModelSource.$type);
 }
 
-export type Name = 'algorithm' | 'attention' | 'batch' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'format' | 'from' | 'function' | 'gradient_checkpointing' | 'judge' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'prompt' | 'role' | 'scale' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'top_k' | 'top_p' | 'train' | 'verifier' | 'weight' | string;
+export type Name = 'algorithm' | 'attention' | 'batch' | 'concurrency' | 'credit' | 'critic' | 'dataset' | 'device' | 'dtype' | 'env' | 'format' | 'from' | 'function' | 'gradient_checkpointing' | 'judge' | 'key' | 'kl' | 'lr' | 'max_tokens' | 'max_turns' | 'model' | 'name' | 'openai' | 'prompt' | 'retries' | 'role' | 'scale' | 'seed' | 'steps' | 'stop' | 'system' | 'temperature' | 'timeout' | 'top_k' | 'top_p' | 'train' | 'verifier' | 'weight' | string;
 
 export function isName(item: unknown): item is Name {
-    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || item === 'verifier' || item === 'function' || item === 'judge' || item === 'scale' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
+    return item === 'train' || item === 'dataset' || item === 'model' || item === 'role' || item === 'prompt' || item === 'steps' || item === 'batch' || item === 'seed' || item === 'lr' || item === 'kl' || item === 'device' || item === 'critic' || item === 'credit' || item === 'algorithm' || item === 'from' || item === 'weight' || item === 'temperature' || item === 'stop' || item === 'max_tokens' || item === 'max_turns' || item === 'format' || item === 'dtype' || item === 'attention' || item === 'gradient_checkpointing' || item === 'system' || item === 'top_p' || item === 'top_k' || item === 'verifier' || item === 'function' || item === 'judge' || item === 'scale' || item === 'openai' || item === 'name' || item === 'key' || item === 'env' || item === 'timeout' || item === 'retries' || item === 'concurrency' || (typeof item === 'string' && (/[_a-zA-Z][\w]*/.test(item)));
 }
 
 export interface NamedArg extends langium.AstNode {
@@ -676,6 +691,23 @@ export const NumberValue = {
 
 export function isNumberValue(item: unknown): item is NumberValue {
     return reflection.isInstance(item, NumberValue.$type);
+}
+
+export interface OpenAiSource extends langium.AstNode {
+    readonly $container: Model;
+    readonly $type: 'OpenAiSource';
+    modelName: string;
+    url: string;
+}
+
+export const OpenAiSource = {
+    $type: 'OpenAiSource',
+    modelName: 'modelName',
+    url: 'url'
+} as const;
+
+export function isOpenAiSource(item: unknown): item is OpenAiSource {
+    return reflection.isInstance(item, OpenAiSource.$type);
 }
 
 export interface OutputRef extends langium.AstNode {
@@ -1055,6 +1087,7 @@ export type MasAstType = {
     NullBehaviour: NullBehaviour
     NumberLiteral: NumberLiteral
     NumberValue: NumberValue
+    OpenAiSource: OpenAiSource
     OutputRef: OutputRef
     Reference: Reference
     RegexLiteral: RegexLiteral
@@ -1399,6 +1432,9 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 attention: {
                     name: Model.attention
                 },
+                concurrency: {
+                    name: Model.concurrency
+                },
                 dtype: {
                     name: Model.dtype
                 },
@@ -1408,11 +1444,20 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 gradientCheckpointing: {
                     name: Model.gradientCheckpointing
                 },
+                keyEnv: {
+                    name: Model.keyEnv
+                },
                 name: {
                     name: Model.name
                 },
+                retries: {
+                    name: Model.retries
+                },
                 source: {
                     name: Model.source
+                },
+                timeout: {
+                    name: Model.timeout
                 }
             },
             superTypes: [Element.$type]
@@ -1487,6 +1532,18 @@ export class MasAstReflection extends langium.AbstractAstReflection {
                 }
             },
             superTypes: [ArgValue.$type, SettingValue.$type]
+        },
+        OpenAiSource: {
+            name: OpenAiSource.$type,
+            properties: {
+                modelName: {
+                    name: OpenAiSource.modelName
+                },
+                url: {
+                    name: OpenAiSource.url
+                }
+            },
+            superTypes: [ModelSource.$type]
         },
         OutputRef: {
             name: OutputRef.$type,

@@ -10,7 +10,16 @@ import {
     type SourceLocation,
 } from '../../../../protocol/graph-model.js';
 import type { MasDiagnostic, MasRange } from '../../../../protocol/lsp.js';
-import { isAgent, isGraph, isHfSource, isMasFile, type Agent, type EdgeChain, type MasFile } from '../generated/ast.js';
+import {
+    isAgent,
+    isGraph,
+    isHfSource,
+    isOpenAiSource,
+    isMasFile,
+    type Agent,
+    type EdgeChain,
+    type MasFile,
+} from '../generated/ast.js';
 import { LORA_PARAMETERS } from '../catalog/training-catalog.js';
 import { visibleDocuments } from '../scope/imports.js';
 import { diagnosticsOf } from '../workspace/diagnostics.js';
@@ -44,7 +53,13 @@ function agentNode(agent: Agent, reachable: boolean): AgentNode {
         role: agent.role.ref?.name ?? null,
         roleDescription: agent.role.ref?.description ?? null,
         model: model?.name ?? null,
-        modelSource: !model?.source ? null : isHfSource(model.source) ? model.source.id : 'scratch',
+        modelSource: !model?.source
+            ? null
+            : isHfSource(model.source)
+              ? model.source.id
+              : isOpenAiSource(model.source)
+                ? `${model.source.modelName} @ ${model.source.url}`
+                : 'scratch',
         sharing: agent.model?.separate ?? 'shared',
         // lora(from: ...): rank and alpha come from the adapter folder, so the folder is what identifies it
         adapter: !lora
@@ -52,7 +67,8 @@ function agentNode(agent: Agent, reachable: boolean): AgentNode {
             : typeof lora['from'] === 'string'
               ? `lora(from ${lora['from']})`
               : `lora(rank ${lora['rank']})`,
-        ...(agent.model?.frozen ? { frozen: true } : {}),
+        // an agent on an API model is always frozen (the compiler sets `frozen` in the RunSpec the same way)
+        ...(agent.model?.frozen || isOpenAiSource(model?.source) ? { frozen: true } : {}),
         reachable,
         source: location(agent),
     };

@@ -1,4 +1,5 @@
 import { AstUtils, type AstNode } from 'langium';
+import { API_MODEL_DEFAULTS } from '../catalog/defaults.js';
 import { JUDGE_DEFAULTS } from '../catalog/judge-catalog.js';
 import {
     isAgent,
@@ -6,6 +7,7 @@ import {
     isDataset,
     isDatasetField,
     isHfSource,
+    isOpenAiSource,
     isModel,
     isReward,
     isRole,
@@ -136,6 +138,10 @@ function modelMarkdown(model: Model): string {
         lines.push(
             `- source: scratch(${argsText(source.args)}) — small random-initialised transformer, character tokenizer`,
         );
+    } else if (isOpenAiSource(source)) {
+        lines.push(`- source: OpenAI-compatible endpoint ${source.url}, model \`${source.modelName}\``);
+        lines.push(...apiModelLines(model));
+        return lines.join('\n');
     } else {
         lines.push('- source: not set');
     }
@@ -148,6 +154,18 @@ function modelMarkdown(model: Model): string {
     if (model.attention) lines.push(`- attention: ${model.attention}`);
     if (model.gradientCheckpointing === 'true') lines.push('- gradient checkpointing: on');
     return lines.join('\n');
+}
+
+/** An API model: never trained, its key read from the environment at run time (never shown here). */
+function apiModelLines(model: Model): string[] {
+    const d = API_MODEL_DEFAULTS;
+    return [
+        '- agents on it act in rollouts and are always frozen (no training credit); its outputs are not reproducible',
+        `- key: ${model.keyEnv ? `read from the environment variable \`${model.keyEnv}\` at run time` : 'none sent'}`,
+        `- timeout ${model.timeout ?? d.timeout} s per call, ${model.retries ?? d.retries} retries, ` +
+            `${model.concurrency ?? d.concurrency} calls at once`,
+        '- allowed in an untrusted workspace: it runs no workspace code, but the trainer sends prompts to this URL',
+    ];
 }
 
 function adapterText(adapter: Adapter | undefined): string {

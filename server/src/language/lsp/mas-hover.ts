@@ -16,6 +16,7 @@ import {
     isContextRef,
     isEndNode,
     isHfSource,
+    isOpenAiSource,
     isJudgeBody,
     isMethodCall,
     isModelBinding,
@@ -131,6 +132,13 @@ function keywordMarkdown(node: AstNode, word: string, isFirstToken: boolean): st
             'Parameters:',
             ...LORA_PARAMETERS.map((p) => `- ${parameterMarkdown(p)}`),
         ].join('\n');
+    }
+    if (isOpenAiSource(node) && isFirstToken) {
+        return [
+            '**openai** — a model served by an OpenAI-compatible chat endpoint (`/v1/chat/completions`): `openai "<url>" name "<model>"`.',
+            'Agents on it act in rollouts and are always frozen; no weights are loaded. Settings: `key: env "VAR"` (the variable holding the key, read at run time), `timeout` (seconds per call), `retries`, `concurrency`.',
+            'Allowed in an untrusted workspace (it runs no workspace code), but the trainer sends prompts to this URL.',
+        ].join('\n\n');
     }
     if (isHfSource(node) && isFirstToken) {
         return '**hf** — any causal language model from Hugging Face transformers (hub id or local directory).';

@@ -9,6 +9,7 @@ import {
 } from '../generated/ast.js';
 import { LORA_PARAMETERS, SCRATCH_PARAMETERS } from '../catalog/training-catalog.js';
 import { checkArguments } from './argument-checks.js';
+import { checkApiModel } from './api-model-checks.js';
 import { checkAgentSamplingSettings, checkModelSettings } from './model-setting-checks.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
@@ -135,6 +136,7 @@ export class DeclarationValidator {
             checkArguments(model.adapter, '`lora(...)`', model.adapter.args, LORA_PARAMETERS, accept);
         }
         checkModelSettings(model, accept);
+        checkApiModel(model, accept);
     }
 
     /** Attention heads split the hidden size evenly: `hidden` must be a multiple of `heads`. */

@@ -1,6 +1,6 @@
 import { AstUtils, GrammarUtils, type ValidationAcceptor } from 'langium';
 import type { Range } from 'vscode-languageserver';
-import type { Agent, MasFile, ModelBinding } from '../generated/ast.js';
+import { isOpenAiSource, type Agent, type MasFile, type ModelBinding } from '../generated/ast.js';
 import type { QuickFix } from './diagnostic-data.js';
 import { IssueCodes } from './issue-codes.js';
 import { report } from './report.js';
@@ -41,7 +41,10 @@ export class FrozenAgentValidator {
         const context = this.contexts.of(file);
         const train = context?.trains[0];
         if (!context || !train || train.$container !== file || context.agents.length === 0) return;
-        if (!context.agents.every((agent) => agent.model?.frozen === true)) return;
+        // an agent on an API model (`from: openai ...`) is always frozen
+        const frozen = (agent: Agent) =>
+            agent.model?.frozen === true || isOpenAiSource(agent.model?.model?.ref?.source);
+        if (!context.agents.every(frozen)) return;
         report(
             accept,
             'error',

@@ -24,6 +24,11 @@ export const IssueCodes = {
     AttentionNeedsGpu: 'attention-needs-gpu',
     FrozenSeparatePointless: 'frozen-separate-pointless',
     AllAgentsFrozen: 'all-agents-frozen',
+    InvalidApiUrl: 'invalid-api-url',
+    SettingNotForApiModel: 'setting-not-for-api-model',
+    SettingOnlyForApiModel: 'setting-only-for-api-model',
+    InvalidApiModelSetting: 'invalid-api-model-setting',
+    InvalidKeyEnv: 'invalid-key-env',
     // The workflow as a whole
     IncompleteWorkflow: 'incomplete-workflow',
     MultipleGraphs: 'multiple-graphs',
