@@ -257,7 +257,8 @@ export interface RescoreResult {
 }
 
 export type TrajectoryToView =
-    | { type: 'trajectory/run'; run: RunSummary }
+    /** The open message: step heads and the latest step's rollouts; other steps' come by `trajectory/stepRollouts`. */
+    | { type: 'trajectory/run'; run: RunHeads }
     | { type: 'trajectory/rollout'; view: RolloutView }
     | { type: 'trajectory/group'; view: GroupView }
     /** Step-level aggregate: mean credit per agent × turn index over the step's rollouts. */

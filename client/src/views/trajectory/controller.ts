@@ -5,13 +5,13 @@ import type { TrainerScores } from '../../../../analysis/run-dir/rescore-stream.
 import { rubricNeedsTrainer } from '../../../../analysis/run-dir/rubric-needs-trainer.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
-import { StepRolloutsCache } from '../../../../analysis/run-dir/step-pages.js';
+import { runHeads, StepRolloutsCache } from '../../../../analysis/run-dir/step-pages.js';
 import {
     declaredAgents,
     frozenAgents,
     groupView,
     rolloutView,
-    summarizeRun,
+    summarizeRunFields,
 } from '../../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../../protocol/run-dir.js';
 import type { RewardSpec, RunSpec } from '../../../../protocol/run-spec.js';
@@ -124,7 +124,7 @@ export class TrajectoryController {
                 this.index = await this.options.reader.index(this.options.root);
                 this.stepRollouts.clear();
                 const hasCritic = (await this.options.critic?.available(this.options.root)) ?? false;
-                post({ type: 'trajectory/run', run: summarizeRun(this.index, hasCritic) });
+                post({ type: 'trajectory/run', run: runHeads(this.index, summarizeRunFields(this.index, hasCritic)) });
                 const again = this.debuggerFocus ?? this.openedStep;
                 this.openedStep = undefined;
                 if (again) post(again);
