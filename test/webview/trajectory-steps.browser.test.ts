@@ -157,6 +157,23 @@ describe.skipIf(chromiumMissing !== undefined)(
             expect(await page.locator('#step-row-1').getAttribute('role')).toBe('option');
         });
 
+        it('a malformed answer for a step’s rollouts is a notice, not a page error, and opens nothing', async () => {
+            const view = await harness.open('trajectory');
+            await view.send({ type: 'trajectory/run', run: await manyStepRun() });
+            await openedCount(view, 1);
+            await view.page.locator('.step-row[data-step="9999"]').click();
+            await view.page.waitForFunction(() =>
+                (window as unknown as { __posted: { type: string }[] }).__posted.some(
+                    (m) => m.type === 'trajectory/stepRollouts',
+                ),
+            );
+            const bad = { ...stepRollout(9999), reward: null };
+            await view.send({ type: 'trajectory/stepRollouts', step: 9999, rollouts: [bad] });
+            await view.page.locator('.notice-error', { hasText: 'rollouts of step 9999 could not be read' }).waitFor();
+            expect(await opened(view)).toEqual([[STEPS, 0]]);
+            expect(view.errors).toEqual([]);
+        });
+
         it('opens a trainer-written run at its latest step, the list showing each step’s mean reward', async () => {
             const view = await harness.open('trajectory');
             const index = await new RunDirService().index(FIXTURE_RUN);

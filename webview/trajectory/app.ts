@@ -1,10 +1,12 @@
-import type {
-    GroupView,
-    RolloutView,
-    RunHeads,
-    TrajectoryState,
-    TrajectoryToHost,
-    TrajectoryToView,
+import {
+    parseStepRolloutsReply,
+    parseStepRolloutsStep,
+    type GroupView,
+    type RolloutView,
+    type RunHeads,
+    type TrajectoryState,
+    type TrajectoryToHost,
+    type TrajectoryToView,
 } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
 import { HeatmapCanvas } from '../common/heatmap-canvas.js';
@@ -167,7 +169,7 @@ export class TrajectoryApp {
             case 'trajectory/run':
                 return this.setRun(message.run);
             case 'trajectory/stepRollouts':
-                return this.nav.setStepRollouts(message.step, message.rollouts);
+                return this.setStepRollouts(message);
             case 'trajectory/rollout':
                 return this.showRollout(message.view);
             case 'trajectory/group':
@@ -237,6 +239,18 @@ export class TrajectoryApp {
             this.open(restored.step, restored.rollout, restored.turn);
         else if (latest && run.opened) this.open(run.opened.step, latest.rollout, 0);
         else this.notice('info', 'This run has no recorded trajectories yet; they appear after the first step.');
+    }
+
+    /** A step's rollouts from the host or a report's data (untrusted: checked field by field before use). */
+    private setStepRollouts(message: unknown): void {
+        const step = parseStepRolloutsStep(message);
+        if (step === undefined) return;
+        const none = (message as { rollouts?: unknown }).rollouts === null;
+        const rollouts = none ? null : parseStepRolloutsReply(message)?.rollouts;
+        if (none) this.notice('info', `Step ${step} has no recorded trajectories in this run.`);
+        else if (!rollouts)
+            this.notice('error', `The rollouts of step ${step} could not be read; reopen the run to index it again.`);
+        this.nav.setStepRollouts(step, rollouts ?? null);
     }
 
     private open(step: number, rollout: number, turn: number): void {
