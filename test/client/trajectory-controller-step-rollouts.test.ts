@@ -18,6 +18,27 @@ function controller(): { posted: TrajectoryToView[]; c: TrajectoryController } {
 }
 
 describe("TrajectoryController: a step's rollouts on request", () => {
+    it('opens with step heads and the latest step only; the per-agent summary still covers every step', async () => {
+        const { posted, c } = controller();
+        const full = summarizeRun(await new RunDirService().index(RUN), false);
+        await c.handle({ type: 'ready' });
+        const open = posted.find((m) => m.type === 'trajectory/run');
+        if (open?.type !== 'trajectory/run') throw new Error('no trajectory/run posted');
+        expect(open.run.steps).toEqual(
+            full.steps.map((s) => ({
+                step: s.step,
+                rolloutCount: s.rollouts.length,
+                meanReward: s.meanReward,
+                successRate: s.successRate,
+            })),
+        );
+        expect(open.run.opened).toEqual({ step: 3, rollouts: full.steps.at(-1)!.rollouts });
+        // Read from the whole run index on the host, not from the rollouts the view happens to hold.
+        expect(open.run.agentSummary).toEqual(full.agentSummary);
+        // One list of rollouts in the whole message: the opened step's.
+        expect(JSON.stringify(open.run).match(/"rollouts":/g)).toHaveLength(1);
+    });
+
     it("answers with the step's rollouts, the same as the full summary's", async () => {
         const { posted, c } = controller();
         const full = summarizeRun(await new RunDirService().index(RUN), false);
