@@ -25,6 +25,70 @@ export interface StepSummary {
     successRate: number;
 }
 
+/**
+ * What the step list shows of one step, without its rollouts: the open message carries one of these per step and the
+ * rollouts of the opened step only; the view asks for another step's rollouts with `trajectory/stepRollouts`.
+ */
+export interface StepHead {
+    step: number;
+    /** How many rollouts the step recorded. */
+    rolloutCount: number;
+    /** Mean reward of the step's rollouts (NaN when it has none). */
+    meanReward: number;
+    /** Share of the step's rollouts that succeeded, 0–1 (NaN when it has none). */
+    successRate: number;
+}
+
+/** Largest step number a `trajectory/stepRollouts` request may name (a step is a JSON line's integer). */
+export const MAX_STEP_NUMBER = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The step of an untrusted `trajectory/stepRollouts` request (from the view) or reply (from the host), or undefined
+ * when the message is not one: the step must be a non-negative safe integer.
+ */
+export function parseStepRolloutsStep(message: unknown): number | undefined {
+    if (typeof message !== 'object' || message === null) return undefined;
+    const m = message as { type?: unknown; step?: unknown };
+    if (m.type !== 'trajectory/stepRollouts') return undefined;
+    const step = m.step;
+    if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0 || step > MAX_STEP_NUMBER) return undefined;
+    return step;
+}
+
+/** The rollouts of an untrusted `trajectory/stepRollouts` reply, checked field by field; undefined when malformed. */
+export function parseStepRolloutsReply(message: unknown): { step: number; rollouts: RolloutSummary[] } | undefined {
+    const step = parseStepRolloutsStep(message);
+    const rollouts = (message as { rollouts?: unknown } | null)?.rollouts;
+    if (step === undefined || !Array.isArray(rollouts)) return undefined;
+    const parsed: RolloutSummary[] = [];
+    for (const r of rollouts as unknown[]) {
+        if (typeof r !== 'object' || r === null) return undefined;
+        const o = r as Record<string, unknown>;
+        const ints = [o['rollout'], o['group'], o['sample'], o['turns']];
+        if (!ints.every((n) => typeof n === 'number' && Number.isSafeInteger(n))) return undefined;
+        if (o['parent'] !== null && !(typeof o['parent'] === 'number' && Number.isSafeInteger(o['parent'])))
+            return undefined;
+        if (typeof o['reward'] !== 'number' || typeof o['success'] !== 'boolean') return undefined;
+        parsed.push({
+            rollout: o['rollout'] as number,
+            group: o['group'] as number,
+            sample: o['sample'] as number,
+            parent: o['parent'] as number | null,
+            reward: o['reward'],
+            success: o['success'],
+            turns: o['turns'] as number,
+        });
+    }
+    return { step, rollouts: parsed };
+}
+
+/** The open message of a large run: step heads, and the rollouts of the opened step only. */
+export interface RunHeads extends Omit<RunSummary, 'steps'> {
+    steps: StepHead[];
+    /** The step the view opens (the latest), with its rollouts; null when the run has no step yet. */
+    opened: { step: number; rollouts: RolloutSummary[] } | null;
+}
+
 export interface RunSummary {
     root: string;
     /** The run directory's base name. */
@@ -193,7 +257,8 @@ export interface RescoreResult {
 }
 
 export type TrajectoryToView =
-    | { type: 'trajectory/run'; run: RunSummary }
+    /** The open message: step heads and the latest step's rollouts; other steps' come by `trajectory/stepRollouts`. */
+    | { type: 'trajectory/run'; run: RunHeads }
     | { type: 'trajectory/rollout'; view: RolloutView }
     | { type: 'trajectory/group'; view: GroupView }
     /** Step-level aggregate: mean credit per agent × turn index over the step's rollouts. */
@@ -204,7 +269,9 @@ export type TrajectoryToView =
     | { type: 'trajectory/rescore'; result: RescoreResult }
     /** Re-scoring failed: shown beside its button, not in the notices at the top of the page. */
     | { type: 'trajectory/rescoreFailed'; message: string }
-    | { type: 'trajectory/notice'; severity: 'info' | 'warning' | 'error'; message: string };
+    | { type: 'trajectory/notice'; severity: 'info' | 'warning' | 'error'; message: string }
+    /** The rollouts of one step, answering the view's `trajectory/stepRollouts` (null: the run has no such step). */
+    | { type: 'trajectory/stepRollouts'; step: number; rollouts: RolloutSummary[] | null };
 
 export type TrajectoryToHost =
     | { type: 'ready' }
@@ -217,7 +284,9 @@ export type TrajectoryToHost =
     /** Re-score the run with the rubric currently in the workflow's .mas file. */
     | { type: 'trajectory/rescore' }
     /** "Debug this rollout": start the mas-trajectory debugger on this run, step and rollout. */
-    | { type: 'trajectory/debugRollout'; step: number; rollout: number };
+    | { type: 'trajectory/debugRollout'; step: number; rollout: number }
+    /** The user opened a step whose rollouts the view does not have yet. */
+    | { type: 'trajectory/stepRollouts'; step: number };
 
 /** What the view keeps in `setState` to come back where it was after a reload. */
 export interface TrajectoryState {

@@ -49,7 +49,8 @@ function charAgents(index: RunIndex): string[] {
     return index.run.spec.agents.filter((a) => chars.has(a.model)).map((a) => a.name);
 }
 
-export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
+/** Everything of the run summary except its steps (the paged open message, step-pages.ts, adds step heads). */
+export function summarizeRunFields(index: RunIndex, hasCritic: boolean): Omit<RunSummary, 'steps'> {
     const name = index.root.split(/[\\/]/).filter(Boolean).pop() ?? index.root;
     const agents = declaredAgents(index);
     const methods = creditMethods(index);
@@ -64,6 +65,12 @@ export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
         charAgents: charAgents(index),
         agentSummary: agentSummary(index.steps, agents, methods, LAZY_SHARE_THRESHOLD, frozenAgents(index)),
         issues: index.issues.map(formatIssue),
+    };
+}
+
+export function summarizeRun(index: RunIndex, hasCritic: boolean): RunSummary {
+    return {
+        ...summarizeRunFields(index, hasCritic),
         steps: index.steps.map((s) => ({
             step: s.step,
             meanReward: s.rollouts.reduce((sum, r) => sum + r.reward, 0) / s.rollouts.length,

@@ -122,6 +122,12 @@ describe.skipIf(chromiumMissing !== undefined)(
             await page.locator('.group-table a[data-rollout="2"]').click();
             await page.locator('.turn-label', { hasText: 'turn 1 / 3' }).waitFor();
             await received(page, 'trajectory/rollout', 2);
+            // An older step's rollouts are asked for when it is opened; the shim answers from the embedded run.
+            await page.locator('.step-row[data-step="1"]').click();
+            await received(page, 'trajectory/stepRollouts', 1);
+            await received(page, 'trajectory/rollout', 3);
+            await page.locator('.panel .hint', { hasText: 'step 1, group' }).waitFor();
+            expect(await page.locator('.step-row.selected .step-number').textContent()).toBe('step 1');
             // What needs the extension host says so instead of failing silently.
             await page
                 .locator('.whatif-editor')

@@ -2,8 +2,8 @@
 // step, opened at the latest step, usable with 10 000 steps and from the keyboard; and "Debug this rollout".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunDirService } from '../../analysis/run-dir/service.js';
-import { rolloutView, summarizeRun } from '../../analysis/run-dir/view-model.js';
-import type { RunSummary, StepSummary } from '../../protocol/trajectory-messages.js';
+import { rolloutView, summarizeRunFields } from '../../analysis/run-dir/view-model.js';
+import type { RolloutSummary, RunHeads, StepHead } from '../../protocol/trajectory-messages.js';
 import { FIXTURE_RUN } from '../analysis/run-dir/fixture-run.js';
 import { chromiumMissing, WebviewHarness, type ViewPage } from './browser-harness.js';
 import { connectHost } from './trajectory-host.js';
@@ -24,17 +24,45 @@ const openedCount = (view: ViewPage, count: number) =>
         count,
     );
 
-/** The fixture run's summary stretched to 10 000 steps: step s has mean reward s / 10 000, one rollout. */
-async function manyStepRun(): Promise<RunSummary> {
-    const base = summarizeRun(await new RunDirService().index(FIXTURE_RUN), false);
-    const rollout = base.steps[0]!.rollouts[0]!;
-    const steps: StepSummary[] = Array.from({ length: STEPS }, (_, i) => ({
+/** Step s's one rollout in the stretched run: reward s / 10 000. */
+const stepRollout = (step: number): RolloutSummary => ({
+    rollout: 0,
+    group: 0,
+    sample: 0,
+    parent: null,
+    reward: step / STEPS,
+    success: step % 2 === 1,
+    turns: 3,
+});
+
+/**
+ * The fixture run's open message stretched to 10 000 steps, as the host sends it: one head per step (step s has mean
+ * reward s / 10 000, one rollout) and the rollouts of the latest step only.
+ */
+async function manyStepRun(): Promise<RunHeads> {
+    const fields = summarizeRunFields(await new RunDirService().index(FIXTURE_RUN), false);
+    const steps: StepHead[] = Array.from({ length: STEPS }, (_, i) => ({
         step: i + 1,
-        rollouts: [{ ...rollout, rollout: 0, reward: (i + 1) / STEPS }],
+        rolloutCount: 1,
         meanReward: (i + 1) / STEPS,
         successRate: (i + 1) % 2,
     }));
-    return { ...base, steps };
+    return { ...fields, steps, opened: { step: STEPS, rollouts: [stepRollout(STEPS)] } };
+}
+
+const stepRequests = async (view: ViewPage) =>
+    (await view.posted()).filter((m) => m.type === 'trajectory/stepRollouts').map((m) => m['step']);
+
+/** Waits for the view to ask for `step`'s rollouts (a signal, never a delay) and answers as the host would. */
+async function answerStep(view: ViewPage, step: number): Promise<void> {
+    await view.page.waitForFunction(
+        (s) =>
+            (window as unknown as { __posted: { type: string; step?: number }[] }).__posted.some(
+                (m) => m.type === 'trajectory/stepRollouts' && m.step === s,
+            ),
+        step,
+    );
+    await view.send({ type: 'trajectory/stepRollouts', step, rollouts: [stepRollout(step)] });
 }
 
 /** Answers the view's openRollout as the host would: the fixture's first rollout, shown as `step`'s. */
@@ -74,6 +102,8 @@ describe.skipIf(chromiumMissing !== undefined)(
                 '100 % ✓ · 1 rollout',
             );
             expect(await page.locator('.step-status').textContent()).toBe('10000 steps');
+            // The open message carried the latest step's rollouts: nothing else was asked for.
+            expect(await stepRequests(view)).toEqual([]);
             expect(view.errors).toEqual([]);
             await view.screenshot('trajectory-step-list-10000');
         });
@@ -87,6 +117,7 @@ describe.skipIf(chromiumMissing !== undefined)(
             // Filtering by the typed prefix: 5000 itself and nothing else below 10 000.
             await page.locator('.step-status', { hasText: '1 of 10000 steps' }).waitFor();
             await searchField(view).press('Enter');
+            await answerStep(view, 5000);
             await openedCount(view, 2);
             expect((await opened(view))[1]).toEqual([5000, 0]);
             await page.locator('.step-row.selected', { hasText: 'step 5000' }).waitFor();
@@ -95,6 +126,7 @@ describe.skipIf(chromiumMissing !== undefined)(
             await searchField(view).fill('0');
             await page.locator('.step-status', { hasText: 'no step starts with 0' }).waitFor();
             await searchField(view).press('Enter');
+            await answerStep(view, 1);
             await openedCount(view, 3);
             expect((await opened(view))[2]).toEqual([1, 0]);
         });
@@ -110,6 +142,7 @@ describe.skipIf(chromiumMissing !== undefined)(
             await page.keyboard.press('PageDown');
             expect(await list.getAttribute('aria-activedescendant')).toBe('step-row-9989');
             await page.keyboard.press('Enter');
+            await answerStep(view, 9989);
             await openedCount(view, 2);
             expect((await opened(view))[1]).toEqual([9989, 0]);
             await page.keyboard.press('End');
@@ -117,10 +150,28 @@ describe.skipIf(chromiumMissing !== undefined)(
             // The active row is rendered (scrolled into the virtual window) so assistive tech can read it.
             expect(await page.locator('#step-row-1 .step-reward').textContent()).toBe('reward 0.000');
             await page.keyboard.press(' ');
+            await answerStep(view, 1);
             await openedCount(view, 3);
             expect((await opened(view))[2]).toEqual([1, 0]);
             expect(await list.getAttribute('role')).toBe('listbox');
             expect(await page.locator('#step-row-1').getAttribute('role')).toBe('option');
+        });
+
+        it('a malformed answer for a step’s rollouts is a notice, not a page error, and opens nothing', async () => {
+            const view = await harness.open('trajectory');
+            await view.send({ type: 'trajectory/run', run: await manyStepRun() });
+            await openedCount(view, 1);
+            await view.page.locator('.step-row[data-step="9999"]').click();
+            await view.page.waitForFunction(() =>
+                (window as unknown as { __posted: { type: string }[] }).__posted.some(
+                    (m) => m.type === 'trajectory/stepRollouts',
+                ),
+            );
+            const bad = { ...stepRollout(9999), reward: null };
+            await view.send({ type: 'trajectory/stepRollouts', step: 9999, rollouts: [bad] });
+            await view.page.locator('.notice-error', { hasText: 'rollouts of step 9999 could not be read' }).waitFor();
+            expect(await opened(view)).toEqual([[STEPS, 0]]);
+            expect(view.errors).toEqual([]);
         });
 
         it('opens a trainer-written run at its latest step, the list showing each step’s mean reward', async () => {
@@ -146,6 +197,58 @@ describe.skipIf(chromiumMissing !== undefined)(
             await page.locator('.step-row[data-step="1"]').click();
             await host.delivered('trajectory/rollout', 2);
             expect(((await view.state()) as { step: number }).step).toBe(1);
+        });
+
+        it('asks the host for an older step’s rollouts when it is opened (list or dashboard jump) and shows them', async () => {
+            const view = await harness.open('trajectory');
+            const index = await new RunDirService().index(FIXTURE_RUN);
+            const host = await connectHost(view, new RunDirService(), FIXTURE_RUN);
+            await host.delivered('trajectory/rollout', 1);
+            const page = view.page;
+            const rolloutsOf = (step: number) => index.steps.find((s) => s.step === step)!.rollouts;
+            // The list counts each step's rollouts from its head; only the latest step's rollouts came with the run.
+            const count = rolloutsOf(1).length;
+            expect(await page.locator('.step-row[data-step="1"] .step-success').textContent()).toContain(
+                `· ${count} rollout${count === 1 ? '' : 's'}`,
+            );
+            expect(await stepRequests(view)).toEqual([]);
+            /** Waits until the Rollout picker lists `step`'s rollouts of its first rollout's group. */
+            const pickerShows = async (step: number) => {
+                const first = rolloutsOf(step)[0]!;
+                const labels = rolloutsOf(step)
+                    .filter((r) => r.group === first.group)
+                    .map((r) => `rollout ${r.rollout} · reward ${r.reward.toFixed(3)}${r.success ? ' ✓' : ''}`);
+                await page.waitForFunction(
+                    (want) =>
+                        JSON.stringify(
+                            [
+                                ...document.querySelectorAll(
+                                    'vscode-single-select[aria-label="Rollout"] vscode-option',
+                                ),
+                            ].map((o) => o.textContent),
+                        ) === JSON.stringify(want),
+                    labels,
+                );
+                return first;
+            };
+            await page.locator('.step-row[data-step="1"]').click();
+            await host.delivered('trajectory/stepRollouts', 1);
+            await host.delivered('trajectory/rollout', 2);
+            const first1 = await pickerShows(1);
+            expect(await stepRequests(view)).toEqual([1]);
+            expect((await opened(view))[1]).toEqual([1, first1.rollout]);
+            // A click on a dashboard point opens step 2 through the host: the view asks for its rollouts too.
+            await host.controller.openStep(2);
+            await host.delivered('trajectory/stepRollouts', 2);
+            const first2 = await pickerShows(2);
+            expect((await opened(view))[2]).toEqual([2, first2.rollout]);
+            expect(await stepRequests(view)).toEqual([1, 2]);
+            // A step the view already has is not asked for again.
+            await page.locator('.step-row[data-step="1"]').click();
+            await host.delivered('trajectory/rollout', 4);
+            await pickerShows(1);
+            expect(await stepRequests(view)).toEqual([1, 2]);
+            expect(view.errors).toEqual([]);
         });
 
         it('"Debug this rollout" asks the host to debug the rollout on screen; a refusal shows as a notice', async () => {

@@ -11,6 +11,8 @@ import {
 import type {
     HeatmapGrid,
     RolloutView,
+    RunHeads,
+    RunSummary,
     TrajectoryToHost,
     TrajectoryToView,
 } from '../../protocol/trajectory-messages.js';
@@ -27,6 +29,27 @@ const decodeGrid = (grid: EncodedGrid): HeatmapGrid => ({
     ...grid,
     values: Float64Array.from(grid.values, (v) => (v === null ? NaN : v)),
 });
+
+/**
+ * The open message the host would send (step heads, the latest step's rollouts) from the report's embedded summary;
+ * the view asks for the other steps' rollouts as it would in VS Code.
+ */
+function runHeads(run: RunSummary): RunHeads {
+    const { steps, ...fields } = run;
+    const latest = steps
+        .filter((s) => s.rollouts.length > 0)
+        .reduce<(typeof steps)[number] | undefined>((a, s) => (a && a.step > s.step ? a : s), undefined);
+    return {
+        ...fields,
+        steps: steps.map((s) => ({
+            step: s.step,
+            rolloutCount: s.rollouts.length,
+            meanReward: s.meanReward,
+            successRate: s.successRate,
+        })),
+        opened: latest ? { step: latest.step, rollouts: latest.rollouts } : null,
+    };
+}
 
 function decodeRollout(view: EncodedRolloutView, step: ReportStep): RolloutView {
     const heatmaps = Object.fromEntries(Object.entries(view.heatmaps).map(([m, g]) => [m, decodeGrid(g)]));
@@ -64,7 +87,7 @@ function answer(
     const step = 'step' in message ? steps.get(message.step) : undefined;
     switch (message.type) {
         case 'ready':
-            return { type: 'trajectory/run', run: data.run };
+            return { type: 'trajectory/run', run: runHeads(data.run) };
         case 'trajectory/openRollout': {
             const view = step?.rollouts.find((r) => r.record.rollout === message.rollout);
             return view && step
@@ -83,6 +106,11 @@ function answer(
         }
         case 'trajectory/focusTurn':
             return undefined;
+        case 'trajectory/stepRollouts': {
+            // The report embeds every step's rollouts in its run summary: answered from there, as the host would.
+            const summary = data.run.steps.find((s) => s.step === message.step);
+            return { type: 'trajectory/stepRollouts', step: message.step, rollouts: summary?.rollouts ?? null };
+        }
         case 'trajectory/whatIf':
         case 'trajectory/rescore':
         case 'trajectory/debugRollout':

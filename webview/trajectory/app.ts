@@ -1,10 +1,12 @@
-import type {
-    GroupView,
-    RolloutView,
-    RunSummary,
-    TrajectoryState,
-    TrajectoryToHost,
-    TrajectoryToView,
+import {
+    parseStepRolloutsReply,
+    parseStepRolloutsStep,
+    type GroupView,
+    type RolloutView,
+    type RunHeads,
+    type TrajectoryState,
+    type TrajectoryToHost,
+    type TrajectoryToView,
 } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
 import { HeatmapCanvas } from '../common/heatmap-canvas.js';
@@ -46,7 +48,7 @@ function button(label: string, onClick: () => void, id?: string): HTMLElement {
  * what the host computed and posts intents; stepping works here alone (no debug session needed).
  */
 export class TrajectoryApp {
-    private run: RunSummary | undefined;
+    private run: RunHeads | undefined;
     private rollout: RolloutView | undefined;
     private turn = 0;
     private method = '';
@@ -57,6 +59,7 @@ export class TrajectoryApp {
     private readonly nav = new Navigator(
         (s) => this.open(s.step, s.rollout, 0),
         (s) => this.host.post({ type: 'trajectory/debugRollout', step: s.step, rollout: s.rollout }),
+        (step) => this.host.post({ type: 'trajectory/stepRollouts', step }),
     );
     private readonly methodSelect = document.createElement('vscode-single-select') as HTMLElement & { value: string };
     private readonly turnLabel = element('span', { className: 'turn-label', attrs: { 'aria-live': 'polite' } });
@@ -165,6 +168,8 @@ export class TrajectoryApp {
         switch (message.type) {
             case 'trajectory/run':
                 return this.setRun(message.run);
+            case 'trajectory/stepRollouts':
+                return this.setStepRollouts(message);
             case 'trajectory/rollout':
                 return this.showRollout(message.view);
             case 'trajectory/group':
@@ -201,7 +206,7 @@ export class TrajectoryApp {
         this.renderTurn();
     }
 
-    private setRun(run: RunSummary): void {
+    private setRun(run: RunHeads): void {
         this.run = run;
         this.header.replaceChildren(
             element('span', { className: 'run-name', text: run.name }),
@@ -227,14 +232,25 @@ export class TrajectoryApp {
             ...run.creditMethods.map((m) => element('vscode-option' as 'option', { text: m, attrs: { value: m } })),
         );
         this.methodSelect.value = this.method;
-        // The latest recorded step first: what a user opening a run (often still training) wants to see.
-        const latest = run.steps
-            .filter((s) => s.rollouts.length > 0)
-            .reduce<(typeof run.steps)[number] | undefined>((a, s) => (a && a.step > s.step ? a : s), undefined);
+        // The latest recorded step first (the host sends its rollouts with the heads): what a user opening a run (often
+        // still training) wants to see.
+        const latest = run.opened?.rollouts[0];
         if (restored?.step != null && restored.rollout != null)
             this.open(restored.step, restored.rollout, restored.turn);
-        else if (latest) this.open(latest.step, latest.rollouts[0]!.rollout, 0);
+        else if (latest && run.opened) this.open(run.opened.step, latest.rollout, 0);
         else this.notice('info', 'This run has no recorded trajectories yet; they appear after the first step.');
+    }
+
+    /** A step's rollouts from the host or a report's data (untrusted: checked field by field before use). */
+    private setStepRollouts(message: unknown): void {
+        const step = parseStepRolloutsStep(message);
+        if (step === undefined) return;
+        const none = (message as { rollouts?: unknown }).rollouts === null;
+        const rollouts = none ? null : parseStepRolloutsReply(message)?.rollouts;
+        if (none) this.notice('info', `Step ${step} has no recorded trajectories in this run.`);
+        else if (!rollouts)
+            this.notice('error', `The rollouts of step ${step} could not be read; reopen the run to index it again.`);
+        this.nav.setStepRollouts(step, rollouts ?? null);
     }
 
     private open(step: number, rollout: number, turn: number): void {

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../../protocol/trajectory-messages.js';
+import type { RolloutSummary, RunHeads } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
 import { StepList } from './step-list.js';
 
@@ -46,19 +46,27 @@ class Picker {
 
 /**
  * Step list → group → rollout pickers, and "Debug this rollout". Calls `onPick` with the new selection (the rollout
- * to open) and `onDebug` with the rollout on screen.
+ * to open) and `onDebug` with the rollout on screen. The open message carries step heads and the opened step's
+ * rollouts only (issue 15 item 6): the rollouts of another step are asked for with `onNeedStep` when that step is
+ * opened (from the list, a dashboard jump, the debugger, a restored state) and kept here per step once they arrive.
  */
 export class Navigator {
     readonly element: HTMLElement;
     private readonly step;
     private readonly group;
     private readonly rollout;
-    private run: RunSummary | undefined;
+    private run: RunHeads | undefined;
+    /** The rollouts of the steps the view has (the opened one, and those asked for since), by step. */
+    private readonly rollouts = new Map<number, RolloutSummary[]>();
+    /** Steps asked for and not yet answered; and the step the user picked while its rollouts were on their way. */
+    private readonly asked = new Set<number>();
+    private pendingPick: number | undefined;
     private current: NavSelection | undefined;
 
     constructor(
         private readonly onPick: (selection: NavSelection) => void,
         onDebug: (selection: NavSelection) => void,
+        private readonly onNeedStep: (step: number) => void,
     ) {
         this.step = new StepList((step) => this.pick(step, undefined, undefined));
         this.group = new Picker('Group', (v) => this.pick(this.current?.step ?? 0, Number(v), undefined));
@@ -81,9 +89,39 @@ export class Navigator {
         );
     }
 
-    setRun(run: RunSummary): void {
+    setRun(run: RunHeads): void {
         this.run = run;
+        this.rollouts.clear();
+        this.asked.clear();
+        this.pendingPick = undefined;
+        if (run.opened) this.rollouts.set(run.opened.step, run.opened.rollouts);
         this.step.setSteps(run.steps);
+    }
+
+    /**
+     * The host's answer to `onNeedStep` (null: the run has no such step). Completes a pick the user made meanwhile,
+     * or fills the pickers of the step on screen.
+     */
+    setStepRollouts(step: number, rollouts: RolloutSummary[] | null): void {
+        if (!this.asked.delete(step)) return; // Not asked for (a late answer for a run since replaced): ignored.
+        if (rollouts === null) {
+            if (this.pendingPick === step) this.pendingPick = undefined;
+            return;
+        }
+        this.rollouts.set(step, rollouts);
+        if (this.pendingPick === step) {
+            this.pendingPick = undefined;
+            this.pick(step, undefined, undefined);
+        } else if (this.current?.step === step) void this.show(this.current);
+    }
+
+    /** The rollouts of a step the view has; otherwise undefined, and the host is asked for them (once). */
+    private stepRollouts(step: number): RolloutSummary[] | undefined {
+        const known = this.rollouts.get(step);
+        if (known || this.asked.has(step) || !this.run?.steps.some((s) => s.step === step)) return known;
+        this.asked.add(step);
+        this.onNeedStep(step);
+        return undefined;
     }
 
     /**
@@ -92,17 +130,17 @@ export class Navigator {
      */
     async show(selection: NavSelection): Promise<void> {
         this.current = selection;
-        const step = this.run?.steps.find((s) => s.step === selection.step);
-        if (!step) return;
         this.step.select(selection.step);
-        const groups = [...new Set(step.rollouts.map((r) => r.group))].sort((a, b) => a - b);
+        const rollouts = this.stepRollouts(selection.step);
+        if (!rollouts) return; // Shown again when the step's rollouts arrive (setStepRollouts).
+        const groups = [...new Set(rollouts.map((r) => r.group))].sort((a, b) => a - b);
         await Promise.all([
             this.group.setOptions(
                 groups.map((g) => ({ value: String(g), label: `group ${g}` })),
                 String(selection.group),
             ),
             this.rollout.setOptions(
-                step.rollouts
+                rollouts
                     .filter((r) => r.group === selection.group)
                     .map((r) => ({
                         value: String(r.rollout),
@@ -115,11 +153,16 @@ export class Navigator {
 
     /** The first rollout matching the given prefix of the selection. */
     private pick(stepNumber: number, groupNumber: number | undefined, rolloutNumber: number | undefined): void {
-        const step = this.run?.steps.find((s) => s.step === stepNumber);
-        if (!step || step.rollouts.length === 0) return;
-        const inGroup =
-            groupNumber === undefined ? step.rollouts : step.rollouts.filter((r) => r.group === groupNumber);
-        const chosen = inGroup.find((r) => r.rollout === rolloutNumber) ?? inGroup[0] ?? step.rollouts[0]!;
+        const rollouts = this.stepRollouts(stepNumber);
+        if (!rollouts) {
+            // Opened once its rollouts arrive; the list already marks the step as the one asked for.
+            if (this.asked.has(stepNumber)) this.pendingPick = stepNumber;
+            return;
+        }
+        if (rollouts.length === 0) return;
+        this.pendingPick = undefined;
+        const inGroup = groupNumber === undefined ? rollouts : rollouts.filter((r) => r.group === groupNumber);
+        const chosen = inGroup.find((r) => r.rollout === rolloutNumber) ?? inGroup[0] ?? rollouts[0]!;
         const selection = { step: stepNumber, group: chosen.group, rollout: chosen.rollout };
         void this.show(selection);
         this.onPick(selection);

@@ -1,4 +1,4 @@
-import type { StepSummary } from '../../protocol/trajectory-messages.js';
+import type { StepHead } from '../../protocol/trajectory-messages.js';
 import { element } from '../common/dom.js';
 import { VirtualList } from '../common/virtual-list.js';
 
@@ -23,7 +23,7 @@ export class StepList {
     private readonly list: VirtualList;
     private readonly status = element('span', { className: 'hint step-status', attrs: { 'aria-live': 'polite' } });
     /** Steps, newest first. */
-    private steps: StepSummary[] = [];
+    private steps: StepHead[] = [];
     /** Indices into `steps` that match the search. */
     private shown: number[] = [];
     /** The step on screen, and the row the keyboard is on (an index into `shown`). */
@@ -61,7 +61,7 @@ export class StepList {
         );
     }
 
-    setSteps(steps: StepSummary[]): void {
+    setSteps(steps: StepHead[]): void {
         this.steps = [...steps].sort((a, b) => b.step - a.step);
         this.search.value = '';
         this.filter();
@@ -100,7 +100,7 @@ export class StepList {
             if (step) this.open(step.step);
             return;
         }
-        let nearest: StepSummary | undefined;
+        let nearest: StepHead | undefined;
         for (const s of this.steps)
             if (!nearest || Math.abs(s.step - wanted) < Math.abs(nearest.step - wanted)) nearest = s;
         if (nearest) this.open(nearest.step);
@@ -161,7 +161,7 @@ export class StepList {
             element('span', { className: 'step-reward', text: `reward ${fixed(step.meanReward, 3)}` }),
             element('span', {
                 className: 'step-success',
-                text: `${fixed(typeof step.successRate === 'number' ? step.successRate * 100 : NaN, 0)} % ✓ · ${step.rollouts.length} rollout${step.rollouts.length === 1 ? '' : 's'}`,
+                text: `${fixed(typeof step.successRate === 'number' ? step.successRate * 100 : NaN, 0)} % ✓ · ${step.rolloutCount} rollout${step.rolloutCount === 1 ? '' : 's'}`,
             }),
         );
     }

@@ -5,12 +5,13 @@ import type { TrainerScores } from '../../../../analysis/run-dir/rescore-stream.
 import { rubricNeedsTrainer } from '../../../../analysis/run-dir/rubric-needs-trainer.js';
 import type { RunIndex } from '../../../../analysis/run-dir/run-index.js';
 import type { RunReader } from '../../../../analysis/run-dir/service.js';
+import { runHeads, StepRolloutsCache } from '../../../../analysis/run-dir/step-pages.js';
 import {
     declaredAgents,
     frozenAgents,
     groupView,
     rolloutView,
-    summarizeRun,
+    summarizeRunFields,
 } from '../../../../analysis/run-dir/view-model.js';
 import type { TrajectoryRecord } from '../../../../protocol/run-dir.js';
 import type { RewardSpec, RunSpec } from '../../../../protocol/run-spec.js';
@@ -58,6 +59,8 @@ export class TrajectoryController {
     private debuggerFocus: Extract<TrajectoryToView, { type: 'trajectory/focus' }> | undefined;
     /** A step opened from the dashboard while the view may still be loading: sent again once, after `ready`. */
     private openedStep: Extract<TrajectoryToView, { type: 'trajectory/focus' }> | undefined;
+    /** Steps' rollouts the view asked for (`trajectory/stepRollouts`); emptied whenever the run is indexed again. */
+    private readonly stepRollouts = new StepRolloutsCache();
 
     constructor(private readonly options: ControllerOptions) {}
 
@@ -119,8 +122,9 @@ export class TrajectoryController {
         switch (message.type) {
             case 'ready': {
                 this.index = await this.options.reader.index(this.options.root);
+                this.stepRollouts.clear();
                 const hasCritic = (await this.options.critic?.available(this.options.root)) ?? false;
-                post({ type: 'trajectory/run', run: summarizeRun(this.index, hasCritic) });
+                post({ type: 'trajectory/run', run: runHeads(this.index, summarizeRunFields(this.index, hasCritic)) });
                 const again = this.debuggerFocus ?? this.openedStep;
                 this.openedStep = undefined;
                 if (again) post(again);
@@ -150,6 +154,11 @@ export class TrajectoryController {
                         frozenAgents(index),
                     ),
                 });
+                return;
+            }
+            case 'trajectory/stepRollouts': {
+                const rollouts = this.stepRollouts.get(await this.currentIndex(), message.step);
+                post({ type: 'trajectory/stepRollouts', step: message.step, rollouts });
                 return;
             }
             case 'trajectory/focusTurn':

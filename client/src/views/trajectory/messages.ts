@@ -19,6 +19,8 @@ export function parseTrajectoryToHost(value: unknown): TrajectoryToHost | undefi
             return isIndex(m['step']) && isIndex(m['rollout'])
                 ? { type: m['type'], step: m['step'], rollout: m['rollout'] }
                 : undefined;
+        case 'trajectory/stepRollouts':
+            return isIndex(m['step']) ? { type: m['type'], step: m['step'] } : undefined;
         case 'trajectory/openGroup':
             return isIndex(m['step']) && isIndex(m['group'])
                 ? { type: m['type'], step: m['step'], group: m['group'] }
