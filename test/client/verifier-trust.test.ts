@@ -60,7 +60,7 @@ describe('verifiers and workspace trust in the client', () => {
         expect(untrusted.map((p) => p.message)).toEqual([expect.stringContaining('not trusted')]);
         const missing = preflight(specWith(file), { trusted: true, cudaAvailable: undefined, env: {} });
         expect(missing.map((p) => p.message)).toEqual([
-            expect.stringContaining(`the file ${file} of verifier equal does not exist`),
+            expect.stringContaining(`verifier equal: The verifier file ${file} does not exist`), // the language's message
             expect.stringContaining(`verifier unused`),
         ]);
         writeFileSync(file, 'def math_equal(got):\n    return True\n');

@@ -16,6 +16,7 @@ export const EXIT_ADVICE: Record<number, string> = {
     8: 'resume refused: no checkpoint loads or run.json is malformed (the message names the field): start a new run',
     9: 'out of memory (GPU or machine): lower batch, group or max_tokens',
     10: 'the disk is full: free space, then continue with "MAS: Open Run…" → Resume',
+    11: "an API model's endpoint failed after its retries (trainer.log names the model and URL): check that the server is up and the key variable is set, then start again",
     130: 'interrupted: continue with "MAS: Open Run…" → Resume',
 };
 
