@@ -3,6 +3,7 @@ raises, hangs, returns the wrong type, runs out of memory, dies or prints megaby
 error kind, is counted, and the next call works. The pool never raises for a call."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -309,3 +310,42 @@ def test_a_cancel_with_every_worker_mid_call_kills_them_all_and_raises_nothing(t
     calls.join(60)
     assert not calls.is_alive()
     assert all(_gone(pid) for pid in pids)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+SLOW_THEN_MARK = (
+    "import os, time\n\ndef slow(marker):\n    open(marker + '.started.' + str(os.getpid()), 'w').close()\n"
+    "    time.sleep(8)\n    open(marker + '.finished', 'w').close()\n    return 1\n"
+)
+
+
+def test_a_signal_that_lands_on_a_call_thread_still_interrupts_call_many_at_once(tmp_path):
+    # The kernel delivers a process signal (rescore's SIGTERM cancel) to any thread; when it landed on a call's thread,
+    # the main thread stayed in an untimed wait for the results and its Python handler ran only after every call had
+    # ended (up to the verifier timeout: rescore hung in CI). Here the signal is sent to the call threads only.
+    (tmp_path / "slow.py").write_text(SLOW_THEN_MARK)
+    marker = str(tmp_path / "call")
+    decl = VerifierDecl("slow", [("marker", "string")], "number", str(tmp_path / "slow.py"), "slow")
+
+    def cancel(_signum, _frame):
+        raise _Cancelled
+
+    previous = signal.signal(signal.SIGUSR1, cancel)
+    pool = VerifierPool([decl], workers=2, timeout_s=600)
+    try:
+
+        def signal_the_call_threads():
+            assert _poll(lambda: len([n for n in os.listdir(tmp_path) if ".started." in n]) == 2)
+            for thread in list(pool._executor._threads):
+                signal.pthread_kill(thread.ident, signal.SIGUSR1)
+
+        threading.Thread(target=signal_the_call_threads, daemon=True).start()
+        with pytest.raises(_Cancelled):
+            pool.call_many([("slow", (marker,))] * 2)
+        assert not os.path.exists(marker + ".finished")  # raised while the calls were still running
+    finally:
+        pool.close(kill=True)
+        signal.signal(signal.SIGUSR1, previous)

@@ -15,7 +15,7 @@ import signal
 import tempfile
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Optional
 
 from ..errors import SpecError
@@ -25,6 +25,10 @@ from .worker import worker_main
 
 STARTUP_TIMEOUT_S = 120.0  # a worker imports sympy and the user's files before it is ready
 MAX_REPLY_BYTES = 1 << 20  # a worker's replies are short (details are cut to 300 characters); more is a broken worker
+
+
+# How often call_many returns to the interpreter while it waits, so a signal handler runs promptly (see there).
+SIGNAL_CHECK_S = 0.2
 
 
 def check_decls(decls: list[VerifierDecl]) -> None:
@@ -182,7 +186,18 @@ class VerifierPool:
 
     def call_many(self, calls: list[tuple[str, tuple]]) -> list[VerifierResult]:
         """The results in the order of `calls`, run on all workers at once."""
-        return list(self._executor.map(lambda c: self.call(c[0], c[1]), calls))
+        futures = [self._executor.submit(self.call, name, args) for name, args in calls]
+        try:
+            # Timed waits, not one untimed wait: the kernel may deliver a process signal (rescore's SIGTERM cancel,
+            # Ctrl-C) to a call's thread, and then only a wait that returns to the interpreter lets the main thread's
+            # Python handler run; an untimed wait held it until every call had ended (up to the verifier timeout).
+            while wait(futures, timeout=SIGNAL_CHECK_S).not_done:
+                pass
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        return [future.result() for future in futures]
 
     def _count(self, name: str, result: VerifierResult) -> VerifierResult:
         if result.error is not None:
