@@ -23,7 +23,7 @@ from .judge_backends import ChatBackend, LazyBackend, make_backend, model_identi
 from .judge_cache import JudgeCache, cache_key
 from .judge_parse import normalise, parse_score
 from .judge_spec import JudgeSpec, judged_criteria
-from .rollout import _template_text
+from .rollout import fill_template
 from .spec import CriterionSpec, RunSpec
 
 MAX_LOGGED_INPUT = 500  # characters of a failing judge's prompt and answer written to the log
@@ -31,19 +31,8 @@ MAX_LOGGED_FAILURES = 200
 
 
 def render_prompt(judge: JudgeSpec, context: EvalContext) -> str:
-    """The judge's template on a scoring context, as GraphWalker.render fills agent prompts."""
-    parts = []
-    for part in judge.prompt:
-        if "text" in part:
-            parts.append(part["text"])
-            continue
-        ref = part["ref"]
-        if ref["op"] == "task":
-            value = context.task.get(ref["field"])
-            parts.append("" if value is None else _template_text(value))
-        else:
-            parts.append(context.outputs.get(ref["agent"], ""))
-    return "".join(parts)
+    """The judge's template on a scoring context, filled as agent prompts are."""
+    return fill_template(judge.prompt, context.task, context.outputs)
 
 
 def _short(text: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from .chat import RAW, Messages, PromptFormat
 from .expr import EvalContext, Evaluator
@@ -122,18 +122,7 @@ class GraphWalker:
             self.edges_from.setdefault(e.from_, []).append(i)
 
     def render(self, agent: AgentSpec, state: RolloutState) -> str:
-        parts = []
-        for part in agent.prompt:
-            if "text" in part:
-                parts.append(part["text"])
-                continue
-            ref = part["ref"]
-            if ref["op"] == "task":
-                value = state.task.get(ref["field"])
-                parts.append("" if value is None else _template_text(value))
-            else:
-                parts.append(state.outputs.get(ref["agent"], ""))
-        return "".join(parts)
+        return fill_template(agent.prompt, state.task, state.outputs)
 
     def _advance(self, state: RolloutState, source: str) -> None:
         """Takes the first edge out of `source` whose condition holds and whose `max` is not used up."""
@@ -266,6 +255,23 @@ class GraphWalker:
             fresh.outputs[turn.agent] = turn.output
             self._advance(fresh, turn.agent)
         return fresh
+
+
+def fill_template(prompt: list[dict], task: Mapping[str, Any], outputs: Mapping[str, str]) -> str:
+    """A compiled template (agent prompts, judge prompts): its text parts, `{{task.field}}` and `{{agent.output}}`
+    holes filled from the task and the outputs so far (a missing one is empty)."""
+    parts = []
+    for part in prompt:
+        if "text" in part:
+            parts.append(part["text"])
+            continue
+        ref = part["ref"]
+        if ref["op"] == "task":
+            value = task.get(ref["field"])
+            parts.append("" if value is None else _template_text(value))
+        else:
+            parts.append(outputs.get(ref["agent"], ""))
+    return "".join(parts)
 
 
 def _template_text(value) -> str:
