@@ -1,6 +1,6 @@
 // A train block without `record_credit` records every cheap estimator in a team of at most SMALL_TEAM_AGENTS
 // agents (issue 15 item 3), so a first run shows the estimators side by side; larger teams record none.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,11 @@ describe('record_credit left out', () => {
     });
 
     it('a team of 1 to SMALL_TEAM_AGENTS agents records every cheap estimator', async () => {
-        expect(SMALL_TEAM_AGENTS).toBe(4);
+        // The hover text, the README and the estimators page state the size: they follow the constant.
+        const documented = `at most ${SMALL_TEAM_AGENTS} agents`;
+        expect(TRAIN_SETTINGS.find((s) => s.name === 'record_credit')?.doc).toContain(documented);
+        for (const file of ['README.md', 'docs/credit-estimators.md'])
+            expect(readFileSync(file, 'utf8').replace(/\s+/g, ' ')).toContain(documented);
         for (const agents of [1, 3, SMALL_TEAM_AGENTS])
             expect(await recorded(agents)).toEqual(['outcome', 'agent_normalized', 'turn_level']);
     });
