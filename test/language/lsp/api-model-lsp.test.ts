@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTestServices, documentParams } from './lsp-test-helpers.js';
+import { createTestServices } from './lsp-test-helpers.js';
 
-const { services, parse } = createTestServices();
+const { hoverAt, labelsAt } = createTestServices();
 
 const TEAM = `workflow T
 dataset train from "d.jsonl" { question: string }
@@ -9,26 +9,6 @@ model gpt { from: openai "http://127.0.0.1:8000/v1" name "qwen3-8b"  key: env "O
 role User "Asks"
 agent user: User { model: gpt  prompt: "{{task.question}}" }
 `;
-
-async function hoverAt(text: string, offset: number): Promise<string> {
-    const document = await parse(text);
-    const hover = await services.lsp.HoverProvider!.getHoverContent(document, {
-        ...documentParams(document),
-        position: document.textDocument.positionAt(offset),
-    });
-    const contents = hover?.contents;
-    return contents && typeof contents === 'object' && 'value' in contents ? contents.value : '';
-}
-
-async function labelsAt(textWithCursor: string): Promise<string[]> {
-    const cursor = textWithCursor.indexOf('<|>');
-    const document = await parse(textWithCursor.replace('<|>', ''));
-    const list = await services.lsp.CompletionProvider!.getCompletion(document, {
-        ...documentParams(document),
-        position: document.textDocument.positionAt(cursor),
-    });
-    return (list?.items ?? []).map((item) => item.label);
-}
 
 describe('API models in the editor', () => {
     it('explains `openai` on hover, including the untrusted-workspace note', async () => {

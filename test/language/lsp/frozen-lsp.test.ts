@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DocumentSymbol } from 'vscode-languageserver';
 import { createTestServices, documentParams } from './lsp-test-helpers.js';
 
-const { services, parse } = createTestServices();
+const { services, parse, hoverAt, labelsAt } = createTestServices();
 
 const TEAM = `workflow T
 dataset train from "d.jsonl" { question: string }
@@ -12,26 +12,6 @@ role Helper "Answers"
 agent user: User { model: base frozen  prompt: "{{task.question}}" }
 agent helper: Helper { model: base  prompt: "{{user.output}}" }
 `;
-
-async function hoverAt(text: string, offset: number): Promise<string> {
-    const document = await parse(text);
-    const hover = await services.lsp.HoverProvider!.getHoverContent(document, {
-        ...documentParams(document),
-        position: document.textDocument.positionAt(offset),
-    });
-    const contents = hover?.contents;
-    return contents && typeof contents === 'object' && 'value' in contents ? contents.value : '';
-}
-
-async function labelsAt(textWithCursor: string): Promise<string[]> {
-    const cursor = textWithCursor.indexOf('<|>');
-    const document = await parse(textWithCursor.replace('<|>', ''));
-    const list = await services.lsp.CompletionProvider!.getCompletion(document, {
-        ...documentParams(document),
-        position: document.textDocument.positionAt(cursor),
-    });
-    return (list?.items ?? []).map((item) => item.label);
-}
 
 describe('frozen agents in the editor', () => {
     it('explains the `frozen` keyword on hover, and the agent hover says it is frozen', async () => {

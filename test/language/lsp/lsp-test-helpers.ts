@@ -3,11 +3,32 @@ import { parseHelper } from 'langium/test';
 import { createMasServices } from '../../../server/src/language/mas-module.js';
 import type { MasFile } from '../../../server/src/language/generated/ast.js';
 
-/** One set of services per test file: the language tests run without VS Code. */
+/**
+ * One set of services per test file: the language tests run without VS Code. `hoverAt` gives the hover's markdown at
+ * an offset ('' when there is none); `labelsAt` the completion labels at the `<|>` marker.
+ */
 export function createTestServices() {
     const { Mas, shared } = createMasServices(EmptyFileSystem);
     const parse = parseHelper<MasFile>(Mas);
-    return { services: Mas, shared, parse };
+    async function hoverAt(text: string, offset: number): Promise<string> {
+        const document = await parse(text);
+        const hover = await Mas.lsp.HoverProvider!.getHoverContent(document, {
+            ...documentParams(document),
+            position: document.textDocument.positionAt(offset),
+        });
+        const contents = hover?.contents;
+        return contents && typeof contents === 'object' && 'value' in contents ? contents.value : '';
+    }
+    async function labelsAt(textWithCursor: string): Promise<string[]> {
+        const cursor = textWithCursor.indexOf('<|>');
+        const document = await parse(textWithCursor.replace('<|>', ''));
+        const list = await Mas.lsp.CompletionProvider!.getCompletion(document, {
+            ...documentParams(document),
+            position: document.textDocument.positionAt(cursor),
+        });
+        return (list?.items ?? []).map((item) => item.label);
+    }
+    return { services: Mas, shared, parse, hoverAt, labelsAt };
 }
 
 /** `{ textDocument }` for a request on a parsed document. */
